@@ -1,0 +1,82 @@
+/**
+ * The benchmark: every planned run in order, then the report.
+ */
+import type { Params } from '../scenarios/types.ts';
+import { captureEnvironment } from './environment.ts';
+import type { RunRecord } from './metrics.ts';
+import type { BenchOptions } from './options.ts';
+import { type Job, planJobs, type Selection } from './plan.ts';
+import { buildResultEntry, collectWarnings, type Report, SCHEMA_VERSION } from './report.ts';
+import { measureRun, type RunHooks } from './run.ts';
+import { scenarioVerdict } from './verdict.ts';
+
+export interface BenchHooks {
+  signal?: AbortSignal;
+  onRunStart?: (job: Job, index: number, total: number) => void;
+  onRunPhase?: (
+    job: Job,
+    phase: Parameters<NonNullable<RunHooks['onPhase']>>[0],
+    serverPid?: number,
+  ) => void;
+  onRunTick?: (job: Job, elapsedSec: number, completed: number) => void;
+  onRunEnd?: (job: Job, record: RunRecord, index: number, total: number) => void;
+  execArgv?: (job: Job) => string[];
+  probe?: boolean;
+}
+
+/** Runs every job of the selection and builds the report. Throws only when aborted. */
+export async function runBench(
+  selection: readonly Selection[],
+  options: BenchOptions,
+  hooks: BenchHooks = {},
+): Promise<Report> {
+  const environment = captureEnvironment();
+  const createdAt = new Date().toISOString();
+  const jobs = planJobs(selection, options.runs);
+  const records = new Map<string, RunRecord[]>();
+
+  for (const [index, job] of jobs.entries()) {
+    hooks.signal?.throwIfAborted();
+    hooks.onRunStart?.(job, index, jobs.length);
+    const record = await measureRun(job, options, {
+      ...(hooks.signal && { signal: hooks.signal }),
+      onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
+      onTick: (elapsed, completed) => hooks.onRunTick?.(job, elapsed, completed),
+      execArgv: hooks.execArgv?.(job) ?? [],
+      probe: hooks.probe ?? true,
+    });
+    const key = `${job.scenario}\u0000${job.variant}`;
+    records.set(key, [...(records.get(key) ?? []), record]);
+    hooks.onRunEnd?.(job, record, index, jobs.length);
+  }
+
+  const results = selection.flatMap((s) =>
+    s.variants.map((variant) =>
+      buildResultEntry(
+        s.scenario,
+        variant,
+        s.params,
+        records.get(`${s.scenario}\u0000${variant}`) ?? [],
+      ),
+    ),
+  );
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt,
+    environment,
+    options: {
+      ...options,
+      scenarios: selection.map((s) => s.scenario),
+      params: Object.fromEntries(selection.map((s) => [s.scenario, s.params])) as Record<
+        string,
+        Params
+      >,
+    },
+    results,
+    verdicts: selection.map((s) => ({
+      scenario: s.scenario,
+      text: scenarioVerdict(results.filter((r) => r.scenario === s.scenario)),
+    })),
+    warnings: collectWarnings(results),
+  };
+}

@@ -1,0 +1,42 @@
+import { Worker } from 'node:worker_threads';
+import { moduleUrl } from '../scenarios/lib/module-url.ts';
+import type { BystanderConfig, BystanderResult } from './bystander-worker.ts';
+
+export type { BystanderResult } from './bystander-worker.ts';
+
+export interface Bystander {
+  /** Opens the counted window: pings due before it only warmed the client up. */
+  reset(): Promise<void>;
+  /** Stops sending, waits for the pings in flight (each bounded by its timeout), and returns. */
+  stop(): Promise<BystanderResult>;
+}
+
+/** Starts pinging `origin/ping` at `rateHz` from a worker thread. */
+export function startBystander(config: BystanderConfig): Bystander {
+  const worker = new Worker(moduleUrl(import.meta.url, './bystander-worker'), {
+    workerData: config,
+  });
+  const failed = new Promise<never>((_, reject) => {
+    worker.once('error', reject);
+  });
+  // Observed here so that a crash before stop() is not an unhandled rejection; stop() reports it.
+  failed.catch(() => {});
+  const reply = <T>() =>
+    Promise.race([new Promise<T>((resolve) => worker.once('message', resolve)), failed]);
+  return {
+    async reset() {
+      const done = reply<'reset:done'>();
+      worker.postMessage('reset');
+      await done;
+    },
+    async stop() {
+      const done = reply<BystanderResult>();
+      worker.postMessage('stop');
+      try {
+        return await done;
+      } finally {
+        await worker.terminate();
+      }
+    },
+  };
+}

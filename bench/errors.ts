@@ -1,0 +1,50 @@
+/**
+ * Every error a user can cause, with a stable code.
+ *
+ * Codes never change once released: scripts and CI logs match on them. The README's "Errors"
+ * table documents each one, and test/unit/errors.test.ts keeps the two in step.
+ */
+
+export const ERROR_CODES = {
+  USAGE: 'LOOPLAB_ERR_USAGE',
+  UNKNOWN_SCENARIO: 'LOOPLAB_ERR_UNKNOWN_SCENARIO',
+  UNKNOWN_VARIANT: 'LOOPLAB_ERR_UNKNOWN_VARIANT',
+  BAD_OPTION: 'LOOPLAB_ERR_BAD_OPTION',
+  BAD_PARAM: 'LOOPLAB_ERR_BAD_PARAM',
+  SERVER_START: 'LOOPLAB_ERR_SERVER_START',
+  PORT_IN_USE: 'LOOPLAB_ERR_PORT_IN_USE',
+  WRITE_FAILED: 'LOOPLAB_ERR_WRITE_FAILED',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** Exit codes shared by every command (DESIGN.md). */
+export const EXIT = {
+  OK: 0,
+  /** The job ran, and a check it makes failed (a failed run; later, a regression). */
+  CHECK_FAILED: 1,
+  USAGE: 2,
+  /** 128 + SIGINT, the shell convention for "stopped by Ctrl-C". */
+  INTERRUPTED: 130,
+} as const;
+
+/** An error the user caused and can fix; the CLI prints its one-line message and exits 2. */
+export class LooplabError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LooplabError';
+    this.code = code;
+  }
+}
+
+export function isLooplabError(err: unknown): err is LooplabError {
+  return err instanceof LooplabError;
+}
+
+/** Formats a list of valid choices for an error message: `a, b or c`. */
+export function listChoices(choices: readonly string[]): string {
+  if (choices.length <= 1) return choices.join('');
+  return `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+}

@@ -1,0 +1,150 @@
+/**
+ * Report formats, in a lookup table as mitata does: each returns a string and writes nothing.
+ */
+import { METRICS, type MetricName } from './metrics.ts';
+import type { Report, ResultEntry } from './report.ts';
+import type { Summary } from './stats.ts';
+
+/** The metrics a person reads; the JSON report holds all of them. */
+const SHOWN: MetricName[] = [
+  'requestsPerSec',
+  'latencyP50Ms',
+  'latencyP99Ms',
+  'pingP99Ms',
+  'lagP99Ms',
+  'lagMaxMs',
+  'elu',
+  'cpuUserMs',
+  'rssMaxBytes',
+  'errors',
+];
+
+const UNIT_SUFFIX: Record<string, string> = {
+  'req/s': '',
+  ms: ' (ms)',
+  bytes: ' (MiB)',
+  ratio: '',
+  count: '',
+  'B/s': ' (B/s)',
+};
+
+function scale(name: MetricName, x: number): number {
+  return METRICS[name].unit === 'bytes' ? x / 1024 ** 2 : x;
+}
+
+export function formatNumber(x: number): string {
+  const abs = Math.abs(x);
+  if (abs >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (abs >= 100) return x.toFixed(0);
+  if (abs >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+/** `mean ±half-width of the 95% interval`, or the bare mean when there is no interval. */
+export function formatSummary(name: MetricName, s: Summary): string {
+  if (s.mean === null) return '–';
+  const mean = formatNumber(scale(name, s.mean));
+  if (!s.ci95) return mean;
+  return `${mean} ±${formatNumber(scale(name, (s.ci95[1] - s.ci95[0]) / 2))}`;
+}
+
+function metricLabel(name: MetricName): string {
+  const spec = METRICS[name];
+  return `${spec.label}${spec.unit === 'req/s' ? ' (req/s)' : (UNIT_SUFFIX[spec.unit] ?? '')}`;
+}
+
+function groupByScenario(results: readonly ResultEntry[]): Map<string, ResultEntry[]> {
+  const groups = new Map<string, ResultEntry[]>();
+  for (const r of results) groups.set(r.scenario, [...(groups.get(r.scenario) ?? []), r]);
+  return groups;
+}
+
+function paramsText(entry: ResultEntry): string {
+  return Object.entries(entry.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+function runsText(report: Report, entries: readonly ResultEntry[]): string {
+  const completed = Math.min(...entries.map((e) => e.summary.requestsPerSec.n));
+  const o = report.options;
+  return `${completed} run${completed === 1 ? '' : 's'} × ${o.durationSec} s, ${o.connections} connections`;
+}
+
+function pad(cells: string[][]): string {
+  const widths =
+    cells[0]?.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length))) ?? [];
+  return cells
+    .map((row) =>
+      row
+        .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+        .join('   '),
+    )
+    .join('\n');
+}
+
+export interface TableStyle {
+  bold(s: string): string;
+  dim(s: string): string;
+}
+
+const PLAIN: TableStyle = { bold: (s) => s, dim: (s) => s };
+
+/** A terminal table per scenario, then its verdict and any warnings. */
+export function formatTable(report: Report, style: TableStyle = PLAIN): string {
+  const out: string[] = [];
+  for (const [scenario, entries] of groupByScenario(report.results)) {
+    const first = entries[0] as ResultEntry;
+    out.push(
+      style.bold(scenario) + style.dim(`  ${paramsText(first)}  ·  ${runsText(report, entries)}`),
+    );
+    const rows = [['', ...entries.map((e) => e.variant)]];
+    for (const name of SHOWN)
+      rows.push([metricLabel(name), ...entries.map((e) => formatSummary(name, e.summary[name]))]);
+    out.push(pad(rows));
+    const verdict = report.verdicts.find((v) => v.scenario === scenario);
+    if (verdict) out.push(`→ ${verdict.text}`);
+    out.push('');
+  }
+  if (report.warnings.length > 0) out.push(...report.warnings.map((w) => `warning: ${w}`), '');
+  out.push(style.dim('± is the half-width of the 95% confidence interval over runs.'));
+  return out.join('\n');
+}
+
+/** GitHub-flavoured Markdown, for a pull request or a step summary. */
+export function formatMarkdown(report: Report): string {
+  const e = report.environment;
+  const out: string[] = [
+    '## looplab benchmark',
+    '',
+    `Node ${e.node} · ${e.cpuModel} × ${e.cpuCount} · ${e.platform}/${e.arch} · ` +
+      `${report.options.runs} runs × ${report.options.durationSec} s, ${report.options.connections} connections, ` +
+      `${report.options.warmupSec} s warm-up`,
+    '',
+  ];
+  for (const [scenario, entries] of groupByScenario(report.results)) {
+    const first = entries[0] as ResultEntry;
+    out.push(`### ${scenario}`, '', `Parameters: \`${paramsText(first)}\``, '');
+    out.push(`| metric | ${entries.map((x) => x.variant).join(' | ')} |`);
+    out.push(`|---|${entries.map(() => '---:').join('|')}|`);
+    for (const name of SHOWN) {
+      out.push(
+        `| ${metricLabel(name)} | ${entries.map((x) => formatSummary(name, x.summary[name])).join(' | ')} |`,
+      );
+    }
+    const verdict = report.verdicts.find((v) => v.scenario === scenario);
+    if (verdict) out.push('', `**Verdict:** ${verdict.text}`);
+    out.push('');
+  }
+  if (report.warnings.length > 0) out.push(...report.warnings.map((w) => `> ⚠️ ${w}`), '');
+  out.push('_± is the half-width of the 95% confidence interval over runs._', '');
+  return out.join('\n');
+}
+
+export const formats = {
+  table: (report: Report) => formatTable(report),
+  markdown: formatMarkdown,
+  json: (report: Report) => `${JSON.stringify(report, null, 2)}\n`,
+} as const;
+
+export type FormatName = keyof typeof formats;

@@ -1,0 +1,76 @@
+/**
+ * The load generator: autocannon, run in the harness process, never in the server's.
+ */
+import type { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationSec: number;
+  /** Per-request timeout; a request slower than this counts as a timeout. */
+  timeoutSec: number;
+  signal?: AbortSignal;
+  /** Called about once a second with the requests completed so far. */
+  onTick?: (completed: number) => void;
+}
+
+export interface LoadResult {
+  elapsedMs: number;
+  requestsTotal: number;
+  bytesTotal: number;
+  latencyP50Ms: number;
+  latencyP90Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+/** Drives `url` with closed-loop load for `durationSec`; resolves early, with what it has, on abort. */
+export function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const startedAt = performance.now();
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationSec,
+        timeout: options.timeoutSec,
+        pipelining: 1,
+      },
+      (err, result) => {
+        options.signal?.removeEventListener('abort', stop);
+        if (err) return reject(err);
+        resolve({
+          elapsedMs: performance.now() - startedAt,
+          requestsTotal: result.requests.total,
+          bytesTotal: result.throughput.total,
+          latencyP50Ms: result.latency.p50,
+          latencyP90Ms: result.latency.p90,
+          latencyP99Ms: result.latency.p99,
+          latencyMaxMs: result.latency.max,
+          // autocannon counts timeouts among its errors too; keep the two apart.
+          errors: result.errors - result.timeouts,
+          timeouts: result.timeouts,
+          non2xx: result.non2xx,
+        });
+      },
+    );
+    const stop = () => instance.stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    if (options.onTick) {
+      const onTick = options.onTick;
+      let completed = 0;
+      // 'tick' carries the requests completed in the last second; counting 'response' events
+      // instead would cost the generator an event per request.
+      // @types/autocannon does not declare 'tick', which autocannon emits once a second.
+      (instance as unknown as EventEmitter).on('tick', (tick: { counter: number }) => {
+        completed += tick.counter;
+        onTick(completed);
+      });
+    }
+  });
+}

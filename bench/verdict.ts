@@ -1,0 +1,69 @@
+/**
+ * The verdict in plain words, from the measured means: what a learner reads first.
+ */
+import type { ResultEntry } from './report.ts';
+import type { Summary } from './stats.ts';
+
+export function formatMs(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  return `${Math.round(ms)} ms`;
+}
+
+function formatRatio(r: number): string {
+  return r < 10 ? `${r.toFixed(1)}x` : `${Math.round(r)}x`;
+}
+
+/** True when the two means cannot be told apart: their 95% intervals overlap, or, with one run each, they are within 10%. */
+export function indistinguishable(a: Summary, b: Summary): boolean {
+  if (a.mean === null || b.mean === null) return false;
+  if (a.ci95 && b.ci95) return a.ci95[0] <= b.ci95[1] && b.ci95[0] <= a.ci95[1];
+  const hi = Math.max(a.mean, b.mean);
+  return hi === 0 || Math.abs(a.mean - b.mean) / hi < 0.1;
+}
+
+function compareToSync(sync: ResultEntry, other: ResultEntry): string {
+  const v = other.variant;
+  const s = sync.summary;
+  const o = other.summary;
+  if (o.requestsPerSec.mean === null) return `${v}: no completed run`;
+  if (s.requestsPerSec.mean === null) return `sync: no completed run`;
+
+  const parts: string[] = [];
+  const ratio = o.requestsPerSec.mean / s.requestsPerSec.mean;
+  if (indistinguishable(o.requestsPerSec, s.requestsPerSec)) {
+    parts.push(
+      `${v} and sync served about the same (${fmtRate(o.requestsPerSec.mean)} vs ${fmtRate(s.requestsPerSec.mean)} req/s, within noise)`,
+    );
+  } else if (ratio >= 1) {
+    parts.push(`${v} served ${formatRatio(ratio)} the requests of sync`);
+  } else {
+    parts.push(`sync served ${formatRatio(1 / ratio)} the requests of ${v}`);
+  }
+
+  const oLag = o.lagMaxMs.max;
+  const sLag = s.lagMaxMs.max;
+  if (oLag !== null && sLag !== null) {
+    parts.push(
+      `${v}'s event loop never stalled more than ${formatMs(oLag)}, sync's stalled ${formatMs(sLag)}`,
+    );
+  }
+  const oPing = o.pingP99Ms.mean;
+  const sPing = s.pingP99Ms.mean;
+  if (oPing !== null && sPing !== null) {
+    parts.push(`/ping p99 ${formatMs(oPing)} vs ${formatMs(sPing)}`);
+  }
+  return parts.join('; ');
+}
+
+export function fmtRate(x: number): string {
+  if (x >= 100) return Math.round(x).toLocaleString('en-US');
+  return x.toFixed(1);
+}
+
+/** One sentence per non-sync variant, comparing it with `sync`. */
+export function scenarioVerdict(entries: readonly ResultEntry[]): string {
+  const sync = entries.find((e) => e.variant === 'sync');
+  if (!sync) return 'no sync variant measured';
+  const others = entries.filter((e) => e !== sync);
+  return others.map((o) => compareToSync(sync, o)).join('. ') + '.';
+}

@@ -1,0 +1,48 @@
+/**
+ * fs-read: reading a file with `readFileSync` vs `fs.promises.readFile`.
+ *
+ * `readFileSync` stops the loop until the bytes are in memory. `readFile` hands the work to
+ * libuv's threadpool and the loop serves others meanwhile, but pays for it: the file is read in
+ * chunks, each a round trip through the pool. For a small file already in the page cache the
+ * sync read can be the faster of the two; for a large or cold file the blocked loop shows up in
+ * every other request's latency. The numbers decide, not the textbook.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { ensureFixtureFile } from './lib/fixture-file.ts';
+import { defineScenario } from './types.ts';
+
+export default defineScenario({
+  id: 'fs-read',
+  title: 'readFileSync vs fs.promises.readFile',
+  teaches:
+    'readFileSync blocks the event loop for the whole read; fs.promises.readFile runs on the ' +
+    'libuv threadpool and keeps the loop free, at the price of extra round trips. Which one ' +
+    'serves more requests depends on file size and caching; only the async one keeps other ' +
+    'requests fast.',
+  params: {
+    size: {
+      default: 1024 * 1024,
+      unit: 'bytes',
+      integer: true,
+      min: 1,
+      max: 512 * 1024 * 1024,
+      description: 'size of the file each request reads and sends',
+    },
+  },
+  // Generated once per size in the temp dir, before the server reports ready.
+  setup: async (params) => ({ params, path: await ensureFixtureFile(params.size) }),
+  variants: {
+    sync: {
+      summary: 'readFileSync(path)',
+      handle: ({ path }) => ({ contentType: 'application/octet-stream', body: readFileSync(path) }),
+    },
+    async: {
+      summary: 'await fs.promises.readFile(path)',
+      handle: async ({ path }) => ({
+        contentType: 'application/octet-stream',
+        body: await readFile(path),
+      }),
+    },
+  },
+});

@@ -1,0 +1,41 @@
+/**
+ * Every scenario, in the order they are listed and benchmarked.
+ *
+ * Adding a scenario is one file and one line here; the smoke and equivalence tests pick it up.
+ */
+import { ERROR_CODES, LooplabError, listChoices } from '../bench/errors.ts';
+import busyWait from './busy-wait.ts';
+import cpuBound from './cpu-bound.ts';
+import cryptoPbkdf2 from './crypto-pbkdf2.ts';
+import fsRead from './fs-read.ts';
+import type { AnyScenario, Variant } from './types.ts';
+
+export const scenarios: readonly AnyScenario[] = [busyWait, fsRead, cryptoPbkdf2, cpuBound];
+
+export const scenarioIds = (): string[] => scenarios.map((s) => s.id);
+
+/** @throws {LooplabError} LOOPLAB_ERR_UNKNOWN_SCENARIO naming the valid ids. */
+export function getScenario(id: string): AnyScenario {
+  const found = scenarios.find((s) => s.id === id);
+  if (!found) {
+    throw new LooplabError(
+      ERROR_CODES.UNKNOWN_SCENARIO,
+      `unknown scenario "${id}"; choose ${listChoices(scenarioIds())} (see: looplab scenarios)`,
+    );
+  }
+  return found;
+}
+
+export const variantNames = (scenario: AnyScenario): string[] => Object.keys(scenario.variants);
+
+/** @throws {LooplabError} LOOPLAB_ERR_UNKNOWN_VARIANT naming the scenario's variants. */
+export function getVariant(scenario: AnyScenario, name: string): Variant<unknown> {
+  const variant = scenario.variants[name];
+  if (!variant) {
+    throw new LooplabError(
+      ERROR_CODES.UNKNOWN_VARIANT,
+      `scenario "${scenario.id}" has no variant "${name}"; choose ${listChoices(variantNames(scenario))}`,
+    );
+  }
+  return variant;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * The looplab CLI entry point: parses argv, runs one command, and is the only place that sets
+ * the exit code (0 ok, 1 a check failed, 2 bad input, 130 interrupted).
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { killAllNow, reapAll } from '../bench/child.ts';
+import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors.ts';
+import { looplabVersion } from '../bench/package-info.ts';
+import { benchCommand } from './commands/bench.ts';
+import { scenariosCommand } from './commands/scenarios.ts';
+import { serveCommand } from './commands/serve.ts';
+import {
+  err,
+  type GlobalArgs,
+  interruptSignal,
+  interruptWasExpected,
+  outcome,
+  requestInterrupt,
+} from './context.ts';
+
+const commands: any[] = [scenariosCommand, benchCommand, serveCommand];
+
+let interrupts = 0;
+function onSignal(signal: NodeJS.Signals): void {
+  interrupts++;
+  if (interrupts === 1) {
+    err(`\nlooplab: ${signal}, stopping servers…\n`);
+    requestInterrupt(signal);
+    // Whatever the command is doing, its servers go now; the command then unwinds.
+    void reapAll();
+    return;
+  }
+  // A second signal: the user means it. Kill without waiting.
+  killAllNow();
+  process.exit(EXIT.INTERRUPTED);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+function printError(error: unknown, debug: boolean): number {
+  if (isLooplabError(error)) {
+    err(`looplab: ${error.message} [${error.code}]\n`);
+    if (debug && error.cause) err(`${(error.cause as Error).stack ?? String(error.cause)}\n`);
+    return EXIT.USAGE;
+  }
+  if (debug) err(`${(error as Error)?.stack ?? String(error)}\n`);
+  else
+    err(
+      `looplab: unexpected error: ${(error as Error)?.message ?? String(error)} (run again with --debug for details)\n`,
+    );
+  return EXIT.CHECK_FAILED;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    await yargs(argv)
+      .scriptName('looplab')
+      .usage('$0 <command> [options]\n\nSee the event loop block, and measure it.')
+      .option('debug', {
+        type: 'boolean',
+        default: false,
+        global: true,
+        describe: 'Print stack traces and server pids',
+      })
+      .option('quiet', {
+        type: 'boolean',
+        default: false,
+        global: true,
+        describe: 'No progress on stderr',
+      })
+      .command(commands)
+      .version(looplabVersion())
+      .alias('h', 'help')
+      .strict()
+      .demandCommand(1, 'Name a command: scenarios, bench or serve (looplab --help lists them)')
+      .recommendCommands()
+      .fail((msg, error) => {
+        if (error) throw error;
+        throw new LooplabError(ERROR_CODES.USAGE, `${msg} (see: looplab --help)`);
+      })
+      .wrap(Math.min(110, process.stdout.columns ?? 100))
+      .parseAsync();
+  } catch (error) {
+    if (interruptSignal.aborted) {
+      await reapAll();
+      return EXIT.INTERRUPTED;
+    }
+    await reapAll();
+    return printError(error, debug);
+  }
+  if (interruptSignal.aborted && !interruptWasExpected()) return EXIT.INTERRUPTED;
+  return outcome();
+}
+
+main(hideBin(process.argv)).then((code) => {
+  process.exitCode = code;
+});
+
+export type { GlobalArgs };

@@ -1,0 +1,162 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { runBench } from '../../bench/bench.ts';
+import { EXIT } from '../../bench/errors.ts';
+import { formatMarkdown, formatTable } from '../../bench/format.ts';
+import {
+  type BenchOptions,
+  DEFAULT_OPTIONS,
+  QUICK_OPTIONS,
+  validateOptions,
+} from '../../bench/options.ts';
+import { planJobs } from '../../bench/plan.ts';
+import { progressHooks } from '../../bench/progress.ts';
+import { writeFileAtomic } from '../../bench/write-atomic.ts';
+import { scenarioIds } from '../../scenarios/registry.ts';
+import { selectScenarios } from '../../scenarios/select.ts';
+import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
+
+interface Args extends GlobalArgs {
+  scenarios: string[];
+  variant: string[];
+  param: string[];
+  duration?: number;
+  warmup?: number;
+  connections?: number;
+  runs?: number;
+  pingRate?: number;
+  timeout?: number;
+  timelineInterval?: number;
+  quick: boolean;
+  json?: string;
+  md?: string;
+}
+
+/** The options in force: defaults, then --quick, then every flag given explicitly. */
+export function benchOptions(argv: Partial<Args>): BenchOptions {
+  const given: Partial<BenchOptions> = {};
+  const set = <K extends keyof BenchOptions>(key: K, value: BenchOptions[K] | undefined) => {
+    if (value !== undefined) given[key] = value;
+  };
+  set('durationSec', argv.duration);
+  set('warmupSec', argv.warmup);
+  set('connections', argv.connections);
+  set('runs', argv.runs);
+  set('pingRateHz', argv.pingRate);
+  set('timeoutSec', argv.timeout);
+  set('timelineIntervalMs', argv.timelineInterval);
+  return validateOptions({ ...DEFAULT_OPTIONS, ...(argv.quick ? QUICK_OPTIONS : {}), ...given });
+}
+
+function estimateSeconds(runs: number, o: BenchOptions): number {
+  // Server start-up, the probe read and reaping cost about half a second a run here.
+  return runs * (o.warmupSec + o.durationSec + 0.5);
+}
+
+export const benchCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'bench [scenarios..]',
+  describe: 'Load-test the variants of each scenario (all when none is named) and report',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('scenarios', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: `Scenario ids: ${scenarioIds().join(', ')}`,
+      })
+      .option('variant', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Only these variants (repeatable), e.g. --variant sync --variant async',
+      })
+      .option('param', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Override a scenario parameter: name=value or scenario.name=value (repeatable)',
+      })
+      .option('duration', {
+        type: 'number',
+        describe: `Seconds of measured load per run [default: ${DEFAULT_OPTIONS.durationSec}]`,
+      })
+      .option('warmup', {
+        type: 'number',
+        describe: `Seconds of unmeasured load before each run [default: ${DEFAULT_OPTIONS.warmupSec}]`,
+      })
+      .option('connections', {
+        type: 'number',
+        describe: `Concurrent connections [default: ${DEFAULT_OPTIONS.connections}]`,
+      })
+      .option('runs', {
+        type: 'number',
+        describe: `Runs per variant, each on a fresh server, interleaved [default: ${DEFAULT_OPTIONS.runs}]`,
+      })
+      .option('ping-rate', {
+        type: 'number',
+        describe: `Bystander /ping calls per second [default: ${DEFAULT_OPTIONS.pingRateHz}]`,
+      })
+      .option('timeout', {
+        type: 'number',
+        describe: `Seconds before a request counts as timed out [default: ${DEFAULT_OPTIONS.timeoutSec}]`,
+      })
+      .option('timeline-interval', {
+        type: 'number',
+        describe: `Milliseconds per lag-timeline point [default: ${DEFAULT_OPTIONS.timelineIntervalMs}]`,
+      })
+      .option('quick', {
+        type: 'boolean',
+        default: false,
+        describe: 'One short run per variant (2 s, 0.5 s warm-up): a first look, not statistics',
+      })
+      .option('json', {
+        type: 'string',
+        describe: 'Write the JSON report to this file ("-" for stdout, instead of the table)',
+      })
+      .option('md', { type: 'string', describe: 'Write a Markdown summary to this file' })
+      .example('$0 bench busy-wait', 'Both variants of one scenario, default settings')
+      .example(
+        '$0 bench busy-wait crypto-pbkdf2 --duration 3 --runs 3 --json out.json --md out.md',
+        'Two scenarios; write the report and a Markdown summary',
+      )
+      .example(
+        '$0 bench crypto-pbkdf2 --param iterations=50000',
+        'Change a scenario parameter',
+      ) as unknown as Argv<Args>,
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    const options = benchOptions(argv);
+    const selection = selectScenarios(argv.scenarios, argv.variant, argv.param);
+    const runs = planJobs(selection, options.runs).length;
+    const toStdout = argv.json === '-';
+    if (!argv.quiet) {
+      const variants = selection.reduce((n, s) => n + s.variants.length, 0);
+      err(
+        `looplab: ${selection.length} scenario${selection.length === 1 ? '' : 's'}, ${variants} variants × ${options.runs} run${options.runs === 1 ? '' : 's'} = ${runs} runs, about ${Math.ceil(estimateSeconds(runs, options))} s\n`,
+      );
+    }
+    const report = await runBench(selection, options, {
+      signal: interruptSignal,
+      ...progressHooks({
+        stream: process.stderr,
+        quiet: argv.quiet,
+        color: useColor(process.stderr),
+        debug: argv.debug,
+      }),
+    });
+
+    if (argv.json && !toStdout)
+      await writeFileAtomic(argv.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (argv.md) await writeFileAtomic(argv.md, formatMarkdown(report));
+    if (toStdout) out(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      const color = useColor(process.stdout);
+      const paint = (code: string) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+      out(`\n${formatTable(report, { bold: paint('1'), dim: paint('2') })}\n`);
+    }
+    if (!argv.quiet) {
+      for (const path of [argv.json && !toStdout ? argv.json : undefined, argv.md].filter(Boolean))
+        err(`wrote ${path}\n`);
+    }
+    const failed = report.results.some((r) => r.runs.some((run) => run.state === 'failed'));
+    if (failed) setOutcome(EXIT.CHECK_FAILED);
+  },
+};

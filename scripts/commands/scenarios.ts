@@ -1,0 +1,44 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { scenarios } from '../../scenarios/registry.ts';
+import type { AnyScenario } from '../../scenarios/types.ts';
+import type { GlobalArgs } from '../context.ts';
+import { out } from '../context.ts';
+
+interface Args extends GlobalArgs {
+  json: boolean;
+}
+
+export function describeScenario(s: AnyScenario) {
+  return {
+    id: s.id,
+    title: s.title,
+    teaches: s.teaches,
+    variants: Object.entries(s.variants).map(([name, v]) => ({ name, summary: v.summary })),
+    params: Object.entries(s.params).map(([name, p]) => ({ name, ...p })),
+  };
+}
+
+function formatList(): string {
+  const width = Math.max(...scenarios.map((s) => s.id.length));
+  const lines = scenarios.map((s) => {
+    const params = Object.entries(s.params)
+      .map(([k, p]) => `${k}=${p.default}`)
+      .join(' ');
+    return `${s.id.padEnd(width)}  ${s.title}  [${Object.keys(s.variants).join(', ')}]  ${params}`;
+  });
+  return `${lines.join('\n')}\n\nRun one: looplab bench <id>   Poke one: looplab serve <id> sync\n`;
+}
+
+export const scenariosCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'scenarios',
+  describe: 'List the scenarios, their variants and parameters',
+  builder: (y: Argv<GlobalArgs>) =>
+    y.option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print machine-readable JSON',
+    }) as Argv<Args>,
+  handler: (argv: ArgumentsCamelCase<Args>) => {
+    out(argv.json ? `${JSON.stringify(scenarios.map(describeScenario), null, 2)}\n` : formatList());
+  },
+};

@@ -1,0 +1,103 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { startServer } from '../../bench/child.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
+import { formatMs } from '../../bench/verdict.ts';
+import type { ProbeData } from '../../scenarios/protocol.ts';
+import { scenarioIds } from '../../scenarios/registry.ts';
+import { selectScenarios } from '../../scenarios/select.ts';
+import {
+  err,
+  expectInterrupt,
+  type GlobalArgs,
+  interruptSignal,
+  out,
+  setOutcome,
+} from '../context.ts';
+
+interface Args extends GlobalArgs {
+  scenario: string;
+  variant: string;
+  port: number;
+  param: string[];
+}
+
+/** What the loop went through while a person poked the server. */
+export function describeProbe(p: ProbeData): string {
+  return (
+    `event loop over ${(p.windowMs / 1000).toFixed(1)} s: lag p99 ${formatMs(p.lagP99Ms)}, ` +
+    `max ${formatMs(p.lagMaxMs)}, utilisation ${(p.elu * 100).toFixed(0)}%`
+  );
+}
+
+export const serveCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'serve <scenario> [variant]',
+  describe: 'Run one variant in the foreground, to poke with curl; Ctrl-C stops it',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('scenario', {
+        type: 'string',
+        demandOption: true,
+        describe: `One of: ${scenarioIds().join(', ')}`,
+      })
+      .positional('variant', { type: 'string', default: 'sync', describe: 'Variant to serve' })
+      .option('port', {
+        type: 'number',
+        default: 0,
+        describe: 'Port on 127.0.0.1 (0 picks a free one)',
+      })
+      .option('param', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Override a parameter: name=value (repeatable)',
+      })
+      .example(
+        '$0 serve fs-read sync --port 3000',
+        'then: curl -s http://127.0.0.1:3000/ | wc -c',
+      ) as unknown as Argv<Args>,
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65_535) {
+      throw new LooplabError(
+        ERROR_CODES.BAD_OPTION,
+        `--port must be a whole number from 0 to 65535, got ${argv.port}`,
+      );
+    }
+    const [selection] = selectScenarios([argv.scenario], [argv.variant], argv.param);
+    if (!selection) return;
+    const server = await startServer(
+      {
+        scenario: selection.scenario,
+        variant: argv.variant,
+        params: selection.params,
+        port: argv.port,
+        probe: true,
+        timelineIntervalMs: 100,
+      },
+      { inheritOutput: true },
+    );
+    const params = Object.entries(selection.params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    out(
+      `${selection.scenario} ${argv.variant} (${params}) listening on ${server.url} (pid ${server.pid})\n` +
+        `  curl ${server.url}        the scenario's work\n` +
+        `  curl ${server.url}ping    the bystander route\n` +
+        'Ctrl-C stops it and prints what its event loop went through.\n',
+    );
+
+    expectInterrupt();
+    const interrupted = new Promise<'interrupted'>((resolve) => {
+      if (interruptSignal.aborted) resolve('interrupted');
+      interruptSignal.addEventListener('abort', () => resolve('interrupted'), { once: true });
+    });
+    const ended = await Promise.race([interrupted, server.exited.then(() => 'exited' as const)]);
+    if (ended === 'exited') {
+      err('looplab: the server exited on its own\n');
+      setOutcome(EXIT.CHECK_FAILED);
+      return;
+    }
+    const probe = await server.readProbe(5000).catch(() => null);
+    await server.stop();
+    if (probe) err(`\n${describeProbe(probe)}\n`);
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * What every command shares: global flags, output streams, the interrupt signal, and the exit
+ * code a handler asks for. Handlers never call process.exit; the entry point does.
+ */
+import { EXIT } from '../bench/errors.ts';
+
+export interface GlobalArgs {
+  debug: boolean;
+  quiet: boolean;
+}
+
+export function out(text: string): void {
+  process.stdout.write(text);
+}
+
+export function err(text: string): void {
+  process.stderr.write(text);
+}
+
+/** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org). */
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+}
+
+const interrupt = new AbortController();
+/** Aborted on the first SIGINT or SIGTERM, so long work stops and reaps its servers. */
+export const interruptSignal: AbortSignal = interrupt.signal;
+export function requestInterrupt(reason: string): void {
+  interrupt.abort(new Error(reason));
+}
+
+let interruptExpected = false;
+/** For a command whose normal end is Ctrl-C (serve): the interrupt is then not an error. */
+export function expectInterrupt(): void {
+  interruptExpected = true;
+}
+export function interruptWasExpected(): boolean {
+  return interruptExpected;
+}
+
+let requestedExit: number = EXIT.OK;
+export function setOutcome(code: number): void {
+  requestedExit = Math.max(requestedExit, code);
+}
+export function outcome(): number {
+  return requestedExit;
+}
