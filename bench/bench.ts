@@ -77,6 +77,6 @@ export async function runBench(
       scenario: s.scenario,
       text: scenarioVerdict(results.filter((r) => r.scenario === s.scenario)),
     })),
-    warnings: collectWarnings(results),
+    warnings: collectWarnings(results, environment.cpuCount),
   };
 }

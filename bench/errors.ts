@@ -24,8 +24,6 @@ export const EXIT = {
   /** The job ran, and a check it makes failed (a failed run; later, a regression). */
   CHECK_FAILED: 1,
   USAGE: 2,
-  /** 128 + SIGINT, the shell convention for "stopped by Ctrl-C". */
-  INTERRUPTED: 130,
 } as const;
 
 /** An error the user caused and can fix; the CLI prints its one-line message and exits 2. */

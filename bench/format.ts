@@ -43,7 +43,9 @@ export function formatNumber(x: number): string {
 /** `mean ±half-width of the 95% interval`, or the bare mean when there is no interval. */
 export function formatSummary(name: MetricName, s: Summary): string {
   if (s.mean === null) return '–';
-  const mean = formatNumber(scale(name, s.mean));
+  // Whole counts (errors, timeouts) read as counts, not as 0.00.
+  const whole = METRICS[name].unit === 'count' && Number.isInteger(s.mean);
+  const mean = whole ? String(s.mean) : formatNumber(scale(name, s.mean));
   if (!s.ci95) return mean;
   return `${mean} ±${formatNumber(scale(name, (s.ci95[1] - s.ci95[0]) / 2))}`;
 }
@@ -118,7 +120,7 @@ export function formatMarkdown(report: Report): string {
     '## looplab benchmark',
     '',
     `Node ${e.node} · ${e.cpuModel} × ${e.cpuCount} · ${e.platform}/${e.arch} · ` +
-      `${report.options.runs} runs × ${report.options.durationSec} s, ${report.options.connections} connections, ` +
+      `${report.options.runs} run${report.options.runs === 1 ? '' : 's'} × ${report.options.durationSec} s, ${report.options.connections} connections, ` +
       `${report.options.warmupSec} s warm-up`,
     '',
   ];

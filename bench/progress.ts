@@ -36,6 +36,7 @@ export function progressHooks(
   const paint = (code: string, s: string) => (o.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   let prefix = '';
   let durationNote = '';
+  let shownPid: number | undefined;
   const status = (text: string) => {
     if (live) o.stream.write(`\r\x1b[K${prefix} ${paint('2', text)}`);
   };
@@ -45,7 +46,8 @@ export function progressHooks(
       status('starting server');
     },
     onRunPhase(job, phase, pid) {
-      if (o.debug && phase === 'warmup' && pid !== undefined) {
+      if (o.debug && pid !== undefined && pid !== shownPid) {
+        shownPid = pid;
         if (live) o.stream.write('\r\x1b[K');
         o.stream.write(`debug: ${label(job)} server pid ${pid}\n`);
       }

@@ -4,7 +4,7 @@
  */
 import type { Params } from '../scenarios/types.ts';
 import type { Environment } from './environment.ts';
-import { METRIC_NAMES, type MetricName, type RunRecord } from './metrics.ts';
+import { type CompletedRun, METRIC_NAMES, type MetricName, type RunRecord } from './metrics.ts';
 import type { BenchOptions } from './options.ts';
 import { type Summary, summarize } from './stats.ts';
 
@@ -56,8 +56,25 @@ export function buildResultEntry(
   return { scenario, variant, params, runs: ordered, summary: summarizeRuns(ordered) };
 }
 
-/** Warnings a reader must see next to the numbers. */
-export function collectWarnings(results: readonly ResultEntry[]): string[] {
+/** Above this share of all cores in use, the machine, not either program, bounds the numbers. */
+export const MACHINE_BUSY_SHARE = 0.9;
+
+/**
+ * The share of all the machine's cores that the server and the harness used together during a
+ * run's window, or null when the probe did not measure the server's CPU.
+ */
+export function machineBusyShare(run: CompletedRun, cpuCount: number): number | null {
+  if (run.cpuUserMs === null || run.cpuSystemMs === null || run.windowMs <= 0) return null;
+  const serverMs = run.cpuUserMs + run.cpuSystemMs;
+  const harnessMs = (run.loadGenerator.cpuPct / 100) * run.windowMs;
+  return (serverMs + harnessMs) / (cpuCount * run.windowMs);
+}
+
+/**
+ * Warnings a reader must see next to the numbers. With `cpuCount`, also says when server and
+ * load generator together kept every core busy: then neither alone set the pace.
+ */
+export function collectWarnings(results: readonly ResultEntry[], cpuCount?: number): string[] {
   const warnings: string[] = [];
   for (const r of results) {
     const label = `${r.scenario} ${r.variant}`;
@@ -74,6 +91,18 @@ export function collectWarnings(results: readonly ResultEntry[]): string[] {
       warnings.push(
         `${label}: the load generator was saturated in ${saturated.length} of ${r.runs.length} runs; ` +
           'these numbers measure autocannon more than the server',
+      );
+    }
+    if (cpuCount === undefined) continue;
+    const busy = r.runs.filter((run) => {
+      if (run.state !== 'completed') return false;
+      const share = machineBusyShare(run, cpuCount);
+      return share !== null && share >= MACHINE_BUSY_SHARE;
+    });
+    if (busy.length > 0) {
+      warnings.push(
+        `${label}: server and load generator together kept all ${cpuCount} cores busy in ` +
+          `${busy.length} of ${r.runs.length} runs; the machine, not the server alone, set the pace`,
       );
     }
   }

@@ -30,7 +30,10 @@ function compareToSync(sync: ResultEntry, other: ResultEntry): string {
 
   const parts: string[] = [];
   const ratio = o.requestsPerSec.mean / s.requestsPerSec.mean;
-  if (indistinguishable(o.requestsPerSec, s.requestsPerSec)) {
+  if (o.requestsPerSec.mean === 0 || s.requestsPerSec.mean === 0) {
+    const [served, idle] = o.requestsPerSec.mean === 0 ? ['sync', v] : [v, 'sync'];
+    parts.push(`${idle} completed no request in the window while ${served} did`);
+  } else if (indistinguishable(o.requestsPerSec, s.requestsPerSec)) {
     parts.push(
       `${v} and sync served about the same (${fmtRate(o.requestsPerSec.mean)} vs ${fmtRate(s.requestsPerSec.mean)} req/s, within noise)`,
     );
@@ -65,5 +68,6 @@ export function scenarioVerdict(entries: readonly ResultEntry[]): string {
   const sync = entries.find((e) => e.variant === 'sync');
   if (!sync) return 'no sync variant measured';
   const others = entries.filter((e) => e !== sync);
+  if (others.length === 0) return 'only sync was measured: nothing to compare it with.';
   return others.map((o) => compareToSync(sync, o)).join('. ') + '.';
 }

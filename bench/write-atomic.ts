@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ERROR_CODES, LooplabError } from './errors.ts';
 
 /**
@@ -15,18 +15,52 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
     `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeParents(dirname(path));
     await writeFile(temp, content);
     await rename(temp, path);
   } catch (err) {
-    await rm(temp, { force: true });
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new LooplabError(
-      ERROR_CODES.WRITE_FAILED,
-      `cannot write ${path} (${reason}); check the path and its permissions`,
-      {
-        cause: err,
-      },
-    );
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw writeFailed(path, (err as NodeJS.ErrnoException).code ?? (err as Error).message, err);
   }
+}
+
+/**
+ * Fails fast, before a long benchmark, when `path` could not be written: creates its missing
+ * parent directories and writes, then removes, a small file beside it.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED naming the path and the reason.
+ */
+export async function assertWritable(path: string): Promise<void> {
+  if ((await stat(path).catch(() => undefined))?.isDirectory())
+    throw writeFailed(path, 'it is a directory');
+  const probe = join(dirname(path), `.${basename(path)}.${process.pid}.probe`);
+  try {
+    await makeParents(dirname(path));
+    await writeFile(probe, '');
+  } catch (err) {
+    throw writeFailed(path, (err as NodeJS.ErrnoException).code ?? String(err), err);
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
+}
+
+function writeFailed(path: string, reason: string, cause?: unknown): LooplabError {
+  return new LooplabError(
+    ERROR_CODES.WRITE_FAILED,
+    `cannot write ${path} (${reason}); check the path and its permissions`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * Creates the missing directories above a file one level at a time. `mkdir({ recursive })`
+ * spins forever on some pseudo file systems (/proc) instead of failing.
+ */
+async function makeParents(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !(await stat(d).catch(() => undefined)); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) await mkdir(d);
 }

@@ -43,7 +43,7 @@ export default defineScenario<'n' | 'chunk' | 'threads', Context>({
       description: 'numbers tested between two yields (partitioned)',
     },
     threads: {
-      default: availableParallelism(),
+      default: Math.min(availableParallelism(), 64),
       unit: 'count',
       integer: true,
       min: 1,

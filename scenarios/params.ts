@@ -43,7 +43,7 @@ export function parseParamValue(
   }
   const unitHint =
     spec.unit === 'bytes' ? ' (bytes; KiB, MiB and GiB suffixes work)' : ` (${spec.unit})`;
-  if (raw.trim() === '' || !Number.isFinite(value)) {
+  if (raw.replaceAll('_', '').trim() === '' || !Number.isFinite(value)) {
     throw new LooplabError(ERROR_CODES.BAD_PARAM, `${where}: not a number${unitHint}`);
   }
   if (spec.integer && !Number.isInteger(value)) {
@@ -81,7 +81,7 @@ export function resolveParams(
 
   for (const o of overrides) {
     const targets = selected.filter(
-      (s) => (o.scenario === undefined || s.id === o.scenario) && o.name in s.params,
+      (s) => (o.scenario === undefined || s.id === o.scenario) && Object.hasOwn(s.params, o.name),
     );
     if (targets.length === 0) {
       const known = selected.flatMap((s) => Object.keys(s.params).map((p) => `${s.id}.${p}`));

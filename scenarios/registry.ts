@@ -8,15 +8,21 @@ import busyWait from './busy-wait.ts';
 import cpuBound from './cpu-bound.ts';
 import cryptoPbkdf2 from './crypto-pbkdf2.ts';
 import fsRead from './fs-read.ts';
+import noop from './noop.ts';
 import type { AnyScenario, Variant } from './types.ts';
 
 export const scenarios: readonly AnyScenario[] = [busyWait, fsRead, cryptoPbkdf2, cpuBound];
+
+/** Benchmarked only when named: they measure the harness, not the event loop. */
+export const calibrationScenarios: readonly AnyScenario[] = [noop];
+
+export const allScenarios: readonly AnyScenario[] = [...scenarios, ...calibrationScenarios];
 
 export const scenarioIds = (): string[] => scenarios.map((s) => s.id);
 
 /** @throws {LooplabError} LOOPLAB_ERR_UNKNOWN_SCENARIO naming the valid ids. */
 export function getScenario(id: string): AnyScenario {
-  const found = scenarios.find((s) => s.id === id);
+  const found = allScenarios.find((s) => s.id === id);
   if (!found) {
     throw new LooplabError(
       ERROR_CODES.UNKNOWN_SCENARIO,
@@ -30,7 +36,8 @@ export const variantNames = (scenario: AnyScenario): string[] => Object.keys(sce
 
 /** @throws {LooplabError} LOOPLAB_ERR_UNKNOWN_VARIANT naming the scenario's variants. */
 export function getVariant(scenario: AnyScenario, name: string): Variant<unknown> {
-  const variant = scenario.variants[name];
+  // hasOwn, not a lookup: 'toString' is not a variant.
+  const variant = Object.hasOwn(scenario.variants, name) ? scenario.variants[name] : undefined;
   if (!variant) {
     throw new LooplabError(
       ERROR_CODES.UNKNOWN_VARIANT,

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
  * The looplab CLI entry point: parses argv, runs one command, and is the only place that sets
- * the exit code (0 ok, 1 a check failed, 2 bad input, 130 interrupted).
+ * the exit code (0 ok, 1 a check failed, 2 bad input, 130/143 interrupted by SIGINT/SIGTERM).
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { killAllNow, reapAll } from '../bench/child.ts';
+import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors.ts';
 import { looplabVersion } from '../bench/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
@@ -14,6 +14,7 @@ import { serveCommand } from './commands/serve.ts';
 import {
   err,
   type GlobalArgs,
+  interruptExitCode,
   interruptSignal,
   interruptWasExpected,
   outcome,
@@ -26,15 +27,23 @@ let interrupts = 0;
 function onSignal(signal: NodeJS.Signals): void {
   interrupts++;
   if (interrupts === 1) {
-    err(`\nlooplab: ${signal}, stopping servers…\n`);
     requestInterrupt(signal);
-    // Whatever the command is doing, its servers go now; the command then unwinds.
+    // If the command cannot unwind (stuck in I/O that ignores the abort), do not hang: exit once
+    // the servers have had their grace period. unref'd, so a clean unwind is never delayed.
+    setTimeout(() => {
+      killAllNow();
+      process.exit(interruptExitCode());
+    }, KILL_GRACE_MS + 3000).unref();
+    // serve stops its own server in order, after reading its probe; anything else loses its
+    // servers now, whatever it is doing, and then unwinds.
+    if (interruptWasExpected()) return;
+    err(`\nlooplab: ${signal}, stopping servers…\n`);
     void reapAll();
     return;
   }
   // A second signal: the user means it. Kill without waiting.
   killAllNow();
-  process.exit(EXIT.INTERRUPTED);
+  process.exit(interruptExitCode());
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -75,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       .version(looplabVersion())
       .alias('h', 'help')
       .strict()
-      .demandCommand(1, 'Name a command: scenarios, bench or serve (looplab --help lists them)')
+      .demandCommand(1, 'name a command: scenarios, bench or serve')
       .recommendCommands()
       .fail((msg, error) => {
         if (error) throw error;
@@ -86,12 +95,12 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (interruptSignal.aborted) {
       await reapAll();
-      return EXIT.INTERRUPTED;
+      return interruptExitCode();
     }
     await reapAll();
     return printError(error, debug);
   }
-  if (interruptSignal.aborted && !interruptWasExpected()) return EXIT.INTERRUPTED;
+  if (interruptSignal.aborted && !interruptWasExpected()) return interruptExitCode();
   return outcome();
 }
 

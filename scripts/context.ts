@@ -2,6 +2,7 @@
  * What every command shares: global flags, output streams, the interrupt signal, and the exit
  * code a handler asks for. Handlers never call process.exit; the entry point does.
  */
+import { constants } from 'node:os';
 import { EXIT } from '../bench/errors.ts';
 
 export interface GlobalArgs {
@@ -23,10 +24,16 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
 }
 
 const interrupt = new AbortController();
+let interruptedBy: NodeJS.Signals | undefined;
 /** Aborted on the first SIGINT or SIGTERM, so long work stops and reaps its servers. */
 export const interruptSignal: AbortSignal = interrupt.signal;
-export function requestInterrupt(reason: string): void {
-  interrupt.abort(new Error(reason));
+export function requestInterrupt(signal: NodeJS.Signals): void {
+  interruptedBy = signal;
+  interrupt.abort(new Error(`interrupted by ${signal}`));
+}
+/** The shell's convention: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
+export function interruptExitCode(): number {
+  return 128 + (interruptedBy ? constants.signals[interruptedBy] : constants.signals.SIGINT);
 }
 
 let interruptExpected = false;

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { runBench } from '../../bench/bench.ts';
-import { EXIT } from '../../bench/errors.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
 import { formatMarkdown, formatTable } from '../../bench/format.ts';
 import {
   type BenchOptions,
@@ -8,9 +8,10 @@ import {
   QUICK_OPTIONS,
   validateOptions,
 } from '../../bench/options.ts';
-import { planJobs } from '../../bench/plan.ts';
+import { planJobs, type Selection } from '../../bench/plan.ts';
 import { progressHooks } from '../../bench/progress.ts';
-import { writeFileAtomic } from '../../bench/write-atomic.ts';
+import type { Report } from '../../bench/report.ts';
+import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
@@ -47,9 +48,53 @@ export function benchOptions(argv: Partial<Args>): BenchOptions {
   return validateOptions({ ...DEFAULT_OPTIONS, ...(argv.quick ? QUICK_OPTIONS : {}), ...given });
 }
 
-function estimateSeconds(runs: number, o: BenchOptions): number {
+const FORMATS = {
+  json: (report: Report) => `${JSON.stringify(report, null, 2)}\n`,
+  markdown: formatMarkdown,
+};
+
+interface Output {
+  format: keyof typeof FORMATS;
+  /** undefined: stdout, in place of the table. */
+  path: string | undefined;
+}
+
+/**
+ * `--json FILE` / `--md FILE` write files; either flag alone (yargs gives '') or with `-`
+ * prints that format on stdout instead of the table.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION when both ask for stdout.
+ */
+export function resolveOutputs(json: string | undefined, md: string | undefined): Output[] {
+  const outputs: Output[] = [];
+  const toPath = (value: string) => (value === '' || value === '-' ? undefined : value);
+  if (json !== undefined) outputs.push({ format: 'json', path: toPath(json) });
+  if (md !== undefined) outputs.push({ format: 'markdown', path: toPath(md) });
+  if (outputs.filter((o) => !o.path).length > 1) {
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      'only one of --json and --md can print to stdout; give the other a file name',
+    );
+  }
+  return outputs;
+}
+
+function describePlan(selection: readonly Selection[], o: BenchOptions): string {
+  const runs = planJobs(selection, o.runs).length;
+  const variants = selection.reduce((n, s) => n + s.variants.length, 0);
   // Server start-up, the probe read and reaping cost about half a second a run here.
-  return runs * (o.warmupSec + o.durationSec + 0.5);
+  const seconds = Math.ceil(runs * (o.warmupSec + o.durationSec + 0.5));
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return (
+    `${plural(selection.length, 'scenario')}, ${plural(variants, 'variant')} × ${plural(o.runs, 'run')}` +
+    ` = ${plural(runs, 'run')}, about ${seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`}`
+  );
+}
+
+function terminalStyle() {
+  const color = useColor(process.stdout);
+  const paint = (code: string) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  return { bold: paint('1'), dim: paint('2') };
 }
 
 export const benchCommand: CommandModule<GlobalArgs, Args> = {
@@ -110,9 +155,13 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       })
       .option('json', {
         type: 'string',
-        describe: 'Write the JSON report to this file ("-" for stdout, instead of the table)',
+        describe:
+          'Write the JSON report to this file; alone, print it on stdout instead of the table',
       })
-      .option('md', { type: 'string', describe: 'Write a Markdown summary to this file' })
+      .option('md', {
+        type: 'string',
+        describe: 'Write a Markdown summary to this file; alone, print it on stdout',
+      })
       .example('$0 bench busy-wait', 'Both variants of one scenario, default settings')
       .example(
         '$0 bench busy-wait crypto-pbkdf2 --duration 3 --runs 3 --json out.json --md out.md',
@@ -125,14 +174,11 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const options = benchOptions(argv);
     const selection = selectScenarios(argv.scenarios, argv.variant, argv.param);
-    const runs = planJobs(selection, options.runs).length;
-    const toStdout = argv.json === '-';
-    if (!argv.quiet) {
-      const variants = selection.reduce((n, s) => n + s.variants.length, 0);
-      err(
-        `looplab: ${selection.length} scenario${selection.length === 1 ? '' : 's'}, ${variants} variants × ${options.runs} run${options.runs === 1 ? '' : 's'} = ${runs} runs, about ${Math.ceil(estimateSeconds(runs, options))} s\n`,
-      );
-    }
+    const outputs = resolveOutputs(argv.json, argv.md);
+    // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
+    for (const o of outputs) if (o.path) await assertWritable(o.path);
+
+    if (!argv.quiet) err(`looplab: ${describePlan(selection, options)}\n`);
     const report = await runBench(selection, options, {
       signal: interruptSignal,
       ...progressHooks({
@@ -143,20 +189,15 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       }),
     });
 
-    if (argv.json && !toStdout)
-      await writeFileAtomic(argv.json, `${JSON.stringify(report, null, 2)}\n`);
-    if (argv.md) await writeFileAtomic(argv.md, formatMarkdown(report));
-    if (toStdout) out(`${JSON.stringify(report, null, 2)}\n`);
-    else {
-      const color = useColor(process.stdout);
-      const paint = (code: string) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-      out(`\n${formatTable(report, { bold: paint('1'), dim: paint('2') })}\n`);
+    for (const o of outputs) if (o.path) await writeFileAtomic(o.path, FORMATS[o.format](report));
+    const toStdout = outputs.find((o) => !o.path);
+    out(
+      toStdout ? FORMATS[toStdout.format](report) : `\n${formatTable(report, terminalStyle())}\n`,
+    );
+    if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
+
+    if (report.results.some((r) => r.runs.some((run) => run.state === 'failed'))) {
+      setOutcome(EXIT.CHECK_FAILED);
     }
-    if (!argv.quiet) {
-      for (const path of [argv.json && !toStdout ? argv.json : undefined, argv.md].filter(Boolean))
-        err(`wrote ${path}\n`);
-    }
-    const failed = report.results.some((r) => r.runs.some((run) => run.state === 'failed'));
-    if (failed) setOutcome(EXIT.CHECK_FAILED);
   },
 };

@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { scenarios } from '../../scenarios/registry.ts';
+import { allScenarios, calibrationScenarios, scenarios } from '../../scenarios/registry.ts';
 import type { AnyScenario } from '../../scenarios/types.ts';
 import type { GlobalArgs } from '../context.ts';
 import { out } from '../context.ts';
@@ -11,6 +11,7 @@ interface Args extends GlobalArgs {
 export function describeScenario(s: AnyScenario) {
   return {
     id: s.id,
+    calibration: calibrationScenarios.includes(s),
     title: s.title,
     teaches: s.teaches,
     variants: Object.entries(s.variants).map(([name, v]) => ({ name, summary: v.summary })),
@@ -19,14 +20,22 @@ export function describeScenario(s: AnyScenario) {
 }
 
 function formatList(): string {
-  const width = Math.max(...scenarios.map((s) => s.id.length));
-  const lines = scenarios.map((s) => {
+  const width = Math.max(...allScenarios.map((s) => s.id.length));
+  const line = (s: AnyScenario) => {
     const params = Object.entries(s.params)
       .map(([k, p]) => `${k}=${p.default}`)
       .join(' ');
-    return `${s.id.padEnd(width)}  ${s.title}  [${Object.keys(s.variants).join(', ')}]  ${params}`;
-  });
-  return `${lines.join('\n')}\n\nRun one: looplab bench <id>   Poke one: looplab serve <id> sync\n`;
+    return `${s.id.padEnd(width)}  ${s.title}  [${Object.keys(s.variants).join(', ')}]  ${params}`.trimEnd();
+  };
+  return [
+    ...scenarios.map(line),
+    '',
+    'For calibrating the harness (benchmarked only when named):',
+    ...calibrationScenarios.map(line),
+    '',
+    'Run one: looplab bench <id>   Poke one: looplab serve <id> sync',
+    '',
+  ].join('\n');
 }
 
 export const scenariosCommand: CommandModule<GlobalArgs, Args> = {
@@ -39,6 +48,8 @@ export const scenariosCommand: CommandModule<GlobalArgs, Args> = {
       describe: 'Print machine-readable JSON',
     }) as Argv<Args>,
   handler: (argv: ArgumentsCamelCase<Args>) => {
-    out(argv.json ? `${JSON.stringify(scenarios.map(describeScenario), null, 2)}\n` : formatList());
+    out(
+      argv.json ? `${JSON.stringify(allScenarios.map(describeScenario), null, 2)}\n` : formatList(),
+    );
   },
 };

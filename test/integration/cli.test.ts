@@ -1,0 +1,152 @@
+/**
+ * The CLI as a user meets it: bad input gets one line with a stable code and exit 2, never a
+ * stack trace; output formats are what they claim.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { cli } from './helpers.ts';
+
+const BAD_INPUT: [string[], string, RegExp][] = [
+  [
+    ['bench', 'nope'],
+    'LOOPLAB_ERR_UNKNOWN_SCENARIO',
+    /busy-wait, fs-read, crypto-pbkdf2 or cpu-bound/,
+  ],
+  [
+    ['bench', 'busy-wait', '--variant', 'worker'],
+    'LOOPLAB_ERR_UNKNOWN_VARIANT',
+    /choose sync or async/,
+  ],
+  [['bench', '--duration', '0'], 'LOOPLAB_ERR_BAD_OPTION', /--duration must be/],
+  [['bench', '--duration', '-3'], 'LOOPLAB_ERR_BAD_OPTION', /--duration must be/],
+  [['bench', '--runs', '1.5'], 'LOOPLAB_ERR_BAD_OPTION', /--runs must be a whole number/],
+  [['bench', '--connections', 'many'], 'LOOPLAB_ERR_BAD_OPTION', /--connections must be/],
+  [['bench', '--param', 'ms'], 'LOOPLAB_ERR_BAD_PARAM', /write name=value/],
+  [['bench', 'busy-wait', '--param', 'ms=fast'], 'LOOPLAB_ERR_BAD_PARAM', /not a number/],
+  [
+    ['bench', 'busy-wait', '--param', 'iterations=5'],
+    'LOOPLAB_ERR_BAD_PARAM',
+    /known: busy-wait\.ms/,
+  ],
+  [['bench', '--durashun', '3'], 'LOOPLAB_ERR_USAGE', /Unknown argument/],
+  [['bnch'], 'LOOPLAB_ERR_USAGE', /Did you mean bench/],
+  [[], 'LOOPLAB_ERR_USAGE', /name a command/],
+  [['serve', 'busy-wait', 'nope'], 'LOOPLAB_ERR_UNKNOWN_VARIANT', /choose sync or async/],
+  [['serve', 'busy-wait', '--port', '70000'], 'LOOPLAB_ERR_BAD_OPTION', /--port must be/],
+  [
+    ['bench', 'busy-wait', '--json', '/proc/looplab/out.json'],
+    'LOOPLAB_ERR_WRITE_FAILED',
+    /cannot write/,
+  ],
+];
+
+describe('bad input: one line, a stable code, exit 2', () => {
+  for (const [args, code, message] of BAD_INPUT) {
+    test(`looplab ${args.join(' ') || '(nothing)'}`, async () => {
+      const r = await cli(args);
+      assert.equal(r.code, 2, r.stderr);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `expected one line, got:\n${r.stderr}`);
+      assert.match(lines[0] ?? '', new RegExp(`^looplab: .*\\[${code}\\]$`));
+      assert.match(lines[0] ?? '', message);
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  test('--debug adds detail but keeps the code and exit 2', async () => {
+    const r = await cli(['bench', 'nope', '--debug']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\[LOOPLAB_ERR_UNKNOWN_SCENARIO\]/);
+  });
+});
+
+describe('scenarios', () => {
+  test('lists one line per scenario', async () => {
+    const r = await cli(['scenarios']);
+    assert.equal(r.code, 0);
+    for (const id of ['busy-wait', 'fs-read', 'crypto-pbkdf2', 'cpu-bound'])
+      assert.match(r.stdout, new RegExp(`^${id} `, 'm'));
+  });
+
+  test('--json is machine-readable', async () => {
+    const r = await cli(['scenarios', '--json']);
+    assert.equal(r.code, 0);
+    const list = JSON.parse(r.stdout) as {
+      id: string;
+      calibration: boolean;
+      variants: { name: string }[];
+    }[];
+    assert.deepEqual(
+      list.filter((s) => !s.calibration).map((s) => s.id),
+      ['busy-wait', 'fs-read', 'crypto-pbkdf2', 'cpu-bound'],
+    );
+    assert.deepEqual(
+      list.filter((s) => s.calibration).map((s) => s.id),
+      ['noop'],
+    );
+    for (const s of list)
+      assert.deepEqual(s.variants.map((v) => v.name).slice(0, 2), ['sync', 'async']);
+  });
+});
+
+test('--help explains every command', async () => {
+  for (const args of [
+    ['--help'],
+    ['bench', '--help'],
+    ['serve', '--help'],
+    ['scenarios', '--help'],
+  ]) {
+    const r = await cli(args);
+    assert.equal(r.code, 0, args.join(' '));
+    assert.match(r.stdout, /looplab/);
+  }
+  assert.match((await cli(['bench', '--help'])).stdout, /--param/);
+});
+
+describe('bench outputs', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'looplab-cli-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const TINY = [
+    'busy-wait',
+    '--param',
+    'ms=5',
+    '--warmup',
+    '0',
+    '--duration',
+    '0.3',
+    '--runs',
+    '1',
+    '--connections',
+    '2',
+  ];
+
+  test('--json FILE and --md FILE are written; the table and verdict go to stdout, progress to stderr', async () => {
+    const json = join(dir, 'out.json');
+    const md = join(dir, 'out.md');
+    const r = await cli(['bench', ...TINY, '--json', json, '--md', md]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    assert.equal(report.schemaVersion, 1);
+    assert.deepEqual(
+      report.results.map((x: { variant: string }) => x.variant),
+      ['sync', 'async'],
+    );
+    assert.match(await readFile(md, 'utf8'), /^## looplab benchmark/);
+    assert.match(r.stdout, /→ async served .* the requests of sync/);
+    assert.match(r.stderr, /✓ \[1\/2\] busy-wait sync run 1: [\d.]+ req\/s/);
+  });
+
+  test('--json alone prints only JSON on stdout; --quiet silences progress', async () => {
+    const r = await cli(['bench', ...TINY, '--json', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).schemaVersion, 1);
+    assert.equal(r.stderr, '');
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Helpers for integration tests: run the real CLI in a child process, and check whether a pid
+ * is still alive. Every process a test starts is stopped by the test, by its pid.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../scripts/cli.js', import.meta.url));
+
+export interface CliRun {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (or the signal's name) when the CLI ends. */
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves when stderr first matches. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout?.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    for (const l of listeners) l();
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    done,
+    waitForStderr(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = stderr.match(pattern);
+          if (m) {
+            cleanup();
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`stderr never matched ${pattern}; it was:\n${stderr}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        done.then(() => {
+          check();
+          cleanup();
+          reject(new Error(`CLI exited before stderr matched ${pattern}; it was:\n${stderr}`));
+        });
+        check();
+      });
+    },
+  };
+}
+
+/** Runs the CLI to completion. */
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const run = runCli(args, env);
+  const { code, signal } = await run.done;
+  return { code, signal, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+/** True while a process with this pid exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Server pids that `--debug` printed. */
+export function serverPids(stderr: string): number[] {
+  return [...stderr.matchAll(/server pid (\d+)/g)].map((m) => Number(m[1]));
+}
+
+/** Waits until none of the pids is alive, or the timeout passes; returns those still alive. */
+export async function waitForExit(pids: number[], timeoutMs = 5000): Promise<number[]> {
+  const until = Date.now() + timeoutMs;
+  let alive = pids.filter(isAlive);
+  while (alive.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    alive = alive.filter(isAlive);
+  }
+  return alive;
+}

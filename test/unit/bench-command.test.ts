@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_OPTIONS, QUICK_OPTIONS } from '../../bench/options.ts';
+import { benchOptions, resolveOutputs } from '../../scripts/commands/bench.ts';
+
+describe('resolveOutputs', () => {
+  it('maps --json/--md to files, and alone (or "-") to stdout', () => {
+    assert.deepEqual(resolveOutputs(undefined, undefined), []);
+    assert.deepEqual(resolveOutputs('out.json', 'out.md'), [
+      { format: 'json', path: 'out.json' },
+      { format: 'markdown', path: 'out.md' },
+    ]);
+    assert.deepEqual(resolveOutputs('', undefined), [{ format: 'json', path: undefined }]);
+    assert.deepEqual(resolveOutputs('out.json', '-'), [
+      { format: 'json', path: 'out.json' },
+      { format: 'markdown', path: undefined },
+    ]);
+  });
+
+  it('refuses two formats on stdout', () => {
+    assert.throws(() => resolveOutputs('', ''), { code: 'LOOPLAB_ERR_BAD_OPTION' });
+  });
+});
+
+describe('benchOptions', () => {
+  it('uses the defaults when nothing is given', () => {
+    assert.deepEqual(benchOptions({}), DEFAULT_OPTIONS);
+  });
+
+  it('applies --quick, and an explicit flag wins over it', () => {
+    assert.deepEqual(benchOptions({ quick: true }), { ...DEFAULT_OPTIONS, ...QUICK_OPTIONS });
+    assert.equal(benchOptions({ quick: true, runs: 4 }).runs, 4);
+  });
+
+  it('maps every flag to its option', () => {
+    assert.deepEqual(
+      benchOptions({
+        duration: 5,
+        warmup: 0,
+        connections: 20,
+        runs: 2,
+        pingRate: 10,
+        timeout: 3,
+        timelineInterval: 50,
+      }),
+      {
+        durationSec: 5,
+        warmupSec: 0,
+        connections: 20,
+        runs: 2,
+        pingRateHz: 10,
+        timeoutSec: 3,
+        timelineIntervalMs: 50,
+      },
+    );
+  });
+
+  it('validates what it maps', () => {
+    assert.throws(() => benchOptions({ duration: 0 }), { code: 'LOOPLAB_ERR_BAD_OPTION' });
+  });
+});

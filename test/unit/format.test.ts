@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  formatMarkdown,
+  formatNumber,
+  formatSummary,
+  formats,
+  formatTable,
+} from '../../bench/format.ts';
+import type { Summary } from '../../bench/stats.ts';
+import { entry, failedRun, makeReport, runsFrom } from './fixtures.ts';
+
+const MiB = 1024 ** 2;
+
+describe('formatNumber', () => {
+  const cases: [number, string][] = [
+    [0, '0.00'],
+    [1.234, '1.23'],
+    [9.994, '9.99'],
+    [10, '10.0'],
+    [99.94, '99.9'],
+    [100, '100'],
+    [999.4, '999'],
+    [1000, '1,000'],
+    [1234.5, '1,235'],
+    [1_234_567, '1,234,567'],
+    [-5, '-5.00'],
+    [-12.34, '-12.3'],
+    [-1500, '-1,500'],
+  ];
+  for (const [x, want] of cases) {
+    it(`formats ${x} as ${want}`, () => assert.equal(formatNumber(x), want));
+  }
+});
+
+describe('formatSummary', () => {
+  const s = (mean: number | null, ci95: [number, number] | null): Summary => ({
+    n: ci95 ? 3 : 1,
+    mean,
+    sd: null,
+    min: mean,
+    max: mean,
+    ci95,
+  });
+
+  it('shows the mean and the half-width of the 95% interval', () => {
+    assert.equal(formatSummary('requestsPerSec', s(1500, [1400, 1600])), '1,500 ±100');
+    assert.equal(formatSummary('latencyP99Ms', s(12.5, [12, 13])), '12.5 ±0.50');
+  });
+
+  it('shows the bare mean when there is no interval', () => {
+    assert.equal(formatSummary('latencyP50Ms', s(12.345, null)), '12.3');
+  });
+
+  it('shows a dash for a metric with no value', () => {
+    assert.equal(
+      formatSummary('pingP99Ms', { n: 0, mean: null, sd: null, min: null, max: null, ci95: null }),
+      '–',
+    );
+  });
+
+  it('shows bytes in MiB', () => {
+    assert.equal(formatSummary('rssMaxBytes', s(100 * MiB, [96 * MiB, 104 * MiB])), '100 ±4.00');
+    assert.equal(formatSummary('rssMaxBytes', s(50 * MiB, null)), '50.0');
+  });
+
+  it('does not scale bytes per second', () => {
+    assert.equal(formatSummary('bytesPerSec', s(2048, null)), '2,048');
+  });
+});
+
+// busy-wait: 3 runs of each variant; cpu-bound: 1 run of three variants.
+function sampleReport(warnings: string[] = ['busy-wait sync: 1 of 4 runs failed (boom)']) {
+  return makeReport(
+    [
+      entry(
+        'busy-wait',
+        'sync',
+        [
+          ...runsFrom({
+            requestsPerSec: [90, 100, 110],
+            lagMaxMs: [250, 250, 250],
+            rssMaxBytes: [100 * MiB, 100 * MiB, 100 * MiB],
+          }),
+          failedRun(4, 'boom'),
+        ],
+        { ms: 20 },
+      ),
+      entry('busy-wait', 'async', runsFrom({ requestsPerSec: [960, 970, 980] }), { ms: 20 }),
+      entry('cpu-bound', 'sync', runsFrom({ requestsPerSec: [40] }), {
+        n: 1000,
+        chunk: 100,
+        threads: 2,
+      }),
+      entry('cpu-bound', 'async', runsFrom({ requestsPerSec: [80] }), {
+        n: 1000,
+        chunk: 100,
+        threads: 2,
+      }),
+      entry('cpu-bound', 'partitioned', runsFrom({ requestsPerSec: [30] }), {
+        n: 1000,
+        chunk: 100,
+        threads: 2,
+      }),
+    ],
+    [{ scenario: 'busy-wait', text: 'async served 9.7x the requests of sync.' }],
+    warnings,
+  );
+}
+
+const LABELS = [
+  'throughput (req/s)',
+  'latency p50 (ms)',
+  'latency p99 (ms)',
+  '/ping p99 (ms)',
+  'loop lag p99 (ms)',
+  'loop lag max (ms)',
+  'loop utilisation',
+  'CPU user (ms)',
+  'peak RSS (MiB)',
+  'errors',
+];
+
+describe('formatTable', () => {
+  const text = formatTable(sampleReport());
+  const lines = text.split('\n');
+
+  it('opens each scenario with its params and run count', () => {
+    assert.ok(lines.includes('busy-wait  ms=20  ·  3 runs × 3 s, 10 connections'));
+    assert.ok(
+      lines.includes('cpu-bound  n=1000 chunk=100 threads=2  ·  1 run × 3 s, 10 connections'),
+    );
+  });
+
+  it('has a column per variant and a row per shown metric, all aligned', () => {
+    const start = lines.indexOf('busy-wait  ms=20  ·  3 runs × 3 s, 10 connections') + 1;
+    const table = lines.slice(start, start + 1 + LABELS.length);
+    assert.match(table[0] ?? '', /^\s+sync\s+async$/);
+    assert.deepEqual(
+      table.slice(1).map((l) => l.slice(0, LABELS[0]?.length).trim()),
+      LABELS.map((l) => l.slice(0, LABELS[0]?.length)),
+    );
+    const width = table[0]?.length;
+    for (const l of table) assert.equal(l.length, width, `misaligned: ${JSON.stringify(l)}`);
+    assert.match(table[1] ?? '', /^throughput \(req\/s\)\s+100 ±24\.8\s+970 ±24\.8$/);
+    assert.match(table[6] ?? '', /^loop lag max \(ms\)\s+250 ±0\.00\s+–$/);
+    assert.match(table[9] ?? '', /^peak RSS \(MiB\)\s+100 ±0\.00\s+–$/);
+  });
+
+  it('has three columns for a scenario with three variants', () => {
+    assert.ok(lines.some((l) => /^\s+sync\s+async\s+partitioned$/.test(l)));
+    assert.ok(lines.some((l) => /^throughput \(req\/s\)\s+40\.0\s+80\.0\s+30\.0$/.test(l)));
+  });
+
+  it('prints the verdict of a scenario that has one, and only that one', () => {
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('→')),
+      ['→ async served 9.7x the requests of sync.'],
+    );
+  });
+
+  it('prints the warnings and explains ±', () => {
+    assert.ok(lines.includes('warning: busy-wait sync: 1 of 4 runs failed (boom)'));
+    assert.equal(lines.at(-1), '± is the half-width of the 95% confidence interval over runs.');
+  });
+
+  it('prints no warning lines when there are none', () => {
+    assert.ok(!formatTable(sampleReport([])).includes('warning:'));
+  });
+
+  it('applies the style to the scenario name and the dim parts', () => {
+    const styled = formatTable(sampleReport(), {
+      bold: (s) => `<b>${s}</b>`,
+      dim: (s) => `<d>${s}</d>`,
+    });
+    assert.ok(styled.includes('<b>busy-wait</b><d>  ms=20  ·  3 runs × 3 s, 10 connections</d>\n'));
+    assert.ok(
+      styled.endsWith('<d>± is the half-width of the 95% confidence interval over runs.</d>'),
+    );
+  });
+});
+
+describe('formatMarkdown', () => {
+  const text = formatMarkdown(sampleReport());
+  const lines = text.split('\n');
+
+  it('opens with a heading and the environment', () => {
+    assert.equal(lines[0], '## looplab benchmark');
+    assert.equal(
+      lines[2],
+      'Node v20.19.0 · Test CPU 3000 × 8 · linux/x64 · 3 runs × 3 s, 10 connections, 1 s warm-up',
+    );
+  });
+
+  it('has a heading and the parameters for each scenario', () => {
+    assert.ok(lines.includes('### busy-wait'));
+    assert.ok(lines.includes('### cpu-bound'));
+    assert.ok(lines.includes('Parameters: `ms=20`'));
+    assert.ok(lines.includes('Parameters: `n=1000 chunk=100 threads=2`'));
+  });
+
+  for (const [scenario, variants] of [
+    ['busy-wait', ['sync', 'async']],
+    ['cpu-bound', ['sync', 'async', 'partitioned']],
+  ] as const) {
+    it(`has a well-formed table for ${scenario}`, () => {
+      const start = lines.indexOf(`### ${scenario}`);
+      const header = lines.findIndex((l, i) => i > start && l.startsWith('| metric'));
+      const table = lines.slice(header, header + 2 + LABELS.length);
+      assert.equal(table[0], `| metric | ${variants.join(' | ')} |`);
+      assert.equal(table[1], `|---|${variants.map(() => '---:').join('|')}|`);
+      assert.equal(lines[header + 2 + LABELS.length], '', 'table is not followed by a blank line');
+      for (const row of table) {
+        assert.equal(row.split('|').length, variants.length + 3, `column count: ${row}`);
+      }
+      assert.deepEqual(
+        table.slice(2).map((r) => r.split('|')[1]?.trim()),
+        LABELS,
+      );
+    });
+  }
+
+  it('formats the cells like the table', () => {
+    assert.ok(lines.includes('| throughput (req/s) | 100 ±24.8 | 970 ±24.8 |'));
+    assert.ok(lines.includes('| /ping p99 (ms) | – | – |'));
+    assert.ok(lines.includes('| peak RSS (MiB) | 100 ±0.00 | – |'));
+  });
+
+  it('prints the verdict in bold after a blank line, for the scenario that has one', () => {
+    const i = lines.indexOf('**Verdict:** async served 9.7x the requests of sync.');
+    assert.ok(i > lines.indexOf('### busy-wait') && i < lines.indexOf('### cpu-bound'));
+    assert.equal(lines[i - 1], '');
+    assert.equal(lines.filter((l) => l.startsWith('**Verdict:**')).length, 1);
+  });
+
+  it('quotes the warnings and ends with the note on ±', () => {
+    assert.ok(lines.includes('> ⚠️ busy-wait sync: 1 of 4 runs failed (boom)'));
+    assert.ok(text.endsWith('_± is the half-width of the 95% confidence interval over runs._\n'));
+    assert.ok(!formatMarkdown(sampleReport([])).includes('> ⚠️'));
+  });
+});
+
+describe('formats', () => {
+  const report = sampleReport();
+
+  it('offers table, markdown and json', () => {
+    assert.deepEqual(Object.keys(formats), ['table', 'markdown', 'json']);
+    assert.equal(formats.table(report), formatTable(report));
+    assert.equal(formats.markdown(report), formatMarkdown(report));
+  });
+
+  it('writes JSON that reads back to the same report, ending in a newline', () => {
+    const json = formats.json(report);
+    assert.ok(json.endsWith('}\n'));
+    assert.deepEqual(JSON.parse(json), report);
+  });
+});

@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { BystanderResult } from '../../bench/bystander-worker.ts';
+import type { LoadResult } from '../../bench/load.ts';
+import {
+  buildCompletedRun,
+  GENERATOR_SATURATED_ELU,
+  METRIC_NAMES,
+  METRICS,
+  type RunInputs,
+} from '../../bench/metrics.ts';
+import type { ProbeData } from '../../scenarios/protocol.ts';
+
+const LOAD: LoadResult = {
+  elapsedMs: 3000,
+  requestsTotal: 1000,
+  bytesTotal: 1_000_000,
+  latencyP50Ms: 12.5,
+  latencyP90Ms: 20,
+  latencyP99Ms: 45.25,
+  latencyMaxMs: 80,
+  errors: 1,
+  timeouts: 2,
+  non2xx: 3,
+};
+
+const PING: BystanderResult = { latenciesMs: [30, 0.5, 20, 10], sent: 5, errors: 1, timeouts: 0 };
+
+const PROBE: ProbeData = {
+  windowMs: 3001,
+  lagP50Ms: 10.5,
+  lagP99Ms: 20.25,
+  lagMaxMs: 40,
+  lagSamples: 150,
+  elu: 0.75,
+  cpuUserMs: 2500,
+  cpuSystemMs: 300,
+  rssMaxBytes: 50_000_000,
+  heapUsedMaxBytes: 10_000_000,
+  timelineIntervalMs: 100,
+  timeline: [
+    { tMs: 100, lagMaxMs: 5, elu: 0.7 },
+    { tMs: 200, lagMaxMs: 40, elu: 0.8 },
+  ],
+};
+
+function inputs(over: Partial<RunInputs> = {}): RunInputs {
+  return {
+    run: 2,
+    startedAt: '2024-01-01T00:00:00.000Z',
+    serverPid: 4242,
+    load: LOAD,
+    ping: PING,
+    probe: PROBE,
+    generator: { elu: 0.123456, cpuPct: 87.654 },
+    ...over,
+  };
+}
+
+describe('METRIC_NAMES', () => {
+  it('lists the 19 per-run metrics in report order', () => {
+    assert.deepEqual(METRIC_NAMES, [
+      'requestsPerSec',
+      'bytesPerSec',
+      'latencyP50Ms',
+      'latencyP90Ms',
+      'latencyP99Ms',
+      'latencyMaxMs',
+      'errors',
+      'timeouts',
+      'non2xx',
+      'pingP50Ms',
+      'pingP99Ms',
+      'pingMaxMs',
+      'lagP50Ms',
+      'lagP99Ms',
+      'lagMaxMs',
+      'elu',
+      'cpuUserMs',
+      'cpuSystemMs',
+      'rssMaxBytes',
+    ]);
+  });
+
+  it('puts the unit in the name', () => {
+    for (const name of METRIC_NAMES) {
+      const { unit } = METRICS[name];
+      if (name.endsWith('Ms')) assert.equal(unit, 'ms', name);
+      if (name.endsWith('Bytes')) assert.equal(unit, 'bytes', name);
+    }
+    assert.equal(METRICS.requestsPerSec.unit, 'req/s');
+    assert.equal(METRICS.bytesPerSec.unit, 'B/s');
+  });
+
+  it('calls only throughput better when higher', () => {
+    const higher = METRIC_NAMES.filter((n) => METRICS[n].better === 'higher');
+    assert.deepEqual(higher, ['requestsPerSec', 'bytesPerSec']);
+  });
+});
+
+describe('buildCompletedRun', () => {
+  it('builds the whole record from the raw measurements', () => {
+    assert.deepEqual(buildCompletedRun(inputs()), {
+      state: 'completed',
+      run: 2,
+      startedAt: '2024-01-01T00:00:00.000Z',
+      serverPid: 4242,
+      windowMs: 3000,
+      requestsPerSec: 333.333,
+      bytesPerSec: 333_333,
+      latencyP50Ms: 12.5,
+      latencyP90Ms: 20,
+      latencyP99Ms: 45.25,
+      latencyMaxMs: 80,
+      errors: 1,
+      timeouts: 2,
+      non2xx: 3,
+      pingP50Ms: 15,
+      pingP99Ms: 29.7,
+      pingMaxMs: 30,
+      lagP50Ms: 10.5,
+      lagP99Ms: 20.25,
+      lagMaxMs: 40,
+      elu: 0.75,
+      cpuUserMs: 2500,
+      cpuSystemMs: 300,
+      rssMaxBytes: 50_000_000,
+      requestsTotal: 1000,
+      pingSent: 5,
+      pingErrors: 1,
+      pingTimeouts: 0,
+      lagSamples: 150,
+      heapUsedMaxBytes: 10_000_000,
+      loadGenerator: { elu: 0.1235, cpuPct: 87.7, saturated: false },
+      timelineIntervalMs: 100,
+      timeline: PROBE.timeline,
+    });
+  });
+
+  it('has every metric name as a number or null', () => {
+    const rec = buildCompletedRun(inputs({ probe: null }));
+    for (const name of METRIC_NAMES) {
+      assert.ok(Object.hasOwn(rec, name), `missing ${name}`);
+      assert.ok(rec[name] === null || typeof rec[name] === 'number', name);
+    }
+  });
+
+  it('divides by the elapsed window, not the requested duration', () => {
+    const rec = buildCompletedRun(
+      inputs({ load: { ...LOAD, elapsedMs: 1999.5, requestsTotal: 4000, bytesTotal: 1_234_567 } }),
+    );
+    assert.equal(rec.windowMs, 1999.5);
+    assert.equal(rec.requestsPerSec, 2000.5); // 2000.50012… rounded to 3 decimals
+    assert.equal(rec.bytesPerSec, 617_438); // 617437.86… rounded to a whole byte
+  });
+
+  it('takes ping percentiles over the sorted latencies, interpolating linearly', () => {
+    // Sorted: [0.5, 10, 20, 30]. p50 sits halfway between 10 and 20; p99 at 20 + 0.97 × 10.
+    // Taken over the unsorted input, p50 would be 10.25 instead.
+    const rec = buildCompletedRun(inputs());
+    assert.equal(rec.pingP50Ms, 15);
+    assert.equal(rec.pingP99Ms, 29.7);
+    assert.equal(rec.pingMaxMs, 30);
+  });
+
+  it('rounds ping latencies to 3 decimals', () => {
+    const rec = buildCompletedRun(inputs({ ping: { ...PING, latenciesMs: [1.23456, 1.23456] } }));
+    assert.equal(rec.pingP50Ms, 1.235);
+    assert.equal(rec.pingP99Ms, 1.235);
+    assert.equal(rec.pingMaxMs, 1.235);
+  });
+
+  it('does not reorder the caller’s latencies', () => {
+    const latenciesMs = [30, 0.5, 20, 10];
+    buildCompletedRun(inputs({ ping: { ...PING, latenciesMs } }));
+    assert.deepEqual(latenciesMs, [30, 0.5, 20, 10]);
+  });
+
+  it('gives null ping metrics when no /ping was answered, keeping the counts', () => {
+    const rec = buildCompletedRun(
+      inputs({ ping: { latenciesMs: [], sent: 10, errors: 4, timeouts: 6 } }),
+    );
+    assert.equal(rec.pingP50Ms, null);
+    assert.equal(rec.pingP99Ms, null);
+    assert.equal(rec.pingMaxMs, null);
+    assert.equal(rec.pingSent, 10);
+    assert.equal(rec.pingErrors, 4);
+    assert.equal(rec.pingTimeouts, 6);
+  });
+
+  it('gives null probe metrics and an empty timeline when the probe is off', () => {
+    const rec = buildCompletedRun(inputs({ probe: null }));
+    for (const name of [
+      'lagP50Ms',
+      'lagP99Ms',
+      'lagMaxMs',
+      'elu',
+      'cpuUserMs',
+      'cpuSystemMs',
+      'rssMaxBytes',
+      'lagSamples',
+      'heapUsedMaxBytes',
+      'timelineIntervalMs',
+    ] as const) {
+      assert.equal(rec[name], null, name);
+    }
+    assert.deepEqual(rec.timeline, []);
+    assert.equal(rec.requestsPerSec, 333.333);
+  });
+
+  it('calls the load generator saturated from GENERATOR_SATURATED_ELU upwards', () => {
+    assert.equal(GENERATOR_SATURATED_ELU, 0.9);
+    const saturated = (elu: number) =>
+      buildCompletedRun(inputs({ generator: { elu, cpuPct: 100 } })).loadGenerator.saturated;
+    assert.equal(saturated(0.5), false);
+    assert.equal(saturated(0.8999), false);
+    assert.equal(saturated(0.9), true);
+    assert.equal(saturated(1), true);
+  });
+});

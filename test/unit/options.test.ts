@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LooplabError } from '../../bench/errors.ts';
+import {
+  type BenchOptions,
+  DEFAULT_OPTIONS,
+  QUICK_OPTIONS,
+  validateOptions,
+} from '../../bench/options.ts';
+
+const withOption = (key: keyof BenchOptions, value: unknown): BenchOptions =>
+  ({ ...DEFAULT_OPTIONS, [key]: value }) as BenchOptions;
+
+function throwsBadOption(options: BenchOptions, message: string): void {
+  assert.throws(
+    () => validateOptions(options),
+    (err: unknown) => {
+      assert.ok(err instanceof LooplabError, `expected a LooplabError, got ${String(err)}`);
+      assert.equal(err.code, 'LOOPLAB_ERR_BAD_OPTION');
+      assert.equal(err.message, message);
+      return true;
+    },
+  );
+}
+
+// [option, flag, kind, min, max]
+const BOUNDS: [keyof BenchOptions, string, string, number, number][] = [
+  ['durationSec', '--duration', 'a number', 0.1, 3600],
+  ['warmupSec', '--warmup', 'a number', 0, 600],
+  ['connections', '--connections', 'a whole number', 1, 10_000],
+  ['runs', '--runs', 'a whole number', 1, 1000],
+  ['pingRateHz', '--ping-rate', 'a number', 0.1, 1000],
+  ['timeoutSec', '--timeout', 'a number', 0.1, 600],
+  ['timelineIntervalMs', '--timeline-interval', 'a whole number', 10, 60_000],
+];
+
+describe('validateOptions', () => {
+  it('accepts the defaults and returns the same object', () => {
+    assert.equal(validateOptions(DEFAULT_OPTIONS), DEFAULT_OPTIONS);
+  });
+
+  it('accepts the --quick options', () => {
+    const quick = { ...DEFAULT_OPTIONS, ...QUICK_OPTIONS };
+    assert.equal(validateOptions(quick), quick);
+  });
+
+  it('checks every option', () => {
+    assert.deepEqual(BOUNDS.map(([key]) => key).sort(), Object.keys(DEFAULT_OPTIONS).sort());
+  });
+
+  for (const [key, flag, kind, min, max] of BOUNDS) {
+    describe(key, () => {
+      it(`accepts ${min} and ${max}`, () => {
+        assert.equal(validateOptions(withOption(key, min))[key], min);
+        assert.equal(validateOptions(withOption(key, max))[key], max);
+      });
+
+      const below = min === 0 ? -1 : min / 2;
+      it(`rejects ${below}, naming ${flag} and its range`, () => {
+        throwsBadOption(
+          withOption(key, below),
+          `${flag} must be ${kind} from ${min} to ${max}, got ${below}`,
+        );
+      });
+
+      it(`rejects ${max + 1}`, () => {
+        throwsBadOption(
+          withOption(key, max + 1),
+          `${flag} must be ${kind} from ${min} to ${max}, got ${max + 1}`,
+        );
+      });
+
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        it(`rejects ${bad}`, () => {
+          throwsBadOption(
+            withOption(key, bad),
+            `${flag} must be ${kind} from ${min} to ${max}, got ${bad}`,
+          );
+        });
+      }
+
+      it('rejects a value that is not of type number', () => {
+        throwsBadOption(
+          withOption(key, String(max)),
+          `${flag} must be ${kind} from ${min} to ${max}, got ${max}`,
+        );
+      });
+
+      if (kind === 'a whole number') {
+        it('rejects a fraction', () => {
+          const v = min + 0.5;
+          throwsBadOption(
+            withOption(key, v),
+            `${flag} must be ${kind} from ${min} to ${max}, got ${v}`,
+          );
+        });
+      } else {
+        it('accepts a fraction', () => {
+          const v = min + 0.5;
+          assert.equal(validateOptions(withOption(key, v))[key], v);
+        });
+      }
+    });
+  }
+});

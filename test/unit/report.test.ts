@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { METRIC_NAMES } from '../../bench/metrics.ts';
+import {
+  buildResultEntry,
+  collectWarnings,
+  machineBusyShare,
+  summarizeRuns,
+} from '../../bench/report.ts';
+import { summarize } from '../../bench/stats.ts';
+import { completedRun, entry, failedRun } from './fixtures.ts';
+
+const EMPTY = { n: 0, mean: null, sd: null, min: null, max: null, ci95: null };
+
+describe('summarizeRuns', () => {
+  const runs = [
+    completedRun(1, { requestsPerSec: 100, pingP99Ms: null, elu: 0.5 }),
+    failedRun(2),
+    completedRun(3, { requestsPerSec: 300, pingP99Ms: 7, elu: 0.7 }),
+  ];
+  const summary = summarizeRuns(runs);
+
+  it('summarises every metric, in METRIC_NAMES order', () => {
+    assert.deepEqual(Object.keys(summary), METRIC_NAMES);
+  });
+
+  it('summarises the completed runs only', () => {
+    assert.equal(summary.requestsPerSec.n, 2);
+    assert.equal(summary.requestsPerSec.mean, 200);
+    assert.equal(summary.requestsPerSec.min, 100);
+    assert.equal(summary.requestsPerSec.max, 300);
+    assert.deepEqual(summary.requestsPerSec, summarize([100, 300]));
+    assert.deepEqual(summary.elu, summarize([0.5, 0.7]));
+  });
+
+  it('leaves a null value out, and counts only what is left', () => {
+    assert.deepEqual(summary.pingP99Ms, { n: 1, mean: 7, sd: null, min: 7, max: 7, ci95: null });
+  });
+
+  it('gives an empty summary to a metric no run measured', () => {
+    assert.deepEqual(summary.lagMaxMs, EMPTY);
+  });
+
+  it('gives empty summaries when every run failed', () => {
+    const all = summarizeRuns([failedRun(1), failedRun(2)]);
+    for (const name of METRIC_NAMES) assert.deepEqual(all[name], EMPTY, name);
+  });
+});
+
+describe('buildResultEntry', () => {
+  it('sorts the runs by run number and keeps the failed ones', () => {
+    const runs = [
+      completedRun(3, { requestsPerSec: 30 }),
+      failedRun(1),
+      completedRun(2, { requestsPerSec: 20 }),
+    ];
+    const e = buildResultEntry('busy-wait', 'sync', { ms: 20 }, runs);
+    assert.equal(e.scenario, 'busy-wait');
+    assert.equal(e.variant, 'sync');
+    assert.deepEqual(e.params, { ms: 20 });
+    assert.deepEqual(
+      e.runs.map((r) => [r.run, r.state]),
+      [
+        [1, 'failed'],
+        [2, 'completed'],
+        [3, 'completed'],
+      ],
+    );
+    assert.deepEqual(e.summary, summarizeRuns(runs));
+    assert.equal(e.summary.requestsPerSec.n, 2);
+  });
+
+  it('does not reorder the caller’s array', () => {
+    const runs = [completedRun(2), completedRun(1)];
+    buildResultEntry('busy-wait', 'sync', {}, runs);
+    assert.deepEqual(
+      runs.map((r) => r.run),
+      [2, 1],
+    );
+  });
+});
+
+describe('collectWarnings', () => {
+  it('has nothing to say about clean runs', () => {
+    assert.deepEqual(
+      collectWarnings([
+        entry('busy-wait', 'sync', [completedRun(1), completedRun(2)]),
+        entry('busy-wait', 'async', [completedRun(1)]),
+      ]),
+      [],
+    );
+  });
+
+  it('reports failed runs with the first reason, and a saturated generator', () => {
+    const saturated = completedRun(
+      3,
+      {},
+      { loadGenerator: { elu: 0.95, cpuPct: 100, saturated: true } },
+    );
+    const results = [
+      entry('busy-wait', 'sync', [
+        failedRun(2, 'port never opened'),
+        saturated,
+        failedRun(1, 'server exited with code 1'),
+      ]),
+      entry('busy-wait', 'async', [completedRun(1)]),
+      entry('fs-read', 'async', [saturated, { ...saturated, run: 1 }]),
+    ];
+    assert.deepEqual(collectWarnings(results), [
+      'busy-wait sync: 2 of 3 runs failed (server exited with code 1)',
+      'busy-wait sync: the load generator was saturated in 1 of 3 runs; ' +
+        'these numbers measure autocannon more than the server',
+      'fs-read async: the load generator was saturated in 2 of 2 runs; ' +
+        'these numbers measure autocannon more than the server',
+    ]);
+  });
+
+  it('says when server and harness together kept every core busy', () => {
+    // 2 cores, 3 s window: the server used 2.4 s of CPU and the harness 80% of a core (2.4 s):
+    // 4.8 of 6 core-seconds is 80%, under the 90% line; 3.2 s more for the server crosses it.
+    const calm = completedRun(
+      1,
+      { cpuUserMs: 2000, cpuSystemMs: 400 },
+      { loadGenerator: { elu: 0.7, cpuPct: 80, saturated: false } },
+    );
+    const busy = completedRun(
+      2,
+      { cpuUserMs: 2600, cpuSystemMs: 600 },
+      { loadGenerator: { elu: 0.7, cpuPct: 80, saturated: false } },
+    );
+    assert.equal(machineBusyShare(calm, 2), 0.8);
+    assert.equal(machineBusyShare(busy, 2), (3200 + 2400) / 6000);
+    assert.equal(machineBusyShare(completedRun(3), 2), null);
+    assert.deepEqual(collectWarnings([entry('noop', 'sync', [calm, busy])], 2), [
+      'noop sync: server and load generator together kept all 2 cores busy in 1 of 2 runs; ' +
+        'the machine, not the server alone, set the pace',
+    ]);
+    assert.deepEqual(collectWarnings([entry('noop', 'sync', [calm, busy])]), []);
+  });
+});
