@@ -41,7 +41,9 @@ export async function runBench(
     const record = await measureRun(job, options, {
       ...(hooks.signal && { signal: hooks.signal }),
       onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
-      onTick: (elapsed, completed) => hooks.onRunTick?.(job, elapsed, completed),
+      ...(hooks.onRunTick && {
+        onTick: (elapsed: number, completed: number) => hooks.onRunTick?.(job, elapsed, completed),
+      }),
       execArgv: hooks.execArgv?.(job) ?? [],
       probe: hooks.probe ?? true,
     });

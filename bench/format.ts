@@ -34,6 +34,7 @@ function scale(name: MetricName, x: number): number {
 
 export function formatNumber(x: number): string {
   const abs = Math.abs(x);
+  if (x === 0) return '0';
   if (abs >= 1000) return Math.round(x).toLocaleString('en-US');
   if (abs >= 100) return x.toFixed(0);
   if (abs >= 10) return x.toFixed(1);

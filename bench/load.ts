@@ -67,13 +67,12 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     if (options.onTick) {
       const onTick = options.onTick;
       let completed = 0;
-      // 'tick' carries the requests completed in the last second; counting 'response' events
-      // instead would cost the generator an event per request.
-      // @types/autocannon does not declare 'tick', which autocannon emits once a second.
-      (instance as unknown as EventEmitter).on('tick', (tick: { counter: number }) => {
-        completed += tick.counter;
-        onTick(completed);
+      instance.on('response', () => {
+        completed++;
       });
+      // @types/autocannon does not declare 'tick', which autocannon emits once a second. Its
+      // own counter restarts at every 50 ms sample, so the count is kept above instead.
+      (instance as unknown as EventEmitter).on('tick', () => onTick(completed));
     }
   });
 }

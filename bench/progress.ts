@@ -13,6 +13,8 @@ export interface ProgressOptions {
   color: boolean;
   /** Also print each server's pid, for attaching a debugger or checking that it was reaped. */
   debug: boolean;
+  /** The window's length, to show how far a run has got. */
+  durationSec: number;
 }
 
 const label = (job: Job) => `${job.scenario} ${job.variant} run ${job.run}`;
@@ -55,7 +57,7 @@ export function progressHooks(
       status(phase === 'warmup' ? 'warming up' : phase === 'reading' ? 'reading probe' : phase);
     },
     onRunTick(_job, elapsedSec, completed) {
-      status(`${durationNote} ${elapsedSec.toFixed(0)} s · ${completed} requests`);
+      status(`${durationNote} ${elapsedSec.toFixed(0)}/${o.durationSec} s · ${completed} requests`);
     },
     onRunEnd(_job, record) {
       const ok = record.state === 'completed';

@@ -33,7 +33,7 @@ export async function measureRun(
   hooks: RunHooks = {},
 ): Promise<RunRecord> {
   const startedAt = new Date().toISOString();
-  const { signal } = hooks;
+  const { signal, onTick } = hooks;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let bystander: ReturnType<typeof startBystander> | undefined;
   try {
@@ -76,7 +76,9 @@ export async function measureRun(
     const load = await runLoad({
       ...loadOptions(server.url, options),
       ...(signal && { signal }),
-      onTick: (completed) => hooks.onTick?.((performance.now() - windowStart) / 1000, completed),
+      ...(onTick && {
+        onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),
+      }),
     });
     // Read the generator's own load before anything else runs on this thread.
     const generatorElu = performance.eventLoopUtilization(eluStart).utilization;

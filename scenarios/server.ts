@@ -83,8 +83,12 @@ async function main(config: ChildConfig): Promise<void> {
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
   process.on('disconnect', shutdown);
+  // Ctrl-C in a terminal reaches the whole process group. With a parent on the IPC channel, the
+  // parent decides when this server stops (serve reads its probe first); without one, stop.
+  process.on('SIGINT', () => {
+    if (!process.connected) void shutdown();
+  });
 
   server.on('error', (err: NodeJS.ErrnoException) => {
     failAndExit({ type: 'failed', code: err.code, message: err.message });

@@ -186,6 +186,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         quiet: argv.quiet,
         color: useColor(process.stderr),
         debug: argv.debug,
+        durationSec: options.durationSec,
       }),
     });
 

@@ -14,7 +14,7 @@ const MiB = 1024 ** 2;
 
 describe('formatNumber', () => {
   const cases: [number, string][] = [
-    [0, '0.00'],
+    [0, '0'],
     [1.234, '1.23'],
     [9.994, '9.99'],
     [10, '10.0'],
@@ -143,8 +143,8 @@ describe('formatTable', () => {
     const width = table[0]?.length;
     for (const l of table) assert.equal(l.length, width, `misaligned: ${JSON.stringify(l)}`);
     assert.match(table[1] ?? '', /^throughput \(req\/s\)\s+100 ±24\.8\s+970 ±24\.8$/);
-    assert.match(table[6] ?? '', /^loop lag max \(ms\)\s+250 ±0\.00\s+–$/);
-    assert.match(table[9] ?? '', /^peak RSS \(MiB\)\s+100 ±0\.00\s+–$/);
+    assert.match(table[6] ?? '', /^loop lag max \(ms\)\s+250 ±0\s+–$/);
+    assert.match(table[9] ?? '', /^peak RSS \(MiB\)\s+100 ±0\s+–$/);
   });
 
   it('has three columns for a scenario with three variants', () => {
@@ -223,7 +223,7 @@ describe('formatMarkdown', () => {
   it('formats the cells like the table', () => {
     assert.ok(lines.includes('| throughput (req/s) | 100 ±24.8 | 970 ±24.8 |'));
     assert.ok(lines.includes('| /ping p99 (ms) | – | – |'));
-    assert.ok(lines.includes('| peak RSS (MiB) | 100 ±0.00 | – |'));
+    assert.ok(lines.includes('| peak RSS (MiB) | 100 ±0 | – |'));
   });
 
   it('prints the verdict in bold after a blank line, for the scenario that has one', () => {
