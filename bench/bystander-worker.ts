@@ -8,6 +8,7 @@
  * (the coordinated-omission correction).
  */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
 
@@ -18,7 +19,9 @@ export interface BystanderConfig {
 }
 
 export interface BystanderResult {
+  /** Answered pings only; `timeouts` counts the others, each of which waited `timeoutMs`. */
   latenciesMs: number[];
+  timeoutMs: number;
   sent: number;
   errors: number;
   timeouts: number;
@@ -29,13 +32,18 @@ const periodMs = 1000 / rateHz;
 // Enough connections that a ping never queues behind another one on our side: a bystander is
 // an independent user, and only the server may make it wait.
 const pool = new Pool(origin, { connections: 128, pipelining: 1 });
-let result: BystanderResult = { latenciesMs: [], sent: 0, errors: 0, timeouts: 0 };
+let result: BystanderResult = { latenciesMs: [], timeoutMs, sent: 0, errors: 0, timeouts: 0 };
 const inFlight = new Set<Promise<void>>();
 const startedAt = performance.now();
 /** Pings due before this are not counted: they warmed the client and its connections. */
 let countFrom = startedAt;
 let timer: NodeJS.Timeout | undefined;
 let stopping = false;
+let markFirstAnswer: () => void = () => {};
+/** Resolves when the first ping has been answered: the client and a connection are warm. */
+const firstAnswer = new Promise<void>((resolve) => {
+  markFirstAnswer = resolve;
+});
 
 async function ping(dueAt: number): Promise<void> {
   const counted = () => (dueAt >= countFrom ? result : undefined);
@@ -49,6 +57,7 @@ async function ping(dueAt: number): Promise<void> {
       bodyTimeout: timeoutMs,
     });
     await res.body.dump();
+    markFirstAnswer();
     if (res.statusCode === 200) counted()?.latenciesMs.push(performance.now() - dueAt);
     else if (tally) tally.errors++;
   } catch (err) {
@@ -74,8 +83,10 @@ function schedule(n: number): void {
 
 parentPort?.on('message', async (msg: 'reset' | 'stop') => {
   if (msg === 'reset') {
+    // Without a warm-up the first pings would pay for the client's own start in the window.
+    await Promise.race([firstAnswer, sleep(2000)]);
     countFrom = performance.now();
-    result = { latenciesMs: [], sent: 0, errors: 0, timeouts: 0 };
+    result = { latenciesMs: [], timeoutMs, sent: 0, errors: 0, timeouts: 0 };
     parentPort?.postMessage('reset:done');
     return;
   }

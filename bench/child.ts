@@ -33,7 +33,8 @@ export interface ServerHandle {
   readonly url: string;
   /** Resolves when the child has exited, however that happened. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  resetProbe(timeoutMs?: number): Promise<void>;
+  /** Opens the probe's window once the server is idle; with `windowMs` the probe closes it too. */
+  resetProbe(windowMs?: number, timeoutMs?: number): Promise<void>;
   readProbe(timeoutMs?: number): Promise<ProbeData | null>;
   /** SIGTERM, then SIGKILL after the grace period; resolves once the child is gone. */
   stop(): Promise<void>;
@@ -127,10 +128,14 @@ export async function startServer(
     port: ready.port,
     url: `http://127.0.0.1:${ready.port}/`,
     exited,
-    resetProbe: (timeoutMs = 30_000) =>
-      request(child, { type: 'probe:reset' }, 'probe:reset:done', timeoutMs, label).then(
-        () => undefined,
-      ),
+    resetProbe: (windowMs?: number, timeoutMs = 30_000) =>
+      request(
+        child,
+        windowMs === undefined ? { type: 'probe:reset' } : { type: 'probe:reset', windowMs },
+        'probe:reset:done',
+        timeoutMs,
+        label,
+      ).then(() => undefined),
     readProbe: (timeoutMs = 30_000) =>
       request(child, { type: 'probe:read' }, 'probe:data', timeoutMs, label).then((m) =>
         m.type === 'probe:data' ? m.data : null,

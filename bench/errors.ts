@@ -24,6 +24,8 @@ export const EXIT = {
   /** The job ran, and a check it makes failed (a failed run; later, a regression). */
   CHECK_FAILED: 1,
   USAGE: 2,
+  /** A bug in looplab, not in its input (EX_SOFTWARE from sysexits.h). */
+  INTERNAL: 70,
 } as const;
 
 /** An error the user caused and can fix; the CLI prints its one-line message and exits 2. */

@@ -17,6 +17,7 @@ const SHOWN: MetricName[] = [
   'cpuUserMs',
   'rssMaxBytes',
   'errors',
+  'timeouts',
 ];
 
 const UNIT_SUFFIX: Record<string, string> = {
@@ -121,13 +122,18 @@ export function formatMarkdown(report: Report): string {
     '## looplab benchmark',
     '',
     `Node ${e.node} · ${e.cpuModel} × ${e.cpuCount} · ${e.platform}/${e.arch} · ` +
-      `${report.options.runs} run${report.options.runs === 1 ? '' : 's'} × ${report.options.durationSec} s, ${report.options.connections} connections, ` +
+      `${report.options.runs} run${report.options.runs === 1 ? '' : 's'} per variant × ${report.options.durationSec} s, ${report.options.connections} connections, ` +
       `${report.options.warmupSec} s warm-up`,
     '',
   ];
   for (const [scenario, entries] of groupByScenario(report.results)) {
     const first = entries[0] as ResultEntry;
-    out.push(`### ${scenario}`, '', `Parameters: \`${paramsText(first)}\``, '');
+    out.push(
+      `### ${scenario}`,
+      '',
+      `Parameters: \`${paramsText(first)}\` · ${runsText(report, entries)}`,
+      '',
+    );
     out.push(`| metric | ${entries.map((x) => x.variant).join(' | ')} |`);
     out.push(`|---|${entries.map(() => '---:').join('|')}|`);
     for (const name of SHOWN) {

@@ -33,7 +33,10 @@ export interface LoadResult {
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
-    const instance = autocannon(
+    // Declared before autocannon() runs: it calls back synchronously on invalid options.
+    let instance: autocannon.Instance | undefined;
+    const stop = () => instance?.stop();
+    instance = autocannon(
       {
         url: options.url,
         connections: options.connections,
@@ -62,17 +65,16 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         });
       },
     );
-    const stop = () => instance.stop();
     options.signal?.addEventListener('abort', stop, { once: true });
     if (options.onTick) {
       const onTick = options.onTick;
       let completed = 0;
-      instance.on('response', () => {
+      instance?.on('response', () => {
         completed++;
       });
       // @types/autocannon does not declare 'tick', which autocannon emits once a second. Its
       // own counter restarts at every 50 ms sample, so the count is kept above instead.
-      (instance as unknown as EventEmitter).on('tick', () => onTick(completed));
+      (instance as unknown as EventEmitter | undefined)?.on('tick', () => onTick(completed));
     }
   });
 }

@@ -61,7 +61,10 @@ export interface CompletedRun extends RunMetrics {
   run: number;
   startedAt: string;
   serverPid: number;
+  /** The load window: requestsPerSec and bytesPerSec divide by it. */
   windowMs: number;
+  /** The probe's window, which the server-side metrics cover; null with the probe off. */
+  serverWindowMs: number | null;
   requestsTotal: number;
   pingSent: number;
   pingErrors: number;
@@ -96,7 +99,13 @@ export interface RunInputs {
 /** Turns one run's raw measurements into its report record. */
 export function buildCompletedRun(i: RunInputs): CompletedRun {
   const seconds = i.load.elapsedMs / 1000;
-  const pings = [...i.ping.latenciesMs].sort((a, b) => a - b);
+  // A ping that timed out waited at least the timeout: it counts as that, not as nothing, or a
+  // server too blocked to answer would look fast.
+  const timedOut = Array.from({ length: i.ping.timeouts }, () => i.ping.timeoutMs);
+  const pings = [...i.ping.latenciesMs, ...timedOut].sort((a, b) => a - b);
+  // autocannon reports latency 0 when nothing completed: that is no measurement, not a fast one.
+  const answered = i.load.requestsTotal > 0;
+  const latency = (ms: number) => (answered ? ms : null);
   const pingAt = (p: number) => (pings.length > 0 ? round(percentile(pings, p)) : null);
   const p = i.probe;
   return {
@@ -105,12 +114,13 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     startedAt: i.startedAt,
     serverPid: i.serverPid,
     windowMs: round(i.load.elapsedMs),
+    serverWindowMs: p?.windowMs ?? null,
     requestsPerSec: round(i.load.requestsTotal / seconds),
     bytesPerSec: Math.round(i.load.bytesTotal / seconds),
-    latencyP50Ms: i.load.latencyP50Ms,
-    latencyP90Ms: i.load.latencyP90Ms,
-    latencyP99Ms: i.load.latencyP99Ms,
-    latencyMaxMs: i.load.latencyMaxMs,
+    latencyP50Ms: latency(i.load.latencyP50Ms),
+    latencyP90Ms: latency(i.load.latencyP90Ms),
+    latencyP99Ms: latency(i.load.latencyP99Ms),
+    latencyMaxMs: latency(i.load.latencyMaxMs),
     errors: i.load.errors,
     timeouts: i.load.timeouts,
     non2xx: i.load.non2xx,

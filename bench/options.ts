@@ -43,7 +43,8 @@ const BOUNDS: Record<keyof BenchOptions, Bound> = {
   connections: { min: 1, max: 10_000, integer: true, flag: '--connections' },
   runs: { min: 1, max: 1000, integer: true, flag: '--runs' },
   pingRateHz: { min: 0.1, max: 1000, flag: '--ping-rate' },
-  timeoutSec: { min: 0.1, max: 600, flag: '--timeout' },
+  // autocannon refuses a timeout under one second.
+  timeoutSec: { min: 1, max: 600, flag: '--timeout' },
   timelineIntervalMs: { min: 10, max: 60_000, integer: true, flag: '--timeline-interval' },
 };
 

@@ -64,10 +64,13 @@ export const MACHINE_BUSY_SHARE = 0.9;
  * run's window, or null when the probe did not measure the server's CPU.
  */
 export function machineBusyShare(run: CompletedRun, cpuCount: number): number | null {
-  if (run.cpuUserMs === null || run.cpuSystemMs === null || run.windowMs <= 0) return null;
-  const serverMs = run.cpuUserMs + run.cpuSystemMs;
-  const harnessMs = (run.loadGenerator.cpuPct / 100) * run.windowMs;
-  return (serverMs + harnessMs) / (cpuCount * run.windowMs);
+  const { cpuUserMs, cpuSystemMs, serverWindowMs, windowMs } = run;
+  if (cpuUserMs === null || cpuSystemMs === null || !serverWindowMs || windowMs <= 0) return null;
+  // Each program's CPU as a share of its own window: the two windows differ by milliseconds
+  // normally, by seconds when a block outlasts the load.
+  const serverCores = (cpuUserMs + cpuSystemMs) / serverWindowMs;
+  const harnessCores = run.loadGenerator.cpuPct / 100;
+  return (serverCores + harnessCores) / cpuCount;
 }
 
 /**
@@ -91,6 +94,16 @@ export function collectWarnings(results: readonly ResultEntry[], cpuCount?: numb
       warnings.push(
         `${label}: the load generator was saturated in ${saturated.length} of ${r.runs.length} runs; ` +
           'these numbers measure autocannon more than the server',
+      );
+    }
+    const timedOut = r.runs.reduce(
+      (n, run) => n + (run.state === 'completed' ? (run.timeouts ?? 0) : 0),
+      0,
+    );
+    if (timedOut > 0) {
+      warnings.push(
+        `${label}: ${timedOut} requests timed out; its latency percentiles cover only the answered ones ` +
+          '(a longer --timeout or fewer --connections keeps them all)',
       );
     }
     if (cpuCount === undefined) continue;

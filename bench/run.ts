@@ -67,8 +67,10 @@ export async function measureRun(
       signal?.throwIfAborted();
     }
 
-    // The window opens here: everything before it (start-up, JIT, warm-up) is excluded.
-    await Promise.all([server.resetProbe(), bystander.reset()]);
+    // The window opens here: everything before it (start-up, JIT, warm-up and the requests the
+    // warm-up left queued, which the server finishes first) is excluded. The probe closes its
+    // window itself after the same duration as the load's.
+    await Promise.all([server.resetProbe(options.durationSec * 1000), bystander.reset()]);
     hooks.onPhase?.('measuring', { serverPid: server.pid });
     const eluStart = performance.eventLoopUtilization();
     const cpuStart = process.cpuUsage();
@@ -85,12 +87,10 @@ export async function measureRun(
     const cpu = process.cpuUsage(cpuStart);
     const generatorCpuPct =
       ((cpu.user + cpu.system) / 1000 / (performance.now() - windowStart)) * 100;
-    const ping = await bystander.stop();
+    hooks.onPhase?.('reading', { serverPid: server.pid });
+    const [ping, probe] = await Promise.all([bystander.stop(), server.readProbe()]);
     bystander = undefined;
     signal?.throwIfAborted();
-
-    hooks.onPhase?.('reading', { serverPid: server.pid });
-    const probe = await server.readProbe();
     return buildCompletedRun({
       run: job.run,
       startedAt,

@@ -30,7 +30,11 @@ function compareToSync(sync: ResultEntry, other: ResultEntry): string {
 
   const parts: string[] = [];
   const ratio = o.requestsPerSec.mean / s.requestsPerSec.mean;
-  if (o.requestsPerSec.mean === 0 || s.requestsPerSec.mean === 0) {
+  if (o.requestsPerSec.mean === 0 && s.requestsPerSec.mean === 0) {
+    parts.push(
+      `neither ${v} nor sync completed a request in the window: make it longer, or the work smaller`,
+    );
+  } else if (o.requestsPerSec.mean === 0 || s.requestsPerSec.mean === 0) {
     const [served, idle] = o.requestsPerSec.mean === 0 ? ['sync', v] : [v, 'sync'];
     parts.push(`${idle} completed no request in the window while ${served} did`);
   } else if (indistinguishable(o.requestsPerSec, s.requestsPerSec)) {

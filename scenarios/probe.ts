@@ -20,7 +20,11 @@ const RESOLUTION_MS = 10;
 const delayMs = (ns: number) => Math.max(0, ns / NS_PER_MS - RESOLUTION_MS);
 
 export interface Probe {
-  reset(): void;
+  /**
+   * Opens a new window. With `windowMs`, the probe closes the window itself when that time is
+   * up and later reads return that reading.
+   */
+  reset(windowMs?: number): void;
   read(): ProbeData;
   stop(): void;
 }
@@ -41,6 +45,8 @@ export function createProbe(timelineIntervalMs: number): Probe {
   let pointLagMax = 0;
   let eluPoint = eluStart;
   let timelineLagMax = 0;
+  let closeTimer: NodeJS.Timeout | undefined;
+  let closed: ProbeData | null = null;
 
   let samplesSinceHeap = 0;
   function sampleMemory(): void {
@@ -50,7 +56,19 @@ export function createProbe(timelineIntervalMs: number): Probe {
     if (samplesSinceHeap++ % 10 === 0) heapMax = Math.max(heapMax, process.memoryUsage().heapUsed);
   }
 
-  function reset(): void {
+  function reset(windowMs?: number): void {
+    clearTimeout(closeTimer);
+    closed = null;
+    // Why a timer in here rather than a read from the harness at the end of the load: when the
+    // load stops, requests it already sent are still queued on this loop. A blocked loop runs
+    // its timers before it reads those sockets again, so this closes the window on time, while
+    // an IPC read could be served only after all of them.
+    if (windowMs !== undefined) {
+      closeTimer = setTimeout(() => {
+        closed = snapshot();
+      }, windowMs);
+      closeTimer.unref();
+    }
     histogram.reset();
     windowStart = performance.now();
     lastTick = windowStart;
@@ -90,12 +108,19 @@ export function createProbe(timelineIntervalMs: number): Probe {
   }, RESOLUTION_MS);
   sampler.unref();
 
-  function read(): ProbeData {
+  function snapshot(): ProbeData {
     samplesSinceHeap = 0;
     sampleMemory();
     const cpu = process.cpuUsage(cpuStart);
     const sampled = histogram.count > 0;
-    const lagMaxMs = Math.max(sampled ? delayMs(histogram.max) : 0, timelineLagMax, pointLagMax);
+    // A block that has just ended may not have reached the sampler or the histogram yet.
+    const pending = Math.max(0, performance.now() - lastTick - RESOLUTION_MS);
+    const lagMaxMs = Math.max(
+      sampled ? delayMs(histogram.max) : 0,
+      timelineLagMax,
+      pointLagMax,
+      pending,
+    );
     return {
       windowMs: round(performance.now() - windowStart),
       // With no histogram sample the loop was blocked throughout; the sampler's lateness is the
@@ -110,11 +135,16 @@ export function createProbe(timelineIntervalMs: number): Probe {
       rssMaxBytes: rssMax,
       heapUsedMaxBytes: heapMax,
       timelineIntervalMs,
-      timeline,
+      timeline: [...timeline],
     };
   }
 
+  function read(): ProbeData {
+    return closed ?? snapshot();
+  }
+
   function stop(): void {
+    clearTimeout(closeTimer);
     clearInterval(sampler);
     histogram.disable();
   }

@@ -40,7 +40,9 @@ export interface ProbeData {
   timeline: TimelinePoint[];
 }
 
-export type ToChild = { type: 'probe:reset' } | { type: 'probe:read' };
+export type ToChild =
+  /** `windowMs`: the probe closes the window itself after this long (see probe.ts). */
+  { type: 'probe:reset'; windowMs?: number } | { type: 'probe:read' };
 
 export type FromChild =
   | { type: 'ready'; port: number; pid: number }

@@ -7,6 +7,7 @@
  * orphaned server would go on holding a port and a core.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { trackIdle } from './lib/idle-tracker.ts';
 import { createProbe, type Probe } from './probe.ts';
 import type { ChildConfig, FromChild, ToChild } from './protocol.ts';
 import { getScenario, getVariant } from './registry.ts';
@@ -38,8 +39,9 @@ async function main(config: ChildConfig): Promise<void> {
     reply(res, { status: 500, body: JSON.stringify({ error: String(err) }) });
   };
 
+  const pathOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = pathOf(req);
     if (path === '/ping') return reply(res, { contentType: 'text/plain', body: 'pong' });
     if (path !== '/') {
       return reply(res, {
@@ -62,11 +64,15 @@ async function main(config: ChildConfig): Promise<void> {
     }
   });
 
+  // A new window opens only once the work the warm-up left behind is done.
+  const idle = trackIdle(server, (req) => pathOf(req) !== '/ping');
   const probe: Probe | null = config.probe ? createProbe(config.timelineIntervalMs) : null;
   process.on('message', (msg: ToChild) => {
     if (msg.type === 'probe:reset') {
-      probe?.reset();
-      send({ type: 'probe:reset:done' });
+      idle.whenIdle(() => {
+        probe?.reset(msg.windowMs);
+        send({ type: 'probe:reset:done' });
+      });
     } else if (msg.type === 'probe:read') {
       send({ type: 'probe:data', data: probe ? probe.read() : null });
     }

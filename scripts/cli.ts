@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The looplab CLI entry point: parses argv, runs one command, and is the only place that sets
- * the exit code (0 ok, 1 a check failed, 2 bad input, 130/143 interrupted by SIGINT/SIGTERM).
+ * the exit code (0 ok, 1 a check failed, 2 bad input, 70 a bug, 130/143 SIGINT/SIGTERM).
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -57,9 +57,9 @@ function printError(error: unknown, debug: boolean): number {
   if (debug) err(`${(error as Error)?.stack ?? String(error)}\n`);
   else
     err(
-      `looplab: unexpected error: ${(error as Error)?.message ?? String(error)} (run again with --debug for details)\n`,
+      `looplab: unexpected error: ${(error as Error)?.message ?? String(error)} (a bug: run again with --debug and report it)\n`,
     );
-  return EXIT.CHECK_FAILED;
+  return EXIT.INTERNAL;
 }
 
 async function main(argv: string[]): Promise<number> {

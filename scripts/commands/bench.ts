@@ -12,7 +12,7 @@ import { planJobs, type Selection } from '../../bench/plan.ts';
 import { progressHooks } from '../../bench/progress.ts';
 import type { Report } from '../../bench/report.ts';
 import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
-import { scenarioIds } from '../../scenarios/registry.ts';
+import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
 
@@ -91,6 +91,15 @@ function describePlan(selection: readonly Selection[], o: BenchOptions): string 
   );
 }
 
+/** The parameters each scenario takes, for --help: the flag is useless without them. */
+function paramsEpilogue(): string {
+  const lines = allScenarios.map((s) => {
+    const params = Object.entries(s.params).map(([k, p]) => `${k}=${p.default} (${p.unit})`);
+    return `  ${s.id}: ${params.join(', ') || 'none'}`;
+  });
+  return `Scenario parameters for --param, with defaults:\n${lines.join('\n')}`;
+}
+
 function terminalStyle() {
   const color = useColor(process.stdout);
   const paint = (code: string) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -111,12 +120,15 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       .option('variant', {
         type: 'string',
         array: true,
+        // One value per flag, so `--variant sync busy-wait` leaves busy-wait a scenario id.
+        nargs: 1,
         default: [],
         describe: 'Only these variants (repeatable), e.g. --variant sync --variant async',
       })
       .option('param', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: [],
         describe: 'Override a scenario parameter: name=value or scenario.name=value (repeatable)',
       })
@@ -162,6 +174,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         describe: 'Write a Markdown summary to this file; alone, print it on stdout',
       })
+      .epilogue(paramsEpilogue())
       .example('$0 bench busy-wait', 'Both variants of one scenario, default settings')
       .example(
         '$0 bench busy-wait crypto-pbkdf2 --duration 3 --runs 3 --json out.json --md out.md',

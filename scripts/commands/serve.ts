@@ -48,6 +48,7 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       .option('param', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: [],
         describe: 'Override a parameter: name=value (repeatable)',
       })
@@ -96,8 +97,14 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       setOutcome(EXIT.CHECK_FAILED);
       return;
     }
-    const probe = await server.readProbe(5000).catch(() => null);
+    // Well inside the CLI's grace period after a signal: a server blocked for longer than this
+    // is stopped without its reading rather than holding up the exit.
+    const probe = await server.readProbe(2000).catch(() => null);
     await server.stop();
-    if (probe) err(`\n${describeProbe(probe)}\n`);
+    err(
+      probe
+        ? `\n${describeProbe(probe)}\n`
+        : '\nthe server was too busy to report its event loop; stopped it\n',
+    );
   },
 };

@@ -69,5 +69,6 @@ describe('EXIT', () => {
     assert.equal(EXIT.OK, 0);
     assert.equal(EXIT.CHECK_FAILED, 1);
     assert.equal(EXIT.USAGE, 2);
+    assert.equal(EXIT.INTERNAL, 70);
   });
 });

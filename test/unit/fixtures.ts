@@ -43,6 +43,7 @@ export function completedRun(
     startedAt: STARTED_AT,
     serverPid: 1000 + run,
     windowMs: 3000,
+    serverWindowMs: 3000,
     requestsTotal: 0,
     pingSent: 0,
     pingErrors: 0,

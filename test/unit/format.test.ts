@@ -119,6 +119,7 @@ const LABELS = [
   'CPU user (ms)',
   'peak RSS (MiB)',
   'errors',
+  'timeouts',
 ];
 
 describe('formatTable', () => {
@@ -188,15 +189,15 @@ describe('formatMarkdown', () => {
     assert.equal(lines[0], '## looplab benchmark');
     assert.equal(
       lines[2],
-      'Node v20.19.0 · Test CPU 3000 × 8 · linux/x64 · 3 runs × 3 s, 10 connections, 1 s warm-up',
+      'Node v20.19.0 · Test CPU 3000 × 8 · linux/x64 · 3 runs per variant × 3 s, 10 connections, 1 s warm-up',
     );
   });
 
   it('has a heading and the parameters for each scenario', () => {
     assert.ok(lines.includes('### busy-wait'));
     assert.ok(lines.includes('### cpu-bound'));
-    assert.ok(lines.includes('Parameters: `ms=20`'));
-    assert.ok(lines.includes('Parameters: `n=1000 chunk=100 threads=2`'));
+    assert.ok(lines.some((l) => l.startsWith('Parameters: `ms=20` · ')));
+    assert.ok(lines.some((l) => l.startsWith('Parameters: `n=1000 chunk=100 threads=2` · ')));
   });
 
   for (const [scenario, variants] of [

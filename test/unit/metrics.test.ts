@@ -24,7 +24,13 @@ const LOAD: LoadResult = {
   non2xx: 3,
 };
 
-const PING: BystanderResult = { latenciesMs: [30, 0.5, 20, 10], sent: 5, errors: 1, timeouts: 0 };
+const PING: BystanderResult = {
+  latenciesMs: [30, 0.5, 20, 10],
+  timeoutMs: 10_000,
+  sent: 5,
+  errors: 1,
+  timeouts: 0,
+};
 
 const PROBE: ProbeData = {
   windowMs: 3001,
@@ -106,6 +112,7 @@ describe('buildCompletedRun', () => {
       startedAt: '2024-01-01T00:00:00.000Z',
       serverPid: 4242,
       windowMs: 3000,
+      serverWindowMs: 3001,
       requestsPerSec: 333.333,
       bytesPerSec: 333_333,
       latencyP50Ms: 12.5,
@@ -176,16 +183,46 @@ describe('buildCompletedRun', () => {
     assert.deepEqual(latenciesMs, [30, 0.5, 20, 10]);
   });
 
-  it('gives null ping metrics when no /ping was answered, keeping the counts', () => {
+  it('counts a timed-out ping as the timeout, so a server too blocked to answer never looks fast', () => {
     const rec = buildCompletedRun(
-      inputs({ ping: { latenciesMs: [], sent: 10, errors: 4, timeouts: 6 } }),
+      inputs({ ping: { latenciesMs: [10, 20], timeoutMs: 1000, sent: 4, errors: 0, timeouts: 2 } }),
+    );
+    // sorted: 10, 20, 1000, 1000
+    assert.equal(rec.pingP50Ms, 510);
+    assert.equal(rec.pingMaxMs, 1000);
+    assert.equal(rec.pingTimeouts, 2);
+  });
+
+  it('gives null latencies, not zeros, when no request to / completed', () => {
+    const rec = buildCompletedRun(
+      inputs({
+        load: {
+          ...LOAD,
+          requestsTotal: 0,
+          latencyP50Ms: 0,
+          latencyP90Ms: 0,
+          latencyP99Ms: 0,
+          latencyMaxMs: 0,
+        },
+      }),
+    );
+    assert.equal(rec.requestsPerSec, 0);
+    assert.deepEqual(
+      [rec.latencyP50Ms, rec.latencyP90Ms, rec.latencyP99Ms, rec.latencyMaxMs],
+      [null, null, null, null],
+    );
+  });
+
+  it('gives null ping metrics when no /ping was answered or timed out, keeping the counts', () => {
+    const rec = buildCompletedRun(
+      inputs({ ping: { latenciesMs: [], timeoutMs: 1000, sent: 10, errors: 10, timeouts: 0 } }),
     );
     assert.equal(rec.pingP50Ms, null);
     assert.equal(rec.pingP99Ms, null);
     assert.equal(rec.pingMaxMs, null);
     assert.equal(rec.pingSent, 10);
-    assert.equal(rec.pingErrors, 4);
-    assert.equal(rec.pingTimeouts, 6);
+    assert.equal(rec.pingErrors, 10);
+    assert.equal(rec.pingTimeouts, 0);
   });
 
   it('gives null probe metrics and an empty timeline when the probe is off', () => {

@@ -30,7 +30,7 @@ const BOUNDS: [keyof BenchOptions, string, string, number, number][] = [
   ['connections', '--connections', 'a whole number', 1, 10_000],
   ['runs', '--runs', 'a whole number', 1, 1000],
   ['pingRateHz', '--ping-rate', 'a number', 0.1, 1000],
-  ['timeoutSec', '--timeout', 'a number', 0.1, 600],
+  ['timeoutSec', '--timeout', 'a number', 1, 600],
   ['timelineIntervalMs', '--timeline-interval', 'a whole number', 10, 60_000],
 ];
 

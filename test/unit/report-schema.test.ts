@@ -59,7 +59,7 @@ function inputs(run: number, opts: { probe?: boolean; pings?: number[] } = {}): 
       timeouts: run === 2 ? 1 : 0,
       non2xx: 0,
     },
-    ping: { latenciesMs: pings, sent: pings.length + 1, errors: 1, timeouts: 0 },
+    ping: { latenciesMs: pings, timeoutMs: 10_000, sent: pings.length + 1, errors: 1, timeouts: 0 },
     probe:
       opts.probe === false
         ? null
