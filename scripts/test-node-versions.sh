@@ -21,6 +21,7 @@ for wanted in "${versions[@]}"; do
   echo "== Node $("$node_bin" --version)"
   "$node_bin" --test --test-reporter=dot dist/test/unit/*.test.js
   "$node_bin" --test --test-reporter=dot --test-concurrency=1 dist/test/integration/*.test.js
+  echo "all tests passed on Node $version"
   # The source itself must also run under the version's type stripping, where it has it.
   if "$node_bin" -e 'process.exit(process.features.typescript ? 0 : 1)' 2>/dev/null; then
     "$node_bin" scripts/cli.ts scenarios >/dev/null && echo "source runs under type stripping"

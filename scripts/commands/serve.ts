@@ -54,7 +54,7 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       })
       .example(
         '$0 serve fs-read sync --port 3000',
-        'then: curl -s http://127.0.0.1:3000/ | wc -c',
+        'then: curl http://127.0.0.1:3000/ and curl http://127.0.0.1:3000/ping',
       ) as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65_535) {
