@@ -4,6 +4,8 @@
  * `--debug` makes the CLI print each server's pid, which is how these tests find them.
  */
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { cli, isAlive, runCli, serverPids, waitForExit } from './helpers.ts';
 
@@ -115,4 +117,20 @@ test('serve runs in the foreground and Ctrl-C stops it cleanly', async () => {
   assert.equal(code, 0, run.stderr());
   assert.match(run.stderr(), /event loop over [\d.]+ s: lag p99/);
   assert.equal(isAlive(Number(pid)), false);
+});
+
+test('serve on a port that is taken: one line, LOOPLAB_ERR_PORT_IN_USE, exit 2, nothing left', async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as AddressInfo;
+  try {
+    const r = await cli(['serve', 'busy-wait', '--port', String(port), '--debug']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr.trim(),
+      new RegExp(`^looplab: port ${port} is already in use; .*\\[LOOPLAB_ERR_PORT_IN_USE\\]$`),
+    );
+  } finally {
+    holder.close();
+  }
 });
