@@ -5,6 +5,7 @@
 import type { BenchHooks } from './bench.ts';
 import type { RunRecord } from './metrics.ts';
 import type { Job } from './plan.ts';
+import type { Phase } from './run.ts';
 import { fmtRate, formatMs } from './verdict.ts';
 
 export interface ProgressOptions {
@@ -16,6 +17,14 @@ export interface ProgressOptions {
   /** The window's length, to show how far a run has got. */
   durationSec: number;
 }
+
+const PHASE_TEXT: Record<Phase, string> = {
+  starting: 'starting server',
+  warmup: 'warming up',
+  draining: "finishing the warm-up's requests",
+  measuring: 'measuring',
+  reading: 'reading probe',
+};
 
 const label = (job: Job) => `${job.scenario} ${job.variant} run ${job.run}`;
 
@@ -54,7 +63,7 @@ export function progressHooks(
         o.stream.write(`debug: ${label(job)} server pid ${pid}\n`);
       }
       durationNote = phase;
-      status(phase === 'warmup' ? 'warming up' : phase === 'reading' ? 'reading probe' : phase);
+      status(PHASE_TEXT[phase]);
     },
     onRunTick(_job, elapsedSec, completed) {
       status(`${durationNote} ${elapsedSec.toFixed(0)}/${o.durationSec} s · ${completed} requests`);

@@ -10,7 +10,10 @@ import { buildCompletedRun, type RunRecord } from './metrics.ts';
 import type { BenchOptions } from './options.ts';
 import type { Job } from './plan.ts';
 
-export type Phase = 'starting' | 'warmup' | 'measuring' | 'reading';
+export type Phase = 'starting' | 'warmup' | 'draining' | 'measuring' | 'reading';
+
+/** How long the server may take to finish what the warm-up left queued. */
+const DRAIN_TIMEOUT_MS = 120_000;
 
 export interface RunHooks {
   signal?: AbortSignal;
@@ -70,7 +73,16 @@ export async function measureRun(
     // The window opens here: everything before it (start-up, JIT, warm-up and the requests the
     // warm-up left queued, which the server finishes first) is excluded. The probe closes its
     // window itself after the same duration as the load's.
-    await Promise.all([server.resetProbe(options.durationSec * 1000), bystander.reset()]);
+    hooks.onPhase?.('draining', { serverPid: server.pid });
+    await Promise.all([
+      server.resetProbe(options.durationSec * 1000, DRAIN_TIMEOUT_MS).catch((err: Error) => {
+        throw new Error(
+          `${err.message}: the server was still busy with the warm-up's requests; ` +
+            'use a shorter --warmup, fewer --connections or a lighter --param',
+        );
+      }),
+      bystander.reset(),
+    ]);
     hooks.onPhase?.('measuring', { serverPid: server.pid });
     const eluStart = performance.eventLoopUtilization();
     const cpuStart = process.cpuUsage();
