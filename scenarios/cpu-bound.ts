@@ -8,9 +8,8 @@
  * the loop stays free and, with spare cores, several jobs run at once.
  */
 import { availableParallelism } from 'node:os';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { moduleUrl } from './lib/module-url.ts';
-import { countPrimes } from './lib/primes.ts';
+import { countPrimes, countPrimesPartitioned } from './lib/primes.ts';
 import { WorkerPool } from './lib/worker-pool.ts';
 import { type BaseContext, defineScenario } from './types.ts';
 
@@ -74,14 +73,9 @@ export default defineScenario<'n' | 'chunk' | 'threads', Context>({
     },
     partitioned: {
       summary: 'counts primes in chunks, yielding with setImmediate between them',
-      async handle({ params }) {
-        let primes = 0;
-        for (let from = 2; from < params.n; from += params.chunk) {
-          primes += countPrimes(from, Math.min(from + params.chunk, params.n));
-          await yieldToLoop();
-        }
-        return { body: body(params.n, primes) };
-      },
+      handle: async ({ params }) => ({
+        body: body(params.n, await countPrimesPartitioned(2, params.n, params.chunk)),
+      }),
     },
   },
 });

@@ -1,3 +1,5 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+
 /**
  * Counts the primes in [from, to) by trial division.
  *
@@ -16,6 +18,23 @@ export function countPrimes(from: number, to: number): number {
       }
     }
     if (prime) count++;
+  }
+  return count;
+}
+
+/**
+ * The same count in chunks of `chunk` numbers, yielding to the event loop after each one, so
+ * that other callbacks (other requests, `/ping`) run between chunks.
+ */
+export async function countPrimesPartitioned(
+  from: number,
+  to: number,
+  chunk: number,
+): Promise<number> {
+  let count = 0;
+  for (let start = from; start < to; start += chunk) {
+    count += countPrimes(start, Math.min(start + chunk, to));
+    await yieldToLoop();
   }
   return count;
 }
