@@ -39,7 +39,7 @@ function compareToSync(sync: ResultEntry, other: ResultEntry): string {
     parts.push(`${idle} completed no request in the window while ${served} did`);
   } else if (indistinguishable(o.requestsPerSec, s.requestsPerSec)) {
     parts.push(
-      `${v} and sync served about the same (${fmtRate(o.requestsPerSec.mean)} vs ${fmtRate(s.requestsPerSec.mean)} req/s, within noise)`,
+      `${v} and sync served too nearly the same to tell apart (${fmtRate(o.requestsPerSec.mean)} vs ${fmtRate(s.requestsPerSec.mean)} req/s; ${o.requestsPerSec.ci95 ? 'their 95% intervals overlap' : 'within 10%, one run each'})`,
     );
   } else if (ratio >= 1) {
     parts.push(`${v} served ${formatRatio(ratio)} the requests of sync`);

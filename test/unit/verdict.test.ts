@@ -105,12 +105,21 @@ describe('scenarioVerdict', () => {
     assert.equal(scenarioVerdict([sync, async]), 'sync served 1.3x the requests of async.');
   });
 
-  it('calls overlapping intervals about the same, within noise', () => {
+  it('will not rank overlapping intervals', () => {
     const sync = entry(S, 'sync', runsFrom({ requestsPerSec: [900, 1000, 1100] }));
     const async = entry(S, 'async', runsFrom({ requestsPerSec: [950, 1050, 1150] }));
     assert.equal(
       scenarioVerdict([sync, async]),
-      'async and sync served about the same (1,050 vs 1,000 req/s, within noise).',
+      'async and sync served too nearly the same to tell apart (1,050 vs 1,000 req/s; their 95% intervals overlap).',
+    );
+  });
+
+  it('with one run each, will not rank means within 10% and says why', () => {
+    const sync = entry(S, 'sync', runsFrom({ requestsPerSec: [100] }));
+    const async = entry(S, 'async', runsFrom({ requestsPerSec: [105] }));
+    assert.equal(
+      scenarioVerdict([sync, async]),
+      'async and sync served too nearly the same to tell apart (105 vs 100 req/s; within 10%, one run each).',
     );
   });
 
