@@ -6,7 +6,13 @@ import { captureEnvironment } from './environment.ts';
 import type { RunRecord } from './metrics.ts';
 import type { BenchOptions } from './options.ts';
 import { type Job, planJobs, type Selection } from './plan.ts';
-import { buildResultEntry, collectWarnings, type Report, SCHEMA_VERSION } from './report.ts';
+import {
+  buildResultEntry,
+  collectWarnings,
+  type Report,
+  type ResultEntry,
+  SCHEMA_VERSION,
+} from './report.ts';
 import { measureRun, type RunHooks } from './run.ts';
 import { scenarioVerdict } from './verdict.ts';
 
@@ -20,6 +26,8 @@ export interface BenchHooks {
   ) => void;
   onRunTick?: (job: Job, elapsedSec: number, completed: number) => void;
   onRunEnd?: (job: Job, record: RunRecord, index: number, total: number) => void;
+  /** After a scenario's last run: its results and verdict, before the next scenario starts. */
+  onScenarioDone?: (entries: ResultEntry[], verdict: string) => void;
   execArgv?: (job: Job) => string[];
   probe?: boolean;
 }
@@ -34,6 +42,15 @@ export async function runBench(
   const createdAt = new Date().toISOString();
   const jobs = planJobs(selection, options.runs);
   const records = new Map<string, RunRecord[]>();
+  const entriesOf = (s: Selection) =>
+    s.variants.map((variant) =>
+      buildResultEntry(
+        s.scenario,
+        variant,
+        s.params,
+        records.get(`${s.scenario}\u0000${variant}`) ?? [],
+      ),
+    );
 
   for (const [index, job] of jobs.entries()) {
     hooks.signal?.throwIfAborted();
@@ -50,18 +67,14 @@ export async function runBench(
     const key = `${job.scenario}\u0000${job.variant}`;
     records.set(key, [...(records.get(key) ?? []), record]);
     hooks.onRunEnd?.(job, record, index, jobs.length);
+    const scenario = selection.find((s) => s.scenario === job.scenario);
+    if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
+      const entries = entriesOf(scenario);
+      hooks.onScenarioDone(entries, scenarioVerdict(entries));
+    }
   }
 
-  const results = selection.flatMap((s) =>
-    s.variants.map((variant) =>
-      buildResultEntry(
-        s.scenario,
-        variant,
-        s.params,
-        records.get(`${s.scenario}\u0000${variant}`) ?? [],
-      ),
-    ),
-  );
+  const results = selection.flatMap(entriesOf);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt,

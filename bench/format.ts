@@ -2,6 +2,7 @@
  * Report formats, in a lookup table as mitata does: each returns a string and writes nothing.
  */
 import { METRICS, type MetricName } from './metrics.ts';
+import type { BenchOptions } from './options.ts';
 import type { Report, ResultEntry } from './report.ts';
 import type { Summary } from './stats.ts';
 
@@ -69,9 +70,11 @@ function paramsText(entry: ResultEntry): string {
     .join(' ');
 }
 
-function runsText(report: Report, entries: readonly ResultEntry[]): string {
+/** The options a scenario's heading quotes. */
+export type HeadingOptions = Pick<BenchOptions, 'durationSec' | 'connections'>;
+
+function runsText(o: HeadingOptions, entries: readonly ResultEntry[]): string {
   const completed = Math.min(...entries.map((e) => e.summary.requestsPerSec.n));
-  const o = report.options;
   return `${completed} run${completed === 1 ? '' : 's'} × ${o.durationSec} s, ${o.connections} connections`;
 }
 
@@ -94,25 +97,45 @@ export interface TableStyle {
 
 const PLAIN: TableStyle = { bold: (s) => s, dim: (s) => s };
 
-/** A terminal table per scenario, then its verdict and any warnings. */
-export function formatTable(report: Report, style: TableStyle = PLAIN): string {
-  const out: string[] = [];
-  for (const [scenario, entries] of groupByScenario(report.results)) {
-    const first = entries[0] as ResultEntry;
-    out.push(
-      style.bold(scenario) + style.dim(`  ${paramsText(first)}  ·  ${runsText(report, entries)}`),
-    );
-    const rows = [['', ...entries.map((e) => e.variant)]];
-    for (const name of SHOWN)
-      rows.push([metricLabel(name), ...entries.map((e) => formatSummary(name, e.summary[name]))]);
-    out.push(pad(rows));
-    const verdict = report.verdicts.find((v) => v.scenario === scenario);
-    if (verdict) out.push(`→ ${verdict.text}`);
-    out.push('');
-  }
-  if (report.warnings.length > 0) out.push(...report.warnings.map((w) => `warning: ${w}`), '');
+/** One scenario's terminal table and its verdict, ending with a blank line. */
+export function formatScenarioTable(
+  entries: readonly ResultEntry[],
+  verdict: string | undefined,
+  options: HeadingOptions,
+  style: TableStyle = PLAIN,
+): string {
+  const first = entries[0] as ResultEntry;
+  const out = [
+    style.bold(first.scenario) +
+      style.dim(`  ${paramsText(first)}  ·  ${runsText(options, entries)}`),
+  ];
+  const rows = [['', ...entries.map((e) => e.variant)]];
+  for (const name of SHOWN)
+    rows.push([metricLabel(name), ...entries.map((e) => formatSummary(name, e.summary[name]))]);
+  out.push(pad(rows));
+  if (verdict) out.push(`→ ${verdict}`);
+  out.push('', '');
+  return out.join('\n');
+}
+
+/** What follows the tables: the warnings, and how to read ±. */
+export function formatTableFooter(warnings: readonly string[], style: TableStyle = PLAIN): string {
+  const out = warnings.length > 0 ? [...warnings.map((w) => `warning: ${w}`), ''] : [];
   out.push(style.dim('± is the half-width of the 95% confidence interval over runs.'));
   return out.join('\n');
+}
+
+/** A terminal table per scenario, then its verdict and any warnings. */
+export function formatTable(report: Report, style: TableStyle = PLAIN): string {
+  const tables = [...groupByScenario(report.results)].map(([scenario, entries]) =>
+    formatScenarioTable(
+      entries,
+      report.verdicts.find((v) => v.scenario === scenario)?.text,
+      report.options,
+      style,
+    ),
+  );
+  return tables.join('') + formatTableFooter(report.warnings, style);
 }
 
 /** GitHub-flavoured Markdown, for a pull request or a step summary. */
@@ -131,7 +154,7 @@ export function formatMarkdown(report: Report): string {
     out.push(
       `### ${scenario}`,
       '',
-      `Parameters: \`${paramsText(first)}\` · ${runsText(report, entries)}`,
+      `Parameters: \`${paramsText(first)}\` · ${runsText(report.options, entries)}`,
       '',
     );
     out.push(`| metric | ${entries.map((x) => x.variant).join(' | ')} |`);

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { runBench } from '../../bench/bench.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
-import { formatMarkdown, formatTable } from '../../bench/format.ts';
+import { formatMarkdown, formatScenarioTable, formatTableFooter } from '../../bench/format.ts';
 import {
   type BenchOptions,
   DEFAULT_OPTIONS,
@@ -192,8 +192,16 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
     for (const o of outputs) if (o.path) await assertWritable(o.path);
 
     if (!argv.quiet) err(`looplab: ${describePlan(selection, options)}\n`);
+    const toStdout = outputs.find((o) => !o.path);
+    const style = terminalStyle();
     const report = await runBench(selection, options, {
       signal: interruptSignal,
+      // Each scenario's table as soon as its runs are done: the first result in seconds, not
+      // after the whole benchmark.
+      ...(!toStdout && {
+        onScenarioDone: (entries, verdict) =>
+          out(`\n${formatScenarioTable(entries, verdict, options, style).trimEnd()}\n`),
+      }),
       ...progressHooks({
         stream: process.stderr,
         quiet: argv.quiet,
@@ -204,9 +212,10 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
     });
 
     for (const o of outputs) if (o.path) await writeFileAtomic(o.path, FORMATS[o.format](report));
-    const toStdout = outputs.find((o) => !o.path);
     out(
-      toStdout ? FORMATS[toStdout.format](report) : `\n${formatTable(report, terminalStyle())}\n`,
+      toStdout
+        ? FORMATS[toStdout.format](report)
+        : `\n${formatTableFooter(report.warnings, style)}\n`,
     );
     if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
 

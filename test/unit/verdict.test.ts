@@ -48,16 +48,16 @@ describe('indistinguishable', () => {
     assert.equal(indistinguishable(s(120, [110.01, 130]), s(100, [90, 110])), false);
   });
 
-  it('without intervals, is true only when the means are within 10% of the larger', () => {
-    assert.equal(indistinguishable(s(100), s(109)), true);
-    assert.equal(indistinguishable(s(100), s(112)), false);
+  it('without intervals, is true only when the means are within 25% of the larger', () => {
+    assert.equal(indistinguishable(s(100), s(133)), true); // 33 / 133 < 25%
+    assert.equal(indistinguishable(s(100), s(134)), false); // 34 / 134 > 25%
     assert.equal(indistinguishable(s(0), s(0)), true);
     assert.equal(indistinguishable(s(0), s(5)), false);
   });
 
-  it('falls back to the 10% rule when only one side has an interval', () => {
+  it('falls back to the 25% rule when only one side has an interval', () => {
     assert.equal(indistinguishable(s(100, [0, 200]), s(150)), false);
-    assert.equal(indistinguishable(s(100, [99, 101]), s(105)), true);
+    assert.equal(indistinguishable(s(100, [99, 101]), s(120)), true);
   });
 
   it('is false when either mean is missing', () => {
@@ -114,12 +114,21 @@ describe('scenarioVerdict', () => {
     );
   });
 
-  it('with one run each, will not rank means within 10% and says why', () => {
+  it('with one run each, will not rank means within 25% and says why', () => {
     const sync = entry(S, 'sync', runsFrom({ requestsPerSec: [100] }));
     const async = entry(S, 'async', runsFrom({ requestsPerSec: [105] }));
     assert.equal(
       scenarioVerdict([sync, async]),
-      'async and sync served too nearly the same to tell apart (105 vs 100 req/s; within 10%, one run each).',
+      'async and sync served too nearly the same to tell apart (105 vs 100 req/s; within 25%, a single run).',
+    );
+  });
+
+  it('ranks single runs further apart, and says there are no error bars', () => {
+    const sync = entry(S, 'sync', runsFrom({ requestsPerSec: [100] }));
+    const async = entry(S, 'async', runsFrom({ requestsPerSec: [150] }));
+    assert.equal(
+      scenarioVerdict([sync, async]),
+      'async served 1.5x the requests of sync (a single run: no error bars).',
     );
   });
 
