@@ -76,6 +76,7 @@ export async function measureRun(
     hooks.onPhase?.('draining', { serverPid: server.pid });
     await Promise.all([
       server.resetProbe(options.durationSec * 1000, DRAIN_TIMEOUT_MS).catch((err: Error) => {
+        if (!err.message.includes('did not answer')) throw err;
         throw new Error(
           `${err.message}: the server was still busy with the warm-up's requests; ` +
             'use a shorter --warmup, fewer --connections or a lighter --param',
