@@ -61,6 +61,9 @@ export async function startServer(
     serialization: 'json',
   });
   live.add(child);
+  // Failures to spawn, signal or message the child also show up as its exit or as a rejected
+  // request; as an unhandled 'error' event they would crash the CLI instead.
+  child.on('error', () => {});
 
   let stderrTail = '';
   child.stdout?.resume();
@@ -179,7 +182,13 @@ function request(
     };
     child.on('message', onMessage);
     child.once('exit', onExit);
-    child.send(msg);
+    // With a callback, a send on a channel that is closing (the server was just reaped) fails
+    // here instead of as an 'error' event that would crash the CLI.
+    child.send(msg, (err) => {
+      if (!err) return;
+      cleanup();
+      reject(new Error(`the ${label} server could not be asked for ${msg.type}: ${err.message}`));
+    });
   });
 }
 

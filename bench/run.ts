@@ -95,6 +95,7 @@ export async function measureRun(
         onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),
       }),
     });
+    signal?.throwIfAborted();
     // Read the generator's own load before anything else runs on this thread.
     const generatorElu = performance.eventLoopUtilization(eluStart).utilization;
     const cpu = process.cpuUsage(cpuStart);
