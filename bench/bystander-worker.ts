@@ -46,8 +46,9 @@ const firstAnswer = new Promise<void>((resolve) => {
 });
 
 async function ping(dueAt: number): Promise<void> {
-  const counted = () => (dueAt >= countFrom ? result : undefined);
-  const tally = counted();
+  // Everything about one ping goes to the tally that counted it as sent, so sent always equals
+  // answered + errors + timeouts, even when a reset lands while the ping is in flight.
+  const tally = dueAt >= countFrom ? result : undefined;
   if (tally) tally.sent++;
   try {
     const res = await pool.request({
@@ -58,7 +59,7 @@ async function ping(dueAt: number): Promise<void> {
     });
     await res.body.dump();
     markFirstAnswer();
-    if (res.statusCode === 200) counted()?.latenciesMs.push(performance.now() - dueAt);
+    if (res.statusCode === 200) tally?.latenciesMs.push(performance.now() - dueAt);
     else if (tally) tally.errors++;
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
