@@ -33,7 +33,8 @@ export function trackIdle(server: Server, isWork: (req: IncomingMessage) => bool
       if (!firstRequestSeen.has(socket)) unknownSockets--;
     });
   });
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  // Before the route handler, so a sync handler's work is counted before it runs.
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!firstRequestSeen.has(req.socket)) {
       firstRequestSeen.add(req.socket);
       unknownSockets--;
