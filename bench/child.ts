@@ -17,6 +17,11 @@ export const KILL_GRACE_MS = 2000;
 
 const live = new Set<ChildProcess>();
 
+/** A server that is alive but did not answer an IPC request in time (its loop is busy). */
+export class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+}
+
 export interface StartOptions {
   /** How long the child may take to report its port. */
   readyTimeoutMs?: number;
@@ -173,7 +178,9 @@ function request(
     // A blocked loop answers late, but a loop that never answers is a failed run, not a hang.
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`the ${label} server did not answer ${msg.type} within ${timeoutMs} ms`));
+      reject(
+        new NoAnswerError(`the ${label} server did not answer ${msg.type} within ${timeoutMs} ms`),
+      );
     }, timeoutMs);
     const cleanup = () => {
       clearTimeout(timer);

@@ -75,7 +75,7 @@ export type HeadingOptions = Pick<BenchOptions, 'durationSec' | 'connections'>;
 
 function runsText(o: HeadingOptions, entries: readonly ResultEntry[]): string {
   const completed = Math.min(...entries.map((e) => e.summary.requestsPerSec.n));
-  return `${completed} run${completed === 1 ? '' : 's'} × ${o.durationSec} s, ${o.connections} connections`;
+  return `${plural(completed, 'run')} × ${o.durationSec} s, ${o.connections} connections`;
 }
 
 function pad(cells: string[][]): string {
@@ -96,6 +96,21 @@ export interface TableStyle {
 }
 
 const PLAIN: TableStyle = { bold: (s) => s, dim: (s) => s };
+
+/** Wraps text in an ANSI SGR code when `enabled`; the one place looplab writes colour. */
+export const ansi =
+  (enabled: boolean) =>
+  (code: string, s: string): string =>
+    enabled ? `\x1b[${code}m${s}\x1b[0m` : s;
+
+/** Bold and dim for the terminal table, or nothing when colour is off. */
+export function terminalStyle(color: boolean): TableStyle {
+  const paint = ansi(color);
+  return { bold: (s) => paint('1', s), dim: (s) => paint('2', s) };
+}
+
+/** `1 run`, `3 runs`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** One scenario's terminal table and its verdict, ending with a blank line. */
 export function formatScenarioTable(
@@ -145,7 +160,7 @@ export function formatMarkdown(report: Report): string {
     '## looplab benchmark',
     '',
     `Node ${e.node} · ${e.cpuModel} × ${e.cpuCount} · ${e.platform}/${e.arch} · ` +
-      `${report.options.runs} run${report.options.runs === 1 ? '' : 's'} per variant × ${report.options.durationSec} s, ${report.options.connections} connections, ` +
+      `${plural(report.options.runs, 'run')} per variant × ${report.options.durationSec} s, ${report.options.connections} connections, ` +
       `${report.options.warmupSec} s warm-up`,
     '',
   ];

@@ -3,6 +3,7 @@
  * one plain line per run elsewhere (CI logs, pipes).
  */
 import type { BenchHooks } from './bench.ts';
+import { ansi } from './format.ts';
 import type { RunRecord } from './metrics.ts';
 import type { Job } from './plan.ts';
 import type { Phase } from './run.ts';
@@ -44,9 +45,8 @@ export function progressHooks(
 ): Pick<BenchHooks, 'onRunStart' | 'onRunPhase' | 'onRunTick' | 'onRunEnd'> {
   if (o.quiet) return {};
   const live = Boolean(o.stream.isTTY);
-  const paint = (code: string, s: string) => (o.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const paint = ansi(o.color);
   let prefix = '';
-  let durationNote = '';
   let shownPid: number | undefined;
   const status = (text: string) => {
     if (live) o.stream.write(`\r\x1b[K${prefix} ${paint('2', text)}`);
@@ -62,11 +62,12 @@ export function progressHooks(
         if (live) o.stream.write('\r\x1b[K');
         o.stream.write(`debug: ${label(job)} server pid ${pid}\n`);
       }
-      durationNote = phase;
       status(PHASE_TEXT[phase]);
     },
     onRunTick(_job, elapsedSec, completed) {
-      status(`${durationNote} ${elapsedSec.toFixed(0)}/${o.durationSec} s · ${completed} requests`);
+      status(
+        `${PHASE_TEXT.measuring} ${elapsedSec.toFixed(0)}/${o.durationSec} s · ${completed} requests`,
+      );
     },
     onRunEnd(_job, record) {
       const ok = record.state === 'completed';

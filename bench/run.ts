@@ -3,7 +3,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startBystander } from './bystander.ts';
-import { startServer } from './child.ts';
+import { NoAnswerError, startServer } from './child.ts';
 import { isLooplabError } from './errors.ts';
 import { runLoad } from './load.ts';
 import { buildCompletedRun, type RunRecord } from './metrics.ts';
@@ -75,8 +75,8 @@ export async function measureRun(
     // window itself after the same duration as the load's.
     hooks.onPhase?.('draining', { serverPid: server.pid });
     await Promise.all([
-      server.resetProbe(options.durationSec * 1000, DRAIN_TIMEOUT_MS).catch((err: Error) => {
-        if (!err.message.includes('did not answer')) throw err;
+      server.resetProbe(options.durationSec * 1000, DRAIN_TIMEOUT_MS).catch((err: unknown) => {
+        if (!(err instanceof NoAnswerError)) throw err;
         throw new Error(
           `${err.message}: the server was still busy with the warm-up's requests; ` +
             'use a shorter --warmup, fewer --connections or a lighter --param',

@@ -10,10 +10,7 @@ import { ERROR_CODES, LooplabError } from './errors.ts';
  * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED naming the path and the cause.
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const temp = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = sibling(path, `${randomBytes(4).toString('hex')}.tmp`);
   try {
     await makeParents(dirname(path));
     await writeFile(temp, content);
@@ -33,7 +30,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
 export async function assertWritable(path: string): Promise<void> {
   if ((await stat(path).catch(() => undefined))?.isDirectory())
     throw writeFailed(path, 'it is a directory');
-  const probe = join(dirname(path), `.${basename(path)}.${process.pid}.probe`);
+  const probe = sibling(path, 'probe');
   try {
     await makeParents(dirname(path));
     await writeFile(probe, '');
@@ -42,6 +39,11 @@ export async function assertWritable(path: string): Promise<void> {
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }
+}
+
+/** A hidden file beside `path`, named after it and this process, so it never collides. */
+function sibling(path: string, suffix: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${suffix}`);
 }
 
 function writeFailed(path: string, reason: string, cause?: unknown): LooplabError {

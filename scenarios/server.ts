@@ -39,9 +39,8 @@ async function main(config: ChildConfig): Promise<void> {
     reply(res, { status: 500, body: JSON.stringify({ error: String(err) }) });
   };
 
-  const pathOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = pathOf(req);
+    const path = (req.url ?? '/').split('?')[0];
     if (path === '/ping') return reply(res, { contentType: 'text/plain', body: 'pong' });
     if (path !== '/') {
       return reply(res, {
@@ -65,7 +64,8 @@ async function main(config: ChildConfig): Promise<void> {
   });
 
   // A new window opens only once the work the warm-up left behind is done.
-  const idle = trackIdle(server, (req) => pathOf(req) !== '/ping');
+  // A prefix test, not a parse: it runs on every request, and only /ping is not work.
+  const idle = trackIdle(server, (req) => !req.url?.startsWith('/ping'));
   const probe: Probe | null = config.probe ? createProbe(config.timelineIntervalMs) : null;
   process.on('message', (msg: ToChild) => {
     if (msg.type === 'probe:reset') {

@@ -1,7 +1,13 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { runBench } from '../../bench/bench.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
-import { formatMarkdown, formatScenarioTable, formatTableFooter } from '../../bench/format.ts';
+import {
+  formatScenarioTable,
+  formats,
+  formatTableFooter,
+  plural,
+  terminalStyle,
+} from '../../bench/format.ts';
 import {
   type BenchOptions,
   DEFAULT_OPTIONS,
@@ -10,7 +16,6 @@ import {
 } from '../../bench/options.ts';
 import { planJobs, type Selection } from '../../bench/plan.ts';
 import { progressHooks } from '../../bench/progress.ts';
-import type { Report } from '../../bench/report.ts';
 import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
 import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
@@ -48,13 +53,8 @@ export function benchOptions(argv: Partial<Args>): BenchOptions {
   return validateOptions({ ...DEFAULT_OPTIONS, ...(argv.quick ? QUICK_OPTIONS : {}), ...given });
 }
 
-const FORMATS = {
-  json: (report: Report) => `${JSON.stringify(report, null, 2)}\n`,
-  markdown: formatMarkdown,
-};
-
 interface Output {
-  format: keyof typeof FORMATS;
+  format: 'json' | 'markdown';
   /** undefined: stdout, in place of the table. */
   path: string | undefined;
 }
@@ -84,7 +84,6 @@ function describePlan(selection: readonly Selection[], o: BenchOptions): string 
   const variants = selection.reduce((n, s) => n + s.variants.length, 0);
   // Server start-up, the probe read and reaping cost about half a second a run here.
   const seconds = Math.ceil(runs * (o.warmupSec + o.durationSec + 0.5));
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return (
     `${plural(selection.length, 'scenario')}, ${plural(variants, 'variant')} × ${plural(o.runs, 'run')}` +
     ` = ${plural(runs, 'run')}, about ${seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`}`
@@ -98,12 +97,6 @@ function paramsEpilogue(): string {
     return `  ${s.id}: ${params.join(', ') || 'none'}`;
   });
   return `Scenario parameters for --param, with defaults:\n${lines.join('\n')}`;
-}
-
-function terminalStyle() {
-  const color = useColor(process.stdout);
-  const paint = (code: string) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  return { bold: paint('1'), dim: paint('2') };
 }
 
 export const benchCommand: CommandModule<GlobalArgs, Args> = {
@@ -193,7 +186,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
 
     if (!argv.quiet) err(`looplab: ${describePlan(selection, options)}\n`);
     const toStdout = outputs.find((o) => !o.path);
-    const style = terminalStyle();
+    const style = terminalStyle(useColor(process.stdout));
     const report = await runBench(selection, options, {
       signal: interruptSignal,
       // Each scenario's table as soon as its runs are done: the first result in seconds, not
@@ -211,10 +204,10 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       }),
     });
 
-    for (const o of outputs) if (o.path) await writeFileAtomic(o.path, FORMATS[o.format](report));
+    for (const o of outputs) if (o.path) await writeFileAtomic(o.path, formats[o.format](report));
     out(
       toStdout
-        ? FORMATS[toStdout.format](report)
+        ? formats[toStdout.format](report)
         : `\n${formatTableFooter(report.warnings, style)}\n`,
     );
     if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
