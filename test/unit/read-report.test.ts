@@ -1,0 +1,88 @@
+/**
+ * Reading reports back: every kind of bad input is one coded error that says what is wrong.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
+import { METRIC_NAMES } from '../../bench/metrics.ts';
+import { parseReport, readReport } from '../../bench/read-report.ts';
+import { entry, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
+
+// Every metric measured (the schema allows null only where a run can fail to measure one).
+const columns = Object.fromEntries(METRIC_NAMES.map((name) => [name, [1, 1, 1]]));
+const good = makeReport([
+  entry('busy-wait', 'sync', runsFrom({ ...columns, requestsPerSec: [47, 48, 46] }), { ms: 20 }),
+]);
+const text = JSON.stringify(good);
+
+describe('parseReport', () => {
+  it('returns a valid report as it was written', () => {
+    assert.deepEqual(parseReport(text, 'a.json'), good);
+  });
+
+  it('calls truncated text not JSON', () => {
+    throwsCoded(
+      () => parseReport(text.slice(0, 200), 'a.json'),
+      ERROR_CODES.BAD_REPORT,
+      /^a\.json is not JSON \(truncated\?\)/,
+    );
+  });
+
+  it('calls an empty file empty', () => {
+    throwsCoded(() => parseReport('  \n', 'a.json'), ERROR_CODES.BAD_REPORT, /^a\.json is empty/);
+  });
+
+  it('rejects JSON that is not a looplab report', () => {
+    for (const other of ['[]', '42', 'null', '{"name":"x"}']) {
+      throwsCoded(
+        () => parseReport(other, 'b.json'),
+        ERROR_CODES.BAD_REPORT,
+        /^b\.json is not a looplab report/,
+      );
+    }
+  });
+
+  it('names the schemaVersion it cannot read', () => {
+    throwsCoded(
+      () => parseReport(JSON.stringify({ ...good, schemaVersion: 2 }), 'c.json'),
+      ERROR_CODES.REPORT_VERSION,
+      'c.json has schemaVersion 2; this looplab reads version 1: re-run the benchmark with this version',
+    );
+  });
+
+  it('says where a report breaks the schema', () => {
+    const broken = structuredClone(good) as unknown as {
+      results: { runs: Record<string, unknown>[] }[];
+    };
+    (broken.results[0]?.runs[1] as Record<string, unknown>).requestsPerSec = 'fast';
+    throwsCoded(
+      () => parseReport(JSON.stringify(broken), 'd.json'),
+      ERROR_CODES.BAD_REPORT,
+      /^d\.json is not a valid looplab report: results\/0\/runs\/1\/requestsPerSec must be/,
+    );
+  });
+});
+
+describe('readReport', () => {
+  const dir = mkdtemp(join(tmpdir(), 'looplab-read-report-'));
+  after(async () => rm(await dir, { recursive: true, force: true }));
+
+  it('reads a report file', async () => {
+    const path = join(await dir, 'good.json');
+    await writeFile(path, text);
+    assert.deepEqual(await readReport(path), good);
+  });
+
+  it('says when the file does not exist', async () => {
+    const path = join(await dir, 'missing.json');
+    await assert.rejects(readReport(path), (err: unknown) => {
+      assert.ok(err instanceof LooplabError);
+      assert.equal(err.code, ERROR_CODES.NO_SUCH_FILE);
+      assert.equal(err.message, `report ${path} does not exist`);
+      return true;
+    });
+  });
+});
