@@ -16,6 +16,8 @@ import { fingerprint } from './lib/fingerprint.ts';
 import { ensureFixtureFile } from './lib/fixture-file.ts';
 import { defineScenario } from './types.ts';
 
+const readSync = (path: string) => fingerprint(readFileSync(path));
+
 export default defineScenario({
   id: 'fs-read',
   title: 'readFileSync vs fs.promises.readFile',
@@ -36,10 +38,11 @@ export default defineScenario({
   },
   // Generated once per size in the temp dir, before the server reports ready.
   setup: async (params) => ({ params, path: await ensureFixtureFile(params.size) }),
+  operation: ({ path }) => readSync(path),
   variants: {
     sync: {
       summary: 'readFileSync(path)',
-      handle: ({ path }) => ({ body: fingerprint(readFileSync(path)) }),
+      handle: ({ path }) => ({ body: readSync(path) }),
     },
     async: {
       summary: 'await fs.promises.readFile(path)',

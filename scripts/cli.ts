@@ -9,6 +9,7 @@ import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors.ts';
 import { looplabVersion } from '../bench/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
+import { microCommand } from './commands/micro.ts';
 import { scenariosCommand } from './commands/scenarios.ts';
 import { serveCommand } from './commands/serve.ts';
 import {
@@ -21,7 +22,7 @@ import {
   requestInterrupt,
 } from './context.ts';
 
-const commands: any[] = [scenariosCommand, benchCommand, serveCommand];
+const commands: any[] = [scenariosCommand, benchCommand, serveCommand, microCommand];
 
 let interrupts = 0;
 function onSignal(signal: NodeJS.Signals): void {

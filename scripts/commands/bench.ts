@@ -20,6 +20,7 @@ import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
 import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
+import { paramOption } from './param-option.ts';
 
 interface Args extends GlobalArgs {
   scenarios: string[];
@@ -118,13 +119,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         default: [],
         describe: 'Only these variants (repeatable), e.g. --variant sync --variant async',
       })
-      .option('param', {
-        type: 'string',
-        array: true,
-        nargs: 1,
-        default: [],
-        describe: 'Override a scenario parameter: name=value or scenario.name=value (repeatable)',
-      })
+      .option('param', paramOption)
       .option('duration', {
         type: 'number',
         describe: `Seconds of measured load per run [default: ${DEFAULT_OPTIONS.durationSec}]`,
