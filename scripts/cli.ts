@@ -10,6 +10,7 @@ import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors
 import { looplabVersion } from '../bench/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
 import { microCommand } from './commands/micro.ts';
+import { reportCommand } from './commands/report.ts';
 import { scenariosCommand } from './commands/scenarios.ts';
 import { serveCommand } from './commands/serve.ts';
 import {
@@ -22,7 +23,7 @@ import {
   requestInterrupt,
 } from './context.ts';
 
-const commands: any[] = [scenariosCommand, benchCommand, serveCommand, microCommand];
+const commands: any[] = [scenariosCommand, benchCommand, serveCommand, microCommand, reportCommand];
 
 let interrupts = 0;
 function onSignal(signal: NodeJS.Signals): void {

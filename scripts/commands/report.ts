@@ -1,0 +1,67 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
+import { formatTable, terminalStyle } from '../../bench/format.ts';
+import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
+import { readReport } from '../../bench/read-report.ts';
+import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
+import { err, type GlobalArgs, out, useColor } from '../context.ts';
+
+interface Args extends GlobalArgs {
+  reports: string[];
+  html?: string;
+}
+
+export const reportCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'report <reports..>',
+  describe:
+    'Show a JSON report again: as the terminal table, or as one offline HTML page (two reports: side by side)',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('reports', {
+        type: 'string',
+        array: true,
+        describe: 'A report written by bench --json; or two, base then head',
+      })
+      .option('html', {
+        type: 'string',
+        describe: 'Write a self-contained HTML page here (charts, tables, no network)',
+      })
+      .example('$0 report out.json', 'The terminal table of a saved report')
+      .example('$0 report out.json --html out.html', 'Charts: throughput, latency, lag timeline')
+      .example(
+        '$0 report base.json head.json --html diff.html',
+        'Base and head side by side',
+      ) as unknown as Argv<Args>,
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    const paths = argv.reports;
+    if (paths.length > 2) {
+      throw new LooplabError(
+        ERROR_CODES.USAGE,
+        `report takes one report, or two (base and head); got ${paths.length}`,
+      );
+    }
+    if (argv.html === '' || argv.html === '-') {
+      throw new LooplabError(
+        ERROR_CODES.BAD_OPTION,
+        '--html needs a file name, e.g. --html out.html',
+      );
+    }
+    if (argv.html !== undefined) await assertWritable(argv.html);
+    const reports = await Promise.all(paths.map((p) => readReport(p)));
+    const [base, head] = reports as [(typeof reports)[0], (typeof reports)[0] | undefined];
+    if (argv.html === undefined) {
+      if (head) {
+        throw new LooplabError(
+          ERROR_CODES.USAGE,
+          'two reports are shown side by side only as HTML: add --html FILE (or use looplab compare)',
+        );
+      }
+      out(formatTable(base, terminalStyle(useColor(process.stdout))));
+      out('\n');
+      return;
+    }
+    const html = head ? renderDiffHtml(base, head) : renderReportHtml(base);
+    await writeFileAtomic(argv.html, html);
+    if (!argv.quiet) err(`wrote ${argv.html} (${Math.ceil(Buffer.byteLength(html) / 1024)} KiB)\n`);
+  },
+};
