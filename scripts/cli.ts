@@ -9,6 +9,7 @@ import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors.ts';
 import { looplabVersion } from '../bench/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { microCommand } from './commands/micro.ts';
 import { reportCommand } from './commands/report.ts';
 import { scenariosCommand } from './commands/scenarios.ts';
@@ -23,7 +24,14 @@ import {
   requestInterrupt,
 } from './context.ts';
 
-const commands: any[] = [scenariosCommand, benchCommand, serveCommand, microCommand, reportCommand];
+const commands: any[] = [
+  scenariosCommand,
+  benchCommand,
+  serveCommand,
+  microCommand,
+  reportCommand,
+  doctorCommand,
+];
 
 let interrupts = 0;
 function onSignal(signal: NodeJS.Signals): void {

@@ -71,7 +71,7 @@ describe('measureOperation', () => {
     );
   });
 
-  it('times busy-wait ms=5 near its 200 req/s ceiling', async () => {
+  it('times busy-wait ms=5 at or under its 200 req/s ceiling', async () => {
     const r = await measureOperation(
       getScenario('busy-wait'),
       { ms: 5 },
@@ -82,8 +82,8 @@ describe('measureOperation', () => {
     );
     assert.ok(r.samples >= 10, `${r.samples} samples`);
     // A spin lasts at least ms; a loaded machine only makes it longer (directional margin).
-    assert.ok(r.meanMs >= 5 && r.meanMs < 10, `mean ${r.meanMs} ms`);
-    assert.ok(r.ceilingPerSec <= 200 && r.ceilingPerSec > 100, `ceiling ${r.ceilingPerSec}`);
+    assert.ok(r.meanMs >= 5 && r.meanMs < 25, `mean ${r.meanMs} ms`);
+    assert.ok(r.ceilingPerSec <= 200 && r.ceilingPerSec > 40, `ceiling ${r.ceilingPerSec}`);
     assert.ok(r.p99Ms >= r.meanMs);
   });
 });
