@@ -229,9 +229,22 @@ export function renderReportHtml(report: Report): string {
   return page(`looplab report ${report.createdAt}`, `<main>${body.join('\n')}</main>`);
 }
 
-export interface DiffVerdict {
-  scenario: string;
-  text: string;
+/**
+ * The part of compare's Comparison (bench/compare.ts, `compareReports`) that the diff page shows;
+ * structural, so a Comparison passes as it is.
+ */
+export interface DiffComparison {
+  rows: readonly {
+    scenario: string;
+    variant: string;
+    metric: MetricName;
+    change: number | null;
+    changeCi95: [number, number] | null;
+    stars: string;
+    verdict: 'regression' | 'improvement' | 'no-change' | 'inconclusive';
+    reason: string;
+  }[];
+  warnings: readonly string[];
 }
 
 const CHANGE_METRICS: MetricName[] = [
@@ -243,7 +256,9 @@ const CHANGE_METRICS: MetricName[] = [
   'elu',
 ];
 
-/** Mean head vs mean base per variant and metric; no statistics, which compare provides. */
+const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+
+/** Mean head vs mean base per variant and metric: what the page shows without compare's statistics. */
 function changeTable(base: readonly ResultEntry[], head: readonly ResultEntry[]): string {
   const rows: string[][] = [];
   for (const h of head) {
@@ -252,10 +267,7 @@ function changeTable(base: readonly ResultEntry[], head: readonly ResultEntry[])
     for (const name of CHANGE_METRICS) {
       const bm = b.summary[name].mean;
       const hm = h.summary[name].mean;
-      const change =
-        bm === null || hm === null || bm === 0
-          ? '–'
-          : `${hm >= bm ? '+' : ''}${((hm / bm - 1) * 100).toFixed(1)}%`;
+      const change = bm === null || hm === null || bm === 0 ? '–' : signedPct(hm / bm - 1);
       rows.push([
         `${h.variant} ${METRICS[name].label}`,
         num(bm),
@@ -266,21 +278,33 @@ function changeTable(base: readonly ResultEntry[], head: readonly ResultEntry[])
     }
   }
   return table(
-    'Change of the means, head vs base',
+    'Change of the means, head vs base (no statistics: see looplab compare)',
     ['metric', 'base', 'head', 'change', 'better'],
     rows,
   );
 }
 
+/** compare's verdict per metric: the change, its 95% interval, stars and why. */
+function compareTable(rows: DiffComparison['rows']): string {
+  const cells = rows.map((r) => [
+    `${r.variant} ${METRICS[r.metric].label}`,
+    r.change === null ? '–' : `${signedPct(r.change)}${r.stars}`,
+    r.changeCi95 ? `${signedPct(r.changeCi95[0])} to ${signedPct(r.changeCi95[1])}` : '–',
+    r.verdict,
+    r.reason,
+  ]);
+  return table(
+    "compare's verdicts, head vs base (Welch's t-test, Holm-corrected)",
+    ['metric', 'change', '95% CI', 'verdict', 'why'],
+    cells,
+  );
+}
+
 /**
- * Two reports side by side, scenario by scenario, with the compare verdicts when given (and the
- * plain change of each mean in any case).
+ * Two reports side by side, scenario by scenario, with compare's verdicts when given, else the
+ * plain change of each mean.
  */
-export function renderDiffHtml(
-  base: Report,
-  head: Report,
-  verdicts: readonly DiffVerdict[] = [],
-): string {
+export function renderDiffHtml(base: Report, head: Report, comparison?: DiffComparison): string {
   const baseGroups = groupByScenario(base.results);
   const headGroups = groupByScenario(head.results);
   const scenarios = [...new Set([...baseGroups.keys(), ...headGroups.keys()])];
@@ -289,11 +313,11 @@ export function renderDiffHtml(
   const sections = scenarios.map((scenario) => {
     const b = baseGroups.get(scenario);
     const h = headGroups.get(scenario);
-    const v = verdicts.filter((x) => x.scenario === scenario);
+    const rows = comparison?.rows.filter((r) => r.scenario === scenario) ?? [];
+    const changes = comparison ? compareTable(rows) : b && h ? changeTable(b, h) : '';
     return [
       `<section aria-labelledby="sc-${esc(scenario)}"><h2 id="sc-${esc(scenario)}">${esc(scenario)}</h2>`,
-      ...v.map((x) => `<p class="verdict">${esc(x.text)}</p>`),
-      b && h ? changeTable(b, h) : '',
+      changes,
       `<div class="side">${column('base', base, b)}${column('head', head, h)}</div></section>`,
     ].join('\n');
   });
@@ -302,6 +326,7 @@ export function renderDiffHtml(
     `<div class="side"><div><h3>base</h3>${environmentList(base.environment, base)}</div><div><h3>head</h3>${environmentList(head.environment, head)}</div></div>`,
     '</header>',
     warningsBlock([
+      ...(comparison?.warnings ?? []),
       ...base.warnings.map((w) => `base: ${w}`),
       ...head.warnings.map((w) => `head: ${w}`),
     ]),
