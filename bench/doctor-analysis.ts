@@ -51,8 +51,27 @@ const MEANING: Record<DoctorCategory, string> = {
   gc: 'Doctor detected a garbage-collection issue: memory use drove the slowdown',
   none: 'Doctor detected no issue',
   data: 'Doctor had too little data to judge: run the load for longer',
-  unknown: 'Doctor could not classify what it saw',
+  unknown:
+    'Doctor could not classify what it saw: checks of different kinds fired at once (on a machine busy with other work, its CPU check fires when the server gets under 90% of a core)',
 };
+
+/**
+ * Doctor's verdict on the event loop itself, or null when neither of its loop checks fired.
+ *
+ * Doctor's category is one word chosen in a fixed order from all its checks (a GC or CPU finding
+ * can take precedence over a blocked loop, and on a shared machine both fire by accident), so
+ * the loop checks are reported on their own as well.
+ */
+export function eventLoopVerdict(a: DoctorAnalysis): string | null {
+  const fired: string[] = [];
+  if (a.issues.delay === 'performance') {
+    fired.push('delay check (median delay >= 10 ms or max >= 100 ms)');
+  }
+  if (a.issues.loopUtilization === 'performance') {
+    fired.push('utilisation check (median >= 95%)');
+  }
+  return fired.length > 0 ? `event loop: blocked; Doctor's ${fired.join(' and ')} fired` : null;
+}
 
 /** One line: Doctor's category, what it means, and which of its checks fired. */
 export function describeDoctorVerdict(a: DoctorAnalysis): string {

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { resolveClinic, runDoctor } from '../../bench/doctor.ts';
-import { describeDoctorVerdict } from '../../bench/doctor-analysis.ts';
+import { describeDoctorVerdict, eventLoopVerdict } from '../../bench/doctor-analysis.ts';
 import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
 import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
 import { getScenario, scenarioIds, variantNames } from '../../scenarios/registry.ts';
@@ -95,6 +95,8 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
     } else {
       out(`${selection.scenario} ${argv.variant}: ${result.analysis.issueCategory}\n`);
       out(`${describeDoctorVerdict(result.analysis)}\n`);
+      const loop = eventLoopVerdict(result.analysis);
+      if (loop) out(`${loop}\n`);
     }
     if (!argv.quiet) err(`wrote ${html}\n`);
   },

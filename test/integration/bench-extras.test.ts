@@ -46,11 +46,19 @@ describe('bench --html --cpu-prof, with the ceiling', () => {
     assert.ok(measured <= limit * 1.1, `${measured} of ${limit}`);
     assert.equal(share, Math.round((measured / limit) * 100));
     assert.match(r.stdout, /diagnosis: sync: event loop blocked: /);
-    assert.match(r.stdout, /diagnosis: async: event loop healthy: /);
+    // async is healthy on a quiet machine; on a loaded one a stray 100 ms stall or a slow /ping
+    // can still be flagged, but never a median delay of 10 ms.
+    assert.match(r.stdout, /diagnosis: async: event loop /);
 
     const report = parseReport(readFileSync(json, 'utf8'), json);
     assert.equal(report.ceilings?.[0]?.scenario, 'busy-wait');
     assert.equal(report.results.find((e) => e.variant === 'sync')?.diagnosis?.healthy, false);
+    const asyncFindings = report.results.find((e) => e.variant === 'async')?.diagnosis?.findings;
+    assert.ok(asyncFindings);
+    assert.ok(
+      !asyncFindings.some((f) => f.heuristic === 'lagMedian'),
+      JSON.stringify(asyncFindings),
+    );
     assert.match(readFileSync(html, 'utf8'), /<svg class="chart"/);
 
     assert.deepEqual(readdirSync(prof).sort(), [

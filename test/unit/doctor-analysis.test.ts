@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { resolveClinic } from '../../bench/doctor.ts';
 import {
   describeDoctorVerdict,
+  eventLoopVerdict,
   flaggedChecks,
   parseDoctorAnalysis,
 } from '../../bench/doctor-analysis.ts';
@@ -64,6 +65,33 @@ describe('resolveClinic', () => {
       () => resolveClinic(pathToFileURL(join(tmpdir(), 'nowhere', 'x.js')).href),
       'LOOPLAB_ERR_CLINIC_MISSING',
       'Clinic.js is not installed (it is optional); install it with: npm install --save-dev clinic',
+    );
+  });
+});
+
+describe('eventLoopVerdict', () => {
+  it("reports Doctor's loop checks even when another category took precedence", () => {
+    const a = {
+      issueCategory: 'gc' as const,
+      issues: { delay: 'performance', loopUtilization: 'none' },
+    };
+    assert.equal(
+      eventLoopVerdict(a),
+      "event loop: blocked; Doctor's delay check (median delay >= 10 ms or max >= 100 ms) fired",
+    );
+  });
+
+  it('names both checks when both fired, and is null when neither did', () => {
+    assert.match(
+      eventLoopVerdict({
+        issueCategory: 'event-loop',
+        issues: { delay: 'performance', loopUtilization: 'performance' },
+      }) ?? '',
+      /delay check .* and utilisation check \(median >= 95%\) fired$/,
+    );
+    assert.equal(
+      eventLoopVerdict({ issueCategory: 'io', issues: { delay: 'none', cpu: 'performance' } }),
+      null,
     );
   });
 });
