@@ -34,5 +34,5 @@ dl.env{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:
 .side{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}
 .side>div{min-width:0}
 /* On a phone the 640-unit charts shrink by half: larger type keeps their labels readable. */
-@media (max-width:40rem){svg.chart{font-size:19px}svg .small{font-size:15px}}
+@media (max-width:40rem){svg.chart{font-size:22px}svg .small{font-size:17px}}
 `;

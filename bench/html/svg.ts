@@ -7,7 +7,7 @@ import { esc } from './escape.ts';
 import { linear, linearTicks, log, logTicks, tickLabel } from './scale.ts';
 
 const WIDTH = 640;
-const LEFT = 120;
+const LEFT = 150;
 const RIGHT = 70;
 const ROW = 26;
 const AXIS = 34;
@@ -51,7 +51,7 @@ function xAxis(
 function legend(labels: readonly string[], y: number, left: number, line: boolean): string {
   return labels
     .map((label, i) => {
-      const lx = left + i * 150;
+      const lx = left + i * 200;
       const mark = line
         ? `<line class="line ${seriesClass(i)} dash${i % 4}" x1="${lx}" x2="${lx + 28}" y1="${y - 4}" y2="${y - 4}"/>`
         : `<rect class="${seriesClass(i)}" x="${lx + 14}" y="${y - 10}" width="12" height="12"/>`;
@@ -170,7 +170,7 @@ export function lineChart(
   series: readonly Series[],
 ): string {
   // Room above the plot for the y unit, so it never sits on the top tick.
-  const top = 24;
+  const top = 36;
   const plotH = 200;
   const bottom = top + plotH;
   const left = 56;
@@ -191,7 +191,7 @@ export function lineChart(
         `<text class="tick" x="${f(x(t))}" y="${bottom + 14}" text-anchor="middle">${esc(tickLabel(t))}</text>`,
     ),
     `<text class="unit" x="${WIDTH - right}" y="${bottom + 30}" text-anchor="end">${esc(xUnit)}</text>`,
-    `<text class="unit" x="4" y="12">${esc(yUnit)}</text>`,
+    `<text class="unit" x="4" y="18">${esc(yUnit)}</text>`,
   ];
   const lines = series.map((s, i) => {
     const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${f(x(p[0]))} ${f(y(p[1]))}`).join('');
