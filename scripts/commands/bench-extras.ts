@@ -80,7 +80,10 @@ export async function describeSyncProfiles(
     }
     try {
       const rows = topSelfTime(JSON.parse(await readFile(join(dir, name), 'utf8')));
-      out.push(`${s.scenario} sync, top self time (${join(dir, name)}):`, formatSelfTimes(rows));
+      out.push(
+        `${s.scenario} sync, top self time (share of the whole profile, idle included; ${join(dir, name)}):`,
+        formatSelfTimes(rows),
+      );
     } catch (err) {
       out.push(`${s.scenario} sync: cannot read ${name}: ${(err as Error).message}`);
     }

@@ -253,7 +253,12 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         ? formats[toStdout.format](report)
         : `\n${formatTableFooter(report.warnings, style)}\n`,
     );
-    if (argv.cpuProf && !toStdout) out(await describeSyncProfiles(argv.cpuProf, selection));
+    if (argv.cpuProf) {
+      const top = await describeSyncProfiles(argv.cpuProf, selection);
+      // With the report on stdout, stdout stays pure JSON or Markdown.
+      if (!toStdout) out(top);
+      else if (!argv.quiet) err(top);
+    }
     if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
     if (!argv.quiet && argv.html) err(`wrote ${argv.html}\n`);
     if (!argv.quiet && argv.cpuProf) err(`CPU profiles in ${argv.cpuProf}\n`);
