@@ -36,6 +36,8 @@ interface Rendered {
   sections: { id: string; charts: { width: number; height: number; marks: number }[] }[];
   consoleErrors: string[];
   requests: string[];
+  /** The page's width: more than the viewport means sideways scrolling. */
+  scrollWidth: number;
 }
 
 /** Opens the file, records console errors and every request, and measures each chart. */
@@ -65,9 +67,15 @@ async function open(file: string, viewport = { width: 1000, height: 800 }): Prom
       }),
     })),
   );
+  const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
   await page.close();
   // The document itself is the one request allowed.
-  return { sections, consoleErrors, requests: requests.filter((r) => r !== url) };
+  return {
+    sections,
+    consoleErrors,
+    requests: requests.filter((r) => r !== url),
+    scrollWidth: Number(scrollWidth),
+  };
 }
 
 function assertRendered(r: Rendered, scenarios: number, chartsPerSection: number): void {
@@ -171,6 +179,10 @@ describe('HTML report in headless Chromium', () => {
     assertRendered(await open(file), 4, 3);
     const phone = await open(file, { width: 360, height: 740 });
     assertRendered(phone, 4, 3);
+    assert.ok(
+      phone.scrollWidth <= 360,
+      `the page is ${phone.scrollWidth} px wide on a 360 px screen`,
+    );
     for (const s of phone.sections)
       for (const c of s.charts) assert.ok(c.width <= 360, `${c.width} px wide on a 360 px screen`);
   });
