@@ -159,15 +159,6 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         default: false,
         describe: 'One short run per variant (2 s, 0.5 s warm-up): a first look, not statistics',
       })
-      .option('json', {
-        type: 'string',
-        describe:
-          'Write the JSON report to this file; alone, print it on stdout instead of the table',
-      })
-      .option('md', {
-        type: 'string',
-        describe: 'Write a Markdown summary to this file; alone, print it on stdout',
-      })
       .option('html', {
         type: 'string',
         describe: 'Also write the report as one self-contained HTML page (charts, no network)',
@@ -183,16 +174,25 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         describe:
           'Time the sync operation first (tinybench, ~0.7 s a scenario) and show the ceiling it sets; --no-ceiling skips it',
       })
+      .option('json', {
+        type: 'string',
+        describe:
+          'Write the JSON report to this file; alone, print it on stdout instead of the table',
+      })
+      .option('md', {
+        type: 'string',
+        describe: 'Write a Markdown summary to this file; alone, print it on stdout',
+      })
       .epilogue(paramsEpilogue())
       .example('$0 bench busy-wait', 'Both variants of one scenario, default settings')
-      .example(
-        '$0 bench busy-wait crypto-pbkdf2 --duration 3 --runs 3 --json out.json --md out.md',
-        'Two scenarios; write the report and a Markdown summary',
-      )
       .example('$0 bench busy-wait --html out.html', 'Also write the charts as one offline page')
       .example(
         '$0 bench busy-wait --cpu-prof prof',
         'CPU profiles of every server, top functions of sync',
+      )
+      .example(
+        '$0 bench busy-wait crypto-pbkdf2 --duration 3 --runs 3 --json out.json --md out.md',
+        'Two scenarios; write the report and a Markdown summary',
       )
       .example(
         '$0 bench crypto-pbkdf2 --param iterations=50000',
@@ -201,9 +201,6 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const options = benchOptions(argv);
     const selection = selectScenarios(argv.scenarios, argv.variant, argv.param);
-    const outputs = resolveOutputs(argv.json, argv.md);
-    // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
-    for (const o of outputs) if (o.path) await assertWritable(o.path);
     if (argv.html !== undefined) {
       if (argv.html === '' || argv.html === '-') {
         throw new LooplabError(
@@ -214,6 +211,9 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       await assertWritable(argv.html);
     }
     const execArgv = argv.cpuProf ? await cpuProfArgs(argv.cpuProf) : undefined;
+    const outputs = resolveOutputs(argv.json, argv.md);
+    // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
+    for (const o of outputs) if (o.path) await assertWritable(o.path);
 
     if (!argv.quiet) err(`looplab: ${describePlan(selection, options)}\n`);
     const toStdout = outputs.find((o) => !o.path);
@@ -259,9 +259,9 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       if (!toStdout) out(top);
       else if (!argv.quiet) err(top);
     }
-    if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
     if (!argv.quiet && argv.html) err(`wrote ${argv.html}\n`);
     if (!argv.quiet && argv.cpuProf) err(`CPU profiles in ${argv.cpuProf}\n`);
+    if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
 
     if (report.results.some((r) => r.runs.some((run) => run.state === 'failed'))) {
       setOutcome(EXIT.CHECK_FAILED);
