@@ -38,7 +38,6 @@ export default defineScenario({
   },
   // Generated once per size in the temp dir, before the server reports ready.
   setup: async (params) => ({ params, path: await ensureFixtureFile(params.size) }),
-  operation: ({ path }) => readSync(path),
   variants: {
     sync: {
       summary: 'readFileSync(path)',
@@ -49,4 +48,5 @@ export default defineScenario({
       handle: async ({ path }) => ({ body: fingerprint(await readFile(path)) }),
     },
   },
+  operation: ({ path }) => readSync(path),
 });
