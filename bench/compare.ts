@@ -308,7 +308,21 @@ export function environmentDifferences(base: Environment, head: Environment): st
   );
 }
 
-const OPTION_KEYS = ['durationSec', 'warmupSec', 'connections', 'pingRateHz'] as const;
+/** The bench options that change what a run measures. */
+export const MEASURING_OPTIONS = [
+  'durationSec',
+  'warmupSec',
+  'connections',
+  'pingRateHz',
+  'timeoutSec',
+] as const;
+
+/** Where two reports' measuring options differ: `durationSec 3 vs 2`. */
+export function optionDifferences(base: Report['options'], head: Report['options']): string[] {
+  return MEASURING_OPTIONS.filter((k) => base[k] !== head[k]).map(
+    (k) => `${k} ${base[k]} vs ${head[k]}`,
+  );
+}
 
 function collectWarnings(
   base: Report,
@@ -322,9 +336,7 @@ function collectWarnings(
       `the reports come from different environments (${env.join('; ')}): a difference may be the machine, not the code; benchmark both on one runner`,
     );
   }
-  const opts = OPTION_KEYS.filter((k) => base.options[k] !== head.options[k]).map(
-    (k) => `${k} ${base.options[k]} vs ${head.options[k]}`,
-  );
+  const opts = optionDifferences(base.options, head.options);
   if (opts.length > 0) {
     warnings.push(`the reports were run with different options (${opts.join('; ')})`);
   }
