@@ -28,8 +28,8 @@ import { err, type GlobalArgs, out, setOutcome, useColor } from '../context.ts';
 /** The flags compare shares with `bench --baseline`. */
 export interface CompareFlags {
   alpha?: number;
-  threshold: string[];
-  metrics: string[];
+  threshold?: string[];
+  metrics?: string[];
 }
 
 interface Args extends GlobalArgs, CompareFlags {
@@ -50,14 +50,12 @@ export function compareFlags<T>(y: Argv<T>): Argv<T & CompareFlags> {
       type: 'string',
       array: true,
       nargs: 1,
-      default: [],
       describe: `Smallest change that counts, e.g. 5%; per metric: lagP99Ms=25% (repeatable) [default: ${DEFAULT_THRESHOLD * 100}%]`,
     })
     .option('metrics', {
       type: 'string',
       array: true,
       nargs: 1,
-      default: [],
       describe: `Metrics to compare, comma-separated, or all [default: ${DEFAULT_COMPARE_METRICS.join(',')}]`,
     }) as unknown as Argv<T & CompareFlags>;
 }
@@ -162,7 +160,10 @@ export const compareCommand: CommandModule<GlobalArgs, Args> = {
           'never a verdict. With GITHUB_STEP_SUMMARY set, the Markdown is appended there too. ' +
           'Exit: 0 no regression, 1 a regression, 2 bad input.',
       )
-      .example('$0 compare base.json head.json', 'Table of every metric, exit 1 on a regression')
+      .example(
+        '$0 compare base.json head.json',
+        'The default metrics as a table; exit 1 on a regression',
+      )
       .example(
         '$0 compare base.json head.json --threshold 5% --threshold lagP99Ms=25%',
         'A stricter default threshold, a looser one for loop lag',
