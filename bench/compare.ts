@@ -266,6 +266,9 @@ function judge(
   if (row.base.n < MIN_RUNS || row.head.n < MIN_RUNS) {
     return { verdict: 'inconclusive', reason: `fewer than ${MIN_RUNS} runs on a side` };
   }
+  if (row.base.mean === 0 && row.head.mean === 0 && row.head.sd === 0 && row.base.sd === 0) {
+    return { verdict: 'no-change', reason: 'zero on every run of both sides' };
+  }
   if (row.change === null || row.pAdjusted === null) {
     return { verdict: 'inconclusive', reason: 'base mean is 0: no relative change' };
   }

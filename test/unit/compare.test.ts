@@ -237,6 +237,11 @@ describe('compareReports', () => {
       c.rows.map((r) => [r.metric, r.verdict, r.reason]),
       [['errors', 'inconclusive', 'base mean is 0: no relative change']],
     );
+    const none = compareReports(zero([0, 0, 0]), zero([0, 0, 0]), { metrics: ['errors'] });
+    assert.deepEqual(
+      none.rows.map((r) => [r.verdict, r.reason]),
+      [['no-change', 'zero on every run of both sides']],
+    );
   });
 
   it('warns when the environments or options differ', () => {
