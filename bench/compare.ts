@@ -135,7 +135,8 @@ export interface WelchResult {
 }
 
 /**
- * Welch's t-test from summary statistics, with Welch–Satterthwaite degrees of freedom.
+ * Welch's t-test of two samples (no equal-variance assumption), with Welch–Satterthwaite
+ * degrees of freedom.
  *
  * @throws {RangeError} when a side has fewer than 2 values.
  */
@@ -222,8 +223,8 @@ export function minDetectableChange(
   return ((tq(1 - alpha / 2) + tq(power)) * se) / Math.abs(meanBase);
 }
 
-function valuesOf(entry: ResultEntry | undefined, metric: MetricName): number[] {
-  if (!entry) return [];
+/** The values a side's completed runs measured: failed runs and nulls are left out. */
+function valuesOf(entry: ResultEntry, metric: MetricName): number[] {
   return entry.runs.flatMap((r) =>
     r.state === 'completed' && r[metric] !== null ? [r[metric]] : [],
   );
