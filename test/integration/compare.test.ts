@@ -134,6 +134,36 @@ describe('looplab compare on real reports', () => {
   });
 });
 
+describe('looplab merge and --help', () => {
+  test('merge keeps every run of both reports', async () => {
+    const r = await cli(['merge', at('ab.json'), at('a.json'), at('b.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /wrote .*ab\.json: 2 reports, up to 6 runs a variant/);
+    const merged = JSON.parse(await readFile(at('ab.json'), 'utf8')) as Report;
+    assert.deepEqual(
+      merged.results.map((e) => `${e.variant} ${e.runs.map((run) => run.run).join(',')}`),
+      ['sync 1,2,3,4,5,6', 'async 1,2,3,4,5,6'],
+    );
+  });
+
+  test('merge refuses reports of different options', async () => {
+    const quick = at('quick.json');
+    const r = await cli([...QUICK_BENCH, '--variant', 'sync', '--runs', '1', '--json', quick]);
+    assert.equal(r.code, 0, r.stderr);
+    const m = await cli(['merge', at('x.json'), at('a.json'), quick]);
+    assert.equal(m.code, 2, m.stderr);
+    assert.match(m.stderr, /^looplab: .*durationSec 3 vs 1.*\[LOOPLAB_ERR_REPORTS_DIFFER\]\n$/);
+  });
+
+  test('compare and merge explain themselves', async () => {
+    for (const command of ['compare', 'merge']) {
+      const r = await cli([command, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`Examples:\\n {2}looplab ${command} `));
+    }
+  });
+});
+
 describe('compare: bad input is one line and exit 2', () => {
   const cases: [string, () => Promise<string[]>, string, RegExp][] = [
     [
