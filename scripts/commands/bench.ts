@@ -174,6 +174,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         describe:
           'Compare with this report afterwards (see looplab compare; --alpha, --threshold and --metrics apply); exit 1 on a regression',
       })
+      .group(['baseline', 'alpha', 'threshold', 'metrics'], 'Comparing with a baseline:')
       .epilogue(paramsEpilogue())
       .example('$0 bench busy-wait', 'Both variants of one scenario, default settings')
       .example(
