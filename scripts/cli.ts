@@ -9,6 +9,8 @@ import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors.ts';
 import { looplabVersion } from '../bench/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
+import { compareCommand } from './commands/compare.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { scenariosCommand } from './commands/scenarios.ts';
 import { serveCommand } from './commands/serve.ts';
 import {
@@ -21,7 +23,13 @@ import {
   requestInterrupt,
 } from './context.ts';
 
-const commands: any[] = [scenariosCommand, benchCommand, serveCommand];
+const commands: any[] = [
+  scenariosCommand,
+  benchCommand,
+  serveCommand,
+  compareCommand,
+  mergeCommand,
+];
 
 let interrupts = 0;
 function onSignal(signal: NodeJS.Signals): void {
@@ -84,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
       .version(looplabVersion())
       .alias('h', 'help')
       .strict()
-      .demandCommand(1, 'name a command: scenarios, bench or serve')
+      .demandCommand(1, 'name a command: scenarios, bench, serve, compare or merge')
       .recommendCommands()
       .fail((msg, error) => {
         if (error) throw error;
