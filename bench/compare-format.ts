@@ -3,7 +3,7 @@
  * nothing. `gab` is github-action-benchmark's custom JSON, which splits by direction.
  */
 import { type Comparison, formatPct, type MetricComparison, type VariantKey } from './compare.ts';
-import { formatNumber, metricLabel, pad, scale, type TableStyle } from './format.ts';
+import { formatNumber, metricLabel, pad, plural, scale, type TableStyle } from './format.ts';
 import { METRICS } from './metrics.ts';
 import { studentTQuantile } from './stats.ts';
 
@@ -80,9 +80,15 @@ function groups(c: Comparison): [VariantKey, MetricComparison[]][] {
 /** One line: how many regressions, among how many tests, judged how. */
 export function headline(c: Comparison): string {
   const n = c.regressions.length;
-  const verdict =
-    n === 0 ? 'no regression' : `${n} regression${n === 1 ? '' : 's'}: ${regressionList(c)}`;
-  return `${verdict} (${c.tests} tests; Welch's t-test, Holm-corrected at alpha ${c.alpha})`;
+  const verdict = n === 0 ? 'no regression' : `${plural(n, 'regression')}: ${regressionList(c)}`;
+  return `${verdict} (${plural(c.tests, 'test')}; Welch's t-test, Holm-corrected at alpha ${c.alpha})${inconclusiveNote(c)}`;
+}
+
+/** "No regression" from data too noisy to see one must not read as a clean bill of health. */
+function inconclusiveNote(c: Comparison): string {
+  const n = c.rows.filter((r) => r.verdict === 'inconclusive').length;
+  if (n === 0) return '';
+  return `; ${n} of ${c.rows.length} inconclusive: too noisy to rule out a change beyond the threshold (more --runs narrow it; see "detectable")`;
 }
 
 function regressionList(c: Comparison): string {

@@ -7,6 +7,7 @@ import {
   formatCompareTable,
   formatP,
   gabEntries,
+  headline,
 } from '../../bench/compare-format.ts';
 import { entry, makeReport, runsFrom } from './fixtures.ts';
 
@@ -42,6 +43,18 @@ describe('compare formats', () => {
     assert.match(
       text,
       /\n✗ 1 regression: busy-wait sync requestsPerSec -19\.9% \(2 tests; Welch's t-test, Holm-corrected at alpha 0\.05\)\n/,
+    );
+  });
+
+  it('headline: says how many metrics were too noisy to judge', () => {
+    const noisy = (values: number[]) =>
+      makeReport([entry('busy-wait', 'sync', runsFrom({ requestsPerSec: values }))]);
+    const judged = compareReports(noisy([100, 50, 150]), noisy([90, 40, 160]), {
+      metrics: ['requestsPerSec'],
+    });
+    assert.equal(
+      headline(judged),
+      'no regression (1 test; Welch\'s t-test, Holm-corrected at alpha 0.05); 1 of 1 inconclusive: too noisy to rule out a change beyond the threshold (more --runs narrow it; see "detectable")',
     );
   });
 
