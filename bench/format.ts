@@ -30,7 +30,8 @@ const UNIT_SUFFIX: Record<string, string> = {
   'B/s': ' (B/s)',
 };
 
-function scale(name: MetricName, x: number): number {
+/** A metric in the unit a person reads: bytes as MiB. */
+export function scale(name: MetricName, x: number): number {
   return METRICS[name].unit === 'bytes' ? x / 1024 ** 2 : x;
 }
 
@@ -53,7 +54,8 @@ export function formatSummary(name: MetricName, s: Summary): string {
   return `${mean} ±${formatNumber(scale(name, (s.ci95[1] - s.ci95[0]) / 2))}`;
 }
 
-function metricLabel(name: MetricName): string {
+/** `throughput (req/s)`, `peak RSS (MiB)`: the label with the unit it is shown in. */
+export function metricLabel(name: MetricName): string {
   const spec = METRICS[name];
   return `${spec.label}${spec.unit === 'req/s' ? ' (req/s)' : (UNIT_SUFFIX[spec.unit] ?? '')}`;
 }
@@ -78,7 +80,8 @@ function runsText(o: HeadingOptions, entries: readonly ResultEntry[]): string {
   return `${plural(completed, 'run')} × ${o.durationSec} s, ${o.connections} connections`;
 }
 
-function pad(cells: string[][]): string {
+/** Aligns rows of cells in columns: the first left, the rest right. */
+export function pad(cells: string[][]): string {
   const widths =
     cells[0]?.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length))) ?? [];
   return cells

@@ -9,7 +9,9 @@ import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors.ts';
 import { looplabVersion } from '../bench/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
+import { compareCommand } from './commands/compare.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { microCommand } from './commands/micro.ts';
 import { reportCommand } from './commands/report.ts';
 import { scenariosCommand } from './commands/scenarios.ts';
@@ -28,6 +30,8 @@ const commands: any[] = [
   scenariosCommand,
   benchCommand,
   serveCommand,
+  compareCommand,
+  mergeCommand,
   microCommand,
   reportCommand,
   doctorCommand,
@@ -94,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
       .version(looplabVersion())
       .alias('h', 'help')
       .strict()
-      .demandCommand(1, 'name a command: scenarios, bench or serve')
+      .demandCommand(1, 'name a command: scenarios, bench, serve, compare or merge')
       .recommendCommands()
       .fail((msg, error) => {
         if (error) throw error;

@@ -23,9 +23,11 @@ import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
 import { cpuProfArgs, describeSyncProfiles, measureCeilings } from './bench-extras.ts';
+import { type CompareFlags, compareFlags, prepareBaseline } from './compare.ts';
 import { paramOption } from './param-option.ts';
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, CompareFlags {
+  baseline?: string;
   scenarios: string[];
   variant: string[];
   param: string[];
@@ -110,7 +112,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
   command: 'bench [scenarios..]',
   describe: 'Load-test the variants of each scenario (all when none is named) and report',
   builder: (y: Argv<GlobalArgs>) =>
-    y
+    compareFlags(y)
       .positional('scenarios', {
         type: 'string',
         array: true,
@@ -183,6 +185,12 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         describe: 'Write a Markdown summary to this file; alone, print it on stdout',
       })
+      .option('baseline', {
+        type: 'string',
+        describe:
+          'Compare with this report afterwards (see looplab compare; --alpha, --threshold and --metrics apply); exit 1 on a regression',
+      })
+      .group(['baseline', 'alpha', 'threshold', 'metrics'], 'Comparing with a baseline:')
       .epilogue(paramsEpilogue())
       .example('$0 bench busy-wait', 'Both variants of one scenario, default settings')
       .example('$0 bench busy-wait --html out.html', 'Also write the charts as one offline page')
@@ -193,6 +201,10 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       .example(
         '$0 bench busy-wait crypto-pbkdf2 --duration 3 --runs 3 --json out.json --md out.md',
         'Two scenarios; write the report and a Markdown summary',
+      )
+      .example(
+        '$0 bench busy-wait --runs 8 --json head.json --baseline base.json',
+        'Run, save the report, and compare it with an earlier one',
       )
       .example(
         '$0 bench crypto-pbkdf2 --param iterations=50000',
@@ -214,6 +226,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
     const outputs = resolveOutputs(argv.json, argv.md);
     // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
     for (const o of outputs) if (o.path) await assertWritable(o.path);
+    const compareWithBaseline = await prepareBaseline(argv.baseline, argv);
 
     if (!argv.quiet) err(`looplab: ${describePlan(selection, options)}\n`);
     const toStdout = outputs.find((o) => !o.path);
@@ -262,6 +275,10 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
     if (!argv.quiet && argv.html) err(`wrote ${argv.html}\n`);
     if (!argv.quiet && argv.cpuProf) err(`CPU profiles in ${argv.cpuProf}\n`);
     if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
+
+    // With JSON or Markdown on stdout, the comparison goes to stderr so stdout stays parseable.
+    const stream = toStdout ? process.stderr : process.stdout;
+    if (compareWithBaseline) await compareWithBaseline(report, stream, argv.quiet);
 
     if (report.results.some((r) => r.runs.some((run) => run.state === 'failed'))) {
       setOutcome(EXIT.CHECK_FAILED);

@@ -1,12 +1,15 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { compareReports } from '../../bench/compare.ts';
+import { compareOptionsFromFlags } from '../../bench/compare-options.ts';
 import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
 import { formatTable, terminalStyle } from '../../bench/format.ts';
 import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
 import { readReport } from '../../bench/read-report.ts';
 import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
 import { err, type GlobalArgs, out, useColor } from '../context.ts';
+import { type CompareFlags, compareFlags } from './compare.ts';
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, CompareFlags {
   reports: string[];
   html?: string;
 }
@@ -16,7 +19,7 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
   describe:
     'Show a JSON report again: as the terminal table, or as one offline HTML page (two reports: side by side)',
   builder: (y: Argv<GlobalArgs>) =>
-    y
+    compareFlags(y)
       .positional('reports', {
         type: 'string',
         array: true,
@@ -26,6 +29,7 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         describe: 'Write a self-contained HTML page here (charts, tables, no network)',
       })
+      .group(['alpha', 'threshold', 'metrics'], "Two reports: compare's verdicts on the page")
       .example('$0 report out.json', 'The terminal table of a saved report')
       .example('$0 report out.json --html out.html', 'Charts: throughput, latency, lag timeline')
       .example(
@@ -46,6 +50,8 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
         '--html needs a file name, e.g. --html out.html',
       );
     }
+    // Checked before the reports are read: a bad flag fails at once.
+    const compareOptions = compareOptionsFromFlags(argv);
     if (argv.html !== undefined) await assertWritable(argv.html);
     const reports = await Promise.all(paths.map((p) => readReport(p)));
     const [base, head] = reports as [(typeof reports)[0], (typeof reports)[0] | undefined];
@@ -60,7 +66,9 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
       out('\n');
       return;
     }
-    const html = head ? renderDiffHtml(base, head) : renderReportHtml(base);
+    const html = head
+      ? renderDiffHtml(base, head, compareReports(base, head, compareOptions))
+      : renderReportHtml(base);
     await writeFileAtomic(argv.html, html);
     if (!argv.quiet) err(`wrote ${argv.html} (${Math.ceil(Buffer.byteLength(html) / 1024)} KiB)\n`);
   },

@@ -1,0 +1,252 @@
+/**
+ * compare on real reports: two benchmarks of the same code pass the gate; the same comparison
+ * against a copy whose sync throughput was cut by 30% fails it and names the metric. Bad
+ * reports and flags get one line and exit 2.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Comparison } from '../../bench/compare.ts';
+import type { Report } from '../../bench/report.ts';
+import { cli } from './helpers.ts';
+
+// busy-wait is cheap to serve and its sync throughput is pinned near 1000 / ms: a steady figure
+// (0.5% run to run on a quiet machine, 3-7% on this shared one). The defaults: 3 runs of 3 s;
+// shorter windows hold too few requests to keep that steadiness on a loaded machine.
+const BENCH = ['bench', 'busy-wait', '--quiet'];
+/** For the tests that need a report but no statistics from it: quick. */
+const QUICK_BENCH = ['bench', 'busy-wait', '--duration', '1', '--warmup', '0.3', '--quiet'];
+
+let dir: string;
+const at = (name: string) => join(dir, name);
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'looplab-compare-'));
+  for (const name of ['a.json', 'b.json']) {
+    const r = await cli([...BENCH, '--json', at(name)]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const b = JSON.parse(await readFile(at('b.json'), 'utf8')) as Report;
+  for (const entry of b.results) {
+    if (entry.variant !== 'sync') continue;
+    for (const run of entry.runs) {
+      if (run.state === 'completed') run.requestsPerSec = (run.requestsPerSec ?? 0) * 0.7;
+    }
+  }
+  await writeFile(at('cut.json'), JSON.stringify(b));
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('looplab compare on real reports', () => {
+  test('A/A: two benchmarks of the same code, default runs, exit 0', async () => {
+    const r = await cli(['compare', at('a.json'), at('b.json')]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /✓ no regression \(12 tests; Welch's t-test, Holm-corrected/);
+    assert.match(r.stdout, /busy-wait sync\n/);
+    assert.match(r.stdout, /busy-wait async\n/);
+  });
+
+  test('sync requestsPerSec cut by 30%: exit 1, naming the metric', async (t) => {
+    const json = await cli(['compare', at('a.json'), at('cut.json'), '--format', 'json']);
+    const doc = JSON.parse(json.stdout) as Comparison;
+    assert.equal(doc.rows.length, 12);
+    const row = doc.rows.find((x) => x.variant === 'sync' && x.metric === 'requestsPerSec');
+    assert.ok(row?.minDetectableChange, json.stdout);
+    const r = await cli(['compare', at('a.json'), at('cut.json')]);
+    // Three runs a side can only find a 30% cut when the runs agree. Here they do when the
+    // smallest change they detect 80% of the time is at most 20% (a 30% cut is then found
+    // about 99% of the time), as on a quiet machine (0.5% noise). When other work on the
+    // machine made them disagree, a regression must not be called from too little data.
+    if (row.minDetectableChange <= 0.2) {
+      assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /✗ 1 regression: busy-wait sync requestsPerSec -\d+(\.\d+)?%/);
+      assert.deepEqual(
+        doc.regressions.map((x) => `${x.variant} ${x.metric}`),
+        ['sync requestsPerSec'],
+      );
+    } else {
+      t.diagnostic(
+        `runs too noisy to find a 30% cut (detectable ${(row.minDetectableChange * 100).toFixed(0)}%): checked that no verdict was made up`,
+      );
+      assert.ok(['regression', 'inconclusive'].includes(row.verdict), row.verdict);
+      assert.equal(r.code, row.verdict === 'regression' ? 1 : 0, r.stdout);
+    }
+  });
+
+  test('appends the Markdown to GITHUB_STEP_SUMMARY, keeping what was there', async () => {
+    const summary = at('summary.md');
+    await writeFile(summary, '# earlier step\n');
+    const r = await cli(['compare', at('a.json'), at('b.json'), '--quiet'], {
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const text = await readFile(summary, 'utf8');
+    assert.ok(text.startsWith('# earlier step\n## looplab compare\n\n✅ **no regression'), text);
+    assert.match(text, /\n\| busy-wait sync \| throughput \(req\/s\) \| [\d.]+ \(3\) \|/);
+  });
+
+  test('--format gab writes one file per direction', async () => {
+    const gab = at('gab');
+    const r = await cli([
+      'compare',
+      at('a.json'),
+      at('b.json'),
+      '--format',
+      'gab',
+      '--gab-dir',
+      gab,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const bigger = JSON.parse(await readFile(join(gab, 'looplab-bigger-is-better.json'), 'utf8'));
+    const smaller = JSON.parse(await readFile(join(gab, 'looplab-smaller-is-better.json'), 'utf8'));
+    assert.deepEqual(
+      bigger.map((e: { name: string }) => e.name),
+      ['busy-wait sync requestsPerSec', 'busy-wait async requestsPerSec'],
+    );
+    assert.equal(smaller.length, 10);
+    for (const e of [...bigger, ...smaller]) {
+      assert.equal(typeof e.value, 'number');
+      assert.match(e.range, /^±/);
+    }
+  });
+
+  test('bench --baseline: runs, compares, and the exit code follows the verdict', async () => {
+    const r = await cli([...QUICK_BENCH, '--variant', 'sync', '--baseline', at('a.json')]);
+    assert.match(r.stdout, /base: .*a\.json {3}head: this run/);
+    assert.match(
+      r.stdout,
+      /busy-wait sync\nmetric .*\nthroughput \(req\/s\) +[\d.]+ \(3\) +[\d.]+ \(3\)/,
+    );
+    assert.match(r.stdout, /only in base, not compared: busy-wait async/);
+    // The windows differ (1 s here, 3 s there), and compare says so.
+    assert.match(
+      r.stdout,
+      /warning: the reports were run with different options \(durationSec 3 vs 1/,
+    );
+    const regression = /✗ \d+ regressions?:/.test(r.stdout);
+    assert.ok(regression || /✓ no regression/.test(r.stdout), r.stdout);
+    assert.equal(r.code, regression ? 1 : 0, `${r.stdout}\n${r.stderr}`);
+  });
+});
+
+describe('looplab merge and --help', () => {
+  test('merge keeps every run of both reports', async () => {
+    const r = await cli(['merge', at('ab.json'), at('a.json'), at('b.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /wrote .*ab\.json: 2 reports, up to 6 runs a variant/);
+    const merged = JSON.parse(await readFile(at('ab.json'), 'utf8')) as Report;
+    assert.deepEqual(
+      merged.results.map((e) => `${e.variant} ${e.runs.map((run) => run.run).join(',')}`),
+      ['sync 1,2,3,4,5,6', 'async 1,2,3,4,5,6'],
+    );
+  });
+
+  test('merge refuses reports of different options', async () => {
+    const quick = at('quick.json');
+    const r = await cli([...QUICK_BENCH, '--variant', 'sync', '--runs', '1', '--json', quick]);
+    assert.equal(r.code, 0, r.stderr);
+    const m = await cli(['merge', at('x.json'), at('a.json'), quick]);
+    assert.equal(m.code, 2, m.stderr);
+    assert.match(m.stderr, /^looplab: .*durationSec 3 vs 1.*\[LOOPLAB_ERR_REPORTS_DIFFER\]\n$/);
+  });
+
+  test('compare and merge explain themselves', async () => {
+    for (const command of ['compare', 'merge']) {
+      const r = await cli([command, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`Examples:\\n {2}looplab ${command} `));
+    }
+  });
+});
+
+describe('compare: bad input is one line and exit 2', () => {
+  const cases: [string, () => Promise<string[]>, string, RegExp][] = [
+    [
+      'a missing file',
+      async () => [at('none.json'), at('a.json')],
+      'NO_SUCH_FILE',
+      /does not exist/,
+    ],
+    [
+      'a truncated file',
+      async () => {
+        const text = await readFile(at('a.json'), 'utf8');
+        await writeFile(at('truncated.json'), text.slice(0, text.length / 2));
+        return [at('a.json'), at('truncated.json')];
+      },
+      'BAD_REPORT',
+      /is not JSON \(truncated\?\)/,
+    ],
+    [
+      'JSON that is not a report',
+      async () => {
+        await writeFile(at('package.json'), '{"name": "x"}');
+        return [at('package.json'), at('a.json')];
+      },
+      'BAD_REPORT',
+      /is not a looplab report/,
+    ],
+    [
+      'another schemaVersion',
+      async () => {
+        const doc = JSON.parse(await readFile(at('a.json'), 'utf8'));
+        await writeFile(at('v2.json'), JSON.stringify({ ...doc, schemaVersion: 2 }));
+        return [at('a.json'), at('v2.json')];
+      },
+      'REPORT_VERSION',
+      /has schemaVersion 2; this looplab reads version 1/,
+    ],
+    [
+      'a threshold without %',
+      async () => [at('a.json'), at('b.json'), '--threshold', '0.1'],
+      'BAD_OPTION',
+      /--threshold takes a percentage like 10%/,
+    ],
+    [
+      'a threshold for an unknown metric',
+      async () => [at('a.json'), at('b.json'), '--threshold', 'lag=25%'],
+      'BAD_OPTION',
+      /unknown metric 'lag'/,
+    ],
+    [
+      'an unknown metric',
+      async () => [at('a.json'), at('b.json'), '--metrics', 'requestsPerSec,rps'],
+      'BAD_OPTION',
+      /unknown metric 'rps'/,
+    ],
+    [
+      'alpha out of range',
+      async () => [at('a.json'), at('b.json'), '--alpha', '5'],
+      'BAD_OPTION',
+      /--alpha must be a number between 0 and 1/,
+    ],
+  ];
+  for (const [name, args, code, message] of cases) {
+    test(name, async () => {
+      const r = await cli(['compare', ...(await args())]);
+      assert.equal(r.code, 2, r.stderr);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0] ?? '', new RegExp(`^looplab: .*\\[LOOPLAB_ERR_${code}\\]$`));
+      assert.match(lines[0] ?? '', message);
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  test('bench --baseline reads the baseline before it benchmarks', async () => {
+    const started = Date.now();
+    const r = await cli([...QUICK_BENCH, '--baseline', at('truncated.json')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^looplab: .*is not JSON \(truncated\?\).*\[LOOPLAB_ERR_BAD_REPORT\]\n$/,
+    );
+    // A benchmark of both variants takes over 10 s; failing first takes about one.
+    assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
+  });
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compareReports } from '../../bench/compare.ts';
+import {
+  formatCompareJson,
+  formatCompareMarkdown,
+  formatCompareTable,
+  formatP,
+  gabEntries,
+  headline,
+} from '../../bench/compare-format.ts';
+import { entry, makeReport, runsFrom } from './fixtures.ts';
+
+const base = makeReport([
+  entry(
+    'busy-wait',
+    'sync',
+    runsFrom({ requestsPerSec: [100, 104, 98], lagP99Ms: [10, 10.2, 10.1] }),
+  ),
+  entry('busy-wait', 'async', runsFrom({ requestsPerSec: [400, 410, 405] })),
+]);
+const head = makeReport([
+  entry(
+    'busy-wait',
+    'sync',
+    runsFrom({ requestsPerSec: [80, 83, 79], lagP99Ms: [10.1, 10, 10.2] }),
+  ),
+  entry('fs-read', 'sync', runsFrom({ requestsPerSec: [1, 2, 3] })),
+]);
+const c = compareReports(base, head, { metrics: ['requestsPerSec', 'lagP99Ms'] });
+const labels = { base: 'base.json', head: 'head.json' };
+
+describe('compare formats', () => {
+  it('table: one block per variant, what was not compared, and the headline naming the regression', () => {
+    const text = formatCompareTable(c, labels);
+    assert.match(text, /^base: base\.json {3}head: head\.json\n\nbusy-wait sync\nmetric /);
+    assert.match(
+      text,
+      /\nthroughput \(req\/s\) +101 \(3\) +80\.7 \(3\) +-19\.9% +-25\.1% … -14\.2% +0\.0013 +0\.0026 \*\* +\S+ +REGRESSION\n/,
+    );
+    assert.match(text, /\nonly in base, not compared: busy-wait async\n/);
+    assert.match(text, /\nonly in head, not compared: fs-read sync\n/);
+    assert.match(
+      text,
+      /\n✗ 1 regression: busy-wait sync requestsPerSec -19\.9% \(2 tests; Welch's t-test, Holm-corrected at alpha 0\.05\)\n/,
+    );
+  });
+
+  it('headline: says how many metrics were too noisy to judge', () => {
+    const noisy = (values: number[]) =>
+      makeReport([entry('busy-wait', 'sync', runsFrom({ requestsPerSec: values }))]);
+    const judged = compareReports(noisy([100, 50, 150]), noisy([90, 40, 160]), {
+      metrics: ['requestsPerSec'],
+    });
+    assert.equal(
+      headline(judged),
+      'no regression (1 test; Welch\'s t-test, Holm-corrected at alpha 0.05); 1 of 1 inconclusive: too noisy to rule out a change beyond the threshold (more --runs narrow it; see "detectable")',
+    );
+  });
+
+  it('markdown: one GitHub table, the verdict in bold', () => {
+    const md = formatCompareMarkdown(c, labels);
+    assert.ok(
+      md.startsWith('## looplab compare\n\n❌ **1 regression: busy-wait sync requestsPerSec'),
+    );
+    assert.match(
+      md,
+      /\n\| busy-wait sync \| throughput \(req\/s\) \| 101 \(3\) \| 80\.7 \(3\) \| -19\.9% \| .* \| \*\*REGRESSION\*\* \|\n/,
+    );
+    assert.match(md, /\n- only in head, not compared: fs-read sync\n/);
+  });
+
+  it('json: the comparison, with where the reports came from', () => {
+    const doc = JSON.parse(formatCompareJson(c, labels));
+    assert.equal(doc.base, 'base.json');
+    assert.equal(doc.rows.length, 2);
+    assert.equal(doc.regressions[0].metric, 'requestsPerSec');
+  });
+
+  it('gab: head means split by direction, with the interval and the verdict', () => {
+    const { biggerIsBetter, smallerIsBetter } = gabEntries(c);
+    assert.deepEqual(
+      biggerIsBetter.map((e) => [e.name, e.unit, Number(e.value.toFixed(3)), e.range]),
+      // t(0.975, 2) · sd / sqrt(3) for 80, 83, 79: 4.30265 · 2.0817 / 1.7321 = 5.17.
+      [['busy-wait sync requestsPerSec', 'req/s', 80.667, '±5.17']],
+    );
+    assert.match(
+      biggerIsBetter[0]?.extra ?? '',
+      /^base 100\.667 \(3 runs\), head 3 runs; change -19\.9%.*; regression$/,
+    );
+    assert.deepEqual(
+      smallerIsBetter.map((e) => e.name),
+      ['busy-wait sync lagP99Ms'],
+    );
+  });
+
+  it('formats p-values to two significant digits', () => {
+    assert.deepEqual([0.0004, 0.0013, 0.05, 1, null].map(formatP), [
+      '<0.001',
+      '0.0013',
+      '0.05',
+      '1',
+      '–',
+    ]);
+  });
+});
