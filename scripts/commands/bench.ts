@@ -24,6 +24,7 @@ import { selectScenarios } from '../../scenarios/select.ts';
 import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
 import { cpuProfArgs, describeSyncProfiles, measureCeilings } from './bench-extras.ts';
 import { type CompareFlags, compareFlags, prepareBaseline } from './compare.ts';
+import { checkHtmlPath } from './html-option.ts';
 import { paramOption } from './param-option.ts';
 
 interface Args extends GlobalArgs, CompareFlags {
@@ -213,15 +214,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const options = benchOptions(argv);
     const selection = selectScenarios(argv.scenarios, argv.variant, argv.param);
-    if (argv.html !== undefined) {
-      if (argv.html === '' || argv.html === '-') {
-        throw new LooplabError(
-          ERROR_CODES.BAD_OPTION,
-          '--html needs a file name, e.g. --html out.html',
-        );
-      }
-      await assertWritable(argv.html);
-    }
+    await checkHtmlPath(argv.html);
     const execArgv = argv.cpuProf ? await cpuProfArgs(argv.cpuProf) : undefined;
     const outputs = resolveOutputs(argv.json, argv.md);
     // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.

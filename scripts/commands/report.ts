@@ -5,9 +5,10 @@ import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
 import { formatTable, terminalStyle } from '../../bench/format.ts';
 import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
 import { readReport } from '../../bench/read-report.ts';
-import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
+import { writeFileAtomic } from '../../bench/write-atomic.ts';
 import { err, type GlobalArgs, out, useColor } from '../context.ts';
 import { type CompareFlags, compareFlags } from './compare.ts';
+import { checkHtmlPath } from './html-option.ts';
 
 interface Args extends GlobalArgs, CompareFlags {
   reports: string[];
@@ -44,15 +45,9 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
         `report takes one report, or two (base and head); got ${paths.length}`,
       );
     }
-    if (argv.html === '' || argv.html === '-') {
-      throw new LooplabError(
-        ERROR_CODES.BAD_OPTION,
-        '--html needs a file name, e.g. --html out.html',
-      );
-    }
     // Checked before the reports are read: a bad flag fails at once.
     const compareOptions = compareOptionsFromFlags(argv);
-    if (argv.html !== undefined) await assertWritable(argv.html);
+    await checkHtmlPath(argv.html);
     const reports = await Promise.all(paths.map((p) => readReport(p)));
     const [base, head] = reports as [(typeof reports)[0], (typeof reports)[0] | undefined];
     if (argv.html === undefined) {
