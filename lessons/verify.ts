@@ -72,7 +72,11 @@ const sameAnswer = (a: Answer, b: Answer) =>
  * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when the file throws on import or exports no
  *   handler.
  */
-export async function checkEquivalence(lesson: Lesson, path: string): Promise<EquivalenceResult> {
+export async function checkEquivalence(
+  lesson: Lesson,
+  path: string,
+  onLoaded?: () => void,
+): Promise<EquivalenceResult> {
   const base = {
     scenario: lesson.scenario,
     params: measurementParams(lesson, lesson.verify.params),
@@ -81,6 +85,7 @@ export async function checkEquivalence(lesson: Lesson, path: string): Promise<Eq
     timelineIntervalMs: 100,
   };
   const exercise = await startServer({ ...base, variant: EXERCISE_VARIANT, handlerFile: path });
+  onLoaded?.();
   try {
     const reference = await startServer({ ...base, variant: lesson.verify.reference });
     try {
@@ -108,10 +113,10 @@ export async function verifyExercise(
   lesson: Lesson,
   file: string,
   options: BenchOptions,
-  hooks: BenchHooks & { onLoad?: () => void } = {},
+  hooks: BenchHooks & { onLoaded?: () => void; onLoad?: () => void } = {},
 ): Promise<VerifyResult> {
   const path = await assertExerciseFile(file);
-  const equivalence = await checkEquivalence(lesson, path);
+  const equivalence = await checkEquivalence(lesson, path, hooks.onLoaded);
   if (!equivalence.same) return { file, passed: false, equivalence, criteria: [], report: null };
 
   hooks.onLoad?.();

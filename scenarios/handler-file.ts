@@ -9,9 +9,15 @@ import { pathToFileURL } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../bench/errors.ts';
 import type { Variant } from './types.ts';
 
-/** First line only: the CLI prints one line, and a loader's syntax error spans many. */
-const firstLine = (err: unknown) =>
-  (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0];
+/**
+ * One line: the CLI prints one, and a loader's syntax error spans many. A first line that ends
+ * in a colon ("Transform failed with 1 error:") says nothing without the next.
+ */
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const [first = '', second] = text.split('\n').filter((l) => l.trim());
+  return first.endsWith(':') && second ? `${first} ${second.trim()}` : first;
+}
 
 /** @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when it throws at import or exports no handler. */
 export async function loadHandlerFile(file: string): Promise<Variant<unknown>> {

@@ -9,8 +9,14 @@ import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors.ts';
 import { looplabVersion } from '../bench/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
+import { hintCommand } from './commands/hint.ts';
+import { lessonCommand } from './commands/lesson.ts';
+import { lessonsCommand } from './commands/lessons.ts';
+import { resetCommand } from './commands/reset.ts';
 import { scenariosCommand } from './commands/scenarios.ts';
 import { serveCommand } from './commands/serve.ts';
+import { solutionCommand } from './commands/solution.ts';
+import { verifyCommand } from './commands/verify.ts';
 import {
   err,
   type GlobalArgs,
@@ -22,6 +28,15 @@ import {
 } from './context.ts';
 
 const commands: any[] = [scenariosCommand, benchCommand, serveCommand];
+// Issue 3: the guided lessons.
+commands.push(
+  lessonsCommand,
+  lessonCommand,
+  verifyCommand,
+  hintCommand,
+  solutionCommand,
+  resetCommand,
+);
 
 let interrupts = 0;
 function onSignal(signal: NodeJS.Signals): void {
