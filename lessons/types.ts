@@ -90,6 +90,8 @@ export interface Lesson {
   verify: {
     /** The scenario parameters verify loads both handlers with. */
     params: Params;
+    /** Bench options for this lesson's verify, over verify's defaults. */
+    bench?: Partial<BenchOptions>;
     /** The built-in variant the learner's handler must answer like, and beat under load. */
     reference: string;
     /** Checks with `measurement: 'verify'`, variants `exercise` and the reference. */

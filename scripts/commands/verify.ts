@@ -49,7 +49,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       ) as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const lesson = findLesson(argv.lesson);
-    const options = flagOptions(argv, VERIFY_OPTIONS);
+    const options = flagOptions(argv, { ...VERIFY_OPTIONS, ...lesson.verify.bench });
     const file = argv.file ?? exercisePath(lesson);
     const { path, progress } = await openProgress();
     const result = await verifyExercise(lesson, file, options, {
