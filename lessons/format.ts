@@ -4,6 +4,7 @@
 import type { TableStyle } from '../bench/format.ts';
 import { formatNumber } from '../bench/format.ts';
 import { describeComparison } from './claims.ts';
+import { wrap } from './markdown.ts';
 import type { LessonOutcome } from './measure.ts';
 import type { Progress } from './progress.ts';
 import type { Lesson, Prediction } from './types.ts';
@@ -32,9 +33,10 @@ export function formatLessonList(
 }
 
 /** The question and its numbered choices. */
-export function formatPrediction(p: Prediction, style: LessonStyle): string {
+export function formatPrediction(p: Prediction, style: LessonStyle, width = 80): string {
   const choices = p.choices.map((c, i) => `  ${i + 1}) ${c.text}`);
-  return `${style.bold('Predict')}: ${p.question}\n${choices.join('\n')}\n`;
+  const question = wrap(`${style.bold('Predict:')} ${p.question}`, width).join('\n');
+  return `${question}\n${choices.join('\n')}\n`;
 }
 
 /** How the prediction went, then every claim: held, did not hold (and why that can be), or unmeasured. */

@@ -111,15 +111,20 @@ const fraction = (factor: number) =>
   ({ 0.5: 'half', 0.25: 'a quarter', 0.1: 'a tenth' })[factor] ?? `${factor}×`;
 
 /**
- * verify's usual criteria: the learner's loop lag p99 and the bystander's /ping p99 both under
- * `factor` × the blocking reference's, measured in the same session.
+ * verify's usual criteria: the learner's loop lag p99 under a quarter of the blocking
+ * reference's, and the bystander's /ping p99 under half, measured in the same session. /ping
+ * gets the looser bound: it also waits for the scheduler, which a loaded machine makes noisy.
  */
 export function responsiveCriteria(
   reference: string,
-  factor: number,
   hints: { lag: string; ping: string },
 ): Criterion[] {
-  const check = (metric: 'lagP99Ms' | 'pingP99Ms', text: string, hint: string): Criterion => ({
+  const check = (
+    metric: 'lagP99Ms' | 'pingP99Ms',
+    factor: number,
+    text: string,
+    hint: string,
+  ): Criterion => ({
     text: `${text} is under ${fraction(factor)} of the blocking reference's`,
     left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric },
     op: '<',
@@ -128,7 +133,7 @@ export function responsiveCriteria(
     hint,
   });
   return [
-    check('lagP99Ms', "your handler's loop lag p99", hints.lag),
-    check('pingP99Ms', "the bystander's /ping p99", hints.ping),
+    check('lagP99Ms', 0.25, "your handler's loop lag p99", hints.lag),
+    check('pingP99Ms', 0.5, "the bystander's /ping p99", hints.ping),
   ];
 }

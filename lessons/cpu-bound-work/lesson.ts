@@ -119,7 +119,7 @@ export default defineLesson({
   verify: {
     params: { n: 150_000, chunk: 10_000 },
     reference: 'sync',
-    criteria: responsiveCriteria('sync', 0.25, {
+    criteria: responsiveCriteria('sync', {
       lag: 'The count still holds the loop for too long at a time: yield after every chunk, not once.',
       ping: '/ping only runs between chunks: make the chunks params.chunk numbers long and await setImmediate() between them.',
     }),

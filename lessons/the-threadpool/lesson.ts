@@ -102,7 +102,7 @@ export default defineLesson({
   verify: {
     params: { iterations: 20_000 },
     reference: 'sync',
-    criteria: responsiveCriteria('sync', 0.25, {
+    criteria: responsiveCriteria('sync', {
       lag: 'The hashing still runs on the event loop: look for pbkdf2Sync.',
       ping: '/ping waits while the key is derived on the loop: use the callback form, pbkdf2.',
     }),

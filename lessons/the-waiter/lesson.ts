@@ -91,7 +91,7 @@ export default defineLesson({
   verify: {
     params: { ms: 20 },
     reference: 'sync',
-    criteria: responsiveCriteria('sync', 0.25, {
+    criteria: responsiveCriteria('sync', {
       lag: 'Something still holds the event loop for the whole wait: a while loop, or any code that runs until the time is up.',
       ping: '/ping has to wait while your handler runs: give the loop back while you wait (await a timer).',
     }),

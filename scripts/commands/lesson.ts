@@ -167,7 +167,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
     const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);
     if (!argv.json) {
       out(`${renderMarkdown(readLessonFile(lesson, 'lesson.md'), md, width)}\n`);
-      out(formatPrediction(lesson.prediction, style));
+      out(formatPrediction(lesson.prediction, style, width));
       if (!interactive)
         out(style.dim('(not asking: no terminal or --no-input; the measurement will answer it)\n'));
     }
