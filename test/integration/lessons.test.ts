@@ -115,6 +115,11 @@ describe('verify', () => {
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /PASS/);
       assert.ok(r.seconds < 60, `took ${r.seconds} s`);
+      const list = JSON.parse((await looplab(['lessons', '--json'])).stdout) as {
+        id: string;
+        passed: boolean;
+      }[];
+      assert.equal(list.find((l) => l.id === lesson.id)?.passed, true, 'recorded as passed');
     });
 
     test(`${lesson.id}: the known-bad solution fails, saying which check and why`, async () => {
@@ -126,16 +131,26 @@ describe('verify', () => {
     });
   }
 
-  test('a passed verify shows in lessons, and reset forgets it', async () => {
+  test('passes show in lessons; reset forgets them; lesson goes to the first unfinished', async () => {
+    const env = { XDG_CONFIG_HOME: join(home, 'passes') };
+    const cwd = await mkdtemp(join(home, 'passes-'));
     const list = async () =>
-      (JSON.parse((await looplab(['lessons', '--json'])).stdout) as { passed: boolean }[]).map(
+      (JSON.parse((await looplab(['lessons', '--json'], env)).stdout) as { passed: boolean }[]).map(
         (l) => l.passed,
       );
-    assert.deepEqual(await list(), [true, true, true, true]);
-    assert.equal((await looplab(['reset', '2'])).code, 0);
-    assert.deepEqual(await list(), [true, false, true, true]);
-    const next = await looplab(['lesson', '--exercise']);
+    await looplab(['reset'], env);
+    await writeFile(
+      join(home, 'passes', 'looplab', 'progress.json'),
+      JSON.stringify({
+        version: 1,
+        passed: { 'the-waiter': { at: 'x' }, 'the-threadpool': { at: 'y' } },
+      }),
+    );
+    assert.deepEqual(await list(), [true, false, true, false]);
+    const next = await looplab(['lesson', '--exercise'], env, cwd);
     assert.match(next.stdout, /looplab-exercises\/files-sync-vs-async\.ts/, 'the first unfinished');
+    assert.equal((await looplab(['reset', '1'], env)).code, 0);
+    assert.deepEqual(await list(), [false, false, true, false]);
   });
 
   test('an answer that differs from the reference fails without loading', async () => {
