@@ -1,8 +1,8 @@
 /**
  * Exercise 2, files-sync-vs-async (looplab lesson 2).
  *
- * This handler reads a 16 MiB file with `readFileSync`: the event loop's one thread does the
- * whole read, and no other request is served meanwhile. `ctx.path` is the file, and
+ * This handler reads a large file (64 MiB in verify) with `readFileSync`: the event loop's one
+ * thread does the whole read, and no other request is served meanwhile. `ctx.path` is the file, and
  * `ctx.fingerprint` turns its bytes into the response body (its size and a few sampled bytes).
  *
  * TODO: read the file without blocking the event loop, and keep the response exactly as it is.

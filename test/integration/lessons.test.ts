@@ -10,15 +10,20 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { reapAll } from '../../bench/child.ts';
 import { packageRoot } from '../../bench/package-info.ts';
 import { lessons } from '../../lessons/registry.ts';
+import { checkEquivalence } from '../../lessons/verify.ts';
 import { CLI } from './helpers.ts';
 
 let home: string;
 before(async () => {
   home = await mkdtemp(join(tmpdir(), 'looplab-lessons-'));
 });
-after(() => rm(home, { recursive: true, force: true }));
+after(async () => {
+  await reapAll();
+  await rm(home, { recursive: true, force: true });
+});
 
 /** Runs the CLI in `cwd` with its own progress file, as a learner without a terminal would. */
 function looplab(args: string[], env: NodeJS.ProcessEnv = {}, cwd = home) {
@@ -104,11 +109,19 @@ for (const lesson of lessons.slice(1)) {
   });
 }
 
+test('every starter, solution and known-bad file answers exactly as its reference', async () => {
+  for (const lesson of lessons) {
+    for (const file of ['exercise.ts', 'solution.ts', 'bad.ts']) {
+      const r = await checkEquivalence(lesson, source(lesson.id, file));
+      assert.ok(r.same, `${lesson.id}/${file}: ${JSON.stringify(r)}`);
+      assert.equal(r.reference.status, 200);
+    }
+  }
+});
+
 describe('verify', () => {
   for (const lesson of lessons) {
-    // Lesson 2's criterion (utilisation) is the noisiest on a loaded machine: average two runs.
-    const runs = lesson.id === 'files-sync-vs-async' ? '2' : '1';
-    const flags = ['--runs', runs, '--duration', '1.5', '--warmup', '0.3', '--quiet'];
+    const flags = ['--runs', '1', '--duration', '1.5', '--warmup', '0.3', '--quiet'];
 
     test(`${lesson.id}: the reference solution passes`, async () => {
       const r = await looplab(['verify', lesson.id, source(lesson.id, 'solution.ts'), ...flags]);
@@ -208,10 +221,17 @@ describe('verify', () => {
   }
 });
 
-test('--exercise copies the starter once; --force overwrites; verify finds it by default', async () => {
+test('--exercise copies the starter once; --force overwrites; verify looks there by default', async () => {
   const cwd = await mkdtemp(join(home, 'learner-'));
+  const none = await looplab(['verify', '1'], {}, cwd);
+  assert.equal(none.code, 2);
+  assert.match(
+    none.stderr,
+    /^looplab: looplab-exercises\/the-waiter\.ts does not exist.*\[LOOPLAB_ERR_NO_SUCH_FILE\]\n$/,
+  );
   const first = await looplab(['lesson', '1', '--exercise'], {}, cwd);
   assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /looplab verify 1/);
   const path = join(cwd, 'looplab-exercises', 'the-waiter.ts');
   assert.equal(
     await readFile(path, 'utf8'),
@@ -223,9 +243,10 @@ test('--exercise copies the starter once; --force overwrites; verify finds it by
   assert.match(again.stderr, /already exists.*--force.*\[LOOPLAB_ERR_EXERCISE_EXISTS\]/);
   assert.equal(await readFile(path, 'utf8'), 'my work', 'the learner’s file is untouched');
   assert.equal((await looplab(['lesson', '1', '--exercise', '--force'], {}, cwd)).code, 0);
-  // The starter as written blocks: verify finds it without a path, and fails it.
-  const r = await looplab(['verify', '1', ...SHORT, '--quiet'], {}, cwd);
-  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.equal(
+    await readFile(path, 'utf8'),
+    await readFile(source('the-waiter', 'exercise.ts'), 'utf8'),
+  );
 });
 
 test('a corrupt progress file is reported and backed up, not dropped', async () => {
