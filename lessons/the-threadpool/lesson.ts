@@ -102,9 +102,16 @@ export default defineLesson({
   verify: {
     params: { iterations: 20_000 },
     reference: 'sync',
-    criteria: responsiveCriteria('sync', {
-      lag: 'The hashing still runs on the event loop: look for pbkdf2Sync.',
-      ping: '/ping waits while the key is derived on the loop: use the callback form, pbkdf2.',
-    }),
+    // Lag gets half, not a quarter: the pool's threads hash on the same cores the loop needs,
+    // and on a busy 2-core machine the scheduler alone can delay the loop by a fifth of what
+    // pbkdf2Sync does. A handler that hashes on the loop lands near 1× either way.
+    criteria: responsiveCriteria(
+      'sync',
+      {
+        lag: 'The hashing still runs on the event loop: look for pbkdf2Sync.',
+        ping: '/ping waits while the key is derived on the loop: use the callback form, pbkdf2.',
+      },
+      { lag: 0.5, ping: 0.5 },
+    ),
   },
 });

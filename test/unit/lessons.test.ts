@@ -15,6 +15,7 @@ import {
   predictionQuantity,
 } from '../../lessons/claims.ts';
 import { fillTemplate, templateOperands } from '../../lessons/explain.ts';
+import { formatOutcome, formatPrediction, formatVerify } from '../../lessons/format.ts';
 import { PLAIN_MARKDOWN, renderInline, renderMarkdown, wrap } from '../../lessons/markdown.ts';
 import { lessonOutcome } from '../../lessons/measure.ts';
 import {
@@ -273,5 +274,85 @@ describe('the lesson registry', () => {
 
   it('uses metrics the report has', () => {
     for (const l of lessons) for (const c of l.claims) assert.ok(c.left.metric in METRICS);
+  });
+});
+
+describe('lesson output', () => {
+  const plain = {
+    bold: (s: string) => s,
+    dim: (s: string) => s,
+    good: (s: string) => s,
+    bad: (s: string) => s,
+  };
+  const lesson = findLesson('the-waiter');
+  const claim = (holds: boolean | null) => ({
+    ...evaluateCheck(lesson.claims[2] as Check, lookup),
+    holds,
+    whenItFails: 'because reasons',
+  });
+
+  it('says when a claim did not hold on this machine, and why that can happen', () => {
+    const text = formatOutcome(
+      lesson,
+      {
+        prediction: { quantity: 10, measured: 2, answer: 0, right: false },
+        claims: [claim(true), claim(false), claim(null)],
+        explanation: '',
+        warnings: ['w'],
+      },
+      plain,
+    );
+    assert.match(text, /Your prediction: 1\) about the same/);
+    assert.match(text, /Measured: 10\.0 × sync, so 3\) many times more/);
+    assert.match(text, /Not what you predicted/);
+    assert.match(
+      text,
+      /✓ async's loop lag p99[^\n]*\n {4}[^\n]+\n✗ [^\n]+\n[^\n]+\n {4}Did not hold on this machine\. because reasons\n\? /,
+    );
+    assert.match(text, /warning: w/);
+  });
+
+  it('verify prints each check with its numbers, a hint for each failure, and the verdict', () => {
+    const answer = { status: 200, contentType: 'application/json', body: '{}' };
+    const text = formatVerify(
+      {
+        file: 'x.ts',
+        passed: false,
+        equivalence: { same: true, reference: answer, exercise: answer },
+        criteria: [
+          {
+            ...evaluateCheck(lesson.verify.criteria[0] as Check, () => 100),
+            holds: false,
+            hint: 'do less',
+          },
+        ],
+        report: null,
+      },
+      plain,
+    );
+    assert.match(text, /✓ same responses as the reference\n✗ your handler's loop lag p99/);
+    assert.match(
+      text,
+      /exercise loop lag p99 100 ms < sync loop lag p99 100 ms × 0\.25 = 25\.0 ms\n {4}Hint: do less/,
+    );
+    assert.match(text, /FAIL\n$/);
+  });
+
+  it('a prediction question is wrapped, its choices numbered', () => {
+    assert.equal(
+      formatPrediction(
+        {
+          question: 'one two three',
+          quantity: { of: op('a', 'elu'), unit: '' },
+          choices: [
+            { text: 'x', max: 1 },
+            { text: 'y', min: 1 },
+          ],
+        },
+        plain,
+        16,
+      ),
+      'Predict: one two\nthree\n  1) x\n  2) y\n',
+    );
   });
 });
