@@ -37,13 +37,16 @@ const firstUnfinished = (progress: Progress): Lesson | undefined =>
 /** Asks until the answer is a choice's number; null when input ends (Ctrl-D). */
 async function ask(p: Prediction): Promise<number | null> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  rl.setPrompt(`Your prediction (1-${p.choices.length}): `);
+  rl.prompt();
   try {
-    for (;;) {
-      const text = await rl.question(`Your prediction (1-${p.choices.length}): `).catch(() => null);
-      if (text === null) return null;
-      const n = Number(text.trim());
+    // The line iterator buffers what was typed ahead; question() would drop it.
+    for await (const line of rl) {
+      const n = Number(line.trim());
       if (Number.isInteger(n) && n >= 1 && n <= p.choices.length) return n - 1;
+      rl.prompt();
     }
+    return null;
   } finally {
     rl.close();
   }
@@ -163,7 +166,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
 
     const options = flagOptions(argv, lesson.bench);
     const md = markdownStyle(useColor(process.stdout));
-    const width = Math.min(100, process.stdout.columns ?? 80);
+    const width = Math.min(100, process.stdout.columns || 80);
     const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);
     if (!argv.json) {
       out(`${renderMarkdown(readLessonFile(lesson, 'lesson.md'), md, width)}\n`);
