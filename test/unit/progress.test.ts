@@ -1,77 +1,84 @@
-/**
- * The progress store: XDG path, atomic save, and a corrupt file backed up and reported.
- */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import {
-  emptyProgress,
-  loadProgress,
-  markPassed,
-  parseProgress,
-  progressPath,
-  resetProgress,
-  saveProgress,
-} from '../../lessons/progress.ts';
+import { describe, it } from 'node:test';
+import type { Job } from '../../bench/plan.ts';
+import { describeRecord, progressHooks } from '../../bench/progress.ts';
+import { completedRun, failedRun } from './fixtures.ts';
 
-const dir = await mkdtemp(join(tmpdir(), 'looplab-progress-'));
-after(() => rm(dir, { recursive: true, force: true }));
+function fakeStream(isTTY: boolean) {
+  const chunks: string[] = [];
+  return {
+    stream: { isTTY, write: (s: string) => chunks.push(s) > 0 } as never,
+    text: () => chunks.join(''),
+  };
+}
 
-describe('progressPath', () => {
-  it('uses $XDG_CONFIG_HOME when it is absolute, else ~/.config', () => {
-    assert.equal(progressPath({ XDG_CONFIG_HOME: '/x' }, '/home/a'), '/x/looplab/progress.json');
-    assert.equal(progressPath({}, '/home/a'), '/home/a/.config/looplab/progress.json');
+const job: Job = { scenario: 'busy-wait', variant: 'sync', params: { ms: 20 }, run: 2 };
+const done = completedRun(2, { requestsPerSec: 47.25, lagP99Ms: 201.4, pingP99Ms: 5.25 });
+
+describe('describeRecord', () => {
+  it('names throughput, lag and /ping with units', () => {
+    assert.equal(describeRecord(done), '47.3 req/s, lag p99 201 ms, /ping p99 5.3 ms');
+  });
+
+  it('says when the load generator was saturated', () => {
+    const saturated = completedRun(
+      1,
+      { requestsPerSec: 20_000 },
+      { loadGenerator: { elu: 0.95, cpuPct: 99, saturated: true } },
+    );
+    assert.equal(describeRecord(saturated), '20,000 req/s, load generator saturated');
+  });
+
+  it('gives a failed run its reason and code', () => {
     assert.equal(
-      progressPath({ XDG_CONFIG_HOME: 'rel' }, '/home/a'),
-      '/home/a/.config/looplab/progress.json',
+      describeRecord({ ...failedRun(1, 'no port'), code: 'LOOPLAB_ERR_SERVER_START' }),
+      'failed: no port [LOOPLAB_ERR_SERVER_START]',
     );
   });
 });
 
-describe('parseProgress', () => {
-  it('accepts what saveProgress writes, and says why anything else is not progress', () => {
-    assert.deepEqual(parseProgress('{"version":1,"passed":{"a":{"at":"t"}}}'), {
-      version: 1,
-      passed: { a: { at: 't' } },
-    });
-    assert.match(parseProgress('{"version":1,"pass') as string, /^not JSON/);
-    assert.equal(parseProgress('[]'), 'unknown version undefined');
-    assert.equal(parseProgress('{"version":2,"passed":{}}'), 'unknown version 2');
-    assert.equal(parseProgress('{"version":1,"passed":{"a":1}}'), '"passed.a" has no "at"');
-  });
-});
+describe('progressHooks', () => {
+  const base = { quiet: false, color: false, debug: false, durationSec: 3 };
 
-describe('markPassed and resetProgress', () => {
-  it('keeps the first pass, and forgets one lesson or all', () => {
-    const once = markPassed(emptyProgress(), 'a', new Date('2024-01-01T00:00:00Z'));
-    const twice = markPassed(once, 'a', new Date('2025-01-01T00:00:00Z'));
-    assert.equal(twice.passed.a?.at, '2024-01-01T00:00:00.000Z');
-    const both = markPassed(twice, 'b', new Date('2025-01-01T00:00:00Z'));
-    assert.deepEqual(Object.keys(resetProgress(both, 'a').passed), ['b']);
-    assert.deepEqual(resetProgress(both), emptyProgress());
-  });
-});
-
-describe('loadProgress', () => {
-  it('reads back what was saved; a missing file is no progress yet', async () => {
-    const path = join(dir, 'a', 'looplab', 'progress.json');
-    assert.deepEqual((await loadProgress(path)).progress, emptyProgress());
-    const p = markPassed(emptyProgress(), 'the-waiter', new Date('2024-01-01T00:00:00Z'));
-    await saveProgress(path, p);
-    assert.deepEqual(await loadProgress(path), { progress: p });
+  it('writes one plain line per run when not on a terminal', () => {
+    const out = fakeStream(false);
+    const hooks = progressHooks({ ...base, stream: out.stream });
+    hooks.onRunStart?.(job, 1, 6);
+    hooks.onRunPhase?.(job, 'measuring', 4242);
+    hooks.onRunTick?.(job, 1.2, 50);
+    hooks.onRunEnd?.(job, done, 1, 6);
+    assert.equal(
+      out.text(),
+      '✓ [2/6] busy-wait sync run 2: 47.3 req/s, lag p99 201 ms, /ping p99 5.3 ms\n',
+    );
   });
 
-  it('moves a corrupt file aside and says where, never dropping it silently', async () => {
-    const path = join(dir, 'b.json');
-    await writeFile(path, '{"version":1,"passed":{"the-wai');
-    const loaded = await loadProgress(path, new Date('2024-05-06T07:08:09.010Z'));
-    assert.deepEqual(loaded.progress, emptyProgress());
-    const backup = `${path}.corrupt-2024-05-06T07-08-09-010Z`;
-    assert.match(loaded.warning ?? '', /was corrupt \(not JSON/);
-    assert.ok(loaded.warning?.includes(backup));
-    assert.equal(await readFile(backup, 'utf8'), '{"version":1,"passed":{"the-wai');
-    assert.ok(!(await readdir(dir)).includes('b.json'));
+  it('keeps a live line on a terminal and ends it with the result', () => {
+    const out = fakeStream(true);
+    const hooks = progressHooks({ ...base, stream: out.stream });
+    hooks.onRunStart?.(job, 1, 6);
+    hooks.onRunPhase?.(job, 'measuring', 4242);
+    hooks.onRunTick?.(job, 1.2, 50);
+    hooks.onRunEnd?.(job, done, 1, 6);
+    const text = out.text();
+    assert.match(text, /\r\x1b\[K\[2\/6\] busy-wait sync run 2 measuring 1\/3 s · 50 requests/);
+    assert.ok(
+      text.endsWith(
+        '\r\x1b[K✓ [2/6] busy-wait sync run 2: 47.3 req/s, lag p99 201 ms, /ping p99 5.3 ms\n',
+      ),
+    );
+  });
+
+  it('prints each server pid once with --debug', () => {
+    const out = fakeStream(false);
+    const hooks = progressHooks({ ...base, debug: true, stream: out.stream });
+    hooks.onRunStart?.(job, 0, 1);
+    hooks.onRunPhase?.(job, 'warmup', 4242);
+    hooks.onRunPhase?.(job, 'measuring', 4242);
+    assert.equal(out.text(), 'debug: busy-wait sync run 2 server pid 4242\n');
+  });
+
+  it('is silent with --quiet', () => {
+    assert.deepEqual(progressHooks({ ...base, quiet: true, stream: fakeStream(false).stream }), {});
   });
 });
