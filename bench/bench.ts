@@ -31,6 +31,8 @@ export interface BenchHooks {
   onScenarioDone?: (entries: ResultEntry[], verdict: string) => void;
   execArgv?: (job: Job) => string[];
   probe?: boolean;
+  /** Every server child's environment (and the report's `uvThreadpoolSize`); default ours. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs every job of the selection and builds the report. Throws only when aborted. */
@@ -39,7 +41,7 @@ export async function runBench(
   options: BenchOptions,
   hooks: BenchHooks = {},
 ): Promise<Report> {
-  const environment = captureEnvironment();
+  const environment = captureEnvironment(hooks.env);
   const createdAt = new Date().toISOString();
   const jobs = planJobs(selection, options.runs);
   const records = new Map<string, RunRecord[]>();
@@ -65,6 +67,7 @@ export async function runBench(
       }),
       execArgv: hooks.execArgv?.(job) ?? [],
       probe: hooks.probe ?? true,
+      ...(hooks.env && { env: hooks.env }),
     });
     const key = `${job.scenario}\u0000${job.variant}`;
     records.set(key, [...(records.get(key) ?? []), record]);

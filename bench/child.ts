@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { moduleUrl } from '../scenarios/lib/module-url.ts';
 import type { ChildConfig, FromChild, ProbeData, ToChild } from '../scenarios/protocol.ts';
 import { ERROR_CODES, LooplabError } from './errors.ts';
+import { typeScriptExecArgv } from './ts-loader.ts';
 
 const SERVER_SCRIPT = fileURLToPath(moduleUrl(import.meta.url, '../scenarios/server'));
 const STDERR_TAIL_BYTES = 4096;
@@ -58,7 +59,8 @@ export async function startServer(
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
   const child = fork(SERVER_SCRIPT, [JSON.stringify(config)], {
     // Never inherit the CLI's own flags (a test runner's, a loader's): the server runs alone.
-    execArgv: options.execArgv ?? [],
+    // A learner's TypeScript file needs its own loader on Node 20.
+    execArgv: [...(config.handlerFile ? typeScriptExecArgv() : []), ...(options.execArgv ?? [])],
     stdio: options.inheritOutput
       ? ['ignore', 'inherit', 'inherit', 'ipc']
       : ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -104,15 +106,17 @@ export async function startServer(
         } else if (msg.type === 'failed') {
           clearTimeout(timer);
           reject(
-            msg.code === 'EADDRINUSE'
-              ? new LooplabError(
-                  ERROR_CODES.PORT_IN_USE,
-                  `port ${config.port} is already in use; pick another with --port, or --port 0 for a free one`,
-                )
-              : new LooplabError(
-                  ERROR_CODES.SERVER_START,
-                  `the ${label} server failed to start: ${msg.message}`,
-                ),
+            msg.code === ERROR_CODES.BAD_EXERCISE
+              ? new LooplabError(ERROR_CODES.BAD_EXERCISE, msg.message)
+              : msg.code === 'EADDRINUSE'
+                ? new LooplabError(
+                    ERROR_CODES.PORT_IN_USE,
+                    `port ${config.port} is already in use; pick another with --port, or --port 0 for a free one`,
+                  )
+                : new LooplabError(
+                    ERROR_CODES.SERVER_START,
+                    `the ${label} server failed to start: ${msg.message}`,
+                  ),
           );
         }
       });

@@ -35,10 +35,10 @@ function gitCommit(): string | null {
   }
 }
 
-/** Reads the fingerprint of this machine and process, now. */
-export function captureEnvironment(): Environment {
+/** Reads the fingerprint of this machine, now, for servers started with `env`. */
+export function captureEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const cpuList = cpus();
-  const pool = Number(process.env.UV_THREADPOOL_SIZE);
+  const pool = Number(env.UV_THREADPOOL_SIZE);
   return {
     node: process.version,
     v8: process.versions.v8,

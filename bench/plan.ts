@@ -4,6 +4,8 @@ export interface Selection {
   scenario: string;
   variants: string[];
   params: Params;
+  /** Variants served from a learner's file (verify): variant name → file. */
+  handlerFiles?: Readonly<Record<string, string>>;
 }
 
 export interface Job {
@@ -12,6 +14,7 @@ export interface Job {
   params: Params;
   /** 1-based run number within this scenario and variant. */
   run: number;
+  handlerFile?: string;
 }
 
 /**
@@ -23,8 +26,16 @@ export function planJobs(selection: readonly Selection[], runs: number): Job[] {
   const jobs: Job[] = [];
   for (const s of selection) {
     for (let run = 1; run <= runs; run++) {
-      for (const variant of s.variants)
-        jobs.push({ scenario: s.scenario, variant, params: s.params, run });
+      for (const variant of s.variants) {
+        const handlerFile = s.handlerFiles?.[variant];
+        jobs.push({
+          scenario: s.scenario,
+          variant,
+          params: s.params,
+          run,
+          ...(handlerFile && { handlerFile }),
+        });
+      }
     }
   }
   return jobs;

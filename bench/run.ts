@@ -24,6 +24,8 @@ export interface RunHooks {
   execArgv?: string[];
   /** false only for the probe-overhead benchmark. */
   probe?: boolean;
+  /** The server child's environment, e.g. with UV_THREADPOOL_SIZE. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -49,8 +51,9 @@ export async function measureRun(
         port: 0,
         probe: hooks.probe ?? true,
         timelineIntervalMs: options.timelineIntervalMs,
+        ...(job.handlerFile && { handlerFile: job.handlerFile }),
       },
-      { execArgv: hooks.execArgv ?? [] },
+      { execArgv: hooks.execArgv ?? [], ...(hooks.env && { env: hooks.env }) },
     );
     signal?.throwIfAborted();
     // Started before the warm-up so that its thread, client and connections are warm too.

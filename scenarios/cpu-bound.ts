@@ -15,6 +15,8 @@ import { type BaseContext, defineScenario } from './types.ts';
 
 interface Context extends BaseContext<'n' | 'chunk' | 'threads'> {
   pool?: WorkerPool<{ from: number; to: number }>;
+  /** For lesson 4's exercise, which does the same count. */
+  countPrimes: typeof countPrimes;
 }
 
 const body = (n: number, primes: number) => JSON.stringify({ n, primes });
@@ -53,6 +55,7 @@ export default defineScenario<'n' | 'chunk' | 'threads', Context>({
   // Only `async` gets a pool: idle workers would add their memory to the other variants' RSS.
   setup: (params, variant) => ({
     params,
+    countPrimes,
     pool:
       variant === 'async'
         ? new WorkerPool(moduleUrl(import.meta.url, './lib/prime-worker'), params.threads)

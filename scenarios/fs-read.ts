@@ -36,8 +36,9 @@ export default defineScenario({
       description: 'size of the file each request reads',
     },
   },
-  // Generated once per size in the temp dir, before the server reports ready.
-  setup: async (params) => ({ params, path: await ensureFixtureFile(params.size) }),
+  // Generated once per size in the temp dir, before the server reports ready. `fingerprint` is
+  // in the context for lesson 2's exercise, which answers as these variants do.
+  setup: async (params) => ({ params, path: await ensureFixtureFile(params.size), fingerprint }),
   variants: {
     sync: {
       summary: 'readFileSync(path)',

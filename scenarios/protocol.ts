@@ -15,6 +15,8 @@ export interface ChildConfig {
   /** false only for the probe-overhead benchmark. */
   probe: boolean;
   timelineIntervalMs: number;
+  /** A learner's TypeScript file whose exported handler is served instead of `variant`'s. */
+  handlerFile?: string;
 }
 
 export interface TimelinePoint {

@@ -7,6 +7,8 @@
  * orphaned server would go on holding a port and a core.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isLooplabError } from '../bench/errors.ts';
+import { loadHandlerFile } from './handler-file.ts';
 import { trackIdle } from './lib/idle-tracker.ts';
 import { createProbe, type Probe } from './probe.ts';
 import type { ChildConfig, FromChild, ToChild } from './protocol.ts';
@@ -26,7 +28,9 @@ function failAndExit(msg: Extract<FromChild, { type: 'failed' }>): void {
 
 async function main(config: ChildConfig): Promise<void> {
   const scenario = getScenario(config.scenario);
-  const variant = getVariant(scenario, config.variant);
+  const variant = config.handlerFile
+    ? await loadHandlerFile(config.handlerFile)
+    : getVariant(scenario, config.variant);
   const ctx = scenario.setup
     ? await scenario.setup(config.params, config.variant)
     : { params: config.params };
@@ -107,5 +111,9 @@ async function main(config: ChildConfig): Promise<void> {
 }
 
 main(JSON.parse(process.argv[2] ?? '{}') as ChildConfig).catch((err: unknown) => {
-  failAndExit({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+  failAndExit({
+    type: 'failed',
+    ...(isLooplabError(err) && { code: err.code }),
+    message: err instanceof Error ? err.message : String(err),
+  });
 });

@@ -11,11 +11,17 @@ import { looplabVersion } from '../bench/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
 import { compareCommand } from './commands/compare.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { hintCommand } from './commands/hint.ts';
+import { lessonCommand } from './commands/lesson.ts';
+import { lessonsCommand } from './commands/lessons.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { microCommand } from './commands/micro.ts';
 import { reportCommand } from './commands/report.ts';
+import { resetCommand } from './commands/reset.ts';
 import { scenariosCommand } from './commands/scenarios.ts';
 import { serveCommand } from './commands/serve.ts';
+import { solutionCommand } from './commands/solution.ts';
+import { verifyCommand } from './commands/verify.ts';
 import {
   err,
   type GlobalArgs,
@@ -27,6 +33,12 @@ import {
 } from './context.ts';
 
 const commands: any[] = [
+  lessonsCommand,
+  lessonCommand,
+  verifyCommand,
+  hintCommand,
+  solutionCommand,
+  resetCommand,
   scenariosCommand,
   benchCommand,
   serveCommand,
@@ -98,7 +110,10 @@ async function main(argv: string[]): Promise<number> {
       .version(looplabVersion())
       .alias('h', 'help')
       .strict()
-      .demandCommand(1, 'name a command: scenarios, bench, serve, compare or merge')
+      .demandCommand(
+        1,
+        'name a command: lessons, lesson, verify, bench, compare or another (see --help)',
+      )
       .recommendCommands()
       .fail((msg, error) => {
         if (error) throw error;

@@ -1,0 +1,22 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { findLesson, lessonNumber } from '../../lessons/registry.ts';
+import { type GlobalArgs, out } from '../context.ts';
+
+interface Args extends GlobalArgs {
+  lesson: string;
+}
+
+export const hintCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'hint <lesson>',
+  describe: "A hint for a lesson's exercise",
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('lesson', { type: 'string', demandOption: true, describe: 'Lesson number or id' })
+      .example('$0 hint 1', 'A nudge for exercise 1, without giving it away') as Argv<Args>,
+  handler: (argv: ArgumentsCamelCase<Args>) => {
+    const lesson = findLesson(argv.lesson);
+    out(
+      `Exercise ${lessonNumber(lesson)} (${lesson.id}): ${lesson.exercise.task}\n\nHint: ${lesson.exercise.hint}\n`,
+    );
+  },
+};

@@ -1,0 +1,215 @@
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
+import type { BenchOptions } from '../../bench/options.ts';
+import { progressHooks } from '../../bench/progress.ts';
+import type { Report } from '../../bench/report.ts';
+import { writeFileAtomic } from '../../bench/write-atomic.ts';
+import { formatLessonList, formatOutcome, formatPrediction } from '../../lessons/format.ts';
+import { renderMarkdown } from '../../lessons/markdown.ts';
+import { type LessonOutcome, lessonOutcome, measureLesson } from '../../lessons/measure.ts';
+import type { Progress } from '../../lessons/progress.ts';
+import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
+import type { Lesson, Prediction } from '../../lessons/types.ts';
+import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
+import {
+  type BenchFlags,
+  exercisePath,
+  flagOptions,
+  lessonStyle,
+  markdownStyle,
+  openProgress,
+  withBenchFlags,
+} from '../lesson-cli.ts';
+
+interface Args extends GlobalArgs, BenchFlags {
+  lesson?: string;
+  exercise: boolean;
+  force: boolean;
+  input: boolean;
+  json: boolean;
+}
+
+const firstUnfinished = (progress: Progress): Lesson | undefined =>
+  lessons.find((l) => !progress.passed[l.id]);
+
+/** Asks until the answer is a choice's number; null when input ends (Ctrl-D). */
+async function ask(p: Prediction): Promise<number | null> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  rl.setPrompt(`Your prediction (1-${p.choices.length}): `);
+  rl.prompt();
+  try {
+    // The line iterator buffers what was typed ahead; question() would drop it.
+    for await (const line of rl) {
+      const n = Number(line.trim());
+      if (Number.isInteger(n) && n >= 1 && n <= p.choices.length) return n - 1;
+      rl.prompt();
+    }
+    return null;
+  } finally {
+    rl.close();
+  }
+}
+
+/** Copies the starter; never over a learner's file unless --force. */
+async function writeExercise(lesson: Lesson, force: boolean): Promise<void> {
+  const path = exercisePath(lesson);
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !force) {
+    throw new LooplabError(
+      ERROR_CODES.EXERCISE_EXISTS,
+      `${path} already exists and may hold your work; verify it with \`looplab verify ${lessonNumber(lesson)}\`, or add --force to start over`,
+    );
+  }
+  await writeFileAtomic(path, readLessonFile(lesson, 'exercise.ts'));
+  const n = lessonNumber(lesson);
+  out(
+    `wrote ${path}\n\n${lesson.exercise.task}\n\n` +
+      `Check it under load:  npx looplab verify ${n}\nStuck?               npx looplab hint ${n}\n`,
+  );
+}
+
+/** The lesson's measured claims as JSON: numbers, not prose. */
+function lessonJson(
+  lesson: Lesson,
+  options: BenchOptions,
+  reports: Record<string, Report>,
+  o: LessonOutcome,
+) {
+  return {
+    lesson: {
+      number: lessonNumber(lesson),
+      id: lesson.id,
+      title: lesson.title,
+      scenario: lesson.scenario,
+    },
+    options: { durationSec: options.durationSec, warmupSec: options.warmupSec, runs: options.runs },
+    measurements: lesson.measurements.map((m) => ({
+      key: m.key,
+      label: m.label,
+      params: reports[m.key]?.options.params[lesson.scenario] ?? m.params,
+      uvThreadpoolSize: reports[m.key]?.environment.uvThreadpoolSize ?? null,
+      variants: Object.fromEntries(
+        (reports[m.key]?.results ?? []).map((r) => [
+          r.variant,
+          Object.fromEntries(Object.entries(r.summary).map(([k, s]) => [k, s.mean])),
+        ]),
+      ),
+    })),
+    prediction: o.prediction,
+    claims: o.claims.map((c) => ({
+      text: c.text,
+      holds: c.holds,
+      left: c.left,
+      right: c.right,
+      limit: c.limit,
+      ...(c.holds === false && { whenItFails: c.whenItFails }),
+    })),
+    warnings: o.warnings,
+  };
+}
+
+export const lessonCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'lesson [lesson]',
+  describe:
+    'Take a lesson: read, predict, measure on this machine, see why (default: the first unfinished)',
+  builder: (y: Argv<GlobalArgs>) =>
+    withBenchFlags(
+      y
+        .positional('lesson', {
+          type: 'string',
+          describe: 'Lesson number or id (see: looplab lessons)',
+        })
+        .option('exercise', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Copy the lesson's exercise starter into ./looplab-exercises/ and say what to fix",
+        })
+        .option('force', {
+          type: 'boolean',
+          default: false,
+          describe: 'With --exercise: overwrite an existing file',
+        })
+        .option('input', {
+          type: 'boolean',
+          default: true,
+          describe:
+            'Ask for a prediction (--no-input: run end to end without asking; also without a terminal)',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: "Print the lesson's measured claims as JSON",
+        }),
+    )
+      .example('$0 lesson', 'The first lesson you have not passed yet')
+      .example('$0 lesson 1', 'Lesson 1: read, predict, measure, explain')
+      .example('$0 lesson the-waiter --no-input', 'The same, without asking (CI, pipes)')
+      .example(
+        '$0 lesson 1 --exercise',
+        'Start exercise 1 in ./looplab-exercises/the-waiter.ts',
+      ) as unknown as Argv<Args>,
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    const { progress } = await openProgress();
+    const lesson = argv.lesson === undefined ? firstUnfinished(progress) : findLesson(argv.lesson);
+    const style = lessonStyle(useColor(process.stdout));
+    if (!lesson) {
+      out(`Every lesson is passed. Well done.\n\n${formatLessonList(lessons, progress, style)}`);
+      return;
+    }
+    if (argv.exercise) return writeExercise(lesson, argv.force);
+
+    const options = flagOptions(argv, lesson.bench);
+    const md = markdownStyle(useColor(process.stdout));
+    const width = Math.min(100, process.stdout.columns || 80);
+    const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);
+    if (!argv.json) {
+      out(`${renderMarkdown(readLessonFile(lesson, 'lesson.md'), md, width)}\n`);
+      out(formatPrediction(lesson.prediction, style, width));
+      if (!interactive)
+        out(style.dim('(not asking: no terminal or --no-input; the measurement will answer it)\n'));
+    }
+    const answer = interactive ? await ask(lesson.prediction) : null;
+
+    if (!argv.quiet)
+      err(
+        `\nMeasuring on this machine (${lesson.scenario}, ${options.runs} × ${options.durationSec} s per variant)…\n`,
+      );
+    const reports = await measureLesson(lesson, options, {
+      signal: interruptSignal,
+      onMeasurement: (m) => {
+        if (!argv.quiet) err(`${m.label}\n`);
+      },
+      ...progressHooks({
+        stream: process.stderr,
+        quiet: argv.quiet,
+        color: useColor(process.stderr),
+        debug: argv.debug,
+        durationSec: options.durationSec,
+      }),
+    });
+    const outcome = lessonOutcome(lesson, reports, readLessonFile(lesson, 'explain.md'), answer);
+
+    if (argv.json)
+      out(`${JSON.stringify(lessonJson(lesson, options, reports, outcome), null, 2)}\n`);
+    else {
+      const n = lessonNumber(lesson);
+      out(
+        `\n${renderMarkdown(outcome.explanation, md, width)}\n${formatOutcome(lesson, outcome, style)}\n`,
+      );
+      out(
+        `${style.bold(`Exercise ${n}`)}: ${lesson.exercise.task}\n` +
+          `Start it:  npx looplab lesson ${n} --exercise\nCheck it:  npx looplab verify ${n}\n`,
+      );
+    }
+    const failed = Object.values(reports).some((r) =>
+      r.results.some((e) => e.runs.some((run) => run.state === 'failed')),
+    );
+    if (failed) setOutcome(EXIT.CHECK_FAILED);
+  },
+};

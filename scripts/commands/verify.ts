@@ -1,0 +1,101 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { EXIT } from '../../bench/errors.ts';
+import { progressHooks } from '../../bench/progress.ts';
+import { formatVerify } from '../../lessons/format.ts';
+import { markPassed, saveProgress } from '../../lessons/progress.ts';
+import { findLesson, lessonNumber } from '../../lessons/registry.ts';
+import { VERIFY_OPTIONS, verifyExercise } from '../../lessons/verify.ts';
+import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
+import {
+  type BenchFlags,
+  exercisePath,
+  flagOptions,
+  lessonStyle,
+  openProgress,
+  withBenchFlags,
+} from '../lesson-cli.ts';
+
+interface Args extends GlobalArgs, BenchFlags {
+  lesson: string;
+  file?: string;
+  json: boolean;
+}
+
+export const verifyCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'verify <lesson> [file]',
+  describe:
+    "Check your exercise under load: same answers as the reference, and the lesson's load criteria",
+  builder: (y: Argv<GlobalArgs>) =>
+    withBenchFlags(
+      y
+        .positional('lesson', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Lesson number or id',
+        })
+        .positional('file', {
+          type: 'string',
+          describe: 'Your handler, a TypeScript file [default: ./looplab-exercises/<lesson id>.ts]',
+        })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the checks as JSON' }),
+    )
+      .epilogue(
+        'Exit 0 when every check passes, 1 when one fails, 2 when the file is missing, throws when loaded, or exports no handler.',
+      )
+      .example('$0 verify 1', 'Verify ./looplab-exercises/the-waiter.ts')
+      .example(
+        '$0 verify 2 my-reader.ts --runs 3',
+        'Another file, more runs',
+      ) as unknown as Argv<Args>,
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    const lesson = findLesson(argv.lesson);
+    const options = flagOptions(argv, { ...VERIFY_OPTIONS, ...lesson.verify.bench });
+    const file = argv.file ?? exercisePath(lesson);
+    const { path, progress } = await openProgress();
+    const result = await verifyExercise(lesson, file, options, {
+      signal: interruptSignal,
+      // Only once the file has loaded: a broken file gets exactly one line, the error.
+      onLoaded: () => {
+        if (!argv.quiet)
+          err(
+            `looplab: ${file} loaded; comparing its responses with ${lesson.scenario} ${lesson.verify.reference}…\n`,
+          );
+      },
+      onLoad: () => {
+        if (!argv.quiet)
+          err(
+            `same responses; now under load (${options.runs} × ${options.durationSec} s per handler)…\n`,
+          );
+      },
+      ...progressHooks({
+        stream: process.stderr,
+        quiet: argv.quiet,
+        color: useColor(process.stderr),
+        debug: argv.debug,
+        durationSec: options.durationSec,
+      }),
+    });
+    if (result.passed) await saveProgress(path, markPassed(progress, lesson.id, new Date()));
+
+    if (argv.json) {
+      out(
+        `${JSON.stringify(
+          {
+            lesson: { number: lessonNumber(lesson), id: lesson.id },
+            file,
+            passed: result.passed,
+            equivalence: result.equivalence,
+            criteria: result.criteria.map(({ check: _, ...c }) => c),
+            warnings: result.report?.warnings ?? [],
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      out(formatVerify(result, lessonStyle(useColor(process.stdout))));
+      if (result.passed) out(`Lesson ${lessonNumber(lesson)} passed; see \`looplab lessons\`.\n`);
+    }
+    setOutcome(result.passed ? EXIT.OK : EXIT.CHECK_FAILED);
+  },
+};

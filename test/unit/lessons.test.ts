@@ -1,0 +1,358 @@
+/**
+ * The lessons' pure parts: claim checks, predictions, explanation templates, the terminal
+ * Markdown renderer, and that every lesson's definition is consistent with its scenario.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { METRICS } from '../../bench/metrics.ts';
+import {
+  describeComparison,
+  evaluateCheck,
+  formatMetric,
+  type Lookup,
+  measuredChoice,
+  predictionQuantity,
+} from '../../lessons/claims.ts';
+import { fillTemplate, templateOperands } from '../../lessons/explain.ts';
+import { formatOutcome, formatPrediction, formatVerify } from '../../lessons/format.ts';
+import { PLAIN_MARKDOWN, renderInline, renderMarkdown, wrap } from '../../lessons/markdown.ts';
+import { lessonOutcome } from '../../lessons/measure.ts';
+import {
+  findLesson,
+  lessonFile,
+  lessonNumber,
+  lessons,
+  readLessonFile,
+} from '../../lessons/registry.ts';
+import type { Check, Operand, Prediction } from '../../lessons/types.ts';
+import { getScenario, variantNames } from '../../scenarios/registry.ts';
+import { entry, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
+
+const values: Record<string, number | null> = {
+  'm.sync.lagP99Ms': 200,
+  'm.async.lagP99Ms': 5,
+  'm.sync.requestsPerSec': 45,
+  'm.async.requestsPerSec': 450,
+  'm.async.pingP99Ms': null,
+};
+const lookup: Lookup = (o) => values[`${o.measurement}.${o.variant}.${o.metric}`] ?? null;
+const op = (variant: string, metric: Operand['metric']): Operand => ({
+  measurement: 'm',
+  variant,
+  metric,
+});
+
+describe('evaluateCheck', () => {
+  const check: Check = {
+    text: 'async lags under a tenth of sync',
+    left: op('async', 'lagP99Ms'),
+    op: '<',
+    right: op('sync', 'lagP99Ms'),
+    factor: 0.1,
+  };
+
+  it('holds when left is under right × factor, with the numbers it compared', () => {
+    const r = evaluateCheck(check, lookup);
+    assert.deepEqual([r.holds, r.left, r.right, r.limit], [true, 5, 200, 20]);
+  });
+
+  it('fails when the bound is not met, and says so with the numbers', () => {
+    const r = evaluateCheck({ ...check, factor: 0.01 }, lookup);
+    assert.equal(r.holds, false);
+    assert.equal(
+      describeComparison(r),
+      'async loop lag p99 5.00 ms < sync loop lag p99 200 ms × 0.01 = 2.00 ms',
+    );
+  });
+
+  it('compares with a constant bound in the left metric’s unit', () => {
+    const r = evaluateCheck(
+      { text: 'cap', left: op('sync', 'requestsPerSec'), op: '<', right: 50, factor: 1 },
+      lookup,
+    );
+    assert.equal(r.holds, true);
+    assert.equal(describeComparison(r), 'sync throughput 45.0 req/s < 50.0 req/s');
+  });
+
+  it('is neither held nor failed when a number was not measured', () => {
+    const r = evaluateCheck({ ...check, left: op('async', 'pingP99Ms') }, lookup);
+    assert.equal(r.holds, null);
+  });
+
+  it('checks > as strictly greater', () => {
+    const gt = {
+      ...check,
+      op: '>' as const,
+      left: op('async', 'requestsPerSec'),
+      right: op('sync', 'requestsPerSec'),
+      factor: 10,
+    };
+    assert.equal(evaluateCheck(gt, lookup).holds, false);
+    assert.equal(evaluateCheck({ ...gt, factor: 9.9 }, lookup).holds, true);
+  });
+});
+
+describe('formatMetric', () => {
+  it('names the unit, in MiB for bytes, bare for ratios', () => {
+    assert.equal(formatMetric('lagP99Ms', 12.345), '12.3 ms');
+    assert.equal(formatMetric('rssMaxBytes', 50 * 1024 ** 2), '50.0 MiB');
+    assert.equal(formatMetric('elu', 0.5), '0.50');
+    assert.equal(formatMetric('requestsPerSec', null), 'not measured');
+  });
+});
+
+describe('prediction', () => {
+  const p: Prediction = {
+    question: 'how many times?',
+    quantity: { of: op('async', 'requestsPerSec'), per: op('sync', 'requestsPerSec'), unit: '×' },
+    choices: [
+      { text: 'same', max: 1.5 },
+      { text: 'some', min: 1.5, max: 5 },
+      { text: 'many', min: 5 },
+    ],
+  };
+
+  it('measures the ratio and picks the choice it lands in', () => {
+    assert.equal(predictionQuantity(p, lookup), 10);
+    assert.equal(measuredChoice(p, 10), 2);
+    assert.equal(measuredChoice(p, 1.5), 1, 'ranges are [min, max)');
+    assert.equal(measuredChoice(p, 0.2), 0);
+  });
+
+  it('has no answer when the quantity was not measured', () => {
+    const missing = { ...p, quantity: { ...p.quantity, of: op('async', 'pingP99Ms') } };
+    assert.equal(predictionQuantity(missing, lookup), null);
+    assert.equal(measuredChoice(missing, null), null);
+  });
+});
+
+describe('fillTemplate', () => {
+  it('fills numbers with units and ratios with ×', () => {
+    assert.equal(
+      fillTemplate(
+        'sync {m.sync.lagP99Ms}, async {m.async.requestsPerSec / m.sync.requestsPerSec} as many',
+        lookup,
+      ),
+      'sync 200 ms, async 10.0× as many',
+    );
+  });
+
+  it('says "not measured" instead of inventing a number', () => {
+    assert.equal(fillTemplate('{m.async.pingP99Ms}', lookup), 'not measured');
+    assert.equal(fillTemplate('{m.async.pingP99Ms / m.sync.lagP99Ms}', lookup), 'not measured');
+  });
+
+  it('rejects an unknown metric: a bug in the lesson', () => {
+    assert.throws(() => fillTemplate('{m.sync.speed}', lookup), /unknown metric "speed"/);
+  });
+});
+
+describe('renderMarkdown', () => {
+  it('renders headings, emphasis, code, lists and links readably without colour', () => {
+    const text = renderMarkdown(
+      '# Title\n\nSome **bold**, *em* and `a*b*c` [docs](https://nodejs.org/api).\n\n- one\n- two\n\n```ts\nconst x = 1;\n```\n',
+      PLAIN_MARKDOWN,
+      80,
+    );
+    assert.equal(
+      text,
+      'Title\n=====\n\nSome bold, em and a*b*c docs (https://nodejs.org/api).\n\n  • one\n  • two\n\n    const x = 1;\n',
+    );
+  });
+
+  it('styles through the given functions', () => {
+    const style = {
+      ...PLAIN_MARKDOWN,
+      bold: (s: string) => `<b>${s}</b>`,
+      code: (s: string) => `<c>${s}</c>`,
+    };
+    assert.equal(renderInline('a **b** `c`', style), 'a <b>b</b> <c>c</c>');
+  });
+
+  it('wraps paragraphs at the width, counting only visible characters', () => {
+    assert.deepEqual(wrap('aaa bbb ccc', 7), ['aaa bbb', 'ccc']);
+    assert.deepEqual(wrap('\x1b[1maaa\x1b[0m bbb', 7), ['\x1b[1maaa\x1b[0m bbb']);
+  });
+
+  it('lays tables out in padded columns', () => {
+    assert.equal(renderMarkdown('| a | bb |\n|---|---|\n| ccc | d |\n'), '  a     bb\n  ccc   d\n');
+  });
+});
+
+describe('the lesson registry', () => {
+  it('has the four lessons of issue 3, in order', () => {
+    assert.deepEqual(
+      lessons.map((l) => l.id),
+      ['the-waiter', 'files-sync-vs-async', 'the-threadpool', 'cpu-bound-work'],
+    );
+  });
+
+  it('finds lessons by number or id, and rejects others with a coded error', () => {
+    assert.equal(findLesson('1').id, 'the-waiter');
+    assert.equal(findLesson('the-threadpool'), lessons[2]);
+    assert.equal(lessonNumber(findLesson('cpu-bound-work')), 4);
+    throwsCoded(() => findLesson('5'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /choose 1-4 or the-waiter/);
+    throwsCoded(() => findLesson('nope'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /no lesson "nope"/);
+  });
+
+  for (const lesson of lessons) {
+    describe(lesson.id, () => {
+      const scenario = getScenario(lesson.scenario);
+      const keys = new Set(lesson.measurements.map((m) => m.key));
+      const variantsOf = (key: string) =>
+        key === 'verify'
+          ? ['exercise', lesson.verify.reference]
+          : (lesson.measurements.find((m) => m.key === key)?.variants ?? []);
+      const known = (o: Operand) =>
+        assert.ok(
+          variantsOf(o.measurement).includes(o.variant),
+          `${o.measurement}.${o.variant} is not measured`,
+        );
+
+      it('has every file of a lesson folder', () => {
+        for (const f of ['lesson.md', 'explain.md', 'exercise.ts', 'solution.ts', 'bad.ts'])
+          assert.ok(existsSync(lessonFile(lesson, f)), f);
+      });
+
+      it('measures variants and parameters its scenario has', () => {
+        for (const m of lesson.measurements) {
+          for (const v of m.variants) assert.ok(variantNames(scenario).includes(v), v);
+          for (const p of Object.keys(m.params)) assert.ok(Object.hasOwn(scenario.params, p), p);
+        }
+        assert.ok(variantNames(scenario).includes(lesson.verify.reference));
+      });
+
+      it('checks claims, prediction, explanation and criteria only on what it measures', () => {
+        for (const c of lesson.claims) {
+          assert.ok(keys.has(c.left.measurement));
+          known(c.left);
+          if (typeof c.right !== 'number') known(c.right);
+          assert.ok(c.whenItFails.length > 20, 'says why a claim can fail');
+        }
+        known(lesson.prediction.quantity.of);
+        if (lesson.prediction.quantity.per) known(lesson.prediction.quantity.per);
+        for (const o of templateOperands(readLessonFile(lesson, 'explain.md'))) known(o);
+        for (const c of lesson.verify.criteria) {
+          known(c.left);
+          if (typeof c.right !== 'number') known(c.right);
+        }
+      });
+
+      it('has prediction choices that cover every value exactly once', () => {
+        const { choices } = lesson.prediction;
+        assert.equal(choices[0]?.min, undefined);
+        assert.equal(choices.at(-1)?.max, undefined);
+        for (let i = 1; i < choices.length; i++) assert.equal(choices[i]?.min, choices[i - 1]?.max);
+      });
+
+      it('turns measured reports into an outcome, explanation filled in', () => {
+        const reports = Object.fromEntries(
+          lesson.measurements.map((m) => [
+            m.key,
+            makeReport(
+              m.variants.map((v) =>
+                entry(
+                  lesson.scenario,
+                  v,
+                  runsFrom({ lagP99Ms: [10, 12], requestsPerSec: [100, 110] }),
+                ),
+              ),
+            ),
+          ]),
+        );
+        const o = lessonOutcome(lesson, reports, readLessonFile(lesson, 'explain.md'), 0);
+        assert.equal(o.claims.length, lesson.claims.length);
+        assert.doesNotMatch(o.explanation, /\{[a-z0-9-]+\.[a-z]/, 'every placeholder filled');
+        assert.equal(
+          typeof o.prediction.right,
+          o.prediction.measured === null ? 'object' : 'boolean',
+        );
+      });
+    });
+  }
+
+  it('uses metrics the report has', () => {
+    for (const l of lessons) for (const c of l.claims) assert.ok(c.left.metric in METRICS);
+  });
+});
+
+describe('lesson output', () => {
+  const plain = {
+    bold: (s: string) => s,
+    dim: (s: string) => s,
+    good: (s: string) => s,
+    bad: (s: string) => s,
+  };
+  const lesson = findLesson('the-waiter');
+  const claim = (holds: boolean | null) => ({
+    ...evaluateCheck(lesson.claims[2] as Check, lookup),
+    holds,
+    whenItFails: 'because reasons',
+  });
+
+  it('says when a claim did not hold on this machine, and why that can happen', () => {
+    const text = formatOutcome(
+      lesson,
+      {
+        prediction: { quantity: 10, measured: 2, answer: 0, right: false },
+        claims: [claim(true), claim(false), claim(null)],
+        explanation: '',
+        warnings: ['w'],
+      },
+      plain,
+    );
+    assert.match(text, /Your prediction: 1\) about the same/);
+    assert.match(text, /Measured: 10\.0 × sync, so 3\) many times more/);
+    assert.match(text, /Not what you predicted/);
+    assert.match(
+      text,
+      /✓ async's loop lag p99[^\n]*\n {4}[^\n]+\n✗ [^\n]+\n[^\n]+\n {4}Did not hold on this machine\. because reasons\n\? /,
+    );
+    assert.match(text, /warning: w/);
+  });
+
+  it('verify prints each check with its numbers, a hint for each failure, and the verdict', () => {
+    const answer = { status: 200, contentType: 'application/json', body: '{}' };
+    const text = formatVerify(
+      {
+        file: 'x.ts',
+        passed: false,
+        equivalence: { same: true, reference: answer, exercise: answer },
+        criteria: [
+          {
+            ...evaluateCheck(lesson.verify.criteria[0] as Check, () => 100),
+            holds: false,
+            hint: 'do less',
+          },
+        ],
+        report: null,
+      },
+      plain,
+    );
+    assert.match(text, /✓ same responses as the reference\n✗ your handler's loop lag p99/);
+    assert.match(
+      text,
+      /exercise loop lag p99 100 ms < sync loop lag p99 100 ms × 0\.25 = 25\.0 ms\n {4}Hint: do less/,
+    );
+    assert.match(text, /FAIL\n$/);
+  });
+
+  it('a prediction question is wrapped, its choices numbered', () => {
+    assert.equal(
+      formatPrediction(
+        {
+          question: 'one two three',
+          quantity: { of: op('a', 'elu'), unit: '' },
+          choices: [
+            { text: 'x', max: 1 },
+            { text: 'y', min: 1 },
+          ],
+        },
+        plain,
+        16,
+      ),
+      'Predict: one two\nthree\n  1) x\n  2) y\n',
+    );
+  });
+});
