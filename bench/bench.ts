@@ -2,6 +2,7 @@
  * The benchmark: every planned run in order, then the report.
  */
 import type { Params } from '../scenarios/types.ts';
+import { diagnose } from './diagnosis.ts';
 import { captureEnvironment } from './environment.ts';
 import type { RunRecord } from './metrics.ts';
 import type { BenchOptions } from './options.ts';
@@ -45,14 +46,15 @@ export async function runBench(
   const jobs = planJobs(selection, options.runs);
   const records = new Map<string, RunRecord[]>();
   const entriesOf = (s: Selection) =>
-    s.variants.map((variant) =>
-      buildResultEntry(
+    s.variants.map((variant) => {
+      const entry = buildResultEntry(
         s.scenario,
         variant,
         s.params,
         records.get(`${s.scenario}\u0000${variant}`) ?? [],
-      ),
-    );
+      );
+      return { ...entry, diagnosis: diagnose(entry) };
+    });
 
   for (const [index, job] of jobs.entries()) {
     hooks.signal?.throwIfAborted();

@@ -3,8 +3,10 @@
  * write-atomic.ts.
  */
 import type { Params } from '../scenarios/types.ts';
+import type { Diagnosis } from './diagnosis.ts';
 import type { Environment } from './environment.ts';
 import { type CompletedRun, METRIC_NAMES, type MetricName, type RunRecord } from './metrics.ts';
+import type { MicroResult } from './micro.ts';
 import type { BenchOptions } from './options.ts';
 import { type Summary, summarize } from './stats.ts';
 
@@ -19,6 +21,8 @@ export interface ResultEntry {
   runs: RunRecord[];
   /** Over the completed runs; a metric a run could not measure (null) is left out of its summary. */
   summary: Record<MetricName, Summary>;
+  /** looplab's diagnosis in words (diagnosis.ts); absent in reports written before it existed. */
+  diagnosis?: Diagnosis;
 }
 
 export interface ScenarioVerdict {
@@ -35,6 +39,8 @@ export interface Report {
   verdicts: ScenarioVerdict[];
   /** Things a reader must know to trust the numbers: a saturated load generator, failed runs. */
   warnings: string[];
+  /** Per scenario, the cost of its sync operation and the ceiling it sets (micro.ts), when measured. */
+  ceilings?: MicroResult[];
 }
 
 export function summarizeRuns(runs: readonly RunRecord[]): Record<MetricName, Summary> {

@@ -12,6 +12,13 @@ import { defineScenario } from './types.ts';
 
 const body = (ms: number) => JSON.stringify({ waitedMs: ms });
 
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // Deliberately empty: this is the blocking the scenario exists to show.
+  }
+}
+
 export default defineScenario({
   id: 'busy-wait',
   title: 'Busy-waiting vs awaiting a timer',
@@ -22,14 +29,12 @@ export default defineScenario({
   params: {
     ms: { default: 20, unit: 'ms', min: 1, max: 10_000, description: 'time each request takes' },
   },
+  operation: ({ params }) => spin(params.ms),
   variants: {
     sync: {
       summary: 'spins in a while loop for ms milliseconds',
       handle({ params }) {
-        const until = performance.now() + params.ms;
-        while (performance.now() < until) {
-          // Deliberately empty: this is the blocking the scenario exists to show.
-        }
+        spin(params.ms);
         return { body: body(params.ms) };
       },
     },

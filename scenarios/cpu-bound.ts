@@ -62,6 +62,7 @@ export default defineScenario<'n' | 'chunk' | 'threads', Context>({
         : undefined,
   }),
   teardown: ({ pool }) => pool?.close(),
+  operation: ({ params }) => countPrimes(2, params.n),
   variants: {
     sync: {
       summary: 'counts primes in the handler',

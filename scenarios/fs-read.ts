@@ -16,6 +16,8 @@ import { fingerprint } from './lib/fingerprint.ts';
 import { ensureFixtureFile } from './lib/fixture-file.ts';
 import { defineScenario } from './types.ts';
 
+const readSync = (path: string) => fingerprint(readFileSync(path));
+
 export default defineScenario({
   id: 'fs-read',
   title: 'readFileSync vs fs.promises.readFile',
@@ -40,11 +42,12 @@ export default defineScenario({
   variants: {
     sync: {
       summary: 'readFileSync(path)',
-      handle: ({ path }) => ({ body: fingerprint(readFileSync(path)) }),
+      handle: ({ path }) => ({ body: readSync(path) }),
     },
     async: {
       summary: 'await fs.promises.readFile(path)',
       handle: async ({ path }) => ({ body: fingerprint(await readFile(path)) }),
     },
   },
+  operation: ({ path }) => readSync(path),
 });

@@ -48,6 +48,12 @@ export interface Scenario<P extends string = string, C extends BaseContext<P> = 
    */
   setup?(params: Readonly<Record<P, number>>, variant: string): C | Promise<C>;
   teardown?(ctx: C): void | Promise<void>;
+  /**
+   * The one operation the `sync` variant does per request, without the HTTP around it, for
+   * `looplab micro`: its cost sets the ceiling of a single event loop (1000 / ms requests/s).
+   * Synchronous, and given the context `setup(params, 'sync')` built.
+   */
+  operation?(ctx: C): unknown;
   variants: { sync: Variant<C>; async: Variant<C> } & Record<string, Variant<C>>;
 }
 

@@ -10,10 +10,13 @@ import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors
 import { looplabVersion } from '../bench/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
 import { compareCommand } from './commands/compare.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { hintCommand } from './commands/hint.ts';
 import { lessonCommand } from './commands/lesson.ts';
 import { lessonsCommand } from './commands/lessons.ts';
 import { mergeCommand } from './commands/merge.ts';
+import { microCommand } from './commands/micro.ts';
+import { reportCommand } from './commands/report.ts';
 import { resetCommand } from './commands/reset.ts';
 import { scenariosCommand } from './commands/scenarios.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -41,6 +44,9 @@ const commands: any[] = [
   serveCommand,
   compareCommand,
   mergeCommand,
+  microCommand,
+  reportCommand,
+  doctorCommand,
 ];
 
 let interrupts = 0;

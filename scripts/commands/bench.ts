@@ -8,6 +8,8 @@ import {
   plural,
   terminalStyle,
 } from '../../bench/format.ts';
+import { renderReportHtml } from '../../bench/html/render.ts';
+import { scenarioNotes } from '../../bench/notes.ts';
 import {
   type BenchOptions,
   DEFAULT_OPTIONS,
@@ -20,7 +22,10 @@ import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
 import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
+import { cpuProfArgs, describeSyncProfiles, measureCeilings } from './bench-extras.ts';
 import { type CompareFlags, compareFlags, prepareBaseline } from './compare.ts';
+import { checkHtmlPath } from './html-option.ts';
+import { paramOption } from './param-option.ts';
 
 interface Args extends GlobalArgs, CompareFlags {
   baseline?: string;
@@ -37,6 +42,9 @@ interface Args extends GlobalArgs, CompareFlags {
   quick: boolean;
   json?: string;
   md?: string;
+  html?: string;
+  cpuProf?: string;
+  ceiling: boolean;
 }
 
 /** The options in force: defaults, then --quick, then every flag given explicitly. */
@@ -120,13 +128,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         default: [],
         describe: 'Only these variants (repeatable), e.g. --variant sync --variant async',
       })
-      .option('param', {
-        type: 'string',
-        array: true,
-        nargs: 1,
-        default: [],
-        describe: 'Override a scenario parameter: name=value or scenario.name=value (repeatable)',
-      })
+      .option('param', paramOption)
       .option('duration', {
         type: 'number',
         describe: `Seconds of measured load per run [default: ${DEFAULT_OPTIONS.durationSec}]`,
@@ -160,6 +162,21 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         default: false,
         describe: 'One short run per variant (2 s, 0.5 s warm-up): a first look, not statistics',
       })
+      .option('html', {
+        type: 'string',
+        describe: 'Also write the report as one self-contained HTML page (charts, no network)',
+      })
+      .option('cpu-prof', {
+        type: 'string',
+        describe:
+          "Save a V8 CPU profile of every server run in this directory (Chrome DevTools loads them); print the sync variant's top functions",
+      })
+      .option('ceiling', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'Time the sync operation first (tinybench, ~0.7 s a scenario) and show the ceiling it sets; --no-ceiling skips it',
+      })
       .option('json', {
         type: 'string',
         describe:
@@ -177,6 +194,11 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       .group(['baseline', 'alpha', 'threshold', 'metrics'], 'Comparing with a baseline:')
       .epilogue(paramsEpilogue())
       .example('$0 bench busy-wait', 'Both variants of one scenario, default settings')
+      .example('$0 bench busy-wait --html out.html', 'Also write the charts as one offline page')
+      .example(
+        '$0 bench busy-wait --cpu-prof prof',
+        'CPU profiles of every server, top functions of sync',
+      )
       .example(
         '$0 bench busy-wait crypto-pbkdf2 --duration 3 --runs 3 --json out.json --md out.md',
         'Two scenarios; write the report and a Markdown summary',
@@ -192,6 +214,8 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const options = benchOptions(argv);
     const selection = selectScenarios(argv.scenarios, argv.variant, argv.param);
+    await checkHtmlPath(argv.html);
+    const execArgv = argv.cpuProf ? await cpuProfArgs(argv.cpuProf) : undefined;
     const outputs = resolveOutputs(argv.json, argv.md);
     // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
     for (const o of outputs) if (o.path) await assertWritable(o.path);
@@ -200,14 +224,24 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
     if (!argv.quiet) err(`looplab: ${describePlan(selection, options)}\n`);
     const toStdout = outputs.find((o) => !o.path);
     const style = terminalStyle(useColor(process.stdout));
+    const ceilings = argv.ceiling
+      ? await measureCeilings(selection, interruptSignal, (t) => !argv.quiet && err(t))
+      : [];
     const report = await runBench(selection, options, {
       signal: interruptSignal,
       // Each scenario's table as soon as its runs are done: the first result in seconds, not
       // after the whole benchmark.
       ...(!toStdout && {
         onScenarioDone: (entries, verdict) =>
-          out(`\n${formatScenarioTable(entries, verdict, options, style).trimEnd()}\n`),
+          out(
+            `\n${formatScenarioTable(entries, verdict, options, style).trimEnd()}\n` +
+              scenarioNotes(
+                entries,
+                ceilings.find((c) => c.scenario === entries[0]?.scenario),
+              ),
+          ),
       }),
+      ...(execArgv && { execArgv }),
       ...progressHooks({
         stream: process.stderr,
         quiet: argv.quiet,
@@ -217,12 +251,22 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       }),
     });
 
+    if (ceilings.length > 0) report.ceilings = ceilings;
     for (const o of outputs) if (o.path) await writeFileAtomic(o.path, formats[o.format](report));
+    if (argv.html) await writeFileAtomic(argv.html, renderReportHtml(report));
     out(
       toStdout
         ? formats[toStdout.format](report)
         : `\n${formatTableFooter(report.warnings, style)}\n`,
     );
+    if (argv.cpuProf) {
+      const top = await describeSyncProfiles(argv.cpuProf, selection);
+      // With the report on stdout, stdout stays pure JSON or Markdown.
+      if (!toStdout) out(top);
+      else if (!argv.quiet) err(top);
+    }
+    if (!argv.quiet && argv.html) err(`wrote ${argv.html}\n`);
+    if (!argv.quiet && argv.cpuProf) err(`CPU profiles in ${argv.cpuProf}\n`);
     if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
 
     // With JSON or Markdown on stdout, the comparison goes to stderr so stdout stays parseable.

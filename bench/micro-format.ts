@@ -1,0 +1,37 @@
+/**
+ * Words and tables for per-operation costs: pure, so the arithmetic of blocking is tested exactly.
+ */
+import { formatNumber, plural } from './format.ts';
+import type { MicroResult } from './micro.ts';
+import { fmtRate } from './verdict.ts';
+
+function paramsText(params: Readonly<Record<string, number>>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+/** One block per scenario: the operation, its cost and the ceiling it puts on one loop. */
+export function formatMicro(results: readonly MicroResult[]): string {
+  const out: string[] = [];
+  for (const r of results) {
+    out.push(
+      `${r.scenario}  ${paramsText(r.params)}`.trimEnd(),
+      `  operation  ${r.operation}`,
+      `  mean       ${formatNumber(r.meanMs)} ms ±${formatNumber(r.rmePct)}%  (p99 ${formatNumber(r.p99Ms)} ms, ${plural(r.samples, 'call')})`,
+      `  ceiling    ${fmtRate(r.ceilingPerSec)} req/s on one event loop (1000 / ${formatNumber(r.meanMs)} ms)`,
+      '',
+    );
+  }
+  out.push(
+    '± is the relative margin of error of the mean (95%). The ceiling leaves out the HTTP work ' +
+      'around each request, so a server doing this operation on its loop stays below it.',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+/** `measured 46.8 req/s, 94% of the 50 req/s ceiling`: the arithmetic of blocking, in words. */
+export function ceilingText(measuredPerSec: number, ceiling: number): string {
+  const share = Math.round((measuredPerSec / ceiling) * 100);
+  return `measured ${fmtRate(measuredPerSec)} req/s, ${share}% of the ${fmtRate(ceiling)} req/s ceiling`;
+}

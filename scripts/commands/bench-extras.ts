@@ -1,0 +1,92 @@
+/**
+ * What issue 5 adds to bench, kept out of bench.ts: the ceiling measured before the load, CPU
+ * profiles of the servers, and the HTML page.
+ */
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatSelfTimes, profileFileName, topSelfTime } from '../../bench/cpu-profile.ts';
+import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
+import { DEFAULT_MICRO, type MicroResult, measureOperation } from '../../bench/micro.ts';
+import type { Job, Selection } from '../../bench/plan.ts';
+import { getScenario } from '../../scenarios/registry.ts';
+
+/** Half of micro's default: about 0.7 s a scenario, a cost small next to its runs. */
+const CEILING_TIME_MS = DEFAULT_MICRO.timeMs / 2;
+
+/**
+ * Times the sync operation of every selected scenario whose sync variant is benchmarked. It runs
+ * here, in the harness, before any server or load starts, so nothing of ours competes with it.
+ */
+export async function measureCeilings(
+  selection: readonly Selection[],
+  signal: AbortSignal,
+  progress: (text: string) => void,
+): Promise<MicroResult[]> {
+  const results: MicroResult[] = [];
+  for (const s of selection) {
+    const scenario = getScenario(s.scenario);
+    if (!s.variants.includes('sync') || !scenario.operation) continue;
+    progress(`looplab: timing one ${s.scenario} sync operation for its ceiling…\n`);
+    results.push(
+      await measureOperation(scenario, s.params, {
+        ...DEFAULT_MICRO,
+        timeMs: CEILING_TIME_MS,
+        signal,
+      }),
+    );
+  }
+  return results;
+}
+
+/**
+ * Node flags that make each server write a CPU profile when it exits, named by run.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED when the directory cannot be made.
+ */
+export async function cpuProfArgs(dir: string): Promise<(job: Job) => string[]> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new LooplabError(
+      ERROR_CODES.WRITE_FAILED,
+      `cannot create --cpu-prof directory ${dir}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return (job) => [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    dir,
+    '--cpu-prof-name',
+    profileFileName(job.scenario, job.variant, job.run),
+  ];
+}
+
+/** The top self-time functions of each scenario's sync server (its first run's profile). */
+export async function describeSyncProfiles(
+  dir: string,
+  selection: readonly Selection[],
+): Promise<string> {
+  const present = new Set(await readdir(dir).catch(() => []));
+  const out: string[] = [];
+  for (const s of selection) {
+    if (!s.variants.includes('sync')) continue;
+    const name = profileFileName(s.scenario, 'sync', 1);
+    if (!present.has(name)) {
+      out.push(`${s.scenario} sync: no profile written (${name}); did the server exit cleanly?`);
+      continue;
+    }
+    try {
+      const rows = topSelfTime(JSON.parse(await readFile(join(dir, name), 'utf8')));
+      out.push(
+        `${s.scenario} sync, top self time (share of the whole profile, idle included; ${join(dir, name)}):`,
+        formatSelfTimes(rows),
+      );
+    } catch (err) {
+      out.push(`${s.scenario} sync: cannot read ${name}: ${(err as Error).message}`);
+    }
+  }
+  return out.length > 0 ? `\n${out.join('\n')}\n` : '';
+}

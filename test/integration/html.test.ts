@@ -1,0 +1,223 @@
+/**
+ * The HTML report in a real browser: headless Chromium opens the page and checks that every
+ * scenario's charts rendered, that nothing was logged as an error, and that the page asked the
+ * network for nothing (it must work offline).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { runBench } from '../../bench/bench.ts';
+import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
+import type { Report } from '../../bench/report.ts';
+import { writeFileAtomic } from '../../bench/write-atomic.ts';
+import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
+import { cli } from './helpers.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const dir = mkdtempSync(join(tmpdir(), 'looplab-html-'));
+let browser: Browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Rendered {
+  sections: { id: string; charts: { width: number; height: number; marks: number }[] }[];
+  consoleErrors: string[];
+  requests: string[];
+  /** The page's width: more than the viewport means sideways scrolling. */
+  scrollWidth: number;
+}
+
+/** Opens the file, records console errors and every request, and measures each chart. */
+async function open(file: string, viewport = { width: 1000, height: 800 }): Promise<Rendered> {
+  const page = await browser.newPage({ viewport });
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
+  const url = pathToFileURL(file).href;
+  await page.goto(url, { waitUntil: 'load' });
+  const sections = await page.$$eval('section', (nodes) =>
+    nodes.map((s) => ({
+      id: s.id || s.getAttribute('aria-labelledby') || '',
+      charts: [...s.querySelectorAll('svg.chart')].map((svg) => {
+        const box = svg.getBoundingClientRect();
+        // Marks: bars, lines and dots actually drawn with a size, not just axes and labels.
+        const marks = [...svg.querySelectorAll('rect.bar, path.line, circle.dot')].filter((m) => {
+          // No DOM types in this Node project: getBBox is SVGGraphicsElement's.
+          const b = (m as any).getBBox() as { width: number; height: number };
+          return b.width > 0 || b.height > 0;
+        }).length;
+        return { width: box.width, height: box.height, marks };
+      }),
+    })),
+  );
+  const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
+  await page.close();
+  // The document itself is the one request allowed.
+  return {
+    sections,
+    consoleErrors,
+    requests: requests.filter((r) => r !== url),
+    scrollWidth: Number(scrollWidth),
+  };
+}
+
+function assertRendered(r: Rendered, scenarios: number, chartsPerSection: number): void {
+  assert.deepEqual(r.consoleErrors, [], 'console errors');
+  assert.deepEqual(r.requests, [], 'network requests');
+  assert.equal(r.sections.length, scenarios);
+  for (const s of r.sections) {
+    assert.equal(s.charts.length, chartsPerSection, `${s.id}: charts`);
+    for (const c of s.charts) {
+      assert.ok(c.width > 100 && c.height > 30, `${s.id}: a chart of ${c.width}×${c.height}`);
+      assert.ok(c.marks > 0, `${s.id}: a chart with nothing drawn`);
+    }
+  }
+}
+
+/** A report shaped like a long real one: 4 scenarios, 9 variants, 3 runs of 10 s at 100 ms. */
+function bigReport(): Report {
+  const shape: Record<string, string[]> = {
+    'busy-wait': ['sync', 'async'],
+    'fs-read': ['sync', 'async'],
+    'crypto-pbkdf2': ['sync', 'async'],
+    'cpu-bound': ['sync', 'async', 'partitioned'],
+  };
+  const results = Object.entries(shape).flatMap(([scenario, variants]) =>
+    variants.map((variant, v) => {
+      const runs = [1, 2, 3].map((run) =>
+        completedRun(
+          run,
+          {
+            requestsPerSec: 40 + v * 300 + run,
+            bytesPerSec: 4000,
+            errors: 0,
+            timeouts: 0,
+            non2xx: 0,
+            latencyP50Ms: 200 / (v + 1),
+            latencyP90Ms: 220 / (v + 1),
+            latencyP99Ms: 250 / (v + 1),
+            latencyMaxMs: 300 / (v + 1),
+            pingMaxMs: 500 / (v * 50 + 1),
+            cpuUserMs: 2000,
+            cpuSystemMs: 100,
+            rssMaxBytes: 60_000_000,
+            pingP50Ms: 150 / (v * 50 + 1),
+            pingP99Ms: 400 / (v * 50 + 1),
+            lagP50Ms: 190 / (v * 50 + 1),
+            lagP99Ms: 200 / (v * 50 + 1),
+            lagMaxMs: 210 / (v * 50 + 1),
+            elu: v === 0 ? 0.99 : 0.2,
+          },
+          {
+            timelineIntervalMs: 100,
+            timeline: Array.from({ length: 100 }, (_, i) => ({
+              tMs: (i + 1) * 100 + (v === 0 ? 37.123 : 1.234),
+              lagMaxMs: (v === 0 ? 195.456 : 1.234) + (i % 7),
+              elu: v === 0 ? 0.9987 : 0.1234,
+            })),
+          },
+        ),
+      );
+      return entry(scenario, variant, runs, { n: 1 });
+    }),
+  );
+  return makeReport(
+    results,
+    Object.keys(shape).map((scenario) => ({ scenario, text: `${scenario}: async served more.` })),
+  );
+}
+
+describe('HTML report in headless Chromium', () => {
+  it('renders every chart of a real benchmark, offline and without errors', {
+    timeout: 90_000,
+  }, async () => {
+    const report = await runBench(
+      [{ scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 5 } }],
+      {
+        durationSec: 0.6,
+        warmupSec: 0,
+        connections: 2,
+        runs: 1,
+        pingRateHz: 20,
+        timeoutSec: 5,
+        timelineIntervalMs: 100,
+      },
+    );
+    const file = join(dir, 'real.html');
+    await writeFileAtomic(file, renderReportHtml(report));
+    const r = await open(file);
+    assertRendered(r, 1, 3);
+    // The lag timeline draws one line per variant.
+    const html = readFileSync(file, 'utf8');
+    assert.equal((html.match(/<path class="line /g) ?? []).length, 2);
+  });
+
+  it('keeps a 4-scenario report under 1 MB, each scenario charted, at phone width too', {
+    timeout: 60_000,
+  }, async () => {
+    const file = join(dir, 'big.html');
+    await writeFileAtomic(file, renderReportHtml(bigReport()));
+    const bytes = statSync(file).size;
+    assert.ok(bytes < 1024 * 1024, `${bytes} bytes`);
+    assertRendered(await open(file), 4, 3);
+    const phone = await open(file, { width: 360, height: 740 });
+    assertRendered(phone, 4, 3);
+    assert.ok(
+      phone.scrollWidth <= 360,
+      `the page is ${phone.scrollWidth} px wide on a 360 px screen`,
+    );
+    for (const s of phone.sections)
+      for (const c of s.charts) assert.ok(c.width <= 360, `${c.width} px wide on a 360 px screen`);
+  });
+
+  it('shows two reports side by side', { timeout: 60_000 }, async () => {
+    const file = join(dir, 'diff.html');
+    await writeFileAtomic(file, renderDiffHtml(bigReport(), bigReport()));
+    // Base and head each draw three charts per scenario.
+    assertRendered(await open(file), 4, 6);
+  });
+});
+
+describe('looplab report --html', () => {
+  it('writes the page from a saved report, and from two', { timeout: 60_000 }, async () => {
+    const json = join(dir, 'in.json');
+    await writeFileAtomic(json, JSON.stringify(bigReport()));
+    const one = await cli(['report', json, '--html', join(dir, 'one.html')]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stderr, /^wrote .*one\.html \(\d+ KiB\)\n$/);
+    assertRendered(await open(join(dir, 'one.html')), 4, 3);
+    const two = await cli(['report', json, json, '--html', join(dir, 'two.html')]);
+    assert.equal(two.code, 0, two.stderr);
+    assertRendered(await open(join(dir, 'two.html')), 4, 6);
+  });
+
+  it('rejects a bad report with its code, and two reports without --html', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFileAtomic(bad, '{"schemaVersion": 1}');
+    const r = await cli(['report', bad, '--html', join(dir, 'x.html')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\[LOOPLAB_ERR_BAD_REPORT\]\n$/);
+    const json = join(dir, 'in2.json');
+    await writeFileAtomic(json, JSON.stringify(bigReport()));
+    const both = await cli(['report', json, json]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /add --html FILE .*\[LOOPLAB_ERR_USAGE\]\n$/);
+  });
+});
