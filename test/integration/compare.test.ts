@@ -13,9 +13,9 @@ import type { Report } from '../../bench/report.ts';
 import { cli } from './helpers.ts';
 
 // busy-wait is cheap to serve and its sync throughput is pinned near 1000 / ms: a steady figure
-// (0.5% run to run on a quiet machine, 3-7% on this shared one). The defaults: 3 runs of 3 s;
-// shorter windows hold too few requests to keep that steadiness on a loaded machine.
-const BENCH = ['bench', 'busy-wait', '--quiet'];
+// (0.5% run to run on a quiet machine, 3-7% on a shared one). The default 3 runs, in 2 s
+// windows (about 95 sync requests each) to keep the suite short.
+const BENCH = ['bench', 'busy-wait', '--duration', '2', '--warmup', '0.5', '--quiet'];
 /** For the tests that need a report but no statistics from it: quick. */
 const QUICK_BENCH = ['bench', 'busy-wait', '--duration', '1', '--warmup', '0.3', '--quiet'];
 
@@ -126,7 +126,7 @@ describe('looplab compare on real reports', () => {
     // The windows differ (1 s here, 3 s there), and compare says so.
     assert.match(
       r.stdout,
-      /warning: the reports were run with different options \(durationSec 3 vs 1/,
+      /warning: the reports were run with different options \(durationSec 2 vs 1/,
     );
     const regression = /✗ \d+ regressions?:/.test(r.stdout);
     assert.ok(regression || /✓ no regression/.test(r.stdout), r.stdout);
@@ -152,7 +152,7 @@ describe('looplab merge and --help', () => {
     assert.equal(r.code, 0, r.stderr);
     const m = await cli(['merge', at('x.json'), at('a.json'), quick]);
     assert.equal(m.code, 2, m.stderr);
-    assert.match(m.stderr, /^looplab: .*durationSec 3 vs 1.*\[LOOPLAB_ERR_REPORTS_DIFFER\]\n$/);
+    assert.match(m.stderr, /^looplab: .*durationSec 2 vs 1.*\[LOOPLAB_ERR_REPORTS_DIFFER\]\n$/);
   });
 
   test('compare and merge explain themselves', async () => {
