@@ -3,11 +3,13 @@
  * what the learner's numbers then say about the lesson's prediction and claims.
  */
 import { type BenchHooks, runBench } from '../bench/bench.ts';
+import { DEFAULT_MICRO, measureOperation } from '../bench/micro.ts';
 import type { BenchOptions } from '../bench/options.ts';
 import type { Report } from '../bench/report.ts';
 import { defaultParams } from '../scenarios/params.ts';
 import { getScenario } from '../scenarios/registry.ts';
 import type { Params } from '../scenarios/types.ts';
+import { type CeilingNote, ceilingNotes, formatCeilingNotes } from './ceiling.ts';
 import {
   type CheckResult,
   evaluateCheck,
@@ -30,19 +32,25 @@ export async function measureLesson(
   hooks: Omit<BenchHooks, 'env'> & { onMeasurement?: (m: Measurement) => void } = {},
 ): Promise<Record<string, Report>> {
   const reports: Record<string, Report> = {};
+  const scenario = getScenario(lesson.scenario);
   for (const m of lesson.measurements) {
     hooks.onMeasurement?.(m);
-    reports[m.key] = await runBench(
-      [
-        {
-          scenario: lesson.scenario,
-          variants: m.variants,
-          params: measurementParams(lesson, m.params),
-        },
-      ],
+    const params = measurementParams(lesson, m.params);
+    // Timed here, before any server or load starts: alone on the machine, as `bench` does.
+    const ceiling =
+      m.variants.includes('sync') && scenario.operation
+        ? await measureOperation(scenario, params, {
+            ...DEFAULT_MICRO,
+            ...(hooks.signal && { signal: hooks.signal }),
+          })
+        : undefined;
+    const report = await runBench(
+      [{ scenario: lesson.scenario, variants: m.variants, params }],
       options,
       { ...hooks, ...(m.env && { env: { ...process.env, ...m.env } }) },
     );
+    if (ceiling) report.ceilings = [ceiling];
+    reports[m.key] = report;
   }
   return reports;
 }
@@ -63,6 +71,8 @@ export interface LessonOutcome {
   claims: (CheckResult & { whenItFails: string })[];
   /** explain.md with the learner's numbers filled in. */
   explanation: string;
+  /** What one sync operation cost alone, and the ceiling it puts on the loop, per measurement. */
+  ceilings: CeilingNote[];
   warnings: string[];
 }
 
@@ -76,6 +86,7 @@ export function lessonOutcome(
   const lookup = lookupIn(reports);
   const quantity = predictionQuantity(lesson.prediction, lookup);
   const measured = measuredChoice(lesson.prediction, quantity);
+  const ceilings = ceilingNotes(lesson, reports);
   return {
     prediction: {
       quantity,
@@ -87,7 +98,8 @@ export function lessonOutcome(
       ...evaluateCheck(c, lookup),
       whenItFails: c.whenItFails,
     })),
-    explanation: fillTemplate(explainTemplate, lookup),
+    explanation: fillTemplate(explainTemplate, lookup) + formatCeilingNotes(ceilings),
+    ceilings,
     warnings: Object.values(reports).flatMap((r) => r.warnings),
   };
 }

@@ -100,6 +100,7 @@ function lessonJson(
         ]),
       ),
     })),
+    ceilings: o.ceilings,
     prediction: o.prediction,
     claims: o.claims.map((c) => ({
       text: c.text,

@@ -298,6 +298,7 @@ describe('lesson output', () => {
         prediction: { quantity: 10, measured: 2, answer: 0, right: false },
         claims: [claim(true), claim(false), claim(null)],
         explanation: '',
+        ceilings: [],
         warnings: ['w'],
       },
       plain,
