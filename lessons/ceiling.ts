@@ -5,6 +5,7 @@
  */
 import { formatNumber } from '../bench/format.ts';
 import type { MicroResult } from '../bench/micro.ts';
+import { ABOVE_CEILING } from '../bench/micro-format.ts';
 import type { Report } from '../bench/report.ts';
 import type { Lesson } from './types.ts';
 
@@ -24,8 +25,6 @@ export interface CeilingNote {
 
 /** Below this share, something other than the operation set the pace. */
 const FAR_BELOW = 0.5;
-/** Above this share the two figures disagree by more than a window's edge explains. */
-const ABOVE = 1.05;
 
 /** One note per measurement whose report carries a ceiling and measured sync. */
 export function ceilingNotes(
@@ -63,7 +62,7 @@ function sentence(n: CeilingNote): string {
   const served = ` Under load \`sync\` served ${formatNumber(n.syncPerSec)}: ${Math.round(n.shareOfCeiling * 100)}% of that ceiling.`;
   if (n.shareOfCeiling < FAR_BELOW)
     return `${cost}${served} Far below it: here the rest of each request (parsing HTTP, writing the response, sharing the cores with the load generator) costs more than the operation itself, so the ceiling is not what sets the pace.`;
-  if (n.shareOfCeiling > ABOVE)
+  if (n.shareOfCeiling > ABOVE_CEILING)
     return `${cost}${served} Above it: the operation ran slower when timed alone than under load, which happens when the machine's speed changes between the two; read both as approximate.`;
   return `${cost}${served} The blocked loop, not the machine, set the pace.`;
 }
