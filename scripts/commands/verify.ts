@@ -1,9 +1,10 @@
+import { realpathSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { EXIT } from '../../bench/errors.ts';
 import { progressHooks } from '../../bench/progress.ts';
 import { formatVerify } from '../../lessons/format.ts';
 import { markPassed, saveProgress } from '../../lessons/progress.ts';
-import { findLesson, lessonNumber } from '../../lessons/registry.ts';
+import { findLesson, lessonFile, lessonNumber } from '../../lessons/registry.ts';
 import { VERIFY_OPTIONS, verifyExercise } from '../../lessons/verify.ts';
 import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
 import {
@@ -14,6 +15,15 @@ import {
   openProgress,
   withBenchFlags,
 } from '../lesson-cli.ts';
+
+/** Whether `file` is looplab's own reference solution: verifying it proves nothing about the learner. */
+function isReferenceSolution(file: string, reference: string): boolean {
+  try {
+    return realpathSync(file) === realpathSync(reference);
+  } catch {
+    return false;
+  }
+}
 
 interface Args extends GlobalArgs, BenchFlags {
   lesson: string;
@@ -75,7 +85,9 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
         durationSec: options.durationSec,
       }),
     });
-    if (result.passed) await saveProgress(path, markPassed(progress, lesson.id, new Date()));
+    const reference = isReferenceSolution(file, lessonFile(lesson, 'solution.ts'));
+    const record = result.passed && !reference;
+    if (record) await saveProgress(path, markPassed(progress, lesson.id, new Date()));
 
     if (argv.json) {
       out(
@@ -84,6 +96,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
             lesson: { number: lessonNumber(lesson), id: lesson.id },
             file,
             passed: result.passed,
+            recorded: record,
             equivalence: result.equivalence,
             criteria: result.criteria.map(({ check: _, ...c }) => c),
             warnings: result.report?.warnings ?? [],
@@ -94,7 +107,9 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       );
     } else {
       out(formatVerify(result, lessonStyle(useColor(process.stdout))));
-      if (result.passed) out(`Lesson ${lessonNumber(lesson)} passed; see \`looplab lessons\`.\n`);
+      if (record) out(`Lesson ${lessonNumber(lesson)} passed; see \`looplab lessons\`.\n`);
+      else if (result.passed)
+        out("That is looplab's reference solution: it passes, but it is not recorded as yours.\n");
     }
     setOutcome(result.passed ? EXIT.OK : EXIT.CHECK_FAILED);
   },
