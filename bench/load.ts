@@ -3,7 +3,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 
 export interface LoadOptions {
   url: string;
@@ -30,7 +30,10 @@ export interface LoadResult {
 }
 
 /** Drives `url` with closed-loop load for `durationSec`; resolves early, with what it has, on abort. */
-export function runLoad(options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  // Loaded on first use: a third of a second at every start of the CLI, which most commands
+  // (compare, lessons, --help) never need.
+  const { default: autocannon } = await import('autocannon');
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     // Declared before autocannon() runs: it calls back synchronously on invalid options.

@@ -6,7 +6,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { request } from 'undici';
 import { type BenchHooks, runBench } from '../bench/bench.ts';
 import { startServer } from '../bench/child.ts';
 import { ERROR_CODES, LooplabError } from '../bench/errors.ts';
@@ -54,6 +53,8 @@ export async function assertExerciseFile(file: string): Promise<string> {
 }
 
 async function fetchAnswer(url: string): Promise<Answer> {
+  // Loaded on first use, not at every start of the CLI.
+  const { request } = await import('undici');
   const res = await request(url);
   return {
     status: res.statusCode,
