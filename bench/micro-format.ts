@@ -32,7 +32,8 @@ export function formatMicro(results: readonly MicroResult[]): string {
 
 /**
  * Above this share of its ceiling, a server beat the cost its operation showed when timed alone:
- * more than the edges of a window explain, so the machine's speed changed between the two.
+ * by more than the edges of a window explain. Seen here when the machine's speed drifted, and for
+ * a 16 MiB readFileSync, whose cost back to back (fresh memory, garbage collection) varied 6-13 ms.
  */
 export const ABOVE_CEILING = 1.05;
 
@@ -41,6 +42,6 @@ export function ceilingText(measuredPerSec: number, ceiling: number): string {
   const share = measuredPerSec / ceiling;
   const text = `measured ${fmtRate(measuredPerSec)} req/s, ${Math.round(share * 100)}% of the ${fmtRate(ceiling)} req/s ceiling`;
   return share > ABOVE_CEILING
-    ? `${text} (above it: timed alone, the operation ran slower than in the server; this machine's speed varied, so read both as approximate)`
+    ? `${text} (above it: timed alone, the operation cost more than in the server; machine speed, caches and garbage collection differ between the two, so read both as approximate)`
     : text;
 }

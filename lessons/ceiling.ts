@@ -63,7 +63,7 @@ function sentence(n: CeilingNote): string {
   if (n.shareOfCeiling < FAR_BELOW)
     return `${cost}${served} Far below it: here the rest of each request (parsing HTTP, writing the response, sharing the cores with the load generator) costs more than the operation itself, so the ceiling is not what sets the pace.`;
   if (n.shareOfCeiling > ABOVE_CEILING)
-    return `${cost}${served} Above it: the operation ran slower when timed alone than under load, which happens when the machine's speed changes between the two; read both as approximate.`;
+    return `${cost}${served} Above it: the operation cost more when timed alone than it did in the server. That happens when the machine's speed changes between the two, and with memory-heavy work, whose cost depends on what the allocator and the garbage collector are doing at the time; read both as approximate.`;
   return `${cost}${served} The blocked loop, not the machine, set the pace.`;
 }
 

@@ -32,7 +32,7 @@ describe('ceilingText', () => {
     assert.equal(ceilingText(52.5, 50), 'measured 52.5 req/s, 105% of the 50.0 req/s ceiling');
     assert.equal(
       ceilingText(54, 50),
-      "measured 54.0 req/s, 108% of the 50.0 req/s ceiling (above it: timed alone, the operation ran slower than in the server; this machine's speed varied, so read both as approximate)",
+      'measured 54.0 req/s, 108% of the 50.0 req/s ceiling (above it: timed alone, the operation cost more than in the server; machine speed, caches and garbage collection differ between the two, so read both as approximate)',
     );
   });
 });
