@@ -2,6 +2,8 @@
  * The HTML report: one self-contained page (inline CSS, inline SVG, no script, nothing fetched)
  * per report, or base and head side by side. Pure: a report in, a string out.
  */
+import type { Comparison } from '../compare.ts';
+import { headline } from '../compare-format.ts';
 import type { Environment } from '../environment.ts';
 import { formatNumber, plural } from '../format.ts';
 import { METRICS, type MetricName } from '../metrics.ts';
@@ -233,20 +235,6 @@ export function renderReportHtml(report: Report): string {
  * The part of compare's Comparison (bench/compare.ts, `compareReports`) that the diff page shows;
  * structural, so a Comparison passes as it is.
  */
-export interface DiffComparison {
-  rows: readonly {
-    scenario: string;
-    variant: string;
-    metric: MetricName;
-    change: number | null;
-    changeCi95: [number, number] | null;
-    stars: string;
-    verdict: 'regression' | 'improvement' | 'no-change' | 'inconclusive';
-    reason: string;
-  }[];
-  warnings: readonly string[];
-}
-
 const CHANGE_METRICS: MetricName[] = [
   'requestsPerSec',
   'latencyP99Ms',
@@ -285,7 +273,7 @@ function changeTable(base: readonly ResultEntry[], head: readonly ResultEntry[])
 }
 
 /** compare's verdict per metric: the change, its 95% interval, stars and why. */
-function compareTable(rows: DiffComparison['rows']): string {
+function compareTable(rows: Comparison['rows']): string {
   const cells = rows.map((r) => [
     `${r.variant} ${METRICS[r.metric].label}`,
     r.change === null ? '–' : `${signedPct(r.change)}${r.stars}`,
@@ -304,7 +292,7 @@ function compareTable(rows: DiffComparison['rows']): string {
  * Two reports side by side, scenario by scenario, with compare's verdicts when given, else the
  * plain change of each mean.
  */
-export function renderDiffHtml(base: Report, head: Report, comparison?: DiffComparison): string {
+export function renderDiffHtml(base: Report, head: Report, comparison?: Comparison): string {
   const baseGroups = groupByScenario(base.results);
   const headGroups = groupByScenario(head.results);
   const scenarios = [...new Set([...baseGroups.keys(), ...headGroups.keys()])];
@@ -325,6 +313,10 @@ export function renderDiffHtml(base: Report, head: Report, comparison?: DiffComp
     '<header><h1>looplab: base vs head</h1>',
     `<div class="side"><div><h3>base</h3>${environmentList(base.environment, base)}</div><div><h3>head</h3>${environmentList(head.environment, head)}</div></div>`,
     '</header>',
+    // The gate's answer first, as compare prints it: the page is often opened to learn just that.
+    comparison
+      ? `<p class="verdict"><strong>${comparison.regressions.length > 0 ? '✗' : '✓'} ${esc(headline(comparison))}</strong></p>`
+      : '',
     warningsBlock([
       ...(comparison?.warnings ?? []),
       ...base.warnings.map((w) => `base: ${w}`),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { compareReports } from '../../bench/compare.ts';
 import { esc } from '../../bench/html/escape.ts';
 import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
 import { linear, linearTicks, log, logTicks, niceStep, tickLabel } from '../../bench/html/scale.ts';
@@ -149,27 +150,21 @@ describe('renderDiffHtml', () => {
     assert.equal(html.match(/<svg class="chart"/g)?.length, 6);
   });
 
-  it("shows compare's verdicts when given", () => {
-    const html = renderDiffHtml(report(), report(), {
-      rows: [
-        {
-          scenario: 'busy-wait',
-          variant: 'sync',
-          metric: 'requestsPerSec',
-          change: -0.2,
-          changeCi95: [-0.25, -0.15],
-          stars: '***',
-          verdict: 'regression',
-          reason: 'significant and beyond 10%',
-        },
-      ],
-      warnings: ['only 1 run a side'],
-    });
+  it("shows compare's verdicts when given, the gate's answer first", () => {
+    const comparison = compareReports(report(), report(), { metrics: ['requestsPerSec'] });
+    const html = renderDiffHtml(report(), report(), comparison);
     assert.match(
       html,
-      /<tr><th scope="row">sync throughput<\/th><td>-20.0%\*\*\*<\/td><td>-25.0% to -15.0%<\/td><td>regression<\/td><td>significant and beyond 10%<\/td><\/tr>/,
+      /<p class="verdict"><strong>✓ no regression \(\d+ tests?; Welch&#39;s t-test, Holm-corrected at alpha 0\.05\)/,
     );
-    assert.match(html, /<li>only 1 run a side<\/li>/);
+    const row = comparison.rows[0];
+    assert.ok(row);
+    assert.match(
+      html,
+      new RegExp(
+        `<tr><th scope="row">${row.variant} throughput</th><td>[^<]*</td><td>[^<]*</td><td>${row.verdict}</td>`,
+      ),
+    );
     assert.doesNotMatch(html, /Change of the means/);
   });
 });
