@@ -4,6 +4,7 @@
  */
 import { constants } from 'node:os';
 import { EXIT } from '../bench/errors.ts';
+import { progressHooks } from '../bench/progress.ts';
 
 export interface GlobalArgs {
   debug: boolean;
@@ -21,6 +22,20 @@ export function err(text: string): void {
 /** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org). */
 export function useColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+}
+
+/** The run-by-run progress on stderr of every command that runs load, as the global flags ask. */
+export function stderrProgress(
+  argv: GlobalArgs,
+  durationSec: number,
+): ReturnType<typeof progressHooks> {
+  return progressHooks({
+    stream: process.stderr,
+    quiet: argv.quiet,
+    color: useColor(process.stderr),
+    debug: argv.debug,
+    durationSec,
+  });
 }
 
 const interrupt = new AbortController();

@@ -17,11 +17,18 @@ import {
   validateOptions,
 } from '../../bench/options.ts';
 import { planJobs, type Selection } from '../../bench/plan.ts';
-import { progressHooks } from '../../bench/progress.ts';
 import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
 import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
-import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
+import {
+  err,
+  type GlobalArgs,
+  interruptSignal,
+  out,
+  setOutcome,
+  stderrProgress,
+  useColor,
+} from '../context.ts';
 import { cpuProfArgs, describeSyncProfiles, measureCeilings } from './bench-extras.ts';
 import { type CompareFlags, compareFlags, prepareBaseline } from './compare.ts';
 import { checkHtmlPath } from './html-option.ts';
@@ -242,13 +249,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
           ),
       }),
       ...(execArgv && { execArgv }),
-      ...progressHooks({
-        stream: process.stderr,
-        quiet: argv.quiet,
-        color: useColor(process.stderr),
-        debug: argv.debug,
-        durationSec: options.durationSec,
-      }),
+      ...stderrProgress(argv, options.durationSec),
     });
 
     if (ceilings.length > 0) report.ceilings = ceilings;

@@ -3,7 +3,6 @@ import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
 import type { BenchOptions } from '../../bench/options.ts';
-import { progressHooks } from '../../bench/progress.ts';
 import type { Report } from '../../bench/report.ts';
 import { writeFileAtomic } from '../../bench/write-atomic.ts';
 import { formatLessonList, formatOutcome, formatPrediction } from '../../lessons/format.ts';
@@ -12,7 +11,15 @@ import { type LessonOutcome, lessonOutcome, measureLesson } from '../../lessons/
 import type { Progress } from '../../lessons/progress.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
 import type { Lesson, Prediction } from '../../lessons/types.ts';
-import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
+import {
+  err,
+  type GlobalArgs,
+  interruptSignal,
+  out,
+  setOutcome,
+  stderrProgress,
+  useColor,
+} from '../context.ts';
 import {
   type BenchFlags,
   exercisePath,
@@ -186,13 +193,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
       onMeasurement: (m) => {
         if (!argv.quiet) err(`${m.label}\n`);
       },
-      ...progressHooks({
-        stream: process.stderr,
-        quiet: argv.quiet,
-        color: useColor(process.stderr),
-        debug: argv.debug,
-        durationSec: options.durationSec,
-      }),
+      ...stderrProgress(argv, options.durationSec),
     });
     const outcome = lessonOutcome(lesson, reports, readLessonFile(lesson, 'explain.md'), answer);
 

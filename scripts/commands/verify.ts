@@ -1,12 +1,19 @@
 import { realpathSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { EXIT } from '../../bench/errors.ts';
-import { progressHooks } from '../../bench/progress.ts';
 import { formatVerify } from '../../lessons/format.ts';
 import { markPassed, saveProgress } from '../../lessons/progress.ts';
 import { findLesson, lessonFile, lessonNumber } from '../../lessons/registry.ts';
 import { VERIFY_OPTIONS, verifyExercise } from '../../lessons/verify.ts';
-import { err, type GlobalArgs, interruptSignal, out, setOutcome, useColor } from '../context.ts';
+import {
+  err,
+  type GlobalArgs,
+  interruptSignal,
+  out,
+  setOutcome,
+  stderrProgress,
+  useColor,
+} from '../context.ts';
 import {
   type BenchFlags,
   exercisePath,
@@ -77,13 +84,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
             `same responses; now under load (${options.runs} × ${options.durationSec} s per handler)…\n`,
           );
       },
-      ...progressHooks({
-        stream: process.stderr,
-        quiet: argv.quiet,
-        color: useColor(process.stderr),
-        debug: argv.debug,
-        durationSec: options.durationSec,
-      }),
+      ...stderrProgress(argv, options.durationSec),
     });
     const reference = isReferenceSolution(file, lessonFile(lesson, 'solution.ts'));
     const record = result.passed && !reference;
