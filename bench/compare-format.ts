@@ -3,7 +3,15 @@
  * nothing. `gab` is github-action-benchmark's custom JSON, which splits by direction.
  */
 import { type Comparison, formatPct, type MetricComparison, type VariantKey } from './compare.ts';
-import { formatNumber, metricLabel, pad, plural, scale, type TableStyle } from './format.ts';
+import {
+  formatNumber,
+  jsonText,
+  metricLabel,
+  pad,
+  plural,
+  scale,
+  type TableStyle,
+} from './format.ts';
 import { METRICS } from './metrics.ts';
 import { studentTQuantile } from './stats.ts';
 
@@ -164,7 +172,7 @@ export function formatCompareMarkdown(c: Comparison, labels: CompareLabels): str
 }
 
 export function formatCompareJson(c: Comparison, labels: CompareLabels): string {
-  return `${JSON.stringify({ base: labels.base, head: labels.head, ...c }, null, 2)}\n`;
+  return jsonText({ base: labels.base, head: labels.head, ...c });
 }
 
 /** One entry of github-action-benchmark's custom JSON (its `customBiggerIsBetter` / `customSmallerIsBetter` tools). */

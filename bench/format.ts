@@ -191,10 +191,13 @@ export function formatMarkdown(report: Report): string {
   return out.join('\n');
 }
 
+/** How looplab writes JSON, to a file or stdout: indented, one trailing newline. */
+export const jsonText = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
 export const formats = {
   table: (report: Report) => formatTable(report),
   markdown: formatMarkdown,
-  json: (report: Report) => `${JSON.stringify(report, null, 2)}\n`,
+  json: (report: Report) => jsonText(report),
 } as const;
 
 export type FormatName = keyof typeof formats;

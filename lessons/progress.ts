@@ -10,6 +10,7 @@ import { readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { ERROR_CODES, LooplabError } from '../bench/errors.ts';
+import { jsonText } from '../bench/format.ts';
 import { writeFileAtomic } from '../bench/write-atomic.ts';
 
 export interface Progress {
@@ -74,7 +75,7 @@ export async function loadProgress(path: string, now = new Date()): Promise<Load
 }
 
 export const saveProgress = (path: string, progress: Progress): Promise<void> =>
-  writeFileAtomic(path, `${JSON.stringify(progress, null, 2)}\n`);
+  writeFileAtomic(path, jsonText(progress));
 
 /** Marks a lesson passed; the first pass's time is kept. */
 export function markPassed(progress: Progress, id: string, at: Date): Progress {

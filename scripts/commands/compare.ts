@@ -19,7 +19,7 @@ import {
 } from '../../bench/compare-format.ts';
 import { compareOptionsFromFlags } from '../../bench/compare-options.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
-import { terminalStyle } from '../../bench/format.ts';
+import { jsonText, terminalStyle } from '../../bench/format.ts';
 import { readReport } from '../../bench/read-report.ts';
 import type { Report } from '../../bench/report.ts';
 import { writeFileAtomic } from '../../bench/write-atomic.ts';
@@ -95,7 +95,7 @@ export async function reportComparison(
     const entries = gabEntries(comparison);
     for (const key of ['biggerIsBetter', 'smallerIsBetter'] as const) {
       const path = join(how.gabDir ?? '.', GAB_FILES[key]);
-      await writeFileAtomic(path, `${JSON.stringify(entries[key], null, 2)}\n`);
+      await writeFileAtomic(path, jsonText(entries[key]));
       if (!how.quiet) err(`wrote ${path}\n`);
     }
   }

@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { resolveClinic, runDoctor } from '../../bench/doctor.ts';
 import { describeDoctorVerdict, eventLoopVerdict } from '../../bench/doctor-analysis.ts';
 import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
+import { jsonText } from '../../bench/format.ts';
 import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
 import { getScenario, scenarioIds, variantNames } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
@@ -90,7 +91,7 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
     await writeFileAtomic(html, result.html);
     if (argv.json) {
       out(
-        `${JSON.stringify({ scenario: selection.scenario, variant: argv.variant, html, ...result.analysis }, null, 2)}\n`,
+        jsonText({ scenario: selection.scenario, variant: argv.variant, html, ...result.analysis }),
       );
     } else {
       out(`${selection.scenario} ${argv.variant}: ${result.analysis.issueCategory}\n`);

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
+import { jsonText } from '../../bench/format.ts';
 import type { BenchOptions } from '../../bench/options.ts';
 import type { Report } from '../../bench/report.ts';
 import { writeFileAtomic } from '../../bench/write-atomic.ts';
@@ -197,8 +198,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
     });
     const outcome = lessonOutcome(lesson, reports, readLessonFile(lesson, 'explain.md'), answer);
 
-    if (argv.json)
-      out(`${JSON.stringify(lessonJson(lesson, options, reports, outcome), null, 2)}\n`);
+    if (argv.json) out(jsonText(lessonJson(lesson, options, reports, outcome)));
     else {
       const n = lessonNumber(lesson);
       out(

@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { jsonText } from '../../bench/format.ts';
 import { formatLessonList } from '../../lessons/format.ts';
 import { lessonNumber, lessons } from '../../lessons/registry.ts';
 import { type GlobalArgs, out, useColor } from '../context.ts';
@@ -33,6 +34,6 @@ export const lessonsCommand: CommandModule<GlobalArgs, Args> = {
       passed: Boolean(progress.passed[l.id]),
       passedAt: progress.passed[l.id]?.at ?? null,
     }));
-    out(`${JSON.stringify(list, null, 2)}\n`);
+    out(jsonText(list));
   },
 };

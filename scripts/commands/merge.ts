@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { plural } from '../../bench/format.ts';
+import { jsonText, plural } from '../../bench/format.ts';
 import { mergeReports } from '../../bench/merge-reports.ts';
 import { readReport } from '../../bench/read-report.ts';
 import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
@@ -33,7 +33,7 @@ export const mergeCommand: CommandModule<GlobalArgs, Args> = {
     await assertWritable(argv.out);
     const reports = await Promise.all(argv.reports.map(readReport));
     const merged = mergeReports(reports, argv.reports);
-    await writeFileAtomic(argv.out, `${JSON.stringify(merged, null, 2)}\n`);
+    await writeFileAtomic(argv.out, jsonText(merged));
     if (!argv.quiet) {
       err(
         `wrote ${argv.out}: ${plural(argv.reports.length, 'report')}, up to ${plural(merged.options.runs, 'run')} a variant\n`,

@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
+import { jsonText } from '../../bench/format.ts';
 import { DEFAULT_MICRO, measureOperation } from '../../bench/micro.ts';
 import { formatMicro } from '../../bench/micro-format.ts';
 import { getScenario, scenarioIds } from '../../scenarios/registry.ts';
@@ -62,6 +63,6 @@ export const microCommand: CommandModule<GlobalArgs, Args> = {
         }),
       );
     }
-    out(argv.json ? `${JSON.stringify(results, null, 2)}\n` : formatMicro(results));
+    out(argv.json ? jsonText(results) : formatMicro(results));
   },
 };

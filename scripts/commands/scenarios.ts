@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { jsonText } from '../../bench/format.ts';
 import { allScenarios, calibrationScenarios, scenarios } from '../../scenarios/registry.ts';
 import type { AnyScenario } from '../../scenarios/types.ts';
 import type { GlobalArgs } from '../context.ts';
@@ -48,8 +49,6 @@ export const scenariosCommand: CommandModule<GlobalArgs, Args> = {
       describe: 'Print machine-readable JSON',
     }) as Argv<Args>,
   handler: (argv: ArgumentsCamelCase<Args>) => {
-    out(
-      argv.json ? `${JSON.stringify(allScenarios.map(describeScenario), null, 2)}\n` : formatList(),
-    );
+    out(argv.json ? jsonText(allScenarios.map(describeScenario)) : formatList());
   },
 };
