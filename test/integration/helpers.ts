@@ -4,6 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runBench } from '../../bench/bench.ts';
+import type { BenchOptions } from '../../bench/options.ts';
+import type { Report } from '../../bench/report.ts';
 
 export const CLI = fileURLToPath(new URL('../../scripts/cli.js', import.meta.url));
 
@@ -100,4 +103,23 @@ export async function waitForExit(pids: number[], timeoutMs = 5000): Promise<num
     alive = alive.filter(isAlive);
   }
   return alive;
+}
+
+/** A benchmark that only has to run, not to measure well: one short run, light load. */
+export const TINY_OPTIONS: BenchOptions = {
+  durationSec: 0.4,
+  warmupSec: 0,
+  connections: 2,
+  runs: 1,
+  pingRateHz: 20,
+  timeoutSec: 10,
+  timelineIntervalMs: 100,
+};
+
+/** A real report in a few seconds: busy-wait's sync and async at 5 ms a request. */
+export function tinyBusyWaitReport(): Promise<Report> {
+  return runBench([{ scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 5 } }], {
+    ...TINY_OPTIONS,
+    durationSec: 0.6,
+  });
 }

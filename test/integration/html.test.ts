@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { runBench } from '../../bench/bench.ts';
 import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
 import type { Report } from '../../bench/report.ts';
 import { writeFileAtomic } from '../../bench/write-atomic.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
-import { cli } from './helpers.ts';
+import { cli, tinyBusyWaitReport } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'looplab-html-'));
@@ -148,18 +147,7 @@ describe('HTML report in headless Chromium', () => {
   it('renders every chart of a real benchmark, offline and without errors', {
     timeout: 90_000,
   }, async () => {
-    const report = await runBench(
-      [{ scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 5 } }],
-      {
-        durationSec: 0.6,
-        warmupSec: 0,
-        connections: 2,
-        runs: 1,
-        pingRateHz: 20,
-        timeoutSec: 5,
-        timelineIntervalMs: 100,
-      },
-    );
+    const report = await tinyBusyWaitReport();
     const file = join(dir, 'real.html');
     await writeFileAtomic(file, renderReportHtml(report));
     const r = await open(file);

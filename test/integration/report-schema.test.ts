@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { runBench } from '../../bench/bench.ts';
 import { packageRoot } from '../../bench/package-info.ts';
+import { tinyBusyWaitReport } from './helpers.ts';
 
 function loadReportSchema(): Record<string, unknown> {
   return JSON.parse(readFileSync(join(packageRoot(), 'bench', 'report.schema.json'), 'utf8'));
@@ -19,18 +19,7 @@ describe('report schema, real benchmark', () => {
     // ajv is CommonJS: under nodenext the default import is module.exports, whose `default` is the class.
     const ajv = new Ajv2020.default({ strict: true, allErrors: true });
     const validate = ajv.compile(loadReportSchema());
-    const report = await runBench(
-      [{ scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 5 } }],
-      {
-        durationSec: 0.5,
-        warmupSec: 0,
-        connections: 2,
-        runs: 1,
-        pingRateHz: 20,
-        timeoutSec: 5,
-        timelineIntervalMs: 100,
-      },
-    );
+    const report = await tinyBusyWaitReport();
 
     const runs = report.results.flatMap((r) => r.runs);
     assert.deepEqual(

@@ -7,28 +7,18 @@ import { after, test } from 'node:test';
 import { runBench } from '../../bench/bench.ts';
 import { reapAll } from '../../bench/child.ts';
 import { METRIC_NAMES } from '../../bench/metrics.ts';
-import type { BenchOptions } from '../../bench/options.ts';
 import { defaultParams } from '../../scenarios/params.ts';
 import { allScenarios, variantNames } from '../../scenarios/registry.ts';
+import { TINY_OPTIONS } from './helpers.ts';
 
 after(reapAll);
-
-const TINY: BenchOptions = {
-  durationSec: 0.4,
-  warmupSec: 0,
-  connections: 2,
-  runs: 1,
-  pingRateHz: 20,
-  timeoutSec: 10,
-  timelineIntervalMs: 100,
-};
 
 for (const scenario of allScenarios) {
   test(`${scenario.id}: every variant completes a tiny benchmark`, async () => {
     const variants = variantNames(scenario);
     const report = await runBench(
       [{ scenario: scenario.id, variants, params: defaultParams(scenario) }],
-      TINY,
+      TINY_OPTIONS,
     );
     assert.deepEqual(
       report.results.map((r) => r.variant),
