@@ -5,6 +5,7 @@ import type { Params } from '../scenarios/types.ts';
 import { diagnose } from './diagnosis.ts';
 import { captureEnvironment } from './environment.ts';
 import type { RunRecord } from './metrics.ts';
+import { type MicroResult, measureCeilings } from './micro.ts';
 import type { BenchOptions } from './options.ts';
 import { type Job, planJobs, type Selection } from './plan.ts';
 import {
@@ -27,8 +28,14 @@ export interface BenchHooks {
   ) => void;
   onRunTick?: (job: Job, elapsedSec: number, completed: number) => void;
   onRunEnd?: (job: Job, record: RunRecord, index: number, total: number) => void;
-  /** After a scenario's last run: its results and verdict, before the next scenario starts. */
-  onScenarioDone?: (entries: ResultEntry[], verdict: string) => void;
+  /**
+   * Time each scenario's sync operation before any load (bench/micro.ts), for the ceiling it
+   * puts on one event loop; the report carries them as `ceilings`.
+   */
+  ceilings?: boolean;
+  onCeilingStart?: (scenario: string) => void;
+  /** After a scenario's last run: its results, verdict and ceiling, before the next starts. */
+  onScenarioDone?: (entries: ResultEntry[], verdict: string, ceiling?: MicroResult) => void;
   execArgv?: (job: Job) => string[];
   probe?: boolean;
   /** Every server child's environment (and the report's `uvThreadpoolSize`); default ours. */
@@ -43,6 +50,9 @@ export async function runBench(
 ): Promise<Report> {
   const environment = captureEnvironment(hooks.env);
   const createdAt = new Date().toISOString();
+  const ceilings = hooks.ceilings
+    ? await measureCeilings(selection, hooks.signal, hooks.onCeilingStart)
+    : [];
   const jobs = planJobs(selection, options.runs);
   const records = new Map<string, RunRecord[]>();
   const entriesOf = (s: Selection) =>
@@ -75,7 +85,8 @@ export async function runBench(
     const scenario = selection.find((s) => s.scenario === job.scenario);
     if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
       const entries = entriesOf(scenario);
-      hooks.onScenarioDone(entries, scenarioVerdict(entries));
+      const ceiling = ceilings.find((c) => c.scenario === job.scenario);
+      hooks.onScenarioDone(entries, scenarioVerdict(entries), ceiling);
     }
   }
 
@@ -98,5 +109,6 @@ export async function runBench(
       text: scenarioVerdict(results.filter((r) => r.scenario === s.scenario)),
     })),
     warnings: collectWarnings(results, environment.cpuCount),
+    ...(ceilings.length > 0 && { ceilings }),
   };
 }

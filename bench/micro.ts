@@ -8,9 +8,11 @@
  * and a meaningful one only when the operation dominates a request's cost.
  */
 import { Bench } from 'tinybench';
+import { getScenario } from '../scenarios/registry.ts';
 import type { AnyScenario, Params } from '../scenarios/types.ts';
 import { ERROR_CODES, LooplabError } from './errors.ts';
 import { round } from './numbers.ts';
+import type { Selection } from './plan.ts';
 
 export interface MicroResult {
   scenario: string;
@@ -96,4 +98,32 @@ export async function measureOperation(
   } finally {
     await scenario.teardown?.(ctx);
   }
+}
+
+/** Half of micro's default: about 0.7 s a scenario, a cost small next to its runs. */
+const CEILING_TIME_MS = DEFAULT_MICRO.timeMs / 2;
+
+/**
+ * Times the sync operation of every selected scenario whose sync variant is benchmarked, one
+ * after another. Called before any server or load starts, so nothing of ours competes with it.
+ */
+export async function measureCeilings(
+  selection: readonly Selection[],
+  signal?: AbortSignal,
+  onStart?: (scenario: string) => void,
+): Promise<MicroResult[]> {
+  const results: MicroResult[] = [];
+  for (const s of selection) {
+    const scenario = getScenario(s.scenario);
+    if (!s.variants.includes('sync') || !scenario.operation) continue;
+    onStart?.(s.scenario);
+    results.push(
+      await measureOperation(scenario, s.params, {
+        ...DEFAULT_MICRO,
+        timeMs: CEILING_TIME_MS,
+        ...(signal && { signal }),
+      }),
+    );
+  }
+  return results;
 }

@@ -3,7 +3,6 @@
  * what the learner's numbers then say about the lesson's prediction and claims.
  */
 import { type BenchHooks, runBench } from '../bench/bench.ts';
-import { DEFAULT_MICRO, measureOperation } from '../bench/micro.ts';
 import type { BenchOptions } from '../bench/options.ts';
 import type { Report } from '../bench/report.ts';
 import { defaultParams } from '../scenarios/params.ts';
@@ -32,25 +31,20 @@ export async function measureLesson(
   hooks: Omit<BenchHooks, 'env'> & { onMeasurement?: (m: Measurement) => void } = {},
 ): Promise<Record<string, Report>> {
   const reports: Record<string, Report> = {};
-  const scenario = getScenario(lesson.scenario);
   for (const m of lesson.measurements) {
     hooks.onMeasurement?.(m);
-    const params = measurementParams(lesson, m.params);
-    // Timed here, before any server or load starts: alone on the machine, as `bench` does.
-    const ceiling =
-      m.variants.includes('sync') && scenario.operation
-        ? await measureOperation(scenario, params, {
-            ...DEFAULT_MICRO,
-            ...(hooks.signal && { signal: hooks.signal }),
-          })
-        : undefined;
-    const report = await runBench(
-      [{ scenario: lesson.scenario, variants: m.variants, params }],
+    reports[m.key] = await runBench(
+      [
+        {
+          scenario: lesson.scenario,
+          variants: m.variants,
+          params: measurementParams(lesson, m.params),
+        },
+      ],
       options,
-      { ...hooks, ...(m.env && { env: { ...process.env, ...m.env } }) },
+      // The ceiling of sync's operation, for the explanation's arithmetic of blocking.
+      { ...hooks, ceilings: true, ...(m.env && { env: { ...process.env, ...m.env } }) },
     );
-    if (ceiling) report.ceilings = [ceiling];
-    reports[m.key] = report;
   }
   return reports;
 }

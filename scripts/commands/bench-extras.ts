@@ -1,42 +1,13 @@
 /**
- * What issue 5 adds to bench, kept out of bench.ts: the ceiling measured before the load, CPU
- * profiles of the servers, and the HTML page.
+ * What bench does with --cpu-prof: the servers' profile flags, and the sync server's top
+ * self-time functions.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatSelfTimes, profileFileName, topSelfTime } from '../../bench/cpu-profile.ts';
 import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
-import { DEFAULT_MICRO, type MicroResult, measureOperation } from '../../bench/micro.ts';
 import type { Job, Selection } from '../../bench/plan.ts';
 import { getScenario } from '../../scenarios/registry.ts';
-
-/** Half of micro's default: about 0.7 s a scenario, a cost small next to its runs. */
-const CEILING_TIME_MS = DEFAULT_MICRO.timeMs / 2;
-
-/**
- * Times the sync operation of every selected scenario whose sync variant is benchmarked. It runs
- * here, in the harness, before any server or load starts, so nothing of ours competes with it.
- */
-export async function measureCeilings(
-  selection: readonly Selection[],
-  signal: AbortSignal,
-  progress: (text: string) => void,
-): Promise<MicroResult[]> {
-  const results: MicroResult[] = [];
-  for (const s of selection) {
-    const scenario = getScenario(s.scenario);
-    if (!s.variants.includes('sync') || !scenario.operation) continue;
-    progress(`looplab: timing one ${s.scenario} sync operation for its ceiling…\n`);
-    results.push(
-      await measureOperation(scenario, s.params, {
-        ...DEFAULT_MICRO,
-        timeMs: CEILING_TIME_MS,
-        signal,
-      }),
-    );
-  }
-  return results;
-}
 
 /**
  * Node flags that make each server write a CPU profile when it exits, named by run.

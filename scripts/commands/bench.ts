@@ -29,7 +29,7 @@ import {
   stderrProgress,
   useColor,
 } from '../context.ts';
-import { cpuProfArgs, describeSyncProfiles, measureCeilings } from './bench-extras.ts';
+import { cpuProfArgs, describeSyncProfiles } from './bench-extras.ts';
 import { type CompareFlags, compareFlags, prepareBaseline } from './compare.ts';
 import { checkHtmlPath } from './html-option.ts';
 import { paramOption } from './param-option.ts';
@@ -231,28 +231,25 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
     if (!argv.quiet) err(`looplab: ${describePlan(selection, options)}\n`);
     const toStdout = outputs.find((o) => !o.path);
     const style = terminalStyle(useColor(process.stdout));
-    const ceilings = argv.ceiling
-      ? await measureCeilings(selection, interruptSignal, (t) => !argv.quiet && err(t))
-      : [];
     const report = await runBench(selection, options, {
       signal: interruptSignal,
+      ceilings: argv.ceiling,
+      onCeilingStart: (scenario) => {
+        if (!argv.quiet) err(`looplab: timing one ${scenario} sync operation for its ceiling…\n`);
+      },
       // Each scenario's table as soon as its runs are done: the first result in seconds, not
       // after the whole benchmark.
       ...(!toStdout && {
-        onScenarioDone: (entries, verdict) =>
+        onScenarioDone: (entries, verdict, ceiling) =>
           out(
             `\n${formatScenarioTable(entries, verdict, options, style).trimEnd()}\n` +
-              scenarioNotes(
-                entries,
-                ceilings.find((c) => c.scenario === entries[0]?.scenario),
-              ),
+              scenarioNotes(entries, ceiling),
           ),
       }),
       ...(execArgv && { execArgv }),
       ...stderrProgress(argv, options.durationSec),
     });
 
-    if (ceilings.length > 0) report.ceilings = ceilings;
     for (const o of outputs) if (o.path) await writeFileAtomic(o.path, formats[o.format](report));
     if (argv.html) await writeFileAtomic(argv.html, renderReportHtml(report));
     out(
