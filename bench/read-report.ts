@@ -14,14 +14,17 @@ import { ERROR_CODES, LooplabError } from './errors.ts';
 import { packageRoot } from './package-info.ts';
 import { type Report, SCHEMA_VERSION } from './report.ts';
 
+/** The JSON Schema of the report, as shipped in the package. */
+export function loadReportSchema(): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(packageRoot(), 'bench', 'report.schema.json'), 'utf8'));
+}
+
 let validator: ValidateFunction | undefined;
 
 /** The shipped schema, compiled once: a report is only read when a command asks for one. */
 function validateReport(): ValidateFunction {
   if (validator) return validator;
-  const schema = JSON.parse(
-    readFileSync(join(packageRoot(), 'bench', 'report.schema.json'), 'utf8'),
-  );
+  const schema = loadReportSchema();
   // Required here, not imported at the top: ajv costs a tenth of a second at every CLI start, and
   // only commands that read a report need it. It is CommonJS, so require is synchronous.
   const { default: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof Ajv2020;

@@ -3,16 +3,10 @@
  * schema accepts.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { packageRoot } from '../../bench/package-info.ts';
+import { loadReportSchema } from '../../bench/read-report.ts';
 import { tinyBusyWaitReport } from './helpers.ts';
-
-function loadReportSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(packageRoot(), 'bench', 'report.schema.json'), 'utf8'));
-}
 
 describe('report schema, real benchmark', () => {
   it('accepts the report of a tiny busy-wait benchmark', { timeout: 60_000 }, async () => {

@@ -3,8 +3,6 @@
  * mutations of them that the schema exists to catch.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import type { Environment } from '../../bench/environment.ts';
@@ -15,7 +13,7 @@ import {
   METRIC_NAMES,
   type RunInputs,
 } from '../../bench/metrics.ts';
-import { packageRoot } from '../../bench/package-info.ts';
+import { loadReportSchema } from '../../bench/read-report.ts';
 import {
   buildResultEntry,
   collectWarnings,
@@ -24,10 +22,6 @@ import {
   SCHEMA_VERSION,
 } from '../../bench/report.ts';
 import { scenarioVerdict } from '../../bench/verdict.ts';
-
-function loadReportSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(packageRoot(), 'bench', 'report.schema.json'), 'utf8'));
-}
 
 const schema = loadReportSchema();
 // ajv is CommonJS: under nodenext the default import is module.exports, whose `default` is the class.
