@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { formatSelfTimes, profileFileName, topSelfTime } from '../../bench/cpu-profile.ts';
 import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
 import type { Job, Selection } from '../../bench/plan.ts';
-import { getScenario } from '../../scenarios/registry.ts';
 
 /**
  * Node flags that make each server write a CPU profile when it exits, named by run.

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
-import { LooplabError } from '../../bench/errors.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import { throwsCoded } from './fixtures.ts';
 
