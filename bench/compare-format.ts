@@ -23,7 +23,8 @@ export interface CompareLabels {
 
 const PLAIN: TableStyle = { bold: (s) => s, dim: (s) => s };
 
-function signedPct(x: number): string {
+/** `+12.3%`, `-4.56%`, `0%`: a relative change, as compare and the diff page show it. */
+export function signedPct(x: number): string {
   const text = formatPct(x);
   return x > 0 ? `+${text}` : text;
 }

@@ -3,7 +3,7 @@
  * per report, or base and head side by side. Pure: a report in, a string out.
  */
 import type { Comparison } from '../compare.ts';
-import { headline } from '../compare-format.ts';
+import { headline, signedPct } from '../compare-format.ts';
 import type { Environment } from '../environment.ts';
 import { formatNumber, plural } from '../format.ts';
 import { METRICS, type MetricName } from '../metrics.ts';
@@ -244,7 +244,6 @@ const CHANGE_METRICS: MetricName[] = [
   'elu',
 ];
 
-const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
 /** Mean head vs mean base per variant and metric: what the page shows without compare's statistics. */
 function changeTable(base: readonly ResultEntry[], head: readonly ResultEntry[]): string {

@@ -145,7 +145,7 @@ describe('renderDiffHtml', () => {
     assert.match(html, /Change of the means, head vs base/);
     assert.match(
       html,
-      /<tr><th scope="row">sync throughput<\/th><td>47.0<\/td><td>47.0<\/td><td>\+0.0%<\/td><td>higher<\/td><\/tr>/,
+      /<tr><th scope="row">sync throughput<\/th><td>47.0<\/td><td>47.0<\/td><td>0%<\/td><td>higher<\/td><\/tr>/,
     );
     assert.equal(html.match(/<svg class="chart"/g)?.length, 6);
   });
