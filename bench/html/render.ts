@@ -244,7 +244,6 @@ const CHANGE_METRICS: MetricName[] = [
   'elu',
 ];
 
-
 /** Mean head vs mean base per variant and metric: what the page shows without compare's statistics. */
 function changeTable(base: readonly ResultEntry[], head: readonly ResultEntry[]): string {
   const rows: string[][] = [];
