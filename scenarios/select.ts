@@ -1,4 +1,4 @@
-import type { Selection } from '../bench/plan.ts';
+import type { Selection } from '../bench/run/plan.ts';
 import { parseParamOverride, resolveParams } from './params.ts';
 import { getScenario, getVariant, scenarios, variantNames } from './registry.ts';
 

@@ -5,9 +5,9 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/child.ts';
-import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors.ts';
-import { looplabVersion } from '../bench/package-info.ts';
+import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/child.ts';
+import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
+import { looplabVersion } from '../core/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
 import { compareCommand } from './commands/compare.ts';
 import { doctorCommand } from './commands/doctor.ts';
@@ -30,7 +30,7 @@ import {
   interruptWasExpected,
   outcome,
   requestInterrupt,
-} from './context.ts';
+} from './shared/context.ts';
 
 const commands: any[] = [
   lessonsCommand,

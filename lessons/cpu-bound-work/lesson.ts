@@ -6,7 +6,7 @@
  * same thread, plus the cost of the yields. A `worker_threads` pool moves the work off the loop
  * entirely, at the cost of a V8 isolate per worker (memory) and a message per job.
  */
-import { defineLesson, responsiveCriteria } from '../types.ts';
+import { defineLesson, responsiveCriteria } from '../engine/types.ts';
 
 const main = 'main';
 const op = (

@@ -6,7 +6,7 @@
  * large file the loop is held for the whole read and every other request waits. The lesson
  * measures both sizes, so the learner sees the case where sync wins as well as where it loses.
  */
-import { defineLesson, responsiveCriteria } from '../types.ts';
+import { defineLesson, responsiveCriteria } from '../engine/types.ts';
 
 const small = 'small';
 const large = 'large';

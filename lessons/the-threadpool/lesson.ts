@@ -6,7 +6,7 @@
  * derivations at once as there are free cores: the experiment with 1, 2, 4 and 8 threads shows
  * where more threads stop helping on the learner's machine.
  */
-import { defineLesson, responsiveCriteria } from '../types.ts';
+import { defineLesson, responsiveCriteria } from '../engine/types.ts';
 
 const pool = (size: number) => `pool${size}`;
 const async = (size: number) => ({

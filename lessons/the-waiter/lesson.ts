@@ -6,7 +6,7 @@
  * meanwhile, and the server can never finish more than 1000 / 20 = 50 requests a second. A
  * handler that awaits a 20 ms timer gives the thread back at once.
  */
-import { defineLesson, responsiveCriteria } from '../types.ts';
+import { defineLesson, responsiveCriteria } from '../engine/types.ts';
 
 const main = 'main';
 

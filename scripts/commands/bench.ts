@@ -1,25 +1,28 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { runBench } from '../../bench/bench.ts';
-import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
+import { cpuProfArgs, describeSyncProfiles } from '../../bench/profile/cpu-prof.ts';
+import { renderReportHtml } from '../../bench/render/html/render.ts';
+import { scenarioNotes } from '../../bench/render/notes.ts';
 import {
   formatScenarioTable,
   formats,
   formatTableFooter,
   plural,
   terminalStyle,
-} from '../../bench/format.ts';
-import { renderReportHtml } from '../../bench/html/render.ts';
-import { scenarioNotes } from '../../bench/notes.ts';
+} from '../../bench/render/table.ts';
+import { runBench } from '../../bench/run/benchmark.ts';
 import {
   type BenchOptions,
   DEFAULT_OPTIONS,
   QUICK_OPTIONS,
   validateOptions,
-} from '../../bench/options.ts';
-import { planJobs, type Selection } from '../../bench/plan.ts';
-import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
+} from '../../bench/run/options.ts';
+import { planJobs, type Selection } from '../../bench/run/plan.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
+import { checkHtmlPath } from '../options/html.ts';
+import { paramOption } from '../options/param.ts';
 import {
   err,
   type GlobalArgs,
@@ -28,11 +31,8 @@ import {
   setOutcome,
   stderrProgress,
   useColor,
-} from '../context.ts';
-import { cpuProfArgs, describeSyncProfiles } from './bench-extras.ts';
+} from '../shared/context.ts';
 import { type CompareFlags, compareFlags, prepareBaseline } from './compare.ts';
-import { checkHtmlPath } from './html-option.ts';
-import { paramOption } from './param-option.ts';
 
 interface Args extends GlobalArgs, CompareFlags {
   baseline?: string;

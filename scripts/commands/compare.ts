@@ -7,7 +7,8 @@ import {
   DEFAULT_ALPHA,
   DEFAULT_COMPARE_METRICS,
   DEFAULT_THRESHOLD,
-} from '../../bench/compare.ts';
+} from '../../bench/compare/compare.ts';
+import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
 import {
   type CompareFormatName,
   type CompareLabels,
@@ -16,14 +17,13 @@ import {
   formatCompareTable,
   GAB_FILES,
   gabEntries,
-} from '../../bench/compare-format.ts';
-import { compareOptionsFromFlags } from '../../bench/compare-options.ts';
-import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
-import { jsonText, terminalStyle } from '../../bench/format.ts';
-import { readReport } from '../../bench/read-report.ts';
-import type { Report } from '../../bench/report.ts';
-import { writeFileAtomic } from '../../bench/write-atomic.ts';
-import { err, type GlobalArgs, out, setOutcome, useColor } from '../context.ts';
+} from '../../bench/render/compare.ts';
+import { jsonText, terminalStyle } from '../../bench/render/table.ts';
+import type { Report } from '../../bench/report/build.ts';
+import { readReport } from '../../bench/report/read.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
+import { err, type GlobalArgs, out, setOutcome, useColor } from '../shared/context.ts';
 
 /** The flags compare shares with `bench --baseline`. */
 export interface CompareFlags {

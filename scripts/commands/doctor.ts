@@ -1,13 +1,13 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { resolveClinic, runDoctor } from '../../bench/doctor.ts';
-import { describeDoctorVerdict, eventLoopVerdict } from '../../bench/doctor-analysis.ts';
-import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
-import { jsonText } from '../../bench/format.ts';
-import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
+import { resolveClinic, runDoctor } from '../../bench/profile/doctor.ts';
+import { describeDoctorVerdict, eventLoopVerdict } from '../../bench/profile/doctor-analysis.ts';
+import { jsonText } from '../../bench/render/table.ts';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 import { getScenario, scenarioIds, variantNames } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
-import { err, type GlobalArgs, interruptSignal, out } from '../context.ts';
-import { paramOption } from './param-option.ts';
+import { paramOption } from '../options/param.ts';
+import { err, type GlobalArgs, interruptSignal, out } from '../shared/context.ts';
 
 interface Args extends GlobalArgs {
   scenario: string;

@@ -1,17 +1,17 @@
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
-import { jsonText } from '../../bench/format.ts';
-import type { BenchOptions } from '../../bench/options.ts';
-import type { Report } from '../../bench/report.ts';
-import { writeFileAtomic } from '../../bench/write-atomic.ts';
-import { formatLessonList, formatOutcome, formatPrediction } from '../../lessons/format.ts';
-import { renderMarkdown } from '../../lessons/markdown.ts';
-import { type LessonOutcome, lessonOutcome, measureLesson } from '../../lessons/measure.ts';
-import type { Progress } from '../../lessons/progress.ts';
+import { jsonText } from '../../bench/render/table.ts';
+import type { Report } from '../../bench/report/build.ts';
+import type { BenchOptions } from '../../bench/run/options.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
+import { formatLessonList, formatOutcome, formatPrediction } from '../../lessons/engine/format.ts';
+import { renderMarkdown } from '../../lessons/engine/markdown.ts';
+import { type LessonOutcome, lessonOutcome, measureLesson } from '../../lessons/engine/measure.ts';
+import type { Progress } from '../../lessons/engine/progress.ts';
+import type { Lesson, Prediction } from '../../lessons/engine/types.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
-import type { Lesson, Prediction } from '../../lessons/types.ts';
 import {
   err,
   type GlobalArgs,
@@ -20,7 +20,7 @@ import {
   setOutcome,
   stderrProgress,
   useColor,
-} from '../context.ts';
+} from '../shared/context.ts';
 import {
   type BenchFlags,
   exercisePath,
@@ -29,7 +29,7 @@ import {
   markdownStyle,
   openProgress,
   withBenchFlags,
-} from '../lesson-cli.ts';
+} from '../shared/lessons.ts';
 
 interface Args extends GlobalArgs, BenchFlags {
   lesson?: string;

@@ -1,12 +1,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
-import { jsonText } from '../../bench/format.ts';
-import { DEFAULT_MICRO, measureOperation } from '../../bench/micro.ts';
-import { formatMicro } from '../../bench/micro-format.ts';
+import { formatMicro } from '../../bench/render/micro.ts';
+import { jsonText } from '../../bench/render/table.ts';
+import { DEFAULT_MICRO, measureOperation } from '../../bench/run/micro.ts';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { getScenario, scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
-import { err, type GlobalArgs, interruptSignal, out } from '../context.ts';
-import { paramOption } from './param-option.ts';
+import { paramOption } from '../options/param.ts';
+import { err, type GlobalArgs, interruptSignal, out } from '../shared/context.ts';
 
 interface Args extends GlobalArgs {
   scenarios: string[];

@@ -1,8 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { startServer } from '../../bench/child.ts';
-import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
-import { formatMs } from '../../bench/verdict.ts';
-import type { ProbeData } from '../../scenarios/protocol.ts';
+import { formatMs } from '../../bench/report/verdict.ts';
+import { startServer } from '../../bench/run/child.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import {
@@ -12,7 +12,7 @@ import {
   interruptSignal,
   out,
   setOutcome,
-} from '../context.ts';
+} from '../shared/context.ts';
 
 interface Args extends GlobalArgs {
   scenario: string;

@@ -1,10 +1,10 @@
 import { realpathSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { EXIT } from '../../bench/errors.ts';
-import { formatVerify } from '../../lessons/format.ts';
-import { markPassed, saveProgress } from '../../lessons/progress.ts';
+import { EXIT } from '../../core/errors.ts';
+import { formatVerify } from '../../lessons/engine/format.ts';
+import { markPassed, saveProgress } from '../../lessons/engine/progress.ts';
+import { VERIFY_OPTIONS, verifyExercise } from '../../lessons/engine/verify.ts';
 import { findLesson, lessonFile, lessonNumber } from '../../lessons/registry.ts';
-import { VERIFY_OPTIONS, verifyExercise } from '../../lessons/verify.ts';
 import {
   err,
   type GlobalArgs,
@@ -13,7 +13,7 @@ import {
   setOutcome,
   stderrProgress,
   useColor,
-} from '../context.ts';
+} from '../shared/context.ts';
 import {
   type BenchFlags,
   exercisePath,
@@ -21,7 +21,7 @@ import {
   lessonStyle,
   openProgress,
   withBenchFlags,
-} from '../lesson-cli.ts';
+} from '../shared/lessons.ts';
 
 /** Whether `file` is looplab's own reference solution: verifying it proves nothing about the learner. */
 function isReferenceSolution(file: string, reference: string): boolean {

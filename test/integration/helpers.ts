@@ -4,9 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runBench } from '../../bench/bench.ts';
-import type { BenchOptions } from '../../bench/options.ts';
-import type { Report } from '../../bench/report.ts';
+import type { Report } from '../../bench/report/build.ts';
+import { runBench } from '../../bench/run/benchmark.ts';
+import type { BenchOptions } from '../../bench/run/options.ts';
 
 export const CLI = fileURLToPath(new URL('../../scripts/cli.js', import.meta.url));
 

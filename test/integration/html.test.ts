@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
-import type { Report } from '../../bench/report.ts';
-import { writeFileAtomic } from '../../bench/write-atomic.ts';
+import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
+import type { Report } from '../../bench/report/build.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
 import { cli, tinyBusyWaitReport } from './helpers.ts';
 

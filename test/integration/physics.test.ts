@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { runBench } from '../../bench/bench.ts';
-import { reapAll } from '../../bench/child.ts';
-import type { CompletedRun } from '../../bench/metrics.ts';
+import type { CompletedRun } from '../../bench/report/metrics.ts';
+import { runBench } from '../../bench/run/benchmark.ts';
+import { reapAll } from '../../bench/run/child.ts';
 
 after(reapAll);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_OPTIONS, QUICK_OPTIONS } from '../../bench/options.ts';
+import { DEFAULT_OPTIONS, QUICK_OPTIONS } from '../../bench/run/options.ts';
 import { benchOptions, resolveOutputs } from '../../scripts/commands/bench.ts';
 
 describe('resolveOutputs', () => {

@@ -1,12 +1,12 @@
 /**
  * The false-alarm rate and the power of compare's regression gate, on synthetic reports drawn
  * from seeded random numbers (the same on every machine) at the noise measured here; see
- * simulated-reports.ts. `node dist/test/power-table.js` prints the power for other noise levels.
+ * simulated-reports.ts. `node dist/scripts/dev/power-table.js` prints the power for other noise levels.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareReports, DEFAULT_COMPARE_METRICS } from '../../bench/compare.ts';
-import { DEFAULT_OPTIONS } from '../../bench/options.ts';
+import { compareReports, DEFAULT_COMPARE_METRICS } from '../../bench/compare/compare.ts';
+import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { seededNormal } from './seeded-random.ts';
 import { detectionRate, drawReport, MEASURED_THROUGHPUT_CV, TRIALS } from './simulated-reports.ts';
 

@@ -8,7 +8,7 @@ import {
   minDetectableChange,
   stars,
   welchTest,
-} from '../../bench/compare.ts';
+} from '../../bench/compare/compare.ts';
 import { ENVIRONMENT, entry, failedRun, makeReport, runsFrom } from './fixtures.ts';
 
 // Reference values: the two worked examples of Welch's t-test on Wikipedia ("Welch's t-test",

@@ -6,8 +6,8 @@ import {
   formatSummary,
   formats,
   formatTable,
-} from '../../bench/format.ts';
-import type { Summary } from '../../bench/stats.ts';
+} from '../../bench/render/table.ts';
+import type { Summary } from '../../bench/stats/descriptive.ts';
 import { entry, failedRun, makeReport, runsFrom } from './fixtures.ts';
 
 const MiB = 1024 ** 2;

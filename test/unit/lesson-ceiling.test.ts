@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MicroResult } from '../../bench/micro.ts';
-import type { Report } from '../../bench/report.ts';
-import { ceilingNotes, formatCeilingNotes } from '../../lessons/ceiling.ts';
+import type { Report } from '../../bench/report/build.ts';
+import type { MicroResult } from '../../bench/run/micro.ts';
+import { ceilingNotes, formatCeilingNotes } from '../../lessons/engine/ceiling.ts';
 import { findLesson } from '../../lessons/registry.ts';
 import { entry, makeReport, runsFrom } from './fixtures.ts';
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BystanderResult } from '../../bench/bystander-worker.ts';
-import type { LoadResult } from '../../bench/load.ts';
 import {
   buildCompletedRun,
   GENERATOR_SATURATED_ELU,
   METRIC_NAMES,
   METRICS,
   type RunInputs,
-} from '../../bench/metrics.ts';
-import type { ProbeData } from '../../scenarios/protocol.ts';
+} from '../../bench/report/metrics.ts';
+import type { BystanderResult } from '../../bench/run/bystander-worker.ts';
+import type { LoadResult } from '../../bench/run/load.ts';
+import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 
 const LOAD: LoadResult = {
   elapsedMs: 3000,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planJobs, type Selection } from '../../bench/plan.ts';
+import { planJobs, type Selection } from '../../bench/run/plan.ts';
 
 const A: Selection = { scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 20 } };
 const B: Selection = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Job } from '../../bench/plan.ts';
-import { describeRecord, progressHooks } from '../../bench/progress.ts';
+import { describeRecord, progressHooks } from '../../bench/render/progress.ts';
+import type { Job } from '../../bench/run/plan.ts';
 import { completedRun, failedRun } from './fixtures.ts';
 
 function fakeStream(isTTY: boolean) {

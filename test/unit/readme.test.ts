@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ERROR_CODES } from '../../bench/errors.ts';
-import { METRIC_NAMES } from '../../bench/metrics.ts';
-import { packageRoot } from '../../bench/package-info.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { ERROR_CODES } from '../../core/errors.ts';
+import { packageRoot } from '../../core/package-info.ts';
 import { allScenarios, variantNames } from '../../scenarios/registry.ts';
 
 const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');

@@ -1,27 +1,27 @@
 /**
- * bench/report.schema.json against reports built by the real (pure) builders, and against
+ * bench/report/report.schema.json against reports built by the real (pure) builders, and against
  * mutations of them that the schema exists to catch.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
-import type { Environment } from '../../bench/environment.ts';
-import {
-  buildCompletedRun,
-  type CompletedRun,
-  type FailedRun,
-  METRIC_NAMES,
-  type RunInputs,
-} from '../../bench/metrics.ts';
-import { loadReportSchema } from '../../bench/read-report.ts';
 import {
   buildResultEntry,
   collectWarnings,
   type Report,
   type ResultEntry,
   SCHEMA_VERSION,
-} from '../../bench/report.ts';
-import { scenarioVerdict } from '../../bench/verdict.ts';
+} from '../../bench/report/build.ts';
+import {
+  buildCompletedRun,
+  type CompletedRun,
+  type FailedRun,
+  METRIC_NAMES,
+  type RunInputs,
+} from '../../bench/report/metrics.ts';
+import { loadReportSchema } from '../../bench/report/read.ts';
+import { scenarioVerdict } from '../../bench/report/verdict.ts';
+import type { Environment } from '../../bench/run/environment.ts';
 
 const schema = loadReportSchema();
 // ajv is CommonJS: under nodenext the default import is module.exports, whose `default` is the class.

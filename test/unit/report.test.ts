@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { METRIC_NAMES } from '../../bench/metrics.ts';
 import {
   buildResultEntry,
   collectWarnings,
   machineBusyShare,
   summarizeRuns,
-} from '../../bench/report.ts';
-import { summarize } from '../../bench/stats.ts';
+} from '../../bench/report/build.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { summarize } from '../../bench/stats/descriptive.ts';
 import { completedRun, entry, failedRun } from './fixtures.ts';
 
 const EMPTY = { n: 0, mean: null, sd: null, min: null, max: null, ci95: null };

@@ -9,7 +9,7 @@ import {
   studentTCdf,
   studentTQuantile,
   summarize,
-} from '../../bench/stats.ts';
+} from '../../bench/stats/descriptive.ts';
 
 // Reference values are from published t tables and were cross-checked with
 // scipy.stats.t (an independent implementation), so they are not circular.

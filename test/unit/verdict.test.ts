@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Summary } from '../../bench/stats.ts';
-import { fmtRate, formatMs, indistinguishable, scenarioVerdict } from '../../bench/verdict.ts';
+import {
+  fmtRate,
+  formatMs,
+  indistinguishable,
+  scenarioVerdict,
+} from '../../bench/report/verdict.ts';
+import type { Summary } from '../../bench/stats/descriptive.ts';
 import { entry, failedRun, runsFrom } from './fixtures.ts';
 
 const S = 'busy-wait';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { packageRoot } from '../../bench/package-info.ts';
+import { packageRoot } from '../../core/package-info.ts';
 
 const root = packageRoot();
 const workflow = readFileSync(join(root, '.github', 'workflows', 'bench.yml'), 'utf8');
