@@ -1,6 +1,6 @@
 /**
  * Comparing two reports: the statistics and the verdicts behind `looplab compare`, the CI gate
- * and the HTML report. Pure: reports in, a Comparison out; formatting lives in compare-format.ts.
+ * and the HTML report. Pure: reports in, a Comparison out; formatting lives in render/compare.ts.
  *
  * Per scenario, variant and metric: Welch's t-test on the per-run values (the runs of each side
  * need not share a variance), the relative change with a 95% Fieller interval, and Holm's
@@ -9,11 +9,20 @@
  * correction *and* larger than the threshold: shared CI runners are noisy, and a real 2% change
  * is rarely worth a red build.
  */
-
-import type { Report, ResultEntry } from '../report/build.ts';
+import { formatPct } from '../../core/numbers.ts';
+import { environmentDifferences, optionDifferences } from '../report/comparable.ts';
 import { METRICS, type MetricName, type MetricSpec } from '../report/metrics.ts';
-import type { Environment } from '../run/environment.ts';
-import { mean, sampleSd, studentTCdf, studentTQuantile } from '../stats/descriptive.ts';
+import type { Report, ResultEntry } from '../report/types.ts';
+import { mean, sampleSd } from '../stats/descriptive.ts';
+import {
+  fiellerRatioInterval,
+  holm,
+  minDetectableChange,
+  type Stars,
+  stars,
+  type WelchResult,
+  welchTest,
+} from '../stats/inference.ts';
 
 /** What a comparison says of one metric. */
 export type Verdict =
@@ -25,9 +34,6 @@ export type Verdict =
   | 'no-change'
   /** Too few runs, no relative change (a zero base), or too noisy to rule out a change beyond the threshold. */
   | 'inconclusive';
-
-/** `***` p < 0.001, `**` p < 0.01, `*` p < 0.05 (on the Holm-adjusted p), else ''. */
-export type Stars = '' | '*' | '**' | '***';
 
 /** The metrics compared by default: throughput, latency, the bystander, the loop, memory. */
 export const DEFAULT_COMPARE_METRICS: readonly MetricName[] = [
@@ -41,9 +47,6 @@ export const DEFAULT_COMPARE_METRICS: readonly MetricName[] = [
 
 /** Fewer completed runs than this on either side gives a warning, never a verdict. */
 export const MIN_RUNS = 3;
-
-/** The power at which minDetectableChange is quoted. */
-export const DETECTION_POWER = 0.8;
 
 export interface CompareOptions {
   /** Significance level for the Holm-adjusted p-values; default 0.05. */
@@ -123,107 +126,6 @@ export interface Comparison {
   regressions: MetricComparison[];
 }
 
-/** The result of Welch's unequal-variance t-test of head against base. */
-export interface WelchResult {
-  /** head mean - base mean. */
-  diff: number;
-  /** Standard error of `diff`. */
-  se: number;
-  t: number;
-  df: number;
-  /** Two-sided. */
-  p: number;
-}
-
-/**
- * Welch's t-test of two samples (no equal-variance assumption), with Welch–Satterthwaite
- * degrees of freedom.
- *
- * @throws {RangeError} when a side has fewer than 2 values.
- */
-export function welchTest(base: readonly number[], head: readonly number[]): WelchResult {
-  if (base.length < 2 || head.length < 2) throw new RangeError('welchTest: needs n >= 2 per side');
-  const mb = mean(base);
-  const mh = mean(head);
-  const vb = (sampleSd(base) as number) ** 2 / base.length;
-  const vh = (sampleSd(head) as number) ** 2 / head.length;
-  const diff = mh - mb;
-  const se = Math.sqrt(vb + vh);
-  if (se === 0) {
-    // Every run of both sides gave the same value: no noise, so a difference is certain.
-    return {
-      diff,
-      se,
-      t: diff === 0 ? 0 : Math.sign(diff) * Infinity,
-      df: Infinity,
-      p: diff === 0 ? 1 : 0,
-    };
-  }
-  const df = (vb + vh) ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
-  const t = diff / se;
-  return { diff, se, t, df, p: Math.min(1, 2 * studentTCdf(-Math.abs(t), df)) };
-}
-
-/**
- * Fieller's 95% (or `level`) interval for the ratio head mean / base mean of two independent
- * samples, with squared standard errors `vBase`, `vHead` and `df` degrees of freedom. Unlike the
- * delta method it is asymmetric, as a ratio's uncertainty is; null when unbounded (the base
- * mean is not clearly away from 0).
- */
-export function fiellerRatioInterval(
-  meanBase: number,
-  vBase: number,
-  meanHead: number,
-  vHead: number,
-  df: number,
-  level = 0.95,
-): [number, number] | null {
-  if (meanBase === 0) return null;
-  const t = Number.isFinite(df) ? studentTQuantile((1 + level) / 2, df) : 0;
-  const g = (t * t * vBase) / (meanBase * meanBase);
-  if (g >= 1) return null;
-  const r = meanHead / meanBase;
-  const half = (t / Math.abs(meanBase)) * Math.sqrt(vHead + r * r * vBase - g * vHead);
-  return [(r - half) / (1 - g), (r + half) / (1 - g)];
-}
-
-/** Holm's step-down adjustment: controls the family-wise error rate; same order as `ps`. */
-export function holm(ps: readonly number[]): number[] {
-  const m = ps.length;
-  const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
-  const adjusted = new Array<number>(m);
-  let running = 0;
-  order.forEach(({ p, i }, rank) => {
-    running = Math.max(running, Math.min(1, (m - rank) * p));
-    adjusted[i] = running;
-  });
-  return adjusted;
-}
-
-export function stars(p: number | null): Stars {
-  if (p === null) return '';
-  if (p < 0.001) return '***';
-  if (p < 0.01) return '**';
-  if (p < 0.05) return '*';
-  return '';
-}
-
-/**
- * The smallest |relative change| a two-sided Welch test at `alpha` finds with `power`, given
- * the standard error and df observed: (t_{1-alpha/2} + t_{power}) · se / |base mean|.
- */
-export function minDetectableChange(
-  se: number,
-  df: number,
-  meanBase: number,
-  alpha: number,
-  power = DETECTION_POWER,
-): number | null {
-  if (meanBase === 0) return null;
-  const tq = (p: number) => (Number.isFinite(df) ? studentTQuantile(p, df) : 0);
-  return ((tq(1 - alpha / 2) + tq(power)) * se) / Math.abs(meanBase);
-}
-
 /** The values a side's completed runs measured: failed runs and nulls are left out. */
 function valuesOf(entry: ResultEntry, metric: MetricName): number[] {
   return entry.runs.flatMap((r) =>
@@ -293,43 +195,7 @@ function judge(
   };
 }
 
-/** `10%`, `2.5%`: a fraction as a percentage, for reasons and warnings. */
-export function formatPct(fraction: number): string {
-  return `${Number((fraction * 100).toPrecision(3))}%`;
-}
-
-const FINGERPRINT: readonly (keyof Environment)[] = [
-  'node',
-  'platform',
-  'arch',
-  'cpuModel',
-  'cpuCount',
-];
-
-/** Where the two environments differ in what makes their numbers comparable. */
-export function environmentDifferences(base: Environment, head: Environment): string[] {
-  return FINGERPRINT.filter((k) => base[k] !== head[k]).map(
-    (k) => `${k} ${JSON.stringify(base[k])} vs ${JSON.stringify(head[k])}`,
-  );
-}
-
-/** The bench options that change what a run measures. */
-export const MEASURING_OPTIONS = [
-  'durationSec',
-  'warmupSec',
-  'connections',
-  'pingRateHz',
-  'timeoutSec',
-] as const;
-
-/** Where two reports' measuring options differ: `durationSec 3 vs 2`. */
-export function optionDifferences(base: Report['options'], head: Report['options']): string[] {
-  return MEASURING_OPTIONS.filter((k) => base[k] !== head[k]).map(
-    (k) => `${k} ${base[k]} vs ${head[k]}`,
-  );
-}
-
-function collectWarnings(
+function comparisonWarnings(
   base: Report,
   head: Report,
   pairs: readonly [ResultEntry, ResultEntry][],
@@ -461,7 +327,7 @@ export function compareReports(
     rows,
     onlyInBase: base.results.filter((b) => !headByKey.has(keyOf(b))).map(key),
     onlyInHead: head.results.filter((h) => !baseKeys.has(keyOf(h))).map(key),
-    warnings: collectWarnings(base, head, pairs),
+    warnings: comparisonWarnings(base, head, pairs),
     regressions: rows.filter((r) => r.verdict === 'regression'),
   };
 }

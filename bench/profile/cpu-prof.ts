@@ -2,10 +2,12 @@
  * What bench does with --cpu-prof: the servers' profile flags, and the sync server's top
  * self-time functions.
  */
+
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import type { Job, Selection } from '../run/plan.ts';
+import { type Selection } from '../../scenarios/select.ts';
+import type { Job } from '../run/plan.ts';
 import { formatSelfTimes, profileFileName, topSelfTime } from './cpu-profile.ts';
 
 /**
@@ -30,7 +32,7 @@ export async function cpuProfArgs(dir: string): Promise<(job: Job) => string[]> 
     '--cpu-prof-dir',
     dir,
     '--cpu-prof-name',
-    profileFileName(job.scenario, job.variant, job.run),
+    profileFileName(job.scenario.id, job.variant, job.run),
   ];
 }
 
@@ -43,19 +45,19 @@ export async function describeSyncProfiles(
   const out: string[] = [];
   for (const s of selection) {
     if (!s.variants.includes('sync')) continue;
-    const name = profileFileName(s.scenario, 'sync', 1);
+    const name = profileFileName(s.scenario.id, 'sync', 1);
     if (!present.has(name)) {
-      out.push(`${s.scenario} sync: no profile written (${name}); did the server exit cleanly?`);
+      out.push(`${s.scenario.id} sync: no profile written (${name}); did the server exit cleanly?`);
       continue;
     }
     try {
       const rows = topSelfTime(JSON.parse(await readFile(join(dir, name), 'utf8')));
       out.push(
-        `${s.scenario} sync, top self time (share of the whole profile, idle included; ${join(dir, name)}):`,
+        `${s.scenario.id} sync, top self time (share of the whole profile, idle included; ${join(dir, name)}):`,
         formatSelfTimes(rows),
       );
     } catch (err) {
-      out.push(`${s.scenario} sync: cannot read ${name}: ${(err as Error).message}`);
+      out.push(`${s.scenario.id} sync: cannot read ${name}: ${(err as Error).message}`);
     }
   }
   return out.length > 0 ? `\n${out.join('\n')}\n` : '';

@@ -2,23 +2,15 @@
  * Comparison formats, in a lookup table like the report's: each returns a string and writes
  * nothing. `gab` is github-action-benchmark's custom JSON, which splits by direction.
  */
-import {
-  type Comparison,
-  formatPct,
-  type MetricComparison,
-  type VariantKey,
-} from '../compare/compare.ts';
+
+import { jsonText } from '../../core/json.ts';
+import { formatNumber, formatPct, plural, signedPct } from '../../core/numbers.ts';
+import { type Comparison, type MetricComparison, type VariantKey } from '../compare/compare.ts';
 import { METRICS } from '../report/metrics.ts';
-import { studentTQuantile } from '../stats/descriptive.ts';
-import {
-  formatNumber,
-  jsonText,
-  metricLabel,
-  pad,
-  plural,
-  scale,
-  type TableStyle,
-} from './table.ts';
+import { studentTQuantile } from '../stats/student-t.ts';
+import { metricLabel, scale } from './metric-text.ts';
+import { pad } from './table.ts';
+import { type TableStyle } from './terminal-style.ts';
 
 /** What the reader needs to know of where the two reports came from. */
 export interface CompareLabels {
@@ -27,12 +19,6 @@ export interface CompareLabels {
 }
 
 const PLAIN: TableStyle = { bold: (s) => s, dim: (s) => s };
-
-/** `+12.3%`, `-4.56%`, `0%`: a relative change, as compare and the diff page show it. */
-export function signedPct(x: number): string {
-  const text = formatPct(x);
-  return x > 0 ? `+${text}` : text;
-}
 
 function value(row: MetricComparison, x: number | null): string {
   return x === null ? '–' : formatNumber(scale(row.metric, x));

@@ -2,25 +2,19 @@
  * Words and tables for per-operation costs: pure, so the arithmetic of blocking is tested exactly.
  */
 
-import { fmtRate } from '../report/verdict.ts';
-import type { MicroResult } from '../run/micro.ts';
-import { formatNumber, plural } from './table.ts';
-
-function paramsText(params: Readonly<Record<string, number>>): string {
-  return Object.entries(params)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-}
+import { formatNumber, formatRate, plural } from '../../core/numbers.ts';
+import { type MicroResult } from '../report/types.ts';
+import { formatParams } from './metric-text.ts';
 
 /** One block per scenario: the operation, its cost and the ceiling it puts on one loop. */
 export function formatMicro(results: readonly MicroResult[]): string {
   const out: string[] = [];
   for (const r of results) {
     out.push(
-      `${r.scenario}  ${paramsText(r.params)}`.trimEnd(),
+      `${r.scenario}  ${formatParams(r.params)}`.trimEnd(),
       `  operation  ${r.operation}`,
       `  mean       ${formatNumber(r.meanMs)} ms ±${formatNumber(r.rmePct)}%  (p99 ${formatNumber(r.p99Ms)} ms, ${plural(r.samples, 'call')})`,
-      `  ceiling    ${fmtRate(r.ceilingPerSec)} req/s on one event loop (1000 / ${formatNumber(r.meanMs)} ms)`,
+      `  ceiling    ${formatRate(r.ceilingPerSec)} req/s on one event loop (1000 / ${formatNumber(r.meanMs)} ms)`,
       '',
     );
   }
@@ -41,7 +35,7 @@ export const ABOVE_CEILING = 1.05;
 /** `measured 46.8 req/s, 94% of the 50 req/s ceiling`: the arithmetic of blocking, in words. */
 export function ceilingText(measuredPerSec: number, ceiling: number): string {
   const share = measuredPerSec / ceiling;
-  const text = `measured ${fmtRate(measuredPerSec)} req/s, ${Math.round(share * 100)}% of the ${fmtRate(ceiling)} req/s ceiling`;
+  const text = `measured ${formatRate(measuredPerSec)} req/s, ${Math.round(share * 100)}% of the ${formatRate(ceiling)} req/s ceiling`;
   return share > ABOVE_CEILING
     ? `${text} (above it: timed alone, the operation cost more than in the server; machine speed, caches and garbage collection differ between the two, so read both as approximate)`
     : text;

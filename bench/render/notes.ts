@@ -2,13 +2,14 @@
  * What bench prints under each scenario's table: the ceiling beside the measured sync throughput,
  * and the diagnosis of each variant. Pure.
  */
-
-import type { ResultEntry } from '../report/build.ts';
-import { formatMs } from '../report/verdict.ts';
-import type { MicroResult } from '../run/micro.ts';
+import { formatMs } from '../../core/numbers.ts';
+import type { MicroResult, ResultEntry } from '../report/types.ts';
 import { ceilingText } from './micro.ts';
 
-/** The ceiling line for a scenario's sync variant, or '' when either number is missing. */
+/**
+ * `sync measured 46.8 req/s, 94% of the 50 req/s ceiling (one call costs 20 ms: 1000 / 20 ms)`:
+ * the scenario's sync variant held against its ceiling, or '' when either number is missing.
+ */
 export function ceilingNote(
   entries: readonly ResultEntry[],
   ceiling: MicroResult | undefined,
@@ -16,7 +17,7 @@ export function ceilingNote(
   const measured = entries.find((e) => e.variant === 'sync')?.summary.requestsPerSec.mean;
   if (!ceiling || measured === null || measured === undefined) return '';
   return (
-    `ceiling: sync ${ceilingText(measured, ceiling.ceilingPerSec)} ` +
+    `sync ${ceilingText(measured, ceiling.ceilingPerSec)} ` +
     `(one call costs ${formatMs(ceiling.meanMs)}: 1000 / ${formatMs(ceiling.meanMs)})`
   );
 }
@@ -26,7 +27,8 @@ export function scenarioNotes(
   entries: readonly ResultEntry[],
   ceiling: MicroResult | undefined,
 ): string {
-  const lines = [ceilingNote(entries, ceiling)].filter(Boolean);
+  const ceilingLine = ceilingNote(entries, ceiling);
+  const lines = ceilingLine ? [`ceiling: ${ceilingLine}`] : [];
   for (const e of entries)
     if (e.diagnosis) lines.push(`diagnosis: ${e.variant}: ${e.diagnosis.text}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

@@ -3,12 +3,12 @@
  * one plain line per run elsewhere (CI logs, pipes).
  */
 
-import type { RunRecord } from '../report/metrics.ts';
-import { fmtRate, formatMs } from '../report/verdict.ts';
+import { formatMs, formatRate } from '../../core/numbers.ts';
+import { type RunRecord } from '../report/types.ts';
 import type { BenchHooks } from '../run/benchmark.ts';
 import type { Phase } from '../run/measure-run.ts';
 import type { Job } from '../run/plan.ts';
-import { ansi } from './table.ts';
+import { ansi } from './terminal-style.ts';
 
 export interface ProgressOptions {
   stream: NodeJS.WritableStream & { isTTY?: boolean };
@@ -28,13 +28,13 @@ const PHASE_TEXT: Record<Phase, string> = {
   reading: 'reading probe',
 };
 
-const label = (job: Job) => `${job.scenario} ${job.variant} run ${job.run}`;
+const label = (job: Job) => `${job.scenario.id} ${job.variant} run ${job.run}`;
 
 /** One line that says how a run went, in the units a reader needs. */
 export function describeRecord(record: RunRecord): string {
   if (record.state === 'failed')
     return `failed: ${record.reason}${record.code ? ` [${record.code}]` : ''}`;
-  const parts = [`${fmtRate(record.requestsPerSec ?? 0)} req/s`];
+  const parts = [`${formatRate(record.requestsPerSec ?? 0)} req/s`];
   if (record.lagP99Ms !== null) parts.push(`lag p99 ${formatMs(record.lagP99Ms)}`);
   if (record.pingP99Ms !== null) parts.push(`/ping p99 ${formatMs(record.pingP99Ms)}`);
   if (record.loadGenerator.saturated) parts.push('load generator saturated');

@@ -13,31 +13,14 @@
  * >= 100 ms has stopped feeling instant (Nielsen's 0.1 s response-time limit), and since /ping
  * does no work of its own, what it waited for was the loop.
  */
-import type { ResultEntry } from './build.ts';
-import { formatMs } from './verdict.ts';
+
+import { formatMs, formatPercent } from '../../core/numbers.ts';
+import type { Diagnosis, Finding, ResultEntry } from './types.ts';
 
 export const LAG_MEDIAN_UNHEALTHY_MS = 10;
 export const LAG_MAX_UNHEALTHY_MS = 100;
 export const ELU_SATURATED = 0.95;
 export const PING_P99_SLOW_MS = 100;
-
-export type Heuristic = 'lagMedian' | 'lagMax' | 'elu' | 'ping';
-
-export interface Finding {
-  heuristic: Heuristic;
-  text: string;
-}
-
-export interface Diagnosis {
-  /** null when no completed run measured the loop (the probe off, every run failed). */
-  healthy: boolean | null;
-  /** What crossed a threshold; empty when healthy. */
-  findings: Finding[];
-  /** One sentence: the findings, or the healthy numbers. */
-  text: string;
-}
-
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /** Diagnoses one scenario variant from the summary of its completed runs. */
 export function diagnose(entry: Pick<ResultEntry, 'summary'>): Diagnosis {
@@ -70,7 +53,7 @@ export function diagnose(entry: Pick<ResultEntry, 'summary'>): Diagnosis {
   if (elu !== null && elu >= ELU_SATURATED) {
     findings.push({
       heuristic: 'elu',
-      text: `the loop was busy ${pct(elu)} of the time (>= ${pct(ELU_SATURATED)}: saturated, nothing more fits)`,
+      text: `the loop was busy ${formatPercent(elu)} of the time (>= ${formatPercent(ELU_SATURATED)}: saturated, nothing more fits)`,
     });
   }
   if (ping !== null && ping >= PING_P99_SLOW_MS) {
@@ -85,7 +68,7 @@ export function diagnose(entry: Pick<ResultEntry, 'summary'>): Diagnosis {
     return { healthy: false, findings, text: `${what}: ${findings.map((f) => f.text).join('; ')}` };
   }
   const parts = [`median delay ${formatMs(median)}`, `max ${formatMs(max)}`];
-  if (elu !== null) parts.push(`utilisation ${pct(elu)}`);
+  if (elu !== null) parts.push(`utilisation ${formatPercent(elu)}`);
   if (ping !== null) parts.push(`/ping p99 ${formatMs(ping)}`);
   return { healthy: true, findings, text: `event loop healthy: ${parts.join(', ')}` };
 }

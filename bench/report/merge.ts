@@ -5,10 +5,11 @@
  */
 
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { environmentDifferences, optionDifferences } from '../compare/compare.ts';
-import { buildResultEntry, collectWarnings, type Report, type ResultEntry } from './build.ts';
-import type { RunRecord } from './metrics.ts';
-import { scenarioVerdict } from './verdict.ts';
+import { buildResultEntry } from './build.ts';
+import { environmentDifferences, optionDifferences } from './comparable.ts';
+import { type Report, type ResultEntry, type RunRecord } from './types.ts';
+import { scenarioVerdicts } from './verdict.ts';
+import { reportWarnings } from './warnings.ts';
 
 /**
  * One report holding every run of every input, in input order and renumbered; the environment
@@ -72,10 +73,7 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
       params: Object.fromEntries(results.map((r) => [r.scenario, r.params])),
     },
     results,
-    verdicts: scenarios.map((scenario) => ({
-      scenario,
-      text: scenarioVerdict(results.filter((r) => r.scenario === scenario)),
-    })),
-    warnings: collectWarnings(results, first.environment.cpuCount),
+    verdicts: scenarioVerdicts(results),
+    warnings: reportWarnings(results, first.environment.cpuCount),
   };
 }

@@ -4,6 +4,7 @@
  * A report is checked against the JSON Schema that ships in the package, so that everything
  * downstream can trust its shape; whatever is wrong is named in one line, with where it is.
  */
+
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -12,7 +13,7 @@ import type Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
-import { type Report, SCHEMA_VERSION } from './build.ts';
+import { type Report, SCHEMA_VERSION } from './types.ts';
 
 /** The JSON Schema of the report, as shipped in the package. */
 export function loadReportSchema(): Record<string, unknown> {

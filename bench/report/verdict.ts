@@ -2,17 +2,9 @@
  * The verdict in plain words, from the measured means: what a learner reads first.
  */
 
+import { formatMs, formatRate, formatRatio } from '../../core/numbers.ts';
 import type { Summary } from '../stats/descriptive.ts';
-import type { ResultEntry } from './build.ts';
-
-export function formatMs(ms: number): string {
-  if (ms < 10) return `${ms.toFixed(1)} ms`;
-  return `${Math.round(ms)} ms`;
-}
-
-function formatRatio(r: number): string {
-  return r < 10 ? `${r.toFixed(1)}x` : `${Math.round(r)}x`;
-}
+import type { ResultEntry, ScenarioVerdict } from './types.ts';
 
 /**
  * With a single run there is no interval, only the run-to-run noise seen on this kind of
@@ -49,7 +41,7 @@ function compareToSync(sync: ResultEntry, other: ResultEntry): string {
     parts.push(`${idle} completed no request in the window while ${served} did`);
   } else if (indistinguishable(o.requestsPerSec, s.requestsPerSec)) {
     parts.push(
-      `${v} and sync served too nearly the same to tell apart (${fmtRate(o.requestsPerSec.mean)} vs ${fmtRate(s.requestsPerSec.mean)} req/s; ${bars ? 'their 95% intervals overlap' : `within ${SINGLE_RUN_MARGIN * 100}%, a single run`})`,
+      `${v} and sync served too nearly the same to tell apart (${formatRate(o.requestsPerSec.mean)} vs ${formatRate(s.requestsPerSec.mean)} req/s; ${bars ? 'their 95% intervals overlap' : `within ${SINGLE_RUN_MARGIN * 100}%, a single run`})`,
     );
   } else if (ratio >= 1) {
     parts.push(`${v} served ${formatRatio(ratio)} the requests of sync${caveat}`);
@@ -72,11 +64,6 @@ function compareToSync(sync: ResultEntry, other: ResultEntry): string {
   return parts.join('; ');
 }
 
-export function fmtRate(x: number): string {
-  if (x >= 100) return Math.round(x).toLocaleString('en-US');
-  return x.toFixed(1);
-}
-
 /** One sentence per non-sync variant, comparing it with `sync`. */
 export function scenarioVerdict(entries: readonly ResultEntry[]): string {
   const sync = entries.find((e) => e.variant === 'sync');
@@ -84,4 +71,13 @@ export function scenarioVerdict(entries: readonly ResultEntry[]): string {
   const others = entries.filter((e) => e !== sync);
   if (others.length === 0) return 'only sync was measured: nothing to compare it with.';
   return others.map((o) => compareToSync(sync, o)).join('. ') + '.';
+}
+
+/** The verdict of every scenario in `results`, in the order they first appear. */
+export function scenarioVerdicts(results: readonly ResultEntry[]): ScenarioVerdict[] {
+  const scenarios = [...new Set(results.map((r) => r.scenario))];
+  return scenarios.map((scenario) => ({
+    scenario,
+    text: scenarioVerdict(results.filter((r) => r.scenario === scenario)),
+  }));
 }

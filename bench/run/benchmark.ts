@@ -1,22 +1,25 @@
 /**
  * The benchmark: every planned run in order, then the report.
  */
+import { type Selection } from '../../scenarios/select.ts';
+
 import type { Params } from '../../scenarios/types.ts';
+import { buildResultEntry } from '../report/build.ts';
+import { diagnose } from '../report/diagnosis.ts';
 import {
-  buildResultEntry,
-  collectWarnings,
+  type BenchOptions,
+  type MicroResult,
   type Report,
   type ResultEntry,
+  type RunRecord,
   SCHEMA_VERSION,
-} from '../report/build.ts';
-import { diagnose } from '../report/diagnosis.ts';
-import type { RunRecord } from '../report/metrics.ts';
-import { scenarioVerdict } from '../report/verdict.ts';
+} from '../report/types.ts';
+import { scenarioVerdict, scenarioVerdicts } from '../report/verdict.ts';
+import { reportWarnings } from '../report/warnings.ts';
 import { captureEnvironment } from './environment.ts';
 import { measureRun, type RunHooks } from './measure-run.ts';
-import { type MicroResult, measureCeilings } from './micro.ts';
-import type { BenchOptions } from './options.ts';
-import { type Job, planJobs, type Selection } from './plan.ts';
+import { measureCeilings } from './micro.ts';
+import { type Job, planJobs } from './plan.ts';
 
 export interface BenchHooks {
   signal?: AbortSignal;
@@ -58,10 +61,10 @@ export async function runBench(
   const entriesOf = (s: Selection) =>
     s.variants.map((variant) => {
       const entry = buildResultEntry(
-        s.scenario,
+        s.scenario.id,
         variant,
         s.params,
-        records.get(`${s.scenario}\u0000${variant}`) ?? [],
+        records.get(`${s.scenario.id}\u0000${variant}`) ?? [],
       );
       return { ...entry, diagnosis: diagnose(entry) };
     });
@@ -79,13 +82,13 @@ export async function runBench(
       probe: hooks.probe ?? true,
       ...(hooks.env && { env: hooks.env }),
     });
-    const key = `${job.scenario}\u0000${job.variant}`;
+    const key = `${job.scenario.id}\u0000${job.variant}`;
     records.set(key, [...(records.get(key) ?? []), record]);
     hooks.onRunEnd?.(job, record, index, jobs.length);
     const scenario = selection.find((s) => s.scenario === job.scenario);
     if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
       const entries = entriesOf(scenario);
-      const ceiling = ceilings.find((c) => c.scenario === job.scenario);
+      const ceiling = ceilings.find((c) => c.scenario === job.scenario.id);
       hooks.onScenarioDone(entries, scenarioVerdict(entries), ceiling);
     }
   }
@@ -97,18 +100,15 @@ export async function runBench(
     environment,
     options: {
       ...options,
-      scenarios: selection.map((s) => s.scenario),
-      params: Object.fromEntries(selection.map((s) => [s.scenario, s.params])) as Record<
+      scenarios: selection.map((s) => s.scenario.id),
+      params: Object.fromEntries(selection.map((s) => [s.scenario.id, s.params])) as Record<
         string,
         Params
       >,
     },
     results,
-    verdicts: selection.map((s) => ({
-      scenario: s.scenario,
-      text: scenarioVerdict(results.filter((r) => r.scenario === s.scenario)),
-    })),
-    warnings: collectWarnings(results, environment.cpuCount),
+    verdicts: scenarioVerdicts(results),
+    warnings: reportWarnings(results, environment.cpuCount),
     ...(ceilings.length > 0 && { ceilings }),
   };
 }

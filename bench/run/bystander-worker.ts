@@ -7,24 +7,17 @@
  * went out: if the ping had to wait, that wait is part of what the bystander suffered
  * (the coordinated-omission correction).
  */
+
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
+import type { BystanderResult } from '../report/types.ts';
 
 export interface BystanderConfig {
   origin: string;
   rateHz: number;
   timeoutMs: number;
-}
-
-export interface BystanderResult {
-  /** Answered pings only; `timeouts` counts the others, each of which waited `timeoutMs`. */
-  latenciesMs: number[];
-  timeoutMs: number;
-  sent: number;
-  errors: number;
-  timeouts: number;
 }
 
 const { origin, rateHz, timeoutMs } = workerData as BystanderConfig;

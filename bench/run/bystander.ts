@@ -1,8 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { moduleUrl } from '../../core/module-url.ts';
-import type { BystanderConfig, BystanderResult } from './bystander-worker.ts';
-
-export type { BystanderResult } from './bystander-worker.ts';
+import { type BystanderResult } from '../report/types.ts';
+import type { BystanderConfig } from './bystander-worker.ts';
 
 export interface Bystander {
   /** Opens the counted window: pings due before it only warmed the client up. */

@@ -1,26 +1,11 @@
 /**
  * The environment fingerprint: what makes two reports comparable, or not.
  */
+
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { looplabVersion } from '../../core/package-info.ts';
-
-export interface Environment {
-  node: string;
-  v8: string;
-  platform: string;
-  arch: string;
-  cpuModel: string;
-  cpuCount: number;
-  totalMemoryBytes: number;
-  /** 1, 5 and 15 minute load averages when the benchmark started: a busy machine skews results. */
-  loadAverage: [number, number, number];
-  /** null means unset, which is libuv's default of 4 threads. */
-  uvThreadpoolSize: number | null;
-  looplabVersion: string;
-  /** null outside a git checkout. */
-  gitCommit: string | null;
-}
+import type { Environment } from '../report/types.ts';
 
 function gitCommit(): string | null {
   try {

@@ -1,9 +1,11 @@
 /**
  * The load generator: autocannon, run in the harness process, never in the server's.
  */
+
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type autocannon from 'autocannon';
+import type { LoadResult } from '../report/types.ts';
 
 export interface LoadOptions {
   url: string;
@@ -14,19 +16,6 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Called about once a second with the requests completed so far. */
   onTick?: (completed: number) => void;
-}
-
-export interface LoadResult {
-  elapsedMs: number;
-  requestsTotal: number;
-  bytesTotal: number;
-  latencyP50Ms: number;
-  latencyP90Ms: number;
-  latencyP99Ms: number;
-  latencyMaxMs: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
 }
 
 /** Drives `url` with closed-loop load for `durationSec`; resolves early, with what it has, on abort. */

@@ -1,13 +1,14 @@
 /**
  * One run: a fresh server, warm-up, the measured window, the probe read, the server reaped.
  */
+
 import { performance } from 'node:perf_hooks';
 import { isLooplabError } from '../../core/errors.ts';
-import { buildCompletedRun, type RunRecord } from '../report/metrics.ts';
+import { buildCompletedRun } from '../report/run-record.ts';
+import { type BenchOptions, type RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
 import { NoAnswerError, startServer } from './child.ts';
 import { runLoad } from './load.ts';
-import type { BenchOptions } from './options.ts';
 import type { Job } from './plan.ts';
 
 export type Phase = 'starting' | 'warmup' | 'draining' | 'measuring' | 'reading';
@@ -45,7 +46,7 @@ export async function measureRun(
     hooks.onPhase?.('starting', {});
     server = await startServer(
       {
-        scenario: job.scenario,
+        scenario: job.scenario.id,
         variant: job.variant,
         params: job.params,
         port: 0,

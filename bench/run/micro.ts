@@ -7,26 +7,13 @@
  * around each request only lowers the real figure further, so the ceiling is an upper bound,
  * and a meaningful one only when the operation dominates a request's cost.
  */
+
 import { Bench } from 'tinybench';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { round } from '../../core/numbers.ts';
-import { getScenario } from '../../scenarios/registry.ts';
+import { type Selection } from '../../scenarios/select.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';
-import type { Selection } from './plan.ts';
-
-export interface MicroResult {
-  scenario: string;
-  params: Params;
-  /** What the operation is: the summary of the `sync` variant that does it per request. */
-  operation: string;
-  samples: number;
-  meanMs: number;
-  p99Ms: number;
-  /** Relative margin of error of the mean at 95%, in percent. */
-  rmePct: number;
-  /** 1000 / meanMs: the most requests per second one event loop doing this can finish. */
-  ceilingPerSec: number;
-}
+import type { MicroResult } from '../report/types.ts';
 
 export interface MicroOptions {
   /** Time budget in ms; tinybench runs at least `minSamples` calls, even past it. */
@@ -114,11 +101,10 @@ export async function measureCeilings(
 ): Promise<MicroResult[]> {
   const results: MicroResult[] = [];
   for (const s of selection) {
-    const scenario = getScenario(s.scenario);
-    if (!s.variants.includes('sync') || !scenario.operation) continue;
-    onStart?.(s.scenario);
+    if (!s.variants.includes('sync') || !s.scenario.operation) continue;
+    onStart?.(s.scenario.id);
     results.push(
-      await measureOperation(scenario, s.params, {
+      await measureOperation(s.scenario, s.params, {
         ...DEFAULT_MICRO,
         timeMs: CEILING_TIME_MS,
         ...(signal && { signal }),

@@ -1,21 +1,9 @@
 /**
  * The bench options, their defaults, and the check that they make sense.
  */
-import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 
-export interface BenchOptions {
-  /** Length of the measurement window of each run. */
-  durationSec: number;
-  /** Load applied before the window opens, then thrown away: JIT, caches and pools settle. */
-  warmupSec: number;
-  connections: number;
-  runs: number;
-  /** Rate of the bystander's `/ping` calls. */
-  pingRateHz: number;
-  /** A request slower than this counts as a timeout. */
-  timeoutSec: number;
-  timelineIntervalMs: number;
-}
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import type { BenchOptions } from '../report/types.ts';
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   durationSec: 3,

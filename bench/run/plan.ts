@@ -1,15 +1,8 @@
-import type { Params } from '../../scenarios/types.ts';
-
-export interface Selection {
-  scenario: string;
-  variants: string[];
-  params: Params;
-  /** Variants served from a learner's file (verify): variant name → file. */
-  handlerFiles?: Readonly<Record<string, string>>;
-}
+import type { Selection } from '../../scenarios/select.ts';
+import type { AnyScenario, Params } from '../../scenarios/types.ts';
 
 export interface Job {
-  scenario: string;
+  scenario: AnyScenario;
   variant: string;
   params: Params;
   /** 1-based run number within this scenario and variant. */

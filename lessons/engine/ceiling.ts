@@ -5,9 +5,8 @@
  */
 
 import { ABOVE_CEILING } from '../../bench/render/micro.ts';
-import { formatNumber } from '../../bench/render/table.ts';
-import type { Report } from '../../bench/report/build.ts';
-import type { MicroResult } from '../../bench/run/micro.ts';
+import { type MicroResult, type Report } from '../../bench/report/types.ts';
+import { formatNumber } from '../../core/numbers.ts';
 import type { Lesson } from './types.ts';
 
 export interface CeilingNote {

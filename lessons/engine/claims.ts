@@ -2,9 +2,9 @@
  * Checking a lesson's claims, its prediction and verify's criteria against measured reports.
  * Pure: the numbers come in through a lookup, and every result says what was compared.
  */
-import { formatNumber } from '../../bench/render/table.ts';
-import type { Report } from '../../bench/report/build.ts';
-import { METRICS, type MetricName } from '../../bench/report/metrics.ts';
+import { formatMetric } from '../../bench/render/metric-text.ts';
+import { METRICS } from '../../bench/report/metrics.ts';
+import type { Report } from '../../bench/report/types.ts';
 import type { Check, Operand, Prediction } from './types.ts';
 
 /** A measured number, or null when it was not measured (failed runs, no /ping answered). */
@@ -36,15 +36,6 @@ export function evaluateCheck(check: Check, lookup: Lookup): CheckResult {
   const holds =
     left === null || limit === null ? null : check.op === '<' ? left < limit : left > limit;
   return { text: check.text, holds, left, right, limit, check };
-}
-
-/** A metric's value with its unit, as a learner reads it: `4.48 ms`, `454 req/s`. */
-export function formatMetric(metric: MetricName, x: number | null): string {
-  if (x === null) return 'not measured';
-  const unit = METRICS[metric].unit;
-  if (unit === 'bytes') return `${formatNumber(x / 1024 ** 2)} MiB`;
-  if (unit === 'ratio' || unit === 'count') return formatNumber(x);
-  return `${formatNumber(x)} ${unit}`;
 }
 
 const label = (o: Operand) => `${o.variant} ${METRICS[o.metric].label}`;

@@ -5,9 +5,11 @@
  * with its unit, `{large.async.requestsPerSec / large.sync.requestsPerSec}` the ratio of two
  * (`9.4×`). A number that was not measured reads "not measured", never a made-up one.
  */
-import { formatNumber } from '../../bench/render/table.ts';
+import { formatMetric } from '../../bench/render/metric-text.ts';
+
 import { METRIC_NAMES, type MetricName } from '../../bench/report/metrics.ts';
-import { formatMetric, type Lookup } from './claims.ts';
+import { formatNumber } from '../../core/numbers.ts';
+import { type Lookup } from './claims.ts';
 import type { Operand } from './types.ts';
 
 const OPERAND = String.raw`([a-z0-9-]+)\.([a-z0-9-]+)\.([a-zA-Z0-9]+)`;

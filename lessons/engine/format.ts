@@ -1,8 +1,9 @@
 /**
  * What the lesson commands print: pure functions that return strings, as bench/format.ts does.
  */
-import type { TableStyle } from '../../bench/render/table.ts';
-import { formatNumber } from '../../bench/render/table.ts';
+import { type TableStyle } from '../../bench/render/terminal-style.ts';
+
+import { formatNumber } from '../../core/numbers.ts';
 import { describeComparison } from './claims.ts';
 import { wrap } from './markdown.ts';
 import type { LessonOutcome } from './measure.ts';

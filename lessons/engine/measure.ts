@@ -2,12 +2,10 @@
  * A lesson's measurements: each one a benchmark of the lesson's scenario with the harness, and
  * what the learner's numbers then say about the lesson's prediction and claims.
  */
+import { type BenchOptions, type Report } from '../../bench/report/types.ts';
 
-import type { Report } from '../../bench/report/build.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
-import type { BenchOptions } from '../../bench/run/options.ts';
 import { defaultParams } from '../../scenarios/params.ts';
-import { getScenario } from '../../scenarios/registry.ts';
 import type { Params } from '../../scenarios/types.ts';
 import { type CeilingNote, ceilingNotes, formatCeilingNotes } from './ceiling.ts';
 import {
@@ -22,7 +20,7 @@ import type { Lesson, Measurement } from './types.ts';
 
 /** The scenario's defaults with the measurement's overrides. */
 export function measurementParams(lesson: Lesson, params: Params): Params {
-  return { ...defaultParams(getScenario(lesson.scenario)), ...params };
+  return { ...defaultParams(lesson.scenario), ...params };
 }
 
 /** Runs every measurement of a lesson, in order; reports keyed by measurement. */

@@ -6,11 +6,12 @@
  * A file that cannot be read as progress is moved aside and reported, never silently dropped:
  * it may hold a learner's history that a newer or older looplab wrote.
  */
+
 import { readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { jsonText } from '../../bench/render/table.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { jsonText } from '../../core/json.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 
 export interface Progress {

@@ -6,9 +6,10 @@
  * claim that does not hold on this machine is said to fail, never hidden), and what `verify`
  * demands of the learner's handler. Its prose lives next to it in Markdown.
  */
+
 import type { MetricName } from '../../bench/report/metrics.ts';
-import type { BenchOptions } from '../../bench/run/options.ts';
-import type { Params } from '../../scenarios/types.ts';
+import { type BenchOptions } from '../../bench/report/types.ts';
+import type { AnyScenario, Params } from '../../scenarios/types.ts';
 
 /** One number of a lesson's measurements: a metric's mean over runs for one variant. */
 export interface Operand {
@@ -76,7 +77,7 @@ export interface Lesson {
   id: string;
   title: string;
   /** The scenario every measurement and verify use. */
-  scenario: string;
+  scenario: AnyScenario;
   /** Bench options for the lesson's measurements: short enough to wait for, long enough to see. */
   bench: Partial<BenchOptions>;
   measurements: Measurement[];

@@ -4,12 +4,12 @@
  * lesson's criteria demand, relative to the blocking reference measured in the same session,
  * so that the bar moves with the machine's speed.
  */
+
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Report } from '../../bench/report/build.ts';
+import { type BenchOptions, type Report } from '../../bench/report/types.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
-import type { BenchOptions } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { type CheckResult, evaluateCheck, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
@@ -79,7 +79,7 @@ export async function checkEquivalence(
   onLoaded?: () => void,
 ): Promise<EquivalenceResult> {
   const base = {
-    scenario: lesson.scenario,
+    scenario: lesson.scenario.id,
     params: measurementParams(lesson, lesson.verify.params),
     port: 0,
     probe: false,

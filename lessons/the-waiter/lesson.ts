@@ -6,6 +6,7 @@
  * meanwhile, and the server can never finish more than 1000 / 20 = 50 requests a second. A
  * handler that awaits a 20 ms timer gives the thread back at once.
  */
+import busyWait from '../../scenarios/catalog/busy-wait.ts';
 import { defineLesson, responsiveCriteria } from '../engine/types.ts';
 
 const main = 'main';
@@ -13,7 +14,7 @@ const main = 'main';
 export default defineLesson({
   id: 'the-waiter',
   title: 'The waiter: one event loop serves every table',
-  scenario: 'busy-wait',
+  scenario: busyWait,
   bench: { durationSec: 2, warmupSec: 0.5, runs: 2 },
   measurements: [
     { key: main, label: '20 ms per request', params: { ms: 20 }, variants: ['sync', 'async'] },

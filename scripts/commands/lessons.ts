@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { jsonText } from '../../bench/render/table.ts';
+import { jsonText } from '../../core/json.ts';
 import { formatLessonList } from '../../lessons/engine/format.ts';
 import { lessonNumber, lessons } from '../../lessons/registry.ts';
 import { type GlobalArgs, out, useColor } from '../shared/context.ts';
@@ -30,7 +30,7 @@ export const lessonsCommand: CommandModule<GlobalArgs, Args> = {
       number: lessonNumber(l),
       id: l.id,
       title: l.title,
-      scenario: l.scenario,
+      scenario: l.scenario.id,
       passed: Boolean(progress.passed[l.id]),
       passedAt: progress.passed[l.id]?.at ?? null,
     }));

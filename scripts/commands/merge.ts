@@ -1,7 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { jsonText, plural } from '../../bench/render/table.ts';
 import { mergeReports } from '../../bench/report/merge.ts';
 import { readReport } from '../../bench/report/read.ts';
+import { jsonText } from '../../core/json.ts';
+import { plural } from '../../core/numbers.ts';
 import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 import { err, type GlobalArgs } from '../shared/context.ts';
 

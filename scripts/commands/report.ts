@@ -2,13 +2,14 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compareReports } from '../../bench/compare/compare.ts';
 import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
 import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
-import { formatTable, terminalStyle } from '../../bench/render/table.ts';
+import { formatTable } from '../../bench/render/table.ts';
+import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import { readReport } from '../../bench/report/read.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
+import { type CompareFlags, compareFlags } from '../options/compare.ts';
 import { checkHtmlPath } from '../options/html.ts';
 import { err, type GlobalArgs, out, useColor } from '../shared/context.ts';
-import { type CompareFlags, compareFlags } from './compare.ts';
 
 interface Args extends GlobalArgs, CompareFlags {
   reports: string[];

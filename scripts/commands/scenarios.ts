@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { jsonText } from '../../bench/render/table.ts';
+import { jsonText } from '../../core/json.ts';
 import { allScenarios, calibrationScenarios, scenarios } from '../../scenarios/registry.ts';
 import type { AnyScenario } from '../../scenarios/types.ts';
 import type { GlobalArgs } from '../shared/context.ts';

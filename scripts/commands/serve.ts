@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { formatMs } from '../../bench/report/verdict.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import { formatMs } from '../../core/numbers.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
@@ -67,7 +67,7 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
     if (!selection) return;
     const server = await startServer(
       {
-        scenario: selection.scenario,
+        scenario: selection.scenario.id,
         variant: argv.variant,
         params: selection.params,
         port: argv.port,
@@ -80,7 +80,7 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     out(
-      `${selection.scenario} ${argv.variant} (${params}) listening on ${server.url} (pid ${server.pid})\n` +
+      `${selection.scenario.id} ${argv.variant} (${params}) listening on ${server.url} (pid ${server.pid})\n` +
         `  curl ${server.url}        the scenario's work\n` +
         `  curl ${server.url}ping    the bystander route\n` +
         'Ctrl-C stops it and prints what its event loop went through.\n',

@@ -9,14 +9,16 @@
  *
  * Usage: node dist/scripts/dev/probe-overhead.js [runs=5]
  */
+
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatNumber } from '../../bench/render/table.ts';
-import type { CompletedRun } from '../../bench/report/metrics.ts';
+import { type CompletedRun } from '../../bench/report/types.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { coefficientOfVariation, summarize } from '../../bench/stats/descriptive.ts';
+import { formatNumber } from '../../core/numbers.ts';
+import { getScenario } from '../../scenarios/registry.ts';
 
 const runs = Number(process.argv[2] ?? 5);
 const cases: { scenario: string; params: Record<string, number> }[] = [
@@ -37,7 +39,7 @@ for (const c of cases) {
   for (let i = 0; i < runs; i++) {
     for (const mode of ['on', 'off'] as const) {
       const report = await runBench(
-        [{ scenario: c.scenario, variants: ['sync'], params: c.params }],
+        [{ scenario: getScenario(c.scenario), variants: ['sync'], params: c.params }],
         { ...DEFAULT_OPTIONS, runs: 1 },
         { probe: mode === 'on' },
       );

@@ -1,11 +1,8 @@
 /**
- * What the lesson commands share: styles, the bench flags they take, the learner's progress
- * and where exercises go.
+ * What the lesson commands share: styles, the learner's progress and where exercises go.
  */
 import { join } from 'node:path';
-import type { Argv } from 'yargs';
-import { ansi, terminalStyle } from '../../bench/render/table.ts';
-import { type BenchOptions, DEFAULT_OPTIONS, validateOptions } from '../../bench/run/options.ts';
+import { ansi, terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { LessonStyle } from '../../lessons/engine/format.ts';
 import type { MarkdownStyle } from '../../lessons/engine/markdown.ts';
 import { loadProgress, type Progress, progressPath } from '../../lessons/engine/progress.ts';
@@ -25,33 +22,6 @@ export function markdownStyle(color: boolean): MarkdownStyle {
     code: (s) => paint('36', s),
     dim: (s) => paint('2', s),
   };
-}
-
-export interface BenchFlags {
-  duration?: number;
-  warmup?: number;
-  runs?: number;
-}
-
-/** --duration, --warmup and --runs, whose defaults are the lesson's or verify's own. */
-export function withBenchFlags<T>(y: Argv<T>): Argv<T & BenchFlags> {
-  return y
-    .option('duration', { type: 'number', describe: 'Seconds of measured load per run' })
-    .option('warmup', { type: 'number', describe: 'Seconds of unmeasured load before each run' })
-    .option('runs', { type: 'number', describe: 'Runs per variant, interleaved' }) as Argv<
-    T & BenchFlags
-  >;
-}
-
-/** @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION for a flag out of range. */
-export function flagOptions(argv: BenchFlags, defaults: Partial<BenchOptions>): BenchOptions {
-  return validateOptions({
-    ...DEFAULT_OPTIONS,
-    ...defaults,
-    ...(argv.duration !== undefined && { durationSec: argv.duration }),
-    ...(argv.warmup !== undefined && { warmupSec: argv.warmup }),
-    ...(argv.runs !== undefined && { runs: argv.runs }),
-  });
 }
 
 /** Reads the learner's progress; a corrupt file was backed up, and the learner is told where. */

@@ -3,6 +3,7 @@
  * scenario's charts rendered, that nothing was logged as an error, and that the page asked the
  * network for nothing (it must work offline).
  */
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
-import type { Report } from '../../bench/report/build.ts';
+import { type Report } from '../../bench/report/types.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
 import { cli, tinyBusyWaitReport } from './helpers.ts';

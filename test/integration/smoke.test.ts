@@ -17,7 +17,7 @@ for (const scenario of allScenarios) {
   test(`${scenario.id}: every variant completes a tiny benchmark`, async () => {
     const variants = variantNames(scenario);
     const report = await runBench(
-      [{ scenario: scenario.id, variants, params: defaultParams(scenario) }],
+      [{ scenario, variants, params: defaultParams(scenario) }],
       TINY_OPTIONS,
     );
     assert.deepEqual(

@@ -3,22 +3,20 @@
  *
  * Every metric defaults to null, so a test states exactly the numbers it depends on.
  */
+
 import assert from 'node:assert/strict';
-import {
-  buildResultEntry,
-  type Report,
-  type ResultEntry,
-  SCHEMA_VERSION,
-  type ScenarioVerdict,
-} from '../../bench/report/build.ts';
+import { buildResultEntry } from '../../bench/report/build.ts';
+import { METRIC_NAMES, type MetricName } from '../../bench/report/metrics.ts';
 import {
   type CompletedRun,
+  type Environment,
   type FailedRun,
-  METRIC_NAMES,
-  type MetricName,
+  type Report,
+  type ResultEntry,
   type RunMetrics,
-} from '../../bench/report/metrics.ts';
-import type { Environment } from '../../bench/run/environment.ts';
+  SCHEMA_VERSION,
+  type ScenarioVerdict,
+} from '../../bench/report/types.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { LooplabError } from '../../core/errors.ts';
 import type { Params } from '../../scenarios/types.ts';

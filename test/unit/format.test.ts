@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  formatMarkdown,
-  formatNumber,
-  formatSummary,
-  formats,
-  formatTable,
-} from '../../bench/render/table.ts';
+import { formats } from '../../bench/render/formats.ts';
+import { formatMarkdown } from '../../bench/render/markdown.ts';
+import { formatSummary } from '../../bench/render/metric-text.ts';
+import { formatTable } from '../../bench/render/table.ts';
 import type { Summary } from '../../bench/stats/descriptive.ts';
+import { formatNumber } from '../../core/numbers.ts';
 import { entry, failedRun, makeReport, runsFrom } from './fixtures.ts';
 
 const MiB = 1024 ** 2;

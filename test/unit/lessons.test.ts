@@ -2,14 +2,15 @@
  * The lessons' pure parts: claim checks, predictions, explanation templates, the terminal
  * Markdown renderer, and that every lesson's definition is consistent with its scenario.
  */
+
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { formatMetric } from '../../bench/render/metric-text.ts';
 import { METRICS } from '../../bench/report/metrics.ts';
 import {
   describeComparison,
   evaluateCheck,
-  formatMetric,
   type Lookup,
   measuredChoice,
   predictionQuantity,
@@ -203,7 +204,7 @@ describe('the lesson registry', () => {
 
   for (const lesson of lessons) {
     describe(lesson.id, () => {
-      const scenario = getScenario(lesson.scenario);
+      const scenario = getScenario(lesson.scenario.id);
       const keys = new Set(lesson.measurements.map((m) => m.key));
       const variantsOf = (key: string) =>
         key === 'verify'
@@ -258,7 +259,7 @@ describe('the lesson registry', () => {
             makeReport(
               m.variants.map((v) =>
                 entry(
-                  lesson.scenario,
+                  lesson.scenario.id,
                   v,
                   runsFrom({ lagP99Ms: [10, 12], requestsPerSec: [100, 110] }),
                 ),

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { METRIC_NAMES, METRICS } from '../../bench/report/metrics.ts';
 import {
   buildCompletedRun,
   GENERATOR_SATURATED_ELU,
-  METRIC_NAMES,
-  METRICS,
   type RunInputs,
-} from '../../bench/report/metrics.ts';
-import type { BystanderResult } from '../../bench/run/bystander-worker.ts';
-import type { LoadResult } from '../../bench/run/load.ts';
+} from '../../bench/report/run-record.ts';
+import { type BystanderResult, type LoadResult } from '../../bench/report/types.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 
 const LOAD: LoadResult = {

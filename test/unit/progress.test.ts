@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeRecord, progressHooks } from '../../bench/render/progress.ts';
 import type { Job } from '../../bench/run/plan.ts';
+import busyWait from '../../scenarios/catalog/busy-wait.ts';
 import { completedRun, failedRun } from './fixtures.ts';
 
 function fakeStream(isTTY: boolean) {
@@ -12,7 +13,7 @@ function fakeStream(isTTY: boolean) {
   };
 }
 
-const job: Job = { scenario: 'busy-wait', variant: 'sync', params: { ms: 20 }, run: 2 };
+const job: Job = { scenario: busyWait, variant: 'sync', params: { ms: 20 }, run: 2 };
 const done = completedRun(2, { requestsPerSec: 47.25, lagP99Ms: 201.4, pingP99Ms: 5.25 });
 
 describe('describeRecord', () => {

@@ -2,26 +2,24 @@
  * bench/report/report.schema.json against reports built by the real (pure) builders, and against
  * mutations of them that the schema exists to catch.
  */
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
+import { buildResultEntry } from '../../bench/report/build.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { loadReportSchema } from '../../bench/report/read.ts';
+import { buildCompletedRun, type RunInputs } from '../../bench/report/run-record.ts';
 import {
-  buildResultEntry,
-  collectWarnings,
+  type CompletedRun,
+  type Environment,
+  type FailedRun,
   type Report,
   type ResultEntry,
   SCHEMA_VERSION,
-} from '../../bench/report/build.ts';
-import {
-  buildCompletedRun,
-  type CompletedRun,
-  type FailedRun,
-  METRIC_NAMES,
-  type RunInputs,
-} from '../../bench/report/metrics.ts';
-import { loadReportSchema } from '../../bench/report/read.ts';
+} from '../../bench/report/types.ts';
 import { scenarioVerdict } from '../../bench/report/verdict.ts';
-import type { Environment } from '../../bench/run/environment.ts';
+import { reportWarnings } from '../../bench/report/warnings.ts';
 
 const schema = loadReportSchema();
 // ajv is CommonJS: under nodenext the default import is module.exports, whose `default` is the class.
@@ -132,7 +130,7 @@ function syntheticReport(): Report {
     },
     results,
     verdicts: [{ scenario: 'busy-wait', text: scenarioVerdict(results) }],
-    warnings: collectWarnings(results),
+    warnings: reportWarnings(results),
   };
 }
 

@@ -12,9 +12,12 @@ const root = packageRoot();
 const workflow = readFileSync(join(root, '.github', 'workflows', 'bench.yml'), 'utf8');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const read = (...path: string[]) => readFileSync(join(root, 'scripts', ...path), 'utf8');
-/** Where a command's flags are declared: its module, the compare flags bench shares, the global ones. */
+/** Where a command's flags are declared: its module, the flags it shares, the global ones. */
 const source = (command: string) =>
-  read('commands', `${command}.ts`) + read('commands', 'compare.ts') + read('cli.ts');
+  read('commands', `${command}.ts`) +
+  read('options', 'bench.ts') +
+  read('options', 'compare.ts') +
+  read('cli.ts');
 
 describe('.github/workflows/bench.yml', () => {
   it('is shown verbatim in the README', () => {

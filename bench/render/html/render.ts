@@ -2,14 +2,15 @@
  * The HTML report: one self-contained page (inline CSS, inline SVG, no script, nothing fetched)
  * per report, or base and head side by side. Pure: a report in, a string out.
  */
+
+import { formatNumber, formatRate, plural, signedPct } from '../../../core/numbers.ts';
 import type { Comparison } from '../../compare/compare.ts';
-import type { Report, ResultEntry } from '../../report/build.ts';
+import { groupByScenario } from '../../report/build.ts';
 import { METRICS, type MetricName } from '../../report/metrics.ts';
-import { fmtRate } from '../../report/verdict.ts';
-import type { Environment } from '../../run/environment.ts';
-import { headline, signedPct } from '../compare.ts';
+import { type Environment, type Report, type ResultEntry } from '../../report/types.ts';
+import { headline } from '../compare.ts';
+import { formatParams } from '../metric-text.ts';
 import { ceilingText } from '../micro.ts';
-import { formatNumber, plural } from '../table.ts';
 import { esc } from './escape.ts';
 import { CSS } from './style.ts';
 import { type BarGroup, barChart, groupedLogBarChart, lineChart } from './svg.ts';
@@ -61,7 +62,7 @@ function throughputFigure(entries: readonly ResultEntry[]): string {
   });
   return figure(
     'Requests per second (mean; whiskers: 95% confidence interval over runs)',
-    barChart('Requests per second by variant', 'req/s', bars, fmtRate),
+    barChart('Requests per second by variant', 'req/s', bars, formatRate),
     table(
       'Requests per second',
       ['variant', 'mean (req/s)', '95% CI low', '95% CI high', 'runs'],
@@ -144,7 +145,7 @@ function ceilingLine(report: Report, entries: readonly ResultEntry[]): string {
   if (!c) return '';
   const measured =
     sync === null || sync === undefined ? '' : `sync ${ceilingText(sync, c.ceilingPerSec)}: `;
-  return `<p>${esc(measured)}one call of <em>${esc(c.operation)}</em> costs ${esc(formatNumber(c.meanMs))} ms ±${esc(formatNumber(c.rmePct))}% (tinybench, ${esc(plural(c.samples, 'call'))}), so one event loop can finish at most ${esc(fmtRate(c.ceilingPerSec))} req/s.</p>`;
+  return `<p>${esc(measured)}one call of <em>${esc(c.operation)}</em> costs ${esc(formatNumber(c.meanMs))} ms ±${esc(formatNumber(c.rmePct))}% (tinybench, ${esc(plural(c.samples, 'call'))}), so one event loop can finish at most ${esc(formatRate(c.ceilingPerSec))} req/s.</p>`;
 }
 
 function diagnosisList(entries: readonly ResultEntry[]): string {
@@ -159,24 +160,12 @@ function diagnosisList(entries: readonly ResultEntry[]): string {
   return items.length > 0 ? `<h3>Diagnosis</h3><ul class="diagnosis">${items.join('')}</ul>` : '';
 }
 
-function paramsText(entries: readonly ResultEntry[]): string {
-  return Object.entries(entries[0]?.params ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-}
-
-function groupByScenario(results: readonly ResultEntry[]): Map<string, ResultEntry[]> {
-  const groups = new Map<string, ResultEntry[]>();
-  for (const r of results) groups.set(r.scenario, [...(groups.get(r.scenario) ?? []), r]);
-  return groups;
-}
-
 /** One scenario of one report: verdict, ceiling, diagnosis and the three charts. */
 function scenarioBody(report: Report, entries: readonly ResultEntry[]): string {
   const scenario = entries[0]?.scenario;
   const verdict = report.verdicts.find((v) => v.scenario === scenario)?.text;
   return [
-    `<p class="muted">Parameters: <code>${esc(paramsText(entries) || 'none')}</code></p>`,
+    `<p class="muted">Parameters: <code>${esc(formatParams(entries[0]?.params ?? {}) || 'none')}</code></p>`,
     verdict ? `<p class="verdict">${esc(verdict)}</p>` : '',
     ceilingLine(report, entries),
     diagnosisList(entries),
