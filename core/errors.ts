@@ -1,10 +1,9 @@
 /**
  * Every error a user can cause, with a stable code.
  *
- * Codes never change once released: scripts and CI logs match on them. The README's "Errors"
- * table documents each one, and test/unit/errors.test.ts keeps the two in step.
+ * Codes never change once released: scripts and CI logs match on them. docs/errors.md documents
+ * each one, and test/unit/readme.test.ts keeps the two in step.
  */
-
 export const ERROR_CODES = {
   USAGE: 'LOOPLAB_ERR_USAGE',
   UNKNOWN_SCENARIO: 'LOOPLAB_ERR_UNKNOWN_SCENARIO',
@@ -28,7 +27,7 @@ export const ERROR_CODES = {
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
-/** Exit codes shared by every command (DESIGN.md). */
+/** Exit codes shared by every command (docs/design.md, "Errors and exit codes"). */
 export const EXIT = {
   OK: 0,
   /** The job ran, and a check it makes failed (a failed run; later, a regression). */

@@ -3,7 +3,7 @@
  * The looplab CLI entry point: parses argv, runs one command, and is the only place that sets
  * the exit code (0 ok, 1 a check failed, 2 bad input, 70 a bug, 130/143 SIGINT/SIGTERM).
  */
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
@@ -32,7 +32,8 @@ import {
   requestInterrupt,
 } from './shared/context.ts';
 
-const commands: any[] = [
+// biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own arguments and is invariant in them, so the commands share no narrower type.
+const commands: CommandModule<GlobalArgs, any>[] = [
   lessonsCommand,
   lessonCommand,
   verifyCommand,

@@ -2,7 +2,6 @@
  * Turning compare's flags (`--alpha`, `--threshold`, `--metrics`) into CompareOptions, with one
  * clear error for each kind of mistake.
  */
-
 import { ERROR_CODES, LooplabError, listChoices } from '../../core/errors.ts';
 import { METRIC_NAMES, type MetricName } from '../report/metrics.ts';
 import { type CompareOptions, DEFAULT_COMPARE_METRICS } from './compare.ts';

@@ -2,11 +2,10 @@
  * What bench does with --cpu-prof: the servers' profile flags, and the sync server's top
  * self-time functions.
  */
-
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { type Selection } from '../../scenarios/select.ts';
+import type { Selection } from '../../scenarios/select.ts';
 import type { Job } from '../run/plan.ts';
 import { formatSelfTimes, profileFileName, topSelfTime } from './cpu-profile.ts';
 

@@ -2,15 +2,14 @@
  * Comparison formats, in a lookup table like the report's: each returns a string and writes
  * nothing. `gab` is github-action-benchmark's custom JSON, which splits by direction.
  */
-
 import { jsonText } from '../../core/json.ts';
 import { formatNumber, formatPct, plural, signedPct } from '../../core/numbers.ts';
-import { type Comparison, type MetricComparison, type VariantKey } from '../compare/compare.ts';
+import type { Comparison, MetricComparison, VariantKey } from '../compare/compare.ts';
 import { METRICS } from '../report/metrics.ts';
 import { studentTQuantile } from '../stats/student-t.ts';
 import { metricLabel, scale } from './metric-text.ts';
 import { pad } from './table.ts';
-import { type TableStyle } from './terminal-style.ts';
+import type { TableStyle } from './terminal-style.ts';
 
 /** What the reader needs to know of where the two reports came from. */
 export interface CompareLabels {

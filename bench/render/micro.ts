@@ -1,9 +1,8 @@
 /**
  * Words and tables for per-operation costs: pure, so the arithmetic of blocking is tested exactly.
  */
-
 import { formatNumber, formatRate, plural } from '../../core/numbers.ts';
-import { type MicroResult } from '../report/types.ts';
+import type { MicroResult } from '../report/types.ts';
 import { formatParams } from './metric-text.ts';
 
 /** One block per scenario: the operation, its cost and the ceiling it puts on one loop. */

@@ -2,9 +2,8 @@
  * Progress on stderr, so that stdout stays clean for tables and JSON: a live line on a TTY,
  * one plain line per run elsewhere (CI logs, pipes).
  */
-
 import { formatMs, formatRate } from '../../core/numbers.ts';
-import { type RunRecord } from '../report/types.ts';
+import type { RunRecord } from '../report/types.ts';
 import type { BenchHooks } from '../run/benchmark.ts';
 import type { Phase } from '../run/measure-run.ts';
 import type { Job } from '../run/plan.ts';

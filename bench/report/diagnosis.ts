@@ -13,7 +13,6 @@
  * >= 100 ms has stopped feeling instant (Nielsen's 0.1 s response-time limit), and since /ping
  * does no work of its own, what it waited for was the loop.
  */
-
 import { formatMs, formatPercent } from '../../core/numbers.ts';
 import type { Diagnosis, Finding, ResultEntry } from './types.ts';
 

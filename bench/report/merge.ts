@@ -3,11 +3,10 @@
  * alternate base and head (base, head, base, head) and still compare one report per side:
  * drift in the runner's speed then hits both sides alike.
  */
-
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { buildResultEntry } from './build.ts';
 import { environmentDifferences, optionDifferences } from './comparable.ts';
-import { type Report, type ResultEntry, type RunRecord } from './types.ts';
+import type { Report, ResultEntry, RunRecord } from './types.ts';
 import { scenarioVerdicts } from './verdict.ts';
 import { reportWarnings } from './warnings.ts';
 

@@ -4,7 +4,6 @@
  * A report is checked against the JSON Schema that ships in the package, so that everything
  * downstream can trust its shape; whatever is wrong is named in one line, with where it is.
  */
-
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

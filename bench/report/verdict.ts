@@ -1,7 +1,6 @@
 /**
  * The verdict in plain words, from the measured means: what a learner reads first.
  */
-
 import { formatMs, formatRate, formatRatio } from '../../core/numbers.ts';
 import type { Summary } from '../stats/descriptive.ts';
 import type { ResultEntry, ScenarioVerdict } from './types.ts';
@@ -70,7 +69,7 @@ export function scenarioVerdict(entries: readonly ResultEntry[]): string {
   if (!sync) return 'no sync variant measured';
   const others = entries.filter((e) => e !== sync);
   if (others.length === 0) return 'only sync was measured: nothing to compare it with.';
-  return others.map((o) => compareToSync(sync, o)).join('. ') + '.';
+  return `${others.map((o) => compareToSync(sync, o)).join('. ')}.`;
 }
 
 /** The verdict of every scenario in `results`, in the order they first appear. */

@@ -1,7 +1,7 @@
 /**
  * The benchmark: every planned run in order, then the report.
  */
-import { type Selection } from '../../scenarios/select.ts';
+import type { Selection } from '../../scenarios/select.ts';
 
 import type { Params } from '../../scenarios/types.ts';
 import { buildResultEntry } from '../report/build.ts';

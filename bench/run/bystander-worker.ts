@@ -7,7 +7,6 @@
  * went out: if the ping had to wait, that wait is part of what the bystander suffered
  * (the coordinated-omission correction).
  */
-
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';

@@ -1,7 +1,6 @@
 /**
  * The environment fingerprint: what makes two reports comparable, or not.
  */
-
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { looplabVersion } from '../../core/package-info.ts';

@@ -1,7 +1,6 @@
 /**
  * The load generator: autocannon, run in the harness process, never in the server's.
  */
-
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type autocannon from 'autocannon';

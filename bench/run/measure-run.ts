@@ -1,11 +1,10 @@
 /**
  * One run: a fresh server, warm-up, the measured window, the probe read, the server reaped.
  */
-
 import { performance } from 'node:perf_hooks';
 import { isLooplabError } from '../../core/errors.ts';
 import { buildCompletedRun } from '../report/run-record.ts';
-import { type BenchOptions, type RunRecord } from '../report/types.ts';
+import type { BenchOptions, RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
 import { NoAnswerError, startServer } from './child.ts';
 import { runLoad } from './load.ts';

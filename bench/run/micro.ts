@@ -7,11 +7,10 @@
  * around each request only lowers the real figure further, so the ceiling is an upper bound,
  * and a meaningful one only when the operation dominates a request's cost.
  */
-
 import { Bench } from 'tinybench';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { round } from '../../core/numbers.ts';
-import { type Selection } from '../../scenarios/select.ts';
+import type { Selection } from '../../scenarios/select.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';
 import type { MicroResult } from '../report/types.ts';
 

@@ -1,7 +1,6 @@
 /**
  * The bench options, their defaults, and the check that they make sense.
  */
-
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import type { BenchOptions } from '../report/types.ts';
 

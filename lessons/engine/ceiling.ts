@@ -3,9 +3,8 @@
  * timed alone (bench/micro.ts), the ceiling that puts on one event loop, and how close the
  * server came to it under load.
  */
-
 import { ABOVE_CEILING } from '../../bench/render/micro.ts';
-import { type MicroResult, type Report } from '../../bench/report/types.ts';
+import type { MicroResult, Report } from '../../bench/report/types.ts';
 import { formatNumber } from '../../core/numbers.ts';
 import type { Lesson } from './types.ts';
 

@@ -9,7 +9,7 @@ import { formatMetric } from '../../bench/render/metric-text.ts';
 
 import { METRIC_NAMES, type MetricName } from '../../bench/report/metrics.ts';
 import { formatNumber } from '../../core/numbers.ts';
-import { type Lookup } from './claims.ts';
+import type { Lookup } from './claims.ts';
 import type { Operand } from './types.ts';
 
 const OPERAND = String.raw`([a-z0-9-]+)\.([a-z0-9-]+)\.([a-zA-Z0-9]+)`;

@@ -1,7 +1,7 @@
 /**
  * What the lesson commands print: pure functions that return strings, as bench/format.ts does.
  */
-import { type TableStyle } from '../../bench/render/terminal-style.ts';
+import type { TableStyle } from '../../bench/render/terminal-style.ts';
 
 import { formatNumber } from '../../core/numbers.ts';
 import { describeComparison } from './claims.ts';

@@ -3,6 +3,7 @@
  * fenced code, lists, block quotes and links. Readable without colour too: headings are
  * underlined, code is indented, links keep their URL. Pure: returns a string.
  */
+import { stripVTControlCharacters } from 'node:util';
 
 export interface MarkdownStyle {
   bold(s: string): string;
@@ -18,8 +19,7 @@ export const PLAIN_MARKDOWN: MarkdownStyle = {
   dim: (s) => s,
 };
 
-const ANSI = /\x1b\[[0-9;]*m/g;
-const visibleLength = (s: string) => s.replace(ANSI, '').length;
+const visibleLength = (s: string) => stripVTControlCharacters(s).length;
 
 /** Inline Markdown: code spans first, so that `*` inside code stays literal. */
 export function renderInline(text: string, style: MarkdownStyle): string {

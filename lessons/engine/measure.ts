@@ -2,7 +2,7 @@
  * A lesson's measurements: each one a benchmark of the lesson's scenario with the harness, and
  * what the learner's numbers then say about the lesson's prediction and claims.
  */
-import { type BenchOptions, type Report } from '../../bench/report/types.ts';
+import type { BenchOptions, Report } from '../../bench/report/types.ts';
 
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { defaultParams } from '../../scenarios/params.ts';

@@ -6,7 +6,6 @@
  * A file that cannot be read as progress is moved aside and reported, never silently dropped:
  * it may hold a learner's history that a newer or older looplab wrote.
  */
-
 import { readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';

@@ -6,9 +6,8 @@
  * claim that does not hold on this machine is said to fail, never hidden), and what `verify`
  * demands of the learner's handler. Its prose lives next to it in Markdown.
  */
-
 import type { MetricName } from '../../bench/report/metrics.ts';
-import { type BenchOptions } from '../../bench/report/types.ts';
+import type { BenchOptions } from '../../bench/report/types.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';
 
 /** One number of a lesson's measurements: a metric's mean over runs for one variant. */

@@ -4,10 +4,9 @@
  * lesson's criteria demand, relative to the blocking reference measured in the same session,
  * so that the bar moves with the machine's speed.
  */
-
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type BenchOptions, type Report } from '../../bench/report/types.ts';
+import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';

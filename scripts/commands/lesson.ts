@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { type BenchOptions, type Report } from '../../bench/report/types.ts';
+import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';

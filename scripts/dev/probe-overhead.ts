@@ -1,5 +1,5 @@
 /**
- * Measures what the in-server probe costs, for the README and closing notes:
+ * Measures what the in-server probe costs, for docs/methodology.md and closing notes:
  *
  * 1. Under load: the same handler with the probe on and off, interleaved run by run, on a
  *    trivial handler (noop) and on a server-bound one (busy-wait ms=1, where every cycle the
@@ -9,10 +9,9 @@
  *
  * Usage: node dist/scripts/dev/probe-overhead.js [runs=5]
  */
-
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CompletedRun } from '../../bench/report/types.ts';
+import type { CompletedRun } from '../../bench/report/types.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';

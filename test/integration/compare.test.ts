@@ -3,14 +3,13 @@
  * against a copy whose sync throughput was cut by 30% fails it and names the metric. Bad
  * reports and flags get one line and exit 2.
  */
-
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Comparison } from '../../bench/compare/compare.ts';
-import { type Report } from '../../bench/report/types.ts';
+import type { Report } from '../../bench/report/types.ts';
 import { cli } from './helpers.ts';
 
 // busy-wait is cheap to serve and its sync throughput is pinned near 1000 / ms: a steady figure

@@ -2,10 +2,9 @@
  * Helpers for integration tests: run the real CLI in a child process, and check whether a pid
  * is still alive. Every process a test starts is stopped by the test, by its pid.
  */
-
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type BenchOptions, type Report } from '../../bench/report/types.ts';
+import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
 import busyWait from '../../scenarios/catalog/busy-wait.ts';
 

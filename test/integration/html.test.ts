@@ -3,7 +3,6 @@
  * scenario's charts rendered, that nothing was logged as an error, and that the page asked the
  * network for nothing (it must work offline).
  */
-
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
-import { type Report } from '../../bench/report/types.ts';
+import type { Report } from '../../bench/report/types.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
 import { cli, tinyBusyWaitReport } from './helpers.ts';
@@ -60,7 +59,7 @@ async function open(file: string, viewport = { width: 1000, height: 800 }): Prom
         // Marks: bars, lines and dots actually drawn with a size, not just axes and labels.
         const marks = [...svg.querySelectorAll('rect.bar, path.line, circle.dot')].filter((m) => {
           // No DOM types in this Node project: getBBox is SVGGraphicsElement's.
-          const b = (m as any).getBBox() as { width: number; height: number };
+          const b = (m as unknown as { getBBox(): { width: number; height: number } }).getBBox();
           return b.width > 0 || b.height > 0;
         }).length;
         return { width: box.width, height: box.height, marks };

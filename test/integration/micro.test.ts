@@ -2,10 +2,9 @@
  * looplab micro through the real CLI: the per-call cost as JSON, and the ceiling arithmetic on
  * the one scenario whose cost is known in advance (a 20 ms spin: 50 req/s).
  */
-
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type MicroResult } from '../../bench/report/types.ts';
+import type { MicroResult } from '../../bench/report/types.ts';
 import { cli } from './helpers.ts';
 
 describe('looplab micro', () => {

@@ -4,10 +4,9 @@
  * time; awaiting a timer instead leaves the loop free. Margins are generous: this checks
  * directions and ceilings, not timings.
  */
-
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { type CompletedRun } from '../../bench/report/types.ts';
+import type { CompletedRun } from '../../bench/report/types.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
 import { reapAll } from '../../bench/run/child.ts';
 import busyWait from '../../scenarios/catalog/busy-wait.ts';

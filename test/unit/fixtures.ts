@@ -3,7 +3,6 @@
  *
  * Every metric defaults to null, so a test states exactly the numbers it depends on.
  */
-
 import assert from 'node:assert/strict';
 import { buildResultEntry } from '../../bench/report/build.ts';
 import { METRIC_NAMES, type MetricName } from '../../bench/report/metrics.ts';

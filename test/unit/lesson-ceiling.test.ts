@@ -2,10 +2,9 @@
  * The ceiling paragraph of a lesson's explanation: the learner's own operation cost, the
  * ceiling it implies, and an honest word when the server was far from it (or above it).
  */
-
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type MicroResult, type Report } from '../../bench/report/types.ts';
+import type { MicroResult, Report } from '../../bench/report/types.ts';
 import { ceilingNotes, formatCeilingNotes } from '../../lessons/engine/ceiling.ts';
 import { findLesson } from '../../lessons/registry.ts';
 import { entry, makeReport, runsFrom } from './fixtures.ts';

@@ -2,7 +2,6 @@
  * The lessons' pure parts: claim checks, predictions, explanation templates, the terminal
  * Markdown renderer, and that every lesson's definition is consistent with its scenario.
  */
-
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';

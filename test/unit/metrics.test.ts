@@ -6,7 +6,7 @@ import {
   GENERATOR_SATURATED_ELU,
   type RunInputs,
 } from '../../bench/report/run-record.ts';
-import { type BystanderResult, type LoadResult } from '../../bench/report/types.ts';
+import type { BystanderResult, LoadResult } from '../../bench/report/types.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 
 const LOAD: LoadResult = {

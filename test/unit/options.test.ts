@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BenchOptions } from '../../bench/report/types.ts';
+import type { BenchOptions } from '../../bench/report/types.ts';
 import { DEFAULT_OPTIONS, QUICK_OPTIONS, validateOptions } from '../../bench/run/options.ts';
 import { LooplabError } from '../../core/errors.ts';
 

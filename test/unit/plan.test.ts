@@ -4,7 +4,7 @@ import { type Job, planJobs } from '../../bench/run/plan.ts';
 import busyWait from '../../scenarios/catalog/busy-wait.ts';
 import cpuBound from '../../scenarios/catalog/cpu-bound.ts';
 import fsRead from '../../scenarios/catalog/fs-read.ts';
-import { type Selection } from '../../scenarios/select.ts';
+import type { Selection } from '../../scenarios/select.ts';
 
 const A: Selection = { scenario: busyWait, variants: ['sync', 'async'], params: { ms: 20 } };
 const B: Selection = {

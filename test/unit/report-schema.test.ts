@@ -2,7 +2,6 @@
  * bench/report/report.schema.json against reports built by the real (pure) builders, and against
  * mutations of them that the schema exists to catch.
  */
-
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
@@ -226,7 +225,9 @@ describe('report schema', () => {
   it('rejects a completed run with a metric missing', () => {
     const errors = assertRejected(
       (doc) => {
-        delete (doc.results[0]?.runs[0] as Partial<CompletedRun>).lagP99Ms;
+        const run = doc.results[0]?.runs[0];
+        assert.ok(run);
+        delete (run as Partial<CompletedRun>).lagP99Ms;
       },
       '/results/0/runs/0',
       'required',

@@ -2,12 +2,11 @@
  * The HTML report: one self-contained page (inline CSS, inline SVG, no script, nothing fetched)
  * per report, or base and head side by side. Pure: a report in, a string out.
  */
-
 import { formatNumber, formatRate, plural, signedPct } from '../../../core/numbers.ts';
 import type { Comparison } from '../../compare/compare.ts';
 import { groupByScenario } from '../../report/build.ts';
 import { METRICS, type MetricName } from '../../report/metrics.ts';
-import { type Environment, type Report, type ResultEntry } from '../../report/types.ts';
+import type { Environment, Report, ResultEntry } from '../../report/types.ts';
 import { headline } from '../compare.ts';
 import { formatParams } from '../metric-text.ts';
 import { ceilingText } from '../micro.ts';
