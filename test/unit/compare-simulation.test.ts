@@ -16,7 +16,7 @@ import { detectionRate, drawReport, MEASURED_THROUGHPUT_CV, TRIALS } from './sim
  */
 const CI_RUNS = 8;
 
-/** busy-wait's requests/s noise over 5 runs on a quiet hour (README, "What the harness itself costs"). */
+/** busy-wait's requests/s noise over 5 runs on a quiet hour (docs/methodology.md, "What the harness itself costs"). */
 const QUIET_BUSY_WAIT_CV = 0.005;
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
-import { packageRoot } from '../../bench/package-info.ts';
+import { packageRoot } from '../../core/package-info.ts';
 
 const root = packageRoot();
 const docs = readdirSync(join(root, 'docs'))
