@@ -22,6 +22,7 @@ import { scenariosCommand } from './commands/scenarios.ts';
 import { serveCommand } from './commands/serve.ts';
 import { solutionCommand } from './commands/solution.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { withGlobalFlags } from './options/global.ts';
 import {
   err,
   type GlobalArgs,
@@ -92,21 +93,11 @@ function printError(error: unknown, debug: boolean): number {
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    await yargs(argv)
-      .scriptName('looplab')
-      .usage('$0 <command> [options]\n\nSee the event loop block, and measure it.')
-      .option('debug', {
-        type: 'boolean',
-        default: false,
-        global: true,
-        describe: 'Print stack traces and server pids',
-      })
-      .option('quiet', {
-        type: 'boolean',
-        default: false,
-        global: true,
-        describe: 'No progress on stderr',
-      })
+    await withGlobalFlags(
+      yargs(argv)
+        .scriptName('looplab')
+        .usage('$0 <command> [options]\n\nSee the event loop block, and measure it.'),
+    )
       .command(commands)
       .version(looplabVersion())
       .alias('h', 'help')
