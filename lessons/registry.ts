@@ -6,13 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, LooplabError, listChoices } from '../bench/errors.ts';
-import { packageRoot } from '../bench/package-info.ts';
+import { ERROR_CODES, LooplabError, listChoices } from '../core/errors.ts';
+import { packageRoot } from '../core/package-info.ts';
 import cpuBoundWork from './cpu-bound-work/lesson.ts';
+import type { Lesson } from './engine/types.ts';
 import filesSyncVsAsync from './files-sync-vs-async/lesson.ts';
 import theThreadpool from './the-threadpool/lesson.ts';
 import theWaiter from './the-waiter/lesson.ts';
-import type { Lesson } from './types.ts';
 
 export const lessons: readonly Lesson[] = [
   theWaiter,

@@ -1,7 +1,7 @@
 /**
  * Turns `--param name=value` strings into validated scenario parameters.
  */
-import { ERROR_CODES, LooplabError, listChoices } from '../bench/errors.ts';
+import { ERROR_CODES, LooplabError, listChoices } from '../core/errors.ts';
 import type { AnyScenario, ParamSpec, Params } from './types.ts';
 
 export interface ParamOverride {

@@ -3,12 +3,12 @@
  *
  * Adding a scenario is one file and one line here; the smoke and equivalence tests pick it up.
  */
-import { ERROR_CODES, LooplabError, listChoices } from '../bench/errors.ts';
-import busyWait from './busy-wait.ts';
-import cpuBound from './cpu-bound.ts';
-import cryptoPbkdf2 from './crypto-pbkdf2.ts';
-import fsRead from './fs-read.ts';
-import noop from './noop.ts';
+import { ERROR_CODES, LooplabError, listChoices } from '../core/errors.ts';
+import busyWait from './catalog/busy-wait.ts';
+import cpuBound from './catalog/cpu-bound.ts';
+import cryptoPbkdf2 from './catalog/crypto-pbkdf2.ts';
+import fsRead from './catalog/fs-read.ts';
+import noop from './catalog/noop.ts';
 import type { AnyScenario, Variant } from './types.ts';
 
 export const scenarios: readonly AnyScenario[] = [busyWait, fsRead, cryptoPbkdf2, cpuBound];

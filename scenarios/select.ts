@@ -1,6 +1,18 @@
-import type { Selection } from '../bench/plan.ts';
+/**
+ * Turning the CLI's words into what to benchmark.
+ */
 import { parseParamOverride, resolveParams } from './params.ts';
 import { getScenario, getVariant, scenarios, variantNames } from './registry.ts';
+import type { AnyScenario, Params } from './types.ts';
+
+/** What to benchmark of one scenario: the scenario itself, which variants, with which params. */
+export interface Selection {
+  scenario: AnyScenario;
+  variants: string[];
+  params: Params;
+  /** Variants served from a learner's file (verify): variant name → file. */
+  handlerFiles?: Readonly<Record<string, string>>;
+}
 
 /**
  * Turns the CLI's scenario ids, variant filter and `--param` texts into what to benchmark.
@@ -18,7 +30,7 @@ export function selectScenarios(
   return chosen.map((scenario) => {
     for (const v of variants) getVariant(scenario, v);
     return {
-      scenario: scenario.id,
+      scenario,
       variants:
         variants.length > 0
           ? variantNames(scenario).filter((v) => variants.includes(v))

@@ -1,5 +1,5 @@
 /**
- * The scenario contract (DESIGN.md): a scenario is data plus one handler per variant.
+ * The scenario contract (docs/design.md): a scenario is data plus one handler per variant.
  *
  * Handlers receive the context their scenario's `setup` built, and return a response. Every
  * variant of a scenario must return the same response for the same request; the equivalence
@@ -68,4 +68,4 @@ export function defineScenario<P extends string, C extends BaseContext<P> = Base
 }
 
 /** The registry's view of a scenario, with its parameter names and context type erased. */
-export type AnyScenario = Scenario<string, any>;
+export type AnyScenario = Scenario<string, BaseContext>;

@@ -3,11 +3,11 @@
  * The looplab CLI entry point: parses argv, runs one command, and is the only place that sets
  * the exit code (0 ok, 1 a check failed, 2 bad input, 70 a bug, 130/143 SIGINT/SIGTERM).
  */
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/child.ts';
-import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../bench/errors.ts';
-import { looplabVersion } from '../bench/package-info.ts';
+import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/child.ts';
+import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
+import { looplabVersion } from '../core/package-info.ts';
 import { benchCommand } from './commands/bench.ts';
 import { compareCommand } from './commands/compare.ts';
 import { doctorCommand } from './commands/doctor.ts';
@@ -22,6 +22,7 @@ import { scenariosCommand } from './commands/scenarios.ts';
 import { serveCommand } from './commands/serve.ts';
 import { solutionCommand } from './commands/solution.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { withGlobalFlags } from './options/global.ts';
 import {
   err,
   type GlobalArgs,
@@ -30,9 +31,10 @@ import {
   interruptWasExpected,
   outcome,
   requestInterrupt,
-} from './context.ts';
+} from './shared/context.ts';
 
-const commands: any[] = [
+// biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own arguments and is invariant in them, so the commands share no narrower type.
+const commands: CommandModule<GlobalArgs, any>[] = [
   lessonsCommand,
   lessonCommand,
   verifyCommand,
@@ -91,21 +93,11 @@ function printError(error: unknown, debug: boolean): number {
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    await yargs(argv)
-      .scriptName('looplab')
-      .usage('$0 <command> [options]\n\nSee the event loop block, and measure it.')
-      .option('debug', {
-        type: 'boolean',
-        default: false,
-        global: true,
-        describe: 'Print stack traces and server pids',
-      })
-      .option('quiet', {
-        type: 'boolean',
-        default: false,
-        global: true,
-        describe: 'No progress on stderr',
-      })
+    await withGlobalFlags(
+      yargs(argv)
+        .scriptName('looplab')
+        .usage('$0 <command> [options]\n\nSee the event loop block, and measure it.'),
+    )
       .command(commands)
       .version(looplabVersion())
       .alias('h', 'help')

@@ -6,7 +6,8 @@
  * same thread, plus the cost of the yields. A `worker_threads` pool moves the work off the loop
  * entirely, at the cost of a V8 isolate per worker (memory) and a message per job.
  */
-import { defineLesson, responsiveCriteria } from '../types.ts';
+import cpuBound from '../../scenarios/catalog/cpu-bound.ts';
+import { defineLesson, responsiveCriteria } from '../engine/types.ts';
 
 const main = 'main';
 const op = (
@@ -17,7 +18,7 @@ const op = (
 export default defineLesson({
   id: 'cpu-bound-work',
   title: 'CPU-bound work: partition it, or move it to a worker',
-  scenario: 'cpu-bound',
+  scenario: cpuBound,
   bench: { durationSec: 2, warmupSec: 0.5, runs: 2 },
   measurements: [
     {

@@ -6,7 +6,8 @@
  * large file the loop is held for the whole read and every other request waits. The lesson
  * measures both sizes, so the learner sees the case where sync wins as well as where it loses.
  */
-import { defineLesson, responsiveCriteria } from '../types.ts';
+import fsRead from '../../scenarios/catalog/fs-read.ts';
+import { defineLesson, responsiveCriteria } from '../engine/types.ts';
 
 const small = 'small';
 const large = 'large';
@@ -16,7 +17,7 @@ const MiB = 1024 * KiB;
 export default defineLesson({
   id: 'files-sync-vs-async',
   title: 'Files: when readFileSync is fine, and when it is not',
-  scenario: 'fs-read',
+  scenario: fsRead,
   bench: { durationSec: 2, warmupSec: 0.5, runs: 2 },
   measurements: [
     { key: small, label: '4 KiB file', params: { size: 4 * KiB }, variants: ['sync', 'async'] },

@@ -6,7 +6,8 @@
  * derivations at once as there are free cores: the experiment with 1, 2, 4 and 8 threads shows
  * where more threads stop helping on the learner's machine.
  */
-import { defineLesson, responsiveCriteria } from '../types.ts';
+import cryptoPbkdf2 from '../../scenarios/catalog/crypto-pbkdf2.ts';
+import { defineLesson, responsiveCriteria } from '../engine/types.ts';
 
 const pool = (size: number) => `pool${size}`;
 const async = (size: number) => ({
@@ -22,7 +23,7 @@ const rate = (size: number) =>
 export default defineLesson({
   id: 'the-threadpool',
   title: "The threadpool: libuv's workers and your cores",
-  scenario: 'crypto-pbkdf2',
+  scenario: cryptoPbkdf2,
   bench: { durationSec: 2, warmupSec: 0.5, runs: 2 },
   measurements: [
     {

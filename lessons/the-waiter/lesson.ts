@@ -6,14 +6,15 @@
  * meanwhile, and the server can never finish more than 1000 / 20 = 50 requests a second. A
  * handler that awaits a 20 ms timer gives the thread back at once.
  */
-import { defineLesson, responsiveCriteria } from '../types.ts';
+import busyWait from '../../scenarios/catalog/busy-wait.ts';
+import { defineLesson, responsiveCriteria } from '../engine/types.ts';
 
 const main = 'main';
 
 export default defineLesson({
   id: 'the-waiter',
   title: 'The waiter: one event loop serves every table',
-  scenario: 'busy-wait',
+  scenario: busyWait,
   bench: { durationSec: 2, warmupSec: 0.5, runs: 2 },
   measurements: [
     { key: main, label: '20 ms per request', params: { ms: 20 }, variants: ['sync', 'async'] },

@@ -1,25 +1,23 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { runBench } from '../../bench/bench.ts';
-import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
-import {
-  formatScenarioTable,
-  formats,
-  formatTableFooter,
-  plural,
-  terminalStyle,
-} from '../../bench/format.ts';
-import { renderReportHtml } from '../../bench/html/render.ts';
-import { scenarioNotes } from '../../bench/notes.ts';
-import {
-  type BenchOptions,
-  DEFAULT_OPTIONS,
-  QUICK_OPTIONS,
-  validateOptions,
-} from '../../bench/options.ts';
-import { planJobs, type Selection } from '../../bench/plan.ts';
-import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
+import { cpuProfArgs, describeSyncProfiles } from '../../bench/profile/cpu-prof.ts';
+import { formats } from '../../bench/render/formats.ts';
+import { renderReportHtml } from '../../bench/render/html/render.ts';
+import { formatScenario, formatTableFooter } from '../../bench/render/table.ts';
+import { terminalStyle } from '../../bench/render/terminal-style.ts';
+import type { BenchOptions } from '../../bench/report/types.ts';
+import { runBench } from '../../bench/run/benchmark.ts';
+import { planJobs } from '../../bench/run/plan.ts';
+import { EXIT } from '../../core/errors.ts';
+import { plural } from '../../core/numbers.ts';
+import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
-import { selectScenarios } from '../../scenarios/select.ts';
+import { type Selection, selectScenarios } from '../../scenarios/select.ts';
+import { type BenchFlags, benchOptions, withBenchFlags } from '../options/bench.ts';
+import { type CompareFlags, compareFlags } from '../options/compare.ts';
+import { checkHtmlPath } from '../options/html.ts';
+import { resolveOutputs } from '../options/outputs.ts';
+import { paramOption } from '../options/param.ts';
+import { prepareBaseline } from '../shared/comparison.ts';
 import {
   err,
   type GlobalArgs,
@@ -28,72 +26,19 @@ import {
   setOutcome,
   stderrProgress,
   useColor,
-} from '../context.ts';
-import { cpuProfArgs, describeSyncProfiles } from './bench-extras.ts';
-import { type CompareFlags, compareFlags, prepareBaseline } from './compare.ts';
-import { checkHtmlPath } from './html-option.ts';
-import { paramOption } from './param-option.ts';
+} from '../shared/context.ts';
 
-interface Args extends GlobalArgs, CompareFlags {
+interface Args extends GlobalArgs, CompareFlags, BenchFlags {
   baseline?: string;
   scenarios: string[];
   variant: string[];
   param: string[];
-  duration?: number;
-  warmup?: number;
-  connections?: number;
-  runs?: number;
-  pingRate?: number;
-  timeout?: number;
-  timelineInterval?: number;
   quick: boolean;
   json?: string;
   md?: string;
   html?: string;
   cpuProf?: string;
   ceiling: boolean;
-}
-
-/** The options in force: defaults, then --quick, then every flag given explicitly. */
-export function benchOptions(argv: Partial<Args>): BenchOptions {
-  const given: Partial<BenchOptions> = {};
-  const set = <K extends keyof BenchOptions>(key: K, value: BenchOptions[K] | undefined) => {
-    if (value !== undefined) given[key] = value;
-  };
-  set('durationSec', argv.duration);
-  set('warmupSec', argv.warmup);
-  set('connections', argv.connections);
-  set('runs', argv.runs);
-  set('pingRateHz', argv.pingRate);
-  set('timeoutSec', argv.timeout);
-  set('timelineIntervalMs', argv.timelineInterval);
-  return validateOptions({ ...DEFAULT_OPTIONS, ...(argv.quick ? QUICK_OPTIONS : {}), ...given });
-}
-
-interface Output {
-  format: 'json' | 'markdown';
-  /** undefined: stdout, in place of the table. */
-  path: string | undefined;
-}
-
-/**
- * `--json FILE` / `--md FILE` write files; either flag alone (yargs gives '') or with `-`
- * prints that format on stdout instead of the table.
- *
- * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION when both ask for stdout.
- */
-export function resolveOutputs(json: string | undefined, md: string | undefined): Output[] {
-  const outputs: Output[] = [];
-  const toPath = (value: string) => (value === '' || value === '-' ? undefined : value);
-  if (json !== undefined) outputs.push({ format: 'json', path: toPath(json) });
-  if (md !== undefined) outputs.push({ format: 'markdown', path: toPath(md) });
-  if (outputs.filter((o) => !o.path).length > 1) {
-    throw new LooplabError(
-      ERROR_CODES.BAD_OPTION,
-      'only one of --json and --md can print to stdout; give the other a file name',
-    );
-  }
-  return outputs;
 }
 
 function describePlan(selection: readonly Selection[], o: BenchOptions): string {
@@ -120,50 +65,24 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
   command: 'bench [scenarios..]',
   describe: 'Load-test the variants of each scenario (all when none is named) and report',
   builder: (y: Argv<GlobalArgs>) =>
-    compareFlags(y)
-      .positional('scenarios', {
-        type: 'string',
-        array: true,
-        default: [],
-        describe: `Scenario ids: ${scenarioIds().join(', ')}`,
-      })
-      .option('variant', {
-        type: 'string',
-        array: true,
-        // One value per flag, so `--variant sync busy-wait` leaves busy-wait a scenario id.
-        nargs: 1,
-        default: [],
-        describe: 'Only these variants (repeatable), e.g. --variant sync --variant async',
-      })
-      .option('param', paramOption)
-      .option('duration', {
-        type: 'number',
-        describe: `Seconds of measured load per run [default: ${DEFAULT_OPTIONS.durationSec}]`,
-      })
-      .option('warmup', {
-        type: 'number',
-        describe: `Seconds of unmeasured load before each run [default: ${DEFAULT_OPTIONS.warmupSec}]`,
-      })
-      .option('connections', {
-        type: 'number',
-        describe: `Concurrent connections [default: ${DEFAULT_OPTIONS.connections}]`,
-      })
-      .option('runs', {
-        type: 'number',
-        describe: `Runs per variant, each on a fresh server, interleaved [default: ${DEFAULT_OPTIONS.runs}]`,
-      })
-      .option('ping-rate', {
-        type: 'number',
-        describe: `Bystander /ping calls per second [default: ${DEFAULT_OPTIONS.pingRateHz}]`,
-      })
-      .option('timeout', {
-        type: 'number',
-        describe: `Seconds before a request counts as timed out [default: ${DEFAULT_OPTIONS.timeoutSec}]`,
-      })
-      .option('timeline-interval', {
-        type: 'number',
-        describe: `Milliseconds per lag-timeline point [default: ${DEFAULT_OPTIONS.timelineIntervalMs}]`,
-      })
+    withBenchFlags(
+      compareFlags(y)
+        .positional('scenarios', {
+          type: 'string',
+          array: true,
+          default: [],
+          describe: `Scenario ids: ${scenarioIds().join(', ')}`,
+        })
+        .option('variant', {
+          type: 'string',
+          array: true,
+          // One value per flag, so `--variant sync busy-wait` leaves busy-wait a scenario id.
+          nargs: 1,
+          default: [],
+          describe: 'Only these variants (repeatable), e.g. --variant sync --variant async',
+        })
+        .option('param', paramOption),
+    )
       .option('quick', {
         type: 'boolean',
         default: false,
@@ -241,10 +160,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       // after the whole benchmark.
       ...(!toStdout && {
         onScenarioDone: (entries, verdict, ceiling) =>
-          out(
-            `\n${formatScenarioTable(entries, verdict, options, style).trimEnd()}\n` +
-              scenarioNotes(entries, ceiling),
-          ),
+          out(`\n${formatScenario(entries, verdict, ceiling, options, style)}`),
       }),
       ...(execArgv && { execArgv }),
       ...stderrProgress(argv, options.durationSec),

@@ -1,13 +1,13 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { resolveClinic, runDoctor } from '../../bench/doctor.ts';
-import { describeDoctorVerdict, eventLoopVerdict } from '../../bench/doctor-analysis.ts';
-import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
-import { jsonText } from '../../bench/format.ts';
-import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
-import { getScenario, scenarioIds, variantNames } from '../../scenarios/registry.ts';
+import { resolveClinic, runDoctor } from '../../bench/profile/doctor.ts';
+import { describeDoctorVerdict, eventLoopVerdict } from '../../bench/profile/doctor-analysis.ts';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { jsonText } from '../../core/json.ts';
+import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
+import { scenarioIds, variantNames } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
-import { err, type GlobalArgs, interruptSignal, out } from '../context.ts';
-import { paramOption } from './param-option.ts';
+import { paramOption } from '../options/param.ts';
+import { err, type GlobalArgs, interruptSignal, out } from '../shared/context.ts';
 
 interface Args extends GlobalArgs {
   scenario: string;
@@ -68,19 +68,17 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
     }
     // Checked before minutes of load: a missing clinic or an unwritable path fail at once.
     resolveClinic();
-    const html = argv.html ?? `doctor-${selection.scenario}-${argv.variant}.html`;
+    const html = argv.html ?? `doctor-${selection.scenario.id}-${argv.variant}.html`;
     await assertWritable(html);
     if (!argv.quiet) {
-      const others = variantNames(getScenario(selection.scenario)).filter(
-        (v) => v !== argv.variant,
-      );
+      const others = variantNames(selection.scenario).filter((v) => v !== argv.variant);
       err(
-        `looplab: Clinic.js Doctor on ${selection.scenario} ${argv.variant}, ${argv.duration} s of load` +
+        `looplab: Clinic.js Doctor on ${selection.scenario.id} ${argv.variant}, ${argv.duration} s of load` +
           ` (${argv.connections} connections), then its analysis; compare with --variant ${others[0] ?? 'async'}\n`,
       );
     }
     const result = await runDoctor({
-      scenario: selection.scenario,
+      scenario: selection.scenario.id,
       variant: argv.variant,
       params: selection.params,
       durationSec: argv.duration,
@@ -91,10 +89,15 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
     await writeFileAtomic(html, result.html);
     if (argv.json) {
       out(
-        jsonText({ scenario: selection.scenario, variant: argv.variant, html, ...result.analysis }),
+        jsonText({
+          scenario: selection.scenario.id,
+          variant: argv.variant,
+          html,
+          ...result.analysis,
+        }),
       );
     } else {
-      out(`${selection.scenario} ${argv.variant}: ${result.analysis.issueCategory}\n`);
+      out(`${selection.scenario.id} ${argv.variant}: ${result.analysis.issueCategory}\n`);
       out(`${describeDoctorVerdict(result.analysis)}\n`);
       const loop = eventLoopVerdict(result.analysis);
       if (loop) out(`${loop}\n`);

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { findLesson, lessonNumber } from '../../lessons/registry.ts';
-import { type GlobalArgs, out } from '../context.ts';
+import { type GlobalArgs, out } from '../shared/context.ts';
 
 interface Args extends GlobalArgs {
   lesson: string;

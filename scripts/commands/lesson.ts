@@ -1,17 +1,22 @@
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
-import { jsonText } from '../../bench/format.ts';
-import type { BenchOptions } from '../../bench/options.ts';
-import type { Report } from '../../bench/report.ts';
-import { writeFileAtomic } from '../../bench/write-atomic.ts';
-import { formatLessonList, formatOutcome, formatPrediction } from '../../lessons/format.ts';
-import { renderMarkdown } from '../../lessons/markdown.ts';
-import { type LessonOutcome, lessonOutcome, measureLesson } from '../../lessons/measure.ts';
-import type { Progress } from '../../lessons/progress.ts';
+import type { BenchOptions, Report } from '../../bench/report/types.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import { jsonText } from '../../core/json.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
+import { formatLessonList, formatOutcome, formatPrediction } from '../../lessons/engine/format.ts';
+import { renderMarkdown } from '../../lessons/engine/markdown.ts';
+import { type LessonOutcome, lessonOutcome, measureLesson } from '../../lessons/engine/measure.ts';
+import type { Progress } from '../../lessons/engine/progress.ts';
+import type { Lesson, Prediction } from '../../lessons/engine/types.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
-import type { Lesson, Prediction } from '../../lessons/types.ts';
+import {
+  type BenchFlags,
+  LESSON_FLAGS,
+  optionsFromFlags,
+  withBenchFlags,
+} from '../options/bench.ts';
 import {
   err,
   type GlobalArgs,
@@ -20,16 +25,8 @@ import {
   setOutcome,
   stderrProgress,
   useColor,
-} from '../context.ts';
-import {
-  type BenchFlags,
-  exercisePath,
-  flagOptions,
-  lessonStyle,
-  markdownStyle,
-  openProgress,
-  withBenchFlags,
-} from '../lesson-cli.ts';
+} from '../shared/context.ts';
+import { exercisePath, lessonStyle, markdownStyle, openProgress } from '../shared/lessons.ts';
 
 interface Args extends GlobalArgs, BenchFlags {
   lesson?: string;
@@ -93,13 +90,13 @@ function lessonJson(
       number: lessonNumber(lesson),
       id: lesson.id,
       title: lesson.title,
-      scenario: lesson.scenario,
+      scenario: lesson.scenario.id,
     },
     options: { durationSec: options.durationSec, warmupSec: options.warmupSec, runs: options.runs },
     measurements: lesson.measurements.map((m) => ({
       key: m.key,
       label: m.label,
-      params: reports[m.key]?.options.params[lesson.scenario] ?? m.params,
+      params: reports[m.key]?.options.params[lesson.scenario.id] ?? m.params,
       uvThreadpoolSize: reports[m.key]?.environment.uvThreadpoolSize ?? null,
       variants: Object.fromEntries(
         (reports[m.key]?.results ?? []).map((r) => [
@@ -155,6 +152,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
           default: false,
           describe: "Print the lesson's measured claims as JSON",
         }),
+      LESSON_FLAGS,
     )
       .example('$0 lesson', 'The first lesson you have not passed yet')
       .example('$0 lesson 1', 'Lesson 1: read, predict, measure, explain')
@@ -173,7 +171,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
     }
     if (argv.exercise) return writeExercise(lesson, argv.force);
 
-    const options = flagOptions(argv, lesson.bench);
+    const options = optionsFromFlags(argv, lesson.bench);
     const md = markdownStyle(useColor(process.stdout));
     const width = Math.min(100, process.stdout.columns || 80);
     const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);
@@ -187,7 +185,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
 
     if (!argv.quiet)
       err(
-        `\nMeasuring on this machine (${lesson.scenario}, ${options.runs} × ${options.durationSec} s per variant)…\n`,
+        `\nMeasuring on this machine (${lesson.scenario.id}, ${options.runs} × ${options.durationSec} s per variant)…\n`,
       );
     const reports = await measureLesson(lesson, options, {
       signal: interruptSignal,

@@ -1,9 +1,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { jsonText } from '../../bench/format.ts';
-import { formatLessonList } from '../../lessons/format.ts';
+import { jsonText } from '../../core/json.ts';
+import { formatLessonList } from '../../lessons/engine/format.ts';
 import { lessonNumber, lessons } from '../../lessons/registry.ts';
-import { type GlobalArgs, out, useColor } from '../context.ts';
-import { lessonStyle, openProgress } from '../lesson-cli.ts';
+import { type GlobalArgs, out, useColor } from '../shared/context.ts';
+import { lessonStyle, openProgress } from '../shared/lessons.ts';
 
 interface Args extends GlobalArgs {
   json: boolean;
@@ -30,7 +30,7 @@ export const lessonsCommand: CommandModule<GlobalArgs, Args> = {
       number: lessonNumber(l),
       id: l.id,
       title: l.title,
-      scenario: l.scenario,
+      scenario: l.scenario.id,
       passed: Boolean(progress.passed[l.id]),
       passedAt: progress.passed[l.id]?.at ?? null,
     }));

@@ -1,9 +1,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { jsonText, plural } from '../../bench/format.ts';
-import { mergeReports } from '../../bench/merge-reports.ts';
-import { readReport } from '../../bench/read-report.ts';
-import { assertWritable, writeFileAtomic } from '../../bench/write-atomic.ts';
-import { err, type GlobalArgs } from '../context.ts';
+import { mergeReports } from '../../bench/report/merge.ts';
+import { readReport } from '../../bench/report/read.ts';
+import { jsonText } from '../../core/json.ts';
+import { plural } from '../../core/numbers.ts';
+import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
+import { err, type GlobalArgs } from '../shared/context.ts';
 
 interface Args extends GlobalArgs {
   out: string;

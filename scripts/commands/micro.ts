@@ -1,12 +1,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
-import { jsonText } from '../../bench/format.ts';
-import { DEFAULT_MICRO, measureOperation } from '../../bench/micro.ts';
-import { formatMicro } from '../../bench/micro-format.ts';
-import { getScenario, scenarioIds } from '../../scenarios/registry.ts';
+import { formatMicro } from '../../bench/render/micro.ts';
+import { DEFAULT_MICRO, measureOperation } from '../../bench/run/micro.ts';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { jsonText } from '../../core/json.ts';
+import { scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
-import { err, type GlobalArgs, interruptSignal, out } from '../context.ts';
-import { paramOption } from './param-option.ts';
+import { paramOption } from '../options/param.ts';
+import { err, type GlobalArgs, interruptSignal, out } from '../shared/context.ts';
 
 interface Args extends GlobalArgs {
   scenarios: string[];
@@ -54,9 +54,9 @@ export const microCommand: CommandModule<GlobalArgs, Args> = {
     const selection = selectScenarios(argv.scenarios, [], argv.param);
     const results = [];
     for (const s of selection) {
-      if (!argv.quiet) err(`timing ${s.scenario}…\n`);
+      if (!argv.quiet) err(`timing ${s.scenario.id}…\n`);
       results.push(
-        await measureOperation(getScenario(s.scenario), s.params, {
+        await measureOperation(s.scenario, s.params, {
           ...DEFAULT_MICRO,
           timeMs: argv.time,
           signal: interruptSignal,

@@ -1,14 +1,15 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { compareReports } from '../../bench/compare.ts';
-import { compareOptionsFromFlags } from '../../bench/compare-options.ts';
-import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
-import { formatTable, terminalStyle } from '../../bench/format.ts';
-import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
-import { readReport } from '../../bench/read-report.ts';
-import { writeFileAtomic } from '../../bench/write-atomic.ts';
-import { err, type GlobalArgs, out, useColor } from '../context.ts';
-import { type CompareFlags, compareFlags } from './compare.ts';
-import { checkHtmlPath } from './html-option.ts';
+import { compareReports } from '../../bench/compare/compare.ts';
+import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
+import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
+import { formatTable } from '../../bench/render/table.ts';
+import { terminalStyle } from '../../bench/render/terminal-style.ts';
+import { readReport } from '../../bench/report/read.ts';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
+import { type CompareFlags, compareFlags } from '../options/compare.ts';
+import { checkHtmlPath } from '../options/html.ts';
+import { err, type GlobalArgs, out, useColor } from '../shared/context.ts';
 
 interface Args extends GlobalArgs, CompareFlags {
   reports: string[];

@@ -1,8 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { progressPath, resetProgress, saveProgress } from '../../lessons/progress.ts';
+import { progressPath, resetProgress, saveProgress } from '../../lessons/engine/progress.ts';
 import { findLesson, lessonNumber } from '../../lessons/registry.ts';
-import { err, type GlobalArgs } from '../context.ts';
-import { openProgress } from '../lesson-cli.ts';
+import { err, type GlobalArgs } from '../shared/context.ts';
+import { openProgress } from '../shared/lessons.ts';
 
 interface Args extends GlobalArgs {
   lesson?: string;

@@ -1,9 +1,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { jsonText } from '../../bench/format.ts';
+import { jsonText } from '../../core/json.ts';
 import { allScenarios, calibrationScenarios, scenarios } from '../../scenarios/registry.ts';
 import type { AnyScenario } from '../../scenarios/types.ts';
-import type { GlobalArgs } from '../context.ts';
-import { out } from '../context.ts';
+import type { GlobalArgs } from '../shared/context.ts';
+import { out } from '../shared/context.ts';
 
 interface Args extends GlobalArgs {
   json: boolean;

@@ -1,8 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { startServer } from '../../bench/child.ts';
-import { ERROR_CODES, EXIT, LooplabError } from '../../bench/errors.ts';
-import { formatMs } from '../../bench/verdict.ts';
-import type { ProbeData } from '../../scenarios/protocol.ts';
+import { startServer } from '../../bench/run/child.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import { formatMs } from '../../core/numbers.ts';
+import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import {
@@ -12,7 +12,7 @@ import {
   interruptSignal,
   out,
   setOutcome,
-} from '../context.ts';
+} from '../shared/context.ts';
 
 interface Args extends GlobalArgs {
   scenario: string;
@@ -67,7 +67,7 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
     if (!selection) return;
     const server = await startServer(
       {
-        scenario: selection.scenario,
+        scenario: selection.scenario.id,
         variant: argv.variant,
         params: selection.params,
         port: argv.port,
@@ -80,7 +80,7 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     out(
-      `${selection.scenario} ${argv.variant} (${params}) listening on ${server.url} (pid ${server.pid})\n` +
+      `${selection.scenario.id} ${argv.variant} (${params}) listening on ${server.url} (pid ${server.pid})\n` +
         `  curl ${server.url}        the scenario's work\n` +
         `  curl ${server.url}ping    the bystander route\n` +
         'Ctrl-C stops it and prints what its event loop went through.\n',

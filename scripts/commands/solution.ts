@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { findLesson, lessonNumber, readLessonFile } from '../../lessons/registry.ts';
-import { err, type GlobalArgs, out } from '../context.ts';
-import { openProgress } from '../lesson-cli.ts';
+import { err, type GlobalArgs, out } from '../shared/context.ts';
+import { openProgress } from '../shared/lessons.ts';
 
 interface Args extends GlobalArgs {
   lesson: string;

@@ -1,10 +1,16 @@
 import { realpathSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { EXIT } from '../../bench/errors.ts';
-import { formatVerify } from '../../lessons/format.ts';
-import { markPassed, saveProgress } from '../../lessons/progress.ts';
+import { EXIT } from '../../core/errors.ts';
+import { formatVerify } from '../../lessons/engine/format.ts';
+import { markPassed, saveProgress } from '../../lessons/engine/progress.ts';
+import { VERIFY_OPTIONS, verifyExercise } from '../../lessons/engine/verify.ts';
 import { findLesson, lessonFile, lessonNumber } from '../../lessons/registry.ts';
-import { VERIFY_OPTIONS, verifyExercise } from '../../lessons/verify.ts';
+import {
+  type BenchFlags,
+  LESSON_FLAGS,
+  optionsFromFlags,
+  withBenchFlags,
+} from '../options/bench.ts';
 import {
   err,
   type GlobalArgs,
@@ -13,15 +19,8 @@ import {
   setOutcome,
   stderrProgress,
   useColor,
-} from '../context.ts';
-import {
-  type BenchFlags,
-  exercisePath,
-  flagOptions,
-  lessonStyle,
-  openProgress,
-  withBenchFlags,
-} from '../lesson-cli.ts';
+} from '../shared/context.ts';
+import { exercisePath, lessonStyle, openProgress } from '../shared/lessons.ts';
 
 /** Whether `file` is looplab's own reference solution: verifying it proves nothing about the learner. */
 function isReferenceSolution(file: string, reference: string): boolean {
@@ -55,6 +54,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
           describe: 'Your handler, a TypeScript file [default: ./looplab-exercises/<lesson id>.ts]',
         })
         .option('json', { type: 'boolean', default: false, describe: 'Print the checks as JSON' }),
+      LESSON_FLAGS,
     )
       .epilogue(
         'Exit 0 when every check passes, 1 when one fails, 2 when the file is missing, throws when loaded, or exports no handler.',
@@ -66,7 +66,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       ) as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const lesson = findLesson(argv.lesson);
-    const options = flagOptions(argv, { ...VERIFY_OPTIONS, ...lesson.verify.bench });
+    const options = optionsFromFlags(argv, { ...VERIFY_OPTIONS, ...lesson.verify.bench });
     const file = argv.file ?? exercisePath(lesson);
     const { path, progress } = await openProgress();
     const result = await verifyExercise(lesson, file, options, {
@@ -75,7 +75,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       onLoaded: () => {
         if (!argv.quiet)
           err(
-            `looplab: ${file} loaded; comparing its responses with ${lesson.scenario} ${lesson.verify.reference}…\n`,
+            `looplab: ${file} loaded; comparing its responses with ${lesson.scenario.id} ${lesson.verify.reference}…\n`,
           );
       },
       onLoad: () => {

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { livePids, reapAll, startServer } from '../../bench/child.ts';
-import type { ChildConfig } from '../../scenarios/protocol.ts';
+import { livePids, reapAll, startServer } from '../../bench/run/child.ts';
+import type { ChildConfig } from '../../scenarios/probe/protocol.ts';
 import { isAlive, waitForExit } from './helpers.ts';
 
 after(reapAll);

@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Comparison } from '../../bench/compare.ts';
-import type { Report } from '../../bench/report.ts';
+import type { Comparison } from '../../bench/compare/compare.ts';
+import type { Report } from '../../bench/report/types.ts';
 import { cli } from './helpers.ts';
 
 // busy-wait is cheap to serve and its sync throughput is pinned near 1000 / ms: a steady figure

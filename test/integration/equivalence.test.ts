@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { request } from 'undici';
-import { reapAll, startServer } from '../../bench/child.ts';
+import { reapAll, startServer } from '../../bench/run/child.ts';
 import { resolveParams } from '../../scenarios/params.ts';
 import { allScenarios, variantNames } from '../../scenarios/registry.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';

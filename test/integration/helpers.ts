@@ -4,9 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runBench } from '../../bench/bench.ts';
-import type { BenchOptions } from '../../bench/options.ts';
-import type { Report } from '../../bench/report.ts';
+import type { BenchOptions, Report } from '../../bench/report/types.ts';
+import { runBench } from '../../bench/run/benchmark.ts';
+import busyWait from '../../scenarios/catalog/busy-wait.ts';
 
 export const CLI = fileURLToPath(new URL('../../scripts/cli.js', import.meta.url));
 
@@ -118,7 +118,7 @@ export const TINY_OPTIONS: BenchOptions = {
 
 /** A real report in a few seconds: busy-wait's sync and async at 5 ms a request. */
 export function tinyBusyWaitReport(): Promise<Report> {
-  return runBench([{ scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 5 } }], {
+  return runBench([{ scenario: busyWait, variants: ['sync', 'async'], params: { ms: 5 } }], {
     ...TINY_OPTIONS,
     durationSec: 0.6,
   });

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
-import type { Report } from '../../bench/report.ts';
-import { writeFileAtomic } from '../../bench/write-atomic.ts';
+import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
+import type { Report } from '../../bench/report/types.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
 import { cli, tinyBusyWaitReport } from './helpers.ts';
 
@@ -59,7 +59,7 @@ async function open(file: string, viewport = { width: 1000, height: 800 }): Prom
         // Marks: bars, lines and dots actually drawn with a size, not just axes and labels.
         const marks = [...svg.querySelectorAll('rect.bar, path.line, circle.dot')].filter((m) => {
           // No DOM types in this Node project: getBBox is SVGGraphicsElement's.
-          const b = (m as any).getBBox() as { width: number; height: number };
+          const b = (m as unknown as { getBBox(): { width: number; height: number } }).getBBox();
           return b.width > 0 || b.height > 0;
         }).length;
         return { width: box.width, height: box.height, marks };

@@ -10,10 +10,10 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { reapAll } from '../../bench/child.ts';
-import { packageRoot } from '../../bench/package-info.ts';
+import { reapAll } from '../../bench/run/child.ts';
+import { packageRoot } from '../../core/package-info.ts';
+import { checkEquivalence } from '../../lessons/engine/verify.ts';
 import { lessons } from '../../lessons/registry.ts';
-import { checkEquivalence } from '../../lessons/verify.ts';
 import { CLI } from './helpers.ts';
 
 let home: string;

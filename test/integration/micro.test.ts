@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MicroResult } from '../../bench/micro.ts';
+import type { MicroResult } from '../../bench/report/types.ts';
 import { cli } from './helpers.ts';
 
 describe('looplab micro', () => {

@@ -6,15 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { runBench } from '../../bench/bench.ts';
-import { reapAll } from '../../bench/child.ts';
-import type { CompletedRun } from '../../bench/metrics.ts';
+import type { CompletedRun } from '../../bench/report/types.ts';
+import { runBench } from '../../bench/run/benchmark.ts';
+import { reapAll } from '../../bench/run/child.ts';
+import busyWait from '../../scenarios/catalog/busy-wait.ts';
 
 after(reapAll);
 
 test('busy-wait ms=20: sync is capped at 50 req/s and stalls; async does not', async () => {
   const report = await runBench(
-    [{ scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 20 } }],
+    [{ scenario: busyWait, variants: ['sync', 'async'], params: { ms: 20 } }],
     {
       durationSec: 2,
       warmupSec: 0.5,

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { loadReportSchema } from '../../bench/read-report.ts';
+import { loadReportSchema } from '../../bench/report/read.ts';
 import { tinyBusyWaitReport } from './helpers.ts';
 
 describe('report schema, real benchmark', () => {

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { runBench } from '../../bench/bench.ts';
-import { reapAll } from '../../bench/child.ts';
-import { METRIC_NAMES } from '../../bench/metrics.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { runBench } from '../../bench/run/benchmark.ts';
+import { reapAll } from '../../bench/run/child.ts';
 import { defaultParams } from '../../scenarios/params.ts';
 import { allScenarios, variantNames } from '../../scenarios/registry.ts';
 import { TINY_OPTIONS } from './helpers.ts';
@@ -17,7 +17,7 @@ for (const scenario of allScenarios) {
   test(`${scenario.id}: every variant completes a tiny benchmark`, async () => {
     const variants = variantNames(scenario);
     const report = await runBench(
-      [{ scenario: scenario.id, variants, params: defaultParams(scenario) }],
+      [{ scenario, variants, params: defaultParams(scenario) }],
       TINY_OPTIONS,
     );
     assert.deepEqual(

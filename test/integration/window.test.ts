@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { reapAll, startServer } from '../../bench/child.ts';
-import { runLoad } from '../../bench/load.ts';
+import { reapAll, startServer } from '../../bench/run/child.ts';
+import { runLoad } from '../../bench/run/load.ts';
 
 after(reapAll);
 

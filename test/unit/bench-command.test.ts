@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_OPTIONS, QUICK_OPTIONS } from '../../bench/options.ts';
-import { benchOptions, resolveOutputs } from '../../scripts/commands/bench.ts';
+import { DEFAULT_OPTIONS, QUICK_OPTIONS } from '../../bench/run/options.ts';
+import { benchOptions } from '../../scripts/options/bench.ts';
+import { resolveOutputs } from '../../scripts/options/outputs.ts';
 
 describe('resolveOutputs', () => {
   it('maps --json/--md to files, and alone (or "-") to stdout', () => {

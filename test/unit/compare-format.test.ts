@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareReports } from '../../bench/compare.ts';
+import { compareReports } from '../../bench/compare/compare.ts';
 import {
   formatCompareJson,
   formatCompareMarkdown,
@@ -8,7 +8,7 @@ import {
   formatP,
   gabEntries,
   headline,
-} from '../../bench/compare-format.ts';
+} from '../../bench/render/compare.ts';
 import { entry, makeReport, runsFrom } from './fixtures.ts';
 
 const base = makeReport([

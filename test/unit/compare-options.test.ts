@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_COMPARE_METRICS } from '../../bench/compare.ts';
+import { DEFAULT_COMPARE_METRICS } from '../../bench/compare/compare.ts';
 import {
   compareOptionsFromFlags,
   parseAlpha,
   parseMetrics,
   parseThresholds,
-} from '../../bench/compare-options.ts';
-import { METRIC_NAMES } from '../../bench/metrics.ts';
+} from '../../bench/compare/options.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
 import { throwsCoded } from './fixtures.ts';
 
 const BAD = 'LOOPLAB_ERR_BAD_OPTION';

@@ -1,12 +1,12 @@
 /**
  * The false-alarm rate and the power of compare's regression gate, on synthetic reports drawn
  * from seeded random numbers (the same on every machine) at the noise measured here; see
- * simulated-reports.ts. `node dist/test/power-table.js` prints the power for other noise levels.
+ * simulated-reports.ts. `node dist/scripts/dev/power-table.js` prints the power for other noise levels.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareReports, DEFAULT_COMPARE_METRICS } from '../../bench/compare.ts';
-import { DEFAULT_OPTIONS } from '../../bench/options.ts';
+import { compareReports, DEFAULT_COMPARE_METRICS } from '../../bench/compare/compare.ts';
+import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { seededNormal } from './seeded-random.ts';
 import { detectionRate, drawReport, MEASURED_THROUGHPUT_CV, TRIALS } from './simulated-reports.ts';
 
@@ -16,7 +16,7 @@ import { detectionRate, drawReport, MEASURED_THROUGHPUT_CV, TRIALS } from './sim
  */
 const CI_RUNS = 8;
 
-/** busy-wait's requests/s noise over 5 runs on a quiet hour (README, "What the harness itself costs"). */
+/** busy-wait's requests/s noise over 5 runs on a quiet hour (docs/methodology.md, "What the harness itself costs"). */
 const QUIET_BUSY_WAIT_CV = 0.005;
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { compareReports } from '../../bench/compare/compare.ts';
+import { environmentDifferences } from '../../bench/report/comparable.ts';
 import {
-  compareReports,
-  environmentDifferences,
   fiellerRatioInterval,
   holm,
   minDetectableChange,
   stars,
   welchTest,
-} from '../../bench/compare.ts';
+} from '../../bench/stats/inference.ts';
 import { ENVIRONMENT, entry, failedRun, makeReport, runsFrom } from './fixtures.ts';
 
 // Reference values: the two worked examples of Welch's t-test on Wikipedia ("Welch's t-test",

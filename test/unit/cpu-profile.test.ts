@@ -5,7 +5,7 @@ import {
   formatSelfTimes,
   profileFileName,
   topSelfTime,
-} from '../../bench/cpu-profile.ts';
+} from '../../bench/profile/cpu-profile.ts';
 
 const frame = (functionName: string, url = '', lineNumber = 0) => ({
   functionName,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diagnose } from '../../bench/diagnosis.ts';
+import { diagnose } from '../../bench/report/diagnosis.ts';
 import { entry, failedRun, runsFrom } from './fixtures.ts';
 
 const of = (columns: Parameters<typeof runsFrom>[0]) =>

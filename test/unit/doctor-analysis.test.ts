@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { resolveClinic } from '../../bench/doctor.ts';
+import { resolveClinic } from '../../bench/profile/doctor.ts';
 import {
   describeDoctorVerdict,
   eventLoopVerdict,
   flaggedChecks,
   parseDoctorAnalysis,
-} from '../../bench/doctor-analysis.ts';
+} from '../../bench/profile/doctor-analysis.ts';
 import { throwsCoded } from './fixtures.ts';
 
 // As Doctor 13 writes it into its HTML (taken from a real busy-wait sync run).

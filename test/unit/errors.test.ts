@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  ERROR_CODES,
-  EXIT,
-  isLooplabError,
-  LooplabError,
-  listChoices,
-} from '../../bench/errors.ts';
+import { ERROR_CODES, EXIT, isLooplabError, LooplabError, listChoices } from '../../core/errors.ts';
 
 describe('listChoices', () => {
   it('joins choices the way a sentence does', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fingerprint } from '../../scenarios/lib/fingerprint.ts';
-import { deterministicBytes } from '../../scenarios/lib/fixture-file.ts';
+import { fingerprint } from '../../scenarios/catalog/lib/fingerprint.ts';
+import { deterministicBytes } from '../../scenarios/catalog/lib/fixture-file.ts';
 
 describe('fingerprint', () => {
   it('gives the length and 32 bytes sampled at even offsets', () => {

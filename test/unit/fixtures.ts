@@ -4,23 +4,20 @@
  * Every metric defaults to null, so a test states exactly the numbers it depends on.
  */
 import assert from 'node:assert/strict';
-import type { Environment } from '../../bench/environment.ts';
-import { LooplabError } from '../../bench/errors.ts';
+import { buildResultEntry } from '../../bench/report/build.ts';
+import { METRIC_NAMES, type MetricName } from '../../bench/report/metrics.ts';
 import {
   type CompletedRun,
+  type Environment,
   type FailedRun,
-  METRIC_NAMES,
-  type MetricName,
-  type RunMetrics,
-} from '../../bench/metrics.ts';
-import { DEFAULT_OPTIONS } from '../../bench/options.ts';
-import {
-  buildResultEntry,
   type Report,
   type ResultEntry,
+  type RunMetrics,
   SCHEMA_VERSION,
   type ScenarioVerdict,
-} from '../../bench/report.ts';
+} from '../../bench/report/types.ts';
+import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
+import { LooplabError } from '../../core/errors.ts';
 import type { Params } from '../../scenarios/types.ts';
 
 const STARTED_AT = '2024-01-01T00:00:00.000Z';

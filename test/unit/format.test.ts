@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  formatMarkdown,
-  formatNumber,
-  formatSummary,
-  formats,
-  formatTable,
-} from '../../bench/format.ts';
-import type { Summary } from '../../bench/stats.ts';
+import { formats } from '../../bench/render/formats.ts';
+import { formatMarkdown } from '../../bench/render/markdown.ts';
+import { formatSummary } from '../../bench/render/metric-text.ts';
+import { formatTable } from '../../bench/render/table.ts';
+import { diagnose } from '../../bench/report/diagnosis.ts';
+import type { MicroResult, ResultEntry } from '../../bench/report/types.ts';
+import type { Summary } from '../../bench/stats/descriptive.ts';
+import { formatNumber } from '../../core/numbers.ts';
 import { entry, failedRun, makeReport, runsFrom } from './fixtures.ts';
 
 const MiB = 1024 ** 2;
@@ -238,6 +238,60 @@ describe('formatMarkdown', () => {
     assert.ok(lines.includes('> ⚠️ busy-wait sync: 1 of 4 runs failed (boom)'));
     assert.ok(text.endsWith('_± is the half-width of the 95% confidence interval over runs._\n'));
     assert.ok(!formatMarkdown(sampleReport([])).includes('> ⚠️'));
+  });
+});
+
+/** The sample report with busy-wait's ceiling measured and each busy-wait variant diagnosed. */
+function diagnosedReport() {
+  const report = sampleReport();
+  const results = report.results.map((e) =>
+    e.scenario === 'busy-wait' ? { ...e, diagnosis: diagnose(e) } : e,
+  );
+  const ceiling: MicroResult = {
+    scenario: 'busy-wait',
+    params: { ms: 20 },
+    operation: 'spins in a while loop for ms milliseconds',
+    samples: 25,
+    meanMs: 20,
+    p99Ms: 20.1,
+    rmePct: 0.1,
+    ceilingPerSec: 50,
+  };
+  return { ...report, results, ceilings: [ceiling] };
+}
+
+describe('the ceiling and the diagnosis, in the table and in Markdown', () => {
+  const report = diagnosedReport();
+  const ceiling =
+    'sync measured 100 req/s, 200% of the 50.0 req/s ceiling (above it: timed alone, the operation cost more than in the server; machine speed, caches and garbage collection differ between the two, so read both as approximate) (one call costs 20 ms: 1000 / 20 ms)';
+  const syncDiagnosis = diagnose(report.results[0] as ResultEntry).text;
+  const asyncDiagnosis = diagnose(report.results[1] as ResultEntry).text;
+
+  it('prints them under the scenario they belong to in the terminal table', () => {
+    const lines = formatTable(report).split('\n');
+    const at = lines.indexOf(`ceiling: ${ceiling}`);
+    assert.ok(at > 0, 'no ceiling line');
+    assert.equal(lines[at + 1], `diagnosis: sync: ${syncDiagnosis}`);
+    assert.equal(lines[at + 2], `diagnosis: async: ${asyncDiagnosis}`);
+    assert.ok(at < lines.findIndex((l) => l.startsWith('cpu-bound')));
+    assert.equal(lines.filter((l) => l.startsWith('ceiling: ')).length, 1);
+  });
+
+  it('prints them under the verdict of their scenario in Markdown', () => {
+    const lines = formatMarkdown(report).split('\n');
+    const verdict = lines.indexOf('**Verdict:** async served 9.7x the requests of sync.');
+    const at = lines.indexOf(`**Ceiling:** ${ceiling}`);
+    assert.ok(verdict > 0 && at > verdict, 'ceiling missing or before the verdict');
+    assert.equal(lines[at + 2], '**Diagnosis:**');
+    assert.equal(lines[at + 4], `- \`sync\`: ${syncDiagnosis}`);
+    assert.equal(lines[at + 5], `- \`async\`: ${asyncDiagnosis}`);
+    assert.ok(at < lines.indexOf('### cpu-bound'));
+  });
+
+  it('prints neither where the report has none', () => {
+    assert.ok(!formatMarkdown(sampleReport()).includes('**Ceiling:**'));
+    assert.ok(!formatMarkdown(sampleReport()).includes('**Diagnosis:**'));
+    assert.ok(!formatTable(sampleReport()).includes('\nceiling: '));
   });
 });
 

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareReports } from '../../bench/compare.ts';
-import { esc } from '../../bench/html/escape.ts';
-import { renderDiffHtml, renderReportHtml } from '../../bench/html/render.ts';
-import { linear, linearTicks, log, logTicks, niceStep, tickLabel } from '../../bench/html/scale.ts';
-import { barChart, lineChart } from '../../bench/html/svg.ts';
+import { compareReports } from '../../bench/compare/compare.ts';
+import { esc } from '../../bench/render/html/escape.ts';
+import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
+import {
+  linear,
+  linearTicks,
+  log,
+  logTicks,
+  niceStep,
+  tickLabel,
+} from '../../bench/render/html/scale.ts';
+import { barChart, lineChart } from '../../bench/render/html/svg.ts';
 import { completedRun, entry, makeReport, runsFrom } from './fixtures.ts';
 
 describe('scale', () => {

@@ -4,9 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MicroResult } from '../../bench/micro.ts';
-import type { Report } from '../../bench/report.ts';
-import { ceilingNotes, formatCeilingNotes } from '../../lessons/ceiling.ts';
+import type { MicroResult, Report } from '../../bench/report/types.ts';
+import { ceilingNotes, formatCeilingNotes } from '../../lessons/engine/ceiling.ts';
 import { findLesson } from '../../lessons/registry.ts';
 import { entry, makeReport, runsFrom } from './fixtures.ts';
 

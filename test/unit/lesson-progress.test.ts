@@ -14,7 +14,7 @@ import {
   progressPath,
   resetProgress,
   saveProgress,
-} from '../../lessons/progress.ts';
+} from '../../lessons/engine/progress.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'looplab-progress-'));
 after(() => rm(dir, { recursive: true, force: true }));

@@ -5,19 +5,25 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { METRICS } from '../../bench/metrics.ts';
+import { formatMetric } from '../../bench/render/metric-text.ts';
+import { METRICS } from '../../bench/report/metrics.ts';
 import {
   describeComparison,
   evaluateCheck,
-  formatMetric,
   type Lookup,
   measuredChoice,
   predictionQuantity,
-} from '../../lessons/claims.ts';
-import { fillTemplate, templateOperands } from '../../lessons/explain.ts';
-import { formatOutcome, formatPrediction, formatVerify } from '../../lessons/format.ts';
-import { PLAIN_MARKDOWN, renderInline, renderMarkdown, wrap } from '../../lessons/markdown.ts';
-import { lessonOutcome } from '../../lessons/measure.ts';
+} from '../../lessons/engine/claims.ts';
+import { fillTemplate, templateOperands } from '../../lessons/engine/explain.ts';
+import { formatOutcome, formatPrediction, formatVerify } from '../../lessons/engine/format.ts';
+import {
+  PLAIN_MARKDOWN,
+  renderInline,
+  renderMarkdown,
+  wrap,
+} from '../../lessons/engine/markdown.ts';
+import { lessonOutcome } from '../../lessons/engine/measure.ts';
+import type { Check, Operand, Prediction } from '../../lessons/engine/types.ts';
 import {
   findLesson,
   lessonFile,
@@ -25,7 +31,6 @@ import {
   lessons,
   readLessonFile,
 } from '../../lessons/registry.ts';
-import type { Check, Operand, Prediction } from '../../lessons/types.ts';
 import { getScenario, variantNames } from '../../scenarios/registry.ts';
 import { entry, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
 
@@ -198,7 +203,7 @@ describe('the lesson registry', () => {
 
   for (const lesson of lessons) {
     describe(lesson.id, () => {
-      const scenario = getScenario(lesson.scenario);
+      const scenario = getScenario(lesson.scenario.id);
       const keys = new Set(lesson.measurements.map((m) => m.key));
       const variantsOf = (key: string) =>
         key === 'verify'
@@ -253,7 +258,7 @@ describe('the lesson registry', () => {
             makeReport(
               m.variants.map((v) =>
                 entry(
-                  lesson.scenario,
+                  lesson.scenario.id,
                   v,
                   runsFrom({ lagP99Ms: [10, 12], requestsPerSec: [100, 110] }),
                 ),

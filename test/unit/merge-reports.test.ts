@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeReports } from '../../bench/merge-reports.ts';
+import { mergeReports } from '../../bench/report/merge.ts';
 import { ENVIRONMENT, entry, failedRun, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
 
 const round = (rps: number[], variant = 'sync') =>

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BystanderResult } from '../../bench/bystander-worker.ts';
-import type { LoadResult } from '../../bench/load.ts';
+import { METRIC_NAMES, METRICS } from '../../bench/report/metrics.ts';
 import {
   buildCompletedRun,
   GENERATOR_SATURATED_ELU,
-  METRIC_NAMES,
-  METRICS,
   type RunInputs,
-} from '../../bench/metrics.ts';
-import type { ProbeData } from '../../scenarios/protocol.ts';
+} from '../../bench/report/run-record.ts';
+import type { BystanderResult, LoadResult } from '../../bench/report/types.ts';
+import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 
 const LOAD: LoadResult = {
   elapsedMs: 3000,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertHasOperation, ceilingPerSec, measureOperation } from '../../bench/micro.ts';
-import { ceilingText, formatMicro } from '../../bench/micro-format.ts';
+import { ceilingText, formatMicro } from '../../bench/render/micro.ts';
+import { assertHasOperation, ceilingPerSec, measureOperation } from '../../bench/run/micro.ts';
 import { allScenarios, getScenario } from '../../scenarios/registry.ts';
 import { defineScenario } from '../../scenarios/types.ts';
 import { throwsCoded } from './fixtures.ts';

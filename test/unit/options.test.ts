@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LooplabError } from '../../bench/errors.ts';
-import {
-  type BenchOptions,
-  DEFAULT_OPTIONS,
-  QUICK_OPTIONS,
-  validateOptions,
-} from '../../bench/options.ts';
+import type { BenchOptions } from '../../bench/report/types.ts';
+import { DEFAULT_OPTIONS, QUICK_OPTIONS, validateOptions } from '../../bench/run/options.ts';
+import { LooplabError } from '../../core/errors.ts';
 
 const withOption = (key: keyof BenchOptions, value: unknown): BenchOptions =>
   ({ ...DEFAULT_OPTIONS, [key]: value }) as BenchOptions;

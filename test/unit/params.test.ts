@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
-import { LooplabError } from '../../bench/errors.ts';
+import { LooplabError } from '../../core/errors.ts';
 import {
   defaultParams,
   parseParamOverride,

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planJobs, type Selection } from '../../bench/plan.ts';
+import { type Job, planJobs } from '../../bench/run/plan.ts';
+import busyWait from '../../scenarios/catalog/busy-wait.ts';
+import cpuBound from '../../scenarios/catalog/cpu-bound.ts';
+import fsRead from '../../scenarios/catalog/fs-read.ts';
+import type { Selection } from '../../scenarios/select.ts';
 
-const A: Selection = { scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 20 } };
+const A: Selection = { scenario: busyWait, variants: ['sync', 'async'], params: { ms: 20 } };
 const B: Selection = {
-  scenario: 'cpu-bound',
+  scenario: cpuBound,
   variants: ['sync', 'async', 'partitioned'],
   params: { n: 1000 },
 };
 
-const label = (j: { scenario: string; variant: string; run: number }) =>
-  `${j.scenario} ${j.variant} ${j.run}`;
+const label = (j: Job) => `${j.scenario.id} ${j.variant} ${j.run}`;
 
 describe('planJobs', () => {
   it('goes scenario by scenario, interleaving the variants within each run', () => {
@@ -31,13 +34,13 @@ describe('planJobs', () => {
   it('carries each scenario’s params into its jobs', () => {
     const jobs = planJobs([A, B], 1);
     assert.deepEqual(jobs[0], {
-      scenario: 'busy-wait',
+      scenario: busyWait,
       variant: 'sync',
       params: { ms: 20 },
       run: 1,
     });
     assert.deepEqual(jobs[2], {
-      scenario: 'cpu-bound',
+      scenario: cpuBound,
       variant: 'sync',
       params: { n: 1000 },
       run: 1,
@@ -45,7 +48,7 @@ describe('planJobs', () => {
   });
 
   it('numbers the runs of a single variant 1..n', () => {
-    const one: Selection = { scenario: 'fs-read', variants: ['async'], params: {} };
+    const one: Selection = { scenario: fsRead, variants: ['async'], params: {} };
     assert.deepEqual(
       planJobs([one], 3).map((j) => j.run),
       [1, 2, 3],
@@ -54,6 +57,6 @@ describe('planJobs', () => {
 
   it('plans nothing for an empty selection or a scenario with no variants', () => {
     assert.deepEqual(planJobs([], 3), []);
-    assert.deepEqual(planJobs([{ scenario: 'x', variants: [], params: {} }], 3), []);
+    assert.deepEqual(planJobs([{ scenario: fsRead, variants: [], params: {} }], 3), []);
   });
 });

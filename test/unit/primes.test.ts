@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countPrimes, countPrimesPartitioned } from '../../scenarios/lib/primes.ts';
+import { countPrimes, countPrimesPartitioned } from '../../scenarios/catalog/lib/primes.ts';
 
 describe('countPrimes', () => {
   it('counts the primes in [from, to)', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Job } from '../../bench/plan.ts';
-import { describeRecord, progressHooks } from '../../bench/progress.ts';
+import { describeRecord, progressHooks } from '../../bench/render/progress.ts';
+import type { Job } from '../../bench/run/plan.ts';
+import busyWait from '../../scenarios/catalog/busy-wait.ts';
 import { completedRun, failedRun } from './fixtures.ts';
 
 function fakeStream(isTTY: boolean) {
@@ -12,7 +13,7 @@ function fakeStream(isTTY: boolean) {
   };
 }
 
-const job: Job = { scenario: 'busy-wait', variant: 'sync', params: { ms: 20 }, run: 2 };
+const job: Job = { scenario: busyWait, variant: 'sync', params: { ms: 20 }, run: 2 };
 const done = completedRun(2, { requestsPerSec: 47.25, lagP99Ms: 201.4, pingP99Ms: 5.25 });
 
 describe('describeRecord', () => {
@@ -61,7 +62,7 @@ describe('progressHooks', () => {
     hooks.onRunTick?.(job, 1.2, 50);
     hooks.onRunEnd?.(job, done, 1, 6);
     const text = out.text();
-    assert.match(text, /\r\x1b\[K\[2\/6\] busy-wait sync run 2 measuring 1\/3 s · 50 requests/);
+    assert.ok(text.includes('\r\x1b[K[2/6] busy-wait sync run 2 measuring 1/3 s · 50 requests'));
     assert.ok(
       text.endsWith(
         '\r\x1b[K✓ [2/6] busy-wait sync run 2: 47.3 req/s, lag p99 201 ms, /ping p99 5.3 ms\n',

@@ -6,9 +6,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ERROR_CODES, LooplabError } from '../../bench/errors.ts';
-import { METRIC_NAMES } from '../../bench/metrics.ts';
-import { parseReport, readReport } from '../../bench/read-report.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { parseReport, readReport } from '../../bench/report/read.ts';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { entry, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
 
 // Every metric measured (the schema allows null only where a run can fail to measure one).

@@ -1,23 +1,27 @@
 /**
- * The README is part of the interface: every error code, scenario and report metric the code
- * has is documented there, and the README documents nothing the code does not have.
+ * The README and docs/ are part of the interface: every error code, scenario and report metric
+ * the code has is documented, and the documentation lists nothing the code does not have. The
+ * README is the front door: it starts with the set-up commands and stays short.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ERROR_CODES } from '../../bench/errors.ts';
-import { METRIC_NAMES } from '../../bench/metrics.ts';
-import { packageRoot } from '../../bench/package-info.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { ERROR_CODES } from '../../core/errors.ts';
+import { packageRoot } from '../../core/package-info.ts';
 import { allScenarios, variantNames } from '../../scenarios/registry.ts';
 
-const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');
+const read = (...path: string[]) => readFileSync(join(packageRoot(), ...path), 'utf8');
+const readme = read('README.md');
+const errorsPage = read('docs', 'errors.md');
+const reportPage = read('docs', 'report-format.md');
 
-/** The rows of the Markdown table that follows `## heading`. */
-function tableRows(heading: string): string[][] {
-  const start = readme.indexOf(`\n## ${heading}\n`);
-  assert.ok(start >= 0, `README has no "## ${heading}" section`);
-  const section = readme.slice(start + 1).split(/\n## /)[0] ?? '';
+/** The rows of the Markdown table that follows `## heading` in `doc` (named `name`). */
+function tableRows(doc: string, name: string, heading: string): string[][] {
+  const start = doc.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `${name} has no "## ${heading}" section`);
+  const section = doc.slice(start + 1).split(/\n## /)[0] ?? '';
   return section
     .split('\n')
     .filter((line) => line.startsWith('|') && !/^\|[-:| ]+\|$/.test(line))
@@ -33,14 +37,16 @@ function tableRows(heading: string): string[][] {
 const codeIn = (cell: string | undefined) =>
   [...(cell ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]);
 
-describe('README', () => {
-  it('documents exactly the error codes of bench/errors.ts', () => {
-    const documented = tableRows('Errors').flatMap((row) => codeIn(row[0]));
+describe('README and docs', () => {
+  it('documents exactly the error codes of bench/errors.ts (docs/errors.md)', () => {
+    const documented = tableRows(errorsPage, 'docs/errors.md', 'Error codes').flatMap((row) =>
+      codeIn(row[0]),
+    );
     assert.deepEqual([...documented].sort(), Object.values(ERROR_CODES).sort());
   });
 
   it('lists every scenario with its variants', () => {
-    const rows = tableRows('Scenarios');
+    const rows = tableRows(readme, 'README', 'Scenarios');
     for (const s of allScenarios.filter((x) => x.id !== 'noop')) {
       const row = rows.find((r) => codeIn(r[0])[0] === s.id);
       assert.ok(row, `README has no row for ${s.id}`);
@@ -54,10 +60,12 @@ describe('README', () => {
     assert.match(readme, /`noop`/);
   });
 
-  it('documents every per-run metric of the report', () => {
-    const documented = tableRows('The report').flatMap((row) => codeIn(row[0]));
+  it('documents every per-run metric of the report (docs/report-format.md)', () => {
+    const documented = tableRows(reportPage, 'docs/report-format.md', 'Per-run metrics').flatMap(
+      (row) => codeIn(row[0]),
+    );
     for (const name of METRIC_NAMES)
-      assert.ok(documented.includes(name), `${name} is not in the README`);
+      assert.ok(documented.includes(name), `${name} is not in docs/report-format.md`);
   });
 
   it('starts with the two commands that set everything up', () => {
@@ -67,5 +75,10 @@ describe('README', () => {
       .map((l) => l.replace(/#.*$/, '').trim())
       .filter(Boolean);
     assert.deepEqual(commands, ['npm install && npm start', 'npm test']);
+  });
+
+  it('keeps the README under 20 KB: the reference lives in docs/', () => {
+    const bytes = Buffer.byteLength(readme, 'utf8');
+    assert.ok(bytes < 20 * 1024, `README.md is ${bytes} bytes; move reference text to docs/`);
   });
 });

@@ -1,27 +1,24 @@
 /**
- * bench/report.schema.json against reports built by the real (pure) builders, and against
+ * bench/report/report.schema.json against reports built by the real (pure) builders, and against
  * mutations of them that the schema exists to catch.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
-import type { Environment } from '../../bench/environment.ts';
+import { buildResultEntry } from '../../bench/report/build.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { loadReportSchema } from '../../bench/report/read.ts';
+import { buildCompletedRun, type RunInputs } from '../../bench/report/run-record.ts';
 import {
-  buildCompletedRun,
   type CompletedRun,
+  type Environment,
   type FailedRun,
-  METRIC_NAMES,
-  type RunInputs,
-} from '../../bench/metrics.ts';
-import { loadReportSchema } from '../../bench/read-report.ts';
-import {
-  buildResultEntry,
-  collectWarnings,
   type Report,
   type ResultEntry,
   SCHEMA_VERSION,
-} from '../../bench/report.ts';
-import { scenarioVerdict } from '../../bench/verdict.ts';
+} from '../../bench/report/types.ts';
+import { scenarioVerdict } from '../../bench/report/verdict.ts';
+import { reportWarnings } from '../../bench/report/warnings.ts';
 
 const schema = loadReportSchema();
 // ajv is CommonJS: under nodenext the default import is module.exports, whose `default` is the class.
@@ -132,7 +129,7 @@ function syntheticReport(): Report {
     },
     results,
     verdicts: [{ scenario: 'busy-wait', text: scenarioVerdict(results) }],
-    warnings: collectWarnings(results),
+    warnings: reportWarnings(results),
   };
 }
 
@@ -228,7 +225,9 @@ describe('report schema', () => {
   it('rejects a completed run with a metric missing', () => {
     const errors = assertRejected(
       (doc) => {
-        delete (doc.results[0]?.runs[0] as Partial<CompletedRun>).lagP99Ms;
+        const run = doc.results[0]?.runs[0];
+        assert.ok(run);
+        delete (run as Partial<CompletedRun>).lagP99Ms;
       },
       '/results/0/runs/0',
       'required',

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { METRIC_NAMES } from '../../bench/metrics.ts';
-import {
-  buildResultEntry,
-  collectWarnings,
-  machineBusyShare,
-  summarizeRuns,
-} from '../../bench/report.ts';
-import { summarize } from '../../bench/stats.ts';
+import { buildResultEntry, summarizeRuns } from '../../bench/report/build.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { machineBusyShare, reportWarnings } from '../../bench/report/warnings.ts';
+import { summarize } from '../../bench/stats/descriptive.ts';
 import { completedRun, entry, failedRun } from './fixtures.ts';
 
 const EMPTY = { n: 0, mean: null, sd: null, min: null, max: null, ci95: null };
@@ -80,10 +76,10 @@ describe('buildResultEntry', () => {
   });
 });
 
-describe('collectWarnings', () => {
+describe('reportWarnings', () => {
   it('has nothing to say about clean runs', () => {
     assert.deepEqual(
-      collectWarnings([
+      reportWarnings([
         entry('busy-wait', 'sync', [completedRun(1), completedRun(2)]),
         entry('busy-wait', 'async', [completedRun(1)]),
       ]),
@@ -106,7 +102,7 @@ describe('collectWarnings', () => {
       entry('busy-wait', 'async', [completedRun(1)]),
       entry('fs-read', 'async', [saturated, { ...saturated, run: 1 }]),
     ];
-    assert.deepEqual(collectWarnings(results), [
+    assert.deepEqual(reportWarnings(results), [
       'busy-wait sync: 2 of 3 runs failed (server exited with code 1)',
       'busy-wait sync: the load generator was saturated in 1 of 3 runs; ' +
         'these numbers measure autocannon more than the server',
@@ -131,10 +127,10 @@ describe('collectWarnings', () => {
     assert.equal(machineBusyShare(calm, 2), 0.8);
     assert.equal(machineBusyShare(busy, 2), (3200 + 2400) / 6000);
     assert.equal(machineBusyShare(completedRun(3), 2), null);
-    assert.deepEqual(collectWarnings([entry('noop', 'sync', [calm, busy])], 2), [
+    assert.deepEqual(reportWarnings([entry('noop', 'sync', [calm, busy])], 2), [
       'noop sync: server and load generator together kept all 2 cores busy in 1 of 2 runs; ' +
         'the machine, not the server alone, set the pace',
     ]);
-    assert.deepEqual(collectWarnings([entry('noop', 'sync', [calm, busy])]), []);
+    assert.deepEqual(reportWarnings([entry('noop', 'sync', [calm, busy])]), []);
   });
 });

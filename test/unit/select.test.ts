@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
-import { selectScenarios } from '../../scenarios/select.ts';
+import { getScenario } from '../../scenarios/registry.ts';
+import { type Selection, selectScenarios } from '../../scenarios/select.ts';
 import { throwsCoded } from './fixtures.ts';
+
+/** A selection with its scenario named by id, after checking it is the registry's own object. */
+function byId(selection: Selection[]) {
+  return selection.map((s) => {
+    assert.equal(s.scenario, getScenario(s.scenario.id), 'the registry object, not a copy');
+    return { ...s, scenario: s.scenario.id };
+  });
+}
 
 describe('selectScenarios', () => {
   it('selects every scenario and variant, in registry order, with defaults', () => {
-    assert.deepEqual(selectScenarios([], [], []), [
+    assert.deepEqual(byId(selectScenarios([], [], [])), [
       { scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 20 } },
       { scenario: 'fs-read', variants: ['sync', 'async'], params: { size: 1_048_576 } },
       { scenario: 'crypto-pbkdf2', variants: ['sync', 'async'], params: { iterations: 20_000 } },
@@ -21,7 +30,7 @@ describe('selectScenarios', () => {
   it('keeps the order the ids were given in', () => {
     const got = selectScenarios(['cpu-bound', 'busy-wait'], [], []);
     assert.deepEqual(
-      got.map((s) => s.scenario),
+      byId(got).map((s) => s.scenario),
       ['cpu-bound', 'busy-wait'],
     );
   });
@@ -29,7 +38,7 @@ describe('selectScenarios', () => {
   it('collapses duplicate ids, keeping the first', () => {
     const got = selectScenarios(['fs-read', 'busy-wait', 'fs-read'], [], []);
     assert.deepEqual(
-      got.map((s) => s.scenario),
+      byId(got).map((s) => s.scenario),
       ['fs-read', 'busy-wait'],
     );
   });
@@ -62,10 +71,13 @@ describe('selectScenarios', () => {
   });
 
   it('applies --param texts to the selected scenarios', () => {
-    assert.deepEqual(selectScenarios(['busy-wait', 'fs-read'], [], ['ms=5', 'fs-read.size=2KiB']), [
-      { scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 5 } },
-      { scenario: 'fs-read', variants: ['sync', 'async'], params: { size: 2048 } },
-    ]);
+    assert.deepEqual(
+      byId(selectScenarios(['busy-wait', 'fs-read'], [], ['ms=5', 'fs-read.size=2KiB'])),
+      [
+        { scenario: 'busy-wait', variants: ['sync', 'async'], params: { ms: 5 } },
+        { scenario: 'fs-read', variants: ['sync', 'async'], params: { size: 2048 } },
+      ],
+    );
   });
 
   it('rejects a param that no selected scenario has, and a malformed one', () => {

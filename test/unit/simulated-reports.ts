@@ -7,9 +7,9 @@
  * built on, shared with other work at the time. Every comparison holds 2 variants × 6 metrics
  * = 12 tests, so Holm's correction works as hard as it does on a real report.
  */
-import { compareReports } from '../../bench/compare.ts';
-import type { MetricName } from '../../bench/metrics.ts';
-import type { Report } from '../../bench/report.ts';
+import { compareReports } from '../../bench/compare/compare.ts';
+import type { MetricName } from '../../bench/report/metrics.ts';
+import type { Report } from '../../bench/report/types.ts';
 import { entry, makeReport, runsFrom } from './fixtures.ts';
 import { logNormalDraw, seededNormal } from './seeded-random.ts';
 

@@ -6,10 +6,9 @@ import {
   mean,
   percentile,
   sampleSd,
-  studentTCdf,
-  studentTQuantile,
   summarize,
-} from '../../bench/stats.ts';
+} from '../../bench/stats/descriptive.ts';
+import { studentTCdf, studentTQuantile } from '../../bench/stats/student-t.ts';
 
 // Reference values are from published t tables and were cross-checked with
 // scipy.stats.t (an independent implementation), so they are not circular.

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Summary } from '../../bench/stats.ts';
-import { fmtRate, formatMs, indistinguishable, scenarioVerdict } from '../../bench/verdict.ts';
+import { indistinguishable, scenarioVerdict } from '../../bench/report/verdict.ts';
+import type { Summary } from '../../bench/stats/descriptive.ts';
+import { formatMs, formatRate } from '../../core/numbers.ts';
 import { entry, failedRun, runsFrom } from './fixtures.ts';
 
 const S = 'busy-wait';
@@ -18,12 +19,12 @@ describe('formatMs', () => {
   });
 });
 
-describe('fmtRate', () => {
+describe('formatRate', () => {
   it('groups thousands from 100 req/s and shows one decimal below', () => {
-    assert.equal(fmtRate(12.34), '12.3');
-    assert.equal(fmtRate(99.94), '99.9');
-    assert.equal(fmtRate(100), '100');
-    assert.equal(fmtRate(1049.6), '1,050');
+    assert.equal(formatRate(12.34), '12.3');
+    assert.equal(formatRate(99.94), '99.9');
+    assert.equal(formatRate(100), '100');
+    assert.equal(formatRate(1049.6), '1,050');
   });
 });
 

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LooplabError } from '../../bench/errors.ts';
-import { writeFileAtomic } from '../../bench/write-atomic.ts';
+import { LooplabError } from '../../core/errors.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
 
 describe('writeFileAtomic', () => {
   let dir = '';

@@ -1,0 +1,333 @@
+/**
+ * Comparing two reports: the statistics and the verdicts behind `looplab compare`, the CI gate
+ * and the HTML report. Pure: reports in, a Comparison out; formatting lives in render/compare.ts.
+ *
+ * Per scenario, variant and metric: Welch's t-test on the per-run values (the runs of each side
+ * need not share a variance), the relative change with a 95% Fieller interval, and Holm's
+ * correction over every test in the comparison, so that "any regression" keeps its false-alarm
+ * rate at alpha however many metrics are compared. A regression must be significant after that
+ * correction *and* larger than the threshold: shared CI runners are noisy, and a real 2% change
+ * is rarely worth a red build.
+ */
+import { formatPct } from '../../core/numbers.ts';
+import { environmentDifferences, optionDifferences } from '../report/comparable.ts';
+import { METRICS, type MetricName, type MetricSpec } from '../report/metrics.ts';
+import type { Report, ResultEntry } from '../report/types.ts';
+import { mean, sampleSd } from '../stats/descriptive.ts';
+import {
+  fiellerRatioInterval,
+  holm,
+  minDetectableChange,
+  type Stars,
+  stars,
+  type WelchResult,
+  welchTest,
+} from '../stats/inference.ts';
+
+/** What a comparison says of one metric. */
+export type Verdict =
+  /** Worse, significantly (after Holm) and by more than the threshold. */
+  | 'regression'
+  /** Better, significantly (after Holm) and by more than the threshold. */
+  | 'improvement'
+  /** Either not significant with the whole 95% interval inside ±threshold, or significant but smaller than the threshold. */
+  | 'no-change'
+  /** Too few runs, no relative change (a zero base), or too noisy to rule out a change beyond the threshold. */
+  | 'inconclusive';
+
+/** The metrics compared by default: throughput, latency, the bystander, the loop, memory. */
+export const DEFAULT_COMPARE_METRICS: readonly MetricName[] = [
+  'requestsPerSec',
+  'latencyP99Ms',
+  'pingP99Ms',
+  'lagP99Ms',
+  'elu',
+  'rssMaxBytes',
+];
+
+/** Fewer completed runs than this on either side gives a warning, never a verdict. */
+export const MIN_RUNS = 3;
+
+export interface CompareOptions {
+  /** Significance level for the Holm-adjusted p-values; default 0.05. */
+  alpha?: number;
+  /** Smallest relative change that counts, as a fraction (0.1 = 10%); default 0.1. */
+  threshold?: number;
+  /** Per-metric thresholds (fractions) that override `threshold`. */
+  thresholds?: Partial<Record<MetricName, number>>;
+  /** The metrics to compare; default DEFAULT_COMPARE_METRICS. */
+  metrics?: readonly MetricName[];
+}
+
+export const DEFAULT_ALPHA = 0.05;
+export const DEFAULT_THRESHOLD = 0.1;
+
+/** One side's sample of a metric: its completed runs with a value. */
+export interface SideStats {
+  /** Runs used: completed runs that measured the metric (failed runs and nulls are left out). */
+  n: number;
+  mean: number | null;
+  /** Sample standard deviation (n - 1); null when n < 2. */
+  sd: number | null;
+}
+
+/** One row of a comparison: one metric of one scenario variant. */
+export interface MetricComparison {
+  scenario: string;
+  variant: string;
+  metric: MetricName;
+  unit: MetricSpec['unit'];
+  better: MetricSpec['better'];
+  base: SideStats;
+  head: SideStats;
+  /** Relative change of the means, (head - base) / base; null when base's mean is 0 or a side has no data. */
+  change: number | null;
+  /** 95% interval of `change` (Fieller's, Welch df); null when unbounded or undefined. */
+  changeCi95: [number, number] | null;
+  /** Welch–Satterthwaite degrees of freedom; null without a t-test. */
+  df: number | null;
+  /** Two-sided p-value of Welch's t-test; null when either side has fewer than 2 runs. */
+  p: number | null;
+  /** `p` after Holm's step-down correction over every test in the comparison. */
+  pAdjusted: number | null;
+  stars: Stars;
+  /** The threshold (fraction) this metric was judged against. */
+  threshold: number;
+  /**
+   * Smallest relative change this data would find significant with 80% power, at the
+   * alpha / tests that Holm asks of a lone change; null without a t-test or with a zero base.
+   */
+  minDetectableChange: number | null;
+  verdict: Verdict;
+  /** Why the verdict, in a few words. */
+  reason: string;
+}
+
+/** A scenario variant, as found in a report. */
+export interface VariantKey {
+  scenario: string;
+  variant: string;
+}
+
+/** The whole comparison of two reports. */
+export interface Comparison {
+  alpha: number;
+  correction: 'holm';
+  /** How many p-values Holm's correction covered. */
+  tests: number;
+  rows: MetricComparison[];
+  /** Scenario variants only the base report has. */
+  onlyInBase: VariantKey[];
+  /** Scenario variants only the head report has. */
+  onlyInHead: VariantKey[];
+  /** Too few runs, failed runs left out, differing environments, options or parameters. */
+  warnings: string[];
+  /** Rows whose verdict is 'regression'. */
+  regressions: MetricComparison[];
+}
+
+/** The values a side's completed runs measured: failed runs and nulls are left out. */
+function valuesOf(entry: ResultEntry, metric: MetricName): number[] {
+  return entry.runs.flatMap((r) =>
+    r.state === 'completed' && r[metric] !== null ? [r[metric]] : [],
+  );
+}
+
+function sideStats(xs: readonly number[]): SideStats {
+  return { n: xs.length, mean: xs.length > 0 ? mean(xs) : null, sd: sampleSd(xs) };
+}
+
+const keyOf = (e: VariantKey) => `${e.scenario}\u0000${e.variant}`;
+
+/** A row before Holm: everything but the adjusted p and what follows from it. */
+interface RawRow {
+  scenario: string;
+  variant: string;
+  metric: MetricName;
+  base: number[];
+  head: number[];
+  welch: WelchResult | null;
+}
+
+function rawRow(base: ResultEntry, head: ResultEntry, metric: MetricName): RawRow {
+  const b = valuesOf(base, metric);
+  const h = valuesOf(head, metric);
+  return {
+    scenario: base.scenario,
+    variant: base.variant,
+    metric,
+    base: b,
+    head: h,
+    welch: b.length >= 2 && h.length >= 2 ? welchTest(b, h) : null,
+  };
+}
+
+function judge(
+  row: Omit<MetricComparison, 'verdict' | 'reason'>,
+  alpha: number,
+): Pick<MetricComparison, 'verdict' | 'reason'> {
+  const pct = `±${formatPct(row.threshold)}`;
+  if (row.base.n < MIN_RUNS || row.head.n < MIN_RUNS) {
+    return { verdict: 'inconclusive', reason: `fewer than ${MIN_RUNS} runs on a side` };
+  }
+  if (row.base.mean === 0 && row.head.mean === 0 && row.head.sd === 0 && row.base.sd === 0) {
+    return { verdict: 'no-change', reason: 'zero on every run of both sides' };
+  }
+  if (row.change === null || row.pAdjusted === null) {
+    return { verdict: 'inconclusive', reason: 'base mean is 0: no relative change' };
+  }
+  const significant = row.pAdjusted < alpha;
+  const beyond = Math.abs(row.change) > row.threshold;
+  if (significant && beyond) {
+    const worse = row.better === 'higher' ? row.change < 0 : row.change > 0;
+    return worse
+      ? { verdict: 'regression', reason: `significant and beyond ${pct}` }
+      : { verdict: 'improvement', reason: `significant and beyond ${pct}` };
+  }
+  if (significant) return { verdict: 'no-change', reason: `significant but within ${pct}` };
+  const ci = row.changeCi95;
+  if (ci && ci[0] > -row.threshold && ci[1] < row.threshold) {
+    return { verdict: 'no-change', reason: `not significant; 95% interval within ${pct}` };
+  }
+  return {
+    verdict: 'inconclusive',
+    reason: `not significant, but too noisy to rule out a change beyond ${pct}`,
+  };
+}
+
+function comparisonWarnings(
+  base: Report,
+  head: Report,
+  pairs: readonly [ResultEntry, ResultEntry][],
+): string[] {
+  const warnings: string[] = [];
+  const env = environmentDifferences(base.environment, head.environment);
+  if (env.length > 0) {
+    warnings.push(
+      `the reports come from different environments (${env.join('; ')}): a difference may be the machine, not the code; benchmark both on one runner`,
+    );
+  }
+  const opts = optionDifferences(base.options, head.options);
+  if (opts.length > 0) {
+    warnings.push(`the reports were run with different options (${opts.join('; ')})`);
+  }
+  for (const [b, h] of pairs) {
+    const label = `${b.scenario} ${b.variant}`;
+    if (JSON.stringify(b.params) !== JSON.stringify(h.params)) {
+      warnings.push(
+        `${label}: parameters differ (${JSON.stringify(b.params)} vs ${JSON.stringify(h.params)})`,
+      );
+    }
+    const completed = (e: ResultEntry) => e.runs.filter((r) => r.state === 'completed').length;
+    for (const [side, e] of [
+      ['base', b],
+      ['head', h],
+    ] as const) {
+      const failed = e.runs.length - completed(e);
+      if (failed > 0) {
+        warnings.push(
+          `${label}: ${failed} of ${e.runs.length} ${side} runs failed and are left out`,
+        );
+      }
+    }
+    const nb = completed(b);
+    const nh = completed(h);
+    if (nb < MIN_RUNS || nh < MIN_RUNS) {
+      warnings.push(
+        `${label}: ${nb} completed runs in base and ${nh} in head; at least ${MIN_RUNS} per side are needed for a verdict (bench --runs ${Math.max(MIN_RUNS, 5)})`,
+      );
+    }
+  }
+  return warnings;
+}
+
+/**
+ * Compares every scenario variant present in both reports, metric by metric.
+ *
+ * @throws {RangeError} on an alpha outside (0, 1) or a negative threshold (the CLI checks first).
+ */
+export function compareReports(
+  base: Report,
+  head: Report,
+  options: CompareOptions = {},
+): Comparison {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  if (!(alpha > 0 && alpha < 1))
+    throw new RangeError(`compareReports: alpha ${alpha} not in (0, 1)`);
+  const metrics = options.metrics ?? DEFAULT_COMPARE_METRICS;
+  const thresholdOf = (m: MetricName) =>
+    options.thresholds?.[m] ?? options.threshold ?? DEFAULT_THRESHOLD;
+  for (const m of metrics) {
+    if (!(thresholdOf(m) >= 0)) throw new RangeError(`compareReports: bad threshold for ${m}`);
+  }
+
+  const headByKey = new Map(head.results.map((e) => [keyOf(e), e]));
+  const baseKeys = new Set(base.results.map(keyOf));
+  const pairs: [ResultEntry, ResultEntry][] = base.results.flatMap((b) => {
+    const h = headByKey.get(keyOf(b));
+    return h ? [[b, h] as [ResultEntry, ResultEntry]] : [];
+  });
+  const key = (e: ResultEntry): VariantKey => ({ scenario: e.scenario, variant: e.variant });
+
+  const raw = pairs
+    .flatMap(([b, h]) => metrics.map((m) => rawRow(b, h, m)))
+    // A metric neither side measured (the probe off) is not a row.
+    .filter((r) => r.base.length > 0 || r.head.length > 0);
+  const tested = raw.filter((r) => r.welch !== null);
+  const adjusted = holm(tested.map((r) => (r.welch as WelchResult).p));
+  const pAdjustedOf = new Map(tested.map((r, i) => [r, adjusted[i] as number]));
+  // A lone real change has the smallest p, which Holm holds to alpha / tests.
+  const loneAlpha = alpha / Math.max(1, tested.length);
+
+  const rows = raw.map((r): MetricComparison => {
+    const base = sideStats(r.base);
+    const head = sideStats(r.head);
+    const w = r.welch;
+    const change =
+      base.mean !== null && head.mean !== null && base.mean !== 0
+        ? (head.mean - base.mean) / base.mean
+        : null;
+    const ratioCi =
+      w && base.mean !== null && head.mean !== null && base.sd !== null && head.sd !== null
+        ? fiellerRatioInterval(
+            base.mean,
+            base.sd ** 2 / base.n,
+            head.mean,
+            head.sd ** 2 / head.n,
+            w.df,
+          )
+        : null;
+    const pAdjusted = pAdjustedOf.get(r) ?? null;
+    const spec = METRICS[r.metric];
+    const partial = {
+      scenario: r.scenario,
+      variant: r.variant,
+      metric: r.metric,
+      unit: spec.unit,
+      better: spec.better,
+      base,
+      head,
+      change,
+      changeCi95: ratioCi ? ([ratioCi[0] - 1, ratioCi[1] - 1] as [number, number]) : null,
+      df: w ? w.df : null,
+      p: w ? w.p : null,
+      pAdjusted,
+      stars: stars(pAdjusted),
+      threshold: thresholdOf(r.metric),
+      minDetectableChange:
+        w && base.mean !== null ? minDetectableChange(w.se, w.df, base.mean, loneAlpha) : null,
+    };
+    return { ...partial, ...judge(partial, alpha) };
+  });
+
+  return {
+    alpha,
+    correction: 'holm',
+    tests: tested.length,
+    rows,
+    onlyInBase: base.results.filter((b) => !headByKey.has(keyOf(b))).map(key),
+    onlyInHead: head.results.filter((h) => !baseKeys.has(keyOf(h))).map(key),
+    warnings: comparisonWarnings(base, head, pairs),
+    regressions: rows.filter((r) => r.verdict === 'regression'),
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * Comparison formats, in a lookup table like the report's: each returns a string and writes
+ * nothing. `gab` is github-action-benchmark's custom JSON, which splits by direction.
+ */
+import { jsonText } from '../../core/json.ts';
+import { formatNumber, formatPct, plural, signedPct } from '../../core/numbers.ts';
+import type { Comparison, MetricComparison, VariantKey } from '../compare/compare.ts';
+import { METRICS } from '../report/metrics.ts';
+import { studentTQuantile } from '../stats/student-t.ts';
+import { metricLabel, scale } from './metric-text.ts';
+import { pad } from './table.ts';
+import type { TableStyle } from './terminal-style.ts';
+
+/** What the reader needs to know of where the two reports came from. */
+export interface CompareLabels {
+  base: string;
+  head: string;
+}
+
+const PLAIN: TableStyle = { bold: (s) => s, dim: (s) => s };
+
+function value(row: MetricComparison, x: number | null): string {
+  return x === null ? '–' : formatNumber(scale(row.metric, x));
+}
+
+export function formatP(p: number | null): string {
+  if (p === null) return '–';
+  if (p < 0.001) return '<0.001';
+  return Number(p.toPrecision(2)).toString();
+}
+
+function ciText(row: MetricComparison): string {
+  const ci = row.changeCi95;
+  return ci ? `${signedPct(ci[0])} … ${signedPct(ci[1])}` : '–';
+}
+
+function verdictText(row: MetricComparison): string {
+  return row.verdict === 'regression' ? 'REGRESSION' : row.verdict;
+}
+
+/** The cells of one row, shared by the terminal and the Markdown tables. */
+function cells(row: MetricComparison): string[] {
+  return [
+    metricLabel(row.metric),
+    `${value(row, row.base.mean)} (${row.base.n})`,
+    `${value(row, row.head.mean)} (${row.head.n})`,
+    row.change === null ? '–' : signedPct(row.change),
+    ciText(row),
+    formatP(row.p),
+    `${formatP(row.pAdjusted)} ${row.stars}`.trimEnd(),
+    row.minDetectableChange === null ? '–' : formatPct(row.minDetectableChange),
+    verdictText(row),
+  ];
+}
+
+const HEADER = [
+  'metric',
+  'base (runs)',
+  'head (runs)',
+  'change',
+  '95% CI',
+  'p',
+  'p Holm',
+  'detectable',
+  'verdict',
+];
+
+function groups(c: Comparison): [VariantKey, MetricComparison[]][] {
+  const byKey = new Map<string, [VariantKey, MetricComparison[]]>();
+  for (const row of c.rows) {
+    const k = `${row.scenario} ${row.variant}`;
+    const group = byKey.get(k) ?? [{ scenario: row.scenario, variant: row.variant }, []];
+    group[1].push(row);
+    byKey.set(k, group);
+  }
+  return [...byKey.values()];
+}
+
+/** One line: how many regressions, among how many tests, judged how. */
+export function headline(c: Comparison): string {
+  const n = c.regressions.length;
+  const verdict = n === 0 ? 'no regression' : `${plural(n, 'regression')}: ${regressionList(c)}`;
+  return `${verdict} (${plural(c.tests, 'test')}; Welch's t-test, Holm-corrected at alpha ${c.alpha})${inconclusiveNote(c)}`;
+}
+
+/** "No regression" from data too noisy to see one must not read as a clean bill of health. */
+function inconclusiveNote(c: Comparison): string {
+  const n = c.rows.filter((r) => r.verdict === 'inconclusive').length;
+  if (n === 0) return '';
+  return `; ${n} of ${c.rows.length} inconclusive: too noisy to rule out a change beyond the threshold (more --runs narrow it; see "detectable")`;
+}
+
+function regressionList(c: Comparison): string {
+  return c.regressions
+    .map((r) => `${r.scenario} ${r.variant} ${r.metric} ${signedPct(r.change ?? 0)}`)
+    .join(', ');
+}
+
+function oneSided(c: Comparison): string[] {
+  const list = (keys: VariantKey[]) => keys.map((k) => `${k.scenario} ${k.variant}`).join(', ');
+  const out: string[] = [];
+  if (c.onlyInBase.length > 0) out.push(`only in base, not compared: ${list(c.onlyInBase)}`);
+  if (c.onlyInHead.length > 0) out.push(`only in head, not compared: ${list(c.onlyInHead)}`);
+  return out;
+}
+
+const LEGEND =
+  'change: (head - base) / base, with its 95% Fieller interval; stars on the Holm-adjusted p: * < 0.05, ** < 0.01, *** < 0.001; ' +
+  'detectable: the smallest change these runs would find 80% of the time; a regression is significant and beyond its threshold.';
+
+/** A terminal table per scenario variant, the headline, then what was not compared and the warnings. */
+export function formatCompareTable(
+  c: Comparison,
+  labels: CompareLabels,
+  style: TableStyle = PLAIN,
+): string {
+  const out = [style.dim(`base: ${labels.base}   head: ${labels.head}`), ''];
+  for (const [key, rows] of groups(c)) {
+    out.push(style.bold(`${key.scenario} ${key.variant}`), pad([HEADER, ...rows.map(cells)]), '');
+  }
+  if (c.rows.length === 0)
+    out.push('nothing to compare: no scenario variant is in both reports', '');
+  out.push(...oneSided(c), ...c.warnings.map((w) => `warning: ${w}`));
+  out.push(`${c.regressions.length > 0 ? '✗' : '✓'} ${headline(c)}`, style.dim(LEGEND), '');
+  return out.join('\n');
+}
+
+const mdEscape = (s: string) => s.replaceAll('|', '\\|');
+
+/** GitHub-flavoured Markdown for a pull request or a step summary. */
+export function formatCompareMarkdown(c: Comparison, labels: CompareLabels): string {
+  const mark = c.regressions.length > 0 ? '❌' : '✅';
+  const out = [
+    '## looplab compare',
+    '',
+    `${mark} **${headline(c)}**`,
+    '',
+    `Base \`${mdEscape(labels.base)}\` · head \`${mdEscape(labels.head)}\``,
+    '',
+  ];
+  if (c.rows.length > 0) {
+    out.push(
+      `| scenario | ${HEADER.join(' | ')} |`,
+      `|---|---|${HEADER.slice(1)
+        .map(() => '---:')
+        .join('|')}|`,
+    );
+    for (const row of c.rows) {
+      const [first, ...rest] = cells(row).map(mdEscape);
+      const verdict = row.verdict === 'regression' ? `**${rest.at(-1)}**` : rest.at(-1);
+      out.push(
+        `| ${row.scenario} ${row.variant} | ${first} | ${[...rest.slice(0, -1), verdict].join(' | ')} |`,
+      );
+    }
+    out.push('');
+  } else {
+    out.push('Nothing to compare: no scenario variant is in both reports.', '');
+  }
+  for (const line of oneSided(c)) out.push(`- ${line}`);
+  for (const w of c.warnings) out.push(`> ⚠️ ${mdEscape(w)}`, '');
+  out.push(`_${LEGEND}_`, '');
+  return out.join('\n');
+}
+
+export function formatCompareJson(c: Comparison, labels: CompareLabels): string {
+  return jsonText({ base: labels.base, head: labels.head, ...c });
+}
+
+/** One entry of github-action-benchmark's custom JSON (its `customBiggerIsBetter` / `customSmallerIsBetter` tools). */
+export interface GabEntry {
+  name: string;
+  unit: string;
+  value: number;
+  /** `±` the half-width of the head's 95% interval. */
+  range?: string;
+  extra: string;
+}
+
+/** The head report's means, split by direction, with base, change and verdict in `extra`. */
+export function gabEntries(c: Comparison): {
+  biggerIsBetter: GabEntry[];
+  smallerIsBetter: GabEntry[];
+} {
+  const biggerIsBetter: GabEntry[] = [];
+  const smallerIsBetter: GabEntry[] = [];
+  for (const row of c.rows) {
+    const { mean, sd, n } = row.head;
+    if (mean === null) continue;
+    const half = sd === null ? null : (studentTQuantile(0.975, n - 1) * sd) / Math.sqrt(n);
+    const entry: GabEntry = {
+      name: `${row.scenario} ${row.variant} ${row.metric}`,
+      unit: METRICS[row.metric].unit,
+      value: mean,
+      ...(half !== null && { range: `±${Number(half.toPrecision(3))}` }),
+      extra:
+        `base ${row.base.mean === null ? '–' : Number(row.base.mean.toPrecision(6))} (${row.base.n} runs), head ${n} runs; ` +
+        `change ${row.change === null ? '–' : signedPct(row.change)}, 95% CI ${ciText(row)}, ` +
+        `p Holm ${formatP(row.pAdjusted)}; ${row.verdict}`,
+    };
+    (row.better === 'higher' ? biggerIsBetter : smallerIsBetter).push(entry);
+  }
+  return { biggerIsBetter, smallerIsBetter };
+}
+
+/** The file names `--format gab` writes in `--gab-dir`. */
+export const GAB_FILES = {
+  biggerIsBetter: 'looplab-bigger-is-better.json',
+  smallerIsBetter: 'looplab-smaller-is-better.json',
+} as const;
+
+export const compareFormats = {
+  table: (c: Comparison, labels: CompareLabels) => formatCompareTable(c, labels),
+  markdown: formatCompareMarkdown,
+  json: formatCompareJson,
+} as const;
+
+export type CompareFormatName = keyof typeof compareFormats | 'gab';

@@ -1,0 +1,314 @@
+/**
+ * The HTML report: one self-contained page (inline CSS, inline SVG, no script, nothing fetched)
+ * per report, or base and head side by side. Pure: a report in, a string out.
+ */
+import { formatNumber, formatRate, plural, signedPct } from '../../../core/numbers.ts';
+import type { Comparison } from '../../compare/compare.ts';
+import { groupByScenario } from '../../report/build.ts';
+import { METRICS, type MetricName } from '../../report/metrics.ts';
+import type { Environment, Report, ResultEntry } from '../../report/types.ts';
+import { headline } from '../compare.ts';
+import { formatParams } from '../metric-text.ts';
+import { ceilingText } from '../micro.ts';
+import { esc } from './escape.ts';
+import { CSS } from './style.ts';
+import { type BarGroup, barChart, groupedLogBarChart, lineChart } from './svg.ts';
+
+// No script may run and nothing may load: the page works offline and cannot phone home.
+const CSP = "default-src 'none'; style-src 'unsafe-inline'";
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="color-scheme" content="light dark">
+<title>${esc(title)}</title><style>${CSS}</style></head>
+<body>${body}</body></html>
+`;
+}
+
+function table(
+  caption: string,
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const th = head.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
+  const tr = rows.map(
+    (r) =>
+      `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`,
+  );
+  return `<div class="table-wrap"><table><caption>${esc(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${tr.join('')}</tbody></table></div>`;
+}
+
+function figure(caption: string, svg: string, data: string): string {
+  return `<figure><figcaption>${esc(caption)}</figcaption>${svg}<details><summary>The chart's data as a table</summary>${data}</details></figure>`;
+}
+
+const num = (x: number | null | undefined) =>
+  x === null || x === undefined ? '–' : formatNumber(x);
+
+function throughputFigure(entries: readonly ResultEntry[]): string {
+  const bars = entries.map((e, i) => ({
+    label: e.variant,
+    value: e.summary.requestsPerSec.mean,
+    interval: e.summary.requestsPerSec.ci95,
+    series: i,
+  }));
+  const rows = entries.map((e) => {
+    const s = e.summary.requestsPerSec;
+    return [e.variant, num(s.mean), num(s.ci95?.[0]), num(s.ci95?.[1]), String(s.n)];
+  });
+  return figure(
+    'Requests per second (mean; whiskers: 95% confidence interval over runs)',
+    barChart('Requests per second by variant', 'req/s', bars, formatRate),
+    table(
+      'Requests per second',
+      ['variant', 'mean (req/s)', '95% CI low', '95% CI high', 'runs'],
+      rows,
+    ),
+  );
+}
+
+const PERCENTILES: MetricName[] = [
+  'latencyP50Ms',
+  'latencyP90Ms',
+  'latencyP99Ms',
+  'pingP50Ms',
+  'pingP99Ms',
+];
+
+function latencyFigure(entries: readonly ResultEntry[]): string {
+  const groups: BarGroup[] = PERCENTILES.map((name) => ({
+    label: METRICS[name].label,
+    bars: entries.map((e, i) => ({ label: e.variant, value: e.summary[name].mean, series: i })),
+  }));
+  const rows = PERCENTILES.map((name) => [
+    METRICS[name].label,
+    ...entries.map((e) => num(e.summary[name].mean)),
+  ]);
+  return figure(
+    'Latency of the work (/) and of the bystander /ping, percentiles (mean over runs)',
+    groupedLogBarChart(
+      'Latency percentiles by variant',
+      'ms',
+      entries.map((e) => e.variant),
+      groups,
+      formatNumber,
+    ),
+    table(
+      'Latency percentiles (ms)',
+      ['percentile', ...entries.map((e) => `${e.variant} (ms)`)],
+      rows,
+    ),
+  );
+}
+
+function timelineFigure(entries: readonly ResultEntry[]): string {
+  const picked = entries.map((e) => ({
+    entry: e,
+    run: e.runs.find((r) => r.state === 'completed' && r.timeline.length > 0),
+  }));
+  const series = picked.map(({ entry, run }) => ({
+    label: run ? `${entry.variant} (run ${run.run})` : `${entry.variant} (no timeline)`,
+    points:
+      run?.state === 'completed'
+        ? run.timeline.map((p) => [p.tMs / 1000, p.lagMaxMs] as const)
+        : [],
+  }));
+  const rows = picked.flatMap(({ entry, run }) =>
+    run?.state === 'completed'
+      ? run.timeline.map((p) => [
+          entry.variant,
+          formatNumber(p.tMs / 1000),
+          formatNumber(p.lagMaxMs),
+          formatNumber(p.elu),
+        ])
+      : [[entry.variant, '–', '–', '–']],
+  );
+  return figure(
+    'Event-loop lag over the measured window (largest delay per interval; first completed run of each variant)',
+    lineChart('Event-loop lag timeline', 'seconds into the window', 'lag (ms)', series),
+    table(
+      'Event-loop lag timeline',
+      ['variant', 'time (s)', 'largest lag (ms)', 'utilisation'],
+      rows,
+    ),
+  );
+}
+
+function ceilingLine(report: Report, entries: readonly ResultEntry[]): string {
+  const scenario = entries[0]?.scenario;
+  const c = report.ceilings?.find((x) => x.scenario === scenario);
+  const sync = entries.find((e) => e.variant === 'sync')?.summary.requestsPerSec.mean;
+  if (!c) return '';
+  const measured =
+    sync === null || sync === undefined ? '' : `sync ${ceilingText(sync, c.ceilingPerSec)}: `;
+  return `<p>${esc(measured)}one call of <em>${esc(c.operation)}</em> costs ${esc(formatNumber(c.meanMs))} ms ±${esc(formatNumber(c.rmePct))}% (tinybench, ${esc(plural(c.samples, 'call'))}), so one event loop can finish at most ${esc(formatRate(c.ceilingPerSec))} req/s.</p>`;
+}
+
+function diagnosisList(entries: readonly ResultEntry[]): string {
+  const items = entries.flatMap((e) => {
+    if (!e.diagnosis) return [];
+    const cls =
+      e.diagnosis.healthy === false ? 'unhealthy' : e.diagnosis.healthy ? 'healthy' : 'muted';
+    return [
+      `<li><strong>${esc(e.variant)}</strong>: <span class="${cls}">${esc(e.diagnosis.text)}</span></li>`,
+    ];
+  });
+  return items.length > 0 ? `<h3>Diagnosis</h3><ul class="diagnosis">${items.join('')}</ul>` : '';
+}
+
+/** One scenario of one report: verdict, ceiling, diagnosis and the three charts. */
+function scenarioBody(report: Report, entries: readonly ResultEntry[]): string {
+  const scenario = entries[0]?.scenario;
+  const verdict = report.verdicts.find((v) => v.scenario === scenario)?.text;
+  return [
+    `<p class="muted">Parameters: <code>${esc(formatParams(entries[0]?.params ?? {}) || 'none')}</code></p>`,
+    verdict ? `<p class="verdict">${esc(verdict)}</p>` : '',
+    ceilingLine(report, entries),
+    diagnosisList(entries),
+    throughputFigure(entries),
+    latencyFigure(entries),
+    timelineFigure(entries),
+  ].join('\n');
+}
+
+function environmentList(env: Environment, report: Report): string {
+  const o = report.options;
+  const items: [string, string][] = [
+    ['Node', `${env.node} (V8 ${env.v8})`],
+    [
+      'machine',
+      `${env.cpuModel} × ${env.cpuCount}, ${formatNumber(env.totalMemoryBytes / 1024 ** 3)} GiB, ${env.platform}/${env.arch}`,
+    ],
+    ['load average', env.loadAverage.map((x) => x.toFixed(2)).join(' / ')],
+    [
+      'threadpool',
+      env.uvThreadpoolSize === null ? 'libuv default (4)' : String(env.uvThreadpoolSize),
+    ],
+    ['looplab', `${env.looplabVersion}${env.gitCommit ? ` at ${env.gitCommit.slice(0, 12)}` : ''}`],
+    [
+      'runs',
+      `${plural(o.runs, 'run')} per variant × ${o.durationSec} s after ${o.warmupSec} s warm-up, ${o.connections} connections, /ping at ${o.pingRateHz}/s`,
+    ],
+    ['created', report.createdAt],
+  ];
+  return `<dl class="env">${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
+}
+
+function warningsBlock(warnings: readonly string[]): string {
+  if (warnings.length === 0) return '';
+  return `<div class="verdict warn" role="note"><strong>Warnings</strong><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`;
+}
+
+/** One report as a self-contained HTML page. */
+export function renderReportHtml(report: Report): string {
+  const sections = [...groupByScenario(report.results)].map(
+    ([scenario, entries]) =>
+      `<section aria-labelledby="sc-${esc(scenario)}"><h2 id="sc-${esc(scenario)}">${esc(scenario)}</h2>\n${scenarioBody(report, entries)}</section>`,
+  );
+  const body = [
+    '<header><h1>looplab benchmark</h1>',
+    environmentList(report.environment, report),
+    '</header>',
+    warningsBlock(report.warnings),
+    ...sections,
+    '<footer><p class="muted">± and whiskers are 95% confidence intervals over runs (Student\'s t). Written by looplab; works offline.</p></footer>',
+  ];
+  return page(`looplab report ${report.createdAt}`, `<main>${body.join('\n')}</main>`);
+}
+
+/**
+ * The part of compare's Comparison (bench/compare.ts, `compareReports`) that the diff page shows;
+ * structural, so a Comparison passes as it is.
+ */
+const CHANGE_METRICS: MetricName[] = [
+  'requestsPerSec',
+  'latencyP99Ms',
+  'pingP99Ms',
+  'lagP99Ms',
+  'lagMaxMs',
+  'elu',
+];
+
+/** Mean head vs mean base per variant and metric: what the page shows without compare's statistics. */
+function changeTable(base: readonly ResultEntry[], head: readonly ResultEntry[]): string {
+  const rows: string[][] = [];
+  for (const h of head) {
+    const b = base.find((x) => x.variant === h.variant);
+    if (!b) continue;
+    for (const name of CHANGE_METRICS) {
+      const bm = b.summary[name].mean;
+      const hm = h.summary[name].mean;
+      const change = bm === null || hm === null || bm === 0 ? '–' : signedPct(hm / bm - 1);
+      rows.push([
+        `${h.variant} ${METRICS[name].label}`,
+        num(bm),
+        num(hm),
+        change,
+        METRICS[name].better,
+      ]);
+    }
+  }
+  return table(
+    'Change of the means, head vs base (no statistics: see looplab compare)',
+    ['metric', 'base', 'head', 'change', 'better'],
+    rows,
+  );
+}
+
+/** compare's verdict per metric: the change, its 95% interval, stars and why. */
+function compareTable(rows: Comparison['rows']): string {
+  const cells = rows.map((r) => [
+    `${r.variant} ${METRICS[r.metric].label}`,
+    r.change === null ? '–' : `${signedPct(r.change)}${r.stars}`,
+    r.changeCi95 ? `${signedPct(r.changeCi95[0])} to ${signedPct(r.changeCi95[1])}` : '–',
+    r.verdict,
+    r.reason,
+  ]);
+  return table(
+    "compare's verdicts, head vs base (Welch's t-test, Holm-corrected)",
+    ['metric', 'change', '95% CI', 'verdict', 'why'],
+    cells,
+  );
+}
+
+/**
+ * Two reports side by side, scenario by scenario, with compare's verdicts when given, else the
+ * plain change of each mean.
+ */
+export function renderDiffHtml(base: Report, head: Report, comparison?: Comparison): string {
+  const baseGroups = groupByScenario(base.results);
+  const headGroups = groupByScenario(head.results);
+  const scenarios = [...new Set([...baseGroups.keys(), ...headGroups.keys()])];
+  const column = (label: string, report: Report, entries: ResultEntry[] | undefined) =>
+    `<div><h3>${esc(label)}</h3>${entries ? scenarioBody(report, entries) : '<p class="muted">not in this report</p>'}</div>`;
+  const sections = scenarios.map((scenario) => {
+    const b = baseGroups.get(scenario);
+    const h = headGroups.get(scenario);
+    const rows = comparison?.rows.filter((r) => r.scenario === scenario) ?? [];
+    const changes = comparison ? compareTable(rows) : b && h ? changeTable(b, h) : '';
+    return [
+      `<section aria-labelledby="sc-${esc(scenario)}"><h2 id="sc-${esc(scenario)}">${esc(scenario)}</h2>`,
+      changes,
+      `<div class="side">${column('base', base, b)}${column('head', head, h)}</div></section>`,
+    ].join('\n');
+  });
+  const body = [
+    '<header><h1>looplab: base vs head</h1>',
+    `<div class="side"><div><h3>base</h3>${environmentList(base.environment, base)}</div><div><h3>head</h3>${environmentList(head.environment, head)}</div></div>`,
+    '</header>',
+    // The gate's answer first, as compare prints it: the page is often opened to learn just that.
+    comparison
+      ? `<p class="verdict"><strong>${comparison.regressions.length > 0 ? '✗' : '✓'} ${esc(headline(comparison))}</strong></p>`
+      : '',
+    warningsBlock([
+      ...(comparison?.warnings ?? []),
+      ...base.warnings.map((w) => `base: ${w}`),
+      ...head.warnings.map((w) => `head: ${w}`),
+    ]),
+    ...sections,
+  ];
+  return page(`looplab: ${base.createdAt} vs ${head.createdAt}`, `<main>${body.join('\n')}</main>`);
+}

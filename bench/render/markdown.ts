@@ -1,0 +1,57 @@
+/**
+ * The report as GitHub-flavoured Markdown, for a pull request or a step summary: per scenario the
+ * table, the verdict, the ceiling and the diagnosis, as the terminal table shows them. Pure.
+ */
+import { plural } from '../../core/numbers.ts';
+import { groupByScenario } from '../report/build.ts';
+import type { Report, ResultEntry } from '../report/types.ts';
+import { formatParams, formatSummary, metricLabel, SHOWN_METRICS } from './metric-text.ts';
+import { ceilingNote } from './notes.ts';
+import { runsText } from './table.ts';
+
+/** `|` would end a cell. */
+const cell = (s: string) => s.replaceAll('|', '\\|');
+
+export function formatMarkdown(report: Report): string {
+  const e = report.environment;
+  const out: string[] = [
+    '## looplab benchmark',
+    '',
+    `Node ${e.node} · ${e.cpuModel} × ${e.cpuCount} · ${e.platform}/${e.arch} · ` +
+      `${plural(report.options.runs, 'run')} per variant × ${report.options.durationSec} s, ${report.options.connections} connections, ` +
+      `${report.options.warmupSec} s warm-up`,
+    '',
+  ];
+  for (const [scenario, entries] of groupByScenario(report.results)) {
+    const first = entries[0] as ResultEntry;
+    out.push(
+      `### ${scenario}`,
+      '',
+      `Parameters: \`${formatParams(first.params)}\` · ${runsText(report.options, entries)}`,
+      '',
+    );
+    out.push(`| metric | ${entries.map((x) => cell(x.variant)).join(' | ')} |`);
+    out.push(`|---|${entries.map(() => '---:').join('|')}|`);
+    for (const name of SHOWN_METRICS) {
+      out.push(
+        `| ${metricLabel(name)} | ${entries.map((x) => formatSummary(name, x.summary[name])).join(' | ')} |`,
+      );
+    }
+    const verdict = report.verdicts.find((v) => v.scenario === scenario);
+    if (verdict) out.push('', `**Verdict:** ${verdict.text}`);
+    const ceiling = ceilingNote(
+      entries,
+      report.ceilings?.find((c) => c.scenario === scenario),
+    );
+    if (ceiling) out.push('', `**Ceiling:** ${ceiling}`);
+    const diagnosed = entries.filter((x) => x.diagnosis);
+    if (diagnosed.length > 0) {
+      out.push('', '**Diagnosis:**', '');
+      for (const x of diagnosed) out.push(`- \`${x.variant}\`: ${x.diagnosis?.text}`);
+    }
+    out.push('');
+  }
+  if (report.warnings.length > 0) out.push(...report.warnings.map((w) => `> ⚠️ ${w}`), '');
+  out.push('_± is the half-width of the 95% confidence interval over runs._', '');
+  return out.join('\n');
+}

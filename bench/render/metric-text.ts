@@ -1,0 +1,69 @@
+/**
+ * A metric as a person reads it: its label with the unit it is shown in, its value scaled to
+ * that unit, a summary as `mean ±half-width`. Pure; shared by the table, the Markdown, the HTML,
+ * compare and the lessons.
+ */
+import { formatNumber } from '../../core/numbers.ts';
+import { METRICS, type MetricName } from '../report/metrics.ts';
+import type { Summary } from '../stats/descriptive.ts';
+
+/** The metrics a person reads in a table; the JSON report holds all of them. */
+export const SHOWN_METRICS: readonly MetricName[] = [
+  'requestsPerSec',
+  'latencyP50Ms',
+  'latencyP99Ms',
+  'pingP99Ms',
+  'lagP99Ms',
+  'lagMaxMs',
+  'elu',
+  'cpuUserMs',
+  'rssMaxBytes',
+  'errors',
+  'timeouts',
+];
+
+const UNIT_SUFFIX: Record<string, string> = {
+  'req/s': ' (req/s)',
+  ms: ' (ms)',
+  bytes: ' (MiB)',
+  ratio: '',
+  count: '',
+  'B/s': ' (B/s)',
+};
+
+/** A metric in the unit a person reads: bytes as MiB. */
+export function scale(name: MetricName, x: number): number {
+  return METRICS[name].unit === 'bytes' ? x / 1024 ** 2 : x;
+}
+
+/** `mean ±half-width of the 95% interval`, or the bare mean when there is no interval. */
+export function formatSummary(name: MetricName, s: Summary): string {
+  if (s.mean === null) return '–';
+  // Whole counts (errors, timeouts) read as counts, not as 0.00.
+  const whole = METRICS[name].unit === 'count' && Number.isInteger(s.mean);
+  const mean = whole ? String(s.mean) : formatNumber(scale(name, s.mean));
+  if (!s.ci95) return mean;
+  return `${mean} ±${formatNumber(scale(name, (s.ci95[1] - s.ci95[0]) / 2))}`;
+}
+
+/** `throughput (req/s)`, `peak RSS (MiB)`: the label with the unit it is shown in. */
+export function metricLabel(name: MetricName): string {
+  const spec = METRICS[name];
+  return `${spec.label}${UNIT_SUFFIX[spec.unit] ?? ''}`;
+}
+
+/** A metric's value with its unit, as a learner reads it: `4.48 ms`, `454 req/s`. */
+export function formatMetric(metric: MetricName, x: number | null): string {
+  if (x === null) return 'not measured';
+  const unit = METRICS[metric].unit;
+  if (unit === 'bytes') return `${formatNumber(x / 1024 ** 2)} MiB`;
+  if (unit === 'ratio' || unit === 'count') return formatNumber(x);
+  return `${formatNumber(x)} ${unit}`;
+}
+
+/** `ms=20 chunk=10000`: a scenario's parameters as they are written on the command line. */
+export function formatParams(params: Readonly<Record<string, number>>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}

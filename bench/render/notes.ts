@@ -1,0 +1,35 @@
+/**
+ * What bench prints under each scenario's table: the ceiling beside the measured sync throughput,
+ * and the diagnosis of each variant. Pure.
+ */
+import { formatMs } from '../../core/numbers.ts';
+import type { MicroResult, ResultEntry } from '../report/types.ts';
+import { ceilingText } from './micro.ts';
+
+/**
+ * `sync measured 46.8 req/s, 94% of the 50 req/s ceiling (one call costs 20 ms: 1000 / 20 ms)`:
+ * the scenario's sync variant held against its ceiling, or '' when either number is missing.
+ */
+export function ceilingNote(
+  entries: readonly ResultEntry[],
+  ceiling: MicroResult | undefined,
+): string {
+  const measured = entries.find((e) => e.variant === 'sync')?.summary.requestsPerSec.mean;
+  if (!ceiling || measured === null || measured === undefined) return '';
+  return (
+    `sync ${ceilingText(measured, ceiling.ceilingPerSec)} ` +
+    `(one call costs ${formatMs(ceiling.meanMs)}: 1000 / ${formatMs(ceiling.meanMs)})`
+  );
+}
+
+/** The ceiling, then one diagnosis line per variant. */
+export function scenarioNotes(
+  entries: readonly ResultEntry[],
+  ceiling: MicroResult | undefined,
+): string {
+  const ceilingLine = ceilingNote(entries, ceiling);
+  const lines = ceilingLine ? [`ceiling: ${ceilingLine}`] : [];
+  for (const e of entries)
+    if (e.diagnosis) lines.push(`diagnosis: ${e.variant}: ${e.diagnosis.text}`);
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}

@@ -1,0 +1,89 @@
+/**
+ * The terminal table of a report: one table per scenario, its verdict, its ceiling and diagnosis
+ * lines, then the warnings. Pure: returns a string and writes nothing.
+ */
+import { plural } from '../../core/numbers.ts';
+import { groupByScenario } from '../report/build.ts';
+import type { BenchOptions, MicroResult, Report, ResultEntry } from '../report/types.ts';
+import { formatParams, formatSummary, metricLabel, SHOWN_METRICS } from './metric-text.ts';
+import { scenarioNotes } from './notes.ts';
+import { PLAIN_STYLE, type TableStyle } from './terminal-style.ts';
+
+/** The options a scenario's heading quotes. */
+export type HeadingOptions = Pick<BenchOptions, 'durationSec' | 'connections'>;
+
+/** `3 runs × 3 s, 10 connections`: how many runs completed, and how each was loaded. */
+export function runsText(o: HeadingOptions, entries: readonly ResultEntry[]): string {
+  const completed = Math.min(...entries.map((e) => e.summary.requestsPerSec.n));
+  return `${plural(completed, 'run')} × ${o.durationSec} s, ${o.connections} connections`;
+}
+
+/** Aligns rows of cells in columns: the first left, the rest right. */
+export function pad(cells: string[][]): string {
+  const widths =
+    cells[0]?.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length))) ?? [];
+  return cells
+    .map((row) =>
+      row
+        .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+        .join('   '),
+    )
+    .join('\n');
+}
+
+/** One scenario's terminal table and its verdict, ending with a blank line. */
+export function formatScenarioTable(
+  entries: readonly ResultEntry[],
+  verdict: string | undefined,
+  options: HeadingOptions,
+  style: TableStyle = PLAIN_STYLE,
+): string {
+  const first = entries[0] as ResultEntry;
+  const out = [
+    style.bold(first.scenario) +
+      style.dim(`  ${formatParams(first.params)}  ·  ${runsText(options, entries)}`),
+  ];
+  const rows = [['', ...entries.map((e) => e.variant)]];
+  for (const name of SHOWN_METRICS)
+    rows.push([metricLabel(name), ...entries.map((e) => formatSummary(name, e.summary[name]))]);
+  out.push(pad(rows));
+  if (verdict) out.push(`→ ${verdict}`);
+  out.push('', '');
+  return out.join('\n');
+}
+
+/** One scenario as bench prints it once its runs are done: the table, then the ceiling and diagnosis lines. */
+export function formatScenario(
+  entries: readonly ResultEntry[],
+  verdict: string | undefined,
+  ceiling: MicroResult | undefined,
+  options: HeadingOptions,
+  style: TableStyle = PLAIN_STYLE,
+): string {
+  return `${formatScenarioTable(entries, verdict, options, style).trimEnd()}\n${scenarioNotes(entries, ceiling)}`;
+}
+
+/** What follows the tables: the warnings, and how to read ±. */
+export function formatTableFooter(
+  warnings: readonly string[],
+  style: TableStyle = PLAIN_STYLE,
+): string {
+  const out = warnings.length > 0 ? [...warnings.map((w) => `warning: ${w}`), ''] : [];
+  out.push(style.dim('± is the half-width of the 95% confidence interval over runs.'));
+  return out.join('\n');
+}
+
+/** A terminal table per scenario with its verdict, ceiling and diagnosis, then any warnings. */
+export function formatTable(report: Report, style: TableStyle = PLAIN_STYLE): string {
+  const blocks = [...groupByScenario(report.results)].map(
+    ([scenario, entries]) =>
+      `${formatScenario(
+        entries,
+        report.verdicts.find((v) => v.scenario === scenario)?.text,
+        report.ceilings?.find((c) => c.scenario === scenario),
+        report.options,
+        style,
+      )}\n`,
+  );
+  return blocks.join('') + formatTableFooter(report.warnings, style);
+}

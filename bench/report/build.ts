@@ -1,0 +1,34 @@
+/**
+ * Building the report's results from run records: the per-variant entry and its summary. Pure;
+ * writing a report lives in core/write-atomic.ts.
+ */
+import type { Params } from '../../scenarios/types.ts';
+import { type Summary, summarize } from '../stats/descriptive.ts';
+import { METRIC_NAMES, type MetricName } from './metrics.ts';
+import type { ResultEntry, RunRecord } from './types.ts';
+
+export function summarizeRuns(runs: readonly RunRecord[]): Record<MetricName, Summary> {
+  const completed = runs.filter((r) => r.state === 'completed');
+  const summary = {} as Record<MetricName, Summary>;
+  for (const name of METRIC_NAMES) {
+    summary[name] = summarize(completed.flatMap((r) => (r[name] === null ? [] : [r[name]])));
+  }
+  return summary;
+}
+
+export function buildResultEntry(
+  scenario: string,
+  variant: string,
+  params: Params,
+  runs: RunRecord[],
+): ResultEntry {
+  const ordered = [...runs].sort((a, b) => a.run - b.run);
+  return { scenario, variant, params, runs: ordered, summary: summarizeRuns(ordered) };
+}
+
+/** Result entries by scenario, in report order. */
+export function groupByScenario(results: readonly ResultEntry[]): Map<string, ResultEntry[]> {
+  const groups = new Map<string, ResultEntry[]>();
+  for (const r of results) groups.set(r.scenario, [...(groups.get(r.scenario) ?? []), r]);
+  return groups;
+}

@@ -1,0 +1,36 @@
+/**
+ * Whether two reports measured the same thing: the same kind of machine (the environment's
+ * fingerprint) and the same measuring options. compare warns when they differ; merge refuses.
+ */
+import type { Environment, Report } from './types.ts';
+
+const FINGERPRINT: readonly (keyof Environment)[] = [
+  'node',
+  'platform',
+  'arch',
+  'cpuModel',
+  'cpuCount',
+];
+
+/** Where the two environments differ in what makes their numbers comparable. */
+export function environmentDifferences(base: Environment, head: Environment): string[] {
+  return FINGERPRINT.filter((k) => base[k] !== head[k]).map(
+    (k) => `${k} ${JSON.stringify(base[k])} vs ${JSON.stringify(head[k])}`,
+  );
+}
+
+/** The bench options that change what a run measures. */
+export const MEASURING_OPTIONS = [
+  'durationSec',
+  'warmupSec',
+  'connections',
+  'pingRateHz',
+  'timeoutSec',
+] as const;
+
+/** Where two reports' measuring options differ: `durationSec 3 vs 2`. */
+export function optionDifferences(base: Report['options'], head: Report['options']): string[] {
+  return MEASURING_OPTIONS.filter((k) => base[k] !== head[k]).map(
+    (k) => `${k} ${base[k]} vs ${head[k]}`,
+  );
+}

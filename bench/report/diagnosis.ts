@@ -1,0 +1,73 @@
+/**
+ * looplab's own diagnosis of each variant, in words, from what every run measures: so every
+ * bench run says what is wrong, not only a Clinic.js Doctor run.
+ *
+ * The event-loop thresholds are Clinic.js Doctor's published ones (@clinic/doctor 13,
+ * analysis/analyse-delay.js and analysis/analyse-loop-utilization.js): the loop is unhealthy when
+ * the median delay is >= 10 ms ("we can't handle connections for 10 ms") or the max is >= 100 ms
+ * (one long stop, often GC), and saturated when its utilisation is >= 95%. Doctor samples the
+ * delay on a 10 ms timer; looplab's median is monitorEventLoopDelay's p50, its max the largest
+ * delay, both with the histogram's resolution subtracted, so the two read the same kind of number.
+ *
+ * Doctor cannot see what a bystander sees; looplab measures it. A cheap `/ping` whose p99 is
+ * >= 100 ms has stopped feeling instant (Nielsen's 0.1 s response-time limit), and since /ping
+ * does no work of its own, what it waited for was the loop.
+ */
+import { formatMs, formatPercent } from '../../core/numbers.ts';
+import type { Diagnosis, Finding, ResultEntry } from './types.ts';
+
+export const LAG_MEDIAN_UNHEALTHY_MS = 10;
+export const LAG_MAX_UNHEALTHY_MS = 100;
+export const ELU_SATURATED = 0.95;
+export const PING_P99_SLOW_MS = 100;
+
+/** Diagnoses one scenario variant from the summary of its completed runs. */
+export function diagnose(entry: Pick<ResultEntry, 'summary'>): Diagnosis {
+  const s = entry.summary;
+  // The mean of the runs' medians; for the max, the worst run: one long stop is the finding.
+  const median = s.lagP50Ms.mean;
+  const max = s.lagMaxMs.max;
+  const elu = s.elu.mean;
+  const ping = s.pingP99Ms.mean;
+  if (median === null || max === null) {
+    return {
+      healthy: null,
+      findings: [],
+      text: 'no completed run measured the event loop: nothing to diagnose',
+    };
+  }
+  const findings: Finding[] = [];
+  if (median >= LAG_MEDIAN_UNHEALTHY_MS) {
+    findings.push({
+      heuristic: 'lagMedian',
+      text: `median event-loop delay ${formatMs(median)} (>= ${LAG_MEDIAN_UNHEALTHY_MS} ms: every request waits that long for the loop)`,
+    });
+  }
+  if (max >= LAG_MAX_UNHEALTHY_MS) {
+    findings.push({
+      heuristic: 'lagMax',
+      text: `the loop stalled for ${formatMs(max)} (>= ${LAG_MAX_UNHEALTHY_MS} ms)`,
+    });
+  }
+  if (elu !== null && elu >= ELU_SATURATED) {
+    findings.push({
+      heuristic: 'elu',
+      text: `the loop was busy ${formatPercent(elu)} of the time (>= ${formatPercent(ELU_SATURATED)}: saturated, nothing more fits)`,
+    });
+  }
+  if (ping !== null && ping >= PING_P99_SLOW_MS) {
+    findings.push({
+      heuristic: 'ping',
+      text: `a cheap /ping waited ${formatMs(ping)} at p99 (>= ${PING_P99_SLOW_MS} ms: bystanders queue behind the work)`,
+    });
+  }
+  const blocked = findings.some((f) => f.heuristic === 'lagMedian' || f.heuristic === 'lagMax');
+  if (findings.length > 0) {
+    const what = blocked ? 'event loop blocked' : 'event loop under strain';
+    return { healthy: false, findings, text: `${what}: ${findings.map((f) => f.text).join('; ')}` };
+  }
+  const parts = [`median delay ${formatMs(median)}`, `max ${formatMs(max)}`];
+  if (elu !== null) parts.push(`utilisation ${formatPercent(elu)}`);
+  if (ping !== null) parts.push(`/ping p99 ${formatMs(ping)}`);
+  return { healthy: true, findings, text: `event loop healthy: ${parts.join(', ')}` };
+}

@@ -1,0 +1,36 @@
+/**
+ * The per-run metrics of a report: their names, units and which direction is better.
+ *
+ * The unit is in every name (`lagP99Ms`, `rssMaxBytes`) so that no reader has to guess.
+ */
+
+export interface MetricSpec {
+  unit: 'req/s' | 'B/s' | 'ms' | 'count' | 'ratio' | 'bytes';
+  better: 'higher' | 'lower';
+  label: string;
+}
+
+export const METRICS = {
+  requestsPerSec: { unit: 'req/s', better: 'higher', label: 'throughput' },
+  bytesPerSec: { unit: 'B/s', better: 'higher', label: 'bytes/s' },
+  latencyP50Ms: { unit: 'ms', better: 'lower', label: 'latency p50' },
+  latencyP90Ms: { unit: 'ms', better: 'lower', label: 'latency p90' },
+  latencyP99Ms: { unit: 'ms', better: 'lower', label: 'latency p99' },
+  latencyMaxMs: { unit: 'ms', better: 'lower', label: 'latency max' },
+  errors: { unit: 'count', better: 'lower', label: 'errors' },
+  timeouts: { unit: 'count', better: 'lower', label: 'timeouts' },
+  non2xx: { unit: 'count', better: 'lower', label: 'non-2xx' },
+  pingP50Ms: { unit: 'ms', better: 'lower', label: '/ping p50' },
+  pingP99Ms: { unit: 'ms', better: 'lower', label: '/ping p99' },
+  pingMaxMs: { unit: 'ms', better: 'lower', label: '/ping max' },
+  lagP50Ms: { unit: 'ms', better: 'lower', label: 'loop lag p50' },
+  lagP99Ms: { unit: 'ms', better: 'lower', label: 'loop lag p99' },
+  lagMaxMs: { unit: 'ms', better: 'lower', label: 'loop lag max' },
+  elu: { unit: 'ratio', better: 'lower', label: 'loop utilisation' },
+  cpuUserMs: { unit: 'ms', better: 'lower', label: 'CPU user' },
+  cpuSystemMs: { unit: 'ms', better: 'lower', label: 'CPU system' },
+  rssMaxBytes: { unit: 'bytes', better: 'lower', label: 'peak RSS' },
+} as const satisfies Record<string, MetricSpec>;
+
+export type MetricName = keyof typeof METRICS;
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];

@@ -1,0 +1,103 @@
+/**
+ * Reading a report back: compare, the HTML report and `bench --baseline` all start here.
+ *
+ * A report is checked against the JSON Schema that ships in the package, so that everything
+ * downstream can trust its shape; whatever is wrong is named in one line, with where it is.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type Ajv2020 from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { packageRoot } from '../../core/package-info.ts';
+import { type Report, SCHEMA_VERSION } from './types.ts';
+
+/** The JSON Schema of the report, as shipped in the package. */
+export function loadReportSchema(): Record<string, unknown> {
+  return JSON.parse(
+    readFileSync(join(packageRoot(), 'bench', 'report', 'report.schema.json'), 'utf8'),
+  );
+}
+
+let validator: ValidateFunction | undefined;
+
+/** The shipped schema, compiled once: a report is only read when a command asks for one. */
+function validateReport(): ValidateFunction {
+  if (validator) return validator;
+  const schema = loadReportSchema();
+  // Required here, not imported at the top: ajv costs a tenth of a second at every CLI start, and
+  // only commands that read a report need it. It is CommonJS, so require is synchronous.
+  const { default: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof Ajv2020;
+  validator = new Ajv({ strict: true, allErrors: false }).compile(schema);
+  return validator;
+}
+
+/** `results/0/runs/2/requestsPerSec must be number`: the first thing wrong, and where. */
+function describeSchemaError(error: ErrorObject): string {
+  const where = error.instancePath === '' ? 'the top level' : error.instancePath.slice(1);
+  const extra =
+    error.keyword === 'additionalProperties'
+      ? ` ('${(error.params as { additionalProperty: string }).additionalProperty}')`
+      : '';
+  return `${where} ${error.message ?? 'is invalid'}${extra}`;
+}
+
+/**
+ * Parses and checks the text of a report. `name` is how the message refers to it (its path).
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_REPORT for text that is not JSON, not a looplab report,
+ *   or not a valid one; LOOPLAB_ERR_REPORT_VERSION for another schemaVersion.
+ */
+export function parseReport(text: string, name: string): Report {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    const what = text.trim() === '' ? 'is empty' : 'is not JSON (truncated?)';
+    throw new LooplabError(ERROR_CODES.BAD_REPORT, `${name} ${what}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !('schemaVersion' in doc)) {
+    throw new LooplabError(
+      ERROR_CODES.BAD_REPORT,
+      `${name} is not a looplab report (it has no schemaVersion); write one with: looplab bench --json FILE`,
+    );
+  }
+  const version = (doc as { schemaVersion: unknown }).schemaVersion;
+  if (version !== SCHEMA_VERSION) {
+    throw new LooplabError(
+      ERROR_CODES.REPORT_VERSION,
+      `${name} has schemaVersion ${JSON.stringify(version)}; this looplab reads version ${SCHEMA_VERSION}: re-run the benchmark with this version`,
+    );
+  }
+  const validate = validateReport();
+  if (!validate(doc)) {
+    const first = validate.errors?.[0];
+    throw new LooplabError(
+      ERROR_CODES.BAD_REPORT,
+      `${name} is not a valid looplab report: ${first ? describeSchemaError(first) : 'schema check failed'}`,
+    );
+  }
+  return doc as Report;
+}
+
+/**
+ * Reads and checks a report file.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when it cannot be read, else as parseReport.
+ */
+export async function readReport(path: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`;
+    throw new LooplabError(ERROR_CODES.NO_SUCH_FILE, `report ${path} ${why}`, { cause: err });
+  }
+  return parseReport(text, path);
+}

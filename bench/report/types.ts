@@ -1,0 +1,176 @@
+/**
+ * The report model's types, in one place: the versioned JSON document `looplab bench` writes
+ * (docs/design.md, "The report"), and the raw measurements a run is built from. The JSON Schema
+ * beside this file (report.schema.json) describes the same document for other readers.
+ *
+ * Units are in the names (`lagP99Ms`, `rssMaxBytes`); a metric a run could not measure is null.
+ */
+import type { TimelinePoint } from '../../scenarios/probe/protocol.ts';
+import type { Params } from '../../scenarios/types.ts';
+import type { Summary } from '../stats/descriptive.ts';
+import type { MetricName } from './metrics.ts';
+
+/** Bump on any change that an older reader would misread. */
+export const SCHEMA_VERSION = 1;
+
+/** The bench options that shape every run; a report records the ones it ran with. */
+export interface BenchOptions {
+  /** Length of the measurement window of each run. */
+  durationSec: number;
+  /** Load applied before the window opens, then thrown away: JIT, caches and pools settle. */
+  warmupSec: number;
+  connections: number;
+  runs: number;
+  /** Rate of the bystander's `/ping` calls. */
+  pingRateHz: number;
+  /** A request slower than this counts as a timeout. */
+  timeoutSec: number;
+  timelineIntervalMs: number;
+}
+
+/** The environment fingerprint: what makes two reports comparable, or not. */
+export interface Environment {
+  node: string;
+  v8: string;
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  cpuCount: number;
+  totalMemoryBytes: number;
+  /** 1, 5 and 15 minute load averages when the benchmark started: a busy machine skews results. */
+  loadAverage: [number, number, number];
+  /** null means unset, which is libuv's default of 4 threads. */
+  uvThreadpoolSize: number | null;
+  looplabVersion: string;
+  /** null outside a git checkout. */
+  gitCommit: string | null;
+}
+
+/** What autocannon measured over one window (bench/run/load.ts). */
+export interface LoadResult {
+  elapsedMs: number;
+  requestsTotal: number;
+  bytesTotal: number;
+  latencyP50Ms: number;
+  latencyP90Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+/** What the bystander's `/ping` calls cost over one window (bench/run/bystander-worker.ts). */
+export interface BystanderResult {
+  /** Answered pings only; `timeouts` counts the others, each of which waited `timeoutMs`. */
+  latenciesMs: number[];
+  timeoutMs: number;
+  sent: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** null where a run could not measure the metric (no /ping answered; the probe switched off). */
+export type RunMetrics = Record<MetricName, number | null>;
+
+export interface LoadGeneratorLoad {
+  /** Event-loop utilisation of the harness thread that runs autocannon, over the window. */
+  elu: number;
+  /** CPU time of the whole harness process, as a percentage of one core. */
+  cpuPct: number;
+  /** True when the numbers measure autocannon rather than the server. */
+  saturated: boolean;
+}
+
+export interface CompletedRun extends RunMetrics {
+  state: 'completed';
+  run: number;
+  startedAt: string;
+  serverPid: number;
+  /** The load window: requestsPerSec and bytesPerSec divide by it. */
+  windowMs: number;
+  /** The probe's window, which the server-side metrics cover; null with the probe off. */
+  serverWindowMs: number | null;
+  requestsTotal: number;
+  pingSent: number;
+  pingErrors: number;
+  pingTimeouts: number;
+  lagSamples: number | null;
+  heapUsedMaxBytes: number | null;
+  loadGenerator: LoadGeneratorLoad;
+  timelineIntervalMs: number | null;
+  timeline: TimelinePoint[];
+}
+
+/** A run that failed is data, not an exception: the other runs survive it. */
+export interface FailedRun {
+  state: 'failed';
+  run: number;
+  startedAt: string;
+  code: string | null;
+  reason: string;
+}
+
+export type RunRecord = CompletedRun | FailedRun;
+
+export type Heuristic = 'lagMedian' | 'lagMax' | 'elu' | 'ping';
+
+export interface Finding {
+  heuristic: Heuristic;
+  text: string;
+}
+
+/** looplab's diagnosis of one variant, in words (diagnosis.ts). */
+export interface Diagnosis {
+  /** null when no completed run measured the loop (the probe off, every run failed). */
+  healthy: boolean | null;
+  /** What crossed a threshold; empty when healthy. */
+  findings: Finding[];
+  /** One sentence: the findings, or the healthy numbers. */
+  text: string;
+}
+
+export interface ResultEntry {
+  scenario: string;
+  variant: string;
+  params: Params;
+  /** Every run, in run order, failed ones included: compare does its statistics on these. */
+  runs: RunRecord[];
+  /** Over the completed runs; a metric a run could not measure (null) is left out of its summary. */
+  summary: Record<MetricName, Summary>;
+  /** looplab's diagnosis in words; absent in reports written before it existed. */
+  diagnosis?: Diagnosis;
+}
+
+export interface ScenarioVerdict {
+  scenario: string;
+  text: string;
+}
+
+/** The cost of one scenario's sync operation, timed alone, and the ceiling it sets (run/micro.ts). */
+export interface MicroResult {
+  scenario: string;
+  params: Params;
+  /** What the operation is: the summary of the `sync` variant that does it per request. */
+  operation: string;
+  samples: number;
+  meanMs: number;
+  p99Ms: number;
+  /** Relative margin of error of the mean at 95%, in percent. */
+  rmePct: number;
+  /** 1000 / meanMs: the most requests per second one event loop doing this can finish. */
+  ceilingPerSec: number;
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  createdAt: string;
+  environment: Environment;
+  options: BenchOptions & { scenarios: string[]; params: Record<string, Params> };
+  results: ResultEntry[];
+  verdicts: ScenarioVerdict[];
+  /** Things a reader must know to trust the numbers: a saturated load generator, failed runs. */
+  warnings: string[];
+  /** Per scenario, the cost of its sync operation and the ceiling it sets, when measured. */
+  ceilings?: MicroResult[];
+}

@@ -1,0 +1,71 @@
+/**
+ * The warnings a report carries next to its numbers: what a reader must know to trust them (a
+ * failed run, a saturated load generator, timeouts, a machine with every core busy). Pure.
+ */
+import type { CompletedRun, ResultEntry } from './types.ts';
+
+/** Above this share of all cores in use, the machine, not either program, bounds the numbers. */
+export const MACHINE_BUSY_SHARE = 0.9;
+
+/**
+ * The share of all the machine's cores that the server and the harness used together during a
+ * run's window, or null when the probe did not measure the server's CPU.
+ */
+export function machineBusyShare(run: CompletedRun, cpuCount: number): number | null {
+  const { cpuUserMs, cpuSystemMs, serverWindowMs, windowMs } = run;
+  if (cpuUserMs === null || cpuSystemMs === null || !serverWindowMs || windowMs <= 0) return null;
+  // Each program's CPU as a share of its own window: the two windows differ by milliseconds
+  // normally, by seconds when a block outlasts the load.
+  const serverCores = (cpuUserMs + cpuSystemMs) / serverWindowMs;
+  const harnessCores = run.loadGenerator.cpuPct / 100;
+  return (serverCores + harnessCores) / cpuCount;
+}
+
+/**
+ * Warnings a reader must see next to the numbers. With `cpuCount`, also says when server and
+ * load generator together kept every core busy: then neither alone set the pace.
+ */
+export function reportWarnings(results: readonly ResultEntry[], cpuCount?: number): string[] {
+  const warnings: string[] = [];
+  for (const r of results) {
+    const label = `${r.scenario} ${r.variant}`;
+    const failed = r.runs.filter((run) => run.state === 'failed');
+    if (failed.length > 0) {
+      warnings.push(
+        `${label}: ${failed.length} of ${r.runs.length} runs failed (${failed[0]?.reason})`,
+      );
+    }
+    const saturated = r.runs.filter(
+      (run) => run.state === 'completed' && run.loadGenerator.saturated,
+    );
+    if (saturated.length > 0) {
+      warnings.push(
+        `${label}: the load generator was saturated in ${saturated.length} of ${r.runs.length} runs; ` +
+          'these numbers measure autocannon more than the server',
+      );
+    }
+    const timedOut = r.runs.reduce(
+      (n, run) => n + (run.state === 'completed' ? (run.timeouts ?? 0) : 0),
+      0,
+    );
+    if (timedOut > 0) {
+      warnings.push(
+        `${label}: ${timedOut} requests timed out; its latency percentiles cover only the answered ones ` +
+          '(a longer --timeout or fewer --connections keeps them all)',
+      );
+    }
+    if (cpuCount === undefined) continue;
+    const busy = r.runs.filter((run) => {
+      if (run.state !== 'completed') return false;
+      const share = machineBusyShare(run, cpuCount);
+      return share !== null && share >= MACHINE_BUSY_SHARE;
+    });
+    if (busy.length > 0) {
+      warnings.push(
+        `${label}: server and load generator together kept all ${cpuCount} cores busy in ` +
+          `${busy.length} of ${r.runs.length} runs; the machine, not the server alone, set the pace`,
+      );
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,114 @@
+/**
+ * The benchmark: every planned run in order, then the report.
+ */
+import type { Selection } from '../../scenarios/select.ts';
+
+import type { Params } from '../../scenarios/types.ts';
+import { buildResultEntry } from '../report/build.ts';
+import { diagnose } from '../report/diagnosis.ts';
+import {
+  type BenchOptions,
+  type MicroResult,
+  type Report,
+  type ResultEntry,
+  type RunRecord,
+  SCHEMA_VERSION,
+} from '../report/types.ts';
+import { scenarioVerdict, scenarioVerdicts } from '../report/verdict.ts';
+import { reportWarnings } from '../report/warnings.ts';
+import { captureEnvironment } from './environment.ts';
+import { measureRun, type RunHooks } from './measure-run.ts';
+import { measureCeilings } from './micro.ts';
+import { type Job, planJobs } from './plan.ts';
+
+export interface BenchHooks {
+  signal?: AbortSignal;
+  onRunStart?: (job: Job, index: number, total: number) => void;
+  onRunPhase?: (
+    job: Job,
+    phase: Parameters<NonNullable<RunHooks['onPhase']>>[0],
+    serverPid?: number,
+  ) => void;
+  onRunTick?: (job: Job, elapsedSec: number, completed: number) => void;
+  onRunEnd?: (job: Job, record: RunRecord, index: number, total: number) => void;
+  /**
+   * Time each scenario's sync operation before any load (bench/micro.ts), for the ceiling it
+   * puts on one event loop; the report carries them as `ceilings`.
+   */
+  ceilings?: boolean;
+  onCeilingStart?: (scenario: string) => void;
+  /** After a scenario's last run: its results, verdict and ceiling, before the next starts. */
+  onScenarioDone?: (entries: ResultEntry[], verdict: string, ceiling?: MicroResult) => void;
+  execArgv?: (job: Job) => string[];
+  probe?: boolean;
+  /** Every server child's environment (and the report's `uvThreadpoolSize`); default ours. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs every job of the selection and builds the report. Throws only when aborted. */
+export async function runBench(
+  selection: readonly Selection[],
+  options: BenchOptions,
+  hooks: BenchHooks = {},
+): Promise<Report> {
+  const environment = captureEnvironment(hooks.env);
+  const createdAt = new Date().toISOString();
+  const ceilings = hooks.ceilings
+    ? await measureCeilings(selection, hooks.signal, hooks.onCeilingStart)
+    : [];
+  const jobs = planJobs(selection, options.runs);
+  const records = new Map<string, RunRecord[]>();
+  const entriesOf = (s: Selection) =>
+    s.variants.map((variant) => {
+      const entry = buildResultEntry(
+        s.scenario.id,
+        variant,
+        s.params,
+        records.get(`${s.scenario.id}\u0000${variant}`) ?? [],
+      );
+      return { ...entry, diagnosis: diagnose(entry) };
+    });
+
+  for (const [index, job] of jobs.entries()) {
+    hooks.signal?.throwIfAborted();
+    hooks.onRunStart?.(job, index, jobs.length);
+    const record = await measureRun(job, options, {
+      ...(hooks.signal && { signal: hooks.signal }),
+      onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
+      ...(hooks.onRunTick && {
+        onTick: (elapsed: number, completed: number) => hooks.onRunTick?.(job, elapsed, completed),
+      }),
+      execArgv: hooks.execArgv?.(job) ?? [],
+      probe: hooks.probe ?? true,
+      ...(hooks.env && { env: hooks.env }),
+    });
+    const key = `${job.scenario.id}\u0000${job.variant}`;
+    records.set(key, [...(records.get(key) ?? []), record]);
+    hooks.onRunEnd?.(job, record, index, jobs.length);
+    const scenario = selection.find((s) => s.scenario === job.scenario);
+    if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
+      const entries = entriesOf(scenario);
+      const ceiling = ceilings.find((c) => c.scenario === job.scenario.id);
+      hooks.onScenarioDone(entries, scenarioVerdict(entries), ceiling);
+    }
+  }
+
+  const results = selection.flatMap(entriesOf);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt,
+    environment,
+    options: {
+      ...options,
+      scenarios: selection.map((s) => s.scenario.id),
+      params: Object.fromEntries(selection.map((s) => [s.scenario.id, s.params])) as Record<
+        string,
+        Params
+      >,
+    },
+    results,
+    verdicts: scenarioVerdicts(results),
+    warnings: reportWarnings(results, environment.cpuCount),
+    ...(ceilings.length > 0 && { ceilings }),
+  };
+}

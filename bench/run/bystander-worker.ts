@@ -1,0 +1,93 @@
+/**
+ * The bystander: an innocent client that calls `/ping` at a steady rate while the heavy route
+ * is loaded, and records what each call cost it.
+ *
+ * It runs on a worker thread so that autocannon, busy on the harness's main thread, cannot
+ * delay its timers. Latency is measured from the moment each ping was *due*, not from when it
+ * went out: if the ping had to wait, that wait is part of what the bystander suffered
+ * (the coordinated-omission correction).
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Pool } from 'undici';
+import type { BystanderResult } from '../report/types.ts';
+
+export interface BystanderConfig {
+  origin: string;
+  rateHz: number;
+  timeoutMs: number;
+}
+
+const { origin, rateHz, timeoutMs } = workerData as BystanderConfig;
+const periodMs = 1000 / rateHz;
+// Enough connections that a ping never queues behind another one on our side: a bystander is
+// an independent user, and only the server may make it wait.
+const pool = new Pool(origin, { connections: 128, pipelining: 1 });
+let result: BystanderResult = { latenciesMs: [], timeoutMs, sent: 0, errors: 0, timeouts: 0 };
+const inFlight = new Set<Promise<void>>();
+const startedAt = performance.now();
+/** Pings due before this are not counted: they warmed the client and its connections. */
+let countFrom = startedAt;
+let timer: NodeJS.Timeout | undefined;
+let stopping = false;
+let markFirstAnswer: () => void = () => {};
+/** Resolves when the first ping has been answered: the client and a connection are warm. */
+const firstAnswer = new Promise<void>((resolve) => {
+  markFirstAnswer = resolve;
+});
+
+async function ping(dueAt: number): Promise<void> {
+  // Everything about one ping goes to the tally that counted it as sent, so sent always equals
+  // answered + errors + timeouts, even when a reset lands while the ping is in flight.
+  const tally = dueAt >= countFrom ? result : undefined;
+  if (tally) tally.sent++;
+  try {
+    const res = await pool.request({
+      path: '/ping',
+      method: 'GET',
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    await res.body.dump();
+    markFirstAnswer();
+    if (res.statusCode === 200) tally?.latenciesMs.push(performance.now() - dueAt);
+    else if (tally) tally.errors++;
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (!tally) return;
+    if (code.includes('TIMEOUT')) tally.timeouts++;
+    else tally.errors++;
+  }
+}
+
+function schedule(n: number): void {
+  const dueAt = startedAt + n * periodMs;
+  timer = setTimeout(
+    () => {
+      if (stopping) return;
+      const p = ping(dueAt).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      schedule(n + 1);
+    },
+    Math.max(0, dueAt - performance.now()),
+  );
+}
+
+parentPort?.on('message', async (msg: 'reset' | 'stop') => {
+  if (msg === 'reset') {
+    // Without a warm-up the first pings would pay for the client's own start in the window.
+    await Promise.race([firstAnswer, sleep(2000)]);
+    countFrom = performance.now();
+    result = { latenciesMs: [], timeoutMs, sent: 0, errors: 0, timeouts: 0 };
+    parentPort?.postMessage('reset:done');
+    return;
+  }
+  stopping = true;
+  clearTimeout(timer);
+  await Promise.all(inFlight);
+  await pool.close();
+  parentPort?.postMessage(result);
+});
+
+schedule(0);

@@ -1,0 +1,42 @@
+/**
+ * Filling a lesson's explanation with the learner's own numbers.
+ *
+ * The explanation is Markdown with placeholders: `{large.sync.lagP99Ms}` is one measured number
+ * with its unit, `{large.async.requestsPerSec / large.sync.requestsPerSec}` the ratio of two
+ * (`9.4×`). A number that was not measured reads "not measured", never a made-up one.
+ */
+import { formatMetric } from '../../bench/render/metric-text.ts';
+
+import { METRIC_NAMES, type MetricName } from '../../bench/report/metrics.ts';
+import { formatNumber } from '../../core/numbers.ts';
+import type { Lookup } from './claims.ts';
+import type { Operand } from './types.ts';
+
+const OPERAND = String.raw`([a-z0-9-]+)\.([a-z0-9-]+)\.([a-zA-Z0-9]+)`;
+const PLACEHOLDER = new RegExp(String.raw`\{${OPERAND}(?:\s*/\s*${OPERAND})?\}`, 'g');
+
+function operand(measurement?: string, variant?: string, metric?: string): Operand {
+  if (!METRIC_NAMES.includes(metric as MetricName))
+    throw new Error(`explanation names an unknown metric "${metric}"`);
+  return { measurement: measurement ?? '', variant: variant ?? '', metric: metric as MetricName };
+}
+
+/** Every operand a template names, in order: lets a test check them against the lesson. */
+export function templateOperands(template: string): Operand[] {
+  return [...template.matchAll(PLACEHOLDER)].flatMap((m) => [
+    operand(m[1], m[2], m[3]),
+    ...(m[4] ? [operand(m[4], m[5], m[6])] : []),
+  ]);
+}
+
+/** @throws {Error} on a placeholder naming an unknown metric: a bug in the lesson. */
+export function fillTemplate(template: string, lookup: Lookup): string {
+  return template.replace(PLACEHOLDER, (...m: string[]) => {
+    const of = operand(m[1], m[2], m[3]);
+    const value = lookup(of);
+    if (!m[4]) return formatMetric(of.metric, value);
+    const per = lookup(operand(m[4], m[5], m[6]));
+    if (value === null || per === null || per === 0) return 'not measured';
+    return `${formatNumber(value / per)}×`;
+  });
+}

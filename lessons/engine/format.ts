@@ -1,0 +1,90 @@
+/**
+ * What the lesson commands print: pure functions that return strings, as bench/format.ts does.
+ */
+import type { TableStyle } from '../../bench/render/terminal-style.ts';
+
+import { formatNumber } from '../../core/numbers.ts';
+import { describeComparison } from './claims.ts';
+import { wrap } from './markdown.ts';
+import type { LessonOutcome } from './measure.ts';
+import type { Progress } from './progress.ts';
+import type { Lesson, Prediction } from './types.ts';
+import type { VerifyResult } from './verify.ts';
+
+export interface LessonStyle extends TableStyle {
+  good(s: string): string;
+  bad(s: string): string;
+}
+
+const mark = (holds: boolean | null, style: LessonStyle) =>
+  holds === true ? style.good('✓') : holds === false ? style.bad('✗') : style.dim('?');
+
+/** One line per lesson: a check mark when its exercise passed verify. */
+export function formatLessonList(
+  lessons: readonly Lesson[],
+  progress: Progress,
+  style: LessonStyle,
+): string {
+  const lines = lessons.map((l, i) => {
+    const done = Boolean(progress.passed[l.id]);
+    return `${done ? style.good('✓') : ' '} ${i + 1}. ${style.bold(l.id.padEnd(20))} ${l.title}`;
+  });
+  const passed = lessons.filter((l) => progress.passed[l.id]).length;
+  return `${lines.join('\n')}\n\n${style.dim(`${passed} of ${lessons.length} passed · start one with: looplab lesson <n>`)}\n`;
+}
+
+/** The question and its numbered choices. */
+export function formatPrediction(p: Prediction, style: LessonStyle, width = 80): string {
+  const choices = p.choices.map((c, i) => `  ${i + 1}) ${c.text}`);
+  const question = wrap(`${style.bold('Predict:')} ${p.question}`, width).join('\n');
+  return `${question}\n${choices.join('\n')}\n`;
+}
+
+/** How the prediction went, then every claim: held, did not hold (and why that can be), or unmeasured. */
+export function formatOutcome(lesson: Lesson, o: LessonOutcome, style: LessonStyle): string {
+  const out: string[] = [];
+  const p = o.prediction;
+  const choice = (i: number | null) =>
+    i === null ? 'none of the choices' : `${i + 1}) ${lesson.prediction.choices[i]?.text}`;
+  const measured =
+    p.quantity === null
+      ? 'not measured'
+      : `${formatNumber(p.quantity)} ${lesson.prediction.quantity.unit}, so ${choice(p.measured)}`;
+  out.push(`${style.bold('Your prediction')}: ${p.answer === null ? 'skipped' : choice(p.answer)}`);
+  out.push(`${style.bold('Measured')}: ${measured}`);
+  if (p.right !== null)
+    out.push(
+      p.right ? style.good('You predicted right.') : style.bad('Not what you predicted: read on.'),
+    );
+  out.push('', style.bold('The claims, checked on your numbers:'));
+  for (const c of o.claims) {
+    out.push(`${mark(c.holds, style)} ${c.text}`, `    ${style.dim(describeComparison(c))}`);
+    if (c.holds === false) out.push(`    Did not hold on this machine. ${c.whenItFails}`);
+    if (c.holds === null)
+      out.push('    Not measured: a run failed or measured nothing (see the warnings).');
+  }
+  for (const w of o.warnings) out.push(`warning: ${w}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** verify's verdict: each check with its numbers, and a hint for each that failed. */
+export function formatVerify(r: VerifyResult, style: LessonStyle): string {
+  const out: string[] = [];
+  const e = r.equivalence;
+  out.push(`${mark(e.same, style)} same responses as the reference`);
+  if (!e.same) {
+    const show = (a: typeof e.reference) => `${a.status} ${a.contentType} ${a.body.slice(0, 120)}`;
+    out.push(`    reference: ${show(e.reference)}`, `    yours:     ${show(e.exercise)}`);
+    out.push(
+      '    Hint: answer exactly as the starter did; change how the work is done, not what it returns.',
+    );
+    out.push(style.dim('    (load checks not run: they compare handlers that do the same job)'));
+  }
+  for (const c of r.criteria) {
+    out.push(`${mark(c.holds, style)} ${c.text}`, `    ${style.dim(describeComparison(c))}`);
+    if (c.holds !== true) out.push(`    Hint: ${c.hint}`);
+  }
+  for (const w of r.report?.warnings ?? []) out.push(`warning: ${w}`);
+  out.push('', r.passed ? style.good('PASS') : style.bad('FAIL'));
+  return `${out.join('\n')}\n`;
+}

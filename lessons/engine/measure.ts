@@ -1,0 +1,98 @@
+/**
+ * A lesson's measurements: each one a benchmark of the lesson's scenario with the harness, and
+ * what the learner's numbers then say about the lesson's prediction and claims.
+ */
+import type { BenchOptions, Report } from '../../bench/report/types.ts';
+
+import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
+import { defaultParams } from '../../scenarios/params.ts';
+import type { Params } from '../../scenarios/types.ts';
+import { type CeilingNote, ceilingNotes, formatCeilingNotes } from './ceiling.ts';
+import {
+  type CheckResult,
+  evaluateCheck,
+  lookupIn,
+  measuredChoice,
+  predictionQuantity,
+} from './claims.ts';
+import { fillTemplate } from './explain.ts';
+import type { Lesson, Measurement } from './types.ts';
+
+/** The scenario's defaults with the measurement's overrides. */
+export function measurementParams(lesson: Lesson, params: Params): Params {
+  return { ...defaultParams(lesson.scenario), ...params };
+}
+
+/** Runs every measurement of a lesson, in order; reports keyed by measurement. */
+export async function measureLesson(
+  lesson: Lesson,
+  options: BenchOptions,
+  hooks: Omit<BenchHooks, 'env'> & { onMeasurement?: (m: Measurement) => void } = {},
+): Promise<Record<string, Report>> {
+  const reports: Record<string, Report> = {};
+  for (const m of lesson.measurements) {
+    hooks.onMeasurement?.(m);
+    reports[m.key] = await runBench(
+      [
+        {
+          scenario: lesson.scenario,
+          variants: m.variants,
+          params: measurementParams(lesson, m.params),
+        },
+      ],
+      options,
+      // The ceiling of sync's operation, for the explanation's arithmetic of blocking.
+      { ...hooks, ceilings: true, ...(m.env && { env: { ...process.env, ...m.env } }) },
+    );
+  }
+  return reports;
+}
+
+export interface PredictionOutcome {
+  /** The measured quantity (a number, or a ratio), null when it was not measured. */
+  quantity: number | null;
+  /** The choice the measurement landed in. */
+  measured: number | null;
+  /** The learner's choice; null when the prediction was skipped. */
+  answer: number | null;
+  /** null when skipped or not measured. */
+  right: boolean | null;
+}
+
+export interface LessonOutcome {
+  prediction: PredictionOutcome;
+  claims: (CheckResult & { whenItFails: string })[];
+  /** explain.md with the learner's numbers filled in. */
+  explanation: string;
+  /** What one sync operation cost alone, and the ceiling it puts on the loop, per measurement. */
+  ceilings: CeilingNote[];
+  warnings: string[];
+}
+
+/** What the measured reports say: pure. */
+export function lessonOutcome(
+  lesson: Lesson,
+  reports: Readonly<Record<string, Report>>,
+  explainTemplate: string,
+  answer: number | null,
+): LessonOutcome {
+  const lookup = lookupIn(reports);
+  const quantity = predictionQuantity(lesson.prediction, lookup);
+  const measured = measuredChoice(lesson.prediction, quantity);
+  const ceilings = ceilingNotes(lesson, reports);
+  return {
+    prediction: {
+      quantity,
+      measured,
+      answer,
+      right: answer === null || measured === null ? null : answer === measured,
+    },
+    claims: lesson.claims.map((c) => ({
+      ...evaluateCheck(c, lookup),
+      whenItFails: c.whenItFails,
+    })),
+    explanation: fillTemplate(explainTemplate, lookup) + formatCeilingNotes(ceilings),
+    ceilings,
+    warnings: Object.values(reports).flatMap((r) => r.warnings),
+  };
+}

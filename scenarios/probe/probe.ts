@@ -1,0 +1,154 @@
+/**
+ * The in-process probe: what the event loop of this server went through in a window.
+ *
+ * It runs inside the server child because only there can the loop's own delay be seen.
+ * The harness resets it when the measurement window opens (so warm-up is excluded) and reads it
+ * over IPC when the window closes.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { round } from '../../core/numbers.ts';
+import type { ProbeData, TimelinePoint } from './protocol.ts';
+
+const NS_PER_MS = 1e6;
+/** Node's default: the histogram's timer fires every 10 ms. */
+const RESOLUTION_MS = 10;
+
+/**
+ * The histogram records the time between two timer ticks, so every sample includes the
+ * resolution itself; subtracting it leaves the delay. Clamped because a tick can be early.
+ */
+const delayMs = (ns: number) => Math.max(0, ns / NS_PER_MS - RESOLUTION_MS);
+
+export interface Probe {
+  /**
+   * Opens a new window. With `windowMs`, the probe closes the window itself when that time is
+   * up and later reads return that reading.
+   */
+  reset(windowMs?: number): void;
+  read(): ProbeData;
+  stop(): void;
+}
+
+/** Starts measuring at once; call `reset()` to open a new window. */
+export function createProbe(timelineIntervalMs: number): Probe {
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+
+  let windowStart = 0;
+  let eluStart = performance.eventLoopUtilization();
+  let cpuStart = process.cpuUsage();
+  let timeline: TimelinePoint[] = [];
+  let rssMax = 0;
+  let heapMax = 0;
+  let lastTick = 0;
+  let pointStart = 0;
+  let pointLagMax = 0;
+  let eluPoint = eluStart;
+  let timelineLagMax = 0;
+  let closeTimer: NodeJS.Timeout | undefined;
+  let closed: ProbeData | null = null;
+
+  let samplesSinceHeap = 0;
+  function sampleMemory(): void {
+    // rss() alone is a cheap syscall; the full memoryUsage() walks V8's heap spaces, so the heap
+    // is sampled once a second (every tenth point at the default interval) and at the edges.
+    rssMax = Math.max(rssMax, process.memoryUsage.rss());
+    if (samplesSinceHeap++ % 10 === 0) heapMax = Math.max(heapMax, process.memoryUsage().heapUsed);
+  }
+
+  function reset(windowMs?: number): void {
+    clearTimeout(closeTimer);
+    closed = null;
+    // Why a timer in here rather than a read from the harness at the end of the load: when the
+    // load stops, requests it already sent are still queued on this loop. A blocked loop runs
+    // its timers before it reads those sockets again, so this closes the window on time, while
+    // an IPC read could be served only after all of them.
+    if (windowMs !== undefined) {
+      closeTimer = setTimeout(() => {
+        closed = snapshot();
+      }, windowMs);
+      closeTimer.unref();
+    }
+    histogram.reset();
+    windowStart = performance.now();
+    lastTick = windowStart;
+    pointStart = windowStart;
+    pointLagMax = 0;
+    eluStart = performance.eventLoopUtilization();
+    eluPoint = eluStart;
+    cpuStart = process.cpuUsage();
+    timeline = [];
+    timelineLagMax = 0;
+    rssMax = 0;
+    heapMax = 0;
+    samplesSinceHeap = 0;
+    sampleMemory();
+  }
+
+  // The timeline keeps its own sampler at the histogram's resolution instead of resetting a
+  // second histogram per interval: a histogram drops its first sample after every reset, and a
+  // blocked loop gives it about one sample per interval, so it would see nothing at all.
+  const sampler = setInterval(() => {
+    const now = performance.now();
+    const late = Math.max(0, now - lastTick - RESOLUTION_MS);
+    lastTick = now;
+    pointLagMax = Math.max(pointLagMax, late);
+    if (now - pointStart < timelineIntervalMs) return;
+    const elu = performance.eventLoopUtilization(eluPoint).utilization;
+    timeline.push({
+      tMs: round(now - windowStart),
+      lagMaxMs: round(pointLagMax),
+      elu: round(elu, 4),
+    });
+    timelineLagMax = Math.max(timelineLagMax, pointLagMax);
+    pointLagMax = 0;
+    pointStart = now;
+    eluPoint = performance.eventLoopUtilization();
+    sampleMemory();
+  }, RESOLUTION_MS);
+  sampler.unref();
+
+  function snapshot(): ProbeData {
+    samplesSinceHeap = 0;
+    sampleMemory();
+    const cpu = process.cpuUsage(cpuStart);
+    const sampled = histogram.count > 0;
+    // A block that has just ended may not have reached the sampler or the histogram yet.
+    const pending = Math.max(0, performance.now() - lastTick - RESOLUTION_MS);
+    const lagMaxMs = Math.max(
+      sampled ? delayMs(histogram.max) : 0,
+      timelineLagMax,
+      pointLagMax,
+      pending,
+    );
+    return {
+      windowMs: round(performance.now() - windowStart),
+      // With no histogram sample the loop was blocked throughout; the sampler's lateness is the
+      // only witness, and the honest value for every percentile.
+      lagP50Ms: round(sampled ? delayMs(histogram.percentile(50)) : lagMaxMs),
+      lagP99Ms: round(sampled ? delayMs(histogram.percentile(99)) : lagMaxMs),
+      lagMaxMs: round(lagMaxMs),
+      lagSamples: histogram.count,
+      elu: round(performance.eventLoopUtilization(eluStart).utilization, 4),
+      cpuUserMs: round(cpu.user / 1000),
+      cpuSystemMs: round(cpu.system / 1000),
+      rssMaxBytes: rssMax,
+      heapUsedMaxBytes: heapMax,
+      timelineIntervalMs,
+      timeline: [...timeline],
+    };
+  }
+
+  function read(): ProbeData {
+    return closed ?? snapshot();
+  }
+
+  function stop(): void {
+    clearTimeout(closeTimer);
+    clearInterval(sampler);
+    histogram.disable();
+  }
+
+  reset();
+  return { reset, read, stop };
+}

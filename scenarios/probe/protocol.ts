@@ -1,0 +1,53 @@
+/**
+ * The IPC protocol between the harness and a scenario server child.
+ *
+ * The probe is read over IPC, not HTTP, so that reading it never queues behind the load on the
+ * very loop it measures, and never shows up in the server's request counts.
+ */
+import type { Params } from '../types.ts';
+
+export interface ChildConfig {
+  scenario: string;
+  variant: string;
+  params: Params;
+  /** 0 asks the OS for a free port; the child reports the one it got. */
+  port: number;
+  /** false only for the probe-overhead benchmark. */
+  probe: boolean;
+  timelineIntervalMs: number;
+  /** A learner's TypeScript file whose exported handler is served instead of `variant`'s. */
+  handlerFile?: string;
+}
+
+export interface TimelinePoint {
+  /** Since the window started. Real time, not the tick count: a blocked loop ticks late. */
+  tMs: number;
+  lagMaxMs: number;
+  elu: number;
+}
+
+export interface ProbeData {
+  windowMs: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  /** How many delay samples the histogram took; a blocked loop takes few. */
+  lagSamples: number;
+  elu: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  rssMaxBytes: number;
+  heapUsedMaxBytes: number;
+  timelineIntervalMs: number;
+  timeline: TimelinePoint[];
+}
+
+export type ToChild =
+  /** `windowMs`: the probe closes the window itself after this long (see probe.ts). */
+  { type: 'probe:reset'; windowMs?: number } | { type: 'probe:read' };
+
+export type FromChild =
+  | { type: 'ready'; port: number; pid: number }
+  | { type: 'failed'; code?: string; message: string }
+  | { type: 'probe:reset:done' }
+  | { type: 'probe:data'; data: ProbeData | null };

@@ -1,0 +1,96 @@
+/**
+ * The bench flags, declared once: `bench` takes all of them, `lesson` and `verify` the three that
+ * set how long a measurement takes, over their own defaults. Each flag names the option it sets,
+ * so the flags and the options they map to cannot drift apart.
+ */
+import type { Argv } from 'yargs';
+import type { BenchOptions } from '../../bench/report/types.ts';
+import { DEFAULT_OPTIONS, QUICK_OPTIONS, validateOptions } from '../../bench/run/options.ts';
+
+interface BenchFlag {
+  /** The BenchOptions field this flag sets. */
+  key: keyof BenchOptions;
+  describe: string;
+  /** What `lesson` and `verify` say instead, where they say less. */
+  brief?: string;
+}
+
+const BENCH_FLAGS = {
+  duration: { key: 'durationSec', describe: 'Seconds of measured load per run' },
+  warmup: { key: 'warmupSec', describe: 'Seconds of unmeasured load before each run' },
+  connections: { key: 'connections', describe: 'Concurrent connections' },
+  runs: {
+    key: 'runs',
+    describe: 'Runs per variant, each on a fresh server, interleaved',
+    brief: 'Runs per variant, interleaved',
+  },
+  'ping-rate': { key: 'pingRateHz', describe: 'Bystander /ping calls per second' },
+  timeout: { key: 'timeoutSec', describe: 'Seconds before a request counts as timed out' },
+  'timeline-interval': {
+    key: 'timelineIntervalMs',
+    describe: 'Milliseconds per lag-timeline point',
+  },
+} as const satisfies Record<string, BenchFlag>;
+
+type FlagName = keyof typeof BENCH_FLAGS;
+
+/** The flags as yargs gives them to a handler (camel-cased), each a number when given. */
+export interface BenchFlags {
+  duration?: number;
+  warmup?: number;
+  connections?: number;
+  runs?: number;
+  pingRate?: number;
+  timeout?: number;
+  timelineInterval?: number;
+}
+
+/** The flags `lesson` and `verify` take: a lesson's other options are its own. */
+export const LESSON_FLAGS: readonly FlagName[] = ['duration', 'warmup', 'runs'];
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Adds bench flags to a command: every one by default, with its default in the help (bench);
+ * or only `names`, without defaults, since the lesson decides them (lesson, verify).
+ */
+export function withBenchFlags<T>(
+  y: Argv<T>,
+  names: readonly FlagName[] = Object.keys(BENCH_FLAGS) as FlagName[],
+): Argv<T & BenchFlags> {
+  const all = names.length === Object.keys(BENCH_FLAGS).length;
+  let out = y as Argv<T & BenchFlags>;
+  for (const name of names) {
+    const flag: BenchFlag = BENCH_FLAGS[name];
+    out = out.option(name, {
+      type: 'number',
+      describe: all
+        ? `${flag.describe} [default: ${DEFAULT_OPTIONS[flag.key]}]`
+        : (flag.brief ?? flag.describe),
+    }) as Argv<T & BenchFlags>;
+  }
+  return out;
+}
+
+/**
+ * The options in force: the defaults, then `base` (--quick, or a lesson's own), then every flag
+ * given explicitly.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION for a flag out of range.
+ */
+export function optionsFromFlags(
+  flags: BenchFlags,
+  base: Partial<BenchOptions> = {},
+): BenchOptions {
+  const given: Partial<Record<keyof BenchOptions, number>> = {};
+  for (const [name, flag] of Object.entries(BENCH_FLAGS) as [FlagName, BenchFlag][]) {
+    const value = flags[camel(name) as keyof BenchFlags];
+    if (value !== undefined) given[flag.key] = value;
+  }
+  return validateOptions({ ...DEFAULT_OPTIONS, ...base, ...given });
+}
+
+/** bench's options: `--quick` over the defaults, then the flags. */
+export function benchOptions(flags: BenchFlags & { quick?: boolean }): BenchOptions {
+  return optionsFromFlags(flags, flags.quick ? QUICK_OPTIONS : {});
+}

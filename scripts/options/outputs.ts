@@ -1,0 +1,30 @@
+/**
+ * Where bench writes its report: `--json` and `--md`, to files or to stdout in place of the table.
+ */
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+
+export interface Output {
+  format: 'json' | 'markdown';
+  /** undefined: stdout, in place of the table. */
+  path: string | undefined;
+}
+
+/**
+ * `--json FILE` / `--md FILE` write files; either flag alone (yargs gives '') or with `-`
+ * prints that format on stdout instead of the table.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION when both ask for stdout.
+ */
+export function resolveOutputs(json: string | undefined, md: string | undefined): Output[] {
+  const outputs: Output[] = [];
+  const toPath = (value: string) => (value === '' || value === '-' ? undefined : value);
+  if (json !== undefined) outputs.push({ format: 'json', path: toPath(json) });
+  if (md !== undefined) outputs.push({ format: 'markdown', path: toPath(md) });
+  if (outputs.filter((o) => !o.path).length > 1) {
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      'only one of --json and --md can print to stdout; give the other a file name',
+    );
+  }
+  return outputs;
+}

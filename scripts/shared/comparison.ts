@@ -1,0 +1,101 @@
+/**
+ * Printing a comparison as compare and `bench --baseline` both do: in the chosen format, appended
+ * to the GitHub step summary when there is one, and exit 1 on a regression.
+ */
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Comparison, compareReports } from '../../bench/compare/compare.ts';
+import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
+import {
+  type CompareFormatName,
+  type CompareLabels,
+  compareFormats,
+  formatCompareMarkdown,
+  formatCompareTable,
+  GAB_FILES,
+  gabEntries,
+} from '../../bench/render/compare.ts';
+import { terminalStyle } from '../../bench/render/terminal-style.ts';
+import { readReport } from '../../bench/report/read.ts';
+import type { Report } from '../../bench/report/types.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import { jsonText } from '../../core/json.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
+import type { CompareFlags } from '../options/compare.ts';
+import { err, out, setOutcome, useColor } from './context.ts';
+
+/**
+ * Appends the Markdown to the file GitHub Actions names in GITHUB_STEP_SUMMARY, when it is set:
+ * appended, since earlier steps may have written there.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED when it cannot be written.
+ */
+export async function appendStepSummary(markdown: string): Promise<string | undefined> {
+  const path = process.env.GITHUB_STEP_SUMMARY;
+  if (!path) return undefined;
+  try {
+    await appendFile(path, `${markdown}\n`);
+  } catch (cause) {
+    throw new LooplabError(
+      ERROR_CODES.WRITE_FAILED,
+      `cannot append to GITHUB_STEP_SUMMARY ${path} (${(cause as NodeJS.ErrnoException).code ?? cause}); check the path`,
+      { cause },
+    );
+  }
+  return path;
+}
+
+/**
+ * Prints a comparison in `format` on `stream`, appends its Markdown to the step summary, and
+ * asks for exit 1 when it found a regression. `gab` writes its two files and prints the table.
+ */
+export async function reportComparison(
+  comparison: Comparison,
+  labels: CompareLabels,
+  how: { format: CompareFormatName; gabDir?: string; quiet: boolean; stream: NodeJS.WriteStream },
+): Promise<void> {
+  const write = (text: string) => (how.stream === process.stdout ? out(text) : err(text));
+  if (how.format === 'gab') {
+    const entries = gabEntries(comparison);
+    for (const key of ['biggerIsBetter', 'smallerIsBetter'] as const) {
+      const path = join(how.gabDir ?? '.', GAB_FILES[key]);
+      await writeFileAtomic(path, jsonText(entries[key]));
+      if (!how.quiet) err(`wrote ${path}\n`);
+    }
+  }
+  write(
+    how.format === 'gab' || how.format === 'table'
+      ? formatCompareTable(comparison, labels, terminalStyle(useColor(how.stream)))
+      : compareFormats[how.format](comparison, labels),
+  );
+  const summary = await appendStepSummary(formatCompareMarkdown(comparison, labels));
+  if (summary && !how.quiet) err(`appended the Markdown to ${summary}\n`);
+  if (comparison.regressions.length > 0) setOutcome(EXIT.CHECK_FAILED);
+}
+
+/**
+ * Reads and checks a baseline before a benchmark, so that a bad file fails in a second, not
+ * after minutes of measurement.
+ *
+ * @throws {LooplabError} as readReport, and LOOPLAB_ERR_BAD_OPTION for bad compare flags.
+ */
+export async function prepareBaseline(
+  path: string | undefined,
+  flags: CompareFlags,
+): Promise<
+  ((head: Report, stream: NodeJS.WriteStream, quiet: boolean) => Promise<void>) | undefined
+> {
+  if (path === undefined) return undefined;
+  const options = compareOptionsFromFlags(flags);
+  const base = await readReport(path);
+  return (head, stream, quiet) =>
+    reportComparison(
+      compareReports(base, head, options),
+      { base: path, head: 'this run' },
+      {
+        format: 'table',
+        quiet,
+        stream,
+      },
+    );
+}

@@ -1,0 +1,69 @@
+/**
+ * What every command shares: global flags, output streams, the interrupt signal, and the exit
+ * code a handler asks for. Handlers never call process.exit; the entry point does.
+ */
+import { constants } from 'node:os';
+import { progressHooks } from '../../bench/render/progress.ts';
+import { EXIT } from '../../core/errors.ts';
+
+export interface GlobalArgs {
+  debug: boolean;
+  quiet: boolean;
+}
+
+export function out(text: string): void {
+  process.stdout.write(text);
+}
+
+export function err(text: string): void {
+  process.stderr.write(text);
+}
+
+/** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org). */
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+}
+
+/** The run-by-run progress on stderr of every command that runs load, as the global flags ask. */
+export function stderrProgress(
+  argv: GlobalArgs,
+  durationSec: number,
+): ReturnType<typeof progressHooks> {
+  return progressHooks({
+    stream: process.stderr,
+    quiet: argv.quiet,
+    color: useColor(process.stderr),
+    debug: argv.debug,
+    durationSec,
+  });
+}
+
+const interrupt = new AbortController();
+let interruptedBy: NodeJS.Signals | undefined;
+/** Aborted on the first SIGINT or SIGTERM, so long work stops and reaps its servers. */
+export const interruptSignal: AbortSignal = interrupt.signal;
+export function requestInterrupt(signal: NodeJS.Signals): void {
+  interruptedBy = signal;
+  interrupt.abort(new Error(`interrupted by ${signal}`));
+}
+/** The shell's convention: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
+export function interruptExitCode(): number {
+  return 128 + (interruptedBy ? constants.signals[interruptedBy] : constants.signals.SIGINT);
+}
+
+let interruptExpected = false;
+/** For a command whose normal end is Ctrl-C (serve): the interrupt is then not an error. */
+export function expectInterrupt(): void {
+  interruptExpected = true;
+}
+export function interruptWasExpected(): boolean {
+  return interruptExpected;
+}
+
+let requestedExit: number = EXIT.OK;
+export function setOutcome(code: number): void {
+  requestedExit = Math.max(requestedExit, code);
+}
+export function outcome(): number {
+  return requestedExit;
+}
