@@ -2,6 +2,8 @@
  * Whether two reports measured the same thing: the same kind of machine (the environment's
  * fingerprint) and the same measuring options. compare warns when they differ; merge refuses.
  */
+import { mean } from '../stats/descriptive.ts';
+import { sentinelTimes } from './build.ts';
 import type { Environment, Report } from './types.ts';
 
 const FINGERPRINT: readonly (keyof Environment)[] = [
@@ -26,6 +28,7 @@ export const MEASURING_OPTIONS = [
   'connections',
   'pingRateHz',
   'timeoutSec',
+  'workers',
 ] as const;
 
 /** Where two reports' measuring options differ: `durationSec 3 vs 2`. */
@@ -33,4 +36,17 @@ export function optionDifferences(base: Report['options'], head: Report['options
   return MEASURING_OPTIONS.filter((k) => base[k] !== head[k]).map(
     (k) => `${k} ${base[k]} vs ${head[k]}`,
   );
+}
+
+/**
+ * How much longer the machine-speed sentinel took on head's machine than on base's, as a
+ * fraction (0.12: head's ran 12% slower); null when either report has no sentinel times.
+ */
+export function machineSlowdown(base: Report, head: Report): number | null {
+  if (base.sentinel && head.sentinel && base.sentinel.workload !== head.sentinel.workload)
+    return null;
+  const b = sentinelTimes(base.results);
+  const h = sentinelTimes(head.results);
+  if (b.length === 0 || h.length === 0) return null;
+  return mean(h) / mean(b) - 1;
 }

@@ -54,6 +54,17 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
           '(a longer --timeout or fewer --connections keeps them all)',
       );
     }
+    const others = new Set(
+      r.runs.flatMap((run) => (run.state === 'completed' ? (run.otherPorts ?? []) : [])),
+    );
+    if (others.size > 0) {
+      warnings.push(
+        `${label}: the app also listened on port ${[...others].join(', ')}; ` +
+          (r.target?.port
+            ? `port ${r.target.port} was measured, as --port asked`
+            : 'the first port it listened on was measured; pick one with --port'),
+      );
+    }
     if (cpuCount === undefined) continue;
     const busy = r.runs.filter((run) => {
       if (run.state !== 'completed') return false;

@@ -4,7 +4,7 @@
 import type { Selection } from '../../scenarios/select.ts';
 
 import type { Params } from '../../scenarios/types.ts';
-import { buildResultEntry } from '../report/build.ts';
+import { buildResultEntry, summarizeSentinel } from '../report/build.ts';
 import { diagnose } from '../report/diagnosis.ts';
 import {
   type BenchOptions,
@@ -20,6 +20,7 @@ import { captureEnvironment } from './environment.ts';
 import { measureRun, type RunHooks } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
 import { type Job, planJobs } from './plan.ts';
+import { SENTINEL_WORKLOAD } from './sentinel.ts';
 
 export interface BenchHooks {
   signal?: AbortSignal;
@@ -94,6 +95,7 @@ export async function runBench(
   }
 
   const results = selection.flatMap(entriesOf);
+  const sentinel = summarizeSentinel(results, SENTINEL_WORKLOAD);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt,
@@ -110,5 +112,6 @@ export async function runBench(
     verdicts: scenarioVerdicts(results),
     warnings: reportWarnings(results, environment.cpuCount),
     ...(ceilings.length > 0 && { ceilings }),
+    ...(sentinel && { sentinel }),
   };
 }
