@@ -153,7 +153,10 @@ export interface AppTarget {
   headerNames: string[];
   /** Bytes of the body sent with each request; null for none. */
   bodyBytes: number | null;
-  /** The bystander's route on the app (--ping, or the loaded path with --url); null: the preload's own. */
+  /**
+   * The bystander's route on the app: --ping, or with --url a route no app has, whose 404 the
+   * app's loop answers; null: the preload's own.
+   */
   pingPath: string | null;
   /** false for --url: no probe ran, and the loop metrics are null. */
   probe: boolean;

@@ -21,7 +21,7 @@ import { captureEnvironment } from './environment.ts';
 import { measureTarget, type RunHooks, type RunTarget } from './measure-run.ts';
 import type { RunLabel } from './plan.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
-import { type RequestSpec, unprobedServer } from './target.ts';
+import { NO_SUCH_ROUTE, type RequestSpec, unprobedServer } from './target.ts';
 
 /** One server to measure: a command (with the probe) or a URL (without). */
 export interface AppSide {
@@ -46,7 +46,7 @@ export interface AppBenchSpec {
   paths: readonly AppPath[];
   /** The port to measure when the app listens on several. */
   port?: number;
-  /** The app's own bystander route (--ping); null: the preload serves one (--url: the path). */
+  /** The app's own bystander route (--ping); null: the preload serves one (--url: a 404). */
   pingPath: string | null;
   /** How long an app may take to listen. */
   readyTimeoutMs: number;
@@ -96,7 +96,7 @@ function appTarget(side: AppSide, path: AppPath, spec: AppBenchSpec): AppTarget 
     path: r.path,
     headerNames: Object.keys(r.headers),
     bodyBytes: r.body ? r.body.length : null,
-    pingPath: side.url !== null ? (spec.pingPath ?? r.path) : spec.pingPath,
+    pingPath: side.url !== null ? (spec.pingPath ?? NO_SUCH_ROUTE) : spec.pingPath,
     probe: side.command !== null,
     port: side.command !== null ? (spec.port ?? null) : null,
   };
@@ -113,8 +113,8 @@ function runTarget(
     request: path.request,
     start: async () => {
       if (side.url !== null) {
-        // No probe on a server looplab did not start; the bystander calls --ping or the path.
-        return unprobedServer(side.url, spec.pingPath ?? path.request.path);
+        // No probe on a server looplab did not start.
+        return unprobedServer(side.url, spec.pingPath);
       }
       return startApp({
         command: side.command as string,

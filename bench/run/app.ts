@@ -124,7 +124,8 @@ function socketChannel(hub: PreloadHub, socket: Socket, exited: () => boolean): 
       return !socket.destroyed && !exited();
     },
     goneReason: 'its connection to looplab closed',
-    send: (msg: ToChild, done) => socket.write(`${JSON.stringify(msg)}\n`, (err) => done(err ?? null)),
+    send: (msg: ToChild, done) =>
+      socket.write(`${JSON.stringify(msg)}\n`, (err) => done(err ?? null)),
     onMessage(fn) {
       const listener = (from: Socket, msg: FromPreload) => {
         if (from === socket) fn(msg as FromChild);

@@ -17,11 +17,22 @@ export interface BystanderConfig {
   origin: string;
   /** The route it calls (default `/ping`, a scenario server's or the preload's), or the app's own. */
   path?: string;
+  /**
+   * Count any HTTP answer, not only a 2xx: for a route the app does not have, whose 404 still
+   * comes from the app's loop (`--url` without `--ping`).
+   */
+  anyStatus?: boolean;
   rateHz: number;
   timeoutMs: number;
 }
 
-const { origin, path = '/ping', rateHz, timeoutMs } = workerData as BystanderConfig;
+const {
+  origin,
+  path = '/ping',
+  anyStatus = false,
+  rateHz,
+  timeoutMs,
+} = workerData as BystanderConfig;
 const periodMs = 1000 / rateHz;
 // Enough connections that a ping never queues behind another one on our side: a bystander is
 // an independent user, and only the server may make it wait.
@@ -53,7 +64,8 @@ async function ping(dueAt: number): Promise<void> {
     });
     await res.body.dump();
     markFirstAnswer();
-    if (res.statusCode >= 200 && res.statusCode < 300) tally?.latenciesMs.push(performance.now() - dueAt);
+    if (anyStatus || (res.statusCode >= 200 && res.statusCode < 300))
+      tally?.latenciesMs.push(performance.now() - dueAt);
     else if (tally) tally.errors++;
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';

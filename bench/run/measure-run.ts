@@ -76,7 +76,11 @@ export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks 
  * Measures one job of a scenario. A run that fails is returned as data (`state: 'failed'`), so
  * the other runs survive it; only an abort throws.
  */
-export function measureRun(job: Job, options: BenchOptions, hooks: RunHooks = {}): Promise<RunRecord> {
+export function measureRun(
+  job: Job,
+  options: BenchOptions,
+  hooks: RunHooks = {},
+): Promise<RunRecord> {
   return measureTarget(job.run, scenarioTarget(job, options, hooks), options, hooks);
 }
 
@@ -102,6 +106,7 @@ export async function measureTarget(
     bystander = startBystander({
       origin: server.ping.origin,
       path: server.ping.path,
+      ...(server.ping.anyStatus && { anyStatus: true }),
       rateHz: options.pingRateHz,
       timeoutMs: options.timeoutSec * 1000,
     });

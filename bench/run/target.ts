@@ -19,8 +19,8 @@ export interface MeasuredServer {
   readonly pid: number | null;
   /** Where the load goes: `http://127.0.0.1:1234`. */
   readonly origin: string;
-  /** Where the bystander goes. */
-  readonly ping: { origin: string; path: string };
+  /** Where the bystander goes; `anyStatus`: a 404 counts as an answer too. */
+  readonly ping: { origin: string; path: string; anyStatus?: boolean };
   /**
    * Opens the probe's window once the server is idle, and closes it after `windowMs`; with
    * `atFirstRequest`, the window opens at the next request instead. No probe: resolves at once.
@@ -34,12 +34,21 @@ export interface MeasuredServer {
   otherPorts(): number[];
 }
 
+/**
+ * A route no app has: without --ping, the bystander of a server looplab cannot probe calls it.
+ * The 404 comes from the app's own loop, at the cost of a router miss, and leaves its routes be.
+ */
+export const NO_SUCH_ROUTE = '/__looplab_bystander';
+
 /** A server looplab did not start and cannot probe: only the load and the bystander see it. */
-export function unprobedServer(origin: string, pingPath: string): MeasuredServer {
+export function unprobedServer(origin: string, pingPath: string | null): MeasuredServer {
   return {
     pid: null,
     origin,
-    ping: { origin, path: pingPath },
+    ping:
+      pingPath === null
+        ? { origin, path: NO_SUCH_ROUTE, anyStatus: true }
+        : { origin, path: pingPath },
     resetProbe: async () => {},
     readProbe: async () => null,
     stop: async () => {},
@@ -49,6 +58,7 @@ export function unprobedServer(origin: string, pingPath: string): MeasuredServer
 
 /** `http://host:port` for an address a server reported; an unspecified one means loopback. */
 export function originOf(address: string, port: number): string {
-  if (address === '0.0.0.0' || address === '::' || address === '') return `http://127.0.0.1:${port}`;
+  if (address === '0.0.0.0' || address === '::' || address === '')
+    return `http://127.0.0.1:${port}`;
   return address.includes(':') ? `http://[${address}]:${port}` : `http://${address}:${port}`;
 }

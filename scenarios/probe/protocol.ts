@@ -48,8 +48,7 @@ export type ToChild =
    * `atFirstRequest`: answer once idle, but open the window only when the next request arrives
    * (a load whose start lags, as autocannon's worker threads do).
    */
-  | { type: 'probe:reset'; windowMs?: number; atFirstRequest?: boolean }
-  | { type: 'probe:read' };
+  { type: 'probe:reset'; windowMs?: number; atFirstRequest?: boolean } | { type: 'probe:read' };
 
 export type FromChild =
   | { type: 'ready'; port: number; pid: number }
