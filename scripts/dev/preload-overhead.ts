@@ -1,0 +1,93 @@
+/**
+ * Measures what the preloaded probe costs a user's server (`bench --cmd`), for docs/own-server.md
+ * and closing notes: the same app on a trivial route (test/fixtures/apps/http-app.cjs, /health),
+ * started with the preload and without it, interleaved run by run, each run a fresh process.
+ * Without the preload the app is found by the port it prints. The bystander calls the app's own
+ * /health on both sides, so the only difference is the preload.
+ *
+ * Usage: node dist/scripts/dev/preload-overhead.js [runs=10]
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { CompletedRun } from '../../bench/report/types.ts';
+import { startApp } from '../../bench/run/app.ts';
+import { measureTarget, type RunTarget } from '../../bench/run/measure-run.ts';
+import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
+import { type MeasuredServer, unprobedServer } from '../../bench/run/target.ts';
+import { summarize } from '../../bench/stats/descriptive.ts';
+import { pairedLogRatioTest, welchTest } from '../../bench/stats/inference.ts';
+import { packageRoot } from '../../core/package-info.ts';
+
+const runs = Number(process.argv[2] ?? 10);
+const app = join(packageRoot(), 'test', 'fixtures', 'apps', 'http-app.cjs');
+const request = { method: 'GET', path: '/health', headers: {}, body: null };
+const options = { ...DEFAULT_OPTIONS, runs: 1 };
+
+const withPreload: RunTarget = {
+  label: 'with the preload',
+  request,
+  start: () =>
+    startApp({
+      command: `node ${app}`,
+      label: 'with the preload',
+      pingPath: '/health',
+      timelineIntervalMs: options.timelineIntervalMs,
+      readyTimeoutMs: 15_000,
+    }),
+};
+
+const withoutPreload: RunTarget = {
+  label: 'without the preload',
+  request,
+  start: async (): Promise<MeasuredServer> => {
+    const child = spawn(process.execPath, [app], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /listening on (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('exit', () => reject(new Error('the app exited')));
+    });
+    const server = unprobedServer(`http://127.0.0.1:${port}`, '/health');
+    return {
+      ...server,
+      pid: child.pid ?? null,
+      stop: async () => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      },
+    };
+  },
+};
+
+const rps: Record<'on' | 'off', number[]> = { on: [], off: [] };
+for (let i = 1; i <= runs; i++) {
+  // Alternate which goes first, so neither always runs on a machine the other just warmed.
+  const order = i % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+  for (const side of order) {
+    const record = await measureTarget(i, side === 'on' ? withPreload : withoutPreload, options);
+    if (record.state !== 'completed') throw new Error(`run failed: ${record.reason}`);
+    rps[side].push((record as CompletedRun).requestsPerSec ?? 0);
+    process.stderr.write('.');
+  }
+}
+const line = (label: string, xs: number[]) => {
+  const s = summarize(xs);
+  return `${label}: ${s.mean?.toFixed(0)} req/s, 95% CI ${s.ci95?.map((x) => x.toFixed(0)).join('–')}; runs ${xs.map((x) => Math.round(x)).join(' ')}`;
+};
+const paired = pairedLogRatioTest(rps.off, rps.on);
+const welch = welchTest(rps.off, rps.on);
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+console.log(
+  `\nhttp-app.cjs GET /health, ${runs} interleaved pairs, ${options.durationSec} s windows`,
+);
+console.log(line('with the preload   ', rps.on));
+console.log(line('without the preload', rps.off));
+console.log(
+  `preload's cost: ${pct(-Math.expm1(paired.meanDiff))} of requests/s (geometric mean over pairs), ` +
+    `95% CI ${pct(-Math.expm1(paired.ci[1]))} … ${pct(-Math.expm1(paired.ci[0]))}; paired t-test on log ratios p = ${paired.p.toPrecision(2)}; Welch p = ${welch.p.toPrecision(2)}`,
+);
