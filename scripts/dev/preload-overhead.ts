@@ -5,7 +5,8 @@
  * Without the preload the app is found by the port it prints. The bystander calls the app's own
  * /health on both sides, so the only difference is the preload.
  *
- * Usage: node dist/scripts/dev/preload-overhead.js [runs=10]
+ * Usage: node dist/scripts/dev/preload-overhead.js [runs=10] [path=/health]
+ * (`/block?ms=1` is a server-bound route: every cycle the preload takes is a request not served.)
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,7 +21,8 @@ import { packageRoot } from '../../core/package-info.ts';
 
 const runs = Number(process.argv[2] ?? 10);
 const app = join(packageRoot(), 'test', 'fixtures', 'apps', 'http-app.cjs');
-const request = { method: 'GET', path: '/health', headers: {}, body: null };
+const path = process.argv[3] ?? '/health';
+const request = { method: 'GET', path, headers: {}, body: null };
 const options = { ...DEFAULT_OPTIONS, runs: 1 };
 
 const withPreload: RunTarget = {
@@ -83,7 +85,7 @@ const paired = pairedLogRatioTest(rps.off, rps.on);
 const welch = welchTest(rps.off, rps.on);
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 console.log(
-  `\nhttp-app.cjs GET /health, ${runs} interleaved pairs, ${options.durationSec} s windows`,
+  `\nhttp-app.cjs GET ${path}, ${runs} interleaved pairs, ${options.durationSec} s windows`,
 );
 console.log(line('with the preload   ', rps.on));
 console.log(line('without the preload', rps.off));
