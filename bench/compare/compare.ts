@@ -9,12 +9,8 @@
  * correction *and* larger than the threshold: shared CI runners are noisy, and a real 2% change
  * is rarely worth a red build.
  */
-import { formatPct, signedPct } from '../../core/numbers.ts';
-import {
-  environmentDifferences,
-  machineSlowdown,
-  optionDifferences,
-} from '../report/comparable.ts';
+import { formatNumber, formatPct, signedPct } from '../../core/numbers.ts';
+import { environmentDifferences, optionDifferences, sentinelMeans } from '../report/comparable.ts';
 import { METRICS, type MetricName, type MetricSpec } from '../report/metrics.ts';
 import type { Report, ResultEntry } from '../report/types.ts';
 import { mean, sampleSd } from '../stats/descriptive.ts';
@@ -302,12 +298,15 @@ function comparisonWarnings(
   head: Report,
   pairs: readonly [ResultEntry, ResultEntry][],
   threshold: number,
+  paired: boolean,
 ): string[] {
   const warnings: string[] = [];
-  const slowdown = machineSlowdown(base, head);
-  if (slowdown !== null && Math.abs(slowdown) > threshold) {
+  // Two sides of one paired benchmark ran on one machine, alternately: nothing to warn of.
+  const speeds = paired ? null : sentinelMeans(base, head);
+  if (speeds && Math.abs(speeds.headMs / speeds.baseMs - 1) > threshold) {
+    const change = speeds.headMs / speeds.baseMs - 1;
     warnings.push(
-      `the machines ran at different speeds: the speed sentinel took ${signedPct(slowdown)} as long on head's as on base's, beyond the ${formatPct(threshold)} threshold; a difference may be the machine, not the code`,
+      `the machines ran at different speeds: the speed sentinel took ${formatNumber(speeds.baseMs)} ms a run on base's and ${formatNumber(speeds.headMs)} ms on head's (${signedPct(change)}), beyond the ${formatPct(threshold)} threshold; a difference may be the machine, not the code`,
     );
   }
   const env = environmentDifferences(base.environment, head.environment);
@@ -428,7 +427,7 @@ export function compareReports(
     rows,
     onlyInBase: base.results.filter((b) => !headByKey.has(keyOf(b))).map(key),
     onlyInHead: head.results.filter((h) => !baseKeys.has(keyOf(h))).map(key),
-    warnings: comparisonWarnings(base, head, pairs, options.threshold ?? DEFAULT_THRESHOLD),
+    warnings: comparisonWarnings(base, head, pairs, options.threshold ?? DEFAULT_THRESHOLD, paired),
     regressions: rows.filter((r) => r.verdict === 'regression'),
   };
 }

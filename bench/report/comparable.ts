@@ -39,14 +39,17 @@ export function optionDifferences(base: Report['options'], head: Report['options
 }
 
 /**
- * How much longer the machine-speed sentinel took on head's machine than on base's, as a
- * fraction (0.12: head's ran 12% slower); null when either report has no sentinel times.
+ * The machine-speed sentinel's mean time on each report's machine, or null when either report
+ * has none (or they timed different workloads).
  */
-export function machineSlowdown(base: Report, head: Report): number | null {
+export function sentinelMeans(
+  base: Report,
+  head: Report,
+): { baseMs: number; headMs: number } | null {
   if (base.sentinel && head.sentinel && base.sentinel.workload !== head.sentinel.workload)
     return null;
   const b = sentinelTimes(base.results);
   const h = sentinelTimes(head.results);
   if (b.length === 0 || h.length === 0) return null;
-  return mean(h) / mean(b) - 1;
+  return { baseMs: mean(b), headMs: mean(h) };
 }

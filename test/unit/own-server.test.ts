@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compareReports } from '../../bench/compare/compare.ts';
 import { summarizeSentinel } from '../../bench/report/build.ts';
-import { machineSlowdown } from '../../bench/report/comparable.ts';
+import { sentinelMeans } from '../../bench/report/comparable.ts';
 import { diagnose } from '../../bench/report/diagnosis.ts';
 import { generatorSaturated } from '../../bench/report/run-record.ts';
 import type { AppTarget } from '../../bench/report/types.ts';
@@ -364,12 +364,16 @@ describe('the machine-speed sentinel', () => {
   it("makes compare warn when the machines' speeds differ by more than the threshold", () => {
     const base = makeReport([withSentinel([2, 2, 2, 2])]);
     const head = makeReport([withSentinel([2.5, 2.5, 2.5, 2.5])]);
-    assert.equal(machineSlowdown(base, head), 0.25);
+    assert.deepEqual(sentinelMeans(base, head), { baseMs: 2, headMs: 2.5 });
     const warned = compareReports(base, head, { threshold: 0.1 }).warnings;
     assert.ok(
-      warned.some((w) => /speed sentinel took \+25(\.0)?% as long on head's/.test(w)),
+      warned.some((w) =>
+        w.includes("the speed sentinel took 2.00 ms a run on base's and 2.50 ms on head's (+25%)"),
+      ),
       warned.join('\n'),
     );
+    const paired = compareReports(base, head, { threshold: 0.1, paired: true }).warnings;
+    assert.ok(!paired.some((w) => w.includes('sentinel')), 'one machine, alternately: no warning');
     const quiet = compareReports(base, head, { threshold: 0.3 }).warnings;
     assert.ok(!quiet.some((w) => w.includes('sentinel')));
   });
