@@ -18,7 +18,7 @@ import { scenarioVerdicts } from '../report/verdict.ts';
 import { reportWarnings } from '../report/warnings.ts';
 import { startApp } from './app.ts';
 import { captureEnvironment } from './environment.ts';
-import { measureTarget, type RunHooks, type RunTarget } from './measure-run.ts';
+import { type JobHooks, measureTarget, type RunTarget, runHooksOf } from './measure-run.ts';
 import type { RunLabel } from './plan.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
 import { NO_SUCH_ROUTE, type RequestSpec, unprobedServer } from './target.ts';
@@ -75,17 +75,7 @@ export function planAppJobs(spec: AppBenchSpec, runs: number): AppJob[] {
   return jobs;
 }
 
-export interface AppBenchHooks {
-  signal?: AbortSignal;
-  onRunStart?: (job: AppJob, index: number, total: number) => void;
-  onRunPhase?: (
-    job: AppJob,
-    phase: Parameters<NonNullable<RunHooks['onPhase']>>[0],
-    serverPid?: number,
-  ) => void;
-  onRunTick?: (job: AppJob, elapsedSec: number, completed: number) => void;
-  onRunEnd?: (job: AppJob, record: RunRecord, index: number, total: number) => void;
-}
+export type AppBenchHooks = JobHooks<AppJob>;
 
 function appTarget(side: AppSide, path: AppPath, spec: AppBenchSpec): AppTarget {
   const r = path.request;
@@ -148,14 +138,7 @@ export async function runAppBench(
       job.run,
       runTarget(job.side, job.path, spec, options),
       options,
-      {
-        ...(hooks.signal && { signal: hooks.signal }),
-        onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
-        ...(hooks.onRunTick && {
-          onTick: (elapsed: number, completed: number) =>
-            hooks.onRunTick?.(job, elapsed, completed),
-        }),
-      },
+      runHooksOf(job, hooks),
     );
     const k = key(job.side, job.path);
     records.set(k, [...(records.get(k) ?? []), record]);

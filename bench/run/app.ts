@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { moduleUrl } from '../../core/module-url.ts';
+import { onJsonLines, writeJsonLine } from '../../scenarios/probe/json-lines.ts';
 import {
   type FromChild,
   type FromPreload,
@@ -91,19 +92,8 @@ class PreloadHub extends EventEmitter {
   readonly sockets = new Map<number, Socket>();
 
   attach(socket: Socket): void {
-    socket.setEncoding('utf8');
     socket.on('error', () => {});
-    let pending = '';
-    socket.on('data', (chunk: string) => {
-      pending += chunk;
-      let newline = pending.indexOf('\n');
-      while (newline >= 0) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        if (line) this.receive(socket, JSON.parse(line) as FromPreload);
-        newline = pending.indexOf('\n');
-      }
-    });
+    onJsonLines(socket, (msg) => this.receive(socket, msg as FromPreload));
   }
 
   private receive(socket: Socket, msg: FromPreload): void {
@@ -124,8 +114,7 @@ function socketChannel(hub: PreloadHub, socket: Socket, exited: () => boolean): 
       return !socket.destroyed && !exited();
     },
     goneReason: 'its connection to looplab closed',
-    send: (msg: ToChild, done) =>
-      socket.write(`${JSON.stringify(msg)}\n`, (err) => done(err ?? null)),
+    send: (msg: ToChild, done) => writeJsonLine(socket, msg, (err) => done(err ?? null)),
     onMessage(fn) {
       const listener = (from: Socket, msg: FromPreload) => {
         if (from === socket) fn(msg as FromChild);

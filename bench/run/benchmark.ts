@@ -17,21 +17,12 @@ import {
 import { scenarioVerdict, scenarioVerdicts } from '../report/verdict.ts';
 import { reportWarnings } from '../report/warnings.ts';
 import { captureEnvironment } from './environment.ts';
-import { measureRun, type RunHooks } from './measure-run.ts';
+import { type JobHooks, measureRun, runHooksOf } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
 import { type Job, planJobs } from './plan.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
 
-export interface BenchHooks {
-  signal?: AbortSignal;
-  onRunStart?: (job: Job, index: number, total: number) => void;
-  onRunPhase?: (
-    job: Job,
-    phase: Parameters<NonNullable<RunHooks['onPhase']>>[0],
-    serverPid?: number,
-  ) => void;
-  onRunTick?: (job: Job, elapsedSec: number, completed: number) => void;
-  onRunEnd?: (job: Job, record: RunRecord, index: number, total: number) => void;
+export interface BenchHooks extends JobHooks<Job> {
   /**
    * Time each scenario's sync operation before any load (bench/micro.ts), for the ceiling it
    * puts on one event loop; the report carries them as `ceilings`.
@@ -74,11 +65,7 @@ export async function runBench(
     hooks.signal?.throwIfAborted();
     hooks.onRunStart?.(job, index, jobs.length);
     const record = await measureRun(job, options, {
-      ...(hooks.signal && { signal: hooks.signal }),
-      onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
-      ...(hooks.onRunTick && {
-        onTick: (elapsed: number, completed: number) => hooks.onRunTick?.(job, elapsed, completed),
-      }),
+      ...runHooksOf(job, hooks),
       execArgv: hooks.execArgv?.(job) ?? [],
       probe: hooks.probe ?? true,
       ...(hooks.env && { env: hooks.env }),

@@ -31,6 +31,26 @@ export interface RunHooks {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What a benchmark tells of each of its runs (progress), whatever its jobs are. */
+export interface JobHooks<J> {
+  signal?: AbortSignal;
+  onRunStart?: (job: J, index: number, total: number) => void;
+  onRunPhase?: (job: J, phase: Phase, serverPid?: number) => void;
+  onRunTick?: (job: J, elapsedSec: number, completed: number) => void;
+  onRunEnd?: (job: J, record: RunRecord, index: number, total: number) => void;
+}
+
+/** The run hooks of one job, from a benchmark's job hooks. */
+export function runHooksOf<J>(job: J, hooks: JobHooks<J>): RunHooks {
+  return {
+    ...(hooks.signal && { signal: hooks.signal }),
+    onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
+    ...(hooks.onRunTick && {
+      onTick: (elapsed: number, completed: number) => hooks.onRunTick?.(job, elapsed, completed),
+    }),
+  };
+}
+
 /** What one run measures: how to start (or reach) the server, and what to send it. */
 export interface RunTarget {
   /** How error messages name it: `busy-wait sync`, `--cmd "node server.js"`. */

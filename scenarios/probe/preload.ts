@@ -21,6 +21,7 @@ import { Server as HttpsServer } from 'node:https';
 import net from 'node:net';
 import { type IdleTracker, trackIdle } from '../server/idle-tracker.ts';
 import { allIdle, answerProbe } from './answer.ts';
+import { onJsonLines, writeJsonLine } from './json-lines.ts';
 import { createProbe } from './probe.ts';
 import { type FromPreload, PRELOAD_ENV, type PreloadConfig, type ToChild } from './protocol.ts';
 
@@ -40,23 +41,12 @@ function readConfig(): PreloadConfig | null {
 function connect(path: string, onMessage: (msg: ToChild) => void): (msg: FromPreload) => void {
   const socket = net.createConnection(path);
   socket.unref();
-  socket.setEncoding('utf8');
   // The harness gone (it was killed) is not the app's problem: the app goes on as it would.
   socket.on('error', () => {});
-  let pending = '';
-  socket.on('data', (chunk: string) => {
-    pending += chunk;
-    let newline = pending.indexOf('\n');
-    while (newline >= 0) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      if (line) onMessage(JSON.parse(line) as ToChild);
-      newline = pending.indexOf('\n');
-    }
-  });
+  onJsonLines(socket, (msg) => onMessage(msg as ToChild));
   // Writes before the connection is up are buffered by the socket.
   return (msg) => {
-    if (!socket.destroyed) socket.write(`${JSON.stringify(msg)}\n`);
+    if (!socket.destroyed) writeJsonLine(socket, msg);
   };
 }
 
