@@ -19,6 +19,7 @@
 import { createServer, Server as HttpServer, type IncomingMessage } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import net from 'node:net';
+import { isMainThread } from 'node:worker_threads';
 import { type IdleTracker, trackIdle } from '../server/idle-tracker.ts';
 import { allIdle, answerProbe } from './answer.ts';
 import { onJsonLines, writeJsonLine } from './json-lines.ts';
@@ -112,7 +113,8 @@ function install(config: PreloadConfig): void {
 
 const config = readConfig();
 const global = globalThis as { [INSTALLED]?: true };
-if (config && !global[INSTALLED]) {
+// The main thread's loop is the one that serves; a worker thread of the app is left alone.
+if (config && isMainThread && !global[INSTALLED]) {
   global[INSTALLED] = true;
   install(config);
 }

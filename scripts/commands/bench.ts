@@ -129,7 +129,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         describe:
           'Compare with this report afterwards (see looplab compare; --alpha, --threshold and --metrics apply); exit 1 on a regression',
       })
-      .group(['baseline', 'alpha', 'threshold', 'metrics'], 'Comparing with a baseline:')
+      .group(['baseline', 'alpha', 'threshold', 'metrics'], 'Comparing (--baseline, --vs-cmd):')
       .epilogue(paramsEpilogue())
       .example('$0 bench busy-wait', 'Both variants of one scenario, default settings')
       .example('$0 bench busy-wait --html out.html', 'Also write the charts as one offline page')

@@ -116,6 +116,20 @@ describe('bench --cmd', () => {
     assert.equal(block.non2xx, 0);
   });
 
+  it("runs a TypeScript app under Node's own type stripping, where Node has it", {
+    skip: !(process.features as { typescript?: string | false }).typescript && 'no type stripping',
+  }, async () => {
+    const r = await bench([
+      '--cmd',
+      `${process.execPath} ${join(APPS, 'ts-app.mts')}`,
+      '--path',
+      '/timer',
+      ...SHORT,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(runOf(entryOf(r.report, '/timer')).requestsTotal > 0);
+  });
+
   it("uses the app's own route for the bystander with --ping, and sends method, headers and body", async () => {
     const r = await bench([
       '--cmd',
