@@ -36,6 +36,7 @@ const PRELOAD_URL = moduleUrl(import.meta.url, '../../scenarios/probe/preload').
 const STDERR_TAIL_BYTES = 4096;
 /** How often a stop checks whether any process of the group is left. */
 const GROUP_POLL_MS = 20;
+const ZOMBIE_ALLOWANCE_MS = 3000;
 
 export interface AppOptions {
   command: string;
@@ -75,8 +76,11 @@ async function stopGroup(pgid: number): Promise<void> {
   if (!groupAlive(pgid)) return;
   signalGroup(pgid, 'SIGTERM');
   const killAt = Date.now() + KILL_GRACE_MS;
+  // A process killed with SIGKILL is gone at once; what still answers after this is a zombie
+  // that nothing reaps (a container without an init), which holds no port and runs nothing.
+  const giveUpAt = killAt + ZOMBIE_ALLOWANCE_MS;
   let killed = false;
-  while (groupAlive(pgid)) {
+  while (groupAlive(pgid) && Date.now() < giveUpAt) {
     if (!killed && Date.now() >= killAt) {
       signalGroup(pgid, 'SIGKILL');
       killed = true;

@@ -17,7 +17,6 @@
  * the app exits exactly when it would without it.
  */
 import { createServer, Server as HttpServer, type IncomingMessage } from 'node:http';
-import { Server as HttpsServer } from 'node:https';
 import net from 'node:net';
 import { isMainThread } from 'node:worker_threads';
 import { type IdleTracker, trackIdle } from '../server/idle-tracker.ts';
@@ -82,7 +81,8 @@ function install(config: PreloadConfig): void {
     const address = server.address();
     // A Unix socket or a pipe is not what the load generator can reach.
     if (!address || typeof address === 'string') return;
-    if (server instanceof HttpServer || server instanceof HttpsServer) {
+    // node:http's server, or one like it (https, a framework's own) that emits 'request'.
+    if (server instanceof HttpServer || server.listenerCount('request') > 0) {
       trackers.push(trackIdle(server as HttpServer, isWork));
     }
     if (!send) {
