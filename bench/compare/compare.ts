@@ -302,8 +302,14 @@ function comparisonWarnings(
 ): string[] {
   const warnings: string[] = [];
   // Two sides of one paired benchmark ran on one machine, alternately: nothing to warn of.
+  // The sentinel is noisy on a busy machine too: a difference must be beyond the threshold and
+  // more than that noise (Welch's p < 0.05) before it is called the machine's.
   const speeds = paired ? null : sentinelMeans(base, head);
-  if (speeds && Math.abs(speeds.headMs / speeds.baseMs - 1) > threshold) {
+  if (
+    speeds &&
+    Math.abs(speeds.headMs / speeds.baseMs - 1) > threshold &&
+    (speeds.p === null || speeds.p < 0.05)
+  ) {
     const change = speeds.headMs / speeds.baseMs - 1;
     warnings.push(
       `the machines ran at different speeds: the speed sentinel took ${formatNumber(speeds.baseMs)} ms a run on base's and ${formatNumber(speeds.headMs)} ms on head's (${signedPct(change)}), beyond the ${formatPct(threshold)} threshold; a difference may be the machine, not the code`,

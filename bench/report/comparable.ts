@@ -3,6 +3,7 @@
  * fingerprint) and the same measuring options. compare warns when they differ; merge refuses.
  */
 import { mean } from '../stats/descriptive.ts';
+import { welchTest } from '../stats/inference.ts';
 import { sentinelTimes } from './build.ts';
 import type { Environment, Report } from './types.ts';
 
@@ -39,17 +40,22 @@ export function optionDifferences(base: Report['options'], head: Report['options
 }
 
 /**
- * The machine-speed sentinel's mean time on each report's machine, or null when either report
- * has none (or they timed different workloads).
+ * The machine-speed sentinel on each report's machine: the mean times, and the p-value of
+ * Welch's test that they differ (null with fewer than 2 runs a side); null when either report has
+ * no sentinel times, or they timed different workloads.
  */
 export function sentinelMeans(
   base: Report,
   head: Report,
-): { baseMs: number; headMs: number } | null {
+): { baseMs: number; headMs: number; p: number | null } | null {
   if (base.sentinel && head.sentinel && base.sentinel.workload !== head.sentinel.workload)
     return null;
   const b = sentinelTimes(base.results);
   const h = sentinelTimes(head.results);
   if (b.length === 0 || h.length === 0) return null;
-  return { baseMs: mean(b), headMs: mean(h) };
+  return {
+    baseMs: mean(b),
+    headMs: mean(h),
+    p: b.length >= 2 && h.length >= 2 ? welchTest(b, h).p : null,
+  };
 }
