@@ -21,8 +21,14 @@ export const LAG_MAX_UNHEALTHY_MS = 100;
 export const ELU_SATURATED = 0.95;
 export const PING_P99_SLOW_MS = 100;
 
+/** What a server looplab could not probe (`--url`) says of its loop, everywhere it is shown. */
+export const NO_PROBE_TEXT = 'not measured (no probe: use --cmd)';
+
 /** Diagnoses one scenario variant from the summary of its completed runs. */
-export function diagnose(entry: Pick<ResultEntry, 'summary'>): Diagnosis {
+export function diagnose(entry: Pick<ResultEntry, 'summary' | 'target'>): Diagnosis {
+  if (entry.target?.probe === false) {
+    return { healthy: null, findings: [], text: `event loop ${NO_PROBE_TEXT}` };
+  }
   const s = entry.summary;
   // The mean of the runs' medians; for the max, the worst run: one long stop is the finding.
   const median = s.lagP50Ms.mean;

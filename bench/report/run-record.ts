@@ -13,11 +13,25 @@ export const GENERATOR_SATURATED_ELU = 0.9;
 export interface RunInputs {
   run: number;
   startedAt: string;
-  serverPid: number;
+  serverPid: number | null;
   load: LoadResult;
   ping: BystanderResult;
   probe: ProbeData | null;
-  generator: { elu: number; cpuPct: number };
+  /** With `workers`, autocannon ran on that many threads of its own, not on the harness's. */
+  generator: { elu: number; cpuPct: number; workers?: number };
+  sentinelMs?: number;
+  otherPorts?: readonly number[];
+}
+
+/**
+ * Whether autocannon, not the server, set the pace. On the harness's thread, its utilisation
+ * tells. On worker threads it does not (that thread only waits), so the harness's CPU time
+ * shared out over the workers does: each near a whole core means each is saturated.
+ */
+export function generatorSaturated(g: RunInputs['generator']): boolean {
+  return g.workers
+    ? g.cpuPct / g.workers >= GENERATOR_SATURATED_ELU * 100
+    : g.elu >= GENERATOR_SATURATED_ELU;
 }
 
 /** Turns one run's raw measurements into its report record. */
@@ -37,6 +51,8 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     run: i.run,
     startedAt: i.startedAt,
     serverPid: i.serverPid,
+    ...(i.sentinelMs !== undefined && { sentinelMs: i.sentinelMs }),
+    ...(i.otherPorts && i.otherPorts.length > 0 && { otherPorts: [...i.otherPorts] }),
     windowMs: round(i.load.elapsedMs),
     serverWindowMs: p?.windowMs ?? null,
     requestsPerSec: round(i.load.requestsTotal / seconds),
@@ -67,7 +83,8 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     loadGenerator: {
       elu: round(i.generator.elu, 4),
       cpuPct: round(i.generator.cpuPct, 1),
-      saturated: i.generator.elu >= GENERATOR_SATURATED_ELU,
+      saturated: generatorSaturated(i.generator),
+      ...(i.generator.workers && { workers: i.generator.workers }),
     },
     timelineIntervalMs: p?.timelineIntervalMs ?? null,
     timeline: p?.timeline ?? [],

@@ -26,6 +26,8 @@ export interface BenchOptions {
   /** A request slower than this counts as a timeout. */
   timeoutSec: number;
   timelineIntervalMs: number;
+  /** autocannon's worker threads (--workers); absent: autocannon runs on the harness's thread. */
+  workers?: number;
 }
 
 /** The environment fingerprint: what makes two reports comparable, or not. */
@@ -80,13 +82,20 @@ export interface LoadGeneratorLoad {
   cpuPct: number;
   /** True when the numbers measure autocannon rather than the server. */
   saturated: boolean;
+  /** autocannon's worker threads, when it ran on them (--workers). */
+  workers?: number;
 }
 
 export interface CompletedRun extends RunMetrics {
   state: 'completed';
   run: number;
   startedAt: string;
-  serverPid: number;
+  /** null when looplab did not start the server (`--url`). */
+  serverPid: number | null;
+  /** The machine-speed sentinel timed before the run (bench/run/sentinel.ts); absent in older reports. */
+  sentinelMs?: number;
+  /** Ports the app listened on besides the measured one (`--cmd`); absent when none. */
+  otherPorts?: number[];
   /** The load window: requestsPerSec and bytesPerSec divide by it. */
   windowMs: number;
   /** The probe's window, which the server-side metrics cover; null with the probe off. */
@@ -107,6 +116,7 @@ export interface FailedRun {
   state: 'failed';
   run: number;
   startedAt: string;
+  sentinelMs?: number;
   code: string | null;
   reason: string;
 }
@@ -130,10 +140,37 @@ export interface Diagnosis {
   text: string;
 }
 
+/** What an entry of `bench --cmd` or `bench --url` measured; scenarios have none. */
+export interface AppTarget {
+  /** The command that started the server (--cmd, --vs-cmd), or null for --url. */
+  command: string | null;
+  /** The origin given with --url, or null for a command (its port is found per run). */
+  url: string | null;
+  method: string;
+  /** With its query. */
+  path: string;
+  /** The names of the headers sent; their values are left out, as they may be secrets. */
+  headerNames: string[];
+  /** Bytes of the body sent with each request; null for none. */
+  bodyBytes: number | null;
+  /**
+   * The bystander's route on the app: --ping, or with --url a route no app has, whose 404 the
+   * app's loop answers; null: the preload's own.
+   */
+  pingPath: string | null;
+  /** false for --url: no probe ran, and the loop metrics are null. */
+  probe: boolean;
+  /** The port measured when the app listens on several (--port); null: the first it listened on. */
+  port: number | null;
+}
+
 export interface ResultEntry {
   scenario: string;
+  /** For an app (`--cmd`, `--url`), the path as given. */
   variant: string;
   params: Params;
+  /** For an app: what was measured; absent for scenarios. */
+  target?: AppTarget;
   /** Every run, in run order, failed ones included: compare does its statistics on these. */
   runs: RunRecord[];
   /** Over the completed runs; a metric a run could not measure (null) is left out of its summary. */
@@ -173,4 +210,22 @@ export interface Report {
   warnings: string[];
   /** Per scenario, the cost of its sync operation and the ceiling it sets, when measured. */
   ceilings?: MicroResult[];
+  /** The machine-speed sentinel over every run; absent in reports written before it existed. */
+  sentinel?: SentinelSummary;
+  /**
+   * `bench --cmd A --vs-cmd B`: the scenario names of the two sides. Their runs with the same
+   * number ran side by side in time, so their comparison can use the pairing.
+   */
+  pairs?: { base: string; head: string };
+}
+
+/** The machine-speed sentinel (bench/run/sentinel.ts) over a benchmark's runs. */
+export interface SentinelSummary {
+  /** What was timed, so that only like is compared with like. */
+  workload: string;
+  /** Runs that timed it. */
+  n: number;
+  meanMs: number | null;
+  /** Coefficient of variation over the runs: the machine's own noise; null when n < 2. */
+  cv: number | null;
 }

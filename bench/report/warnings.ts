@@ -39,9 +39,15 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
       (run) => run.state === 'completed' && run.loadGenerator.saturated,
     );
     if (saturated.length > 0) {
+      const onWorkers = saturated.some(
+        (run) => run.state === 'completed' && run.loadGenerator.workers,
+      );
       warnings.push(
         `${label}: the load generator was saturated in ${saturated.length} of ${r.runs.length} runs; ` +
-          'these numbers measure autocannon more than the server',
+          'these numbers measure autocannon more than the server' +
+          (onWorkers
+            ? ' (on worker threads already: more --workers, or load from a second machine with --url)'
+            : ' (--workers 2 runs it on two threads of its own, if the machine has the cores)'),
       );
     }
     const timedOut = r.runs.reduce(
@@ -52,6 +58,17 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
       warnings.push(
         `${label}: ${timedOut} requests timed out; its latency percentiles cover only the answered ones ` +
           '(a longer --timeout or fewer --connections keeps them all)',
+      );
+    }
+    const others = new Set(
+      r.runs.flatMap((run) => (run.state === 'completed' ? (run.otherPorts ?? []) : [])),
+    );
+    if (others.size > 0) {
+      warnings.push(
+        `${label}: the app also listened on port ${[...others].join(', ')}; ` +
+          (r.target?.port
+            ? `port ${r.target.port} was measured, as --port asked`
+            : 'the first port it listened on was measured; pick one with --port'),
       );
     }
     if (cpuCount === undefined) continue;

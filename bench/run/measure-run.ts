@@ -1,5 +1,6 @@
 /**
- * One run: a fresh server, warm-up, the measured window, the probe read, the server reaped.
+ * One run: the machine's speed, a fresh server, warm-up, the measured window, the probe read,
+ * the server reaped. The same for a scenario child, a user's command and a URL.
  */
 import { performance } from 'node:perf_hooks';
 import { isLooplabError } from '../../core/errors.ts';
@@ -9,6 +10,8 @@ import { startBystander } from './bystander.ts';
 import { NoAnswerError, startServer } from './child.ts';
 import { runLoad } from './load.ts';
 import type { Job } from './plan.ts';
+import { timeSentinel } from './sentinel.ts';
+import type { MeasuredServer, RequestSpec } from './target.ts';
 
 export type Phase = 'starting' | 'warmup' | 'draining' | 'measuring' | 'reading';
 
@@ -28,72 +31,149 @@ export interface RunHooks {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What a benchmark tells of each of its runs (progress), whatever its jobs are. */
+export interface JobHooks<J> {
+  signal?: AbortSignal;
+  onRunStart?: (job: J, index: number, total: number) => void;
+  onRunPhase?: (job: J, phase: Phase, serverPid?: number) => void;
+  onRunTick?: (job: J, elapsedSec: number, completed: number) => void;
+  onRunEnd?: (job: J, record: RunRecord, index: number, total: number) => void;
+}
+
+/** The run hooks of one job, from a benchmark's job hooks. */
+export function runHooksOf<J>(job: J, hooks: JobHooks<J>): RunHooks {
+  return {
+    ...(hooks.signal && { signal: hooks.signal }),
+    onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
+    ...(hooks.onRunTick && {
+      onTick: (elapsed: number, completed: number) => hooks.onRunTick?.(job, elapsed, completed),
+    }),
+  };
+}
+
+/** What one run measures: how to start (or reach) the server, and what to send it. */
+export interface RunTarget {
+  /** How error messages name it: `busy-wait sync`, `--cmd "node server.js"`. */
+  label: string;
+  start(): Promise<MeasuredServer>;
+  request: RequestSpec;
+}
+
+/** The scenario child of `job`, as a run target. */
+export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks = {}): RunTarget {
+  return {
+    label: `${job.scenario.id} ${job.variant}`,
+    request: { method: 'GET', path: '/', headers: {}, body: null },
+    async start() {
+      const server = await startServer(
+        {
+          scenario: job.scenario.id,
+          variant: job.variant,
+          params: job.params,
+          port: 0,
+          probe: hooks.probe ?? true,
+          timelineIntervalMs: options.timelineIntervalMs,
+          ...(job.handlerFile && { handlerFile: job.handlerFile }),
+        },
+        { execArgv: hooks.execArgv ?? [], ...(hooks.env && { env: hooks.env }) },
+      );
+      const origin = server.url.slice(0, -1);
+      return {
+        pid: server.pid,
+        origin,
+        ping: { origin, path: '/ping' },
+        resetProbe: ({ windowMs, timeoutMs, atFirstRequest }) =>
+          server.resetProbe(windowMs, timeoutMs, atFirstRequest),
+        readProbe: () => server.readProbe(),
+        stop: () => server.stop(),
+        otherPorts: () => [],
+      };
+    },
+  };
+}
+
 /**
- * Measures one job. A run that fails is returned as data (`state: 'failed'`), so the other runs
- * survive it; only an abort throws.
+ * Measures one job of a scenario. A run that fails is returned as data (`state: 'failed'`), so
+ * the other runs survive it; only an abort throws.
  */
-export async function measureRun(
+export function measureRun(
   job: Job,
+  options: BenchOptions,
+  hooks: RunHooks = {},
+): Promise<RunRecord> {
+  return measureTarget(job.run, scenarioTarget(job, options, hooks), options, hooks);
+}
+
+/** Measures one run of `target`; failed runs are data, as for measureRun. */
+export async function measureTarget(
+  run: number,
+  target: RunTarget,
   options: BenchOptions,
   hooks: RunHooks = {},
 ): Promise<RunRecord> {
   const startedAt = new Date().toISOString();
   const { signal, onTick } = hooks;
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  // Before anything of this run starts, so that nothing of ours competes with it.
+  const sentinelMs = timeSentinel();
+  let server: MeasuredServer | undefined;
   let bystander: ReturnType<typeof startBystander> | undefined;
   try {
     hooks.onPhase?.('starting', {});
-    server = await startServer(
-      {
-        scenario: job.scenario.id,
-        variant: job.variant,
-        params: job.params,
-        port: 0,
-        probe: hooks.probe ?? true,
-        timelineIntervalMs: options.timelineIntervalMs,
-        ...(job.handlerFile && { handlerFile: job.handlerFile }),
-      },
-      { execArgv: hooks.execArgv ?? [], ...(hooks.env && { env: hooks.env }) },
-    );
+    server = await target.start();
     signal?.throwIfAborted();
+    const serverPid = server.pid ?? undefined;
     // Started before the warm-up so that its thread, client and connections are warm too.
     bystander = startBystander({
-      origin: server.url.slice(0, -1),
+      origin: server.ping.origin,
+      path: server.ping.path,
+      ...(server.ping.anyStatus && { anyStatus: true }),
       rateHz: options.pingRateHz,
       timeoutMs: options.timeoutSec * 1000,
     });
+    const load = {
+      url: `${server.origin}${target.request.path}`,
+      request: target.request,
+      connections: options.connections,
+      durationSec: options.durationSec,
+      timeoutSec: options.timeoutSec,
+      ...(options.workers && { workers: options.workers }),
+      ...(signal && { signal }),
+    };
 
     if (options.warmupSec > 0) {
-      hooks.onPhase?.('warmup', { serverPid: server.pid });
-      await runLoad({
-        ...loadOptions(server.url, options),
-        durationSec: options.warmupSec,
-        ...(signal && { signal }),
-      });
+      hooks.onPhase?.('warmup', { serverPid });
+      await runLoad({ ...load, durationSec: options.warmupSec });
       signal?.throwIfAborted();
     }
 
     // The window opens here: everything before it (start-up, JIT, warm-up and the requests the
     // warm-up left queued, which the server finishes first) is excluded. The probe closes its
-    // window itself after the same duration as the load's.
-    hooks.onPhase?.('draining', { serverPid: server.pid });
+    // window itself after the same duration as the load's. autocannon's worker threads start
+    // sending half a second after they are asked to: with them, the window opens at the first
+    // request.
+    hooks.onPhase?.('draining', { serverPid });
     await Promise.all([
-      server.resetProbe(options.durationSec * 1000, DRAIN_TIMEOUT_MS).catch((err: unknown) => {
-        if (!(err instanceof NoAnswerError)) throw err;
-        throw new Error(
-          `${err.message}: the server was still busy with the warm-up's requests; ` +
-            'use a shorter --warmup, fewer --connections or a lighter --param',
-        );
-      }),
+      server
+        .resetProbe({
+          windowMs: options.durationSec * 1000,
+          timeoutMs: DRAIN_TIMEOUT_MS,
+          atFirstRequest: Boolean(options.workers),
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof NoAnswerError)) throw err;
+          throw new Error(
+            `${err.message}: the server was still busy with the warm-up's requests; ` +
+              'use a shorter --warmup, fewer --connections or a lighter --param',
+          );
+        }),
       bystander.reset(),
     ]);
-    hooks.onPhase?.('measuring', { serverPid: server.pid });
+    hooks.onPhase?.('measuring', { serverPid });
     const eluStart = performance.eventLoopUtilization();
     const cpuStart = process.cpuUsage();
     const windowStart = performance.now();
-    const load = await runLoad({
-      ...loadOptions(server.url, options),
-      ...(signal && { signal }),
+    const result = await runLoad({
+      ...load,
       ...(onTick && {
         onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),
       }),
@@ -104,25 +184,32 @@ export async function measureRun(
     const cpu = process.cpuUsage(cpuStart);
     const generatorCpuPct =
       ((cpu.user + cpu.system) / 1000 / (performance.now() - windowStart)) * 100;
-    hooks.onPhase?.('reading', { serverPid: server.pid });
+    hooks.onPhase?.('reading', { serverPid });
     const [ping, probe] = await Promise.all([bystander.stop(), server.readProbe()]);
     bystander = undefined;
     signal?.throwIfAborted();
     return buildCompletedRun({
-      run: job.run,
+      run,
       startedAt,
       serverPid: server.pid,
-      load,
+      load: result,
       ping,
       probe,
-      generator: { elu: generatorElu, cpuPct: generatorCpuPct },
+      generator: {
+        elu: generatorElu,
+        cpuPct: generatorCpuPct,
+        ...(options.workers && { workers: options.workers }),
+      },
+      sentinelMs,
+      otherPorts: server.otherPorts(),
     });
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     return {
       state: 'failed',
-      run: job.run,
+      run,
       startedAt,
+      sentinelMs,
       code: isLooplabError(err) ? err.code : null,
       reason: err instanceof Error ? err.message : String(err),
     };
@@ -130,13 +217,4 @@ export async function measureRun(
     await bystander?.stop().catch(() => undefined);
     await server?.stop();
   }
-}
-
-function loadOptions(url: string, options: BenchOptions) {
-  return {
-    url,
-    connections: options.connections,
-    durationSec: options.durationSec,
-    timeoutSec: options.timeoutSec,
-  };
 }

@@ -33,12 +33,17 @@ const BOUNDS: Record<keyof BenchOptions, Bound> = {
   // autocannon refuses a timeout under one second.
   timeoutSec: { min: 1, max: 600, flag: '--timeout' },
   timelineIntervalMs: { min: 10, max: 60_000, integer: true, flag: '--timeline-interval' },
+  workers: { min: 1, max: 64, integer: true, flag: '--workers' },
 };
+
+/** Options that may be left out. */
+const OPTIONAL: ReadonlySet<keyof BenchOptions> = new Set(['workers']);
 
 /** @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION naming the flag and its valid range. */
 export function validateOptions(options: BenchOptions): BenchOptions {
   for (const [key, bound] of Object.entries(BOUNDS) as [keyof BenchOptions, Bound][]) {
     const value = options[key];
+    if (value === undefined && OPTIONAL.has(key)) continue;
     const kind = bound.integer ? 'a whole number' : 'a number';
     if (
       typeof value !== 'number' ||

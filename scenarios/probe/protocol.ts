@@ -43,11 +43,36 @@ export interface ProbeData {
 }
 
 export type ToChild =
-  /** `windowMs`: the probe closes the window itself after this long (see probe.ts). */
-  { type: 'probe:reset'; windowMs?: number } | { type: 'probe:read' };
+  /**
+   * `windowMs`: the probe closes the window itself after this long (see probe.ts).
+   * `atFirstRequest`: answer once idle, but open the window only when the next request arrives
+   * (a load whose start lags, as autocannon's worker threads do).
+   */
+  { type: 'probe:reset'; windowMs?: number; atFirstRequest?: boolean } | { type: 'probe:read' };
 
 export type FromChild =
   | { type: 'ready'; port: number; pid: number }
   | { type: 'failed'; code?: string; message: string }
   | { type: 'probe:reset:done' }
   | { type: 'probe:data'; data: ProbeData | null };
+
+/** The environment variable that carries a PreloadConfig (JSON) to a preloaded app. */
+export const PRELOAD_ENV = 'LOOPLAB_PRELOAD';
+
+/** What the probe preloaded into a user's server (preload.ts) is told by the harness. */
+export interface PreloadConfig {
+  /** The harness's Unix socket (a named pipe on Windows) that the preload reports to. */
+  socket: string;
+  timelineIntervalMs: number;
+  /** The app's own bystander route (--ping); null: the preload serves /ping on a port of its own. */
+  pingPath: string | null;
+}
+
+/**
+ * Messages from a preloaded app, one JSON object a line on the socket: the ports it listens on,
+ * the bystander port the preload opened, and the probe's answers as a scenario child gives them.
+ */
+export type FromPreload =
+  | { type: 'listening'; pid: number; port: number; address: string; family: string }
+  | { type: 'bystander'; pid: number; port: number }
+  | Extract<FromChild, { type: 'probe:reset:done' | 'probe:data' }>;

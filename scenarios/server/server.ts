@@ -8,8 +8,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isLooplabError } from '../../core/errors.ts';
+import { answerProbe } from '../probe/answer.ts';
 import { createProbe, type Probe } from '../probe/probe.ts';
-import type { ChildConfig, FromChild, ToChild } from '../probe/protocol.ts';
+import type { ChildConfig, FromChild } from '../probe/protocol.ts';
 import { getScenario, getVariant } from '../registry.ts';
 import type { ScenarioResponse } from '../types.ts';
 import { loadHandlerFile } from './handler-file.ts';
@@ -67,20 +68,10 @@ async function main(config: ChildConfig): Promise<void> {
     }
   });
 
-  // A new window opens only once the work the warm-up left behind is done.
   // A prefix test, not a parse: it runs on every request, and only /ping is not work.
   const idle = trackIdle(server, (req) => !req.url?.startsWith('/ping'));
   const probe: Probe | null = config.probe ? createProbe(config.timelineIntervalMs) : null;
-  process.on('message', (msg: ToChild) => {
-    if (msg.type === 'probe:reset') {
-      idle.whenIdle(() => {
-        probe?.reset(msg.windowMs);
-        send({ type: 'probe:reset:done' });
-      });
-    } else if (msg.type === 'probe:read') {
-      send({ type: 'probe:data', data: probe ? probe.read() : null });
-    }
-  });
+  process.on('message', answerProbe(probe, idle, send));
 
   let closing = false;
   const shutdown = async () => {

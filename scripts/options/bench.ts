@@ -30,6 +30,11 @@ const BENCH_FLAGS = {
     key: 'timelineIntervalMs',
     describe: 'Milliseconds per lag-timeline point',
   },
+  workers: {
+    key: 'workers',
+    describe:
+      "Run autocannon on this many worker threads of its own, when one thread is saturated [default: autocannon on looplab's thread]",
+  },
 } as const satisfies Record<string, BenchFlag>;
 
 type FlagName = keyof typeof BENCH_FLAGS;
@@ -43,6 +48,7 @@ export interface BenchFlags {
   pingRate?: number;
   timeout?: number;
   timelineInterval?: number;
+  workers?: number;
 }
 
 /** The flags `lesson` and `verify` take: a lesson's other options are its own. */
@@ -64,9 +70,10 @@ export function withBenchFlags<T>(
     const flag: BenchFlag = BENCH_FLAGS[name];
     out = out.option(name, {
       type: 'number',
-      describe: all
-        ? `${flag.describe} [default: ${DEFAULT_OPTIONS[flag.key]}]`
-        : (flag.brief ?? flag.describe),
+      describe:
+        all && DEFAULT_OPTIONS[flag.key] !== undefined
+          ? `${flag.describe} [default: ${DEFAULT_OPTIONS[flag.key]}]`
+          : (flag.brief ?? flag.describe),
     }) as Argv<T & BenchFlags>;
   }
   return out;
