@@ -64,6 +64,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     pingTimeouts: i.ping.timeouts,
     lagSamples: p?.lagSamples ?? null,
     heapUsedMaxBytes: p?.heapUsedMaxBytes ?? null,
+    loopCpuMs: p?.loopCpuMs ?? null,
     loadGenerator: {
       elu: round(i.generator.elu, 4),
       cpuPct: round(i.generator.cpuPct, 1),

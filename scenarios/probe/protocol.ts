@@ -36,6 +36,8 @@ export interface ProbeData {
   elu: number;
   cpuUserMs: number;
   cpuSystemMs: number;
+  /** CPU time of the event loop's own thread (user + system); null where it cannot be read. */
+  loopCpuMs: number | null;
   rssMaxBytes: number;
   heapUsedMaxBytes: number;
   timelineIntervalMs: number;

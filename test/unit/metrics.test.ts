@@ -39,6 +39,7 @@ const PROBE: ProbeData = {
   elu: 0.75,
   cpuUserMs: 2500,
   cpuSystemMs: 300,
+  loopCpuMs: 2100,
   rssMaxBytes: 50_000_000,
   heapUsedMaxBytes: 10_000_000,
   timelineIntervalMs: 100,
@@ -136,6 +137,7 @@ describe('buildCompletedRun', () => {
       pingTimeouts: 0,
       lagSamples: 150,
       heapUsedMaxBytes: 10_000_000,
+      loopCpuMs: 2100,
       loadGenerator: { elu: 0.1235, cpuPct: 87.7, saturated: false },
       timelineIntervalMs: 100,
       timeline: PROBE.timeline,
@@ -235,6 +237,7 @@ describe('buildCompletedRun', () => {
       'rssMaxBytes',
       'lagSamples',
       'heapUsedMaxBytes',
+      'loopCpuMs',
       'timelineIntervalMs',
     ] as const) {
       assert.equal(rec[name], null, name);
