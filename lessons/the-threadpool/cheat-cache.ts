@@ -17,8 +17,13 @@ interface Context {
 export default async function handle({ params }: Context) {
   let key = keys.get(params.iterations);
   if (!key) {
-    key = derive('correct horse battery staple', 'looplab-salt', params.iterations, 64, 'sha512')
-      .then((k) => k.toString('hex'));
+    key = derive(
+      'correct horse battery staple',
+      'looplab-salt',
+      params.iterations,
+      64,
+      'sha512',
+    ).then((k) => k.toString('hex'));
     keys.set(params.iterations, key);
   }
   return { body: await key };
