@@ -108,8 +108,10 @@ async function main(argv: string[]): Promise<number> {
       )
       .recommendCommands()
       .fail((msg, error) => {
-        if (error) throw error;
-        throw new LooplabError(ERROR_CODES.USAGE, `${msg} (see: looplab --help)`);
+        // yargs reports some bad input as a YError of its own ("Not enough arguments following:
+        // metrics"): that is the user's input, not a bug in looplab.
+        if (error && error.name !== 'YError') throw error;
+        throw new LooplabError(ERROR_CODES.USAGE, `${msg ?? error?.message} (see: looplab --help)`);
       })
       .wrap(Math.min(110, process.stdout.columns ?? 100))
       .parseAsync();

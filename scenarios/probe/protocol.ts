@@ -12,6 +12,8 @@ export interface ChildConfig {
   params: Params;
   /** 0 asks the OS for a free port; the child reports the one it got. */
   port: number;
+  /** The address to bind; 127.0.0.1 when absent (only `serve --host` sets another). */
+  host?: string;
   /** false only for the probe-overhead benchmark. */
   probe: boolean;
   timelineIntervalMs: number;

@@ -93,5 +93,9 @@ export async function findChromium(): Promise<FoundChromium> {
   // less --single-process: that is for Lambda's sandbox, and here it brings the whole browser
   // down when a second browser context (a second page, in Playwright) closes.
   const { path, args } = await npmChromium();
-  return { executablePath: path, source: 'npm', args: args.filter((a) => a !== '--single-process') };
+  return {
+    executablePath: path,
+    source: 'npm',
+    args: args.filter((a) => a !== '--single-process'),
+  };
 }
