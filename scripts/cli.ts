@@ -3,25 +3,12 @@
  * The looplab CLI entry point: parses argv, runs one command, and is the only place that sets
  * the exit code (0 ok, 1 a check failed, 2 bad input, 70 a bug, 130/143 SIGINT/SIGTERM).
  */
-import yargs, { type CommandModule } from 'yargs';
+import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
 import { looplabVersion } from '../core/package-info.ts';
-import { benchCommand } from './commands/bench.ts';
-import { compareCommand } from './commands/compare.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { hintCommand } from './commands/hint.ts';
-import { lessonCommand } from './commands/lesson.ts';
-import { lessonsCommand } from './commands/lessons.ts';
-import { mergeCommand } from './commands/merge.ts';
-import { microCommand } from './commands/micro.ts';
-import { reportCommand } from './commands/report.ts';
-import { resetCommand } from './commands/reset.ts';
-import { scenariosCommand } from './commands/scenarios.ts';
-import { serveCommand } from './commands/serve.ts';
-import { solutionCommand } from './commands/solution.ts';
-import { verifyCommand } from './commands/verify.ts';
+import { commands } from './commands/index.ts';
 import { withGlobalFlags } from './options/global.ts';
 import {
   err,
@@ -32,24 +19,6 @@ import {
   outcome,
   requestInterrupt,
 } from './shared/context.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own arguments and is invariant in them, so the commands share no narrower type.
-const commands: CommandModule<GlobalArgs, any>[] = [
-  lessonsCommand,
-  lessonCommand,
-  verifyCommand,
-  hintCommand,
-  solutionCommand,
-  resetCommand,
-  scenariosCommand,
-  benchCommand,
-  serveCommand,
-  compareCommand,
-  mergeCommand,
-  microCommand,
-  reportCommand,
-  doctorCommand,
-];
 
 let interrupts = 0;
 function onSignal(signal: NodeJS.Signals): void {

@@ -74,3 +74,33 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     timeline: p?.timeline ?? [],
   };
 }
+
+/**
+ * Why a run that finished its window still measured nothing worth keeping, or null. Such a run
+ * is marked failed with this reason, so its numbers never pass for the work's:
+ * - any non-2xx answer: the numbers would measure the server's failures, not its work;
+ * - no request to `/` finished although `/ping` was answered: the loop was free, so the handler
+ *   never finished (or one request takes longer than the window).
+ * A server that answered nothing at all, /ping included, was blocked: that is a measurement.
+ */
+export function runProblem(
+  load: LoadResult,
+  ping: BystanderResult,
+  durationSec: number,
+): string | null {
+  if (load.non2xx > 0) {
+    return (
+      `the server answered ${load.non2xx.toLocaleString('en-US')} of ` +
+      `${load.requestsTotal.toLocaleString('en-US')} requests with an error status (not 2xx): ` +
+      'these numbers would measure its failures, not its work'
+    );
+  }
+  if (load.requestsTotal === 0 && load.timeouts === 0 && ping.latenciesMs.length > 0) {
+    return (
+      `no request to / finished in the ${durationSec} s window while the event loop answered ` +
+      `/ping ${ping.latenciesMs.length} times: the handler never finished, or one request takes ` +
+      'longer than --duration'
+    );
+  }
+  return null;
+}

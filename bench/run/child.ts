@@ -147,9 +147,10 @@ export async function startServer(
         'probe:reset:done',
         timeoutMs,
         label,
+        tail,
       ).then(() => undefined),
     readProbe: (timeoutMs = 30_000) =>
-      request(child, { type: 'probe:read' }, 'probe:data', timeoutMs, label).then((m) =>
+      request(child, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then((m) =>
         m.type === 'probe:data' ? m.data : null,
       ),
     stop: () => stopChild(child, exited),
@@ -162,11 +163,15 @@ function request(
   answer: FromChild['type'],
   timeoutMs: number,
   label: string,
+  /** The end of the child's stderr, as `: last | lines`, or ''. */
+  tail: () => string,
 ): Promise<FromChild> {
   return new Promise((resolve, reject) => {
     if (!child.connected) {
       reject(
-        new Error(`the ${label} server is gone (exit code ${child.exitCode ?? child.signalCode})`),
+        new Error(
+          `the ${label} server is gone (exit code ${child.exitCode ?? child.signalCode})${tail()}`,
+        ),
       );
       return;
     }
@@ -177,7 +182,7 @@ function request(
     };
     const onExit = () => {
       cleanup();
-      reject(new Error(`the ${label} server exited while asked for ${msg.type}`));
+      reject(new Error(`the ${label} server exited while asked for ${msg.type}${tail()}`));
     };
     // A blocked loop answers late, but a loop that never answers is a failed run, not a hang.
     const timer = setTimeout(() => {
