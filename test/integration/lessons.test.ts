@@ -117,13 +117,13 @@ for (const lesson of lessons.slice(1)) {
   });
 }
 
-test('every starter, solution and known-bad file answers exactly as its reference', async () => {
+// The solutions, known-bad and cheating files are checked for the same answers by the verify
+// tests below; the starters are never verified, so they are checked here.
+test('every starter answers exactly as its reference', async () => {
   for (const lesson of lessons) {
-    for (const file of ['exercise.ts', 'solution.ts', 'bad.ts']) {
-      const r = await checkEquivalence(lesson, source(lesson.id, file));
-      assert.ok(r.same, `${lesson.id}/${file}: ${JSON.stringify(r)}`);
-      assert.equal(r.reference.status, 200);
-    }
+    const r = await checkEquivalence(lesson, source(lesson.id, 'exercise.ts'));
+    assert.ok(r.same, `${lesson.id}/exercise.ts: ${JSON.stringify(r)}`);
+    assert.equal(r.reference.status, 200);
   }
 });
 
