@@ -5,7 +5,6 @@
  * against the blocking reference measured in the same run.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import {
   verifyExercises,
 } from '../../lessons/engine/verify.ts';
 import { lessons } from '../../lessons/registry.ts';
-import { CLI } from './helpers.ts';
+import { CLI, runToEnd } from './helpers.ts';
 
 let home: string;
 before(async () => {
@@ -34,26 +33,11 @@ after(async () => {
 
 /** Runs the CLI in `cwd` with its own progress file, as a learner without a terminal would. */
 function looplab(args: string[], env: NodeJS.ProcessEnv = {}, cwd = home) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: join(home, 'config'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return runToEnd(process.execPath, [CLI, ...args], cwd, {
+    NO_COLOR: '1',
+    XDG_CONFIG_HOME: join(home, 'config'),
+    ...env,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c;
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c;
-  });
-  const started = Date.now();
-  return new Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }>(
-    (resolve) =>
-      child.on('close', (code) =>
-        resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 }),
-      ),
-  );
 }
 
 const PLAIN = { bold: String, dim: String, good: String, bad: String };

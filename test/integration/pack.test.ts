@@ -4,13 +4,14 @@
  * directory: a lesson, its exercise, verify on the reference solution, and a quick bench.
  */
 import assert from 'node:assert/strict';
-import { execFile as execFileCb, spawn } from 'node:child_process';
+import { execFile as execFileCb } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../core/package-info.ts';
+import { runToEnd } from './helpers.ts';
 
 const execFile = promisify(execFileCb);
 const root = packageRoot();
@@ -21,25 +22,7 @@ const looplab = (args: string[], cwd: string, env: NodeJS.ProcessEnv) =>
   run(process.execPath, [bin, ...args], cwd, env);
 let files: string[];
 
-/** Runs a command to the end; its exit code and both streams. */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(cmd, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c;
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c;
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-}
+const run = runToEnd;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'looplab-pack-'));
