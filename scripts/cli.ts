@@ -70,6 +70,9 @@ async function main(argv: string[]): Promise<number> {
       .command(commands)
       .version(looplabVersion())
       .alias('h', 'help')
+      // A flag given twice keeps its last value, as most CLIs do, instead of becoming an array
+      // that a handler expecting one path or number would trip on; repeatable flags are arrays.
+      .parserConfiguration({ 'duplicate-arguments-array': false })
       .strict()
       .demandCommand(
         1,
@@ -80,7 +83,9 @@ async function main(argv: string[]): Promise<number> {
         // yargs reports some bad input as a YError of its own ("Not enough arguments following:
         // metrics"): that is the user's input, not a bug in looplab.
         if (error && error.name !== 'YError') throw error;
-        throw new LooplabError(ERROR_CODES.USAGE, `${msg ?? error?.message} (see: looplab --help)`);
+        // One line: yargs spreads some messages over several ("Invalid values:\n  Argument: …").
+        const text = String(msg ?? error?.message).replace(/\s*\n\s*/g, ' ');
+        throw new LooplabError(ERROR_CODES.USAGE, `${text} (see: looplab --help)`);
       })
       .wrap(Math.min(110, process.stdout.columns ?? 100))
       .parseAsync();
