@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +62,10 @@ async function bench(
     ...env,
   });
   onStart?.((s) => run.child.kill(s));
-  const { code } = await run.done;
+  const done = await run.done;
+  // Killed by the signal before its handlers were installed (the first few hundred ms, while
+  // modules load) is the same exit to a shell: 128 + the signal's number.
+  const code = done.code ?? (done.signal ? 128 + constants.signals[done.signal] : null);
   const stderr = run.stderr();
   // The CLI reaps before it exits; give the kernel a moment to finish what it was told.
   const left = [...(await waitForExit(serverPids(stderr), 3000)), ...(await processesWith(marker))];
