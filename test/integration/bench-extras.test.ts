@@ -50,7 +50,9 @@ describe('bench --html --cpu-prof, with the ceiling', () => {
     assert.ok(limit > 20 && limit <= 26.25, `ceiling ${limit}`);
     // A loop cannot beat its ceiling by more than noise; it can fall well short under load.
     assert.ok(measured <= limit * 1.1, `${measured} of ${limit}`);
-    assert.equal(share, Math.round((measured / limit) * 100));
+    // The share is computed before rounding; the two figures it is checked against are printed
+    // rounded to 3 significant digits, which near 25 req/s can move it by one point.
+    assert.ok(Math.abs(share - (measured / limit) * 100) <= 1, `${share}% of ${measured}/${limit}`);
     assert.match(r.stdout, /diagnosis: sync: event loop blocked: /);
     // async is healthy on a quiet machine; on a loaded one a stray 100 ms stall or a slow /ping
     // can still be flagged, but never a median delay of 10 ms.
