@@ -3,7 +3,7 @@
  * The looplab CLI entry point: parses argv, runs one command, and is the only place that sets
  * the exit code (0 ok, 1 a check failed, 2 bad input, 70 a bug, 130/143 SIGINT/SIGTERM).
  */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
@@ -45,6 +45,19 @@ function onSignal(signal: NodeJS.Signals): void {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+function onlyOnce(parser: Argv, args: Record<string, unknown>): void {
+  // getOptions() is yargs' own, though @types/yargs does not declare it.
+  const { array } = (parser as unknown as { getOptions(): { array: string[] } }).getOptions();
+  for (const [name, value] of Object.entries(args)) {
+    if (Array.isArray(value) && !array.includes(name) && name !== '_' && name.length > 1) {
+      throw new LooplabError(
+        ERROR_CODES.USAGE,
+        `--${name} was given ${value.length} times; give it once (see: looplab --help)`,
+      );
+    }
+  }
+}
+
 function printError(error: unknown, debug: boolean): number {
   if (isLooplabError(error)) {
     err(`looplab: ${error.message} [${error.code}]\n`);
@@ -62,17 +75,18 @@ function printError(error: unknown, debug: boolean): number {
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
+    const parser: Argv = yargs(argv);
     await withGlobalFlags(
-      yargs(argv)
+      parser
         .scriptName('looplab')
         .usage('$0 <command> [options]\n\nSee the event loop block, and measure it.'),
     )
       .command(commands)
+      // yargs turns a flag given twice into an array, which a handler expecting one path or
+      // number would trip on: refuse it, except for the flags that are meant to repeat.
+      .middleware((args) => onlyOnce(parser, args))
       .version(looplabVersion())
       .alias('h', 'help')
-      // A flag given twice keeps its last value, as most CLIs do, instead of becoming an array
-      // that a handler expecting one path or number would trip on; repeatable flags are arrays.
-      .parserConfiguration({ 'duplicate-arguments-array': false })
       .strict()
       .demandCommand(
         1,
