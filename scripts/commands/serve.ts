@@ -92,11 +92,13 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       { inheritOutput: true },
     );
     const url = `http://${urlHost(host)}:${server.port}/`;
+    const everywhere =
+      host === '0.0.0.0' || host === '::' ? ` and every other address (${host})` : '';
     const params = Object.entries(selection.params)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     out(
-      `${selection.scenario.id} ${argv.variant} (${params}) listening on ${host}:${server.port} (pid ${server.pid})\n` +
+      `${selection.scenario.id} ${argv.variant} (${params}) listening on ${url}${everywhere} (pid ${server.pid})\n` +
         `  curl ${url}        the scenario's work\n` +
         `  curl ${url}ping    the bystander route\n` +
         'Ctrl-C stops it and prints what its event loop went through.\n',
