@@ -25,9 +25,9 @@ import { seededUniform } from '../unit/seeded-random.ts';
 import { CLI, tinyBusyWaitReport } from './helpers.ts';
 
 const SEED = Number(process.env.LOOPLAB_FUZZ_SEED ?? 14);
-const CASES = 240;
+const CASES = 200;
 /** The whole fuzz stops starting cases after this long, whatever the count. */
-const BUDGET_MS = 150_000;
+const BUDGET_MS = 90_000;
 /** A case still running after this long is a hang. */
 const CASE_TIMEOUT_MS = 20_000;
 const PARALLEL = 2;

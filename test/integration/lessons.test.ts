@@ -41,7 +41,8 @@ function looplab(args: string[], env: NodeJS.ProcessEnv = {}, cwd = home) {
 }
 
 const PLAIN = { bold: String, dim: String, good: String, bad: String };
-const SHORT = ['--runs', '1', '--duration', '1', '--warmup', '0.3'];
+// Tiny windows: these tests check that every claim gets a measured number, not that it holds.
+const SHORT = ['--runs', '1', '--duration', '0.6', '--warmup', '0.2'];
 const source = (id: string, file: string) => join(packageRoot(), 'lessons', id, file);
 
 test('lessons --json lists the four lessons in order, none passed yet', async () => {
