@@ -137,7 +137,8 @@ export const EXERCISE_VARIANT = 'exercise';
 
 /** A factor in words: 0.25 → `a quarter`. */
 export const fraction = (factor: number): string =>
-  ({ 0.5: 'half', 0.25: 'a quarter', 0.1: 'a tenth' })[factor] ?? `${factor}×`;
+  ({ 0.75: 'three quarters', 0.5: 'half', 0.25: 'a quarter', 0.1: 'a tenth' })[factor] ??
+  `${factor}×`;
 
 /** A verify criterion on one metric: the learner's handler under `factor` × the reference's. */
 function underReference(
