@@ -158,13 +158,24 @@ describe('the off-loop check', () => {
     assert.equal(onLoop?.hint, lesson.verify.offLoop?.hint);
   });
 
-  it('is not measured where the platform cannot read the loop thread’s CPU', () => {
+  it('falls back to the loop lag where the platform cannot read the loop thread’s CPU', () => {
     const lesson = findLesson('the-waiter');
-    const r = report('busy-wait', {
-      sync: [run(1, 95, 2000, null)],
-      exercise: [run(1, 900, 100, null)],
-    });
-    assert.equal(offLoopCheck(lesson, r, 'exercise')?.holds, null);
+    const lagged = (lag: number, requests: number) =>
+      completedRun(
+        1,
+        { lagP99Ms: lag, cpuUserMs: 100, cpuSystemMs: 0 },
+        { requestsTotal: requests, loopCpuMs: null },
+      );
+    const r = makeReport([
+      entry('busy-wait', 'sync', [lagged(200, 95)]),
+      entry('busy-wait', 'exercise', [lagged(5, 900)]),
+      entry('busy-wait', 'exercise-2', [lagged(150, 95)]),
+    ]);
+    const free = offLoopCheck(lesson, r, 'exercise');
+    assert.deepEqual([free?.holds, free?.left, free?.right, free?.limit], [true, 5, 200, 100]);
+    assert.match(free?.text ?? '', /cannot read the loop thread's CPU time/);
+    assert.equal(free?.comparison, "loop lag p99 5.00 ms < sync's 200 ms × 0.5 = 100 ms");
+    assert.equal(offLoopCheck(lesson, r, 'exercise-2')?.holds, false);
   });
 
   it('does not apply to a lesson whose fix keeps the work on the loop', () => {
