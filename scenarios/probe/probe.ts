@@ -35,8 +35,8 @@ function loopCpuMs(): number | null {
     const { user, system } = threadCpuUsage();
     return (user + system) / 1000;
   }
-  // Node before 23.9: the main thread's task has the process's id; utime and stime are the
-  // 12th and 13th fields after the parenthesised command name, in clock ticks.
+  // Node 20, which has no threadCpuUsage: on Linux the main thread's task has the process's id,
+  // and utime and stime are the 12th and 13th fields after the command name, in clock ticks.
   try {
     const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
