@@ -80,6 +80,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     pingTimeouts: i.ping.timeouts,
     lagSamples: p?.lagSamples ?? null,
     heapUsedMaxBytes: p?.heapUsedMaxBytes ?? null,
+    loopCpuMs: p?.loopCpuMs ?? null,
     loadGenerator: {
       elu: round(i.generator.elu, 4),
       cpuPct: round(i.generator.cpuPct, 1),
@@ -89,4 +90,36 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     timelineIntervalMs: p?.timelineIntervalMs ?? null,
     timeline: p?.timeline ?? [],
   };
+}
+
+/**
+ * Why a run that finished its window still measured nothing worth keeping, or null. Such a run
+ * is marked failed with this reason, so its numbers never pass for the work's:
+ * - any non-2xx answer: the numbers would measure the server's failures, not its work;
+ * - no request to the loaded path finished although `/ping` was answered: the loop was free, so the handler
+ *   never finished (or one request takes longer than the window).
+ * A server that answered nothing at all, /ping included, was blocked: that is a measurement.
+ */
+export function runProblem(
+  load: LoadResult,
+  ping: BystanderResult,
+  durationSec: number,
+  /** The loaded path, for the message. */
+  path = '/',
+): string | null {
+  if (load.non2xx > 0) {
+    return (
+      `the server answered ${load.non2xx.toLocaleString('en-US')} of ` +
+      `${load.requestsTotal.toLocaleString('en-US')} requests with an error status (not 2xx): ` +
+      'these numbers would measure its failures, not its work'
+    );
+  }
+  if (load.requestsTotal === 0 && load.timeouts === 0 && ping.latenciesMs.length > 0) {
+    return (
+      `no request to ${path} finished in the ${durationSec} s window while the event loop answered ` +
+      `/ping ${ping.latenciesMs.length} times: the handler never finished, or one request takes ` +
+      'longer than --duration'
+    );
+  }
+  return null;
 }

@@ -106,6 +106,11 @@ export interface CompletedRun extends RunMetrics {
   pingTimeouts: number;
   lagSamples: number | null;
   heapUsedMaxBytes: number | null;
+  /**
+   * CPU time of the server's event-loop thread alone, in the probe's window; absent in reports
+   * written before it existed, null when the probe was off or the platform cannot tell.
+   */
+  loopCpuMs?: number | null;
   loadGenerator: LoadGeneratorLoad;
   timelineIntervalMs: number | null;
   timeline: TimelinePoint[];

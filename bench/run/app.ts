@@ -285,9 +285,10 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
         'probe:reset:done',
         timeoutMs,
         label,
+        tail,
       ).then(() => undefined),
     readProbe: () =>
-      requestProbe(channel, { type: 'probe:read' }, 'probe:data', 30_000, label).then((m) =>
+      requestProbe(channel, { type: 'probe:read' }, 'probe:data', 30_000, label, tail).then((m) =>
         m.type === 'probe:data' ? m.data : null,
       ),
     stop,

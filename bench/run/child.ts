@@ -156,10 +156,11 @@ export async function startServer(
         'probe:reset:done',
         timeoutMs,
         label,
+        tail,
       ).then(() => undefined),
     readProbe: (timeoutMs = 30_000) =>
-      requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label).then((m) =>
-        m.type === 'probe:data' ? m.data : null,
+      requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
+        (m) => (m.type === 'probe:data' ? m.data : null),
       ),
     stop: () => stopChild(child, exited),
   };

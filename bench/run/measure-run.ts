@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isLooplabError } from '../../core/errors.ts';
-import { buildCompletedRun } from '../report/run-record.ts';
+import { buildCompletedRun, runProblem } from '../report/run-record.ts';
 import type { BenchOptions, RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
 import { NoAnswerError, startServer } from './child.ts';
@@ -188,6 +188,8 @@ export async function measureTarget(
     const [ping, probe] = await Promise.all([bystander.stop(), server.readProbe()]);
     bystander = undefined;
     signal?.throwIfAborted();
+    const problem = runProblem(result, ping, options.durationSec, target.request.path);
+    if (problem) throw new Error(problem);
     return buildCompletedRun({
       run,
       startedAt,

@@ -28,10 +28,12 @@ export function requestProbe(
   answer: FromChild['type'],
   timeoutMs: number,
   label: string,
+  /** The end of the server's stderr, as `: last | lines`, or '': why it may have gone. */
+  tail: () => string = () => '',
 ): Promise<FromChild> {
   return new Promise((resolve, reject) => {
     if (!channel.connected) {
-      reject(new Error(`the ${label} server is gone (${channel.goneReason})`));
+      reject(new Error(`the ${label} server is gone (${channel.goneReason})${tail()}`));
       return;
     }
     // A blocked loop answers late, but a loop that never answers is a failed run, not a hang.
@@ -48,7 +50,7 @@ export function requestProbe(
     });
     const offGone = channel.onGone(() => {
       cleanup();
-      reject(new Error(`the ${label} server exited while asked for ${msg.type}`));
+      reject(new Error(`the ${label} server exited while asked for ${msg.type}${tail()}`));
     });
     function cleanup() {
       clearTimeout(timer);

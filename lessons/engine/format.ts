@@ -81,7 +81,7 @@ export function formatVerify(r: VerifyResult, style: LessonStyle): string {
     out.push(style.dim('    (load checks not run: they compare handlers that do the same job)'));
   }
   for (const c of r.criteria) {
-    out.push(`${mark(c.holds, style)} ${c.text}`, `    ${style.dim(describeComparison(c))}`);
+    out.push(`${mark(c.holds, style)} ${c.text}`, `    ${style.dim(c.comparison)}`);
     if (c.holds !== true) out.push(`    Hint: ${c.hint}`);
   }
   for (const w of r.report?.warnings ?? []) out.push(`warning: ${w}`);

@@ -10,9 +10,10 @@ import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { type CheckResult, evaluateCheck, lookupIn } from './claims.ts';
+import { describeComparison, evaluateCheck, type Lookup, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
+import { offLoopCheck, TIMED_ANSWERS, type VerifyCheck, workCheck } from './work.ts';
 
 /** verify's own defaults: two interleaved runs each, short enough to wait for. */
 export const VERIFY_OPTIONS: Partial<BenchOptions> = { durationSec: 2, warmupSec: 0.5, runs: 2 };
@@ -34,7 +35,7 @@ export interface VerifyResult {
   passed: boolean;
   equivalence: EquivalenceResult;
   /** Empty when the responses differed: no point loading a handler that answers wrongly. */
-  criteria: (CheckResult & { hint: string })[];
+  criteria: VerifyCheck[];
   report: Report | null;
 }
 
@@ -65,9 +66,21 @@ async function fetchAnswer(url: string): Promise<Answer> {
 const sameAnswer = (a: Answer, b: Answer) =>
   a.status === b.status && a.contentType === b.contentType && a.body === b.body;
 
+/** The fastest of `count` answers from `url`, asked one at a time, in ms. */
+async function fastestAnswer(url: string, count: number): Promise<number> {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await fetchAnswer(url);
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return fastest;
+}
+
 /**
  * Serves the learner's file and the reference, one request apart, and compares the answers.
- * Loading the file here, before any load, is what turns a broken file into exit 2.
+ * Loading the file here, before any load, is what turns a broken file into exit 2. With
+ * `timeAnswers`, it then times a few answers of the learner's handler one at a time.
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when the file throws on import or exports no
  *   handler.
@@ -76,7 +89,8 @@ export async function checkEquivalence(
   lesson: Lesson,
   path: string,
   onLoaded?: () => void,
-): Promise<EquivalenceResult> {
+  timeAnswers = false,
+): Promise<EquivalenceResult & { fastestAnswerMs: number | null }> {
   const base = {
     scenario: lesson.scenario.id,
     params: measurementParams(lesson, lesson.verify.params),
@@ -95,7 +109,10 @@ export async function checkEquivalence(
         answers.push([await fetchAnswer(reference.url), await fetchAnswer(exercise.url)] as const);
       const bad = answers.find(([r, e]) => !sameAnswer(r, e)) ?? answers[0];
       const [ref, ex] = bad as readonly [Answer, Answer];
-      return { same: answers.every(([r, e]) => sameAnswer(r, e)), reference: ref, exercise: ex };
+      const same = answers.every(([r, e]) => sameAnswer(r, e));
+      const fastestAnswerMs =
+        same && timeAnswers ? await fastestAnswer(exercise.url, TIMED_ANSWERS) : null;
+      return { same, reference: ref, exercise: ex, fastestAnswerMs };
     } finally {
       await reference.stop();
     }
@@ -104,8 +121,12 @@ export async function checkEquivalence(
   }
 }
 
+/** The variant the `i`th of several learner's files runs under: `exercise`, `exercise-2`, … */
+const exerciseVariant = (i: number) =>
+  i === 0 ? EXERCISE_VARIANT : `${EXERCISE_VARIANT}-${i + 1}`;
+
 /**
- * Runs the whole verification.
+ * Runs the whole verification of one file.
  *
  * @throws {LooplabError} for a missing file or one that cannot be served.
  */
@@ -113,35 +134,85 @@ export async function verifyExercise(
   lesson: Lesson,
   file: string,
   options: BenchOptions,
-  hooks: BenchHooks & { onLoaded?: () => void; onLoad?: () => void } = {},
+  hooks: VerifyHooks = {},
 ): Promise<VerifyResult> {
-  const path = await assertExerciseFile(file);
-  const equivalence = await checkEquivalence(lesson, path, hooks.onLoaded);
-  if (!equivalence.same) return { file, passed: false, equivalence, criteria: [], report: null };
+  const [result] = await verifyExercises(lesson, [file], options, hooks);
+  return result as VerifyResult;
+}
 
-  hooks.onLoad?.();
-  const report = await runBench(
-    [
-      {
-        scenario: lesson.scenario,
-        variants: [lesson.verify.reference, EXERCISE_VARIANT],
-        params: measurementParams(lesson, lesson.verify.params),
-        handlerFiles: { [EXERCISE_VARIANT]: path },
-      },
-    ],
-    options,
-    hooks,
-  );
-  const lookup = lookupIn({ verify: report });
-  const criteria = lesson.verify.criteria.map((c) => ({
-    ...evaluateCheck(c, lookup),
-    hint: c.hint,
-  }));
-  return {
-    file,
-    passed: criteria.every((c) => c.holds === true),
-    equivalence,
-    criteria,
-    report,
-  };
+export type VerifyHooks = BenchHooks & { onLoaded?: () => void; onLoad?: () => void };
+
+/**
+ * Verifies several files against one measurement of the reference, interleaved with it run by
+ * run: what `verifyExercise` does for one, for the price of one reference.
+ *
+ * @throws {LooplabError} for a missing file or one that cannot be served.
+ */
+export async function verifyExercises(
+  lesson: Lesson,
+  files: readonly string[],
+  options: BenchOptions,
+  hooks: VerifyHooks = {},
+): Promise<VerifyResult[]> {
+  const paths: string[] = [];
+  for (const file of files) paths.push(await assertExerciseFile(file));
+  const waits = lesson.verify.work.kind === 'wait';
+  const checked: Awaited<ReturnType<typeof checkEquivalence>>[] = [];
+  for (const path of paths)
+    checked.push(await checkEquivalence(lesson, path, hooks.onLoaded, waits));
+
+  const loaded = paths.flatMap((path, i) => (checked[i]?.same ? [path] : []));
+  const variantOf = new Map(loaded.map((path, i) => [path, exerciseVariant(i)]));
+  let report: Report | null = null;
+  if (loaded.length > 0) {
+    hooks.onLoad?.();
+    report = await runBench(
+      [
+        {
+          scenario: lesson.scenario,
+          variants: [lesson.verify.reference, ...variantOf.values()],
+          params: measurementParams(lesson, lesson.verify.params),
+          handlerFiles: Object.fromEntries([...variantOf].map(([path, v]) => [v, path])),
+        },
+      ],
+      options,
+      hooks,
+    );
+  }
+
+  return files.map((file, i) => {
+    const { fastestAnswerMs, ...equivalence } = checked[i] as Awaited<
+      ReturnType<typeof checkEquivalence>
+    >;
+    const variant = variantOf.get(paths[i] as string);
+    if (!report || !variant)
+      return { file, passed: false, equivalence, criteria: [], report: null };
+    const criteria = judge(lesson, report, variant, fastestAnswerMs);
+    return { file, passed: criteria.every((c) => c.holds === true), equivalence, criteria, report };
+  });
+}
+
+/** Every check of one learner's handler, measured as `variant` in the report. */
+function judge(
+  lesson: Lesson,
+  report: Report,
+  variant: string,
+  fastestAnswerMs: number | null,
+): VerifyCheck[] {
+  const reports = { verify: report };
+  // The criteria name the learner's handler `exercise`; here it ran as `variant`.
+  const base = lookupIn(reports);
+  const lookup: Lookup = (o) => base(o.variant === EXERCISE_VARIANT ? { ...o, variant } : o);
+  const load = lesson.verify.criteria.map((c): VerifyCheck => {
+    const r = evaluateCheck(c, lookup);
+    const { check: _, ...rest } = r;
+    return { ...rest, comparison: describeComparison(r), hint: c.hint };
+  });
+  const offLoop = offLoopCheck(lesson, report, variant);
+  const params = measurementParams(lesson, lesson.verify.params);
+  return [
+    ...(offLoop ? [offLoop] : []),
+    ...load,
+    workCheck({ lesson, params, report, exercise: variant, fastestAnswerMs }),
+  ];
 }

@@ -5,6 +5,7 @@
  * The harness resets it when the measurement window opens (so warm-up is excluded) and reads it
  * over IPC when the window closes.
  */
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { round } from '../../core/numbers.ts';
 import type { ProbeData, TimelinePoint } from './protocol.ts';
@@ -18,6 +19,33 @@ const RESOLUTION_MS = 10;
  * resolution itself; subtracting it leaves the delay. Clamped because a tick can be early.
  */
 const delayMs = (ns: number) => Math.max(0, ns / NS_PER_MS - RESOLUTION_MS);
+
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every mainstream kernel. */
+const PROC_TICKS_PER_SEC = 100;
+
+/**
+ * CPU time of this thread alone (the event loop's), in ms, or null where neither Node nor the OS
+ * says. Unlike process.cpuUsage(), it leaves out the threadpool and worker threads, so it tells
+ * work done on the loop from work moved off it; and unlike any timing, a busy machine does not
+ * move it, since time the thread spends waiting for a core is not CPU time.
+ */
+function loopCpuMs(): number | null {
+  const threadCpuUsage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  if (threadCpuUsage) {
+    const { user, system } = threadCpuUsage();
+    return (user + system) / 1000;
+  }
+  // Node 20, which has no threadCpuUsage: on Linux the main thread's task has the process's id,
+  // and utime and stime are the 12th and 13th fields after the command name, in clock ticks.
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / PROC_TICKS_PER_SEC : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface Probe {
   /**
@@ -37,6 +65,7 @@ export function createProbe(timelineIntervalMs: number): Probe {
   let windowStart = 0;
   let eluStart = performance.eventLoopUtilization();
   let cpuStart = process.cpuUsage();
+  let loopCpuStart = loopCpuMs();
   let timeline: TimelinePoint[] = [];
   let rssMax = 0;
   let heapMax = 0;
@@ -77,6 +106,7 @@ export function createProbe(timelineIntervalMs: number): Probe {
     eluStart = performance.eventLoopUtilization();
     eluPoint = eluStart;
     cpuStart = process.cpuUsage();
+    loopCpuStart = loopCpuMs();
     timeline = [];
     timelineLagMax = 0;
     rssMax = 0;
@@ -112,6 +142,7 @@ export function createProbe(timelineIntervalMs: number): Probe {
     samplesSinceHeap = 0;
     sampleMemory();
     const cpu = process.cpuUsage(cpuStart);
+    const loopCpuEnd = loopCpuMs();
     const sampled = histogram.count > 0;
     // A block that has just ended may not have reached the sampler or the histogram yet.
     const pending = Math.max(0, performance.now() - lastTick - RESOLUTION_MS);
@@ -132,6 +163,8 @@ export function createProbe(timelineIntervalMs: number): Probe {
       elu: round(performance.eventLoopUtilization(eluStart).utilization, 4),
       cpuUserMs: round(cpu.user / 1000),
       cpuSystemMs: round(cpu.system / 1000),
+      loopCpuMs:
+        loopCpuStart === null || loopCpuEnd === null ? null : round(loopCpuEnd - loopCpuStart),
       rssMaxBytes: rssMax,
       heapUsedMaxBytes: heapMax,
       timelineIntervalMs,

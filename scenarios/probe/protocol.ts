@@ -12,6 +12,8 @@ export interface ChildConfig {
   params: Params;
   /** 0 asks the OS for a free port; the child reports the one it got. */
   port: number;
+  /** The address to bind; 127.0.0.1 when absent (only `serve --host` sets another). */
+  host?: string;
   /** false only for the probe-overhead benchmark. */
   probe: boolean;
   timelineIntervalMs: number;
@@ -36,6 +38,8 @@ export interface ProbeData {
   elu: number;
   cpuUserMs: number;
   cpuSystemMs: number;
+  /** CPU time of the event loop's own thread (user + system); null where it cannot be read. */
+  loopCpuMs: number | null;
   rssMaxBytes: number;
   heapUsedMaxBytes: number;
   timelineIntervalMs: number;

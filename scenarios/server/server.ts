@@ -94,7 +94,7 @@ async function main(config: ChildConfig): Promise<void> {
   server.on('error', (err: NodeJS.ErrnoException) => {
     failAndExit({ type: 'failed', code: err.code, message: err.message });
   });
-  server.listen(config.port, '127.0.0.1', () => {
+  server.listen(config.port, config.host ?? '127.0.0.1', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     send({ type: 'ready', port, pid: process.pid });

@@ -5,6 +5,7 @@ import { formatMs } from '../../core/numbers.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
+import { checkHost, urlHost } from '../options/host.ts';
 import {
   err,
   expectInterrupt,
@@ -18,6 +19,8 @@ interface Args extends GlobalArgs {
   scenario: string;
   variant: string;
   port: number;
+  host: string;
+  allowRemote: boolean;
   param: string[];
 }
 
@@ -43,7 +46,17 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       .option('port', {
         type: 'number',
         default: 0,
-        describe: 'Port on 127.0.0.1 (0 picks a free one)',
+        describe: 'Port to listen on (0 picks a free one)',
+      })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Address to listen on; not loopback only with --allow-remote',
+      })
+      .option('allow-remote', {
+        type: 'boolean',
+        default: false,
+        describe: 'Allow a --host other machines can reach (the server has no authentication)',
       })
       .option('param', {
         type: 'string',
@@ -63,6 +76,7 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
         `--port must be a whole number from 0 to 65535, got ${argv.port}`,
       );
     }
+    const host = checkHost(String(argv.host), argv.allowRemote);
     const [selection] = selectScenarios([argv.scenario], [argv.variant], argv.param);
     if (!selection) return;
     const server = await startServer(
@@ -71,18 +85,22 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
         variant: argv.variant,
         params: selection.params,
         port: argv.port,
+        host,
         probe: true,
         timelineIntervalMs: 100,
       },
       { inheritOutput: true },
     );
+    const url = `http://${urlHost(host)}:${server.port}/`;
+    const everywhere =
+      host === '0.0.0.0' || host === '::' ? ` and every other address (${host})` : '';
     const params = Object.entries(selection.params)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     out(
-      `${selection.scenario.id} ${argv.variant} (${params}) listening on ${server.url} (pid ${server.pid})\n` +
-        `  curl ${server.url}        the scenario's work\n` +
-        `  curl ${server.url}ping    the bystander route\n` +
+      `${selection.scenario.id} ${argv.variant} (${params}) listening on ${url}${everywhere} (pid ${server.pid})\n` +
+        `  curl ${url}        the scenario's work\n` +
+        `  curl ${url}ping    the bystander route\n` +
         'Ctrl-C stops it and prints what its event loop went through.\n',
     );
 

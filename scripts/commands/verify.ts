@@ -99,7 +99,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
             passed: result.passed,
             recorded: record,
             equivalence: result.equivalence,
-            criteria: result.criteria.map(({ check: _, ...c }) => c),
+            criteria: result.criteria,
             warnings: result.report?.warnings ?? [],
           },
           null,

@@ -129,6 +129,9 @@ export function parseHeader(text: string): [string, string] {
   return [name.toLowerCase(), text.slice(colon + 1).trim()];
 }
 
+/** The longest `--path` a report keeps as a variant name (the schema's bound). */
+const MAX_PATH_LABEL = 2048;
+
 /** A path spec: `[METHOD] /path [@bodyfile]`, split. */
 export interface PathSpec {
   label: string;
@@ -150,6 +153,9 @@ export function parsePathSpec(text: string): PathSpec {
     throw badOption(
       `--path takes "[METHOD] /path [@bodyfile]" and the path starts with /, got '${text}'`,
     );
+  }
+  if (text.trim().length > MAX_PATH_LABEL) {
+    throw badOption(`--path is longer than ${MAX_PATH_LABEL} characters; shorten it`);
   }
   if (method !== undefined && !METHODS.includes(method)) {
     throw badOption(`--path names an unknown method '${method}'; use one of ${METHODS.join(', ')}`);

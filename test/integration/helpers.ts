@@ -123,3 +123,27 @@ export function tinyBusyWaitReport(): Promise<Report> {
     durationSec: 0.6,
   });
 }
+
+/** Runs any command in `cwd` to its end: its exit code, both streams, and how long it took. */
+export function runToEnd(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c;
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c;
+  });
+  const started = Date.now();
+  return new Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }>(
+    (resolve) =>
+      child.on('close', (code) =>
+        resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 }),
+      ),
+  );
+}

@@ -14,17 +14,18 @@ import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render
 import type { Report } from '../../bench/report/types.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
+import { findChromium } from './chromium.ts';
 import { cli, tinyBusyWaitReport } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// A system Chromium when there is one, else the one npm installed (chromium.ts): never skipped.
+const found = await findChromium();
 const dir = mkdtempSync(join(tmpdir(), 'looplab-html-'));
 let browser: Browser;
+/** Which Chromium ran, in the test's name: `(system: /usr/bin/chromium)` or `(npm: …)`. */
+const browserLabel = () => `(${found.source}: ${found.executablePath})`;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
+  browser = await chromium.launch({ executablePath: found.executablePath, args: found.args });
 });
 after(async () => {
   await browser?.close();
@@ -143,7 +144,7 @@ function bigReport(): Report {
   );
 }
 
-describe('HTML report in headless Chromium', () => {
+describe(`HTML report in headless Chromium ${browserLabel()}`, () => {
   it('renders every chart of a real benchmark, offline and without errors', {
     timeout: 90_000,
   }, async () => {

@@ -5,6 +5,7 @@ import {
   buildCompletedRun,
   GENERATOR_SATURATED_ELU,
   type RunInputs,
+  runProblem,
 } from '../../bench/report/run-record.ts';
 import type { BystanderResult, LoadResult } from '../../bench/report/types.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
@@ -39,6 +40,7 @@ const PROBE: ProbeData = {
   elu: 0.75,
   cpuUserMs: 2500,
   cpuSystemMs: 300,
+  loopCpuMs: 2100,
   rssMaxBytes: 50_000_000,
   heapUsedMaxBytes: 10_000_000,
   timelineIntervalMs: 100,
@@ -136,6 +138,7 @@ describe('buildCompletedRun', () => {
       pingTimeouts: 0,
       lagSamples: 150,
       heapUsedMaxBytes: 10_000_000,
+      loopCpuMs: 2100,
       loadGenerator: { elu: 0.1235, cpuPct: 87.7, saturated: false },
       timelineIntervalMs: 100,
       timeline: PROBE.timeline,
@@ -235,6 +238,7 @@ describe('buildCompletedRun', () => {
       'rssMaxBytes',
       'lagSamples',
       'heapUsedMaxBytes',
+      'loopCpuMs',
       'timelineIntervalMs',
     ] as const) {
       assert.equal(rec[name], null, name);
@@ -251,5 +255,30 @@ describe('buildCompletedRun', () => {
     assert.equal(saturated(0.8999), false);
     assert.equal(saturated(0.9), true);
     assert.equal(saturated(1), true);
+  });
+});
+
+describe('runProblem: a window that measured the server failing, not working', () => {
+  const ok = { ...LOAD, non2xx: 0 };
+  it('is null for a run that answered, however slowly', () => {
+    assert.equal(runProblem(ok, PING, 3), null);
+    // Blocked so long that neither / nor /ping was answered: that is a measurement.
+    assert.equal(runProblem({ ...ok, requestsTotal: 0 }, { ...PING, latenciesMs: [] }, 3), null);
+    // Requests that timed out were measured as timeouts.
+    assert.equal(runProblem({ ...ok, requestsTotal: 0, timeouts: 4 }, PING, 3), null);
+  });
+
+  it('fails a run with any non-2xx answer, saying how many', () => {
+    assert.equal(
+      runProblem({ ...ok, requestsTotal: 2207, non2xx: 2207 }, PING, 1),
+      'the server answered 2,207 of 2,207 requests with an error status (not 2xx): these numbers would measure its failures, not its work',
+    );
+  });
+
+  it('fails a run whose handler never finished while the loop answered /ping', () => {
+    assert.equal(
+      runProblem({ ...ok, requestsTotal: 0, timeouts: 0 }, PING, 1),
+      'no request to / finished in the 1 s window while the event loop answered /ping 4 times: the handler never finished, or one request takes longer than --duration',
+    );
   });
 });
