@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isLooplabError } from '../../core/errors.ts';
+import { packageRoot } from '../../core/package-info.ts';
 import { createProbe, type Probe } from '../probe/probe.ts';
 import type { ChildConfig, FromChild, ToChild } from '../probe/protocol.ts';
 import { getScenario, getVariant } from '../registry.ts';
@@ -70,7 +71,12 @@ async function main(config: ChildConfig): Promise<void> {
   // A new window opens only once the work the warm-up left behind is done.
   // A prefix test, not a parse: it runs on every request, and only /ping is not work.
   const idle = trackIdle(server, (req) => !req.url?.startsWith('/ping'));
-  const probe: Probe | null = config.probe ? createProbe(config.timelineIntervalMs) : null;
+  // Scenario files are shown relative to the package (scenarios/catalog/busy-wait.ts).
+  const probe: Probe | null = config.probe
+    ? createProbe(config.timelineIntervalMs, {
+        ...(config.stalls && { stalls: { ...config.stalls, root: packageRoot() } }),
+      })
+    : null;
   process.on('message', (msg: ToChild) => {
     if (msg.type === 'probe:reset') {
       idle.whenIdle(() => {
@@ -78,7 +84,9 @@ async function main(config: ChildConfig): Promise<void> {
         send({ type: 'probe:reset:done' });
       });
     } else if (msg.type === 'probe:read') {
-      send({ type: 'probe:data', data: probe ? probe.read() : null });
+      void (probe ? probe.read() : Promise.resolve(null)).then((data) =>
+        send({ type: 'probe:data', data }),
+      );
     }
   });
 
@@ -103,6 +111,7 @@ async function main(config: ChildConfig): Promise<void> {
   server.on('error', (err: NodeJS.ErrnoException) => {
     failAndExit({ type: 'failed', code: err.code, message: err.message });
   });
+  await probe?.ready;
   server.listen(config.port, '127.0.0.1', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,0 +1,268 @@
+/**
+ * The stacks that held the loop, as data: Node's own frames folded, files named as a reader
+ * knows them, and each stall's time split among the stacks sampled during it. Pure, so the
+ * stall watchdog's worker (stall-worker.ts) stays a thin shell around it.
+ *
+ * Why time, not sample counts: samples are not evenly spaced. A pause cannot land while the main
+ * thread is inside a native call (pbkdf2Sync's C++), only once it returns to JavaScript; so one
+ * sample may stand for 175 ms of hashing and the next for 20 ms of spinning. Each sample is given
+ * the time since the one before it.
+ */
+import { isAbsolute, relative, sep } from 'node:path';
+import { round } from '../../core/numbers.ts';
+import type { StackFrame, StallStack, StallsRecorded } from './protocol.ts';
+
+/** A frame with its file resolved (source-location.ts), before Node's own frames are folded. */
+export interface ResolvedFrame {
+  function: string;
+  file: string | null;
+  line: number | null;
+  internal: boolean;
+}
+
+/**
+ * Folds each run of Node's own frames into one, named after the outermost function of the run:
+ * the one the code above it called (`pbkdf2Sync`, not the `Buffer.from` it was in when paused).
+ */
+export function foldInternals(frames: readonly ResolvedFrame[]): StackFrame[] {
+  const out: StackFrame[] = [];
+  let run: ResolvedFrame | undefined;
+  for (const f of frames) {
+    if (f.internal) {
+      run = f;
+      continue;
+    }
+    if (run) out.push({ function: run.function, file: null, line: null, internal: true });
+    run = undefined;
+    out.push({ function: f.function, file: f.file, line: f.line });
+  }
+  if (run) out.push({ function: run.function, file: null, line: null, internal: true });
+  return out;
+}
+
+const inside = (dir: string, path: string) => {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+/**
+ * A file as the reader knows it: relative to the app's root, else to the working directory (a
+ * learner's exercise), else absolute; always with `/`.
+ */
+export function displayPath(path: string, root: string, cwd: string): string {
+  const base = inside(root, path) ? root : inside(cwd, path) ? cwd : undefined;
+  const shown = base ? relative(base, path) : path;
+  return sep === '/' ? shown : shown.split(sep).join('/');
+}
+
+/** One pause of the main thread, and the stack it was paused in. */
+export interface Sample {
+  /** When the pause was reported; all times here are ms on one monotonic clock. */
+  atMs: number;
+  /** When the main thread was let go again. */
+  resumedMs: number;
+  frames: StackFrame[];
+}
+
+export interface Span {
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * A sample whose pause ended this close before the heartbeat came back caught the loop after the
+ * stall, on its way to the heartbeat (the pause request was already on its way when the blocking
+ * code returned), not the code that stalled it. Discarding a genuine last sample costs only a
+ * sample: the time goes to the one before.
+ */
+export const STALE_WITHIN_MS = 1;
+
+const overlap = (a: number, b: number, w: Span) =>
+  Math.max(0, Math.min(b, w.endMs) - Math.max(a, w.startMs));
+
+/** One sample's share of a stall: the stretch of time it stands for, inside the window. */
+export interface Part {
+  frames: StackFrame[];
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Splits a stall's time among the samples taken in it: each stands for the time since the one
+ * before it (the first, since the stall began), and the last also for the rest of the stall.
+ * Only the part inside `window` counts. With no usable sample the stall stays unattributed.
+ */
+export function attributeStall(stall: Span, samples: readonly Sample[], window: Span): Part[] {
+  const usable = samples
+    .filter(
+      (s) =>
+        s.atMs >= stall.startMs &&
+        s.atMs <= stall.endMs &&
+        stall.endMs - s.resumedMs >= STALE_WITHIN_MS,
+    )
+    .sort((a, b) => a.atMs - b.atMs);
+  return usable.flatMap((s, i) => {
+    const from = Math.max(i === 0 ? stall.startMs : (usable[i - 1] as Sample).atMs, window.startMs);
+    const to = Math.min(i === usable.length - 1 ? stall.endMs : s.atMs, window.endMs);
+    return to > from ? [{ frames: s.frames, fromMs: from, toMs: to }] : [];
+  });
+}
+
+/** A reading of a counter that only grows (the main thread's time waiting for a CPU), at a time. */
+export interface Reading {
+  tMs: number;
+  valueMs: number;
+}
+
+/**
+ * How much a growing counter grew between two times, read from readings in time order,
+ * assuming it grew evenly between two readings; at most `to - from`.
+ */
+export function growthBetween(readings: readonly Reading[], fromMs: number, toMs: number): number {
+  const at = (t: number): number => {
+    const after = readings.findIndex((r) => r.tMs >= t);
+    if (after === -1) return readings.at(-1)?.valueMs ?? 0;
+    const b = readings[after] as Reading;
+    const a = readings[after - 1];
+    if (!a || b.tMs === a.tMs) return b.valueMs;
+    return a.valueMs + ((b.valueMs - a.valueMs) * (t - a.tMs)) / (b.tMs - a.tMs);
+  };
+  return Math.max(0, Math.min(toMs - fromMs, at(toMs) - at(fromMs)));
+}
+
+export const stackKey = (frames: readonly StackFrame[]): string =>
+  frames.map((f) => `${f.function}\t${f.file ?? ''}\t${f.line ?? ''}`).join('\n');
+
+/**
+ * A stack as it is counted: from the first frame of the app's own code down. The Node function
+ * that code was inside when paused (`now` within `performance.now()` in a spin loop, `Buffer.from`
+ * at the end of `pbkdf2Sync`) is kept apart, as a candidate for the top frame.
+ */
+export function split(frames: readonly StackFrame[]): { callee?: StackFrame; own: StackFrame[] } {
+  const [top, ...rest] = frames;
+  return top?.internal && rest.length > 0 ? { callee: top, own: rest } : { own: [...frames] };
+}
+
+/** The heaviest stacks a reading keeps; the rest still count in `attributedMs`. */
+export const MAX_STACKS = 10;
+
+interface Tallied {
+  own: StackFrame[];
+  ms: number;
+  samples: number;
+  /** Time by the Node function on top of `own` ('' for none): the top frame is the majority's. */
+  callees: Map<string, { frame?: StackFrame; ms: number }>;
+}
+
+/**
+ * Stalls and the stacks behind them, added up over one window. A stack paused inside a Node
+ * function sometimes and in its own code at other times is one stack: it shows the Node function
+ * on top only when that held at least half its time, as `pbkdf2Sync` does for the code calling it.
+ */
+export class StallTally {
+  count = 0;
+  totalMs = 0;
+  samplingMs = 0;
+  /** Null where the wait cannot be measured (no /proc schedstat). */
+  cpuWaitMs: number | null;
+  readonly #stacks = new Map<string, Tallied>();
+
+  constructor(measuresCpuWait = false) {
+    this.cpuWaitMs = measuresCpuWait ? 0 : null;
+  }
+
+  /**
+   * Counts a stall (the part inside `window`) and gives its time to the samples taken in it.
+   * With `cpuWait`, the time the main thread spent waiting for a CPU in a stretch is taken out
+   * of the stack's share and counted apart: no code held the loop then, the machine did.
+   */
+  addStall(
+    stall: Span,
+    samples: readonly Sample[],
+    window: Span,
+    cpuWait?: (fromMs: number, toMs: number) => number,
+  ): void {
+    const ms = overlap(stall.startMs, stall.endMs, window);
+    if (ms <= 0) return;
+    this.count++;
+    this.totalMs += ms;
+    if (cpuWait && this.cpuWaitMs !== null) {
+      const from = Math.max(stall.startMs, window.startMs);
+      this.cpuWaitMs += cpuWait(from, from + ms);
+    }
+    for (const part of attributeStall(stall, samples, window)) {
+      const wait = cpuWait && this.cpuWaitMs !== null ? cpuWait(part.fromMs, part.toMs) : 0;
+      this.#add(part.frames, part.toMs - part.fromMs - wait, 1);
+    }
+  }
+
+  #add(frames: readonly StackFrame[], ms: number, samples: number): void {
+    const { callee, own } = split(frames);
+    const key = stackKey(own);
+    const seen = this.#stacks.get(key) ?? { own, ms: 0, samples: 0, callees: new Map() };
+    seen.ms += ms;
+    seen.samples += samples;
+    const name = callee?.function ?? '';
+    const c = seen.callees.get(name) ?? { ...(callee && { frame: callee }), ms: 0 };
+    c.ms += ms;
+    seen.callees.set(name, c);
+    this.#stacks.set(key, seen);
+  }
+
+  copy(): StallTally {
+    const c = new StallTally();
+    c.cpuWaitMs = this.cpuWaitMs;
+    c.count = this.count;
+    c.totalMs = this.totalMs;
+    c.samplingMs = this.samplingMs;
+    for (const [k, v] of this.#stacks) {
+      const callees = new Map([...v.callees].map(([n, x]) => [n, { ...x }]));
+      c.#stacks.set(k, { ...v, callees });
+    }
+    return c;
+  }
+
+  #stacksWithTop(): { frames: StackFrame[]; ms: number; samples: number }[] {
+    return [...this.#stacks.values()].map((s) => {
+      const top = [...s.callees.values()].sort((a, b) => b.ms - a.ms)[0];
+      const frames = top?.frame && top.ms >= s.ms / 2 ? [top.frame, ...s.own] : s.own;
+      return { frames, ms: s.ms, samples: s.samples };
+    });
+  }
+
+  reading(thresholdMs: number): StallsRecorded {
+    const all = this.#stacksWithTop();
+    const attributedMs = all.reduce((sum, s) => sum + s.ms, 0);
+    return {
+      state: 'recorded',
+      thresholdMs,
+      count: this.count,
+      totalMs: round(this.totalMs, 1),
+      attributedMs: round(attributedMs, 1),
+      samples: all.reduce((sum, s) => sum + s.samples, 0),
+      samplingMs: round(this.samplingMs, 1),
+      cpuWaitMs: this.cpuWaitMs === null ? null : round(this.cpuWaitMs, 1),
+      stacks: rankStacks(all, this.totalMs),
+    };
+  }
+}
+/** The heaviest `MAX_STACKS` stacks, with their share of `totalMs`. */
+export function rankStacks(
+  stacks: readonly { frames: StackFrame[]; ms: number; samples: number }[],
+  totalMs: number,
+): StallStack[] {
+  return [...stacks]
+    .sort(
+      (a, b) =>
+        b.ms - a.ms ||
+        b.samples - a.samples ||
+        stackKey(a.frames).localeCompare(stackKey(b.frames)),
+    )
+    .slice(0, MAX_STACKS)
+    .map((s) => ({
+      frames: s.frames,
+      ms: round(s.ms, 1),
+      share: totalMs > 0 ? round(Math.min(1, s.ms / totalMs), 4) : 0,
+      samples: s.samples,
+    }));
+}
