@@ -71,5 +71,6 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     },
     timelineIntervalMs: p?.timelineIntervalMs ?? null,
     timeline: p?.timeline ?? [],
+    stalls: p?.stalls ?? null,
   };
 }

@@ -12,6 +12,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   pingRateHz: 50,
   timeoutSec: 10,
   timelineIntervalMs: 100,
+  stallThresholdMs: 50,
 };
 
 /** `--quick`: one short run per variant, enough to see the shape, too little for statistics. */
@@ -33,12 +34,15 @@ const BOUNDS: Record<keyof BenchOptions, Bound> = {
   // autocannon refuses a timeout under one second.
   timeoutSec: { min: 1, max: 600, flag: '--timeout' },
   timelineIntervalMs: { min: 10, max: 60_000, integer: true, flag: '--timeline-interval' },
+  // Over twice the watchdog's 10 ms heartbeat, or a late timer would already count.
+  stallThresholdMs: { min: 20, max: 60_000, flag: '--stall-threshold' },
 };
 
 /** @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION naming the flag and its valid range. */
 export function validateOptions(options: BenchOptions): BenchOptions {
   for (const [key, bound] of Object.entries(BOUNDS) as [keyof BenchOptions, Bound][]) {
     const value = options[key];
+    if (key === 'stallThresholdMs' && value == null) continue; // off
     const kind = bound.integer ? 'a whole number' : 'a number';
     if (
       typeof value !== 'number' ||

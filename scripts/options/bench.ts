@@ -30,6 +30,10 @@ const BENCH_FLAGS = {
     key: 'timelineIntervalMs',
     describe: 'Milliseconds per lag-timeline point',
   },
+  'stall-threshold': {
+    key: 'stallThresholdMs',
+    describe: 'Milliseconds the loop must be late before the stack holding it is captured',
+  },
 } as const satisfies Record<string, BenchFlag>;
 
 type FlagName = keyof typeof BENCH_FLAGS;
@@ -43,6 +47,9 @@ export interface BenchFlags {
   pingRate?: number;
   timeout?: number;
   timelineInterval?: number;
+  stallThreshold?: number;
+  /** --no-stalls: no watchdog, no stacks. */
+  stalls?: boolean;
 }
 
 /** The flags `lesson` and `verify` take: a lesson's other options are its own. */
@@ -69,6 +76,13 @@ export function withBenchFlags<T>(
         : (flag.brief ?? flag.describe),
     }) as Argv<T & BenchFlags>;
   }
+  if (all) {
+    out = out.option('stalls', {
+      type: 'boolean',
+      describe:
+        'Capture the stacks that held the loop while it stalled (a watchdog thread in the server); --no-stalls turns it off [default: true]',
+    }) as Argv<T & BenchFlags>;
+  }
   return out;
 }
 
@@ -84,10 +98,11 @@ export function optionsFromFlags(
 ): BenchOptions {
   const given: Partial<Record<keyof BenchOptions, number>> = {};
   for (const [name, flag] of Object.entries(BENCH_FLAGS) as [FlagName, BenchFlag][]) {
-    const value = flags[camel(name) as keyof BenchFlags];
+    const value = flags[camel(name) as Exclude<keyof BenchFlags, 'stalls'>];
     if (value !== undefined) given[flag.key] = value;
   }
-  return validateOptions({ ...DEFAULT_OPTIONS, ...base, ...given });
+  const off = flags.stalls === false && { stallThresholdMs: null };
+  return validateOptions({ ...DEFAULT_OPTIONS, ...base, ...given, ...off });
 }
 
 /** bench's options: `--quick` over the defaults, then the flags. */

@@ -52,8 +52,17 @@ describe('benchOptions', () => {
         pingRateHz: 10,
         timeoutSec: 3,
         timelineIntervalMs: 50,
+        stallThresholdMs: 50,
       },
     );
+  });
+
+  it('sets the stall threshold, and --no-stalls turns capture off whatever the threshold', () => {
+    assert.equal(benchOptions({ stallThreshold: 80 }).stallThresholdMs, 80);
+    assert.equal(benchOptions({ stalls: false, stallThreshold: 80 }).stallThresholdMs, null);
+    assert.throws(() => benchOptions({ stallThreshold: 5 }), {
+      message: '--stall-threshold must be a number from 20 to 60000, got 5',
+    });
   });
 
   it('validates what it maps', () => {
