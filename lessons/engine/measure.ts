@@ -16,6 +16,7 @@ import {
   predictionQuantity,
 } from './claims.ts';
 import { fillTemplate } from './explain.ts';
+import { formatHeldByNotes, type HeldByNote, heldByNotes } from './held-by.ts';
 import type { Lesson, Measurement } from './types.ts';
 
 /** The scenario's defaults with the measurement's overrides. */
@@ -66,6 +67,8 @@ export interface LessonOutcome {
   explanation: string;
   /** What one sync operation cost alone, and the ceiling it puts on the loop, per measurement. */
   ceilings: CeilingNote[];
+  /** What held the loop in each variant that recorded stalls. */
+  heldBy: HeldByNote[];
   warnings: string[];
 }
 
@@ -80,6 +83,7 @@ export function lessonOutcome(
   const quantity = predictionQuantity(lesson.prediction, lookup);
   const measured = measuredChoice(lesson.prediction, quantity);
   const ceilings = ceilingNotes(lesson, reports);
+  const heldBy = heldByNotes(lesson, reports);
   return {
     prediction: {
       quantity,
@@ -91,8 +95,12 @@ export function lessonOutcome(
       ...evaluateCheck(c, lookup),
       whenItFails: c.whenItFails,
     })),
-    explanation: fillTemplate(explainTemplate, lookup) + formatCeilingNotes(ceilings),
+    explanation:
+      fillTemplate(explainTemplate, lookup) +
+      formatCeilingNotes(ceilings) +
+      formatHeldByNotes(heldBy),
     ceilings,
+    heldBy,
     warnings: Object.values(reports).flatMap((r) => r.warnings),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { blockerText } from '../../bench/report/stalls.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
@@ -35,7 +36,18 @@ export interface VerifyResult {
   equivalence: EquivalenceResult;
   /** Empty when the responses differed: no point loading a handler that answers wrongly. */
   criteria: (CheckResult & { hint: string })[];
+  /**
+   * When a check failed and the learner's loop stalled: the code that held it, from the stall
+   * watchdog (`pbkdf2Sync, called from handle (looplab-exercises/the-threadpool.ts:21)`).
+   */
+  heldBy: { text: string; share: number } | null;
   report: Report | null;
+}
+
+/** What held the exercise's loop longest, when it stalled at all. */
+export function exerciseHeldBy(report: Report): VerifyResult['heldBy'] {
+  const top = report.results.find((r) => r.variant === EXERCISE_VARIANT)?.stalls?.stacks[0];
+  return top ? { text: blockerText(top.frames), share: top.share } : null;
 }
 
 /** @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when `file` is missing or not a file. */
@@ -117,7 +129,8 @@ export async function verifyExercise(
 ): Promise<VerifyResult> {
   const path = await assertExerciseFile(file);
   const equivalence = await checkEquivalence(lesson, path, hooks.onLoaded);
-  if (!equivalence.same) return { file, passed: false, equivalence, criteria: [], report: null };
+  if (!equivalence.same)
+    return { file, passed: false, equivalence, criteria: [], heldBy: null, report: null };
 
   hooks.onLoad?.();
   const report = await runBench(
@@ -137,11 +150,13 @@ export async function verifyExercise(
     ...evaluateCheck(c, lookup),
     hint: c.hint,
   }));
+  const passed = criteria.every((c) => c.holds === true);
   return {
     file,
-    passed: criteria.every((c) => c.holds === true),
+    passed,
     equivalence,
     criteria,
+    heldBy: passed ? null : exerciseHeldBy(report),
     report,
   };
 }

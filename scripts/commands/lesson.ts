@@ -106,6 +106,7 @@ function lessonJson(
       ),
     })),
     ceilings: o.ceilings,
+    heldBy: o.heldBy,
     prediction: o.prediction,
     claims: o.claims.map((c) => ({
       text: c.text,
