@@ -39,7 +39,9 @@ export function summarizeStalls(runs: readonly RunRecord[]): StallSummary | unde
     }
   }
   const totalMs = sum((s) => s.totalMs);
-  const waits = recorded.map((s) => s.cpuWaitMs);
+  // Null, unknown, when any run could not measure it: a sum of the others would understate it.
+  const known = (pick: (s: (typeof recorded)[number]) => number | null) =>
+    recorded.every((s) => pick(s) !== null) ? round1(sum((s) => pick(s) ?? 0)) : null;
   const round1 = (x: number) => Math.round(x * 10) / 10;
   return {
     runs: recorded.length,
@@ -49,7 +51,8 @@ export function summarizeStalls(runs: readonly RunRecord[]): StallSummary | unde
     attributedMs: round1(sum((s) => s.attributedMs)),
     samples: sum((s) => s.samples),
     samplingMs: round1(sum((s) => s.samplingMs)),
-    cpuWaitMs: waits.every((w) => w !== null) ? round1(sum((s) => s.cpuWaitMs ?? 0)) : null,
+    cpuWaitMs: known((s) => s.cpuWaitMs),
+    machineMs: known((s) => s.machineMs),
     stacks: rankStacks([...stacks.values()], totalMs),
   };
 }
@@ -86,46 +89,63 @@ export function blockerText(frames: readonly StackFrame[]): string {
   return frameText(top);
 }
 
-/** Of the stalled time, the share the main thread spent waiting for a CPU core; 0 when unknown. */
-export const cpuWaitShare = (s: Pick<StallSummary, 'cpuWaitMs' | 'totalMs'>): number =>
-  s.cpuWaitMs !== null && s.totalMs > 0 ? s.cpuWaitMs / s.totalMs : 0;
+type Shares = Pick<StallSummary, 'stacks' | 'cpuWaitMs' | 'machineMs' | 'totalMs'>;
 
-/** Below this share, waiting for a CPU is not worth a word. */
-const CPU_WAIT_WORTH_SAYING = 0.1;
+/** A part of the stalled time as a share of all of it; 0 when unknown. */
+const shareOf = (ms: number | null, s: Pick<StallSummary, 'totalMs'>) =>
+  ms !== null && s.totalMs > 0 ? ms / s.totalMs : 0;
+
+/** Below this share, a busy machine is not worth a word. */
+const WORTH_SAYING = 0.1;
+
+const MACHINE_HELD = 'stalls its code alone would not have made (its thread waited for a CPU core)';
+
+/** What held the loop most: a stack, or a busy machine (stalls its code would not have made). */
+export type HeldBy = { by: 'code'; stack: StallStack } | { by: 'machine'; share: number };
+
+/** The stack with the largest share, unless a busy machine's stalls weigh more; null if neither. */
+export function heldBy(stalls: Shares | undefined): HeldBy | null {
+  if (!stalls) return null;
+  const top = stalls.stacks[0];
+  const machine = shareOf(stalls.machineMs, stalls);
+  if (machine >= WORTH_SAYING && machine > (top?.share ?? 0))
+    return { by: 'machine', share: machine };
+  return top ? { by: 'code', stack: top } : null;
+}
 
 /**
  * What held the loop, as a clause: `held by spin (scenarios/catalog/busy-wait.ts:17), 96% of the
- * stalled time`, or, when the main thread mostly waited for a core, that the machine held it;
- * '' when nothing was sampled.
+ * stalled time`, or that a busy machine did; '' when nothing was sampled.
  */
-export function heldByText(
-  stalls: Pick<StallSummary, 'stacks' | 'cpuWaitMs' | 'totalMs'> | undefined,
-): string {
-  if (!stalls) return '';
-  const top: StallStack | undefined = stalls.stacks[0];
-  const wait = cpuWaitShare(stalls);
-  if (wait >= CPU_WAIT_WORTH_SAYING && wait > (top?.share ?? 0))
-    return `its thread waited for a CPU core ${formatPercent(wait)} of the stalled time: the machine's other work, not this code, held the loop`;
-  return top
-    ? `held by ${blockerText(top.frames)}, ${formatPercent(top.share)} of the stalled time`
-    : '';
+export function heldByText(stalls: Shares | undefined): string {
+  const h = heldBy(stalls);
+  if (!h) return '';
+  if (h.by === 'machine')
+    return `a busy machine held the loop: ${formatPercent(h.share)} of the stalled time was in ${MACHINE_HELD}`;
+  return `held by ${blockerText(h.stack.frames)}, ${formatPercent(h.stack.share)} of the stalled time`;
 }
 
-/** `14 stalls over 50 ms, 2.7 s in all; 96% in spin (…:17) ← handle (busy-wait.ts:37)`. */
+/**
+ * `14 stalls over 50 ms, 2.7 s in all; 96% in spin (…:17) ← handle (busy-wait.ts:37)`, with
+ * what a busy machine added where that is worth saying.
+ */
 export function stallLine(stalls: StallSummary): string {
   const total =
     stalls.totalMs >= 1000 ? `${(stalls.totalMs / 1000).toFixed(1)} s` : formatMs(stalls.totalMs);
   const head = `${plural(stalls.count, 'stall')} over ${stalls.thresholdMs} ms, ${total} in all`;
   const top = stalls.stacks[0];
-  const wait = cpuWaitShare(stalls);
+  const machine = shareOf(stalls.machineMs, stalls);
   const parts: [number, string][] = [];
   if (top) parts.push([top.share, `${formatPercent(top.share)} in ${stackText(top.frames)}`]);
-  if (wait >= CPU_WAIT_WORTH_SAYING)
-    parts.push([wait, `${formatPercent(wait)} waiting for a CPU core`]);
-  if (parts.length === 0)
-    return stalls.count > 0 ? `${head}; each ended before it could be sampled` : head;
-  return `${head}; ${parts
-    .sort((a, b) => b[0] - a[0])
-    .map(([, text]) => text)
-    .join('; ')}`;
+  if (machine >= WORTH_SAYING)
+    parts.push([machine, `${formatPercent(machine)} in ${MACHINE_HELD}`]);
+  const ranked = parts.sort((a, b) => b[0] - a[0]).map(([, text]) => text);
+  const wait = shareOf(stalls.cpuWaitMs, stalls);
+  if (wait >= WORTH_SAYING)
+    ranked.push(
+      `a busy machine stretched them: the thread waited for a CPU core ${formatPercent(wait)} of the time`,
+    );
+  if (!top && machine < WORTH_SAYING && stalls.count > 0)
+    ranked.unshift('each ended before it could be sampled');
+  return ranked.length > 0 ? `${head}; ${ranked.join('; ')}` : head;
 }

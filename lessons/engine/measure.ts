@@ -5,6 +5,7 @@
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
+import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { defaultParams } from '../../scenarios/params.ts';
 import type { Params } from '../../scenarios/types.ts';
 import { type CeilingNote, ceilingNotes, formatCeilingNotes } from './ceiling.ts';
@@ -18,6 +19,9 @@ import {
 import { fillTemplate } from './explain.ts';
 import { formatHeldByNotes, type HeldByNote, heldByNotes } from './held-by.ts';
 import type { Lesson, Measurement } from './types.ts';
+
+/** Under a lesson's own options: stall capture on, so the explanation can name what held the loop. */
+export const LESSON_OPTIONS: Partial<BenchOptions> = { stallThresholdMs: STALL_THRESHOLD_MS };
 
 /** The scenario's defaults with the measurement's overrides. */
 export function measurementParams(lesson: Lesson, params: Params): Params {

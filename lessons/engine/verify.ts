@@ -6,17 +6,26 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { blockerText } from '../../bench/report/stalls.ts';
+import { blockerText, heldBy } from '../../bench/report/stalls.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
+import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { type CheckResult, evaluateCheck, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
 
-/** verify's own defaults: two interleaved runs each, short enough to wait for. */
-export const VERIFY_OPTIONS: Partial<BenchOptions> = { durationSec: 2, warmupSec: 0.5, runs: 2 };
+/**
+ * verify's own defaults: two interleaved runs each, short enough to wait for, and stall capture
+ * on, so that a handler that still blocks is told where.
+ */
+export const VERIFY_OPTIONS: Partial<BenchOptions> = {
+  durationSec: 2,
+  warmupSec: 0.5,
+  runs: 2,
+  stallThresholdMs: STALL_THRESHOLD_MS,
+};
 
 export interface Answer {
   status: number;
@@ -44,10 +53,13 @@ export interface VerifyResult {
   report: Report | null;
 }
 
-/** What held the exercise's loop longest, when it stalled at all. */
+/**
+ * What held the exercise's loop longest, when it stalled; null when nothing was sampled, or a
+ * busy machine, not the learner's code, held it most.
+ */
 export function exerciseHeldBy(report: Report): VerifyResult['heldBy'] {
-  const top = report.results.find((r) => r.variant === EXERCISE_VARIANT)?.stalls?.stacks[0];
-  return top ? { text: blockerText(top.frames), share: top.share } : null;
+  const h = heldBy(report.results.find((r) => r.variant === EXERCISE_VARIANT)?.stalls);
+  return h?.by === 'code' ? { text: blockerText(h.stack.frames), share: h.stack.share } : null;
 }
 
 /** @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when `file` is missing or not a file. */

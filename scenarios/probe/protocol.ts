@@ -59,18 +59,24 @@ export interface StallsRecorded {
   /** Their total lateness in the window, the loop lag they add up to. */
   totalMs: number;
   /**
-   * The part of `totalMs` attributed to a stack; with `cpuWaitMs` the rest is stalls too short to
-   * sample.
+   * The part of `totalMs` attributed to a stack; the rest is `machineMs` and stalls that ended
+   * before a sample landed.
    */
   attributedMs: number;
   samples: number;
   /** Time the main thread spent taking those samples; part of `totalMs` and of the lag. */
   samplingMs: number;
   /**
-   * Of `totalMs`, the time the main thread was ready to run but waiting for a CPU core: a busy
-   * machine, not code, held the loop then (Linux's schedstat); null where it cannot be read.
+   * Of `totalMs`, the time the main thread was ready to run but waited for a CPU core (Linux's
+   * schedstat): a busy machine stretched the stalls by this much. Null where it cannot be read.
    */
   cpuWaitMs: number | null;
+  /**
+   * Of `totalMs`, the stalls the code alone would not have made (their length less the CPU wait
+   * is under the threshold): the machine held the loop, and no stack is blamed. Null where the
+   * CPU wait cannot be read.
+   */
+  machineMs: number | null;
   /** The heaviest stacks first, at most ten. */
   stacks: StallStack[];
 }

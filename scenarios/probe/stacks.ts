@@ -158,6 +158,11 @@ interface Tallied {
  * Stalls and the stacks behind them, added up over one window. A stack paused inside a Node
  * function sometimes and in its own code at other times is one stack: it shows the Node function
  * on top only when that held at least half its time, as `pbkdf2Sync` does for the code calling it.
+ *
+ * Where the main thread's wait for a CPU is known, a stall that would not have been one on an
+ * idle machine (its length less that wait is under the threshold) is the machine's, not any
+ * code's: a short callback that the scheduler kept waiting. Every other stall is its code's,
+ * wait included: the wait only stretched a stall the code would have made anyway.
  */
 export class StallTally {
   count = 0;
@@ -165,16 +170,19 @@ export class StallTally {
   samplingMs = 0;
   /** Null where the wait cannot be measured (no /proc schedstat). */
   cpuWaitMs: number | null;
+  machineMs: number | null;
+  readonly #thresholdMs: number;
   readonly #stacks = new Map<string, Tallied>();
 
-  constructor(measuresCpuWait = false) {
+  constructor(thresholdMs: number, measuresCpuWait = false) {
+    this.#thresholdMs = thresholdMs;
     this.cpuWaitMs = measuresCpuWait ? 0 : null;
+    this.machineMs = measuresCpuWait ? 0 : null;
   }
 
   /**
-   * Counts a stall (the part inside `window`) and gives its time to the samples taken in it.
-   * With `cpuWait`, the time the main thread spent waiting for a CPU in a stretch is taken out
-   * of the stack's share and counted apart: no code held the loop then, the machine did.
+   * Counts a stall (the part inside `window`) and gives its time to the samples taken in it, or
+   * to the machine; `cpuWait` says how long the main thread waited for a CPU between two times.
    */
   addStall(
     stall: Span,
@@ -186,14 +194,17 @@ export class StallTally {
     if (ms <= 0) return;
     this.count++;
     this.totalMs += ms;
-    if (cpuWait && this.cpuWaitMs !== null) {
+    if (cpuWait && this.cpuWaitMs !== null && this.machineMs !== null) {
       const from = Math.max(stall.startMs, window.startMs);
       this.cpuWaitMs += cpuWait(from, from + ms);
+      const length = stall.endMs - stall.startMs;
+      if (length - cpuWait(stall.startMs, stall.endMs) < this.#thresholdMs) {
+        this.machineMs += ms;
+        return;
+      }
     }
-    for (const part of attributeStall(stall, samples, window)) {
-      const wait = cpuWait && this.cpuWaitMs !== null ? cpuWait(part.fromMs, part.toMs) : 0;
-      this.#add(part.frames, part.toMs - part.fromMs - wait, 1);
-    }
+    for (const part of attributeStall(stall, samples, window))
+      this.#add(part.frames, part.toMs - part.fromMs, 1);
   }
 
   #add(frames: readonly StackFrame[], ms: number, samples: number): void {
@@ -210,8 +221,9 @@ export class StallTally {
   }
 
   copy(): StallTally {
-    const c = new StallTally();
+    const c = new StallTally(this.#thresholdMs);
     c.cpuWaitMs = this.cpuWaitMs;
+    c.machineMs = this.machineMs;
     c.count = this.count;
     c.totalMs = this.totalMs;
     c.samplingMs = this.samplingMs;
@@ -230,18 +242,19 @@ export class StallTally {
     });
   }
 
-  reading(thresholdMs: number): StallsRecorded {
+  reading(): StallsRecorded {
     const all = this.#stacksWithTop();
     const attributedMs = all.reduce((sum, s) => sum + s.ms, 0);
     return {
       state: 'recorded',
-      thresholdMs,
+      thresholdMs: this.#thresholdMs,
       count: this.count,
       totalMs: round(this.totalMs, 1),
       attributedMs: round(attributedMs, 1),
       samples: all.reduce((sum, s) => sum + s.samples, 0),
       samplingMs: round(this.samplingMs, 1),
       cpuWaitMs: this.cpuWaitMs === null ? null : round(this.cpuWaitMs, 1),
+      machineMs: this.machineMs === null ? null : round(this.machineMs, 1),
       stacks: rankStacks(all, this.totalMs),
     };
   }

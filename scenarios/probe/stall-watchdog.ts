@@ -79,7 +79,8 @@ export function inspectorUnavailable(
 ): string | null {
   if (!hasInspector) return 'this Node was built without the inspector';
   const url = openUrl();
-  if (url) return `the inspector is already open (${url}); stalls are left to your debugger`;
+  // Not the URL: it differs in every process, and the report says each reason once.
+  if (url) return 'the inspector is already open (--inspect); stalls are left to your debugger';
   return null;
 }
 
@@ -202,11 +203,12 @@ export function startStallWatchdog(options: StallOptions & { root: string }): St
     store(now);
   }, HEARTBEAT_MS);
   beating.unref();
+  // Left ref'd until the worker is up (some 50 ms): a process that awaits `ready` before it has
+  // anything else to keep it alive must not exit with that promise pending.
   const readyTimer = setTimeout(
     () => giveUp(`the stall watchdog did not start within ${ANSWER_TIMEOUT_MS} ms`),
     ANSWER_TIMEOUT_MS,
   );
-  readyTimer.unref();
 
   /** On exit, synchronously: the worker disconnects its session before Node looks for one. */
   const onExit = () => {

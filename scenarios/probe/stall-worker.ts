@@ -77,7 +77,7 @@ let session: InstanceType<Inspector['Session']> | undefined;
 const locator = new SourceLocator(config.root, config.cwd);
 
 let window: Span = { startMs: 0, endMs: Number.POSITIVE_INFINITY };
-let tally = new StallTally(cpuWait !== undefined);
+let tally = new StallTally(config.thresholdMs, cpuWait !== undefined);
 /** Samples not yet given to a stall. */
 let samples: Sample[] = [];
 /** Stalls the main thread reported, waiting for a capture in flight that may belong to them. */
@@ -170,7 +170,7 @@ function read(id: number, open: Span | null): void {
   const view = tally.copy();
   for (const stall of open ? [...ended, open] : ended)
     view.addStall(stall, samples, window, cpuWait);
-  send({ type: 'reading', id, reading: view.reading(config.thresholdMs) });
+  send({ type: 'reading', id, reading: view.reading() });
 }
 
 port?.on('message', (msg: ToStallWorker) => {
@@ -180,7 +180,7 @@ port?.on('message', (msg: ToStallWorker) => {
     settle();
   } else if (msg.type === 'reset') {
     window = msg.window;
-    tally = new StallTally(cpuWait !== undefined);
+    tally = new StallTally(config.thresholdMs, cpuWait !== undefined);
     samples = [];
     ended = [];
   } else if (msg.type === 'read') {

@@ -5,7 +5,12 @@
  */
 import type { Argv } from 'yargs';
 import type { BenchOptions } from '../../bench/report/types.ts';
-import { DEFAULT_OPTIONS, QUICK_OPTIONS, validateOptions } from '../../bench/run/options.ts';
+import {
+  DEFAULT_OPTIONS,
+  QUICK_OPTIONS,
+  STALL_THRESHOLD_MS,
+  validateOptions,
+} from '../../bench/run/options.ts';
 
 interface BenchFlag {
   /** The BenchOptions field this flag sets. */
@@ -13,6 +18,8 @@ interface BenchFlag {
   describe: string;
   /** What `lesson` and `verify` say instead, where they say less. */
   brief?: string;
+  /** The default --help shows, where DEFAULT_OPTIONS holds none. */
+  shownDefault?: number;
 }
 
 const BENCH_FLAGS = {
@@ -32,7 +39,9 @@ const BENCH_FLAGS = {
   },
   'stall-threshold': {
     key: 'stallThresholdMs',
-    describe: 'Milliseconds the loop must be late before the stack holding it is captured',
+    describe:
+      'Milliseconds the loop must be late before the stack holding it is captured; implies --stalls',
+    shownDefault: STALL_THRESHOLD_MS,
   },
 } as const satisfies Record<string, BenchFlag>;
 
@@ -72,7 +81,7 @@ export function withBenchFlags<T>(
     out = out.option(name, {
       type: 'number',
       describe: all
-        ? `${flag.describe} [default: ${DEFAULT_OPTIONS[flag.key]}]`
+        ? `${flag.describe} [default: ${flag.shownDefault ?? DEFAULT_OPTIONS[flag.key]}]`
         : (flag.brief ?? flag.describe),
     }) as Argv<T & BenchFlags>;
   }
@@ -80,7 +89,7 @@ export function withBenchFlags<T>(
     out = out.option('stalls', {
       type: 'boolean',
       describe:
-        'Capture the stacks that held the loop while it stalled (a watchdog thread in the server); --no-stalls turns it off [default: true]',
+        'Name the code that held the loop: a watchdog thread in each server captures the stack whenever the loop stalls (off by default, as it adds ~10 MiB to peak RSS; see docs/stalls.md)',
     }) as Argv<T & BenchFlags>;
   }
   return out;
@@ -101,8 +110,15 @@ export function optionsFromFlags(
     const value = flags[camel(name) as Exclude<keyof BenchFlags, 'stalls'>];
     if (value !== undefined) given[flag.key] = value;
   }
-  const off = flags.stalls === false && { stallThresholdMs: null };
-  return validateOptions({ ...DEFAULT_OPTIONS, ...base, ...given, ...off });
+  // --stalls turns capture on at the base's threshold or the usual one; a threshold alone
+  // implies it; --no-stalls wins over both.
+  const stalls =
+    flags.stalls === false
+      ? { stallThresholdMs: null }
+      : flags.stalls && given.stallThresholdMs === undefined
+        ? { stallThresholdMs: base.stallThresholdMs ?? STALL_THRESHOLD_MS }
+        : {};
+  return validateOptions({ ...DEFAULT_OPTIONS, ...base, ...given, ...stalls });
 }
 
 /** bench's options: `--quick` over the defaults, then the flags. */

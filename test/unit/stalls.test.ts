@@ -39,6 +39,7 @@ function recorded(over: Partial<StallsRecorded> = {}): StallsRecorded {
     samples: 80,
     samplingMs: 30,
     cpuWaitMs: null,
+    machineMs: null,
     stacks: [
       { frames: spin, ms: 1800, share: 0.9, samples: 76 },
       { frames: [{ function: 'body', file: 'x.ts', line: 13 }], ms: 100, share: 0.05, samples: 4 },
@@ -77,6 +78,7 @@ describe('summarizeStalls', () => {
       samples: 120,
       samplingMs: 40,
       cpuWaitMs: null,
+      machineMs: null,
       stacks: [
         { frames: spin, ms: 2200, share: 0.7333, samples: 92 },
         {
@@ -102,14 +104,16 @@ describe('summarizeStalls', () => {
     assert.equal(s?.stacks[0]?.ms, 1000);
   });
 
-  it('sums the CPU wait, unknown when any run could not measure it', () => {
+  it("sums the CPU wait and the machine's stalls, unknown when any run could not measure them", () => {
     const s = (a: number | null, b: number | null) =>
       summarizeStalls([
-        runWith(1, recorded({ cpuWaitMs: a })),
-        runWith(2, recorded({ cpuWaitMs: b })),
-      ])?.cpuWaitMs;
-    assert.equal(s(10, 5.5), 15.5);
-    assert.equal(s(10, null), null);
+        runWith(1, recorded({ cpuWaitMs: a, machineMs: a })),
+        runWith(2, recorded({ cpuWaitMs: b, machineMs: b })),
+      ]);
+    assert.equal(s(10, 5.5)?.cpuWaitMs, 15.5);
+    assert.equal(s(10, 5.5)?.machineMs, 15.5);
+    assert.equal(s(10, null)?.cpuWaitMs, null);
+    assert.equal(s(10, null)?.machineMs, null);
   });
 
   it('is undefined when no run recorded stalls', () => {
@@ -142,7 +146,7 @@ describe('stall texts', () => {
       blockerText(hashing),
       'pbkdf2Sync, called from derive (scenarios/catalog/crypto-pbkdf2.ts:19)',
     );
-    const none = { totalMs: 100, cpuWaitMs: null };
+    const none = { totalMs: 100, cpuWaitMs: null, machineMs: null };
     assert.equal(heldByText({ ...none, stacks: [] }), '');
     assert.equal(
       heldByText({ ...none, stacks: [{ frames: spin, ms: 1, share: 0.957, samples: 1 }] }),
@@ -150,22 +154,24 @@ describe('stall texts', () => {
     );
   });
 
-  it('says the machine held the loop when its thread mostly waited for a CPU', () => {
+  it('says a busy machine held the loop when its stalls outweigh every stack', () => {
     const stacks = [{ frames: spin, ms: 400, share: 0.2, samples: 1 }];
     assert.equal(
-      heldByText({ totalMs: 100, cpuWaitMs: 78, stacks }),
-      "its thread waited for a CPU core 78% of the stalled time: the machine's other work, not this code, held the loop",
+      heldByText({ totalMs: 100, cpuWaitMs: 70, machineMs: 60, stacks }),
+      'a busy machine held the loop: 60% of the stalled time was in stalls its code alone would not have made (its thread waited for a CPU core)',
     );
+    const more = [{ ...stacks[0], share: 0.8 }] as typeof stacks;
     assert.match(
-      heldByText({
-        totalMs: 100,
-        cpuWaitMs: 15,
-        stacks: [{ ...stacks[0], share: 0.8 }] as typeof stacks,
-      }),
+      heldByText({ totalMs: 100, cpuWaitMs: 70, machineMs: 15, stacks: more }),
       /^held by spin/,
     );
-    const s = summarizeStalls([runWith(1, recorded({ cpuWaitMs: 1200, stacks }))]) as StallSummary;
-    assert.match(stallLine(s), /; 60% waiting for a CPU core; 20% in spin/);
+    const s = summarizeStalls([
+      runWith(1, recorded({ cpuWaitMs: 1400, machineMs: 1200, stacks })),
+    ]) as StallSummary;
+    assert.equal(
+      stallLine(s),
+      '10 stalls over 50 ms, 2.0 s in all; 60% in stalls its code alone would not have made (its thread waited for a CPU core); 20% in spin (scenarios/catalog/busy-wait.ts:17) ← handle (busy-wait.ts:37); a busy machine stretched them: the thread waited for a CPU core 70% of the time',
+    );
   });
 
   it('sums a variant up in one line, and says when no stall could be sampled', () => {

@@ -27,11 +27,21 @@ export function stallsBlock(entries: readonly ResultEntry[]): string {
   if (stalled.length === 0) return '';
   const items = stalled.map((e) => {
     const s = e.stalls as NonNullable<ResultEntry['stalls']>;
-    const unattributed = s.totalMs - s.attributedMs;
-    const note =
-      unattributed >= 0.005 * s.totalMs
-        ? `<p class="muted">${esc(formatMs(unattributed))} of stalls ended before a sample could be taken. Sampling held the loop ${esc(formatMs(s.samplingMs))} in all.</p>`
-        : `<p class="muted">Sampling held the loop ${esc(formatMs(s.samplingMs))} in all.</p>`;
+    const machine = s.machineMs ?? 0;
+    const unsampled = s.totalMs - s.attributedMs - machine;
+    const notes = [
+      unsampled >= 0.005 * s.totalMs
+        ? `${formatMs(unsampled)} of stalls ended before a sample could be taken.`
+        : '',
+      machine > 0
+        ? `${formatMs(machine)} were stalls its code alone would not have made: its thread waited for a CPU core.`
+        : '',
+      s.cpuWaitMs !== null && s.cpuWaitMs > 0
+        ? `In all, its thread waited for a CPU core ${formatPercent(s.cpuWaitMs / s.totalMs)} of the stalled time.`
+        : '',
+      `Sampling cost the loop ${formatMs(s.samplingMs)}.`,
+    ];
+    const note = `<p class="muted">${esc(notes.filter(Boolean).join(' '))}</p>`;
     return `<details class="stalls"><summary><strong>${esc(e.variant)}</strong>: ${esc(stallLine(s))}</summary>${note}<ol class="stacks">${s.stacks.map(stackItem).join('')}</ol></details>`;
   });
   return `<h3>What held the loop</h3><p class="muted">The stacks on the event loop while it was stalled, captured from inside the server; each bar is the stack's share of the stalled time. Node's own frames are folded into one.</p>${items.join('')}`;
