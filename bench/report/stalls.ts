@@ -129,7 +129,7 @@ export function heldByText(stalls: Shares | undefined): string {
  * `14 stalls over 50 ms, 2.7 s in all; 96% in spin (…:17) ← handle (busy-wait.ts:37)`, with
  * what a busy machine added where that is worth saying.
  */
-export function stallLine(stalls: StallSummary): string {
+export function stallLine(stalls: Omit<StallSummary, 'runs'>): string {
   const total =
     stalls.totalMs >= 1000 ? `${(stalls.totalMs / 1000).toFixed(1)} s` : formatMs(stalls.totalMs);
   const head = `${plural(stalls.count, 'stall')} over ${stalls.thresholdMs} ms, ${total} in all`;

@@ -55,11 +55,13 @@ export function displayPath(path: string, root: string, cwd: string): string {
   return sep === '/' ? shown : shown.split(sep).join('/');
 }
 
-/** One pause of the main thread, and the stack it was paused in. */
+/** One capture of the main thread's stack. */
 export interface Sample {
-  /** When the pause was reported; all times here are ms on one monotonic clock. */
+  /** When the worker asked for it; all times here are ms on one monotonic clock. */
+  requestedMs: number;
+  /** When it ran on the main thread: the first moment the running JavaScript could be interrupted. */
   atMs: number;
-  /** When the main thread was let go again. */
+  /** When the main thread went back to its own code. */
   resumedMs: number;
   frames: StackFrame[];
 }
@@ -70,29 +72,32 @@ export interface Span {
 }
 
 /**
- * A sample whose pause ended this close before the heartbeat came back caught the loop after the
- * stall, on its way to the heartbeat (the pause request was already on its way when the blocking
- * code returned), not the code that stalled it. Discarding a genuine last sample costs only a
- * sample: the time goes to the one before.
+ * A sample taken this close before the heartbeat came back caught the loop after the stall, on
+ * its way to the heartbeat (the request was already on its way when the blocking code returned),
+ * not the code that stalled it. Discarding a genuine last sample costs only a sample.
  */
 export const STALE_WITHIN_MS = 1;
 
 const overlap = (a: number, b: number, w: Span) =>
   Math.max(0, Math.min(b, w.endMs) - Math.max(a, w.startMs));
 
-/** One sample's share of a stall: the stretch of time it stands for, inside the window. */
-export interface Part {
-  frames: StackFrame[];
-  fromMs: number;
-  toMs: number;
-}
-
 /**
- * Splits a stall's time among the samples taken in it: each stands for the time since the one
- * before it (the first, since the stall began), and the last also for the rest of the stall.
- * Only the part inside `window` counts. With no usable sample the stall stays unattributed.
+ * Splits a stall's time among the samples taken in it. What was observed goes to the sample that
+ * observed it: the time since the sample before (or, for the first, since it was asked for: a
+ * capture cannot interrupt a native call, so a long wait means the thread was in the call the
+ * sample then finds at the top). What no sample observed, the stall's start before the first
+ * request and its end after the last sample, is shared out in the proportions observed.
+ *
+ * Why not give the first sample everything since the stall began: the first request always comes
+ * one threshold into the stall, at a fixed phase of whatever the loop repeats, and a weight that
+ * large made one phase of the work look twice its size. Only the part inside `window` counts;
+ * with no usable sample the stall stays unattributed.
  */
-export function attributeStall(stall: Span, samples: readonly Sample[], window: Span): Part[] {
+export function attributeStall(
+  stall: Span,
+  samples: readonly Sample[],
+  window: Span,
+): { frames: StackFrame[]; ms: number }[] {
   const usable = samples
     .filter(
       (s) =>
@@ -101,11 +106,41 @@ export function attributeStall(stall: Span, samples: readonly Sample[], window: 
         stall.endMs - s.resumedMs >= STALE_WITHIN_MS,
     )
     .sort((a, b) => a.atMs - b.atMs);
-  return usable.flatMap((s, i) => {
-    const from = Math.max(i === 0 ? stall.startMs : (usable[i - 1] as Sample).atMs, window.startMs);
-    const to = Math.min(i === usable.length - 1 ? stall.endMs : s.atMs, window.endMs);
-    return to > from ? [{ frames: s.frames, fromMs: from, toMs: to }] : [];
-  });
+  const first = usable[0];
+  const last = usable.at(-1);
+  if (!first || !last) return [];
+  const observed = usable.map((s, i) =>
+    overlap(
+      i === 0 ? Math.max(stall.startMs, s.requestedMs) : (usable[i - 1] as Sample).atMs,
+      s.atMs,
+      window,
+    ),
+  );
+  const unobserved =
+    overlap(stall.startMs, Math.max(stall.startMs, first.requestedMs), window) +
+    overlap(last.atMs, stall.endMs, window);
+  const seen = observed.reduce((sum, ms) => sum + ms, 0);
+  return usable.map((s, i) => ({
+    frames: s.frames,
+    ms:
+      (observed[i] as number) +
+      unobserved * (seen > 0 ? (observed[i] as number) / seen : 1 / usable.length),
+  }));
+}
+
+/**
+ * A Node function on top of a capture that came at once was only where the capture happened to
+ * land (`performance.now()` in a spin loop); one that kept the capture waiting was a native call
+ * the code above it made (`pbkdf2Sync`). Waits under this are the former.
+ */
+export const NATIVE_WAIT_MS = 2;
+
+/** A capture's frames without a Node function on top, when the capture did not wait for it. */
+export function withoutIncidentalTop(frames: StackFrame[], waitedMs: number): StackFrame[] {
+  const [top, next] = frames;
+  return waitedMs < NATIVE_WAIT_MS && top?.internal && next && !next.internal
+    ? frames.slice(1)
+    : frames;
 }
 
 /** A reading of a counter that only grows (the main thread's time waiting for a CPU), at a time. */
@@ -203,8 +238,7 @@ export class StallTally {
         return;
       }
     }
-    for (const part of attributeStall(stall, samples, window))
-      this.#add(part.frames, part.toMs - part.fromMs, 1);
+    for (const part of attributeStall(stall, samples, window)) this.#add(part.frames, part.ms, 1);
   }
 
   #add(frames: readonly StackFrame[], ms: number, samples: number): void {
@@ -264,7 +298,8 @@ export function rankStacks(
   stacks: readonly { frames: StackFrame[]; ms: number; samples: number }[],
   totalMs: number,
 ): StallStack[] {
-  return [...stacks]
+  return stacks
+    .filter((s) => s.ms > 0)
     .sort(
       (a, b) =>
         b.ms - a.ms ||

@@ -20,6 +20,7 @@ import {
   type Sample,
   type Span,
   StallTally,
+  withoutIncidentalTop,
 } from './stacks.ts';
 import {
   CAPTURE_KEY,
@@ -132,32 +133,33 @@ function schedule(): void {
     'Runtime.evaluate',
     { expression: EXPRESSION, returnByValue: true, silent: true },
     (err, result) => {
-      const mine = inFlight as { beatMs: number };
+      const mine = inFlight as { requestedMs: number; beatMs: number };
       inFlight = undefined;
       if (err || result.exceptionDetails) {
         giveUp(`the stack capture failed: ${err?.message ?? result.exceptionDetails?.text}`);
         return;
       }
-      onCapture(result.result.value as Capture, mine.beatMs);
+      onCapture(result.result.value as Capture, mine);
     },
   );
 }
 
-function onCapture(capture: Capture, requestedBeatMs: number): void {
+function onCapture(capture: Capture, request: { requestedMs: number; beatMs: number }): void {
   readCpuWait();
   lastSampleMs = capture.atMs;
   if (capture.atMs >= window.startMs && capture.atMs <= window.endMs)
     tally.samplingMs += capture.costMs;
   // A beat between the request and the capture means the stall was over first, and the capture
   // caught whatever ran next (the beat itself, or the next request's start).
-  if (capture.beatMs === requestedBeatMs) {
+  if (capture.beatMs === request.beatMs) {
     const frames = capture.frames.map((f) =>
       locator.locate(f.name, f.file, f.line, f.column, f.mapped),
     );
     samples.push({
+      requestedMs: request.requestedMs,
       atMs: capture.atMs,
       resumedMs: capture.atMs + capture.costMs,
-      frames: foldInternals(frames),
+      frames: withoutIncidentalTop(foldInternals(frames), capture.atMs - request.requestedMs),
     });
   }
   settle();

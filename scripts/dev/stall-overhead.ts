@@ -58,12 +58,21 @@ for (const c of cases) {
   const rps = (m: Mode) => got[m].map((r) => r.requestsPerSec ?? 0);
   const rss = (m: Mode) => got[m].map((r) => (r.rssMaxBytes ?? 0) / 2 ** 20);
   const lag = (m: Mode) => got[m].map((r) => r.lagP99Ms ?? 0);
+  // The server's own CPU per request: what the watchdog adds to each, less bound than requests/s
+  // to how much of the shared cores the server happened to get.
+  const cpu = (m: Mode) =>
+    got[m].map(
+      (r) => (((r.cpuUserMs ?? 0) + (r.cpuSystemMs ?? 0)) * 1000) / Math.max(1, r.requestsTotal),
+    );
   console.log(
     `\n${c.scenario} sync ${JSON.stringify(c.params)}: ${runs} interleaved runs each, ${DEFAULT_OPTIONS.durationSec} s windows, threshold ${THRESHOLD_MS} ms`,
   );
   console.log('requests/s');
   for (const m of ['on', 'off'] as const) console.log(line(m, rps(m), 'req/s'));
   console.log(`  ${ratioText(rps('on'), rps('off'))}`);
+  console.log('server CPU per request');
+  for (const m of ['on', 'off'] as const) console.log(line(m, cpu(m), 'µs'));
+  console.log(`  ${ratioText(cpu('on'), cpu('off'))}`);
   console.log('loop lag p99');
   for (const m of ['on', 'off'] as const) console.log(line(m, lag(m), 'ms'));
   console.log('peak RSS');
@@ -72,6 +81,14 @@ for (const c of cases) {
   const stalled = recorded.reduce((n, s) => n + s.totalMs, 0);
   const paused = recorded.reduce((n, s) => n + s.samplingMs, 0);
   const samples = recorded.reduce((n, s) => n + s.samples, 0);
+  const timeline = got.on.reduce(
+    (n, r) => n + r.timeline.reduce((t, p) => t + (p.lagMaxMs > THRESHOLD_MS ? p.lagMaxMs : 0), 0),
+    0,
+  );
+  if (stalled > 0)
+    console.log(
+      `accounting: stalls ${formatNumber(stalled)} ms against ${formatNumber(timeline)} ms of timeline points over the threshold (ratio ${(stalled / timeline).toFixed(2)})`,
+    );
   console.log(
     `stalls (on): ${recorded.reduce((n, s) => n + s.count, 0)} in ${recorded.length} runs, ${formatNumber(stalled)} ms stalled, ` +
       `${samples} samples holding the loop ${formatNumber(paused)} ms (${stalled > 0 ? formatPct(paused / stalled) : '–'} of the stalled time); ` +

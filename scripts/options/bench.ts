@@ -85,14 +85,26 @@ export function withBenchFlags<T>(
         : (flag.brief ?? flag.describe),
     }) as Argv<T & BenchFlags>;
   }
-  if (all) {
-    out = out.option('stalls', {
-      type: 'boolean',
-      describe:
-        'Name the code that held the loop: a watchdog thread in each server captures the stack whenever the loop stalls (off by default, as it adds ~10 MiB to peak RSS; see docs/stalls.md)',
-    }) as Argv<T & BenchFlags>;
-  }
-  return out;
+  return all ? withStallsFlag(out) : out;
+}
+
+function withStallsFlag<T>(y: Argv<T>): Argv<T> {
+  return y.option('stalls', {
+    type: 'boolean',
+    describe:
+      'Name the code that held the loop: a watchdog thread in each server captures the stack whenever the loop stalls (off by default, as it adds ~10 MiB to peak RSS; see docs/stalls.md)',
+  });
+}
+
+/** The two stall flags alone, for a command that takes no other bench flag (serve). */
+export function withStallFlags<T>(
+  y: Argv<T>,
+): Argv<T & Pick<BenchFlags, 'stalls' | 'stallThreshold'>> {
+  const flag = BENCH_FLAGS['stall-threshold'];
+  return withStallsFlag(y).option('stall-threshold', {
+    type: 'number',
+    describe: `${flag.describe} [default: ${flag.shownDefault}]`,
+  }) as Argv<T & Pick<BenchFlags, 'stalls' | 'stallThreshold'>>;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type ResolvedFrame,
   type Sample,
   StallTally,
+  withoutIncidentalTop,
 } from '../../scenarios/probe/stacks.ts';
 import { inspectorUnavailable } from '../../scenarios/probe/stall-watchdog.ts';
 
@@ -43,11 +44,12 @@ const folded = (fn: string): StackFrame => ({
   internal: true,
 });
 const EVERYTHING = { startMs: 0, endMs: Number.POSITIVE_INFINITY };
-const sample = (atMs: number, frames: StackFrame[], resumedMs = atMs + 0.3): Sample => ({
-  atMs,
-  resumedMs,
-  frames,
-});
+/** A capture that came 0.2 ms after it was asked for (JavaScript that could be interrupted). */
+const sample = (
+  atMs: number,
+  frames: StackFrame[],
+  { requestedMs = atMs - 0.2, resumedMs = atMs + 0.3 } = {},
+): Sample => ({ requestedMs, atMs, resumedMs, frames });
 
 describe('foldInternals', () => {
   it("folds each run of Node's frames into one, named after the function the code above called", () => {
@@ -72,6 +74,17 @@ describe('foldInternals', () => {
   });
 });
 
+describe('withoutIncidentalTop', () => {
+  const stack = [folded('get performance'), frame('spin', 17)];
+  it('drops a Node function the capture only landed in, and keeps one it had to wait for', () => {
+    assert.deepEqual(withoutIncidentalTop(stack, 0.3), [frame('spin', 17)]);
+    assert.deepEqual(withoutIncidentalTop(stack, 12), stack);
+    assert.deepEqual(withoutIncidentalTop([folded('processTimers')], 0.3), [
+      folded('processTimers'),
+    ]);
+  });
+});
+
 describe('displayPath', () => {
   it('shows a file relative to the root, else to the working directory, else whole', () => {
     assert.equal(displayPath('/pkg/scenarios/a.ts', '/pkg', '/home/me'), 'scenarios/a.ts');
@@ -84,42 +97,53 @@ describe('displayPath', () => {
 describe('attributeStall', () => {
   const a = [frame('a', 1)];
   const b = [frame('b', 2)];
+  const split = (parts: { frames: StackFrame[]; ms: number }[]) =>
+    parts.map((p) => [p.frames[0]?.function, Number(p.ms.toFixed(6))]);
 
-  it('gives each sample the time since the one before it, and the last the rest', () => {
+  it('gives each sample what it observed, and shares what none observed in those proportions', () => {
+    // Observed: a 0.2 (its own request) + 20, b 80; unobserved: 100 -> 149.8 and 250 -> 300.
     const parts = attributeStall(
       { startMs: 100, endMs: 300 },
       [sample(150, a), sample(170, a), sample(250, b)],
       EVERYTHING,
     );
-    assert.deepEqual(
-      parts.map((p) => [p.frames[0]?.function, p.toMs - p.fromMs]),
-      [
-        ['a', 50],
-        ['a', 20],
-        ['b', 130],
-      ],
-    );
+    const seen = 0.2 + 20 + 80;
+    const rest = 49.8 + 50;
+    assert.deepEqual(split(parts), [
+      ['a', Number((0.2 + (rest * 0.2) / seen).toFixed(6))],
+      ['a', Number((20 + (rest * 20) / seen).toFixed(6))],
+      ['b', Number((80 + (rest * 80) / seen).toFixed(6))],
+    ]);
+    assert.equal(Number(parts.reduce((n, p) => n + p.ms, 0).toFixed(6)), 200);
   });
 
-  it("gives a native call's whole length to the one sample that landed after it", () => {
-    // pbkdf2Sync cannot be paused: the sample lands when it returns, 175 ms into the stall.
-    const parts = attributeStall({ startMs: 0, endMs: 200 }, [sample(175, a)], EVERYTHING);
-    assert.deepEqual(
-      parts.map((p) => p.toMs - p.fromMs),
-      [200],
-    );
+  it('does not let the first sample, at a fixed phase of the work, take the whole start', () => {
+    // Work that repeats a (24 ms) then b (8 ms): the first capture, one threshold in, lands in b.
+    const samples = [sample(56, b), sample(76, a), sample(96, a), sample(116, b), sample(136, a)];
+    const parts = attributeStall({ startMs: 0, endMs: 150 }, samples, EVERYTHING);
+    const of = (fn: string) =>
+      parts.filter((p) => p.frames[0]?.function === fn).reduce((n, p) => n + p.ms, 0);
+    assert.ok(of('a') > 2 * of('b'), JSON.stringify(split(parts)));
   });
 
-  it('drops a sample let go just before the heartbeat came back: it caught the loop after the stall', () => {
+  it("gives a native call's whole length to the sample that had to wait for it to return", () => {
+    // pbkdf2Sync cannot be interrupted: asked for at 60 ms, the capture comes at 175.
     const parts = attributeStall(
-      { startMs: 0, endMs: 100 },
-      [sample(60, a), sample(99.5, b, 99.6)],
+      { startMs: 0, endMs: 200 },
+      [sample(175, a, { requestedMs: 60 }), sample(195, b)],
       EVERYTHING,
     );
-    assert.deepEqual(
-      parts.map((p) => [p.frames[0]?.function, p.toMs - p.fromMs]),
-      [['a', 100]],
+    const [native, after] = parts.map((p) => p.ms);
+    assert.ok((native as number) > 170 && (after as number) < 30, JSON.stringify(split(parts)));
+  });
+
+  it('drops a sample taken just before the heartbeat came back: it caught the loop after the stall', () => {
+    const parts = attributeStall(
+      { startMs: 0, endMs: 100 },
+      [sample(60, a), sample(99.5, b, { resumedMs: 99.6 })],
+      EVERYTHING,
     );
+    assert.deepEqual(split(parts), [['a', 100]]);
   });
 
   it('counts only the part inside the window, and nothing for samples outside the stall', () => {
@@ -128,12 +152,10 @@ describe('attributeStall', () => {
       [sample(40, a), sample(80, b), sample(150, b)],
       { startMs: 20, endMs: 90 },
     );
+    assert.equal(Number(parts.reduce((n, p) => n + p.ms, 0).toFixed(6)), 70);
     assert.deepEqual(
-      parts.map((p) => [p.frames[0]?.function, p.toMs - p.fromMs]),
-      [
-        ['a', 20],
-        ['b', 50],
-      ],
+      parts.map((p) => p.frames[0]?.function),
+      ['a', 'b'],
     );
   });
 
