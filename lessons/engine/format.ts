@@ -86,7 +86,7 @@ export function formatVerify(r: VerifyResult, style: LessonStyle): string {
   }
   if (r.heldBy)
     out.push(
-      `Your handler still blocks in ${r.heldBy.text}: ${formatPercent(r.heldBy.share)} of the time its loop stalled.`,
+      `Your handler still blocks in ${r.heldBy.text}: ${formatPercent(r.heldBy.share)} of its loop's stalled time.`,
     );
   for (const w of r.report?.warnings ?? []) out.push(`warning: ${w}`);
   out.push('', r.passed ? style.good('PASS') : style.bad('FAIL'));

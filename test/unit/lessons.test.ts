@@ -348,7 +348,7 @@ describe('lesson output', () => {
     );
     assert.match(
       text,
-      /\nYour handler still blocks in pbkdf2Sync, called from handle \(looplab-exercises\/the-threadpool\.ts:21\): 96% of the time its loop stalled\.\n/,
+      /\nYour handler still blocks in pbkdf2Sync, called from handle \(looplab-exercises\/the-threadpool\.ts:21\): 96% of its loop's stalled time\.\n/,
     );
     assert.match(text, /FAIL\n$/);
   });
