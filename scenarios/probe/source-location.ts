@@ -53,9 +53,14 @@ function fileUrl(file: string): URL | null {
   return null;
 }
 
+/** A stalled loop repeats its stacks: a few thousand distinct frames is a large app. */
+const MAX_CACHED_FRAMES = 10_000;
+
 /** Resolves frames against their scripts' source maps, each script and map read once. */
 export class SourceLocator {
   readonly #maps = new Map<string, { map: SourceMap; base: URL } | null>();
+  /** Every frame resolved so far: a sample is mostly frames seen before. */
+  readonly #frames = new Map<string, ResolvedFrame>();
   readonly #root: string;
   readonly #cwd: string;
 
@@ -91,6 +96,22 @@ export class SourceLocator {
     line: number | null,
     column: number | null,
     mapped = false,
+  ): ResolvedFrame {
+    const key = `${name}\0${file}\0${line}\0${column}\0${mapped}`;
+    const known = this.#frames.get(key);
+    if (known) return known;
+    const frame = this.#resolve(name, file, line, column, mapped);
+    if (this.#frames.size >= MAX_CACHED_FRAMES) this.#frames.clear();
+    this.#frames.set(key, frame);
+    return frame;
+  }
+
+  #resolve(
+    name: string,
+    file: string | null,
+    line: number | null,
+    column: number | null,
+    mapped: boolean,
   ): ResolvedFrame {
     const fn = name || '(anonymous)';
     // V8's built-ins (no file) and Node's own modules are both "internal".

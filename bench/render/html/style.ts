@@ -32,7 +32,8 @@ th:first-child,td:first-child{text-align:left}caption{text-align:left;color:var(
 details{margin:.2rem 0 1rem}summary{cursor:pointer;color:var(--muted)}
 details.stalls summary{color:var(--fg)}ol.stacks{padding-left:1.2rem}ol.stacks>li{margin:.4rem 0}
 svg.share{width:8rem;height:.6rem;vertical-align:middle}svg.share .track{fill:var(--rule)}
-ol.frames{list-style:none;padding-left:1rem;margin:.1rem 0;font-family:ui-monospace,monospace;font-size:.85em}
+ol.frames{list-style:none;padding-left:1rem;margin:.1rem 0;font-family:ui-monospace,monospace;font-size:.85em;overflow-wrap:anywhere}
+details.stalls summary{overflow-wrap:anywhere}
 ol.frames li+li::before{content:"← ";color:var(--muted)}
 dl.env{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}dl.env dt{color:var(--muted)}dl.env dd{margin:0}
 .side{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}
