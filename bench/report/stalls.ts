@@ -4,7 +4,7 @@
  */
 import { formatMs, formatPercent, plural } from '../../core/numbers.ts';
 import type { StackFrame, StallStack } from '../../scenarios/probe/protocol.ts';
-import { rankStacks, split, stackKey } from '../../scenarios/probe/stacks.ts';
+import { functionKey, rankStacks, split } from '../../scenarios/probe/stacks.ts';
 import type { RunRecord, StallSummary } from './types.ts';
 
 /**
@@ -26,7 +26,7 @@ export function summarizeStalls(runs: readonly RunRecord[]): StallSummary | unde
   >();
   for (const s of recorded) {
     for (const stack of s.stacks) {
-      const key = stackKey(split(stack.frames).own);
+      const key = functionKey(split(stack.frames).own);
       const seen = stacks.get(key) ?? { frames: stack.frames, ms: 0, samples: 0, top: 0 };
       seen.ms += stack.ms;
       seen.samples += stack.samples;
@@ -141,7 +141,8 @@ export function stallLine(stalls: Omit<StallSummary, 'runs'>): string {
     parts.push([machine, `${formatPercent(machine)} in ${MACHINE_HELD}`]);
   const ranked = parts.sort((a, b) => b[0] - a[0]).map(([, text]) => text);
   const wait = shareOf(stalls.cpuWaitMs, stalls);
-  if (wait >= WORTH_SAYING)
+  // Said of the code's stalls only: the machine's own are already said to be the machine's.
+  if (top && wait >= WORTH_SAYING)
     ranked.push(
       `a busy machine stretched them: the thread waited for a CPU core ${formatPercent(wait)} of the time`,
     );

@@ -169,6 +169,13 @@ export const stackKey = (frames: readonly StackFrame[]): string =>
   frames.map((f) => `${f.function}\t${f.file ?? ''}\t${f.line ?? ''}`).join('\n');
 
 /**
+ * Stacks are counted by function, not by line: a loop caught on two of its lines is one stack
+ * (shown at the line caught most), or one function would read as two smaller ones.
+ */
+export const functionKey = (frames: readonly StackFrame[]): string =>
+  frames.map((f) => `${f.function}\t${f.file ?? ''}`).join('\n');
+
+/**
  * A stack as it is counted: from the first frame of the app's own code down. The Node function
  * that code was inside when paused (`now` within `performance.now()` in a spin loop, `Buffer.from`
  * at the end of `pbkdf2Sync`) is kept apart, as a candidate for the top frame.
@@ -182,7 +189,8 @@ export function split(frames: readonly StackFrame[]): { callee?: StackFrame; own
 export const MAX_STACKS = 10;
 
 interface Tallied {
-  own: StackFrame[];
+  /** The stack at each set of lines it was caught on, and the time there. */
+  lines: Map<string, { own: StackFrame[]; ms: number }>;
   ms: number;
   samples: number;
   /** Time by the Node function on top of `own` ('' for none): the top frame is the majority's. */
@@ -243,10 +251,18 @@ export class StallTally {
 
   #add(frames: readonly StackFrame[], ms: number, samples: number): void {
     const { callee, own } = split(frames);
-    const key = stackKey(own);
-    const seen = this.#stacks.get(key) ?? { own, ms: 0, samples: 0, callees: new Map() };
+    const key = functionKey(own);
+    const seen = this.#stacks.get(key) ?? {
+      lines: new Map(),
+      ms: 0,
+      samples: 0,
+      callees: new Map(),
+    };
     seen.ms += ms;
     seen.samples += samples;
+    const at = seen.lines.get(stackKey(own)) ?? { own, ms: 0 };
+    at.ms += ms;
+    seen.lines.set(stackKey(own), at);
     const name = callee?.function ?? '';
     const c = seen.callees.get(name) ?? { ...(callee && { frame: callee }), ms: 0 };
     c.ms += ms;
@@ -263,15 +279,19 @@ export class StallTally {
     c.samplingMs = this.samplingMs;
     for (const [k, v] of this.#stacks) {
       const callees = new Map([...v.callees].map(([n, x]) => [n, { ...x }]));
-      c.#stacks.set(k, { ...v, callees });
+      const lines = new Map([...v.lines].map(([n, x]) => [n, { ...x }]));
+      c.#stacks.set(k, { ...v, lines, callees });
     }
     return c;
   }
 
   #stacksWithTop(): { frames: StackFrame[]; ms: number; samples: number }[] {
+    const heaviest = <T extends { ms: number }>(xs: Iterable<T>) =>
+      [...xs].sort((a, b) => b.ms - a.ms)[0];
     return [...this.#stacks.values()].map((s) => {
-      const top = [...s.callees.values()].sort((a, b) => b.ms - a.ms)[0];
-      const frames = top?.frame && top.ms >= s.ms / 2 ? [top.frame, ...s.own] : s.own;
+      const top = heaviest(s.callees.values());
+      const own = heaviest(s.lines.values())?.own ?? [];
+      const frames = top?.frame && top.ms >= s.ms / 2 ? [top.frame, ...own] : own;
       return { frames, ms: s.ms, samples: s.samples };
     });
   }

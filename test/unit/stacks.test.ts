@@ -243,6 +243,17 @@ describe('StallTally', () => {
     );
   });
 
+  it('counts a loop caught on two of its lines as one stack, shown at the line caught most', () => {
+    const t = new StallTally(50);
+    t.addStall({ startMs: 0, endMs: 100 }, [sample(60, [frame('countPrimes', 14)])], EVERYTHING);
+    t.addStall({ startMs: 200, endMs: 260 }, [sample(250, [frame('countPrimes', 12)])], EVERYTHING);
+    const r = t.reading();
+    assert.deepEqual(
+      r.stacks.map((x) => [x.frames, x.ms, x.samples]),
+      [[[frame('countPrimes', 14)], 160, 2]],
+    );
+  });
+
   it('counts a stall only for its part inside the window', () => {
     const t = new StallTally(50);
     t.addStall({ startMs: 0, endMs: 100 }, [], { startMs: 80, endMs: 1000 });

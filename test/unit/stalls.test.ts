@@ -174,6 +174,14 @@ describe('stall texts', () => {
     );
   });
 
+  it("does not say a busy machine stretched stalls that were all the machine's", () => {
+    const machine = recorded({ cpuWaitMs: 1500, machineMs: 2000, attributedMs: 0, stacks: [] });
+    assert.equal(
+      stallLine(summarizeStalls([runWith(1, machine)]) as StallSummary),
+      '10 stalls over 50 ms, 2.0 s in all; 100% in stalls its code alone would not have made (its thread waited for a CPU core)',
+    );
+  });
+
   it('sums a variant up in one line, and says when no stall could be sampled', () => {
     const s = summarizeStalls([runWith(1, recorded())]) as StallSummary;
     assert.equal(
