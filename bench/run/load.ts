@@ -4,10 +4,13 @@
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type autocannon from 'autocannon';
+import type { OutgoingRequest } from '../../scenarios/request.ts';
 import type { LoadResult } from '../report/types.ts';
 
 export interface LoadOptions {
   url: string;
+  /** Sent in rotation on every connection; default one `GET /`. */
+  requests?: readonly OutgoingRequest[];
   connections: number;
   durationSec: number;
   /** Per-request timeout; a request slower than this counts as a timeout. */
@@ -34,6 +37,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         duration: options.durationSec,
         timeout: options.timeoutSec,
         pipelining: 1,
+        // Each connection goes through the list in order, over and over (autocannon's requests).
+        ...(options.requests && {
+          requests: options.requests.map((r) => ({
+            method: r.method as autocannon.Request['method'],
+            path: r.path,
+            headers: { ...r.headers },
+            ...(r.body.length > 0 && { body: r.body }),
+          })),
+        }),
         // autocannon checks for the end of its duration only when it takes a sample, every
         // second by default: a 0.5 s run would last 1 s. Sampling often ends it on time.
         sampleInt: 50,

@@ -3,6 +3,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isLooplabError } from '../../core/errors.ts';
+import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
 import { buildCompletedRun } from '../report/run-record.ts';
 import type { BenchOptions, RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
@@ -42,6 +43,8 @@ export async function measureRun(
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let bystander: ReturnType<typeof startBystander> | undefined;
   try {
+    // Built here, in the harness, once per run: a large body is not rebuilt per connection.
+    const requests = scenarioRequests(job.scenario, job.params);
     hooks.onPhase?.('starting', {});
     server = await startServer(
       {
@@ -66,7 +69,7 @@ export async function measureRun(
     if (options.warmupSec > 0) {
       hooks.onPhase?.('warmup', { serverPid: server.pid });
       await runLoad({
-        ...loadOptions(server.url, options),
+        ...loadOptions(server.url, options, requests),
         durationSec: options.warmupSec,
         ...(signal && { signal }),
       });
@@ -92,7 +95,7 @@ export async function measureRun(
     const cpuStart = process.cpuUsage();
     const windowStart = performance.now();
     const load = await runLoad({
-      ...loadOptions(server.url, options),
+      ...loadOptions(server.url, options, requests),
       ...(signal && { signal }),
       ...(onTick && {
         onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),
@@ -132,9 +135,10 @@ export async function measureRun(
   }
 }
 
-function loadOptions(url: string, options: BenchOptions) {
+function loadOptions(url: string, options: BenchOptions, requests: readonly OutgoingRequest[]) {
   return {
     url,
+    requests,
     connections: options.connections,
     durationSec: options.durationSec,
     timeoutSec: options.timeoutSec,

@@ -73,8 +73,13 @@ export function formatVerify(r: VerifyResult, style: LessonStyle): string {
   const e = r.equivalence;
   out.push(`${mark(e.same, style)} same responses as the reference`);
   if (!e.same) {
-    const show = (a: typeof e.reference) => `${a.status} ${a.contentType} ${a.body.slice(0, 120)}`;
-    out.push(`    reference: ${show(e.reference)}`, `    yours:     ${show(e.exercise)}`);
+    const show = (a: typeof e.reference) =>
+      `${a.status} ${a.contentType} ${a.bytes} bytes ${a.bodyStart}`;
+    out.push(
+      `    to:        ${e.request}`,
+      `    reference: ${show(e.reference)}`,
+      `    yours:     ${show(e.exercise)}`,
+    );
     out.push(
       '    Hint: answer exactly as the starter did; change how the work is done, not what it returns.',
     );

@@ -7,9 +7,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
+import { type Answer, describeRequest, fetchAnswer, sameAnswer } from '../../bench/run/answer.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { scenarioRequests } from '../../scenarios/request.ts';
 import { type CheckResult, evaluateCheck, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
@@ -17,14 +19,10 @@ import { EXERCISE_VARIANT, type Lesson } from './types.ts';
 /** verify's own defaults: two interleaved runs each, short enough to wait for. */
 export const VERIFY_OPTIONS: Partial<BenchOptions> = { durationSec: 2, warmupSec: 0.5, runs: 2 };
 
-export interface Answer {
-  status: number;
-  contentType: string;
-  body: string;
-}
-
 export interface EquivalenceResult {
   same: boolean;
+  /** The request the answers below answered: the first that differed, else the first. */
+  request: string;
   reference: Answer;
   exercise: Answer;
 }
@@ -37,6 +35,9 @@ export interface VerifyResult {
   criteria: (CheckResult & { hint: string })[];
   report: Report | null;
 }
+
+/** `http://127.0.0.1:port/` → `http://127.0.0.1:port`: requests carry their own path. */
+const origin = (url: string) => url.replace(/\/$/, '');
 
 /** @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when `file` is missing or not a file. */
 export async function assertExerciseFile(file: string): Promise<string> {
@@ -51,22 +52,9 @@ export async function assertExerciseFile(file: string): Promise<string> {
   return path;
 }
 
-async function fetchAnswer(url: string): Promise<Answer> {
-  // Loaded on first use, not at every start of the CLI.
-  const { request } = await import('undici');
-  const res = await request(url);
-  return {
-    status: res.statusCode,
-    contentType: String(res.headers['content-type'] ?? ''),
-    body: await res.body.text(),
-  };
-}
-
-const sameAnswer = (a: Answer, b: Answer) =>
-  a.status === b.status && a.contentType === b.contentType && a.body === b.body;
-
 /**
- * Serves the learner's file and the reference, one request apart, and compares the answers.
+ * Serves the learner's file and the reference, and compares their answers to every request the
+ * load will send.
  * Loading the file here, before any load, is what turns a broken file into exit 2.
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when the file throws on import or exports no
@@ -89,13 +77,21 @@ export async function checkEquivalence(
   try {
     const reference = await startServer({ ...base, variant: lesson.verify.reference });
     try {
-      // Twice each: a handler that is right only on its first request (a cold cache) is caught.
-      const answers = [];
-      for (let i = 0; i < 2; i++)
-        answers.push([await fetchAnswer(reference.url), await fetchAnswer(exercise.url)] as const);
-      const bad = answers.find(([r, e]) => !sameAnswer(r, e)) ?? answers[0];
-      const [ref, ex] = bad as readonly [Answer, Answer];
-      return { same: answers.every(([r, e]) => sameAnswer(r, e)), reference: ref, exercise: ex };
+      // Every request the load sends, twice: a handler that is right only on its first request
+      // (a cold cache) is caught.
+      const requests = scenarioRequests(lesson.scenario, base.params);
+      const answers: EquivalenceResult[] = [];
+      for (const request of [...requests, ...requests]) {
+        const ref = await fetchAnswer(origin(reference.url), request);
+        const ex = await fetchAnswer(origin(exercise.url), request);
+        answers.push({
+          same: sameAnswer(ref, ex),
+          request: describeRequest(request),
+          reference: ref,
+          exercise: ex,
+        });
+      }
+      return answers.find((a) => !a.same) ?? (answers[0] as EquivalenceResult);
     } finally {
       await reference.stop();
     }

@@ -181,7 +181,10 @@ describe('verify', () => {
     await writeFile(file, "export default async () => ({ body: 'nope' });\n");
     const r = await looplab(['verify', '1', file, ...SHORT]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /✗ same responses as the reference\n +reference: 200 .*waitedMs/);
+    assert.match(
+      r.stdout,
+      /✗ same responses as the reference\n +to: +GET \/\n +reference: 200 application\/json 15 bytes .*waitedMs/,
+    );
     assert.doesNotMatch(r.stderr, /run 1/, 'no load was applied');
   });
 

@@ -319,12 +319,18 @@ describe('lesson output', () => {
   });
 
   it('verify prints each check with its numbers, a hint for each failure, and the verdict', () => {
-    const answer = { status: 200, contentType: 'application/json', body: '{}' };
+    const answer = {
+      status: 200,
+      contentType: 'application/json',
+      bytes: 2,
+      sha256: 'ab',
+      bodyStart: '{}',
+    };
     const text = formatVerify(
       {
         file: 'x.ts',
         passed: false,
-        equivalence: { same: true, reference: answer, exercise: answer },
+        equivalence: { same: true, request: 'GET /', reference: answer, exercise: answer },
         criteria: [
           {
             ...evaluateCheck(lesson.verify.criteria[0] as Check, () => 100),
