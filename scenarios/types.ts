@@ -2,10 +2,11 @@
  * The scenario contract (docs/design.md): a scenario is data plus one handler per variant.
  *
  * Handlers receive the context their scenario's `setup` built and the request, and return a
- * response. Every variant of a scenario must return the same response for
+ * response, whole or as a stream. Every variant of a scenario must return the same response for
  * the same request; the equivalence test enforces it, so that sync and async are compared doing
  * the same job.
  */
+import type { Readable } from 'node:stream';
 
 export interface ParamSpec {
   default: number;
@@ -22,7 +23,11 @@ export type Params = Readonly<Record<string, number>>;
 export interface ScenarioResponse {
   status?: number;
   contentType?: string;
-  body: string | Uint8Array;
+  /**
+   * The whole body, or a stream of it: the server pipes a `Readable` to the socket with
+   * backpressure, and equivalence compares a digest of the bytes either way.
+   */
+  body: string | Uint8Array | Readable;
 }
 
 /** The request a handler answers, as the server read it. */

@@ -20,6 +20,21 @@ export interface LoadOptions {
   onTick?: (completed: number) => void;
 }
 
+/**
+ * Stops autocannon from keeping response bodies: it appends every body chunk to a string (for
+ * expectBody, verifyBody and onResponse, none of which looplab uses), which turns a streamed
+ * 64 MiB answer into 64 MiB of string building on the harness's one thread, enough to measure
+ * autocannon instead of the server. Bytes are still counted (autocannon counts them on the
+ * socket). It reaches into autocannon's internals, so it says whether it could: a version
+ * without them keeps its bodies, and is only slower.
+ */
+export function dropResponseBodies(client: unknown): boolean {
+  const queue = (client as { pipelinedRequests?: { addBody?: unknown } }).pipelinedRequests;
+  if (typeof queue?.addBody !== 'function') return false;
+  queue.addBody = () => {};
+  return true;
+}
+
 /** Drives `url` with closed-loop load for `durationSec`; resolves early, with what it has, on abort. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // Loaded on first use: a third of a second at every start of the CLI, which most commands
@@ -49,6 +64,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         // autocannon checks for the end of its duration only when it takes a sample, every
         // second by default: a 0.5 s run would last 1 s. Sampling often ends it on time.
         sampleInt: 50,
+        setupClient: dropResponseBodies,
       },
       (err, result) => {
         options.signal?.removeEventListener('abort', stop);

@@ -7,6 +7,7 @@
  * told to, or when its parent goes away: an orphaned server would go on holding a port and a core.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { pipeline, Readable } from 'node:stream';
 import { isLooplabError } from '../../core/errors.ts';
 import { createProbe, type Probe } from '../probe/probe.ts';
 import type { ChildConfig, FromChild, ToChild } from '../probe/protocol.ts';
@@ -43,7 +44,14 @@ async function main(config: ChildConfig): Promise<void> {
 
   const reply = (res: ServerResponse, r: ScenarioResponse) => {
     res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json' });
-    res.end(r.body);
+    if (r.body instanceof Readable) {
+      // With backpressure: a slow client holds the stream, not the server's memory. A stream that
+      // fails mid-way can no longer change the status: the connection is cut, and the client
+      // sees an incomplete response.
+      pipeline(r.body, res, (err) => {
+        if (err) res.destroy();
+      });
+    } else res.end(r.body);
   };
   const fail = (res: ServerResponse, err: unknown) => {
     if (res.headersSent) return void res.destroy();

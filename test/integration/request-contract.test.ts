@@ -1,7 +1,7 @@
 /**
  * The request and response contract of a scenario server, end to end on loopback: a handler
- * receives the method, path, query, headers and body; a body past the cap is a 413; and the load
- * driver sends a scenario's requests in rotation.
+ * receives the method, path, query, headers and body; a body past the cap is a 413; a handler
+ * may answer with a stream; and the load driver sends a scenario's requests in rotation.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { request } from 'undici';
+import { fetchAnswer } from '../../bench/run/answer.ts';
 import { reapAll, type ServerHandle, startServer } from '../../bench/run/child.ts';
-import { runLoad } from '../../bench/run/load.ts';
+import { dropResponseBodies, runLoad } from '../../bench/run/load.ts';
 import { DEFAULT_MAX_BODY_BYTES, normalizeRequest } from '../../scenarios/request.ts';
 
 let dir: string;
@@ -129,6 +130,59 @@ test('a body past the cap is refused with a 413 naming the limit', async () => {
   }
 });
 
+test('a handler may answer with a Readable: streamed with its status and content type', async () => {
+  const server = await serveHandler(
+    'stream.ts',
+    `import { Readable } from 'node:stream';
+export default () => ({
+  status: 201,
+  contentType: 'text/plain',
+  body: Readable.from((function* () { for (let i = 0; i < 1000; i++) yield Buffer.alloc(1024, i % 251); })()),
+});
+`,
+  );
+  try {
+    const answer = await fetchAnswer(server.url.slice(0, -1), normalizeRequest({}));
+    const expected = createHash('sha256');
+    for (let i = 0; i < 1000; i++) expected.update(Buffer.alloc(1024, i % 251));
+    assert.deepEqual(
+      { status: answer.status, type: answer.contentType, bytes: answer.bytes, sha: answer.sha256 },
+      { status: 201, type: 'text/plain', bytes: 1_024_000, sha: expected.digest('hex') },
+    );
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a stream that fails mid-way cuts the connection instead of ending a short answer', async () => {
+  const server = await serveHandler(
+    'broken-stream.ts',
+    `import { Readable } from 'node:stream';
+export default () => ({
+  body: new Readable({
+    read() {
+      this.push(Buffer.alloc(1024));
+      this.destroy(new Error('disk gone'));
+    },
+  }),
+});
+`,
+  );
+  try {
+    const outcome = await request(server.url)
+      .then((res) => res.body.arrayBuffer())
+      .then(
+        () => 'complete',
+        () => 'failed',
+      );
+    assert.equal(outcome, 'failed');
+    const again = await request(`${server.url}ping`);
+    assert.equal(await again.body.text(), 'pong', 'the server goes on serving');
+  } finally {
+    await server.stop();
+  }
+});
+
 test("the load driver sends a scenario's requests in rotation on every connection", async () => {
   const seen = new Map<number, string[]>();
   const server = createServer((req, res) => {
@@ -163,6 +217,43 @@ test("the load driver sends a scenario's requests in rotation on every connectio
     assert.equal(connections.length, 2);
     for (const sent of connections)
       for (const [i, line] of sent.entries()) assert.equal(line, cycle[i % 3], `request ${i}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('the load driver keeps no response body, so large answers measure the server', async () => {
+  const size = 8 * 1024 * 1024;
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': size });
+    Readable.from(Array.from({ length: size / chunk.length }, () => chunk)).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    // The internals dropResponseBodies reaches into are there in the autocannon installed.
+    const { default: autocannon } = await import('autocannon');
+    let applied: boolean | undefined;
+    await new Promise((resolve, reject) => {
+      autocannon(
+        {
+          url,
+          connections: 1,
+          amount: 1,
+          setupClient: (c) => {
+            applied = dropResponseBodies(c);
+          },
+        },
+        (err, r) => (err ? reject(err) : resolve(r)),
+      );
+    });
+    assert.equal(applied, true);
+    // Every byte is still counted.
+    const load = await runLoad({ url, connections: 2, durationSec: 0.5, timeoutSec: 5 });
+    assert.ok(load.requestsTotal >= 1, `${load.requestsTotal} requests`);
+    assert.ok(load.bytesTotal >= load.requestsTotal * size, `${load.bytesTotal} bytes`);
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
