@@ -259,3 +259,23 @@ test('the load driver keeps no response body, so large answers measure the serve
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test('time to first byte is measured on every response: the head, not the whole body', async () => {
+  // The head and a first chunk at once, the rest 150 ms later.
+  const server = createServer((_req, res) => {
+    res.write('first');
+    setTimeout(() => res.end('rest'), 150);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const load = await runLoad({ url, connections: 2, durationSec: 0.8, timeoutSec: 5 });
+    assert.ok(load.requestsTotal >= 4, `${load.requestsTotal} requests`);
+    assert.equal(load.ttfbMs.length, load.requestsTotal, 'one sample per response');
+    for (const ms of load.ttfbMs) assert.ok(ms >= 0 && ms < 100, `first byte after ${ms} ms`);
+    assert.ok(load.latencyP50Ms >= 150, `latency p50 ${load.latencyP50Ms} ms`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
