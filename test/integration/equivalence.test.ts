@@ -22,6 +22,11 @@ const SMALL: Record<string, Record<string, string>> = {
   'fs-read': { size: '64KiB' },
   'crypto-pbkdf2': { iterations: '1000' },
   'cpu-bound': { n: '20000', chunk: '1000', threads: '1' },
+  'json-parse': { size: '64KiB', threads: '1' },
+  redos: { evil: '12' },
+  zlib: { size: '64KiB' },
+  'tick-starvation': { links: '100', work: '100' },
+  streams: { size: '1MiB' },
 };
 
 function smallParams(s: AnyScenario): Params {
