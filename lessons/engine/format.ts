@@ -33,9 +33,13 @@ export function formatLessonList(
   progress: Progress,
   style: LessonStyle,
 ): string {
+  // Columns as wide as the longest number and id, so ten lessons line up as well as four.
+  const idWidth = Math.max(...lessons.map((l) => l.id.length));
+  const numberWidth = String(lessons.length).length + 1;
   const lines = lessons.map((l, i) => {
     const done = Boolean(progress.passed[l.id]);
-    return `${done ? style.good('✓') : ' '} ${i + 1}. ${style.bold(l.id.padEnd(20))} ${l.title}`;
+    const n = `${i + 1}.`.padStart(numberWidth);
+    return `${done ? style.good('✓') : ' '} ${n} ${style.bold(l.id.padEnd(idWidth))}  ${l.title}`;
   });
   const passed = lessons.filter((l) => progress.passed[l.id]).length;
   return `${lines.join('\n')}\n\n${style.dim(`${passed} of ${lessons.length} passed · start one with: looplab lesson <n>`)}\n`;
