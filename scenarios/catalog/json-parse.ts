@@ -8,11 +8,10 @@
  * the loop only copies the body out and writes the answer, at the price of a copy each way and
  * of the cores the workers take.
  */
-import { availableParallelism } from 'node:os';
 import { moduleUrl } from '../../core/module-url.ts';
 import { type BaseContext, defineScenario } from '../types.ts';
 import { orderRequests, priceOrder } from './lib/order-document.ts';
-import { WorkerPool } from './lib/worker-pool.ts';
+import { THREADS_PARAM, WorkerPool } from './lib/worker-pool.ts';
 
 interface Context extends BaseContext<'size' | 'threads'> {
   pool?: WorkerPool<{ body: Uint8Array }, Uint8Array>;
@@ -39,14 +38,7 @@ export default defineScenario<'size' | 'threads', Context>({
       max: 64 * 1024 * 1024,
       description: 'size of each JSON order posted',
     },
-    threads: {
-      default: Math.min(availableParallelism(), 64),
-      unit: 'count',
-      integer: true,
-      min: 1,
-      max: 64,
-      description: 'worker threads in the pool (async)',
-    },
+    threads: THREADS_PARAM,
   },
   requests: ({ size }) => orderRequests(size),
   // The order, plus room for the last item that crosses the size.

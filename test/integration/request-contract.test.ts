@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,21 @@ after(async () => {
   await reapAll();
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Runs `fn` with an in-process HTTP server on loopback, closed after it. */
+async function withServer(
+  handler: RequestListener,
+  fn: (url: string) => Promise<void>,
+): Promise<void> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
 
 /** Serves `source` as the handler of a scenario server, as verify serves a learner's file. */
 async function serveHandler(name: string, source: string): Promise<ServerHandle> {
@@ -185,7 +200,7 @@ export default () => ({
 
 test("the load driver sends a scenario's requests in rotation on every connection", async () => {
   const seen = new Map<number, string[]>();
-  const server = createServer((req, res) => {
+  const record: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -195,44 +210,37 @@ test("the load driver sends a scenario's requests in rotation on every connectio
       seen.set(port, lines);
       res.end('ok');
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const { port } = server.address() as AddressInfo;
+  };
+  await withServer(record, async (url) => {
     const requests = [
       { method: 'POST', path: '/?k=1', headers: { 'x-n': '1' }, body: 'one' },
       { method: 'POST', path: '/?k=2', headers: { 'x-n': '2' }, body: 'two' },
       { path: '/?k=3', headers: { 'x-n': '3' } },
     ].map(normalizeRequest);
     const result = await runLoad({
-      url: `http://127.0.0.1:${port}/`,
+      url,
       requests,
       connections: 2,
       durationSec: 0.3,
       timeoutSec: 5,
     });
     assert.ok(result.requestsTotal >= 6, `only ${result.requestsTotal} requests`);
-    const cycle = ['POST /?k=1 1 one', 'POST /?k=2 2 two', 'GET /?k=3 3 '];
-    const connections = [...seen.values()];
-    assert.equal(connections.length, 2);
-    for (const sent of connections)
-      for (const [i, line] of sent.entries()) assert.equal(line, cycle[i % 3], `request ${i}`);
-  } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  });
+  const cycle = ['POST /?k=1 1 one', 'POST /?k=2 2 two', 'GET /?k=3 3 '];
+  const connections = [...seen.values()];
+  assert.equal(connections.length, 2);
+  for (const sent of connections)
+    for (const [i, line] of sent.entries()) assert.equal(line, cycle[i % 3], `request ${i}`);
 });
 
 test('the load driver keeps no response body, so large answers measure the server', async () => {
   const size = 8 * 1024 * 1024;
   const chunk = Buffer.alloc(64 * 1024, 'x');
-  const server = createServer((_req, res) => {
+  const large: RequestListener = (_req, res) => {
     res.writeHead(200, { 'content-length': size });
     Readable.from(Array.from({ length: size / chunk.length }, () => chunk)).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  };
+  await withServer(large, async (url) => {
     // The internals dropResponseBodies reaches into are there in the autocannon installed.
     const { default: autocannon } = await import('autocannon');
     let applied: boolean | undefined;
@@ -254,28 +262,20 @@ test('the load driver keeps no response body, so large answers measure the serve
     const load = await runLoad({ url, connections: 2, durationSec: 0.5, timeoutSec: 5 });
     assert.ok(load.requestsTotal >= 1, `${load.requestsTotal} requests`);
     assert.ok(load.bytesTotal >= load.requestsTotal * size, `${load.bytesTotal} bytes`);
-  } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  });
 });
 
 test('time to first byte is measured on every response: the head, not the whole body', async () => {
   // The head and a first chunk at once, the rest 150 ms later.
-  const server = createServer((_req, res) => {
+  const slowTail: RequestListener = (_req, res) => {
     res.write('first');
     setTimeout(() => res.end('rest'), 150);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  };
+  await withServer(slowTail, async (url) => {
     const load = await runLoad({ url, connections: 2, durationSec: 0.8, timeoutSec: 5 });
     assert.ok(load.requestsTotal >= 4, `${load.requestsTotal} requests`);
     assert.equal(load.ttfbMs.length, load.requestsTotal, 'one sample per response');
     for (const ms of load.ttfbMs) assert.ok(ms >= 0 && ms < 100, `first byte after ${ms} ms`);
     assert.ok(load.latencyP50Ms >= 150, `latency p50 ${load.latencyP50Ms} ms`);
-  } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  });
 });

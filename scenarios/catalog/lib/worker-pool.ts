@@ -1,4 +1,16 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { ParamSpec } from '../../types.ts';
+
+/** The `threads` parameter of a scenario with a pool: one per core by default. */
+export const THREADS_PARAM: ParamSpec = {
+  default: Math.min(availableParallelism(), 64),
+  unit: 'count',
+  integer: true,
+  min: 1,
+  max: 64,
+  description: 'worker threads in the pool (async)',
+};
 
 interface Task<T, R> {
   id: number;
