@@ -9,7 +9,7 @@
  * goes round, polls for I/O and fires its timers between steps.
  */
 import { defineScenario } from '../types.ts';
-import { immediateChain, linkWork, nextTickChain, promiseChain } from './lib/chain.ts';
+import { chainAtOnce, immediateChain, linkWork, nextTickChain, promiseChain } from './lib/chain.ts';
 
 const body = (links: number, result: number) => JSON.stringify({ links, result });
 
@@ -29,36 +29,35 @@ export default defineScenario({
       max: 1_000_000,
       description: 'steps in the chain each request runs',
     },
-    work: {
-      default: 2000,
-      unit: 'iterations',
+    bytes: {
+      default: 16 * 1024,
+      unit: 'bytes',
       integer: true,
-      min: 0,
-      max: 10_000_000,
-      description: 'rounds of CPU work in each step',
+      min: 8,
+      max: 64 * 1024 * 1024,
+      description: 'bytes each step hashes (SHA-256)',
     },
   },
   // linkWork is in the context for lesson 7's exercise, which runs the same chain.
   setup: (params) => ({ params, linkWork }),
-  // No `operation` for micro: the job is the chain, and a chain run synchronously is not what
-  // sync does per request (V8 compiles the work into one loop, about 3× faster here).
+  operation: ({ params }) => chainAtOnce(params.links, params.bytes),
   variants: {
     sync: {
       summary: 'each step queues the next with process.nextTick',
       handle: async ({ params }) => ({
-        body: body(params.links, await nextTickChain(params.links, params.work)),
+        body: body(params.links, await nextTickChain(params.links, params.bytes)),
       }),
     },
     promise: {
       summary: 'each step awaits before the next (promise microtasks)',
       handle: async ({ params }) => ({
-        body: body(params.links, await promiseChain(params.links, params.work)),
+        body: body(params.links, await promiseChain(params.links, params.bytes)),
       }),
     },
     async: {
       summary: 'each step awaits setImmediate before the next',
       handle: async ({ params }) => ({
-        body: body(params.links, await immediateChain(params.links, params.work)),
+        body: body(params.links, await immediateChain(params.links, params.bytes)),
       }),
     },
   },

@@ -25,7 +25,7 @@ const SMALL: Record<string, Record<string, string>> = {
   'json-parse': { size: '64KiB', threads: '1' },
   redos: { evil: '12' },
   zlib: { size: '64KiB' },
-  'tick-starvation': { links: '100', work: '100' },
+  'tick-starvation': { links: '100', bytes: '1KiB' },
   streams: { size: '1MiB' },
 };
 

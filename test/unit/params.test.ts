@@ -211,7 +211,7 @@ describe('resolveParams', () => {
       'json-parse': { size: 524_288, threads: availableParallelism() },
       redos: { evil: 20 },
       zlib: { size: 1_048_576 },
-      'tick-starvation': { links: 1000, work: 2000 },
+      'tick-starvation': { links: 1000, bytes: 16_384 },
       streams: { size: 16_777_216 },
       'sync-logging': { line: 256, durable: 1 },
     });
@@ -266,7 +266,7 @@ describe('resolveParams', () => {
       'no selected scenario has a parameter "nope"; known: busy-wait.ms, fs-read.size, ' +
         'crypto-pbkdf2.iterations, cpu-bound.n, cpu-bound.chunk, cpu-bound.threads, ' +
         'json-parse.size, json-parse.threads, redos.evil, zlib.size, tick-starvation.links, ' +
-        'tick-starvation.work, streams.size, sync-logging.line or sync-logging.durable',
+        'tick-starvation.bytes, streams.size, sync-logging.line or sync-logging.durable',
     );
   });
 

@@ -34,7 +34,7 @@ describe('selectScenarios', () => {
       {
         scenario: 'tick-starvation',
         variants: ['sync', 'promise', 'async'],
-        params: { links: 1000, work: 2000 },
+        params: { links: 1000, bytes: 16_384 },
       },
       { scenario: 'streams', variants: ['sync', 'async', 'stream'], params: { size: 16_777_216 } },
       { scenario: 'sync-logging', variants: ['sync', 'async'], params: { line: 256, durable: 1 } },
