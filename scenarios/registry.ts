@@ -8,10 +8,27 @@ import busyWait from './catalog/busy-wait.ts';
 import cpuBound from './catalog/cpu-bound.ts';
 import cryptoPbkdf2 from './catalog/crypto-pbkdf2.ts';
 import fsRead from './catalog/fs-read.ts';
+import jsonParse from './catalog/json-parse.ts';
 import noop from './catalog/noop.ts';
+import redos from './catalog/redos.ts';
+import streams from './catalog/streams.ts';
+import syncLogging from './catalog/sync-logging.ts';
+import tickStarvation from './catalog/tick-starvation.ts';
+import zlib from './catalog/zlib.ts';
 import type { AnyScenario, Variant } from './types.ts';
 
-export const scenarios: readonly AnyScenario[] = [busyWait, fsRead, cryptoPbkdf2, cpuBound];
+export const scenarios: readonly AnyScenario[] = [
+  busyWait,
+  fsRead,
+  cryptoPbkdf2,
+  cpuBound,
+  jsonParse,
+  redos,
+  zlib,
+  tickStarvation,
+  streams,
+  syncLogging,
+];
 
 /** Benchmarked only when named: they measure the harness, not the event loop. */
 export const calibrationScenarios: readonly AnyScenario[] = [noop];

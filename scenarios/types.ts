@@ -1,10 +1,12 @@
 /**
  * The scenario contract (docs/design.md): a scenario is data plus one handler per variant.
  *
- * Handlers receive the context their scenario's `setup` built, and return a response. Every
- * variant of a scenario must return the same response for the same request; the equivalence
- * test enforces it, so that sync and async are compared doing the same job.
+ * Handlers receive the context their scenario's `setup` built and the request, and return a
+ * response, whole or as a stream. Every variant of a scenario must return the same response for
+ * the same request; the equivalence test enforces it, so that sync and async are compared doing
+ * the same job.
  */
+import type { Readable } from 'node:stream';
 
 export interface ParamSpec {
   default: number;
@@ -21,13 +23,43 @@ export type Params = Readonly<Record<string, number>>;
 export interface ScenarioResponse {
   status?: number;
   contentType?: string;
-  body: string | Uint8Array;
+  /**
+   * The whole body, or a stream of it: the server pipes a `Readable` to the socket with
+   * backpressure, and equivalence compares a digest of the bytes either way.
+   */
+  body: string | Uint8Array | Readable;
+}
+
+/** The request a handler answers, as the server read it. */
+export interface ScenarioRequest {
+  method: string;
+  /** Without the query string: always `/` for the scenario route. */
+  path: string;
+  /** The query string's parameters; a repeated name keeps its last value. */
+  query: Readonly<Record<string, string>>;
+  /** Names in lower case, as node:http gives them. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The whole body, read before the handler runs; empty without one. Capped: see maxBodyBytes. */
+  body: Buffer;
+}
+
+/**
+ * A request the harness sends to the scenario route. A scenario that declares several gets them
+ * in rotation on every connection, so that its work depends on the input, as a real server's does.
+ */
+export interface RequestSpec {
+  /** Default GET. */
+  method?: string;
+  /** Default `/`; a query string goes here (`/?path=%2Fa`). */
+  path?: string;
+  headers?: Readonly<Record<string, string>>;
+  body?: string | Uint8Array;
 }
 
 export interface Variant<C> {
   /** One line: what this variant does differently. */
   summary: string;
-  handle(ctx: C): ScenarioResponse | Promise<ScenarioResponse>;
+  handle(ctx: C, req: ScenarioRequest): ScenarioResponse | Promise<ScenarioResponse>;
 }
 
 export interface BaseContext<P extends string = string> {
@@ -51,9 +83,17 @@ export interface Scenario<P extends string = string, C extends BaseContext<P> = 
   /**
    * The one operation the `sync` variant does per request, without the HTTP around it, for
    * `looplab micro`: its cost sets the ceiling of a single event loop (1000 / ms requests/s).
-   * Synchronous, and given the context `setup(params, 'sync')` built.
+   * Synchronous, and given the context `setup(params, 'sync')` built and one of the scenario's
+   * requests (micro rotates through them, as the load does).
    */
-  operation?(ctx: C): unknown;
+  operation?(ctx: C, req: ScenarioRequest): unknown;
+  /**
+   * The requests the harness sends, in rotation (default: one `GET /`). Built in the harness, not
+   * in the server, from the same parameters the server gets.
+   */
+  requests?(params: Readonly<Record<P, number>>): RequestSpec[];
+  /** Largest request body the server reads, in bytes (default DEFAULT_MAX_BODY_BYTES); past it, 413. */
+  maxBodyBytes?(params: Readonly<Record<P, number>>): number;
   variants: { sync: Variant<C>; async: Variant<C> } & Record<string, Variant<C>>;
 }
 

@@ -13,6 +13,7 @@ export const SHOWN_METRICS: readonly MetricName[] = [
   'requestsPerSec',
   'latencyP50Ms',
   'latencyP99Ms',
+  'ttfbP50Ms',
   'pingP99Ms',
   'lagP99Ms',
   'lagMaxMs',

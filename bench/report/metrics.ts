@@ -17,6 +17,8 @@ export const METRICS = {
   latencyP90Ms: { unit: 'ms', better: 'lower', label: 'latency p90' },
   latencyP99Ms: { unit: 'ms', better: 'lower', label: 'latency p99' },
   latencyMaxMs: { unit: 'ms', better: 'lower', label: 'latency max' },
+  ttfbP50Ms: { unit: 'ms', better: 'lower', label: 'first byte p50' },
+  ttfbP99Ms: { unit: 'ms', better: 'lower', label: 'first byte p99' },
   errors: { unit: 'count', better: 'lower', label: 'errors' },
   timeouts: { unit: 'count', better: 'lower', label: 'timeouts' },
   non2xx: { unit: 'count', better: 'lower', label: 'non-2xx' },
@@ -34,3 +36,9 @@ export const METRICS = {
 
 export type MetricName = keyof typeof METRICS;
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+/**
+ * Metrics added after the first reports were written: optional in the schema, so those reports
+ * still read, and filled in as not measured when they are read (read.ts).
+ */
+export const LATER_METRICS: readonly MetricName[] = ['ttfbP50Ms', 'ttfbP99Ms'];

@@ -12,6 +12,8 @@ import type Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
+import { summarize } from '../stats/descriptive.ts';
+import { LATER_METRICS } from './metrics.ts';
 import { type Report, SCHEMA_VERSION } from './types.ts';
 
 /** The JSON Schema of the report, as shipped in the package. */
@@ -81,7 +83,21 @@ export function parseReport(text: string, name: string): Report {
       `${name} is not a valid looplab report: ${first ? describeSchemaError(first) : 'schema check failed'}`,
     );
   }
-  return doc as Report;
+  return withLaterMetrics(doc as Report);
+}
+
+/**
+ * A report written before a metric existed reads as one whose runs did not measure it: null in
+ * every run, a summary of n = 0. So every reader can count on every metric being there.
+ */
+export function withLaterMetrics(report: Report): Report {
+  for (const entry of report.results) {
+    for (const name of LATER_METRICS) {
+      entry.summary[name] ??= summarize([]);
+      for (const run of entry.runs) if (run.state === 'completed') run[name] ??= null;
+    }
+  }
+  return report;
 }
 
 /**

@@ -45,6 +45,8 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
   const answered = i.load.requestsTotal > 0;
   const latency = (ms: number) => (answered ? ms : null);
   const pingAt = (p: number) => (pings.length > 0 ? round(percentile(pings, p)) : null);
+  const ttfb = [...i.load.ttfbMs].sort((a, b) => a - b);
+  const ttfbAt = (p: number) => (ttfb.length > 0 ? round(percentile(ttfb, p)) : null);
   const p = i.probe;
   return {
     state: 'completed',
@@ -61,6 +63,8 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     latencyP90Ms: latency(i.load.latencyP90Ms),
     latencyP99Ms: latency(i.load.latencyP99Ms),
     latencyMaxMs: latency(i.load.latencyMaxMs),
+    ttfbP50Ms: ttfbAt(50),
+    ttfbP99Ms: ttfbAt(99),
     errors: i.load.errors,
     timeouts: i.load.timeouts,
     non2xx: i.load.non2xx,

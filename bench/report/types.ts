@@ -69,6 +69,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** Time to first byte of every response completed in the window, in ms (load.ts). */
+  ttfbMs: number[];
 }
 
 /** What the bystander's `/ping` calls cost over one window (bench/run/bystander-worker.ts). */

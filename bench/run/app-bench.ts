@@ -100,7 +100,7 @@ function runTarget(
 ): RunTarget {
   return {
     label: side.label,
-    request: path.request,
+    requests: [{ ...path.request, body: path.request.body ?? Buffer.alloc(0) }],
     start: async () => {
       if (side.url !== null) {
         // No probe on a server looplab did not start.

@@ -4,6 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isLooplabError } from '../../core/errors.ts';
+import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
 import { buildCompletedRun, runProblem } from '../report/run-record.ts';
 import type { BenchOptions, RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
@@ -11,7 +12,7 @@ import { NoAnswerError, startServer } from './child.ts';
 import { runLoad } from './load.ts';
 import type { Job } from './plan.ts';
 import { timeSentinel } from './sentinel.ts';
-import type { MeasuredServer, RequestSpec } from './target.ts';
+import type { MeasuredServer } from './target.ts';
 
 export type Phase = 'starting' | 'warmup' | 'draining' | 'measuring' | 'reading';
 
@@ -56,14 +57,16 @@ export interface RunTarget {
   /** How error messages name it: `busy-wait sync`, `--cmd "node server.js"`. */
   label: string;
   start(): Promise<MeasuredServer>;
-  request: RequestSpec;
+  /** Sent in rotation on every connection: at least one. */
+  requests: readonly OutgoingRequest[];
 }
 
 /** The scenario child of `job`, as a run target. */
 export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks = {}): RunTarget {
   return {
     label: `${job.scenario.id} ${job.variant}`,
-    request: { method: 'GET', path: '/', headers: {}, body: null },
+    // Built here, in the harness, once per run: a large body is not rebuilt per connection.
+    requests: scenarioRequests(job.scenario, job.params),
     async start() {
       const server = await startServer(
         {
@@ -135,8 +138,8 @@ export async function measureTarget(
       timeoutMs: options.timeoutSec * 1000,
     });
     const load = {
-      url: `${server.origin}${target.request.path}`,
-      request: target.request,
+      url: server.origin,
+      requests: target.requests,
       connections: options.connections,
       durationSec: options.durationSec,
       timeoutSec: options.timeoutSec,
@@ -192,7 +195,7 @@ export async function measureTarget(
     const [ping, probe] = await Promise.all([bystander.stop(), server.readProbe()]);
     bystander = undefined;
     signal?.throwIfAborted();
-    const problem = runProblem(result, ping, options.durationSec, target.request.path);
+    const problem = runProblem(result, ping, options.durationSec, target.requests[0]?.path ?? '/');
     if (problem) throw new Error(problem);
     return buildCompletedRun({
       run,

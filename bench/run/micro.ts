@@ -10,8 +10,9 @@
 import { Bench } from 'tinybench';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { round } from '../../core/numbers.ts';
+import { asReceived, scenarioRequests } from '../../scenarios/request.ts';
 import type { Selection } from '../../scenarios/select.ts';
-import type { AnyScenario, Params } from '../../scenarios/types.ts';
+import type { AnyScenario, Params, ScenarioRequest } from '../../scenarios/types.ts';
 import type { MicroResult } from '../report/types.ts';
 
 export interface MicroOptions {
@@ -40,7 +41,7 @@ export function assertHasOperation(scenario: AnyScenario): void {
 
 /**
  * Times the scenario's operation in this process, with the context `setup(params, 'sync')`
- * builds (and tears it down after).
+ * builds (and tears it down after), on the scenario's requests in turn.
  *
  * @throws {LooplabError} LOOPLAB_ERR_NO_OPERATION when the scenario declares none.
  */
@@ -62,8 +63,11 @@ export async function measureOperation(
       throws: true,
       ...(options.signal && { signal: options.signal }),
     });
+    // Rotated as the load rotates them, so the mean is that of what the server is sent.
+    const requests = scenarioRequests(scenario, params).map(asReceived);
+    let next = 0;
     bench.add(scenario.id, () => {
-      operation(ctx);
+      operation(ctx, requests[next++ % requests.length] as ScenarioRequest);
     });
     await bench.run();
     const result = bench.tasks[0]?.result;

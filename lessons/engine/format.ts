@@ -16,6 +16,14 @@ export interface LessonStyle extends TableStyle {
   bad(s: string): string;
 }
 
+/** The width lesson text wraps to when the caller gives none (not a terminal, a test). */
+export const DEFAULT_WIDTH = 80;
+
+/** `text` wrapped at word boundaries to `width`, its first line after `first`, the rest after `indent`. */
+export function wrapText(text: string, width: number, first = '', indent = ''): string {
+  return wrap(text, width, first, indent).join('\n');
+}
+
 const mark = (holds: boolean | null, style: LessonStyle) =>
   holds === true ? style.good('✓') : holds === false ? style.bad('✗') : style.dim('?');
 
@@ -25,9 +33,13 @@ export function formatLessonList(
   progress: Progress,
   style: LessonStyle,
 ): string {
+  // Columns as wide as the longest number and id, so ten lessons line up as well as four.
+  const idWidth = Math.max(...lessons.map((l) => l.id.length));
+  const numberWidth = String(lessons.length).length + 1;
   const lines = lessons.map((l, i) => {
     const done = Boolean(progress.passed[l.id]);
-    return `${done ? style.good('✓') : ' '} ${i + 1}. ${style.bold(l.id.padEnd(20))} ${l.title}`;
+    const n = `${i + 1}.`.padStart(numberWidth);
+    return `${done ? style.good('✓') : ' '} ${n} ${style.bold(l.id.padEnd(idWidth))}  ${l.title}`;
   });
   const passed = lessons.filter((l) => progress.passed[l.id]).length;
   return `${lines.join('\n')}\n\n${style.dim(`${passed} of ${lessons.length} passed · start one with: looplab lesson <n>`)}\n`;
@@ -41,7 +53,12 @@ export function formatPrediction(p: Prediction, style: LessonStyle, width = 80):
 }
 
 /** How the prediction went, then every claim: held, did not hold (and why that can be), or unmeasured. */
-export function formatOutcome(lesson: Lesson, o: LessonOutcome, style: LessonStyle): string {
+export function formatOutcome(
+  lesson: Lesson,
+  o: LessonOutcome,
+  style: LessonStyle,
+  width = DEFAULT_WIDTH,
+): string {
   const out: string[] = [];
   const p = o.prediction;
   const choice = (i: number | null) =>
@@ -50,45 +67,79 @@ export function formatOutcome(lesson: Lesson, o: LessonOutcome, style: LessonSty
     p.quantity === null
       ? 'not measured'
       : `${formatNumber(p.quantity)} ${lesson.prediction.quantity.unit}, so ${choice(p.measured)}`;
-  out.push(`${style.bold('Your prediction')}: ${p.answer === null ? 'skipped' : choice(p.answer)}`);
-  out.push(`${style.bold('Measured')}: ${measured}`);
+  out.push(
+    wrapText(
+      `${style.bold('Your prediction')}: ${p.answer === null ? 'skipped' : choice(p.answer)}`,
+      width,
+    ),
+  );
+  out.push(wrapText(`${style.bold('Measured')}: ${measured}`, width));
   if (p.right !== null)
     out.push(
       p.right ? style.good('You predicted right.') : style.bad('Not what you predicted: read on.'),
     );
   out.push('', style.bold('The claims, checked on your numbers:'));
   for (const c of o.claims) {
-    out.push(`${mark(c.holds, style)} ${c.text}`, `    ${style.dim(describeComparison(c))}`);
-    if (c.holds === false) out.push(`    Did not hold on this machine. ${c.whenItFails}`);
+    out.push(...checkLines({ ...c, comparison: describeComparison(c) }, style, width));
+    if (c.holds === false)
+      out.push(wrapText(`Did not hold on this machine. ${c.whenItFails}`, width, '    ', '    '));
     if (c.holds === null)
       out.push('    Not measured: a run failed or measured nothing (see the warnings).');
   }
-  for (const w of o.warnings) out.push(`warning: ${w}`);
+  for (const w of o.warnings) out.push(wrapText(`warning: ${w}`, width, '', '  '));
   return `${out.join('\n')}\n`;
 }
 
+/** A check's text after its mark, and the numbers it compared, dimmed, below it. */
+function checkLines(
+  c: { text: string; holds: boolean | null; comparison: string },
+  style: LessonStyle,
+  width: number,
+): string[] {
+  return [
+    wrapText(c.text, width, `${mark(c.holds, style)} `, '  '),
+    // Dimmed line by line: a style's escape codes must not span a line break.
+    ...wrap(c.comparison, width - 4, '', '  ').map((l) => `    ${style.dim(l)}`),
+  ];
+}
+
 /** verify's verdict: each check with its numbers, and a hint for each that failed. */
-export function formatVerify(r: VerifyResult, style: LessonStyle): string {
+export function formatVerify(r: VerifyResult, style: LessonStyle, width = DEFAULT_WIDTH): string {
   const out: string[] = [];
   const e = r.equivalence;
   out.push(`${mark(e.same, style)} same responses as the reference`);
   if (!e.same) {
-    const show = (a: typeof e.reference) => `${a.status} ${a.contentType} ${a.body.slice(0, 120)}`;
-    out.push(`    reference: ${show(e.reference)}`, `    yours:     ${show(e.exercise)}`);
+    const show = (a: typeof e.reference) =>
+      `${a.status} ${a.contentType} ${a.bytes} bytes ${a.bodyStart}`;
     out.push(
-      '    Hint: answer exactly as the starter did; change how the work is done, not what it returns.',
+      `    to:        ${e.request}`,
+      `    reference: ${show(e.reference)}`,
+      `    yours:     ${show(e.exercise)}`,
+    );
+    out.push(
+      wrapText(
+        'Hint: answer exactly as the starter did; change how the work is done, not what it returns.',
+        width,
+        '    ',
+        '    ',
+      ),
     );
     out.push(style.dim('    (load checks not run: they compare handlers that do the same job)'));
   }
   for (const c of r.criteria) {
-    out.push(`${mark(c.holds, style)} ${c.text}`, `    ${style.dim(c.comparison)}`);
-    if (c.holds !== true) out.push(`    Hint: ${c.hint}`);
+    out.push(...checkLines(c, style, width));
+    if (c.holds !== true) out.push(wrapText(`Hint: ${c.hint}`, width, '    ', '    '));
   }
   if (r.heldBy)
     out.push(
-      `Your handler still blocks in ${r.heldBy.text}: ${formatPercent(r.heldBy.share)} of its loop's stalled time.`,
+      wrapText(
+        `Your handler still blocks in ${r.heldBy.text}: ${formatPercent(r.heldBy.share)} of its loop's stalled time.`,
+        width,
+        '',
+        '  ',
+      ),
     );
-  for (const w of r.report?.warnings ?? []) out.push(`warning: ${w}`);
+  for (const w of r.report?.warnings ?? []) out.push(wrapText(`warning: ${w}`, width, '', '  '));
   out.push('', r.passed ? style.good('PASS') : style.bad('FAIL'));
   return `${out.join('\n')}\n`;
 }

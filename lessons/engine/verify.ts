@@ -8,10 +8,12 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { blockerText, heldBy } from '../../bench/report/stalls.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
+import { type Answer, describeRequest, fetchAnswer, sameAnswer } from '../../bench/run/answer.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
 import { describeComparison, evaluateCheck, type Lookup, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
@@ -28,14 +30,10 @@ export const VERIFY_OPTIONS: Partial<BenchOptions> = {
   stallThresholdMs: STALL_THRESHOLD_MS,
 };
 
-export interface Answer {
-  status: number;
-  contentType: string;
-  body: string;
-}
-
 export interface EquivalenceResult {
   same: boolean;
+  /** The request the answers below answered: the first that differed, else the first. */
+  request: string;
   reference: Answer;
   exercise: Answer;
 }
@@ -66,6 +64,9 @@ export function exerciseHeldBy(
   return h?.by === 'code' ? { text: blockerText(h.stack.frames), share: h.stack.share } : null;
 }
 
+/** `http://127.0.0.1:port/` → `http://127.0.0.1:port`: requests carry their own path. */
+const origin = (url: string) => url.replace(/\/$/, '');
+
 /** @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when `file` is missing or not a file. */
 export async function assertExerciseFile(file: string): Promise<string> {
   const path = resolve(file);
@@ -79,35 +80,25 @@ export async function assertExerciseFile(file: string): Promise<string> {
   return path;
 }
 
-async function fetchAnswer(url: string): Promise<Answer> {
-  // Loaded on first use, not at every start of the CLI.
-  const { request } = await import('undici');
-  const res = await request(url);
-  return {
-    status: res.statusCode,
-    contentType: String(res.headers['content-type'] ?? ''),
-    body: await res.body.text(),
-  };
-}
-
-const sameAnswer = (a: Answer, b: Answer) =>
-  a.status === b.status && a.contentType === b.contentType && a.body === b.body;
-
-/** The fastest of `count` answers from `url`, asked one at a time, in ms. */
-async function fastestAnswer(url: string, count: number): Promise<number> {
+/** The fastest of `count` answers to `request`, asked one at a time, in ms. */
+async function fastestAnswer(
+  origin: string,
+  request: OutgoingRequest,
+  count: number,
+): Promise<number> {
   let fastest = Number.POSITIVE_INFINITY;
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    await fetchAnswer(url);
+    await fetchAnswer(origin, request);
     fastest = Math.min(fastest, performance.now() - started);
   }
   return fastest;
 }
 
 /**
- * Serves the learner's file and the reference, one request apart, and compares the answers.
- * Loading the file here, before any load, is what turns a broken file into exit 2. With
- * `timeAnswers`, it then times a few answers of the learner's handler one at a time.
+ * Serves the learner's file and the reference, and compares their answers to every request the
+ * load will send. Loading the file here, before any load, is what turns a broken file into exit
+ * 2. With `timeAnswers`, it then times a few answers of the learner's handler one at a time.
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when the file throws on import or exports no
  *   handler.
@@ -130,16 +121,26 @@ export async function checkEquivalence(
   try {
     const reference = await startServer({ ...base, variant: lesson.verify.reference });
     try {
-      // Twice each: a handler that is right only on its first request (a cold cache) is caught.
-      const answers = [];
-      for (let i = 0; i < 2; i++)
-        answers.push([await fetchAnswer(reference.url), await fetchAnswer(exercise.url)] as const);
-      const bad = answers.find(([r, e]) => !sameAnswer(r, e)) ?? answers[0];
-      const [ref, ex] = bad as readonly [Answer, Answer];
-      const same = answers.every(([r, e]) => sameAnswer(r, e));
+      // Every request the load sends, twice: a handler that is right only on its first request
+      // (a cold cache) is caught.
+      const requests = scenarioRequests(lesson.scenario, base.params);
+      const answers: EquivalenceResult[] = [];
+      for (const request of [...requests, ...requests]) {
+        const ref = await fetchAnswer(origin(reference.url), request);
+        const ex = await fetchAnswer(origin(exercise.url), request);
+        answers.push({
+          same: sameAnswer(ref, ex),
+          request: describeRequest(request),
+          reference: ref,
+          exercise: ex,
+        });
+      }
+      const shown = answers.find((a) => !a.same) ?? (answers[0] as EquivalenceResult);
       const fastestAnswerMs =
-        same && timeAnswers ? await fastestAnswer(exercise.url, TIMED_ANSWERS) : null;
-      return { same, reference: ref, exercise: ex, fastestAnswerMs };
+        shown.same && timeAnswers
+          ? await fastestAnswer(origin(exercise.url), requests[0] as OutgoingRequest, TIMED_ANSWERS)
+          : null;
+      return { ...shown, fastestAnswerMs };
     } finally {
       await reference.stop();
     }

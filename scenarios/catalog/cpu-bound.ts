@@ -7,11 +7,10 @@
  * smaller and each request takes longer. `async` sends the job to a pool of worker threads:
  * the loop stays free and, with spare cores, several jobs run at once.
  */
-import { availableParallelism } from 'node:os';
 import { moduleUrl } from '../../core/module-url.ts';
 import { type BaseContext, defineScenario } from '../types.ts';
 import { countPrimes, countPrimesPartitioned } from './lib/primes.ts';
-import { WorkerPool } from './lib/worker-pool.ts';
+import { THREADS_PARAM, WorkerPool } from './lib/worker-pool.ts';
 
 interface Context extends BaseContext<'n' | 'chunk' | 'threads'> {
   pool?: WorkerPool<{ from: number; to: number }>;
@@ -43,14 +42,7 @@ export default defineScenario<'n' | 'chunk' | 'threads', Context>({
       min: 1,
       description: 'numbers tested between two yields (partitioned)',
     },
-    threads: {
-      default: Math.min(availableParallelism(), 64),
-      unit: 'count',
-      integer: true,
-      min: 1,
-      max: 64,
-      description: 'worker threads in the pool (async)',
-    },
+    threads: THREADS_PARAM,
   },
   // Only `async` gets a pool: idle workers would add their memory to the other variants' RSS.
   setup: (params, variant) => ({

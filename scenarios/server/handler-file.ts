@@ -2,8 +2,8 @@
  * Loads a learner's handler from a file, as an extra variant of a scenario (looplab verify).
  *
  * The contract is the one built-in variants have: a function that takes the scenario's context
- * and returns (or resolves to) `{ status?, contentType?, body }`. It may be the default export or
- * a named `handle` export.
+ * and the request, and returns (or resolves to) `{ status?, contentType?, body }`, the body a
+ * string, bytes or a `Readable`. It may be the default export or a named `handle` export.
  */
 import { pathToFileURL } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';

@@ -2,20 +2,25 @@
  * A scenario server: the child process that serves one variant of one scenario.
  *
  * Started by the harness (bench/child.ts) with its config as argv[2]. It binds 127.0.0.1, reports
- * its port over IPC, answers the scenario route `/` with the variant's handler and the bystander
- * route `/ping` with a constant, and exits when told to, or when its parent goes away: an
- * orphaned server would go on holding a port and a core.
+ * its port over IPC, answers the scenario route `/` with the variant's handler (given the request,
+ * its body read first and capped) and the bystander route `/ping` with a constant, and exits when
+ * told to, or when its parent goes away: an orphaned server would go on holding a port and a core.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { pipeline, Readable } from 'node:stream';
 import { isLooplabError } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
 import { answerProbe } from '../probe/answer.ts';
 import { createProbe, type Probe } from '../probe/probe.ts';
 import type { ChildConfig, FromChild } from '../probe/protocol.ts';
 import { getScenario, getVariant } from '../registry.ts';
+import { maxBodyBytes, splitUrl } from '../request.ts';
 import type { ScenarioResponse } from '../types.ts';
 import { loadHandlerFile } from './handler-file.ts';
 import { trackIdle } from './idle-tracker.ts';
+import { readBody } from './read-body.ts';
+
+type SplitUrl = ReturnType<typeof splitUrl>;
 
 const send = (msg: FromChild) => process.send?.(msg);
 
@@ -37,25 +42,41 @@ async function main(config: ChildConfig): Promise<void> {
     ? await scenario.setup(config.params, config.variant)
     : { params: config.params };
 
+  const cap = maxBodyBytes(scenario, config.params);
+
   const reply = (res: ServerResponse, r: ScenarioResponse) => {
     res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json' });
-    res.end(r.body);
+    if (r.body instanceof Readable) {
+      // With backpressure: a slow client holds the stream, not the server's memory. A stream that
+      // fails mid-way can no longer change the status: the connection is cut, and the client
+      // sees an incomplete response.
+      pipeline(r.body, res, (err) => {
+        if (err) res.destroy();
+      });
+    } else res.end(r.body);
   };
   const fail = (res: ServerResponse, err: unknown) => {
+    if (res.headersSent) return void res.destroy();
     reply(res, { status: 500, body: JSON.stringify({ error: String(err) }) });
   };
+  const tooLarge = (res: ServerResponse) => {
+    // Closed after the answer: the rest of the body is not worth reading.
+    res.setHeader('connection', 'close');
+    reply(res, {
+      status: 413,
+      body: JSON.stringify({ error: 'request body too large', limitBytes: cap }),
+    });
+  };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/ping') return reply(res, { contentType: 'text/plain', body: 'pong' });
-    if (path !== '/') {
-      return reply(res, {
-        status: 404,
-        body: JSON.stringify({ error: 'not found', routes: ['/', '/ping'] }),
-      });
-    }
+  const handle = (req: IncomingMessage, res: ServerResponse, url: SplitUrl, body: Buffer) => {
     try {
-      const result = variant.handle(ctx);
+      const result = variant.handle(ctx, {
+        method: req.method ?? 'GET',
+        path: url.path,
+        query: url.query,
+        headers: req.headers,
+        body,
+      });
       // A sync handler's response is sent without an await, so not even a microtask separates
       // the blocking work from the write.
       if (result instanceof Promise)
@@ -67,6 +88,26 @@ async function main(config: ChildConfig): Promise<void> {
     } catch (err) {
       fail(res, err);
     }
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = splitUrl(req.url ?? '/');
+    if (url.path === '/ping') return reply(res, { contentType: 'text/plain', body: 'pong' });
+    if (url.path !== '/') {
+      return reply(res, {
+        status: 404,
+        body: JSON.stringify({ error: 'not found', routes: ['/', '/ping'] }),
+      });
+    }
+    // A request without a body is handled in this very turn of the loop, as before bodies were
+    // read; one with a body once it has all arrived.
+    const body = readBody(req, cap);
+    if (body === null) return tooLarge(res);
+    if (Buffer.isBuffer(body)) return handle(req, res, url, body);
+    body.then(
+      (b) => (b === null ? tooLarge(res) : handle(req, res, url, b)),
+      (err) => fail(res, err),
+    );
   });
 
   // A prefix test, not a parse: it runs on every request, and only /ping is not work.

@@ -5,7 +5,12 @@ import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
-import { formatLessonList, formatOutcome, formatPrediction } from '../../lessons/engine/format.ts';
+import {
+  formatLessonList,
+  formatOutcome,
+  formatPrediction,
+  wrapText,
+} from '../../lessons/engine/format.ts';
 import { renderMarkdown } from '../../lessons/engine/markdown.ts';
 import {
   LESSON_OPTIONS,
@@ -31,7 +36,13 @@ import {
   stderrProgress,
   useColor,
 } from '../shared/context.ts';
-import { exercisePath, lessonStyle, markdownStyle, openProgress } from '../shared/lessons.ts';
+import {
+  exercisePath,
+  lessonStyle,
+  markdownStyle,
+  openProgress,
+  textWidth,
+} from '../shared/lessons.ts';
 
 interface Args extends GlobalArgs, BenchFlags {
   lesson?: string;
@@ -78,7 +89,7 @@ async function writeExercise(lesson: Lesson, force: boolean): Promise<void> {
   await writeFileAtomic(path, readLessonFile(lesson, 'exercise.ts'));
   const n = lessonNumber(lesson);
   out(
-    `wrote ${path}\n\n${lesson.exercise.task}\n\n` +
+    `wrote ${path}\n\n${wrapText(lesson.exercise.task, textWidth())}\n\n` +
       `Check it under load:  npx looplab verify ${n}\nStuck?               npx looplab hint ${n}\n`,
   );
 }
@@ -179,7 +190,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
 
     const options = optionsFromFlags(argv, { ...LESSON_OPTIONS, ...lesson.bench });
     const md = markdownStyle(useColor(process.stdout));
-    const width = Math.min(100, process.stdout.columns || 80);
+    const width = textWidth();
     const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);
     if (!argv.json) {
       out(`${renderMarkdown(readLessonFile(lesson, 'lesson.md'), md, width)}\n`);
@@ -206,10 +217,10 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
     else {
       const n = lessonNumber(lesson);
       out(
-        `\n${renderMarkdown(outcome.explanation, md, width)}\n${formatOutcome(lesson, outcome, style)}\n`,
+        `\n${renderMarkdown(outcome.explanation, md, width)}\n${formatOutcome(lesson, outcome, style, width)}\n`,
       );
       out(
-        `${style.bold(`Exercise ${n}`)}: ${lesson.exercise.task}\n` +
+        `${wrapText(`${style.bold(`Exercise ${n}`)}: ${lesson.exercise.task}`, width)}\n` +
           `Start it:  npx looplab lesson ${n} --exercise\nCheck it:  npx looplab verify ${n}\n`,
       );
     }

@@ -5,6 +5,7 @@ import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { formatMs } from '../../core/numbers.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
+import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import { type BenchFlags, optionsFromFlags, withStallFlags } from '../options/bench.ts';
 import { checkHost, urlHost } from '../options/host.ts';
@@ -24,6 +25,28 @@ interface Args extends GlobalArgs, Pick<BenchFlags, 'stalls' | 'stallThreshold'>
   host: string;
   allowRemote: boolean;
   param: string[];
+}
+
+/**
+ * How to send, with curl, what the load sends to this scenario: its GETs as they are, and for
+ * requests with a body, the method and headers with a file of your own (the bodies are large).
+ */
+export function curlHints(url: string, requests: readonly OutgoingRequest[]): string[] {
+  const origin = url.slice(0, -1);
+  const withBody = requests.filter((r) => r.body.length > 0);
+  const lines = requests
+    .filter((r) => r.body.length === 0)
+    .map((r) => `  curl '${origin}${r.path}'`);
+  const first = withBody[0];
+  if (first) {
+    const headers = Object.entries(first.headers).map(([k, v]) => ` -H '${k}: ${v}'`);
+    const sizes = [...new Set(withBody.map((r) => r.body.length.toLocaleString('en-US')))];
+    lines.push(
+      `  curl -X ${first.method}${headers.join('')} --data-binary @FILE '${origin}${first.path}'`,
+      `      (the load sends ${withBody.length} such bodies of ${sizes.join(', ')} bytes)`,
+    );
+  }
+  return lines;
 }
 
 /** What the loop went through while a person poked the server, and what held it. */
@@ -110,9 +133,12 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
     const params = Object.entries(selection.params)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
+    const requests = selection.scenario.requests
+      ? `The scenario's work, as the load sends it:\n${curlHints(url, scenarioRequests(selection.scenario, selection.params)).join('\n')}\n`
+      : `  curl ${url}        the scenario's work\n`;
     out(
       `${selection.scenario.id} ${argv.variant} (${params}) listening on ${url}${everywhere} (pid ${server.pid})\n` +
-        `  curl ${url}        the scenario's work\n` +
+        requests +
         `  curl ${url}ping    the bystander route\n` +
         'Ctrl-C stops it and prints what its event loop went through.\n',
     );

@@ -20,7 +20,7 @@ import {
   stderrProgress,
   useColor,
 } from '../shared/context.ts';
-import { exercisePath, lessonStyle, openProgress } from '../shared/lessons.ts';
+import { exercisePath, lessonStyle, openProgress, textWidth } from '../shared/lessons.ts';
 
 /** Whether `file` is looplab's own reference solution: verifying it proves nothing about the learner. */
 function isReferenceSolution(file: string, reference: string): boolean {
@@ -108,7 +108,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
         )}\n`,
       );
     } else {
-      out(formatVerify(result, lessonStyle(useColor(process.stdout))));
+      out(formatVerify(result, lessonStyle(useColor(process.stdout)), textWidth()));
       if (record) out(`Lesson ${lessonNumber(lesson)} passed; see \`looplab lessons\`.\n`);
       else if (result.passed)
         out("That is looplab's reference solution: it passes, but it is not recorded as yours.\n");

@@ -28,12 +28,12 @@ import { packageRoot } from '../../core/package-info.ts';
 const runs = Number(process.argv[2] ?? 10);
 const app = join(packageRoot(), 'test', 'fixtures', 'apps', 'http-app.cjs');
 const path = process.argv[3] ?? '/health';
-const request = { method: 'GET', path, headers: {}, body: null };
+const requests = [{ method: 'GET', path, headers: {}, body: Buffer.alloc(0) }];
 const options = { ...DEFAULT_OPTIONS, runs: 1 };
 
 const withPreload: RunTarget = {
   label: 'with the preload',
-  request,
+  requests,
   start: () =>
     startApp({
       command: `node ${app}`,
@@ -46,7 +46,7 @@ const withPreload: RunTarget = {
 
 const withoutPreload: RunTarget = {
   label: 'without the preload',
-  request,
+  requests,
   start: async (): Promise<MeasuredServer> => {
     const child = spawn(process.execPath, [app], { stdio: ['ignore', 'pipe', 'inherit'] });
     const port = await new Promise<number>((resolve, reject) => {

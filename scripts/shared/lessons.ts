@@ -3,7 +3,7 @@
  */
 import { join } from 'node:path';
 import { ansi, terminalStyle } from '../../bench/render/terminal-style.ts';
-import type { LessonStyle } from '../../lessons/engine/format.ts';
+import { DEFAULT_WIDTH, type LessonStyle } from '../../lessons/engine/format.ts';
 import type { MarkdownStyle } from '../../lessons/engine/markdown.ts';
 import { loadProgress, type Progress, progressPath } from '../../lessons/engine/progress.ts';
 import type { Lesson } from '../../lessons/engine/types.ts';
@@ -35,3 +35,6 @@ export async function openProgress(): Promise<{ path: string; progress: Progress
 /** Where `lesson --exercise` puts a lesson's starter, and where `verify` looks by default. */
 export const exercisePath = (lesson: Lesson): string =>
   join('looplab-exercises', `${lesson.id}.ts`);
+
+/** The width lesson text wraps to: the terminal's, at most 100 columns for reading; 80 off a terminal. */
+export const textWidth = (): number => Math.min(100, process.stdout.columns || DEFAULT_WIDTH);

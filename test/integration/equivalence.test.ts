@@ -1,14 +1,17 @@
 /**
  * Every variant of a scenario returns the same response for the same request, so that the
- * benchmark compares the same job done two ways. Picks up every scenario in the registry.
+ * benchmark compares the same job done two ways: the same status, content type, length and
+ * SHA-256 of the body (streamed or whole), to every request the load sends. Picks up every
+ * scenario in the registry.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { request } from 'undici';
+import { type Answer, describeRequest, fetchAnswer } from '../../bench/run/answer.ts';
 import { reapAll, startServer } from '../../bench/run/child.ts';
 import { resolveParams } from '../../scenarios/params.ts';
 import { allScenarios, variantNames } from '../../scenarios/registry.ts';
+import { scenarioRequests } from '../../scenarios/request.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';
 
 after(reapAll);
@@ -19,6 +22,11 @@ const SMALL: Record<string, Record<string, string>> = {
   'fs-read': { size: '64KiB' },
   'crypto-pbkdf2': { iterations: '1000' },
   'cpu-bound': { n: '20000', chunk: '1000', threads: '1' },
+  'json-parse': { size: '64KiB', threads: '1' },
+  redos: { evil: '12' },
+  zlib: { size: '64KiB' },
+  'tick-starvation': { links: '100', bytes: '1KiB' },
+  streams: { size: '1MiB' },
 };
 
 function smallParams(s: AnyScenario): Params {
@@ -26,22 +34,11 @@ function smallParams(s: AnyScenario): Params {
   return resolveParams([s], overrides)[s.id] ?? {};
 }
 
-async function fetchOnce(url: string) {
-  const res = await request(url);
-  const body = Buffer.from(await res.body.arrayBuffer());
-  return {
-    status: res.statusCode,
-    contentType: res.headers['content-type'],
-    length: body.length,
-    sha256: createHash('sha256').update(body).digest('hex'),
-  };
-}
-
 for (const scenario of allScenarios) {
   describe(`${scenario.id} variants are equivalent`, () => {
-    test('same status, content type and body for every variant', async () => {
+    test('same status, content type and body for every variant, to every request', async () => {
       const params = smallParams(scenario);
-      const responses: Record<string, Awaited<ReturnType<typeof fetchOnce>>> = {};
+      const responses: Record<string, Answer[]> = {};
       for (const variant of variantNames(scenario)) {
         const server = await startServer({
           scenario: scenario.id,
@@ -52,15 +49,21 @@ for (const scenario of allScenarios) {
           timelineIntervalMs: 100,
         });
         try {
-          const first = await fetchOnce(server.url);
-          // Twice: a variant that only gets it right the first time (cold cache, lazy pool) is caught too.
-          const second = await fetchOnce(server.url);
-          assert.deepEqual(second, first, `${variant} answers differently on a second request`);
-          assert.equal(first.status, 200, `${variant} status`);
-          assert.ok(first.length > 0, `${variant} returned an empty body`);
+          const origin = server.url.slice(0, -1);
+          const answers: Answer[] = [];
+          for (const r of scenarioRequests(scenario, params)) {
+            const first = await fetchAnswer(origin, r);
+            // Twice: a variant that only gets it right the first time (cold cache, lazy pool) is caught too.
+            const second = await fetchAnswer(origin, r);
+            const what = `${variant} to ${describeRequest(r)}`;
+            assert.deepEqual(second, first, `${what} answers differently on a second request`);
+            assert.equal(first.status, 200, `${what}: status`);
+            assert.ok(first.bytes > 0, `${what}: an empty body`);
+            answers.push(first);
+          }
           const ping = await request(`${server.url}ping`);
           assert.equal(await ping.body.text(), 'pong');
-          responses[variant] = first;
+          responses[variant] = answers;
         } finally {
           await server.stop();
         }

@@ -112,6 +112,7 @@ const LABELS = [
   'throughput (req/s)',
   'latency p50 (ms)',
   'latency p99 (ms)',
+  'first byte p50 (ms)',
   '/ping p99 (ms)',
   'loop lag p99 (ms)',
   'loop lag max (ms)',
@@ -144,8 +145,8 @@ describe('formatTable', () => {
     const width = table[0]?.length;
     for (const l of table) assert.equal(l.length, width, `misaligned: ${JSON.stringify(l)}`);
     assert.match(table[1] ?? '', /^throughput \(req\/s\)\s+100 ±24\.8\s+970 ±24\.8$/);
-    assert.match(table[6] ?? '', /^loop lag max \(ms\)\s+250 ±0\s+–$/);
-    assert.match(table[9] ?? '', /^peak RSS \(MiB\)\s+100 ±0\s+–$/);
+    assert.match(table[7] ?? '', /^loop lag max \(ms\)\s+250 ±0\s+–$/);
+    assert.match(table[10] ?? '', /^peak RSS \(MiB\)\s+100 ±0\s+–$/);
   });
 
   it('has three columns for a scenario with three variants', () => {

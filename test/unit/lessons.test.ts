@@ -314,18 +314,24 @@ describe('lesson output', () => {
     assert.match(text, /Not what you predicted/);
     assert.match(
       text,
-      /✓ async's loop lag p99[^\n]*\n {4}[^\n]+\n✗ [^\n]+\n[^\n]+\n {4}Did not hold on this machine\. because reasons\n\? /,
+      /✓ async's loop lag p99[^\n]*\n {4}[^\n]+\n( {6}[^\n]+\n)?✗ [^\n]+\n {4}[^\n]+\n( {6}[^\n]+\n)? {4}Did not hold on this machine\. because reasons\n\? /,
     );
     assert.match(text, /warning: w/);
   });
 
   it('verify prints each check with its numbers, a hint for each failure, and the verdict', () => {
-    const answer = { status: 200, contentType: 'application/json', body: '{}' };
+    const answer = {
+      status: 200,
+      contentType: 'application/json',
+      bytes: 2,
+      sha256: 'ab',
+      bodyStart: '{}',
+    };
     const text = formatVerify(
       {
         file: 'x.ts',
         passed: false,
-        equivalence: { same: true, reference: answer, exercise: answer },
+        equivalence: { same: true, request: 'GET /', reference: answer, exercise: answer },
         criteria: [
           (() => {
             const r = evaluateCheck(findLesson(4).verify.criteria[0] as Check, () => 100);
@@ -347,9 +353,62 @@ describe('lesson output', () => {
     );
     assert.match(
       text,
-      /\nYour handler still blocks in pbkdf2Sync, called from handle \(looplab-exercises\/the-threadpool\.ts:21\): 96% of its loop's stalled time\.\n/,
+      /\nYour handler still blocks in pbkdf2Sync, called from handle\n? *\(looplab-exercises\/the-threadpool\.ts:21\): 96% of its loop's stalled time\.\n/,
     );
     assert.match(text, /FAIL\n$/);
+  });
+
+  it('wraps claims, their reasons and hints at word boundaries to the width', () => {
+    const why =
+      'the threadpool competes with the event loop for the only two cores this machine has, ' +
+      'and a word like supercalifragilisticexpialidocious is never cut';
+    const outcome = formatOutcome(
+      lesson,
+      {
+        prediction: { quantity: 10, measured: 2, answer: null, right: null },
+        claims: [{ ...claim(false), whenItFails: why }],
+        explanation: '',
+        ceilings: [],
+        warnings: [],
+        heldBy: [],
+      },
+      plain,
+      40,
+    );
+    const verify = formatVerify(
+      {
+        file: 'x.ts',
+        passed: false,
+        equivalence: {
+          same: true,
+          request: 'GET /',
+          reference: { status: 200, contentType: 'a', bytes: 1, sha256: 'x', bodyStart: '' },
+          exercise: { status: 200, contentType: 'a', bytes: 1, sha256: 'x', bodyStart: '' },
+        },
+        criteria: [
+          {
+            ...evaluateCheck(lesson.verify.criteria[0] as Check, () => 100),
+            holds: false,
+            comparison: 'exercise 100 ms, over 2 × reference 100 ms',
+            hint: why,
+          },
+        ],
+        heldBy: null,
+        report: null,
+      },
+      plain,
+      40,
+    );
+    for (const text of [outcome, verify]) {
+      const lines = text.trimEnd().split('\n');
+      for (const line of lines) assert.ok(line.length <= 40, `too wide: ${JSON.stringify(line)}`);
+      // Every word of the reason is there, whole, in order.
+      const words = lines.join(' ').split(/\s+/);
+      const at = words.indexOf('threadpool');
+      assert.deepEqual(words.slice(at - 1, at - 1 + why.split(' ').length), why.split(' '));
+    }
+    assert.match(outcome, /\n {4}Did not hold on this machine\. the\n {4}threadpool/);
+    assert.match(verify, /\n {4}Hint: the threadpool competes with\n {4}the event loop/);
   });
 
   it('a prediction question is wrapped, its choices numbered', () => {

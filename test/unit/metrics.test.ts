@@ -21,6 +21,7 @@ const LOAD: LoadResult = {
   errors: 1,
   timeouts: 2,
   non2xx: 3,
+  ttfbMs: [4, 1.00004, 3, 2],
 };
 
 const PING: BystanderResult = {
@@ -64,7 +65,7 @@ function inputs(over: Partial<RunInputs> = {}): RunInputs {
 }
 
 describe('METRIC_NAMES', () => {
-  it('lists the 19 per-run metrics in report order', () => {
+  it('lists the 21 per-run metrics in report order', () => {
     assert.deepEqual(METRIC_NAMES, [
       'requestsPerSec',
       'bytesPerSec',
@@ -72,6 +73,8 @@ describe('METRIC_NAMES', () => {
       'latencyP90Ms',
       'latencyP99Ms',
       'latencyMaxMs',
+      'ttfbP50Ms',
+      'ttfbP99Ms',
       'errors',
       'timeouts',
       'non2xx',
@@ -119,6 +122,8 @@ describe('buildCompletedRun', () => {
       latencyP90Ms: 20,
       latencyP99Ms: 45.25,
       latencyMaxMs: 80,
+      ttfbP50Ms: 2.5,
+      ttfbP99Ms: 3.97,
       errors: 1,
       timeouts: 2,
       non2xx: 3,
@@ -176,6 +181,19 @@ describe('buildCompletedRun', () => {
     assert.equal(rec.pingP50Ms, 15);
     assert.equal(rec.pingP99Ms, 29.7);
     assert.equal(rec.pingMaxMs, 30);
+  });
+
+  it('takes time-to-first-byte percentiles over the sorted samples, to 3 decimals', () => {
+    // Sorted: [1.00004, 2, 3, 4]: p50 halfway between 2 and 3, p99 at 3 + 0.97 × 1.
+    const rec = buildCompletedRun(inputs());
+    assert.deepEqual([rec.ttfbP50Ms, rec.ttfbP99Ms], [2.5, 3.97]);
+    const one = buildCompletedRun(inputs({ load: { ...LOAD, ttfbMs: [1.23456] } }));
+    assert.deepEqual([one.ttfbP50Ms, one.ttfbP99Ms], [1.235, 1.235]);
+  });
+
+  it('gives null time to first byte, not zero, when no response completed', () => {
+    const rec = buildCompletedRun(inputs({ load: { ...LOAD, requestsTotal: 0, ttfbMs: [] } }));
+    assert.deepEqual([rec.ttfbP50Ms, rec.ttfbP99Ms], [null, null]);
   });
 
   it('rounds ping latencies to 3 decimals', () => {

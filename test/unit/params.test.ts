@@ -208,6 +208,12 @@ describe('resolveParams', () => {
       'fs-read': { size: 1_048_576 },
       'crypto-pbkdf2': { iterations: 20_000 },
       'cpu-bound': { n: 150_000, chunk: 10_000, threads: availableParallelism() },
+      'json-parse': { size: 524_288, threads: availableParallelism() },
+      redos: { evil: 20 },
+      zlib: { size: 1_048_576 },
+      'tick-starvation': { links: 1000, bytes: 16_384 },
+      streams: { size: 16_777_216 },
+      'sync-logging': { line: 256, durable: 1 },
     });
   });
 
@@ -258,7 +264,9 @@ describe('resolveParams', () => {
     throwsBadParam(
       () => resolveParams(scenarios, [parseParamOverride('nope=1')]),
       'no selected scenario has a parameter "nope"; known: busy-wait.ms, fs-read.size, ' +
-        'crypto-pbkdf2.iterations, cpu-bound.n, cpu-bound.chunk or cpu-bound.threads',
+        'crypto-pbkdf2.iterations, cpu-bound.n, cpu-bound.chunk, cpu-bound.threads, ' +
+        'json-parse.size, json-parse.threads, redos.evil, zlib.size, tick-starvation.links, ' +
+        'tick-starvation.bytes, streams.size, sync-logging.line or sync-logging.durable',
     );
   });
 

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { LATER_METRICS, METRIC_NAMES } from '../../bench/report/metrics.ts';
 import { parseReport, readReport } from '../../bench/report/read.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { entry, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
@@ -51,6 +51,36 @@ describe('parseReport', () => {
       ERROR_CODES.REPORT_VERSION,
       'c.json has schemaVersion 2; this looplab reads version 1: re-run the benchmark with this version',
     );
+  });
+
+  it('reads a report written before time to first byte existed, as not measured', () => {
+    const old = structuredClone(good) as unknown as {
+      results: { runs: Record<string, unknown>[]; summary: Record<string, unknown> }[];
+    };
+    for (const e of old.results) {
+      for (const name of LATER_METRICS) {
+        delete e.summary[name];
+        for (const run of e.runs) delete run[name];
+      }
+    }
+    assert.doesNotMatch(JSON.stringify(old), /ttfb/);
+    const read = parseReport(JSON.stringify(old), 'old.json');
+    const [result] = read.results;
+    assert.ok(result);
+    for (const run of result.runs) {
+      assert.ok(run.state === 'completed');
+      assert.deepEqual([run.ttfbP50Ms, run.ttfbP99Ms], [null, null]);
+    }
+    assert.deepEqual(result.summary.ttfbP99Ms, {
+      n: 0,
+      mean: null,
+      sd: null,
+      min: null,
+      max: null,
+      ci95: null,
+    });
+    // Everything else reads as it was written.
+    assert.deepEqual(result.summary.requestsPerSec, good.results[0]?.summary.requestsPerSec);
   });
 
   it('says where a report breaks the schema', () => {

@@ -12,8 +12,19 @@ import {
 import { throwsCoded } from './fixtures.ts';
 
 describe('registry lookups', () => {
-  it('lists the four scenarios in benchmark order', () => {
-    assert.deepEqual(scenarioIds(), ['busy-wait', 'fs-read', 'crypto-pbkdf2', 'cpu-bound']);
+  it('lists the ten scenarios in benchmark order', () => {
+    assert.deepEqual(scenarioIds(), [
+      'busy-wait',
+      'fs-read',
+      'crypto-pbkdf2',
+      'cpu-bound',
+      'json-parse',
+      'redos',
+      'zlib',
+      'tick-starvation',
+      'streams',
+      'sync-logging',
+    ]);
   });
 
   it('getScenario returns the registered object', () => {
@@ -24,8 +35,8 @@ describe('registry lookups', () => {
     throwsCoded(
       () => getScenario('nope'),
       'LOOPLAB_ERR_UNKNOWN_SCENARIO',
-      'unknown scenario "nope"; choose busy-wait, fs-read, crypto-pbkdf2 or cpu-bound ' +
-        '(see: looplab scenarios)',
+      'unknown scenario "nope"; choose busy-wait, fs-read, crypto-pbkdf2, cpu-bound, json-parse, ' +
+        'redos, zlib, tick-starvation, streams or sync-logging (see: looplab scenarios)',
     );
   });
 

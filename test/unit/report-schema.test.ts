@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import { buildResultEntry } from '../../bench/report/build.ts';
-import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { LATER_METRICS, METRIC_NAMES } from '../../bench/report/metrics.ts';
 import { loadReportSchema } from '../../bench/report/read.ts';
 import { buildCompletedRun, type RunInputs } from '../../bench/report/run-record.ts';
 import {
@@ -49,6 +49,7 @@ function inputs(run: number, opts: { probe?: boolean; pings?: number[] } = {}): 
       errors: 0,
       timeouts: run === 2 ? 1 : 0,
       non2xx: 0,
+      ttfbMs: [100.5, 99, 150],
     },
     ping: { latenciesMs: pings, timeoutMs: 10_000, sent: pings.length + 1, errors: 1, timeouts: 0 },
     probe:
@@ -176,7 +177,7 @@ describe('report schema', () => {
     assert.equal(typeof schema.description, 'string');
   });
 
-  it('lists exactly the metrics of bench/metrics.ts, each with a description', () => {
+  it('lists exactly the metrics of bench/metrics.ts, each with a description; later ones optional', () => {
     const defs = schema.$defs as Record<
       string,
       { required: string[]; properties: Record<string, { description?: string }> }
@@ -184,10 +185,15 @@ describe('report schema', () => {
     const summaries = defs.metricSummaries;
     const completed = defs.completedRun;
     assert.ok(summaries && completed);
-    assert.deepEqual([...summaries.required].sort(), [...METRIC_NAMES].sort());
+    const first = METRIC_NAMES.filter((name) => !LATER_METRICS.includes(name));
+    assert.deepEqual([...summaries.required].sort(), [...first].sort());
     assert.deepEqual(Object.keys(summaries.properties).sort(), [...METRIC_NAMES].sort());
     for (const name of METRIC_NAMES) {
-      assert.ok(completed.required.includes(name), `completedRun does not require ${name}`);
+      assert.equal(
+        completed.required.includes(name),
+        first.includes(name),
+        `completedRun requires ${name} exactly when it is not a later metric`,
+      );
       assert.match(completed.properties[name]?.description ?? '', /\S/, `${name}: no description`);
     }
   });
@@ -234,6 +240,26 @@ describe('report schema', () => {
       'required',
     );
     assert.ok(errors.some((e) => e.params.missingProperty === 'lagP99Ms'));
+  });
+
+  it('accepts a report without the later metrics, and rejects a negative one', () => {
+    const doc = asJson(syntheticReport());
+    for (const e of doc.results) {
+      for (const name of LATER_METRICS) {
+        delete (e.summary as Partial<typeof e.summary>)[name];
+        for (const run of e.runs) delete (run as Partial<CompletedRun>)[name];
+      }
+    }
+    assert.deepEqual(errorsOf(doc), []);
+    assertRejected(
+      (d) => {
+        const run = d.results[0]?.runs[0] as CompletedRun;
+        run.ttfbP99Ms = -1;
+      },
+      '/results/0/runs/0/ttfbP99Ms',
+      'minimum',
+      '/results/0/runs/0',
+    );
   });
 
   it('rejects an unknown key in a summary', () => {

@@ -24,6 +24,20 @@ describe('selectScenarios', () => {
         variants: ['sync', 'async', 'partitioned'],
         params: { n: 150_000, chunk: 10_000, threads: availableParallelism() },
       },
+      {
+        scenario: 'json-parse',
+        variants: ['sync', 'async'],
+        params: { size: 524_288, threads: availableParallelism() },
+      },
+      { scenario: 'redos', variants: ['sync', 'async'], params: { evil: 20 } },
+      { scenario: 'zlib', variants: ['sync', 'async', 'stream'], params: { size: 1_048_576 } },
+      {
+        scenario: 'tick-starvation',
+        variants: ['sync', 'promise', 'async'],
+        params: { links: 1000, bytes: 16_384 },
+      },
+      { scenario: 'streams', variants: ['sync', 'async', 'stream'], params: { size: 16_777_216 } },
+      { scenario: 'sync-logging', variants: ['sync', 'async'], params: { line: 256, durable: 1 } },
     ]);
   });
 
@@ -66,7 +80,7 @@ describe('selectScenarios', () => {
     throwsCoded(
       () => selectScenarios(['busy-wait', 'nope'], [], []),
       'LOOPLAB_ERR_UNKNOWN_SCENARIO',
-      /^unknown scenario "nope"; choose busy-wait, fs-read, crypto-pbkdf2 or cpu-bound/,
+      /^unknown scenario "nope"; choose busy-wait, fs-read, crypto-pbkdf2, cpu-bound, json-parse, /,
     );
   });
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
  */
 export async function ensureFixtureFile(size: number): Promise<string> {
   const dir = join(tmpdir(), 'looplab');
-  const path = join(dir, `fs-read-${size}.bin`);
+  const path = join(dir, `file-${size}.bin`);
   const existing = await stat(path).catch(() => undefined);
   if (existing?.size === size) return path;
 
