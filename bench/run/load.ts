@@ -89,10 +89,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         // autocannon checks for the end of its duration only when it takes a sample, every
         // second by default: a 0.5 s run would last 1 s. Sampling often ends it on time.
         sampleInt: 50,
-        setupClient: (client) => {
-          dropResponseBodies(client);
-          timeToFirstByte(client, ttfbMs);
-        },
+        // On autocannon's own worker threads a function cannot be passed (it is cloned): there,
+        // bodies are kept and time to first byte is not measured (null in the report).
+        ...(!options.workers && {
+          setupClient: (client: autocannon.Client) => {
+            dropResponseBodies(client);
+            timeToFirstByte(client, ttfbMs);
+          },
+        }),
       },
       (err, result) => {
         options.signal?.removeEventListener('abort', stop);
