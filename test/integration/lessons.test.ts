@@ -147,7 +147,7 @@ describe('verify', () => {
     assert.match(r.stdout, /✓ same responses as the reference/);
     assert.match(
       r.stdout,
-      /✗ every request still waits the 20\.0 ms .*\n.*\n +Hint: your handler answered in [\d.]+ ms: it no longer waits the 20\.0 ms/,
+      /✗ every request still waits the 20\.0 ms [\s\S]*?\n {4}Hint: your handler answered in [\d.]+ ms: it no longer\s+waits the 20\.0 ms/,
     );
     assert.match(r.stdout, /FAIL/);
   });
@@ -188,7 +188,7 @@ describe('verify', () => {
         assert.equal(work?.holds, false, `${cheats[i]}: ${text}`);
         assert.match(
           text,
-          /✗ every request still .*\n.*\n +Hint: your handler .*[\d.]+ ms.* no longer /,
+          /✗ every request still [\s\S]*?\n {4}Hint: your handler [\s\S]*?[\d.]+ ms[\s\S]*? no\s+longer /,
         );
       }
     });
