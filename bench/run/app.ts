@@ -29,11 +29,11 @@ import {
 import { preloadedCommand } from './command.ts';
 import { type ProbeChannel, requestProbe } from './probe-request.ts';
 import { KILL_GRACE_MS, track } from './reaper.ts';
+import { keepTail } from './stderr-tail.ts';
 import { type MeasuredServer, originOf } from './target.ts';
 
 const SUPERVISOR = fileURLToPath(moduleUrl(import.meta.url, './app-supervisor'));
 const PRELOAD_URL = moduleUrl(import.meta.url, '../../scenarios/probe/preload').href;
-const STDERR_TAIL_BYTES = 4096;
 /** How often a stop checks whether any process of the group is left. */
 const GROUP_POLL_MS = 20;
 const ZOMBIE_ALLOWANCE_MS = 3000;
@@ -184,14 +184,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   // The pipe's other end is the supervisor's sign that we are alive; it must never fill or fail.
   supervisor.stdin?.on('error', () => {});
   supervisor.stdout?.resume();
-  let stderrTail = '';
-  supervisor.stderr?.on('data', (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
-  });
-  const tail = () => {
-    const lines = stderrTail.trim().split('\n').filter(Boolean).slice(-3);
-    return lines.length > 0 ? `: ${lines.join(' | ')}` : '';
-  };
+  const tail = keepTail(supervisor.stderr);
 
   const pgid = supervisor.pid as number;
   let exitedFlag = false;
