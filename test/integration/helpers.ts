@@ -3,9 +3,11 @@
  * is still alive. Every process a test starts is stopped by the test, by its pid.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
+import { parseProcStat } from '../../bench/run/process-group.ts';
 import busyWait from '../../scenarios/catalog/busy-wait.ts';
 
 export const CLI = fileURLToPath(new URL('../../scripts/cli.js', import.meta.url));
@@ -79,13 +81,20 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, signal, stdout: run.stdout(), stderr: run.stderr() };
 }
 
-/** True while a process with this pid exists (signal 0 checks without sending anything). */
+/**
+ * True while a process with this pid runs (signal 0 checks without sending anything). A zombie
+ * does not: it has exited, and only its reaping is left, which a container's init may do late.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.state !== 'Z';
+  } catch {
+    return true; // No /proc (not Linux): it exists.
   }
 }
 
