@@ -60,6 +60,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** From the start of the load to its last answer; absent when unknown (autocannon's workers). */
+  lastAnswerMs?: number;
 }
 
 /** What the bystander's `/ping` calls cost over one window (bench/run/bystander-worker.ts). */

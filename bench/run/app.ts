@@ -117,13 +117,19 @@ class PreloadHub extends EventEmitter {
   }
 }
 
-/** The probe's channel: the socket of the process that serves the measured port. */
-function socketChannel(hub: PreloadHub, socket: Socket, exited: () => boolean): ProbeChannel {
+/**
+ * The probe's channel: the socket of the process that serves the measured port. `exit`: how the
+ * command ended (`code 3`, `SIGKILL`), once it has.
+ */
+function socketChannel(hub: PreloadHub, socket: Socket, exit: () => string | null): ProbeChannel {
   return {
     get connected() {
-      return !socket.destroyed && !exited();
+      return !socket.destroyed && exit() === null;
     },
-    goneReason: 'its connection to looplab closed',
+    get goneReason() {
+      const how = exit();
+      return how === null ? 'its connection to looplab closed' : `it exited, ${how}`;
+    },
     send: (msg: ToChild, done) => writeJsonLine(socket, msg, (err) => done(err ?? null)),
     onMessage(fn) {
       const listener = (from: Socket, msg: FromPreload) => {
@@ -198,10 +204,10 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   const tail = keepTail(supervisor.stderr);
 
   const pgid = supervisor.pid as number;
-  let exitedFlag = false;
+  let exit: string | null = null;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     supervisor.once('exit', (code, signal) => {
-      exitedFlag = true;
+      exit = signal ?? `code ${code}`;
       resolve({ code, signal });
     });
   });
@@ -275,7 +281,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   }
 
   const socket = hub.sockets.get(chosen.pid) as Socket;
-  const channel = socketChannel(hub, socket, () => exitedFlag);
+  const channel = socketChannel(hub, socket, () => exit);
   const label = o.label;
   const origin = originOf(chosen.address, chosen.port);
   const bystanderPort = hub.bystanders.get(chosen.pid);
@@ -295,9 +301,9 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
         label,
         tail,
       ).then(() => undefined),
-    readProbe: () =>
-      requestProbe(channel, { type: 'probe:read' }, 'probe:data', 30_000, label, tail).then((m) =>
-        m.type === 'probe:data' ? m.data : null,
+    readProbe: (timeoutMs = 30_000) =>
+      requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
+        (m) => (m.type === 'probe:data' ? m.data : null),
       ),
     stop,
     otherPorts: () => ports().filter((p) => p !== chosen.port),

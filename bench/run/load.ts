@@ -29,6 +29,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { default: autocannon } = await import('autocannon');
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
+    /** When the last answer came; a server that stopped answering has a long silence after it. */
+    let lastAnswerAt: number | undefined;
     // Declared before autocannon() runs: it calls back synchronously on invalid options.
     let instance: autocannon.Instance | undefined;
     const stop = () => instance?.stop();
@@ -65,10 +67,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           errors: result.errors - result.timeouts,
           timeouts: result.timeouts,
           non2xx: result.non2xx,
+          // With worker threads no answer reaches this thread: unknown.
+          ...(lastAnswerAt !== undefined && { lastAnswerMs: lastAnswerAt - startedAt }),
         });
       },
     );
     options.signal?.addEventListener('abort', stop, { once: true });
+    instance?.on('response', () => {
+      lastAnswerAt = performance.now();
+    });
     if (options.onTick) {
       const onTick = options.onTick;
       let completed = 0;
