@@ -355,8 +355,10 @@ describe('no process of the app outlives the CLI', () => {
         '0.2',
         '--duration',
         '20',
+        '--debug',
       ]);
-      await run.waitForStderr(/measuring|warming up/, 30_000).catch(() => undefined);
+      // --debug prints the server's pid as its warm-up begins (a pipe gets no phase lines).
+      await run.waitForStderr(/server pid \d+/, 30_000);
       await new Promise((r) => setTimeout(r, 1500));
       assert.ok(pidsWith(m).length >= 2, 'the tree is up');
       run.child.kill(signal);
