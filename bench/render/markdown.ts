@@ -4,6 +4,7 @@
  */
 import { plural } from '../../core/numbers.ts';
 import { groupByScenario } from '../report/build.ts';
+import { stallLine } from '../report/stalls.ts';
 import type { Report, ResultEntry } from '../report/types.ts';
 import { entryHeading, formatSummary, metricLabel, SHOWN_METRICS } from './metric-text.ts';
 import { ceilingNote } from './notes.ts';
@@ -48,6 +49,11 @@ export function formatMarkdown(report: Report): string {
     if (diagnosed.length > 0) {
       out.push('', '**Diagnosis:**', '');
       for (const x of diagnosed) out.push(`- \`${x.variant}\`: ${x.diagnosis?.text}`);
+    }
+    const stalled = entries.filter((x) => x.stalls && x.stalls.count > 0);
+    if (stalled.length > 0) {
+      out.push('', '**What held the loop:**', '');
+      for (const x of stalled) if (x.stalls) out.push(`- \`${x.variant}\`: ${stallLine(x.stalls)}`);
     }
     out.push('');
   }

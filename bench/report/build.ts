@@ -5,6 +5,7 @@
 import type { Params } from '../../scenarios/types.ts';
 import { coefficientOfVariation, mean, type Summary, summarize } from '../stats/descriptive.ts';
 import { METRIC_NAMES, type MetricName } from './metrics.ts';
+import { summarizeStalls } from './stalls.ts';
 import type { ResultEntry, RunRecord, SentinelSummary } from './types.ts';
 
 export function summarizeRuns(runs: readonly RunRecord[]): Record<MetricName, Summary> {
@@ -23,7 +24,15 @@ export function buildResultEntry(
   runs: RunRecord[],
 ): ResultEntry {
   const ordered = [...runs].sort((a, b) => a.run - b.run);
-  return { scenario, variant, params, runs: ordered, summary: summarizeRuns(ordered) };
+  const stalls = summarizeStalls(ordered);
+  return {
+    scenario,
+    variant,
+    params,
+    runs: ordered,
+    summary: summarizeRuns(ordered),
+    ...(stalls && { stalls }),
+  };
 }
 
 /** Result entries by scenario, in report order. */

@@ -89,6 +89,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     },
     timelineIntervalMs: p?.timelineIntervalMs ?? null,
     timeline: p?.timeline ?? [],
+    stalls: p?.stalls ?? null,
   };
 }
 

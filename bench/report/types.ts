@@ -5,7 +5,11 @@
  *
  * Units are in the names (`lagP99Ms`, `rssMaxBytes`); a metric a run could not measure is null.
  */
-import type { TimelinePoint } from '../../scenarios/probe/protocol.ts';
+import type {
+  StallReading,
+  StallsRecorded,
+  TimelinePoint,
+} from '../../scenarios/probe/protocol.ts';
 import type { Params } from '../../scenarios/types.ts';
 import type { Summary } from '../stats/descriptive.ts';
 import type { MetricName } from './metrics.ts';
@@ -28,6 +32,11 @@ export interface BenchOptions {
   timelineIntervalMs: number;
   /** autocannon's worker threads (--workers); absent: autocannon runs on the harness's thread. */
   workers?: number;
+  /**
+   * A loop late by at least this much has the stack that held it captured (scenarios/probe/
+   * stall-watchdog.ts). Null or absent (and in reports written before it existed): off.
+   */
+  stallThresholdMs?: number | null;
 }
 
 /** The environment fingerprint: what makes two reports comparable, or not. */
@@ -116,6 +125,11 @@ export interface CompletedRun extends RunMetrics {
   loadGenerator: LoadGeneratorLoad;
   timelineIntervalMs: number | null;
   timeline: TimelinePoint[];
+  /**
+   * What held the loop in the window (scenarios/probe/stall-watchdog.ts); null with stall
+   * capture off or the probe off; absent in reports written before it existed.
+   */
+  stalls?: StallReading | null;
 }
 
 /** A run that failed is data, not an exception: the other runs survive it. */
@@ -184,6 +198,14 @@ export interface ResultEntry {
   summary: Record<MetricName, Summary>;
   /** looplab's diagnosis in words; absent in reports written before it existed. */
   diagnosis?: Diagnosis;
+  /** What held the loop, over every run that recorded stalls (report/stalls.ts); else absent. */
+  stalls?: StallSummary;
+}
+
+/** The stalls of several runs of one variant, added up: the stacks ranked by their total time. */
+export interface StallSummary extends Omit<StallsRecorded, 'state'> {
+  /** How many runs recorded stalls (the others had capture off or unavailable). */
+  runs: number;
 }
 
 export interface ScenarioVerdict {

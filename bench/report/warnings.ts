@@ -26,7 +26,7 @@ export function machineBusyShare(run: CompletedRun, cpuCount: number): number | 
  * load generator together kept every core busy: then neither alone set the pace.
  */
 export function reportWarnings(results: readonly ResultEntry[], cpuCount?: number): string[] {
-  const warnings: string[] = [];
+  const warnings: string[] = [...stallWarnings(results)];
   for (const r of results) {
     const label = `${r.scenario} ${r.variant}`;
     const failed = r.runs.filter((run) => run.state === 'failed');
@@ -85,4 +85,22 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
     }
   }
   return warnings;
+}
+
+/**
+ * One warning per reason stall capture gave up for (an inspector already open, a Node without
+ * one): the runs went on and measured everything else, but named no code.
+ */
+function stallWarnings(results: readonly ResultEntry[]): string[] {
+  const runs = new Map<string, number>();
+  for (const r of results) {
+    for (const run of r.runs) {
+      if (run.state === 'completed' && run.stalls?.state === 'unavailable')
+        runs.set(run.stalls.reason, (runs.get(run.stalls.reason) ?? 0) + 1);
+    }
+  }
+  return [...runs].map(
+    ([reason, n]) =>
+      `what held the loop was not captured in ${n === 1 ? '1 run' : `${n} runs`}: ${reason}`,
+  );
 }

@@ -112,6 +112,7 @@ function runTarget(
         ...(spec.port !== undefined && { port: spec.port }),
         pingPath: spec.pingPath,
         timelineIntervalMs: options.timelineIntervalMs,
+        stallThresholdMs: options.stallThresholdMs ?? null,
         readyTimeoutMs: spec.readyTimeoutMs,
         ...(spec.env && { env: spec.env }),
       });

@@ -50,6 +50,8 @@ export interface AppOptions {
   /** The app's own bystander route (--ping); null: the preload serves one. */
   pingPath: string | null;
   timelineIntervalMs: number;
+  /** Capture what held the app's loop, at this threshold; null or absent: off. */
+  stallThresholdMs?: number | null;
   /** How long the app may take to listen. */
   readyTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
@@ -171,6 +173,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
     socket: socketPath,
     timelineIntervalMs: o.timelineIntervalMs,
     pingPath: o.pingPath,
+    ...(o.stallThresholdMs != null && { stalls: { thresholdMs: o.stallThresholdMs } }),
   };
   const run = preloadedCommand(o.command, PRELOAD_URL, env.NODE_OPTIONS);
   // The config names this start's own socket: as an environment entry, it marks every process

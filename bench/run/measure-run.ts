@@ -81,6 +81,10 @@ export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks 
           probe: hooks.probe ?? true,
           timelineIntervalMs: options.timelineIntervalMs,
           ...(job.handlerFile && { handlerFile: job.handlerFile }),
+          // Older callers' options may predate the field: absent is off.
+          ...(options.stallThresholdMs != null && {
+            stalls: { thresholdMs: options.stallThresholdMs },
+          }),
         },
         { execArgv: hooks.execArgv ?? [], ...(hooks.env && { env: hooks.env }) },
       );

@@ -3,7 +3,7 @@
  */
 import type { TableStyle } from '../../bench/render/terminal-style.ts';
 
-import { formatNumber } from '../../core/numbers.ts';
+import { formatNumber, formatPercent } from '../../core/numbers.ts';
 import { describeComparison } from './claims.ts';
 import { wrap } from './markdown.ts';
 import type { LessonOutcome } from './measure.ts';
@@ -84,6 +84,10 @@ export function formatVerify(r: VerifyResult, style: LessonStyle): string {
     out.push(`${mark(c.holds, style)} ${c.text}`, `    ${style.dim(c.comparison)}`);
     if (c.holds !== true) out.push(`    Hint: ${c.hint}`);
   }
+  if (r.heldBy)
+    out.push(
+      `Your handler still blocks in ${r.heldBy.text}: ${formatPercent(r.heldBy.share)} of its loop's stalled time.`,
+    );
   for (const w of r.report?.warnings ?? []) out.push(`warning: ${w}`);
   out.push('', r.passed ? style.good('PASS') : style.bad('FAIL'));
   return `${out.join('\n')}\n`;

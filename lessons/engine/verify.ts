@@ -6,17 +6,27 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { blockerText, heldBy } from '../../bench/report/stalls.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
+import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { describeComparison, evaluateCheck, type Lookup, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
 import { offLoopCheck, TIMED_ANSWERS, type VerifyCheck, workCheck } from './work.ts';
 
-/** verify's own defaults: two interleaved runs each, short enough to wait for. */
-export const VERIFY_OPTIONS: Partial<BenchOptions> = { durationSec: 2, warmupSec: 0.5, runs: 2 };
+/**
+ * verify's own defaults: two interleaved runs each, short enough to wait for, and stall capture
+ * on, so that a handler that still blocks is told where.
+ */
+export const VERIFY_OPTIONS: Partial<BenchOptions> = {
+  durationSec: 2,
+  warmupSec: 0.5,
+  runs: 2,
+  stallThresholdMs: STALL_THRESHOLD_MS,
+};
 
 export interface Answer {
   status: number;
@@ -36,7 +46,24 @@ export interface VerifyResult {
   equivalence: EquivalenceResult;
   /** Empty when the responses differed: no point loading a handler that answers wrongly. */
   criteria: VerifyCheck[];
+  /**
+   * When a check failed and the learner's loop stalled: the code that held it, from the stall
+   * watchdog (`pbkdf2Sync, called from handle (looplab-exercises/the-threadpool.ts:21)`).
+   */
+  heldBy: { text: string; share: number } | null;
   report: Report | null;
+}
+
+/**
+ * What held the exercise's loop longest, when it stalled; null when nothing was sampled, or a
+ * busy machine, not the learner's code, held it most.
+ */
+export function exerciseHeldBy(
+  report: Report,
+  variant: string = EXERCISE_VARIANT,
+): VerifyResult['heldBy'] {
+  const h = heldBy(report.results.find((r) => r.variant === variant)?.stalls);
+  return h?.by === 'code' ? { text: blockerText(h.stack.frames), share: h.stack.share } : null;
 }
 
 /** @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when `file` is missing or not a file. */
@@ -186,9 +213,17 @@ export async function verifyExercises(
     >;
     const variant = variantOf.get(paths[i] as string);
     if (!report || !variant)
-      return { file, passed: false, equivalence, criteria: [], report: null };
+      return { file, passed: false, equivalence, criteria: [], heldBy: null, report: null };
     const criteria = judge(lesson, report, variant, fastestAnswerMs);
-    return { file, passed: criteria.every((c) => c.holds === true), equivalence, criteria, report };
+    const passed = criteria.every((c) => c.holds === true);
+    return {
+      file,
+      passed,
+      equivalence,
+      criteria,
+      heldBy: passed ? null : exerciseHeldBy(report, variant),
+      report,
+    };
   });
 }
 

@@ -23,7 +23,10 @@ export function answerProbe(
         send({ type: 'probe:reset:done' });
       });
     } else if (msg.type === 'probe:read') {
-      send({ type: 'probe:data', data: probe ? probe.read() : null });
+      // The reading is async: the stall tally lives on the watchdog's thread.
+      void (probe ? probe.read() : Promise.resolve(null)).then((data) =>
+        send({ type: 'probe:data', data }),
+      );
     }
   };
 }

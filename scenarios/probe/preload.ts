@@ -55,6 +55,7 @@ function install(config: PreloadConfig): void {
   const own = new WeakSet<net.Server>();
   const trackers: IdleTracker[] = [];
   let send: ((msg: FromPreload) => void) | null = null;
+  let probeReady: Promise<void> = Promise.resolve();
 
   const isWork = (req: IncomingMessage) =>
     config.pingPath === null || (req.url ?? '/').split('?')[0] !== config.pingPath;
@@ -87,19 +88,26 @@ function install(config: PreloadConfig): void {
     }
     if (!send) {
       // Started at the first listen: start-up is never measured, and a process that never
-      // listens (npm, a shell, tsx's own) never runs it.
-      const probe = createProbe(config.timelineIntervalMs);
+      // listens (npm, a shell, tsx's own) never runs it. The app's files are shown relative to
+      // the directory it runs in.
+      const probe = createProbe(config.timelineIntervalMs, {
+        ...(config.stalls && { stalls: { ...config.stalls, root: process.cwd() } }),
+      });
+      probeReady = probe.ready;
       const answer = answerProbe(probe, allIdle(trackers), (msg) => send?.(msg));
       send = connect(config.socket, answer);
       if (config.pingPath === null) serveBystander(send);
     }
-    send({
+    const listening: FromPreload = {
       type: 'listening',
       pid: process.pid,
       port: address.port,
       address: address.address,
       family: String(address.family),
-    });
+    };
+    // The harness loads the app once it hears of the port: by then the stall watchdog's thread
+    // must be watching, or the first stalls would go unseen.
+    void probeReady.then(() => send?.(listening));
   }
 
   const proto = net.Server.prototype as unknown as { listen: (...args: unknown[]) => unknown };

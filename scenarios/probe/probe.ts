@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { round } from '../../core/numbers.ts';
-import type { ProbeData, TimelinePoint } from './protocol.ts';
+import type { ProbeData, StallOptions, TimelinePoint } from './protocol.ts';
+import { type StallWatchdog, startStallWatchdog } from './stall-watchdog.ts';
 
 const NS_PER_MS = 1e6;
 /** Node's default: the histogram's timer fires every 10 ms. */
@@ -53,12 +54,23 @@ export interface Probe {
    * up and later reads return that reading.
    */
   reset(windowMs?: number): void;
-  read(): ProbeData;
+  /** Asynchronous because what held the loop is kept on the stall watchdog's thread. */
+  read(): Promise<ProbeData>;
   stop(): void;
+  /** Resolves once every part of the probe measures: await it before serving. */
+  readonly ready: Promise<void>;
+}
+
+export interface ProbeOptions {
+  /** Capture what held the loop; `root` is what its files are shown relative to. */
+  stalls?: StallOptions & { root: string };
 }
 
 /** Starts measuring at once; call `reset()` to open a new window. */
-export function createProbe(timelineIntervalMs: number): Probe {
+export function createProbe(timelineIntervalMs: number, options: ProbeOptions = {}): Probe {
+  const watchdog: StallWatchdog | undefined = options.stalls
+    ? startStallWatchdog(options.stalls)
+    : undefined;
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
 
@@ -99,6 +111,7 @@ export function createProbe(timelineIntervalMs: number): Probe {
       closeTimer.unref();
     }
     histogram.reset();
+    watchdog?.reset(windowMs);
     windowStart = performance.now();
     lastTick = windowStart;
     pointStart = windowStart;
@@ -172,16 +185,19 @@ export function createProbe(timelineIntervalMs: number): Probe {
     };
   }
 
-  function read(): ProbeData {
-    return closed ?? snapshot();
+  async function read(): Promise<ProbeData> {
+    const data = closed ?? snapshot();
+    const stalls = await watchdog?.read();
+    return stalls ? { ...data, stalls } : data;
   }
 
   function stop(): void {
+    watchdog?.stop();
     clearTimeout(closeTimer);
     clearInterval(sampler);
     histogram.disable();
   }
 
   reset();
-  return { reset, read, stop };
+  return { reset, read, stop, ready: watchdog?.ready ?? Promise.resolve() };
 }

@@ -19,7 +19,77 @@ export interface ChildConfig {
   timelineIntervalMs: number;
   /** A learner's TypeScript file whose exported handler is served instead of `variant`'s. */
   handlerFile?: string;
+  /** Capture what held the loop (stall-watchdog.ts); absent: off. */
+  stalls?: StallOptions;
 }
+
+export interface StallOptions {
+  /** A heartbeat this much later than due is a stall. */
+  thresholdMs: number;
+}
+
+/**
+ * One frame of a stack that held the loop, top of the stack first. A run of Node's own frames is
+ * folded into one, named after the function the code above it called (`pbkdf2Sync`).
+ */
+export interface StackFrame {
+  /** `(anonymous)` for a function without a name. */
+  function: string;
+  /** Relative to the app's root (or the working directory); null for Node's internals. */
+  file: string | null;
+  /** 1-based, in the source file where a source map says where that is; null for internals. */
+  line: number | null;
+  /** Node's own code (`node:` modules), folded. */
+  internal?: true;
+}
+
+/** One stack that held the loop, with the stalled time attributed to it. */
+export interface StallStack {
+  frames: StackFrame[];
+  ms: number;
+  /** Of all the stalled time in the window, this stack's share, 0 to 1. */
+  share: number;
+  samples: number;
+}
+
+/** What held the loop in one window: every stall over the threshold and the stacks behind it. */
+export interface StallsRecorded {
+  state: 'recorded';
+  thresholdMs: number;
+  /** Stalls: heartbeats later than the threshold. */
+  count: number;
+  /** Their total lateness in the window, the loop lag they add up to. */
+  totalMs: number;
+  /**
+   * The part of `totalMs` attributed to a stack; the rest is `machineMs` and stalls that ended
+   * before a sample landed.
+   */
+  attributedMs: number;
+  samples: number;
+  /** Time the main thread spent taking those samples; part of `totalMs` and of the lag. */
+  samplingMs: number;
+  /**
+   * Of `totalMs`, the time the main thread was ready to run but waited for a CPU core (Linux's
+   * schedstat): a busy machine stretched the stalls by this much. Null where it cannot be read.
+   */
+  cpuWaitMs: number | null;
+  /**
+   * Of `totalMs`, the stalls the code alone would not have made (their length less the CPU wait
+   * is under the threshold): the machine held the loop, and no stack is blamed. Null where the
+   * CPU wait cannot be read.
+   */
+  machineMs: number | null;
+  /** The heaviest stacks first, at most ten. */
+  stacks: StallStack[];
+}
+
+/** Stall capture could not run (no inspector, or one already in use); the run goes on without it. */
+export interface StallsUnavailable {
+  state: 'unavailable';
+  reason: string;
+}
+
+export type StallReading = StallsRecorded | StallsUnavailable;
 
 export interface TimelinePoint {
   /** Since the window started. Real time, not the tick count: a blocked loop ticks late. */
@@ -44,6 +114,8 @@ export interface ProbeData {
   heapUsedMaxBytes: number;
   timelineIntervalMs: number;
   timeline: TimelinePoint[];
+  /** With stall capture on: what held the loop in the window. */
+  stalls?: StallReading;
 }
 
 export type ToChild =
@@ -70,6 +142,8 @@ export interface PreloadConfig {
   timelineIntervalMs: number;
   /** The app's own bystander route (--ping); null: the preload serves /ping on a port of its own. */
   pingPath: string | null;
+  /** Capture what held the app's loop (--stalls); absent: off. */
+  stalls?: StallOptions;
 }
 
 /**

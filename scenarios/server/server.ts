@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isLooplabError } from '../../core/errors.ts';
+import { packageRoot } from '../../core/package-info.ts';
 import { answerProbe } from '../probe/answer.ts';
 import { createProbe, type Probe } from '../probe/probe.ts';
 import type { ChildConfig, FromChild } from '../probe/protocol.ts';
@@ -70,7 +71,12 @@ async function main(config: ChildConfig): Promise<void> {
 
   // A prefix test, not a parse: it runs on every request, and only /ping is not work.
   const idle = trackIdle(server, (req) => !req.url?.startsWith('/ping'));
-  const probe: Probe | null = config.probe ? createProbe(config.timelineIntervalMs) : null;
+  // Scenario files are shown relative to the package (scenarios/catalog/busy-wait.ts).
+  const probe: Probe | null = config.probe
+    ? createProbe(config.timelineIntervalMs, {
+        ...(config.stalls && { stalls: { ...config.stalls, root: packageRoot() } }),
+      })
+    : null;
   process.on('message', answerProbe(probe, idle, send));
 
   let closing = false;
@@ -94,6 +100,7 @@ async function main(config: ChildConfig): Promise<void> {
   server.on('error', (err: NodeJS.ErrnoException) => {
     failAndExit({ type: 'failed', code: err.code, message: err.message });
   });
+  await probe?.ready;
   server.listen(config.port, config.host ?? '127.0.0.1', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -7,7 +7,12 @@ import { jsonText } from '../../core/json.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { formatLessonList, formatOutcome, formatPrediction } from '../../lessons/engine/format.ts';
 import { renderMarkdown } from '../../lessons/engine/markdown.ts';
-import { type LessonOutcome, lessonOutcome, measureLesson } from '../../lessons/engine/measure.ts';
+import {
+  LESSON_OPTIONS,
+  type LessonOutcome,
+  lessonOutcome,
+  measureLesson,
+} from '../../lessons/engine/measure.ts';
 import type { Progress } from '../../lessons/engine/progress.ts';
 import type { Lesson, Prediction } from '../../lessons/engine/types.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
@@ -106,6 +111,7 @@ function lessonJson(
       ),
     })),
     ceilings: o.ceilings,
+    heldBy: o.heldBy,
     prediction: o.prediction,
     claims: o.claims.map((c) => ({
       text: c.text,
@@ -171,7 +177,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
     }
     if (argv.exercise) return writeExercise(lesson, argv.force);
 
-    const options = optionsFromFlags(argv, lesson.bench);
+    const options = optionsFromFlags(argv, { ...LESSON_OPTIONS, ...lesson.bench });
     const md = markdownStyle(useColor(process.stdout));
     const width = Math.min(100, process.stdout.columns || 80);
     const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);

@@ -1,10 +1,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { stallLine } from '../../bench/report/stalls.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { formatMs } from '../../core/numbers.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
+import { type BenchFlags, optionsFromFlags, withStallFlags } from '../options/bench.ts';
 import { checkHost, urlHost } from '../options/host.ts';
 import {
   err,
@@ -15,7 +17,7 @@ import {
   setOutcome,
 } from '../shared/context.ts';
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, Pick<BenchFlags, 'stalls' | 'stallThreshold'> {
   scenario: string;
   variant: string;
   port: number;
@@ -24,19 +26,24 @@ interface Args extends GlobalArgs {
   param: string[];
 }
 
-/** What the loop went through while a person poked the server. */
+/** What the loop went through while a person poked the server, and what held it. */
 export function describeProbe(p: ProbeData): string {
-  return (
+  const loop =
     `event loop over ${(p.windowMs / 1000).toFixed(1)} s: lag p99 ${formatMs(p.lagP99Ms)}, ` +
-    `max ${formatMs(p.lagMaxMs)}, utilisation ${(p.elu * 100).toFixed(0)}%`
-  );
+    `max ${formatMs(p.lagMaxMs)}, utilisation ${(p.elu * 100).toFixed(0)}%`;
+  if (!p.stalls) return loop;
+  const held =
+    p.stalls.state === 'recorded'
+      ? `held the loop: ${stallLine(p.stalls)}`
+      : `what held the loop was not captured: ${p.stalls.reason}`;
+  return `${loop}\n${held}`;
 }
 
 export const serveCommand: CommandModule<GlobalArgs, Args> = {
   command: 'serve <scenario> [variant]',
   describe: 'Run one variant in the foreground, to poke with curl; Ctrl-C stops it',
   builder: (y: Argv<GlobalArgs>) =>
-    y
+    withStallFlags(y)
       .positional('scenario', {
         type: 'string',
         demandOption: true,
@@ -68,6 +75,10 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       .example(
         '$0 serve fs-read sync --port 3000',
         'then: curl http://127.0.0.1:3000/ and curl http://127.0.0.1:3000/ping',
+      )
+      .example(
+        '$0 serve busy-wait sync --stalls',
+        'Ctrl-C then also says which code held the loop',
       ) as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65_535) {
@@ -77,6 +88,7 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       );
     }
     const host = checkHost(String(argv.host), argv.allowRemote);
+    const { stallThresholdMs } = optionsFromFlags(argv);
     const [selection] = selectScenarios([argv.scenario], [argv.variant], argv.param);
     if (!selection) return;
     const server = await startServer(
@@ -88,6 +100,7 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
         host,
         probe: true,
         timelineIntervalMs: 100,
+        ...(stallThresholdMs != null && { stalls: { thresholdMs: stallThresholdMs } }),
       },
       { inheritOutput: true },
     );

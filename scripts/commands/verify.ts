@@ -100,6 +100,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
             recorded: record,
             equivalence: result.equivalence,
             criteria: result.criteria,
+            heldBy: result.heldBy,
             warnings: result.report?.warnings ?? [],
           },
           null,

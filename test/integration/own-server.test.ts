@@ -62,7 +62,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('bench --cmd', () => {
-  it('sees the Fastify app block on /orders and not on /search, with the probe preloaded', async () => {
+  it('sees the Fastify app block on /orders and not on /search, and names the code that held it', async () => {
     const m = marker();
     const r = await bench([
       '--cmd',
@@ -71,6 +71,7 @@ describe('bench --cmd', () => {
       '/orders',
       '--path',
       '/search?q=shoes',
+      '--stalls',
       ...SHORT,
     ]);
     assert.equal(r.code, 0, r.stderr);
@@ -88,6 +89,12 @@ describe('bench --cmd', () => {
     assert.equal(entryOf(r.report, '/orders').diagnosis?.healthy, false);
     assert.equal(entryOf(r.report, '/search?q=shoes').diagnosis?.healthy, true);
     assert.deepEqual(entryOf(r.report, '/orders').target?.pingPath, null);
+    // The watchdog, preloaded with the probe, names the app's own blocking function.
+    const top = entryOf(r.report, '/orders').stalls?.stacks[0]?.frames[0];
+    assert.equal(top?.function, 'buildReport', JSON.stringify(entryOf(r.report, '/orders').stalls));
+    assert.match(top?.file ?? '', /fastify-app\.mjs$/);
+    const searchStacks = entryOf(r.report, '/search?q=shoes').stalls?.stacks ?? [];
+    assert.ok(!searchStacks.some((st) => st.frames.some((f) => f.function === 'buildReport')));
     assert.ok(r.report?.sentinel && (r.report.sentinel.meanMs ?? 0) > 0);
     assert.deepEqual(pidsWith(m), []);
   });

@@ -304,6 +304,7 @@ describe('lesson output', () => {
         claims: [claim(true), claim(false), claim(null)],
         explanation: '',
         ceilings: [],
+        heldBy: [],
         warnings: ['w'],
       },
       plain,
@@ -331,6 +332,10 @@ describe('lesson output', () => {
             return { ...r, holds: false, comparison: describeComparison(r), hint: 'do less' };
           })(),
         ],
+        heldBy: {
+          text: 'pbkdf2Sync, called from handle (looplab-exercises/the-threadpool.ts:21)',
+          share: 0.957,
+        },
         report: null,
       },
       plain,
@@ -339,6 +344,10 @@ describe('lesson output', () => {
     assert.match(
       text,
       /exercise loop lag p99 100 ms < sync loop lag p99 100 ms × 0\.25 = 25\.0 ms\n {4}Hint: do less/,
+    );
+    assert.match(
+      text,
+      /\nYour handler still blocks in pbkdf2Sync, called from handle \(looplab-exercises\/the-threadpool\.ts:21\): 96% of its loop's stalled time\.\n/,
     );
     assert.match(text, /FAIL\n$/);
   });

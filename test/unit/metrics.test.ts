@@ -144,7 +144,14 @@ describe('buildCompletedRun', () => {
       loadGenerator: { elu: 0.1235, cpuPct: 87.7, saturated: false },
       timelineIntervalMs: 100,
       timeline: PROBE.timeline,
+      stalls: null,
     });
+  });
+
+  it("carries the probe's stalls over as they are, and null without them", () => {
+    const stalls = { state: 'unavailable', reason: 'no inspector' } as const;
+    assert.deepEqual(buildCompletedRun(inputs({ probe: { ...PROBE, stalls } })).stalls, stalls);
+    assert.equal(buildCompletedRun(inputs({ probe: null })).stalls, null);
   });
 
   it('has every metric name as a number or null', () => {

@@ -12,6 +12,7 @@ import { headline } from '../compare.ts';
 import { entryHeading, formatParams } from '../metric-text.ts';
 import { ceilingText } from '../micro.ts';
 import { esc } from './escape.ts';
+import { stallsBlock } from './stalls.ts';
 import { CSS } from './style.ts';
 import { type BarGroup, barChart, groupedLogBarChart, lineChart } from './svg.ts';
 
@@ -175,6 +176,7 @@ function scenarioBody(report: Report, entries: readonly ResultEntry[]): string {
     verdict ? `<p class="verdict">${esc(verdict)}</p>` : '',
     ceilingLine(report, entries),
     diagnosisList(entries),
+    stallsBlock(entries),
     throughputFigure(entries),
     latencyFigure(entries),
     timelineFigure(entries),
