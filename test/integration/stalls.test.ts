@@ -158,10 +158,13 @@ test('a stall that outlasts the window is clipped to it, and the run completes',
   // Two connections, 700 ms a request, a 1 s window: the first request ends inside the window
   // (so the run has a finished request and completes), the second one's stall runs past its end.
   // (A single request longer than the window is a failed run: nothing finished in it.)
-  const report = await runBench(
-    [{ scenario: busyWait, variants: ['sync'], params: { ms: 700 } }],
-    { ...STALLS, durationSec: 1, warmupSec: 0, connections: 2, timeoutSec: 10 },
-  );
+  const report = await runBench([{ scenario: busyWait, variants: ['sync'], params: { ms: 700 } }], {
+    ...STALLS,
+    durationSec: 1,
+    warmupSec: 0,
+    connections: 2,
+    timeoutSec: 10,
+  });
   const run = completed(entryOf(report, 'sync'));
   const stalls = recorded(run);
   assert.equal(stalls.stacks[0]?.frames[0]?.function, 'spin', describeStacks(stalls));
