@@ -156,7 +156,7 @@ const seconds = (ms: number) => `${Number((ms / 1000).toPrecision(3))} s`;
  * measured: the window shows whether the server answers again). A loop that does not answer
  * within --timeout fails the run in either phase, rather than leave the bench waiting on it.
  */
-export function stallProblem(s: {
+export function silenceProblem(s: {
   load: LoadResult;
   silentMs: number;
   /** The loaded path, and which load went silent. */

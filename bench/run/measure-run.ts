@@ -9,8 +9,8 @@ import {
   buildCompletedRun,
   type LoopDuringSilence,
   runProblem,
+  silenceProblem,
   silentTailMs,
-  stallProblem,
 } from '../report/run-record.ts';
 import type { BenchOptions, LoadResult, RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
@@ -125,7 +125,7 @@ async function checkSilence(
     if (!(err instanceof NoAnswerError)) throw err;
     loop = { noAnswerMs: where.timeoutMs };
   }
-  const problem = stallProblem({ load, silentMs, path: where.path, phase: where.phase, loop });
+  const problem = silenceProblem({ load, silentMs, path: where.path, phase: where.phase, loop });
   if (problem) throw new Error(problem);
   return probe;
 }

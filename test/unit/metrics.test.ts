@@ -6,8 +6,8 @@ import {
   GENERATOR_SATURATED_ELU,
   type RunInputs,
   runProblem,
+  silenceProblem,
   silentTailMs,
-  stallProblem,
 } from '../../bench/report/run-record.ts';
 import type { BystanderResult, LoadResult } from '../../bench/report/types.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
@@ -320,38 +320,41 @@ describe('silentTailMs: a load whose answers stopped before its end', () => {
   });
 });
 
-describe('stallProblem: why a load that went silent fails its run', () => {
+describe('silenceProblem: why a load that went silent fails its run', () => {
   const load: LoadResult = { ...LOAD, elapsedMs: 1080, requestsTotal: 20, latencyMaxMs: 20 };
   const base = { load, silentMs: 1020, path: '/fault', phase: 'window' as const };
   const what =
     'no request to /fault was answered in the last 1.02 s of the 1.08 s window, after 20 were (the slowest in 20 ms)';
   it('fails a window whose loop was free: the server stopped answering', () => {
     assert.equal(
-      stallProblem({ ...base, loop: { probe: { ...PROBE, lagMaxMs: 2.8 } } }),
+      silenceProblem({ ...base, loop: { probe: { ...PROBE, lagMaxMs: 2.8 } } }),
       `${what}, while its event loop was free (lag max 2.8 ms): the server stopped answering (a response never sent, a pool that ran dry), or some of its requests take longer than half the window`,
     );
   });
   it('fails a loop that did not answer within --timeout, in the window and in the warm-up', () => {
     const blocked =
       ', and its event loop did not answer looplab in the 10 s after either (--timeout): it is blocked, in an endless loop or synchronous work that does not end';
-    assert.equal(stallProblem({ ...base, loop: { noAnswerMs: 10_000 } }), `${what}${blocked}`);
+    assert.equal(silenceProblem({ ...base, loop: { noAnswerMs: 10_000 } }), `${what}${blocked}`);
     assert.equal(
-      stallProblem({ ...base, phase: 'warm-up', loop: { noAnswerMs: 10_000 } }),
+      silenceProblem({ ...base, phase: 'warm-up', loop: { noAnswerMs: 10_000 } }),
       `${what.replace('window', 'warm-up')}${blocked}`,
     );
   });
   it('fails a window without a probe (--url), saying only what it saw', () => {
-    assert.equal(stallProblem({ ...base, loop: null }), `${what}: the server stopped answering`);
+    assert.equal(silenceProblem({ ...base, loop: null }), `${what}: the server stopped answering`);
   });
   it('keeps a run whose loop was blocked through the silence and came back: that is a measurement', () => {
-    assert.equal(stallProblem({ ...base, loop: { probe: { ...PROBE, lagMaxMs: 510 } } }), null);
-    assert.notEqual(stallProblem({ ...base, loop: { probe: { ...PROBE, lagMaxMs: 509 } } }), null);
+    assert.equal(silenceProblem({ ...base, loop: { probe: { ...PROBE, lagMaxMs: 510 } } }), null);
+    assert.notEqual(
+      silenceProblem({ ...base, loop: { probe: { ...PROBE, lagMaxMs: 509 } } }),
+      null,
+    );
   });
   it('keeps a warm-up whose loop answered: the window shows whether the server answers again', () => {
     assert.equal(
-      stallProblem({ ...base, phase: 'warm-up', loop: { probe: { ...PROBE, lagMaxMs: 1 } } }),
+      silenceProblem({ ...base, phase: 'warm-up', loop: { probe: { ...PROBE, lagMaxMs: 1 } } }),
       null,
     );
-    assert.equal(stallProblem({ ...base, phase: 'warm-up', loop: null }), null);
+    assert.equal(silenceProblem({ ...base, phase: 'warm-up', loop: null }), null);
   });
 });
