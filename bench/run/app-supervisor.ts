@@ -57,5 +57,10 @@ process.stdin.on('close', () => {
   orphaned = true;
   signalAll('SIGTERM');
   setTimeout(() => signalAll('SIGKILL'), config.graceMs);
+  // Where /proc tells, leave as soon as nothing else of the command runs, rather than outlive
+  // the CLI by the whole grace period.
+  setInterval(() => {
+    if (runningProcesses(process.pid, config.mark)?.length === 0) process.exit(0);
+  }, 50);
 });
 process.stdin.resume();
