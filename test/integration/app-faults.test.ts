@@ -1,7 +1,8 @@
 /**
  * The fault suite for a user's own server (`bench --cmd`): an app that crashes in the middle of a
- * run, stops answering, spins its event loop for good, answers 500s or floods stderr, and SIGINT
- * or SIGTERM while such an app starts up and while looplab waits on its blocked loop.
+ * run, stops answering, spins its event loop for good, answers 500s or floods stderr; SIGINT or
+ * SIGTERM while such an app starts up and while looplab waits on its blocked loop, and SIGKILL,
+ * which leaves the reaping to the app's supervisor.
  * (faults.test.ts does the same for scenario servers; own-server.test.ts covers an app that exits
  * before it listens, never listens, ignores SIGTERM, or runs as `npm start → sh → node`.)
  *
@@ -13,7 +14,7 @@
  * the schema) with what completed, the exit code is the documented one, an existing report is
  * never damaged, and no process is left (found by a marker in the environment).
  *
- * The three benches run at once: together they take about as long as the longest alone.
+ * The four benches run at once: together they take about as long as the longest alone.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -122,9 +123,23 @@ describe('faults in an app (bench --cmd)', { concurrency: true }, () => {
 
   // A report already at the output path: a bench that is stopped must leave it as it was.
   const existing = `${JSON.stringify(makeReport([entry('noop', 'sync', [completedRun(1, { requestsPerSec: 1 })])]), null, 2)}\n`;
-  const moments: [signal: NodeJS.Signals, moment: string, env: string, args: string[]][] = [
-    // The app takes 10 s to listen: signalled once its whole tree runs.
-    ['SIGINT', 'start-up', 'LISTEN_AFTER_MS=10000', ['--path', '/ok', '--start-timeout', '30']],
+  // When each signal is sent: once the app's whole tree runs, or that long after --debug printed
+  // the server's pid (when the window opens: no warm-up).
+  const moments: [
+    signal: NodeJS.Signals,
+    moment: string,
+    env: string,
+    args: string[],
+    afterPidMs: number | null,
+  ][] = [
+    // The app takes 10 s to listen.
+    [
+      'SIGINT',
+      'start-up',
+      'LISTEN_AFTER_MS=10000',
+      ['--path', '/ok', '--start-timeout', '30'],
+      null,
+    ],
     // The loop spins from the 21st request on: after the 1 s window looplab asks its probe what
     // the loop did, and waits up to --timeout for the answer. Signalled 1.5 s into that wait.
     [
@@ -132,25 +147,33 @@ describe('faults in an app (bench --cmd)', { concurrency: true }, () => {
       'the wait on a blocked loop',
       '',
       ['--path', '/spin', '--warmup', '0', '--duration', '1', '--timeout', '10'],
+      2500,
     ],
+    // The CLI cannot reap: its supervisor sees the pipe close, and reaps the app's tree itself.
+    ['SIGKILL', 'the window', '', ['--path', '/ok', '--warmup', '0', '--duration', '10'], 500],
   ];
-  for (const [signal, moment, env, args] of moments) {
-    test(`${signal} in ${moment}: exit ${signal === 'SIGINT' ? 130 : 143}, no process left, the existing report as it was`, async () => {
+  // 128 + the signal's number, as a shell reports it.
+  const exitCodes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGKILL: 137 };
+  for (const [signal, moment, env, args, afterPidMs] of moments) {
+    test(`${signal} in ${moment}: exit ${exitCodes[signal]}, no process left, the existing report as it was`, async () => {
       const sub = mkdtempSync(join(dir, 'signal-'));
       const out = join(sub, 'out.json');
       writeFileSync(out, existing);
       let signalled = false;
       const r = await bench(['--cmd', command(env), ...args, '--json', out], (run, marker) => {
         appTreeUp(marker)
-          .then(() => (moment === 'start-up' ? sleep(300) : run.waitForStderr(/server pid/)))
-          .then(() => sleep(moment === 'start-up' ? 0 : 2500))
+          .then(async () => {
+            if (afterPidMs === null) return sleep(300);
+            await run.waitForStderr(/server pid/);
+            return sleep(afterPidMs);
+          })
           .then(() => {
             signalled = run.child.kill(signal);
           })
           .catch(() => undefined);
       });
       assert.ok(signalled, `the signal was sent: ${r.stderr}`);
-      assert.equal(r.code, signal === 'SIGINT' ? 130 : 143, r.stderr);
+      assert.equal(r.code, exitCodes[signal], r.stderr);
       assert.deepEqual(r.left, [], 'no process left behind, the detached child included');
       assert.deepEqual(readdirSync(sub), ['out.json'], 'no temporary file left beside it');
       assert.equal(readFileSync(out, 'utf8'), existing, 'the existing report as it was');
