@@ -18,10 +18,17 @@ import { PLAIN_STYLE, type TableStyle } from './terminal-style.ts';
 /** The options a scenario's heading quotes. */
 export type HeadingOptions = Pick<BenchOptions, 'durationSec' | 'connections'>;
 
-/** `3 runs × 3 s, 10 connections`: how many runs completed, and how each was loaded. */
+/**
+ * `3 runs × 3 s, 10 connections`: how many runs completed, and how each was loaded. A variant
+ * that completed fewer (its other runs failed) is named: `1 run × 1 s (/fault: 0 completed), …`.
+ */
 export function runsText(o: HeadingOptions, entries: readonly ResultEntry[]): string {
-  const completed = Math.min(...entries.map((e) => e.summary.requestsPerSec.n));
-  return `${plural(completed, 'run')} × ${o.durationSec} s, ${o.connections} connections`;
+  const most = Math.max(...entries.map((e) => e.summary.requestsPerSec.n));
+  const fewer = entries
+    .filter((e) => e.summary.requestsPerSec.n < most)
+    .map((e) => `${e.variant}: ${e.summary.requestsPerSec.n}`);
+  const short = fewer.length > 0 ? ` (${fewer.join(', ')} completed)` : '';
+  return `${plural(most, 'run')} × ${o.durationSec} s${short}, ${o.connections} connections`;
 }
 
 /** Aligns rows of cells in columns: the first left, the rest right. */

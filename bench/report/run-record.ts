@@ -2,7 +2,7 @@
  * One run's record: the pure function that turns a run's raw measurements (autocannon's, the
  * bystander's and the probe's) into the metrics the report keeps.
  */
-import { round } from '../../core/numbers.ts';
+import { formatMs, round } from '../../core/numbers.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { percentile } from '../stats/descriptive.ts';
 import type { BystanderResult, CompletedRun, LoadResult } from './types.ts';
@@ -127,4 +127,66 @@ export function runProblem(
     );
   }
   return null;
+}
+
+/**
+ * How long a load went without an answer at its end, when that silence says the server stopped
+ * answering rather than worked slowly; null otherwise. A server that answers at its usual pace
+ * is never silent at the end for longer than one of its requests takes, so a silence three times
+ * the slowest answer, over at least half the load, means the answers stopped. null when the time
+ * of the last answer is unknown (autocannon's workers) or nothing was answered (runProblem's).
+ */
+export function silentTailMs(load: LoadResult): number | null {
+  if (load.lastAnswerMs === undefined || load.requestsTotal === 0) return null;
+  const silentMs = load.elapsedMs - load.lastAnswerMs;
+  return silentMs >= load.elapsedMs / 2 && silentMs >= 3 * load.latencyMaxMs ? silentMs : null;
+}
+
+/** What the server's event loop did while the load went silent, asked once the silence was seen. */
+export type LoopDuringSilence =
+  /** The probe's reading. */
+  | { probe: ProbeData }
+  /** The probe did not answer within this long either. */
+  | { noAnswerMs: number }
+  /** No probe to ask (`--url`). */
+  | null;
+
+const seconds = (ms: number) => `${Number((ms / 1000).toPrecision(3))} s`;
+
+/**
+ * Why a load that went silent at its end (silentTailMs) makes a failed run, or null when it does
+ * not: when the event loop was blocked through most of the silence and came back (a blocked loop
+ * is what looplab measures), and after a warm-up whose loop answered (the warm-up is not
+ * measured: the window shows whether the server answers again). A loop that does not answer
+ * within --timeout fails the run in either phase, rather than leave the bench waiting on it.
+ */
+export function silenceProblem(s: {
+  load: LoadResult;
+  silentMs: number;
+  /** The loaded path, and which load went silent. */
+  path: string;
+  phase: 'window' | 'warm-up';
+  loop: LoopDuringSilence;
+}): string | null {
+  const { load, loop } = s;
+  if (loop === null || 'probe' in loop) {
+    if (s.phase === 'warm-up') return null;
+    if (loop && loop.probe.lagMaxMs >= s.silentMs / 2) return null;
+  }
+  const what =
+    `no request to ${s.path} was answered in the last ${seconds(s.silentMs)} of the ` +
+    `${seconds(load.elapsedMs)} ${s.phase}, after ${load.requestsTotal.toLocaleString('en-US')} ` +
+    `were (the slowest in ${formatMs(load.latencyMaxMs)})`;
+  if (loop === null) return `${what}: the server stopped answering`;
+  if ('noAnswerMs' in loop) {
+    return (
+      `${what}, and its event loop did not answer looplab in the ${seconds(loop.noAnswerMs)} ` +
+      'after either (--timeout): it is blocked, in an endless loop or synchronous work that does not end'
+    );
+  }
+  return (
+    `${what}, while its event loop was free (lag max ${formatMs(loop.probe.lagMaxMs)}): the ` +
+    'server stopped answering (a response never sent, a pool that ran dry), or some of its ' +
+    'requests take longer than half the window'
+  );
 }

@@ -71,6 +71,8 @@ export interface LoadResult {
   non2xx: number;
   /** Time to first byte of every response completed in the window, in ms (load.ts). */
   ttfbMs: number[];
+  /** From the start of the load to its last answer; absent when unknown (autocannon's workers). */
+  lastAnswerMs?: number;
 }
 
 /** What the bystander's `/ping` calls cost over one window (bench/run/bystander-worker.ts). */

@@ -5,17 +5,21 @@
  * The CLI stops a command by signalling the whole group (app.ts). But a CLI killed outright
  * (SIGKILL, a crash) signals nothing, and an app that is no scenario child has no IPC channel to
  * notice it by. This process does: its stdin is a pipe from the CLI, and when that pipe closes
- * the CLI is gone, so it sends SIGTERM to its group, and SIGKILL after the grace period.
+ * the CLI is gone, so it sends SIGTERM to its group (and to what the command started outside it,
+ * process-group.ts), and SIGKILL after the grace period.
  *
- * Usage (by app.ts only): node app-supervisor.js '<json: { file, args, env, graceMs }>'
+ * Usage (by app.ts only): node app-supervisor.js '<json: { file, args, env, mark, graceMs }>'
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { runningProcesses } from './process-group.ts';
 
-interface SupervisorConfig {
+export interface SupervisorConfig {
   file: string;
   args: string[];
   env: Record<string, string>;
+  /** The environment entry that marks the command's processes outside the group too. */
+  mark: string;
   graceMs: number;
 }
 
@@ -40,15 +44,23 @@ child.on('exit', (code, signal) => {
 process.on('SIGTERM', () => {});
 process.on('SIGINT', () => {});
 
+/** `signal` to what carries the mark outside the group (process-group.ts), then to the group. */
+function signalAll(signal: NodeJS.Signals): void {
+  for (const target of [...(runningProcesses(process.pid, config.mark) ?? []), 0]) {
+    try {
+      process.kill(target, signal);
+    } catch {}
+  }
+}
+
 process.stdin.on('close', () => {
   orphaned = true;
-  try {
-    process.kill(0, 'SIGTERM');
-  } catch {}
-  setTimeout(() => {
-    try {
-      process.kill(0, 'SIGKILL');
-    } catch {}
-  }, config.graceMs);
+  signalAll('SIGTERM');
+  setTimeout(() => signalAll('SIGKILL'), config.graceMs);
+  // Where /proc tells, leave as soon as nothing else of the command runs, rather than outlive
+  // the CLI by the whole grace period.
+  setInterval(() => {
+    if (runningProcesses(process.pid, config.mark)?.length === 0) process.exit(0);
+  }, 50);
 });
 process.stdin.resume();

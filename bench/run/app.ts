@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
@@ -26,15 +27,17 @@ import {
   type PreloadConfig,
   type ToChild,
 } from '../../scenarios/probe/protocol.ts';
+import type { SupervisorConfig } from './app-supervisor.ts';
 import { preloadedCommand } from './command.ts';
 import { type ProbeChannel, requestProbe } from './probe-request.ts';
+import { groupExists, runningProcesses } from './process-group.ts';
 import { KILL_GRACE_MS, track } from './reaper.ts';
+import { keepTail } from './stderr-tail.ts';
 import { type MeasuredServer, originOf } from './target.ts';
 
 const SUPERVISOR = fileURLToPath(moduleUrl(import.meta.url, './app-supervisor'));
 const PRELOAD_URL = moduleUrl(import.meta.url, '../../scenarios/probe/preload').href;
-const STDERR_TAIL_BYTES = 4096;
-/** How often a stop checks whether any process of the group is left. */
+/** How often, at most, a stop checks whether any process of the command is left. */
 const GROUP_POLL_MS = 20;
 const ZOMBIE_ALLOWANCE_MS = 3000;
 
@@ -55,39 +58,42 @@ export interface AppOptions {
   cwd?: string;
 }
 
-/** True while any process of group `pgid` exists. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-/** SIGTERM to the group, SIGKILL after the grace period; resolves when none of it is left. */
-async function stopGroup(pgid: number): Promise<void> {
-  if (!groupAlive(pgid)) return;
-  signalGroup(pgid, 'SIGTERM');
-  const killAt = Date.now() + KILL_GRACE_MS;
-  // A process killed with SIGKILL is gone at once; what still answers after this is a zombie
-  // that nothing reaps (a container without an init), which holds no port and runs nothing.
-  const giveUpAt = killAt + ZOMBIE_ALLOWANCE_MS;
-  let killed = false;
-  while (groupAlive(pgid) && Date.now() < giveUpAt) {
-    if (!killed && Date.now() >= killAt) {
-      signalGroup(pgid, 'SIGKILL');
-      killed = true;
+/** `signal` to group `pgid`, and to each of `pids`: what carries its mark, outside it too. */
+function signalAll(pgid: number, pids: readonly number[] | null, signal: NodeJS.Signals): void {
+  for (const target of [-pgid, ...(pids ?? [])]) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // Already gone.
     }
-    await sleep(GROUP_POLL_MS);
+  }
+}
+
+/**
+ * SIGTERM to the group and to whatever carries its `mark` outside it (process-group.ts), SIGKILL
+ * after the grace period; resolves when none of it runs any more. What is left then may be
+ * zombies, which their parents or an init reap in their own time.
+ */
+async function stopGroup(pgid: number, mark: string): Promise<void> {
+  let left = runningProcesses(pgid, mark);
+  const gone = () => (left === null ? !groupExists(pgid) : left.length === 0);
+  if (gone()) return;
+  signalAll(pgid, left, 'SIGTERM');
+  const killAt = Date.now() + KILL_GRACE_MS;
+  // Without /proc, a zombie cannot be told from a process: give up on what still answers some
+  // time after SIGKILL, which is gone at once unless it is one.
+  const giveUpAt = killAt + ZOMBIE_ALLOWANCE_MS;
+  let scanMs = 0;
+  while (Date.now() < giveUpAt) {
+    // A scan of /proc costs a few ms of CPU, more on a machine with many processes: poll no more
+    // often than five times its cost.
+    await sleep(Math.max(GROUP_POLL_MS, 5 * scanMs));
+    const scanStart = performance.now();
+    left = runningProcesses(pgid, mark);
+    scanMs = performance.now() - scanStart;
+    if (gone()) return;
+    // Again at each poll: what the app started during the grace period gets it too.
+    if (Date.now() >= killAt) signalAll(pgid, left, 'SIGKILL');
   }
 }
 
@@ -113,13 +119,19 @@ class PreloadHub extends EventEmitter {
   }
 }
 
-/** The probe's channel: the socket of the process that serves the measured port. */
-function socketChannel(hub: PreloadHub, socket: Socket, exited: () => boolean): ProbeChannel {
+/**
+ * The probe's channel: the socket of the process that serves the measured port. `exit`: how the
+ * command ended (`code 3`, `SIGKILL`), once it has.
+ */
+function socketChannel(hub: PreloadHub, socket: Socket, exit: () => string | null): ProbeChannel {
   return {
     get connected() {
-      return !socket.destroyed && !exited();
+      return !socket.destroyed && exit() === null;
     },
-    goneReason: 'its connection to looplab closed',
+    get goneReason() {
+      const how = exit();
+      return how === null ? 'its connection to looplab closed' : `it exited, ${how}`;
+    },
     send: (msg: ToChild, done) => writeJsonLine(socket, msg, (err) => done(err ?? null)),
     onMessage(fn) {
       const listener = (from: Socket, msg: FromPreload) => {
@@ -164,6 +176,10 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
     ...(o.stallThresholdMs != null && { stalls: { thresholdMs: o.stallThresholdMs } }),
   };
   const run = preloadedCommand(o.command, PRELOAD_URL, env.NODE_OPTIONS);
+  // The config names this start's own socket: as an environment entry, it marks every process
+  // of the command's that kept its environment, in the group or not (process-group.ts).
+  const preloadEnv = JSON.stringify(config);
+  const mark = `${PRELOAD_ENV}=${preloadEnv}`;
   const supervisor: ChildProcess = spawn(
     process.execPath,
     [
@@ -171,9 +187,10 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
       JSON.stringify({
         file: run.file,
         args: run.args,
-        env: { ...run.env, [PRELOAD_ENV]: JSON.stringify(config) },
+        env: { ...run.env, [PRELOAD_ENV]: preloadEnv },
+        mark,
         graceMs: KILL_GRACE_MS,
-      }),
+      } satisfies SupervisorConfig),
     ],
     {
       // A group of its own: the command's whole tree is signalled as one.
@@ -187,27 +204,20 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   // The pipe's other end is the supervisor's sign that we are alive; it must never fill or fail.
   supervisor.stdin?.on('error', () => {});
   supervisor.stdout?.resume();
-  let stderrTail = '';
-  supervisor.stderr?.on('data', (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
-  });
-  const tail = () => {
-    const lines = stderrTail.trim().split('\n').filter(Boolean).slice(-3);
-    return lines.length > 0 ? `: ${lines.join(' | ')}` : '';
-  };
+  const tail = keepTail(supervisor.stderr);
 
   const pgid = supervisor.pid as number;
-  let exitedFlag = false;
+  let exit: string | null = null;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     supervisor.once('exit', (code, signal) => {
-      exitedFlag = true;
+      exit = signal ?? `code ${code}`;
       resolve({ code, signal });
     });
   });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      await stopGroup(pgid);
+      await stopGroup(pgid, mark);
       untrack();
       sockets.close();
       for (const s of hub.sockets.values()) s.destroy();
@@ -215,7 +225,11 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
     })();
     return stopping;
   };
-  const untrack = track({ pid: pgid, stop, killNow: () => signalGroup(pgid, 'SIGKILL') });
+  const untrack = track({
+    pid: pgid,
+    stop,
+    killNow: () => signalAll(pgid, runningProcesses(pgid, mark), 'SIGKILL'),
+  });
 
   const ports = () => hub.listening.map((l) => l.port);
   const isReady = () => {
@@ -270,7 +284,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   }
 
   const socket = hub.sockets.get(chosen.pid) as Socket;
-  const channel = socketChannel(hub, socket, () => exitedFlag);
+  const channel = socketChannel(hub, socket, () => exit);
   const label = o.label;
   const origin = originOf(chosen.address, chosen.port);
   const bystanderPort = hub.bystanders.get(chosen.pid);
@@ -290,9 +304,9 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
         label,
         tail,
       ).then(() => undefined),
-    readProbe: () =>
-      requestProbe(channel, { type: 'probe:read' }, 'probe:data', 30_000, label, tail).then((m) =>
-        m.type === 'probe:data' ? m.data : null,
+    readProbe: (timeoutMs = 30_000) =>
+      requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
+        (m) => (m.type === 'probe:data' ? m.data : null),
       ),
     stop,
     otherPorts: () => ports().filter((p) => p !== chosen.port),

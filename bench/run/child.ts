@@ -13,12 +13,12 @@ import type { ChildConfig, FromChild, ProbeData } from '../../scenarios/probe/pr
 import { typeScriptExecArgv } from '../../scenarios/server/ts-loader.ts';
 import { type ProbeChannel, requestProbe } from './probe-request.ts';
 import { KILL_GRACE_MS, track } from './reaper.ts';
+import { keepTail } from './stderr-tail.ts';
 
 export { NoAnswerError } from './probe-request.ts';
 export { KILL_GRACE_MS, killAllNow, livePids, reapAll } from './reaper.ts';
 
 const SERVER_SCRIPT = fileURLToPath(moduleUrl(import.meta.url, '../../scenarios/server/server'));
-const STDERR_TAIL_BYTES = 4096;
 
 export interface StartOptions {
   /** How long the child may take to report its port. */
@@ -76,11 +76,8 @@ export async function startServer(
   // request; as an unhandled 'error' event they would crash the CLI instead.
   child.on('error', () => {});
 
-  let stderrTail = '';
   child.stdout?.resume();
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
-  });
+  const tail = keepTail(child.stderr);
 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -89,8 +86,6 @@ export async function startServer(
     });
   });
   const label = `${config.scenario} ${config.variant}`;
-  const tail = () =>
-    stderrTail.trim() ? `: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : '';
 
   let ready: { port: number; pid: number };
   try {

@@ -66,6 +66,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const ttfbMs: number[] = [];
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
+    /** When the last answer came; a server that stopped answering has a long silence after it. */
+    let lastAnswerAt: number | undefined;
     // Declared before autocannon() runs: it calls back synchronously on invalid options.
     let instance: autocannon.Instance | undefined;
     const stop = () => instance?.stop();
@@ -115,10 +117,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           timeouts: result.timeouts,
           non2xx: result.non2xx,
           ttfbMs,
+          // With worker threads no answer reaches this thread: unknown.
+          ...(lastAnswerAt !== undefined && { lastAnswerMs: lastAnswerAt - startedAt }),
         });
       },
     );
     options.signal?.addEventListener('abort', stop, { once: true });
+    instance?.on('response', () => {
+      lastAnswerAt = performance.now();
+    });
     if (options.onTick) {
       const onTick = options.onTick;
       let completed = 0;

@@ -4,9 +4,16 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isLooplabError } from '../../core/errors.ts';
+import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
-import { buildCompletedRun, runProblem } from '../report/run-record.ts';
-import type { BenchOptions, RunRecord } from '../report/types.ts';
+import {
+  buildCompletedRun,
+  type LoopDuringSilence,
+  runProblem,
+  silenceProblem,
+  silentTailMs,
+} from '../report/run-record.ts';
+import type { BenchOptions, LoadResult, RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
 import { NoAnswerError, startServer } from './child.ts';
 import { runLoad } from './load.ts';
@@ -91,12 +98,39 @@ export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks 
         ping: { origin, path: '/ping' },
         resetProbe: ({ windowMs, timeoutMs, atFirstRequest }) =>
           server.resetProbe(windowMs, timeoutMs, atFirstRequest),
-        readProbe: () => server.readProbe(),
+        readProbe: (timeoutMs) => server.readProbe(timeoutMs),
         stop: () => server.stop(),
         otherPorts: () => [],
       };
     },
   };
+}
+
+/**
+ * When a load went silent at its end, asks the probe what the loop was doing then, for no longer
+ * than `timeoutMs`, and throws why the run fails, unless the loop was blocked and came back.
+ * Returns the reading it took (undefined: none), so that the window's is not taken twice.
+ */
+async function checkSilence(
+  server: MeasuredServer,
+  load: LoadResult,
+  where: { path: string; phase: 'window' | 'warm-up'; timeoutMs: number },
+): Promise<ProbeData | null | undefined> {
+  const silentMs = silentTailMs(load);
+  if (silentMs === null) return undefined;
+  let probe: ProbeData | null = null;
+  let loop: LoopDuringSilence;
+  try {
+    probe = await server.readProbe(where.timeoutMs);
+    loop = probe ? { probe } : null;
+  } catch (err) {
+    // Gone (it crashed): that says more than the silence it left.
+    if (!(err instanceof NoAnswerError)) throw err;
+    loop = { noAnswerMs: where.timeoutMs };
+  }
+  const problem = silenceProblem({ load, silentMs, path: where.path, phase: where.phase, loop });
+  if (problem) throw new Error(problem);
+  return probe;
 }
 
 /**
@@ -147,9 +181,21 @@ export async function measureTarget(
       ...(signal && { signal }),
     };
 
+    // A server that stopped answering, or whose loop spins for good, fails its run as soon as
+    // the load that saw it ends, with why; its probe is asked no longer than --timeout.
+    // How messages name what was loaded: the first of the requests in rotation.
+    const path = target.requests[0]?.path ?? '/';
+    const silence = (phase: 'window' | 'warm-up') => ({
+      path,
+      phase,
+      timeoutMs: options.timeoutSec * 1000,
+    });
+
     if (options.warmupSec > 0) {
       hooks.onPhase?.('warmup', { serverPid });
-      await runLoad({ ...load, durationSec: options.warmupSec });
+      const warmup = await runLoad({ ...load, durationSec: options.warmupSec });
+      signal?.throwIfAborted();
+      await checkSilence(server, warmup, silence('warm-up'));
       signal?.throwIfAborted();
     }
 
@@ -192,10 +238,15 @@ export async function measureTarget(
     const generatorCpuPct =
       ((cpu.user + cpu.system) / 1000 / (performance.now() - windowStart)) * 100;
     hooks.onPhase?.('reading', { serverPid });
-    const [ping, probe] = await Promise.all([bystander.stop(), server.readProbe()]);
+    const read = await checkSilence(server, result, silence('window'));
+    signal?.throwIfAborted();
+    const [ping, probe] = await Promise.all([
+      bystander.stop(),
+      read !== undefined ? read : server.readProbe(),
+    ]);
     bystander = undefined;
     signal?.throwIfAborted();
-    const problem = runProblem(result, ping, options.durationSec, target.requests[0]?.path ?? '/');
+    const problem = runProblem(result, ping, options.durationSec, path);
     if (problem) throw new Error(problem);
     return buildCompletedRun({
       run,
@@ -223,7 +274,8 @@ export async function measureTarget(
       reason: err instanceof Error ? err.message : String(err),
     };
   } finally {
-    await bystander?.stop().catch(() => undefined);
-    await server?.stop();
+    // Together: the bystander's pings still waiting on a blocked server end when it is stopped,
+    // instead of waiting out their timeout.
+    await Promise.all([bystander?.stop().catch(() => undefined), server?.stop()]);
   }
 }

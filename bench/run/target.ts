@@ -26,8 +26,8 @@ export interface MeasuredServer {
    * `atFirstRequest`, the window opens at the next request instead. No probe: resolves at once.
    */
   resetProbe(o: { windowMs: number; timeoutMs: number; atFirstRequest: boolean }): Promise<void>;
-  /** null without a probe. */
-  readProbe(): Promise<ProbeData | null>;
+  /** null without a probe; rejects with NoAnswerError after `timeoutMs` (default 30 s). */
+  readProbe(timeoutMs?: number): Promise<ProbeData | null>;
   /** Stops what looplab started (nothing, for `--url`); resolves once it is all gone. */
   stop(): Promise<void>;
   /** Ports the server listened on besides the measured one. */

@@ -10,17 +10,15 @@
  * --debug printed, which a signal can beat).
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { constants, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseReport } from '../../bench/report/read.ts';
 import type { Report, RunRecord } from '../../bench/report/types.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
-import { runCli, serverPids, waitForExit } from './helpers.ts';
+import { type CliRun, runMarked } from './helpers.ts';
 
 const PRELOAD = fileURLToPath(new URL('./fixtures/fault-preload.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'looplab-faults-'));
@@ -38,39 +36,9 @@ const BENCH = [
   '--debug',
 ];
 
-/** Pids of live processes whose environment holds `marker` (Linux; elsewhere, none found). */
-async function processesWith(marker: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const name of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    const env = await readFile(`/proc/${name}/environ`, 'latin1').catch(() => '');
-    if (env.includes(marker)) found.push(Number(name));
-  }
-  return found;
-}
-
-/** Runs the CLI with a fault (or none) and a marker, to its end. */
-async function bench(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  onStart?: (kill: (s: NodeJS.Signals) => void) => void,
-) {
-  const marker = `looplab-fault-case-${randomUUID()}`;
-  const run = runCli(args, {
-    NODE_OPTIONS: `--import=${PRELOAD}`,
-    LOOPLAB_FAULT_MARKER: marker,
-    ...env,
-  });
-  onStart?.((s) => run.child.kill(s));
-  const done = await run.done;
-  // Killed by the signal before its handlers were installed (the first few hundred ms, while
-  // modules load) is the same exit to a shell: 128 + the signal's number.
-  const code = done.code ?? (done.signal ? 128 + constants.signals[done.signal] : null);
-  const stderr = run.stderr();
-  // The CLI reaps before it exits; give the kernel a moment to finish what it was told.
-  const left = [...(await waitForExit(serverPids(stderr), 3000)), ...(await processesWith(marker))];
-  return { code, stdout: run.stdout(), stderr, left };
-}
+/** Runs the CLI with a fault (or none) injected into its scenario servers, to its end. */
+const bench = (args: string[], env: NodeJS.ProcessEnv, during?: (run: CliRun) => void) =>
+  runMarked(args, { NODE_OPTIONS: `--import=${PRELOAD}`, ...env }, during);
 
 const runsOf = (report: Report, variant: string): RunRecord[] =>
   report.results.find((r) => r.variant === variant)?.runs ?? [];
@@ -129,8 +97,8 @@ describe('signals at many moments of a bench', () => {
       const sub = mkdtempSync(join(dir, 'signal-'));
       const out = join(sub, 'out.json');
       writeFileSync(out, existing);
-      const r = await bench([...BENCH, '--json', out], {}, (kill) => {
-        setTimeout(() => kill(signal), ms);
+      const r = await bench([...BENCH, '--json', out], {}, (run) => {
+        setTimeout(() => run.child.kill(signal), ms);
       });
       assert.deepEqual(r.left, [], 'no process left behind');
       assert.deepEqual(readdirSync(sub), ['out.json'], 'no temporary file left beside it');
