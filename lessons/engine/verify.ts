@@ -185,9 +185,17 @@ export async function verifyExercises(
   const paths: string[] = [];
   for (const file of files) paths.push(await assertExerciseFile(file));
   const waits = lesson.verify.work.kind === 'wait';
-  const checked: Awaited<ReturnType<typeof checkEquivalence>>[] = [];
-  for (const path of paths)
-    checked.push(await checkEquivalence(lesson, path, hooks.onLoaded, waits));
+  // Each file's answers against its own reference server, all at once: answers do not depend on
+  // timing, and the fastest of a waiting handler's answers is still at least its wait.
+  // Settled, all of them, before a failure is thrown: no server is left starting behind it.
+  const settled = await Promise.allSettled(
+    paths.map((path) => checkEquivalence(lesson, path, hooks.onLoaded, waits)),
+  );
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const checked = settled.map(
+    (s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof checkEquivalence>>>).value,
+  );
 
   const loaded = paths.flatMap((path, i) => (checked[i]?.same ? [path] : []));
   const variantOf = new Map(loaded.map((path, i) => [path, exerciseVariant(i)]));
