@@ -21,8 +21,8 @@ for wanted in "${versions[@]}"; do
   echo "== Node $("$node_bin" --version)"
   # First on PATH, so whatever the tests start by name (node, and npm's own node) is this one.
   PATH="$dir/package/bin:$PATH" "$node_bin" --test dist/test/unit/*.test.js
-  PATH="$dir/package/bin:$PATH" "$node_bin" --test --test-concurrency=1 \
-    dist/test/integration/*.test.js
+  # In the two lanes npm test uses (test/lanes.ts), under this Node.
+  PATH="$dir/package/bin:$PATH" "$node_bin" dist/test/lanes.js
   echo "all tests passed on Node $version"
   # The source itself must also run under the version's type stripping, where it has it.
   if "$node_bin" -e 'process.exit(process.features.typescript ? 0 : 1)' 2>/dev/null; then
