@@ -24,8 +24,38 @@ export const SHOWN_METRICS: readonly MetricName[] = [
   'timeouts',
 ];
 
+/**
+ * The metrics a person reads for a WebSocket scenario: its messages where an HTTP one shows its
+ * requests; the loop, the bystander and the server's costs the same.
+ */
+export const SHOWN_MESSAGE_METRICS: readonly MetricName[] = [
+  'messagesSentPerSec',
+  'messagesDeliveredPerSec',
+  'deliveryP50Ms',
+  'deliveryP99Ms',
+  'deliveryMaxMs',
+  'messagesLate',
+  'messagesDropped',
+  'pingP99Ms',
+  'lagP99Ms',
+  'lagMaxMs',
+  'elu',
+  'cpuUserMs',
+  'rssMaxBytes',
+  'errors',
+];
+
+/** Whether these entries measured messages (a WebSocket scenario) rather than requests. */
+export const measuredMessages = (entries: readonly ResultEntry[]): boolean =>
+  entries.some((e) => (e.summary.messagesSentPerSec?.n ?? 0) > 0);
+
+/** The rows of a table of these entries. */
+export const shownMetrics = (entries: readonly ResultEntry[]): readonly MetricName[] =>
+  measuredMessages(entries) ? SHOWN_MESSAGE_METRICS : SHOWN_METRICS;
+
 const UNIT_SUFFIX: Record<string, string> = {
   'req/s': ' (req/s)',
+  'msg/s': ' (msg/s)',
   ms: ' (ms)',
   bytes: ' (MiB)',
   ratio: '',

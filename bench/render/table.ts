@@ -11,17 +11,27 @@ import type {
   ResultEntry,
   SentinelSummary,
 } from '../report/types.ts';
-import { entryHeading, formatSummary, metricLabel, SHOWN_METRICS } from './metric-text.ts';
+import {
+  entryHeading,
+  formatSummary,
+  measuredMessages,
+  metricLabel,
+  shownMetrics,
+} from './metric-text.ts';
 import { scenarioNotes } from './notes.ts';
 import { PLAIN_STYLE, type TableStyle } from './terminal-style.ts';
 
 /** The options a scenario's heading quotes. */
 export type HeadingOptions = Pick<BenchOptions, 'durationSec' | 'connections'>;
 
-/** `3 runs × 3 s, 10 connections`: how many runs completed, and how each was loaded. */
+/**
+ * `3 runs × 3 s, 10 connections`: how many runs completed, and how each was loaded; a WebSocket
+ * scenario's clients and rate are among its parameters.
+ */
 export function runsText(o: HeadingOptions, entries: readonly ResultEntry[]): string {
   const completed = Math.min(...entries.map((e) => e.summary.requestsPerSec.n));
-  return `${plural(completed, 'run')} × ${o.durationSec} s, ${o.connections} connections`;
+  const load = measuredMessages(entries) ? 'over WebSocket' : `${o.connections} connections`;
+  return `${plural(completed, 'run')} × ${o.durationSec} s, ${load}`;
 }
 
 /** Aligns rows of cells in columns: the first left, the rest right. */
@@ -50,7 +60,7 @@ export function formatScenarioTable(
       style.dim(`  ${entryHeading(first)}  ·  ${runsText(options, entries)}`),
   ];
   const rows = [['', ...entries.map((e) => e.variant)]];
-  for (const name of SHOWN_METRICS)
+  for (const name of shownMetrics(entries))
     rows.push([metricLabel(name), ...entries.map((e) => formatSummary(name, e.summary[name]))]);
   out.push(pad(rows));
   if (verdict) out.push(`→ ${verdict}`);
