@@ -4,9 +4,19 @@
  * compare and the lessons.
  */
 import { formatNumber } from '../../core/numbers.ts';
-import { METRICS, type MetricName } from '../report/metrics.ts';
+import { MESSAGE_METRICS, METRICS, type MetricName } from '../report/metrics.ts';
 import type { ResultEntry } from '../report/types.ts';
 import type { Summary } from '../stats/descriptive.ts';
+
+/** What every table shows of the loop, the bystander and the server's costs. */
+const LOOP_METRICS: readonly MetricName[] = [
+  'pingP99Ms',
+  'lagP99Ms',
+  'lagMaxMs',
+  'elu',
+  'cpuUserMs',
+  'rssMaxBytes',
+];
 
 /** The metrics a person reads in a table; the JSON report holds all of them. */
 export const SHOWN_METRICS: readonly MetricName[] = [
@@ -14,34 +24,15 @@ export const SHOWN_METRICS: readonly MetricName[] = [
   'latencyP50Ms',
   'latencyP99Ms',
   'ttfbP50Ms',
-  'pingP99Ms',
-  'lagP99Ms',
-  'lagMaxMs',
-  'elu',
-  'cpuUserMs',
-  'rssMaxBytes',
+  ...LOOP_METRICS,
   'errors',
   'timeouts',
 ];
 
-/**
- * The metrics a person reads for a WebSocket scenario: its messages where an HTTP one shows its
- * requests; the loop, the bystander and the server's costs the same.
- */
+/** A WebSocket scenario's table: its messages where an HTTP one shows its requests. */
 export const SHOWN_MESSAGE_METRICS: readonly MetricName[] = [
-  'messagesSentPerSec',
-  'messagesDeliveredPerSec',
-  'deliveryP50Ms',
-  'deliveryP99Ms',
-  'deliveryMaxMs',
-  'messagesLate',
-  'messagesDropped',
-  'pingP99Ms',
-  'lagP99Ms',
-  'lagMaxMs',
-  'elu',
-  'cpuUserMs',
-  'rssMaxBytes',
+  ...MESSAGE_METRICS,
+  ...LOOP_METRICS,
   'errors',
 ];
 

@@ -17,7 +17,7 @@ import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import websocketBroadcast from '../../scenarios/catalog/websocket-broadcast.ts';
 import { defaultParams } from '../../scenarios/params.ts';
 import { scenarioRequests } from '../../scenarios/request.ts';
-import { isAlive, runCli } from './helpers.ts';
+import { interruptBench, isAlive } from './helpers.ts';
 
 after(reapAll);
 
@@ -110,25 +110,10 @@ test('every variant broadcasts the same content for the same messages, to every 
 });
 
 test('SIGINT in the middle of a WebSocket benchmark reaps the server and exits 130', async () => {
-  const run = runCli([
-    'bench',
-    'websocket-broadcast',
-    '--runs',
-    '2',
-    '--warmup',
-    '0.2',
-    '--duration',
-    '20',
-    '--debug',
-  ]);
-  const [, pid] = await run.waitForStderr(/server pid (\d+)/);
-  // The pid is printed at the warm-up (0.2 s); a second and a half later the room is in its window.
-  await new Promise((r) => setTimeout(r, 1500));
-  run.child.kill('SIGINT');
-  const started = Date.now();
-  const { code } = await run.done;
-  assert.equal(code, 130, run.stderr());
-  assert.ok(Date.now() - started < 10_000, 'long before the 20 s window would have ended');
-  assert.equal(isAlive(Number(pid)), false);
-  assert.doesNotMatch(run.stderr(), /\n\s+at /, 'no stack trace');
+  // A second and a half after the pid: the room is connected and in its window.
+  const r = await interruptBench('websocket-broadcast', 'SIGINT', 1500);
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(r.ms < 10_000, 'long before the 20 s window would have ended');
+  assert.equal(isAlive(r.pid), false);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
