@@ -30,6 +30,7 @@ export const CHECKING = new Set([
   'fuzz',
   'html',
   'report-schema',
+  'websocket-room',
 ]);
 
 const LOWEST_PRIORITY = 19;
