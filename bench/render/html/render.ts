@@ -159,9 +159,10 @@ function ceilingLine(report: Report, entries: readonly ResultEntry[]): string {
   const c = report.ceilings?.find((x) => x.scenario === scenario);
   const sync = entries.find((e) => e.variant === 'sync')?.summary.requestsPerSec.mean;
   if (!c) return '';
+  const unit = measuredMessages(entries) ? 'msg/s' : 'req/s';
   const measured =
-    sync === null || sync === undefined ? '' : `sync ${ceilingText(sync, c.ceilingPerSec)}: `;
-  return `<p>${esc(measured)}one call of <em>${esc(c.operation)}</em> costs ${esc(formatNumber(c.meanMs))} ms ±${esc(formatNumber(c.rmePct))}% (tinybench, ${esc(plural(c.samples, 'call'))}), so one event loop can finish at most ${esc(formatRate(c.ceilingPerSec))} req/s.</p>`;
+    sync === null || sync === undefined ? '' : `sync ${ceilingText(sync, c.ceilingPerSec, unit)}: `;
+  return `<p>${esc(measured)}one call of <em>${esc(c.operation)}</em> costs ${esc(formatNumber(c.meanMs))} ms ±${esc(formatNumber(c.rmePct))}% (tinybench, ${esc(plural(c.samples, 'call'))}), so one event loop can finish at most ${esc(formatRate(c.ceilingPerSec))} ${unit}.</p>`;
 }
 
 function diagnosisList(entries: readonly ResultEntry[]): string {
