@@ -77,9 +77,10 @@ export function progressHooks(o: ProgressOptions): ProgressHooks {
       }
       status(PHASE_TEXT[phase]);
     },
-    onRunTick(_job, elapsedSec, completed) {
+    onRunTick(job, elapsedSec, completed) {
+      const unit = job.scenario.protocol === 'websocket' ? 'messages' : 'requests';
       status(
-        `${PHASE_TEXT.measuring} ${elapsedSec.toFixed(0)}/${o.durationSec} s · ${completed} requests`,
+        `${PHASE_TEXT.measuring} ${elapsedSec.toFixed(0)}/${o.durationSec} s · ${completed} ${unit}`,
       );
     },
     onRunEnd(_job, record) {
