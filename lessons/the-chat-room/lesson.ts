@@ -134,7 +134,7 @@ export default defineLesson({
     // message to the room, is most of the loop's CPU time, so moving it shows.
     params: { clients: 5, rate: 40, every: 50 },
     reference: 'sync',
-    work: { kind: 'cpu', task: 'moderates the message', factor: 0.5 },
+    work: { kind: 'cpu', task: 'pays for its moderation', factor: 0.5 },
     ...offLoopVerify(
       'sync',
       {
