@@ -12,6 +12,7 @@ import { packageRoot } from '../core/package-info.ts';
 import cpuBoundWork from './cpu-bound-work/lesson.ts';
 import type { Lesson } from './engine/types.ts';
 import filesSyncVsAsync from './files-sync-vs-async/lesson.ts';
+import theChatRoom from './the-chat-room/lesson.ts';
 import theThreadpool from './the-threadpool/lesson.ts';
 import theWaiter from './the-waiter/lesson.ts';
 
@@ -20,6 +21,7 @@ export const lessons: readonly Lesson[] = [
   filesSyncVsAsync,
   theThreadpool,
   cpuBoundWork,
+  theChatRoom,
 ];
 
 /** 1-based, as the CLI numbers them. */

@@ -12,7 +12,7 @@ export interface ParamSpec {
   default: number;
   description: string;
   /** Named so no reader has to guess: `bytes` also accepts KiB/MiB suffixes on the CLI. */
-  unit: 'ms' | 'bytes' | 'count' | 'iterations';
+  unit: 'ms' | 'bytes' | 'count' | 'iterations' | 'per-second';
   min?: number;
   max?: number;
   integer?: boolean;
@@ -56,6 +56,19 @@ export interface RequestSpec {
   body?: string | Uint8Array;
 }
 
+/**
+ * How the WebSocket driver loads a scenario that speaks WebSocket (bench/run/message-load.ts): so
+ * many clients in one room, each sending at a steady rate. Built from the scenario's parameters.
+ */
+export interface MessageLoad {
+  /** Clients connected at once; every one of them receives every broadcast. */
+  clients: number;
+  /** Messages each client sends per second, at a steady rate. */
+  ratePerSec: number;
+  /** A message delivered later than this after it was sent counts as late. */
+  lateMs: number;
+}
+
 export interface Variant<C> {
   /** One line: what this variant does differently. */
   summary: string;
@@ -94,6 +107,16 @@ export interface Scenario<P extends string = string, C extends BaseContext<P> = 
   requests?(params: Readonly<Record<P, number>>): RequestSpec[];
   /** Largest request body the server reads, in bytes (default DEFAULT_MAX_BODY_BYTES); past it, 413. */
   maxBodyBytes?(params: Readonly<Record<P, number>>): number;
+  /**
+   * `websocket`: the scenario is a chat room. Every WebSocket message a client sends reaches the
+   * handler as a request (method `MESSAGE`, the message as its body), and the server broadcasts
+   * the answer's body to every connected client. The harness loads it with the WebSocket driver
+   * instead of autocannon; `requests` are the messages its clients send, in rotation. Default
+   * `http`.
+   */
+  protocol?: 'http' | 'websocket';
+  /** For `protocol: 'websocket'`: the driver's clients and rate. */
+  messageLoad?(params: Readonly<Record<P, number>>): MessageLoad;
   variants: { sync: Variant<C>; async: Variant<C> } & Record<string, Variant<C>>;
 }
 

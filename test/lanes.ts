@@ -33,6 +33,7 @@ export const CHECKING = new Set([
   'html',
   'processes',
   'report-schema',
+  'websocket-room',
 ]);
 
 /**

@@ -4,9 +4,19 @@
  * compare and the lessons.
  */
 import { formatNumber } from '../../core/numbers.ts';
-import { METRICS, type MetricName } from '../report/metrics.ts';
+import { MESSAGE_METRICS, METRICS, type MetricName } from '../report/metrics.ts';
 import type { ResultEntry } from '../report/types.ts';
 import type { Summary } from '../stats/descriptive.ts';
+
+/** What every table shows of the loop, the bystander and the server's costs. */
+const LOOP_METRICS: readonly MetricName[] = [
+  'pingP99Ms',
+  'lagP99Ms',
+  'lagMaxMs',
+  'elu',
+  'cpuUserMs',
+  'rssMaxBytes',
+];
 
 /** The metrics a person reads in a table; the JSON report holds all of them. */
 export const SHOWN_METRICS: readonly MetricName[] = [
@@ -14,18 +24,29 @@ export const SHOWN_METRICS: readonly MetricName[] = [
   'latencyP50Ms',
   'latencyP99Ms',
   'ttfbP50Ms',
-  'pingP99Ms',
-  'lagP99Ms',
-  'lagMaxMs',
-  'elu',
-  'cpuUserMs',
-  'rssMaxBytes',
+  ...LOOP_METRICS,
   'errors',
   'timeouts',
 ];
 
+/** A WebSocket scenario's table: its messages where an HTTP one shows its requests. */
+export const SHOWN_MESSAGE_METRICS: readonly MetricName[] = [
+  ...MESSAGE_METRICS,
+  ...LOOP_METRICS,
+  'errors',
+];
+
+/** Whether these entries measured messages (a WebSocket scenario) rather than requests. */
+export const measuredMessages = (entries: readonly ResultEntry[]): boolean =>
+  entries.some((e) => (e.summary.messagesSentPerSec?.n ?? 0) > 0);
+
+/** The rows of a table of these entries. */
+export const shownMetrics = (entries: readonly ResultEntry[]): readonly MetricName[] =>
+  measuredMessages(entries) ? SHOWN_MESSAGE_METRICS : SHOWN_METRICS;
+
 const UNIT_SUFFIX: Record<string, string> = {
   'req/s': ' (req/s)',
+  'msg/s': ' (msg/s)',
   ms: ' (ms)',
   bytes: ' (MiB)',
   ratio: '',

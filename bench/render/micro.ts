@@ -32,9 +32,9 @@ export function formatMicro(results: readonly MicroResult[]): string {
 export const ABOVE_CEILING = 1.05;
 
 /** `measured 46.8 req/s, 94% of the 50 req/s ceiling`: the arithmetic of blocking, in words. */
-export function ceilingText(measuredPerSec: number, ceiling: number): string {
+export function ceilingText(measuredPerSec: number, ceiling: number, unit = 'req/s'): string {
   const share = measuredPerSec / ceiling;
-  const text = `measured ${formatRate(measuredPerSec)} req/s, ${Math.round(share * 100)}% of the ${formatRate(ceiling)} req/s ceiling`;
+  const text = `measured ${formatRate(measuredPerSec)} ${unit}, ${Math.round(share * 100)}% of the ${formatRate(ceiling)} ${unit} ceiling`;
   return share > ABOVE_CEILING
     ? `${text} (above it: timed alone, the operation cost more than in the server; machine speed, caches and garbage collection differ between the two, so read both as approximate)`
     : text;

@@ -5,6 +5,7 @@
 import { formatMs } from '../../core/numbers.ts';
 import { stallLine } from '../report/stalls.ts';
 import type { MicroResult, ResultEntry } from '../report/types.ts';
+import { measuredMessages } from './metric-text.ts';
 import { ceilingText } from './micro.ts';
 
 /**
@@ -17,8 +18,10 @@ export function ceilingNote(
 ): string {
   const measured = entries.find((e) => e.variant === 'sync')?.summary.requestsPerSec.mean;
   if (!ceiling || measured === null || measured === undefined) return '';
+  // A WebSocket room's requests are its messages, sent at the room's steady rate.
+  const unit = measuredMessages(entries) ? 'msg/s' : 'req/s';
   return (
-    `sync ${ceilingText(measured, ceiling.ceilingPerSec)} ` +
+    `sync ${ceilingText(measured, ceiling.ceilingPerSec, unit)} ` +
     `(one call costs ${formatMs(ceiling.meanMs)}: 1000 / ${formatMs(ceiling.meanMs)})`
   );
 }

@@ -32,7 +32,14 @@ const label = (job: RunLabel) => `${job.scenario.id} ${job.variant} run ${job.ru
 export function describeRecord(record: RunRecord): string {
   if (record.state === 'failed')
     return `failed: ${record.reason}${record.code ? ` [${record.code}]` : ''}`;
-  const parts = [`${formatRate(record.requestsPerSec ?? 0)} req/s`];
+  // A WebSocket run: its messages, and how long the slowest of them took to reach everyone.
+  const parts =
+    record.messagesSentPerSec == null
+      ? [`${formatRate(record.requestsPerSec ?? 0)} req/s`]
+      : [
+          `${formatRate(record.messagesDeliveredPerSec ?? 0)} msg/s delivered`,
+          `delivery p99 ${record.deliveryP99Ms === null ? '–' : formatMs(record.deliveryP99Ms)}`,
+        ];
   if (record.lagP99Ms !== null) parts.push(`lag p99 ${formatMs(record.lagP99Ms)}`);
   else if (record.serverPid === null) parts.push('lag not measured (no probe)');
   if (record.pingP99Ms !== null) parts.push(`/ping p99 ${formatMs(record.pingP99Ms)}`);
@@ -70,9 +77,10 @@ export function progressHooks(o: ProgressOptions): ProgressHooks {
       }
       status(PHASE_TEXT[phase]);
     },
-    onRunTick(_job, elapsedSec, completed) {
+    onRunTick(job, elapsedSec, completed) {
+      const unit = job.scenario.protocol === 'websocket' ? 'messages' : 'requests';
       status(
-        `${PHASE_TEXT.measuring} ${elapsedSec.toFixed(0)}/${o.durationSec} s · ${completed} requests`,
+        `${PHASE_TEXT.measuring} ${elapsedSec.toFixed(0)}/${o.durationSec} s · ${completed} ${unit}`,
       );
     },
     onRunEnd(_job, record) {

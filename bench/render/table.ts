@@ -11,7 +11,13 @@ import type {
   ResultEntry,
   SentinelSummary,
 } from '../report/types.ts';
-import { entryHeading, formatSummary, metricLabel, SHOWN_METRICS } from './metric-text.ts';
+import {
+  entryHeading,
+  formatSummary,
+  measuredMessages,
+  metricLabel,
+  shownMetrics,
+} from './metric-text.ts';
 import { scenarioNotes } from './notes.ts';
 import { PLAIN_STYLE, type TableStyle } from './terminal-style.ts';
 
@@ -19,8 +25,9 @@ import { PLAIN_STYLE, type TableStyle } from './terminal-style.ts';
 export type HeadingOptions = Pick<BenchOptions, 'durationSec' | 'connections'>;
 
 /**
- * `3 runs × 3 s, 10 connections`: how many runs completed, and how each was loaded. A variant
- * that completed fewer (its other runs failed) is named: `1 run × 1 s (/fault: 0 completed), …`.
+ * `3 runs × 3 s, 10 connections`: how many runs completed, and how each was loaded; a WebSocket
+ * scenario's clients and rate are among its parameters. A variant that completed fewer (its
+ * other runs failed) is named: `1 run × 1 s (/fault: 0 completed), …`.
  */
 export function runsText(o: HeadingOptions, entries: readonly ResultEntry[]): string {
   const most = Math.max(...entries.map((e) => e.summary.requestsPerSec.n));
@@ -28,7 +35,8 @@ export function runsText(o: HeadingOptions, entries: readonly ResultEntry[]): st
     .filter((e) => e.summary.requestsPerSec.n < most)
     .map((e) => `${e.variant}: ${e.summary.requestsPerSec.n}`);
   const short = fewer.length > 0 ? ` (${fewer.join(', ')} completed)` : '';
-  return `${plural(most, 'run')} × ${o.durationSec} s${short}, ${o.connections} connections`;
+  const load = measuredMessages(entries) ? 'over WebSocket' : `${o.connections} connections`;
+  return `${plural(most, 'run')} × ${o.durationSec} s${short}, ${load}`;
 }
 
 /** Aligns rows of cells in columns: the first left, the rest right. */
@@ -57,7 +65,7 @@ export function formatScenarioTable(
       style.dim(`  ${entryHeading(first)}  ·  ${runsText(options, entries)}`),
   ];
   const rows = [['', ...entries.map((e) => e.variant)]];
-  for (const name of SHOWN_METRICS)
+  for (const name of shownMetrics(entries))
     rows.push([metricLabel(name), ...entries.map((e) => formatSummary(name, e.summary[name]))]);
   out.push(pad(rows));
   if (verdict) out.push(`→ ${verdict}`);

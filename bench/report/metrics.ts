@@ -5,7 +5,7 @@
  */
 
 export interface MetricSpec {
-  unit: 'req/s' | 'B/s' | 'ms' | 'count' | 'ratio' | 'bytes';
+  unit: 'req/s' | 'msg/s' | 'B/s' | 'ms' | 'count' | 'ratio' | 'bytes';
   better: 'higher' | 'lower';
   label: string;
 }
@@ -19,6 +19,13 @@ export const METRICS = {
   latencyMaxMs: { unit: 'ms', better: 'lower', label: 'latency max' },
   ttfbP50Ms: { unit: 'ms', better: 'lower', label: 'first byte p50' },
   ttfbP99Ms: { unit: 'ms', better: 'lower', label: 'first byte p99' },
+  messagesSentPerSec: { unit: 'msg/s', better: 'higher', label: 'messages sent' },
+  messagesDeliveredPerSec: { unit: 'msg/s', better: 'higher', label: 'messages delivered' },
+  deliveryP50Ms: { unit: 'ms', better: 'lower', label: 'delivery p50' },
+  deliveryP99Ms: { unit: 'ms', better: 'lower', label: 'delivery p99' },
+  deliveryMaxMs: { unit: 'ms', better: 'lower', label: 'delivery max' },
+  messagesLate: { unit: 'count', better: 'lower', label: 'late messages' },
+  messagesDropped: { unit: 'count', better: 'lower', label: 'dropped messages' },
   errors: { unit: 'count', better: 'lower', label: 'errors' },
   timeouts: { unit: 'count', better: 'lower', label: 'timeouts' },
   non2xx: { unit: 'count', better: 'lower', label: 'non-2xx' },
@@ -37,8 +44,19 @@ export const METRICS = {
 export type MetricName = keyof typeof METRICS;
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 
+/** The metrics only a WebSocket scenario's runs measure (null for HTTP). */
+export const MESSAGE_METRICS: readonly MetricName[] = [
+  'messagesSentPerSec',
+  'messagesDeliveredPerSec',
+  'deliveryP50Ms',
+  'deliveryP99Ms',
+  'deliveryMaxMs',
+  'messagesLate',
+  'messagesDropped',
+];
+
 /**
  * Metrics added after the first reports were written: optional in the schema, so those reports
  * still read, and filled in as not measured when they are read (read.ts).
  */
-export const LATER_METRICS: readonly MetricName[] = ['ttfbP50Ms', 'ttfbP99Ms'];
+export const LATER_METRICS: readonly MetricName[] = ['ttfbP50Ms', 'ttfbP99Ms', ...MESSAGE_METRICS];

@@ -5,7 +5,7 @@
 import { formatMs, round } from '../../core/numbers.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { percentile } from '../stats/descriptive.ts';
-import type { BystanderResult, CompletedRun, LoadResult } from './types.ts';
+import type { BystanderResult, CompletedRun, LoadResult, MessageResult } from './types.ts';
 
 /** autocannon is one JS thread: past this share of it, it is the bottleneck, not the server. */
 export const GENERATOR_SATURATED_ELU = 0.9;
@@ -17,8 +17,11 @@ export interface RunInputs {
   load: LoadResult;
   ping: BystanderResult;
   probe: ProbeData | null;
-  /** With `workers`, autocannon ran on that many threads of its own, not on the harness's. */
-  generator: { elu: number; cpuPct: number; workers?: number };
+  /**
+   * With `workers`, autocannon ran on that many threads of its own, not on the harness's. With
+   * `behindSchedule`, the WebSocket driver's sends went out late: it could not hold its rate.
+   */
+  generator: { elu: number; cpuPct: number; workers?: number; behindSchedule?: boolean };
   sentinelMs?: number;
   otherPorts?: readonly number[];
 }
@@ -29,9 +32,23 @@ export interface RunInputs {
  * shared out over the workers does: each near a whole core means each is saturated.
  */
 export function generatorSaturated(g: RunInputs['generator']): boolean {
+  if (g.behindSchedule) return true;
   return g.workers
     ? g.cpuPct / g.workers >= GENERATOR_SATURATED_ELU * 100
     : g.elu >= GENERATOR_SATURATED_ELU;
+}
+
+/** A WebSocket run's message metrics, per second of the window; all null for HTTP. */
+function messageMetrics(m: MessageResult | undefined, seconds: number) {
+  return {
+    messagesSentPerSec: m ? round(m.sent / seconds) : null,
+    messagesDeliveredPerSec: m ? round(m.delivered / seconds) : null,
+    deliveryP50Ms: m?.deliveryP50Ms ?? null,
+    deliveryP99Ms: m?.deliveryP99Ms ?? null,
+    deliveryMaxMs: m?.deliveryMaxMs == null ? null : round(m.deliveryMaxMs),
+    messagesLate: m?.late ?? null,
+    messagesDropped: m?.dropped ?? null,
+  };
 }
 
 /** Turns one run's raw measurements into its report record. */
@@ -65,6 +82,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     latencyMaxMs: latency(i.load.latencyMaxMs),
     ttfbP50Ms: ttfbAt(50),
     ttfbP99Ms: ttfbAt(99),
+    ...messageMetrics(i.load.messages, seconds),
     errors: i.load.errors,
     timeouts: i.load.timeouts,
     non2xx: i.load.non2xx,

@@ -73,6 +73,26 @@ export interface LoadResult {
   ttfbMs: number[];
   /** From the start of the load to its last answer; absent when unknown (autocannon's workers). */
   lastAnswerMs?: number;
+  /** A WebSocket scenario's messages (message-load.ts); absent for HTTP. */
+  messages?: MessageResult;
+}
+
+/**
+ * What the WebSocket driver measured over one window (bench/run/message-load.ts). Its requests
+ * are the messages: `requestsTotal` of the load counts those answered to their sender, its
+ * latencies are their round trips.
+ */
+export interface MessageResult {
+  sent: number;
+  /** Deliveries in time, to every client. */
+  delivered: number;
+  late: number;
+  dropped: number;
+  deliveryP50Ms: number | null;
+  deliveryP99Ms: number | null;
+  deliveryMaxMs: number | null;
+  /** The driver's sends went out later than their schedule: it could not hold the rate. */
+  behindSchedule: boolean;
 }
 
 /** What the bystander's `/ping` calls cost over one window (bench/run/bystander-worker.ts). */

@@ -21,6 +21,32 @@ export function indistinguishable(a: Summary, b: Summary): boolean {
   return hi === 0 || Math.abs(a.mean - b.mean) / hi < SINGLE_RUN_MARGIN;
 }
 
+/**
+ * A WebSocket scenario's first words: how soon each variant delivered 99% of its messages. Both
+ * send the same messages at the same steady rate, so throughput alone says nothing until one falls
+ * behind, which dropped deliveries show.
+ */
+function deliveryComparison(
+  v: string,
+  s: ResultEntry['summary'],
+  o: ResultEntry['summary'],
+): string {
+  const [op99, sp99] = [o.deliveryP99Ms.mean, s.deliveryP99Ms.mean];
+  if (op99 === null || sp99 === null) return `${op99 === null ? v : 'sync'} delivered no message`;
+  const both = `${v} delivered 99% of messages within ${formatMs(op99)}, sync within ${formatMs(sp99)}`;
+  const caveat = o.deliveryP99Ms.ci95 && s.deliveryP99Ms.ci95 ? '' : ', a single run';
+  const dropped = [v, 'sync'].flatMap((name) => {
+    const n = (name === v ? o : s).messagesDropped.mean;
+    return n ? [`${name} dropped ${formatRate(n)} deliveries a run`] : [];
+  });
+  const tail = dropped.length > 0 ? `; ${dropped.join(', ')}` : '';
+  if (indistinguishable(o.deliveryP99Ms, s.deliveryP99Ms))
+    return `${both}: too near to tell apart${caveat}${tail}`;
+  const ratio = op99 > 0 && sp99 > 0 ? Math.max(op99, sp99) / Math.min(op99, sp99) : null;
+  const faster = op99 < sp99 ? v : 'sync';
+  return `${both}${ratio === null ? '' : ` (${faster} ${formatRatio(ratio)} sooner${caveat})`}${tail}`;
+}
+
 function compareToSync(sync: ResultEntry, other: ResultEntry): string {
   const v = other.variant;
   const s = sync.summary;
@@ -29,6 +55,10 @@ function compareToSync(sync: ResultEntry, other: ResultEntry): string {
   if (s.requestsPerSec.mean === null) return `sync: no completed run`;
 
   const parts: string[] = [];
+  if ((o.messagesSentPerSec?.n ?? 0) > 0 || (s.messagesSentPerSec?.n ?? 0) > 0) {
+    parts.push(deliveryComparison(v, s, o));
+    return [...parts, ...loopParts(v, s, o)].join('; ');
+  }
   const ratio = o.requestsPerSec.mean / s.requestsPerSec.mean;
   const bars = o.requestsPerSec.ci95 && s.requestsPerSec.ci95;
   const caveat = bars ? '' : ' (a single run: no error bars)';
@@ -49,6 +79,12 @@ function compareToSync(sync: ResultEntry, other: ResultEntry): string {
     parts.push(`sync served ${formatRatio(1 / ratio)} the requests of ${v}${caveat}`);
   }
 
+  return [...parts, ...loopParts(v, s, o)].join('; ');
+}
+
+/** The loop's longest stall and the bystander's p99, each variant against sync. */
+function loopParts(v: string, s: ResultEntry['summary'], o: ResultEntry['summary']): string[] {
+  const parts: string[] = [];
   const oLag = o.lagMaxMs.max;
   const sLag = s.lagMaxMs.max;
   if (oLag !== null && sLag !== null) {
@@ -61,7 +97,7 @@ function compareToSync(sync: ResultEntry, other: ResultEntry): string {
   if (oPing !== null && sPing !== null) {
     parts.push(`/ping p99 ${formatMs(oPing)} vs ${formatMs(sPing)}`);
   }
-  return parts.join('; ');
+  return parts;
 }
 
 /**

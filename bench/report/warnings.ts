@@ -42,16 +42,33 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
       const onWorkers = saturated.some(
         (run) => run.state === 'completed' && run.loadGenerator.workers,
       );
+      const messages = saturated.some(
+        (run) => run.state === 'completed' && run.messagesSentPerSec != null,
+      );
       warnings.push(
         `${label}: the load generator was saturated in ${saturated.length} of ${r.runs.length} runs; ` +
-          'these numbers measure autocannon more than the server' +
-          (onWorkers
-            ? ' (on worker threads already: more --workers, or load from a second machine with --url)'
-            : ' (--workers 2 runs it on two threads of its own, if the machine has the cores)'),
+          (messages
+            ? 'these numbers measure the WebSocket driver more than the server (its thread was ' +
+              'busy, or its sends fell behind their schedule): fewer clients or a lower rate'
+            : 'these numbers measure autocannon more than the server' +
+              (onWorkers
+                ? ' (on worker threads already: more --workers, or load from a second machine with --url)'
+                : ' (--workers 2 runs it on two threads of its own, if the machine has the cores)')),
+      );
+    }
+    const dropped = r.runs.reduce(
+      (n, run) => n + (run.state === 'completed' ? (run.messagesDropped ?? 0) : 0),
+      0,
+    );
+    if (dropped > 0) {
+      warnings.push(
+        `${label}: ${dropped} deliveries were dropped (never received, or not within --timeout); ` +
+          'its delivery percentiles cover only the ones that arrived',
       );
     }
     const timedOut = r.runs.reduce(
-      (n, run) => n + (run.state === 'completed' ? (run.timeouts ?? 0) : 0),
+      (n, run) =>
+        n + (run.state === 'completed' && run.messagesSentPerSec == null ? (run.timeouts ?? 0) : 0),
       0,
     );
     if (timedOut > 0) {

@@ -1,8 +1,10 @@
 /**
  * One answer of a scenario server, reduced to what equivalence compares: status, content type,
- * length and a SHA-256 of the body. A digest, not the body: a streamed answer can be 64 MiB.
+ * length and a SHA-256 of the body. A digest, not the body: a streamed answer can be 64 MiB. A
+ * WebSocket scenario's answer is the frame its room sends back to the message's sender.
  */
 import { createHash } from 'node:crypto';
+import { readFrame, STAMPED_SUBPROTOCOL, stampedMessage } from '../../scenarios/message-frame.ts';
 import type { OutgoingRequest } from '../../scenarios/request.ts';
 
 export interface Answer {
@@ -53,3 +55,75 @@ export const sameAnswer = (a: Answer, b: Answer): boolean =>
   a.contentType === b.contentType &&
   a.bytes === b.bytes &&
   a.sha256 === b.sha256;
+
+/** Asks a server for answers one request at a time, over its own protocol. */
+export interface Answerer {
+  answer(request: OutgoingRequest): Promise<Answer>;
+  close(): void;
+}
+
+/** The digest of a whole body, as `fetchAnswer` makes of a streamed one. */
+function digestOf(status: number, contentType: string, body: Buffer): Answer {
+  return {
+    status,
+    contentType,
+    bytes: body.length,
+    sha256: createHash('sha256').update(body).digest('hex'),
+    bodyStart: body
+      .subarray(0, BODY_START_CHARS * 4)
+      .toString('utf8')
+      .slice(0, BODY_START_CHARS),
+  };
+}
+
+/**
+ * A WebSocket room's answers: one stamped client sends each request's body as a message and
+ * digests the frame that comes back to it, the broadcast (status 200) or an error for it alone.
+ * A frame has no content type, so that is left empty on both sides of a comparison.
+ *
+ * @throws {Error} when the client cannot connect, or an answer takes longer than `timeoutMs`.
+ */
+export async function openRoomAnswerer(origin: string, timeoutMs = 30_000): Promise<Answerer> {
+  const { WebSocket } = await import('ws');
+  const socket = new WebSocket(`${origin.replace(/^http/, 'ws')}/`, STAMPED_SUBPROTOCOL, {
+    perMessageDeflate: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.on('error', () => {});
+  let seq = 0;
+  return {
+    answer: (request) =>
+      new Promise<Answer>((resolve, reject) => {
+        const mine = seq++;
+        const timer = setTimeout(() => {
+          socket.off('message', onMessage);
+          reject(new Error(`no answer to a message in ${timeoutMs} ms`));
+        }, timeoutMs);
+        const onMessage = (data: Buffer) => {
+          const frame = readFrame(data);
+          if (frame?.stamp.sender !== 0 || frame.stamp.seq !== mine) return;
+          clearTimeout(timer);
+          socket.off('message', onMessage);
+          resolve(digestOf(frame.status, '', frame.body));
+        };
+        socket.on('message', onMessage);
+        socket.send(stampedMessage({ sender: 0, seq: mine, sentAtMs: 0 }, request.body));
+      }),
+    close: () => socket.terminate(),
+  };
+}
+
+/** HTTP answers, each request on its own. */
+export function httpAnswerer(origin: string): Answerer {
+  return { answer: (request) => fetchAnswer(origin, request), close: () => {} };
+}
+
+/** The answerer of a scenario's protocol. */
+export const openAnswerer = (
+  origin: string,
+  protocol: 'http' | 'websocket' = 'http',
+): Promise<Answerer> =>
+  protocol === 'websocket' ? openRoomAnswerer(origin) : Promise.resolve(httpAnswerer(origin));

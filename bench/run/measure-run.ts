@@ -16,7 +16,8 @@ import {
 import type { BenchOptions, LoadResult, RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
 import { NoAnswerError, startServer } from './child.ts';
-import { runLoad } from './load.ts';
+import { httpDriver, type LoadDriver } from './driver.ts';
+import { openMessageDriver } from './message-load.ts';
 import type { Job } from './plan.ts';
 import { timeSentinel } from './sentinel.ts';
 import type { MeasuredServer } from './target.ts';
@@ -66,14 +67,38 @@ export interface RunTarget {
   start(): Promise<MeasuredServer>;
   /** Sent in rotation on every connection: at least one. */
   requests: readonly OutgoingRequest[];
+  /** The driver for a server that is not loaded over HTTP with autocannon (a WebSocket room). */
+  openDriver?(
+    server: MeasuredServer,
+    options: BenchOptions,
+    signal?: AbortSignal,
+  ): Promise<LoadDriver>;
+}
+
+/** The WebSocket driver for a scenario whose protocol is `websocket`; none for HTTP. */
+function scenarioDriver(job: Job, requests: readonly OutgoingRequest[]): RunTarget['openDriver'] {
+  const load =
+    job.scenario.protocol === 'websocket' ? job.scenario.messageLoad?.(job.params) : undefined;
+  if (!load) return undefined;
+  return (server, options, signal) =>
+    openMessageDriver({
+      ...load,
+      origin: server.origin,
+      messages: requests.map((r) => r.body),
+      timeoutSec: options.timeoutSec,
+      ...(signal && { signal }),
+    });
 }
 
 /** The scenario child of `job`, as a run target. */
 export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks = {}): RunTarget {
+  // Built here, in the harness, once per run: a large body is not rebuilt per connection.
+  const requests = scenarioRequests(job.scenario, job.params);
+  const openDriver = scenarioDriver(job, requests);
   return {
     label: `${job.scenario.id} ${job.variant}`,
-    // Built here, in the harness, once per run: a large body is not rebuilt per connection.
-    requests: scenarioRequests(job.scenario, job.params),
+    requests,
+    ...(openDriver && { openDriver }),
     async start() {
       const server = await startServer(
         {
@@ -158,6 +183,7 @@ export async function measureTarget(
   const sentinelMs = timeSentinel();
   let server: MeasuredServer | undefined;
   let bystander: ReturnType<typeof startBystander> | undefined;
+  let driver: LoadDriver | undefined;
   try {
     hooks.onPhase?.('starting', {});
     server = await target.start();
@@ -171,15 +197,17 @@ export async function measureTarget(
       rateHz: options.pingRateHz,
       timeoutMs: options.timeoutSec * 1000,
     });
-    const load = {
-      url: server.origin,
-      requests: target.requests,
-      connections: options.connections,
-      durationSec: options.durationSec,
-      timeoutSec: options.timeoutSec,
-      ...(options.workers && { workers: options.workers }),
-      ...(signal && { signal }),
-    };
+    driver = target.openDriver
+      ? await target.openDriver(server, options, signal)
+      : httpDriver({
+          url: server.origin,
+          requests: target.requests,
+          connections: options.connections,
+          timeoutSec: options.timeoutSec,
+          ...(options.workers && { workers: options.workers }),
+          ...(signal && { signal }),
+        });
+    signal?.throwIfAborted();
 
     // A server that stopped answering, or whose loop spins for good, fails its run as soon as
     // the load that saw it ends, with why; its probe is asked no longer than --timeout.
@@ -193,7 +221,7 @@ export async function measureTarget(
 
     if (options.warmupSec > 0) {
       hooks.onPhase?.('warmup', { serverPid });
-      const warmup = await runLoad({ ...load, durationSec: options.warmupSec });
+      const warmup = await driver.run(options.warmupSec);
       signal?.throwIfAborted();
       await checkSilence(server, warmup, silence('warm-up'));
       signal?.throwIfAborted();
@@ -210,7 +238,7 @@ export async function measureTarget(
         .resetProbe({
           windowMs: options.durationSec * 1000,
           timeoutMs: DRAIN_TIMEOUT_MS,
-          atFirstRequest: Boolean(options.workers),
+          atFirstRequest: Boolean(options.workers) && !target.openDriver,
         })
         .catch((err: unknown) => {
           if (!(err instanceof NoAnswerError)) throw err;
@@ -225,8 +253,8 @@ export async function measureTarget(
     const eluStart = performance.eventLoopUtilization();
     const cpuStart = process.cpuUsage();
     const windowStart = performance.now();
-    const result = await runLoad({
-      ...load,
+    const result = await driver.run(options.durationSec, {
+      settle: true,
       ...(onTick && {
         onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),
       }),
@@ -258,7 +286,8 @@ export async function measureTarget(
       generator: {
         elu: generatorElu,
         cpuPct: generatorCpuPct,
-        ...(options.workers && { workers: options.workers }),
+        ...(options.workers && !target.openDriver && { workers: options.workers }),
+        ...(result.messages?.behindSchedule && { behindSchedule: true }),
       },
       sentinelMs,
       otherPorts: server.otherPorts(),
@@ -274,6 +303,7 @@ export async function measureTarget(
       reason: err instanceof Error ? err.message : String(err),
     };
   } finally {
+    await driver?.close();
     // Together: the bystander's pings still waiting on a blocked server end when it is stopped,
     // instead of waiting out their timeout.
     await Promise.all([bystander?.stop().catch(() => undefined), server?.stop()]);

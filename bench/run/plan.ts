@@ -3,7 +3,8 @@ import type { AnyScenario, Params } from '../../scenarios/types.ts';
 
 /** What names a run in progress lines and file names: a scenario's or an app's. */
 export interface RunLabel {
-  scenario: { id: string };
+  /** A WebSocket scenario's progress counts messages. */
+  scenario: { id: string; protocol?: 'http' | 'websocket' };
   variant: string;
   /** 1-based run number within this scenario and variant. */
   run: number;

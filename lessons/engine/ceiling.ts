@@ -20,6 +20,11 @@ export interface CeilingNote {
   syncPerSec: number | null;
   /** syncPerSec / ceilingPerSec; null when either is missing. */
   shareOfCeiling: number | null;
+  /**
+   * The load came at a steady rate whatever the server did (a WebSocket room), so the rate
+   * measured is the load's, not the server's most.
+   */
+  openLoop?: boolean;
 }
 
 /** Below this share, something other than the operation set the pace. */
@@ -46,12 +51,33 @@ export function ceilingNotes(
         ceilingPerSec: ceiling.ceilingPerSec,
         syncPerSec: sync,
         shareOfCeiling: sync === null ? null : sync / ceiling.ceilingPerSec,
+        ...(lesson.scenario.protocol === 'websocket' && { openLoop: true }),
       },
     ];
   });
 }
 
+/** A room's messages come at their own pace: the ceiling says how much of the loop they took. */
+function openLoopSentence(n: CeilingNote): string {
+  const cost =
+    `one call of what \`sync\` does per message (${n.operation}) took ${formatNumber(n.meanMs)} ms ` +
+    `on average over the messages the clients send, timed alone (±${formatNumber(n.rmePct)}%), so ` +
+    `one event loop doing it can handle at most 1000 / ${formatNumber(n.meanMs)} = ` +
+    `${formatNumber(n.ceilingPerSec)} messages a second.`;
+  if (n.syncPerSec === null || n.shareOfCeiling === null)
+    return `${cost} \`sync\` was not measured, so there is nothing to hold against it.`;
+  const answered = ` \`sync\` answered ${formatNumber(n.syncPerSec)} messages a second, ${Math.round(n.shareOfCeiling * 100)}% of that ceiling`;
+  if (n.shareOfCeiling >= FAR_BELOW)
+    return `${cost}${answered}: the room's rate, not one slow message, is what strains its loop.`;
+  return (
+    `${cost}${answered}: on average its loop had time to spare. What hurt is when it spent it: ` +
+    'an average hides one message that holds the loop for tens of milliseconds at once, while ' +
+    'everyone else waits.'
+  );
+}
+
 function sentence(n: CeilingNote): string {
+  if (n.openLoop) return openLoopSentence(n);
   const cost =
     `one call of what \`sync\` does per request (${n.operation}) took ${formatNumber(n.meanMs)} ms ` +
     `when timed alone (±${formatNumber(n.rmePct)}%), so one event loop doing it can finish at most ` +

@@ -8,7 +8,14 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { blockerText, heldBy } from '../../bench/report/stalls.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
-import { type Answer, describeRequest, fetchAnswer, sameAnswer } from '../../bench/run/answer.ts';
+import {
+  type Answer,
+  type Answerer,
+  describeRequest,
+  fetchAnswer,
+  openAnswerer,
+  sameAnswer,
+} from '../../bench/run/answer.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
@@ -120,14 +127,19 @@ export async function checkEquivalence(
   onLoaded?.();
   try {
     const reference = await startServer({ ...base, variant: lesson.verify.reference });
+    const asked: Answerer[] = [];
     try {
+      // Over the scenario's own protocol: a WebSocket room's answers are its broadcasts.
+      for (const s of [reference, exercise])
+        asked.push(await openAnswerer(origin(s.url), lesson.scenario.protocol));
+      const [refs, exs] = asked as [Answerer, Answerer];
       // Every request the load sends, twice: a handler that is right only on its first request
       // (a cold cache) is caught.
       const requests = scenarioRequests(lesson.scenario, base.params);
       const answers: EquivalenceResult[] = [];
       for (const request of [...requests, ...requests]) {
-        const ref = await fetchAnswer(origin(reference.url), request);
-        const ex = await fetchAnswer(origin(exercise.url), request);
+        const ref = await refs.answer(request);
+        const ex = await exs.answer(request);
         answers.push({
           same: sameAnswer(ref, ex),
           request: describeRequest(request),
@@ -142,6 +154,7 @@ export async function checkEquivalence(
           : null;
       return { ...shown, fastestAnswerMs };
     } finally {
+      for (const a of asked) a.close();
       await reference.stop();
     }
   } finally {

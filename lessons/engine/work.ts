@@ -79,6 +79,10 @@ const perRequest = (t: Totals | null, x: (t: Totals) => number | null): number |
 
 const ms = (x: number | null) => (x === null ? 'not measured' : `${formatNumber(x)} ms`);
 
+/** What one unit of the work is called: a request, or a WebSocket scenario's message. */
+const unitOfWork = (lesson: Lesson): string =>
+  lesson.scenario.protocol === 'websocket' ? 'message' : 'request';
+
 export interface WorkInputs {
   lesson: Lesson;
   /** The parameters both handlers ran with. */
@@ -126,20 +130,21 @@ export function workCheck({
     };
   }
   const reference = lesson.verify.reference;
+  const one = unitOfWork(lesson);
   const left = perRequest(mine, (t) => t.cpuMs);
   const right = perRequest(variantTotals(report, reference), (t) => t.cpuMs);
   const limit = right === null ? null : right * work.factor;
   return {
-    text: `every request still ${work.task}: its CPU time is at least ${fraction(work.factor)} of the reference's`,
+    text: `every ${one} still ${work.task}: its CPU time is at least ${fraction(work.factor)} of the reference's`,
     holds: left === null || limit === null ? null : left > limit,
     left,
     right,
     limit,
-    comparison: `CPU per request ${ms(left)} > ${reference}'s ${ms(right)} × ${work.factor} = ${ms(limit)}`,
+    comparison: `CPU per ${one} ${ms(left)} > ${reference}'s ${ms(right)} × ${work.factor} = ${ms(limit)}`,
     hint:
-      `your handler used ${ms(left)} of CPU per request where the reference used ${ms(right)}: ` +
-      `it no longer ${work.task} on every request (it skips the work, or did it once and answers ` +
-      'from memory). Do the work on every request; only move it off the event loop.',
+      `your handler used ${ms(left)} of CPU per ${one} where the reference used ${ms(right)}: ` +
+      `it no longer ${work.task} on every ${one} (it skips the work, or did it once and answers ` +
+      `from memory). Do the work on every ${one}; only move it off the event loop.`,
   };
 }
 
@@ -172,16 +177,17 @@ export function offLoopCheck(lesson: Lesson, report: Report, exercise: string): 
       hint: off.hint,
     };
   }
+  const one = unitOfWork(lesson);
   const left = perRequest(mine, (t) => t.loopCpuMs);
   const right = perRequest(theirs, (t) => t.loopCpuMs);
   const limit = right === null ? null : right * off.factor;
   return {
-    text: `the work left the event loop's thread: its CPU time per request on the loop is under ${fraction(off.factor)} of the reference's`,
+    text: `the work left the event loop's thread: its CPU time per ${one} on the loop is under ${fraction(off.factor)} of the reference's`,
     holds: left === null || limit === null ? null : left < limit,
     left,
     right,
     limit,
-    comparison: `loop-thread CPU per request ${ms(left)} < ${reference}'s ${ms(right)} × ${off.factor} = ${ms(limit)}`,
+    comparison: `loop-thread CPU per ${one} ${ms(left)} < ${reference}'s ${ms(right)} × ${off.factor} = ${ms(limit)}`,
     hint: off.hint,
   };
 }

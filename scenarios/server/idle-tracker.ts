@@ -13,6 +13,47 @@ export interface IdleTracker {
   onNextWork(fn: () => void): void;
 }
 
+/** The work in flight, counted where it starts and ends: an HTTP request, a WebSocket message. */
+export interface WorkLedger {
+  /** Before the work runs, so a sync handler's work is counted before it holds the loop. */
+  started(): void;
+  ended(): void;
+  /** An idle tracker over this ledger; `extraBusy` adds a condition of the caller's. */
+  tracker(extraBusy?: () => boolean): IdleTracker;
+}
+
+export function workLedger(): WorkLedger {
+  let working = 0;
+  let lastWorkAt = performance.now();
+  let nextWork: (() => void)[] = [];
+  return {
+    started() {
+      const waiting = nextWork;
+      nextWork = [];
+      for (const fn of waiting) fn();
+      working++;
+      lastWorkAt = performance.now();
+    },
+    ended() {
+      working--;
+      lastWorkAt = performance.now();
+    },
+    tracker: (extraBusy = () => false) => ({
+      whenIdle(fn) {
+        const check = () => {
+          const quiet = performance.now() - lastWorkAt >= QUIET_MS;
+          if (working === 0 && !extraBusy() && quiet) fn();
+          else setTimeout(check, POLL_MS);
+        };
+        check();
+      },
+      onNextWork(fn) {
+        nextWork.push(fn);
+      },
+    }),
+  };
+}
+
 /**
  * Tells when a server has finished all the work a load left behind.
  *
@@ -21,14 +62,18 @@ export interface IdleTracker {
  * turn while the loop is blocked). Counting requests in flight sees none of those. So idle means:
  * no request to the work route in flight, no accepted connection that has not yet sent its first
  * request, and no work-route activity for a quiet period during which the loop was free to accept
- * anything still queued. `/ping` is not work: the bystander keeps pinging throughout.
+ * anything still queued. `/ping` is not work: the bystander keeps pinging throughout. A
+ * WebSocket upgrade is a first request too; the messages that follow it are counted apart.
  */
 export function trackIdle(server: Server, isWork: (req: IncomingMessage) => boolean): IdleTracker {
-  let working = 0;
+  const ledger = workLedger();
   let unknownSockets = 0;
-  let lastWorkAt = performance.now();
   const firstRequestSeen = new WeakSet<Socket>();
-  let nextWork: (() => void)[] = [];
+  const seen = (socket: Socket) => {
+    if (firstRequestSeen.has(socket)) return;
+    firstRequestSeen.add(socket);
+    unknownSockets--;
+  };
 
   server.on('connection', (socket: Socket) => {
     unknownSockets++;
@@ -36,35 +81,13 @@ export function trackIdle(server: Server, isWork: (req: IncomingMessage) => bool
       if (!firstRequestSeen.has(socket)) unknownSockets--;
     });
   });
+  server.prependListener('upgrade', (req: IncomingMessage) => seen(req.socket));
   // Before the route handler, so a sync handler's work is counted before it runs.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!firstRequestSeen.has(req.socket)) {
-      firstRequestSeen.add(req.socket);
-      unknownSockets--;
-    }
+    seen(req.socket);
     if (!isWork(req)) return;
-    const waiting = nextWork;
-    nextWork = [];
-    for (const fn of waiting) fn();
-    working++;
-    lastWorkAt = performance.now();
-    res.once('close', () => {
-      working--;
-      lastWorkAt = performance.now();
-    });
+    ledger.started();
+    res.once('close', () => ledger.ended());
   });
-
-  return {
-    whenIdle(fn) {
-      const check = () => {
-        const quiet = performance.now() - lastWorkAt >= QUIET_MS;
-        if (working === 0 && unknownSockets === 0 && quiet) fn();
-        else setTimeout(check, POLL_MS);
-      };
-      check();
-    },
-    onNextWork(fn) {
-      nextWork.push(fn);
-    },
-  };
+  return ledger.tracker(() => unknownSockets !== 0);
 }

@@ -3,14 +3,15 @@
  *
  * Started by the harness (bench/child.ts) with its config as argv[2]. It binds 127.0.0.1, reports
  * its port over IPC, answers the scenario route `/` with the variant's handler (given the request,
- * its body read first and capped) and the bystander route `/ping` with a constant, and exits when
+ * its body read first and capped) and the bystander route `/ping` with a constant (a WebSocket
+ * scenario also broadcasts every message's answer: room.ts), and exits when
  * told to, or when its parent goes away: an orphaned server would go on holding a port and a core.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import { isLooplabError } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
-import { answerProbe } from '../probe/answer.ts';
+import { allIdle, answerProbe } from '../probe/answer.ts';
 import { createProbe, type Probe } from '../probe/probe.ts';
 import type { ChildConfig, FromChild } from '../probe/protocol.ts';
 import { getScenario, getVariant } from '../registry.ts';
@@ -19,6 +20,7 @@ import type { ScenarioResponse } from '../types.ts';
 import { loadHandlerFile } from './handler-file.ts';
 import { trackIdle } from './idle-tracker.ts';
 import { readBody } from './read-body.ts';
+import { openRoom } from './room.ts';
 
 type SplitUrl = ReturnType<typeof splitUrl>;
 
@@ -110,8 +112,14 @@ async function main(config: ChildConfig): Promise<void> {
     );
   });
 
+  // A WebSocket scenario's messages go to the same handler, on the same port and loop.
+  const room =
+    scenario.protocol === 'websocket'
+      ? await openRoom(server, (req) => variant.handle(ctx, req), cap)
+      : null;
   // A prefix test, not a parse: it runs on every request, and only /ping is not work.
-  const idle = trackIdle(server, (req) => !req.url?.startsWith('/ping'));
+  const requests = trackIdle(server, (req) => !req.url?.startsWith('/ping'));
+  const idle = room ? allIdle([requests, room.idle]) : requests;
   // Scenario files are shown relative to the package (scenarios/catalog/busy-wait.ts).
   const probe: Probe | null = config.probe
     ? createProbe(config.timelineIntervalMs, {
@@ -125,6 +133,7 @@ async function main(config: ChildConfig): Promise<void> {
     if (closing) return;
     closing = true;
     probe?.stop();
+    room?.close();
     server.closeAllConnections();
     server.close();
     await scenario.teardown?.(ctx);

@@ -49,6 +49,25 @@ export function curlHints(url: string, requests: readonly OutgoingRequest[]): st
   return lines;
 }
 
+/**
+ * How a person joins a WebSocket scenario's room: wscat, or Node's own WebSocket client (global
+ * from Node 22; Node 20 needs --experimental-websocket), and one message over HTTP, which is
+ * answered but not broadcast.
+ */
+export function roomHints(url: string): string[] {
+  const ws = url.replace(/^http/, 'ws');
+  const client =
+    `const w=new WebSocket('${ws}');w.onmessage=(e)=>console.log(String(e.data));` +
+    "w.onopen=()=>w.send('hello from node')";
+  return [
+    'Join the room and type a line; every client in it gets it back, moderated:',
+    `  npx wscat -c ${ws}`,
+    `  node -e "${client}"    (Node 22+; on Node 20 add --experimental-websocket)`,
+    'One message over HTTP (answered to you, not broadcast):',
+    `  curl --data 'hello' ${url}`,
+  ];
+}
+
 /** What the loop went through while a person poked the server, and what held it. */
 export function describeProbe(p: ProbeData): string {
   const loop =
@@ -133,9 +152,12 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
     const params = Object.entries(selection.params)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
-    const requests = selection.scenario.requests
-      ? `The scenario's work, as the load sends it:\n${curlHints(url, scenarioRequests(selection.scenario, selection.params)).join('\n')}\n`
-      : `  curl ${url}        the scenario's work\n`;
+    const requests =
+      selection.scenario.protocol === 'websocket'
+        ? `${roomHints(url).join('\n')}\n`
+        : selection.scenario.requests
+          ? `The scenario's work, as the load sends it:\n${curlHints(url, scenarioRequests(selection.scenario, selection.params)).join('\n')}\n`
+          : `  curl ${url}        the scenario's work\n`;
     out(
       `${selection.scenario.id} ${argv.variant} (${params}) listening on ${url}${everywhere} (pid ${server.pid})\n` +
         requests +

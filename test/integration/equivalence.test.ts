@@ -27,6 +27,7 @@ const SMALL: Record<string, Record<string, string>> = {
   zlib: { size: '64KiB' },
   'tick-starvation': { links: '100', bytes: '1KiB' },
   streams: { size: '1MiB' },
+  'websocket-broadcast': { every: '4', threads: '1' },
 };
 
 function smallParams(s: AnyScenario): Params {

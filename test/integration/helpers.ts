@@ -85,6 +85,31 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 /**
+ * Sends `signal` to `bench <scenario>` a moment into the window of its first run (20 s long), and
+ * says how the CLI ended: its exit code, how long it took to, and its server's pid.
+ */
+export async function interruptBench(scenario: string, signal: NodeJS.Signals, afterMs: number) {
+  const run = runCli([
+    'bench',
+    scenario,
+    '--runs',
+    '3',
+    '--warmup',
+    '0.2',
+    '--duration',
+    '20',
+    '--debug',
+  ]);
+  const [, pid] = await run.waitForStderr(/server pid (\d+)/);
+  // The pid is printed at the warm-up (0.2 s); `afterMs` later the run is in its window.
+  await new Promise((r) => setTimeout(r, afterMs));
+  run.child.kill(signal);
+  const started = Date.now();
+  const { code } = await run.done;
+  return { code, ms: Date.now() - started, pid: Number(pid), stderr: run.stderr() };
+}
+
+/**
  * True while a process with this pid runs (signal 0 checks without sending anything). A zombie
  * does not: it has exited, and only its reaping is left, which a container's init may do late.
  */

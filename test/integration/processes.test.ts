@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { cli, isAlive, runCli, serverPids, waitForExit } from './helpers.ts';
+import { cli, interruptBench, isAlive, runCli, serverPids, waitForExit } from './helpers.ts';
 
 const SHORT = ['--warmup', '0', '--duration', '0.5', '--runs', '1'];
 
@@ -47,28 +47,12 @@ test('a run whose server dies is a failed run; the others go on and nothing is l
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} in the middle of bench reaps the server and exits ${signal === 'SIGINT' ? 130 : 143}`, async () => {
-    const run = runCli([
-      'bench',
-      'busy-wait',
-      '--runs',
-      '3',
-      '--warmup',
-      '0.2',
-      '--duration',
-      '20',
-      '--debug',
-    ]);
-    const [, pid] = await run.waitForStderr(/server pid (\d+)/);
-    // The pid is printed at the warm-up (0.2 s); a second later the run is in its 20 s window.
-    await new Promise((r) => setTimeout(r, 1000));
-    run.child.kill(signal);
-    const started = Date.now();
-    const { code } = await run.done;
-    assert.equal(code, signal === 'SIGINT' ? 130 : 143, run.stderr());
+    const r = await interruptBench('busy-wait', signal, 1000);
+    assert.equal(r.code, signal === 'SIGINT' ? 130 : 143, r.stderr);
     // Long before the 20 s window would have ended.
-    assert.ok(Date.now() - started < 10_000);
-    assert.equal(isAlive(Number(pid)), false);
-    assert.doesNotMatch(run.stderr(), /\n\s+at /, 'no stack trace');
+    assert.ok(r.ms < 10_000);
+    assert.equal(isAlive(r.pid), false);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 }
 

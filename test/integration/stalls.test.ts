@@ -47,6 +47,8 @@ const BLOCKERS: Record<string, { params?: Record<string, number>; own: string; n
   'fs-read': { params: { size: 32 * 1024 * 1024 }, own: 'readSync', node: 'readFileSync' },
   'crypto-pbkdf2': { own: 'derive', node: 'pbkdf2Sync' },
   'cpu-bound': { own: 'countPrimes' },
+  // The room's pastes: each holds the loop for tens of milliseconds, twice a second.
+  'websocket-broadcast': { own: 'moderate' },
 };
 
 /**

@@ -72,6 +72,26 @@ describe('lesson ceilings', () => {
     assert.match(text, /served 60\.0: 120% of that ceiling\. Above it: /);
   });
 
+  it("speaks of a WebSocket room's messages, which come at the room's own rate", () => {
+    const room = findLesson('the-chat-room');
+    const report = makeReport([
+      entry('websocket-broadcast', 'sync', runsFrom({ requestsPerSec: [400, 400] })),
+      entry('websocket-broadcast', 'async', runsFrom({ requestsPerSec: [400, 400] })),
+    ]);
+    report.ceilings = [{ ...micro(0.4), scenario: 'websocket-broadcast', operation: 'moderates' }];
+    const notes = ceilingNotes(room, { [room.measurements[0]?.key as string]: report });
+    assert.equal(notes[0]?.openLoop, true);
+    assert.equal(
+      formatCeilingNotes(notes),
+      '\n\n**The arithmetic of blocking.** On your machine, one call of what `sync` does per message ' +
+        '(moderates) took 0.40 ms on average over the messages the clients send, timed alone ' +
+        '(±0.25%), so one event loop doing it can handle at most 1000 / 0.40 = 2,500 messages a ' +
+        'second. `sync` answered 400 messages a second, 16% of that ceiling: on average its loop ' +
+        'had time to spare. What hurt is when it spent it: an average hides one message that ' +
+        'holds the loop for tens of milliseconds at once, while everyone else waits.\n',
+    );
+  });
+
   it('adds nothing when no ceiling was measured', () => {
     const notes = ceilingNotes(waiter, { [key]: reportWith([47, 48]) });
     assert.deepEqual(notes, []);

@@ -186,10 +186,10 @@ describe('renderMarkdown', () => {
 });
 
 describe('the lesson registry', () => {
-  it('has the four lessons of issue 3, in order', () => {
+  it('has the four lessons of issue 3, in order, then the chat room', () => {
     assert.deepEqual(
       lessons.map((l) => l.id),
-      ['the-waiter', 'files-sync-vs-async', 'the-threadpool', 'cpu-bound-work'],
+      ['the-waiter', 'files-sync-vs-async', 'the-threadpool', 'cpu-bound-work', 'the-chat-room'],
     );
   });
 
@@ -197,7 +197,11 @@ describe('the lesson registry', () => {
     assert.equal(findLesson('1').id, 'the-waiter');
     assert.equal(findLesson('the-threadpool'), lessons[2]);
     assert.equal(lessonNumber(findLesson('cpu-bound-work')), 4);
-    throwsCoded(() => findLesson('5'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /choose 1-4 or the-waiter/);
+    throwsCoded(
+      () => findLesson(String(lessons.length + 1)),
+      'LOOPLAB_ERR_UNKNOWN_LESSON',
+      new RegExp(`choose 1-${lessons.length} or the-waiter`),
+    );
     throwsCoded(() => findLesson('nope'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /no lesson "nope"/);
   });
 

@@ -67,7 +67,7 @@ function inputs(over: Partial<RunInputs> = {}): RunInputs {
 }
 
 describe('METRIC_NAMES', () => {
-  it('lists the 21 per-run metrics in report order', () => {
+  it('lists the 28 per-run metrics in report order', () => {
     assert.deepEqual(METRIC_NAMES, [
       'requestsPerSec',
       'bytesPerSec',
@@ -77,6 +77,13 @@ describe('METRIC_NAMES', () => {
       'latencyMaxMs',
       'ttfbP50Ms',
       'ttfbP99Ms',
+      'messagesSentPerSec',
+      'messagesDeliveredPerSec',
+      'deliveryP50Ms',
+      'deliveryP99Ms',
+      'deliveryMaxMs',
+      'messagesLate',
+      'messagesDropped',
       'errors',
       'timeouts',
       'non2xx',
@@ -105,7 +112,12 @@ describe('METRIC_NAMES', () => {
 
   it('calls only throughput better when higher', () => {
     const higher = METRIC_NAMES.filter((n) => METRICS[n].better === 'higher');
-    assert.deepEqual(higher, ['requestsPerSec', 'bytesPerSec']);
+    assert.deepEqual(higher, [
+      'requestsPerSec',
+      'bytesPerSec',
+      'messagesSentPerSec',
+      'messagesDeliveredPerSec',
+    ]);
   });
 });
 
@@ -126,6 +138,13 @@ describe('buildCompletedRun', () => {
       latencyMaxMs: 80,
       ttfbP50Ms: 2.5,
       ttfbP99Ms: 3.97,
+      messagesSentPerSec: null,
+      messagesDeliveredPerSec: null,
+      deliveryP50Ms: null,
+      deliveryP99Ms: null,
+      deliveryMaxMs: null,
+      messagesLate: null,
+      messagesDropped: null,
       errors: 1,
       timeouts: 2,
       non2xx: 3,
@@ -196,6 +215,40 @@ describe('buildCompletedRun', () => {
   it('gives null time to first byte, not zero, when no response completed', () => {
     const rec = buildCompletedRun(inputs({ load: { ...LOAD, requestsTotal: 0, ttfbMs: [] } }));
     assert.deepEqual([rec.ttfbP50Ms, rec.ttfbP99Ms], [null, null]);
+  });
+
+  it("gives a WebSocket run's message metrics per second of the window, and null for HTTP", () => {
+    const messages = {
+      sent: 1200,
+      delivered: 23_999,
+      late: 7,
+      dropped: 1,
+      deliveryP50Ms: 0.7,
+      deliveryP99Ms: 41.5,
+      deliveryMaxMs: 88.12345,
+      behindSchedule: false,
+    };
+    const rec = buildCompletedRun(inputs({ load: { ...LOAD, messages } }));
+    assert.deepEqual(
+      [rec.messagesSentPerSec, rec.messagesDeliveredPerSec, rec.messagesLate, rec.messagesDropped],
+      [400, 7999.667, 7, 1],
+    );
+    assert.deepEqual(
+      [rec.deliveryP50Ms, rec.deliveryP99Ms, rec.deliveryMaxMs],
+      [0.7, 41.5, 88.123],
+    );
+    const http = buildCompletedRun(inputs());
+    assert.deepEqual(
+      [http.messagesSentPerSec, http.deliveryP99Ms, http.messagesLate, http.messagesDropped],
+      [null, null, null, null],
+    );
+  });
+
+  it('calls a WebSocket driver that fell behind its schedule saturated, whatever its utilisation', () => {
+    const behind = inputs({ generator: { elu: 0.2, cpuPct: 20, behindSchedule: true } });
+    assert.equal(buildCompletedRun(behind).loadGenerator.saturated, true);
+    const onTime = inputs({ generator: { elu: 0.2, cpuPct: 20, behindSchedule: false } });
+    assert.equal(buildCompletedRun(onTime).loadGenerator.saturated, false);
   });
 
   it('rounds ping latencies to 3 decimals', () => {

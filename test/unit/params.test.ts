@@ -214,7 +214,26 @@ describe('resolveParams', () => {
       'tick-starvation': { links: 1000, bytes: 16_384 },
       streams: { size: 16_777_216 },
       'sync-logging': { line: 256, durable: 1 },
+      'websocket-broadcast': {
+        clients: 20,
+        rate: 20,
+        late: 50,
+        every: 200,
+        rounds: 2000,
+        threads: availableParallelism(),
+      },
     });
+  });
+
+  it('bounds the WebSocket room: too many clients or too fast a rate is one coded line', () => {
+    throwsBadParam(
+      () => resolveParams(scenarios, [parseParamOverride('clients=500')]),
+      '--param clients=500 (websocket-broadcast): must be between 1 and 100 (count)',
+    );
+    throwsBadParam(
+      () => resolveParams(scenarios, [parseParamOverride('rate=0')]),
+      '--param rate=0 (websocket-broadcast): must be between 0.1 and 100 (per-second)',
+    );
   });
 
   it('returns an empty object for an empty selection', () => {
@@ -266,7 +285,9 @@ describe('resolveParams', () => {
       'no selected scenario has a parameter "nope"; known: busy-wait.ms, fs-read.size, ' +
         'crypto-pbkdf2.iterations, cpu-bound.n, cpu-bound.chunk, cpu-bound.threads, ' +
         'json-parse.size, json-parse.threads, redos.evil, zlib.size, tick-starvation.links, ' +
-        'tick-starvation.bytes, streams.size, sync-logging.line or sync-logging.durable',
+        'tick-starvation.bytes, streams.size, sync-logging.line, sync-logging.durable, ' +
+        'websocket-broadcast.clients, websocket-broadcast.rate, websocket-broadcast.late, ' +
+        'websocket-broadcast.every, websocket-broadcast.rounds or websocket-broadcast.threads',
     );
   });
 

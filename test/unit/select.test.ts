@@ -38,6 +38,18 @@ describe('selectScenarios', () => {
       },
       { scenario: 'streams', variants: ['sync', 'async', 'stream'], params: { size: 16_777_216 } },
       { scenario: 'sync-logging', variants: ['sync', 'async'], params: { line: 256, durable: 1 } },
+      {
+        scenario: 'websocket-broadcast',
+        variants: ['sync', 'async'],
+        params: {
+          clients: 20,
+          rate: 20,
+          late: 50,
+          every: 200,
+          rounds: 2000,
+          threads: availableParallelism(),
+        },
+      },
     ]);
   });
 

@@ -9,7 +9,7 @@ import { NO_PROBE_TEXT } from '../../report/diagnosis.ts';
 import { METRICS, type MetricName } from '../../report/metrics.ts';
 import type { Environment, Report, ResultEntry } from '../../report/types.ts';
 import { headline } from '../compare.ts';
-import { entryHeading, formatParams } from '../metric-text.ts';
+import { entryHeading, formatParams, measuredMessages } from '../metric-text.ts';
 import { ceilingText } from '../micro.ts';
 import { esc } from './escape.ts';
 import { stallsBlock } from './stalls.ts';
@@ -50,25 +50,25 @@ function figure(caption: string, svg: string, data: string): string {
 const num = (x: number | null | undefined) =>
   x === null || x === undefined ? '–' : formatNumber(x);
 
+/** A WebSocket scenario's throughput is its deliveries; an HTTP one's, its requests. */
 function throughputFigure(entries: readonly ResultEntry[]): string {
+  const [metric, what, unit] = measuredMessages(entries)
+    ? (['messagesDeliveredPerSec', 'Messages delivered per second', 'msg/s'] as const)
+    : (['requestsPerSec', 'Requests per second', 'req/s'] as const);
   const bars = entries.map((e, i) => ({
     label: e.variant,
-    value: e.summary.requestsPerSec.mean,
-    interval: e.summary.requestsPerSec.ci95,
+    value: e.summary[metric].mean,
+    interval: e.summary[metric].ci95,
     series: i,
   }));
   const rows = entries.map((e) => {
-    const s = e.summary.requestsPerSec;
+    const s = e.summary[metric];
     return [e.variant, num(s.mean), num(s.ci95?.[0]), num(s.ci95?.[1]), String(s.n)];
   });
   return figure(
-    'Requests per second (mean; whiskers: 95% confidence interval over runs)',
-    barChart('Requests per second by variant', 'req/s', bars, formatRate),
-    table(
-      'Requests per second',
-      ['variant', 'mean (req/s)', '95% CI low', '95% CI high', 'runs'],
-      rows,
-    ),
+    `${what} (mean; whiskers: 95% confidence interval over runs)`,
+    barChart(`${what} by variant`, unit, bars, formatRate),
+    table(what, ['variant', `mean (${unit})`, '95% CI low', '95% CI high', 'runs'], rows),
   );
 }
 
@@ -80,18 +80,29 @@ const PERCENTILES: MetricName[] = [
   'pingP99Ms',
 ];
 
+const MESSAGE_PERCENTILES: MetricName[] = [
+  'deliveryP50Ms',
+  'deliveryP99Ms',
+  'pingP50Ms',
+  'pingP99Ms',
+];
+
 function latencyFigure(entries: readonly ResultEntry[]): string {
-  const groups: BarGroup[] = PERCENTILES.map((name) => ({
+  const messages = measuredMessages(entries);
+  const percentiles = messages ? MESSAGE_PERCENTILES : PERCENTILES;
+  const groups: BarGroup[] = percentiles.map((name) => ({
     label: METRICS[name].label,
     bars: entries.map((e, i) => ({ label: e.variant, value: e.summary[name].mean, series: i })),
   }));
-  const rows = PERCENTILES.map((name) => [
+  const rows = percentiles.map((name) => [
     METRICS[name].label,
     ...entries.map((e) => num(e.summary[name].mean)),
   ]);
-  const work = entries[0]?.target ? 'each path' : '/';
+  const work = messages
+    ? 'Delivery latency of the broadcasts'
+    : `Latency of the work (${entries[0]?.target ? 'each path' : '/'})`;
   return figure(
-    `Latency of the work (${work}) and of the bystander /ping, percentiles (mean over runs)`,
+    `${work} and of the bystander /ping, percentiles (mean over runs)`,
     groupedLogBarChart(
       'Latency percentiles by variant',
       'ms',
@@ -148,9 +159,10 @@ function ceilingLine(report: Report, entries: readonly ResultEntry[]): string {
   const c = report.ceilings?.find((x) => x.scenario === scenario);
   const sync = entries.find((e) => e.variant === 'sync')?.summary.requestsPerSec.mean;
   if (!c) return '';
+  const unit = measuredMessages(entries) ? 'msg/s' : 'req/s';
   const measured =
-    sync === null || sync === undefined ? '' : `sync ${ceilingText(sync, c.ceilingPerSec)}: `;
-  return `<p>${esc(measured)}one call of <em>${esc(c.operation)}</em> costs ${esc(formatNumber(c.meanMs))} ms ±${esc(formatNumber(c.rmePct))}% (tinybench, ${esc(plural(c.samples, 'call'))}), so one event loop can finish at most ${esc(formatRate(c.ceilingPerSec))} req/s.</p>`;
+    sync === null || sync === undefined ? '' : `sync ${ceilingText(sync, c.ceilingPerSec, unit)}: `;
+  return `<p>${esc(measured)}one call of <em>${esc(c.operation)}</em> costs ${esc(formatNumber(c.meanMs))} ms ±${esc(formatNumber(c.rmePct))}% (tinybench, ${esc(plural(c.samples, 'call'))}), so one event loop can finish at most ${esc(formatRate(c.ceilingPerSec))} ${unit}.</p>`;
 }
 
 function diagnosisList(entries: readonly ResultEntry[]): string {
@@ -235,6 +247,7 @@ export function renderReportHtml(report: Report): string {
 const CHANGE_METRICS: MetricName[] = [
   'requestsPerSec',
   'latencyP99Ms',
+  'deliveryP99Ms',
   'pingP99Ms',
   'lagP99Ms',
   'lagMaxMs',
@@ -248,8 +261,10 @@ function changeTable(base: readonly ResultEntry[], head: readonly ResultEntry[])
     const b = base.find((x) => x.variant === h.variant);
     if (!b) continue;
     for (const name of CHANGE_METRICS) {
-      const bm = b.summary[name].mean;
-      const hm = h.summary[name].mean;
+      // Absent in an older report; null where neither measured it (an HTTP scenario's delivery).
+      const bm = b.summary[name]?.mean ?? null;
+      const hm = h.summary[name]?.mean ?? null;
+      if (bm === null && hm === null) continue;
       const change = bm === null || hm === null || bm === 0 ? '–' : signedPct(hm / bm - 1);
       rows.push([
         `${h.variant} ${METRICS[name].label}`,
