@@ -15,7 +15,12 @@ import {
   predictionQuantity,
 } from '../../lessons/engine/claims.ts';
 import { fillTemplate, templateOperands } from '../../lessons/engine/explain.ts';
-import { formatOutcome, formatPrediction, formatVerify } from '../../lessons/engine/format.ts';
+import {
+  formatLessonList,
+  formatOutcome,
+  formatPrediction,
+  formatVerify,
+} from '../../lessons/engine/format.ts';
 import {
   PLAIN_MARKDOWN,
   renderInline,
@@ -186,10 +191,21 @@ describe('renderMarkdown', () => {
 });
 
 describe('the lesson registry', () => {
-  it('has the four lessons of issue 3, in order', () => {
+  it('has the ten lessons in teaching order: the four of issue 3, then the six of issue 12', () => {
     assert.deepEqual(
       lessons.map((l) => l.id),
-      ['the-waiter', 'files-sync-vs-async', 'the-threadpool', 'cpu-bound-work'],
+      [
+        'the-waiter',
+        'files-sync-vs-async',
+        'the-threadpool',
+        'cpu-bound-work',
+        'large-json',
+        'evil-regex',
+        'microtask-starvation',
+        'compression',
+        'streaming-files',
+        'logging',
+      ],
     );
   });
 
@@ -197,7 +213,9 @@ describe('the lesson registry', () => {
     assert.equal(findLesson('1').id, 'the-waiter');
     assert.equal(findLesson('the-threadpool'), lessons[2]);
     assert.equal(lessonNumber(findLesson('cpu-bound-work')), 4);
-    throwsCoded(() => findLesson('5'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /choose 1-4 or the-waiter/);
+    assert.equal(findLesson('10').id, 'logging');
+    throwsCoded(() => findLesson('11'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /choose 1-10 or the-waiter/);
+    throwsCoded(() => findLesson('0'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /choose 1-10 or the-waiter/);
     throwsCoded(() => findLesson('nope'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /no lesson "nope"/);
   });
 
@@ -398,6 +416,20 @@ describe('lesson output', () => {
     }
     assert.match(outcome, /\n {4}Did not hold on this machine\. the\n {4}threadpool/);
     assert.match(verify, /\n {4}Hint: the threadpool competes with\n {4}the event loop/);
+  });
+
+  it('lists the lessons in aligned columns, ✓ for each passed', () => {
+    const text = formatLessonList(lessons, { version: 1, passed: { logging: { at: 'x' } } }, plain);
+    const lines = text.split('\n').slice(0, lessons.length);
+    const titleAt = lines.map((l, i) => l.indexOf(lessons[i]?.title ?? '?'));
+    assert.ok(
+      titleAt.every((at) => at === titleAt[0] && at > 0),
+      `titles at ${titleAt}`,
+    );
+    assert.match(lines[0] ?? '', /^ {3}1\. the-waiter {2,}The waiter/);
+    assert.match(lines[9] ?? '', /^✓ 10\. logging {2,}Logging/);
+    assert.match(lines[6] ?? '', /microtask-starvation {2}nextTick/);
+    assert.match(text, /1 of 10 passed/);
   });
 
   it('a prediction question is wrapped, its choices numbered', () => {
