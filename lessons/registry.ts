@@ -2,7 +2,8 @@
  * Every lesson, in the order a learner takes them, and where each one's files live.
  *
  * Adding a lesson is one folder (lesson.md, explain.md, lesson.ts, exercise.ts, solution.ts,
- * bad.ts) and one line here; the tests run its measurement and verify both its solutions.
+ * bad.ts, and at least one cheat-*.ts that skips or caches the work) and one line here; the tests
+ * run its measurement and verify every one of its solutions.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,25 +3,12 @@
  * The looplab CLI entry point: parses argv, runs one command, and is the only place that sets
  * the exit code (0 ok, 1 a check failed, 2 bad input, 70 a bug, 130/143 SIGINT/SIGTERM).
  */
-import yargs, { type CommandModule } from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/child.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
 import { looplabVersion } from '../core/package-info.ts';
-import { benchCommand } from './commands/bench.ts';
-import { compareCommand } from './commands/compare.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { hintCommand } from './commands/hint.ts';
-import { lessonCommand } from './commands/lesson.ts';
-import { lessonsCommand } from './commands/lessons.ts';
-import { mergeCommand } from './commands/merge.ts';
-import { microCommand } from './commands/micro.ts';
-import { reportCommand } from './commands/report.ts';
-import { resetCommand } from './commands/reset.ts';
-import { scenariosCommand } from './commands/scenarios.ts';
-import { serveCommand } from './commands/serve.ts';
-import { solutionCommand } from './commands/solution.ts';
-import { verifyCommand } from './commands/verify.ts';
+import { commands } from './commands/index.ts';
 import { withGlobalFlags } from './options/global.ts';
 import {
   err,
@@ -32,24 +19,6 @@ import {
   outcome,
   requestInterrupt,
 } from './shared/context.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own arguments and is invariant in them, so the commands share no narrower type.
-const commands: CommandModule<GlobalArgs, any>[] = [
-  lessonsCommand,
-  lessonCommand,
-  verifyCommand,
-  hintCommand,
-  solutionCommand,
-  resetCommand,
-  scenariosCommand,
-  benchCommand,
-  serveCommand,
-  compareCommand,
-  mergeCommand,
-  microCommand,
-  reportCommand,
-  doctorCommand,
-];
 
 let interrupts = 0;
 function onSignal(signal: NodeJS.Signals): void {
@@ -76,6 +45,19 @@ function onSignal(signal: NodeJS.Signals): void {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+function onlyOnce(parser: Argv, args: Record<string, unknown>): void {
+  // getOptions() is yargs' own, though @types/yargs does not declare it.
+  const { array } = (parser as unknown as { getOptions(): { array: string[] } }).getOptions();
+  for (const [name, value] of Object.entries(args)) {
+    if (Array.isArray(value) && !array.includes(name) && name !== '_' && name.length > 1) {
+      throw new LooplabError(
+        ERROR_CODES.USAGE,
+        `--${name} was given ${value.length} times; give it once (see: looplab --help)`,
+      );
+    }
+  }
+}
+
 function printError(error: unknown, debug: boolean): number {
   if (isLooplabError(error)) {
     err(`looplab: ${error.message} [${error.code}]\n`);
@@ -93,12 +75,16 @@ function printError(error: unknown, debug: boolean): number {
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
+    const parser: Argv = yargs(argv);
     await withGlobalFlags(
-      yargs(argv)
+      parser
         .scriptName('looplab')
         .usage('$0 <command> [options]\n\nSee the event loop block, and measure it.'),
     )
       .command(commands)
+      // yargs turns a flag given twice into an array, which a handler expecting one path or
+      // number would trip on: refuse it, except for the flags that are meant to repeat.
+      .middleware((args) => onlyOnce(parser, args))
       .version(looplabVersion())
       .alias('h', 'help')
       .strict()
@@ -108,8 +94,12 @@ async function main(argv: string[]): Promise<number> {
       )
       .recommendCommands()
       .fail((msg, error) => {
-        if (error) throw error;
-        throw new LooplabError(ERROR_CODES.USAGE, `${msg} (see: looplab --help)`);
+        // yargs reports some bad input as a YError of its own ("Not enough arguments following:
+        // metrics"): that is the user's input, not a bug in looplab.
+        if (error && error.name !== 'YError') throw error;
+        // One line: yargs spreads some messages over several ("Invalid values:\n  Argument: …").
+        const text = String(msg ?? error?.message).replace(/\s*\n\s*/g, ' ');
+        throw new LooplabError(ERROR_CODES.USAGE, `${text} (see: looplab --help)`);
       })
       .wrap(Math.min(110, process.stdout.columns ?? 100))
       .parseAsync();

@@ -9,8 +9,8 @@
  * correction *and* larger than the threshold: shared CI runners are noisy, and a real 2% change
  * is rarely worth a red build.
  */
-import { formatPct } from '../../core/numbers.ts';
-import { environmentDifferences, optionDifferences } from '../report/comparable.ts';
+import { formatNumber, formatPct, signedPct } from '../../core/numbers.ts';
+import { environmentDifferences, optionDifferences, sentinelMeans } from '../report/comparable.ts';
 import { METRICS, type MetricName, type MetricSpec } from '../report/metrics.ts';
 import type { Report, ResultEntry } from '../report/types.ts';
 import { mean, sampleSd } from '../stats/descriptive.ts';
@@ -18,9 +18,11 @@ import {
   fiellerRatioInterval,
   holm,
   minDetectableChange,
+  type PairedResult,
+  pairedLogRatioTest,
+  pairedTTest,
   type Stars,
   stars,
-  type WelchResult,
   welchTest,
 } from '../stats/inference.ts';
 
@@ -57,7 +59,19 @@ export interface CompareOptions {
   thresholds?: Partial<Record<MetricName, number>>;
   /** The metrics to compare; default DEFAULT_COMPARE_METRICS. */
   metrics?: readonly MetricName[];
+  /**
+   * The two reports are the two sides of one benchmark whose runs of the same number ran side by
+   * side in time (`bench --cmd A --vs-cmd B`): test the per-pair ratios, which cancels the
+   * machine's drift, instead of the two samples as independent.
+   */
+  paired?: boolean;
 }
+
+/**
+ * Which test a row used: Welch's on two independent samples; the paired t-test on the per-pair
+ * log ratios; or, for a metric with a 0 in a pair (no ratio), on the per-pair differences.
+ */
+export type TestName = 'welch' | 'paired-log-ratio' | 'paired-difference';
 
 export const DEFAULT_ALPHA = 0.05;
 export const DEFAULT_THRESHOLD = 0.1;
@@ -84,9 +98,11 @@ export interface MetricComparison {
   change: number | null;
   /** 95% interval of `change` (Fieller's, Welch df); null when unbounded or undefined. */
   changeCi95: [number, number] | null;
-  /** Welch–Satterthwaite degrees of freedom; null without a t-test. */
+  /** The test behind `p`; null without one (fewer than 2 runs, or pairs, on a side). */
+  test: TestName | null;
+  /** Degrees of freedom (Welch–Satterthwaite's, or pairs - 1); null without a t-test. */
   df: number | null;
-  /** Two-sided p-value of Welch's t-test; null when either side has fewer than 2 runs. */
+  /** Two-sided p-value of the test; null when either side has fewer than 2 runs. */
   p: number | null;
   /** `p` after Holm's step-down correction over every test in the comparison. */
   pAdjusted: number | null;
@@ -112,6 +128,8 @@ export interface VariantKey {
 /** The whole comparison of two reports. */
 export interface Comparison {
   alpha: number;
+  /** Welch's t-test on independent runs, or the paired t-test on runs side by side in time. */
+  test: 'welch' | 'paired';
   correction: 'holm';
   /** How many p-values Holm's correction covered. */
   tests: number;
@@ -139,6 +157,18 @@ function sideStats(xs: readonly number[]): SideStats {
 
 const keyOf = (e: VariantKey) => `${e.scenario}\u0000${e.variant}`;
 
+/** What a test says of a row, on the scale compare reports: the relative change. */
+interface RowTest {
+  name: TestName;
+  p: number;
+  df: number;
+  /** (head - base) / base, or the geometric mean ratio - 1 for the log-ratio test. */
+  change: number | null;
+  changeCi95: [number, number] | null;
+  /** The smallest relative change it would find with 80% power at `alpha`. */
+  detectable(alpha: number): number | null;
+}
+
 /** A row before Holm: everything but the adjusted p and what follows from it. */
 interface RawRow {
   scenario: string;
@@ -146,19 +176,87 @@ interface RawRow {
   metric: MetricName;
   base: number[];
   head: number[];
-  welch: WelchResult | null;
+  test: RowTest | null;
 }
 
-function rawRow(base: ResultEntry, head: ResultEntry, metric: MetricName): RawRow {
-  const b = valuesOf(base, metric);
-  const h = valuesOf(head, metric);
+function welchRow(b: number[], h: number[]): RowTest | null {
+  if (b.length < 2 || h.length < 2) return null;
+  const w = welchTest(b, h);
+  const mb = mean(b);
+  const mh = mean(h);
+  const sb = sampleSd(b) as number;
+  const sh = sampleSd(h) as number;
+  const ratioCi = fiellerRatioInterval(mb, sb ** 2 / b.length, mh, sh ** 2 / h.length, w.df);
+  return {
+    name: 'welch',
+    p: w.p,
+    df: w.df,
+    change: mb !== 0 ? (mh - mb) / mb : null,
+    changeCi95: ratioCi ? [ratioCi[0] - 1, ratioCi[1] - 1] : null,
+    detectable: (alpha) => minDetectableChange(w.se, w.df, mb, alpha),
+  };
+}
+
+function pairedRow(b: number[], h: number[]): RowTest | null {
+  if (b.length < 2) return null;
+  if ([...b, ...h].every((x) => x > 0)) {
+    const t: PairedResult = pairedLogRatioTest(b, h);
+    return {
+      name: 'paired-log-ratio',
+      p: t.p,
+      df: t.df,
+      change: Math.expm1(t.meanDiff),
+      changeCi95: [Math.expm1(t.ci[0]), Math.expm1(t.ci[1])],
+      detectable: (alpha) => {
+        const d = minDetectableChange(t.se, t.df, 1, alpha);
+        return d === null ? null : Math.expm1(d);
+      },
+    };
+  }
+  const t = pairedTTest(b, h);
+  const mb = mean(b);
+  return {
+    name: 'paired-difference',
+    p: t.p,
+    df: t.df,
+    change: mb !== 0 ? t.meanDiff / mb : null,
+    changeCi95: mb !== 0 ? [t.ci[0] / Math.abs(mb), t.ci[1] / Math.abs(mb)] : null,
+    detectable: (alpha) => minDetectableChange(t.se, t.df, mb, alpha),
+  };
+}
+
+/** The values of runs with the same number that both sides measured, side by side. */
+function pairedValues(
+  base: ResultEntry,
+  head: ResultEntry,
+  metric: MetricName,
+): [number[], number[]] {
+  const headRuns = new Map(head.runs.map((r) => [r.run, r]));
+  const b: number[] = [];
+  const h: number[] = [];
+  for (const r of base.runs) {
+    const other = headRuns.get(r.run);
+    if (r.state !== 'completed' || other?.state !== 'completed') continue;
+    const x = r[metric];
+    const y = other[metric];
+    if (x === null || y === null) continue;
+    b.push(x);
+    h.push(y);
+  }
+  return [b, h];
+}
+
+function rawRow(base: ResultEntry, head: ResultEntry, metric: MetricName, paired: boolean): RawRow {
+  const [b, h] = paired
+    ? pairedValues(base, head, metric)
+    : [valuesOf(base, metric), valuesOf(head, metric)];
   return {
     scenario: base.scenario,
     variant: base.variant,
     metric,
     base: b,
     head: h,
-    welch: b.length >= 2 && h.length >= 2 ? welchTest(b, h) : null,
+    test: paired ? pairedRow(b, h) : welchRow(b, h),
   };
 }
 
@@ -199,8 +297,24 @@ function comparisonWarnings(
   base: Report,
   head: Report,
   pairs: readonly [ResultEntry, ResultEntry][],
+  threshold: number,
+  paired: boolean,
 ): string[] {
   const warnings: string[] = [];
+  // Two sides of one paired benchmark ran on one machine, alternately: nothing to warn of.
+  // The sentinel is noisy on a busy machine too: a difference must be beyond the threshold and
+  // more than that noise (Welch's p < 0.05) before it is called the machine's.
+  const speeds = paired ? null : sentinelMeans(base, head);
+  if (
+    speeds &&
+    Math.abs(speeds.headMs / speeds.baseMs - 1) > threshold &&
+    (speeds.p === null || speeds.p < 0.05)
+  ) {
+    const change = speeds.headMs / speeds.baseMs - 1;
+    warnings.push(
+      `the machines ran at different speeds: the speed sentinel took ${formatNumber(speeds.baseMs)} ms a run on base's and ${formatNumber(speeds.headMs)} ms on head's (${signedPct(change)}), beyond the ${formatPct(threshold)} threshold; a difference may be the machine, not the code`,
+    );
+  }
   const env = environmentDifferences(base.environment, head.environment);
   if (env.length > 0) {
     warnings.push(
@@ -269,12 +383,13 @@ export function compareReports(
   });
   const key = (e: ResultEntry): VariantKey => ({ scenario: e.scenario, variant: e.variant });
 
+  const paired = options.paired ?? false;
   const raw = pairs
-    .flatMap(([b, h]) => metrics.map((m) => rawRow(b, h, m)))
+    .flatMap(([b, h]) => metrics.map((m) => rawRow(b, h, m, paired)))
     // A metric neither side measured (the probe off) is not a row.
     .filter((r) => r.base.length > 0 || r.head.length > 0);
-  const tested = raw.filter((r) => r.welch !== null);
-  const adjusted = holm(tested.map((r) => (r.welch as WelchResult).p));
+  const tested = raw.filter((r) => r.test !== null);
+  const adjusted = holm(tested.map((r) => (r.test as RowTest).p));
   const pAdjustedOf = new Map(tested.map((r, i) => [r, adjusted[i] as number]));
   // A lone real change has the smallest p, which Holm holds to alpha / tests.
   const loneAlpha = alpha / Math.max(1, tested.length);
@@ -282,21 +397,7 @@ export function compareReports(
   const rows = raw.map((r): MetricComparison => {
     const base = sideStats(r.base);
     const head = sideStats(r.head);
-    const w = r.welch;
-    const change =
-      base.mean !== null && head.mean !== null && base.mean !== 0
-        ? (head.mean - base.mean) / base.mean
-        : null;
-    const ratioCi =
-      w && base.mean !== null && head.mean !== null && base.sd !== null && head.sd !== null
-        ? fiellerRatioInterval(
-            base.mean,
-            base.sd ** 2 / base.n,
-            head.mean,
-            head.sd ** 2 / head.n,
-            w.df,
-          )
-        : null;
+    const t = r.test;
     const pAdjusted = pAdjustedOf.get(r) ?? null;
     const spec = METRICS[r.metric];
     const partial = {
@@ -307,27 +408,32 @@ export function compareReports(
       better: spec.better,
       base,
       head,
-      change,
-      changeCi95: ratioCi ? ([ratioCi[0] - 1, ratioCi[1] - 1] as [number, number]) : null,
-      df: w ? w.df : null,
-      p: w ? w.p : null,
+      change:
+        t?.change ??
+        (base.mean !== null && head.mean !== null && base.mean !== 0
+          ? (head.mean - base.mean) / base.mean
+          : null),
+      changeCi95: t?.changeCi95 ?? null,
+      test: t?.name ?? null,
+      df: t ? t.df : null,
+      p: t ? t.p : null,
       pAdjusted,
       stars: stars(pAdjusted),
       threshold: thresholdOf(r.metric),
-      minDetectableChange:
-        w && base.mean !== null ? minDetectableChange(w.se, w.df, base.mean, loneAlpha) : null,
+      minDetectableChange: t ? t.detectable(loneAlpha) : null,
     };
     return { ...partial, ...judge(partial, alpha) };
   });
 
   return {
     alpha,
+    test: paired ? 'paired' : 'welch',
     correction: 'holm',
     tests: tested.length,
     rows,
     onlyInBase: base.results.filter((b) => !headByKey.has(keyOf(b))).map(key),
     onlyInHead: head.results.filter((h) => !baseKeys.has(keyOf(h))).map(key),
-    warnings: comparisonWarnings(base, head, pairs),
+    warnings: comparisonWarnings(base, head, pairs, options.threshold ?? DEFAULT_THRESHOLD, paired),
     regressions: rows.filter((r) => r.verdict === 'regression'),
   };
 }

@@ -80,7 +80,14 @@ function groups(c: Comparison): [VariantKey, MetricComparison[]][] {
 export function headline(c: Comparison): string {
   const n = c.regressions.length;
   const verdict = n === 0 ? 'no regression' : `${plural(n, 'regression')}: ${regressionList(c)}`;
-  return `${verdict} (${plural(c.tests, 'test')}; Welch's t-test, Holm-corrected at alpha ${c.alpha})${inconclusiveNote(c)}`;
+  return `${verdict} (${plural(c.tests, 'test')}; ${testText(c)}, Holm-corrected at alpha ${c.alpha})${inconclusiveNote(c)}`;
+}
+
+/** Which test the comparison used, in words: a reader must know what the p-values mean. */
+export function testText(c: Comparison): string {
+  if (c.test === 'welch') return "Welch's t-test";
+  const differences = c.rows.some((r) => r.test === 'paired-difference');
+  return `paired t-test on the per-pair log ratios${differences ? ' (on the differences where a pair has a 0)' : ''}`;
 }
 
 /** "No regression" from data too noisy to see one must not read as a clean bill of health. */
@@ -104,9 +111,17 @@ function oneSided(c: Comparison): string[] {
   return out;
 }
 
-const LEGEND =
-  'change: (head - base) / base, with its 95% Fieller interval; stars on the Holm-adjusted p: * < 0.05, ** < 0.01, *** < 0.001; ' +
+const LEGEND_REST =
+  'stars on the Holm-adjusted p: * < 0.05, ** < 0.01, *** < 0.001; ' +
   'detectable: the smallest change these runs would find 80% of the time; a regression is significant and beyond its threshold.';
+
+function legend(c: Comparison): string {
+  const change =
+    c.test === 'paired'
+      ? 'change: the geometric mean of head / base over the pairs of runs side by side, - 1, with its 95% interval'
+      : 'change: (head - base) / base, with its 95% Fieller interval';
+  return `${change}; ${LEGEND_REST}`;
+}
 
 /** A terminal table per scenario variant, the headline, then what was not compared and the warnings. */
 export function formatCompareTable(
@@ -121,7 +136,7 @@ export function formatCompareTable(
   if (c.rows.length === 0)
     out.push('nothing to compare: no scenario variant is in both reports', '');
   out.push(...oneSided(c), ...c.warnings.map((w) => `warning: ${w}`));
-  out.push(`${c.regressions.length > 0 ? '✗' : '✓'} ${headline(c)}`, style.dim(LEGEND), '');
+  out.push(`${c.regressions.length > 0 ? '✗' : '✓'} ${headline(c)}`, style.dim(legend(c)), '');
   return out.join('\n');
 }
 
@@ -158,7 +173,7 @@ export function formatCompareMarkdown(c: Comparison, labels: CompareLabels): str
   }
   for (const line of oneSided(c)) out.push(`- ${line}`);
   for (const w of c.warnings) out.push(`> ⚠️ ${mdEscape(w)}`, '');
-  out.push(`_${LEGEND}_`, '');
+  out.push(`_${legend(c)}_`, '');
   return out.join('\n');
 }
 

@@ -4,10 +4,11 @@
  */
 import { plural } from '../../core/numbers.ts';
 import { groupByScenario } from '../report/build.ts';
+import { stallLine } from '../report/stalls.ts';
 import type { Report, ResultEntry } from '../report/types.ts';
-import { formatParams, formatSummary, metricLabel, SHOWN_METRICS } from './metric-text.ts';
+import { entryHeading, formatSummary, metricLabel, SHOWN_METRICS } from './metric-text.ts';
 import { ceilingNote } from './notes.ts';
-import { runsText } from './table.ts';
+import { runsText, sentinelText } from './table.ts';
 
 /** `|` would end a cell. */
 const cell = (s: string) => s.replaceAll('|', '\\|');
@@ -27,7 +28,7 @@ export function formatMarkdown(report: Report): string {
     out.push(
       `### ${scenario}`,
       '',
-      `Parameters: \`${formatParams(first.params)}\` · ${runsText(report.options, entries)}`,
+      `${first.target ? 'Target' : 'Parameters'}: \`${cell(entryHeading(first))}\` · ${runsText(report.options, entries)}`,
       '',
     );
     out.push(`| metric | ${entries.map((x) => cell(x.variant)).join(' | ')} |`);
@@ -49,9 +50,16 @@ export function formatMarkdown(report: Report): string {
       out.push('', '**Diagnosis:**', '');
       for (const x of diagnosed) out.push(`- \`${x.variant}\`: ${x.diagnosis?.text}`);
     }
+    const stalled = entries.filter((x) => x.stalls && x.stalls.count > 0);
+    if (stalled.length > 0) {
+      out.push('', '**What held the loop:**', '');
+      for (const x of stalled) if (x.stalls) out.push(`- \`${x.variant}\`: ${stallLine(x.stalls)}`);
+    }
     out.push('');
   }
   if (report.warnings.length > 0) out.push(...report.warnings.map((w) => `> ⚠️ ${w}`), '');
+  const machine = sentinelText(report.sentinel);
+  if (machine) out.push(`_${machine}._`, '');
   out.push('_± is the half-width of the 95% confidence interval over runs._', '');
   return out.join('\n');
 }

@@ -5,6 +5,7 @@
  */
 import { formatNumber } from '../../core/numbers.ts';
 import { METRICS, type MetricName } from '../report/metrics.ts';
+import type { ResultEntry } from '../report/types.ts';
 import type { Summary } from '../stats/descriptive.ts';
 
 /** The metrics a person reads in a table; the JSON report holds all of them. */
@@ -63,6 +64,12 @@ export function formatMetric(metric: MetricName, x: number | null): string {
 }
 
 /** `ms=20 chunk=10000`: a scenario's parameters as they are written on the command line. */
+/** What a table's heading says of an entry: a scenario's parameters, an app's command or URL. */
+export function entryHeading(entry: Pick<ResultEntry, 'params' | 'target'>): string {
+  if (!entry.target) return formatParams(entry.params);
+  return entry.target.command ?? entry.target.url ?? '';
+}
+
 export function formatParams(params: Readonly<Record<string, number>>): string {
   return Object.entries(params)
     .map(([k, v]) => `${k}=${v}`)

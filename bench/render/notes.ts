@@ -3,6 +3,7 @@
  * and the diagnosis of each variant. Pure.
  */
 import { formatMs } from '../../core/numbers.ts';
+import { stallLine } from '../report/stalls.ts';
 import type { MicroResult, ResultEntry } from '../report/types.ts';
 import { ceilingText } from './micro.ts';
 
@@ -22,7 +23,14 @@ export function ceilingNote(
   );
 }
 
-/** The ceiling, then one diagnosis line per variant. */
+/** One line per variant whose loop stalled: how often, how long, and the stack that held it most. */
+export function stallNotes(entries: readonly ResultEntry[]): string[] {
+  return entries.flatMap((e) =>
+    e.stalls && e.stalls.count > 0 ? [`${e.variant}: ${stallLine(e.stalls)}`] : [],
+  );
+}
+
+/** The ceiling, then one diagnosis line per variant, then what held each stalled loop. */
 export function scenarioNotes(
   entries: readonly ResultEntry[],
   ceiling: MicroResult | undefined,
@@ -31,5 +39,6 @@ export function scenarioNotes(
   const lines = ceilingLine ? [`ceiling: ${ceilingLine}`] : [];
   for (const e of entries)
     if (e.diagnosis) lines.push(`diagnosis: ${e.variant}: ${e.diagnosis.text}`);
+  for (const line of stallNotes(entries)) lines.push(`held the loop: ${line}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

@@ -4,9 +4,8 @@
  */
 import { formatMs, formatRate } from '../../core/numbers.ts';
 import type { RunRecord } from '../report/types.ts';
-import type { BenchHooks } from '../run/benchmark.ts';
 import type { Phase } from '../run/measure-run.ts';
-import type { Job } from '../run/plan.ts';
+import type { RunLabel } from '../run/plan.ts';
 import { ansi } from './terminal-style.ts';
 
 export interface ProgressOptions {
@@ -27,7 +26,7 @@ const PHASE_TEXT: Record<Phase, string> = {
   reading: 'reading probe',
 };
 
-const label = (job: Job) => `${job.scenario.id} ${job.variant} run ${job.run}`;
+const label = (job: RunLabel) => `${job.scenario.id} ${job.variant} run ${job.run}`;
 
 /** One line that says how a run went, in the units a reader needs. */
 export function describeRecord(record: RunRecord): string {
@@ -35,14 +34,21 @@ export function describeRecord(record: RunRecord): string {
     return `failed: ${record.reason}${record.code ? ` [${record.code}]` : ''}`;
   const parts = [`${formatRate(record.requestsPerSec ?? 0)} req/s`];
   if (record.lagP99Ms !== null) parts.push(`lag p99 ${formatMs(record.lagP99Ms)}`);
+  else if (record.serverPid === null) parts.push('lag not measured (no probe)');
   if (record.pingP99Ms !== null) parts.push(`/ping p99 ${formatMs(record.pingP99Ms)}`);
   if (record.loadGenerator.saturated) parts.push('load generator saturated');
   return parts.join(', ');
 }
 
-export function progressHooks(
-  o: ProgressOptions,
-): Pick<BenchHooks, 'onRunStart' | 'onRunPhase' | 'onRunTick' | 'onRunEnd'> {
+/** The progress hooks, for a scenario benchmark's runs or an app's alike. */
+export interface ProgressHooks {
+  onRunStart?: (job: RunLabel, index: number, total: number) => void;
+  onRunPhase?: (job: RunLabel, phase: Phase, serverPid?: number) => void;
+  onRunTick?: (job: RunLabel, elapsedSec: number, completed: number) => void;
+  onRunEnd?: (job: RunLabel, record: RunRecord, index: number, total: number) => void;
+}
+
+export function progressHooks(o: ProgressOptions): ProgressHooks {
   if (o.quiet) return {};
   const live = Boolean(o.stream.isTTY);
   const paint = ansi(o.color);

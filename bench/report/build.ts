@@ -3,9 +3,10 @@
  * writing a report lives in core/write-atomic.ts.
  */
 import type { Params } from '../../scenarios/types.ts';
-import { type Summary, summarize } from '../stats/descriptive.ts';
+import { coefficientOfVariation, mean, type Summary, summarize } from '../stats/descriptive.ts';
 import { METRIC_NAMES, type MetricName } from './metrics.ts';
-import type { ResultEntry, RunRecord } from './types.ts';
+import { summarizeStalls } from './stalls.ts';
+import type { ResultEntry, RunRecord, SentinelSummary } from './types.ts';
 
 export function summarizeRuns(runs: readonly RunRecord[]): Record<MetricName, Summary> {
   const completed = runs.filter((r) => r.state === 'completed');
@@ -23,7 +24,15 @@ export function buildResultEntry(
   runs: RunRecord[],
 ): ResultEntry {
   const ordered = [...runs].sort((a, b) => a.run - b.run);
-  return { scenario, variant, params, runs: ordered, summary: summarizeRuns(ordered) };
+  const stalls = summarizeStalls(ordered);
+  return {
+    scenario,
+    variant,
+    params,
+    runs: ordered,
+    summary: summarizeRuns(ordered),
+    ...(stalls && { stalls }),
+  };
 }
 
 /** Result entries by scenario, in report order. */
@@ -31,4 +40,27 @@ export function groupByScenario(results: readonly ResultEntry[]): Map<string, Re
   const groups = new Map<string, ResultEntry[]>();
   for (const r of results) groups.set(r.scenario, [...(groups.get(r.scenario) ?? []), r]);
   return groups;
+}
+
+/** The sentinel times of runs, failed ones included: the machine ran those too. */
+export function sentinelTimes(results: readonly ResultEntry[]): number[] {
+  return results.flatMap((r) =>
+    r.runs.flatMap((run) => (run.sentinelMs === undefined ? [] : [run.sentinelMs])),
+  );
+}
+
+/** The sentinel over every run of `results`; undefined when no run timed it (an older report). */
+export function summarizeSentinel(
+  results: readonly ResultEntry[],
+  workload: string,
+): SentinelSummary | undefined {
+  const times = sentinelTimes(results);
+  if (times.length === 0) return undefined;
+  const cv = coefficientOfVariation(times);
+  return {
+    workload,
+    n: times.length,
+    meanMs: Math.round(mean(times) * 10_000) / 10_000,
+    cv: cv === null ? null : Math.round(cv * 10_000) / 10_000,
+  };
 }

@@ -2,6 +2,9 @@
  * Whether two reports measured the same thing: the same kind of machine (the environment's
  * fingerprint) and the same measuring options. compare warns when they differ; merge refuses.
  */
+import { mean } from '../stats/descriptive.ts';
+import { welchTest } from '../stats/inference.ts';
+import { sentinelTimes } from './build.ts';
 import type { Environment, Report } from './types.ts';
 
 const FINGERPRINT: readonly (keyof Environment)[] = [
@@ -26,6 +29,7 @@ export const MEASURING_OPTIONS = [
   'connections',
   'pingRateHz',
   'timeoutSec',
+  'workers',
 ] as const;
 
 /** Where two reports' measuring options differ: `durationSec 3 vs 2`. */
@@ -33,4 +37,25 @@ export function optionDifferences(base: Report['options'], head: Report['options
   return MEASURING_OPTIONS.filter((k) => base[k] !== head[k]).map(
     (k) => `${k} ${base[k]} vs ${head[k]}`,
   );
+}
+
+/**
+ * The machine-speed sentinel on each report's machine: the mean times, and the p-value of
+ * Welch's test that they differ (null with fewer than 2 runs a side); null when either report has
+ * no sentinel times, or they timed different workloads.
+ */
+export function sentinelMeans(
+  base: Report,
+  head: Report,
+): { baseMs: number; headMs: number; p: number | null } | null {
+  if (base.sentinel && head.sentinel && base.sentinel.workload !== head.sentinel.workload)
+    return null;
+  const b = sentinelTimes(base.results);
+  const h = sentinelTimes(head.results);
+  if (b.length === 0 || h.length === 0) return null;
+  return {
+    baseMs: mean(b),
+    headMs: mean(h),
+    p: b.length >= 2 && h.length >= 2 ? welchTest(b, h).p : null,
+  };
 }

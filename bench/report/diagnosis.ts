@@ -14,6 +14,7 @@
  * does no work of its own, what it waited for was the loop.
  */
 import { formatMs, formatPercent } from '../../core/numbers.ts';
+import { heldByText } from './stalls.ts';
 import type { Diagnosis, Finding, ResultEntry } from './types.ts';
 
 export const LAG_MEDIAN_UNHEALTHY_MS = 10;
@@ -21,8 +22,17 @@ export const LAG_MAX_UNHEALTHY_MS = 100;
 export const ELU_SATURATED = 0.95;
 export const PING_P99_SLOW_MS = 100;
 
-/** Diagnoses one scenario variant from the summary of its completed runs. */
-export function diagnose(entry: Pick<ResultEntry, 'summary'>): Diagnosis {
+/** What a server looplab could not probe (`--url`) says of its loop, everywhere it is shown. */
+export const NO_PROBE_TEXT = 'not measured (no probe: use --cmd)';
+
+/**
+ * Diagnoses one scenario variant from the summary of its completed runs; a blocked loop is said
+ * to be held by the stack that held most of its stalled time, where stalls were captured.
+ */
+export function diagnose(entry: Pick<ResultEntry, 'summary' | 'stalls' | 'target'>): Diagnosis {
+  if (entry.target?.probe === false) {
+    return { healthy: null, findings: [], text: `event loop ${NO_PROBE_TEXT}` };
+  }
   const s = entry.summary;
   // The mean of the runs' medians; for the max, the worst run: one long stop is the finding.
   const median = s.lagP50Ms.mean;
@@ -64,7 +74,13 @@ export function diagnose(entry: Pick<ResultEntry, 'summary'>): Diagnosis {
   const blocked = findings.some((f) => f.heuristic === 'lagMedian' || f.heuristic === 'lagMax');
   if (findings.length > 0) {
     const what = blocked ? 'event loop blocked' : 'event loop under strain';
-    return { healthy: false, findings, text: `${what}: ${findings.map((f) => f.text).join('; ')}` };
+    const heldBy = heldByText(entry.stalls);
+    const by = heldBy ? `; ${heldBy}` : '';
+    return {
+      healthy: false,
+      findings,
+      text: `${what}: ${findings.map((f) => f.text).join('; ')}${by}`,
+    };
   }
   const parts = [`median delay ${formatMs(median)}`, `max ${formatMs(max)}`];
   if (elu !== null) parts.push(`utilisation ${formatPercent(elu)}`);

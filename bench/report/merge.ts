@@ -4,7 +4,7 @@
  * drift in the runner's speed then hits both sides alike.
  */
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { buildResultEntry } from './build.ts';
+import { buildResultEntry, summarizeSentinel } from './build.ts';
 import { environmentDifferences, optionDifferences } from './comparable.ts';
 import type { Report, ResultEntry, RunRecord } from './types.ts';
 import { scenarioVerdicts } from './verdict.ts';
@@ -49,15 +49,17 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
     }
   });
 
-  const results = [...merged.values()].map(({ entry, runs }) =>
-    buildResultEntry(
+  const results = [...merged.values()].map(({ entry, runs }) => ({
+    ...buildResultEntry(
       entry.scenario,
       entry.variant,
       entry.params,
       runs.map((run, i) => ({ ...run, run: i + 1 })),
     ),
-  );
+    ...(entry.target && { target: entry.target }),
+  }));
   const scenarios = [...new Set(results.map((r) => r.scenario))];
+  const sentinel = first.sentinel && summarizeSentinel(results, first.sentinel.workload);
   return {
     ...first,
     createdAt:
@@ -74,5 +76,6 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
     results,
     verdicts: scenarioVerdicts(results),
     warnings: reportWarnings(results, first.environment.cpuCount),
+    ...(sentinel && { sentinel }),
   };
 }

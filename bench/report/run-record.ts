@@ -2,7 +2,7 @@
  * One run's record: the pure function that turns a run's raw measurements (autocannon's, the
  * bystander's and the probe's) into the metrics the report keeps.
  */
-import { round } from '../../core/numbers.ts';
+import { formatMs, round } from '../../core/numbers.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { percentile } from '../stats/descriptive.ts';
 import type { BystanderResult, CompletedRun, LoadResult } from './types.ts';
@@ -13,11 +13,25 @@ export const GENERATOR_SATURATED_ELU = 0.9;
 export interface RunInputs {
   run: number;
   startedAt: string;
-  serverPid: number;
+  serverPid: number | null;
   load: LoadResult;
   ping: BystanderResult;
   probe: ProbeData | null;
-  generator: { elu: number; cpuPct: number };
+  /** With `workers`, autocannon ran on that many threads of its own, not on the harness's. */
+  generator: { elu: number; cpuPct: number; workers?: number };
+  sentinelMs?: number;
+  otherPorts?: readonly number[];
+}
+
+/**
+ * Whether autocannon, not the server, set the pace. On the harness's thread, its utilisation
+ * tells. On worker threads it does not (that thread only waits), so the harness's CPU time
+ * shared out over the workers does: each near a whole core means each is saturated.
+ */
+export function generatorSaturated(g: RunInputs['generator']): boolean {
+  return g.workers
+    ? g.cpuPct / g.workers >= GENERATOR_SATURATED_ELU * 100
+    : g.elu >= GENERATOR_SATURATED_ELU;
 }
 
 /** Turns one run's raw measurements into its report record. */
@@ -39,6 +53,8 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     run: i.run,
     startedAt: i.startedAt,
     serverPid: i.serverPid,
+    ...(i.sentinelMs !== undefined && { sentinelMs: i.sentinelMs }),
+    ...(i.otherPorts && i.otherPorts.length > 0 && { otherPorts: [...i.otherPorts] }),
     windowMs: round(i.load.elapsedMs),
     serverWindowMs: p?.windowMs ?? null,
     requestsPerSec: round(i.load.requestsTotal / seconds),
@@ -68,12 +84,109 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     pingTimeouts: i.ping.timeouts,
     lagSamples: p?.lagSamples ?? null,
     heapUsedMaxBytes: p?.heapUsedMaxBytes ?? null,
+    loopCpuMs: p?.loopCpuMs ?? null,
     loadGenerator: {
       elu: round(i.generator.elu, 4),
       cpuPct: round(i.generator.cpuPct, 1),
-      saturated: i.generator.elu >= GENERATOR_SATURATED_ELU,
+      saturated: generatorSaturated(i.generator),
+      ...(i.generator.workers && { workers: i.generator.workers }),
     },
     timelineIntervalMs: p?.timelineIntervalMs ?? null,
     timeline: p?.timeline ?? [],
+    stalls: p?.stalls ?? null,
   };
+}
+
+/**
+ * Why a run that finished its window still measured nothing worth keeping, or null. Such a run
+ * is marked failed with this reason, so its numbers never pass for the work's:
+ * - any non-2xx answer: the numbers would measure the server's failures, not its work;
+ * - no request to the loaded path finished although `/ping` was answered: the loop was free, so the handler
+ *   never finished (or one request takes longer than the window).
+ * A server that answered nothing at all, /ping included, was blocked: that is a measurement.
+ */
+export function runProblem(
+  load: LoadResult,
+  ping: BystanderResult,
+  durationSec: number,
+  /** The loaded path, for the message. */
+  path = '/',
+): string | null {
+  if (load.non2xx > 0) {
+    return (
+      `the server answered ${load.non2xx.toLocaleString('en-US')} of ` +
+      `${load.requestsTotal.toLocaleString('en-US')} requests with an error status (not 2xx): ` +
+      'these numbers would measure its failures, not its work'
+    );
+  }
+  if (load.requestsTotal === 0 && load.timeouts === 0 && ping.latenciesMs.length > 0) {
+    return (
+      `no request to ${path} finished in the ${durationSec} s window while the event loop answered ` +
+      `/ping ${ping.latenciesMs.length} times: the handler never finished, or one request takes ` +
+      'longer than --duration'
+    );
+  }
+  return null;
+}
+
+/**
+ * How long a load went without an answer at its end, when that silence says the server stopped
+ * answering rather than worked slowly; null otherwise. A server that answers at its usual pace
+ * is never silent at the end for longer than one of its requests takes, so a silence three times
+ * the slowest answer, over at least half the load, means the answers stopped. null when the time
+ * of the last answer is unknown (autocannon's workers) or nothing was answered (runProblem's).
+ */
+export function silentTailMs(load: LoadResult): number | null {
+  if (load.lastAnswerMs === undefined || load.requestsTotal === 0) return null;
+  const silentMs = load.elapsedMs - load.lastAnswerMs;
+  return silentMs >= load.elapsedMs / 2 && silentMs >= 3 * load.latencyMaxMs ? silentMs : null;
+}
+
+/** What the server's event loop did while the load went silent, asked once the silence was seen. */
+export type LoopDuringSilence =
+  /** The probe's reading. */
+  | { probe: ProbeData }
+  /** The probe did not answer within this long either. */
+  | { noAnswerMs: number }
+  /** No probe to ask (`--url`). */
+  | null;
+
+const seconds = (ms: number) => `${Number((ms / 1000).toPrecision(3))} s`;
+
+/**
+ * Why a load that went silent at its end (silentTailMs) makes a failed run, or null when it does
+ * not: when the event loop was blocked through most of the silence and came back (a blocked loop
+ * is what looplab measures), and after a warm-up whose loop answered (the warm-up is not
+ * measured: the window shows whether the server answers again). A loop that does not answer
+ * within --timeout fails the run in either phase, rather than leave the bench waiting on it.
+ */
+export function silenceProblem(s: {
+  load: LoadResult;
+  silentMs: number;
+  /** The loaded path, and which load went silent. */
+  path: string;
+  phase: 'window' | 'warm-up';
+  loop: LoopDuringSilence;
+}): string | null {
+  const { load, loop } = s;
+  if (loop === null || 'probe' in loop) {
+    if (s.phase === 'warm-up') return null;
+    if (loop && loop.probe.lagMaxMs >= s.silentMs / 2) return null;
+  }
+  const what =
+    `no request to ${s.path} was answered in the last ${seconds(s.silentMs)} of the ` +
+    `${seconds(load.elapsedMs)} ${s.phase}, after ${load.requestsTotal.toLocaleString('en-US')} ` +
+    `were (the slowest in ${formatMs(load.latencyMaxMs)})`;
+  if (loop === null) return `${what}: the server stopped answering`;
+  if ('noAnswerMs' in loop) {
+    return (
+      `${what}, and its event loop did not answer looplab in the ${seconds(loop.noAnswerMs)} ` +
+      'after either (--timeout): it is blocked, in an endless loop or synchronous work that does not end'
+    );
+  }
+  return (
+    `${what}, while its event loop was free (lag max ${formatMs(loop.probe.lagMaxMs)}): the ` +
+    'server stopped answering (a response never sent, a pool that ran dry), or some of its ' +
+    'requests take longer than half the window'
+  );
 }

@@ -5,7 +5,11 @@
  *
  * Units are in the names (`lagP99Ms`, `rssMaxBytes`); a metric a run could not measure is null.
  */
-import type { TimelinePoint } from '../../scenarios/probe/protocol.ts';
+import type {
+  StallReading,
+  StallsRecorded,
+  TimelinePoint,
+} from '../../scenarios/probe/protocol.ts';
 import type { Params } from '../../scenarios/types.ts';
 import type { Summary } from '../stats/descriptive.ts';
 import type { MetricName } from './metrics.ts';
@@ -26,6 +30,13 @@ export interface BenchOptions {
   /** A request slower than this counts as a timeout. */
   timeoutSec: number;
   timelineIntervalMs: number;
+  /** autocannon's worker threads (--workers); absent: autocannon runs on the harness's thread. */
+  workers?: number;
+  /**
+   * A loop late by at least this much has the stack that held it captured (scenarios/probe/
+   * stall-watchdog.ts). Null or absent (and in reports written before it existed): off.
+   */
+  stallThresholdMs?: number | null;
 }
 
 /** The environment fingerprint: what makes two reports comparable, or not. */
@@ -60,6 +71,8 @@ export interface LoadResult {
   non2xx: number;
   /** Time to first byte of every response completed in the window, in ms (load.ts). */
   ttfbMs: number[];
+  /** From the start of the load to its last answer; absent when unknown (autocannon's workers). */
+  lastAnswerMs?: number;
 }
 
 /** What the bystander's `/ping` calls cost over one window (bench/run/bystander-worker.ts). */
@@ -82,13 +95,20 @@ export interface LoadGeneratorLoad {
   cpuPct: number;
   /** True when the numbers measure autocannon rather than the server. */
   saturated: boolean;
+  /** autocannon's worker threads, when it ran on them (--workers). */
+  workers?: number;
 }
 
 export interface CompletedRun extends RunMetrics {
   state: 'completed';
   run: number;
   startedAt: string;
-  serverPid: number;
+  /** null when looplab did not start the server (`--url`). */
+  serverPid: number | null;
+  /** The machine-speed sentinel timed before the run (bench/run/sentinel.ts); absent in older reports. */
+  sentinelMs?: number;
+  /** Ports the app listened on besides the measured one (`--cmd`); absent when none. */
+  otherPorts?: number[];
   /** The load window: requestsPerSec and bytesPerSec divide by it. */
   windowMs: number;
   /** The probe's window, which the server-side metrics cover; null with the probe off. */
@@ -99,9 +119,19 @@ export interface CompletedRun extends RunMetrics {
   pingTimeouts: number;
   lagSamples: number | null;
   heapUsedMaxBytes: number | null;
+  /**
+   * CPU time of the server's event-loop thread alone, in the probe's window; absent in reports
+   * written before it existed, null when the probe was off or the platform cannot tell.
+   */
+  loopCpuMs?: number | null;
   loadGenerator: LoadGeneratorLoad;
   timelineIntervalMs: number | null;
   timeline: TimelinePoint[];
+  /**
+   * What held the loop in the window (scenarios/probe/stall-watchdog.ts); null with stall
+   * capture off or the probe off; absent in reports written before it existed.
+   */
+  stalls?: StallReading | null;
 }
 
 /** A run that failed is data, not an exception: the other runs survive it. */
@@ -109,6 +139,7 @@ export interface FailedRun {
   state: 'failed';
   run: number;
   startedAt: string;
+  sentinelMs?: number;
   code: string | null;
   reason: string;
 }
@@ -132,16 +163,51 @@ export interface Diagnosis {
   text: string;
 }
 
+/** What an entry of `bench --cmd` or `bench --url` measured; scenarios have none. */
+export interface AppTarget {
+  /** The command that started the server (--cmd, --vs-cmd), or null for --url. */
+  command: string | null;
+  /** The origin given with --url, or null for a command (its port is found per run). */
+  url: string | null;
+  method: string;
+  /** With its query. */
+  path: string;
+  /** The names of the headers sent; their values are left out, as they may be secrets. */
+  headerNames: string[];
+  /** Bytes of the body sent with each request; null for none. */
+  bodyBytes: number | null;
+  /**
+   * The bystander's route on the app: --ping, or with --url a route no app has, whose 404 the
+   * app's loop answers; null: the preload's own.
+   */
+  pingPath: string | null;
+  /** false for --url: no probe ran, and the loop metrics are null. */
+  probe: boolean;
+  /** The port measured when the app listens on several (--port); null: the first it listened on. */
+  port: number | null;
+}
+
 export interface ResultEntry {
   scenario: string;
+  /** For an app (`--cmd`, `--url`), the path as given. */
   variant: string;
   params: Params;
+  /** For an app: what was measured; absent for scenarios. */
+  target?: AppTarget;
   /** Every run, in run order, failed ones included: compare does its statistics on these. */
   runs: RunRecord[];
   /** Over the completed runs; a metric a run could not measure (null) is left out of its summary. */
   summary: Record<MetricName, Summary>;
   /** looplab's diagnosis in words; absent in reports written before it existed. */
   diagnosis?: Diagnosis;
+  /** What held the loop, over every run that recorded stalls (report/stalls.ts); else absent. */
+  stalls?: StallSummary;
+}
+
+/** The stalls of several runs of one variant, added up: the stacks ranked by their total time. */
+export interface StallSummary extends Omit<StallsRecorded, 'state'> {
+  /** How many runs recorded stalls (the others had capture off or unavailable). */
+  runs: number;
 }
 
 export interface ScenarioVerdict {
@@ -175,4 +241,22 @@ export interface Report {
   warnings: string[];
   /** Per scenario, the cost of its sync operation and the ceiling it sets, when measured. */
   ceilings?: MicroResult[];
+  /** The machine-speed sentinel over every run; absent in reports written before it existed. */
+  sentinel?: SentinelSummary;
+  /**
+   * `bench --cmd A --vs-cmd B`: the scenario names of the two sides. Their runs with the same
+   * number ran side by side in time, so their comparison can use the pairing.
+   */
+  pairs?: { base: string; head: string };
+}
+
+/** The machine-speed sentinel (bench/run/sentinel.ts) over a benchmark's runs. */
+export interface SentinelSummary {
+  /** What was timed, so that only like is compared with like. */
+  workload: string;
+  /** Runs that timed it. */
+  n: number;
+  meanMs: number | null;
+  /** Coefficient of variation over the runs: the machine's own noise; null when n < 2. */
+  cv: number | null;
 }

@@ -3,6 +3,7 @@
  */
 import { formatMs, formatRate, formatRatio } from '../../core/numbers.ts';
 import type { Summary } from '../stats/descriptive.ts';
+import { NO_PROBE_TEXT } from './diagnosis.ts';
 import type { ResultEntry, ScenarioVerdict } from './types.ts';
 
 /**
@@ -63,8 +64,39 @@ function compareToSync(sync: ResultEntry, other: ResultEntry): string {
   return parts.join('; ');
 }
 
-/** One sentence per non-sync variant, comparing it with `sync`. */
+/**
+ * An app's paths (`bench --cmd`, `--url`): each one's throughput and loop lag, and which held the
+ * loop longest.
+ */
+function appVerdict(entries: readonly ResultEntry[]): string {
+  const parts = entries.map((e) => {
+    const rate = e.summary.requestsPerSec.mean;
+    const lag = e.summary.lagP99Ms.mean;
+    const served = rate === null ? 'no completed run' : `${formatRate(rate)} req/s`;
+    if (e.target?.probe === false) return `${e.variant}: ${served}`;
+    return `${e.variant}: ${served}${lag === null ? '' : `, loop lag p99 ${formatMs(lag)}`}`;
+  });
+  if (entries.some((e) => e.target?.probe === false)) {
+    return `${parts.join('; ')}; loop lag ${NO_PROBE_TEXT}.`;
+  }
+  const stalled = entries.filter((e) => e.summary.lagMaxMs.max !== null);
+  if (stalled.length < 2) return `${parts.join('; ')}.`;
+  const worst = stalled.reduce((a, b) =>
+    (b.summary.lagMaxMs.max as number) > (a.summary.lagMaxMs.max as number) ? b : a,
+  );
+  const best = stalled.reduce((a, b) =>
+    (b.summary.lagMaxMs.max as number) < (a.summary.lagMaxMs.max as number) ? b : a,
+  );
+  return (
+    `${parts.join('; ')}. The loop stalled longest on ${worst.variant} ` +
+    `(${formatMs(worst.summary.lagMaxMs.max as number)}), least on ${best.variant} ` +
+    `(${formatMs(best.summary.lagMaxMs.max as number)}).`
+  );
+}
+
+/** One sentence per non-sync variant, comparing it with `sync`; for an app, one per path. */
 export function scenarioVerdict(entries: readonly ResultEntry[]): string {
+  if (entries[0]?.target) return appVerdict(entries);
   const sync = entries.find((e) => e.variant === 'sync');
   if (!sync) return 'no sync variant measured';
   const others = entries.filter((e) => e !== sync);

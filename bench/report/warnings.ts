@@ -26,7 +26,7 @@ export function machineBusyShare(run: CompletedRun, cpuCount: number): number | 
  * load generator together kept every core busy: then neither alone set the pace.
  */
 export function reportWarnings(results: readonly ResultEntry[], cpuCount?: number): string[] {
-  const warnings: string[] = [];
+  const warnings: string[] = [...stallWarnings(results)];
   for (const r of results) {
     const label = `${r.scenario} ${r.variant}`;
     const failed = r.runs.filter((run) => run.state === 'failed');
@@ -39,9 +39,15 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
       (run) => run.state === 'completed' && run.loadGenerator.saturated,
     );
     if (saturated.length > 0) {
+      const onWorkers = saturated.some(
+        (run) => run.state === 'completed' && run.loadGenerator.workers,
+      );
       warnings.push(
         `${label}: the load generator was saturated in ${saturated.length} of ${r.runs.length} runs; ` +
-          'these numbers measure autocannon more than the server',
+          'these numbers measure autocannon more than the server' +
+          (onWorkers
+            ? ' (on worker threads already: more --workers, or load from a second machine with --url)'
+            : ' (--workers 2 runs it on two threads of its own, if the machine has the cores)'),
       );
     }
     const timedOut = r.runs.reduce(
@@ -52,6 +58,17 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
       warnings.push(
         `${label}: ${timedOut} requests timed out; its latency percentiles cover only the answered ones ` +
           '(a longer --timeout or fewer --connections keeps them all)',
+      );
+    }
+    const others = new Set(
+      r.runs.flatMap((run) => (run.state === 'completed' ? (run.otherPorts ?? []) : [])),
+    );
+    if (others.size > 0) {
+      warnings.push(
+        `${label}: the app also listened on port ${[...others].join(', ')}; ` +
+          (r.target?.port
+            ? `port ${r.target.port} was measured, as --port asked`
+            : 'the first port it listened on was measured; pick one with --port'),
       );
     }
     if (cpuCount === undefined) continue;
@@ -68,4 +85,22 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
     }
   }
   return warnings;
+}
+
+/**
+ * One warning per reason stall capture gave up for (an inspector already open, a Node without
+ * one): the runs went on and measured everything else, but named no code.
+ */
+function stallWarnings(results: readonly ResultEntry[]): string[] {
+  const runs = new Map<string, number>();
+  for (const r of results) {
+    for (const run of r.runs) {
+      if (run.state === 'completed' && run.stalls?.state === 'unavailable')
+        runs.set(run.stalls.reason, (runs.get(run.stalls.reason) ?? 0) + 1);
+    }
+  }
+  return [...runs].map(
+    ([reason, n]) =>
+      `what held the loop was not captured in ${n === 1 ? '1 run' : `${n} runs`}: ${reason}`,
+  );
 }

@@ -4,7 +4,7 @@
 import type { Selection } from '../../scenarios/select.ts';
 
 import type { Params } from '../../scenarios/types.ts';
-import { buildResultEntry } from '../report/build.ts';
+import { buildResultEntry, summarizeSentinel } from '../report/build.ts';
 import { diagnose } from '../report/diagnosis.ts';
 import {
   type BenchOptions,
@@ -17,20 +17,12 @@ import {
 import { scenarioVerdict, scenarioVerdicts } from '../report/verdict.ts';
 import { reportWarnings } from '../report/warnings.ts';
 import { captureEnvironment } from './environment.ts';
-import { measureRun, type RunHooks } from './measure-run.ts';
+import { type JobHooks, measureRun, runHooksOf } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
 import { type Job, planJobs } from './plan.ts';
+import { SENTINEL_WORKLOAD } from './sentinel.ts';
 
-export interface BenchHooks {
-  signal?: AbortSignal;
-  onRunStart?: (job: Job, index: number, total: number) => void;
-  onRunPhase?: (
-    job: Job,
-    phase: Parameters<NonNullable<RunHooks['onPhase']>>[0],
-    serverPid?: number,
-  ) => void;
-  onRunTick?: (job: Job, elapsedSec: number, completed: number) => void;
-  onRunEnd?: (job: Job, record: RunRecord, index: number, total: number) => void;
+export interface BenchHooks extends JobHooks<Job> {
   /**
    * Time each scenario's sync operation before any load (bench/micro.ts), for the ceiling it
    * puts on one event loop; the report carries them as `ceilings`.
@@ -73,11 +65,7 @@ export async function runBench(
     hooks.signal?.throwIfAborted();
     hooks.onRunStart?.(job, index, jobs.length);
     const record = await measureRun(job, options, {
-      ...(hooks.signal && { signal: hooks.signal }),
-      onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
-      ...(hooks.onRunTick && {
-        onTick: (elapsed: number, completed: number) => hooks.onRunTick?.(job, elapsed, completed),
-      }),
+      ...runHooksOf(job, hooks),
       execArgv: hooks.execArgv?.(job) ?? [],
       probe: hooks.probe ?? true,
       ...(hooks.env && { env: hooks.env }),
@@ -94,6 +82,7 @@ export async function runBench(
   }
 
   const results = selection.flatMap(entriesOf);
+  const sentinel = summarizeSentinel(results, SENTINEL_WORKLOAD);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt,
@@ -110,5 +99,6 @@ export async function runBench(
     verdicts: scenarioVerdicts(results),
     warnings: reportWarnings(results, environment.cpuCount),
     ...(ceilings.length > 0 && { ceilings }),
+    ...(sentinel && { sentinel }),
   };
 }

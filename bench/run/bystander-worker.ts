@@ -1,5 +1,5 @@
 /**
- * The bystander: an innocent client that calls `/ping` at a steady rate while the heavy route
+ * The bystander: an innocent client that calls a cheap route (`/ping`) at a steady rate while the heavy route
  * is loaded, and records what each call cost it.
  *
  * It runs on a worker thread so that autocannon, busy on the harness's main thread, cannot
@@ -15,11 +15,24 @@ import type { BystanderResult } from '../report/types.ts';
 
 export interface BystanderConfig {
   origin: string;
+  /** The route it calls (default `/ping`, a scenario server's or the preload's), or the app's own. */
+  path?: string;
+  /**
+   * Count any HTTP answer, not only a 2xx: for a route the app does not have, whose 404 still
+   * comes from the app's loop (`--url` without `--ping`).
+   */
+  anyStatus?: boolean;
   rateHz: number;
   timeoutMs: number;
 }
 
-const { origin, rateHz, timeoutMs } = workerData as BystanderConfig;
+const {
+  origin,
+  path = '/ping',
+  anyStatus = false,
+  rateHz,
+  timeoutMs,
+} = workerData as BystanderConfig;
 const periodMs = 1000 / rateHz;
 // Enough connections that a ping never queues behind another one on our side: a bystander is
 // an independent user, and only the server may make it wait.
@@ -44,14 +57,15 @@ async function ping(dueAt: number): Promise<void> {
   if (tally) tally.sent++;
   try {
     const res = await pool.request({
-      path: '/ping',
+      path,
       method: 'GET',
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
     await res.body.dump();
     markFirstAnswer();
-    if (res.statusCode === 200) tally?.latenciesMs.push(performance.now() - dueAt);
+    if (anyStatus || (res.statusCode >= 200 && res.statusCode < 300))
+      tally?.latenciesMs.push(performance.now() - dueAt);
     else if (tally) tally.errors++;
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';

@@ -9,19 +9,16 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { moduleUrl } from '../../core/module-url.ts';
-import type { ChildConfig, FromChild, ProbeData, ToChild } from '../../scenarios/probe/protocol.ts';
+import type { ChildConfig, FromChild, ProbeData } from '../../scenarios/probe/protocol.ts';
 import { typeScriptExecArgv } from '../../scenarios/server/ts-loader.ts';
+import { type ProbeChannel, requestProbe } from './probe-request.ts';
+import { KILL_GRACE_MS, track } from './reaper.ts';
+import { keepTail } from './stderr-tail.ts';
+
+export { NoAnswerError } from './probe-request.ts';
+export { KILL_GRACE_MS, killAllNow, livePids, reapAll } from './reaper.ts';
 
 const SERVER_SCRIPT = fileURLToPath(moduleUrl(import.meta.url, '../../scenarios/server/server'));
-const STDERR_TAIL_BYTES = 4096;
-export const KILL_GRACE_MS = 2000;
-
-const live = new Set<ChildProcess>();
-
-/** A server that is alive but did not answer an IPC request in time (its loop is busy). */
-export class NoAnswerError extends Error {
-  override name = 'NoAnswerError';
-}
 
 export interface StartOptions {
   /** How long the child may take to report its port. */
@@ -39,8 +36,11 @@ export interface ServerHandle {
   readonly url: string;
   /** Resolves when the child has exited, however that happened. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Opens the probe's window once the server is idle; with `windowMs` the probe closes it too. */
-  resetProbe(windowMs?: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Opens the probe's window once the server is idle; with `windowMs` the probe closes it too.
+   * With `atFirstRequest`, the window opens at the next request instead (see protocol.ts).
+   */
+  resetProbe(windowMs?: number, timeoutMs?: number, atFirstRequest?: boolean): Promise<void>;
   readProbe(timeoutMs?: number): Promise<ProbeData | null>;
   /** SIGTERM, then SIGKILL after the grace period; resolves once the child is gone. */
   stop(): Promise<void>;
@@ -67,26 +67,25 @@ export async function startServer(
     env: options.env ?? process.env,
     serialization: 'json',
   });
-  live.add(child);
+  const untrack = track({
+    pid: child.pid,
+    stop: () => stopChild(child, exited),
+    killNow: () => child.kill('SIGKILL'),
+  });
   // Failures to spawn, signal or message the child also show up as its exit or as a rejected
   // request; as an unhandled 'error' event they would crash the CLI instead.
   child.on('error', () => {});
 
-  let stderrTail = '';
   child.stdout?.resume();
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
-  });
+  const tail = keepTail(child.stderr);
 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
-      live.delete(child);
+      untrack();
       resolve({ code, signal });
     });
   });
   const label = `${config.scenario} ${config.variant}`;
-  const tail = () =>
-    stderrTail.trim() ? `: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : '';
 
   let ready: { port: number; pid: number };
   try {
@@ -135,72 +134,31 @@ export async function startServer(
     throw err;
   }
 
+  const channel = ipcChannel(child);
   return {
     pid: ready.pid,
     port: ready.port,
     url: `http://127.0.0.1:${ready.port}/`,
     exited,
-    resetProbe: (windowMs?: number, timeoutMs = 30_000) =>
-      request(
-        child,
-        windowMs === undefined ? { type: 'probe:reset' } : { type: 'probe:reset', windowMs },
+    resetProbe: (windowMs?: number, timeoutMs = 30_000, atFirstRequest = false) =>
+      requestProbe(
+        channel,
+        {
+          type: 'probe:reset',
+          ...(windowMs !== undefined && { windowMs }),
+          ...(atFirstRequest && { atFirstRequest }),
+        },
         'probe:reset:done',
         timeoutMs,
         label,
+        tail,
       ).then(() => undefined),
     readProbe: (timeoutMs = 30_000) =>
-      request(child, { type: 'probe:read' }, 'probe:data', timeoutMs, label).then((m) =>
-        m.type === 'probe:data' ? m.data : null,
+      requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
+        (m) => (m.type === 'probe:data' ? m.data : null),
       ),
     stop: () => stopChild(child, exited),
   };
-}
-
-function request(
-  child: ChildProcess,
-  msg: ToChild,
-  answer: FromChild['type'],
-  timeoutMs: number,
-  label: string,
-): Promise<FromChild> {
-  return new Promise((resolve, reject) => {
-    if (!child.connected) {
-      reject(
-        new Error(`the ${label} server is gone (exit code ${child.exitCode ?? child.signalCode})`),
-      );
-      return;
-    }
-    const onMessage = (m: FromChild) => {
-      if (m.type !== answer) return;
-      cleanup();
-      resolve(m);
-    };
-    const onExit = () => {
-      cleanup();
-      reject(new Error(`the ${label} server exited while asked for ${msg.type}`));
-    };
-    // A blocked loop answers late, but a loop that never answers is a failed run, not a hang.
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(
-        new NoAnswerError(`the ${label} server did not answer ${msg.type} within ${timeoutMs} ms`),
-      );
-    }, timeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    // With a callback, a send on a channel that is closing (the server was just reaped) fails
-    // here instead of as an 'error' event that would crash the CLI.
-    child.send(msg, (err) => {
-      if (!err) return;
-      cleanup();
-      reject(new Error(`the ${label} server could not be asked for ${msg.type}: ${err.message}`));
-    });
-  });
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
@@ -211,19 +169,25 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise
   clearTimeout(timer);
 }
 
-/** Pids of the children still alive; the CLI reports them in --debug mode. */
-export function livePids(): number[] {
-  return [...live].flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
-}
-
-/** Stops every child this process started and waits until all have exited. */
-export async function reapAll(): Promise<void> {
-  await Promise.all(
-    [...live].map((child) => stopChild(child, new Promise((r) => child.once('exit', r)))),
-  );
-}
-
-/** Last resort for a process about to exit: SIGKILL without waiting. */
-export function killAllNow(): void {
-  for (const child of live) child.kill('SIGKILL');
+/** A child's IPC channel as the probe's requests see it. */
+function ipcChannel(child: ChildProcess): ProbeChannel {
+  return {
+    get connected() {
+      return child.connected;
+    },
+    get goneReason() {
+      return `exit code ${child.exitCode ?? child.signalCode}`;
+    },
+    // With a callback, a send on a channel that is closing (the server was just reaped) fails
+    // there instead of as an 'error' event that would crash the CLI.
+    send: (msg, done) => child.send(msg, (err) => done(err ?? null)),
+    onMessage(fn) {
+      child.on('message', fn);
+      return () => child.off('message', fn);
+    },
+    onGone(fn) {
+      child.once('exit', fn);
+      return () => child.off('exit', fn);
+    },
+  };
 }

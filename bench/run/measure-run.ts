@@ -1,15 +1,25 @@
 /**
- * One run: a fresh server, warm-up, the measured window, the probe read, the server reaped.
+ * One run: the machine's speed, a fresh server, warm-up, the measured window, the probe read,
+ * the server reaped. The same for a scenario child, a user's command and a URL.
  */
 import { performance } from 'node:perf_hooks';
 import { isLooplabError } from '../../core/errors.ts';
+import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
-import { buildCompletedRun } from '../report/run-record.ts';
-import type { BenchOptions, RunRecord } from '../report/types.ts';
+import {
+  buildCompletedRun,
+  type LoopDuringSilence,
+  runProblem,
+  silenceProblem,
+  silentTailMs,
+} from '../report/run-record.ts';
+import type { BenchOptions, LoadResult, RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
 import { NoAnswerError, startServer } from './child.ts';
 import { runLoad } from './load.ts';
 import type { Job } from './plan.ts';
+import { timeSentinel } from './sentinel.ts';
+import type { MeasuredServer } from './target.ts';
 
 export type Phase = 'starting' | 'warmup' | 'draining' | 'measuring' | 'reading';
 
@@ -29,74 +39,194 @@ export interface RunHooks {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What a benchmark tells of each of its runs (progress), whatever its jobs are. */
+export interface JobHooks<J> {
+  signal?: AbortSignal;
+  onRunStart?: (job: J, index: number, total: number) => void;
+  onRunPhase?: (job: J, phase: Phase, serverPid?: number) => void;
+  onRunTick?: (job: J, elapsedSec: number, completed: number) => void;
+  onRunEnd?: (job: J, record: RunRecord, index: number, total: number) => void;
+}
+
+/** The run hooks of one job, from a benchmark's job hooks. */
+export function runHooksOf<J>(job: J, hooks: JobHooks<J>): RunHooks {
+  return {
+    ...(hooks.signal && { signal: hooks.signal }),
+    onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
+    ...(hooks.onRunTick && {
+      onTick: (elapsed: number, completed: number) => hooks.onRunTick?.(job, elapsed, completed),
+    }),
+  };
+}
+
+/** What one run measures: how to start (or reach) the server, and what to send it. */
+export interface RunTarget {
+  /** How error messages name it: `busy-wait sync`, `--cmd "node server.js"`. */
+  label: string;
+  start(): Promise<MeasuredServer>;
+  /** Sent in rotation on every connection: at least one. */
+  requests: readonly OutgoingRequest[];
+}
+
+/** The scenario child of `job`, as a run target. */
+export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks = {}): RunTarget {
+  return {
+    label: `${job.scenario.id} ${job.variant}`,
+    // Built here, in the harness, once per run: a large body is not rebuilt per connection.
+    requests: scenarioRequests(job.scenario, job.params),
+    async start() {
+      const server = await startServer(
+        {
+          scenario: job.scenario.id,
+          variant: job.variant,
+          params: job.params,
+          port: 0,
+          probe: hooks.probe ?? true,
+          timelineIntervalMs: options.timelineIntervalMs,
+          ...(job.handlerFile && { handlerFile: job.handlerFile }),
+          // Older callers' options may predate the field: absent is off.
+          ...(options.stallThresholdMs != null && {
+            stalls: { thresholdMs: options.stallThresholdMs },
+          }),
+        },
+        { execArgv: hooks.execArgv ?? [], ...(hooks.env && { env: hooks.env }) },
+      );
+      const origin = server.url.slice(0, -1);
+      return {
+        pid: server.pid,
+        origin,
+        ping: { origin, path: '/ping' },
+        resetProbe: ({ windowMs, timeoutMs, atFirstRequest }) =>
+          server.resetProbe(windowMs, timeoutMs, atFirstRequest),
+        readProbe: (timeoutMs) => server.readProbe(timeoutMs),
+        stop: () => server.stop(),
+        otherPorts: () => [],
+      };
+    },
+  };
+}
+
 /**
- * Measures one job. A run that fails is returned as data (`state: 'failed'`), so the other runs
- * survive it; only an abort throws.
+ * When a load went silent at its end, asks the probe what the loop was doing then, for no longer
+ * than `timeoutMs`, and throws why the run fails, unless the loop was blocked and came back.
+ * Returns the reading it took (undefined: none), so that the window's is not taken twice.
  */
-export async function measureRun(
+async function checkSilence(
+  server: MeasuredServer,
+  load: LoadResult,
+  where: { path: string; phase: 'window' | 'warm-up'; timeoutMs: number },
+): Promise<ProbeData | null | undefined> {
+  const silentMs = silentTailMs(load);
+  if (silentMs === null) return undefined;
+  let probe: ProbeData | null = null;
+  let loop: LoopDuringSilence;
+  try {
+    probe = await server.readProbe(where.timeoutMs);
+    loop = probe ? { probe } : null;
+  } catch (err) {
+    // Gone (it crashed): that says more than the silence it left.
+    if (!(err instanceof NoAnswerError)) throw err;
+    loop = { noAnswerMs: where.timeoutMs };
+  }
+  const problem = silenceProblem({ load, silentMs, path: where.path, phase: where.phase, loop });
+  if (problem) throw new Error(problem);
+  return probe;
+}
+
+/**
+ * Measures one job of a scenario. A run that fails is returned as data (`state: 'failed'`), so
+ * the other runs survive it; only an abort throws.
+ */
+export function measureRun(
   job: Job,
+  options: BenchOptions,
+  hooks: RunHooks = {},
+): Promise<RunRecord> {
+  return measureTarget(job.run, scenarioTarget(job, options, hooks), options, hooks);
+}
+
+/** Measures one run of `target`; failed runs are data, as for measureRun. */
+export async function measureTarget(
+  run: number,
+  target: RunTarget,
   options: BenchOptions,
   hooks: RunHooks = {},
 ): Promise<RunRecord> {
   const startedAt = new Date().toISOString();
   const { signal, onTick } = hooks;
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  // Before anything of this run starts, so that nothing of ours competes with it.
+  const sentinelMs = timeSentinel();
+  let server: MeasuredServer | undefined;
   let bystander: ReturnType<typeof startBystander> | undefined;
   try {
-    // Built here, in the harness, once per run: a large body is not rebuilt per connection.
-    const requests = scenarioRequests(job.scenario, job.params);
     hooks.onPhase?.('starting', {});
-    server = await startServer(
-      {
-        scenario: job.scenario.id,
-        variant: job.variant,
-        params: job.params,
-        port: 0,
-        probe: hooks.probe ?? true,
-        timelineIntervalMs: options.timelineIntervalMs,
-        ...(job.handlerFile && { handlerFile: job.handlerFile }),
-      },
-      { execArgv: hooks.execArgv ?? [], ...(hooks.env && { env: hooks.env }) },
-    );
+    server = await target.start();
     signal?.throwIfAborted();
+    const serverPid = server.pid ?? undefined;
     // Started before the warm-up so that its thread, client and connections are warm too.
     bystander = startBystander({
-      origin: server.url.slice(0, -1),
+      origin: server.ping.origin,
+      path: server.ping.path,
+      ...(server.ping.anyStatus && { anyStatus: true }),
       rateHz: options.pingRateHz,
+      timeoutMs: options.timeoutSec * 1000,
+    });
+    const load = {
+      url: server.origin,
+      requests: target.requests,
+      connections: options.connections,
+      durationSec: options.durationSec,
+      timeoutSec: options.timeoutSec,
+      ...(options.workers && { workers: options.workers }),
+      ...(signal && { signal }),
+    };
+
+    // A server that stopped answering, or whose loop spins for good, fails its run as soon as
+    // the load that saw it ends, with why; its probe is asked no longer than --timeout.
+    // How messages name what was loaded: the first of the requests in rotation.
+    const path = target.requests[0]?.path ?? '/';
+    const silence = (phase: 'window' | 'warm-up') => ({
+      path,
+      phase,
       timeoutMs: options.timeoutSec * 1000,
     });
 
     if (options.warmupSec > 0) {
-      hooks.onPhase?.('warmup', { serverPid: server.pid });
-      await runLoad({
-        ...loadOptions(server.url, options, requests),
-        durationSec: options.warmupSec,
-        ...(signal && { signal }),
-      });
+      hooks.onPhase?.('warmup', { serverPid });
+      const warmup = await runLoad({ ...load, durationSec: options.warmupSec });
+      signal?.throwIfAborted();
+      await checkSilence(server, warmup, silence('warm-up'));
       signal?.throwIfAborted();
     }
 
     // The window opens here: everything before it (start-up, JIT, warm-up and the requests the
     // warm-up left queued, which the server finishes first) is excluded. The probe closes its
-    // window itself after the same duration as the load's.
-    hooks.onPhase?.('draining', { serverPid: server.pid });
+    // window itself after the same duration as the load's. autocannon's worker threads start
+    // sending half a second after they are asked to: with them, the window opens at the first
+    // request.
+    hooks.onPhase?.('draining', { serverPid });
     await Promise.all([
-      server.resetProbe(options.durationSec * 1000, DRAIN_TIMEOUT_MS).catch((err: unknown) => {
-        if (!(err instanceof NoAnswerError)) throw err;
-        throw new Error(
-          `${err.message}: the server was still busy with the warm-up's requests; ` +
-            'use a shorter --warmup, fewer --connections or a lighter --param',
-        );
-      }),
+      server
+        .resetProbe({
+          windowMs: options.durationSec * 1000,
+          timeoutMs: DRAIN_TIMEOUT_MS,
+          atFirstRequest: Boolean(options.workers),
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof NoAnswerError)) throw err;
+          throw new Error(
+            `${err.message}: the server was still busy with the warm-up's requests; ` +
+              'use a shorter --warmup, fewer --connections or a lighter --param',
+          );
+        }),
       bystander.reset(),
     ]);
-    hooks.onPhase?.('measuring', { serverPid: server.pid });
+    hooks.onPhase?.('measuring', { serverPid });
     const eluStart = performance.eventLoopUtilization();
     const cpuStart = process.cpuUsage();
     const windowStart = performance.now();
-    const load = await runLoad({
-      ...loadOptions(server.url, options, requests),
-      ...(signal && { signal }),
+    const result = await runLoad({
+      ...load,
       ...(onTick && {
         onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),
       }),
@@ -107,40 +237,45 @@ export async function measureRun(
     const cpu = process.cpuUsage(cpuStart);
     const generatorCpuPct =
       ((cpu.user + cpu.system) / 1000 / (performance.now() - windowStart)) * 100;
-    hooks.onPhase?.('reading', { serverPid: server.pid });
-    const [ping, probe] = await Promise.all([bystander.stop(), server.readProbe()]);
+    hooks.onPhase?.('reading', { serverPid });
+    const read = await checkSilence(server, result, silence('window'));
+    signal?.throwIfAborted();
+    const [ping, probe] = await Promise.all([
+      bystander.stop(),
+      read !== undefined ? read : server.readProbe(),
+    ]);
     bystander = undefined;
     signal?.throwIfAborted();
+    const problem = runProblem(result, ping, options.durationSec, path);
+    if (problem) throw new Error(problem);
     return buildCompletedRun({
-      run: job.run,
+      run,
       startedAt,
       serverPid: server.pid,
-      load,
+      load: result,
       ping,
       probe,
-      generator: { elu: generatorElu, cpuPct: generatorCpuPct },
+      generator: {
+        elu: generatorElu,
+        cpuPct: generatorCpuPct,
+        ...(options.workers && { workers: options.workers }),
+      },
+      sentinelMs,
+      otherPorts: server.otherPorts(),
     });
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     return {
       state: 'failed',
-      run: job.run,
+      run,
       startedAt,
+      sentinelMs,
       code: isLooplabError(err) ? err.code : null,
       reason: err instanceof Error ? err.message : String(err),
     };
   } finally {
-    await bystander?.stop().catch(() => undefined);
-    await server?.stop();
+    // Together: the bystander's pings still waiting on a blocked server end when it is stopped,
+    // instead of waiting out their timeout.
+    await Promise.all([bystander?.stop().catch(() => undefined), server?.stop()]);
   }
-}
-
-function loadOptions(url: string, options: BenchOptions, requests: readonly OutgoingRequest[]) {
-  return {
-    url,
-    requests,
-    connections: options.connections,
-    durationSec: options.durationSec,
-    timeoutSec: options.timeoutSec,
-  };
 }

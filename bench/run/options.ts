@@ -4,6 +4,18 @@
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import type { BenchOptions } from '../report/types.ts';
 
+/**
+ * The stall threshold when stall capture is asked for: 50 ms is the W3C's long task (a task over
+ * 50 ms delays a response past the 100 ms a person perceives as instant) and half of Clinic.js
+ * Doctor's 100 ms stall, so a stall the diagnosis calls out always gets sampled.
+ */
+export const STALL_THRESHOLD_MS = 50;
+
+/**
+ * Stall capture is off by default (docs/stalls.md, "What it costs"): its worker thread adds about
+ * 10 MiB to the server's peak RSS, and its cost to a trivial handler's requests/s could not be
+ * shown to be under 2% on a shared 2-core machine. --stalls turns it on; lessons and verify do.
+ */
 export const DEFAULT_OPTIONS: BenchOptions = {
   durationSec: 3,
   warmupSec: 1,
@@ -12,6 +24,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   pingRateHz: 50,
   timeoutSec: 10,
   timelineIntervalMs: 100,
+  stallThresholdMs: null,
 };
 
 /** `--quick`: one short run per variant, enough to see the shape, too little for statistics. */
@@ -33,12 +46,20 @@ const BOUNDS: Record<keyof BenchOptions, Bound> = {
   // autocannon refuses a timeout under one second.
   timeoutSec: { min: 1, max: 600, flag: '--timeout' },
   timelineIntervalMs: { min: 10, max: 60_000, integer: true, flag: '--timeline-interval' },
+  workers: { min: 1, max: 64, integer: true, flag: '--workers' },
+  // Over twice the watchdog's 10 ms heartbeat, or a late timer would already count.
+  stallThresholdMs: { min: 20, max: 60_000, flag: '--stall-threshold' },
 };
+
+/** Options that may be left out. */
+const OPTIONAL: ReadonlySet<keyof BenchOptions> = new Set(['workers', 'stallThresholdMs']);
 
 /** @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION naming the flag and its valid range. */
 export function validateOptions(options: BenchOptions): BenchOptions {
   for (const [key, bound] of Object.entries(BOUNDS) as [keyof BenchOptions, Bound][]) {
     const value = options[key];
+    // Left out, or null for the stall threshold: that option is off.
+    if (value == null && OPTIONAL.has(key)) continue;
     const kind = bound.integer ? 'a whole number' : 'a number';
     if (
       typeof value !== 'number' ||

@@ -1,12 +1,17 @@
 import type { Selection } from '../../scenarios/select.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';
 
-export interface Job {
-  scenario: AnyScenario;
+/** What names a run in progress lines and file names: a scenario's or an app's. */
+export interface RunLabel {
+  scenario: { id: string };
   variant: string;
-  params: Params;
   /** 1-based run number within this scenario and variant. */
   run: number;
+}
+
+export interface Job extends RunLabel {
+  scenario: AnyScenario;
+  params: Params;
   handlerFile?: string;
 }
 

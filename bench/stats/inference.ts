@@ -112,3 +112,85 @@ export function minDetectableChange(
   const tq = (p: number) => (Number.isFinite(df) ? studentTQuantile(p, df) : 0);
   return ((tq(1 - alpha / 2) + tq(power)) * se) / Math.abs(meanBase);
 }
+
+/** The result of a paired t-test: a one-sample t-test of the per-pair differences against 0. */
+export interface PairedResult {
+  /** Pairs used. */
+  n: number;
+  /** Mean per-pair difference, head - base (of logarithms, for the log-ratio test). */
+  meanDiff: number;
+  /** Sample standard deviation of the differences. */
+  sd: number;
+  /** Standard error of `meanDiff`. */
+  se: number;
+  t: number;
+  df: number;
+  /** Two-sided. */
+  p: number;
+  /** The interval of `meanDiff` at the level asked (95% by default). */
+  ci: [number, number];
+}
+
+/**
+ * Student's paired t-test of `head` against `base`, pair i being base[i] and head[i]: it tests
+ * the mean of the differences against 0, so what both members of a pair share (the machine's
+ * speed at that moment) cancels out.
+ *
+ * @throws {RangeError} when the sides differ in length, or there are fewer than 2 pairs.
+ */
+export function pairedTTest(
+  base: readonly number[],
+  head: readonly number[],
+  level = 0.95,
+): PairedResult {
+  if (base.length !== head.length) throw new RangeError('pairedTTest: sides differ in length');
+  if (base.length < 2) throw new RangeError('pairedTTest: needs n >= 2 pairs');
+  const d = base.map((b, i) => (head[i] as number) - b);
+  const n = d.length;
+  const df = n - 1;
+  const m = mean(d);
+  const sd = sampleSd(d) as number;
+  const se = sd / Math.sqrt(n);
+  if (se === 0) {
+    // Every pair differed by the same amount: no noise, so a difference is certain.
+    return {
+      n,
+      meanDiff: m,
+      sd,
+      se,
+      t: m === 0 ? 0 : Math.sign(m) * Infinity,
+      df,
+      p: m === 0 ? 1 : 0,
+      ci: [m, m],
+    };
+  }
+  const t = m / se;
+  const half = studentTQuantile((1 + level) / 2, df) * se;
+  return {
+    n,
+    meanDiff: m,
+    sd,
+    se,
+    t,
+    df,
+    p: Math.min(1, 2 * studentTCdf(-Math.abs(t), df)),
+    ci: [m - half, m + half],
+  };
+}
+
+/**
+ * The paired t-test on the per-pair log ratios ln(head / base): a multiplicative change (10%
+ * slower) is one shift on this scale whatever the level, and exp of the mean is the geometric
+ * mean ratio, with exp of the interval its interval.
+ *
+ * @throws {RangeError} as pairedTTest, and when a value is not positive.
+ */
+export function pairedLogRatioTest(
+  base: readonly number[],
+  head: readonly number[],
+  level = 0.95,
+): PairedResult {
+  if ([...base, ...head].some((x) => !(x > 0)))
+    throw new RangeError('pairedLogRatioTest: every value must be > 0');
+  return pairedTTest(base.map(Math.log), head.map(Math.log), level);
+}

@@ -122,6 +122,8 @@ export default defineLesson({
     // back, so the loop's longest stall is 10 chunks, not one.
     params: { n: 150_000, chunk: 2_000 },
     reference: 'sync',
+    // Partitioning keeps the work on the loop's thread, so the loop's lag judges it, not its CPU.
+    work: { kind: 'cpu', task: 'counts the primes', factor: 0.25 },
     criteria: responsiveCriteria('sync', {
       lag: 'The count still holds the loop for too long at a time: yield after every chunk, not once.',
       ping: '/ping only runs between chunks: make the chunks params.chunk numbers long and await setImmediate() between them.',

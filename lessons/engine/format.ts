@@ -3,8 +3,8 @@
  */
 import type { TableStyle } from '../../bench/render/terminal-style.ts';
 
-import { formatNumber } from '../../core/numbers.ts';
-import { type CheckResult, describeComparison } from './claims.ts';
+import { formatNumber, formatPercent } from '../../core/numbers.ts';
+import { describeComparison } from './claims.ts';
 import { wrap } from './markdown.ts';
 import type { LessonOutcome } from './measure.ts';
 import type { Progress } from './progress.ts';
@@ -80,7 +80,7 @@ export function formatOutcome(
     );
   out.push('', style.bold('The claims, checked on your numbers:'));
   for (const c of o.claims) {
-    out.push(...checkLines(c, style, width));
+    out.push(...checkLines({ ...c, comparison: describeComparison(c) }, style, width));
     if (c.holds === false)
       out.push(wrapText(`Did not hold on this machine. ${c.whenItFails}`, width, '    ', '    '));
     if (c.holds === null)
@@ -91,11 +91,15 @@ export function formatOutcome(
 }
 
 /** A check's text after its mark, and the numbers it compared, dimmed, below it. */
-function checkLines(c: CheckResult, style: LessonStyle, width: number): string[] {
+function checkLines(
+  c: { text: string; holds: boolean | null; comparison: string },
+  style: LessonStyle,
+  width: number,
+): string[] {
   return [
     wrapText(c.text, width, `${mark(c.holds, style)} `, '  '),
     // Dimmed line by line: a style's escape codes must not span a line break.
-    ...wrap(describeComparison(c), width - 4, '', '  ').map((l) => `    ${style.dim(l)}`),
+    ...wrap(c.comparison, width - 4, '', '  ').map((l) => `    ${style.dim(l)}`),
   ];
 }
 
@@ -126,6 +130,15 @@ export function formatVerify(r: VerifyResult, style: LessonStyle, width = DEFAUL
     out.push(...checkLines(c, style, width));
     if (c.holds !== true) out.push(wrapText(`Hint: ${c.hint}`, width, '    ', '    '));
   }
+  if (r.heldBy)
+    out.push(
+      wrapText(
+        `Your handler still blocks in ${r.heldBy.text}: ${formatPercent(r.heldBy.share)} of its loop's stalled time.`,
+        width,
+        '',
+        '  ',
+      ),
+    );
   for (const w of r.report?.warnings ?? []) out.push(wrapText(`warning: ${w}`, width, '', '  '));
   out.push('', r.passed ? style.good('PASS') : style.bad('FAIL'));
   return `${out.join('\n')}\n`;

@@ -5,6 +5,7 @@
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
+import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { defaultParams } from '../../scenarios/params.ts';
 import type { Params } from '../../scenarios/types.ts';
 import { type CeilingNote, ceilingNotes, formatCeilingNotes } from './ceiling.ts';
@@ -16,7 +17,11 @@ import {
   predictionQuantity,
 } from './claims.ts';
 import { fillTemplate } from './explain.ts';
+import { formatHeldByNotes, type HeldByNote, heldByNotes } from './held-by.ts';
 import type { Lesson, Measurement } from './types.ts';
+
+/** Under a lesson's own options: stall capture on, so the explanation can name what held the loop. */
+export const LESSON_OPTIONS: Partial<BenchOptions> = { stallThresholdMs: STALL_THRESHOLD_MS };
 
 /** The scenario's defaults with the measurement's overrides. */
 export function measurementParams(lesson: Lesson, params: Params): Params {
@@ -66,6 +71,8 @@ export interface LessonOutcome {
   explanation: string;
   /** What one sync operation cost alone, and the ceiling it puts on the loop, per measurement. */
   ceilings: CeilingNote[];
+  /** What held the loop in each variant that recorded stalls. */
+  heldBy: HeldByNote[];
   warnings: string[];
 }
 
@@ -80,6 +87,7 @@ export function lessonOutcome(
   const quantity = predictionQuantity(lesson.prediction, lookup);
   const measured = measuredChoice(lesson.prediction, quantity);
   const ceilings = ceilingNotes(lesson, reports);
+  const heldBy = heldByNotes(lesson, reports);
   return {
     prediction: {
       quantity,
@@ -91,8 +99,12 @@ export function lessonOutcome(
       ...evaluateCheck(c, lookup),
       whenItFails: c.whenItFails,
     })),
-    explanation: fillTemplate(explainTemplate, lookup) + formatCeilingNotes(ceilings),
+    explanation:
+      fillTemplate(explainTemplate, lookup) +
+      formatCeilingNotes(ceilings) +
+      formatHeldByNotes(heldBy),
     ceilings,
+    heldBy,
     warnings: Object.values(reports).flatMap((r) => r.warnings),
   };
 }

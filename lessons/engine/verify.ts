@@ -6,18 +6,29 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { blockerText, heldBy } from '../../bench/report/stalls.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { type Answer, describeRequest, fetchAnswer, sameAnswer } from '../../bench/run/answer.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
+import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { scenarioRequests } from '../../scenarios/request.ts';
-import { type CheckResult, evaluateCheck, lookupIn } from './claims.ts';
+import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
+import { describeComparison, evaluateCheck, type Lookup, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
+import { offLoopCheck, TIMED_ANSWERS, type VerifyCheck, workCheck } from './work.ts';
 
-/** verify's own defaults: two interleaved runs each, short enough to wait for. */
-export const VERIFY_OPTIONS: Partial<BenchOptions> = { durationSec: 2, warmupSec: 0.5, runs: 2 };
+/**
+ * verify's own defaults: two interleaved runs each, short enough to wait for, and stall capture
+ * on, so that a handler that still blocks is told where.
+ */
+export const VERIFY_OPTIONS: Partial<BenchOptions> = {
+  durationSec: 2,
+  warmupSec: 0.5,
+  runs: 2,
+  stallThresholdMs: STALL_THRESHOLD_MS,
+};
 
 export interface EquivalenceResult {
   same: boolean;
@@ -32,8 +43,25 @@ export interface VerifyResult {
   passed: boolean;
   equivalence: EquivalenceResult;
   /** Empty when the responses differed: no point loading a handler that answers wrongly. */
-  criteria: (CheckResult & { hint: string })[];
+  criteria: VerifyCheck[];
+  /**
+   * When a check failed and the learner's loop stalled: the code that held it, from the stall
+   * watchdog (`pbkdf2Sync, called from handle (looplab-exercises/the-threadpool.ts:21)`).
+   */
+  heldBy: { text: string; share: number } | null;
   report: Report | null;
+}
+
+/**
+ * What held the exercise's loop longest, when it stalled; null when nothing was sampled, or a
+ * busy machine, not the learner's code, held it most.
+ */
+export function exerciseHeldBy(
+  report: Report,
+  variant: string = EXERCISE_VARIANT,
+): VerifyResult['heldBy'] {
+  const h = heldBy(report.results.find((r) => r.variant === variant)?.stalls);
+  return h?.by === 'code' ? { text: blockerText(h.stack.frames), share: h.stack.share } : null;
 }
 
 /** `http://127.0.0.1:port/` → `http://127.0.0.1:port`: requests carry their own path. */
@@ -52,10 +80,25 @@ export async function assertExerciseFile(file: string): Promise<string> {
   return path;
 }
 
+/** The fastest of `count` answers to `request`, asked one at a time, in ms. */
+async function fastestAnswer(
+  origin: string,
+  request: OutgoingRequest,
+  count: number,
+): Promise<number> {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await fetchAnswer(origin, request);
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return fastest;
+}
+
 /**
  * Serves the learner's file and the reference, and compares their answers to every request the
- * load will send.
- * Loading the file here, before any load, is what turns a broken file into exit 2.
+ * load will send. Loading the file here, before any load, is what turns a broken file into exit
+ * 2. With `timeAnswers`, it then times a few answers of the learner's handler one at a time.
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when the file throws on import or exports no
  *   handler.
@@ -64,7 +107,8 @@ export async function checkEquivalence(
   lesson: Lesson,
   path: string,
   onLoaded?: () => void,
-): Promise<EquivalenceResult> {
+  timeAnswers = false,
+): Promise<EquivalenceResult & { fastestAnswerMs: number | null }> {
   const base = {
     scenario: lesson.scenario.id,
     params: measurementParams(lesson, lesson.verify.params),
@@ -91,7 +135,12 @@ export async function checkEquivalence(
           exercise: ex,
         });
       }
-      return answers.find((a) => !a.same) ?? (answers[0] as EquivalenceResult);
+      const shown = answers.find((a) => !a.same) ?? (answers[0] as EquivalenceResult);
+      const fastestAnswerMs =
+        shown.same && timeAnswers
+          ? await fastestAnswer(origin(exercise.url), requests[0] as OutgoingRequest, TIMED_ANSWERS)
+          : null;
+      return { ...shown, fastestAnswerMs };
     } finally {
       await reference.stop();
     }
@@ -100,8 +149,12 @@ export async function checkEquivalence(
   }
 }
 
+/** The variant the `i`th of several learner's files runs under: `exercise`, `exercise-2`, … */
+const exerciseVariant = (i: number) =>
+  i === 0 ? EXERCISE_VARIANT : `${EXERCISE_VARIANT}-${i + 1}`;
+
 /**
- * Runs the whole verification.
+ * Runs the whole verification of one file.
  *
  * @throws {LooplabError} for a missing file or one that cannot be served.
  */
@@ -109,35 +162,101 @@ export async function verifyExercise(
   lesson: Lesson,
   file: string,
   options: BenchOptions,
-  hooks: BenchHooks & { onLoaded?: () => void; onLoad?: () => void } = {},
+  hooks: VerifyHooks = {},
 ): Promise<VerifyResult> {
-  const path = await assertExerciseFile(file);
-  const equivalence = await checkEquivalence(lesson, path, hooks.onLoaded);
-  if (!equivalence.same) return { file, passed: false, equivalence, criteria: [], report: null };
+  const [result] = await verifyExercises(lesson, [file], options, hooks);
+  return result as VerifyResult;
+}
 
-  hooks.onLoad?.();
-  const report = await runBench(
-    [
-      {
-        scenario: lesson.scenario,
-        variants: [lesson.verify.reference, EXERCISE_VARIANT],
-        params: measurementParams(lesson, lesson.verify.params),
-        handlerFiles: { [EXERCISE_VARIANT]: path },
-      },
-    ],
-    options,
-    hooks,
+export type VerifyHooks = BenchHooks & { onLoaded?: () => void; onLoad?: () => void };
+
+/**
+ * Verifies several files against one measurement of the reference, interleaved with it run by
+ * run: what `verifyExercise` does for one, for the price of one reference.
+ *
+ * @throws {LooplabError} for a missing file or one that cannot be served.
+ */
+export async function verifyExercises(
+  lesson: Lesson,
+  files: readonly string[],
+  options: BenchOptions,
+  hooks: VerifyHooks = {},
+): Promise<VerifyResult[]> {
+  const paths: string[] = [];
+  for (const file of files) paths.push(await assertExerciseFile(file));
+  const waits = lesson.verify.work.kind === 'wait';
+  // Each file's answers against its own reference server, all at once: answers do not depend on
+  // timing, and the fastest of a waiting handler's answers is still at least its wait.
+  // Settled, all of them, before a failure is thrown: no server is left starting behind it.
+  const settled = await Promise.allSettled(
+    paths.map((path) => checkEquivalence(lesson, path, hooks.onLoaded, waits)),
   );
-  const lookup = lookupIn({ verify: report });
-  const criteria = lesson.verify.criteria.map((c) => ({
-    ...evaluateCheck(c, lookup),
-    hint: c.hint,
-  }));
-  return {
-    file,
-    passed: criteria.every((c) => c.holds === true),
-    equivalence,
-    criteria,
-    report,
-  };
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const checked = settled.map(
+    (s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof checkEquivalence>>>).value,
+  );
+
+  const loaded = paths.flatMap((path, i) => (checked[i]?.same ? [path] : []));
+  const variantOf = new Map(loaded.map((path, i) => [path, exerciseVariant(i)]));
+  let report: Report | null = null;
+  if (loaded.length > 0) {
+    hooks.onLoad?.();
+    report = await runBench(
+      [
+        {
+          scenario: lesson.scenario,
+          variants: [lesson.verify.reference, ...variantOf.values()],
+          params: measurementParams(lesson, lesson.verify.params),
+          handlerFiles: Object.fromEntries([...variantOf].map(([path, v]) => [v, path])),
+        },
+      ],
+      options,
+      hooks,
+    );
+  }
+
+  return files.map((file, i) => {
+    const { fastestAnswerMs, ...equivalence } = checked[i] as Awaited<
+      ReturnType<typeof checkEquivalence>
+    >;
+    const variant = variantOf.get(paths[i] as string);
+    if (!report || !variant)
+      return { file, passed: false, equivalence, criteria: [], heldBy: null, report: null };
+    const criteria = judge(lesson, report, variant, fastestAnswerMs);
+    const passed = criteria.every((c) => c.holds === true);
+    return {
+      file,
+      passed,
+      equivalence,
+      criteria,
+      heldBy: passed ? null : exerciseHeldBy(report, variant),
+      report,
+    };
+  });
+}
+
+/** Every check of one learner's handler, measured as `variant` in the report. */
+function judge(
+  lesson: Lesson,
+  report: Report,
+  variant: string,
+  fastestAnswerMs: number | null,
+): VerifyCheck[] {
+  const reports = { verify: report };
+  // The criteria name the learner's handler `exercise`; here it ran as `variant`.
+  const base = lookupIn(reports);
+  const lookup: Lookup = (o) => base(o.variant === EXERCISE_VARIANT ? { ...o, variant } : o);
+  const load = lesson.verify.criteria.map((c): VerifyCheck => {
+    const r = evaluateCheck(c, lookup);
+    const { check: _, ...rest } = r;
+    return { ...rest, comparison: describeComparison(r), hint: c.hint };
+  });
+  const offLoop = offLoopCheck(lesson, report, variant);
+  const params = measurementParams(lesson, lesson.verify.params);
+  return [
+    ...(offLoop ? [offLoop] : []),
+    ...load,
+    workCheck({ lesson, params, report, exercise: variant, fastestAnswerMs }),
+  ];
 }

@@ -7,7 +7,7 @@
  * handler that awaits a 20 ms timer gives the thread back at once.
  */
 import busyWait from '../../scenarios/catalog/busy-wait.ts';
-import { defineLesson, responsiveCriteria } from '../engine/types.ts';
+import { defineLesson, offLoopVerify } from '../engine/types.ts';
 
 const main = 'main';
 
@@ -92,8 +92,10 @@ export default defineLesson({
   verify: {
     params: { ms: 20 },
     reference: 'sync',
-    criteria: responsiveCriteria('sync', {
-      lag: 'Something still holds the event loop for the whole wait: a while loop, or any code that runs until the time is up.',
+    // The wait is the work: a handler that answers at once frees the loop too, and must fail.
+    work: { kind: 'wait', param: 'ms' },
+    ...offLoopVerify('sync', {
+      loop: 'Something still holds the event loop for the whole wait: a while loop, or any code that runs until the time is up.',
       ping: '/ping has to wait while your handler runs: give the loop back while you wait (await a timer).',
     }),
   },

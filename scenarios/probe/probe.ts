@@ -5,9 +5,11 @@
  * The harness resets it when the measurement window opens (so warm-up is excluded) and reads it
  * over IPC when the window closes.
  */
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { round } from '../../core/numbers.ts';
-import type { ProbeData, TimelinePoint } from './protocol.ts';
+import type { ProbeData, StallOptions, TimelinePoint } from './protocol.ts';
+import { type StallWatchdog, startStallWatchdog } from './stall-watchdog.ts';
 
 const NS_PER_MS = 1e6;
 /** Node's default: the histogram's timer fires every 10 ms. */
@@ -19,24 +21,63 @@ const RESOLUTION_MS = 10;
  */
 const delayMs = (ns: number) => Math.max(0, ns / NS_PER_MS - RESOLUTION_MS);
 
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every mainstream kernel. */
+const PROC_TICKS_PER_SEC = 100;
+
+/**
+ * CPU time of this thread alone (the event loop's), in ms, or null where neither Node nor the OS
+ * says. Unlike process.cpuUsage(), it leaves out the threadpool and worker threads, so it tells
+ * work done on the loop from work moved off it; and unlike any timing, a busy machine does not
+ * move it, since time the thread spends waiting for a core is not CPU time.
+ */
+function loopCpuMs(): number | null {
+  const threadCpuUsage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  if (threadCpuUsage) {
+    const { user, system } = threadCpuUsage();
+    return (user + system) / 1000;
+  }
+  // Node 20, which has no threadCpuUsage: on Linux the main thread's task has the process's id,
+  // and utime and stime are the 12th and 13th fields after the command name, in clock ticks.
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / PROC_TICKS_PER_SEC : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface Probe {
   /**
    * Opens a new window. With `windowMs`, the probe closes the window itself when that time is
    * up and later reads return that reading.
    */
   reset(windowMs?: number): void;
-  read(): ProbeData;
+  /** Asynchronous because what held the loop is kept on the stall watchdog's thread. */
+  read(): Promise<ProbeData>;
   stop(): void;
+  /** Resolves once every part of the probe measures: await it before serving. */
+  readonly ready: Promise<void>;
+}
+
+export interface ProbeOptions {
+  /** Capture what held the loop; `root` is what its files are shown relative to. */
+  stalls?: StallOptions & { root: string };
 }
 
 /** Starts measuring at once; call `reset()` to open a new window. */
-export function createProbe(timelineIntervalMs: number): Probe {
+export function createProbe(timelineIntervalMs: number, options: ProbeOptions = {}): Probe {
+  const watchdog: StallWatchdog | undefined = options.stalls
+    ? startStallWatchdog(options.stalls)
+    : undefined;
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
 
   let windowStart = 0;
   let eluStart = performance.eventLoopUtilization();
   let cpuStart = process.cpuUsage();
+  let loopCpuStart = loopCpuMs();
   let timeline: TimelinePoint[] = [];
   let rssMax = 0;
   let heapMax = 0;
@@ -70,6 +111,7 @@ export function createProbe(timelineIntervalMs: number): Probe {
       closeTimer.unref();
     }
     histogram.reset();
+    watchdog?.reset(windowMs);
     windowStart = performance.now();
     lastTick = windowStart;
     pointStart = windowStart;
@@ -77,6 +119,7 @@ export function createProbe(timelineIntervalMs: number): Probe {
     eluStart = performance.eventLoopUtilization();
     eluPoint = eluStart;
     cpuStart = process.cpuUsage();
+    loopCpuStart = loopCpuMs();
     timeline = [];
     timelineLagMax = 0;
     rssMax = 0;
@@ -112,6 +155,7 @@ export function createProbe(timelineIntervalMs: number): Probe {
     samplesSinceHeap = 0;
     sampleMemory();
     const cpu = process.cpuUsage(cpuStart);
+    const loopCpuEnd = loopCpuMs();
     const sampled = histogram.count > 0;
     // A block that has just ended may not have reached the sampler or the histogram yet.
     const pending = Math.max(0, performance.now() - lastTick - RESOLUTION_MS);
@@ -132,6 +176,8 @@ export function createProbe(timelineIntervalMs: number): Probe {
       elu: round(performance.eventLoopUtilization(eluStart).utilization, 4),
       cpuUserMs: round(cpu.user / 1000),
       cpuSystemMs: round(cpu.system / 1000),
+      loopCpuMs:
+        loopCpuStart === null || loopCpuEnd === null ? null : round(loopCpuEnd - loopCpuStart),
       rssMaxBytes: rssMax,
       heapUsedMaxBytes: heapMax,
       timelineIntervalMs,
@@ -139,16 +185,19 @@ export function createProbe(timelineIntervalMs: number): Probe {
     };
   }
 
-  function read(): ProbeData {
-    return closed ?? snapshot();
+  async function read(): Promise<ProbeData> {
+    const data = closed ?? snapshot();
+    const stalls = await watchdog?.read();
+    return stalls ? { ...data, stalls } : data;
   }
 
   function stop(): void {
+    watchdog?.stop();
     clearTimeout(closeTimer);
     clearInterval(sampler);
     histogram.disable();
   }
 
   reset();
-  return { reset, read, stop };
+  return { reset, read, stop, ready: watchdog?.ready ?? Promise.resolve() };
 }

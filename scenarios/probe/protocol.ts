@@ -12,12 +12,84 @@ export interface ChildConfig {
   params: Params;
   /** 0 asks the OS for a free port; the child reports the one it got. */
   port: number;
+  /** The address to bind; 127.0.0.1 when absent (only `serve --host` sets another). */
+  host?: string;
   /** false only for the probe-overhead benchmark. */
   probe: boolean;
   timelineIntervalMs: number;
   /** A learner's TypeScript file whose exported handler is served instead of `variant`'s. */
   handlerFile?: string;
+  /** Capture what held the loop (stall-watchdog.ts); absent: off. */
+  stalls?: StallOptions;
 }
+
+export interface StallOptions {
+  /** A heartbeat this much later than due is a stall. */
+  thresholdMs: number;
+}
+
+/**
+ * One frame of a stack that held the loop, top of the stack first. A run of Node's own frames is
+ * folded into one, named after the function the code above it called (`pbkdf2Sync`).
+ */
+export interface StackFrame {
+  /** `(anonymous)` for a function without a name. */
+  function: string;
+  /** Relative to the app's root (or the working directory); null for Node's internals. */
+  file: string | null;
+  /** 1-based, in the source file where a source map says where that is; null for internals. */
+  line: number | null;
+  /** Node's own code (`node:` modules), folded. */
+  internal?: true;
+}
+
+/** One stack that held the loop, with the stalled time attributed to it. */
+export interface StallStack {
+  frames: StackFrame[];
+  ms: number;
+  /** Of all the stalled time in the window, this stack's share, 0 to 1. */
+  share: number;
+  samples: number;
+}
+
+/** What held the loop in one window: every stall over the threshold and the stacks behind it. */
+export interface StallsRecorded {
+  state: 'recorded';
+  thresholdMs: number;
+  /** Stalls: heartbeats later than the threshold. */
+  count: number;
+  /** Their total lateness in the window, the loop lag they add up to. */
+  totalMs: number;
+  /**
+   * The part of `totalMs` attributed to a stack; the rest is `machineMs` and stalls that ended
+   * before a sample landed.
+   */
+  attributedMs: number;
+  samples: number;
+  /** Time the main thread spent taking those samples; part of `totalMs` and of the lag. */
+  samplingMs: number;
+  /**
+   * Of `totalMs`, the time the main thread was ready to run but waited for a CPU core (Linux's
+   * schedstat): a busy machine stretched the stalls by this much. Null where it cannot be read.
+   */
+  cpuWaitMs: number | null;
+  /**
+   * Of `totalMs`, the stalls the code alone would not have made (their length less the CPU wait
+   * is under the threshold): the machine held the loop, and no stack is blamed. Null where the
+   * CPU wait cannot be read.
+   */
+  machineMs: number | null;
+  /** The heaviest stacks first, at most ten. */
+  stacks: StallStack[];
+}
+
+/** Stall capture could not run (no inspector, or one already in use); the run goes on without it. */
+export interface StallsUnavailable {
+  state: 'unavailable';
+  reason: string;
+}
+
+export type StallReading = StallsRecorded | StallsUnavailable;
 
 export interface TimelinePoint {
   /** Since the window started. Real time, not the tick count: a blocked loop ticks late. */
@@ -36,18 +108,49 @@ export interface ProbeData {
   elu: number;
   cpuUserMs: number;
   cpuSystemMs: number;
+  /** CPU time of the event loop's own thread (user + system); null where it cannot be read. */
+  loopCpuMs: number | null;
   rssMaxBytes: number;
   heapUsedMaxBytes: number;
   timelineIntervalMs: number;
   timeline: TimelinePoint[];
+  /** With stall capture on: what held the loop in the window. */
+  stalls?: StallReading;
 }
 
 export type ToChild =
-  /** `windowMs`: the probe closes the window itself after this long (see probe.ts). */
-  { type: 'probe:reset'; windowMs?: number } | { type: 'probe:read' };
+  /**
+   * `windowMs`: the probe closes the window itself after this long (see probe.ts).
+   * `atFirstRequest`: answer once idle, but open the window only when the next request arrives
+   * (a load whose start lags, as autocannon's worker threads do).
+   */
+  { type: 'probe:reset'; windowMs?: number; atFirstRequest?: boolean } | { type: 'probe:read' };
 
 export type FromChild =
   | { type: 'ready'; port: number; pid: number }
   | { type: 'failed'; code?: string; message: string }
   | { type: 'probe:reset:done' }
   | { type: 'probe:data'; data: ProbeData | null };
+
+/** The environment variable that carries a PreloadConfig (JSON) to a preloaded app. */
+export const PRELOAD_ENV = 'LOOPLAB_PRELOAD';
+
+/** What the probe preloaded into a user's server (preload.ts) is told by the harness. */
+export interface PreloadConfig {
+  /** The harness's Unix socket (a named pipe on Windows) that the preload reports to. */
+  socket: string;
+  timelineIntervalMs: number;
+  /** The app's own bystander route (--ping); null: the preload serves /ping on a port of its own. */
+  pingPath: string | null;
+  /** Capture what held the app's loop (--stalls); absent: off. */
+  stalls?: StallOptions;
+}
+
+/**
+ * Messages from a preloaded app, one JSON object a line on the socket: the ports it listens on,
+ * the bystander port the preload opened, and the probe's answers as a scenario child gives them.
+ */
+export type FromPreload =
+  | { type: 'listening'; pid: number; port: number; address: string; family: string }
+  | { type: 'bystander'; pid: number; port: number }
+  | Extract<FromChild, { type: 'probe:reset:done' | 'probe:data' }>;

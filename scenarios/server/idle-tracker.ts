@@ -9,6 +9,8 @@ const POLL_MS = 5;
 export interface IdleTracker {
   /** Calls `fn` once the server has no work in flight or waiting (see below). */
   whenIdle(fn: () => void): void;
+  /** Calls `fn` once, when the next request to the work route arrives, before it is handled. */
+  onNextWork(fn: () => void): void;
 }
 
 /**
@@ -26,6 +28,7 @@ export function trackIdle(server: Server, isWork: (req: IncomingMessage) => bool
   let unknownSockets = 0;
   let lastWorkAt = performance.now();
   const firstRequestSeen = new WeakSet<Socket>();
+  let nextWork: (() => void)[] = [];
 
   server.on('connection', (socket: Socket) => {
     unknownSockets++;
@@ -40,6 +43,9 @@ export function trackIdle(server: Server, isWork: (req: IncomingMessage) => bool
       unknownSockets--;
     }
     if (!isWork(req)) return;
+    const waiting = nextWork;
+    nextWork = [];
+    for (const fn of waiting) fn();
     working++;
     lastWorkAt = performance.now();
     res.once('close', () => {
@@ -56,6 +62,9 @@ export function trackIdle(server: Server, isWork: (req: IncomingMessage) => bool
         else setTimeout(check, POLL_MS);
       };
       check();
+    },
+    onNextWork(fn) {
+      nextWork.push(fn);
     },
   };
 }

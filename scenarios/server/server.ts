@@ -9,8 +9,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import { isLooplabError } from '../../core/errors.ts';
+import { packageRoot } from '../../core/package-info.ts';
+import { answerProbe } from '../probe/answer.ts';
 import { createProbe, type Probe } from '../probe/probe.ts';
-import type { ChildConfig, FromChild, ToChild } from '../probe/protocol.ts';
+import type { ChildConfig, FromChild } from '../probe/protocol.ts';
 import { getScenario, getVariant } from '../registry.ts';
 import { maxBodyBytes, splitUrl } from '../request.ts';
 import type { ScenarioResponse } from '../types.ts';
@@ -108,20 +110,15 @@ async function main(config: ChildConfig): Promise<void> {
     );
   });
 
-  // A new window opens only once the work the warm-up left behind is done.
   // A prefix test, not a parse: it runs on every request, and only /ping is not work.
   const idle = trackIdle(server, (req) => !req.url?.startsWith('/ping'));
-  const probe: Probe | null = config.probe ? createProbe(config.timelineIntervalMs) : null;
-  process.on('message', (msg: ToChild) => {
-    if (msg.type === 'probe:reset') {
-      idle.whenIdle(() => {
-        probe?.reset(msg.windowMs);
-        send({ type: 'probe:reset:done' });
-      });
-    } else if (msg.type === 'probe:read') {
-      send({ type: 'probe:data', data: probe ? probe.read() : null });
-    }
-  });
+  // Scenario files are shown relative to the package (scenarios/catalog/busy-wait.ts).
+  const probe: Probe | null = config.probe
+    ? createProbe(config.timelineIntervalMs, {
+        ...(config.stalls && { stalls: { ...config.stalls, root: packageRoot() } }),
+      })
+    : null;
+  process.on('message', answerProbe(probe, idle, send));
 
   let closing = false;
   const shutdown = async () => {
@@ -144,7 +141,8 @@ async function main(config: ChildConfig): Promise<void> {
   server.on('error', (err: NodeJS.ErrnoException) => {
     failAndExit({ type: 'failed', code: err.code, message: err.message });
   });
-  server.listen(config.port, '127.0.0.1', () => {
+  await probe?.ready;
+  server.listen(config.port, config.host ?? '127.0.0.1', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     send({ type: 'ready', port, pid: process.pid });

@@ -2,9 +2,10 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { cpuProfArgs, describeSyncProfiles } from '../../bench/profile/cpu-prof.ts';
 import { formats } from '../../bench/render/formats.ts';
 import { renderReportHtml } from '../../bench/render/html/render.ts';
-import { formatScenario, formatTableFooter } from '../../bench/render/table.ts';
+import { formatScenario, formatTable, formatTableFooter } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { BenchOptions } from '../../bench/report/types.ts';
+import { runAppBench } from '../../bench/run/app-bench.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
 import { planJobs } from '../../bench/run/plan.ts';
 import { EXIT } from '../../core/errors.ts';
@@ -12,6 +13,7 @@ import { plural } from '../../core/numbers.ts';
 import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
 import { type Selection, selectScenarios } from '../../scenarios/select.ts';
+import { type AppFlags, appSpec, wantsApp, withAppFlags } from '../options/app.ts';
 import { type BenchFlags, benchOptions, withBenchFlags } from '../options/bench.ts';
 import { type CompareFlags, compareFlags } from '../options/compare.ts';
 import { checkHtmlPath } from '../options/html.ts';
@@ -27,8 +29,15 @@ import {
   stderrProgress,
   useColor,
 } from '../shared/context.ts';
+import {
+  checkAppFlagsUnused,
+  checkAppReachable,
+  checkScenarioFlagsUnused,
+  comparePairs,
+  describeAppPlan,
+} from '../shared/own-server.ts';
 
-interface Args extends GlobalArgs, CompareFlags, BenchFlags {
+interface Args extends GlobalArgs, CompareFlags, BenchFlags, AppFlags {
   baseline?: string;
   scenarios: string[];
   variant: string[];
@@ -63,25 +72,28 @@ function paramsEpilogue(): string {
 
 export const benchCommand: CommandModule<GlobalArgs, Args> = {
   command: 'bench [scenarios..]',
-  describe: 'Load-test the variants of each scenario (all when none is named) and report',
+  describe:
+    'Load-test the variants of each scenario (all when none is named), or your own server (--cmd, --url), and report',
   builder: (y: Argv<GlobalArgs>) =>
-    withBenchFlags(
-      compareFlags(y)
-        .positional('scenarios', {
-          type: 'string',
-          array: true,
-          default: [],
-          describe: `Scenario ids: ${scenarioIds().join(', ')}`,
-        })
-        .option('variant', {
-          type: 'string',
-          array: true,
-          // One value per flag, so `--variant sync busy-wait` leaves busy-wait a scenario id.
-          nargs: 1,
-          default: [],
-          describe: 'Only these variants (repeatable), e.g. --variant sync --variant async',
-        })
-        .option('param', paramOption),
+    withAppFlags(
+      withBenchFlags(
+        compareFlags(y)
+          .positional('scenarios', {
+            type: 'string',
+            array: true,
+            default: [],
+            describe: `Scenario ids: ${scenarioIds().join(', ')}`,
+          })
+          .option('variant', {
+            type: 'string',
+            array: true,
+            // One value per flag, so `--variant sync busy-wait` leaves busy-wait a scenario id.
+            nargs: 1,
+            default: [],
+            describe: 'Only these variants (repeatable), e.g. --variant sync --variant async',
+          })
+          .option('param', paramOption),
+      ),
     )
       .option('quick', {
         type: 'boolean',
@@ -117,7 +129,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         describe:
           'Compare with this report afterwards (see looplab compare; --alpha, --threshold and --metrics apply); exit 1 on a regression',
       })
-      .group(['baseline', 'alpha', 'threshold', 'metrics'], 'Comparing with a baseline:')
+      .group(['baseline', 'alpha', 'threshold', 'metrics'], 'Comparing (--baseline, --vs-cmd):')
       .epilogue(paramsEpilogue())
       .example('$0 bench busy-wait', 'Both variants of one scenario, default settings')
       .example('$0 bench busy-wait --html out.html', 'Also write the charts as one offline page')
@@ -133,45 +145,70 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         '$0 bench busy-wait --runs 8 --json head.json --baseline base.json',
         'Run, save the report, and compare it with an earlier one',
       )
+      .example('$0 bench crypto-pbkdf2 --param iterations=50000', 'Change a scenario parameter')
       .example(
-        '$0 bench crypto-pbkdf2 --param iterations=50000',
-        'Change a scenario parameter',
+        '$0 bench --cmd "node server.js" --path /orders --path "/search?q=shoes"',
+        'Your own server, with the probe preloaded: no code change',
+      )
+      .example(
+        '$0 bench --cmd "node before.js" --vs-cmd "node after.js" --runs 10',
+        'Two commands as a pair, interleaved; a paired test says which is faster',
+      )
+      .example(
+        '$0 bench --url http://127.0.0.1:3000/orders',
+        'A server already running: throughput, latency and the bystander, no loop metrics',
       ) as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const options = benchOptions(argv);
-    const selection = selectScenarios(argv.scenarios, argv.variant, argv.param);
+    const app = wantsApp(argv);
+    if (app) checkScenarioFlagsUnused(argv);
+    else checkAppFlagsUnused(argv);
+    const spec = app ? await appSpec(argv, argv.scenarios) : undefined;
+    const selection = spec ? [] : selectScenarios(argv.scenarios, argv.variant, argv.param);
     await checkHtmlPath(argv.html);
     const execArgv = argv.cpuProf ? await cpuProfArgs(argv.cpuProf) : undefined;
     const outputs = resolveOutputs(argv.json, argv.md);
     // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
     for (const o of outputs) if (o.path) await assertWritable(o.path);
     const compareWithBaseline = await prepareBaseline(argv.baseline, argv);
+    if (spec) await checkAppReachable(spec);
 
-    if (!argv.quiet) err(`looplab: ${describePlan(selection, options)}\n`);
+    if (!argv.quiet) {
+      err(`looplab: ${spec ? describeAppPlan(spec, options) : describePlan(selection, options)}
+`);
+    }
     const toStdout = outputs.find((o) => !o.path);
     const style = terminalStyle(useColor(process.stdout));
-    const report = await runBench(selection, options, {
-      signal: interruptSignal,
-      ceilings: argv.ceiling,
-      onCeilingStart: (scenario) => {
-        if (!argv.quiet) err(`looplab: timing one ${scenario} sync operation for its ceiling…\n`);
-      },
-      // Each scenario's table as soon as its runs are done: the first result in seconds, not
-      // after the whole benchmark.
-      ...(!toStdout && {
-        onScenarioDone: (entries, verdict, ceiling) =>
-          out(`\n${formatScenario(entries, verdict, ceiling, options, style)}`),
-      }),
-      ...(execArgv && { execArgv }),
-      ...stderrProgress(argv, options.durationSec),
-    });
+    const report = spec
+      ? await runAppBench(spec, options, {
+          signal: interruptSignal,
+          ...stderrProgress(argv, options.durationSec),
+        })
+      : await runBench(selection, options, {
+          signal: interruptSignal,
+          ceilings: argv.ceiling,
+          onCeilingStart: (scenario) => {
+            if (!argv.quiet)
+              err(`looplab: timing one ${scenario} sync operation for its ceiling…\n`);
+          },
+          // Each scenario's table as soon as its runs are done: the first result in seconds, not
+          // after the whole benchmark.
+          ...(!toStdout && {
+            onScenarioDone: (entries, verdict, ceiling) =>
+              out(`\n${formatScenario(entries, verdict, ceiling, options, style)}`),
+          }),
+          ...(execArgv && { execArgv }),
+          ...stderrProgress(argv, options.durationSec),
+        });
 
     for (const o of outputs) if (o.path) await writeFileAtomic(o.path, formats[o.format](report));
     if (argv.html) await writeFileAtomic(argv.html, renderReportHtml(report));
+    // An app's runs are interleaved, so its tables come at the end, all at once.
+    const tables = spec && !toStdout ? `\n${formatTable(report, style, false).trimEnd()}\n` : '';
     out(
       toStdout
         ? formats[toStdout.format](report)
-        : `\n${formatTableFooter(report.warnings, style)}\n`,
+        : `${tables}\n${formatTableFooter(report.warnings, style, report.sentinel)}\n`,
     );
     if (argv.cpuProf) {
       const top = await describeSyncProfiles(argv.cpuProf, selection);
@@ -185,6 +222,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
 
     // With JSON or Markdown on stdout, the comparison goes to stderr so stdout stays parseable.
     const stream = toStdout ? process.stderr : process.stdout;
+    if (spec && report.pairs) await comparePairs(report, spec, argv, stream);
     if (compareWithBaseline) await compareWithBaseline(report, stream, argv.quiet);
 
     if (report.results.some((r) => r.runs.some((run) => run.state === 'failed'))) {

@@ -12,7 +12,12 @@ import {
   wrapText,
 } from '../../lessons/engine/format.ts';
 import { renderMarkdown } from '../../lessons/engine/markdown.ts';
-import { type LessonOutcome, lessonOutcome, measureLesson } from '../../lessons/engine/measure.ts';
+import {
+  LESSON_OPTIONS,
+  type LessonOutcome,
+  lessonOutcome,
+  measureLesson,
+} from '../../lessons/engine/measure.ts';
 import type { Progress } from '../../lessons/engine/progress.ts';
 import type { Lesson, Prediction } from '../../lessons/engine/types.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
@@ -117,6 +122,7 @@ function lessonJson(
       ),
     })),
     ceilings: o.ceilings,
+    heldBy: o.heldBy,
     prediction: o.prediction,
     claims: o.claims.map((c) => ({
       text: c.text,
@@ -182,7 +188,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
     }
     if (argv.exercise) return writeExercise(lesson, argv.force);
 
-    const options = optionsFromFlags(argv, lesson.bench);
+    const options = optionsFromFlags(argv, { ...LESSON_OPTIONS, ...lesson.bench });
     const md = markdownStyle(useColor(process.stdout));
     const width = textWidth();
     const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);

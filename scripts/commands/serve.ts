@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { stallLine } from '../../bench/report/stalls.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { formatMs } from '../../core/numbers.ts';
@@ -6,6 +7,8 @@ import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
+import { type BenchFlags, optionsFromFlags, withStallFlags } from '../options/bench.ts';
+import { checkHost, urlHost } from '../options/host.ts';
 import {
   err,
   expectInterrupt,
@@ -15,10 +18,12 @@ import {
   setOutcome,
 } from '../shared/context.ts';
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, Pick<BenchFlags, 'stalls' | 'stallThreshold'> {
   scenario: string;
   variant: string;
   port: number;
+  host: string;
+  allowRemote: boolean;
   param: string[];
 }
 
@@ -44,19 +49,24 @@ export function curlHints(url: string, requests: readonly OutgoingRequest[]): st
   return lines;
 }
 
-/** What the loop went through while a person poked the server. */
+/** What the loop went through while a person poked the server, and what held it. */
 export function describeProbe(p: ProbeData): string {
-  return (
+  const loop =
     `event loop over ${(p.windowMs / 1000).toFixed(1)} s: lag p99 ${formatMs(p.lagP99Ms)}, ` +
-    `max ${formatMs(p.lagMaxMs)}, utilisation ${(p.elu * 100).toFixed(0)}%`
-  );
+    `max ${formatMs(p.lagMaxMs)}, utilisation ${(p.elu * 100).toFixed(0)}%`;
+  if (!p.stalls) return loop;
+  const held =
+    p.stalls.state === 'recorded'
+      ? `held the loop: ${stallLine(p.stalls)}`
+      : `what held the loop was not captured: ${p.stalls.reason}`;
+  return `${loop}\n${held}`;
 }
 
 export const serveCommand: CommandModule<GlobalArgs, Args> = {
   command: 'serve <scenario> [variant]',
   describe: 'Run one variant in the foreground, to poke with curl; Ctrl-C stops it',
   builder: (y: Argv<GlobalArgs>) =>
-    y
+    withStallFlags(y)
       .positional('scenario', {
         type: 'string',
         demandOption: true,
@@ -66,7 +76,17 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       .option('port', {
         type: 'number',
         default: 0,
-        describe: 'Port on 127.0.0.1 (0 picks a free one)',
+        describe: 'Port to listen on (0 picks a free one)',
+      })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Address to listen on; not loopback only with --allow-remote',
+      })
+      .option('allow-remote', {
+        type: 'boolean',
+        default: false,
+        describe: 'Allow a --host other machines can reach (the server has no authentication)',
       })
       .option('param', {
         type: 'string',
@@ -78,6 +98,10 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
       .example(
         '$0 serve fs-read sync --port 3000',
         'then: curl http://127.0.0.1:3000/ and curl http://127.0.0.1:3000/ping',
+      )
+      .example(
+        '$0 serve busy-wait sync --stalls',
+        'Ctrl-C then also says which code held the loop',
       ) as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65_535) {
@@ -86,6 +110,8 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
         `--port must be a whole number from 0 to 65535, got ${argv.port}`,
       );
     }
+    const host = checkHost(String(argv.host), argv.allowRemote);
+    const { stallThresholdMs } = optionsFromFlags(argv);
     const [selection] = selectScenarios([argv.scenario], [argv.variant], argv.param);
     if (!selection) return;
     const server = await startServer(
@@ -94,21 +120,26 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
         variant: argv.variant,
         params: selection.params,
         port: argv.port,
+        host,
         probe: true,
         timelineIntervalMs: 100,
+        ...(stallThresholdMs != null && { stalls: { thresholdMs: stallThresholdMs } }),
       },
       { inheritOutput: true },
     );
+    const url = `http://${urlHost(host)}:${server.port}/`;
+    const everywhere =
+      host === '0.0.0.0' || host === '::' ? ` and every other address (${host})` : '';
     const params = Object.entries(selection.params)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     const requests = selection.scenario.requests
-      ? `The scenario's work, as the load sends it:\n${curlHints(server.url, scenarioRequests(selection.scenario, selection.params)).join('\n')}\n`
-      : `  curl ${server.url}        the scenario's work\n`;
+      ? `The scenario's work, as the load sends it:\n${curlHints(url, scenarioRequests(selection.scenario, selection.params)).join('\n')}\n`
+      : `  curl ${url}        the scenario's work\n`;
     out(
-      `${selection.scenario.id} ${argv.variant} (${params}) listening on ${server.url} (pid ${server.pid})\n` +
+      `${selection.scenario.id} ${argv.variant} (${params}) listening on ${url}${everywhere} (pid ${server.pid})\n` +
         requests +
-        `  curl ${server.url}ping    the bystander route\n` +
+        `  curl ${url}ping    the bystander route\n` +
         'Ctrl-C stops it and prints what its event loop went through.\n',
     );
 

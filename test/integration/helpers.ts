@@ -3,9 +3,14 @@
  * is still alive. Every process a test starts is stopped by the test, by its pid.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
+import { parseProcStat } from '../../bench/run/process-group.ts';
 import busyWait from '../../scenarios/catalog/busy-wait.ts';
 
 export const CLI = fileURLToPath(new URL('../../scripts/cli.js', import.meta.url));
@@ -79,13 +84,20 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, signal, stdout: run.stdout(), stderr: run.stderr() };
 }
 
-/** True while a process with this pid exists (signal 0 checks without sending anything). */
+/**
+ * True while a process with this pid runs (signal 0 checks without sending anything). A zombie
+ * does not: it has exited, and only its reaping is left, which a container's init may do late.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.state !== 'Z';
+  } catch {
+    return true; // No /proc (not Linux): it exists.
   }
 }
 
@@ -105,6 +117,47 @@ export async function waitForExit(pids: number[], timeoutMs = 5000): Promise<num
   return alive;
 }
 
+/** Pids of live processes whose environment holds `marker` (Linux; elsewhere, none found). */
+export async function processesWith(marker: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const env = await readFile(`/proc/${name}/environ`, 'latin1').catch(() => '');
+    if (env.includes(marker)) found.push(Number(name));
+  }
+  return found;
+}
+
+/**
+ * Runs the CLI to its end with a unique marker in its environment, which every process it starts
+ * inherits (a server, a shell, the children of a user's app), and returns what a fault test
+ * checks: the exit code, both streams, and the processes of its still alive once the kernel had
+ * a moment to finish what the CLI told it (found by the marker, not only by the pids --debug
+ * printed, which a signal can beat). `during` gets the running CLI, to signal it, and the marker.
+ */
+export async function runMarked(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  during?: (run: CliRun, marker: string) => void,
+) {
+  const marker = `looplab-test-marker-${randomUUID()}`;
+  const run = runCli(args, { LOOPLAB_TEST_MARKER: marker, ...env });
+  during?.(run, marker);
+  const done = await run.done;
+  // Killed by the signal before its handlers were installed (the first few hundred ms, while
+  // modules load) is the same exit to a shell: 128 + the signal's number.
+  const code = done.code ?? (done.signal ? 128 + constants.signals[done.signal] : null);
+  const stderr = run.stderr();
+  const left = await waitForExit(serverPids(stderr), 3000);
+  const until = Date.now() + 3000;
+  let marked = await processesWith(marker);
+  while (marked.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    marked = await processesWith(marker);
+  }
+  return { code, stdout: run.stdout(), stderr, left: [...new Set([...left, ...marked])] };
+}
+
 /** A benchmark that only has to run, not to measure well: one short run, light load. */
 export const TINY_OPTIONS: BenchOptions = {
   durationSec: 0.4,
@@ -122,4 +175,28 @@ export function tinyBusyWaitReport(): Promise<Report> {
     ...TINY_OPTIONS,
     durationSec: 0.6,
   });
+}
+
+/** Runs any command in `cwd` to its end: its exit code, both streams, and how long it took. */
+export function runToEnd(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c;
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c;
+  });
+  const started = Date.now();
+  return new Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }>(
+    (resolve) =>
+      child.on('close', (code) =>
+        resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 }),
+      ),
+  );
 }

@@ -14,17 +14,18 @@ import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render
 import type { Report } from '../../bench/report/types.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
+import { findChromium } from './chromium.ts';
 import { cli, tinyBusyWaitReport } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// A system Chromium when there is one, else the one npm installed (chromium.ts): never skipped.
+const found = await findChromium();
 const dir = mkdtempSync(join(tmpdir(), 'looplab-html-'));
 let browser: Browser;
+/** Which Chromium ran, in the test's name: `(system: /usr/bin/chromium)` or `(npm: …)`. */
+const browserLabel = () => `(${found.source}: ${found.executablePath})`;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
+  browser = await chromium.launch({ executablePath: found.executablePath, args: found.args });
 });
 after(async () => {
   await browser?.close();
@@ -125,6 +126,48 @@ function bigReport(): Report {
             elu: v === 0 ? 0.99 : 0.2,
           },
           {
+            // What held sync's loop: two stacks with long paths, to wrap at a phone's width.
+            ...(v === 0 && {
+              stalls: {
+                state: 'recorded' as const,
+                thresholdMs: 50,
+                count: 14,
+                totalMs: 2700,
+                attributedMs: 2650,
+                samples: 130,
+                samplingMs: 3.2,
+                cpuWaitMs: 150,
+                machineMs: 0,
+                stacks: [
+                  {
+                    frames: [
+                      {
+                        function: 'spin',
+                        file: 'scenarios/catalog/a-rather-long-directory-name/busy-wait.ts',
+                        line: 17,
+                      },
+                      {
+                        function: 'handle',
+                        file: 'scenarios/catalog/a-rather-long-directory-name/busy-wait.ts',
+                        line: 37,
+                      },
+                      { function: 'emit', file: null, line: null, internal: true as const },
+                    ],
+                    ms: 2400,
+                    share: 0.8889,
+                    samples: 120,
+                  },
+                  {
+                    frames: [
+                      { function: 'body', file: 'scenarios/catalog/busy-wait.ts', line: 13 },
+                    ],
+                    ms: 250,
+                    share: 0.0926,
+                    samples: 10,
+                  },
+                ],
+              },
+            }),
             timelineIntervalMs: 100,
             timeline: Array.from({ length: 100 }, (_, i) => ({
               tMs: (i + 1) * 100 + (v === 0 ? 37.123 : 1.234),
@@ -143,7 +186,7 @@ function bigReport(): Report {
   );
 }
 
-describe('HTML report in headless Chromium', () => {
+describe(`HTML report in headless Chromium ${browserLabel()}`, () => {
   it('renders every chart of a real benchmark, offline and without errors', {
     timeout: 90_000,
   }, async () => {
@@ -173,6 +216,41 @@ describe('HTML report in headless Chromium', () => {
     );
     for (const s of phone.sections)
       for (const c of s.charts) assert.ok(c.width <= 360, `${c.width} px wide on a 360 px screen`);
+  });
+
+  it('lists what held each stalled loop, bars to scale, wrapping at a phone width', {
+    timeout: 60_000,
+  }, async () => {
+    const file = join(dir, 'stalls.html');
+    await writeFileAtomic(file, renderReportHtml(bigReport()));
+    for (const width of [1000, 360]) {
+      const page = await browser.newPage({ viewport: { width, height: 800 } });
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      // Open every list, as a reader would, then measure.
+      await page.$$eval('details.stalls', (ds) => {
+        for (const d of ds) d.setAttribute('open', '');
+      });
+      const got = (await page.$$eval('details.stalls', (ds) =>
+        ds.map((d) => ({
+          frames: d.querySelectorAll('ol.frames li').length,
+          bars: [...d.querySelectorAll('svg.share')].map((svg) => {
+            const full = svg.getBoundingClientRect().width;
+            const bar = svg.querySelector('rect.s0')?.getBoundingClientRect().width ?? 0;
+            return full > 0 ? bar / full : -1;
+          }),
+        })),
+      )) as { frames: number; bars: number[] }[];
+      const scrollWidth = Number(await page.evaluate('document.documentElement.scrollWidth'));
+      await page.close();
+      // One list per scenario's sync variant, each with both stacks and every frame.
+      assert.equal(got.length, 4);
+      for (const g of got) {
+        assert.equal(g.frames, 4);
+        assert.ok(Math.abs((g.bars[0] ?? 0) - 0.8889) < 0.02, `bar ${g.bars[0]}`);
+        assert.ok(Math.abs((g.bars[1] ?? 0) - 0.0926) < 0.02, `bar ${g.bars[1]}`);
+      }
+      assert.ok(scrollWidth <= width, `the page is ${scrollWidth} px wide on a ${width} px screen`);
+    }
   });
 
   it('shows two reports side by side', { timeout: 60_000 }, async () => {

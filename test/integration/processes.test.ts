@@ -93,8 +93,12 @@ test('a server whose CLI is killed outright exits on its own', async () => {
   assert.deepEqual(await waitForExit([Number(pid)], 5000), []);
 });
 
-test('serve runs in the foreground and Ctrl-C stops it cleanly', async () => {
+test('serve runs in the foreground and Ctrl-C stops it cleanly', async (t) => {
   const run = runCli(['serve', 'busy-wait', 'async', '--port', '0', '--param', 'ms=1']);
+  // A failed assertion must not leave serve running: the test file would wait for it forever.
+  t.after(() => {
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGINT');
+  });
   const stdout = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('serve printed no URL')), 15_000);
     run.child.stdout?.on('data', () => {

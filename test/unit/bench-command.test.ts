@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_OPTIONS, QUICK_OPTIONS } from '../../bench/run/options.ts';
-import { benchOptions } from '../../scripts/options/bench.ts';
+import { benchOptions, optionsFromFlags } from '../../scripts/options/bench.ts';
 import { resolveOutputs } from '../../scripts/options/outputs.ts';
 
 describe('resolveOutputs', () => {
@@ -52,8 +52,30 @@ describe('benchOptions', () => {
         pingRateHz: 10,
         timeoutSec: 3,
         timelineIntervalMs: 50,
+        stallThresholdMs: null,
       },
     );
+  });
+
+  it('leaves stall capture off unless asked: --stalls, or a threshold, which implies it', () => {
+    assert.equal(benchOptions({}).stallThresholdMs, null);
+    assert.equal(benchOptions({ stalls: true }).stallThresholdMs, 50);
+    assert.equal(benchOptions({ stallThreshold: 80 }).stallThresholdMs, 80);
+    assert.equal(benchOptions({ stalls: true, stallThreshold: 80 }).stallThresholdMs, 80);
+    assert.equal(benchOptions({ stalls: false, stallThreshold: 80 }).stallThresholdMs, null);
+  });
+
+  it("keeps a lesson's stall capture on unless --no-stalls, at the lesson's threshold", () => {
+    const lesson = { stallThresholdMs: 70 };
+    assert.equal(optionsFromFlags({}, lesson).stallThresholdMs, 70);
+    assert.equal(optionsFromFlags({ stalls: true }, lesson).stallThresholdMs, 70);
+    assert.equal(optionsFromFlags({ stalls: false }, lesson).stallThresholdMs, null);
+  });
+
+  it('checks the stall threshold', () => {
+    assert.throws(() => benchOptions({ stallThreshold: 5 }), {
+      message: '--stall-threshold must be a number from 20 to 60000, got 5',
+    });
   });
 
   it('validates what it maps', () => {

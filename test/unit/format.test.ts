@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { formats } from '../../bench/render/formats.ts';
 import { formatMarkdown } from '../../bench/render/markdown.ts';
 import { formatSummary } from '../../bench/render/metric-text.ts';
-import { formatTable } from '../../bench/render/table.ts';
+import { formatTable, runsText } from '../../bench/render/table.ts';
 import { diagnose } from '../../bench/report/diagnosis.ts';
 import type { MicroResult, ResultEntry } from '../../bench/report/types.ts';
 import type { Summary } from '../../bench/stats/descriptive.ts';
@@ -132,6 +132,15 @@ describe('formatTable', () => {
     assert.ok(
       lines.includes('cpu-bound  n=1000 chunk=100 threads=2  ·  1 run × 3 s, 10 connections'),
     );
+  });
+
+  it('names a variant that completed fewer runs than the others, rather than say none did', () => {
+    const o = { durationSec: 1, connections: 10 };
+    const ok = entry('app', '/ok', runsFrom({ requestsPerSec: [900] }));
+    const fault = entry('app', '/fault', [failedRun(1, 'gone')]);
+    assert.equal(runsText(o, [fault, ok]), '1 run × 1 s (/fault: 0 completed), 10 connections');
+    assert.equal(runsText(o, [fault]), '0 runs × 1 s, 10 connections');
+    assert.equal(runsText(o, [ok, ok]), '1 run × 1 s, 10 connections');
   });
 
   it('has a column per variant and a row per shown metric, all aligned', () => {

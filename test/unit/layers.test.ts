@@ -102,7 +102,8 @@ describe('the import rules, checked by hand-made graphs', () => {
 describe('the import rules, on looplab itself', () => {
   it('reads the whole house', () => {
     assert.ok(graph.size > 100, `only ${graph.size} files read`);
-    assert.ok(graph.get('scripts/cli.ts')?.includes('scripts/commands/bench.ts'));
+    assert.ok(graph.get('scripts/cli.ts')?.includes('scripts/commands/index.ts'));
+    assert.ok(graph.get('scripts/commands/index.ts')?.includes('scripts/commands/bench.ts'));
   });
 
   it('has no import cycle', () => {

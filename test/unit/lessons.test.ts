@@ -322,6 +322,7 @@ describe('lesson output', () => {
         claims: [claim(true), claim(false), claim(null)],
         explanation: '',
         ceilings: [],
+        heldBy: [],
         warnings: ['w'],
       },
       plain,
@@ -350,12 +351,15 @@ describe('lesson output', () => {
         passed: false,
         equivalence: { same: true, request: 'GET /', reference: answer, exercise: answer },
         criteria: [
-          {
-            ...evaluateCheck(lesson.verify.criteria[0] as Check, () => 100),
-            holds: false,
-            hint: 'do less',
-          },
+          (() => {
+            const r = evaluateCheck(findLesson(4).verify.criteria[0] as Check, () => 100);
+            return { ...r, holds: false, comparison: describeComparison(r), hint: 'do less' };
+          })(),
         ],
+        heldBy: {
+          text: 'pbkdf2Sync, called from handle (looplab-exercises/the-threadpool.ts:21)',
+          share: 0.957,
+        },
         report: null,
       },
       plain,
@@ -364,6 +368,10 @@ describe('lesson output', () => {
     assert.match(
       text,
       /exercise loop lag p99 100 ms < sync loop lag p99 100 ms × 0\.25 = 25\.0 ms\n {4}Hint: do less/,
+    );
+    assert.match(
+      text,
+      /\nYour handler still blocks in pbkdf2Sync, called from handle\n? *\(looplab-exercises\/the-threadpool\.ts:21\): 96% of its loop's stalled time\.\n/,
     );
     assert.match(text, /FAIL\n$/);
   });
@@ -380,6 +388,7 @@ describe('lesson output', () => {
         explanation: '',
         ceilings: [],
         warnings: [],
+        heldBy: [],
       },
       plain,
       40,
@@ -398,9 +407,11 @@ describe('lesson output', () => {
           {
             ...evaluateCheck(lesson.verify.criteria[0] as Check, () => 100),
             holds: false,
+            comparison: 'exercise 100 ms, over 2 × reference 100 ms',
             hint: why,
           },
         ],
+        heldBy: null,
         report: null,
       },
       plain,

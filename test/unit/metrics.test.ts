@@ -5,6 +5,9 @@ import {
   buildCompletedRun,
   GENERATOR_SATURATED_ELU,
   type RunInputs,
+  runProblem,
+  silenceProblem,
+  silentTailMs,
 } from '../../bench/report/run-record.ts';
 import type { BystanderResult, LoadResult } from '../../bench/report/types.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
@@ -40,6 +43,7 @@ const PROBE: ProbeData = {
   elu: 0.75,
   cpuUserMs: 2500,
   cpuSystemMs: 300,
+  loopCpuMs: 2100,
   rssMaxBytes: 50_000_000,
   heapUsedMaxBytes: 10_000_000,
   timelineIntervalMs: 100,
@@ -141,10 +145,18 @@ describe('buildCompletedRun', () => {
       pingTimeouts: 0,
       lagSamples: 150,
       heapUsedMaxBytes: 10_000_000,
+      loopCpuMs: 2100,
       loadGenerator: { elu: 0.1235, cpuPct: 87.7, saturated: false },
       timelineIntervalMs: 100,
       timeline: PROBE.timeline,
+      stalls: null,
     });
+  });
+
+  it("carries the probe's stalls over as they are, and null without them", () => {
+    const stalls = { state: 'unavailable', reason: 'no inspector' } as const;
+    assert.deepEqual(buildCompletedRun(inputs({ probe: { ...PROBE, stalls } })).stalls, stalls);
+    assert.equal(buildCompletedRun(inputs({ probe: null })).stalls, null);
   });
 
   it('has every metric name as a number or null', () => {
@@ -253,6 +265,7 @@ describe('buildCompletedRun', () => {
       'rssMaxBytes',
       'lagSamples',
       'heapUsedMaxBytes',
+      'loopCpuMs',
       'timelineIntervalMs',
     ] as const) {
       assert.equal(rec[name], null, name);
@@ -269,5 +282,97 @@ describe('buildCompletedRun', () => {
     assert.equal(saturated(0.8999), false);
     assert.equal(saturated(0.9), true);
     assert.equal(saturated(1), true);
+  });
+});
+
+describe('runProblem: a window that measured the server failing, not working', () => {
+  const ok = { ...LOAD, non2xx: 0 };
+  it('is null for a run that answered, however slowly', () => {
+    assert.equal(runProblem(ok, PING, 3), null);
+    // Blocked so long that neither / nor /ping was answered: that is a measurement.
+    assert.equal(runProblem({ ...ok, requestsTotal: 0 }, { ...PING, latenciesMs: [] }, 3), null);
+    // Requests that timed out were measured as timeouts.
+    assert.equal(runProblem({ ...ok, requestsTotal: 0, timeouts: 4 }, PING, 3), null);
+  });
+
+  it('fails a run with any non-2xx answer, saying how many', () => {
+    assert.equal(
+      runProblem({ ...ok, requestsTotal: 2207, non2xx: 2207 }, PING, 1),
+      'the server answered 2,207 of 2,207 requests with an error status (not 2xx): these numbers would measure its failures, not its work',
+    );
+  });
+
+  it('fails a run whose handler never finished while the loop answered /ping', () => {
+    assert.equal(
+      runProblem({ ...ok, requestsTotal: 0, timeouts: 0 }, PING, 1),
+      'no request to / finished in the 1 s window while the event loop answered /ping 4 times: the handler never finished, or one request takes longer than --duration',
+    );
+  });
+});
+
+describe('silentTailMs: a load whose answers stopped before its end', () => {
+  // 20 answers in the first 40 ms of a 1 s window, the slowest in 20 ms, then nothing.
+  const stalled: LoadResult = {
+    ...LOAD,
+    elapsedMs: 1000,
+    requestsTotal: 20,
+    latencyMaxMs: 20,
+    lastAnswerMs: 40,
+  };
+  it('is the silence when it lasts half the load and three times the slowest answer', () => {
+    assert.equal(silentTailMs(stalled), 960);
+    assert.equal(silentTailMs({ ...stalled, lastAnswerMs: 500 }), 500);
+  });
+  it('is null for a server that answers at its pace, however slow', () => {
+    // Answered until the end.
+    assert.equal(silentTailMs({ ...stalled, lastAnswerMs: 995 }), null);
+    // Silent for more than half the window, but its requests take that long.
+    assert.equal(silentTailMs({ ...stalled, latencyMaxMs: 400 }), null);
+    // Silent for less than half the window.
+    assert.equal(silentTailMs({ ...stalled, lastAnswerMs: 501 }), null);
+  });
+  it('is null when it cannot tell: no answer at all, or no time of the last one (workers)', () => {
+    assert.equal(silentTailMs({ ...stalled, requestsTotal: 0 }), null);
+    const { lastAnswerMs: _, ...unknown } = stalled;
+    assert.equal(silentTailMs(unknown), null);
+  });
+});
+
+describe('silenceProblem: why a load that went silent fails its run', () => {
+  const load: LoadResult = { ...LOAD, elapsedMs: 1080, requestsTotal: 20, latencyMaxMs: 20 };
+  const base = { load, silentMs: 1020, path: '/fault', phase: 'window' as const };
+  const what =
+    'no request to /fault was answered in the last 1.02 s of the 1.08 s window, after 20 were (the slowest in 20 ms)';
+  it('fails a window whose loop was free: the server stopped answering', () => {
+    assert.equal(
+      silenceProblem({ ...base, loop: { probe: { ...PROBE, lagMaxMs: 2.8 } } }),
+      `${what}, while its event loop was free (lag max 2.8 ms): the server stopped answering (a response never sent, a pool that ran dry), or some of its requests take longer than half the window`,
+    );
+  });
+  it('fails a loop that did not answer within --timeout, in the window and in the warm-up', () => {
+    const blocked =
+      ', and its event loop did not answer looplab in the 10 s after either (--timeout): it is blocked, in an endless loop or synchronous work that does not end';
+    assert.equal(silenceProblem({ ...base, loop: { noAnswerMs: 10_000 } }), `${what}${blocked}`);
+    assert.equal(
+      silenceProblem({ ...base, phase: 'warm-up', loop: { noAnswerMs: 10_000 } }),
+      `${what.replace('window', 'warm-up')}${blocked}`,
+    );
+  });
+  it('fails a window without a probe (--url), saying only what it saw', () => {
+    assert.equal(silenceProblem({ ...base, loop: null }), `${what}: the server stopped answering`);
+  });
+  it('keeps a run whose loop was blocked through the silence and came back: that is a measurement', () => {
+    assert.equal(silenceProblem({ ...base, loop: { probe: { ...PROBE, lagMaxMs: 510 } } }), null);
+    assert.notEqual(
+      silenceProblem({ ...base, loop: { probe: { ...PROBE, lagMaxMs: 509 } } }),
+      null,
+    );
+  });
+  it('keeps a warm-up whose loop answered: the window shows whether the server answers again', () => {
+    assert.equal(
+      silenceProblem({ ...base, phase: 'warm-up', loop: { probe: { ...PROBE, lagMaxMs: 1 } } }),
+      null,
+    );
+    assert.equal(silenceProblem({ ...base, phase: 'warm-up', loop: null }), null);
   });
 });

@@ -28,11 +28,20 @@ const BOUNDS: [keyof BenchOptions, string, string, number, number][] = [
   ['pingRateHz', '--ping-rate', 'a number', 0.1, 1000],
   ['timeoutSec', '--timeout', 'a number', 1, 600],
   ['timelineIntervalMs', '--timeline-interval', 'a whole number', 10, 60_000],
+  ['stallThresholdMs', '--stall-threshold', 'a number', 20, 60_000],
 ];
 
 describe('validateOptions', () => {
   it('accepts the defaults and returns the same object', () => {
     assert.equal(validateOptions(DEFAULT_OPTIONS), DEFAULT_OPTIONS);
+  });
+
+  it('accepts stall capture off (null, or absent as in older callers)', () => {
+    assert.equal(validateOptions(withOption('stallThresholdMs', null)).stallThresholdMs, null);
+    assert.equal(
+      validateOptions(withOption('stallThresholdMs', undefined)).stallThresholdMs,
+      undefined,
+    );
   });
 
   it('accepts the --quick options', () => {

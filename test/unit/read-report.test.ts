@@ -94,6 +94,30 @@ describe('parseReport', () => {
       /^d\.json is not a valid looplab report: results\/0\/runs\/1\/requestsPerSec must be/,
     );
   });
+
+  it('bounds the names in a report in length as well as in form', () => {
+    const named = (scenario: string, variant: string) => {
+      const r = structuredClone(good) as unknown as { results: Record<string, unknown>[] };
+      Object.assign(r.results[0] as object, { scenario, variant });
+      return JSON.stringify(r);
+    };
+    assert.equal(
+      parseReport(named(`a${'b'.repeat(63)}`, `v${'x'.repeat(63)}`), 'ok.json').results.length,
+      1,
+    );
+    for (const [scenario, variant] of [
+      [`a${'b'.repeat(64)}`, 'sync'],
+      ['busy-wait', `v${'x'.repeat(64)}`],
+      ['busy-wait', 'two words'],
+      ['busy-wait', '-dash'],
+    ] as const) {
+      throwsCoded(
+        () => parseReport(named(scenario, variant), 'n.json'),
+        ERROR_CODES.BAD_REPORT,
+        /^n\.json is not a valid looplab report: results\/0\/(scenario|variant) must /,
+      );
+    }
+  });
 });
 
 describe('readReport', () => {

@@ -64,6 +64,7 @@ function inputs(run: number, opts: { probe?: boolean; pings?: number[] } = {}): 
             elu: 0.9871,
             cpuUserMs: 1890.5,
             cpuSystemMs: 12.25,
+            loopCpuMs: 1850,
             rssMaxBytes: 61_210_624,
             heapUsedMaxBytes: 7_340_032,
             timelineIntervalMs: 100,

@@ -105,9 +105,11 @@ describe('reportWarnings', () => {
     assert.deepEqual(reportWarnings(results), [
       'busy-wait sync: 2 of 3 runs failed (server exited with code 1)',
       'busy-wait sync: the load generator was saturated in 1 of 3 runs; ' +
-        'these numbers measure autocannon more than the server',
+        'these numbers measure autocannon more than the server ' +
+        '(--workers 2 runs it on two threads of its own, if the machine has the cores)',
       'fs-read async: the load generator was saturated in 2 of 2 runs; ' +
-        'these numbers measure autocannon more than the server',
+        'these numbers measure autocannon more than the server ' +
+        '(--workers 2 runs it on two threads of its own, if the machine has the cores)',
     ]);
   });
 

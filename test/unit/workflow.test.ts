@@ -68,3 +68,43 @@ describe('.github/workflows/bench.yml', () => {
     }
   });
 });
+
+describe('docs/examples/bench-own-server.yml, the CI gate for a team’s own app', () => {
+  const example = readFileSync(join(root, 'docs', 'examples', 'bench-own-server.yml'), 'utf8');
+  const page = readFileSync(join(root, 'docs', 'own-server.md'), 'utf8');
+
+  it('is linked from docs/own-server.md, not copied into it', () => {
+    assert.ok(page.includes('](examples/bench-own-server.yml)'));
+    assert.doesNotMatch(page, /```ya?ml/);
+  });
+
+  it('has each of its named steps explained in docs/own-server.md', () => {
+    const steps = [...example.matchAll(/^\s+- name: (.+)$/gm)].map((m) => m[1]?.trim() ?? '');
+    assert.ok(steps.length >= 5, `found only ${steps.length} named steps`);
+    for (const step of steps)
+      assert.ok(page.includes(`**${step}`), `docs/own-server.md does not explain "${step}"`);
+  });
+
+  it('uses only flags looplab bench has, and pairs the two checkouts', () => {
+    const calls = [...example.matchAll(/npx --yes looplab (\w+)((?:\\\n|[^\n])*)/g)];
+    assert.deepEqual(
+      calls.map((m) => m[1]),
+      ['bench'],
+    );
+    const flags = [...(calls[0]?.[2] ?? '').matchAll(/--([a-z-]+)/g)].map((m) => m[1] as string);
+    assert.deepEqual(flags, [
+      'cmd',
+      'vs-cmd',
+      'path',
+      'path',
+      'name',
+      'vs-name',
+      'runs',
+      'threshold',
+      'json',
+      'quiet',
+    ]);
+    for (const flag of flags) assert.ok(flagsOf('bench').includes(flag), `bench has no --${flag}`);
+    assert.match(calls[0]?.[2] ?? '', /--cmd "cd base && \$START" --vs-cmd "cd head && \$START"/);
+  });
+});

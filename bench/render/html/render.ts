@@ -5,12 +5,14 @@
 import { formatNumber, formatRate, plural, signedPct } from '../../../core/numbers.ts';
 import type { Comparison } from '../../compare/compare.ts';
 import { groupByScenario } from '../../report/build.ts';
+import { NO_PROBE_TEXT } from '../../report/diagnosis.ts';
 import { METRICS, type MetricName } from '../../report/metrics.ts';
 import type { Environment, Report, ResultEntry } from '../../report/types.ts';
 import { headline } from '../compare.ts';
-import { formatParams } from '../metric-text.ts';
+import { entryHeading, formatParams } from '../metric-text.ts';
 import { ceilingText } from '../micro.ts';
 import { esc } from './escape.ts';
+import { stallsBlock } from './stalls.ts';
 import { CSS } from './style.ts';
 import { type BarGroup, barChart, groupedLogBarChart, lineChart } from './svg.ts';
 
@@ -87,8 +89,9 @@ function latencyFigure(entries: readonly ResultEntry[]): string {
     METRICS[name].label,
     ...entries.map((e) => num(e.summary[name].mean)),
   ]);
+  const work = entries[0]?.target ? 'each path' : '/';
   return figure(
-    'Latency of the work (/) and of the bystander /ping, percentiles (mean over runs)',
+    `Latency of the work (${work}) and of the bystander /ping, percentiles (mean over runs)`,
     groupedLogBarChart(
       'Latency percentiles by variant',
       'ms',
@@ -105,6 +108,9 @@ function latencyFigure(entries: readonly ResultEntry[]): string {
 }
 
 function timelineFigure(entries: readonly ResultEntry[]): string {
+  if (entries.every((e) => e.target?.probe === false)) {
+    return `<h3>Event-loop lag over the measured window</h3><p class="muted">${esc(NO_PROBE_TEXT)}</p>`;
+  }
   const picked = entries.map((e) => ({
     entry: e,
     run: e.runs.find((r) => r.state === 'completed' && r.timeline.length > 0),
@@ -164,10 +170,13 @@ function scenarioBody(report: Report, entries: readonly ResultEntry[]): string {
   const scenario = entries[0]?.scenario;
   const verdict = report.verdicts.find((v) => v.scenario === scenario)?.text;
   return [
-    `<p class="muted">Parameters: <code>${esc(formatParams(entries[0]?.params ?? {}) || 'none')}</code></p>`,
+    entries[0]?.target
+      ? `<p class="muted">Target: <code>${esc(entryHeading(entries[0]))}</code></p>`
+      : `<p class="muted">Parameters: <code>${esc(formatParams(entries[0]?.params ?? {}) || 'none')}</code></p>`,
     verdict ? `<p class="verdict">${esc(verdict)}</p>` : '',
     ceilingLine(report, entries),
     diagnosisList(entries),
+    stallsBlock(entries),
     throughputFigure(entries),
     latencyFigure(entries),
     timelineFigure(entries),

@@ -30,6 +30,11 @@ table{border-collapse:collapse;margin:.4rem 0;font-size:.9rem}
 th,td{padding:.2rem .6rem;border-bottom:1px solid var(--rule);text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}caption{text-align:left;color:var(--muted);padding:.2rem 0}
 details{margin:.2rem 0 1rem}summary{cursor:pointer;color:var(--muted)}
+details.stalls summary{color:var(--fg)}ol.stacks{padding-left:1.2rem}ol.stacks>li{margin:.4rem 0}
+svg.share{width:8rem;height:.6rem;vertical-align:middle}svg.share .track{fill:var(--rule)}
+ol.frames{list-style:none;padding-left:1rem;margin:.1rem 0;font-family:ui-monospace,monospace;font-size:.85em;overflow-wrap:anywhere}
+details.stalls summary{overflow-wrap:anywhere}
+ol.frames li+li::before{content:"← ";color:var(--muted)}
 dl.env{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}dl.env dt{color:var(--muted)}dl.env dd{margin:0}
 .side{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}
 .side>div{min-width:0}

@@ -1,0 +1,314 @@
+/**
+ * Starting a user's own server (`bench --cmd`) with the probe preloaded, finding its port, talking
+ * to its probe, and reaping its whole process tree.
+ *
+ * The command runs in a process group of its own, under a small supervisor (app-supervisor.ts),
+ * so that `npm start → sh → node` is stopped as one: SIGTERM to the group, SIGKILL after the grace
+ * period, and the stop resolves only once no process of the group is left. The preload reports
+ * over a Unix socket in a private temporary directory: the app's own `process.send`, if it has
+ * one, is never touched.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { moduleUrl } from '../../core/module-url.ts';
+import { onJsonLines, writeJsonLine } from '../../scenarios/probe/json-lines.ts';
+import {
+  type FromChild,
+  type FromPreload,
+  PRELOAD_ENV,
+  type PreloadConfig,
+  type ToChild,
+} from '../../scenarios/probe/protocol.ts';
+import type { SupervisorConfig } from './app-supervisor.ts';
+import { preloadedCommand } from './command.ts';
+import { type ProbeChannel, requestProbe } from './probe-request.ts';
+import { groupExists, runningProcesses } from './process-group.ts';
+import { KILL_GRACE_MS, track } from './reaper.ts';
+import { keepTail } from './stderr-tail.ts';
+import { type MeasuredServer, originOf } from './target.ts';
+
+const SUPERVISOR = fileURLToPath(moduleUrl(import.meta.url, './app-supervisor'));
+const PRELOAD_URL = moduleUrl(import.meta.url, '../../scenarios/probe/preload').href;
+/** How often, at most, a stop checks whether any process of the command is left. */
+const GROUP_POLL_MS = 20;
+const ZOMBIE_ALLOWANCE_MS = 3000;
+
+export interface AppOptions {
+  command: string;
+  /** How messages name it: `--cmd "node server.js"`. */
+  label: string;
+  /** The port to measure when the app listens on several; undefined: the first. */
+  port?: number;
+  /** The app's own bystander route (--ping); null: the preload serves one. */
+  pingPath: string | null;
+  timelineIntervalMs: number;
+  /** Capture what held the app's loop, at this threshold; null or absent: off. */
+  stallThresholdMs?: number | null;
+  /** How long the app may take to listen. */
+  readyTimeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** `signal` to group `pgid`, and to each of `pids`: what carries its mark, outside it too. */
+function signalAll(pgid: number, pids: readonly number[] | null, signal: NodeJS.Signals): void {
+  for (const target of [-pgid, ...(pids ?? [])]) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/**
+ * SIGTERM to the group and to whatever carries its `mark` outside it (process-group.ts), SIGKILL
+ * after the grace period; resolves when none of it runs any more. What is left then may be
+ * zombies, which their parents or an init reap in their own time.
+ */
+async function stopGroup(pgid: number, mark: string): Promise<void> {
+  let left = runningProcesses(pgid, mark);
+  const gone = () => (left === null ? !groupExists(pgid) : left.length === 0);
+  if (gone()) return;
+  signalAll(pgid, left, 'SIGTERM');
+  const killAt = Date.now() + KILL_GRACE_MS;
+  // Without /proc, a zombie cannot be told from a process: give up on what still answers some
+  // time after SIGKILL, which is gone at once unless it is one.
+  const giveUpAt = killAt + ZOMBIE_ALLOWANCE_MS;
+  let scanMs = 0;
+  while (Date.now() < giveUpAt) {
+    // A scan of /proc costs a few ms of CPU, more on a machine with many processes: poll no more
+    // often than five times its cost.
+    await sleep(Math.max(GROUP_POLL_MS, 5 * scanMs));
+    const scanStart = performance.now();
+    left = runningProcesses(pgid, mark);
+    scanMs = performance.now() - scanStart;
+    if (gone()) return;
+    // Again at each poll: what the app started during the grace period gets it too.
+    if (Date.now() >= killAt) signalAll(pgid, left, 'SIGKILL');
+  }
+}
+
+/** The preload's connections, by the pid of the process each comes from. */
+class PreloadHub extends EventEmitter {
+  readonly listening: Extract<FromPreload, { type: 'listening' }>[] = [];
+  readonly bystanders = new Map<number, number>();
+  readonly sockets = new Map<number, Socket>();
+
+  attach(socket: Socket): void {
+    socket.on('error', () => {});
+    onJsonLines(socket, (msg) => this.receive(socket, msg as FromPreload));
+  }
+
+  private receive(socket: Socket, msg: FromPreload): void {
+    if (msg.type === 'listening') {
+      this.sockets.set(msg.pid, socket);
+      this.listening.push(msg);
+    } else if (msg.type === 'bystander') {
+      this.bystanders.set(msg.pid, msg.port);
+    }
+    this.emit('message', socket, msg);
+  }
+}
+
+/**
+ * The probe's channel: the socket of the process that serves the measured port. `exit`: how the
+ * command ended (`code 3`, `SIGKILL`), once it has.
+ */
+function socketChannel(hub: PreloadHub, socket: Socket, exit: () => string | null): ProbeChannel {
+  return {
+    get connected() {
+      return !socket.destroyed && exit() === null;
+    },
+    get goneReason() {
+      const how = exit();
+      return how === null ? 'its connection to looplab closed' : `it exited, ${how}`;
+    },
+    send: (msg: ToChild, done) => writeJsonLine(socket, msg, (err) => done(err ?? null)),
+    onMessage(fn) {
+      const listener = (from: Socket, msg: FromPreload) => {
+        if (from === socket) fn(msg as FromChild);
+      };
+      hub.on('message', listener);
+      return () => hub.off('message', listener);
+    },
+    onGone(fn) {
+      socket.once('close', fn);
+      return () => socket.off('close', fn);
+    },
+  };
+}
+
+/**
+ * Starts the app and waits until it listens (on `port`, if given) and, without --ping, until the
+ * preload's bystander route is up.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_SERVER_START when it exits first, or does not listen in time;
+ *   the message ends with the last lines of its stderr.
+ */
+export async function startApp(o: AppOptions): Promise<MeasuredServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'looplab-app-'));
+  const socketPath =
+    process.platform === 'win32'
+      ? `\\\\.\\pipe\\looplab-${process.pid}-${Date.now()}`
+      : join(dir, 'probe.sock');
+  const hub = new PreloadHub();
+  const sockets: Server = createServer((socket) => hub.attach(socket));
+  await new Promise<void>((resolve, reject) => {
+    sockets.once('error', reject);
+    sockets.listen(socketPath, resolve);
+  });
+  sockets.unref();
+
+  const env = o.env ?? process.env;
+  const config: PreloadConfig = {
+    socket: socketPath,
+    timelineIntervalMs: o.timelineIntervalMs,
+    pingPath: o.pingPath,
+    ...(o.stallThresholdMs != null && { stalls: { thresholdMs: o.stallThresholdMs } }),
+  };
+  const run = preloadedCommand(o.command, PRELOAD_URL, env.NODE_OPTIONS);
+  // The config names this start's own socket: as an environment entry, it marks every process
+  // of the command's that kept its environment, in the group or not (process-group.ts).
+  const preloadEnv = JSON.stringify(config);
+  const mark = `${PRELOAD_ENV}=${preloadEnv}`;
+  const supervisor: ChildProcess = spawn(
+    process.execPath,
+    [
+      SUPERVISOR,
+      JSON.stringify({
+        file: run.file,
+        args: run.args,
+        env: { ...run.env, [PRELOAD_ENV]: preloadEnv },
+        mark,
+        graceMs: KILL_GRACE_MS,
+      } satisfies SupervisorConfig),
+    ],
+    {
+      // A group of its own: the command's whole tree is signalled as one.
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env,
+      ...(o.cwd && { cwd: o.cwd }),
+    },
+  );
+  supervisor.on('error', () => {});
+  // The pipe's other end is the supervisor's sign that we are alive; it must never fill or fail.
+  supervisor.stdin?.on('error', () => {});
+  supervisor.stdout?.resume();
+  const tail = keepTail(supervisor.stderr);
+
+  const pgid = supervisor.pid as number;
+  let exit: string | null = null;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    supervisor.once('exit', (code, signal) => {
+      exit = signal ?? `code ${code}`;
+      resolve({ code, signal });
+    });
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await stopGroup(pgid, mark);
+      untrack();
+      sockets.close();
+      for (const s of hub.sockets.values()) s.destroy();
+      await rm(dir, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+  const untrack = track({
+    pid: pgid,
+    stop,
+    killNow: () => signalAll(pgid, runningProcesses(pgid, mark), 'SIGKILL'),
+  });
+
+  const ports = () => hub.listening.map((l) => l.port);
+  const isReady = () => {
+    const chosen = hub.listening.find((l) => o.port === undefined || l.port === o.port);
+    if (!chosen) return undefined;
+    if (o.pingPath === null && !hub.bystanders.has(chosen.pid)) return undefined;
+    return chosen;
+  };
+
+  let chosen: Extract<FromPreload, { type: 'listening' }>;
+  try {
+    chosen = await new Promise((resolve, reject) => {
+      const onMessage = () => {
+        const ready = isReady();
+        if (ready) {
+          done();
+          resolve(ready);
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        const seen = ports();
+        const where =
+          seen.length === 0
+            ? 'did not listen on any port'
+            : `listened on ${seen.join(', ')}, not on --port ${o.port}`;
+        reject(
+          new LooplabError(
+            ERROR_CODES.SERVER_START,
+            `${o.label} ${where} within ${o.readyTimeoutMs / 1000} s${tail()}`,
+          ),
+        );
+      }, o.readyTimeoutMs);
+      exited.then(({ code, signal }) => {
+        done();
+        reject(
+          new LooplabError(
+            ERROR_CODES.SERVER_START,
+            `${o.label} exited before it listened (${signal ?? `code ${code}`})${tail()}`,
+          ),
+        );
+      });
+      function done() {
+        clearTimeout(timer);
+        hub.off('message', onMessage);
+      }
+      hub.on('message', onMessage);
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const socket = hub.sockets.get(chosen.pid) as Socket;
+  const channel = socketChannel(hub, socket, () => exit);
+  const label = o.label;
+  const origin = originOf(chosen.address, chosen.port);
+  const bystanderPort = hub.bystanders.get(chosen.pid);
+  return {
+    pid: chosen.pid,
+    origin,
+    ping:
+      o.pingPath === null
+        ? { origin: `http://127.0.0.1:${bystanderPort}`, path: '/ping' }
+        : { origin, path: o.pingPath },
+    resetProbe: ({ windowMs, timeoutMs, atFirstRequest }) =>
+      requestProbe(
+        channel,
+        { type: 'probe:reset', windowMs, ...(atFirstRequest && { atFirstRequest }) },
+        'probe:reset:done',
+        timeoutMs,
+        label,
+        tail,
+      ).then(() => undefined),
+    readProbe: (timeoutMs = 30_000) =>
+      requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
+        (m) => (m.type === 'probe:data' ? m.data : null),
+      ),
+    stop,
+    otherPorts: () => ports().filter((p) => p !== chosen.port),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Asking a server's probe something and waiting for its answer, over whatever channel reaches it:
+ * the IPC channel of a scenario child, or the socket of a preloaded app.
+ */
+import type { FromChild, ToChild } from '../../scenarios/probe/protocol.ts';
+
+/** A server that is alive but did not answer an IPC request in time (its loop is busy). */
+export class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+}
+
+export interface ProbeChannel {
+  readonly connected: boolean;
+  /** Why it is not connected, for the error message. */
+  readonly goneReason: string;
+  /** Calls back with an error instead of throwing when the channel is closing. */
+  send(msg: ToChild, done: (err: Error | null) => void): void;
+  /** Returns the function that removes the listener. */
+  onMessage(fn: (msg: FromChild) => void): () => void;
+  /** When the server is gone: it exited, or its connection closed. */
+  onGone(fn: () => void): () => void;
+}
+
+/** Sends `msg` and resolves with the first message of type `answer`. */
+export function requestProbe(
+  channel: ProbeChannel,
+  msg: ToChild,
+  answer: FromChild['type'],
+  timeoutMs: number,
+  label: string,
+  /** The end of the server's stderr, as `: last | lines`, or '': why it may have gone. */
+  tail: () => string = () => '',
+): Promise<FromChild> {
+  return new Promise((resolve, reject) => {
+    if (!channel.connected) {
+      reject(new Error(`the ${label} server is gone (${channel.goneReason})${tail()}`));
+      return;
+    }
+    // A blocked loop answers late, but a loop that never answers is a failed run, not a hang.
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(
+        new NoAnswerError(`the ${label} server did not answer ${msg.type} within ${timeoutMs} ms`),
+      );
+    }, timeoutMs);
+    const offMessage = channel.onMessage((m) => {
+      if (m.type !== answer) return;
+      cleanup();
+      resolve(m);
+    });
+    const offGone = channel.onGone(() => {
+      cleanup();
+      reject(new Error(`the ${label} server exited while asked for ${msg.type}${tail()}`));
+    });
+    function cleanup() {
+      clearTimeout(timer);
+      offMessage();
+      offGone();
+    }
+    channel.send(msg, (err) => {
+      if (!err) return;
+      cleanup();
+      reject(new Error(`the ${label} server could not be asked for ${msg.type}: ${err.message}`));
+    });
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * Is the work still done, and where? verify's checks that need more than a metric's mean.
+ *
+ * A handler that answers at once, or that did the work once and answers from memory, keeps the
+ * event loop free too: every load criterion would pass it. So each lesson declares what its work
+ * is (types.ts, `Work`), and verify checks that every request still pays for it:
+ *
+ * - waiting: each request takes at least the wait, timed one at a time by the harness and, under
+ *   load, by Little's law (connections × window ÷ requests completed: the mean time a request
+ *   spent in a closed loop). A timer never fires early, so a handler that waits always passes.
+ * - computing: the CPU time of the whole process (loop, threadpool and worker threads) per
+ *   request, against the reference's in the same session. It is measured in the load window,
+ *   after the warm-up, so an answer cached at load or on the first request shows as a cost that
+ *   collapsed.
+ *
+ * And, where the fix moves the work off the loop, the loop thread's own CPU time per request
+ * against the reference's: CPU time is not moved by a busy machine, where a loop that waits for
+ * a core looks blocked to every timing.
+ *
+ * Pure: the numbers come in as a report and one timing.
+ */
+
+import type { Report } from '../../bench/report/types.ts';
+import { formatNumber } from '../../core/numbers.ts';
+import type { Params } from '../../scenarios/types.ts';
+import { fraction, type Lesson } from './types.ts';
+
+/** One of verify's checks, evaluated: what it says, the numbers, and what to do if it failed. */
+export interface VerifyCheck {
+  text: string;
+  /** null when a number was not measured: then it did not pass. */
+  holds: boolean | null;
+  left: number | null;
+  right: number | null;
+  /** The bound `left` had to be over (or under). */
+  limit: number | null;
+  /** The comparison with its numbers, one line. */
+  comparison: string;
+  hint: string;
+}
+
+/** A timer may fire up to a millisecond before its nominal time on a ms clock: allow 10%. */
+export const WAIT_FACTOR = 0.9;
+
+/** How many answers verify times one at a time, before any load. */
+export const TIMED_ANSWERS = 5;
+
+interface Totals {
+  requests: number;
+  /** connections × window, summed over the completed runs: ms of request time on offer. */
+  connectionMs: number;
+  cpuMs: number | null;
+  loopCpuMs: number | null;
+}
+
+const sum = (xs: (number | null | undefined)[]): number | null =>
+  xs.some((x) => x === null || x === undefined)
+    ? null
+    : xs.reduce<number>((a, x) => a + (x ?? 0), 0);
+
+/** Totals over a variant's completed runs in the report. */
+export function variantTotals(report: Report, variant: string): Totals | null {
+  const entry = report.results.find((r) => r.variant === variant);
+  const runs = (entry?.runs ?? []).filter((r) => r.state === 'completed');
+  if (runs.length === 0) return null;
+  return {
+    requests: runs.reduce((a, r) => a + r.requestsTotal, 0),
+    connectionMs: runs.reduce((a, r) => a + report.options.connections * r.windowMs, 0),
+    cpuMs: sum(runs.map((r) => (r.cpuUserMs === null ? null : r.cpuUserMs + (r.cpuSystemMs ?? 0)))),
+    loopCpuMs: sum(runs.map((r) => r.loopCpuMs)),
+  };
+}
+
+const perRequest = (t: Totals | null, x: (t: Totals) => number | null): number | null => {
+  if (!t || t.requests === 0) return null;
+  const v = x(t);
+  return v === null ? null : v / t.requests;
+};
+
+const ms = (x: number | null) => (x === null ? 'not measured' : `${formatNumber(x)} ms`);
+
+export interface WorkInputs {
+  lesson: Lesson;
+  /** The parameters both handlers ran with. */
+  params: Params;
+  report: Report;
+  /** The variant the learner's handler ran under in `report`. */
+  exercise: string;
+  /** The fastest of the answers timed one at a time before the load; null if none was timed. */
+  fastestAnswerMs: number | null;
+}
+
+/** The check that the work is still done on every request. */
+export function workCheck({
+  lesson,
+  params,
+  report,
+  exercise,
+  fastestAnswerMs,
+}: WorkInputs): VerifyCheck {
+  const work = lesson.verify.work;
+  const mine = variantTotals(report, exercise);
+  if (work.kind === 'wait') {
+    const waitMs = params[work.param];
+    const underLoad = perRequest(mine, (t) => t.connectionMs);
+    const limit = waitMs === undefined ? null : waitMs * WAIT_FACTOR;
+    const left =
+      fastestAnswerMs === null || underLoad === null ? null : Math.min(fastestAnswerMs, underLoad);
+    const rate =
+      mine && mine.connectionMs > 0
+        ? (mine.requests * 1000 * report.options.connections) / mine.connectionMs
+        : null;
+    return {
+      text: `every request still waits the ${ms(waitMs ?? null)} the exercise asks for`,
+      holds: left === null || limit === null ? null : left >= limit,
+      left,
+      right: waitMs ?? null,
+      limit,
+      comparison:
+        `fastest of ${TIMED_ANSWERS} answers ${ms(fastestAnswerMs)}; under load ${ms(underLoad)} ` +
+        `per request (${report.options.connections} connections ÷ ${rate === null ? '–' : formatNumber(rate)} req/s); ` +
+        `both ≥ ${ms(waitMs ?? null)} × ${WAIT_FACTOR} = ${ms(limit)}`,
+      hint:
+        `your handler answered in ${ms(left)}: it no longer waits the ${ms(waitMs ?? null)} the ` +
+        'exercise asks for. Keep the wait; only stop holding the event loop while you wait.',
+    };
+  }
+  const reference = lesson.verify.reference;
+  const left = perRequest(mine, (t) => t.cpuMs);
+  const right = perRequest(variantTotals(report, reference), (t) => t.cpuMs);
+  const limit = right === null ? null : right * work.factor;
+  return {
+    text: `every request still ${work.task}: its CPU time is at least ${fraction(work.factor)} of the reference's`,
+    holds: left === null || limit === null ? null : left > limit,
+    left,
+    right,
+    limit,
+    comparison: `CPU per request ${ms(left)} > ${reference}'s ${ms(right)} × ${work.factor} = ${ms(limit)}`,
+    hint:
+      `your handler used ${ms(left)} of CPU per request where the reference used ${ms(right)}: ` +
+      `it no longer ${work.task} on every request (it skips the work, or did it once and answers ` +
+      'from memory). Do the work on every request; only move it off the event loop.',
+  };
+}
+
+/**
+ * Where the loop thread's CPU time cannot be read (Node 20 off Linux), its lag p99 stands in, as
+ * verify judged before: a noisier witness on a busy machine, so the looser bound.
+ */
+export const LAG_STAND_IN_FACTOR = 0.5;
+
+/** The check that the work left the loop's thread, for a lesson that declares `offLoop`. */
+export function offLoopCheck(lesson: Lesson, report: Report, exercise: string): VerifyCheck | null {
+  const off = lesson.verify.offLoop;
+  if (!off) return null;
+  const reference = lesson.verify.reference;
+  const mine = variantTotals(report, exercise);
+  const theirs = variantTotals(report, reference);
+  const unreadable = (t: Totals | null) => t !== null && t.loopCpuMs === null;
+  if (unreadable(mine) || unreadable(theirs)) {
+    const lag = (v: string) =>
+      report.results.find((r) => r.variant === v)?.summary.lagP99Ms.mean ?? null;
+    const [left, right] = [lag(exercise), lag(reference)];
+    const limit = right === null ? null : right * LAG_STAND_IN_FACTOR;
+    return {
+      text: `the work left the event loop: its loop lag p99 is under ${fraction(LAG_STAND_IN_FACTOR)} of the reference's (this platform cannot read the loop thread's CPU time)`,
+      holds: left === null || limit === null ? null : left < limit,
+      left,
+      right,
+      limit,
+      comparison: `loop lag p99 ${ms(left)} < ${reference}'s ${ms(right)} × ${LAG_STAND_IN_FACTOR} = ${ms(limit)}`,
+      hint: off.hint,
+    };
+  }
+  const left = perRequest(mine, (t) => t.loopCpuMs);
+  const right = perRequest(theirs, (t) => t.loopCpuMs);
+  const limit = right === null ? null : right * off.factor;
+  return {
+    text: `the work left the event loop's thread: its CPU time per request on the loop is under ${fraction(off.factor)} of the reference's`,
+    holds: left === null || limit === null ? null : left < limit,
+    left,
+    right,
+    limit,
+    comparison: `loop-thread CPU per request ${ms(left)} < ${reference}'s ${ms(right)} × ${off.factor} = ${ms(limit)}`,
+    hint: off.hint,
+  };
+}

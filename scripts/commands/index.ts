@@ -1,0 +1,38 @@
+/**
+ * Every command the CLI has, in the order its --help lists them. The fuzz test walks this list,
+ * so a new command is fuzzed the day it is added here.
+ */
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../shared/context.ts';
+import { benchCommand } from './bench.ts';
+import { compareCommand } from './compare.ts';
+import { doctorCommand } from './doctor.ts';
+import { hintCommand } from './hint.ts';
+import { lessonCommand } from './lesson.ts';
+import { lessonsCommand } from './lessons.ts';
+import { mergeCommand } from './merge.ts';
+import { microCommand } from './micro.ts';
+import { reportCommand } from './report.ts';
+import { resetCommand } from './reset.ts';
+import { scenariosCommand } from './scenarios.ts';
+import { serveCommand } from './serve.ts';
+import { solutionCommand } from './solution.ts';
+import { verifyCommand } from './verify.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own arguments and is invariant in them, so the commands share no narrower type.
+export const commands: CommandModule<GlobalArgs, any>[] = [
+  lessonsCommand,
+  lessonCommand,
+  verifyCommand,
+  hintCommand,
+  solutionCommand,
+  resetCommand,
+  scenariosCommand,
+  benchCommand,
+  serveCommand,
+  compareCommand,
+  mergeCommand,
+  microCommand,
+  reportCommand,
+  doctorCommand,
+];

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { keepTail, tailText } from '../../bench/run/stderr-tail.ts';
+
+describe('tailText: the end of a server stderr, for a reason', () => {
+  it('quotes the last three lines that hold something', () => {
+    assert.equal(tailText('a\nb\n\n  c  \nd\n\n'), ': b | c | d');
+    assert.equal(tailText('one line'), ': one line');
+  });
+  it('is empty when the server printed nothing', () => {
+    assert.equal(tailText(''), '');
+    assert.equal(tailText('\n \n'), '');
+  });
+  it('cuts a long line, so that a flood stays readable', () => {
+    assert.equal(
+      tailText(`${'x'.repeat(1000)}\nError: gone`),
+      `: ${'x'.repeat(300)}… | Error: gone`,
+    );
+  });
+});
+
+describe('keepTail', () => {
+  it('reads a stream to its end and quotes its last lines', async () => {
+    const stream = new PassThrough();
+    const tail = keepTail(stream);
+    for (let i = 0; i < 100; i++) stream.write(`line ${i} ${'y'.repeat(1000)}\n`);
+    // A character split across two chunks is decoded whole.
+    const euro = Buffer.from('€ last\n');
+    stream.write(euro.subarray(0, 1));
+    stream.end(euro.subarray(1));
+    await new Promise((r) => stream.on('end', r));
+    assert.match(tail(), /^: line 98 y{292}… \| line 99 y{292}… \| € last$/);
+  });
+  it('is empty without a stream (output shown, not kept)', () => {
+    assert.equal(keepTail(null)(), '');
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * verify's work checks (lessons/engine/work.ts): that the work is still done on every request,
+ * and that it left the loop's thread, from a report's runs. Exact numbers on synthetic runs.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { offLoopCheck, variantTotals, workCheck } from '../../lessons/engine/work.ts';
+import { findLesson, lessonFile, lessons } from '../../lessons/registry.ts';
+import { completedRun, entry, failedRun, makeReport } from './fixtures.ts';
+
+/** A run of `requests` in 2 s, its CPU split between the loop thread and the rest. */
+const run = (n: number, requests: number, cpuMs: number, loopCpuMs: number | null) =>
+  completedRun(
+    n,
+    { cpuUserMs: cpuMs * 0.9, cpuSystemMs: cpuMs * 0.1 },
+    { requestsTotal: requests, windowMs: 2000, loopCpuMs },
+  );
+
+const report = (scenario: string, byVariant: Record<string, ReturnType<typeof run>[]>) =>
+  makeReport(Object.entries(byVariant).map(([v, runs]) => entry(scenario, v, runs)));
+
+describe('the work check, waiting (lesson 1)', () => {
+  const lesson = findLesson('the-waiter');
+  const params = { ms: 20 };
+  const connections = makeReport([]).options.connections;
+
+  it('holds when each request took the wait, timed alone and under load (Little’s law)', () => {
+    // 10 connections × 2 s ÷ 900 requests = 22.2 ms per request.
+    const r = report('busy-wait', {
+      sync: [run(1, 95, 2000, 1900)],
+      exercise: [run(1, 900, 100, 90)],
+    });
+    const check = workCheck({
+      lesson,
+      params,
+      report: r,
+      exercise: 'exercise',
+      fastestAnswerMs: 21,
+    });
+    assert.equal(connections, 10);
+    assert.equal(check.holds, true);
+    assert.equal(check.limit, 18);
+    assert.equal(check.left, 21);
+    assert.equal(
+      check.comparison,
+      'fastest of 5 answers 21.0 ms; under load 22.2 ms per request (10 connections ÷ 450 req/s); both ≥ 20.0 ms × 0.9 = 18.0 ms',
+    );
+  });
+
+  it('fails a handler that answers at once, and the hint gives its time', () => {
+    const r = report('busy-wait', { exercise: [run(1, 40_000, 900, 800)] });
+    const check = workCheck({
+      lesson,
+      params,
+      report: r,
+      exercise: 'exercise',
+      fastestAnswerMs: 0.3,
+    });
+    assert.equal(check.holds, false);
+    assert.equal(check.left, 0.3);
+    assert.match(check.hint, /^your handler answered in 0\.30 ms: it no longer waits the 20\.0 ms/);
+  });
+
+  it('fails a handler that waits when alone but not under load, on the load figure', () => {
+    const r = report('busy-wait', { exercise: [run(1, 4000, 900, 800)] });
+    const check = workCheck({
+      lesson,
+      params,
+      report: r,
+      exercise: 'exercise',
+      fastestAnswerMs: 20.5,
+    });
+    assert.equal(check.holds, false);
+    assert.equal(check.left, 5);
+  });
+
+  it('is not measured (so not passed) when no run completed or nothing was timed', () => {
+    const r = makeReport([entry('busy-wait', 'exercise', [failedRun(1)])]);
+    assert.equal(
+      workCheck({ lesson, params, report: r, exercise: 'exercise', fastestAnswerMs: 25 }).holds,
+      null,
+    );
+    const ok = report('busy-wait', { exercise: [run(1, 900, 100, 90)] });
+    assert.equal(
+      workCheck({ lesson, params, report: ok, exercise: 'exercise', fastestAnswerMs: null }).holds,
+      null,
+    );
+  });
+});
+
+describe('the work check, computing (lessons 2-4)', () => {
+  const lesson = findLesson('the-threadpool');
+  const params = { iterations: 20_000 };
+
+  it('compares the whole process’s CPU per request with the reference’s, over every run', () => {
+    const r = report('crypto-pbkdf2', {
+      sync: [run(1, 100, 1000, 990), run(2, 100, 1200, 1190)],
+      exercise: [run(1, 150, 1200, 60), run(2, 50, 400, 20)],
+      'exercise-2': [run(1, 5000, 500, 400)],
+    });
+    const honest = workCheck({
+      lesson,
+      params,
+      report: r,
+      exercise: 'exercise',
+      fastestAnswerMs: null,
+    });
+    assert.deepEqual([honest.holds, honest.left, honest.right, honest.limit], [true, 8, 11, 2.75]);
+    assert.equal(honest.comparison, "CPU per request 8.00 ms > sync's 11.0 ms × 0.25 = 2.75 ms");
+    const cached = workCheck({
+      lesson,
+      params,
+      report: r,
+      exercise: 'exercise-2',
+      fastestAnswerMs: null,
+    });
+    assert.equal(cached.holds, false);
+    assert.match(
+      cached.hint,
+      /^your handler used 0\.10 ms of CPU per request where the reference used 11\.0 ms: it no longer derives the key on every request/,
+    );
+  });
+
+  it('leaves failed runs out, and is not measured when the reference served nothing', () => {
+    const r = report('crypto-pbkdf2', {
+      sync: [run(1, 0, 1000, 990)],
+      exercise: [run(1, 100, 900, 50)],
+    });
+    assert.equal(
+      workCheck({ lesson, params, report: r, exercise: 'exercise', fastestAnswerMs: null }).holds,
+      null,
+    );
+    const totals = variantTotals(
+      makeReport([entry('crypto-pbkdf2', 'sync', [run(1, 10, 100, 90), failedRun(2)])]),
+      'sync',
+    );
+    assert.deepEqual(totals, { requests: 10, connectionMs: 20_000, cpuMs: 100, loopCpuMs: 90 });
+  });
+});
+
+describe('the off-loop check', () => {
+  it('holds when the loop thread’s CPU per request is under the share of the reference’s', () => {
+    const lesson = findLesson('the-threadpool');
+    const r = report('crypto-pbkdf2', {
+      sync: [run(1, 100, 1000, 1000)],
+      exercise: [run(1, 100, 900, 50)],
+      'exercise-2': [run(1, 100, 1000, 900)],
+    });
+    const good = offLoopCheck(lesson, r, 'exercise');
+    assert.deepEqual([good?.holds, good?.left, good?.right, good?.limit], [true, 0.5, 10, 2.5]);
+    assert.equal(
+      good?.comparison,
+      "loop-thread CPU per request 0.50 ms < sync's 10.0 ms × 0.25 = 2.50 ms",
+    );
+    const onLoop = offLoopCheck(lesson, r, 'exercise-2');
+    assert.equal(onLoop?.holds, false);
+    assert.equal(onLoop?.hint, lesson.verify.offLoop?.hint);
+  });
+
+  it('falls back to the loop lag where the platform cannot read the loop thread’s CPU', () => {
+    const lesson = findLesson('the-waiter');
+    const lagged = (lag: number, requests: number) =>
+      completedRun(
+        1,
+        { lagP99Ms: lag, cpuUserMs: 100, cpuSystemMs: 0 },
+        { requestsTotal: requests, loopCpuMs: null },
+      );
+    const r = makeReport([
+      entry('busy-wait', 'sync', [lagged(200, 95)]),
+      entry('busy-wait', 'exercise', [lagged(5, 900)]),
+      entry('busy-wait', 'exercise-2', [lagged(150, 95)]),
+    ]);
+    const free = offLoopCheck(lesson, r, 'exercise');
+    assert.deepEqual([free?.holds, free?.left, free?.right, free?.limit], [true, 5, 200, 100]);
+    assert.match(free?.text ?? '', /cannot read the loop thread's CPU time/);
+    assert.equal(free?.comparison, "loop lag p99 5.00 ms < sync's 200 ms × 0.5 = 100 ms");
+    assert.equal(offLoopCheck(lesson, r, 'exercise-2')?.holds, false);
+  });
+
+  it('does not apply to a lesson whose fix keeps the work on the loop', () => {
+    assert.equal(offLoopCheck(findLesson('cpu-bound-work'), makeReport([]), 'exercise'), null);
+  });
+});
+
+describe('every lesson', () => {
+  it('declares its work in a way its scenario can check, and ships a cheating solution', () => {
+    for (const lesson of lessons) {
+      const work = lesson.verify.work;
+      if (work.kind === 'wait')
+        assert.equal(lesson.scenario.params[work.param]?.unit, 'ms', lesson.id);
+      else assert.ok(work.factor > 0 && work.factor < 1, lesson.id);
+      const dir = lessonFile(lesson, '');
+      assert.ok(
+        readdirSync(dir).some((f) => /^cheat-.+\.ts$/.test(f)),
+        `${lesson.id} has a cheat-*.ts beside bad.ts`,
+      );
+    }
+  });
+});
