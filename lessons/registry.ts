@@ -9,18 +9,37 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_CODES, LooplabError, listChoices } from '../core/errors.ts';
 import { packageRoot } from '../core/package-info.ts';
+import compression from './compression/lesson.ts';
 import cpuBoundWork from './cpu-bound-work/lesson.ts';
 import type { Lesson } from './engine/types.ts';
+import evilRegex from './evil-regex/lesson.ts';
 import filesSyncVsAsync from './files-sync-vs-async/lesson.ts';
+import largeJson from './large-json/lesson.ts';
+import logging from './logging/lesson.ts';
+import microtaskStarvation from './microtask-starvation/lesson.ts';
+import streamingFiles from './streaming-files/lesson.ts';
 import theChatRoom from './the-chat-room/lesson.ts';
 import theThreadpool from './the-threadpool/lesson.ts';
 import theWaiter from './the-waiter/lesson.ts';
 
+/**
+ * The first four teach the loop, files, the threadpool and CPU work; the next six apply them to
+ * what a server meets in real code: a large JSON body (workers, as lesson 4), a regular
+ * expression on user input, microtask chains (why lesson 4 yields with setImmediate),
+ * compression (the threadpool again, and a first stream), large files (streams and memory), and
+ * logging (I/O whose cost hides).
+ */
 export const lessons: readonly Lesson[] = [
   theWaiter,
   filesSyncVsAsync,
   theThreadpool,
   cpuBoundWork,
+  largeJson,
+  evilRegex,
+  microtaskStarvation,
+  compression,
+  streamingFiles,
+  logging,
   theChatRoom,
 ];
 

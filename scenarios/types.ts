@@ -105,6 +105,13 @@ export interface Scenario<P extends string = string, C extends BaseContext<P> = 
    * in the server, from the same parameters the server gets.
    */
   requests?(params: Readonly<Record<P, number>>): RequestSpec[];
+  /**
+   * How many bytes the scenario's handlers have written to an output of its own so far (the log
+   * of sync-logging), read synchronously when the probe's window opens and when it closes: the
+   * report's `outputBytes` is the difference, so that verify can tell a handler that no longer
+   * writes what every request should. Cheap: it runs on the loop being measured.
+   */
+  output?(ctx: C): number;
   /** Largest request body the server reads, in bytes (default DEFAULT_MAX_BODY_BYTES); past it, 413. */
   maxBodyBytes?(params: Readonly<Record<P, number>>): number;
   /**

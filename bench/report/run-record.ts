@@ -103,6 +103,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     lagSamples: p?.lagSamples ?? null,
     heapUsedMaxBytes: p?.heapUsedMaxBytes ?? null,
     loopCpuMs: p?.loopCpuMs ?? null,
+    ...(p?.outputBytes !== undefined && { outputBytes: p.outputBytes }),
     loadGenerator: {
       elu: round(i.generator.elu, 4),
       cpuPct: round(i.generator.cpuPct, 1),

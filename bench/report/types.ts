@@ -144,6 +144,11 @@ export interface CompletedRun extends RunMetrics {
    * written before it existed, null when the probe was off or the platform cannot tell.
    */
   loopCpuMs?: number | null;
+  /**
+   * Bytes the scenario wrote to its own output in the probe's window (sync-logging: its log);
+   * absent for a scenario without one, or with the probe off.
+   */
+  outputBytes?: number;
   loadGenerator: LoadGeneratorLoad;
   timelineIntervalMs: number | null;
   timeline: TimelinePoint[];

@@ -8,7 +8,7 @@
  */
 import type { MetricName } from '../../bench/report/metrics.ts';
 import type { BenchOptions } from '../../bench/report/types.ts';
-import type { AnyScenario, Params } from '../../scenarios/types.ts';
+import type { AnyScenario, Params, RequestSpec } from '../../scenarios/types.ts';
 
 /** One number of a lesson's measurements: a metric's mean over runs for one variant. */
 export interface Operand {
@@ -80,13 +80,41 @@ export interface Prediction {
  *   timed one at a time and under load.
  * - `cpu`: the work is computing (or copying). Each request must cost the whole process
  *   (the loop, the threadpool and worker threads alike) at least `factor` × the CPU time the
- *   reference spends per request in the same session.
+ *   reference (or `against`) spends per request in the same session.
+ * - `unseen`: the fix makes the work cheap (a regular expression that cannot backtrack), so no
+ *   cost floor applies; what a cache or a special case cannot do is answer inputs it has never
+ *   seen. verify sends `requests`, new for every run, one at a time to the learner's handler
+ *   and to the reference: the answers must be the same, and the slowest of the learner's under
+ *   `factor` × the reference's slowest.
+ * - `output`: the work is writing (a log line): each request must add at least `factor` × the
+ *   bytes the reference's requests add to the scenario's own output (Scenario.output).
  */
 export type Work =
   | { kind: 'wait'; param: string }
   | {
       kind: 'cpu';
       /** What each request does, as a verb phrase: "derives the key", "reads the whole file". */
+      task: string;
+      factor: number;
+      /** The built-in variant whose CPU sets the bar, when not the reference: verify measures it too. */
+      against?: string;
+      /**
+       * `mebibyte`: CPU per MiB answered instead of per request, for answers so large that the
+       * requests in flight when the window closes weigh on a per-request figure.
+       */
+      per?: 'request' | 'mebibyte';
+    }
+  | {
+      kind: 'unseen';
+      /** What each request does, as a verb phrase: "tests its path". */
+      task: string;
+      /** Requests the load never sends, different for every `seed`. */
+      requests(params: Params, seed: number): RequestSpec[];
+      factor: number;
+    }
+  | {
+      kind: 'output';
+      /** "writes its line to the log" */
       task: string;
       factor: number;
     };

@@ -4,6 +4,7 @@
  * lesson's criteria demand, relative to the blocking reference measured in the same session,
  * so that the bar moves with the machine's speed.
  */
+import { randomInt } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { blockerText, heldBy } from '../../bench/report/stalls.ts';
@@ -20,11 +21,22 @@ import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { startServer } from '../../bench/run/child.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
+import {
+  normalizeRequest,
+  type OutgoingRequest,
+  scenarioRequests,
+} from '../../scenarios/request.ts';
 import { describeComparison, evaluateCheck, type Lookup, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
-import { offLoopCheck, TIMED_ANSWERS, type VerifyCheck, workCheck } from './work.ts';
+import {
+  offLoopCheck,
+  TIMED_ANSWERS,
+  type UnseenAnswers,
+  type VerifyCheck,
+  type WorkInputs,
+  workCheck,
+} from './work.ts';
 
 /**
  * verify's own defaults: two interleaved runs each, short enough to wait for, and stall capture
@@ -102,10 +114,43 @@ async function fastestAnswer(
   return fastest;
 }
 
+/** Sends each request to both servers in turn, timing every answer, and compares them. */
+async function answerUnseen(
+  requests: readonly OutgoingRequest[],
+  reference: string,
+  exercise: string,
+): Promise<UnseenAnswers> {
+  let exerciseSlowestMs = 0;
+  let referenceSlowestMs = 0;
+  let differs: UnseenAnswers['differs'] = null;
+  const timed = async (origin: string, request: OutgoingRequest) => {
+    const started = performance.now();
+    const answer = await fetchAnswer(origin, request);
+    return { answer, ms: performance.now() - started };
+  };
+  for (const request of requests) {
+    const ref = await timed(reference, request);
+    const ex = await timed(exercise, request);
+    referenceSlowestMs = Math.max(referenceSlowestMs, ref.ms);
+    exerciseSlowestMs = Math.max(exerciseSlowestMs, ex.ms);
+    if (!differs && !sameAnswer(ref.answer, ex.answer)) {
+      const show = (a: Answer) => `${a.status} ${a.bodyStart}`;
+      differs = {
+        request: describeRequest(request),
+        reference: show(ref.answer),
+        exercise: show(ex.answer),
+      };
+    }
+  }
+  return { count: requests.length, differs, exerciseSlowestMs, referenceSlowestMs };
+}
+
 /**
  * Serves the learner's file and the reference, and compares their answers to every request the
  * load will send. Loading the file here, before any load, is what turns a broken file into exit
- * 2. With `timeAnswers`, it then times a few answers of the learner's handler one at a time.
+ * 2. With `timeAnswers`, it then takes what the lesson's work check times one answer at a time:
+ * a few answers of the learner's handler (a waiting lesson), or both handlers' answers to
+ * requests the load never sends (an `unseen` lesson).
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when the file throws on import or exports no
  *   handler.
@@ -115,7 +160,7 @@ export async function checkEquivalence(
   path: string,
   onLoaded?: () => void,
   timeAnswers = false,
-): Promise<EquivalenceResult & { fastestAnswerMs: number | null }> {
+): Promise<EquivalenceResult & { fastestAnswerMs: number | null; unseen: UnseenAnswers | null }> {
   const base = {
     scenario: lesson.scenario.id,
     params: measurementParams(lesson, lesson.verify.params),
@@ -148,11 +193,21 @@ export async function checkEquivalence(
         });
       }
       const shown = answers.find((a) => !a.same) ?? (answers[0] as EquivalenceResult);
+      const work = lesson.verify.work;
+      const timing = shown.same && timeAnswers;
       const fastestAnswerMs =
-        shown.same && timeAnswers
+        timing && work.kind === 'wait'
           ? await fastestAnswer(origin(exercise.url), requests[0] as OutgoingRequest, TIMED_ANSWERS)
           : null;
-      return { ...shown, fastestAnswerMs };
+      const unseen =
+        timing && work.kind === 'unseen'
+          ? await answerUnseen(
+              work.requests(base.params, randomInt(2 ** 31)).map(normalizeRequest),
+              origin(reference.url),
+              origin(exercise.url),
+            )
+          : null;
+      return { ...shown, fastestAnswerMs, unseen };
     } finally {
       for (const a of asked) a.close();
       await reference.stop();
@@ -160,6 +215,28 @@ export async function checkEquivalence(
   } finally {
     await exercise.stop();
   }
+}
+
+/** `fn` on each item, one after another, settled as Promise.allSettled settles them. */
+async function inTurn<T, R>(items: readonly T[], fn: (x: T) => Promise<R>) {
+  const out: PromiseSettledResult<R>[] = [];
+  for (const x of items) {
+    out.push(
+      await fn(x).then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason }),
+      ),
+    );
+  }
+  return out;
+}
+
+/** The built-in variant a `cpu` work check compares with, when it is not the reference. */
+function against(lesson: Lesson): string[] {
+  const work = lesson.verify.work;
+  return work.kind === 'cpu' && work.against && work.against !== lesson.verify.reference
+    ? [work.against]
+    : [];
 }
 
 /** The variant the `i`th of several learner's files runs under: `exercise`, `exercise-2`, … */
@@ -197,13 +274,16 @@ export async function verifyExercises(
 ): Promise<VerifyResult[]> {
   const paths: string[] = [];
   for (const file of files) paths.push(await assertExerciseFile(file));
-  const waits = lesson.verify.work.kind === 'wait';
   // Each file's answers against its own reference server, all at once: answers do not depend on
-  // timing, and the fastest of a waiting handler's answers is still at least its wait.
+  // timing, and the fastest of a waiting handler's answers is still at least its wait. Not so
+  // for answers to unseen inputs, which must be fast: timed while another file's server
+  // backtracks on the same cores, they would time the machine; those files go one at a time.
   // Settled, all of them, before a failure is thrown: no server is left starting behind it.
-  const settled = await Promise.allSettled(
-    paths.map((path) => checkEquivalence(lesson, path, hooks.onLoaded, waits)),
-  );
+  const check = (path: string) => checkEquivalence(lesson, path, hooks.onLoaded, true);
+  const settled =
+    lesson.verify.work.kind === 'unseen'
+      ? await inTurn(paths, check)
+      : await Promise.allSettled(paths.map(check));
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw failed.reason;
   const checked = settled.map(
@@ -219,7 +299,7 @@ export async function verifyExercises(
       [
         {
           scenario: lesson.scenario,
-          variants: [lesson.verify.reference, ...variantOf.values()],
+          variants: [lesson.verify.reference, ...against(lesson), ...variantOf.values()],
           params: measurementParams(lesson, lesson.verify.params),
           handlerFiles: Object.fromEntries([...variantOf].map(([path, v]) => [v, path])),
         },
@@ -230,13 +310,13 @@ export async function verifyExercises(
   }
 
   return files.map((file, i) => {
-    const { fastestAnswerMs, ...equivalence } = checked[i] as Awaited<
+    const { fastestAnswerMs, unseen, ...equivalence } = checked[i] as Awaited<
       ReturnType<typeof checkEquivalence>
     >;
     const variant = variantOf.get(paths[i] as string);
     if (!report || !variant)
       return { file, passed: false, equivalence, criteria: [], heldBy: null, report: null };
-    const criteria = judge(lesson, report, variant, fastestAnswerMs);
+    const criteria = judge(lesson, report, variant, { fastestAnswerMs, unseen });
     const passed = criteria.every((c) => c.holds === true);
     return {
       file,
@@ -254,7 +334,7 @@ function judge(
   lesson: Lesson,
   report: Report,
   variant: string,
-  fastestAnswerMs: number | null,
+  timed: Pick<WorkInputs, 'fastestAnswerMs' | 'unseen'>,
 ): VerifyCheck[] {
   const reports = { verify: report };
   // The criteria name the learner's handler `exercise`; here it ran as `variant`.
@@ -270,6 +350,6 @@ function judge(
   return [
     ...(offLoop ? [offLoop] : []),
     ...load,
-    workCheck({ lesson, params, report, exercise: variant, fastestAnswerMs }),
+    workCheck({ lesson, params, report, exercise: variant, ...timed }),
   ];
 }

@@ -9,9 +9,14 @@
  *   load, by Little's law (connections × window ÷ requests completed: the mean time a request
  *   spent in a closed loop). A timer never fires early, so a handler that waits always passes.
  * - computing: the CPU time of the whole process (loop, threadpool and worker threads) per
- *   request, against the reference's in the same session. It is measured in the load window,
- *   after the warm-up, so an answer cached at load or on the first request shows as a cost that
- *   collapsed.
+ *   request (or per MiB answered), against the reference's in the same session. It is measured in
+ *   the load window, after the warm-up, so an answer cached at load or on the first request shows
+ *   as a cost that collapsed.
+ * - work the fix makes cheap (a regular expression rewritten): answers to inputs the load never
+ *   sent, timed one at a time by the harness against the reference's. A cache, or a special case
+ *   for the inputs it was sent, meets them unprepared.
+ * - writing: the bytes each request adds to the scenario's own output (a log), against the
+ *   reference's.
  *
  * And, where the fix moves the work off the loop, the loop thread's own CPU time per request
  * against the reference's: CPU time is not moved by a busy machine, where a loop that waits for
@@ -51,6 +56,10 @@ interface Totals {
   connectionMs: number;
   cpuMs: number | null;
   loopCpuMs: number | null;
+  /** MiB answered in the load windows. */
+  mebibytes: number;
+  /** Bytes written to the scenario's own output; null when a run did not say. */
+  outputBytes: number | null;
 }
 
 const sum = (xs: (number | null | undefined)[]): number | null =>
@@ -68,6 +77,8 @@ export function variantTotals(report: Report, variant: string): Totals | null {
     connectionMs: runs.reduce((a, r) => a + report.options.connections * r.windowMs, 0),
     cpuMs: sum(runs.map((r) => (r.cpuUserMs === null ? null : r.cpuUserMs + (r.cpuSystemMs ?? 0)))),
     loopCpuMs: sum(runs.map((r) => r.loopCpuMs)),
+    mebibytes: runs.reduce((a, r) => a + ((r.bytesPerSec ?? 0) * r.windowMs) / 1000 / MiB, 0),
+    outputBytes: sum(runs.map((r) => r.outputBytes)),
   };
 }
 
@@ -77,7 +88,24 @@ const perRequest = (t: Totals | null, x: (t: Totals) => number | null): number |
   return v === null ? null : v / t.requests;
 };
 
+const perMebibyte = (t: Totals | null, x: (t: Totals) => number | null): number | null => {
+  if (!t || t.mebibytes === 0) return null;
+  const v = x(t);
+  return v === null ? null : v / t.mebibytes;
+};
+
+const MiB = 1024 * 1024;
 const ms = (x: number | null) => (x === null ? 'not measured' : `${formatNumber(x)} ms`);
+const bytes = (x: number | null) => (x === null ? 'not measured' : `${formatNumber(x)} bytes`);
+
+/** What verify measured of a lesson's `unseen` requests, answered one at a time before the load. */
+export interface UnseenAnswers {
+  count: number;
+  /** The first request the two answered differently, with the start of each answer; null if none. */
+  differs: { request: string; reference: string; exercise: string } | null;
+  exerciseSlowestMs: number;
+  referenceSlowestMs: number;
+}
 
 /** What one unit of the work is called: a request, or a WebSocket scenario's message. */
 const unitOfWork = (lesson: Lesson): string =>
@@ -92,6 +120,8 @@ export interface WorkInputs {
   exercise: string;
   /** The fastest of the answers timed one at a time before the load; null if none was timed. */
   fastestAnswerMs: number | null;
+  /** The answers to the lesson's unseen requests; null when it has none, or they were not sent. */
+  unseen?: UnseenAnswers | null;
 }
 
 /** The check that the work is still done on every request. */
@@ -101,6 +131,7 @@ export function workCheck({
   report,
   exercise,
   fastestAnswerMs,
+  unseen = null,
 }: WorkInputs): VerifyCheck {
   const work = lesson.verify.work;
   const mine = variantTotals(report, exercise);
@@ -130,21 +161,83 @@ export function workCheck({
     };
   }
   const reference = lesson.verify.reference;
+  if (work.kind === 'unseen') return unseenCheck(work, unseen);
+  if (work.kind === 'output') {
+    const left = perRequest(mine, (t) => t.outputBytes);
+    const right = perRequest(variantTotals(report, reference), (t) => t.outputBytes);
+    const limit = right === null ? null : right * work.factor;
+    return {
+      text: `every request still ${work.task}: it writes at least ${fraction(work.factor)} of the bytes the reference's requests write`,
+      holds: left === null || limit === null ? null : left > limit,
+      left,
+      right,
+      limit,
+      comparison: `written per request ${bytes(left)} > ${reference}'s ${bytes(right)} × ${work.factor} = ${bytes(limit)}`,
+      hint:
+        `your handler wrote ${bytes(left)} per request where the reference wrote ${bytes(right)}: ` +
+        `it no longer ${work.task} on every request. Write it before you answer; only move the ` +
+        'writing off the event loop.',
+    };
+  }
+  const against = work.against ?? reference;
+  const perMiB = work.per === 'mebibyte';
+  const cost = (t: Totals | null) =>
+    perMiB ? perMebibyte(t, (x) => x.cpuMs) : perRequest(t, (x) => x.cpuMs);
   const one = unitOfWork(lesson);
-  const left = perRequest(mine, (t) => t.cpuMs);
-  const right = perRequest(variantTotals(report, reference), (t) => t.cpuMs);
+  const unit = perMiB ? 'per MiB answered' : `per ${one}`;
+  const whose = against === reference ? 'the reference' : against;
+  const left = cost(mine);
+  const right = cost(variantTotals(report, against));
   const limit = right === null ? null : right * work.factor;
   return {
-    text: `every ${one} still ${work.task}: its CPU time is at least ${fraction(work.factor)} of the reference's`,
+    text: `every ${one} still ${work.task}: its CPU time ${perMiB ? `${unit} ` : ''}is at least ${fraction(work.factor)} of ${whose}'s`,
     holds: left === null || limit === null ? null : left > limit,
     left,
     right,
     limit,
-    comparison: `CPU per ${one} ${ms(left)} > ${reference}'s ${ms(right)} × ${work.factor} = ${ms(limit)}`,
+    comparison: `CPU ${unit} ${ms(left)} > ${against}'s ${ms(right)} × ${work.factor} = ${ms(limit)}`,
     hint:
-      `your handler used ${ms(left)} of CPU per ${one} where the reference used ${ms(right)}: ` +
+      `your handler used ${ms(left)} of CPU ${unit} where ${whose} used ${ms(right)}: ` +
       `it no longer ${work.task} on every ${one} (it skips the work, or did it once and answers ` +
       `from memory). Do the work on every ${one}; only move it off the event loop.`,
+  };
+}
+
+/** The check on answers to inputs the load never sent: the same answers, and no slower than a fraction of the reference's. */
+function unseenCheck(
+  work: Extract<Lesson['verify']['work'], { kind: 'unseen' }>,
+  unseen: UnseenAnswers | null,
+): VerifyCheck {
+  const left = unseen?.exerciseSlowestMs ?? null;
+  const right = unseen?.referenceSlowestMs ?? null;
+  const limit = right === null ? null : right * work.factor;
+  const text = `every request still ${work.task}: on ${unseen?.count ?? 'several'} inputs the load never sent, it answers as the reference does, in under ${fraction(work.factor)} of its time`;
+  const differs = unseen?.differs;
+  if (differs) {
+    return {
+      text,
+      holds: false,
+      left,
+      right,
+      limit,
+      comparison: `to ${differs.request}: the reference answered ${differs.reference}; yours ${differs.exercise}`,
+      hint:
+        'your handler answered an input the load never sent differently from the reference: ' +
+        `it no longer ${work.task} as the reference does; a table of ` +
+        'remembered answers, or a special case, covers only the inputs it was written for.',
+    };
+  }
+  return {
+    text,
+    holds: left === null || limit === null ? null : left < limit,
+    left,
+    right,
+    limit,
+    comparison: `slowest answer ${ms(left)} < the reference's slowest ${ms(right)} × ${work.factor} = ${ms(limit)}`,
+    hint:
+      `your handler took ${ms(left)} to answer an input the load never sent, where the reference ` +
+      `took ${ms(right)}: it no longer ${work.task} quickly on every input. Answers remembered, ` +
+      'or a special case for the inputs the load sends, do not cover new ones: fix the work itself.',
   };
 }
 

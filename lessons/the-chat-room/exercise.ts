@@ -1,5 +1,5 @@
 /**
- * Exercise 12, the-chat-room (looplab lesson 12).
+ * Exercise 11, the-chat-room (looplab lesson 11).
  *
  * Every WebSocket message a client sends reaches this handler as `req.body`, and what it returns
  * is broadcast to every client in the room. Before that, the message is moderated: a chain of

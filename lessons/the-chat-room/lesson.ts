@@ -1,5 +1,5 @@
 /**
- * Lesson 12, the-chat-room: one slow message holds up every client's.
+ * Lesson 11, the-chat-room: one slow message holds up every client's.
  *
  * A WebSocket server relays every client through its one event loop. A message handler that does
  * its work on the loop holds it for as long as the work takes: no other socket is read, no other

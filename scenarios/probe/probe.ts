@@ -64,6 +64,8 @@ export interface Probe {
 export interface ProbeOptions {
   /** Capture what held the loop; `root` is what its files are shown relative to. */
   stalls?: StallOptions & { root: string };
+  /** Bytes the scenario has written to its own output so far (Scenario.output); read at the window's edges. */
+  output?: () => number;
 }
 
 /** Starts measuring at once; call `reset()` to open a new window. */
@@ -78,6 +80,7 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
   let eluStart = performance.eventLoopUtilization();
   let cpuStart = process.cpuUsage();
   let loopCpuStart = loopCpuMs();
+  let outputStart = options.output?.() ?? 0;
   let timeline: TimelinePoint[] = [];
   let rssMax = 0;
   let heapMax = 0;
@@ -120,6 +123,7 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
     eluPoint = eluStart;
     cpuStart = process.cpuUsage();
     loopCpuStart = loopCpuMs();
+    outputStart = options.output?.() ?? 0;
     timeline = [];
     timelineLagMax = 0;
     rssMax = 0;
@@ -180,6 +184,7 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
         loopCpuStart === null || loopCpuEnd === null ? null : round(loopCpuEnd - loopCpuStart),
       rssMaxBytes: rssMax,
       heapUsedMaxBytes: heapMax,
+      ...(options.output && { outputBytes: options.output() - outputStart }),
       timelineIntervalMs,
       timeline: [...timeline],
     };

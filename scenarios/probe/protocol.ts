@@ -112,6 +112,8 @@ export interface ProbeData {
   loopCpuMs: number | null;
   rssMaxBytes: number;
   heapUsedMaxBytes: number;
+  /** What the scenario wrote to its own output in the window (Scenario.output); absent without one. */
+  outputBytes?: number;
   timelineIntervalMs: number;
   timeline: TimelinePoint[];
   /** With stall capture on: what held the loop in the window. */

@@ -124,6 +124,7 @@ async function main(config: ChildConfig): Promise<void> {
   const probe: Probe | null = config.probe
     ? createProbe(config.timelineIntervalMs, {
         ...(config.stalls && { stalls: { ...config.stalls, root: packageRoot() } }),
+        ...(scenario.output && { output: () => scenario.output?.(ctx) ?? 0 }),
       })
     : null;
   process.on('message', answerProbe(probe, idle, send));

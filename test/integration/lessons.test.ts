@@ -58,7 +58,13 @@ test('lessons --json lists the lessons in order, none passed yet', async () => {
       [2, 'files-sync-vs-async', false],
       [3, 'the-threadpool', false],
       [4, 'cpu-bound-work', false],
-      [5, 'the-chat-room', false],
+      [5, 'large-json', false],
+      [6, 'evil-regex', false],
+      [7, 'microtask-starvation', false],
+      [8, 'compression', false],
+      [9, 'streaming-files', false],
+      [10, 'logging', false],
+      [11, 'the-chat-room', false],
     ],
   );
 });
@@ -82,7 +88,10 @@ test('lesson 1 --no-input runs end to end in under 60 s and explains with number
   assert.doesNotMatch(r.stdout, /\{main\./, 'every placeholder filled');
 });
 
-for (const lesson of lessons.slice(1)) {
+// Lessons 2 to 4 end to end as well. The later ones' claims and explanations are checked on
+// reports in-process (test/unit/lessons.test.ts), their variants by the smoke test and verify's
+// below: a run of each here would add about 40 s to the suite for nothing those do not cover.
+for (const lesson of lessons.slice(1, 4)) {
   test(`lesson ${lesson.id} --no-input --json prints its claims with measured numbers`, async () => {
     const r = await looplab(['lesson', lesson.id, '--no-input', '--json', ...SHORT]);
     assert.equal(r.code, 0, r.stderr);
@@ -172,14 +181,20 @@ describe('verify', () => {
       const show = (r: VerifyResult) => formatVerify(r, PLAIN);
       assert.ok(solution?.passed, show(solution as VerifyResult));
 
-      // The known-bad file still does the work, on the loop: a load check fails it, not the work.
+      // The known-bad file still does the work, on the loop: a load check fails it. (A lesson
+      // whose work check sends inputs the load never does fails it there too: it still blocks.)
       assert.equal(bad?.passed, false, show(bad as VerifyResult));
       assert.ok(bad?.equivalence.same);
-      assert.equal(
-        bad?.criteria.at(-1)?.holds,
-        true,
-        `bad.ts does the work: ${show(bad as VerifyResult)}`,
+      assert.ok(
+        bad?.criteria.slice(0, -1).some((c) => c.holds === false),
+        `a load check fails bad.ts: ${show(bad as VerifyResult)}`,
       );
+      if (lesson.verify.work.kind !== 'unseen')
+        assert.equal(
+          bad?.criteria.at(-1)?.holds,
+          true,
+          `bad.ts does the work: ${show(bad as VerifyResult)}`,
+        );
       assert.match(show(bad as VerifyResult), /✗ [^\n]+\n(?: {2,}[^\n]+\n)*? {4}Hint: /);
 
       // A cheating file answers right and frees the loop; the work check fails it, with its numbers.
@@ -191,7 +206,7 @@ describe('verify', () => {
         assert.equal(work?.holds, false, `${cheats[i]}: ${text}`);
         assert.match(
           text,
-          /✗ every (?:request|message) still [\s\S]*?\n {4}Hint: your handler [\s\S]*?[\d.]+ ms[\s\S]*? no\s+longer /,
+          /✗ every (?:request|message) still [\s\S]*?\n {4}Hint: your handler [\s\S]*?[\d.]+ (?:ms|bytes)[\s\S]*? no\s+longer /,
         );
       }
     });

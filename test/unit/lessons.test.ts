@@ -15,7 +15,12 @@ import {
   predictionQuantity,
 } from '../../lessons/engine/claims.ts';
 import { fillTemplate, templateOperands } from '../../lessons/engine/explain.ts';
-import { formatOutcome, formatPrediction, formatVerify } from '../../lessons/engine/format.ts';
+import {
+  formatLessonList,
+  formatOutcome,
+  formatPrediction,
+  formatVerify,
+} from '../../lessons/engine/format.ts';
 import {
   PLAIN_MARKDOWN,
   renderInline,
@@ -186,10 +191,22 @@ describe('renderMarkdown', () => {
 });
 
 describe('the lesson registry', () => {
-  it('has the four lessons of issue 3, in order, then the chat room', () => {
+  it('has the lessons in teaching order: the four of issue 3, the six of issue 12, then the chat room', () => {
     assert.deepEqual(
       lessons.map((l) => l.id),
-      ['the-waiter', 'files-sync-vs-async', 'the-threadpool', 'cpu-bound-work', 'the-chat-room'],
+      [
+        'the-waiter',
+        'files-sync-vs-async',
+        'the-threadpool',
+        'cpu-bound-work',
+        'large-json',
+        'evil-regex',
+        'microtask-starvation',
+        'compression',
+        'streaming-files',
+        'logging',
+        'the-chat-room',
+      ],
     );
   });
 
@@ -197,8 +214,14 @@ describe('the lesson registry', () => {
     assert.equal(findLesson('1').id, 'the-waiter');
     assert.equal(findLesson('the-threadpool'), lessons[2]);
     assert.equal(lessonNumber(findLesson('cpu-bound-work')), 4);
+    assert.equal(findLesson('10').id, 'logging');
     throwsCoded(
       () => findLesson(String(lessons.length + 1)),
+      'LOOPLAB_ERR_UNKNOWN_LESSON',
+      new RegExp(`choose 1-${lessons.length} or the-waiter`),
+    );
+    throwsCoded(
+      () => findLesson('0'),
       'LOOPLAB_ERR_UNKNOWN_LESSON',
       new RegExp(`choose 1-${lessons.length} or the-waiter`),
     );
@@ -413,6 +436,20 @@ describe('lesson output', () => {
     }
     assert.match(outcome, /\n {4}Did not hold on this machine\. the\n {4}threadpool/);
     assert.match(verify, /\n {4}Hint: the threadpool competes with\n {4}the event loop/);
+  });
+
+  it('lists the lessons in aligned columns, ✓ for each passed', () => {
+    const text = formatLessonList(lessons, { version: 1, passed: { logging: { at: 'x' } } }, plain);
+    const lines = text.split('\n').slice(0, lessons.length);
+    const titleAt = lines.map((l, i) => l.indexOf(lessons[i]?.title ?? '?'));
+    assert.ok(
+      titleAt.every((at) => at === titleAt[0] && at > 0),
+      `titles at ${titleAt}`,
+    );
+    assert.match(lines[0] ?? '', /^ {3}1\. the-waiter {2,}The waiter/);
+    assert.match(lines[9] ?? '', /^✓ 10\. logging {2,}Logging/);
+    assert.match(lines[6] ?? '', /microtask-starvation {2}nextTick/);
+    assert.match(text, new RegExp(`1 of ${lessons.length} passed`));
   });
 
   it('a prediction question is wrapped, its choices numbered', () => {

@@ -212,6 +212,13 @@ describe('buildCompletedRun', () => {
     assert.deepEqual([one.ttfbP50Ms, one.ttfbP99Ms], [1.235, 1.235]);
   });
 
+  it('carries what the scenario wrote to its own output, and leaves the field out when it wrote to none', () => {
+    const rec = buildCompletedRun(inputs({ probe: { ...PROBE, outputBytes: 25_600 } }));
+    assert.equal(rec.outputBytes, 25_600);
+    assert.equal('outputBytes' in buildCompletedRun(inputs()), false);
+    assert.equal('outputBytes' in buildCompletedRun(inputs({ probe: null })), false);
+  });
+
   it('gives null time to first byte, not zero, when no response completed', () => {
     const rec = buildCompletedRun(inputs({ load: { ...LOAD, requestsTotal: 0, ttfbMs: [] } }));
     assert.deepEqual([rec.ttfbP50Ms, rec.ttfbP99Ms], [null, null]);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { ceilingText, formatMicro } from '../../bench/render/micro.ts';
 import { assertHasOperation, ceilingPerSec, measureOperation } from '../../bench/run/micro.ts';
@@ -90,5 +91,14 @@ describe('measureOperation', () => {
     assert.ok(r.meanMs >= 5 && r.meanMs < 25, `mean ${r.meanMs} ms`);
     assert.ok(r.ceilingPerSec <= 200 && r.ceilingPerSec > 40, `ceiling ${r.ceilingPerSec}`);
     assert.ok(r.p99Ms >= r.meanMs);
+  });
+
+  it("leaves no listener on the caller's signal, however many scenarios share it", async () => {
+    // One signal runs a whole bench's ceilings: ten scenarios once made Node warn of a leak.
+    const { signal } = new AbortController();
+    const trivial = { timeMs: 5, minSamples: 1, signal };
+    for (let i = 0; i < 12; i++)
+      await measureOperation(getScenario('busy-wait'), { ms: 0 }, trivial);
+    assert.equal(getEventListeners(signal, 'abort').length, 0);
   });
 });

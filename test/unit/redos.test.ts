@@ -4,9 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BENIGN_PATHS, evilPath } from '../../scenarios/catalog/lib/redos-inputs.ts';
+import {
+  BENIGN_PATHS,
+  EDGE_PATHS,
+  evilPath,
+  unseenPaths,
+  unseenRequests,
+} from '../../scenarios/catalog/lib/redos-inputs.ts';
 import redos, { FLAT, NESTED } from '../../scenarios/catalog/redos.ts';
-import { asReceived, scenarioRequests } from '../../scenarios/request.ts';
+import { asReceived, normalizeRequest, scenarioRequests } from '../../scenarios/request.ts';
 
 const MATCHING = [
   '/a',
@@ -83,5 +89,41 @@ describe('redos: the flat rewrite matches the same strings', () => {
     for (let i = 0; i < 100; i++) FLAT.test(evil);
     const flat = (performance.now() - start) / 100;
     assert.ok(flat * 20 < nested, `flat ${flat} ms vs nested ${nested} ms`);
+  });
+});
+
+describe('redos: the paths verify sends that the load never does', () => {
+  it('are answered alike by both regexes, and each wrong rewrite answers one of them differently', () => {
+    const paths = unseenPaths(4, 1);
+    for (const p of paths) assert.equal(FLAT.test(p), NESTED.test(p), JSON.stringify(p));
+    for (const wrong of [/\/.*$/, /\/.+/, /^\/.+$/, /\/[^\n]+$/, /\/.+$/m]) {
+      const differs = EDGE_PATHS.filter((p) => wrong.test(p) !== NESTED.test(p));
+      assert.ok(differs.length > 0, `${wrong} answers every edge case as the nested regex does`);
+    }
+  });
+
+  it("end with three evil paths, new for every seed, two /x longer than the load's", () => {
+    const a = unseenPaths(20, 1).slice(EDGE_PATHS.length);
+    const b = unseenPaths(20, 2).slice(EDGE_PATHS.length);
+    assert.equal(a.length, 3);
+    assert.deepEqual(
+      unseenPaths(20, 1).slice(EDGE_PATHS.length),
+      a,
+      'the same seed, the same paths',
+    );
+    for (const [i, p] of a.entries()) {
+      assert.notEqual(p, b[i]);
+      assert.notEqual(p, evilPath(20));
+      assert.match(p, /^(\/[a-z]){22}(\r|\u2029|\n\/[a-z])$/);
+    }
+    assert.deepEqual(
+      a.map((p) => NESTED.test(p)),
+      [false, false, true],
+    );
+  });
+
+  it('go out as query strings the server reads back', () => {
+    const sent = unseenRequests(3, 7).map((r) => asReceived(normalizeRequest(r)).query.path);
+    assert.deepEqual(sent, unseenPaths(3, 7));
   });
 });

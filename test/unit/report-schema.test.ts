@@ -262,6 +262,22 @@ describe('report schema', () => {
     );
   });
 
+  it('accepts a run with the bytes its scenario wrote, and rejects a fraction or a negative count', () => {
+    const doc = asJson(syntheticReport());
+    (doc.results[0]?.runs[0] as CompletedRun).outputBytes = 25_600;
+    assert.deepEqual(errorsOf(doc), []);
+    for (const bad of [-1, 1.5]) {
+      assertRejected(
+        (d) => {
+          (d.results[0]?.runs[0] as CompletedRun).outputBytes = bad;
+        },
+        '/results/0/runs/0/outputBytes',
+        bad < 0 ? 'minimum' : 'type',
+        '/results/0/runs/0',
+      );
+    }
+  });
+
   it('rejects an unknown key in a summary', () => {
     const errors = assertRejected(
       (doc) => {

@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { offLoopCheck, variantTotals, workCheck } from '../../lessons/engine/work.ts';
+import {
+  offLoopCheck,
+  type UnseenAnswers,
+  variantTotals,
+  workCheck,
+} from '../../lessons/engine/work.ts';
 import { findLesson, lessonFile, lessons } from '../../lessons/registry.ts';
 import { completedRun, entry, failedRun, makeReport } from './fixtures.ts';
 
@@ -135,7 +140,165 @@ describe('the work check, computing (lessons 2-4)', () => {
       makeReport([entry('crypto-pbkdf2', 'sync', [run(1, 10, 100, 90), failedRun(2)])]),
       'sync',
     );
-    assert.deepEqual(totals, { requests: 10, connectionMs: 20_000, cpuMs: 100, loopCpuMs: 90 });
+    assert.deepEqual(totals, {
+      requests: 10,
+      connectionMs: 20_000,
+      cpuMs: 100,
+      loopCpuMs: 90,
+      mebibytes: 0,
+      outputBytes: null,
+    });
+  });
+});
+
+describe('the work check, per MiB against another variant (lesson 9)', () => {
+  const lesson = findLesson('streaming-files');
+  const MiB = 1024 * 1024;
+  /** 2 s of answering `mibPerSec` MiB/s for `cpuMs` of CPU, in `requests` requests. */
+  const sent = (n: number, requests: number, mibPerSec: number, cpuMs: number) =>
+    completedRun(
+      n,
+      { cpuUserMs: cpuMs, cpuSystemMs: 0, bytesPerSec: mibPerSec * MiB },
+      { requestsTotal: requests, windowMs: 2000 },
+    );
+
+  it('compares the CPU per MiB answered with the stream variant’s, not the reference’s', () => {
+    const r = report('streams', {
+      // The reference reads whole: a costly, erratic bar, which the check must not use.
+      async: [sent(1, 30, 240, 9000)],
+      stream: [sent(1, 60, 480, 1920)],
+      exercise: [sent(1, 40, 320, 1280)],
+      'exercise-2': [sent(1, 70, 560, 224)],
+    });
+    const args = { lesson, params: { size: 16 * MiB }, report: r, fastestAnswerMs: null };
+    const streams = workCheck({ ...args, exercise: 'exercise' });
+    assert.deepEqual([streams.holds, streams.left, streams.right], [true, 2, 2]);
+    assert.equal(
+      streams.comparison,
+      "CPU per MiB answered 2.00 ms > stream's 2.00 ms × 0.4 = 0.80 ms",
+    );
+    assert.match(
+      streams.text,
+      /reads the file it sends: its CPU time per MiB answered is at least 0\.4× of stream's$/,
+    );
+    const cached = workCheck({ ...args, exercise: 'exercise-2' });
+    assert.deepEqual([cached.holds, cached.left], [false, 0.2]);
+    assert.match(
+      cached.hint,
+      /^your handler used 0\.20 ms of CPU per MiB answered where stream used 2\.00 ms: it no longer reads the file it sends/,
+    );
+  });
+
+  it('is not measured when the variant it compares with answered nothing', () => {
+    const r = report('streams', {
+      async: [sent(1, 30, 240, 9000)],
+      exercise: [sent(1, 4, 32, 64)],
+    });
+    const check = workCheck({
+      lesson,
+      params: { size: 16 * MiB },
+      report: r,
+      exercise: 'exercise',
+      fastestAnswerMs: null,
+    });
+    assert.equal(check.holds, null);
+  });
+});
+
+describe('the work check, on inputs the load never sent (lesson 6)', () => {
+  const lesson = findLesson('evil-regex');
+  const args = {
+    lesson,
+    params: { evil: 20 },
+    report: makeReport([]),
+    exercise: 'exercise',
+    fastestAnswerMs: null,
+  };
+  const answers = (exerciseSlowestMs: number, differs: UnseenAnswers['differs'] = null) => ({
+    count: 12,
+    differs,
+    exerciseSlowestMs,
+    referenceSlowestMs: 48,
+  });
+
+  it('holds when every answer matched and the slowest took under a quarter of the reference’s', () => {
+    const check = workCheck({ ...args, unseen: answers(1.5) });
+    assert.deepEqual([check.holds, check.left, check.right, check.limit], [true, 1.5, 48, 12]);
+    assert.equal(
+      check.comparison,
+      "slowest answer 1.50 ms < the reference's slowest 48.0 ms × 0.25 = 12.0 ms",
+    );
+    assert.match(
+      check.text,
+      /^every request still tests the path it is sent: on 12 inputs the load never sent/,
+    );
+  });
+
+  it('fails a handler that remembers verdicts: slow on a path it has not seen', () => {
+    const check = workCheck({ ...args, unseen: answers(47) });
+    assert.equal(check.holds, false);
+    assert.match(
+      check.hint,
+      /^your handler took 47\.0 ms to answer an input the load never sent, where the reference took 48\.0 ms: it no longer tests the path it is sent quickly/,
+    );
+  });
+
+  it('fails a handler that answers a new input differently, however fast', () => {
+    const differs = {
+      request: 'GET /?path=%2F',
+      reference: '200 {"path":"/","matches":false}',
+      exercise: '200 {"path":"/","matches":true}',
+    };
+    const check = workCheck({ ...args, unseen: answers(0.4, differs) });
+    assert.equal(check.holds, false);
+    assert.equal(
+      check.comparison,
+      'to GET /?path=%2F: the reference answered 200 {"path":"/","matches":false}; yours 200 {"path":"/","matches":true}',
+    );
+    assert.match(check.hint, /answered an input the load never sent differently/);
+  });
+
+  it('is not measured when no unseen input was sent', () => {
+    assert.equal(workCheck({ ...args, unseen: null }).holds, null);
+  });
+});
+
+describe('the work check, writing (lesson 10)', () => {
+  const lesson = findLesson('logging');
+  const logged = (n: number, requests: number, outputBytes?: number) =>
+    completedRun(
+      n,
+      { cpuUserMs: 100, cpuSystemMs: 0 },
+      { requestsTotal: requests, ...(outputBytes !== undefined && { outputBytes }) },
+    );
+  const args = { lesson, params: { line: 256, durable: 1 }, fastestAnswerMs: null };
+
+  it('compares the bytes each request wrote to the log with the reference’s', () => {
+    const r = report('sync-logging', {
+      sync: [logged(1, 1000, 256_000)],
+      exercise: [logged(1, 3000, 740_000)],
+      'exercise-2': [logged(1, 12_000, 0)],
+    });
+    const writes = workCheck({ ...args, report: r, exercise: 'exercise' });
+    assert.deepEqual([writes.holds, writes.right, writes.limit], [true, 256, 230.4]);
+    assert.equal(
+      writes.comparison,
+      "written per request 247 bytes > sync's 256 bytes × 0.9 = 230 bytes",
+    );
+    const skips = workCheck({ ...args, report: r, exercise: 'exercise-2' });
+    assert.equal(skips.holds, false);
+    assert.match(
+      skips.hint,
+      /^your handler wrote 0 bytes per request where the reference wrote 256 bytes: it no longer writes its line to the log/,
+    );
+  });
+
+  it('is not measured when a run did not say what it wrote', () => {
+    const r = report('sync-logging', {
+      sync: [logged(1, 1000, 256_000)],
+      exercise: [logged(1, 3000)],
+    });
+    assert.equal(workCheck({ ...args, report: r, exercise: 'exercise' }).holds, null);
   });
 });
 
@@ -190,6 +353,19 @@ describe('every lesson', () => {
       if (work.kind === 'wait')
         assert.equal(lesson.scenario.params[work.param]?.unit, 'ms', lesson.id);
       else assert.ok(work.factor > 0 && work.factor < 1, lesson.id);
+      if (work.kind === 'cpu' && work.against)
+        assert.ok(lesson.scenario.variants[work.against], `${lesson.id}: ${work.against}`);
+      if (work.kind === 'output')
+        assert.equal(typeof lesson.scenario.output, 'function', lesson.id);
+      if (work.kind === 'unseen') {
+        const one = work.requests(lesson.verify.params, 1);
+        assert.ok(one.length > 0, lesson.id);
+        assert.notDeepEqual(
+          work.requests(lesson.verify.params, 2),
+          one,
+          `${lesson.id}: new each seed`,
+        );
+      }
       const dir = lessonFile(lesson, '');
       assert.ok(
         readdirSync(dir).some((f) => /^cheat-.+\.ts$/.test(f)),
