@@ -155,7 +155,9 @@ describe('bench outputs', () => {
       ['sync', 'async'],
     );
     assert.match(await readFile(md, 'utf8'), /^## looplab benchmark/);
-    assert.match(r.stdout, /→ async served .* the requests of sync/);
+    // The verdict line is there; which variant served more in a 1 s run beside the measuring
+    // lane is not this test's business.
+    assert.match(r.stdout, /→ (?:async|sync) served .* the requests of (?:sync|async)/);
     assert.match(r.stderr, /✓ \[1\/2\] busy-wait sync run 1: [\d.]+ req\/s/);
   });
 

@@ -350,7 +350,7 @@ test('hint, and solution with a warning before the exercise is passed', async ()
   assert.equal(solution.code, 0);
   assert.equal(solution.stdout, await readFile(source('the-waiter', 'solution.ts'), 'utf8'));
   assert.match(solution.stderr, /not passed exercise 1 yet/);
-  const unknown = await looplab(['hint', '9']);
+  const unknown = await looplab(['hint', String(lessons.length + 1)]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /\[LOOPLAB_ERR_UNKNOWN_LESSON\]/);
 });
