@@ -53,7 +53,9 @@ describe('bench --html --cpu-prof, with the ceiling', () => {
     // The share is computed before rounding; the two figures it is checked against are printed
     // rounded to 3 significant digits, which near 25 req/s can move it by one point.
     assert.ok(Math.abs(share - (measured / limit) * 100) <= 1, `${share}% of ${measured}/${limit}`);
-    assert.match(r.stdout, /diagnosis: sync: event loop blocked: /);
+    // Blocked (a long stall seen) on a quiet machine; on a loaded one, with the CPU profiler on,
+    // the stalls can come out shorter and only /ping's wait flags it: unhealthy either way.
+    assert.match(r.stdout, /diagnosis: sync: event loop (blocked|under strain): /);
     // async is healthy on a quiet machine; on a loaded one a stray 100 ms stall or a slow /ping
     // can still be flagged, but never a median delay of 10 ms.
     assert.match(r.stdout, /diagnosis: async: event loop /);
