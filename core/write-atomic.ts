@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ERROR_CODES, LooplabError } from './errors.ts';
 
@@ -10,6 +11,14 @@ import { ERROR_CODES, LooplabError } from './errors.ts';
  * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED naming the path and the cause.
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  if (await isSpecial(path)) {
+    // A device, a pipe or a socket (/dev/null, /dev/stdout, a FIFO): written in place. Renaming
+    // a file onto it would replace it, and as root that turns /dev/null into a regular file.
+    await writeFile(path, content).catch((err: NodeJS.ErrnoException) => {
+      throw writeFailed(path, err.code ?? err.message, err);
+    });
+    return;
+  }
   const temp = sibling(path, `${randomBytes(4).toString('hex')}.tmp`);
   try {
     await makeParents(dirname(path));
@@ -30,6 +39,12 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
 export async function assertWritable(path: string): Promise<void> {
   if ((await stat(path).catch(() => undefined))?.isDirectory())
     throw writeFailed(path, 'it is a directory');
+  if (await isSpecial(path)) {
+    await access(path, constants.W_OK).catch((err: NodeJS.ErrnoException) => {
+      throw writeFailed(path, err.code ?? err.message, err);
+    });
+    return;
+  }
   const probe = sibling(path, 'probe');
   try {
     await makeParents(dirname(path));
@@ -39,6 +54,12 @@ export async function assertWritable(path: string): Promise<void> {
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }
+}
+
+/** True when `path` exists and is neither a regular file nor a directory. */
+async function isSpecial(path: string): Promise<boolean> {
+  const s = await stat(path).catch(() => undefined);
+  return s !== undefined && !s.isFile() && !s.isDirectory();
 }
 
 /** A hidden file beside `path`, named after it and this process, so it never collides. */

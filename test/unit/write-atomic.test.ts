@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LooplabError } from '../../core/errors.ts';
-import { writeFileAtomic } from '../../core/write-atomic.ts';
+import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 
 describe('writeFileAtomic', () => {
   let dir = '';
@@ -83,5 +85,25 @@ describe('writeFileAtomic', () => {
     assert.deepEqual((await readdir(sub)).sort(), ['keep.json', 'report.json']);
     assert.deepEqual(await readdir(target), ['inside']);
     assert.equal(await readFile(join(sub, 'keep.json'), 'utf8'), 'earlier report');
+  });
+
+  it('writes into a pipe in place, and leaves it a pipe (as /dev/null must stay a device)', async () => {
+    const sub = await mkdtemp(join(dir, 'fifo-'));
+    const fifo = join(sub, 'out');
+    execFileSync('mkfifo', [fifo]);
+    // Its read end, opened without blocking, so that the write's open finds a reader, and so that
+    // nothing hangs if the pipe were replaced.
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      await assertWritable(fifo);
+      await writeFileAtomic(fifo, '{"a":1}\n');
+      assert.ok((await stat(fifo)).isFIFO(), 'still a FIFO, not a regular file renamed onto it');
+      const buffer = Buffer.alloc(64);
+      const n = readSync(reader, buffer);
+      assert.equal(buffer.subarray(0, n).toString(), '{"a":1}\n');
+    } finally {
+      closeSync(reader);
+    }
+    assert.deepEqual(await readdir(sub), ['out']);
   });
 });
