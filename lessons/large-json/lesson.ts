@@ -56,11 +56,13 @@ export default defineLesson({
         'loop also waits for the scheduler, and the probe counts that as lag.',
     },
     {
-      text: "the bystander's /ping p99 with async is under a quarter of sync's",
+      // Half, not a quarter: on the 2-core build machine, with two workers and the load generator
+      // on the cores, async's /ping p99 measured 0.12 and 0.26 of sync's in two default runs.
+      text: "the bystander's /ping p99 with async is under half of sync's",
       left: op('async', 'pingP99Ms'),
       op: '<',
       right: op('sync', 'pingP99Ms'),
-      factor: 0.25,
+      factor: 0.5,
       whenItFails:
         '/ping needs the loop and a core. If every core was busy with workers and load, /ping ' +
         'waited for the scheduler even with the loop free.',

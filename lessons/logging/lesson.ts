@@ -141,8 +141,11 @@ export default defineLesson({
     params: { line: 256, durable: 1 },
     reference: 'sync',
     // A handler that answers without logging is fast and frees the loop: only the log, which no
-    // longer grows, tells. Its size is read at the window's edges (the scenario's output).
-    work: { kind: 'output', task: 'writes its line to the log', factor: 0.9 },
+    // longer grows, tells. Its size is read at the probe's window's edges (the scenario's
+    // output), which are not quite the load's: a correct solution measured 0.91 to 1.0 of sync's
+    // bytes per request here, a handler that logs nothing 0. Three quarters leaves room for the
+    // edges and still fails a handler that logs one request in two.
+    work: { kind: 'output', task: 'writes its line to the log', factor: 0.75 },
     criteria,
   },
 });

@@ -280,10 +280,10 @@ describe('the work check, writing (lesson 10)', () => {
       'exercise-2': [logged(1, 12_000, 0)],
     });
     const writes = workCheck({ ...args, report: r, exercise: 'exercise' });
-    assert.deepEqual([writes.holds, writes.right, writes.limit], [true, 256, 230.4]);
+    assert.deepEqual([writes.holds, writes.right, writes.limit], [true, 256, 192]);
     assert.equal(
       writes.comparison,
-      "written per request 247 bytes > sync's 256 bytes × 0.9 = 230 bytes",
+      "written per request 247 bytes > sync's 256 bytes × 0.75 = 192 bytes",
     );
     const skips = workCheck({ ...args, report: r, exercise: 'exercise-2' });
     assert.equal(skips.holds, false);
@@ -291,6 +291,22 @@ describe('the work check, writing (lesson 10)', () => {
       skips.hint,
       /^your handler wrote 0 bytes per request where the reference wrote 256 bytes: it no longer writes its line to the log/,
     );
+  });
+
+  it('counts the bytes over the load’s window, as the requests are counted', () => {
+    // The probe's window was 2,000 ms, the load's 2,150: 150 ms of lines went uncounted.
+    const r = report('sync-logging', {
+      sync: [logged(1, 1000, 256_000)],
+      exercise: [
+        completedRun(
+          1,
+          {},
+          { requestsTotal: 2150, windowMs: 2150, serverWindowMs: 2000, outputBytes: 512_000 },
+        ),
+      ],
+    });
+    const check = workCheck({ ...args, report: r, exercise: 'exercise' });
+    assert.deepEqual([check.holds, check.left], [true, 256]);
   });
 
   it('is not measured when a run did not say what it wrote', () => {
@@ -338,6 +354,23 @@ describe('the off-loop check', () => {
     assert.deepEqual([free?.holds, free?.left, free?.right, free?.limit], [true, 5, 200, 100]);
     assert.match(free?.text ?? '', /cannot read the loop thread's CPU time/);
     assert.equal(free?.comparison, "loop lag p99 5.00 ms < sync's 200 ms × 0.5 = 100 ms");
+    assert.equal(offLoopCheck(lesson, r, 'exercise-2')?.holds, false);
+  });
+
+  it('can judge the loop thread’s share of the server’s own CPU, whatever the reference’s', () => {
+    const lesson = findLesson('compression');
+    const r = report('zlib', {
+      sync: [run(1, 100, 1500, 1400)],
+      exercise: [run(1, 100, 2000, 600)],
+      'exercise-2': [run(1, 100, 1500, 1400)],
+    });
+    const pool = offLoopCheck(lesson, r, 'exercise');
+    assert.deepEqual([pool?.holds, pool?.left, pool?.limit], [true, 0.3, 0.7]);
+    assert.equal(
+      pool?.comparison,
+      "on the loop's thread 0.30 of the CPU (6.00 ms of 20.0 ms per request) < 0.7",
+    );
+    assert.match(pool?.text ?? '', /under 70% of your server's CPU time ran on it$/);
     assert.equal(offLoopCheck(lesson, r, 'exercise-2')?.holds, false);
   });
 
