@@ -6,7 +6,7 @@ import { plural } from '../../core/numbers.ts';
 import { groupByScenario } from '../report/build.ts';
 import { stallLine } from '../report/stalls.ts';
 import type { Report, ResultEntry } from '../report/types.ts';
-import { entryHeading, formatSummary, metricLabel, SHOWN_METRICS } from './metric-text.ts';
+import { entryHeading, formatSummary, metricLabel, shownMetrics } from './metric-text.ts';
 import { ceilingNote } from './notes.ts';
 import { runsText, sentinelText } from './table.ts';
 
@@ -33,7 +33,7 @@ export function formatMarkdown(report: Report): string {
     );
     out.push(`| metric | ${entries.map((x) => cell(x.variant)).join(' | ')} |`);
     out.push(`|---|${entries.map(() => '---:').join('|')}|`);
-    for (const name of SHOWN_METRICS) {
+    for (const name of shownMetrics(entries)) {
       out.push(
         `| ${metricLabel(name)} | ${entries.map((x) => formatSummary(name, x.summary[name])).join(' | ')} |`,
       );

@@ -4,7 +4,7 @@
  * compare and the lessons.
  */
 import { formatNumber } from '../../core/numbers.ts';
-import { METRICS, type MetricName } from '../report/metrics.ts';
+import { METRICS, type MetricName, UPSTREAM_METRICS } from '../report/metrics.ts';
 import type { ResultEntry } from '../report/types.ts';
 import type { Summary } from '../stats/descriptive.ts';
 
@@ -23,6 +23,15 @@ export const SHOWN_METRICS: readonly MetricName[] = [
   'errors',
   'timeouts',
 ];
+
+/**
+ * The rows of one scenario's table: SHOWN_METRICS, then the upstream's metrics when a variant
+ * measured them (a scenario that calls an upstream), so other tables gain no empty rows.
+ */
+export function shownMetrics(entries: readonly Pick<ResultEntry, 'summary'>[]): MetricName[] {
+  const measured = (name: MetricName) => entries.some((e) => (e.summary[name]?.n ?? 0) > 0);
+  return [...SHOWN_METRICS, ...UPSTREAM_METRICS.filter(measured)];
+}
 
 const UNIT_SUFFIX: Record<string, string> = {
   'req/s': ' (req/s)',

@@ -11,7 +11,7 @@ import type {
   ResultEntry,
   SentinelSummary,
 } from '../report/types.ts';
-import { entryHeading, formatSummary, metricLabel, SHOWN_METRICS } from './metric-text.ts';
+import { entryHeading, formatSummary, metricLabel, shownMetrics } from './metric-text.ts';
 import { scenarioNotes } from './notes.ts';
 import { PLAIN_STYLE, type TableStyle } from './terminal-style.ts';
 
@@ -50,7 +50,7 @@ export function formatScenarioTable(
       style.dim(`  ${entryHeading(first)}  ·  ${runsText(options, entries)}`),
   ];
   const rows = [['', ...entries.map((e) => e.variant)]];
-  for (const name of SHOWN_METRICS)
+  for (const name of shownMetrics(entries))
     rows.push([metricLabel(name), ...entries.map((e) => formatSummary(name, e.summary[name]))]);
   out.push(pad(rows));
   if (verdict) out.push(`→ ${verdict}`);

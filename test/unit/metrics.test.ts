@@ -65,7 +65,7 @@ function inputs(over: Partial<RunInputs> = {}): RunInputs {
 }
 
 describe('METRIC_NAMES', () => {
-  it('lists the 21 per-run metrics in report order', () => {
+  it('lists the 24 per-run metrics in report order', () => {
     assert.deepEqual(METRIC_NAMES, [
       'requestsPerSec',
       'bytesPerSec',
@@ -88,6 +88,9 @@ describe('METRIC_NAMES', () => {
       'cpuUserMs',
       'cpuSystemMs',
       'rssMaxBytes',
+      'upstreamCallsPerRequest',
+      'upstreamConnectionsPerRequest',
+      'upstreamAnswerP50Ms',
     ]);
   });
 
@@ -137,6 +140,9 @@ describe('buildCompletedRun', () => {
       cpuUserMs: 2500,
       cpuSystemMs: 300,
       rssMaxBytes: 50_000_000,
+      upstreamCallsPerRequest: null,
+      upstreamConnectionsPerRequest: null,
+      upstreamAnswerP50Ms: null,
       requestsTotal: 1000,
       pingSent: 5,
       pingErrors: 1,

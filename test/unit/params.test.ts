@@ -214,6 +214,7 @@ describe('resolveParams', () => {
       'tick-starvation': { links: 1000, bytes: 16_384 },
       streams: { size: 16_777_216 },
       'sync-logging': { line: 256, durable: 1 },
+      'upstream-calls': { latency: 20 },
     });
   });
 
@@ -266,7 +267,7 @@ describe('resolveParams', () => {
       'no selected scenario has a parameter "nope"; known: busy-wait.ms, fs-read.size, ' +
         'crypto-pbkdf2.iterations, cpu-bound.n, cpu-bound.chunk, cpu-bound.threads, ' +
         'json-parse.size, json-parse.threads, redos.evil, zlib.size, tick-starvation.links, ' +
-        'tick-starvation.bytes, streams.size, sync-logging.line or sync-logging.durable',
+        'tick-starvation.bytes, streams.size, sync-logging.line, sync-logging.durable or upstream-calls.latency',
     );
   });
 

@@ -12,7 +12,7 @@ import {
 import { throwsCoded } from './fixtures.ts';
 
 describe('registry lookups', () => {
-  it('lists the ten scenarios in benchmark order', () => {
+  it('lists the eleven scenarios in benchmark order', () => {
     assert.deepEqual(scenarioIds(), [
       'busy-wait',
       'fs-read',
@@ -24,6 +24,7 @@ describe('registry lookups', () => {
       'tick-starvation',
       'streams',
       'sync-logging',
+      'upstream-calls',
     ]);
   });
 
@@ -36,7 +37,7 @@ describe('registry lookups', () => {
       () => getScenario('nope'),
       'LOOPLAB_ERR_UNKNOWN_SCENARIO',
       'unknown scenario "nope"; choose busy-wait, fs-read, crypto-pbkdf2, cpu-bound, json-parse, ' +
-        'redos, zlib, tick-starvation, streams or sync-logging (see: looplab scenarios)',
+        'redos, zlib, tick-starvation, streams, sync-logging or upstream-calls (see: looplab scenarios)',
     );
   });
 

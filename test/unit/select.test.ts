@@ -38,6 +38,11 @@ describe('selectScenarios', () => {
       },
       { scenario: 'streams', variants: ['sync', 'async', 'stream'], params: { size: 16_777_216 } },
       { scenario: 'sync-logging', variants: ['sync', 'async'], params: { line: 256, durable: 1 } },
+      {
+        scenario: 'upstream-calls',
+        variants: ['sync', 'async', 'parallel', 'no-keepalive'],
+        params: { latency: 20 },
+      },
     ]);
   });
 
