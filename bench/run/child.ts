@@ -13,7 +13,7 @@ import { getScenario } from '../../scenarios/registry.ts';
 import { typeScriptExecArgv } from '../../scenarios/server/ts-loader.ts';
 import { awaitReady, forkTracked } from './fork.ts';
 import { requestProbe } from './probe-request.ts';
-import { startUpstream, type UpstreamHandle } from './upstream.ts';
+import { launchUpstream, type UpstreamHandle } from './upstream.ts';
 
 export { NoAnswerError } from './probe-request.ts';
 export { KILL_GRACE_MS, killAllNow, livePids, reapAll } from './reaper.ts';
@@ -61,25 +61,30 @@ export async function startServer(
 ): Promise<ServerHandle> {
   const label = `${config.scenario} ${config.variant}`;
   const upstreamConfig = getScenario(config.scenario).upstream?.(config.params);
-  const upstream = upstreamConfig ? await startUpstream(upstreamConfig, label) : null;
-  try {
-    const server = await startChild(
-      upstream ? { ...config, upstream: upstream.origin } : config,
-      label,
-      options,
-    );
-    // However the server ends (stopped, crashed, killed), its upstream goes with it.
-    void server.exited.then(() => upstream?.stop());
-    return {
-      ...server,
-      upstream,
-      // The server first: its calls in flight end with it, not as errors against a gone upstream.
-      stop: () => server.stop().then(() => upstream?.stop()),
-    };
-  } catch (err) {
-    await upstream?.stop();
-    throw err;
+  const launching = upstreamConfig ? await launchUpstream(upstreamConfig, label) : null;
+  // Side by side: the upstream's origin is known before it is up, and the server calls it only
+  // once the load starts.
+  const [started, upstream] = await Promise.allSettled([
+    startChild(launching ? { ...config, upstream: launching.origin } : config, label, options),
+    launching ? launching.ready : Promise.resolve(null),
+  ]);
+  if (started.status === 'rejected' || upstream.status === 'rejected') {
+    if (started.status === 'fulfilled') await started.value.stop();
+    await launching?.stop();
+    throw started.status === 'rejected'
+      ? started.reason
+      : (upstream as PromiseRejectedResult).reason;
   }
+  const server = started.value;
+  const up = upstream.value;
+  // However the server ends (stopped, crashed, killed), its upstream goes with it.
+  void server.exited.then(() => up?.stop());
+  return {
+    ...server,
+    upstream: up,
+    // The server first: its calls in flight end with it, not as errors against a gone upstream.
+    stop: () => server.stop().then(() => up?.stop()),
+  };
 }
 
 async function startChild(

@@ -37,7 +37,9 @@ export interface UpstreamReading {
   cpuMs: number;
 }
 
-export type ToUpstream = { type: 'upstream:reset' } | { type: 'upstream:read' };
+export type ToUpstream =
+  /** Sent with the listening socket the harness bound: serve on it. */
+  { type: 'upstream:listen' } | { type: 'upstream:reset' } | { type: 'upstream:read' };
 
 export type FromUpstream =
   | { type: 'ready'; port: number; pid: number }

@@ -2,13 +2,16 @@
  * The upstream service: a tiny HTTP API that answers every call after a fixed latency.
  *
  * Started by the harness (bench/run/upstream.ts) beside a scenario server that calls it, with its
- * config as argv[2]. It binds 127.0.0.1 on a free port and reports it over IPC. Its latency is a
+ * config as argv[2]. The harness binds 127.0.0.1 on a free port itself and hands the listening
+ * socket over IPC, so the server can be started with the upstream's origin at the same time;
+ * without a parent it listens on a free port of its own. Its latency is a
  * timer, so waiting costs it nothing and it can answer thousands of calls at once: the server
  * under test, never the upstream, should set the pace. It counts what it served and times its
  * own answers, so the harness can check exactly that, and it exits when told to, or when its
  * parent goes away.
  */
 import { createServer } from 'node:http';
+import type { Server } from 'node:net';
 import { createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { round } from '../../core/numbers.ts';
 import {
@@ -54,9 +57,6 @@ function main({ latencyMs }: UpstreamConfig): void {
       inFlight--;
     });
   });
-  server.on('connection', () => {
-    connections++;
-  });
   // Keep-alive connections stay open between calls as long as the caller keeps them.
   server.keepAliveTimeout = 30_000;
 
@@ -79,8 +79,26 @@ function main({ latencyMs }: UpstreamConfig): void {
       cpuMs: round((cpu.user + cpu.system) / 1000),
     };
   };
-  process.on('message', (msg: ToUpstream) => {
-    if (msg.type === 'upstream:reset') {
+  let listener: Server = server;
+  const listen = (socket: Server) => {
+    listener = socket;
+    socket.on('connection', (conn) => {
+      connections++;
+      if (socket !== server) server.emit('connection', conn);
+    });
+  };
+  process.on('message', (msg: ToUpstream, handle?: Server) => {
+    if (msg.type === 'upstream:listen' && handle) {
+      // The harness's socket, already listening: its connections are this server's.
+      listen(handle);
+      handle.on('error', fail);
+      const address = handle.address();
+      send({
+        type: 'ready',
+        port: typeof address === 'object' && address ? address.port : 0,
+        pid: process.pid,
+      });
+    } else if (msg.type === 'upstream:reset') {
       answers.reset();
       lag.reset();
       windowStart = performance.now();
@@ -96,8 +114,8 @@ function main({ latencyMs }: UpstreamConfig): void {
   });
 
   const shutdown = () => {
+    listener.close();
     server.closeAllConnections();
-    server.close();
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);
@@ -106,7 +124,7 @@ function main({ latencyMs }: UpstreamConfig): void {
   process.on('SIGINT', () => {
     if (!process.connected) shutdown();
   });
-  server.on('error', (err: NodeJS.ErrnoException) => {
+  function fail(err: NodeJS.ErrnoException) {
     const msg: FromUpstream = { type: 'failed', message: err.message };
     if (err.code) msg.code = err.code;
     if (process.send) process.send(msg, () => process.exit(1));
@@ -114,13 +132,17 @@ function main({ latencyMs }: UpstreamConfig): void {
       process.stderr.write(`looplab upstream: ${err.message}\n`);
       process.exit(1);
     }
-  });
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    if (process.send) send({ type: 'ready', port, pid: process.pid });
-    else process.stdout.write(`looplab upstream (${latencyMs} ms) on http://127.0.0.1:${port}\n`);
-  });
+  }
+  server.on('error', fail);
+  // Run by hand, without the harness: a free port of its own.
+  if (!process.send) {
+    listen(server);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      process.stdout.write(`looplab upstream (${latencyMs} ms) on http://127.0.0.1:${port}\n`);
+    });
+  }
 }
 
 main(JSON.parse(process.argv[2] ?? '{"latencyMs":20}') as UpstreamConfig);
