@@ -13,6 +13,7 @@ import cpuBoundWork from './cpu-bound-work/lesson.ts';
 import type { Lesson } from './engine/types.ts';
 import filesSyncVsAsync from './files-sync-vs-async/lesson.ts';
 import theThreadpool from './the-threadpool/lesson.ts';
+import theUpstream from './the-upstream/lesson.ts';
 import theWaiter from './the-waiter/lesson.ts';
 
 export const lessons: readonly Lesson[] = [
@@ -20,6 +21,7 @@ export const lessons: readonly Lesson[] = [
   filesSyncVsAsync,
   theThreadpool,
   cpuBoundWork,
+  theUpstream,
 ];
 
 /** 1-based, as the CLI numbers them. */

@@ -81,9 +81,13 @@ export interface Prediction {
  * - `cpu`: the work is computing (or copying). Each request must cost the whole process
  *   (the loop, the threadpool and worker threads alike) at least `factor` × the CPU time the
  *   reference spends per request in the same session.
+ * - `calls`: the work is calling the scenario's upstream, `calls` times a request, each call
+ *   waiting `params[param]` ms. The upstream itself counts the calls each request made, and
+ *   every request must take at least one wait, as for `wait`.
  */
 export type Work =
   | { kind: 'wait'; param: string }
+  | { kind: 'calls'; calls: number; param: string }
   | {
       kind: 'cpu';
       /** What each request does, as a verb phrase: "derives the key", "reads the whole file". */

@@ -17,7 +17,7 @@ import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.
 import { describeComparison, evaluateCheck, type Lookup, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
-import { offLoopCheck, TIMED_ANSWERS, type VerifyCheck, workCheck } from './work.ts';
+import { offLoopCheck, TIMED_ANSWERS, type VerifyCheck, workChecks } from './work.ts';
 
 /**
  * verify's own defaults: two interleaved runs each, short enough to wait for, and stall capture
@@ -184,7 +184,7 @@ export async function verifyExercises(
 ): Promise<VerifyResult[]> {
   const paths: string[] = [];
   for (const file of files) paths.push(await assertExerciseFile(file));
-  const waits = lesson.verify.work.kind === 'wait';
+  const waits = lesson.verify.work.kind !== 'cpu';
   const checked: Awaited<ReturnType<typeof checkEquivalence>>[] = [];
   for (const path of paths)
     checked.push(await checkEquivalence(lesson, path, hooks.onLoaded, waits));
@@ -249,6 +249,6 @@ function judge(
   return [
     ...(offLoop ? [offLoop] : []),
     ...load,
-    workCheck({ lesson, params, report, exercise: variant, fastestAnswerMs }),
+    ...workChecks({ lesson, params, report, exercise: variant, fastestAnswerMs }),
   ];
 }

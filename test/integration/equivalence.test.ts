@@ -27,6 +27,7 @@ const SMALL: Record<string, Record<string, string>> = {
   zlib: { size: '64KiB' },
   'tick-starvation': { links: '100', bytes: '1KiB' },
   streams: { size: '1MiB' },
+  'upstream-calls': { latency: '2' },
 };
 
 function smallParams(s: AnyScenario): Params {

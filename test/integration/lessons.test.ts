@@ -45,7 +45,7 @@ const PLAIN = { bold: String, dim: String, good: String, bad: String };
 const SHORT = ['--runs', '1', '--duration', '0.6', '--warmup', '0.2'];
 const source = (id: string, file: string) => join(packageRoot(), 'lessons', id, file);
 
-test('lessons --json lists the four lessons in order, none passed yet', async () => {
+test('lessons --json lists the lessons in order, none passed yet', async () => {
   const r = await looplab(['lessons', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const list = JSON.parse(r.stdout) as { number: number; id: string; passed: boolean }[];
@@ -56,6 +56,7 @@ test('lessons --json lists the four lessons in order, none passed yet', async ()
       [2, 'files-sync-vs-async', false],
       [3, 'the-threadpool', false],
       [4, 'cpu-bound-work', false],
+      [5, 'the-upstream', false],
     ],
   );
 });
@@ -209,11 +210,11 @@ describe('verify', () => {
         passed: { 'the-waiter': { at: 'x' }, 'the-threadpool': { at: 'y' } },
       }),
     );
-    assert.deepEqual(await list(), [true, false, true, false]);
+    assert.deepEqual(await list(), [true, false, true, false, false]);
     const next = await looplab(['lesson', '--exercise'], env, cwd);
     assert.match(next.stdout, /looplab-exercises\/files-sync-vs-async\.ts/, 'the first unfinished');
     assert.equal((await looplab(['reset', '1'], env)).code, 0);
-    assert.deepEqual(await list(), [false, false, true, false]);
+    assert.deepEqual(await list(), [false, false, true, false, false]);
   });
 
   test('an answer that differs from the reference fails without loading', async () => {

@@ -186,10 +186,10 @@ describe('renderMarkdown', () => {
 });
 
 describe('the lesson registry', () => {
-  it('has the four lessons of issue 3, in order', () => {
+  it('has the lessons in order', () => {
     assert.deepEqual(
       lessons.map((l) => l.id),
-      ['the-waiter', 'files-sync-vs-async', 'the-threadpool', 'cpu-bound-work'],
+      ['the-waiter', 'files-sync-vs-async', 'the-threadpool', 'cpu-bound-work', 'the-upstream'],
     );
   });
 
@@ -197,7 +197,7 @@ describe('the lesson registry', () => {
     assert.equal(findLesson('1').id, 'the-waiter');
     assert.equal(findLesson('the-threadpool'), lessons[2]);
     assert.equal(lessonNumber(findLesson('cpu-bound-work')), 4);
-    throwsCoded(() => findLesson('5'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /choose 1-4 or the-waiter/);
+    throwsCoded(() => findLesson('6'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /choose 1-5 or the-waiter/);
     throwsCoded(() => findLesson('nope'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /no lesson "nope"/);
   });
 
