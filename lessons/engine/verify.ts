@@ -95,10 +95,34 @@ async function fastestAnswer(
   return fastest;
 }
 
+/** The server config of a lesson's verify, for the learner's file or the reference. */
+const serverBase = (lesson: Lesson) => ({
+  scenario: lesson.scenario.id,
+  params: measurementParams(lesson, lesson.verify.params),
+  port: 0,
+  probe: false,
+  timelineIntervalMs: 100,
+});
+
+/** The reference variant's answer to each request the load sends, in order, from a server of its own. */
+export async function referenceAnswers(lesson: Lesson): Promise<Answer[]> {
+  const base = serverBase(lesson);
+  const reference = await startServer({ ...base, variant: lesson.verify.reference });
+  try {
+    const answers: Answer[] = [];
+    for (const request of scenarioRequests(lesson.scenario, base.params))
+      answers.push(await fetchAnswer(origin(reference.url), request));
+    return answers;
+  } finally {
+    await reference.stop();
+  }
+}
+
 /**
- * Serves the learner's file and the reference, and compares their answers to every request the
- * load will send. Loading the file here, before any load, is what turns a broken file into exit
- * 2. With `timeAnswers`, it then times a few answers of the learner's handler one at a time.
+ * Serves the learner's file and compares its answers to every request the load will send with
+ * the reference's (`reference`, when several files share them). Loading the file here, before
+ * any load, is what turns a broken file into exit 2. With `timeAnswers`, it then times a few
+ * answers of the learner's handler one at a time.
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when the file throws on import or exports no
  *   handler.
@@ -108,42 +132,33 @@ export async function checkEquivalence(
   path: string,
   onLoaded?: () => void,
   timeAnswers = false,
+  reference: () => Promise<Answer[]> = () => referenceAnswers(lesson),
 ): Promise<EquivalenceResult & { fastestAnswerMs: number | null }> {
-  const base = {
-    scenario: lesson.scenario.id,
-    params: measurementParams(lesson, lesson.verify.params),
-    port: 0,
-    probe: false,
-    timelineIntervalMs: 100,
-  };
+  const base = serverBase(lesson);
   const exercise = await startServer({ ...base, variant: EXERCISE_VARIANT, handlerFile: path });
   onLoaded?.();
   try {
-    const reference = await startServer({ ...base, variant: lesson.verify.reference });
-    try {
-      // Every request the load sends, twice: a handler that is right only on its first request
-      // (a cold cache) is caught.
-      const requests = scenarioRequests(lesson.scenario, base.params);
-      const answers: EquivalenceResult[] = [];
-      for (const request of [...requests, ...requests]) {
-        const ref = await fetchAnswer(origin(reference.url), request);
-        const ex = await fetchAnswer(origin(exercise.url), request);
-        answers.push({
-          same: sameAnswer(ref, ex),
-          request: describeRequest(request),
-          reference: ref,
-          exercise: ex,
-        });
-      }
-      const shown = answers.find((a) => !a.same) ?? (answers[0] as EquivalenceResult);
-      const fastestAnswerMs =
-        shown.same && timeAnswers
-          ? await fastestAnswer(origin(exercise.url), requests[0] as OutgoingRequest, TIMED_ANSWERS)
-          : null;
-      return { ...shown, fastestAnswerMs };
-    } finally {
-      await reference.stop();
+    const references = await reference();
+    // Every request the load sends, twice: a handler that is right only on its first request
+    // (a cold cache) is caught. The reference is a built-in variant: its answers do not change.
+    const requests = scenarioRequests(lesson.scenario, base.params);
+    const answers: EquivalenceResult[] = [];
+    for (const [i, request] of [...requests, ...requests].entries()) {
+      const ref = references[i % requests.length] as Answer;
+      const ex = await fetchAnswer(origin(exercise.url), request);
+      answers.push({
+        same: sameAnswer(ref, ex),
+        request: describeRequest(request),
+        reference: ref,
+        exercise: ex,
+      });
     }
+    const shown = answers.find((a) => !a.same) ?? (answers[0] as EquivalenceResult);
+    const fastestAnswerMs =
+      shown.same && timeAnswers
+        ? await fastestAnswer(origin(exercise.url), requests[0] as OutgoingRequest, TIMED_ANSWERS)
+        : null;
+    return { ...shown, fastestAnswerMs };
   } finally {
     await exercise.stop();
   }
@@ -185,9 +200,15 @@ export async function verifyExercises(
   const paths: string[] = [];
   for (const file of files) paths.push(await assertExerciseFile(file));
   const waits = lesson.verify.work.kind !== 'cpu';
+  // One server of the reference answers for every file, started once the first file loaded.
+  let references: Promise<Answer[]> | undefined;
+  const reference = () => {
+    references ??= referenceAnswers(lesson);
+    return references;
+  };
   const checked: Awaited<ReturnType<typeof checkEquivalence>>[] = [];
   for (const path of paths)
-    checked.push(await checkEquivalence(lesson, path, hooks.onLoaded, waits));
+    checked.push(await checkEquivalence(lesson, path, hooks.onLoaded, waits, reference));
 
   const loaded = paths.flatMap((path, i) => (checked[i]?.same ? [path] : []));
   const variantOf = new Map(loaded.map((path, i) => [path, exerciseVariant(i)]));
