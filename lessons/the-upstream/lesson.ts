@@ -135,6 +135,8 @@ export default defineLesson({
     params: { latency: LATENCY_MS },
     // The one-after-another handler: the learner's must answer like it, only faster.
     reference: 'async',
+    // A second's window tells 1 × from 3 × the latency with hundreds of requests to spare.
+    bench: { durationSec: 1 },
     // The calls are the work: a handler that skips them, or answers from memory, is fast too.
     work: { kind: 'calls', calls: 3, param: 'latency' },
     criteria: [
