@@ -30,6 +30,7 @@ export const CHECKING = new Set([
   'fuzz',
   'html',
   'report-schema',
+  'upstream',
 ]);
 
 const LOWEST_PRIORITY = 19;

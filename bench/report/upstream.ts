@@ -7,7 +7,7 @@
  * or the machine too busy to run it on time) or when its loop is saturated. Then the server's
  * numbers include the upstream's delay, and the report says so.
  */
-import { formatMs, round } from '../../core/numbers.ts';
+import { formatNumber, round } from '../../core/numbers.ts';
 import type { UpstreamReading } from '../../scenarios/upstream/protocol.ts';
 import type { UpstreamRun } from './types.ts';
 
@@ -32,7 +32,7 @@ export function upstreamBottleneck(r: UpstreamReading): string | null {
   if (r.elu >= UPSTREAM_SATURATED_ELU)
     return `its event loop was busy ${Math.round(r.elu * 100)}% of the time`;
   if (r.answerP50Ms !== null && r.answerP50Ms > lateBoundMs(r.latencyMs))
-    return `its median answer took ${formatMs(r.answerP50Ms)} for a latency of ${formatMs(r.latencyMs)}`;
+    return `its median answer took ${formatNumber(r.answerP50Ms)} ms for a latency of ${formatNumber(r.latencyMs)} ms`;
   return null;
 }
 
