@@ -68,6 +68,8 @@ export function formatMetric(metric: MetricName, x: number | null): string {
   if (x === null) return 'not measured';
   const unit = METRICS[metric].unit;
   if (unit === 'bytes') return `${formatNumber(x / 1024 ** 2)} MiB`;
+  // Whole counts read as counts, as in the tables: 10 calls, not 10.0.
+  if (unit === 'count' && Number.isInteger(x)) return String(x);
   if (unit === 'ratio' || unit === 'count') return formatNumber(x);
   return `${formatNumber(x)} ${unit}`;
 }

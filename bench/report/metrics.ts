@@ -40,6 +40,8 @@ export const METRICS = {
     label: 'upstream connections/request',
   },
   upstreamAnswerP50Ms: { unit: 'ms', better: 'lower', label: 'upstream answer p50' },
+  // Calls waiting together: one per connection when a request makes them one after another.
+  upstreamMaxInFlight: { unit: 'count', better: 'higher', label: 'upstream calls at once, max' },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof METRICS;
@@ -55,6 +57,7 @@ export const LATER_METRICS: readonly MetricName[] = [
   'upstreamCallsPerRequest',
   'upstreamConnectionsPerRequest',
   'upstreamAnswerP50Ms',
+  'upstreamMaxInFlight',
 ];
 
 /** Shown in a table only where some variant measured them: the scenarios with an upstream. */
@@ -62,4 +65,5 @@ export const UPSTREAM_METRICS: readonly MetricName[] = [
   'upstreamCallsPerRequest',
   'upstreamConnectionsPerRequest',
   'upstreamAnswerP50Ms',
+  'upstreamMaxInFlight',
 ];

@@ -48,5 +48,6 @@ export function upstreamMetrics(r: UpstreamReading | null | undefined, requestsT
     upstreamCallsPerRequest: r ? per(r.calls) : null,
     upstreamConnectionsPerRequest: r ? per(r.connections) : null,
     upstreamAnswerP50Ms: r?.answerP50Ms ?? null,
+    upstreamMaxInFlight: r?.maxInFlight ?? null,
   };
 }

@@ -106,7 +106,7 @@ export interface WorkInputs {
 export function workChecks(inputs: WorkInputs): VerifyCheck[] {
   const work = inputs.lesson.verify.work;
   return work.kind === 'calls'
-    ? [waitCheck(inputs, work.param), callsCheck(inputs, work.calls, work.param)]
+    ? [waitCheck(inputs, work.param, 'one call'), callsCheck(inputs, work.calls, work.param)]
     : [workCheck(inputs)];
 }
 
@@ -135,9 +135,11 @@ export function workCheck(inputs: WorkInputs): VerifyCheck {
   };
 }
 
+/** `of`: whose wait it is (`one call`), when it is not the exercise's own. */
 function waitCheck(
   { params, report, exercise, fastestAnswerMs }: WorkInputs,
   param: string,
+  of?: string,
 ): VerifyCheck {
   const mine = variantTotals(report, exercise);
   const waitMs = params[param];
@@ -149,8 +151,11 @@ function waitCheck(
     mine && mine.connectionMs > 0
       ? (mine.requests * 1000 * report.options.connections) / mine.connectionMs
       : null;
+  const wait = of
+    ? `${of}'s ${ms(waitMs ?? null)}`
+    : `the ${ms(waitMs ?? null)} the exercise asks for`;
   return {
-    text: `every request still waits the ${ms(waitMs ?? null)} the exercise asks for`,
+    text: `every request still waits ${of ? 'at least ' : ''}${wait}`,
     holds: left === null || limit === null ? null : left >= limit,
     left,
     right: waitMs ?? null,
@@ -160,8 +165,10 @@ function waitCheck(
       `per request (${report.options.connections} connections ÷ ${rate === null ? '–' : formatNumber(rate)} req/s); ` +
       `both ≥ ${ms(waitMs ?? null)} × ${WAIT_FACTOR} = ${ms(limit)}`,
     hint:
-      `your handler answered in ${ms(left)}: it no longer waits the ${ms(waitMs ?? null)} the ` +
-      'exercise asks for. Keep the wait; only stop holding the event loop while you wait.',
+      `your handler answered in ${ms(left)}: it no longer waits ${wait}. ` +
+      (of
+        ? 'Make the calls and wait for their answers; only make them together.'
+        : 'Keep the wait; only stop holding the event loop while you wait.'),
   };
 }
 

@@ -12,11 +12,15 @@ import { defineLesson, EXERCISE_VARIANT } from '../engine/types.ts';
 
 const main = 'main';
 const LATENCY_MS = 20;
-const op = (
-  variant: string,
-  metric: 'requestsPerSec' | 'latencyP50Ms' | 'lagP99Ms' | 'pingP99Ms' | 'elu',
-) => ({ measurement: main, variant, metric }) as const;
-const verified = (variant: string, metric: 'requestsPerSec' | 'latencyP50Ms') =>
+type Metric =
+  | 'requestsPerSec'
+  | 'latencyP50Ms'
+  | 'lagP99Ms'
+  | 'pingP99Ms'
+  | 'elu'
+  | 'upstreamMaxInFlight';
+const op = (variant: string, metric: Metric) => ({ measurement: main, variant, metric }) as const;
+const verified = (variant: string, metric: Metric) =>
   ({ measurement: 'verify', variant, metric }) as const;
 
 export default defineLesson({
@@ -90,6 +94,18 @@ export default defineLesson({
         'upstream itself was late.',
     },
     {
+      text: 'parallel had at least 2× the calls out at once that async had (the arithmetic says 3×: three per connection against one)',
+      left: op('parallel', 'upstreamMaxInFlight'),
+      op: '>',
+      right: op('async', 'upstreamMaxInFlight'),
+      factor: 2,
+      whenItFails:
+        'The upstream counts the calls it is answering at each moment. async can never have ' +
+        'more than one per connection out; parallel has three per connection out whenever its ' +
+        'requests are waiting. If it never got past twice async, its connections spent most of ' +
+        'their time outside the wait: a machine too busy to keep the requests coming.',
+    },
+    {
       text: "async's loop lag p99 is under a tenth of sync's",
       left: op('async', 'lagP99Ms'),
       op: '<',
@@ -141,20 +157,20 @@ export default defineLesson({
     work: { kind: 'calls', calls: 3, param: 'latency' },
     criteria: [
       {
-        text: "your handler's median latency is under 0.6 of the one-after-another reference's",
+        text: 'your handler had at least 2× the calls out at once that the one-after-another reference had, as the upstream counted them',
+        left: verified(EXERCISE_VARIANT, 'upstreamMaxInFlight'),
+        op: '>',
+        right: verified('async', 'upstreamMaxInFlight'),
+        factor: 2,
+        hint: 'Your calls still go out one at a time per request: start all three before you await any of them. Two together and one after is not enough.',
+      },
+      {
+        text: "your handler's median latency is under three quarters of the one-after-another reference's",
         left: verified(EXERCISE_VARIANT, 'latencyP50Ms'),
         op: '<',
         right: verified('async', 'latencyP50Ms'),
-        factor: 0.6,
-        hint: 'Your requests still wait for one call after another: start all three calls before you await any of them.',
-      },
-      {
-        text: 'your handler serves at least 1.6× the requests of the one-after-another reference',
-        left: verified(EXERCISE_VARIANT, 'requestsPerSec'),
-        op: '>',
-        right: verified('async', 'requestsPerSec'),
-        factor: 1.6,
-        hint: 'With the calls together, each request waits about one call, not three: 10 connections then serve about 3× as many requests. Check nothing blocks the loop meanwhile.',
+        factor: 0.75,
+        hint: 'Your requests still wait for one call after another: start all three calls before you await any of them, and check nothing blocks the loop meanwhile.',
       },
     ],
   },

@@ -65,7 +65,7 @@ function inputs(over: Partial<RunInputs> = {}): RunInputs {
 }
 
 describe('METRIC_NAMES', () => {
-  it('lists the 24 per-run metrics in report order', () => {
+  it('lists the 25 per-run metrics in report order', () => {
     assert.deepEqual(METRIC_NAMES, [
       'requestsPerSec',
       'bytesPerSec',
@@ -91,6 +91,7 @@ describe('METRIC_NAMES', () => {
       'upstreamCallsPerRequest',
       'upstreamConnectionsPerRequest',
       'upstreamAnswerP50Ms',
+      'upstreamMaxInFlight',
     ]);
   });
 
@@ -104,9 +105,9 @@ describe('METRIC_NAMES', () => {
     assert.equal(METRICS.bytesPerSec.unit, 'B/s');
   });
 
-  it('calls only throughput better when higher', () => {
+  it('calls only throughput, and calls waiting together, better when higher', () => {
     const higher = METRIC_NAMES.filter((n) => METRICS[n].better === 'higher');
-    assert.deepEqual(higher, ['requestsPerSec', 'bytesPerSec']);
+    assert.deepEqual(higher, ['requestsPerSec', 'bytesPerSec', 'upstreamMaxInFlight']);
   });
 });
 
@@ -143,6 +144,7 @@ describe('buildCompletedRun', () => {
       upstreamCallsPerRequest: null,
       upstreamConnectionsPerRequest: null,
       upstreamAnswerP50Ms: null,
+      upstreamMaxInFlight: null,
       requestsTotal: 1000,
       pingSent: 5,
       pingErrors: 1,

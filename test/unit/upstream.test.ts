@@ -76,6 +76,7 @@ describe('upstreamMetrics', () => {
       upstreamCallsPerRequest: 3.038,
       upstreamConnectionsPerRequest: 0.015,
       upstreamAnswerP50Ms: 20.6,
+      upstreamMaxInFlight: 30,
     });
   });
 
@@ -84,10 +85,15 @@ describe('upstreamMetrics', () => {
       upstreamCallsPerRequest: null,
       upstreamConnectionsPerRequest: null,
       upstreamAnswerP50Ms: null,
+      upstreamMaxInFlight: null,
     };
     assert.deepEqual(upstreamMetrics(null, 800), none);
     assert.deepEqual(upstreamMetrics(undefined, 800), none);
-    assert.deepEqual(upstreamMetrics(READING, 0), { ...none, upstreamAnswerP50Ms: 20.6 });
+    assert.deepEqual(upstreamMetrics(READING, 0), {
+      ...none,
+      upstreamAnswerP50Ms: 20.6,
+      upstreamMaxInFlight: 30,
+    });
   });
 });
 
@@ -151,6 +157,7 @@ describe('a run with an upstream', () => {
     assert.match(withUpstream, /\nupstream calls\/request +3\.04\n/);
     assert.match(withUpstream, /\nupstream connections\/request +0\.01\n/);
     assert.match(withUpstream, /\nupstream answer p50 \(ms\) +20\.6\n/);
+    assert.match(withUpstream, /\nupstream calls at once, max +30\n/);
     const without = formatScenarioTable(
       [entry('busy-wait', 'sync', [completedRun(1, { requestsPerSec: 50 })])],
       undefined,
