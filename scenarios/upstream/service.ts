@@ -47,15 +47,15 @@ function main({ latencyMs }: UpstreamConfig): void {
     maxInFlight = Math.max(maxInFlight, inFlight);
     const body = req.method === 'GET' ? upstreamAnswer(req.url ?? '') : null;
     setTimeout(() => {
+      // Out of flight as its answer is written, before the caller can send its next call: a
+      // later event ('close') can come after that next call arrives, and would count both.
+      inFlight--;
       if (body === null) res.writeHead(404, { 'content-type': 'application/json' });
       else res.writeHead(200, { 'content-type': 'application/json' });
       res.end(body ?? JSON.stringify({ error: 'not found' }), () => {
         answers.record(Math.max(1, Math.round((performance.now() - arrived) * US_PER_MS)));
       });
     }, latencyMs);
-    res.on('close', () => {
-      inFlight--;
-    });
   });
   // Keep-alive connections stay open between calls as long as the caller keeps them.
   server.keepAliveTimeout = 30_000;
