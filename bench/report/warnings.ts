@@ -94,8 +94,11 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
       return share !== null && share >= MACHINE_BUSY_SHARE;
     });
     if (busy.length > 0) {
+      const together = r.runs.some((run) => run.state === 'completed' && run.upstream)
+        ? 'server, load generator and upstream'
+        : 'server and load generator';
       warnings.push(
-        `${label}: server and load generator together kept all ${cpuCount} cores busy in ` +
+        `${label}: ${together} together kept all ${cpuCount} cores busy in ` +
           `${busy.length} of ${r.runs.length} runs; the machine, not the server alone, set the pace`,
       );
     }
