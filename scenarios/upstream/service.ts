@@ -4,11 +4,10 @@
  * Started by the harness (bench/run/upstream.ts) beside a scenario server that calls it, with its
  * config as argv[2]. The harness binds 127.0.0.1 on a free port itself and hands the listening
  * socket over IPC, so the server can be started with the upstream's origin at the same time;
- * without a parent it listens on a free port of its own. Its latency is a
- * timer, so waiting costs it nothing and it can answer thousands of calls at once: the server
- * under test, never the upstream, should set the pace. It counts what it served and times its
- * own answers, so the harness can check exactly that, and it exits when told to, or when its
- * parent goes away.
+ * without a parent it listens on a free port of its own. Its latency is a timer, so waiting
+ * costs it nothing and it can answer thousands of calls at once: the server under test, never
+ * the upstream, should set the pace. It counts what it served and times its own answers, so the
+ * harness can check exactly that, and it exits when told to, or when its parent goes away.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:net';
@@ -23,6 +22,10 @@ import {
 } from './protocol.ts';
 
 const send = (msg: FromUpstream) => process.send?.(msg);
+const portOf = (s: Server) => {
+  const address = s.address();
+  return typeof address === 'object' && address ? address.port : 0;
+};
 const US_PER_MS = 1000;
 /** Node's default: the histogram's timer fires every 10 ms, and each sample includes that. */
 const LAG_RESOLUTION_MS = 10;
@@ -92,12 +95,7 @@ function main({ latencyMs }: UpstreamConfig): void {
       // The harness's socket, already listening: its connections are this server's.
       listen(handle);
       handle.on('error', fail);
-      const address = handle.address();
-      send({
-        type: 'ready',
-        port: typeof address === 'object' && address ? address.port : 0,
-        pid: process.pid,
-      });
+      send({ type: 'ready', port: portOf(handle), pid: process.pid });
     } else if (msg.type === 'upstream:reset') {
       answers.reset();
       lag.reset();
@@ -138,9 +136,9 @@ function main({ latencyMs }: UpstreamConfig): void {
   if (!process.send) {
     listen(server);
     server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      process.stdout.write(`looplab upstream (${latencyMs} ms) on http://127.0.0.1:${port}\n`);
+      process.stdout.write(
+        `looplab upstream (${latencyMs} ms) on http://127.0.0.1:${portOf(server)}\n`,
+      );
     });
   }
 }
