@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { moduleUrl } from '../../core/module-url.ts';
 import type { ChildConfig, FromChild, ProbeData, ToChild } from '../../scenarios/probe/protocol.ts';
-import { getScenario } from '../../scenarios/registry.ts';
+import { allScenarios } from '../../scenarios/registry.ts';
 import { typeScriptExecArgv } from '../../scenarios/server/ts-loader.ts';
 import { awaitReady, forkTracked } from './fork.ts';
 import { requestProbe } from './probe-request.ts';
@@ -60,7 +60,10 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<ServerHandle> {
   const label = `${config.scenario} ${config.variant}`;
-  const upstreamConfig = getScenario(config.scenario).upstream?.(config.params);
+  // An unknown scenario is the child's to report, as its failure to start.
+  const upstreamConfig = allScenarios
+    .find((s) => s.id === config.scenario)
+    ?.upstream?.(config.params);
   const launching = upstreamConfig ? await launchUpstream(upstreamConfig, label) : null;
   // Side by side: the upstream's origin is known before it is up, and the server calls it only
   // once the load starts.

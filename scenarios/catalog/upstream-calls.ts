@@ -53,9 +53,9 @@ export default defineScenario<'latency', Context>({
   },
   requests: () => USERS.map((id) => ({ path: `/?user=${id}` })),
   upstream: ({ latency }) => ({ latencyMs: latency }),
-  setup: (params, variant, { upstream }) => {
+  setup: async (params, variant, { upstream }) => {
     if (!upstream) throw new Error('upstream-calls: the harness started no upstream');
-    return { params, upstream, ...upstreamClient(upstream, variant !== 'no-keepalive') };
+    return { params, upstream, ...(await upstreamClient(upstream, variant !== 'no-keepalive')) };
   },
   teardown: (ctx) => ctx.close(),
   operation: (ctx, req) => callAllSync(ctx, userOf(req)),

@@ -20,13 +20,14 @@ const SCENARIOS = [
   'tick-starvation',
   'streams',
   'sync-logging',
+  'upstream-calls',
 ];
 
 const BAD_INPUT: [string[], string, RegExp][] = [
   [
     ['bench', 'nope'],
     'LOOPLAB_ERR_UNKNOWN_SCENARIO',
-    /choose busy-wait, fs-read, .*, streams or sync-logging \(see: looplab scenarios\)/,
+    /choose busy-wait, fs-read, .*, sync-logging or upstream-calls \(see: looplab scenarios\)/,
   ],
   [
     ['bench', 'busy-wait', '--variant', 'worker'],

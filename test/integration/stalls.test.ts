@@ -47,6 +47,8 @@ const BLOCKERS: Record<string, { params?: Record<string, number>; own: string; n
   'fs-read': { params: { size: 32 * 1024 * 1024 }, own: 'readSync', node: 'readFileSync' },
   'crypto-pbkdf2': { own: 'derive', node: 'pbkdf2Sync' },
   'cpu-bound': { own: 'countPrimes' },
+  // Asleep in Atomics.wait, a builtin with no frame of its own, until a worker has the answer.
+  'upstream-calls': { own: 'call' },
 };
 
 const entryOf = (report: Report, variant: string) =>

@@ -7,7 +7,6 @@
  * `Atomics.wait` until the answer is in. Nothing else runs on the loop meanwhile, not even a timer.
  */
 import { Worker } from 'node:worker_threads';
-import { Pool } from 'undici';
 import { moduleUrl } from '../../../core/module-url.ts';
 import { DONE_SLOT, LENGTH_SLOT, SYNC_ANSWER_BYTES } from './sync-call-protocol.ts';
 
@@ -38,7 +37,10 @@ export interface UpstreamClient {
  * A client of the upstream at `origin`. `keepAlive: false` opens a new connection for every call
  * (undici's `pipelining: 0`); the synchronous caller's worker starts on the first `callSync`.
  */
-export function upstreamClient(origin: string, keepAlive = true): UpstreamClient {
+export async function upstreamClient(origin: string, keepAlive = true): Promise<UpstreamClient> {
+  // Loaded here, in setup: every CLI start and every other scenario's server loads this module
+  // (through the registry), and undici takes a few hundred ms to load on a busy machine.
+  const { Pool } = await import('undici');
   // As many connections as calls in flight: a pool that queued calls would add its own waiting.
   const pool = new Pool(origin, { pipelining: keepAlive ? 1 : 0, connections: null });
   let sync: SyncCaller | undefined;
