@@ -20,6 +20,7 @@ import microtaskStarvation from './microtask-starvation/lesson.ts';
 import streamingFiles from './streaming-files/lesson.ts';
 import theChatRoom from './the-chat-room/lesson.ts';
 import theThreadpool from './the-threadpool/lesson.ts';
+import theUpstream from './the-upstream/lesson.ts';
 import theWaiter from './the-waiter/lesson.ts';
 
 /**
@@ -27,7 +28,8 @@ import theWaiter from './the-waiter/lesson.ts';
  * what a server meets in real code: a large JSON body (workers, as lesson 4), a regular
  * expression on user input, microtask chains (why lesson 4 yields with setImmediate),
  * compression (the threadpool again, and a first stream), large files (streams and memory), and
- * logging (I/O whose cost hides).
+ * logging (I/O whose cost hides). The last two are the servers Node.js is chosen for: a real-time
+ * chat room over WebSocket, and a REST handler that waits on another service.
  */
 export const lessons: readonly Lesson[] = [
   theWaiter,
@@ -41,6 +43,7 @@ export const lessons: readonly Lesson[] = [
   streamingFiles,
   logging,
   theChatRoom,
+  theUpstream,
 ];
 
 /** 1-based, as the CLI numbers them. */

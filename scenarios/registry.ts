@@ -14,6 +14,7 @@ import redos from './catalog/redos.ts';
 import streams from './catalog/streams.ts';
 import syncLogging from './catalog/sync-logging.ts';
 import tickStarvation from './catalog/tick-starvation.ts';
+import upstreamCalls from './catalog/upstream-calls.ts';
 import websocketBroadcast from './catalog/websocket-broadcast.ts';
 import zlib from './catalog/zlib.ts';
 import type { AnyScenario, Variant } from './types.ts';
@@ -30,6 +31,7 @@ export const scenarios: readonly AnyScenario[] = [
   streams,
   syncLogging,
   websocketBroadcast,
+  upstreamCalls,
 ];
 
 /** Benchmarked only when named: they measure the harness, not the event loop. */

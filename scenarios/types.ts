@@ -7,6 +7,7 @@
  * the same job.
  */
 import type { Readable } from 'node:stream';
+import type { UpstreamConfig } from './upstream/protocol.ts';
 
 export interface ParamSpec {
   default: number;
@@ -79,6 +80,12 @@ export interface BaseContext<P extends string = string> {
   params: Readonly<Record<P, number>>;
 }
 
+/** What the harness started beside the server for this run, as `setup` is told. */
+export interface Services {
+  /** The upstream's origin (`http://127.0.0.1:1234`), when the scenario declares `upstream`. */
+  upstream?: string;
+}
+
 export interface Scenario<P extends string = string, C extends BaseContext<P> = BaseContext<P>> {
   /** kebab-case, named after the phenomenon, not the fix. */
   id: string;
@@ -89,9 +96,10 @@ export interface Scenario<P extends string = string, C extends BaseContext<P> = 
   /**
    * Runs in the server child before it reports ready, so its cost (generating a file,
    * starting a worker pool) never lands in the measurement window. It is told which variant
-   * will be served, so that it prepares only what that variant uses.
+   * will be served, so that it prepares only what that variant uses, and where the services the
+   * harness started for it are (`upstream`).
    */
-  setup?(params: Readonly<Record<P, number>>, variant: string): C | Promise<C>;
+  setup?(params: Readonly<Record<P, number>>, variant: string, services: Services): C | Promise<C>;
   teardown?(ctx: C): void | Promise<void>;
   /**
    * The one operation the `sync` variant does per request, without the HTTP around it, for
@@ -112,6 +120,12 @@ export interface Scenario<P extends string = string, C extends BaseContext<P> = 
    * writes what every request should. Cheap: it runs on the loop being measured.
    */
   output?(ctx: C): number;
+  /**
+   * An HTTP service the handlers call, with a fixed latency (scenarios/upstream/): the harness
+   * starts one as a process of its own before each server, passes its origin to `setup`, counts
+   * the calls it serves, and reaps it with the server.
+   */
+  upstream?(params: Readonly<Record<P, number>>): UpstreamConfig;
   /** Largest request body the server reads, in bytes (default DEFAULT_MAX_BODY_BYTES); past it, 413. */
   maxBodyBytes?(params: Readonly<Record<P, number>>): number;
   /**

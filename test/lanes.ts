@@ -34,6 +34,7 @@ export const CHECKING = new Set([
   'processes',
   'report-schema',
   'websocket-room',
+  'upstream',
 ]);
 
 /**

@@ -4,7 +4,7 @@
  * compare and the lessons.
  */
 import { formatNumber } from '../../core/numbers.ts';
-import { MESSAGE_METRICS, METRICS, type MetricName } from '../report/metrics.ts';
+import { MESSAGE_METRICS, METRICS, type MetricName, UPSTREAM_METRICS } from '../report/metrics.ts';
 import type { ResultEntry } from '../report/types.ts';
 import type { Summary } from '../stats/descriptive.ts';
 
@@ -37,12 +37,19 @@ export const SHOWN_MESSAGE_METRICS: readonly MetricName[] = [
 ];
 
 /** Whether these entries measured messages (a WebSocket scenario) rather than requests. */
-export const measuredMessages = (entries: readonly ResultEntry[]): boolean =>
+export const measuredMessages = (entries: readonly Pick<ResultEntry, 'summary'>[]): boolean =>
   entries.some((e) => (e.summary.messagesSentPerSec?.n ?? 0) > 0);
 
-/** The rows of a table of these entries. */
-export const shownMetrics = (entries: readonly ResultEntry[]): readonly MetricName[] =>
-  measuredMessages(entries) ? SHOWN_MESSAGE_METRICS : SHOWN_METRICS;
+/**
+ * The rows of one scenario's table: its messages or its requests, then the upstream's metrics
+ * when a variant measured them (a scenario that calls an upstream), so other tables gain no empty
+ * rows.
+ */
+export function shownMetrics(entries: readonly Pick<ResultEntry, 'summary'>[]): MetricName[] {
+  if (measuredMessages(entries)) return [...SHOWN_MESSAGE_METRICS];
+  const measured = (name: MetricName) => entries.some((e) => (e.summary[name]?.n ?? 0) > 0);
+  return [...SHOWN_METRICS, ...UPSTREAM_METRICS.filter(measured)];
+}
 
 const UNIT_SUFFIX: Record<string, string> = {
   'req/s': ' (req/s)',
@@ -80,6 +87,8 @@ export function formatMetric(metric: MetricName, x: number | null): string {
   if (x === null) return 'not measured';
   const unit = METRICS[metric].unit;
   if (unit === 'bytes') return `${formatNumber(x / 1024 ** 2)} MiB`;
+  // Whole counts read as counts, as in the tables: 10 calls, not 10.0.
+  if (unit === 'count' && Number.isInteger(x)) return String(x);
   if (unit === 'ratio' || unit === 'count') return formatNumber(x);
   return `${formatNumber(x)} ${unit}`;
 }

@@ -50,7 +50,7 @@ export function describeRecord(record: RunRecord): string {
 /** The progress hooks, for a scenario benchmark's runs or an app's alike. */
 export interface ProgressHooks {
   onRunStart?: (job: RunLabel, index: number, total: number) => void;
-  onRunPhase?: (job: RunLabel, phase: Phase, serverPid?: number) => void;
+  onRunPhase?: (job: RunLabel, phase: Phase, serverPid?: number, upstreamPid?: number) => void;
   onRunTick?: (job: RunLabel, elapsedSec: number, completed: number) => void;
   onRunEnd?: (job: RunLabel, record: RunRecord, index: number, total: number) => void;
 }
@@ -69,11 +69,12 @@ export function progressHooks(o: ProgressOptions): ProgressHooks {
       prefix = `[${index + 1}/${total}] ${label(job)}`;
       status('starting server');
     },
-    onRunPhase(job, phase, pid) {
+    onRunPhase(job, phase, pid, upstreamPid) {
       if (o.debug && pid !== undefined && pid !== shownPid) {
         shownPid = pid;
         if (live) o.stream.write('\r\x1b[K');
-        o.stream.write(`debug: ${label(job)} server pid ${pid}\n`);
+        const upstream = upstreamPid === undefined ? '' : `, upstream pid ${upstreamPid}`;
+        o.stream.write(`debug: ${label(job)} server pid ${pid}${upstream}\n`);
       }
       status(PHASE_TEXT[phase]);
     },

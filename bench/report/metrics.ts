@@ -39,6 +39,16 @@ export const METRICS = {
   cpuUserMs: { unit: 'ms', better: 'lower', label: 'CPU user' },
   cpuSystemMs: { unit: 'ms', better: 'lower', label: 'CPU system' },
   rssMaxBytes: { unit: 'bytes', better: 'lower', label: 'peak RSS' },
+  // Counted by the upstream a scenario calls (scenarios/upstream/); null for every other scenario.
+  upstreamCallsPerRequest: { unit: 'ratio', better: 'lower', label: 'upstream calls/request' },
+  upstreamConnectionsPerRequest: {
+    unit: 'ratio',
+    better: 'lower',
+    label: 'upstream connections/request',
+  },
+  upstreamAnswerP50Ms: { unit: 'ms', better: 'lower', label: 'upstream answer p50' },
+  // Calls waiting together: one per connection when a request makes them one after another.
+  upstreamMaxInFlight: { unit: 'count', better: 'higher', label: 'upstream calls at once, max' },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof METRICS;
@@ -59,4 +69,20 @@ export const MESSAGE_METRICS: readonly MetricName[] = [
  * Metrics added after the first reports were written: optional in the schema, so those reports
  * still read, and filled in as not measured when they are read (read.ts).
  */
-export const LATER_METRICS: readonly MetricName[] = ['ttfbP50Ms', 'ttfbP99Ms', ...MESSAGE_METRICS];
+export const LATER_METRICS: readonly MetricName[] = [
+  'ttfbP50Ms',
+  'ttfbP99Ms',
+  ...MESSAGE_METRICS,
+  'upstreamCallsPerRequest',
+  'upstreamConnectionsPerRequest',
+  'upstreamAnswerP50Ms',
+  'upstreamMaxInFlight',
+];
+
+/** Shown in a table only where some variant measured them: the scenarios with an upstream. */
+export const UPSTREAM_METRICS: readonly MetricName[] = [
+  'upstreamCallsPerRequest',
+  'upstreamConnectionsPerRequest',
+  'upstreamAnswerP50Ms',
+  'upstreamMaxInFlight',
+];

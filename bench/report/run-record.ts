@@ -4,8 +4,10 @@
  */
 import { formatMs, round } from '../../core/numbers.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
+import type { UpstreamReading } from '../../scenarios/upstream/protocol.ts';
 import { percentile } from '../stats/descriptive.ts';
 import type { BystanderResult, CompletedRun, LoadResult, MessageResult } from './types.ts';
+import { upstreamMetrics, upstreamRun } from './upstream.ts';
 
 /** autocannon is one JS thread: past this share of it, it is the bottleneck, not the server. */
 export const GENERATOR_SATURATED_ELU = 0.9;
@@ -24,6 +26,8 @@ export interface RunInputs {
   generator: { elu: number; cpuPct: number; workers?: number; behindSchedule?: boolean };
   sentinelMs?: number;
   otherPorts?: readonly number[];
+  /** The reading of the upstream the server called, for a scenario that calls one. */
+  upstream?: UpstreamReading | null;
 }
 
 /**
@@ -96,6 +100,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     cpuUserMs: p?.cpuUserMs ?? null,
     cpuSystemMs: p?.cpuSystemMs ?? null,
     rssMaxBytes: p?.rssMaxBytes ?? null,
+    ...upstreamMetrics(i.upstream, i.load.requestsTotal),
     requestsTotal: i.load.requestsTotal,
     pingSent: i.ping.sent,
     pingErrors: i.ping.errors,
@@ -113,6 +118,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     timelineIntervalMs: p?.timelineIntervalMs ?? null,
     timeline: p?.timeline ?? [],
     stalls: p?.stalls ?? null,
+    ...(i.upstream && { upstream: upstreamRun(i.upstream) }),
   };
 }
 

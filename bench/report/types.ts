@@ -11,6 +11,7 @@ import type {
   TimelinePoint,
 } from '../../scenarios/probe/protocol.ts';
 import type { Params } from '../../scenarios/types.ts';
+import type { UpstreamReading } from '../../scenarios/upstream/protocol.ts';
 import type { Summary } from '../stats/descriptive.ts';
 import type { MetricName } from './metrics.ts';
 
@@ -157,6 +158,14 @@ export interface CompletedRun extends RunMetrics {
    * capture off or the probe off; absent in reports written before it existed.
    */
   stalls?: StallReading | null;
+  /** What the upstream the server called served in the window; absent for other scenarios. */
+  upstream?: UpstreamRun;
+}
+
+/** The upstream's own reading of a run's window, and whether it set the pace (upstream.ts). */
+export interface UpstreamRun extends UpstreamReading {
+  /** True when it answered late or its loop was saturated: then not the server alone set the pace. */
+  bottleneck: boolean;
 }
 
 /** A run that failed is data, not an exception: the other runs survive it. */

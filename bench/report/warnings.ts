@@ -3,6 +3,7 @@
  * failed run, a saturated load generator, timeouts, a machine with every core busy). Pure.
  */
 import type { CompletedRun, ResultEntry } from './types.ts';
+import { upstreamBottleneck } from './upstream.ts';
 
 /** Above this share of all cores in use, the machine, not either program, bounds the numbers. */
 export const MACHINE_BUSY_SHARE = 0.9;
@@ -18,12 +19,16 @@ export function machineBusyShare(run: CompletedRun, cpuCount: number): number | 
   // normally, by seconds when a block outlasts the load.
   const serverCores = (cpuUserMs + cpuSystemMs) / serverWindowMs;
   const harnessCores = run.loadGenerator.cpuPct / 100;
-  return (serverCores + harnessCores) / cpuCount;
+  // The upstream a scenario calls is a third process on the same cores.
+  const up = run.upstream;
+  const upstreamCores = up && up.windowMs > 0 ? up.cpuMs / up.windowMs : 0;
+  return (serverCores + harnessCores + upstreamCores) / cpuCount;
 }
 
 /**
  * Warnings a reader must see next to the numbers. With `cpuCount`, also says when server and
- * load generator together kept every core busy: then neither alone set the pace.
+ * load generator (and an upstream) together kept every core busy: then neither alone set the
+ * pace. An upstream that answered late, or was saturated, is said to have set part of it.
  */
 export function reportWarnings(results: readonly ResultEntry[], cpuCount?: number): string[] {
   const warnings: string[] = [...stallWarnings(results)];
@@ -88,6 +93,17 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
             : 'the first port it listened on was measured; pick one with --port'),
       );
     }
+    const late = r.runs.flatMap((run) => {
+      const why = run.state === 'completed' && run.upstream && upstreamBottleneck(run.upstream);
+      return why ? [why] : [];
+    });
+    if (late.length > 0) {
+      warnings.push(
+        `${label}: the upstream set part of the pace in ${late.length} of ${r.runs.length} runs ` +
+          `(${late[0]}); these numbers include its delay, not only the server's ` +
+          '(a machine too busy to run it on time does this; run again on a quieter one)',
+      );
+    }
     if (cpuCount === undefined) continue;
     const busy = r.runs.filter((run) => {
       if (run.state !== 'completed') return false;
@@ -95,8 +111,11 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
       return share !== null && share >= MACHINE_BUSY_SHARE;
     });
     if (busy.length > 0) {
+      const together = r.runs.some((run) => run.state === 'completed' && run.upstream)
+        ? 'server, load generator and upstream'
+        : 'server and load generator';
       warnings.push(
-        `${label}: server and load generator together kept all ${cpuCount} cores busy in ` +
+        `${label}: ${together} together kept all ${cpuCount} cores busy in ` +
           `${busy.length} of ${r.runs.length} runs; the machine, not the server alone, set the pace`,
       );
     }

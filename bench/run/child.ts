@@ -5,15 +5,15 @@
  * them on SIGINT or SIGTERM: no server may outlive the command that started it. Children are
  * stopped with SIGTERM, then SIGKILL after a grace period.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { moduleUrl } from '../../core/module-url.ts';
-import type { ChildConfig, FromChild, ProbeData } from '../../scenarios/probe/protocol.ts';
+import type { ChildConfig, FromChild, ProbeData, ToChild } from '../../scenarios/probe/protocol.ts';
+import { allScenarios } from '../../scenarios/registry.ts';
 import { typeScriptExecArgv } from '../../scenarios/server/ts-loader.ts';
-import { type ProbeChannel, requestProbe } from './probe-request.ts';
-import { KILL_GRACE_MS, track } from './reaper.ts';
-import { keepTail } from './stderr-tail.ts';
+import { awaitReady, forkTracked } from './fork.ts';
+import { requestProbe } from './probe-request.ts';
+import { launchUpstream, type UpstreamHandle } from './upstream.ts';
 
 export { NoAnswerError } from './probe-request.ts';
 export { KILL_GRACE_MS, killAllNow, livePids, reapAll } from './reaper.ts';
@@ -42,104 +42,97 @@ export interface ServerHandle {
    */
   resetProbe(windowMs?: number, timeoutMs?: number, atFirstRequest?: boolean): Promise<void>;
   readProbe(timeoutMs?: number): Promise<ProbeData | null>;
-  /** SIGTERM, then SIGKILL after the grace period; resolves once the child is gone. */
+  /** The upstream started for this server (its scenario calls one), else null. */
+  readonly upstream: UpstreamHandle | null;
+  /** SIGTERM, then SIGKILL after the grace period; resolves once the child (and its upstream) is gone. */
   stop(): Promise<void>;
 }
 
 /**
- * Forks a server child and waits for it to report its port.
+ * Forks a server child and waits for it to report its port. When its scenario calls an upstream,
+ * starts that first, fresh for this server, and stops it with the server.
  *
- * @throws {LooplabError} LOOPLAB_ERR_SERVER_START when it fails or stays silent too long;
- *   LOOPLAB_ERR_PORT_IN_USE when the requested port is taken.
+ * @throws {LooplabError} LOOPLAB_ERR_SERVER_START when it (or its upstream) fails or stays
+ *   silent too long; LOOPLAB_ERR_PORT_IN_USE when the requested port is taken.
  */
 export async function startServer(
   config: ChildConfig,
   options: StartOptions = {},
 ): Promise<ServerHandle> {
+  const label = `${config.scenario} ${config.variant}`;
+  // An unknown scenario is the child's to report, as its failure to start.
+  const upstreamConfig = allScenarios
+    .find((s) => s.id === config.scenario)
+    ?.upstream?.(config.params);
+  const launching = upstreamConfig ? await launchUpstream(upstreamConfig, label) : null;
+  // Side by side: the upstream's origin is known before it is up, and the server calls it only
+  // once the load starts.
+  const [started, upstream] = await Promise.allSettled([
+    startChild(launching ? { ...config, upstream: launching.origin } : config, label, options),
+    launching ? launching.ready : Promise.resolve(null),
+  ]);
+  if (started.status === 'rejected' || upstream.status === 'rejected') {
+    if (started.status === 'fulfilled') await started.value.stop();
+    await launching?.stop();
+    throw started.status === 'rejected'
+      ? started.reason
+      : (upstream as PromiseRejectedResult).reason;
+  }
+  const server = started.value;
+  const up = upstream.value;
+  // However the server ends (stopped, crashed, killed), its upstream goes with it.
+  void server.exited.then(() => up?.stop());
+  return {
+    ...server,
+    upstream: up,
+    // The server first: its calls in flight end with it, not as errors against a gone upstream.
+    stop: () => server.stop().then(() => up?.stop()),
+  };
+}
+
+async function startChild(
+  config: ChildConfig,
+  label: string,
+  options: StartOptions,
+): Promise<Omit<ServerHandle, 'upstream'>> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
-  const child = fork(SERVER_SCRIPT, [JSON.stringify(config)], {
-    // Never inherit the CLI's own flags (a test runner's, a loader's): the server runs alone.
+  const forked = forkTracked<ToChild, FromChild>(SERVER_SCRIPT, [JSON.stringify(config)], {
     // A learner's TypeScript file needs its own loader on Node 20.
     execArgv: [...(config.handlerFile ? typeScriptExecArgv() : []), ...(options.execArgv ?? [])],
-    stdio: options.inheritOutput
-      ? ['ignore', 'inherit', 'inherit', 'ipc']
-      : ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: options.env ?? process.env,
-    serialization: 'json',
+    ...(options.inheritOutput && { inheritOutput: true }),
+    ...(options.env && { env: options.env }),
   });
-  const untrack = track({
-    pid: child.pid,
-    stop: () => stopChild(child, exited),
-    killNow: () => child.kill('SIGKILL'),
+  const { tail, channel } = forked;
+  const ready = await awaitReady(forked, readyTimeoutMs, {
+    failure: (msg) =>
+      msg.code === ERROR_CODES.BAD_EXERCISE
+        ? new LooplabError(ERROR_CODES.BAD_EXERCISE, msg.message)
+        : msg.code === 'EADDRINUSE'
+          ? new LooplabError(
+              ERROR_CODES.PORT_IN_USE,
+              `port ${config.port} is already in use; pick another with --port, or --port 0 for a free one`,
+            )
+          : new LooplabError(
+              ERROR_CODES.SERVER_START,
+              `the ${label} server failed to start: ${msg.message}`,
+            ),
+    silent: () =>
+      new LooplabError(
+        ERROR_CODES.SERVER_START,
+        `the ${label} server did not report its port within ${readyTimeoutMs} ms${tail()}`,
+      ),
+    gone: ({ code, signal }) =>
+      new LooplabError(
+        ERROR_CODES.SERVER_START,
+        `the ${label} server exited before it was ready (${signal ?? `code ${code}`})${tail()}`,
+      ),
   });
-  // Failures to spawn, signal or message the child also show up as its exit or as a rejected
-  // request; as an unhandled 'error' event they would crash the CLI instead.
-  child.on('error', () => {});
 
-  child.stdout?.resume();
-  const tail = keepTail(child.stderr);
-
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      untrack();
-      resolve({ code, signal });
-    });
-  });
-  const label = `${config.scenario} ${config.variant}`;
-
-  let ready: { port: number; pid: number };
-  try {
-    ready = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new LooplabError(
-            ERROR_CODES.SERVER_START,
-            `the ${label} server did not report its port within ${readyTimeoutMs} ms${tail()}`,
-          ),
-        );
-      }, readyTimeoutMs);
-      child.on('message', (msg: FromChild) => {
-        if (msg.type === 'ready') {
-          clearTimeout(timer);
-          resolve(msg);
-        } else if (msg.type === 'failed') {
-          clearTimeout(timer);
-          reject(
-            msg.code === ERROR_CODES.BAD_EXERCISE
-              ? new LooplabError(ERROR_CODES.BAD_EXERCISE, msg.message)
-              : msg.code === 'EADDRINUSE'
-                ? new LooplabError(
-                    ERROR_CODES.PORT_IN_USE,
-                    `port ${config.port} is already in use; pick another with --port, or --port 0 for a free one`,
-                  )
-                : new LooplabError(
-                    ERROR_CODES.SERVER_START,
-                    `the ${label} server failed to start: ${msg.message}`,
-                  ),
-          );
-        }
-      });
-      exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(
-          new LooplabError(
-            ERROR_CODES.SERVER_START,
-            `the ${label} server exited before it was ready (${signal ?? `code ${code}`})${tail()}`,
-          ),
-        );
-      });
-    });
-  } catch (err) {
-    await stopChild(child, exited);
-    throw err;
-  }
-
-  const channel = ipcChannel(child);
   return {
     pid: ready.pid,
     port: ready.port,
     url: `http://127.0.0.1:${ready.port}/`,
-    exited,
+    exited: forked.exited,
     resetProbe: (windowMs?: number, timeoutMs = 30_000, atFirstRequest = false) =>
       requestProbe(
         channel,
@@ -157,37 +150,6 @@ export async function startServer(
       requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
         (m) => (m.type === 'probe:data' ? m.data : null),
       ),
-    stop: () => stopChild(child, exited),
-  };
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A child's IPC channel as the probe's requests see it. */
-function ipcChannel(child: ChildProcess): ProbeChannel {
-  return {
-    get connected() {
-      return child.connected;
-    },
-    get goneReason() {
-      return `exit code ${child.exitCode ?? child.signalCode}`;
-    },
-    // With a callback, a send on a channel that is closing (the server was just reaped) fails
-    // there instead of as an 'error' event that would crash the CLI.
-    send: (msg, done) => child.send(msg, (err) => done(err ?? null)),
-    onMessage(fn) {
-      child.on('message', fn);
-      return () => child.off('message', fn);
-    },
-    onGone(fn) {
-      child.once('exit', fn);
-      return () => child.off('exit', fn);
-    },
+    stop: forked.stop,
   };
 }

@@ -29,7 +29,7 @@ const DRAIN_TIMEOUT_MS = 120_000;
 
 export interface RunHooks {
   signal?: AbortSignal;
-  onPhase?: (phase: Phase, detail: { serverPid?: number }) => void;
+  onPhase?: (phase: Phase, detail: { serverPid?: number; upstreamPid?: number }) => void;
   /** During the window: seconds elapsed and requests completed so far. */
   onTick?: (elapsedSec: number, completed: number) => void;
   /** Node flags for the server child (--cpu-prof and the like). */
@@ -44,7 +44,7 @@ export interface RunHooks {
 export interface JobHooks<J> {
   signal?: AbortSignal;
   onRunStart?: (job: J, index: number, total: number) => void;
-  onRunPhase?: (job: J, phase: Phase, serverPid?: number) => void;
+  onRunPhase?: (job: J, phase: Phase, serverPid?: number, upstreamPid?: number) => void;
   onRunTick?: (job: J, elapsedSec: number, completed: number) => void;
   onRunEnd?: (job: J, record: RunRecord, index: number, total: number) => void;
 }
@@ -53,7 +53,8 @@ export interface JobHooks<J> {
 export function runHooksOf<J>(job: J, hooks: JobHooks<J>): RunHooks {
   return {
     ...(hooks.signal && { signal: hooks.signal }),
-    onPhase: (phase, detail) => hooks.onRunPhase?.(job, phase, detail.serverPid),
+    onPhase: (phase, detail) =>
+      hooks.onRunPhase?.(job, phase, detail.serverPid, detail.upstreamPid),
     ...(hooks.onRunTick && {
       onTick: (elapsed: number, completed: number) => hooks.onRunTick?.(job, elapsed, completed),
     }),
@@ -117,13 +118,20 @@ export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks 
         { execArgv: hooks.execArgv ?? [], ...(hooks.env && { env: hooks.env }) },
       );
       const origin = server.url.slice(0, -1);
+      const { upstream } = server;
       return {
         pid: server.pid,
         origin,
         ping: { origin, path: '/ping' },
-        resetProbe: ({ windowMs, timeoutMs, atFirstRequest }) =>
-          server.resetProbe(windowMs, timeoutMs, atFirstRequest),
+        // The upstream's window opens once the server is idle: no call of the warm-up is still
+        // out, so every call it counts belongs to a request of the window (or one in flight at
+        // its end).
+        resetProbe: async ({ windowMs, timeoutMs, atFirstRequest }) => {
+          await server.resetProbe(windowMs, timeoutMs, atFirstRequest);
+          await upstream?.reset();
+        },
         readProbe: (timeoutMs) => server.readProbe(timeoutMs),
+        ...(upstream && { upstreamPid: upstream.pid, readUpstream: () => upstream.read() }),
         stop: () => server.stop(),
         otherPorts: () => [],
       };
@@ -189,6 +197,7 @@ export async function measureTarget(
     server = await target.start();
     signal?.throwIfAborted();
     const serverPid = server.pid ?? undefined;
+    const pids = { serverPid, ...(server.upstreamPid && { upstreamPid: server.upstreamPid }) };
     // Started before the warm-up so that its thread, client and connections are warm too.
     bystander = startBystander({
       origin: server.ping.origin,
@@ -220,7 +229,7 @@ export async function measureTarget(
     });
 
     if (options.warmupSec > 0) {
-      hooks.onPhase?.('warmup', { serverPid });
+      hooks.onPhase?.('warmup', pids);
       const warmup = await driver.run(options.warmupSec);
       signal?.throwIfAborted();
       await checkSilence(server, warmup, silence('warm-up'));
@@ -232,7 +241,7 @@ export async function measureTarget(
     // window itself after the same duration as the load's. autocannon's worker threads start
     // sending half a second after they are asked to: with them, the window opens at the first
     // request.
-    hooks.onPhase?.('draining', { serverPid });
+    hooks.onPhase?.('draining', pids);
     await Promise.all([
       server
         .resetProbe({
@@ -249,7 +258,7 @@ export async function measureTarget(
         }),
       bystander.reset(),
     ]);
-    hooks.onPhase?.('measuring', { serverPid });
+    hooks.onPhase?.('measuring', pids);
     const eluStart = performance.eventLoopUtilization();
     const cpuStart = process.cpuUsage();
     const windowStart = performance.now();
@@ -265,12 +274,13 @@ export async function measureTarget(
     const cpu = process.cpuUsage(cpuStart);
     const generatorCpuPct =
       ((cpu.user + cpu.system) / 1000 / (performance.now() - windowStart)) * 100;
-    hooks.onPhase?.('reading', { serverPid });
+    hooks.onPhase?.('reading', pids);
     const read = await checkSilence(server, result, silence('window'));
     signal?.throwIfAborted();
-    const [ping, probe] = await Promise.all([
+    const [ping, probe, upstream] = await Promise.all([
       bystander.stop(),
       read !== undefined ? read : server.readProbe(),
+      server.readUpstream?.(),
     ]);
     bystander = undefined;
     signal?.throwIfAborted();
@@ -291,6 +301,7 @@ export async function measureTarget(
       },
       sentinelMs,
       otherPorts: server.otherPorts(),
+      ...(upstream && { upstream }),
     });
   } catch (err) {
     if (signal?.aborted) throw signal.reason;

@@ -14,6 +14,7 @@ import { asReceived, scenarioRequests } from '../../scenarios/request.ts';
 import type { Selection } from '../../scenarios/select.ts';
 import type { AnyScenario, Params, ScenarioRequest } from '../../scenarios/types.ts';
 import type { MicroResult } from '../report/types.ts';
+import { startUpstream } from './upstream.ts';
 
 export interface MicroOptions {
   /** Time budget in ms; tinybench runs at least `minSamples` calls, even past it. */
@@ -41,7 +42,8 @@ export function assertHasOperation(scenario: AnyScenario): void {
 
 /**
  * Times the scenario's operation in this process, with the context `setup(params, 'sync')`
- * builds (and tears it down after), on the scenario's requests in turn.
+ * builds (and tears it down after), on the scenario's requests in turn; with an upstream of its
+ * own when the scenario calls one.
  *
  * @throws {LooplabError} LOOPLAB_ERR_NO_OPERATION when the scenario declares none.
  */
@@ -52,44 +54,64 @@ export async function measureOperation(
 ): Promise<MicroResult> {
   assertHasOperation(scenario);
   const operation = scenario.operation as NonNullable<AnyScenario['operation']>;
-  const ctx = scenario.setup ? await scenario.setup(params, 'sync') : { params };
+  // A scenario that calls an upstream gets one here too: its operation is the calls.
+  const upstreamConfig = scenario.upstream?.(params);
+  const upstream = upstreamConfig
+    ? await startUpstream(upstreamConfig, `${scenario.id} micro`)
+    : null;
   try {
-    const bench = new Bench({
-      time: options.timeMs,
-      iterations: options.minSamples,
-      // Enough to compile the operation and fill caches, short next to a 1 s budget.
-      warmupTime: Math.min(250, options.timeMs / 4),
-      warmupIterations: 3,
-      throws: true,
-      // A signal of its own that follows the caller's: tinybench adds abort listeners it never
-      // removes, and on one signal shared by ten scenarios' ceilings Node warns of a leak.
-      ...(options.signal && { signal: AbortSignal.any([options.signal]) }),
-    });
-    // Rotated as the load rotates them, so the mean is that of what the server is sent.
-    const requests = scenarioRequests(scenario, params).map(asReceived);
-    let next = 0;
-    bench.add(scenario.id, () => {
-      operation(ctx, requests[next++ % requests.length] as ScenarioRequest);
-    });
-    await bench.run();
-    const result = bench.tasks[0]?.result;
-    if (!result || !('latency' in result)) {
-      throw new Error(`tinybench gave no statistics for ${scenario.id} (${result?.state})`);
+    const services = upstream ? { upstream: upstream.origin } : {};
+    const ctx = scenario.setup ? await scenario.setup(params, 'sync', services) : { params };
+    try {
+      return await timeOperation(scenario, params, operation, ctx, options);
+    } finally {
+      await scenario.teardown?.(ctx);
     }
-    const { latency } = result;
-    return {
-      scenario: scenario.id,
-      params,
-      operation: scenario.variants.sync.summary,
-      samples: latency.samplesCount,
-      meanMs: round(latency.mean, 4),
-      p99Ms: round(latency.p99, 4),
-      rmePct: round(latency.rme, 2),
-      ceilingPerSec: round(ceilingPerSec(latency.mean), 2),
-    };
   } finally {
-    await scenario.teardown?.(ctx);
+    await upstream?.stop();
   }
+}
+
+async function timeOperation(
+  scenario: AnyScenario,
+  params: Params,
+  operation: NonNullable<AnyScenario['operation']>,
+  ctx: Awaited<ReturnType<NonNullable<AnyScenario['setup']>>>,
+  options: MicroOptions,
+): Promise<MicroResult> {
+  const bench = new Bench({
+    time: options.timeMs,
+    iterations: options.minSamples,
+    // Enough to compile the operation and fill caches, short next to a 1 s budget.
+    warmupTime: Math.min(250, options.timeMs / 4),
+    warmupIterations: 3,
+    throws: true,
+    // A signal of its own that follows the caller's: tinybench adds abort listeners it never
+    // removes, and on one signal shared by ten scenarios' ceilings Node warns of a leak.
+    ...(options.signal && { signal: AbortSignal.any([options.signal]) }),
+  });
+  // Rotated as the load rotates them, so the mean is that of what the server is sent.
+  const requests = scenarioRequests(scenario, params).map(asReceived);
+  let next = 0;
+  bench.add(scenario.id, () => {
+    operation(ctx, requests[next++ % requests.length] as ScenarioRequest);
+  });
+  await bench.run();
+  const result = bench.tasks[0]?.result;
+  if (!result || !('latency' in result)) {
+    throw new Error(`tinybench gave no statistics for ${scenario.id} (${result?.state})`);
+  }
+  const { latency } = result;
+  return {
+    scenario: scenario.id,
+    params,
+    operation: scenario.variants.sync.summary,
+    samples: latency.samplesCount,
+    meanMs: round(latency.mean, 4),
+    p99Ms: round(latency.p99, 4),
+    rmePct: round(latency.rme, 2),
+    ceilingPerSec: round(ceilingPerSec(latency.mean), 2),
+  };
 }
 
 /** Half of micro's default: about 0.7 s a scenario, a cost small next to its runs. */

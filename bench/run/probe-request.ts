@@ -1,6 +1,7 @@
 /**
  * Asking a server's probe something and waiting for its answer, over whatever channel reaches it:
- * the IPC channel of a scenario child, or the socket of a preloaded app.
+ * the IPC channel of a scenario child, or the socket of a preloaded app. The upstream service a
+ * scenario calls answers over IPC the same way, with messages of its own.
  */
 import type { FromChild, ToChild } from '../../scenarios/probe/protocol.ts';
 
@@ -9,28 +10,32 @@ export class NoAnswerError extends Error {
   override name = 'NoAnswerError';
 }
 
-export interface ProbeChannel {
+interface Message {
+  type: string;
+}
+
+export interface ProbeChannel<Out extends Message = ToChild, In extends Message = FromChild> {
   readonly connected: boolean;
   /** Why it is not connected, for the error message. */
   readonly goneReason: string;
   /** Calls back with an error instead of throwing when the channel is closing. */
-  send(msg: ToChild, done: (err: Error | null) => void): void;
+  send(msg: Out, done: (err: Error | null) => void): void;
   /** Returns the function that removes the listener. */
-  onMessage(fn: (msg: FromChild) => void): () => void;
+  onMessage(fn: (msg: In) => void): () => void;
   /** When the server is gone: it exited, or its connection closed. */
   onGone(fn: () => void): () => void;
 }
 
 /** Sends `msg` and resolves with the first message of type `answer`. */
-export function requestProbe(
-  channel: ProbeChannel,
-  msg: ToChild,
-  answer: FromChild['type'],
+export function requestProbe<Out extends Message = ToChild, In extends Message = FromChild>(
+  channel: ProbeChannel<Out, In>,
+  msg: Out,
+  answer: In['type'],
   timeoutMs: number,
   label: string,
   /** The end of the server's stderr, as `: last | lines`, or '': why it may have gone. */
   tail: () => string = () => '',
-): Promise<FromChild> {
+): Promise<In> {
   return new Promise((resolve, reject) => {
     if (!channel.connected) {
       reject(new Error(`the ${label} server is gone (${channel.goneReason})${tail()}`));

@@ -3,6 +3,7 @@
  * preloaded, or a server already running at a URL (no probe).
  */
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
+import type { UpstreamReading } from '../../scenarios/upstream/protocol.ts';
 
 /** The request the load generator sends, over and over. */
 export interface RequestSpec {
@@ -28,6 +29,13 @@ export interface MeasuredServer {
   resetProbe(o: { windowMs: number; timeoutMs: number; atFirstRequest: boolean }): Promise<void>;
   /** null without a probe; rejects with NoAnswerError after `timeoutMs` (default 30 s). */
   readProbe(timeoutMs?: number): Promise<ProbeData | null>;
+  /**
+   * What the upstream the server calls served since the probe's reset; absent when none was
+   * started (every target but a scenario that declares one).
+   */
+  readUpstream?(): Promise<UpstreamReading>;
+  /** The upstream's pid, with `readUpstream`. */
+  readonly upstreamPid?: number;
   /** Stops what looplab started (nothing, for `--url`); resolves once it is all gone. */
   stop(): Promise<void>;
   /** Ports the server listened on besides the measured one. */

@@ -88,9 +88,13 @@ export interface Prediction {
  *   `factor` × the reference's slowest.
  * - `output`: the work is writing (a log line): each request must add at least `factor` × the
  *   bytes the reference's requests add to the scenario's own output (Scenario.output).
+ * - `calls`: the work is calling the scenario's upstream, `calls` times a request, each call
+ *   waiting `params[param]` ms. The upstream itself counts the calls each request made, and
+ *   every request must take at least one wait, as for `wait`.
  */
 export type Work =
   | { kind: 'wait'; param: string }
+  | { kind: 'calls'; calls: number; param: string }
   | {
       kind: 'cpu';
       /** What each request does, as a verb phrase: "derives the key", "reads the whole file". */

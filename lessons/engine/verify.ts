@@ -11,7 +11,6 @@ import { blockerText, heldBy } from '../../bench/report/stalls.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import {
   type Answer,
-  type Answerer,
   describeRequest,
   fetchAnswer,
   openAnswerer,
@@ -26,6 +25,7 @@ import {
   type OutgoingRequest,
   scenarioRequests,
 } from '../../scenarios/request.ts';
+import type { RequestSpec } from '../../scenarios/types.ts';
 import { describeComparison, evaluateCheck, type Lookup, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
@@ -35,7 +35,7 @@ import {
   type UnseenAnswers,
   type VerifyCheck,
   type WorkInputs,
-  workCheck,
+  workChecks,
 } from './work.ts';
 
 /**
@@ -145,12 +145,62 @@ async function answerUnseen(
   return { count: requests.length, differs, exerciseSlowestMs, referenceSlowestMs };
 }
 
+/** Times answers to `requests` from the learner's server and from a reference server of its own. */
+async function timeUnseen(
+  lesson: Lesson,
+  requests: readonly RequestSpec[],
+  exerciseUrl: string,
+): Promise<UnseenAnswers> {
+  const reference = await startServer({ ...serverBase(lesson), variant: lesson.verify.reference });
+  try {
+    return await answerUnseen(
+      requests.map(normalizeRequest),
+      origin(reference.url),
+      origin(exerciseUrl),
+    );
+  } finally {
+    await reference.stop();
+  }
+}
+
+/** The server config of a lesson's verify, for the learner's file or the reference. */
+const serverBase = (lesson: Lesson) => ({
+  scenario: lesson.scenario.id,
+  params: measurementParams(lesson, lesson.verify.params),
+  port: 0,
+  probe: false,
+  timelineIntervalMs: 100,
+});
+
 /**
- * Serves the learner's file and the reference, and compares their answers to every request the
- * load will send. Loading the file here, before any load, is what turns a broken file into exit
- * 2. With `timeAnswers`, it then takes what the lesson's work check times one answer at a time:
- * a few answers of the learner's handler (a waiting lesson), or both handlers' answers to
- * requests the load never sends (an `unseen` lesson).
+ * The reference variant's answer to each request the load sends, in order, from a server of its
+ * own, over the scenario's protocol (a WebSocket room's answers are its broadcasts).
+ */
+export async function referenceAnswers(lesson: Lesson): Promise<Answer[]> {
+  const base = serverBase(lesson);
+  const reference = await startServer({ ...base, variant: lesson.verify.reference });
+  try {
+    const asker = await openAnswerer(origin(reference.url), lesson.scenario.protocol);
+    try {
+      const answers: Answer[] = [];
+      for (const request of scenarioRequests(lesson.scenario, base.params))
+        answers.push(await asker.answer(request));
+      return answers;
+    } finally {
+      asker.close();
+    }
+  } finally {
+    await reference.stop();
+  }
+}
+
+/**
+ * Serves the learner's file and compares its answers to every request the load will send with
+ * the reference's (`reference`, when several files share them). Loading the file here, before
+ * any load, is what turns a broken file into exit 2. With `timeAnswers`, it then takes what the
+ * lesson's work check times one answer at a time: a few answers of the learner's handler (a
+ * lesson whose work waits), or both handlers' answers to requests the load never sends (an
+ * `unseen` lesson, against a reference server of its own: those answers are timed).
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when the file throws on import or exports no
  *   handler.
@@ -160,31 +210,22 @@ export async function checkEquivalence(
   path: string,
   onLoaded?: () => void,
   timeAnswers = false,
+  reference: () => Promise<Answer[]> = () => referenceAnswers(lesson),
 ): Promise<EquivalenceResult & { fastestAnswerMs: number | null; unseen: UnseenAnswers | null }> {
-  const base = {
-    scenario: lesson.scenario.id,
-    params: measurementParams(lesson, lesson.verify.params),
-    port: 0,
-    probe: false,
-    timelineIntervalMs: 100,
-  };
+  const base = serverBase(lesson);
   const exercise = await startServer({ ...base, variant: EXERCISE_VARIANT, handlerFile: path });
   onLoaded?.();
   try {
-    const reference = await startServer({ ...base, variant: lesson.verify.reference });
-    const asked: Answerer[] = [];
+    const references = await reference();
+    const asker = await openAnswerer(origin(exercise.url), lesson.scenario.protocol);
     try {
-      // Over the scenario's own protocol: a WebSocket room's answers are its broadcasts.
-      for (const s of [reference, exercise])
-        asked.push(await openAnswerer(origin(s.url), lesson.scenario.protocol));
-      const [refs, exs] = asked as [Answerer, Answerer];
       // Every request the load sends, twice: a handler that is right only on its first request
-      // (a cold cache) is caught.
+      // (a cold cache) is caught. The reference is a built-in variant: its answers do not change.
       const requests = scenarioRequests(lesson.scenario, base.params);
       const answers: EquivalenceResult[] = [];
-      for (const request of [...requests, ...requests]) {
-        const ref = await refs.answer(request);
-        const ex = await exs.answer(request);
+      for (const [i, request] of [...requests, ...requests].entries()) {
+        const ref = references[i % requests.length] as Answer;
+        const ex = await asker.answer(request);
         answers.push({
           same: sameAnswer(ref, ex),
           request: describeRequest(request),
@@ -196,21 +237,16 @@ export async function checkEquivalence(
       const work = lesson.verify.work;
       const timing = shown.same && timeAnswers;
       const fastestAnswerMs =
-        timing && work.kind === 'wait'
+        timing && (work.kind === 'wait' || work.kind === 'calls')
           ? await fastestAnswer(origin(exercise.url), requests[0] as OutgoingRequest, TIMED_ANSWERS)
           : null;
       const unseen =
         timing && work.kind === 'unseen'
-          ? await answerUnseen(
-              work.requests(base.params, randomInt(2 ** 31)).map(normalizeRequest),
-              origin(reference.url),
-              origin(exercise.url),
-            )
+          ? await timeUnseen(lesson, work.requests(base.params, randomInt(2 ** 31)), exercise.url)
           : null;
       return { ...shown, fastestAnswerMs, unseen };
     } finally {
-      for (const a of asked) a.close();
-      await reference.stop();
+      asker.close();
     }
   } finally {
     await exercise.stop();
@@ -274,12 +310,18 @@ export async function verifyExercises(
 ): Promise<VerifyResult[]> {
   const paths: string[] = [];
   for (const file of files) paths.push(await assertExerciseFile(file));
-  // Each file's answers against its own reference server, all at once: answers do not depend on
-  // timing, and the fastest of a waiting handler's answers is still at least its wait. Not so
-  // for answers to unseen inputs, which must be fast: timed while another file's server
-  // backtracks on the same cores, they would time the machine; those files go one at a time.
-  // Settled, all of them, before a failure is thrown: no server is left starting behind it.
-  const check = (path: string) => checkEquivalence(lesson, path, hooks.onLoaded, true);
+  // One server of the reference answers for every file, started once the first file loaded.
+  let references: Promise<Answer[]> | undefined;
+  const reference = () => {
+    references ??= referenceAnswers(lesson);
+    return references;
+  };
+  // Each file's answers, all at once: answers do not depend on timing, and the fastest of a
+  // waiting handler's answers is still at least its wait. Not so for answers to unseen inputs,
+  // which must be fast: timed while another file's server backtracks on the same cores, they
+  // would time the machine; those files go one at a time. Settled, all of them, before a failure
+  // is thrown: no server is left starting behind it.
+  const check = (path: string) => checkEquivalence(lesson, path, hooks.onLoaded, true, reference);
   const settled =
     lesson.verify.work.kind === 'unseen'
       ? await inTurn(paths, check)
@@ -350,6 +392,6 @@ function judge(
   return [
     ...(offLoop ? [offLoop] : []),
     ...load,
-    workCheck({ lesson, params, report, exercise: variant, ...timed }),
+    ...workChecks({ lesson, params, report, exercise: variant, ...timed }),
   ];
 }

@@ -17,6 +17,9 @@
  *   for the inputs it was sent, meets them unprepared.
  * - writing: the bytes each request adds to the scenario's own output (a log), against the
  *   reference's.
+ * - calling an upstream: the calls per request the upstream counted itself in the window (its
+ *   window opens when the server is idle, so an honest handler shows its calls or a little
+ *   more, never fewer), and, as for waiting, the wait of one call at least.
  *
  * And, where the fix moves the work off the loop, the loop thread's own CPU time per request
  * against the reference's: CPU time is not moved by a busy machine, where a loop that waits for
@@ -26,7 +29,7 @@
  */
 
 import type { Report } from '../../bench/report/types.ts';
-import { formatNumber } from '../../core/numbers.ts';
+import { formatNumber, round } from '../../core/numbers.ts';
 import type { Params } from '../../scenarios/types.ts';
 import { fraction, type Lesson } from './types.ts';
 
@@ -47,11 +50,19 @@ export interface VerifyCheck {
 /** A timer may fire up to a millisecond before its nominal time on a ms clock: allow 10%. */
 export const WAIT_FACTOR = 0.9;
 
+/**
+ * An honest handler's calls per request are never under its calls (see above); 5% spares a
+ * rounding or a retry-free hiccup, and still fails a handler that skips one call in three.
+ */
+export const CALLS_FACTOR = 0.95;
+
 /** How many answers verify times one at a time, before any load. */
 export const TIMED_ANSWERS = 5;
 
 interface Totals {
   requests: number;
+  /** Calls the upstream counted, over the runs that had one; null when a run had none. */
+  upstreamCalls: number | null;
   /** connections × window, summed over the completed runs: ms of request time on offer. */
   connectionMs: number;
   cpuMs: number | null;
@@ -74,6 +85,7 @@ export function variantTotals(report: Report, variant: string): Totals | null {
   if (runs.length === 0) return null;
   return {
     requests: runs.reduce((a, r) => a + r.requestsTotal, 0),
+    upstreamCalls: sum(runs.map((r) => r.upstream?.calls)),
     connectionMs: runs.reduce((a, r) => a + report.options.connections * r.windowMs, 0),
     cpuMs: sum(runs.map((r) => (r.cpuUserMs === null ? null : r.cpuUserMs + (r.cpuSystemMs ?? 0)))),
     loopCpuMs: sum(runs.map((r) => r.loopCpuMs)),
@@ -132,42 +144,21 @@ export interface WorkInputs {
   unseen?: UnseenAnswers | null;
 }
 
-/** The check that the work is still done on every request. */
-export function workCheck({
-  lesson,
-  params,
-  report,
-  exercise,
-  fastestAnswerMs,
-  unseen = null,
-}: WorkInputs): VerifyCheck {
-  const work = lesson.verify.work;
+/** Every check that the work is still done on every request: for `calls`, the wait, then the calls. */
+export function workChecks(inputs: WorkInputs): VerifyCheck[] {
+  const work = inputs.lesson.verify.work;
+  return work.kind === 'calls'
+    ? [waitCheck(inputs, work.param, 'one call'), callsCheck(inputs, work.calls, work.param)]
+    : [workCheck(inputs)];
+}
+
+/** The check that the work is still done on every request (for `calls`, that the calls are). */
+export function workCheck(inputs: WorkInputs): VerifyCheck {
+  const work = inputs.lesson.verify.work;
+  if (work.kind === 'wait') return waitCheck(inputs, work.param);
+  if (work.kind === 'calls') return callsCheck(inputs, work.calls, work.param);
+  const { lesson, report, exercise, unseen = null } = inputs;
   const mine = variantTotals(report, exercise);
-  if (work.kind === 'wait') {
-    const waitMs = params[work.param];
-    const underLoad = perRequest(mine, (t) => t.connectionMs);
-    const limit = waitMs === undefined ? null : waitMs * WAIT_FACTOR;
-    const left =
-      fastestAnswerMs === null || underLoad === null ? null : Math.min(fastestAnswerMs, underLoad);
-    const rate =
-      mine && mine.connectionMs > 0
-        ? (mine.requests * 1000 * report.options.connections) / mine.connectionMs
-        : null;
-    return {
-      text: `every request still waits the ${ms(waitMs ?? null)} the exercise asks for`,
-      holds: left === null || limit === null ? null : left >= limit,
-      left,
-      right: waitMs ?? null,
-      limit,
-      comparison:
-        `fastest of ${TIMED_ANSWERS} answers ${ms(fastestAnswerMs)}; under load ${ms(underLoad)} ` +
-        `per request (${report.options.connections} connections ÷ ${rate === null ? '–' : formatNumber(rate)} req/s); ` +
-        `both ≥ ${ms(waitMs ?? null)} × ${WAIT_FACTOR} = ${ms(limit)}`,
-      hint:
-        `your handler answered in ${ms(left)}: it no longer waits the ${ms(waitMs ?? null)} the ` +
-        'exercise asks for. Keep the wait; only stop holding the event loop while you wait.',
-    };
-  }
   const reference = lesson.verify.reference;
   if (work.kind === 'unseen') return unseenCheck(work, unseen);
   if (work.kind === 'output') {
@@ -246,6 +237,70 @@ function unseenCheck(
       `your handler took ${ms(left)} to answer an input the load never sent, where the reference ` +
       `took ${ms(right)}: it no longer ${work.task} quickly on every input. Answers remembered, ` +
       'or a special case for the inputs the load sends, do not cover new ones: fix the work itself.',
+  };
+}
+
+/** `of`: whose wait it is (`one call`), when it is not the exercise's own. */
+function waitCheck(
+  { params, report, exercise, fastestAnswerMs }: WorkInputs,
+  param: string,
+  of?: string,
+): VerifyCheck {
+  const mine = variantTotals(report, exercise);
+  const waitMs = params[param];
+  const underLoad = perRequest(mine, (t) => t.connectionMs);
+  const limit = waitMs === undefined ? null : waitMs * WAIT_FACTOR;
+  const left =
+    fastestAnswerMs === null || underLoad === null ? null : Math.min(fastestAnswerMs, underLoad);
+  const rate =
+    mine && mine.connectionMs > 0
+      ? (mine.requests * 1000 * report.options.connections) / mine.connectionMs
+      : null;
+  const wait = of
+    ? `${of}'s ${ms(waitMs ?? null)}`
+    : `the ${ms(waitMs ?? null)} the exercise asks for`;
+  return {
+    text: `every request still waits ${of ? 'at least ' : ''}${wait}`,
+    holds: left === null || limit === null ? null : left >= limit,
+    left,
+    right: waitMs ?? null,
+    limit,
+    comparison:
+      `fastest of ${TIMED_ANSWERS} answers ${ms(fastestAnswerMs)}; under load ${ms(underLoad)} ` +
+      `per request (${report.options.connections} connections ÷ ${rate === null ? '–' : formatNumber(rate)} req/s); ` +
+      `both ≥ ${ms(waitMs ?? null)} × ${WAIT_FACTOR} = ${ms(limit)}`,
+    hint:
+      `your handler answered in ${ms(left)}: it no longer waits ${wait}. ` +
+      (of
+        ? 'Make the calls and wait for their answers; only make them together.'
+        : 'Keep the wait; only stop holding the event loop while you wait.'),
+  };
+}
+
+function callsCheck(
+  { params, report, exercise }: WorkInputs,
+  calls: number,
+  param: string,
+): VerifyCheck {
+  const mine = variantTotals(report, exercise);
+  const left = perRequest(mine, (t) => t.upstreamCalls);
+  const limit = round(calls * CALLS_FACTOR);
+  const counted =
+    mine?.upstreamCalls == null
+      ? 'no upstream counted them'
+      : `${mine.upstreamCalls.toLocaleString('en-US')} calls ÷ ${mine.requests.toLocaleString('en-US')} requests`;
+  const per = left === null ? 'not counted' : formatNumber(left);
+  return {
+    text: `every request still makes its ${calls} calls to the upstream, as the upstream counted them`,
+    holds: left === null ? null : left >= limit,
+    left,
+    right: calls,
+    limit,
+    comparison: `calls per request ${per} (${counted}) ≥ ${calls} × ${CALLS_FACTOR} = ${formatNumber(limit)}`,
+    hint:
+      `your handler made ${per} calls to the upstream per request where each request needs ` +
+      `${calls}, of ${ms(params[param] ?? null)} each: it no longer calls the upstream on every ` +
+      'request (it skips the calls, or answers from memory). Make every call; only make them together.',
   };
 }
 

@@ -21,6 +21,8 @@ export interface ChildConfig {
   handlerFile?: string;
   /** Capture what held the loop (stall-watchdog.ts); absent: off. */
   stalls?: StallOptions;
+  /** The origin of the upstream the harness started for this server, if its scenario calls one. */
+  upstream?: string;
 }
 
 export interface StallOptions {

@@ -41,7 +41,9 @@ async function main(config: ChildConfig): Promise<void> {
     ? await loadHandlerFile(config.handlerFile)
     : getVariant(scenario, config.variant);
   const ctx = scenario.setup
-    ? await scenario.setup(config.params, config.variant)
+    ? await scenario.setup(config.params, config.variant, {
+        ...(config.upstream && { upstream: config.upstream }),
+      })
     : { params: config.params };
 
   const cap = maxBodyBytes(scenario, config.params);

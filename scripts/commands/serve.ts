@@ -158,8 +158,12 @@ export const serveCommand: CommandModule<GlobalArgs, Args> = {
         : selection.scenario.requests
           ? `The scenario's work, as the load sends it:\n${curlHints(url, scenarioRequests(selection.scenario, selection.params)).join('\n')}\n`
           : `  curl ${url}        the scenario's work\n`;
+    const upstream = server.upstream
+      ? `It calls an upstream on ${server.upstream.origin} (pid ${server.upstream.pid}) that answers every call after ${server.upstream.latencyMs} ms; it stops with the server.\n`
+      : '';
     out(
       `${selection.scenario.id} ${argv.variant} (${params}) listening on ${url}${everywhere} (pid ${server.pid})\n` +
+        upstream +
         requests +
         `  curl ${url}ping    the bystander route\n` +
         'Ctrl-C stops it and prints what its event loop went through.\n',

@@ -21,13 +21,14 @@ const SCENARIOS = [
   'streams',
   'sync-logging',
   'websocket-broadcast',
+  'upstream-calls',
 ];
 
 const BAD_INPUT: [string[], string, RegExp][] = [
   [
     ['bench', 'nope'],
     'LOOPLAB_ERR_UNKNOWN_SCENARIO',
-    /choose busy-wait, fs-read, .*, sync-logging or websocket-broadcast \(see: looplab scenarios\)/,
+    /choose busy-wait, fs-read, .*, websocket-broadcast or upstream-calls \(see: looplab scenarios\)/,
   ],
   [
     ['bench', 'busy-wait', '--variant', 'worker'],

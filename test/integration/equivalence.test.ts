@@ -28,6 +28,7 @@ const SMALL: Record<string, Record<string, string>> = {
   'tick-starvation': { links: '100', bytes: '1KiB' },
   streams: { size: '1MiB' },
   'websocket-broadcast': { every: '4', threads: '1' },
+  'upstream-calls': { latency: '2' },
 };
 
 function smallParams(s: AnyScenario): Params {

@@ -67,6 +67,7 @@ test('lessons --json lists the lessons in order, none passed yet', async () => {
       [9, 'streaming-files', false],
       [10, 'logging', false],
       [11, 'the-chat-room', false],
+      [12, 'the-upstream', false],
     ],
   );
 });

@@ -49,6 +49,8 @@ const BLOCKERS: Record<string, { params?: Record<string, number>; own: string; n
   'cpu-bound': { own: 'countPrimes' },
   // The room's pastes: each holds the loop for tens of milliseconds, twice a second.
   'websocket-broadcast': { own: 'moderate' },
+  // Asleep in Atomics.wait, a builtin with no frame of its own, until a worker has the answer.
+  'upstream-calls': { own: 'call' },
 };
 
 /**

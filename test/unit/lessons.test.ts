@@ -191,7 +191,7 @@ describe('renderMarkdown', () => {
 });
 
 describe('the lesson registry', () => {
-  it('has the lessons in teaching order: the four of issue 3, the six of issue 12, then the chat room', () => {
+  it('has the lessons in teaching order: the four of issue 3, the six of issue 12, then the chat room and the upstream', () => {
     assert.deepEqual(
       lessons.map((l) => l.id),
       [
@@ -206,6 +206,7 @@ describe('the lesson registry', () => {
         'streaming-files',
         'logging',
         'the-chat-room',
+        'the-upstream',
       ],
     );
   });

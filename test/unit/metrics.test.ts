@@ -67,7 +67,7 @@ function inputs(over: Partial<RunInputs> = {}): RunInputs {
 }
 
 describe('METRIC_NAMES', () => {
-  it('lists the 28 per-run metrics in report order', () => {
+  it('lists the 32 per-run metrics in report order', () => {
     assert.deepEqual(METRIC_NAMES, [
       'requestsPerSec',
       'bytesPerSec',
@@ -97,6 +97,10 @@ describe('METRIC_NAMES', () => {
       'cpuUserMs',
       'cpuSystemMs',
       'rssMaxBytes',
+      'upstreamCallsPerRequest',
+      'upstreamConnectionsPerRequest',
+      'upstreamAnswerP50Ms',
+      'upstreamMaxInFlight',
     ]);
   });
 
@@ -110,13 +114,14 @@ describe('METRIC_NAMES', () => {
     assert.equal(METRICS.bytesPerSec.unit, 'B/s');
   });
 
-  it('calls only throughput better when higher', () => {
+  it('calls only throughput, and calls waiting together, better when higher', () => {
     const higher = METRIC_NAMES.filter((n) => METRICS[n].better === 'higher');
     assert.deepEqual(higher, [
       'requestsPerSec',
       'bytesPerSec',
       'messagesSentPerSec',
       'messagesDeliveredPerSec',
+      'upstreamMaxInFlight',
     ]);
   });
 });
@@ -158,6 +163,10 @@ describe('buildCompletedRun', () => {
       cpuUserMs: 2500,
       cpuSystemMs: 300,
       rssMaxBytes: 50_000_000,
+      upstreamCallsPerRequest: null,
+      upstreamConnectionsPerRequest: null,
+      upstreamAnswerP50Ms: null,
+      upstreamMaxInFlight: null,
       requestsTotal: 1000,
       pingSent: 5,
       pingErrors: 1,

@@ -222,6 +222,7 @@ describe('resolveParams', () => {
         rounds: 2000,
         threads: availableParallelism(),
       },
+      'upstream-calls': { latency: 20 },
     });
   });
 
@@ -287,7 +288,8 @@ describe('resolveParams', () => {
         'json-parse.size, json-parse.threads, redos.evil, zlib.size, tick-starvation.links, ' +
         'tick-starvation.bytes, streams.size, sync-logging.line, sync-logging.durable, ' +
         'websocket-broadcast.clients, websocket-broadcast.rate, websocket-broadcast.late, ' +
-        'websocket-broadcast.every, websocket-broadcast.rounds or websocket-broadcast.threads',
+        'websocket-broadcast.every, websocket-broadcast.rounds, websocket-broadcast.threads or ' +
+        'upstream-calls.latency',
     );
   });
 

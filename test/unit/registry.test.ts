@@ -25,6 +25,7 @@ describe('registry lookups', () => {
       'streams',
       'sync-logging',
       'websocket-broadcast',
+      'upstream-calls',
     ]);
   });
 
@@ -37,7 +38,7 @@ describe('registry lookups', () => {
       () => getScenario('nope'),
       'LOOPLAB_ERR_UNKNOWN_SCENARIO',
       'unknown scenario "nope"; choose busy-wait, fs-read, crypto-pbkdf2, cpu-bound, json-parse, ' +
-        'redos, zlib, tick-starvation, streams, sync-logging or websocket-broadcast (see: looplab scenarios)',
+        'redos, zlib, tick-starvation, streams, sync-logging, websocket-broadcast or upstream-calls (see: looplab scenarios)',
     );
   });
 

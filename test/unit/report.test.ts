@@ -135,4 +135,33 @@ describe('reportWarnings', () => {
     ]);
     assert.deepEqual(reportWarnings([entry('noop', 'sync', [calm, busy])]), []);
   });
+
+  it("counts an upstream's CPU as a third program on the same cores", () => {
+    // The calm run above (80%), plus an upstream that used 0.6 s of CPU over a 3 s window: 90%.
+    const upstream = {
+      pid: 7,
+      latencyMs: 20,
+      windowMs: 3000,
+      calls: 300,
+      connections: 10,
+      maxInFlight: 10,
+      answerP50Ms: 20.4,
+      answerP99Ms: 21,
+      answerMaxMs: 22,
+      lagP99Ms: 1,
+      elu: 0.2,
+      cpuMs: 600,
+      bottleneck: false,
+    };
+    const run = completedRun(
+      1,
+      { cpuUserMs: 2000, cpuSystemMs: 400 },
+      { loadGenerator: { elu: 0.7, cpuPct: 80, saturated: false }, upstream },
+    );
+    assert.equal(machineBusyShare(run, 2), 0.9);
+    assert.deepEqual(reportWarnings([entry('upstream-calls', 'async', [run])], 2), [
+      'upstream-calls async: server, load generator and upstream together kept all 2 cores busy ' +
+        'in 1 of 1 runs; the machine, not the server alone, set the pace',
+    ]);
+  });
 });

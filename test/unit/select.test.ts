@@ -50,6 +50,11 @@ describe('selectScenarios', () => {
           threads: availableParallelism(),
         },
       },
+      {
+        scenario: 'upstream-calls',
+        variants: ['sync', 'async', 'parallel', 'no-keepalive'],
+        params: { latency: 20 },
+      },
     ]);
   });
 

@@ -10,6 +10,7 @@ import {
   type UnseenAnswers,
   variantTotals,
   workCheck,
+  workChecks,
 } from '../../lessons/engine/work.ts';
 import { findLesson, lessonFile, lessons } from '../../lessons/registry.ts';
 import { completedRun, entry, failedRun, makeReport } from './fixtures.ts';
@@ -142,6 +143,7 @@ describe('the work check, computing (lessons 2-4)', () => {
     );
     assert.deepEqual(totals, {
       requests: 10,
+      upstreamCalls: null,
       connectionMs: 20_000,
       cpuMs: 100,
       loopCpuMs: 90,
@@ -318,6 +320,112 @@ describe('the work check, writing (lesson 10)', () => {
   });
 });
 
+describe('the work check, calling an upstream (the-upstream)', () => {
+  const lesson = findLesson('the-upstream');
+  const params = { latency: 20 };
+  /** A run whose upstream counted `calls` for `requests` completed in 2 s. */
+  const called = (n: number, requests: number, calls: number | null) =>
+    completedRun(
+      n,
+      {},
+      {
+        requestsTotal: requests,
+        windowMs: 2000,
+        ...(calls !== null && {
+          upstream: {
+            pid: 5000 + n,
+            latencyMs: 20,
+            windowMs: 2010,
+            calls,
+            connections: 12,
+            maxInFlight: 30,
+            answerP50Ms: 20.5,
+            answerP99Ms: 22,
+            answerMaxMs: 25,
+            lagP99Ms: 1,
+            elu: 0.1,
+            cpuMs: 400,
+            bottleneck: false,
+          },
+        }),
+      },
+    );
+
+  const checkOf = (r: ReturnType<typeof report>, exercise: string, fastestAnswerMs: number) =>
+    workCheck({ lesson, params, report: r, exercise, fastestAnswerMs });
+
+  it('counts the calls per request over every run, as the upstream counted them', () => {
+    const r = report('upstream-calls', {
+      exercise: [called(1, 800, 2430), called(2, 700, 2100)],
+      'exercise-2': [called(1, 2000, 3), called(2, 2100, 0)],
+    });
+    const honest = checkOf(r, 'exercise', 21);
+    // (2430 + 2100) ÷ (800 + 700) = 3.02
+    assert.deepEqual(
+      [honest.holds, honest.left, honest.right, honest.limit],
+      [true, 3.02, 3, 2.85],
+    );
+    assert.equal(
+      honest.comparison,
+      'calls per request 3.02 (4,530 calls ÷ 1,500 requests) ≥ 3 × 0.95 = 2.85',
+    );
+    const cached = checkOf(r, 'exercise-2', 0.4);
+    assert.equal(cached.holds, false);
+    assert.match(
+      cached.hint,
+      /^your handler made 0\.00 calls to the upstream per request where each request needs 3, of 20\.0 ms each: it no longer calls the upstream on every request/,
+    );
+  });
+
+  it('fails a handler that skips one call in three', () => {
+    const r = report('upstream-calls', { exercise: [called(1, 900, 1800)] });
+    const check = checkOf(r, 'exercise', 21);
+    assert.deepEqual([check.holds, check.left], [false, 2]);
+  });
+
+  it('is not measured (so not passed) when a run had no upstream', () => {
+    const r = report('upstream-calls', { exercise: [called(1, 900, 2700), called(2, 900, null)] });
+    const check = checkOf(r, 'exercise', 21);
+    assert.equal(check.holds, null);
+    assert.match(check.comparison, /^calls per request not counted \(no upstream counted them\)/);
+  });
+
+  it('also checks the wait of one call, first, so that the calls come last', () => {
+    const r = report('upstream-calls', { exercise: [called(1, 800, 2400)] });
+    const checks = workChecks({
+      lesson,
+      params,
+      report: r,
+      exercise: 'exercise',
+      fastestAnswerMs: 0.5,
+    });
+    assert.deepEqual(
+      checks.map((c) => [c.text, c.holds]),
+      [
+        ["every request still waits at least one call's 20.0 ms", false],
+        [
+          'every request still makes its 3 calls to the upstream, as the upstream counted them',
+          true,
+        ],
+      ],
+    );
+    // 10 connections × 2 s ÷ 800 requests = 25 ms per request under load; the fastest alone was 0.5.
+    assert.equal(checks[0]?.left, 0.5);
+  });
+
+  it('is one check for the other kinds of work', () => {
+    const r = report('busy-wait', { exercise: [run(1, 900, 100, 90)] });
+    const inputs = {
+      lesson: findLesson('the-waiter'),
+      params: { ms: 20 },
+      report: r,
+      exercise: 'exercise',
+      fastestAnswerMs: 21,
+    };
+    assert.deepEqual(workChecks(inputs), [workCheck(inputs)]);
+  });
+});
+
 describe('the off-loop check', () => {
   it('holds when the loop thread’s CPU per request is under the share of the reference’s', () => {
     const lesson = findLesson('the-threadpool');
@@ -383,9 +491,11 @@ describe('every lesson', () => {
   it('declares its work in a way its scenario can check, and ships a cheating solution', () => {
     for (const lesson of lessons) {
       const work = lesson.verify.work;
-      if (work.kind === 'wait')
+      if (work.kind === 'wait' || work.kind === 'calls')
         assert.equal(lesson.scenario.params[work.param]?.unit, 'ms', lesson.id);
       else assert.ok(work.factor > 0 && work.factor < 1, lesson.id);
+      if (work.kind === 'calls')
+        assert.ok(lesson.scenario.upstream, `${lesson.id} calls an upstream`);
       if (work.kind === 'cpu' && work.against)
         assert.ok(lesson.scenario.variants[work.against], `${lesson.id}: ${work.against}`);
       if (work.kind === 'output')
