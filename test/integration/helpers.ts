@@ -2,11 +2,13 @@
  * Helpers for integration tests: run the real CLI in a child process, and check whether a pid
  * is still alive. Every process a test starts is stopped by the test, by its pid.
  */
+import { AssertionError } from 'node:assert';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
@@ -224,4 +226,23 @@ export function runToEnd(cmd: string, args: string[], cwd: string, env: NodeJS.P
         resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 }),
       ),
   );
+}
+
+/**
+ * Runs a measuring test's body, and once more if an assertion on what it measured failed. On two
+ * shared cores one short window can land beside a burst of other work: CI once saw a Fastify
+ * route that never blocks with a loop lag p99 of 53 ms, while the checking lane ran beside it.
+ * A handler that really blocks (or really does not) shows it in both measurements, so the
+ * assertion stays one that can fail; the first failure is printed as a diagnostic, so that a
+ * second measurement never goes unseen. Only for bodies that start everything they measure
+ * afresh; an error that is not an assertion (a crash, a timeout) fails at once.
+ */
+export async function measuredTwice(t: TestContext, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    if (!(err instanceof AssertionError)) throw err;
+    t.diagnostic(`measured again, after: ${err.message.split('\n')[0]}`);
+    await body();
+  }
 }

@@ -30,7 +30,7 @@ import busyWait from '../../scenarios/catalog/busy-wait.ts';
 import { defaultParams } from '../../scenarios/params.ts';
 import type { StackFrame, StallsRecorded } from '../../scenarios/probe/protocol.ts';
 import { getScenario, scenarioIds } from '../../scenarios/registry.ts';
-import { isAlive, runCli, TINY_OPTIONS, waitForExit } from './helpers.ts';
+import { isAlive, measuredTwice, runCli, TINY_OPTIONS, waitForExit } from './helpers.ts';
 
 after(reapAll);
 
@@ -100,121 +100,128 @@ describe("each core scenario's sync variant is held by its own blocking function
     );
   });
 
-  test("the later scenarios: each sync variant's top stack is its own blocking code", async () => {
-    const jobs = Object.keys(LATER_BLOCKERS).map((id) => {
-      const scenario = getScenario(id);
-      return {
-        scenario,
-        variants: ['sync'],
-        params: { ...defaultParams(scenario), ...LATER_PARAMS[id] },
-      };
-    });
-    const report = await runBench(jobs, {
-      ...STALLS,
-      durationSec: 1.5,
-      warmupSec: 0.3,
-      connections: 10,
-    });
-    for (const [id, blocker] of Object.entries(LATER_BLOCKERS)) {
-      const entry = report.results.find((r) => r.scenario === id) as ResultEntry;
-      const run = entry.runs[0];
-      assert.equal(run?.state, 'completed', `${id}: ${JSON.stringify(run)}`);
-      const sync = recorded(run as CompletedRun);
-      assert.ok(sync.count > 0, `${id}: sync never stalled: ${JSON.stringify(sync)}`);
-      // The sample may land in a callback of the blocking function (a map over the order's
-      // lines): the function itself is on the stack, in its own file.
-      const top = sync.stacks[0]?.frames ?? [];
-      assert.ok(
-        top.some((f) => f.function === blocker.own && blocker.file.test(f.file ?? '')),
-        `${id}: ${describeStacks(sync)}`,
-      );
-      if (blocker.node) assert.equal(top[0]?.function, blocker.node, describeStacks(sync));
-    }
-  });
+  test("the later scenarios: each sync variant's top stack is its own blocking code", (t) =>
+    measuredTwice(t, async () => {
+      const jobs = Object.keys(LATER_BLOCKERS).map((id) => {
+        const scenario = getScenario(id);
+        return {
+          scenario,
+          variants: ['sync'],
+          params: { ...defaultParams(scenario), ...LATER_PARAMS[id] },
+        };
+      });
+      const report = await runBench(jobs, {
+        ...STALLS,
+        durationSec: 1.5,
+        warmupSec: 0.3,
+        connections: 10,
+      });
+      for (const [id, blocker] of Object.entries(LATER_BLOCKERS)) {
+        const entry = report.results.find((r) => r.scenario === id) as ResultEntry;
+        const run = entry.runs[0];
+        assert.equal(run?.state, 'completed', `${id}: ${JSON.stringify(run)}`);
+        const sync = recorded(run as CompletedRun);
+        assert.ok(sync.count > 0, `${id}: sync never stalled: ${JSON.stringify(sync)}`);
+        // The sample may land in a callback of the blocking function (a map over the order's
+        // lines): the function itself is on the stack, in its own file.
+        const top = sync.stacks[0]?.frames ?? [];
+        assert.ok(
+          top.some((f) => f.function === blocker.own && blocker.file.test(f.file ?? '')),
+          `${id}: ${describeStacks(sync)}`,
+        );
+        if (blocker.node) assert.equal(top[0]?.function, blocker.node, describeStacks(sync));
+      }
+    }));
 
   for (const [id, blocker] of Object.entries(BLOCKERS)) {
-    test(`${id}: sync's top stack is ${blocker.node ? `${blocker.node} ← ` : ''}${blocker.own}; async's loop is not held by it`, async () => {
-      const scenario = getScenario(id);
-      const report = await runBench(
-        [
-          {
-            scenario,
-            variants: ['sync', 'async'],
-            params: { ...defaultParams(scenario), ...blocker.params },
-          },
-        ],
-        { ...STALLS, durationSec: 1.5, warmupSec: 0.3, connections: 10 },
-      );
-      const sync = recorded(completed(entryOf(report, 'sync')));
-      assert.ok(sync.count > 0, `sync never stalled: ${JSON.stringify(sync)}`);
-      const top = sync.stacks[0]?.frames ?? [];
-      const own = top.find((f) => !f.internal) as StackFrame;
-      assert.equal(own?.function, blocker.own, describeStacks(sync));
-      assert.match(own.file ?? '', /^scenarios\/catalog\/.+\.ts$/, describeStacks(sync));
-      if (blocker.node) {
-        assert.equal(top[0]?.function, blocker.node, describeStacks(sync));
-        assert.equal(top[0]?.internal, true);
-      }
+    test(`${id}: sync's top stack is ${blocker.node ? `${blocker.node} ← ` : ''}${blocker.own}; async's loop is not held by it`, (t) =>
+      measuredTwice(t, async () => {
+        const scenario = getScenario(id);
+        const report = await runBench(
+          [
+            {
+              scenario,
+              variants: ['sync', 'async'],
+              params: { ...defaultParams(scenario), ...blocker.params },
+            },
+          ],
+          { ...STALLS, durationSec: 1.5, warmupSec: 0.3, connections: 10 },
+        );
+        const sync = recorded(completed(entryOf(report, 'sync')));
+        assert.ok(sync.count > 0, `sync never stalled: ${JSON.stringify(sync)}`);
+        const top = sync.stacks[0]?.frames ?? [];
+        const own = top.find((f) => !f.internal) as StackFrame;
+        assert.equal(own?.function, blocker.own, describeStacks(sync));
+        assert.match(own.file ?? '', /^scenarios\/catalog\/.+\.ts$/, describeStacks(sync));
+        if (blocker.node) {
+          assert.equal(top[0]?.function, blocker.node, describeStacks(sync));
+          assert.equal(top[0]?.internal, true);
+        }
 
-      // async may stall when the machine is busy, but no code of its own holds the loop, and
-      // never the sync variant's blocking function.
-      const async = recorded(completed(entryOf(report, 'async')));
-      for (const stack of async.stacks)
-        assert.ok(!stack.frames.some((f) => f.function === blocker.own), describeStacks(async));
-      assert.ok(
-        async.attributedMs < 0.1 * sync.attributedMs,
-        `async's code held its loop ${async.attributedMs} ms, sync's ${sync.attributedMs} ms: ${describeStacks(async)}`,
-      );
-    });
+        // async may stall when the machine is busy, but no code of its own holds the loop, and
+        // never the sync variant's blocking function.
+        const async = recorded(completed(entryOf(report, 'async')));
+        for (const stack of async.stacks)
+          assert.ok(!stack.frames.some((f) => f.function === blocker.own), describeStacks(async));
+        assert.ok(
+          async.attributedMs < 0.1 * sync.attributedMs,
+          `async's code held its loop ${async.attributedMs} ms, sync's ${sync.attributedMs} ms: ${describeStacks(async)}`,
+        );
+      }));
   }
 });
 
-test("the stalls account for what the lag timeline saw, within a factor of two, and sampling's cost is counted", async () => {
-  const report = await runBench([{ scenario: busyWait, variants: ['sync'], params: { ms: 20 } }], {
-    ...STALLS,
-    durationSec: 2,
-    warmupSec: 0.3,
-    connections: 10,
-  });
-  const run = completed(entryOf(report, 'sync'));
-  const stalls = recorded(run);
-  // Each timeline point keeps the largest lag of its interval: a stall over the threshold shows
-  // there as one point (or more, for a stall longer than an interval).
-  const seen = run.timeline.reduce(
-    (sum, p) => sum + (p.lagMaxMs > STALL_THRESHOLD_MS ? p.lagMaxMs : 0),
-    0,
-  );
-  assert.ok(seen > 0, JSON.stringify(run.timeline));
-  const ratio = stalls.totalMs / seen;
-  assert.ok(ratio > 0.5 && ratio < 2, `stalls ${stalls.totalMs} ms, timeline ${seen} ms`);
-  assert.ok(stalls.samples > 10 && stalls.samplingMs > 0, JSON.stringify(stalls));
-  assert.ok(stalls.samplingMs < 0.05 * stalls.totalMs, JSON.stringify(stalls));
-});
-
-test('two blocking functions of different costs get shares in the right order', async () => {
-  const fixture = fileURLToPath(new URL('./fixtures/two-blockers.js', import.meta.url));
-  const report = await runBench(
-    [
+test("the stalls account for what the lag timeline saw, within a factor of two, and sampling's cost is counted", (t) =>
+  measuredTwice(t, async () => {
+    const report = await runBench(
+      [{ scenario: busyWait, variants: ['sync'], params: { ms: 20 } }],
       {
-        scenario: busyWait,
-        variants: ['exercise'],
-        params: defaultParams(busyWait),
-        handlerFiles: { exercise: fixture },
+        ...STALLS,
+        durationSec: 2,
+        warmupSec: 0.3,
+        connections: 10,
       },
-    ],
-    { ...STALLS, durationSec: 2, warmupSec: 0.3, connections: 10 },
-  );
-  const stalls = recorded(completed(entryOf(report, 'exercise')));
-  const msOf = (fn: string) =>
-    stalls.stacks.filter((s) => s.frames[0]?.function === fn).reduce((n, s) => n + s.ms, 0);
-  const heavy = msOf('heavy');
-  const light = msOf('light');
-  assert.equal(stalls.stacks[0]?.frames[0]?.function, 'heavy', describeStacks(stalls));
-  // 24 ms against 8: three times as much; well over half as much again, allowing for noise.
-  assert.ok(heavy > 1.5 * light && light > 0, `heavy ${heavy} ms, light ${light} ms`);
-  // The compiled fixture is mapped back to the TypeScript it was written in.
-  assert.equal(stalls.stacks[0]?.frames[0]?.file, 'test/integration/fixtures/two-blockers.ts');
-});
+    );
+    const run = completed(entryOf(report, 'sync'));
+    const stalls = recorded(run);
+    // Each timeline point keeps the largest lag of its interval: a stall over the threshold shows
+    // there as one point (or more, for a stall longer than an interval).
+    const seen = run.timeline.reduce(
+      (sum, p) => sum + (p.lagMaxMs > STALL_THRESHOLD_MS ? p.lagMaxMs : 0),
+      0,
+    );
+    assert.ok(seen > 0, JSON.stringify(run.timeline));
+    const ratio = stalls.totalMs / seen;
+    assert.ok(ratio > 0.5 && ratio < 2, `stalls ${stalls.totalMs} ms, timeline ${seen} ms`);
+    assert.ok(stalls.samples > 10 && stalls.samplingMs > 0, JSON.stringify(stalls));
+    assert.ok(stalls.samplingMs < 0.05 * stalls.totalMs, JSON.stringify(stalls));
+  }));
+
+test('two blocking functions of different costs get shares in the right order', (t) =>
+  measuredTwice(t, async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/two-blockers.js', import.meta.url));
+    const report = await runBench(
+      [
+        {
+          scenario: busyWait,
+          variants: ['exercise'],
+          params: defaultParams(busyWait),
+          handlerFiles: { exercise: fixture },
+        },
+      ],
+      { ...STALLS, durationSec: 2, warmupSec: 0.3, connections: 10 },
+    );
+    const stalls = recorded(completed(entryOf(report, 'exercise')));
+    const msOf = (fn: string) =>
+      stalls.stacks.filter((s) => s.frames[0]?.function === fn).reduce((n, s) => n + s.ms, 0);
+    const heavy = msOf('heavy');
+    const light = msOf('light');
+    assert.equal(stalls.stacks[0]?.frames[0]?.function, 'heavy', describeStacks(stalls));
+    // 24 ms against 8: three times as much; well over half as much again, allowing for noise.
+    assert.ok(heavy > 1.5 * light && light > 0, `heavy ${heavy} ms, light ${light} ms`);
+    // The compiled fixture is mapped back to the TypeScript it was written in.
+    assert.equal(stalls.stacks[0]?.frames[0]?.file, 'test/integration/fixtures/two-blockers.ts');
+  }));
 
 test('a stall that outlasts the window is clipped to it, and the run completes', async () => {
   // Two connections, 700 ms a request, a 1 s window: the first request ends inside the window
