@@ -31,6 +31,7 @@ export const CHECKING = new Set([
   'faults',
   'fuzz',
   'html',
+  'pack',
   'processes',
   'report-schema',
   'websocket-room',
