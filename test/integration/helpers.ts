@@ -242,7 +242,12 @@ export async function measuredTwice(t: TestContext, body: () => Promise<void>): 
     await body();
   } catch (err) {
     if (!(err instanceof AssertionError)) throw err;
-    t.diagnostic(`measured again, after: ${err.message.split('\n')[0]}`);
+    // The lines that say what failed (a verify report's ✗ lines), else the message's first.
+    const lines = err.message.split('\n').map((l) => l.trim());
+    const failed = lines.filter((l) => /^[✗?] |expected|Hint:/.test(l)).slice(0, 6);
+    t.diagnostic(
+      `measured again, after: ${(failed.length > 0 ? failed : lines.slice(0, 1)).join(' | ')}`,
+    );
     await body();
   }
 }
