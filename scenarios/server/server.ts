@@ -49,6 +49,13 @@ async function main(config: ChildConfig): Promise<void> {
   const cap = maxBodyBytes(scenario, config.params);
 
   const reply = (res: ServerResponse, r: ScenarioResponse) => {
+    // The client may have gone while the handler worked (a load's window closes with requests
+    // in flight). Nothing is left to answer; a stream is closed so that its file is too. Piped
+    // into a destroyed response, Node 24's pipeline throws, and the server would crash.
+    if (res.destroyed) {
+      if (r.body instanceof Readable) r.body.destroy();
+      return;
+    }
     res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json' });
     if (r.body instanceof Readable) {
       // With backpressure: a slow client holds the stream, not the server's memory. A stream that

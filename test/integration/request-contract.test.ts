@@ -198,6 +198,36 @@ export default () => ({
   }
 });
 
+test('a client that leaves before a streamed answer is ready does not bring the server down', async () => {
+  // On Node 24, a stream piped into a response whose client has gone throws: once, this crashed
+  // the server of streaming-files' known-bad handler as verify's window closed.
+  const server = await serveHandler(
+    'late-stream.ts',
+    `import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+export default async () => {
+  await sleep(300);
+  return { body: Readable.from([Buffer.alloc(1024)]) };
+};
+`,
+  );
+  try {
+    const left = await request(server.url, { signal: AbortSignal.timeout(50) }).then(
+      () => 'answered',
+      () => 'left',
+    );
+    assert.equal(left, 'left');
+    // Past the handler's 300 ms: its answer has met the closed response.
+    await new Promise((r) => setTimeout(r, 500));
+    const again = await request(`${server.url}ping`);
+    assert.equal(await again.body.text(), 'pong', 'the server goes on serving');
+    const answered = await request(server.url);
+    assert.equal((await answered.body.arrayBuffer()).byteLength, 1024);
+  } finally {
+    await server.stop();
+  }
+});
+
 test("the load driver sends a scenario's requests in rotation on every connection", async () => {
   const seen = new Map<number, string[]>();
   const record: RequestListener = (req, res) => {
