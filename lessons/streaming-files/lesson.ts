@@ -134,14 +134,16 @@ export default defineLesson({
       against: 'stream',
       per: 'mebibyte',
     },
-    // 0.6 for memory, not half: your file is served with a TypeScript loader the reference does
-    // not need (tsx on Node 20 added 23 MiB here: 115 MiB against the built-in stream variant's
-    // 92, with the reference at 215-290), and a stream of the whole buffer lands near 1× anyway.
+    // 0.75 for memory, not half: a streaming handler's peak is mostly the process itself and
+    // the garbage of chunks already sent, and the reference's peak depends on how many whole
+    // files were in flight at once. Measured here: the solution 0.43-0.56 of the reference in
+    // verify's default windows on Node 20 and 24 (128-169 MiB against 282-355), 0.68 in a 1.5 s
+    // window on Node 24; the known-bad handler (a stream of the whole buffer) 1.04-1.14.
     criteria: [
       criterion(
         'rssMaxBytes',
-        0.6,
-        "your handler's peak memory is under 0.6× the reference's (readFile, whole)",
+        0.75,
+        "your handler's peak memory is under 0.75× the reference's (readFile, whole)",
         'Memory still grows with the file: something holds all of it at once. Read it as a stream, chunk by chunk.',
       ),
       criterion(
