@@ -235,8 +235,9 @@ function unseenCheck(
     comparison: `slowest answer ${ms(left)} < the reference's slowest ${ms(right)} × ${work.factor} = ${ms(limit)}`,
     hint:
       `your handler took ${ms(left)} to answer an input the load never sent, where the reference ` +
-      `took ${ms(right)}: it no longer ${work.task} quickly on every input. Answers remembered, ` +
-      'or a special case for the inputs the load sends, do not cover new ones: fix the work itself.',
+      `took ${ms(right)}: new inputs are still slow. If the load's inputs are quick, it no longer ` +
+      `${work.task} on every input: answers remembered, or a special case for the inputs the ` +
+      'load sends, do not cover new ones. Fix the work itself.',
   };
 }
 
