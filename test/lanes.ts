@@ -31,6 +31,8 @@ export const CHECKING = new Set([
   'faults',
   'fuzz',
   'html',
+  'lesson-cli',
+  'own-server-processes',
   'pack',
   'processes',
   'report-schema',

@@ -1,65 +1,26 @@
 /**
  * `bench --cmd`, `--vs-cmd` and `--url` on real servers looplab never saw (test/fixtures/apps),
  * through the real CLI: the port is found however the app picks it, a blocking route is seen
- * blocking and a non-blocking one is not, a server that fails gives a failed run, the preload
- * changes nothing the app does, and no process of the app's tree outlives the CLI.
+ * blocking and a non-blocking one is not, and two commands are compared as a pair. What only
+ * checks behaviour (a server that fails, the preload changing nothing, no process left, bad
+ * input) is in own-server-processes.test.ts, in the checking lane.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseReport } from '../../bench/report/read.ts';
-import type { CompletedRun, Report, ResultEntry } from '../../bench/report/types.ts';
-import { packageRoot } from '../../core/package-info.ts';
-import { cli, measuredTwice, runCli } from './helpers.ts';
-
-const APPS = join(packageRoot(), 'test', 'fixtures', 'apps');
-const TSX = join(packageRoot(), 'node_modules', '.bin', 'tsx');
-const SHORT = ['--runs', '1', '--warmup', '0.3', '--duration', '1'];
-
-/** Pids of processes whose command line holds `marker`: how a test finds an app's whole tree. */
-function pidsWith(marker: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker)) pids.push(Number(name));
-    } catch {}
-  }
-  return pids;
-}
-
-let markers = 0;
-/** A unique argument for the app's command line, which its whole process tree carries. */
-const marker = () => `--looplab-test-${process.pid}-${++markers}`;
-
-/** Runs bench with the report on stdout, and checks it against the schema. */
-async function bench(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = await cli(['bench', ...args, '--json'], env);
-  const report: Report | undefined = r.stdout.trim() ? parseReport(r.stdout, 'stdout') : undefined;
-  return { ...r, report };
-}
-
-const entryOf = (report: Report | undefined, variant: string, scenario = 'app'): ResultEntry => {
-  const e = report?.results.find((x) => x.scenario === scenario && x.variant === variant);
-  assert.ok(e, `no ${scenario} ${variant} in the report`);
-  return e;
-};
-const runOf = (e: ResultEntry, i = 0) => {
-  const run = e.runs[i];
-  assert.equal(run?.state, 'completed', JSON.stringify(run));
-  return run as CompletedRun;
-};
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { cli, measuredTwice } from './helpers.ts';
+import {
+  APPS,
+  bench,
+  entryOf,
+  freePort,
+  marker,
+  pidsWith,
+  runOf,
+  SHORT,
+  TSX,
+} from './own-server-helpers.ts';
 
 describe('bench --cmd', () => {
   it('sees the Fastify app block on /orders and not on /search, and names the code that held it', (t) =>
@@ -244,167 +205,4 @@ describe('bench --vs-cmd', () => {
     assert.match(r.stdout, /paired t-test on the per-pair log ratios/);
     assert.match(r.stdout, /at least 3 per side are needed for a verdict/);
   });
-});
-
-describe('a server that fails', () => {
-  const app = join(APPS, 'http-app.cjs');
-  for (const [mode, reason] of [
-    [
-      'crash',
-      /exited before it listened \(code 1\): Error: connect ECONNREFUSED 127\.0\.0\.1:5432/,
-    ],
-    ['silent', /did not listen on any port within 1 s/],
-    ['hang', /did not listen on any port within 1 s/],
-  ] as const) {
-    it(`${mode}: a failed run with the reason, exit 1, and no process left`, async () => {
-      const m = marker();
-      const r = await bench([
-        '--cmd',
-        `MODE=${mode} node ${app} ${m}`,
-        '--start-timeout',
-        '1',
-        ...SHORT,
-      ]);
-      assert.equal(r.code, 1, r.stderr);
-      const run = entryOf(r.report, '/').runs[0];
-      assert.equal(run?.state, 'failed');
-      assert.match(run?.state === 'failed' ? run.reason : '', reason);
-      assert.equal(run?.state === 'failed' ? run.code : null, 'LOOPLAB_ERR_SERVER_START');
-      assert.deepEqual(pidsWith(m), []);
-    });
-  }
-});
-
-describe('the preload changes nothing the app does', () => {
-  it("leaves the app's own process.send and its messages alone", async () => {
-    const r = await bench([
-      '--cmd',
-      `node ${join(APPS, 'send-app.cjs')}`,
-      '--path',
-      '/ipc',
-      ...SHORT,
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    const run = runOf(entryOf(r.report, '/ipc'));
-    assert.ok(run.requestsTotal > 0);
-    assert.equal(run.non2xx, 0, "the app answers 500 unless its launcher's message reached it");
-  });
-
-  it('measures the port --port names when the app listens on two', async () => {
-    const [main, admin] = [await freePort(), await freePort()];
-    const env = `PORT=${main} SECOND_PORT=${admin}`;
-    const app = join(APPS, 'http-app.cjs');
-    const chosen = await bench([
-      '--cmd',
-      `${env} node ${app}`,
-      '--port',
-      String(admin),
-      '--path',
-      '/timer',
-      ...SHORT,
-    ]);
-    assert.equal(chosen.code, 0, chosen.stderr);
-    const run = runOf(entryOf(chosen.report, '/timer'));
-    // The admin port answers every path with a 2 KiB body, the main one /timer with 16 bytes.
-    const bytesPerRequest = (r: typeof run) => (r.bytesPerSec ?? 0) / (r.requestsPerSec ?? 1);
-    assert.ok(bytesPerRequest(run) > 2048, 'the admin port is the one measured');
-    assert.deepEqual(run.otherPorts, [main]);
-    assert.match(
-      chosen.report?.warnings.join('\n') ?? '',
-      new RegExp(`port ${admin} was measured, as --port asked`),
-    );
-    const first = await bench(['--cmd', `${env} node ${app}`, '--path', '/timer', ...SHORT]);
-    assert.equal(first.code, 0, first.stderr);
-    assert.ok(
-      bytesPerRequest(runOf(entryOf(first.report, '/timer'))) < 1024,
-      'the first port is the main one',
-    );
-  });
-
-  for (const onSigterm of ['exit', 'ignore']) {
-    it(`stops an app that does "${onSigterm}" on SIGTERM, and leaves nothing`, async () => {
-      const m = marker();
-      const started = Date.now();
-      const r = await bench([
-        '--cmd',
-        `ON_SIGTERM=${onSigterm} node ${join(APPS, 'http-app.cjs')} ${m}`,
-        '--path',
-        '/timer',
-        ...SHORT,
-      ]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.ok(runOf(entryOf(r.report, '/timer')).requestsTotal > 0);
-      assert.deepEqual(pidsWith(m), []);
-      // One that ignores SIGTERM gets SIGKILL after the 2 s grace period; one that exits does not wait.
-      if (onSigterm === 'exit') assert.ok(Date.now() - started < 12_000);
-    });
-  }
-});
-
-describe('no process of the app outlives the CLI', () => {
-  it('reaps the whole tree of npm start → sh → node', async () => {
-    const m = marker();
-    const r = await bench([
-      '--cmd',
-      `npm --prefix ${APPS} start -- ${m}`,
-      '--path',
-      '/timer',
-      ...SHORT,
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.ok(runOf(entryOf(r.report, '/timer')).requestsTotal > 0);
-    assert.deepEqual(pidsWith(m), []);
-  });
-
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    it(`leaves no process of the tree when the CLI gets ${signal} mid-run`, async () => {
-      const m = marker();
-      const run = runCli([
-        'bench',
-        '--cmd',
-        `npm --prefix ${APPS} start -- ${m}`,
-        '--path',
-        '/timer',
-        '--warmup',
-        '0.2',
-        '--duration',
-        '20',
-        '--debug',
-      ]);
-      // Progress is not printed to a pipe; --debug prints the server's pid once it listens.
-      await run.waitForStderr(/server pid \d+/, 30_000);
-      assert.ok(pidsWith(m).length >= 2, 'the tree is up');
-      // Past the 0.2 s warm-up, into the window.
-      await new Promise((r) => setTimeout(r, 1000));
-      run.child.kill(signal);
-      await run.done;
-      // SIGTERM: the CLI reaps the group itself. SIGKILL: it cannot; the supervisor does, within
-      // its grace period.
-      const until = Date.now() + 5000;
-      while (pidsWith(m).length > 0 && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 100));
-      assert.deepEqual(pidsWith(m), []);
-    });
-  }
-});
-
-describe('bad input', () => {
-  for (const [args, code, message] of [
-    [['--cmd', ''], 'LOOPLAB_ERR_BAD_OPTION', /--cmd is empty/],
-    [['--cmd', 'no-such-server-xyz --port 1'], 'LOOPLAB_ERR_COMMAND_NOT_FOUND', /not on PATH/],
-    [['--cmd', 'node s.js', '--path', 'orders'], 'LOOPLAB_ERR_BAD_OPTION', /starts with \//],
-    [['--url', 'ftp://127.0.0.1/'], 'LOOPLAB_ERR_BAD_OPTION', /--url takes an http/],
-    [['--cmd', 'node s.js', '--url', 'http://127.0.0.1:1/'], 'LOOPLAB_ERR_BAD_OPTION', /not both/],
-    [['--url', 'http://127.0.0.1:1/'], 'LOOPLAB_ERR_URL_UNREACHABLE', /nothing answered/],
-    [['busy-wait', '--path', '/x'], 'LOOPLAB_ERR_BAD_OPTION', /--path go with --cmd or --url/],
-  ] as const) {
-    it(`${args.join(' ')}: one line, ${code}, exit 2`, async () => {
-      const r = await cli(['bench', ...args]);
-      assert.equal(r.code, 2, r.stderr);
-      const lines = r.stderr.trim().split('\n');
-      assert.equal(lines.length, 1, r.stderr);
-      assert.match(lines[0] ?? '', message);
-      assert.ok(lines[0]?.endsWith(`[${code}]`), lines[0]);
-    });
-  }
 });

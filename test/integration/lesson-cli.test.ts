@@ -1,0 +1,180 @@
+/**
+ * The lessons through the real CLI, behaviour only (the checking lane): the list, the starters'
+ * answers, passes and resets, answers that differ, files that cannot be loaded, the exercise's
+ * copy, a corrupt progress file, hints and solutions. What depends on a measurement (the lesson
+ * runs, verify's verdicts) is in lessons.test.ts, in the measuring lane.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { checkEquivalence } from '../../lessons/engine/verify.ts';
+import { lessons } from '../../lessons/registry.ts';
+import { home, looplab, SHORT, source, useLearnerHome } from './lesson-helpers.ts';
+
+useLearnerHome('looplab-lesson-cli-');
+
+test('lessons --json lists the lessons in order, none passed yet', async () => {
+  const r = await looplab(['lessons', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const list = JSON.parse(r.stdout) as { number: number; id: string; passed: boolean }[];
+  assert.deepEqual(
+    list.map((l) => [l.number, l.id, l.passed]),
+    [
+      [1, 'the-waiter', false],
+      [2, 'files-sync-vs-async', false],
+      [3, 'the-threadpool', false],
+      [4, 'cpu-bound-work', false],
+      [5, 'large-json', false],
+      [6, 'evil-regex', false],
+      [7, 'microtask-starvation', false],
+      [8, 'compression', false],
+      [9, 'streaming-files', false],
+      [10, 'logging', false],
+      [11, 'the-chat-room', false],
+      [12, 'the-upstream', false],
+    ],
+  );
+});
+
+// The solutions, known-bad and cheating files are checked for the same answers by the verify
+// tests below; the starters are never verified, so they are checked here.
+// All at once: answers do not depend on timing, and ten lessons one after another spend most of
+// their time starting servers.
+test('every starter answers exactly as its reference', async () => {
+  const checked = await Promise.all(
+    lessons.map((lesson) => checkEquivalence(lesson, source(lesson.id, 'exercise.ts'))),
+  );
+  for (const [i, r] of checked.entries()) {
+    assert.ok(r.same, `${lessons[i]?.id}/exercise.ts: ${JSON.stringify(r)}`);
+    assert.equal(r.reference.status, 200);
+  }
+});
+
+test('passes show in lessons; reset forgets them; lesson goes to the first unfinished', async () => {
+  const env = { XDG_CONFIG_HOME: join(home, 'passes') };
+  const cwd = await mkdtemp(join(home, 'passes-'));
+  const list = async () =>
+    (JSON.parse((await looplab(['lessons', '--json'], env)).stdout) as { passed: boolean }[]).map(
+      (l) => l.passed,
+    );
+  await looplab(['reset'], env);
+  await writeFile(
+    join(home, 'passes', 'looplab', 'progress.json'),
+    JSON.stringify({
+      version: 1,
+      passed: { 'the-waiter': { at: 'x' }, 'the-threadpool': { at: 'y' } },
+    }),
+  );
+  // The first four lessons as set; every later one not passed.
+  const rest = Array.from({ length: lessons.length - 4 }, () => false);
+  assert.deepEqual(await list(), [true, false, true, false, ...rest]);
+  const next = await looplab(['lesson', '--exercise'], env, cwd);
+  assert.match(next.stdout, /looplab-exercises\/files-sync-vs-async\.ts/, 'the first unfinished');
+  assert.equal((await looplab(['reset', '1'], env)).code, 0);
+  assert.deepEqual(await list(), [false, false, true, false, ...rest]);
+});
+
+test('an answer that differs from the reference fails without loading', async () => {
+  const file = join(home, 'wrong.ts');
+  await writeFile(file, "export default async () => ({ body: 'nope' });\n");
+  const r = await looplab(['verify', '1', file, ...SHORT]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stdout,
+    /✗ same responses as the reference\n +to: +GET \/\n +reference: 200 application\/json 15 bytes .*waitedMs/,
+  );
+  assert.doesNotMatch(r.stderr, /run 1/, 'no load was applied');
+});
+
+const loaders = [
+  'tsx',
+  ...((process.features as { typescript?: unknown }).typescript ? ['strip-types'] : []),
+];
+for (const loader of loaders) {
+  test(`bad files exit 2 with one line (${loader})`, async () => {
+    const env = loader === 'tsx' ? { LOOPLAB_TS_LOADER: 'tsx' } : {};
+    const cases: [string, string | null, RegExp][] = [
+      ['missing.ts', null, /missing\.ts does not exist.*\[LOOPLAB_ERR_NO_SUCH_FILE\]$/],
+      [
+        'nothing.ts',
+        'export const answer = 42;\n',
+        /exports no handler.*\[LOOPLAB_ERR_BAD_EXERCISE\]$/,
+      ],
+      [
+        'throws.ts',
+        "throw new Error('boom');\n",
+        /throws when it is loaded \(Error: boom\).*\[LOOPLAB_ERR_BAD_EXERCISE\]$/,
+      ],
+      [
+        'syntax.ts',
+        'export default function (\n',
+        /throws when it is loaded .*\[LOOPLAB_ERR_BAD_EXERCISE\]$/,
+      ],
+    ];
+    for (const [name, content, message] of cases) {
+      if (content !== null) await writeFile(join(home, name), content);
+      const r = await looplab(['verify', '1', join(home, name)], env);
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `${name}: ${r.stderr}`);
+      assert.match(lines[0] as string, message);
+    }
+  });
+}
+
+test('--exercise copies the starter once; --force overwrites; verify looks there by default', async () => {
+  const cwd = await mkdtemp(join(home, 'learner-'));
+  const none = await looplab(['verify', '1'], {}, cwd);
+  assert.equal(none.code, 2);
+  assert.match(
+    none.stderr,
+    /^looplab: looplab-exercises\/the-waiter\.ts does not exist.*\[LOOPLAB_ERR_NO_SUCH_FILE\]\n$/,
+  );
+  const first = await looplab(['lesson', '1', '--exercise'], {}, cwd);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /looplab verify 1/);
+  const path = join(cwd, 'looplab-exercises', 'the-waiter.ts');
+  assert.equal(
+    await readFile(path, 'utf8'),
+    await readFile(source('the-waiter', 'exercise.ts'), 'utf8'),
+  );
+  await writeFile(path, 'my work');
+  const again = await looplab(['lesson', '1', '--exercise'], {}, cwd);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /already exists.*--force.*\[LOOPLAB_ERR_EXERCISE_EXISTS\]/);
+  assert.equal(await readFile(path, 'utf8'), 'my work', 'the learner’s file is untouched');
+  assert.equal((await looplab(['lesson', '1', '--exercise', '--force'], {}, cwd)).code, 0);
+  assert.equal(
+    await readFile(path, 'utf8'),
+    await readFile(source('the-waiter', 'exercise.ts'), 'utf8'),
+  );
+});
+
+test('a corrupt progress file is reported and backed up, not dropped', async () => {
+  const config = join(home, 'corrupt');
+  await rm(config, { recursive: true, force: true });
+  const dir = join(config, 'looplab');
+  await looplab(['reset'], { XDG_CONFIG_HOME: config });
+  await writeFile(join(dir, 'progress.json'), '{"version":1,"pas');
+  const r = await looplab(['lessons'], { XDG_CONFIG_HOME: config });
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /progress file .* was corrupt .* moved to .*progress\.json\.corrupt-/);
+  const backup = (await readdir(dir)).find((f) => f.startsWith('progress.json.corrupt-'));
+  assert.ok(backup);
+  assert.equal(await readFile(join(dir, backup), 'utf8'), '{"version":1,"pas');
+});
+
+test('hint, and solution with a warning before the exercise is passed', async () => {
+  const hint = await looplab(['hint', '3']);
+  assert.equal(hint.code, 0);
+  assert.match(hint.stdout, /Hint: .*pbkdf2/);
+  const config = join(home, 'fresh');
+  const solution = await looplab(['solution', 'the-waiter'], { XDG_CONFIG_HOME: config });
+  assert.equal(solution.code, 0);
+  assert.equal(solution.stdout, await readFile(source('the-waiter', 'solution.ts'), 'utf8'));
+  assert.match(solution.stderr, /not passed exercise 1 yet/);
+  const unknown = await looplab(['hint', String(lessons.length + 1)]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /\[LOOPLAB_ERR_UNKNOWN_LESSON\]/);
+});
