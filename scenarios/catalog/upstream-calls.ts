@@ -55,7 +55,11 @@ export default defineScenario<'latency', Context>({
   upstream: ({ latency }) => ({ latencyMs: latency }),
   setup: async (params, variant, { upstream }) => {
     if (!upstream) throw new Error('upstream-calls: the harness started no upstream');
-    return { params, upstream, ...(await upstreamClient(upstream, variant !== 'no-keepalive')) };
+    return {
+      params,
+      upstream,
+      ...(await upstreamClient(upstream, variant !== 'no-keepalive', variant === 'sync')),
+    };
   },
   teardown: (ctx) => ctx.close(),
   operation: (ctx, req) => callAllSync(ctx, userOf(req)),

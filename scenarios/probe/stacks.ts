@@ -91,7 +91,7 @@ const overlap = (a: number, b: number, w: Span) =>
  * Why not give the first sample everything since the stall began: the first request always comes
  * one threshold into the stall, at a fixed phase of whatever the loop repeats, and a weight that
  * large made one phase of the work look twice its size. Only the part inside `window` counts;
- * with no usable sample the stall stays unattributed.
+ * with no usable sample (one inside the stall, with a frame) the stall stays unattributed.
  */
 export function attributeStall(
   stall: Span,
@@ -103,7 +103,10 @@ export function attributeStall(
       (s) =>
         s.atMs >= stall.startMs &&
         s.atMs <= stall.endMs &&
-        stall.endMs - s.resumedMs >= STALE_WITHIN_MS,
+        stall.endMs - s.resumedMs >= STALE_WITHIN_MS &&
+        // A capture with no frame (the pause landed where V8 had none to show) names nothing:
+        // its time goes to the samples that do, as time no sample observed.
+        s.frames.length > 0,
     )
     .sort((a, b) => a.atMs - b.atMs);
   const first = usable[0];

@@ -146,6 +146,16 @@ describe('attributeStall', () => {
     assert.deepEqual(split(parts), [['a', 100]]);
   });
 
+  it('names no stack for a capture without a frame: its time goes to the samples that have one', () => {
+    const parts = attributeStall(
+      { startMs: 0, endMs: 100 },
+      [sample(40, []), sample(60, a)],
+      EVERYTHING,
+    );
+    assert.deepEqual(split(parts), [['a', 100]]);
+    assert.deepEqual(attributeStall({ startMs: 0, endMs: 100 }, [sample(40, [])], EVERYTHING), []);
+  });
+
   it('counts only the part inside the window, and nothing for samples outside the stall', () => {
     const parts = attributeStall(
       { startMs: 0, endMs: 100 },

@@ -33,3 +33,5 @@ parentPort?.on('message', (path: string) => {
     Atomics.notify(state, DONE_SLOT);
   });
 });
+// Loaded (undici included) and listening: the caller may start its first call.
+parentPort?.postMessage('ready');

@@ -35,15 +35,26 @@ export interface UpstreamClient {
 
 /**
  * A client of the upstream at `origin`. `keepAlive: false` opens a new connection for every call
- * (undici's `pipelining: 0`); the synchronous caller's worker starts on the first `callSync`.
+ * (undici's `pipelining: 0`). The synchronous caller's worker starts here, ready before the
+ * server is, with `blocking` (the variant that calls synchronously), else on the first `callSync`:
+ * started by a request, its start-up (a thread, undici loaded in it) would hold that request's
+ * loop for hundreds of milliseconds on a busy machine.
  */
-export async function upstreamClient(origin: string, keepAlive = true): Promise<UpstreamClient> {
+export async function upstreamClient(
+  origin: string,
+  keepAlive = true,
+  blocking = false,
+): Promise<UpstreamClient> {
   // Loaded here, in setup: every CLI start and every other scenario's server loads this module
   // (through the registry), and undici takes a few hundred ms to load on a busy machine.
   const { Pool } = await import('undici');
   // As many connections as calls in flight: a pool that queued calls would add its own waiting.
   const pool = new Pool(origin, { pipelining: keepAlive ? 1 : 0, connections: null });
   let sync: SyncCaller | undefined;
+  if (blocking) {
+    sync = new SyncCaller(origin);
+    await sync.ready;
+  }
   return {
     async call(path) {
       const { statusCode, body } = await pool.request({ path, method: 'GET' });
@@ -67,6 +78,8 @@ class SyncCaller {
   readonly #worker: Worker;
   readonly #state: Int32Array;
   readonly #bytes: Uint8Array;
+  /** Resolves once the worker has loaded and listens; rejects if it fails to. */
+  readonly ready: Promise<void>;
 
   constructor(origin: string) {
     const shared = new SharedArrayBuffer(8 + SYNC_ANSWER_BYTES);
@@ -75,6 +88,14 @@ class SyncCaller {
     this.#worker = new Worker(moduleUrl(import.meta.url, './sync-call-worker'), {
       workerData: { origin, shared },
     });
+    const worker = this.#worker;
+    this.ready = new Promise((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the sync caller's worker exited (${code})`)));
+    });
+    // A start-up failure nobody awaits (the caller starts lazily) is not an unhandled rejection.
+    this.ready.catch(() => {});
     // An idle caller must not keep the server alive at exit.
     this.#worker.unref();
   }
