@@ -90,14 +90,17 @@ class SyncCaller {
     });
     const worker = this.#worker;
     this.ready = new Promise((resolve, reject) => {
-      worker.once('message', () => resolve());
+      // Held until it is ready: awaited in setup, before the server listens, an unreferenced
+      // worker would let the process end for want of anything else to wait for.
+      worker.once('message', () => {
+        worker.unref();
+        resolve();
+      });
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the sync caller's worker exited (${code})`)));
     });
     // A start-up failure nobody awaits (the caller starts lazily) is not an unhandled rejection.
     this.ready.catch(() => {});
-    // An idle caller must not keep the server alive at exit.
-    this.#worker.unref();
   }
 
   call(path: string): unknown {
