@@ -8,7 +8,7 @@
  * make the slow message faster; it lets everyone else's through while it is processed.
  */
 import websocketBroadcast from '../../scenarios/catalog/websocket-broadcast.ts';
-import { type Check, defineLesson, offLoopVerify } from '../engine/types.ts';
+import { bystanderCriterion, type Check, defineLesson } from '../engine/types.ts';
 
 const main = 'main';
 const op = (variant: string, metric: Check['left']['metric']) =>
@@ -135,13 +135,22 @@ export default defineLesson({
     params: { clients: 5, rate: 40, every: 50 },
     reference: 'sync',
     work: { kind: 'cpu', task: 'pays for its moderation', factor: 0.5 },
-    ...offLoopVerify(
-      'sync',
-      {
-        loop: 'The moderation still runs on the event loop: look for ctx.moderate in your handler.',
-        ping: '/ping waits while a message is moderated on the loop: post it to the worker instead.',
-      },
-      0.5,
-    ),
+    // The loop thread's share of the server's own CPU, not a ratio to sync's loop CPU: on a busy
+    // machine the worker solution's loop CPU per message rose to 0.64 of sync's, past a bar of
+    // half, while its share stayed where it was. Measured here: the solution 0.35-0.38 of its
+    // own CPU on the loop's thread, the known-bad handler 0.80-0.84 (sync 0.77-0.79: the probe,
+    // the watchdog and V8's threads take the rest).
+    offLoop: {
+      factor: 0.6,
+      of: 'own',
+      hint: 'The moderation still runs on the event loop: look for ctx.moderate in your handler.',
+    },
+    criteria: [
+      bystanderCriterion(
+        'sync',
+        '/ping waits while a message is moderated on the loop: post it to the worker instead.',
+        0.75,
+      ),
+    ],
   },
 });
