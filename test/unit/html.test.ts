@@ -81,6 +81,28 @@ describe('svg charts', () => {
     assert.equal(svg.match(/<circle class="dot /g)?.length, 1);
   });
 
+  it('wraps a legend of four series onto a second row, inside the chart', () => {
+    const names = ['sync', 'async', 'parallel', 'no-keepalive (run 1)'];
+    const svg = lineChart(
+      'Lag',
+      's',
+      'ms',
+      names.map((label) => ({ label, points: [[0.1, 1] as [number, number]] })),
+    );
+    const labels = [...svg.matchAll(/<text class="label" x="([\d.]+)" y="([\d.]+)">([^<]+)</g)];
+    assert.deepEqual(
+      labels.map((m) => m[3]),
+      names,
+    );
+    const height = Number(/viewBox="0 0 \d+ ([\d.]+)"/.exec(svg)?.[1]);
+    const rows = new Set(labels.map((m) => m[2]));
+    assert.equal(rows.size, 2, 'two rows');
+    for (const m of labels) {
+      assert.ok(Number(m[1]) + 6 * (m[3] as string).length <= 640, `${m[3]} fits the width`);
+      assert.ok(Number(m[2]) < height, `${m[3]} is inside the chart`);
+    }
+  });
+
   it('escapes text for HTML', () => {
     assert.equal(
       esc(`<a href="x">'&'</a>`),

@@ -47,11 +47,27 @@ function xAxis(
   return `${parts.join('')}<text class="unit" x="${WIDTH - RIGHT}" y="${bottom + 30}" text-anchor="end">${esc(unit)}</text>`;
 }
 
-/** A row of swatches naming the series; shapes differ too, so colour is never the only cue. */
-function legend(labels: readonly string[], y: number, left: number, line: boolean): string {
+const LEGEND_ITEM = 200;
+/** What the last item of a row needs: its mark and a label of about 18 characters. */
+const LEGEND_LAST_ITEM = 150;
+const LEGEND_ROW = 18;
+/** How many legend items fit on a row from `left`: at least one. */
+const legendPerRow = (left: number) =>
+  Math.max(1, Math.floor((WIDTH - left - LEGEND_LAST_ITEM) / LEGEND_ITEM) + 1);
+/** The height the legend's rows past the first add to a chart. */
+const extraLegendRows = (count: number, left: number) =>
+  (Math.max(1, Math.ceil(count / legendPerRow(left))) - 1) * LEGEND_ROW;
+
+/**
+ * Rows of swatches naming the series, wrapped to the chart's width (four variants did not fit on
+ * one row); shapes differ too, so colour is never the only cue.
+ */
+function legend(labels: readonly string[], y0: number, left: number, line: boolean): string {
+  const perRow = legendPerRow(left);
   return labels
     .map((label, i) => {
-      const lx = left + i * 200;
+      const lx = left + (i % perRow) * LEGEND_ITEM;
+      const y = y0 + Math.floor(i / perRow) * LEGEND_ROW;
       const mark = line
         ? `<line class="line ${seriesClass(i)} dash${i % 4}" x1="${lx}" x2="${lx + 28}" y1="${y - 4}" y2="${y - 4}"/>`
         : `<rect class="${seriesClass(i)}" x="${lx + 14}" y="${y - 10}" width="12" height="12"/>`;
@@ -154,7 +170,8 @@ export function groupedLogBarChart(
         `${g.label}: ${g.bars.map((b) => `${b.label} ${b.value === null ? 'not measured' : valueText(b.value)}`).join(', ')}`,
     )
     .join('; ');
-  return `${svgOpen(bottom + AXIS + 24, title, desc)}${xAxis(ticks, x, top, bottom, `${unit}, log scale`)}${rows.join('')}${legend(seriesLabels, bottom + AXIS + 16, LEFT - 14, false)}</svg>`;
+  const height = bottom + AXIS + 24 + extraLegendRows(seriesLabels.length, LEFT - 14);
+  return `${svgOpen(height, title, desc)}${xAxis(ticks, x, top, bottom, `${unit}, log scale`)}${rows.join('')}${legend(seriesLabels, bottom + AXIS + 16, LEFT - 14, false)}</svg>`;
 }
 
 export interface Series {
@@ -209,7 +226,8 @@ export function lineChart(
         `${s.label}: ${s.points.length} points, peak ${tickLabel(Math.max(0, ...s.points.map((p) => p[1])))} ${yUnit}`,
     )
     .join('; ');
-  return `${svgOpen(legendY + 10, title, desc)}${grid.join('')}${lines.join('')}${legend(
+  const height = legendY + 10 + extraLegendRows(series.length, left);
+  return `${svgOpen(height, title, desc)}${grid.join('')}${lines.join('')}${legend(
     series.map((x) => x.label),
     legendY,
     left,
