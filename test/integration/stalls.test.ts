@@ -41,10 +41,20 @@ const STALLS = { ...TINY_OPTIONS, stallThresholdMs: STALL_THRESHOLD_MS };
  * the scenario's own function, and for a call into Node's C++, the Node function it calls. A
  * scenario added to the registry must be added here.
  */
-const BLOCKERS: Record<string, { params?: Record<string, number>; own: string; node?: string }> = {
+const BLOCKERS: Record<
+  string,
+  { params?: Record<string, number>; connections?: number; own: string; node?: string }
+> = {
   'busy-wait': { own: 'spin' },
-  // 1 MiB reads in under a millisecond: ten queued at once stay under the threshold.
-  'fs-read': { params: { size: 32 * 1024 * 1024 }, own: 'readSync', node: 'readFileSync' },
+  // 1 MiB reads in under a millisecond: ten queued at once stay under the threshold. Four
+  // connections, not ten: ten 32 MiB reads at once on the threadpool once finished none in a
+  // 1.5 s window on a busy machine, and four queued sync reads still hold the loop past it.
+  'fs-read': {
+    params: { size: 32 * 1024 * 1024 },
+    connections: 4,
+    own: 'readSync',
+    node: 'readFileSync',
+  },
   'crypto-pbkdf2': { own: 'derive', node: 'pbkdf2Sync' },
   'cpu-bound': { own: 'countPrimes' },
   // The room's pastes: each holds the loop for tens of milliseconds, twice a second.
@@ -145,7 +155,7 @@ describe("each core scenario's sync variant is held by its own blocking function
               params: { ...defaultParams(scenario), ...blocker.params },
             },
           ],
-          { ...STALLS, durationSec: 1.5, warmupSec: 0.3, connections: 10 },
+          { ...STALLS, durationSec: 1.5, warmupSec: 0.3, connections: blocker.connections ?? 10 },
         );
         const sync = recorded(completed(entryOf(report, 'sync')));
         assert.ok(sync.count > 0, `sync never stalled: ${JSON.stringify(sync)}`);
