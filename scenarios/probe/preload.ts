@@ -26,6 +26,7 @@ import { createProbe } from './probe.ts';
 import { type FromPreload, PRELOAD_ENV, type PreloadConfig, type ToChild } from './protocol.ts';
 
 const INSTALLED = Symbol.for('looplab.preload');
+const QUESTION_MARK = 0x3f;
 
 function readConfig(): PreloadConfig | null {
   const text = process.env[PRELOAD_ENV];
@@ -50,6 +51,15 @@ function connect(path: string, onMessage: (msg: ToChild) => void): (msg: FromPre
   };
 }
 
+/**
+ * Whether a request to `url` is the app's work, not the bystander's `pingPath` (its query
+ * ignored). Called for every request the app serves, so it compares and never allocates.
+ */
+export function isWorkUrl(url: string, pingPath: string | null): boolean {
+  if (pingPath === null || !url.startsWith(pingPath)) return true;
+  return url.length !== pingPath.length && url.charCodeAt(pingPath.length) !== QUESTION_MARK;
+}
+
 function install(config: PreloadConfig): void {
   /** Servers the preload opened itself: never reported, never tracked. */
   const own = new WeakSet<net.Server>();
@@ -57,8 +67,7 @@ function install(config: PreloadConfig): void {
   let send: ((msg: FromPreload) => void) | null = null;
   let probeReady: Promise<void> = Promise.resolve();
 
-  const isWork = (req: IncomingMessage) =>
-    config.pingPath === null || (req.url ?? '/').split('?')[0] !== config.pingPath;
+  const isWork = (req: IncomingMessage) => isWorkUrl(req.url ?? '/', config.pingPath);
 
   /** The bystander's own route, on the app's loop but apart from its routes. */
   function serveBystander(report: (msg: FromPreload) => void): void {

@@ -28,9 +28,11 @@ export function workLedger(): WorkLedger {
   let nextWork: (() => void)[] = [];
   return {
     started() {
-      const waiting = nextWork;
-      nextWork = [];
-      for (const fn of waiting) fn();
+      if (nextWork.length > 0) {
+        const waiting = nextWork;
+        nextWork = [];
+        for (const fn of waiting) fn();
+      }
       working++;
       lastWorkAt = performance.now();
     },
@@ -82,12 +84,16 @@ export function trackIdle(server: Server, isWork: (req: IncomingMessage) => bool
     });
   });
   server.prependListener('upgrade', (req: IncomingMessage) => seen(req.socket));
+  // This listener runs for every request of the app being measured, so it allocates nothing:
+  // one 'close' listener shared by every response (a response closes once), and no lookup of
+  // the socket once every accepted connection has sent its first request.
+  const ended = () => ledger.ended();
   // Before the route handler, so a sync handler's work is counted before it runs.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-    seen(req.socket);
+    if (unknownSockets !== 0) seen(req.socket);
     if (!isWork(req)) return;
     ledger.started();
-    res.once('close', () => ledger.ended());
+    res.on('close', ended);
   });
   return ledger.tracker(() => unknownSockets !== 0);
 }

@@ -19,6 +19,7 @@ import { planAppJobs } from '../../bench/run/app-bench.ts';
 import { checkCommand, preloadedCommand, programOf, splitWords } from '../../bench/run/command.ts';
 import { originOf } from '../../bench/run/target.ts';
 import { ERROR_CODES } from '../../core/errors.ts';
+import { isWorkUrl } from '../../scenarios/probe/preload.ts';
 import {
   type AppFlags,
   appSpec,
@@ -57,6 +58,22 @@ describe('splitWords', () => {
       'node *.js',
     ])
       assert.equal(splitWords(line), null, line);
+  });
+});
+
+describe("isWorkUrl: the app's work, or its --ping route", () => {
+  it('counts every request as work when the preload serves the bystander itself', () => {
+    assert.equal(isWorkUrl('/health', null), true);
+  });
+  it('leaves out the ping route, with or without a query', () => {
+    assert.equal(isWorkUrl('/health', '/health'), false);
+    assert.equal(isWorkUrl('/health?probe=1', '/health'), false);
+  });
+  it('counts a route that only starts like the ping route', () => {
+    assert.equal(isWorkUrl('/healthz', '/health'), true);
+    assert.equal(isWorkUrl('/health/deep', '/health'), true);
+    assert.equal(isWorkUrl('/orders', '/health'), true);
+    assert.equal(isWorkUrl('/', '/health'), true);
   });
 });
 
