@@ -25,6 +25,7 @@ export const CHECKING = new Set([
   'app-faults',
   'child',
   'cli',
+  'compare-cli',
   'doctor',
   'equivalence',
   'event-loop-order',
