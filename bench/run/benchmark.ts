@@ -35,6 +35,8 @@ export interface BenchHooks extends JobHooks<Job> {
   probe?: boolean;
   /** Every server child's environment (and the report's `uvThreadpoolSize`); default ours. */
   env?: NodeJS.ProcessEnv;
+  /** How long each server child may take to report its port (--start-timeout). */
+  startTimeoutMs?: number;
 }
 
 /** Runs every job of the selection and builds the report. Throws only when aborted. */
@@ -69,6 +71,7 @@ export async function runBench(
       execArgv: hooks.execArgv?.(job) ?? [],
       probe: hooks.probe ?? true,
       ...(hooks.env && { env: hooks.env }),
+      ...(hooks.startTimeoutMs !== undefined && { startTimeoutMs: hooks.startTimeoutMs }),
     });
     const key = `${job.scenario.id}\u0000${job.variant}`;
     records.set(key, [...(records.get(key) ?? []), record]);

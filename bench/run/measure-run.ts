@@ -38,6 +38,8 @@ export interface RunHooks {
   probe?: boolean;
   /** The server child's environment, e.g. with UV_THREADPOOL_SIZE. */
   env?: NodeJS.ProcessEnv;
+  /** How long the server child may take to report its port; default startServer's. */
+  startTimeoutMs?: number;
 }
 
 /** What a benchmark tells of each of its runs (progress), whatever its jobs are. */
@@ -115,7 +117,11 @@ export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks 
             stalls: { thresholdMs: options.stallThresholdMs },
           }),
         },
-        { execArgv: hooks.execArgv ?? [], ...(hooks.env && { env: hooks.env }) },
+        {
+          execArgv: hooks.execArgv ?? [],
+          ...(hooks.env && { env: hooks.env }),
+          ...(hooks.startTimeoutMs !== undefined && { readyTimeoutMs: hooks.startTimeoutMs }),
+        },
       );
       const origin = server.url.slice(0, -1);
       const { upstream } = server;

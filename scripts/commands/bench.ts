@@ -13,7 +13,7 @@ import { plural } from '../../core/numbers.ts';
 import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 import { allScenarios, scenarioIds } from '../../scenarios/registry.ts';
 import { type Selection, selectScenarios } from '../../scenarios/select.ts';
-import { type AppFlags, appSpec, wantsApp, withAppFlags } from '../options/app.ts';
+import { type AppFlags, appSpec, startTimeoutMs, wantsApp, withAppFlags } from '../options/app.ts';
 import { type BenchFlags, benchOptions, withBenchFlags } from '../options/bench.ts';
 import { type CompareFlags, compareFlags } from '../options/compare.ts';
 import { checkHtmlPath } from '../options/html.ts';
@@ -163,6 +163,8 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
     const app = wantsApp(argv);
     if (app) checkScenarioFlagsUnused(argv);
     else checkAppFlagsUnused(argv);
+    // Checked with the other flags, before anything is printed or started.
+    const scenarioStartTimeoutMs = startTimeoutMs(argv.startTimeout, 'scenario');
     const spec = app ? await appSpec(argv, argv.scenarios) : undefined;
     const selection = spec ? [] : selectScenarios(argv.scenarios, argv.variant, argv.param);
     await checkHtmlPath(argv.html);
@@ -198,6 +200,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
               out(`\n${formatScenario(entries, verdict, ceiling, options, style)}`),
           }),
           ...(execArgv && { execArgv }),
+          startTimeoutMs: scenarioStartTimeoutMs,
           ...stderrProgress(argv, options.durationSec),
         });
 

@@ -20,13 +20,32 @@ export interface AppFlags {
   method: string;
   header: string[];
   body?: string;
-  startTimeout: number;
+  /** Absent: the default of what is started (START_TIMEOUT_SEC). */
+  startTimeout?: number;
 }
 
 const badOption = (message: string) => new LooplabError(ERROR_CODES.BAD_OPTION, message);
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * How long a server may take to listen, in seconds, when --start-timeout is left out: an app's
+ * own start (a framework, a database connection, tsx) can take far longer than a scenario's.
+ */
+export const START_TIMEOUT_SEC = { app: 30, scenario: 15 } as const;
+
+/** --start-timeout in ms, or the default of `what`. @throws {LooplabError} out of range. */
+export function startTimeoutMs(
+  flag: number | undefined,
+  what: keyof typeof START_TIMEOUT_SEC,
+): number {
+  if (flag === undefined) return START_TIMEOUT_SEC[what] * 1000;
+  if (!(flag >= 1 && flag <= 600)) {
+    throw badOption(`--start-timeout must be a number from 1 to 600, got ${flag}`);
+  }
+  return flag * 1000;
+}
 
 /** Adds the flags to bench. */
 export function withAppFlags<T>(y: Argv<T>): Argv<T & AppFlags> {
@@ -92,8 +111,7 @@ export function withAppFlags<T>(y: Argv<T>): Argv<T & AppFlags> {
     })
     .option('start-timeout', {
       type: 'number',
-      default: 30,
-      describe: 'Seconds an app may take to listen before its run fails',
+      describe: `Seconds a server may take to listen before its run fails (default: ${START_TIMEOUT_SEC.app} for --cmd, ${START_TIMEOUT_SEC.scenario} for a scenario)`,
     })
     .group(
       [
@@ -233,9 +251,7 @@ export async function appSpec(
   ) {
     throw badOption(`--port must be a port number from 1 to 65535, got ${flags.port}`);
   }
-  if (!(flags.startTimeout >= 1 && flags.startTimeout <= 600)) {
-    throw badOption(`--start-timeout must be a number from 1 to 600, got ${flags.startTimeout}`);
-  }
+  const readyTimeoutMs = startTimeoutMs(flags.startTimeout, 'app');
   const defaultMethod = flags.method.toUpperCase();
   if (!METHODS.includes(defaultMethod)) {
     throw badOption(`--method must be one of ${METHODS.join(', ')}, got '${flags.method}'`);
@@ -300,7 +316,7 @@ export async function appSpec(
     paths,
     ...(flags.port !== undefined && { port: flags.port }),
     pingPath: flags.ping ?? null,
-    readyTimeoutMs: flags.startTimeout * 1000,
+    readyTimeoutMs,
     env,
   };
 }

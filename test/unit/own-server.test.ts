@@ -26,6 +26,8 @@ import {
   parseHeader,
   parsePathSpec,
   parseUrl,
+  START_TIMEOUT_SEC,
+  startTimeoutMs,
 } from '../../scripts/options/app.ts';
 import { completedRun, entry, failedRun, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
 
@@ -74,6 +76,25 @@ describe("isWorkUrl: the app's work, or its --ping route", () => {
     assert.equal(isWorkUrl('/health/deep', '/health'), true);
     assert.equal(isWorkUrl('/orders', '/health'), true);
     assert.equal(isWorkUrl('/', '/health'), true);
+  });
+});
+
+describe('--start-timeout', () => {
+  it('defaults to 30 s for an app and 15 s for a scenario', () => {
+    assert.deepEqual(START_TIMEOUT_SEC, { app: 30, scenario: 15 });
+    assert.equal(startTimeoutMs(undefined, 'app'), 30_000);
+    assert.equal(startTimeoutMs(undefined, 'scenario'), 15_000);
+  });
+  it('takes seconds from 1 to 600, for either', () => {
+    assert.equal(startTimeoutMs(1, 'scenario'), 1000);
+    assert.equal(startTimeoutMs(600, 'app'), 600_000);
+    for (const bad of [0, 0.5, 601, Number.NaN, -3]) {
+      throwsCoded(
+        () => startTimeoutMs(bad, 'scenario'),
+        ERROR_CODES.BAD_OPTION,
+        /^--start-timeout must be a number from 1 to 600, got /,
+      );
+    }
   });
 });
 
