@@ -15,7 +15,7 @@ import { formatVerify } from '../../lessons/engine/format.ts';
 import type { Lesson } from '../../lessons/engine/types.ts';
 import { VERIFY_OPTIONS, type VerifyResult, verifyExercises } from '../../lessons/engine/verify.ts';
 import { lessons } from '../../lessons/registry.ts';
-import { measuredTwice } from './helpers.ts';
+import { measuredTwice, measuredUpTo } from './helpers.ts';
 import { home, looplab, SHORT, source, useLearnerHome } from './lesson-helpers.ts';
 
 useLearnerHome('looplab-lessons-');
@@ -122,11 +122,20 @@ describe('verify', () => {
       assert.match(r.stdout, /FAIL/);
     }));
 
+  /**
+   * logging's verify measures lines flushed to disk, and the checking lane beside it writes to the
+   * same disk (npm pack and install, reports, pages): in one CI run the solution served 830 req/s
+   * against the reference's 879, twice in a row, where 1.5× is the bar it otherwise clears. A
+   * handler that really waits on its flushes fails every time, so a third measurement keeps the
+   * check one that can fail.
+   */
+  const attempts = (lesson: Lesson) => (lesson.id === 'logging' ? 3 : 2);
+
   // One session per lesson: the reference measured once, then the solution, the known-bad file
   // and every cheating one, interleaved with it.
   for (const lesson of lessons) {
     test(`${lesson.id}: the solution passes; the known-bad and every cheating solution fail, saying what is missing`, (t) =>
-      measuredTwice(t, async () => {
+      measuredUpTo(t, attempts(lesson), async () => {
         const dir = join(packageRoot(), 'lessons', lesson.id);
         const cheats = (await readdir(dir)).filter((f) => /^cheat-.*\.ts$/.test(f)).sort();
         assert.ok(cheats.length > 0, `${lesson.id} has a cheating solution`);
