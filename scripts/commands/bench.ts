@@ -163,8 +163,8 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
     const app = wantsApp(argv);
     if (app) checkScenarioFlagsUnused(argv);
     else checkAppFlagsUnused(argv);
-    // Checked with the other flags, before anything is printed or started.
-    const scenarioStartTimeoutMs = startTimeoutMs(argv.startTimeout, 'scenario');
+    // Checked with the other flags, before anything is printed or started (an app's, in appSpec).
+    const scenarioStartTimeoutMs = app ? null : startTimeoutMs(argv.startTimeout, 'scenario');
     const spec = app ? await appSpec(argv, argv.scenarios) : undefined;
     const selection = spec ? [] : selectScenarios(argv.scenarios, argv.variant, argv.param);
     await checkHtmlPath(argv.html);
@@ -200,7 +200,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
               out(`\n${formatScenario(entries, verdict, ceiling, options, style)}`),
           }),
           ...(execArgv && { execArgv }),
-          startTimeoutMs: scenarioStartTimeoutMs,
+          ...(scenarioStartTimeoutMs !== null && { startTimeoutMs: scenarioStartTimeoutMs }),
           ...stderrProgress(argv, options.durationSec),
         });
 

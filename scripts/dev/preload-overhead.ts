@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { startApp } from '../../bench/run/app.ts';
 import { runLoad } from '../../bench/run/load.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
+import { mean } from '../../bench/stats/descriptive.ts';
 import { pairedLogRatioTest, welchTest } from '../../bench/stats/inference.ts';
 import { packageRoot } from '../../core/package-info.ts';
 
@@ -170,7 +171,6 @@ function ratioLine(base: number[], head: number[]): string {
 }
 const rps = (side: Side) => raw[side].map((s) => s.rps);
 const cpu = (side: Side) => raw[side].map((s) => s.cpuUsPerRequest);
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 console.log(
   `\nhttp-app.cjs GET ${PATH}, ${processes} fresh process triples × ${slices} slices of ${sliceSec} s each, in rotating order${PIN ? `; apps on CPU ${appCpu}, load on CPU 0` : ''}`,

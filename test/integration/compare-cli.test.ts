@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Report } from '../../bench/report/types.ts';
-import { runBench } from '../../bench/run/benchmark.ts';
-import busyWait from '../../scenarios/catalog/busy-wait.ts';
-import { cli, TINY_OPTIONS } from './helpers.ts';
+import { cli, tinyBusyWaitReport } from './helpers.ts';
 
 let dir: string;
 const at = (name: string) => join(dir, name);
@@ -20,11 +18,8 @@ const at = (name: string) => join(dir, name);
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'looplab-compare-cli-'));
   // One tiny benchmark, saved twice: what these tests check does not depend on what it measured.
-  const report = await runBench(
-    [{ scenario: busyWait, variants: ['sync', 'async'], params: { ms: 5 } }],
-    { ...TINY_OPTIONS, runs: 3 },
-  );
-  for (const name of ['a.json', 'b.json']) await writeFile(at(name), JSON.stringify(report));
+  const report = JSON.stringify(await tinyBusyWaitReport(3));
+  for (const name of ['a.json', 'b.json']) await writeFile(at(name), report);
 });
 
 after(async () => {
@@ -51,7 +46,7 @@ describe('looplab merge and --help', () => {
     assert.equal(m.code, 2, m.stderr);
     assert.match(
       m.stderr,
-      /^looplab: .*durationSec 0\.4 vs 0\.5.*\[LOOPLAB_ERR_REPORTS_DIFFER\]\n$/,
+      /^looplab: .*durationSec 0\.6 vs 0\.5.*\[LOOPLAB_ERR_REPORTS_DIFFER\]\n$/,
     );
   });
 

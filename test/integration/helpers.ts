@@ -197,10 +197,11 @@ export const TINY_OPTIONS: BenchOptions = {
 };
 
 /** A real report in a few seconds: busy-wait's sync and async at 5 ms a request. */
-export function tinyBusyWaitReport(): Promise<Report> {
+export function tinyBusyWaitReport(runs = 1): Promise<Report> {
   return runBench([{ scenario: busyWait, variants: ['sync', 'async'], params: { ms: 5 } }], {
     ...TINY_OPTIONS,
     durationSec: 0.6,
+    runs,
   });
 }
 
@@ -255,7 +256,10 @@ export async function measuredUpTo(
       if (!(err instanceof AssertionError) || attempt >= attempts) throw err;
       // The lines that say what failed (a verify report's ✗ lines), else the message's first.
       const lines = err.message.split('\n').map((l) => l.trim());
-      const failed = lines.filter((l) => /^[✗?] |expected|Hint:/.test(l)).slice(0, 6);
+      // A deep-equal's diff: its +/- lines, not its "+ actual - expected" header.
+      const failed = lines
+        .filter((l) => /^[✗?] |^Expected|Hint:|^[+-] /.test(l) && l !== '+ actual - expected')
+        .slice(0, 6);
       t.diagnostic(
         `measured again, after: ${(failed.length > 0 ? failed : lines.slice(0, 1)).join(' | ')}`,
       );
