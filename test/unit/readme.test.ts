@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { METRIC_NAMES } from '../../bench/report/metrics.ts';
+import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { ERROR_CODES } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
-import { allScenarios, variantNames } from '../../scenarios/registry.ts';
+import { allScenarios, scenarios, variantNames } from '../../scenarios/registry.ts';
 
 const read = (...path: string[]) => readFileSync(join(packageRoot(), ...path), 'utf8');
 const readme = read('README.md');
@@ -38,7 +39,7 @@ const codeIn = (cell: string | undefined) =>
   [...(cell ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]);
 
 describe('README and docs', () => {
-  it('documents exactly the error codes of bench/errors.ts (docs/errors.md)', () => {
+  it('documents exactly the error codes of core/errors.ts (docs/errors.md)', () => {
     const documented = tableRows(errorsPage, 'docs/errors.md', 'Error codes').flatMap((row) =>
       codeIn(row[0]),
     );
@@ -54,6 +55,13 @@ describe('README and docs', () => {
       for (const param of Object.keys(s.params))
         assert.ok(codeIn(row[2]).includes(param), `${s.id} param ${param}`);
     }
+  });
+
+  it("counts the default bench's runs as the registry does", () => {
+    const variants = scenarios.reduce((n, s) => n + variantNames(s).length, 0);
+    const runs = variants * DEFAULT_OPTIONS.runs;
+    const text = `${runs} runs (${scenarios.length} scenarios, ${variants} variants × ${DEFAULT_OPTIONS.runs} runs)`;
+    assert.ok(readme.replace(/\s+/g, ' ').includes(text), `README should say: ${text}`);
   });
 
   it('names the calibration scenario', () => {
@@ -77,8 +85,8 @@ describe('README and docs', () => {
     assert.deepEqual(commands, ['npm install && npm start', 'npm test']);
   });
 
-  it('keeps the README under 20 KB: the reference lives in docs/', () => {
+  it('keeps the README under 20 kB: the reference lives in docs/', () => {
     const bytes = Buffer.byteLength(readme, 'utf8');
-    assert.ok(bytes < 20 * 1024, `README.md is ${bytes} bytes; move reference text to docs/`);
+    assert.ok(bytes < 20_000, `README.md is ${bytes} bytes; move reference text to docs/`);
   });
 });
