@@ -10,7 +10,7 @@ import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { moduleUrl } from '../../core/module-url.ts';
 import type { ChildConfig, FromChild, ProbeData, ToChild } from '../../scenarios/probe/protocol.ts';
 import { allScenarios } from '../../scenarios/registry.ts';
-import { typeScriptExecArgv } from '../../scenarios/server/ts-loader.ts';
+import { handlerLaunch } from './compiled-handler.ts';
 import { awaitReady, forkTracked } from './fork.ts';
 import { requestProbe } from './probe-request.ts';
 import { launchUpstream, type UpstreamHandle } from './upstream.ts';
@@ -96,9 +96,13 @@ async function startChild(
   options: StartOptions,
 ): Promise<Omit<ServerHandle, 'upstream'>> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
-  const forked = forkTracked<ToChild, FromChild>(SERVER_SCRIPT, [JSON.stringify(config)], {
-    // A learner's TypeScript file needs its own loader on Node 20.
-    execArgv: [...(config.handlerFile ? typeScriptExecArgv() : []), ...(options.execArgv ?? [])],
+  // A learner's TypeScript file, compiled once or given a loader on Node 20.
+  const handler = config.handlerFile ? await handlerLaunch(config.handlerFile) : null;
+  const child: ChildConfig = handler?.module
+    ? { ...config, handlerModule: handler.module }
+    : config;
+  const forked = forkTracked<ToChild, FromChild>(SERVER_SCRIPT, [JSON.stringify(child)], {
+    execArgv: [...(handler?.execArgv ?? []), ...(options.execArgv ?? [])],
     ...(options.inheritOutput && { inheritOutput: true }),
     ...(options.env && { env: options.env }),
   });

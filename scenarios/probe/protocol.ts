@@ -19,6 +19,8 @@ export interface ChildConfig {
   timelineIntervalMs: number;
   /** A learner's TypeScript file whose exported handler is served instead of `variant`'s. */
   handlerFile?: string;
+  /** That file compiled to JavaScript, to import in its place (Node 20, compiled-handler.ts). */
+  handlerModule?: string;
   /** Capture what held the loop (stall-watchdog.ts); absent: off. */
   stalls?: StallOptions;
   /** The origin of the upstream the harness started for this server, if its scenario calls one. */

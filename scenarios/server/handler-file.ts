@@ -19,11 +19,16 @@ function firstLine(err: unknown): string {
   return first.endsWith(':') && second ? `${first} ${second.trim()}` : first;
 }
 
-/** @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when it throws at import or exports no handler. */
-export async function loadHandlerFile(file: string): Promise<Variant<unknown>> {
+/**
+ * The handler of `file`, imported from `module` when the harness compiled it (messages still
+ * name `file`).
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when it throws at import or exports no handler.
+ */
+export async function loadHandlerFile(file: string, module = file): Promise<Variant<unknown>> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    mod = (await import(pathToFileURL(module).href)) as Record<string, unknown>;
   } catch (err) {
     throw new LooplabError(
       ERROR_CODES.BAD_EXERCISE,

@@ -38,7 +38,7 @@ function failAndExit(msg: Extract<FromChild, { type: 'failed' }>): void {
 async function main(config: ChildConfig): Promise<void> {
   const scenario = getScenario(config.scenario);
   const variant = config.handlerFile
-    ? await loadHandlerFile(config.handlerFile)
+    ? await loadHandlerFile(config.handlerFile, config.handlerModule)
     : getVariant(scenario, config.variant);
   const ctx = scenario.setup
     ? await scenario.setup(config.params, config.variant, {

@@ -1,0 +1,105 @@
+/**
+ * A learner's TypeScript file, compiled once per looplab process for Node 20, which cannot strip
+ * types.
+ *
+ * tsx, the loader Node 20 otherwise needs, costs every server child that loads it about 0.45 s
+ * of CPU here (its module hooks run on a thread of their own), and verify starts a fresh server
+ * per run: half of a short verify went to it. So the harness compiles the file once with esbuild
+ * (which tsx itself uses), into a private temporary directory, with an inline source map; each
+ * child then imports plain JavaScript, with `--enable-source-maps` so that error stacks and the
+ * stall watchdog's frames name the learner's file and lines.
+ *
+ * Only a file that stands alone takes this path: ES module syntax, and no import but Node's own
+ * modules. A file that imports another file or a package (which must resolve from where the
+ * file is, not from a temporary directory), that uses CommonJS, or that does not compile, is left
+ * to tsx, which loads it, or reports its error, as before. Compiled this way the file runs as the
+ * ES module it is written as, as Node 22 and 24 run it when they strip its types.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { typeScriptExecArgv, typeScriptLoader } from '../../scenarios/server/ts-loader.ts';
+
+/** The temporary directory of this process's compiled files, made at the first compile. */
+let outDir: string | undefined;
+let outputs = 0;
+const compiled = new Map<string, Promise<string | null>>();
+
+function outputDir(): string {
+  if (outDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'looplab-handlers-'));
+    outDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return outDir;
+}
+
+async function compile(path: string): Promise<string | null> {
+  const esbuild = await import('esbuild');
+  const url = pathToFileURL(path);
+  const result = await esbuild
+    .build({
+      entryPoints: [path],
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: `node${process.versions.node}`,
+      sourcemap: 'inline',
+      // The map names the file relative to where the output goes, as Node resolves it.
+      outdir: outputDir(),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      // The file's own location, not the temporary one it runs from.
+      define: {
+        'import.meta.url': JSON.stringify(url.href),
+        'import.meta.filename': JSON.stringify(path),
+        'import.meta.dirname': JSON.stringify(join(path, '..')),
+      },
+    })
+    .catch(() => null);
+  const inputs = Object.values(result?.metafile?.inputs ?? {});
+  const [input] = inputs;
+  const standsAlone =
+    inputs.length === 1 &&
+    input?.format === 'esm' &&
+    input.imports.every((i) => i.external && isBuiltin(i.path));
+  const text = result?.outputFiles?.[0]?.text;
+  if (!standsAlone || text === undefined) return null;
+  const out = join(outputDir(), `${++outputs}.mjs`);
+  writeFileSync(out, text);
+  return out;
+}
+
+/**
+ * The compiled JavaScript of `path` (a `.ts`, `.mts` or `.cts` file), or null when it is to be
+ * loaded by tsx instead. Compiled once per content: a file changed since is compiled again.
+ */
+export function compiledHandler(path: string): Promise<string | null> {
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info) return Promise.resolve(null);
+  const key = `${path}\0${info.size}\0${info.mtimeMs}`;
+  let out = compiled.get(key);
+  if (!out) {
+    out = compile(path);
+    compiled.set(key, out);
+  }
+  return out;
+}
+
+/**
+ * How a server child is to load the learner's `file`: the module to import in its place, if
+ * any, and the Node flags it needs.
+ */
+export async function handlerLaunch(
+  file: string,
+): Promise<{ module?: string; execArgv: string[] }> {
+  const loader = typeScriptLoader();
+  const module = loader === 'compiled' ? await compiledHandler(file) : null;
+  // Maps error stacks, and the stall watchdog's frames, back to the learner's lines.
+  if (module) return { module, execArgv: ['--enable-source-maps'] };
+  return { execArgv: typeScriptExecArgv(loader) };
+}
