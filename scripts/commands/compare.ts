@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { GAB_FILES } from '../../bench/render/compare.ts';
+import { GAB_FILES } from '../../bench/render/gab-files.ts';
 import type { Args } from '../handlers/compare.ts';
 import { compareFlags } from '../options/compare.ts';
 import type { GlobalArgs } from '../shared/context.ts';

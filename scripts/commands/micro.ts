@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_MICRO } from '../../bench/run/micro.ts';
+import { DEFAULT_MICRO } from '../../bench/run/options.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import type { Args } from '../handlers/micro.ts';
 import { paramOption } from '../options/param.ts';

@@ -1,7 +1,8 @@
 /** What `looplab micro` does: time each scenario's sync operation with tinybench. */
 import type { ArgumentsCamelCase } from 'yargs';
 import { formatMicro } from '../../bench/render/micro.ts';
-import { DEFAULT_MICRO, measureOperation } from '../../bench/run/micro.ts';
+import { measureOperation } from '../../bench/run/micro.ts';
+import { DEFAULT_MICRO } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
