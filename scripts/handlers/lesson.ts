@@ -16,12 +16,7 @@ import {
   wrapText,
 } from '../../lessons/engine/format.ts';
 import { renderMarkdown } from '../../lessons/engine/markdown.ts';
-import {
-  LESSON_OPTIONS,
-  type LessonOutcome,
-  lessonOutcome,
-  measureLesson,
-} from '../../lessons/engine/measure.ts';
+import type { LessonOutcome } from '../../lessons/engine/measure.ts';
 import type { Progress } from '../../lessons/engine/progress.ts';
 import type { Lesson, Prediction } from '../../lessons/engine/types.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
@@ -144,6 +139,10 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     return;
   }
   if (argv.exercise) return writeExercise(lesson, argv.force);
+  // Only now the harness: the list, --exercise and a lesson that does not exist need none of it.
+  const { LESSON_OPTIONS, lessonOutcome, measureLesson } = await import(
+    '../../lessons/engine/measure.ts'
+  );
 
   const options = optionsFromFlags(argv, { ...LESSON_OPTIONS, ...lesson.bench });
   const md = markdownStyle(useColor(process.stdout));

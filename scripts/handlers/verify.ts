@@ -7,7 +7,6 @@ import type { ArgumentsCamelCase } from 'yargs';
 import { EXIT } from '../../core/errors.ts';
 import { formatVerify } from '../../lessons/engine/format.ts';
 import { markPassed, saveProgress } from '../../lessons/engine/progress.ts';
-import { VERIFY_OPTIONS, verifyExercise } from '../../lessons/engine/verify.ts';
 import { findLesson, lessonFile, lessonNumber } from '../../lessons/registry.ts';
 import { type BenchFlags, optionsFromFlags } from '../options/bench.ts';
 import {
@@ -38,6 +37,8 @@ export interface Args extends GlobalArgs, BenchFlags {
 
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   const lesson = findLesson(argv.lesson);
+  // Only now the harness: a lesson that does not exist is refused without it.
+  const { VERIFY_OPTIONS, verifyExercise } = await import('../../lessons/engine/verify.ts');
   const options = optionsFromFlags(argv, { ...VERIFY_OPTIONS, ...lesson.verify.bench });
   const file = argv.file ?? exercisePath(lesson);
   const { path, progress } = await openProgress();
