@@ -5,7 +5,8 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/child.ts';
+// The reaper alone, not child.ts: the registry of live processes needs none of the spawning code.
+import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/reaper.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
 import { looplabVersion } from '../core/package-info.ts';
 import { commands } from './commands/index.ts';

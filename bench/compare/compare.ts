@@ -25,6 +25,7 @@ import {
   stars,
   welchTest,
 } from '../stats/inference.ts';
+import { DEFAULT_ALPHA, DEFAULT_COMPARE_METRICS, DEFAULT_THRESHOLD } from './defaults.ts';
 
 /** What a comparison says of one metric. */
 export type Verdict =
@@ -36,16 +37,6 @@ export type Verdict =
   | 'no-change'
   /** Too few runs, no relative change (a zero base), or too noisy to rule out a change beyond the threshold. */
   | 'inconclusive';
-
-/** The metrics compared by default: throughput, latency, the bystander, the loop, memory. */
-export const DEFAULT_COMPARE_METRICS: readonly MetricName[] = [
-  'requestsPerSec',
-  'latencyP99Ms',
-  'pingP99Ms',
-  'lagP99Ms',
-  'elu',
-  'rssMaxBytes',
-];
 
 /** Fewer completed runs than this on either side gives a warning, never a verdict. */
 export const MIN_RUNS = 3;
@@ -72,9 +63,6 @@ export interface CompareOptions {
  * log ratios; or, for a metric with a 0 in a pair (no ratio), on the per-pair differences.
  */
 export type TestName = 'welch' | 'paired-log-ratio' | 'paired-difference';
-
-export const DEFAULT_ALPHA = 0.05;
-export const DEFAULT_THRESHOLD = 0.1;
 
 /** One side's sample of a metric: its completed runs with a value. */
 export interface SideStats {

@@ -4,7 +4,8 @@
  */
 import { ERROR_CODES, LooplabError, listChoices } from '../../core/errors.ts';
 import { METRIC_NAMES, type MetricName } from '../report/metrics.ts';
-import { type CompareOptions, DEFAULT_COMPARE_METRICS } from './compare.ts';
+import type { CompareOptions } from './compare.ts';
+import { DEFAULT_COMPARE_METRICS } from './defaults.ts';
 
 const badOption = (message: string) => new LooplabError(ERROR_CODES.BAD_OPTION, message);
 

@@ -217,12 +217,6 @@ export function gabEntries(c: Comparison): {
   return { biggerIsBetter, smallerIsBetter };
 }
 
-/** The file names `--format gab` writes in `--gab-dir`. */
-export const GAB_FILES = {
-  biggerIsBetter: 'looplab-bigger-is-better.json',
-  smallerIsBetter: 'looplab-smaller-is-better.json',
-} as const;
-
 export const compareFormats = {
   table: (c: Comparison, labels: CompareLabels) => formatCompareTable(c, labels),
   markdown: formatCompareMarkdown,

@@ -14,16 +14,8 @@ import { asReceived, scenarioRequests } from '../../scenarios/request.ts';
 import type { Selection } from '../../scenarios/select.ts';
 import type { AnyScenario, Params, ScenarioRequest } from '../../scenarios/types.ts';
 import type { MicroResult } from '../report/types.ts';
+import { DEFAULT_MICRO, type MicroOptions } from './options.ts';
 import { startUpstream } from './upstream.ts';
-
-export interface MicroOptions {
-  /** Time budget in ms; tinybench runs at least `minSamples` calls, even past it. */
-  timeMs: number;
-  minSamples: number;
-  signal?: AbortSignal;
-}
-
-export const DEFAULT_MICRO: MicroOptions = { timeMs: 1000, minSamples: 10 };
 
 /** Requests per second one event loop can finish when each request blocks it for `meanMs`. */
 export function ceilingPerSec(meanMs: number): number {

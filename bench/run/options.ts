@@ -30,6 +30,16 @@ export const DEFAULT_OPTIONS: BenchOptions = {
 /** `--quick`: one short run per variant, enough to see the shape, too little for statistics. */
 export const QUICK_OPTIONS: Partial<BenchOptions> = { durationSec: 2, warmupSec: 0.5, runs: 1 };
 
+/** How `micro` and the ceilings time one operation with tinybench. */
+export interface MicroOptions {
+  /** Time budget in ms; tinybench runs at least `minSamples` calls, even past it. */
+  timeMs: number;
+  minSamples: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_MICRO: MicroOptions = { timeMs: 1000, minSamples: 10 };
+
 interface Bound {
   min: number;
   max: number;

@@ -1,18 +1,8 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { compareReports } from '../../bench/compare/compare.ts';
-import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
-import { type CompareFormatName, GAB_FILES } from '../../bench/render/compare.ts';
-import { readReport } from '../../bench/report/read.ts';
-import { type CompareFlags, compareFlags } from '../options/compare.ts';
-import { reportComparison } from '../shared/comparison.ts';
+import type { Argv, CommandModule } from 'yargs';
+import { GAB_FILES } from '../../bench/render/gab-files.ts';
+import type { Args } from '../handlers/compare.ts';
+import { compareFlags } from '../options/compare.ts';
 import type { GlobalArgs } from '../shared/context.ts';
-
-interface Args extends GlobalArgs, CompareFlags {
-  base: string;
-  head: string;
-  format: CompareFormatName;
-  gabDir: string;
-}
 
 export const compareCommand: CommandModule<GlobalArgs, Args> = {
   command: 'compare <base> <head>',
@@ -54,14 +44,5 @@ export const compareCommand: CommandModule<GlobalArgs, Args> = {
         '$0 compare base.json head.json --format gab --gab-dir gab/',
         'Files for github-action-benchmark, plus the table',
       ) as unknown as Argv<Args>,
-  handler: async (argv: ArgumentsCamelCase<Args>) => {
-    // Flags first: a typo in a threshold is reported before any file is read.
-    const options = compareOptionsFromFlags(argv);
-    const [base, head] = await Promise.all([readReport(argv.base), readReport(argv.head)]);
-    await reportComparison(
-      compareReports(base, head, options),
-      { base: argv.base, head: argv.head },
-      { format: argv.format, gabDir: argv.gabDir, quiet: argv.quiet, stream: process.stdout },
-    );
-  },
+  handler: async (argv) => (await import('../handlers/compare.ts')).handle(argv),
 };

@@ -1,6 +1,10 @@
 /**
  * Every command the CLI has, in the order its --help lists them. The fuzz test walks this list,
  * so a new command is fuzzed the day it is added here.
+ *
+ * A command file holds only what --help and yargs' checks need: the command, its flags, its
+ * examples. Its handler imports what the command does from handlers/ when it runs, so the CLI
+ * does not load the harness, the HTML pages and twelve lessons to print help or run one command.
  */
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../shared/context.ts';

@@ -1,13 +1,6 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { jsonText } from '../../core/json.ts';
-import { formatLessonList } from '../../lessons/engine/format.ts';
-import { lessonNumber, lessons } from '../../lessons/registry.ts';
-import { type GlobalArgs, out, useColor } from '../shared/context.ts';
-import { lessonStyle, openProgress } from '../shared/lessons.ts';
-
-interface Args extends GlobalArgs {
-  json: boolean;
-}
+import type { Argv, CommandModule } from 'yargs';
+import type { Args } from '../handlers/lessons.ts';
+import type { GlobalArgs } from '../shared/context.ts';
 
 export const lessonsCommand: CommandModule<GlobalArgs, Args> = {
   command: 'lessons',
@@ -20,20 +13,5 @@ export const lessonsCommand: CommandModule<GlobalArgs, Args> = {
         '$0 lessons --json',
         'number, id, title, scenario and passed for each',
       ) as Argv<Args>,
-  handler: async (argv: ArgumentsCamelCase<Args>) => {
-    const { progress } = await openProgress();
-    if (!argv.json) {
-      out(formatLessonList(lessons, progress, lessonStyle(useColor(process.stdout))));
-      return;
-    }
-    const list = lessons.map((l) => ({
-      number: lessonNumber(l),
-      id: l.id,
-      title: l.title,
-      scenario: l.scenario.id,
-      passed: Boolean(progress.passed[l.id]),
-      passedAt: progress.passed[l.id]?.at ?? null,
-    }));
-    out(jsonText(list));
-  },
+  handler: async (argv) => (await import('../handlers/lessons.ts')).handle(argv),
 };

@@ -1,15 +1,6 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { mergeReports } from '../../bench/report/merge.ts';
-import { readReport } from '../../bench/report/read.ts';
-import { jsonText } from '../../core/json.ts';
-import { plural } from '../../core/numbers.ts';
-import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
-import { err, type GlobalArgs } from '../shared/context.ts';
-
-interface Args extends GlobalArgs {
-  out: string;
-  reports: string[];
-}
+import type { Argv, CommandModule } from 'yargs';
+import type { Args } from '../handlers/merge.ts';
+import type { GlobalArgs } from '../shared/context.ts';
 
 export const mergeCommand: CommandModule<GlobalArgs, Args> = {
   command: 'merge <out> <reports..>',
@@ -30,15 +21,5 @@ export const mergeCommand: CommandModule<GlobalArgs, Args> = {
         '$0 merge base.json base-1.json base-2.json',
         'Two rounds of the base branch, as one report',
       ) as unknown as Argv<Args>,
-  handler: async (argv: ArgumentsCamelCase<Args>) => {
-    await assertWritable(argv.out);
-    const reports = await Promise.all(argv.reports.map(readReport));
-    const merged = mergeReports(reports, argv.reports);
-    await writeFileAtomic(argv.out, jsonText(merged));
-    if (!argv.quiet) {
-      err(
-        `wrote ${argv.out}: ${plural(argv.reports.length, 'report')}, up to ${plural(merged.options.runs, 'run')} a variant\n`,
-      );
-    }
-  },
+  handler: async (argv) => (await import('../handlers/merge.ts')).handle(argv),
 };

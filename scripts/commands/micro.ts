@@ -1,19 +1,9 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { formatMicro } from '../../bench/render/micro.ts';
-import { DEFAULT_MICRO, measureOperation } from '../../bench/run/micro.ts';
-import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { jsonText } from '../../core/json.ts';
+import type { Argv, CommandModule } from 'yargs';
+import { DEFAULT_MICRO } from '../../bench/run/options.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
-import { selectScenarios } from '../../scenarios/select.ts';
+import type { Args } from '../handlers/micro.ts';
 import { paramOption } from '../options/param.ts';
-import { err, type GlobalArgs, interruptSignal, out } from '../shared/context.ts';
-
-interface Args extends GlobalArgs {
-  scenarios: string[];
-  param: string[];
-  time: number;
-  json: boolean;
-}
+import type { GlobalArgs } from '../shared/context.ts';
 
 export const microCommand: CommandModule<GlobalArgs, Args> = {
   command: 'micro [scenarios..]',
@@ -44,25 +34,5 @@ export const microCommand: CommandModule<GlobalArgs, Args> = {
         '$0 micro crypto-pbkdf2 --json',
         'The per-call mean and ceiling as JSON',
       ) as unknown as Argv<Args>,
-  handler: async (argv: ArgumentsCamelCase<Args>) => {
-    if (!(Number.isFinite(argv.time) && argv.time > 0)) {
-      throw new LooplabError(
-        ERROR_CODES.BAD_OPTION,
-        `--time must be a positive number of milliseconds, got ${argv.time}`,
-      );
-    }
-    const selection = selectScenarios(argv.scenarios, [], argv.param);
-    const results = [];
-    for (const s of selection) {
-      if (!argv.quiet) err(`timing ${s.scenario.id}…\n`);
-      results.push(
-        await measureOperation(s.scenario, s.params, {
-          ...DEFAULT_MICRO,
-          timeMs: argv.time,
-          signal: interruptSignal,
-        }),
-      );
-    }
-    out(argv.json ? jsonText(results) : formatMicro(results));
-  },
+  handler: async (argv) => (await import('../handlers/micro.ts')).handle(argv),
 };

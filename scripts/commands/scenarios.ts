@@ -1,43 +1,6 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { jsonText } from '../../core/json.ts';
-import { allScenarios, calibrationScenarios, scenarios } from '../../scenarios/registry.ts';
-import type { AnyScenario } from '../../scenarios/types.ts';
+import type { Argv, CommandModule } from 'yargs';
+import type { Args } from '../handlers/scenarios.ts';
 import type { GlobalArgs } from '../shared/context.ts';
-import { out } from '../shared/context.ts';
-
-interface Args extends GlobalArgs {
-  json: boolean;
-}
-
-export function describeScenario(s: AnyScenario) {
-  return {
-    id: s.id,
-    calibration: calibrationScenarios.includes(s),
-    title: s.title,
-    teaches: s.teaches,
-    variants: Object.entries(s.variants).map(([name, v]) => ({ name, summary: v.summary })),
-    params: Object.entries(s.params).map(([name, p]) => ({ name, ...p })),
-  };
-}
-
-function formatList(): string {
-  const width = Math.max(...allScenarios.map((s) => s.id.length));
-  const line = (s: AnyScenario) => {
-    const params = Object.entries(s.params)
-      .map(([k, p]) => `${k}=${p.default}`)
-      .join(' ');
-    return `${s.id.padEnd(width)}  ${s.title}  [${Object.keys(s.variants).join(', ')}]  ${params}`.trimEnd();
-  };
-  return [
-    ...scenarios.map(line),
-    '',
-    'For calibrating the harness (benchmarked only when named):',
-    ...calibrationScenarios.map(line),
-    '',
-    'Run one: looplab bench <id>   Poke one: looplab serve <id> sync',
-    '',
-  ].join('\n');
-}
 
 export const scenariosCommand: CommandModule<GlobalArgs, Args> = {
   command: 'scenarios',
@@ -48,7 +11,5 @@ export const scenariosCommand: CommandModule<GlobalArgs, Args> = {
       default: false,
       describe: 'Print machine-readable JSON',
     }) as Argv<Args>,
-  handler: (argv: ArgumentsCamelCase<Args>) => {
-    out(argv.json ? jsonText(allScenarios.map(describeScenario)) : formatList());
-  },
+  handler: async (argv) => (await import('../handlers/scenarios.ts')).handle(argv),
 };

@@ -47,6 +47,39 @@ export function startTimeoutMs(
   return flag * 1000;
 }
 
+/** @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION when a scenario-only flag comes with --cmd or --url. */
+export function checkScenarioFlagsUnused(flags: {
+  variant: string[];
+  param: string[];
+  cpuProf?: string;
+}): void {
+  const used = [
+    flags.variant.length > 0 && '--variant',
+    flags.param.length > 0 && '--param',
+    flags.cpuProf !== undefined && '--cpu-prof',
+  ].filter(Boolean);
+  if (used.length > 0) {
+    throw badOption(
+      `${used.join(' and ')} apply to scenarios, not to --cmd or --url; leave it out`,
+    );
+  }
+}
+
+/** @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION when a flag for your own server comes without --cmd or --url. */
+export function checkAppFlagsUnused(flags: AppFlags): void {
+  const used = [
+    flags.path.length > 0 && '--path',
+    flags.ping !== undefined && '--ping',
+    flags.port !== undefined && '--port',
+    flags.header.length > 0 && '--header',
+    flags.body !== undefined && '--body',
+    flags.method.toUpperCase() !== 'GET' && '--method',
+  ].filter(Boolean);
+  if (used.length > 0) {
+    throw badOption(`${used.join(' and ')} go with --cmd or --url; scenarios answer GET / only`);
+  }
+}
+
 /** Adds the flags to bench. */
 export function withAppFlags<T>(y: Argv<T>): Argv<T & AppFlags> {
   return y

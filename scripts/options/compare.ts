@@ -6,7 +6,7 @@ import {
   DEFAULT_ALPHA,
   DEFAULT_COMPARE_METRICS,
   DEFAULT_THRESHOLD,
-} from '../../bench/compare/compare.ts';
+} from '../../bench/compare/defaults.ts';
 
 /** The flags compare shares with `bench --baseline`. */
 export interface CompareFlags {

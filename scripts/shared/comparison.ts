@@ -12,9 +12,9 @@ import {
   compareFormats,
   formatCompareMarkdown,
   formatCompareTable,
-  GAB_FILES,
   gabEntries,
 } from '../../bench/render/compare.ts';
+import { GAB_FILES } from '../../bench/render/gab-files.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import { readReport } from '../../bench/report/read.ts';
 import type { Report } from '../../bench/report/types.ts';

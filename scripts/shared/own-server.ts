@@ -1,52 +1,17 @@
 /**
- * What bench does for a user's own server beyond what it does for scenarios: the checks before
- * it starts, its plan, and the paired comparison of `--cmd` with `--vs-cmd` at the end.
+ * What bench does for a user's own server beyond what it does for scenarios: the check that a
+ * --url answers, its plan, and the paired comparison of `--cmd` with `--vs-cmd` at the end. (Its
+ * flags are checked in options/app.ts.)
  */
 import { compareReports } from '../../bench/compare/compare.ts';
 import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
 import { splitPairs } from '../../bench/report/pairs.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { type AppBenchSpec, planAppJobs } from '../../bench/run/app-bench.ts';
-import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { plural } from '../../core/numbers.ts';
-import { type AppFlags, checkReachable } from '../options/app.ts';
+import { checkReachable } from '../options/app.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { reportComparison } from './comparison.ts';
-
-const badOption = (message: string) => new LooplabError(ERROR_CODES.BAD_OPTION, message);
-
-/** @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION when a scenario-only flag comes with --cmd or --url. */
-export function checkScenarioFlagsUnused(flags: {
-  variant: string[];
-  param: string[];
-  cpuProf?: string;
-}): void {
-  const used = [
-    flags.variant.length > 0 && '--variant',
-    flags.param.length > 0 && '--param',
-    flags.cpuProf !== undefined && '--cpu-prof',
-  ].filter(Boolean);
-  if (used.length > 0) {
-    throw badOption(
-      `${used.join(' and ')} apply to scenarios, not to --cmd or --url; leave it out`,
-    );
-  }
-}
-
-/** @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION when a flag for your own server comes without --cmd or --url. */
-export function checkAppFlagsUnused(flags: AppFlags): void {
-  const used = [
-    flags.path.length > 0 && '--path',
-    flags.ping !== undefined && '--ping',
-    flags.port !== undefined && '--port',
-    flags.header.length > 0 && '--header',
-    flags.body !== undefined && '--body',
-    flags.method.toUpperCase() !== 'GET' && '--method',
-  ].filter(Boolean);
-  if (used.length > 0) {
-    throw badOption(`${used.join(' and ')} go with --cmd or --url; scenarios answer GET / only`);
-  }
-}
 
 /** For --url: something must answer there before minutes of load are aimed at it. */
 export async function checkAppReachable(spec: AppBenchSpec): Promise<void> {

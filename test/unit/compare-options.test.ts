@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_COMPARE_METRICS } from '../../bench/compare/compare.ts';
+import { DEFAULT_COMPARE_METRICS } from '../../bench/compare/defaults.ts';
 import {
   compareOptionsFromFlags,
   parseAlpha,

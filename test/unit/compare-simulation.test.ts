@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareReports, DEFAULT_COMPARE_METRICS } from '../../bench/compare/compare.ts';
+import { compareReports } from '../../bench/compare/compare.ts';
+import { DEFAULT_COMPARE_METRICS } from '../../bench/compare/defaults.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { seededNormal } from './seeded-random.ts';
 import { detectionRate, drawReport, MEASURED_THROUGHPUT_CV, TRIALS } from './simulated-reports.ts';

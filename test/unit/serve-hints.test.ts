@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { normalizeRequest } from '../../scenarios/request.ts';
-import { curlHints, roomHints } from '../../scripts/commands/serve.ts';
+import { curlHints, roomHints } from '../../scripts/handlers/serve.ts';
 
 it('serve shows how to send what the load sends: GETs as they are, bodies from a file', () => {
   const requests = [

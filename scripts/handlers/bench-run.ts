@@ -1,0 +1,128 @@
+/**
+ * bench once handlers/bench.ts has checked its flags: read the baseline, run the scenarios or the
+ * user's own server, write the outputs, print the tables and the comparisons. A module of its
+ * own because the harness, the renderers and the statistics load with it, and a mistyped
+ * scenario or flag is refused without them.
+ */
+import { describeSyncProfiles } from '../../bench/profile/cpu-prof.ts';
+import { formats } from '../../bench/render/formats.ts';
+import { renderReportHtml } from '../../bench/render/html/render.ts';
+import { formatScenario, formatTable, formatTableFooter } from '../../bench/render/table.ts';
+import { terminalStyle } from '../../bench/render/terminal-style.ts';
+import type { BenchOptions } from '../../bench/report/types.ts';
+import { type AppBenchSpec, runAppBench } from '../../bench/run/app-bench.ts';
+import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
+import { planJobs } from '../../bench/run/plan.ts';
+import { EXIT } from '../../core/errors.ts';
+import { plural } from '../../core/numbers.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
+import type { Selection } from '../../scenarios/select.ts';
+import type { CompareFlags } from '../options/compare.ts';
+import type { Output } from '../options/outputs.ts';
+import { prepareBaseline } from '../shared/comparison.ts';
+import {
+  err,
+  type GlobalArgs,
+  interruptSignal,
+  out,
+  setOutcome,
+  stderrProgress,
+  useColor,
+} from '../shared/context.ts';
+import { checkAppReachable, comparePairs, describeAppPlan } from '../shared/own-server.ts';
+
+/** What handlers/bench.ts found the flags to ask for. */
+export interface CheckedBench {
+  flags: GlobalArgs &
+    CompareFlags & { baseline?: string; ceiling: boolean; html?: string; cpuProf?: string };
+  options: BenchOptions;
+  /** Set for --cmd or --url; the scenarios' selection is then empty. */
+  spec: AppBenchSpec | undefined;
+  selection: Selection[];
+  /** --cpu-prof's flags for each server. */
+  execArgv: BenchHooks['execArgv'];
+  outputs: Output[];
+  scenarioStartTimeoutMs: number | null;
+}
+
+function describePlan(selection: readonly Selection[], o: BenchOptions): string {
+  const runs = planJobs(selection, o.runs).length;
+  const variants = selection.reduce((n, s) => n + s.variants.length, 0);
+  // Server start-up, the probe read and reaping cost about half a second a run here.
+  const seconds = Math.ceil(runs * (o.warmupSec + o.durationSec + 0.5));
+  return (
+    `${plural(selection.length, 'scenario')}, ${plural(variants, 'variant')} × ${plural(o.runs, 'run')}` +
+    ` = ${plural(runs, 'run')}, about ${seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`}`
+  );
+}
+
+/** Runs the benchmark the checked flags ask for, and prints and writes what it found. */
+export async function runChecked(checked: CheckedBench): Promise<void> {
+  const {
+    flags: argv,
+    options,
+    spec,
+    selection,
+    execArgv,
+    outputs,
+    scenarioStartTimeoutMs,
+  } = checked;
+  const compareWithBaseline = await prepareBaseline(argv.baseline, argv);
+  if (spec) await checkAppReachable(spec);
+
+  if (!argv.quiet) {
+    err(`looplab: ${spec ? describeAppPlan(spec, options) : describePlan(selection, options)}
+`);
+  }
+  const toStdout = outputs.find((o) => !o.path);
+  const style = terminalStyle(useColor(process.stdout));
+  const report = spec
+    ? await runAppBench(spec, options, {
+        signal: interruptSignal,
+        ...stderrProgress(argv, options.durationSec),
+      })
+    : await runBench(selection, options, {
+        signal: interruptSignal,
+        ceilings: argv.ceiling,
+        onCeilingStart: (scenario) => {
+          if (!argv.quiet) err(`looplab: timing one ${scenario} sync operation for its ceiling…\n`);
+        },
+        // Each scenario's table as soon as its runs are done: the first result in seconds, not
+        // after the whole benchmark.
+        ...(!toStdout && {
+          onScenarioDone: (entries, verdict, ceiling) =>
+            out(`\n${formatScenario(entries, verdict, ceiling, options, style)}`),
+        }),
+        ...(execArgv && { execArgv }),
+        ...(scenarioStartTimeoutMs !== null && { startTimeoutMs: scenarioStartTimeoutMs }),
+        ...stderrProgress(argv, options.durationSec),
+      });
+
+  for (const o of outputs) if (o.path) await writeFileAtomic(o.path, formats[o.format](report));
+  if (argv.html) await writeFileAtomic(argv.html, renderReportHtml(report));
+  // An app's runs are interleaved, so its tables come at the end, all at once.
+  const tables = spec && !toStdout ? `\n${formatTable(report, style, false).trimEnd()}\n` : '';
+  out(
+    toStdout
+      ? formats[toStdout.format](report)
+      : `${tables}\n${formatTableFooter(report.warnings, style, report.sentinel)}\n`,
+  );
+  if (argv.cpuProf) {
+    const top = await describeSyncProfiles(argv.cpuProf, selection);
+    // With the report on stdout, stdout stays pure JSON or Markdown.
+    if (!toStdout) out(top);
+    else if (!argv.quiet) err(top);
+  }
+  if (!argv.quiet && argv.html) err(`wrote ${argv.html}\n`);
+  if (!argv.quiet && argv.cpuProf) err(`CPU profiles in ${argv.cpuProf}\n`);
+  if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
+
+  // With JSON or Markdown on stdout, the comparison goes to stderr so stdout stays parseable.
+  const stream = toStdout ? process.stderr : process.stdout;
+  if (spec && report.pairs) await comparePairs(report, spec, argv, stream);
+  if (compareWithBaseline) await compareWithBaseline(report, stream, argv.quiet);
+
+  if (report.results.some((r) => r.runs.some((run) => run.state === 'failed'))) {
+    setOutcome(EXIT.CHECK_FAILED);
+  }
+}

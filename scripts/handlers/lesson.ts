@@ -1,0 +1,187 @@
+/**
+ * What `looplab lesson` does: the lesson's text, the learner's prediction, the measurement on
+ * this machine and the explanation with its numbers; or, with --exercise, the starter file.
+ */
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import type { ArgumentsCamelCase } from 'yargs';
+import type { BenchOptions, Report } from '../../bench/report/types.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import { jsonText } from '../../core/json.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
+import {
+  formatLessonList,
+  formatOutcome,
+  formatPrediction,
+  wrapText,
+} from '../../lessons/engine/format.ts';
+import { renderMarkdown } from '../../lessons/engine/markdown.ts';
+import type { LessonOutcome } from '../../lessons/engine/measure.ts';
+import type { Progress } from '../../lessons/engine/progress.ts';
+import type { Lesson, Prediction } from '../../lessons/engine/types.ts';
+import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
+import { type BenchFlags, optionsFromFlags } from '../options/bench.ts';
+import {
+  err,
+  type GlobalArgs,
+  interruptSignal,
+  out,
+  setOutcome,
+  stderrProgress,
+  useColor,
+} from '../shared/context.ts';
+import {
+  exercisePath,
+  lessonStyle,
+  markdownStyle,
+  openProgress,
+  textWidth,
+} from '../shared/lessons.ts';
+
+export interface Args extends GlobalArgs, BenchFlags {
+  lesson?: string;
+  exercise: boolean;
+  force: boolean;
+  input: boolean;
+  json: boolean;
+}
+
+const firstUnfinished = (progress: Progress): Lesson | undefined =>
+  lessons.find((l) => !progress.passed[l.id]);
+
+/** Asks until the answer is a choice's number; null when input ends (Ctrl-D). */
+async function ask(p: Prediction): Promise<number | null> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  rl.setPrompt(`Your prediction (1-${p.choices.length}): `);
+  rl.prompt();
+  try {
+    // The line iterator buffers what was typed ahead; question() would drop it.
+    for await (const line of rl) {
+      const n = Number(line.trim());
+      if (Number.isInteger(n) && n >= 1 && n <= p.choices.length) return n - 1;
+      rl.prompt();
+    }
+    return null;
+  } finally {
+    rl.close();
+  }
+}
+
+/** Copies the starter; never over a learner's file unless --force. */
+async function writeExercise(lesson: Lesson, force: boolean): Promise<void> {
+  const path = exercisePath(lesson);
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !force) {
+    throw new LooplabError(
+      ERROR_CODES.EXERCISE_EXISTS,
+      `${path} already exists and may hold your work; verify it with \`looplab verify ${lessonNumber(lesson)}\`, or add --force to start over`,
+    );
+  }
+  await writeFileAtomic(path, readLessonFile(lesson, 'exercise.ts'));
+  const n = lessonNumber(lesson);
+  out(
+    `wrote ${path}\n\n${wrapText(lesson.exercise.task, textWidth())}\n\n` +
+      `Check it under load:  npx looplab verify ${n}\nStuck?               npx looplab hint ${n}\n`,
+  );
+}
+
+/** The lesson's measured claims as JSON: numbers, not prose. */
+function lessonJson(
+  lesson: Lesson,
+  options: BenchOptions,
+  reports: Record<string, Report>,
+  o: LessonOutcome,
+) {
+  return {
+    lesson: {
+      number: lessonNumber(lesson),
+      id: lesson.id,
+      title: lesson.title,
+      scenario: lesson.scenario.id,
+    },
+    options: { durationSec: options.durationSec, warmupSec: options.warmupSec, runs: options.runs },
+    measurements: lesson.measurements.map((m) => ({
+      key: m.key,
+      label: m.label,
+      params: reports[m.key]?.options.params[lesson.scenario.id] ?? m.params,
+      uvThreadpoolSize: reports[m.key]?.environment.uvThreadpoolSize ?? null,
+      variants: Object.fromEntries(
+        (reports[m.key]?.results ?? []).map((r) => [
+          r.variant,
+          Object.fromEntries(Object.entries(r.summary).map(([k, s]) => [k, s.mean])),
+        ]),
+      ),
+    })),
+    ceilings: o.ceilings,
+    heldBy: o.heldBy,
+    prediction: o.prediction,
+    claims: o.claims.map((c) => ({
+      text: c.text,
+      holds: c.holds,
+      left: c.left,
+      right: c.right,
+      limit: c.limit,
+      ...(c.holds === false && { whenItFails: c.whenItFails }),
+    })),
+    warnings: o.warnings,
+  };
+}
+
+export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
+  const { progress } = await openProgress();
+  const lesson = argv.lesson === undefined ? firstUnfinished(progress) : findLesson(argv.lesson);
+  const style = lessonStyle(useColor(process.stdout));
+  if (!lesson) {
+    out(`Every lesson is passed. Well done.\n\n${formatLessonList(lessons, progress, style)}`);
+    return;
+  }
+  if (argv.exercise) return writeExercise(lesson, argv.force);
+  // Only now the harness: the list, --exercise and a lesson that does not exist need none of it.
+  const { LESSON_OPTIONS, lessonOutcome, measureLesson } = await import(
+    '../../lessons/engine/measure.ts'
+  );
+
+  const options = optionsFromFlags(argv, { ...LESSON_OPTIONS, ...lesson.bench });
+  const md = markdownStyle(useColor(process.stdout));
+  const width = textWidth();
+  const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);
+  if (!argv.json) {
+    out(`${renderMarkdown(readLessonFile(lesson, 'lesson.md'), md, width)}\n`);
+    out(formatPrediction(lesson.prediction, style, width));
+    if (!interactive)
+      out(style.dim('(not asking: no terminal or --no-input; the measurement will answer it)\n'));
+  }
+  const answer = interactive ? await ask(lesson.prediction) : null;
+
+  if (!argv.quiet)
+    err(
+      `\nMeasuring on this machine (${lesson.scenario.id}, ${options.runs} × ${options.durationSec} s per variant)…\n`,
+    );
+  const reports = await measureLesson(lesson, options, {
+    signal: interruptSignal,
+    onMeasurement: (m) => {
+      if (!argv.quiet) err(`${m.label}\n`);
+    },
+    ...stderrProgress(argv, options.durationSec),
+  });
+  const outcome = lessonOutcome(lesson, reports, readLessonFile(lesson, 'explain.md'), answer);
+
+  if (argv.json) out(jsonText(lessonJson(lesson, options, reports, outcome)));
+  else {
+    const n = lessonNumber(lesson);
+    out(
+      `\n${renderMarkdown(outcome.explanation, md, width)}\n${formatOutcome(lesson, outcome, style, width)}\n`,
+    );
+    out(
+      `${wrapText(`${style.bold(`Exercise ${n}`)}: ${lesson.exercise.task}`, width)}\n` +
+        `Start it:  npx looplab lesson ${n} --exercise\nCheck it:  npx looplab verify ${n}\n`,
+    );
+  }
+  const failed = Object.values(reports).some((r) =>
+    r.results.some((e) => e.runs.some((run) => run.state === 'failed')),
+  );
+  if (failed) setOutcome(EXIT.CHECK_FAILED);
+}

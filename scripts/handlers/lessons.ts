@@ -1,0 +1,28 @@
+/** What `looplab lessons` does: the lessons in order, with the learner's progress. */
+import type { ArgumentsCamelCase } from 'yargs';
+import { jsonText } from '../../core/json.ts';
+import { formatLessonList } from '../../lessons/engine/format.ts';
+import { lessonNumber, lessons } from '../../lessons/registry.ts';
+import { type GlobalArgs, out, useColor } from '../shared/context.ts';
+import { lessonStyle, openProgress } from '../shared/lessons.ts';
+
+export interface Args extends GlobalArgs {
+  json: boolean;
+}
+
+export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
+  const { progress } = await openProgress();
+  if (!argv.json) {
+    out(formatLessonList(lessons, progress, lessonStyle(useColor(process.stdout))));
+    return;
+  }
+  const list = lessons.map((l) => ({
+    number: lessonNumber(l),
+    id: l.id,
+    title: l.title,
+    scenario: l.scenario.id,
+    passed: Boolean(progress.passed[l.id]),
+    passedAt: progress.passed[l.id]?.at ?? null,
+  }));
+  out(jsonText(list));
+}

@@ -1,0 +1,25 @@
+/** What `looplab merge` does: read the reports, merge their runs, write one report. */
+import type { ArgumentsCamelCase } from 'yargs';
+import { mergeReports } from '../../bench/report/merge.ts';
+import { readReport } from '../../bench/report/read.ts';
+import { jsonText } from '../../core/json.ts';
+import { plural } from '../../core/numbers.ts';
+import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
+import { err, type GlobalArgs } from '../shared/context.ts';
+
+export interface Args extends GlobalArgs {
+  out: string;
+  reports: string[];
+}
+
+export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
+  await assertWritable(argv.out);
+  const reports = await Promise.all(argv.reports.map(readReport));
+  const merged = mergeReports(reports, argv.reports);
+  await writeFileAtomic(argv.out, jsonText(merged));
+  if (!argv.quiet) {
+    err(
+      `wrote ${argv.out}: ${plural(argv.reports.length, 'report')}, up to ${plural(merged.options.runs, 'run')} a variant\n`,
+    );
+  }
+}

@@ -1,0 +1,49 @@
+/** What `looplab report` does: a saved report as the terminal table, or one or two as HTML. */
+import type { ArgumentsCamelCase } from 'yargs';
+import { compareReports } from '../../bench/compare/compare.ts';
+import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
+import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
+import { formatTable } from '../../bench/render/table.ts';
+import { terminalStyle } from '../../bench/render/terminal-style.ts';
+import { readReport } from '../../bench/report/read.ts';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
+import type { CompareFlags } from '../options/compare.ts';
+import { checkHtmlPath } from '../options/html.ts';
+import { err, type GlobalArgs, out, useColor } from '../shared/context.ts';
+
+export interface Args extends GlobalArgs, CompareFlags {
+  reports: string[];
+  html?: string;
+}
+
+export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
+  const paths = argv.reports;
+  if (paths.length > 2) {
+    throw new LooplabError(
+      ERROR_CODES.USAGE,
+      `report takes one report, or two (base and head); got ${paths.length}`,
+    );
+  }
+  // Checked before the reports are read: a bad flag fails at once.
+  const compareOptions = compareOptionsFromFlags(argv);
+  await checkHtmlPath(argv.html);
+  const reports = await Promise.all(paths.map((p) => readReport(p)));
+  const [base, head] = reports as [(typeof reports)[0], (typeof reports)[0] | undefined];
+  if (argv.html === undefined) {
+    if (head) {
+      throw new LooplabError(
+        ERROR_CODES.USAGE,
+        'two reports are shown side by side only as HTML: add --html FILE (or use looplab compare)',
+      );
+    }
+    out(formatTable(base, terminalStyle(useColor(process.stdout))));
+    out('\n');
+    return;
+  }
+  const html = head
+    ? renderDiffHtml(base, head, compareReports(base, head, compareOptions))
+    : renderReportHtml(base);
+  await writeFileAtomic(argv.html, html);
+  if (!argv.quiet) err(`wrote ${argv.html} (${Math.ceil(Buffer.byteLength(html) / 1024)} KiB)\n`);
+}
