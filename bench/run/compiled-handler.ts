@@ -99,7 +99,9 @@ export async function handlerLaunch(
 ): Promise<{ module?: string; execArgv: string[] }> {
   const loader = typeScriptLoader();
   const module = loader === 'compiled' ? await compiledHandler(file) : null;
-  // Maps error stacks, and the stall watchdog's frames, back to the learner's lines.
-  if (module) return { module, execArgv: ['--enable-source-maps'] };
+  // Without --enable-source-maps: with it, a stall captured inside a regular expression of a
+  // compiled file crashed the server (SIGSEGV, Node 20.20). The watchdog's worker maps frames
+  // from the file's inline map itself.
+  if (module) return { module, execArgv: [] };
   return { execArgv: typeScriptExecArgv(loader) };
 }
