@@ -36,6 +36,8 @@ export interface ServerHandle {
   readonly url: string;
   /** Resolves when the child has exited, however that happened. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** `: line | line`, the last lines of its stderr so far, or '' (stderr-tail.ts). */
+  tail(): string;
   /**
    * Opens the probe's window once the server is idle; with `windowMs` the probe closes it too.
    * With `atFirstRequest`, the window opens at the next request instead (see protocol.ts).
@@ -137,6 +139,7 @@ async function startChild(
     port: ready.port,
     url: `http://127.0.0.1:${ready.port}/`,
     exited: forked.exited,
+    tail,
     resetProbe: (windowMs?: number, timeoutMs = 30_000, atFirstRequest = false) =>
       requestProbe(
         channel,

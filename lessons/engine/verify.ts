@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { blockerText, heldBy } from '../../bench/report/stalls.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import {
@@ -17,7 +18,7 @@ import {
   sameAnswer,
 } from '../../bench/run/answer.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
-import { startServer } from '../../bench/run/child.ts';
+import { type ServerHandle, startServer } from '../../bench/run/child.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import {
@@ -83,6 +84,9 @@ export function exerciseHeldBy(
   return h?.by === 'code' ? { text: blockerText(h.stack.frames), share: h.stack.share } : null;
 }
 
+/** How long a server whose connection broke may take to be seen gone. */
+const CRASH_WAIT_MS = 1000;
+
 /** `http://127.0.0.1:port/` → `http://127.0.0.1:port`: requests carry their own path. */
 const origin = (url: string) => url.replace(/\/$/, '');
 
@@ -130,6 +134,7 @@ async function answerUnseen(
   };
   for (const request of requests) {
     const ref = await timed(reference, request);
+    // Once: a second answer to the same input could come from a cache the first one filled.
     const ex = await timed(exercise, request);
     referenceSlowestMs = Math.max(referenceSlowestMs, ref.ms);
     exerciseSlowestMs = Math.max(exerciseSlowestMs, ex.ms);
@@ -225,7 +230,9 @@ export async function checkEquivalence(
       const answers: EquivalenceResult[] = [];
       for (const [i, request] of [...requests, ...requests].entries()) {
         const ref = references[i % requests.length] as Answer;
-        const ex = await asker.answer(request);
+        const ex = await asker.answer(request).catch(async (err: unknown) => {
+          throw (await crashed(exercise, path, describeRequest(request))) ?? err;
+        });
         answers.push({
           same: sameAnswer(ref, ex),
           request: describeRequest(request),
@@ -251,6 +258,27 @@ export async function checkEquivalence(
   } finally {
     await exercise.stop();
   }
+}
+
+/**
+ * Why the learner's server could not answer, when it is gone: its handler crashed it (an error
+ * thrown in a callback of its own, outside the request). Null while it still runs.
+ */
+async function crashed(
+  server: ServerHandle,
+  path: string,
+  request: string,
+): Promise<LooplabError | null> {
+  const exit = await Promise.race([server.exited, sleep(CRASH_WAIT_MS, null)]);
+  if (!exit) return null;
+  const how = exit.signal ?? `exit code ${exit.code}`;
+  // The server's own line on what was thrown, when it wrote one; else the end of its stderr.
+  const tail = server.tail();
+  const uncaught = /looplab server: (uncaught .*)$/.exec(tail)?.[1];
+  return new LooplabError(
+    ERROR_CODES.BAD_EXERCISE,
+    `${path} crashed its server while answering ${request} (${how})${uncaught ? `: ${uncaught}` : tail}; fix it and run verify again`,
+  );
 }
 
 /** `fn` on each item, one after another, settled as Promise.allSettled settles them. */

@@ -13,7 +13,7 @@ import type { Variant } from '../types.ts';
  * One line: the CLI prints one, and a loader's syntax error spans many. A first line that ends
  * in a colon ("Transform failed with 1 error:") says nothing without the next.
  */
-function firstLine(err: unknown): string {
+export function firstLine(err: unknown): string {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   const [first = '', second] = text.split('\n').filter((l) => l.trim());
   return first.endsWith(':') && second ? `${first} ${second.trim()}` : first;

@@ -17,7 +17,7 @@ import type { ChildConfig, FromChild } from '../probe/protocol.ts';
 import { getScenario, getVariant } from '../registry.ts';
 import { maxBodyBytes, splitUrl } from '../request.ts';
 import type { ScenarioResponse } from '../types.ts';
-import { loadHandlerFile } from './handler-file.ts';
+import { firstLine, loadHandlerFile } from './handler-file.ts';
 import { trackIdle } from './idle-tracker.ts';
 import { readBody } from './read-body.ts';
 import { openRoom } from './room.ts';
@@ -34,6 +34,17 @@ function failAndExit(msg: Extract<FromChild, { type: 'failed' }>): void {
   }
   process.send(msg, () => process.exit(1));
 }
+
+/**
+ * An error thrown outside any request (a learner's timer or event callback): the process ends as
+ * Node would end it, and its stderr ends with one line that says what was thrown, which is what
+ * the harness quotes when it reports the server gone.
+ */
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`${err instanceof Error && err.stack ? err.stack : String(err)}\n`);
+  process.stderr.write(`looplab server: uncaught ${firstLine(err)}\n`);
+  process.exit(1);
+});
 
 async function main(config: ChildConfig): Promise<void> {
   const scenario = getScenario(config.scenario);
