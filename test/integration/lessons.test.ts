@@ -22,7 +22,7 @@ useLearnerHome('looplab-lessons-');
 
 const PLAIN = { bold: String, dim: String, good: String, bad: String };
 /** Lesson 2's ten 16 MiB reads at once take about a second here, more on a busy machine. */
-const ROOMY = ['--runs', '1', '--duration', '2.5', '--warmup', '0.2'];
+const ROOMY = ['--runs', '1', '--duration', '1.5', '--warmup', '0.2'];
 /** Enough for lessons 3 and 4, whose slowest requests take tens of milliseconds. */
 const TINY = ['--runs', '1', '--duration', '0.5', '--warmup', '0.2'];
 
