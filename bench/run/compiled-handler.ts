@@ -6,8 +6,8 @@
  * of CPU here (its module hooks run on a thread of their own), and verify starts a fresh server
  * per run: half of a short verify went to it. So the harness compiles the file once with esbuild
  * (which tsx itself uses), into a private temporary directory, with an inline source map; each
- * child then imports plain JavaScript, with `--enable-source-maps` so that error stacks and the
- * stall watchdog's frames name the learner's file and lines.
+ * child then imports plain JavaScript, and the stall watchdog maps its frames back to the
+ * learner's file and lines through that map.
  *
  * Only a file that stands alone takes this path: ES module syntax, and no import but Node's own
  * modules. A file that imports another file or a package (which must resolve from where the

@@ -269,7 +269,7 @@ async function crashed(
   path: string,
   request: string,
 ): Promise<LooplabError | null> {
-  const exit = await Promise.race([server.exited, sleep(CRASH_WAIT_MS, null)]);
+  const exit = await Promise.race([server.exited, sleep(CRASH_WAIT_MS, null, { ref: false })]);
   if (!exit) return null;
   const how = exit.signal ?? `exit code ${exit.code}`;
   // The server's own line on what was thrown, when it wrote one; else the end of its stderr.
