@@ -76,6 +76,20 @@ export interface LessonOutcome {
   warnings: string[];
 }
 
+/**
+ * Every measurement's warnings, each named by its measurement when there are several: the same
+ * warning from two measurements ("… kept all 2 cores busy") is two different facts.
+ */
+export function measurementWarnings(
+  lesson: Pick<Lesson, 'measurements'>,
+  reports: Readonly<Record<string, Report>>,
+): string[] {
+  const named = lesson.measurements.length > 1;
+  return lesson.measurements.flatMap((m) =>
+    (reports[m.key]?.warnings ?? []).map((w) => (named ? `${m.label}: ${w}` : w)),
+  );
+}
+
 /** What the measured reports say: pure. */
 export function lessonOutcome(
   lesson: Lesson,
@@ -105,6 +119,6 @@ export function lessonOutcome(
       formatHeldByNotes(heldBy),
     ceilings,
     heldBy,
-    warnings: Object.values(reports).flatMap((r) => r.warnings),
+    warnings: measurementWarnings(lesson, reports),
   };
 }

@@ -27,7 +27,7 @@ import {
   renderMarkdown,
   wrap,
 } from '../../lessons/engine/markdown.ts';
-import { lessonOutcome } from '../../lessons/engine/measure.ts';
+import { lessonOutcome, measurementWarnings } from '../../lessons/engine/measure.ts';
 import type { Check, Operand, Prediction } from '../../lessons/engine/types.ts';
 import {
   findLesson,
@@ -100,6 +100,26 @@ describe('evaluateCheck', () => {
     };
     assert.equal(evaluateCheck(gt, lookup).holds, false);
     assert.equal(evaluateCheck({ ...gt, factor: 9.9 }, lookup).holds, true);
+  });
+});
+
+describe('measurementWarnings', () => {
+  const m = (key: string, label: string) => ({ key, label, params: {}, variants: ['sync'] });
+  const busy = 'crypto-pbkdf2 async: all 2 cores busy';
+
+  it("names each measurement when there are several, in the lesson's order", () => {
+    const lesson = { measurements: [m('one', '1 thread'), m('eight', '8 threads')] };
+    const reports = { eight: makeReport([], [], [busy]), one: makeReport([], [], [busy, 'other']) };
+    assert.deepEqual(measurementWarnings(lesson, reports), [
+      `1 thread: ${busy}`,
+      '1 thread: other',
+      `8 threads: ${busy}`,
+    ]);
+  });
+
+  it('leaves the warnings of a single measurement as they are', () => {
+    const lesson = { measurements: [m('main', 'default')] };
+    assert.deepEqual(measurementWarnings(lesson, { main: makeReport([], [], [busy]) }), [busy]);
   });
 });
 
