@@ -3,7 +3,6 @@
  * this machine and the explanation with its numbers; or, with --exercise, the starter file.
  */
 import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
@@ -18,7 +17,7 @@ import {
 import { renderMarkdown } from '../../lessons/engine/markdown.ts';
 import type { LessonOutcome } from '../../lessons/engine/measure.ts';
 import type { Progress } from '../../lessons/engine/progress.ts';
-import type { Lesson, Prediction } from '../../lessons/engine/types.ts';
+import type { Lesson } from '../../lessons/engine/types.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
 import { type BenchFlags, optionsFromFlags } from '../options/bench.ts';
 import {
@@ -37,6 +36,7 @@ import {
   openProgress,
   textWidth,
 } from '../shared/lessons.ts';
+import { askPrediction } from '../shared/prediction-prompt.ts';
 
 export interface Args extends GlobalArgs, BenchFlags {
   lesson?: string;
@@ -48,24 +48,6 @@ export interface Args extends GlobalArgs, BenchFlags {
 
 const firstUnfinished = (progress: Progress): Lesson | undefined =>
   lessons.find((l) => !progress.passed[l.id]);
-
-/** Asks until the answer is a choice's number; null when input ends (Ctrl-D). */
-async function ask(p: Prediction): Promise<number | null> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  rl.setPrompt(`Your prediction (1-${p.choices.length}): `);
-  rl.prompt();
-  try {
-    // The line iterator buffers what was typed ahead; question() would drop it.
-    for await (const line of rl) {
-      const n = Number(line.trim());
-      if (Number.isInteger(n) && n >= 1 && n <= p.choices.length) return n - 1;
-      rl.prompt();
-    }
-    return null;
-  } finally {
-    rl.close();
-  }
-}
 
 /** Copies the starter; never over a learner's file unless --force. */
 async function writeExercise(lesson: Lesson, force: boolean): Promise<void> {
@@ -154,7 +136,9 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     if (!interactive)
       out(style.dim('(not asking: no terminal or --no-input; the measurement will answer it)\n'));
   }
-  const answer = interactive ? await ask(lesson.prediction) : null;
+  const answer = interactive ? await askPrediction(lesson.prediction) : null;
+  // Ctrl-C at the question: nothing is measured.
+  interruptSignal.throwIfAborted();
 
   if (!argv.quiet)
     err(
