@@ -20,6 +20,11 @@ export async function askPrediction(
     rl.close();
     process.emit('SIGINT', 'SIGINT');
   });
+  // Lines typed ahead still arrive after the input has ended; Node 24 throws on a prompt then.
+  let open = true;
+  rl.once('close', () => {
+    open = false;
+  });
   rl.setPrompt(`Your prediction (1-${count}): `);
   rl.prompt();
   try {
@@ -33,7 +38,7 @@ export async function askPrediction(
         output.write(
           `  "${answer}" is not one of the choices: type a number from 1 to ${count}.\n`,
         );
-      rl.prompt();
+      if (open) rl.prompt();
     }
     return null;
   } finally {

@@ -27,7 +27,7 @@ describe('askPrediction', () => {
   });
 
   it('says what it takes after an answer that is not a choice, and asks again', async () => {
-    const { chosen, written } = await answer('7\nx\n\n1.5\n1\n');
+    const { chosen, written } = await answer('7\nx\n\n1.5\n1\n', false);
     assert.equal(chosen, 0);
     assert.equal(written.match(/Your prediction \(1-3\): /g)?.length, 5);
     assert.deepEqual(
@@ -39,7 +39,9 @@ describe('askPrediction', () => {
     );
   });
 
-  it('gives null when the input ends before an answer', async () => {
-    assert.equal((await answer('0\n')).chosen, null);
+  it('gives null when the input ends before an answer, and asks no more once it has', async () => {
+    const { chosen, written } = await answer('0\n');
+    assert.equal(chosen, null);
+    assert.match(written, /"0" is not one of the choices/);
   });
 });
