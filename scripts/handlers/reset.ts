@@ -1,9 +1,8 @@
 /** What `looplab reset` does: forget one lesson's pass, or every one. */
 import type { ArgumentsCamelCase } from 'yargs';
-import { progressPath, resetProgress, saveProgress } from '../../lessons/engine/progress.ts';
+import { progressPath, resetProgress, updateProgress } from '../../lessons/engine/progress.ts';
 import { findLesson, lessonNumber } from '../../lessons/registry.ts';
 import { err, type GlobalArgs } from '../shared/context.ts';
-import { openProgress } from '../shared/lessons.ts';
 
 export interface Args extends GlobalArgs {
   lesson?: string;
@@ -11,8 +10,11 @@ export interface Args extends GlobalArgs {
 
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   const lesson = argv.lesson === undefined ? undefined : findLesson(argv.lesson);
-  const { path, progress } = await openProgress();
-  await saveProgress(path, resetProgress(progress, lesson?.id));
+  const { saved, warning } = await updateProgress(progressPath(), (p) =>
+    resetProgress(p, lesson?.id),
+  );
+  if (warning) err(`looplab: warning: ${warning}\n`);
+  if (!saved) return;
   if (!argv.quiet) {
     err(
       `${lesson ? `lesson ${lessonNumber(lesson)} (${lesson.id}) is` : 'every lesson is'} unfinished again (${progressPath()})\n`,

@@ -4,9 +4,9 @@
  */
 import { realpathSync } from 'node:fs';
 import type { ArgumentsCamelCase } from 'yargs';
-import { EXIT } from '../../core/errors.ts';
+import { EXIT, isLooplabError } from '../../core/errors.ts';
 import { formatVerify } from '../../lessons/engine/format.ts';
-import { markPassed, saveProgress } from '../../lessons/engine/progress.ts';
+import { markPassed, updateProgress } from '../../lessons/engine/progress.ts';
 import { findLesson, lessonFile, lessonNumber } from '../../lessons/registry.ts';
 import { type BenchFlags, optionsFromFlags } from '../options/bench.ts';
 import {
@@ -35,13 +35,30 @@ export interface Args extends GlobalArgs, BenchFlags {
   json: boolean;
 }
 
+/**
+ * Records a pass in the progress file as it is now; a file that cannot be written is a warning:
+ * the verdict stands.
+ */
+async function recordPass(path: string, id: string): Promise<boolean> {
+  try {
+    const { saved, warning } = await updateProgress(path, (p) => markPassed(p, id, new Date()));
+    if (!saved) err(`looplab: warning: your pass is not recorded: ${warning}\n`);
+    return saved;
+  } catch (error) {
+    if (!isLooplabError(error)) throw error;
+    err(`looplab: warning: your pass is not recorded: ${error.message}\n`);
+    return false;
+  }
+}
+
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   const lesson = findLesson(argv.lesson);
   // Only now the harness: a lesson that does not exist is refused without it.
   const { VERIFY_OPTIONS, verifyExercise } = await import('../../lessons/engine/verify.ts');
   const options = optionsFromFlags(argv, { ...VERIFY_OPTIONS, ...lesson.verify.bench });
   const file = argv.file ?? exercisePath(lesson);
-  const { path, progress } = await openProgress();
+  // Read now for its warnings alone: a pass is recorded into the file as it is at the end.
+  const { path } = await openProgress();
   const result = await verifyExercise(lesson, file, options, {
     signal: interruptSignal,
     // Only once the file has loaded: a broken file gets exactly one line, the error.
@@ -60,8 +77,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     ...stderrProgress(argv, options.durationSec),
   });
   const reference = isReferenceSolution(file, lessonFile(lesson, 'solution.ts'));
-  const record = result.passed && !reference;
-  if (record) await saveProgress(path, markPassed(progress, lesson.id, new Date()));
+  const record = result.passed && !reference && (await recordPass(path, lesson.id));
 
   if (argv.json) {
     out(
