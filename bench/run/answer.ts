@@ -18,36 +18,69 @@ export interface Answer {
 
 const BODY_START_CHARS = 120;
 
+/** How long an answer may take, whole, unless the caller says otherwise (verify's `--timeout`). */
+export const ANSWER_TIMEOUT_MS = 10_000;
+
+/** An answer that did not come, whole, in time: the server may be stuck, not gone. */
+export class AnswerTimeoutError extends Error {
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs / 1000} s`);
+    this.name = 'AnswerTimeoutError';
+    this.timeoutMs = timeoutMs;
+  }
+}
+
 /** `GET /`, `POST / (512 KiB)`: a request as a person reads it in a message. */
 export function describeRequest(r: OutgoingRequest): string {
   const size = r.body.length === 0 ? '' : ` (${r.body.length} bytes)`;
   return `${r.method} ${r.path.length > 60 ? `${r.path.slice(0, 57)}...` : r.path}${size}`;
 }
 
-/** Sends `request` to the server at `origin` (`http://127.0.0.1:port`) and digests the answer. */
-export async function fetchAnswer(origin: string, request: OutgoingRequest): Promise<Answer> {
+/**
+ * Sends `request` to the server at `origin` (`http://127.0.0.1:port`) and digests the answer.
+ *
+ * @throws {AnswerTimeoutError} when the whole answer takes longer than `timeoutMs`: a handler
+ *   that never settles would otherwise be waited for until undici's own 300 s headers timeout.
+ */
+export async function fetchAnswer(
+  origin: string,
+  request: OutgoingRequest,
+  timeoutMs = ANSWER_TIMEOUT_MS,
+): Promise<Answer> {
   // Loaded on first use, not at every start of the CLI.
   const { request: send } = await import('undici');
-  const res = await send(`${origin}${request.path}`, {
-    method: request.method as 'GET',
-    headers: { ...request.headers },
-    ...(request.body.length > 0 && { body: request.body }),
-  });
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let start = Buffer.alloc(0);
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    if (start.length < BODY_START_CHARS * 4) start = Buffer.concat([start, chunk.subarray(0, 480)]);
-    bytes += chunk.length;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const res = await send(`${origin}${request.path}`, {
+      method: request.method as 'GET',
+      headers: { ...request.headers },
+      ...(request.body.length > 0 && { body: request.body }),
+      signal: abort.signal,
+    });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let start = Buffer.alloc(0);
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      if (start.length < BODY_START_CHARS * 4)
+        start = Buffer.concat([start, chunk.subarray(0, 480)]);
+      bytes += chunk.length;
+    }
+    return {
+      status: res.statusCode,
+      contentType: String(res.headers['content-type'] ?? ''),
+      bytes,
+      sha256: hash.digest('hex'),
+      bodyStart: start.toString('utf8').slice(0, BODY_START_CHARS),
+    };
+  } catch (err) {
+    throw abort.signal.aborted ? new AnswerTimeoutError(timeoutMs) : err;
+  } finally {
+    clearTimeout(timer);
   }
-  return {
-    status: res.statusCode,
-    contentType: String(res.headers['content-type'] ?? ''),
-    bytes,
-    sha256: hash.digest('hex'),
-    bodyStart: start.toString('utf8').slice(0, BODY_START_CHARS),
-  };
 }
 
 export const sameAnswer = (a: Answer, b: Answer): boolean =>
@@ -81,16 +114,31 @@ function digestOf(status: number, contentType: string, body: Buffer): Answer {
  * digests the frame that comes back to it, the broadcast (status 200) or an error for it alone.
  * A frame has no content type, so that is left empty on both sides of a comparison.
  *
- * @throws {Error} when the client cannot connect, or an answer takes longer than `timeoutMs`.
+ * @throws {Error} when the client cannot connect; {AnswerTimeoutError} when an answer takes
+ *   longer than `timeoutMs`.
  */
-export async function openRoomAnswerer(origin: string, timeoutMs = 30_000): Promise<Answerer> {
+export async function openRoomAnswerer(
+  origin: string,
+  timeoutMs = ANSWER_TIMEOUT_MS,
+): Promise<Answerer> {
   const { WebSocket } = await import('ws');
   const socket = new WebSocket(`${origin.replace(/^http/, 'ws')}/`, STAMPED_SUBPROTOCOL, {
     perMessageDeflate: false,
   });
   await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
+    // A server whose loop is held never completes the upgrade.
+    const timer = setTimeout(() => {
+      socket.terminate();
+      reject(new AnswerTimeoutError(timeoutMs));
+    }, timeoutMs);
+    socket.once('open', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
   socket.on('error', () => {});
   let seq = 0;
@@ -100,7 +148,7 @@ export async function openRoomAnswerer(origin: string, timeoutMs = 30_000): Prom
         const mine = seq++;
         const timer = setTimeout(() => {
           socket.off('message', onMessage);
-          reject(new Error(`no answer to a message in ${timeoutMs} ms`));
+          reject(new AnswerTimeoutError(timeoutMs));
         }, timeoutMs);
         const onMessage = (data: Buffer) => {
           const frame = readFrame(data);
@@ -117,13 +165,16 @@ export async function openRoomAnswerer(origin: string, timeoutMs = 30_000): Prom
 }
 
 /** HTTP answers, each request on its own. */
-export function httpAnswerer(origin: string): Answerer {
-  return { answer: (request) => fetchAnswer(origin, request), close: () => {} };
+export function httpAnswerer(origin: string, timeoutMs = ANSWER_TIMEOUT_MS): Answerer {
+  return { answer: (request) => fetchAnswer(origin, request, timeoutMs), close: () => {} };
 }
 
-/** The answerer of a scenario's protocol. */
+/** The answerer of a scenario's protocol; each answer may take `timeoutMs`. */
 export const openAnswerer = (
   origin: string,
   protocol: 'http' | 'websocket' = 'http',
+  timeoutMs = ANSWER_TIMEOUT_MS,
 ): Promise<Answerer> =>
-  protocol === 'websocket' ? openRoomAnswerer(origin) : Promise.resolve(httpAnswerer(origin));
+  protocol === 'websocket'
+    ? openRoomAnswerer(origin, timeoutMs)
+    : Promise.resolve(httpAnswerer(origin, timeoutMs));

@@ -11,7 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { blockerText, heldBy } from '../../bench/report/stalls.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import {
+  ANSWER_TIMEOUT_MS,
   type Answer,
+  AnswerTimeoutError,
   describeRequest,
   fetchAnswer,
   openAnswerer,
@@ -86,6 +88,8 @@ export function exerciseHeldBy(
 
 /** How long a server whose connection broke may take to be seen gone. */
 const CRASH_WAIT_MS = 1000;
+/** How long `/ping` may take to tell a handler that never settles from a loop that is held. */
+const PING_WAIT_MS = 1000;
 
 /** `http://127.0.0.1:port/` → `http://127.0.0.1:port`: requests carry their own path. */
 const origin = (url: string) => url.replace(/\/$/, '');
@@ -108,34 +112,42 @@ async function fastestAnswer(
   origin: string,
   request: OutgoingRequest,
   count: number,
+  timeoutMs: number,
 ): Promise<number> {
   let fastest = Number.POSITIVE_INFINITY;
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    await fetchAnswer(origin, request);
+    await fetchAnswer(origin, request, timeoutMs);
     fastest = Math.min(fastest, performance.now() - started);
   }
   return fastest;
 }
+
+/** What the learner's server's failure to answer `request` means, as an error to throw. */
+type ExerciseFault = (err: unknown, request: OutgoingRequest) => Promise<unknown>;
 
 /** Sends each request to both servers in turn, timing every answer, and compares them. */
 async function answerUnseen(
   requests: readonly OutgoingRequest[],
   reference: string,
   exercise: string,
+  timeoutMs: number,
+  fault: ExerciseFault,
 ): Promise<UnseenAnswers> {
   let exerciseSlowestMs = 0;
   let referenceSlowestMs = 0;
   let differs: UnseenAnswers['differs'] = null;
   const timed = async (origin: string, request: OutgoingRequest) => {
     const started = performance.now();
-    const answer = await fetchAnswer(origin, request);
+    const answer = await fetchAnswer(origin, request, timeoutMs);
     return { answer, ms: performance.now() - started };
   };
   for (const request of requests) {
     const ref = await timed(reference, request);
     // Once: a second answer to the same input could come from a cache the first one filled.
-    const ex = await timed(exercise, request);
+    const ex = await timed(exercise, request).catch(async (err: unknown) => {
+      throw await fault(err, request);
+    });
     referenceSlowestMs = Math.max(referenceSlowestMs, ref.ms);
     exerciseSlowestMs = Math.max(exerciseSlowestMs, ex.ms);
     if (!differs && !sameAnswer(ref.answer, ex.answer)) {
@@ -155,6 +167,8 @@ async function timeUnseen(
   lesson: Lesson,
   requests: readonly RequestSpec[],
   exerciseUrl: string,
+  timeoutMs: number,
+  fault: ExerciseFault,
 ): Promise<UnseenAnswers> {
   const reference = await startServer({ ...serverBase(lesson), variant: lesson.verify.reference });
   try {
@@ -162,6 +176,8 @@ async function timeUnseen(
       requests.map(normalizeRequest),
       origin(reference.url),
       origin(exerciseUrl),
+      timeoutMs,
+      fault,
     );
   } finally {
     await reference.stop();
@@ -208,7 +224,7 @@ export async function referenceAnswers(lesson: Lesson): Promise<Answer[]> {
  * `unseen` lesson, against a reference server of its own: those answers are timed).
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_EXERCISE when the file throws on import or exports no
- *   handler.
+ *   handler, or its server crashes, or does not answer a request within `timeoutMs`.
  */
 export async function checkEquivalence(
   lesson: Lesson,
@@ -216,22 +232,34 @@ export async function checkEquivalence(
   onLoaded?: () => void,
   timeAnswers = false,
   reference: () => Promise<Answer[]> = () => referenceAnswers(lesson),
+  timeoutMs = ANSWER_TIMEOUT_MS,
 ): Promise<EquivalenceResult & { fastestAnswerMs: number | null; unseen: UnseenAnswers | null }> {
   const base = serverBase(lesson);
   const exercise = await startServer({ ...base, variant: EXERCISE_VARIANT, handlerFile: path });
   onLoaded?.();
+  const fault: ExerciseFault = async (err, request) =>
+    (await crashed(exercise, path, describeRequest(request))) ??
+    (err instanceof AnswerTimeoutError
+      ? await stuck(exercise, path, describeRequest(request), err.timeoutMs)
+      : err);
   try {
     const references = await reference();
-    const asker = await openAnswerer(origin(exercise.url), lesson.scenario.protocol);
+    const requests = scenarioRequests(lesson.scenario, base.params);
+    const asker = await openAnswerer(
+      origin(exercise.url),
+      lesson.scenario.protocol,
+      timeoutMs,
+    ).catch(async (err: unknown) => {
+      throw await fault(err, requests[0] as OutgoingRequest);
+    });
     try {
       // Every request the load sends, twice: a handler that is right only on its first request
       // (a cold cache) is caught. The reference is a built-in variant: its answers do not change.
-      const requests = scenarioRequests(lesson.scenario, base.params);
       const answers: EquivalenceResult[] = [];
       for (const [i, request] of [...requests, ...requests].entries()) {
         const ref = references[i % requests.length] as Answer;
         const ex = await asker.answer(request).catch(async (err: unknown) => {
-          throw (await crashed(exercise, path, describeRequest(request))) ?? err;
+          throw await fault(err, request);
         });
         answers.push({
           same: sameAnswer(ref, ex),
@@ -243,13 +271,24 @@ export async function checkEquivalence(
       const shown = answers.find((a) => !a.same) ?? (answers[0] as EquivalenceResult);
       const work = lesson.verify.work;
       const timing = shown.same && timeAnswers;
+      const first = requests[0] as OutgoingRequest;
       const fastestAnswerMs =
         timing && (work.kind === 'wait' || work.kind === 'calls')
-          ? await fastestAnswer(origin(exercise.url), requests[0] as OutgoingRequest, TIMED_ANSWERS)
+          ? await fastestAnswer(origin(exercise.url), first, TIMED_ANSWERS, timeoutMs).catch(
+              async (err: unknown) => {
+                throw await fault(err, first);
+              },
+            )
           : null;
       const unseen =
         timing && work.kind === 'unseen'
-          ? await timeUnseen(lesson, work.requests(base.params, randomInt(2 ** 31)), exercise.url)
+          ? await timeUnseen(
+              lesson,
+              work.requests(base.params, randomInt(2 ** 31)),
+              exercise.url,
+              timeoutMs,
+              fault,
+            )
           : null;
       return { ...shown, fastestAnswerMs, unseen };
     } finally {
@@ -278,6 +317,32 @@ async function crashed(
   return new LooplabError(
     ERROR_CODES.BAD_EXERCISE,
     `${path} crashed its server while answering ${request} (${how})${uncaught ? `: ${uncaught}` : tail}; fix it and run verify again`,
+  );
+}
+
+/**
+ * Why the learner's server did not answer in time, told by its `/ping`: still answered, the
+ * handler never settles (a promise it never resolves); silent too, the handler holds the loop.
+ */
+async function stuck(
+  server: ServerHandle,
+  path: string,
+  request: string,
+  timeoutMs: number,
+): Promise<LooplabError> {
+  const pings = await fetchAnswer(
+    origin(server.url),
+    normalizeRequest({ path: '/ping' }),
+    PING_WAIT_MS,
+  )
+    .then((a) => a.status === 200)
+    .catch(() => false);
+  const why = pings
+    ? 'though its server still answers /ping: the handler never settles (a promise that never resolves, a callback never called)'
+    : 'and its server stopped answering /ping too: the handler holds the event loop (a loop that never ends?)';
+  return new LooplabError(
+    ERROR_CODES.BAD_EXERCISE,
+    `${path} did not answer ${request} within ${timeoutMs / 1000} s, ${why}; fix it and run verify again (--timeout sets the wait)`,
   );
 }
 
@@ -349,7 +414,8 @@ export async function verifyExercises(
   // which must be fast: timed while another file's server backtracks on the same cores, they
   // would time the machine; those files go one at a time. Settled, all of them, before a failure
   // is thrown: no server is left starting behind it.
-  const check = (path: string) => checkEquivalence(lesson, path, hooks.onLoaded, true, reference);
+  const check = (path: string) =>
+    checkEquivalence(lesson, path, hooks.onLoaded, true, reference, options.timeoutSec * 1000);
   const settled =
     lesson.verify.work.kind === 'unseen'
       ? await inTurn(paths, check)

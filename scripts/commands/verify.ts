@@ -20,10 +20,11 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
           describe: 'Your handler, a TypeScript file [default: ./looplab-exercises/<lesson id>.ts]',
         })
         .option('json', { type: 'boolean', default: false, describe: 'Print the checks as JSON' }),
-      LESSON_FLAGS,
+      // --timeout: how long verify waits for each answer before it calls the handler stuck.
+      [...LESSON_FLAGS, 'timeout'],
     )
       .epilogue(
-        'Exit 0 when every check passes, 1 when one fails, 2 when the file is missing, throws when loaded, or exports no handler.',
+        'Exit 0 when every check passes, 1 when one fails, 2 when the file is missing, throws when loaded, exports no handler, or does not answer within --timeout (10 s).',
       )
       .example('$0 verify 1', 'Verify ./looplab-exercises/the-waiter.ts')
       .example(

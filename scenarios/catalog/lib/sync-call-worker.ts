@@ -5,13 +5,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
-import { DONE_SLOT, LENGTH_SLOT, SYNC_ANSWER_BYTES } from './sync-call-protocol.ts';
+import {
+  DONE_SLOT,
+  LENGTH_SLOT,
+  SYNC_ANSWER_BYTES,
+  UPSTREAM_TIMEOUTS,
+} from './sync-call-protocol.ts';
 
 const { origin, shared } = workerData as { origin: string; shared: SharedArrayBuffer };
 const state = new Int32Array(shared, 0, 2);
 const bytes = new Uint8Array(shared, 8);
 // Keep-alive, as the asynchronous variants have: only the blocking differs.
-const pool = new Pool(origin, { connections: null });
+const pool = new Pool(origin, { connections: null, ...UPSTREAM_TIMEOUTS });
 
 async function fetchInto(path: string): Promise<number> {
   try {

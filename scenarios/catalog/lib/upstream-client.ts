@@ -8,7 +8,12 @@
  */
 import { Worker } from 'node:worker_threads';
 import { moduleUrl } from '../../../core/module-url.ts';
-import { DONE_SLOT, LENGTH_SLOT, SYNC_ANSWER_BYTES } from './sync-call-protocol.ts';
+import {
+  DONE_SLOT,
+  LENGTH_SLOT,
+  SYNC_ANSWER_BYTES,
+  UPSTREAM_TIMEOUTS,
+} from './sync-call-protocol.ts';
 
 /** The three calls one request makes, for a user id: a profile, its orders, recommendations. */
 export const callsFor = (user: string): string[] => [
@@ -49,7 +54,11 @@ export async function upstreamClient(
   // (through the registry), and undici takes a few hundred ms to load on a busy machine.
   const { Pool } = await import('undici');
   // As many connections as calls in flight: a pool that queued calls would add its own waiting.
-  const pool = new Pool(origin, { pipelining: keepAlive ? 1 : 0, connections: null });
+  const pool = new Pool(origin, {
+    pipelining: keepAlive ? 1 : 0,
+    connections: null,
+    ...UPSTREAM_TIMEOUTS,
+  });
   let sync: SyncCaller | undefined;
   if (blocking) {
     sync = new SyncCaller(origin);
