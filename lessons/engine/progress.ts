@@ -37,7 +37,8 @@ export function parseProgress(text: string): Progress | string {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return `not JSON: ${(err as Error).message}`;
+    // One line: the message quotes the text, newlines and all.
+    return `not JSON: ${(err as Error).message.replace(/\s+/g, ' ')}`;
   }
   if (typeof data !== 'object' || data === null) return 'not a JSON object';
   const { version, passed } = data as { version?: unknown; passed?: unknown };
