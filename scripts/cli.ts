@@ -5,7 +5,8 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-// The reaper alone, not child.ts: the registry of live processes needs none of the spawning code.
+// The reaper and the peer guard alone, not child.ts: neither needs any of the spawning code.
+import { dropBadChannelPeer } from '../bench/run/peer-guard.ts';
 import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/reaper.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
 import { looplabVersion } from '../core/package-info.ts';
@@ -45,6 +46,15 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+
+// A line a server child sent on its IPC channel that Node could not parse is thrown from inside
+// Node, with no caller to catch it: that child is dropped with a warning (peer-guard.ts), and
+// the command goes on. Anything else uncaught is a bug, and ends as printError ends one.
+process.on('uncaughtException', (error) => {
+  if (dropBadChannelPeer(error)) return;
+  killAllNow();
+  process.exit(printError(error, process.argv.includes('--debug')));
+});
 
 function onlyOnce(parser: Argv, args: Record<string, unknown>): void {
   // getOptions() is yargs' own, though @types/yargs does not declare it.

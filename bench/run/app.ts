@@ -10,12 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { moduleUrl } from '../../core/module-url.ts';
@@ -29,17 +24,17 @@ import {
 } from '../../scenarios/probe/protocol.ts';
 import type { SupervisorConfig } from './app-supervisor.ts';
 import { preloadedCommand } from './command.ts';
+import { signalAll, stopGroup } from './group-stop.ts';
+import { warnDropped } from './peer-guard.ts';
 import { type ProbeChannel, requestProbe } from './probe-request.ts';
-import { groupExists, runningProcesses } from './process-group.ts';
+import { openProbeSocket } from './probe-socket.ts';
+import { runningProcesses } from './process-group.ts';
 import { KILL_GRACE_MS, track } from './reaper.ts';
 import { keepTail } from './stderr-tail.ts';
 import { type MeasuredServer, originOf } from './target.ts';
 
 const SUPERVISOR = fileURLToPath(moduleUrl(import.meta.url, './app-supervisor'));
 const PRELOAD_URL = moduleUrl(import.meta.url, '../../scenarios/probe/preload').href;
-/** How often, at most, a stop checks whether any process of the command is left. */
-const GROUP_POLL_MS = 20;
-const ZOMBIE_ALLOWANCE_MS = 3000;
 
 export interface AppOptions {
   command: string;
@@ -58,54 +53,31 @@ export interface AppOptions {
   cwd?: string;
 }
 
-/** `signal` to group `pgid`, and to each of `pids`: what carries its mark, outside it too. */
-function signalAll(pgid: number, pids: readonly number[] | null, signal: NodeJS.Signals): void {
-  for (const target of [-pgid, ...(pids ?? [])]) {
-    try {
-      process.kill(target, signal);
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
-/**
- * SIGTERM to the group and to whatever carries its `mark` outside it (process-group.ts), SIGKILL
- * after the grace period; resolves when none of it runs any more. What is left then may be
- * zombies, which their parents or an init reap in their own time.
- */
-async function stopGroup(pgid: number, mark: string): Promise<void> {
-  let left = runningProcesses(pgid, mark);
-  const gone = () => (left === null ? !groupExists(pgid) : left.length === 0);
-  if (gone()) return;
-  signalAll(pgid, left, 'SIGTERM');
-  const killAt = Date.now() + KILL_GRACE_MS;
-  // Without /proc, a zombie cannot be told from a process: give up on what still answers some
-  // time after SIGKILL, which is gone at once unless it is one.
-  const giveUpAt = killAt + ZOMBIE_ALLOWANCE_MS;
-  let scanMs = 0;
-  while (Date.now() < giveUpAt) {
-    // A scan of /proc costs a few ms of CPU, more on a machine with many processes: poll no more
-    // often than five times its cost.
-    await sleep(Math.max(GROUP_POLL_MS, 5 * scanMs));
-    const scanStart = performance.now();
-    left = runningProcesses(pgid, mark);
-    scanMs = performance.now() - scanStart;
-    if (gone()) return;
-    // Again at each poll: what the app started during the grace period gets it too.
-    if (Date.now() >= killAt) signalAll(pgid, left, 'SIGKILL');
-  }
-}
-
 /** The preload's connections, by the pid of the process each comes from. */
 class PreloadHub extends EventEmitter {
   readonly listening: Extract<FromPreload, { type: 'listening' }>[] = [];
   readonly bystanders = new Map<number, number>();
   readonly sockets = new Map<number, Socket>();
+  /** Why each connection that was dropped was. */
+  readonly dropped: string[] = [];
+
+  private readonly label: string;
+
+  constructor(label: string) {
+    super();
+    this.label = label;
+  }
 
   attach(socket: Socket): void {
     socket.on('error', () => {});
-    onJsonLines(socket, (msg) => this.receive(socket, msg as FromPreload));
+    onJsonLines(
+      socket,
+      (msg) => this.receive(socket, msg as FromPreload),
+      (why) => {
+        this.dropped.push(why);
+        warnDropped(`a connection to the probe socket of ${this.label}`, why);
+      },
+    );
   }
 
   private receive(socket: Socket, msg: FromPreload): void {
@@ -155,18 +127,15 @@ function socketChannel(hub: PreloadHub, socket: Socket, exit: () => string | nul
  *   the message ends with the last lines of its stderr.
  */
 export async function startApp(o: AppOptions): Promise<MeasuredServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'looplab-app-'));
-  const socketPath =
-    process.platform === 'win32'
-      ? `\\\\.\\pipe\\looplab-${process.pid}-${Date.now()}`
-      : join(dir, 'probe.sock');
-  const hub = new PreloadHub();
-  const sockets: Server = createServer((socket) => hub.attach(socket));
-  await new Promise<void>((resolve, reject) => {
-    sockets.once('error', reject);
-    sockets.listen(socketPath, resolve);
+  const hub = new PreloadHub(o.label);
+  const probeSocket = await openProbeSocket((socket) => hub.attach(socket)).catch((err: Error) => {
+    throw new LooplabError(
+      ERROR_CODES.SERVER_START,
+      `cannot open looplab's probe socket for ${o.label} (${err.message}); check TMPDIR`,
+      { cause: err },
+    );
   });
-  sockets.unref();
+  const socketPath = probeSocket.path;
 
   const env = o.env ?? process.env;
   const config: PreloadConfig = {
@@ -219,9 +188,8 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
     stopping ??= (async () => {
       await stopGroup(pgid, mark);
       untrack();
-      sockets.close();
       for (const s of hub.sockets.values()) s.destroy();
-      await rm(dir, { recursive: true, force: true });
+      await probeSocket.close();
     })();
     return stopping;
   };

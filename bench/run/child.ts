@@ -107,6 +107,7 @@ async function startChild(
     execArgv: [...(handler?.execArgv ?? []), ...(options.execArgv ?? [])],
     ...(options.inheritOutput && { inheritOutput: true }),
     ...(options.env && { env: options.env }),
+    label: `the ${label} server`,
   });
   const { tail, channel } = forked;
   const ready = await awaitReady(forked, readyTimeoutMs, {

@@ -4,15 +4,36 @@
  *
  * The child is tracked until it has exited, so that the CLI can reap it on SIGINT or SIGTERM, and
  * the end of its stderr is kept for the error messages that say why it went.
+ *
+ * A scenario server runs a learner's code, which may start processes of its own (at import, in a
+ * handler), detached ones too. So the child leads a process group of its own, as a `--cmd` app
+ * does (app.ts), and carries a mark in its environment that what it starts inherits: a stop
+ * reaps the group and everything marked (group-stop.ts), not the child alone.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { signalAll, stopLedGroup } from './group-stop.ts';
+import { type ChannelPeer, channelPeers } from './peer-guard.ts';
 import type { ProbeChannel } from './probe-request.ts';
+import { groupExists, runningProcesses } from './process-group.ts';
 import { KILL_GRACE_MS, track } from './reaper.ts';
 import { keepTail } from './stderr-tail.ts';
 
 interface Message {
   type: string;
 }
+
+/** The environment entry that marks a forked child's processes, each start's its own value. */
+export const FORK_MARK_ENV = 'LOOPLAB_SERVER_MARK';
+
+/** How many processes of group `pgid` or carrying `mark` still run; without /proc, the group's. */
+function leftOf(pgid: number, mark: string): number {
+  const left = runningProcesses(pgid, mark);
+  return left === null ? Number(groupExists(pgid)) : left.length;
+}
+
+/** Windows has no process groups: there a stop signals the child alone, as before. */
+const GROUPS = process.platform !== 'win32';
 
 /** What a child says when it is up, or why it is not. */
 export type ReadyMessage =
@@ -24,6 +45,8 @@ export interface ForkOptions {
   /** Show the child's output on ours instead of keeping its tail for error messages. */
   inheritOutput?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** How a warning names it: `the noop sync server`. */
+  label?: string;
 }
 
 export interface Forked<Out extends Message, In extends Message> {
@@ -44,29 +67,65 @@ export function forkTracked<Out extends Message, In extends Message>(
   args: string[],
   options: ForkOptions,
 ): Forked<Out, In> {
-  const child = fork(script, args, {
-    // Never inherit the CLI's own flags (a test runner's, a loader's): the child runs alone.
-    execArgv: options.execArgv,
-    stdio: options.inheritOutput
-      ? ['ignore', 'inherit', 'inherit', 'ipc']
-      : ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: options.env ?? process.env,
-    serialization: 'json',
-  });
+  const markValue = `${process.pid}-${randomBytes(8).toString('hex')}`;
+  const mark = `${FORK_MARK_ENV}=${markValue}`;
+  // Set when the child sent a line Node could not parse on its channel, and was dropped for it.
+  let badLine: string | null = null;
+  const peer: ChannelPeer = {
+    get name() {
+      return `${options.label ?? 'a child'} (pid ${child.pid})`;
+    },
+    drop: (why) => {
+      badLine = why;
+      void stop();
+    },
+  };
+  // In the context that names it: an exception from its channel finds it (peer-guard.ts).
+  const child = channelPeers.run(peer, () =>
+    fork(script, args, {
+      // Never inherit the CLI's own flags (a test runner's, a loader's): the child runs alone.
+      execArgv: options.execArgv,
+      stdio: options.inheritOutput
+        ? ['ignore', 'inherit', 'inherit', 'ipc']
+        : ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...(options.env ?? process.env), [FORK_MARK_ENV]: markValue },
+      serialization: 'json',
+      // A process group of its own, led by the child (setsid): stopped as one.
+      detached: GROUPS,
+    }),
+  );
+  let stopping: Promise<void> | undefined;
+  const pgid = child.pid;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
-      untrack();
+      // A child that exited on its own (a crash) stays tracked while what it started still
+      // runs, for its stop or the CLI's reaping; a stop in progress untracks it when it is done.
+      if (!GROUPS || pgid === undefined || (!stopping && leftOf(pgid, mark) === 0)) untrack();
       resolve({ code, signal });
     });
   });
-  const stop = () => stopChild(child, exited);
-  const untrack = track({ pid: child.pid, stop, killNow: () => child.kill('SIGKILL') });
+  const stop = () => {
+    stopping ??=
+      GROUPS && pgid !== undefined
+        ? stopLedGroup(pgid, mark, exited).then(untrack)
+        : stopChild(child, exited);
+    return stopping;
+  };
+  const untrack = track({
+    pid: child.pid,
+    stop,
+    killNow: () =>
+      GROUPS && pgid !== undefined
+        ? signalAll(pgid, runningProcesses(pgid, mark), 'SIGKILL')
+        : child.kill('SIGKILL'),
+  });
   // Failures to spawn, signal or message the child also show up as its exit or as a rejected
   // request; as an unhandled 'error' event they would crash the CLI instead.
   child.on('error', () => {});
 
   child.stdout?.resume();
-  const tail = keepTail(child.stderr);
+  const stderrTail = keepTail(child.stderr);
+  const tail = () => (badLine ? `: it sent ${badLine}` : stderrTail());
   return { child, exited, tail, channel: ipcChannel(child), stop };
 }
 

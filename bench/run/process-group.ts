@@ -64,17 +64,26 @@ export function runningProcesses(pgid: number, mark: string): number[] | null {
     return null;
   }
   const entry = Buffer.from(mark);
+  // Each file of /proc read costs; a stop scans once per server. With the group gone (the usual
+  // case once its leader has exited), only the marked processes need their state read.
+  const groupLeft = groupExists(pgid);
   const found: number[] = [];
   for (const name of names) {
     // Only the numeric entries are processes.
     if (name.charCodeAt(0) > 57 || Number(name) === process.pid) continue;
+    let marked = false;
+    try {
+      marked = environHas(readFileSync(`/proc/${name}/environ`), entry);
+    } catch {
+      // Another user's (not ours), or it exited while we looked.
+    }
+    if (!marked && !groupLeft) continue;
     try {
       const stat = parseProcStat(readFileSync(`/proc/${name}/stat`, 'latin1'));
       if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
-      if (stat.pgrp === pgid || environHas(readFileSync(`/proc/${name}/environ`), entry))
-        found.push(Number(name));
+      if (marked || stat.pgrp === pgid) found.push(Number(name));
     } catch {
-      // It exited while we looked, or is another user's: not ours either way.
+      // It exited while we looked.
     }
   }
   return found;

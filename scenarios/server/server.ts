@@ -161,7 +161,16 @@ async function main(config: ChildConfig): Promise<void> {
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);
-  process.on('disconnect', shutdown);
+  process.on('disconnect', () => {
+    // The harness is gone without stopping us (killed outright): what the handler started in
+    // our process group (bench/run/fork.ts) goes with us, as the harness would have seen to.
+    try {
+      process.kill(-process.pid, 'SIGTERM');
+    } catch {
+      // Not a group's leader: nothing of ours to signal.
+    }
+    void shutdown();
+  });
   // Ctrl-C in a terminal reaches the whole process group. With a parent on the IPC channel, the
   // parent decides when this server stops (serve reads its probe first); without one, stop.
   process.on('SIGINT', () => {
