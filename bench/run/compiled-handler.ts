@@ -15,7 +15,7 @@
  * to tsx, which loads it, or reports its error, as before. Compiled this way the file runs as the
  * ES module it is written as, as Node 22 and 24 run it when they strip its types.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,9 +27,50 @@ let outDir: string | undefined;
 let outputs = 0;
 const compiled = new Map<string, Promise<string | null>>();
 
+const PREFIX = 'looplab-handlers-';
+
+/** The pid a folder of compiled files names, from `looplab-handlers-<pid>-XXXXXX`; else null. */
+export function ownerPid(name: string): number | null {
+  const m = /^looplab-handlers-(\d+)-[^-]+$/.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Removes the folders that looplab processes now gone left: a process killed outright (SIGKILL)
+ * never runs its exit handler. Another user's folder, or a live process's, is left alone.
+ */
+export function sweepLeftovers(tmp: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmp);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = ownerPid(name);
+    if (pid === null || pid === process.pid || alive(pid)) continue;
+    try {
+      const path = join(tmp, name);
+      if (statSync(path).uid === process.getuid?.()) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile, or not ours to remove.
+    }
+  }
+}
+
 function outputDir(): string {
   if (outDir === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'looplab-handlers-'));
+    sweepLeftovers(tmpdir());
+    const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
     outDir = dir;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }

@@ -3,12 +3,13 @@
  * to tsx otherwise (bench/run/compiled-handler.ts).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { compiledHandler } from '../../bench/run/compiled-handler.ts';
+import { compiledHandler, ownerPid, sweepLeftovers } from '../../bench/run/compiled-handler.ts';
 
 describe('compiledHandler', () => {
   let dir = '';
@@ -79,5 +80,30 @@ describe('compiledHandler', () => {
     for (const [name, text] of Object.entries(cases))
       assert.equal(await compiledHandler(await file(name, text)), null, name);
     assert.equal(await compiledHandler(join(dir, 'missing.ts')), null, 'missing');
+  });
+});
+
+describe('the folders of compiled files that killed processes left', () => {
+  it('reads the owner pid from a folder name, and nothing from another name', () => {
+    assert.equal(ownerPid('looplab-handlers-4242-aB3xYz'), 4242);
+    assert.equal(ownerPid('looplab-handlers-aB3xYz'), null);
+    assert.equal(ownerPid('looplab-app-4242-aB3xYz'), null);
+  });
+
+  it('removes those of processes now gone, and keeps the rest', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'looplab-sweep-test-'));
+    after(() => rm(tmp, { recursive: true, force: true }));
+    // A pid that was just used and is gone.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const names = [
+      `looplab-handlers-${gone}-abc123`,
+      `looplab-handlers-${process.pid}-abc123`,
+      `looplab-handlers-${process.ppid}-abc123`,
+      'looplab-handlers-abc123',
+      `other-${gone}-abc123`,
+    ];
+    for (const n of names) await mkdir(join(tmp, n, 'x'), { recursive: true });
+    sweepLeftovers(tmp);
+    assert.deepEqual((await readdir(tmp)).sort(), names.slice(1).sort());
   });
 });

@@ -3,10 +3,10 @@
  * checks on every flag, the order of an app's runs, and what its report says.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { compareReports } from '../../bench/compare/compare.ts';
 import { summarizeSentinel } from '../../bench/report/build.ts';
 import { sentinelMeans } from '../../bench/report/comparable.ts';
@@ -134,6 +134,7 @@ describe('checkCommand', () => {
   writeFileSync(script, '#!/bin/sh\n');
   chmodSync(script, 0o755);
   writeFileSync(join(dir, 'plain.txt'), '');
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('finds the program on PATH, past assignments, and takes shell builtins', () => {
     assert.equal(programOf('PORT=3000 DEBUG=x node server.js'), 'node');
