@@ -58,8 +58,8 @@ class PreloadHub extends EventEmitter {
   readonly listening: Extract<FromPreload, { type: 'listening' }>[] = [];
   readonly bystanders = new Map<number, number>();
   readonly sockets = new Map<number, Socket>();
-  /** Why each connection that was dropped was. */
-  readonly dropped: string[] = [];
+  /** What each connection that was dropped sent. */
+  readonly dropped = new Map<Socket, string>();
 
   private readonly label: string;
 
@@ -74,7 +74,7 @@ class PreloadHub extends EventEmitter {
       socket,
       (msg) => this.receive(socket, msg as FromPreload),
       (why) => {
-        this.dropped.push(why);
+        this.dropped.set(socket, why);
         warnDropped(`a connection to the probe socket of ${this.label}`, why);
       },
     );
@@ -102,6 +102,8 @@ function socketChannel(hub: PreloadHub, socket: Socket, exit: () => string | nul
     },
     get goneReason() {
       const how = exit();
+      const dropped = hub.dropped.get(socket);
+      if (dropped) return `looplab dropped its connection, which sent ${dropped}`;
       return how === null ? 'its connection to looplab closed' : `it exited, ${how}`;
     },
     send: (msg: ToChild, done) => writeJsonLine(socket, msg, (err) => done(err ?? null)),
@@ -200,6 +202,11 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   });
 
   const ports = () => hub.listening.map((l) => l.port);
+  // A preload that could not report for a connection looplab dropped: say what it sent.
+  const droppedText = () => {
+    const [first] = hub.dropped.values();
+    return first ? ` (looplab dropped a connection to its probe socket that sent ${first})` : '';
+  };
   const isReady = () => {
     const chosen = hub.listening.find((l) => o.port === undefined || l.port === o.port);
     if (!chosen) return undefined;
@@ -227,7 +234,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
         reject(
           new LooplabError(
             ERROR_CODES.SERVER_START,
-            `${o.label} ${where} within ${o.readyTimeoutMs / 1000} s${tail()}`,
+            `${o.label} ${where} within ${o.readyTimeoutMs / 1000} s${droppedText()}${tail()}`,
           ),
         );
       }, o.readyTimeoutMs);
