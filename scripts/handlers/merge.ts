@@ -4,6 +4,7 @@ import { mergeReports } from '../../bench/report/merge.ts';
 import { readReport } from '../../bench/report/read.ts';
 import { jsonText } from '../../core/json.ts';
 import { plural } from '../../core/numbers.ts';
+import { assertDistinctOutputs } from '../../core/output-paths.ts';
 import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 import { err, type GlobalArgs } from '../shared/context.ts';
 
@@ -13,6 +14,10 @@ export interface Args extends GlobalArgs {
 }
 
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
+  await assertDistinctOutputs(
+    argv.reports.map((path) => ({ name: 'input', path })),
+    [{ name: 'output', path: argv.out }],
+  );
   await assertWritable(argv.out);
   const reports = await Promise.all(argv.reports.map(readReport));
   const merged = mergeReports(reports, argv.reports);

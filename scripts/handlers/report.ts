@@ -7,6 +7,7 @@ import { formatTable } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import { readReport } from '../../bench/report/read.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { assertDistinctOutputs } from '../../core/output-paths.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { checkHtmlPath } from '../options/html.ts';
@@ -28,6 +29,12 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   // Checked before the reports are read: a bad flag fails at once.
   const compareOptions = compareOptionsFromFlags(argv);
   await checkHtmlPath(argv.html);
+  if (argv.html !== undefined) {
+    await assertDistinctOutputs(
+      paths.map((path) => ({ name: 'input', path })),
+      [{ name: '--html', path: argv.html }],
+    );
+  }
   const reports = await Promise.all(paths.map((p) => readReport(p)));
   const [base, head] = reports as [(typeof reports)[0], (typeof reports)[0] | undefined];
   if (argv.html === undefined) {
