@@ -33,6 +33,7 @@ export const CHECKING = new Set([
   'fuzz',
   'html',
   'lesson-cli',
+  'outputs',
   'own-server-processes',
   'pack',
   'processes',

@@ -1,6 +1,6 @@
 /** What `looplab merge` does: read the reports, merge their runs, write one report. */
 import type { ArgumentsCamelCase } from 'yargs';
-import { mergeReports } from '../../bench/report/merge.ts';
+import { mergeRuns } from '../../bench/report/merge.ts';
 import { readReport } from '../../bench/report/read.ts';
 import { jsonText } from '../../core/json.ts';
 import { plural } from '../../core/numbers.ts';
@@ -20,7 +20,13 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   );
   await assertWritable(argv.out);
   const reports = await Promise.all(argv.reports.map(readReport));
-  const merged = mergeReports(reports, argv.reports);
+  const { report: merged, skipped } = mergeRuns(reports, argv.reports);
+  // Said even with --quiet: the merged report holds fewer runs than the inputs seemed to give.
+  for (const s of skipped) {
+    err(
+      `looplab: skipped ${plural(s.count, 'run')} of ${s.name}: ${s.name === s.firstIn ? 'it was given twice' : `already in ${s.firstIn}`} (same start time and server pid)\n`,
+    );
+  }
   await writeFileAtomic(argv.out, jsonText(merged));
   if (!argv.quiet) {
     err(

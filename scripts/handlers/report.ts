@@ -8,6 +8,7 @@ import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import { readReport } from '../../bench/report/read.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { assertDistinctOutputs } from '../../core/output-paths.ts';
+import { plainStrings } from '../../core/plain-text.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { checkHtmlPath } from '../options/html.ts';
@@ -44,7 +45,8 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
         'two reports are shown side by side only as HTML: add --html FILE (or use looplab compare)',
       );
     }
-    out(formatTable(base, terminalStyle(useColor(process.stdout))));
+    // A report is anyone's file: its names and texts reach the terminal without control codes.
+    out(formatTable(plainStrings(base), terminalStyle(useColor(process.stdout))));
     out('\n');
     return;
   }

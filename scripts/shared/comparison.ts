@@ -20,9 +20,10 @@ import { readReport } from '../../bench/report/read.ts';
 import type { Report } from '../../bench/report/types.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
-import { writeFileAtomic } from '../../core/write-atomic.ts';
+import { plainStrings } from '../../core/plain-text.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { err, out, setOutcome, useColor } from './context.ts';
+import { writeEach } from './write-outputs.ts';
 
 /**
  * Appends the Markdown to the file GitHub Actions names in GITHUB_STEP_SUMMARY, when it is set:
@@ -57,15 +58,22 @@ export async function reportComparison(
   const write = (text: string) => (how.stream === process.stdout ? out(text) : err(text));
   if (how.format === 'gab') {
     const entries = gabEntries(comparison);
-    for (const key of ['biggerIsBetter', 'smallerIsBetter'] as const) {
-      const path = join(how.gabDir ?? '.', GAB_FILES[key]);
-      await writeFileAtomic(path, jsonText(entries[key]));
-      if (!how.quiet) err(`wrote ${path}\n`);
-    }
+    await writeEach(
+      (['biggerIsBetter', 'smallerIsBetter'] as const).map((key) => ({
+        path: join(how.gabDir ?? '.', GAB_FILES[key]),
+        text: () => jsonText(entries[key]),
+      })),
+      how.quiet,
+    );
   }
   write(
     how.format === 'gab' || how.format === 'table'
-      ? formatCompareTable(comparison, labels, terminalStyle(useColor(how.stream)))
+      ? // Names from the reports and paths from the command line, without control codes.
+        formatCompareTable(
+          plainStrings(comparison),
+          plainStrings(labels),
+          terminalStyle(useColor(how.stream)),
+        )
       : compareFormats[how.format](comparison, labels),
   );
   const summary = await appendStepSummary(formatCompareMarkdown(comparison, labels));
