@@ -72,7 +72,7 @@ export async function outputTarget(path: string): Promise<OutputTarget> {
  *
  * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED naming the path and the cause.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const target = await outputTarget(path);
   if (target.kind === 'directory') throw writeFailed(path, 'it is a directory');
   if (target.kind === 'special') {
@@ -152,7 +152,7 @@ async function createTemp(
 async function writeInPlace(
   path: string,
   target: { path: string; link: boolean },
-  content: string,
+  content: string | Uint8Array,
 ): Promise<void> {
   let handle: FileHandle | undefined;
   try {
