@@ -102,6 +102,23 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
 }
 
 /**
+ * Appends to a file (the GitHub step summary), creating it when missing, following links only as
+ * writeFileAtomic does.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED naming the path and the cause.
+ */
+export async function appendFileSafely(path: string, content: string): Promise<void> {
+  const target = await outputTarget(path);
+  if (target.kind === 'directory') throw writeFailed(path, 'it is a directory');
+  await writeInPlace(
+    path,
+    { path: target.path, link: target.kind === 'special' && target.link },
+    content,
+    true,
+  );
+}
+
+/**
  * Fails fast, before a long benchmark, when `path` could not be written: follows it as a write
  * would, creates its missing parent directories, and creates, then removes, a file beside it.
  *
@@ -146,20 +163,25 @@ async function createTemp(
 }
 
 /**
- * A special file is opened as it is, without creating or truncating anything; appended to, so
- * that a file a shell redirected stdout to keeps what was printed before.
+ * A special file is opened as it is, without truncating anything; appended to, so that a file a
+ * shell redirected stdout to keeps what was printed before. Created only when `create` says so.
  */
 async function writeInPlace(
   path: string,
   target: { path: string; link: boolean },
   content: string | Uint8Array,
+  create = false,
 ): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     // Not following a link swapped in since it was checked, except the descriptor's own.
     handle = await open(
       target.path,
-      constants.O_WRONLY | constants.O_APPEND | (target.link ? 0 : NOFOLLOW),
+      constants.O_WRONLY |
+        constants.O_APPEND |
+        (create ? constants.O_CREAT : 0) |
+        (target.link ? 0 : NOFOLLOW),
+      0o666,
     );
     await handle.writeFile(content);
   } catch (err) {

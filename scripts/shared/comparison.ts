@@ -2,7 +2,6 @@
  * Printing a comparison as compare and `bench --baseline` both do: in the chosen format, appended
  * to the GitHub step summary when there is one, and exit 1 on a regression.
  */
-import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Comparison, compareReports } from '../../bench/compare/compare.ts';
 import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
@@ -21,6 +20,7 @@ import type { Report } from '../../bench/report/types.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
 import { plainStrings } from '../../core/plain-text.ts';
+import { appendFileSafely } from '../../core/write-atomic.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { err, out, setOutcome, useColor } from './context.ts';
 import { writeEach } from './write-outputs.ts';
@@ -35,11 +35,12 @@ export async function appendStepSummary(markdown: string): Promise<string | unde
   const path = process.env.GITHUB_STEP_SUMMARY;
   if (!path) return undefined;
   try {
-    await appendFile(path, `${markdown}\n`);
+    await appendFileSafely(path, `${markdown}\n`);
   } catch (cause) {
+    const why = (cause as Error).message.replace(/^cannot write .*? \((.*)\); check .*$/, '$1');
     throw new LooplabError(
       ERROR_CODES.WRITE_FAILED,
-      `cannot append to GITHUB_STEP_SUMMARY ${path} (${(cause as NodeJS.ErrnoException).code ?? cause}); check the path`,
+      `cannot append to GITHUB_STEP_SUMMARY ${path} (${why}); check the path`,
       { cause },
     );
   }

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LooplabError } from '../../core/errors.ts';
-import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
+import { appendFileSafely, assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 
 describe('writeFileAtomic', () => {
   let dir = '';
@@ -213,5 +213,22 @@ describe('writeFileAtomic', () => {
     await assert.rejects(writeFileAtomic(sub, 'x'), {
       message: `cannot write ${sub} (it is a directory); check the path and its permissions`,
     });
+  });
+
+  it('appends (the step summary): creates the file, keeps what was there, refuses a foreign link', async () => {
+    const sub = await mkdtemp(join(dir, 'append-'));
+    const summary = join(sub, 'summary.md');
+    await appendFileSafely(summary, '# one\n');
+    await appendFileSafely(summary, '# two\n');
+    assert.equal(await readFile(summary, 'utf8'), '# one\n# two\n');
+    if (process.getuid?.() !== 0) return;
+    const victim = join(sub, 'victim.txt');
+    await writeFile(victim, 'precious');
+    await symlink(victim, join(sub, 'planted.md'));
+    await lchown(join(sub, 'planted.md'), 12345, 12345);
+    await assert.rejects(appendFileSafely(join(sub, 'planted.md'), 'x'), {
+      code: 'LOOPLAB_ERR_WRITE_FAILED',
+    });
+    assert.equal(await readFile(victim, 'utf8'), 'precious');
   });
 });
