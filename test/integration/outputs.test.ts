@@ -91,6 +91,22 @@ describe('outputs never replace an input or each other (LOOPLAB_ERR_OUTPUT_CLASH
     assert.equal(existsSync(at('x')), false);
   });
 
+  test('bench --baseline victim.json --json victim.json: the baseline is an input', async () => {
+    const r = await cli([
+      'bench',
+      'busy-wait',
+      '--baseline',
+      at('victim.json'),
+      '--json',
+      at('victim.json'),
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      `looplab: --json ${at('victim.json')} is the --baseline ${at('victim.json')}: writing it would destroy it; choose another name [LOOPLAB_ERR_OUTPUT_CLASH]\n`,
+    );
+  });
+
   test('merge victim.json victim.json: the output would be the input', async () => {
     const r = await cli(['merge', at('victim.json'), at('victim.json')]);
     assert.equal(r.code, 2, r.stderr);
