@@ -1,70 +1,194 @@
+/**
+ * Writing outputs so that a failed or hostile moment never damages a file: a temporary file with
+ * a random name beside the target, opened exclusively and without following links, then a rename.
+ *
+ * Symbolic links: an output path that is a link is followed only when the link belongs to you or
+ * to root (as /dev/stdout does); a link anyone else owns is refused. In a shared folder (/tmp)
+ * another user can plant a link under the name you are about to write, and following it would
+ * let them choose which of your files (or, as root, which system file) is replaced. A followed
+ * link stays a link: the file it points to is replaced.
+ */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readlink, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ERROR_CODES, LooplabError } from './errors.ts';
 
+/** O_NOFOLLOW is missing on Windows, where links need privileges to create. */
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const CREATE_EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
+/** The kernel's own limit on links followed in one path (Linux's MAXSYMLINKS). */
+const MAX_LINKS = 40;
+
+/** Where a write lands, once the links an output path may be have been followed. */
+export type OutputTarget =
+  | { kind: 'missing'; path: string }
+  | { kind: 'file'; path: string; stats: Stats }
+  | { kind: 'directory'; path: string }
+  /**
+   * A device, a pipe or a socket (/dev/null, a FIFO), or a file descriptor named by a link
+   * (/dev/stdout, /proc/self/fd/1, `link` true): written in place.
+   */
+  | { kind: 'special'; path: string; link: boolean };
+
+/** /dev/stdout, /dev/fd/3, /proc/self/fd/1: links to what a descriptor has open, maybe a pipe. */
+const DESCRIPTOR_LINK = /^\/(dev|proc\/(self|\d+))\/(fd\/\d+|stdout|stderr)$/;
+
 /**
- * Writes a file so that readers see the old content or the new, never half of it: a temporary
- * file beside the target, then a rename, which is atomic within one file system.
+ * Follows `path` through the links it is, checking each with `lstat`, to what a write would
+ * replace.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED for a link owned by another user, or a loop.
+ */
+export async function outputTarget(path: string): Promise<OutputTarget> {
+  let p = resolve(path);
+  for (let links = 0; links <= MAX_LINKS; links++) {
+    const s = await lstat(p).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw writeFailed(path, err.code ?? err.message, err);
+    });
+    if (s === undefined) return { kind: 'missing', path: p };
+    if (s.isFile()) return { kind: 'file', path: p, stats: s };
+    if (s.isDirectory()) return { kind: 'directory', path: p };
+    if (!s.isSymbolicLink()) return { kind: 'special', path: p, link: false };
+    const me = process.getuid?.();
+    if (me !== undefined && s.uid !== me && s.uid !== 0) {
+      throw writeFailed(
+        path,
+        `${p} is a symbolic link owned by user ${s.uid}, not by you; it is not followed`,
+      );
+    }
+    // What the descriptor has open, a pipe (`pipe:[123]`) or a file the shell redirected to, is
+    // written through it: replacing that file would leave the shell writing to the old one.
+    if (DESCRIPTOR_LINK.test(p)) return { kind: 'special', path: p, link: true };
+    p = resolve(dirname(p), await readlink(p));
+  }
+  throw writeFailed(path, 'ELOOP');
+}
+
+/**
+ * Writes a file so that readers see the old content or the new, never half of it, keeping the
+ * old file's mode (a 600 report stays 600).
  *
  * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED naming the path and the cause.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  if (await isSpecial(path)) {
-    // A device, a pipe or a socket (/dev/null, /dev/stdout, a FIFO): written in place. Renaming
-    // a file onto it would replace it, and as root that turns /dev/null into a regular file.
-    await writeFile(path, content).catch((err: NodeJS.ErrnoException) => {
-      throw writeFailed(path, err.code ?? err.message, err);
-    });
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  const target = await outputTarget(path);
+  if (target.kind === 'directory') throw writeFailed(path, 'it is a directory');
+  if (target.kind === 'special') {
+    // Renaming a file onto a device would replace it: as root, /dev/null would become a file.
+    await writeInPlace(path, target, content);
     return;
   }
-  const temp = sibling(path, `${randomBytes(4).toString('hex')}.tmp`);
+  const old = target.kind === 'file' ? target.stats : undefined;
+  let temp: { path: string; handle: FileHandle } | undefined;
   try {
-    await makeParents(dirname(path));
-    await writeFile(temp, content);
-    await rename(temp, path);
+    await makeParents(dirname(target.path));
+    temp = await createTemp(target.path, 'tmp');
+    await temp.handle.writeFile(content);
+    await rename(temp.path, target.path);
+    // On the handle, not the name: the file renamed is the one changed, whatever the name
+    // points to by now. Until here it was 0600, readable by nobody else while half written.
+    await temp.handle.chmod(old ? old.mode & 0o7777 : 0o666 & ~process.umask());
+    if (old && process.getuid?.() === 0 && old.uid !== 0) {
+      await temp.handle.chown(old.uid, old.gid).catch(() => undefined);
+    }
+    await temp.handle.close();
   } catch (err) {
-    await rm(temp, { force: true }).catch(() => undefined);
+    await temp?.handle.close().catch(() => undefined);
+    if (temp) await rm(temp.path, { force: true }).catch(() => undefined);
     throw writeFailed(path, (err as NodeJS.ErrnoException).code ?? (err as Error).message, err);
   }
 }
 
 /**
- * Fails fast, before a long benchmark, when `path` could not be written: creates its missing
- * parent directories and writes, then removes, a small file beside it.
+ * Appends to a file (the GitHub step summary), creating it when missing, following links only as
+ * writeFileAtomic does.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED naming the path and the cause.
+ */
+export async function appendFileSafely(path: string, content: string): Promise<void> {
+  const target = await outputTarget(path);
+  if (target.kind === 'directory') throw writeFailed(path, 'it is a directory');
+  await writeInPlace(
+    path,
+    { path: target.path, link: target.kind === 'special' && target.link },
+    content,
+    true,
+  );
+}
+
+/**
+ * Fails fast, before a long benchmark, when `path` could not be written: follows it as a write
+ * would, creates its missing parent directories, and creates, then removes, a file beside it.
  *
  * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED naming the path and the reason.
  */
 export async function assertWritable(path: string): Promise<void> {
-  if ((await stat(path).catch(() => undefined))?.isDirectory())
-    throw writeFailed(path, 'it is a directory');
-  if (await isSpecial(path)) {
-    await access(path, constants.W_OK).catch((err: NodeJS.ErrnoException) => {
+  const target = await outputTarget(path);
+  if (target.kind === 'directory') throw writeFailed(path, 'it is a directory');
+  if (target.kind === 'special') {
+    const s = await stat(path).catch((err: NodeJS.ErrnoException) => {
       throw writeFailed(path, err.code ?? err.message, err);
     });
+    // access(2) says yes to root for everything; the mode bits say whether someone may write.
+    if ((s.mode & 0o222) === 0) throw writeFailed(path, 'EACCES');
     return;
   }
-  const probe = sibling(path, 'probe');
+  let probe: { path: string; handle: FileHandle } | undefined;
   try {
-    await makeParents(dirname(path));
-    await writeFile(probe, '');
+    await makeParents(dirname(target.path));
+    probe = await createTemp(target.path, 'probe');
   } catch (err) {
     throw writeFailed(path, (err as NodeJS.ErrnoException).code ?? String(err), err);
   } finally {
-    await rm(probe, { force: true }).catch(() => undefined);
+    await probe?.handle.close().catch(() => undefined);
+    if (probe) await rm(probe.path, { force: true }).catch(() => undefined);
   }
 }
 
-/** True when `path` exists and is neither a regular file nor a directory. */
-async function isSpecial(path: string): Promise<boolean> {
-  const s = await stat(path).catch(() => undefined);
-  return s !== undefined && !s.isFile() && !s.isDirectory();
+/**
+ * A new hidden file beside `path` with a name nobody can guess, created by this call alone
+ * (O_EXCL, O_NOFOLLOW): a file or link planted under that name makes it fail, never followed.
+ */
+async function createTemp(
+  path: string,
+  suffix: string,
+): Promise<{ path: string; handle: FileHandle }> {
+  const temp = join(
+    dirname(path),
+    `.${basename(path)}.${randomBytes(12).toString('hex')}.${suffix}`,
+  );
+  return { path: temp, handle: await open(temp, CREATE_EXCLUSIVE, 0o600) };
 }
 
-/** A hidden file beside `path`, named after it and this process, so it never collides. */
-function sibling(path: string, suffix: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${suffix}`);
+/**
+ * A special file is opened as it is, without truncating anything; appended to, so that a file a
+ * shell redirected stdout to keeps what was printed before. Created only when `create` says so.
+ */
+async function writeInPlace(
+  path: string,
+  target: { path: string; link: boolean },
+  content: string | Uint8Array,
+  create = false,
+): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    // Not following a link swapped in since it was checked, except the descriptor's own.
+    handle = await open(
+      target.path,
+      constants.O_WRONLY |
+        constants.O_APPEND |
+        (create ? constants.O_CREAT : 0) |
+        (target.link ? 0 : NOFOLLOW),
+      0o666,
+    );
+    await handle.writeFile(content);
+  } catch (err) {
+    throw writeFailed(path, (err as NodeJS.ErrnoException).code ?? (err as Error).message, err);
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }
 
 function writeFailed(path: string, reason: string, cause?: unknown): LooplabError {

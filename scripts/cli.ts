@@ -10,10 +10,12 @@ import { dropBadChannelPeer } from '../bench/run/peer-guard.ts';
 import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/reaper.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
 import { looplabVersion } from '../core/package-info.ts';
+import { plainText } from '../core/plain-text.ts';
 import { commands } from './commands/index.ts';
 import { withGlobalFlags } from './options/global.ts';
 import {
   err,
+  errorLine,
   type GlobalArgs,
   interruptExitCode,
   interruptSignal,
@@ -71,14 +73,14 @@ function onlyOnce(parser: Argv, args: Record<string, unknown>): void {
 
 function printError(error: unknown, debug: boolean): number {
   if (isLooplabError(error)) {
-    err(`looplab: ${error.message} [${error.code}]\n`);
+    err(errorLine(error));
     if (debug && error.cause) err(`${(error.cause as Error).stack ?? String(error.cause)}\n`);
     return EXIT.USAGE;
   }
   if (debug) err(`${(error as Error)?.stack ?? String(error)}\n`);
   else
     err(
-      `looplab: unexpected error: ${(error as Error)?.message ?? String(error)} (a bug: run again with --debug and report it)\n`,
+      `looplab: unexpected error: ${plainText((error as Error)?.message ?? String(error))} (a bug: run again with --debug and report it)\n`,
     );
   return EXIT.INTERNAL;
 }

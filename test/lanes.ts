@@ -34,6 +34,7 @@ export const CHECKING = new Set([
   'fuzz',
   'html',
   'lesson-cli',
+  'outputs',
   'own-server-processes',
   'pack',
   'probe-socket',

@@ -3,6 +3,7 @@
  * nothing. `gab` is github-action-benchmark's custom JSON, which splits by direction.
  */
 import { jsonText } from '../../core/json.ts';
+import { mdCode, mdText } from '../../core/markdown-text.ts';
 import { formatNumber, formatPct, plural, signedPct } from '../../core/numbers.ts';
 import type { Comparison, MetricComparison, VariantKey } from '../compare/compare.ts';
 import { METRICS } from '../report/metrics.ts';
@@ -140,17 +141,15 @@ export function formatCompareTable(
   return out.join('\n');
 }
 
-const mdEscape = (s: string) => s.replaceAll('|', '\\|');
-
 /** GitHub-flavoured Markdown for a pull request or a step summary. */
 export function formatCompareMarkdown(c: Comparison, labels: CompareLabels): string {
   const mark = c.regressions.length > 0 ? '❌' : '✅';
   const out = [
     '## looplab compare',
     '',
-    `${mark} **${headline(c)}**`,
+    `${mark} **${mdText(headline(c))}**`,
     '',
-    `Base \`${mdEscape(labels.base)}\` · head \`${mdEscape(labels.head)}\``,
+    `Base ${mdCode(labels.base)} · head ${mdCode(labels.head)}`,
     '',
   ];
   if (c.rows.length > 0) {
@@ -161,19 +160,19 @@ export function formatCompareMarkdown(c: Comparison, labels: CompareLabels): str
         .join('|')}|`,
     );
     for (const row of c.rows) {
-      const [first, ...rest] = cells(row).map(mdEscape);
+      const [first, ...rest] = cells(row).map(mdText);
       const verdict = row.verdict === 'regression' ? `**${rest.at(-1)}**` : rest.at(-1);
       out.push(
-        `| ${row.scenario} ${row.variant} | ${first} | ${[...rest.slice(0, -1), verdict].join(' | ')} |`,
+        `| ${mdText(`${row.scenario} ${row.variant}`)} | ${first} | ${[...rest.slice(0, -1), verdict].join(' | ')} |`,
       );
     }
     out.push('');
   } else {
     out.push('Nothing to compare: no scenario variant is in both reports.', '');
   }
-  for (const line of oneSided(c)) out.push(`- ${line}`);
-  for (const w of c.warnings) out.push(`> ⚠️ ${mdEscape(w)}`, '');
-  out.push(`_${legend(c)}_`, '');
+  for (const line of oneSided(c)) out.push(`- ${mdText(line)}`);
+  for (const w of c.warnings) out.push(`> ⚠️ ${mdText(w)}`, '');
+  out.push(`_${mdText(legend(c))}_`, '');
   return out.join('\n');
 }
 

@@ -2,6 +2,7 @@
  * The report as GitHub-flavoured Markdown, for a pull request or a step summary: per scenario the
  * table, the verdict, the ceiling and the diagnosis, as the terminal table shows them. Pure.
  */
+import { mdCode, mdText } from '../../core/markdown-text.ts';
 import { plural } from '../../core/numbers.ts';
 import { groupByScenario } from '../report/build.ts';
 import { stallLine } from '../report/stalls.ts';
@@ -9,9 +10,6 @@ import type { Report, ResultEntry } from '../report/types.ts';
 import { entryHeading, formatSummary, metricLabel, shownMetrics } from './metric-text.ts';
 import { ceilingNote } from './notes.ts';
 import { runsText, sentinelText } from './table.ts';
-
-/** `|` would end a cell. */
-const cell = (s: string) => s.replaceAll('|', '\\|');
 
 export function formatMarkdown(report: Report): string {
   const e = report.environment;
@@ -26,40 +24,42 @@ export function formatMarkdown(report: Report): string {
   for (const [scenario, entries] of groupByScenario(report.results)) {
     const first = entries[0] as ResultEntry;
     out.push(
-      `### ${scenario}`,
+      `### ${mdText(scenario)}`,
       '',
-      `${first.target ? 'Target' : 'Parameters'}: \`${cell(entryHeading(first))}\` · ${runsText(report.options, entries)}`,
+      `${first.target ? 'Target' : 'Parameters'}: ${mdCode(entryHeading(first))} · ${mdText(runsText(report.options, entries))}`,
       '',
     );
-    out.push(`| metric | ${entries.map((x) => cell(x.variant)).join(' | ')} |`);
+    out.push(`| metric | ${entries.map((x) => mdText(x.variant)).join(' | ')} |`);
     out.push(`|---|${entries.map(() => '---:').join('|')}|`);
     for (const name of shownMetrics(entries)) {
       out.push(
-        `| ${metricLabel(name)} | ${entries.map((x) => formatSummary(name, x.summary[name])).join(' | ')} |`,
+        `| ${mdText(metricLabel(name))} | ${entries.map((x) => mdText(formatSummary(name, x.summary[name]))).join(' | ')} |`,
       );
     }
     const verdict = report.verdicts.find((v) => v.scenario === scenario);
-    if (verdict) out.push('', `**Verdict:** ${verdict.text}`);
+    if (verdict) out.push('', `**Verdict:** ${mdText(verdict.text)}`);
     const ceiling = ceilingNote(
       entries,
       report.ceilings?.find((c) => c.scenario === scenario),
     );
-    if (ceiling) out.push('', `**Ceiling:** ${ceiling}`);
+    if (ceiling) out.push('', `**Ceiling:** ${mdText(ceiling)}`);
     const diagnosed = entries.filter((x) => x.diagnosis);
     if (diagnosed.length > 0) {
       out.push('', '**Diagnosis:**', '');
-      for (const x of diagnosed) out.push(`- \`${x.variant}\`: ${x.diagnosis?.text}`);
+      for (const x of diagnosed)
+        out.push(`- ${mdCode(x.variant)}: ${mdText(x.diagnosis?.text ?? '')}`);
     }
     const stalled = entries.filter((x) => x.stalls && x.stalls.count > 0);
     if (stalled.length > 0) {
       out.push('', '**What held the loop:**', '');
-      for (const x of stalled) if (x.stalls) out.push(`- \`${x.variant}\`: ${stallLine(x.stalls)}`);
+      for (const x of stalled)
+        if (x.stalls) out.push(`- ${mdCode(x.variant)}: ${mdText(stallLine(x.stalls))}`);
     }
     out.push('');
   }
-  if (report.warnings.length > 0) out.push(...report.warnings.map((w) => `> ⚠️ ${w}`), '');
+  if (report.warnings.length > 0) out.push(...report.warnings.map((w) => `> ⚠️ ${mdText(w)}`), '');
   const machine = sentinelText(report.sentinel);
-  if (machine) out.push(`_${machine}._`, '');
+  if (machine) out.push(`_${mdText(machine)}._`, '');
   out.push('_± is the half-width of the 95% confidence interval over runs._', '');
   return out.join('\n');
 }

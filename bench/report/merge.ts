@@ -10,14 +10,37 @@ import type { Report, ResultEntry, RunRecord } from './types.ts';
 import { scenarioVerdicts } from './verdict.ts';
 import { reportWarnings } from './warnings.ts';
 
+/** Runs of an input that an earlier input already had: `merge out a.json a.json`. */
+export interface SkippedRuns {
+  /** The input they were in, and the earlier one that had them first. */
+  name: string;
+  firstIn: string;
+  count: number;
+}
+
 /**
- * One report holding every run of every input, in input order and renumbered; the environment
- * and options of the first, with `runs` the most runs any variant now has.
+ * A run is one server's window: the same start and the same server pid is the same run, read
+ * twice, and counting it twice would inflate the sample `compare` tests.
+ */
+const runIdentity = (run: RunRecord) =>
+  `${run.startedAt}\u0000${run.state === 'completed' ? run.serverPid : 'failed'}`;
+
+/**
+ * One report holding every run of every input once, in input order and renumbered; the
+ * environment and options of the first, with `runs` the most runs any variant now has.
  *
  * @throws {LooplabError} LOOPLAB_ERR_REPORTS_DIFFER when the inputs come from different machines,
  *   or ran with different options or parameters: their runs are not samples of one thing.
  */
 export function mergeReports(reports: readonly Report[], names: readonly string[]): Report {
+  return mergeRuns(reports, names).report;
+}
+
+/** mergeReports, saying which runs it skipped because an earlier input had them. */
+export function mergeRuns(
+  reports: readonly Report[],
+  names: readonly string[],
+): { report: Report; skipped: SkippedRuns[] } {
   const first = reports[0];
   if (!first) throw new RangeError('mergeReports: no reports');
   reports.forEach((r, i) => {
@@ -32,6 +55,8 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   });
 
   const merged = new Map<string, { entry: ResultEntry; runs: RunRecord[] }>();
+  const seenIn = new Map<string, number>();
+  const skipped = new Map<string, SkippedRuns>();
   reports.forEach((report, i) => {
     for (const entry of report.results) {
       const key = `${entry.scenario}\u0000${entry.variant}`;
@@ -42,9 +67,26 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
           `${names[i]} runs ${entry.scenario} with other parameters (${JSON.stringify(entry.params)} vs ${JSON.stringify(seen.entry.params)}); merge only reports of one benchmark`,
         );
       }
+      const fresh = entry.runs.filter((run) => {
+        const id = `${key}\u0000${runIdentity(run)}`;
+        const first = seenIn.get(id);
+        if (first === undefined) {
+          seenIn.set(id, i);
+          return true;
+        }
+        const pair = `${i}\u0000${first}`;
+        const s = skipped.get(pair) ?? {
+          name: names[i] ?? '',
+          firstIn: names[first] ?? '',
+          count: 0,
+        };
+        s.count += 1;
+        skipped.set(pair, s);
+        return false;
+      });
       merged.set(key, {
         entry: seen?.entry ?? entry,
-        runs: [...(seen?.runs ?? []), ...entry.runs],
+        runs: [...(seen?.runs ?? []), ...fresh],
       });
     }
   });
@@ -60,7 +102,7 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   }));
   const scenarios = [...new Set(results.map((r) => r.scenario))];
   const sentinel = first.sentinel && summarizeSentinel(results, first.sentinel.workload);
-  return {
+  const report: Report = {
     ...first,
     createdAt:
       reports
@@ -78,4 +120,5 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
     warnings: reportWarnings(results, first.environment.cpuCount),
     ...(sentinel && { sentinel }),
   };
+  return { report, skipped: [...skipped.values()] };
 }

@@ -4,6 +4,7 @@
  * underlined, code is indented, links keep their URL. Pure: returns a string.
  */
 import { stripVTControlCharacters } from 'node:util';
+import { plainText } from '../../core/plain-text.ts';
 
 export interface MarkdownStyle {
   bold(s: string): string;
@@ -21,23 +22,54 @@ export const PLAIN_MARKDOWN: MarkdownStyle = {
 
 const visibleLength = (s: string) => stripVTControlCharacters(s).length;
 
-/** Inline Markdown: code spans first, so that `*` inside code stays literal. */
+/**
+ * A code span fenced by a run of backticks, closed by a run as long (core/markdown-text.ts fences
+ * a name with backticks in it with more), or one backslash-escaped character.
+ */
+const CODE_OR_ESCAPE = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)|\\([!-/:-@[-`{-~])/g;
+
+/** A character no text contains: where an escaped one waits while the rest is styled. */
+const HELD = '\u{f8ff}';
+
+/**
+ * Inline Markdown: code spans and backslash escapes first, so that `*` inside code or `\*`
+ * stays literal.
+ */
 export function renderInline(text: string, style: MarkdownStyle): string {
-  return text
-    .split(/(`[^`]+`)/)
-    .map((part, i) => {
-      if (i % 2 === 1) return style.code(part.slice(1, -1));
-      return part
-        .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, t: string, url: string) =>
-          t === url ? style.dim(url) : `${t} ${style.dim(`(${url})`)}`,
-        )
-        .replace(/\*\*([^*]+)\*\*/g, (_, t: string) => style.bold(t))
-        .replace(
-          /(^|[\s(])[*_]([^*_\s][^*_]*)[*_](?=$|[\s).,;:!?])/g,
-          (_, pre: string, t: string) => `${pre}${style.italic(t)}`,
-        );
-    })
-    .join('');
+  const held: string[] = [];
+  const parts: string[] = [];
+  let plain = '';
+  let at = 0;
+  for (const m of text.matchAll(CODE_OR_ESCAPE)) {
+    plain += text.slice(at, m.index);
+    at = m.index + m[0].length;
+    if (m[3] !== undefined) {
+      held.push(m[3]);
+      plain += HELD;
+      continue;
+    }
+    parts.push(styleText(plain, style));
+    plain = '';
+    const code = m[2] as string;
+    // CommonMark strips one space each side only when both are there: `` `a` `` is `a`.
+    const strip = code.length > 2 && code.startsWith(' ') && code.endsWith(' ');
+    parts.push(style.code(strip ? code.slice(1, -1) : code));
+  }
+  parts.push(styleText(plain + text.slice(at), style));
+  let next = 0;
+  return parts.join('').replaceAll(HELD, () => held[next++] ?? '');
+}
+
+function styleText(part: string, style: MarkdownStyle): string {
+  return part
+    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, t: string, url: string) =>
+      t === url ? style.dim(url) : `${t} ${style.dim(`(${url})`)}`,
+    )
+    .replace(/\*\*([^*]+)\*\*/g, (_, t: string) => style.bold(t))
+    .replace(
+      /(^|[\s(])[*_]([^*_\s][^*_]*)[*_](?=$|[\s).,;:!?])/g,
+      (_, pre: string, t: string) => `${pre}${style.italic(t)}`,
+    );
 }
 
 /** Wraps words to `width` visible columns; continuation lines get `indent`. */
@@ -84,7 +116,8 @@ export function renderMarkdown(
   width = 80,
 ): string {
   const out: string[] = [];
-  const lines = md.replace(/\r\n/g, '\n').split('\n');
+  // The learner's own numbers and names are in it: no escape sequence reaches the terminal.
+  const lines = plainText(md.replace(/\r\n/g, '\n')).split('\n');
   let paragraph: string[] = [];
   const flush = () => {
     if (paragraph.length > 0)
@@ -146,8 +179,9 @@ export function renderMarkdown(
             row
               .trim()
               .slice(1, -1)
-              .split('|')
-              .map((c) => renderInline(c.trim(), style)),
+              // As GitHub does: `\|` is a pipe inside a cell, not the cell's end.
+              .split(/(?<!\\)\|/)
+              .map((c) => renderInline(c.trim().replaceAll('\\|', '|'), style)),
           );
       }
       i--;

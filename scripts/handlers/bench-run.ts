@@ -15,7 +15,6 @@ import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { planJobs } from '../../bench/run/plan.ts';
 import { EXIT } from '../../core/errors.ts';
 import { plural } from '../../core/numbers.ts';
-import { writeFileAtomic } from '../../core/write-atomic.ts';
 import type { Selection } from '../../scenarios/select.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import type { Output } from '../options/outputs.ts';
@@ -30,6 +29,7 @@ import {
   useColor,
 } from '../shared/context.ts';
 import { checkAppReachable, comparePairs, describeAppPlan } from '../shared/own-server.ts';
+import { writeEach } from '../shared/write-outputs.ts';
 
 /** What handlers/bench.ts found the flags to ask for. */
 export interface CheckedBench {
@@ -98,8 +98,6 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
         ...stderrProgress(argv, options.durationSec),
       });
 
-  for (const o of outputs) if (o.path) await writeFileAtomic(o.path, formats[o.format](report));
-  if (argv.html) await writeFileAtomic(argv.html, renderReportHtml(report));
   // An app's runs are interleaved, so its tables come at the end, all at once.
   const tables = spec && !toStdout ? `\n${formatTable(report, style, false).trimEnd()}\n` : '';
   out(
@@ -113,9 +111,17 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
     if (!toStdout) out(top);
     else if (!argv.quiet) err(top);
   }
-  if (!argv.quiet && argv.html) err(`wrote ${argv.html}\n`);
+  // After the table, each on its own: a full disk on --json loses neither the table nor --html.
+  await writeEach(
+    [
+      ...outputs.flatMap((o) =>
+        o.path ? [{ path: o.path, text: () => formats[o.format](report) }] : [],
+      ),
+      ...(argv.html ? [{ path: argv.html, text: () => renderReportHtml(report) }] : []),
+    ],
+    argv.quiet,
+  );
   if (!argv.quiet && argv.cpuProf) err(`CPU profiles in ${argv.cpuProf}\n`);
-  if (!argv.quiet) for (const o of outputs) if (o.path) err(`wrote ${o.path}\n`);
 
   // With JSON or Markdown on stdout, the comparison goes to stderr so stdout stays parseable.
   const stream = toStdout ? process.stderr : process.stdout;

@@ -4,6 +4,7 @@
  */
 import type { ArgumentsCamelCase } from 'yargs';
 import { cpuProfArgs } from '../../bench/profile/cpu-prof.ts';
+import { assertDistinctOutputs } from '../../core/output-paths.ts';
 import { assertWritable } from '../../core/write-atomic.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import {
@@ -17,7 +18,7 @@ import {
 import { type BenchFlags, benchOptions } from '../options/bench.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { checkHtmlPath } from '../options/html.ts';
-import { resolveOutputs } from '../options/outputs.ts';
+import { resolveOutputs, stepSummaryOutput } from '../options/outputs.ts';
 import type { GlobalArgs } from '../shared/context.ts';
 
 export interface Args extends GlobalArgs, CompareFlags, BenchFlags, AppFlags {
@@ -45,6 +46,16 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   await checkHtmlPath(argv.html);
   const execArgv = argv.cpuProf ? await cpuProfArgs(argv.cpuProf) : undefined;
   const outputs = resolveOutputs(argv.json, argv.md);
+  await assertDistinctOutputs(
+    argv.baseline === undefined ? [] : [{ name: '--baseline', path: argv.baseline }],
+    [
+      ...outputs.flatMap((o) =>
+        o.path ? [{ name: o.format === 'json' ? '--json' : '--md', path: o.path }] : [],
+      ),
+      ...(argv.html ? [{ name: '--html', path: argv.html }] : []),
+      ...stepSummaryOutput(argv.baseline !== undefined),
+    ],
+  );
   // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
   for (const o of outputs) if (o.path) await assertWritable(o.path);
   // Only now the harness, the renderers and the statistics: bad input is refused without them.

@@ -7,6 +7,8 @@ import { formatTable } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import { readReport } from '../../bench/report/read.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { assertDistinctOutputs } from '../../core/output-paths.ts';
+import { plainStrings } from '../../core/plain-text.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { checkHtmlPath } from '../options/html.ts';
@@ -28,6 +30,12 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   // Checked before the reports are read: a bad flag fails at once.
   const compareOptions = compareOptionsFromFlags(argv);
   await checkHtmlPath(argv.html);
+  if (argv.html !== undefined) {
+    await assertDistinctOutputs(
+      paths.map((path) => ({ name: 'input', path })),
+      [{ name: '--html', path: argv.html }],
+    );
+  }
   const reports = await Promise.all(paths.map((p) => readReport(p)));
   const [base, head] = reports as [(typeof reports)[0], (typeof reports)[0] | undefined];
   if (argv.html === undefined) {
@@ -37,7 +45,8 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
         'two reports are shown side by side only as HTML: add --html FILE (or use looplab compare)',
       );
     }
-    out(formatTable(base, terminalStyle(useColor(process.stdout))));
+    // A report is anyone's file: its names and texts reach the terminal without control codes.
+    out(formatTable(plainStrings(base), terminalStyle(useColor(process.stdout))));
     out('\n');
     return;
   }

@@ -2,6 +2,7 @@
  * Where bench writes its report: `--json` and `--md`, to files or to stdout in place of the table.
  */
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import type { NamedPath } from '../../core/output-paths.ts';
 
 export interface Output {
   format: 'json' | 'markdown';
@@ -27,4 +28,10 @@ export function resolveOutputs(json: string | undefined, md: string | undefined)
     );
   }
   return outputs;
+}
+
+/** The GitHub step summary, an output of every comparison when the variable is set. */
+export function stepSummaryOutput(compares: boolean): NamedPath[] {
+  const path = process.env.GITHUB_STEP_SUMMARY;
+  return compares && path ? [{ name: 'GITHUB_STEP_SUMMARY', path }] : [];
 }

@@ -2,7 +2,6 @@
  * Printing a comparison as compare and `bench --baseline` both do: in the chosen format, appended
  * to the GitHub step summary when there is one, and exit 1 on a regression.
  */
-import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Comparison, compareReports } from '../../bench/compare/compare.ts';
 import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
@@ -20,9 +19,11 @@ import { readReport } from '../../bench/report/read.ts';
 import type { Report } from '../../bench/report/types.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
-import { writeFileAtomic } from '../../core/write-atomic.ts';
+import { plainStrings } from '../../core/plain-text.ts';
+import { appendFileSafely } from '../../core/write-atomic.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { err, out, setOutcome, useColor } from './context.ts';
+import { writeEach } from './write-outputs.ts';
 
 /**
  * Appends the Markdown to the file GitHub Actions names in GITHUB_STEP_SUMMARY, when it is set:
@@ -34,11 +35,12 @@ export async function appendStepSummary(markdown: string): Promise<string | unde
   const path = process.env.GITHUB_STEP_SUMMARY;
   if (!path) return undefined;
   try {
-    await appendFile(path, `${markdown}\n`);
+    await appendFileSafely(path, `${markdown}\n`);
   } catch (cause) {
+    const why = (cause as Error).message.replace(/^cannot write .*? \((.*)\); check .*$/, '$1');
     throw new LooplabError(
       ERROR_CODES.WRITE_FAILED,
-      `cannot append to GITHUB_STEP_SUMMARY ${path} (${(cause as NodeJS.ErrnoException).code ?? cause}); check the path`,
+      `cannot append to GITHUB_STEP_SUMMARY ${path} (${why}); check the path`,
       { cause },
     );
   }
@@ -57,15 +59,22 @@ export async function reportComparison(
   const write = (text: string) => (how.stream === process.stdout ? out(text) : err(text));
   if (how.format === 'gab') {
     const entries = gabEntries(comparison);
-    for (const key of ['biggerIsBetter', 'smallerIsBetter'] as const) {
-      const path = join(how.gabDir ?? '.', GAB_FILES[key]);
-      await writeFileAtomic(path, jsonText(entries[key]));
-      if (!how.quiet) err(`wrote ${path}\n`);
-    }
+    await writeEach(
+      (['biggerIsBetter', 'smallerIsBetter'] as const).map((key) => ({
+        path: join(how.gabDir ?? '.', GAB_FILES[key]),
+        text: () => jsonText(entries[key]),
+      })),
+      how.quiet,
+    );
   }
   write(
     how.format === 'gab' || how.format === 'table'
-      ? formatCompareTable(comparison, labels, terminalStyle(useColor(how.stream)))
+      ? // Names from the reports and paths from the command line, without control codes.
+        formatCompareTable(
+          plainStrings(comparison),
+          plainStrings(labels),
+          terminalStyle(useColor(how.stream)),
+        )
       : compareFormats[how.format](comparison, labels),
   );
   const summary = await appendStepSummary(formatCompareMarkdown(comparison, labels));

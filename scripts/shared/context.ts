@@ -4,7 +4,8 @@
  */
 import { constants } from 'node:os';
 import { progressHooks } from '../../bench/render/progress.ts';
-import { EXIT } from '../../core/errors.ts';
+import { EXIT, type LooplabError } from '../../core/errors.ts';
+import { plainText } from '../../core/plain-text.ts';
 
 export interface GlobalArgs {
   debug: boolean;
@@ -17,6 +18,14 @@ export function out(text: string): void {
 
 export function err(text: string): void {
   process.stderr.write(text);
+}
+
+/**
+ * The one line an error a user can fix gets. Plain: the message may quote a report's names or a
+ * file name, and no escape sequence in them may reach the terminal.
+ */
+export function errorLine(error: LooplabError): string {
+  return `looplab: ${plainText(error.message)} [${error.code}]\n`;
 }
 
 /** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org). */

@@ -18,8 +18,20 @@ const at = (name: string) => join(dir, name);
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'looplab-compare-cli-'));
   // One tiny benchmark, saved twice: what these tests check does not depend on what it measured.
-  const report = JSON.stringify(await tinyBusyWaitReport(3));
-  for (const name of ['a.json', 'b.json']) await writeFile(at(name), report);
+  // b.json's runs start an hour later, as another benchmark's would: merge skips a run it has.
+  const report = await tinyBusyWaitReport(3);
+  await writeFile(at('a.json'), JSON.stringify(report));
+  const hourLater = (iso: string) => new Date(Date.parse(iso) + 3_600_000).toISOString();
+  await writeFile(
+    at('b.json'),
+    JSON.stringify({
+      ...report,
+      results: report.results.map((e) => ({
+        ...e,
+        runs: e.runs.map((r) => ({ ...r, startedAt: hourLater(r.startedAt) })),
+      })),
+    }),
+  );
 });
 
 after(async () => {

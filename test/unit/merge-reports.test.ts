@@ -1,14 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeReports } from '../../bench/report/merge.ts';
+import { mergeReports, mergeRuns } from '../../bench/report/merge.ts';
+import type { Report } from '../../bench/report/types.ts';
 import { ENVIRONMENT, entry, failedRun, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
 
 const round = (rps: number[], variant = 'sync') =>
   makeReport([entry('busy-wait', variant, runsFrom({ requestsPerSec: rps }), { ms: 20 })]);
+/** The same report's runs started an hour later: another benchmark, not the same runs again. */
+const later = (report: Report): Report => ({
+  ...report,
+  results: report.results.map((e) => ({
+    ...e,
+    runs: e.runs.map((r) => ({ ...r, startedAt: '2024-01-01T01:00:00.000Z' })),
+  })),
+});
 
 describe('mergeReports', () => {
   it('keeps every run in input order, renumbered, and recomputes the summary', () => {
-    const merged = mergeReports([round([10, 12]), round([14])], ['a.json', 'b.json']);
+    const merged = mergeReports([round([10, 12]), later(round([14]))], ['a.json', 'b.json']);
     const [sync] = merged.results;
     assert.deepEqual(
       sync?.runs.map((r) => [r.run, r.state === 'completed' ? r.requestsPerSec : null]),
@@ -35,6 +44,42 @@ describe('mergeReports', () => {
       ['sync 1', 'async 2'],
     );
     assert.match(merged.warnings.join('\n'), /busy-wait async: 1 of 2 runs failed/);
+  });
+
+  it('skips a run it already has (same start and server pid), and says which', () => {
+    const a = round([10, 12]);
+    const twice = mergeRuns([a, a], ['a.json', 'a.json']);
+    assert.deepEqual(
+      twice.report.results[0]?.runs.map((r) => [
+        r.run,
+        r.state === 'completed' && r.requestsPerSec,
+      ]),
+      [
+        [1, 10],
+        [2, 12],
+      ],
+    );
+    assert.equal(twice.report.options.runs, 2);
+    assert.deepEqual(twice.skipped, [{ name: 'a.json', firstIn: 'a.json', count: 2 }]);
+    // b.json holds a's first run (pid 1001 at the same start) and a run of its own (pid 1003).
+    const b = makeReport([
+      entry(
+        'busy-wait',
+        'sync',
+        [
+          ...runsFrom({ requestsPerSec: [10] }),
+          ...runsFrom({ requestsPerSec: [0, 0, 30] }).slice(2),
+        ],
+        { ms: 20 },
+      ),
+    ]);
+    const some = mergeRuns([a, later(round([20])), b], ['a.json', 'c.json', 'b.json']);
+    assert.deepEqual(
+      some.report.results[0]?.runs.map((r) => r.state === 'completed' && r.requestsPerSec),
+      [10, 12, 20, 30],
+    );
+    assert.deepEqual(some.skipped, [{ name: 'b.json', firstIn: 'a.json', count: 1 }]);
+    assert.deepEqual(mergeRuns([a, later(a)], ['a.json', 'c.json']).skipped, []);
   });
 
   it('refuses reports of other machines, options or parameters', () => {

@@ -1,12 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lchown,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LooplabError } from '../../core/errors.ts';
-import { assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
+import { appendFileSafely, assertWritable, writeFileAtomic } from '../../core/write-atomic.ts';
 
 describe('writeFileAtomic', () => {
   let dir = '';
@@ -70,16 +82,19 @@ describe('writeFileAtomic', () => {
     });
   });
 
-  it('removes its temporary file when the rename fails', async () => {
+  it('refuses a directory in the way, and leaves no temporary file', async () => {
     const sub = await mkdtemp(join(dir, 'rename-'));
     const target = join(sub, 'report.json');
     await writeFile(join(sub, 'keep.json'), 'earlier report');
-    // A non-empty directory in the way: the temp file is written, then the rename fails.
+    // A non-empty directory in the way: found by lstat before any temporary file is made.
     await mkdir(join(target, 'inside'), { recursive: true });
     await assert.rejects(writeFileAtomic(target, 'new'), (err: unknown) => {
       assert.ok(err instanceof LooplabError, `expected a LooplabError, got ${String(err)}`);
       assert.equal(err.code, 'LOOPLAB_ERR_WRITE_FAILED');
-      assert.match(err.message, /^cannot write .*report\.json \(E[A-Z]+\); check the path/);
+      assert.match(
+        err.message,
+        /^cannot write .*report\.json \(it is a directory\); check the path/,
+      );
       return true;
     });
     assert.deepEqual((await readdir(sub)).sort(), ['keep.json', 'report.json']);
@@ -105,5 +120,115 @@ describe('writeFileAtomic', () => {
       closeSync(reader);
     }
     assert.deepEqual(await readdir(sub), ['out']);
+  });
+
+  it('keeps the mode of the file it replaces: a 600 report stays 600', async () => {
+    const sub = await mkdtemp(join(dir, 'mode-'));
+    const path = join(sub, 'report.json');
+    await writeFile(path, 'old');
+    await chmod(path, 0o600);
+    await writeFileAtomic(path, 'new');
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    await chmod(path, 0o640);
+    await writeFileAtomic(path, 'newer');
+    assert.equal((await stat(path)).mode & 0o777, 0o640);
+    assert.equal(await readFile(path, 'utf8'), 'newer');
+  });
+
+  it('gives a new file the mode the umask allows, not the 0600 of its temporary file', async () => {
+    const sub = await mkdtemp(join(dir, 'umask-'));
+    const path = join(sub, 'report.json');
+    await writeFileAtomic(path, 'x');
+    assert.equal((await stat(path)).mode & 0o777, 0o666 & ~process.umask());
+  });
+
+  it('never follows a link planted under the probe or temp names it used to use', async () => {
+    const sub = await mkdtemp(join(dir, 'planted-'));
+    const victim = join(sub, 'victim.txt');
+    await writeFile(victim, 'precious');
+    // The old names were `.<name>.<pid>.probe` and `.<name>.<pid>.<8 hex>.tmp`: guessable.
+    for (const suffix of ['probe', 'tmp'])
+      await symlink(victim, join(sub, `.report.json.${process.pid}.${suffix}`));
+    await assertWritable(join(sub, 'report.json'));
+    await writeFileAtomic(join(sub, 'report.json'), 'new');
+    assert.equal(await readFile(victim, 'utf8'), 'precious');
+    assert.equal(await readFile(join(sub, 'report.json'), 'utf8'), 'new');
+    assert.equal((await readdir(sub)).length, 4, 'the report, the victim and the two links');
+  });
+
+  it('follows a link of your own, replacing the file it points to and keeping the link', async () => {
+    const sub = await mkdtemp(join(dir, 'own-link-'));
+    const real = join(sub, 'real.json');
+    await writeFile(real, 'old');
+    await symlink(real, join(sub, 'link.json'));
+    await writeFileAtomic(join(sub, 'link.json'), 'new');
+    assert.ok((await lstat(join(sub, 'link.json'))).isSymbolicLink());
+    assert.equal(await readFile(real, 'utf8'), 'new');
+  });
+
+  it('refuses a link owned by another user, as one planted in a shared folder, and writes nothing', async (t) => {
+    if (process.getuid?.() !== 0) {
+      t.skip('needs root to give a link another owner');
+      return;
+    }
+    const sub = await mkdtemp(join(dir, 'foreign-link-'));
+    const victim = join(sub, 'victim.txt');
+    await writeFile(victim, 'precious');
+    const link = join(sub, 'report.json');
+    await symlink(victim, link);
+    await lchown(link, 12345, 12345);
+    const refused = (err: unknown) => {
+      assert.ok(err instanceof LooplabError);
+      assert.equal(err.code, 'LOOPLAB_ERR_WRITE_FAILED');
+      assert.equal(
+        err.message,
+        `cannot write ${link} (${link} is a symbolic link owned by user 12345, not by you; it is not followed); check the path and its permissions`,
+      );
+      return true;
+    };
+    await assert.rejects(assertWritable(link), refused);
+    await assert.rejects(writeFileAtomic(link, 'new'), refused);
+    assert.equal(await readFile(victim, 'utf8'), 'precious');
+    assert.deepEqual((await readdir(sub)).sort(), ['report.json', 'victim.txt']);
+  });
+
+  it('writes through a link to a pipe in place (recognised with lstat), as /dev/stdout', async () => {
+    const sub = await mkdtemp(join(dir, 'link-fifo-'));
+    const fifo = join(sub, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await symlink(fifo, join(sub, 'out.json'));
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      await writeFileAtomic(join(sub, 'out.json'), 'through');
+      assert.ok((await lstat(join(sub, 'out.json'))).isSymbolicLink(), 'the link is kept');
+      const buffer = Buffer.alloc(64);
+      assert.equal(buffer.subarray(0, readSync(reader, buffer)).toString(), 'through');
+    } finally {
+      closeSync(reader);
+    }
+  });
+
+  it('refuses a directory with one line', async () => {
+    const sub = await mkdtemp(join(dir, 'dir-'));
+    await assert.rejects(writeFileAtomic(sub, 'x'), {
+      message: `cannot write ${sub} (it is a directory); check the path and its permissions`,
+    });
+  });
+
+  it('appends (the step summary): creates the file, keeps what was there, refuses a foreign link', async () => {
+    const sub = await mkdtemp(join(dir, 'append-'));
+    const summary = join(sub, 'summary.md');
+    await appendFileSafely(summary, '# one\n');
+    await appendFileSafely(summary, '# two\n');
+    assert.equal(await readFile(summary, 'utf8'), '# one\n# two\n');
+    if (process.getuid?.() !== 0) return;
+    const victim = join(sub, 'victim.txt');
+    await writeFile(victim, 'precious');
+    await symlink(victim, join(sub, 'planted.md'));
+    await lchown(join(sub, 'planted.md'), 12345, 12345);
+    await assert.rejects(appendFileSafely(join(sub, 'planted.md'), 'x'), {
+      code: 'LOOPLAB_ERR_WRITE_FAILED',
+    });
+    assert.equal(await readFile(victim, 'utf8'), 'precious');
   });
 });

@@ -1,26 +1,38 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../../core/write-atomic.ts';
 
 /**
  * Returns the path of a file of `size` deterministic bytes in the temp dir, creating it once.
  *
  * The content depends only on the size, so every server process (and every variant) reads the
- * very same bytes. Written to a unique temporary name and renamed, so two servers starting at
- * once never see a half-written file.
+ * very same bytes. Written atomically (core/write-atomic.ts), so two servers starting at once
+ * never see a half-written file. It lives in a folder of this user's own: in a shared /tmp,
+ * another user could otherwise plant a link under its name, and the server would serve the file
+ * it points to.
  */
 export async function ensureFixtureFile(size: number): Promise<string> {
-  const dir = join(tmpdir(), 'looplab');
-  const path = join(dir, `file-${size}.bin`);
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.size === size) return path;
-
-  await mkdir(dir, { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, deterministicBytes(size));
-  await rename(temp, path);
+  const path = join(await privateDir(), `file-${size}.bin`);
+  const existing = await lstat(path).catch(() => undefined);
+  if (existing?.isFile() && existing.size === size) return path;
+  await writeFileAtomic(path, deterministicBytes(size));
   return path;
+}
+
+/**
+ * `looplab-<uid>` in the temp dir, 0700 and this user's; when something else holds that name,
+ * a fresh folder of this process's own instead.
+ */
+async function privateDir(): Promise<string> {
+  const uid = process.getuid?.();
+  const dir = join(tmpdir(), uid === undefined ? 'looplab' : `looplab-${uid}`);
+  await mkdir(dir, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+  const s = await lstat(dir);
+  const ours = s.isDirectory() && (uid === undefined || (s.uid === uid && (s.mode & 0o077) === 0));
+  return ours ? dir : mkdtemp(join(tmpdir(), 'looplab-'));
 }
 
 /** xorshift32 bytes: cheap, seedless, and not compressible by accident. */

@@ -2,6 +2,7 @@
  * The sync-logging scenario's log: a file on disk, and a buffered logger that writes it off the
  * loop.
  */
+import { constants } from 'node:fs';
 import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -31,7 +32,16 @@ export function logDir(env: NodeJS.ProcessEnv = process.env, home = homedir()): 
 export async function openLog(dir = logDir()): Promise<FileHandle> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, `sync-logging-${process.pid}-${Date.now()}.log`);
-  const file = await open(path, 'a');
+  // Created by this call alone, never through a link planted under its guessable name.
+  const file = await open(
+    path,
+    constants.O_WRONLY |
+      constants.O_APPEND |
+      constants.O_CREAT |
+      constants.O_EXCL |
+      (constants.O_NOFOLLOW ?? 0),
+    0o600,
+  );
   await unlink(path).catch(() => {});
   return file;
 }
