@@ -33,6 +33,7 @@ export const CHECKING = new Set([
   'fuzz',
   'html',
   'lesson-cli',
+  'lesson-facts',
   'own-server-processes',
   'pack',
   'processes',
