@@ -85,19 +85,25 @@ test('lessons 3 and 8: async gzip is one pool job per 16 KiB of output, so bodie
      zlib.gzip(body, () => order.push('gzip'));
      crypto.pbkdf2('a', 'b', 1, 8, 'sha512', () => order.push('pbkdf2'));
      const chunks = [];
+     let largest = 0;
      let ended = 0;
      for (const id of ['a', 'b', 'c']) {
        const gz = zlib.createGzip();
-       gz.on('data', () => chunks.push(id));
+       gz.on('data', (c) => {
+         chunks.push(id);
+         largest = Math.max(largest, c.length);
+       });
        gz.on('end', () => {
-         if (++ended === 3) console.log(JSON.stringify({ order, chunks: chunks.join('') }));
+         if (++ended === 3) console.log(JSON.stringify({ order, chunks: chunks.join(''), largest }));
        });
        gz.end(body);
      }`,
     { UV_THREADPOOL_SIZE: '1' },
-  ) as { order: string[]; chunks: string };
+  ) as { order: string[]; chunks: string; largest: number };
   // Queued after gzip's first job, a tiny derivation still ran before gzip's last one.
   assert.deepEqual(seen.order, ['pbkdf2', 'gzip']);
+  // Output comes in chunks of zlib's default chunkSize, 16 KiB, one per job.
+  assert.equal(seen.largest, 16 * KiB);
   // Three bodies on one thread: chunk by chunk in turn, not one body after another.
   assert.ok(seen.chunks.length > 30, seen.chunks);
   assert.match(seen.chunks, /^(?:abc){10}/);
