@@ -34,6 +34,7 @@ export const CHECKING = new Set([
   'fuzz',
   'html',
   'lesson-cli',
+  'lesson-facts',
   'outputs',
   'own-server-processes',
   'pack',

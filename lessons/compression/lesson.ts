@@ -100,7 +100,8 @@ export default defineLesson({
       right: op('sync', 'requestsPerSec'),
       factor: 1.25,
       whenItFails:
-        'One pool thread compresses one body at a time, as the loop does with gzipSync. It can ' +
+        'One pool thread compresses one 16 KiB chunk at a time (the bodies in flight take ' +
+        'turns), no faster than the loop does with gzipSync. It can ' +
         'do a little better because the loop reads the next body meanwhile, on another core; ' +
         'run-to-run noise of 10–25% can also tip this.',
     },

@@ -36,7 +36,7 @@ const criteria: Criterion[] = [
     op: '>',
     right: verify('sync', 'requestsPerSec'),
     factor: 1.5,
-    hint: 'Each request still waits on the event loop for its write and flush, one after another: write (and flush) on the threadpool, with ctx.file, where several run at once.',
+    hint: 'Each request still waits on the event loop for its write and flush, one after another: write (and flush) on the threadpool with ctx.file, and send the lines that queued meanwhile together, in one write and one flush.',
   },
   {
     text: "your handler's event loop is busy less than the reference's (under 0.9×)",
@@ -133,8 +133,11 @@ export default defineLesson({
       'with fdatasyncSync, both on the event loop. Write (and flush) without blocking the loop, ' +
       'answering each request once its line is written (and flushed), exactly as before.',
     hint:
-      'ctx.file is a FileHandle for the same file: `await ctx.file.write(line)` and ' +
-      '`await ctx.file.datasync()` run on the threadpool. An await before writeSync only delays ' +
+      'ctx.file is a FileHandle for the same file: its write() and datasync() run on the ' +
+      "threadpool. Keep one write under way at a time (Node's fs docs call several " +
+      'filehandle.write() calls on one file, none awaited, unsafe): queue the lines that arrive ' +
+      'meanwhile, write them together and datasync once, then answer each. Or write through one ' +
+      'ctx.file.createWriteStream(), which queues for you. An await before writeSync only delays ' +
       'the block.',
   },
   verify: {

@@ -3,9 +3,11 @@
  *
  * `readFile` keeps the loop free, but it holds the whole file in memory until the last byte has
  * gone out, once per request in flight, and sends nothing before the whole file is read.
- * `pipeline(createReadStream(path), res)` reads a chunk only when the socket has taken the one
- * before (backpressure): a few chunks of memory per request, whatever the file's size, and the
- * first bytes leave at once. `readFileSync` adds a blocked loop to the memory.
+ * `pipeline(createReadStream(path), res)` reads ahead only to the read stream's high-water mark
+ * (64 KiB), and stops reading while the response's buffer is past its own (16 KiB on Node 20,
+ * 64 KiB from 22) until 'drain' (backpressure): a few chunks of memory per request, whatever the
+ * file's size, and the first bytes leave at once. `readFileSync` adds a blocked loop to the
+ * memory.
  */
 import type { MetricName } from '../../bench/report/metrics.ts';
 import streams from '../../scenarios/catalog/streams.ts';

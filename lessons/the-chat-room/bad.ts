@@ -1,5 +1,5 @@
 /**
- * A known-bad solution to exercise 12 (verify must fail it): an async handler that awaits before
+ * A known-bad solution to exercise 11 (verify must fail it): an async handler that awaits before
  * moderating. `async` and `await` change when the work runs, not where: the moderation still runs
  * on the event loop, one turn later, and holds it just as long.
  */

@@ -2,9 +2,11 @@
  * Calling the upstream service (scenarios/upstream/) from a scenario's handlers: over an undici
  * `Pool` with keep-alive, over one that opens a new connection per call, or synchronously.
  *
- * The synchronous call is the pattern real code gets wrong (deasync, a `*Sync` HTTP client, a
- * `synckit` wrapper): a worker thread makes the call while the loop's thread sleeps in
- * `Atomics.wait` until the answer is in. Nothing else runs on the loop meanwhile, not even a timer.
+ * The synchronous call is the pattern real code gets wrong (a `*Sync` HTTP client, a `synckit`
+ * wrapper): a worker thread makes the call while the loop's thread sleeps in `Atomics.wait` until
+ * the answer is in. Nothing else runs on the loop meanwhile, not even a timer. (deasync is
+ * another hazard, not modelled here: it runs the loop nested inside the caller, `uv_run` once at a
+ * time, until the answer is in.)
  */
 import { Worker } from 'node:worker_threads';
 import { moduleUrl } from '../../../core/module-url.ts';
