@@ -234,6 +234,42 @@ function pairedValues(
   return [b, h];
 }
 
+/** The raw figure of each lag percentile corrected for coordinated omission (schema version 2). */
+const RAW_LAG: Partial<Record<MetricName, MetricName>> = {
+  lagP50Ms: 'lagRawP50Ms',
+  lagP99Ms: 'lagRawP99Ms',
+};
+
+/** A side that measured a lag percentile raw only (a version-1 report). */
+const rawLagOnly = (e: ResultEntry, metric: MetricName, raw: MetricName) =>
+  valuesOf(e, metric).length === 0 && valuesOf(e, raw).length > 0;
+
+/**
+ * The metrics one pair of entries is compared on: a corrected lag percentile becomes its raw one
+ * when either side measured it raw only, so raw is never set against corrected; with the raw one
+ * already asked for, it is left out. Also says, per metric swapped, why.
+ */
+function metricsOfPair(
+  base: ResultEntry,
+  head: ResultEntry,
+  metrics: readonly MetricName[],
+): { metrics: MetricName[]; notes: string[] } {
+  const notes: string[] = [];
+  const chosen = metrics.flatMap((m) => {
+    const raw = RAW_LAG[m];
+    if (!raw) return [m];
+    const side = rawLagOnly(base, m, raw) ? 'base' : rawLagOnly(head, m, raw) ? 'head' : null;
+    if (side === null) return [m];
+    notes.push(
+      `${base.scenario} ${base.variant}: ${side} has ${METRICS[m].label} raw only (a version-1 ` +
+        `report, before lag was corrected for coordinated omission): compared on ${raw}, raw ` +
+        'against raw, never against the corrected figure',
+    );
+    return metrics.includes(raw) ? [] : [raw];
+  });
+  return { metrics: chosen, notes };
+}
+
 function rawRow(base: ResultEntry, head: ResultEntry, metric: MetricName, paired: boolean): RawRow {
   const [b, h] = paired
     ? pairedValues(base, head, metric)
@@ -372,8 +408,9 @@ export function compareReports(
   const key = (e: ResultEntry): VariantKey => ({ scenario: e.scenario, variant: e.variant });
 
   const paired = options.paired ?? false;
+  const ofPairs = pairs.map(([b, h]) => metricsOfPair(b, h, metrics));
   const raw = pairs
-    .flatMap(([b, h]) => metrics.map((m) => rawRow(b, h, m, paired)))
+    .flatMap(([b, h], i) => (ofPairs[i]?.metrics ?? []).map((m) => rawRow(b, h, m, paired)))
     // A metric neither side measured (the probe off) is not a row.
     .filter((r) => r.base.length > 0 || r.head.length > 0);
   const tested = raw.filter((r) => r.test !== null);
@@ -421,7 +458,10 @@ export function compareReports(
     rows,
     onlyInBase: base.results.filter((b) => !headByKey.has(keyOf(b))).map(key),
     onlyInHead: head.results.filter((h) => !baseKeys.has(keyOf(h))).map(key),
-    warnings: comparisonWarnings(base, head, pairs, options.threshold ?? DEFAULT_THRESHOLD, paired),
+    warnings: [
+      ...comparisonWarnings(base, head, pairs, options.threshold ?? DEFAULT_THRESHOLD, paired),
+      ...ofPairs.flatMap((p) => p.notes),
+    ],
     regressions: rows.filter((r) => r.verdict === 'regression'),
   };
 }

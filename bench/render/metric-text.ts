@@ -12,6 +12,7 @@ import type { Summary } from '../stats/descriptive.ts';
 const LOOP_METRICS: readonly MetricName[] = [
   'pingP99Ms',
   'lagP99Ms',
+  'lagRawP99Ms',
   'lagMaxMs',
   'elu',
   'cpuUserMs',

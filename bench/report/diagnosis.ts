@@ -6,8 +6,9 @@
  * analysis/analyse-delay.js and analysis/analyse-loop-utilization.js): the loop is unhealthy when
  * the median delay is >= 10 ms ("we can't handle connections for 10 ms") or the max is >= 100 ms
  * (one long stop, often GC), and saturated when its utilisation is >= 95%. Doctor samples the
- * delay on a 10 ms timer; looplab's median is monitorEventLoopDelay's p50, its max the largest
- * delay, both with the histogram's resolution subtracted, so the two read the same kind of number.
+ * delay on a 10 ms timer; looplab's median here is the raw one of its own 10 ms sampler (not the
+ * headline, corrected for coordinated omission: Doctor's threshold was set on raw samples), its
+ * max the largest delay, both with the interval subtracted, so the two read the same kind of number.
  *
  * Doctor cannot see what a bystander sees; looplab measures it. A cheap `/ping` whose p99 is
  * >= 100 ms has stopped feeling instant (Nielsen's 0.1 s response-time limit), and since /ping
@@ -35,7 +36,7 @@ export function diagnose(entry: Pick<ResultEntry, 'summary' | 'stalls' | 'target
   }
   const s = entry.summary;
   // The mean of the runs' medians; for the max, the worst run: one long stop is the finding.
-  const median = s.lagP50Ms.mean;
+  const median = s.lagRawP50Ms.mean;
   const max = s.lagMaxMs.max;
   const elu = s.elu.mean;
   const ping = s.pingP99Ms.mean;

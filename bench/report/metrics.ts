@@ -32,8 +32,11 @@ export const METRICS = {
   pingP50Ms: { unit: 'ms', better: 'lower', label: '/ping p50' },
   pingP99Ms: { unit: 'ms', better: 'lower', label: '/ping p99' },
   pingMaxMs: { unit: 'ms', better: 'lower', label: '/ping max' },
+  // Corrected for coordinated omission (scenarios/probe/lag-histograms.ts); the raw ones beside.
   lagP50Ms: { unit: 'ms', better: 'lower', label: 'loop lag p50' },
   lagP99Ms: { unit: 'ms', better: 'lower', label: 'loop lag p99' },
+  lagRawP50Ms: { unit: 'ms', better: 'lower', label: 'raw loop lag p50' },
+  lagRawP99Ms: { unit: 'ms', better: 'lower', label: 'raw loop lag p99' },
   lagMaxMs: { unit: 'ms', better: 'lower', label: 'loop lag max' },
   elu: { unit: 'ratio', better: 'lower', label: 'loop utilisation' },
   cpuUserMs: { unit: 'ms', better: 'lower', label: 'CPU user' },
@@ -70,6 +73,9 @@ export const MESSAGE_METRICS: readonly MetricName[] = [
  * still read, and filled in as not measured when they are read (read.ts).
  */
 export const LATER_METRICS: readonly MetricName[] = [
+  // Schema version 2; read.ts moves a version-1 report's lag figures here (they were raw).
+  'lagRawP50Ms',
+  'lagRawP99Ms',
   'ttfbP50Ms',
   'ttfbP99Ms',
   ...MESSAGE_METRICS,

@@ -14,7 +14,7 @@ import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
 import { summarize } from '../stats/descriptive.ts';
 import { LATER_METRICS } from './metrics.ts';
-import { type Report, SCHEMA_VERSION } from './types.ts';
+import { READABLE_SCHEMA_VERSIONS, type Report, SCHEMA_VERSION } from './types.ts';
 
 /** The JSON Schema of the report, as shipped in the package. */
 export function loadReportSchema(): Record<string, unknown> {
@@ -50,7 +50,7 @@ function describeSchemaError(error: ErrorObject): string {
  * Parses and checks the text of a report. `name` is how the message refers to it (its path).
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_REPORT for text that is not JSON, not a looplab report,
- *   or not a valid one; LOOPLAB_ERR_REPORT_VERSION for another schemaVersion.
+ *   or not a valid one; LOOPLAB_ERR_REPORT_VERSION for a schemaVersion it cannot read.
  */
 export function parseReport(text: string, name: string): Report {
   let doc: unknown;
@@ -69,10 +69,10 @@ export function parseReport(text: string, name: string): Report {
     );
   }
   const version = (doc as { schemaVersion: unknown }).schemaVersion;
-  if (version !== SCHEMA_VERSION) {
+  if (typeof version !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(version)) {
     throw new LooplabError(
       ERROR_CODES.REPORT_VERSION,
-      `${name} has schemaVersion ${JSON.stringify(version)}; this looplab reads version ${SCHEMA_VERSION}: re-run the benchmark with this version`,
+      `${name} has schemaVersion ${JSON.stringify(version)}; this looplab reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')}: re-run the benchmark with this version`,
     );
   }
   const validate = validateReport();
@@ -83,7 +83,31 @@ export function parseReport(text: string, name: string): Report {
       `${name} is not a valid looplab report: ${first ? describeSchemaError(first) : 'schema check failed'}`,
     );
   }
-  return withLaterMetrics(doc as Report);
+  return withLaterMetrics(upgradeLag(doc as Report));
+}
+
+/**
+ * A version-1 report's loop lag percentiles are raw (one sample per firing): they move to the raw
+ * names, and the corrected ones read as not measured, so nothing ever sets raw against corrected.
+ * The report is then a version-2 one.
+ */
+export function upgradeLag(report: Report): Report {
+  if ((report.schemaVersion as number) !== 1) return report;
+  for (const entry of report.results) {
+    entry.summary.lagRawP50Ms = entry.summary.lagP50Ms;
+    entry.summary.lagRawP99Ms = entry.summary.lagP99Ms;
+    entry.summary.lagP50Ms = summarize([]);
+    entry.summary.lagP99Ms = summarize([]);
+    for (const run of entry.runs) {
+      if (run.state !== 'completed') continue;
+      run.lagRawP50Ms = run.lagP50Ms;
+      run.lagRawP99Ms = run.lagP99Ms;
+      run.lagP50Ms = null;
+      run.lagP99Ms = null;
+    }
+  }
+  report.schemaVersion = SCHEMA_VERSION;
+  return report;
 }
 
 /**

@@ -95,6 +95,8 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     pingMaxMs: pings.length > 0 ? round(pings[pings.length - 1] as number) : null,
     lagP50Ms: p?.lagP50Ms ?? null,
     lagP99Ms: p?.lagP99Ms ?? null,
+    lagRawP50Ms: p?.lagRawP50Ms ?? null,
+    lagRawP99Ms: p?.lagRawP99Ms ?? null,
     lagMaxMs: p?.lagMaxMs ?? null,
     elu: p?.elu ?? null,
     cpuUserMs: p?.cpuUserMs ?? null,

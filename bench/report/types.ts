@@ -15,8 +15,14 @@ import type { UpstreamReading } from '../../scenarios/upstream/protocol.ts';
 import type { Summary } from '../stats/descriptive.ts';
 import type { MetricName } from './metrics.ts';
 
-/** Bump on any change that an older reader would misread. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bump on any change that an older reader would misread. 2: lagP50Ms and lagP99Ms are corrected
+ * for coordinated omission, the raw ones are lagRawP50Ms and lagRawP99Ms (read.ts reads 1 too).
+ */
+export const SCHEMA_VERSION = 2;
+
+/** Earlier versions this looplab still reads, upgrading them as it reads (read.ts). */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, SCHEMA_VERSION];
 
 /** The bench options that shape every run; a report records the ones it ran with. */
 export interface BenchOptions {

@@ -2,11 +2,39 @@
  * The warnings a report carries next to its numbers: what a reader must know to trust them (a
  * failed run, a saturated load generator, timeouts, a machine with every core busy). Pure.
  */
+import { formatMs } from '../../core/numbers.ts';
+import { PING_P99_SLOW_MS } from './diagnosis.ts';
 import type { CompletedRun, ResultEntry } from './types.ts';
 import { upstreamBottleneck } from './upstream.ts';
 
 /** Above this share of all cores in use, the machine, not either program, bounds the numbers. */
 export const MACHINE_BUSY_SHARE = 0.9;
+
+/** A /ping p99 this many times the load's own p99 (at least 1 ms) says the load's hid stalls. */
+export const CLOSED_LOOP_HIDDEN_RATIO = 10;
+
+/**
+ * Why the load's own latency percentiles hid stalls, or null when they did not. autocannon's load
+ * is a closed loop: each connection waits for its answer, so during a stall it sends nothing, and
+ * the requests it never sent are no samples. The bystander is open-model, timed from when each
+ * ping was due, so a /ping p99 of at least 100 ms and ten times the load's shows what the load's
+ * hid. Not for WebSocket scenarios, whose driver sends on a schedule of its own.
+ */
+export function closedLoopHidStalls(r: Pick<ResultEntry, 'summary'>): string | null {
+  const s = r.summary;
+  const ping = s.pingP99Ms.mean;
+  const load = s.latencyP99Ms.mean;
+  if ((s.messagesSentPerSec?.n ?? 0) > 0 || ping === null || load === null) return null;
+  if (ping < PING_P99_SLOW_MS || ping < CLOSED_LOOP_HIDDEN_RATIO * Math.max(load, 1)) return null;
+  const lag = s.lagP99Ms.mean !== null;
+  return (
+    `the load's latency p99 (${formatMs(load)}) hid stalls that /ping shows (p99 ${formatMs(ping)}): ` +
+    "autocannon's connections each wait for their answer, so during a stall they send nothing, " +
+    'and the requests never sent are never timed (coordinated omission); /ping, sent on schedule ' +
+    `and timed from when each was due${lag ? ', and the corrected loop lag p99' : ''}, count them ` +
+    '(an open-model load, `looplab sweep`, is planned)'
+  );
+}
 
 /**
  * The share of all the machine's cores that the server and the harness used together during a
@@ -61,6 +89,8 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
                 : ' (--workers 2 runs it on two threads of its own, if the machine has the cores)')),
       );
     }
+    const hid = closedLoopHidStalls(r);
+    if (hid) warnings.push(`${label}: ${hid}`);
     const dropped = r.runs.reduce(
       (n, run) => n + (run.state === 'completed' ? (run.messagesDropped ?? 0) : 0),
       0,

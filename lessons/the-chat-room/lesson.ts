@@ -95,9 +95,9 @@ export default defineLesson({
       right: op('sync', 'lagP99Ms'),
       factor: 0.25,
       whenItFails:
-        'The loop lag p99 only sees a stall if stalls are over 1% of its samples. With a rarer ' +
-        'paste, or a quicker one, sync’s stalls fall under the 99th percentile; its lag max ' +
-        'still shows them.',
+        'The loop lag p99, corrected for the samples a stall held back, sees stalls only when ' +
+        'they hold the loop more than 1% of the time. With a rarer paste, or a quicker one, ' +
+        'sync’s stalls fall under the 99th percentile; its lag max still shows them.',
     },
     {
       text: "the health check suffers with sync: /ping p99 with async is under a quarter of sync's",

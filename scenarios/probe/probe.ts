@@ -6,20 +6,20 @@
  * over IPC when the window closes.
  */
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { round } from '../../core/numbers.ts';
+import { createLagHistograms } from './lag-histograms.ts';
 import type { ProbeData, StallOptions, TimelinePoint } from './protocol.ts';
 import { type StallWatchdog, startStallWatchdog } from './stall-watchdog.ts';
 
-const NS_PER_MS = 1e6;
-/** Node's default: the histogram's timer fires every 10 ms. */
+/** The sampler fires every 10 ms, monitorEventLoopDelay's default resolution. */
 const RESOLUTION_MS = 10;
 
 /**
- * The histogram records the time between two timer ticks, so every sample includes the
- * resolution itself; subtracting it leaves the delay. Clamped because a tick can be early.
+ * How late a firing came: the time since the last one less the interval, which every interval
+ * includes (monitorEventLoopDelay records it whole). Clamped because a firing can be early.
  */
-const delayMs = (ns: number) => Math.max(0, ns / NS_PER_MS - RESOLUTION_MS);
+const lateMs = (sinceLastMs: number) => Math.max(0, sinceLastMs - RESOLUTION_MS);
 
 /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every mainstream kernel. */
 const PROC_TICKS_PER_SEC = 100;
@@ -73,8 +73,9 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
   const watchdog: StallWatchdog | undefined = options.stalls
     ? startStallWatchdog(options.stalls)
     : undefined;
-  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-  histogram.enable();
+  // The probe's own sampler feeds the lag histograms rather than monitorEventLoopDelay, whose one
+  // sample per late firing cannot be corrected for the firings a stall made it miss.
+  const lag = createLagHistograms(RESOLUTION_MS);
 
   let windowStart = 0;
   let eluStart = performance.eventLoopUtilization();
@@ -113,7 +114,7 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
       }, windowMs);
       closeTimer.unref();
     }
-    histogram.reset();
+    lag.reset();
     watchdog?.reset(windowMs);
     windowStart = performance.now();
     lastTick = windowStart;
@@ -132,13 +133,13 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
     sampleMemory();
   }
 
-  // The timeline keeps its own sampler at the histogram's resolution instead of resetting a
-  // second histogram per interval: a histogram drops its first sample after every reset, and a
-  // blocked loop gives it about one sample per interval, so it would see nothing at all.
+  // One sampler feeds the histograms and the timeline. Node re-arms an interval from when its
+  // callback ran, so a stall delays the next firing instead of bunching the missed ones after it.
   const sampler = setInterval(() => {
     const now = performance.now();
-    const late = Math.max(0, now - lastTick - RESOLUTION_MS);
+    const late = lateMs(now - lastTick);
     lastTick = now;
+    lag.record(late);
     pointLagMax = Math.max(pointLagMax, late);
     if (now - pointStart < timelineIntervalMs) return;
     const elu = performance.eventLoopUtilization(eluPoint).utilization;
@@ -160,23 +161,25 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
     sampleMemory();
     const cpu = process.cpuUsage(cpuStart);
     const loopCpuEnd = loopCpuMs();
-    const sampled = histogram.count > 0;
-    // A block that has just ended may not have reached the sampler or the histogram yet.
-    const pending = Math.max(0, performance.now() - lastTick - RESOLUTION_MS);
-    const lagMaxMs = Math.max(
-      sampled ? delayMs(histogram.max) : 0,
-      timelineLagMax,
-      pointLagMax,
-      pending,
-    );
+    // A block that has just ended has not reached the sampler yet: it is counted as the firing
+    // it held back, so a window that ends in a stall (or is one) still shows it.
+    const now = performance.now();
+    const pending = lateMs(now - lastTick);
+    if (pending > 0) {
+      lag.record(pending);
+      pointLagMax = Math.max(pointLagMax, pending);
+      lastTick = now;
+    }
+    const l = lag.read();
+    const lagMaxMs = Math.max(l.maxMs, timelineLagMax, pointLagMax);
     return {
-      windowMs: round(performance.now() - windowStart),
-      // With no histogram sample the loop was blocked throughout; the sampler's lateness is the
-      // only witness, and the honest value for every percentile.
-      lagP50Ms: round(sampled ? delayMs(histogram.percentile(50)) : lagMaxMs),
-      lagP99Ms: round(sampled ? delayMs(histogram.percentile(99)) : lagMaxMs),
+      windowMs: round(now - windowStart),
+      lagP50Ms: round(l.p50Ms),
+      lagP99Ms: round(l.p99Ms),
+      lagRawP50Ms: round(l.rawP50Ms),
+      lagRawP99Ms: round(l.rawP99Ms),
       lagMaxMs: round(lagMaxMs),
-      lagSamples: histogram.count,
+      lagSamples: l.samples,
       elu: round(performance.eventLoopUtilization(eluStart).utilization, 4),
       cpuUserMs: round(cpu.user / 1000),
       cpuSystemMs: round(cpu.system / 1000),
@@ -200,7 +203,6 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
     watchdog?.stop();
     clearTimeout(closeTimer);
     clearInterval(sampler);
-    histogram.disable();
   }
 
   reset();

@@ -104,10 +104,14 @@ export interface TimelinePoint {
 
 export interface ProbeData {
   windowMs: number;
+  /** Corrected for coordinated omission (lag-histograms.ts): each stall back-filled. */
   lagP50Ms: number;
   lagP99Ms: number;
+  /** One sample per firing of the 10 ms sampler, as monitorEventLoopDelay would give. */
+  lagRawP50Ms: number;
+  lagRawP99Ms: number;
   lagMaxMs: number;
-  /** How many delay samples the histogram took; a blocked loop takes few. */
+  /** How many firings the sampler took (raw samples); a blocked loop takes few. */
   lagSamples: number;
   elu: number;
   cpuUserMs: number;

@@ -150,7 +150,7 @@ describe('bench outputs', () => {
     const r = await cli(['bench', ...TINY, '--json', json, '--md', md]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(await readFile(json, 'utf8'));
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
     assert.deepEqual(
       report.results.map((x: { variant: string }) => x.variant),
       ['sync', 'async'],
@@ -168,7 +168,7 @@ describe('bench outputs', () => {
   test('--json alone prints only JSON on stdout; --quiet silences progress', async () => {
     const r = await cli(['bench', ...TINY, '--json', '--quiet']);
     assert.equal(r.code, 0, `${r.stderr}${r.stdout.slice(0, 4000)}`);
-    assert.equal(JSON.parse(r.stdout).schemaVersion, 1);
+    assert.equal(JSON.parse(r.stdout).schemaVersion, 2);
     assert.equal(r.stderr, '');
   });
 });

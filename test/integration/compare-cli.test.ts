@@ -102,11 +102,11 @@ describe('compare: bad input is one line and exit 2', () => {
       'another schemaVersion',
       async () => {
         const doc = JSON.parse(await readFile(at('a.json'), 'utf8'));
-        await writeFile(at('v2.json'), JSON.stringify({ ...doc, schemaVersion: 2 }));
-        return [at('a.json'), at('v2.json')];
+        await writeFile(at('v3.json'), JSON.stringify({ ...doc, schemaVersion: 3 }));
+        return [at('a.json'), at('v3.json')];
       },
       'REPORT_VERSION',
-      /has schemaVersion 2; this looplab reads version 1/,
+      /has schemaVersion 3; this looplab reads versions 1 and 2/,
     ],
     [
       'a threshold without %',

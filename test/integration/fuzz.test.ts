@@ -97,8 +97,8 @@ async function writeCorruptReports(random: () => number): Promise<void> {
     'extra-field.json': mutate((r) => {
       r.surprise = { nested: [1, 2, 3] };
     }),
-    'version-2.json': mutate((r) => {
-      r.schemaVersion = 2;
+    'version-3.json': mutate((r) => {
+      r.schemaVersion = 3;
     }),
     'huge-name.json': mutate((r) => {
       (r.results as Record<string, unknown>[])[0] = {

@@ -171,6 +171,61 @@ describe('compareReports', () => {
     assert.equal(c.rows[0]?.verdict, 'regression');
   });
 
+  it("never sets an old report's raw lag against a new one's corrected lag", () => {
+    // A version-1 report, as read.ts upgrades it: its lag is raw only, its corrected lag null.
+    const v1 = makeReport([
+      entry(
+        'busy-wait',
+        'sync',
+        runsFrom({ requestsPerSec: [100, 104, 98], lagRawP99Ms: [10, 10.2, 10.1] }),
+      ),
+    ]);
+    const v2 = makeReport([
+      entry(
+        'busy-wait',
+        'sync',
+        runsFrom({
+          requestsPerSec: [100, 104, 98],
+          lagP99Ms: [300, 310, 305],
+          lagRawP99Ms: [20, 21, 20.5],
+        }),
+      ),
+    ]);
+    const note =
+      'busy-wait sync: base has loop lag p99 raw only (a version-1 report, before lag was ' +
+      'corrected for coordinated omission): compared on lagRawP99Ms, raw against raw, never ' +
+      'against the corrected figure';
+    const c = compareReports(v1, v2, { metrics: ['requestsPerSec', 'lagP99Ms'] });
+    assert.deepEqual(
+      c.rows.map((r) => r.metric),
+      ['requestsPerSec', 'lagRawP99Ms'],
+    );
+    const lag = c.rows[1];
+    assert.deepEqual([lag?.base.mean, lag?.head.mean], [10.1, 20.5]);
+    assert.equal(lag?.verdict, 'regression');
+    assert.ok(c.warnings.includes(note));
+    // Either side: the head may be the old one.
+    const back = compareReports(v2, v1, { metrics: ['lagP99Ms'] });
+    assert.deepEqual(
+      back.rows.map((r) => r.metric),
+      ['lagRawP99Ms'],
+    );
+    assert.ok(back.warnings.some((w) => w.includes(': head has loop lag p99 raw only')));
+    // Asked for both: the raw row once, no corrected row.
+    const both = compareReports(v1, v2, { metrics: ['lagP99Ms', 'lagRawP99Ms'] });
+    assert.deepEqual(
+      both.rows.map((r) => r.metric),
+      ['lagRawP99Ms'],
+    );
+    // Two version-2 reports compare the corrected lag.
+    const same = compareReports(v2, v2, { metrics: ['lagP99Ms'] });
+    assert.deepEqual(
+      same.rows.map((r) => r.metric),
+      ['lagP99Ms'],
+    );
+    assert.ok(!same.warnings.some((w) => w.includes('raw only')));
+  });
+
   it('lets a per-metric threshold override the default', () => {
     const head = makeReport([busy([80, 83, 79], [10, 11, 10.5])]);
     const c = compareReports(base, head, {

@@ -9,7 +9,7 @@ const of = (columns: Parameters<typeof runsFrom>[0]) =>
 describe('diagnose', () => {
   it('calls a loop healthy below every threshold, with its numbers', () => {
     const d = of({
-      lagP50Ms: [0.2, 0.4],
+      lagRawP50Ms: [0.2, 0.4],
       lagMaxMs: [12, 99.9],
       elu: [0.3, 0.5],
       pingP99Ms: [1.5, 2.5],
@@ -24,20 +24,20 @@ describe('diagnose', () => {
 
   it("uses Clinic Doctor's median threshold: 10 ms is unhealthy, 9.9 is not", () => {
     assert.deepEqual(
-      of({ lagP50Ms: [10], lagMaxMs: [20] }).findings.map((f) => f.heuristic),
+      of({ lagRawP50Ms: [10], lagMaxMs: [20] }).findings.map((f) => f.heuristic),
       ['lagMedian'],
     );
-    assert.equal(of({ lagP50Ms: [9.9], lagMaxMs: [20] }).healthy, true);
+    assert.equal(of({ lagRawP50Ms: [9.9], lagMaxMs: [20] }).healthy, true);
   });
 
   it('takes the worst run for the max: one 100 ms stall is a finding', () => {
-    const d = of({ lagP50Ms: [1, 1, 1], lagMaxMs: [5, 100, 5] });
+    const d = of({ lagRawP50Ms: [1, 1, 1], lagMaxMs: [5, 100, 5] });
     assert.equal(d.healthy, false);
     assert.equal(d.text, 'event loop blocked: the loop stalled for 100 ms (>= 100 ms)');
   });
 
   it('calls utilisation >= 0.95 saturated, and a slow /ping strain, without a blocked loop', () => {
-    const d = of({ lagP50Ms: [1], lagMaxMs: [5], elu: [0.95], pingP99Ms: [150] });
+    const d = of({ lagRawP50Ms: [1], lagMaxMs: [5], elu: [0.95], pingP99Ms: [150] });
     assert.deepEqual(
       d.findings.map((f) => f.heuristic),
       ['elu', 'ping'],
@@ -47,7 +47,7 @@ describe('diagnose', () => {
   });
 
   it('lists every finding of a blocked loop', () => {
-    const d = of({ lagP50Ms: [20], lagMaxMs: [400], elu: [1], pingP99Ms: [300] });
+    const d = of({ lagRawP50Ms: [20], lagMaxMs: [400], elu: [1], pingP99Ms: [300] });
     assert.deepEqual(
       d.findings.map((f) => f.heuristic),
       ['lagMedian', 'lagMax', 'elu', 'ping'],

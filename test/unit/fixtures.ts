@@ -128,3 +128,19 @@ export function throwsCoded(fn: () => unknown, code: string, message: string | R
     return true;
   });
 }
+
+/** A report's JSON made a version-1 one: no raw lag names (read.ts moves its lag figures there). */
+export function asVersion1(doc: unknown): {
+  schemaVersion: number;
+  results: { runs: Record<string, unknown>[]; summary: Record<string, unknown> }[];
+} {
+  const v1 = doc as ReturnType<typeof asVersion1>;
+  v1.schemaVersion = 1;
+  for (const e of v1.results) {
+    for (const name of ['lagRawP50Ms', 'lagRawP99Ms']) {
+      delete e.summary[name];
+      for (const run of e.runs) delete run[name];
+    }
+  }
+  return v1;
+}

@@ -115,6 +115,7 @@ const LABELS = [
   'first byte p50 (ms)',
   '/ping p99 (ms)',
   'loop lag p99 (ms)',
+  'raw loop lag p99 (ms)',
   'loop lag max (ms)',
   'loop utilisation',
   'CPU user (ms)',
@@ -154,8 +155,8 @@ describe('formatTable', () => {
     const width = table[0]?.length;
     for (const l of table) assert.equal(l.length, width, `misaligned: ${JSON.stringify(l)}`);
     assert.match(table[1] ?? '', /^throughput \(req\/s\)\s+100 ±24\.8\s+970 ±24\.8$/);
-    assert.match(table[7] ?? '', /^loop lag max \(ms\)\s+250 ±0\s+–$/);
-    assert.match(table[10] ?? '', /^peak RSS \(MiB\)\s+100 ±0\s+–$/);
+    assert.match(table[8] ?? '', /^loop lag max \(ms\)\s+250 ±0\s+–$/);
+    assert.match(table[11] ?? '', /^peak RSS \(MiB\)\s+100 ±0\s+–$/);
   });
 
   it('has three columns for a scenario with three variants', () => {

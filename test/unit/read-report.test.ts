@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { LATER_METRICS, METRIC_NAMES } from '../../bench/report/metrics.ts';
 import { parseReport, readReport } from '../../bench/report/read.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { entry, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
+import { asVersion1, entry, makeReport, runsFrom, throwsCoded } from './fixtures.ts';
 
 // Every metric measured (the schema allows null only where a run can fail to measure one).
 const columns = Object.fromEntries(METRIC_NAMES.map((name) => [name, [1, 1, 1]]));
@@ -47,10 +47,47 @@ describe('parseReport', () => {
 
   it('names the schemaVersion it cannot read', () => {
     throwsCoded(
-      () => parseReport(JSON.stringify({ ...good, schemaVersion: 2 }), 'c.json'),
+      () => parseReport(JSON.stringify({ ...good, schemaVersion: 3 }), 'c.json'),
       ERROR_CODES.REPORT_VERSION,
-      'c.json has schemaVersion 2; this looplab reads version 1: re-run the benchmark with this version',
+      'c.json has schemaVersion 3; this looplab reads versions 1 and 2: re-run the benchmark with this version',
     );
+  });
+
+  it("reads a version-1 report's lag percentiles as raw, and its corrected ones as not measured", () => {
+    const v1 = asVersion1(structuredClone(good));
+    for (const e of v1.results) {
+      e.runs.forEach((run, i) => {
+        run.lagP50Ms = 2 + i;
+        run.lagP99Ms = 10 + i;
+      });
+      e.summary.lagP99Ms = { n: 3, mean: 11, sd: 1, min: 10, max: 12, ci95: [8.52, 13.48] };
+    }
+    const read = parseReport(JSON.stringify(v1), 'v1.json');
+    assert.equal(read.schemaVersion, 2);
+    const [result] = read.results;
+    assert.ok(result);
+    assert.deepEqual(
+      result.runs.map((r) =>
+        r.state === 'completed' ? [r.lagP50Ms, r.lagP99Ms, r.lagRawP50Ms, r.lagRawP99Ms] : [],
+      ),
+      [
+        [null, null, 2, 10],
+        [null, null, 3, 11],
+        [null, null, 4, 12],
+      ],
+    );
+    assert.deepEqual(result.summary.lagRawP99Ms, {
+      n: 3,
+      mean: 11,
+      sd: 1,
+      min: 10,
+      max: 12,
+      ci95: [8.52, 13.48],
+    });
+    assert.equal(result.summary.lagP99Ms.n, 0);
+    assert.equal(result.summary.lagP50Ms.mean, null);
+    // lagMaxMs needs no correction: it reads as it was written.
+    assert.deepEqual(result.summary.lagMaxMs, good.results[0]?.summary.lagMaxMs);
   });
 
   it('reads a report written before time to first byte existed, as not measured', () => {

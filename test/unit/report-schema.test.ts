@@ -19,6 +19,7 @@ import {
 } from '../../bench/report/types.ts';
 import { scenarioVerdict } from '../../bench/report/verdict.ts';
 import { reportWarnings } from '../../bench/report/warnings.ts';
+import { asVersion1 } from './fixtures.ts';
 
 const schema = loadReportSchema();
 // ajv is CommonJS: under nodenext the default import is module.exports, whose `default` is the class.
@@ -59,6 +60,8 @@ function inputs(run: number, opts: { probe?: boolean; pings?: number[] } = {}): 
             windowMs: 2004.1,
             lagP50Ms: 19.9 + run,
             lagP99Ms: 20.4,
+            lagRawP50Ms: 9.9 + run,
+            lagRawP99Ms: 20.1,
             lagMaxMs: 21.3,
             lagSamples: 95,
             elu: 0.9871,
@@ -172,7 +175,7 @@ describe('report schema', () => {
   it('compiles in strict mode, with the metadata a published schema needs', () => {
     assert.equal(typeof validate, 'function');
     assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
-    assert.equal(schema.$id, 'https://looplab.dev/schema/report-v1.json');
+    assert.equal(schema.$id, 'https://looplab.dev/schema/report-v2.json');
     assert.equal(typeof schema.title, 'string');
     assert.equal(typeof schema.description, 'string');
   });
@@ -222,11 +225,17 @@ describe('report schema', () => {
   it('rejects a wrong schemaVersion', () => {
     assertRejected(
       (doc) => {
-        (doc as { schemaVersion: number }).schemaVersion = 2;
+        (doc as { schemaVersion: number }).schemaVersion = 3;
       },
       '/schemaVersion',
-      'const',
+      'enum',
     );
+  });
+
+  it('accepts a version-1 report, which has no raw lag names', () => {
+    const doc = asVersion1(asJson(syntheticReport()));
+    assert.equal(JSON.stringify(doc).includes('lagRaw'), false);
+    assert.deepEqual(errorsOf(doc), []);
   });
 
   it('rejects a completed run with a metric missing', () => {

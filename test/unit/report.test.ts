@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildResultEntry, summarizeRuns } from '../../bench/report/build.ts';
 import { METRIC_NAMES } from '../../bench/report/metrics.ts';
-import { machineBusyShare, reportWarnings } from '../../bench/report/warnings.ts';
+import {
+  closedLoopHidStalls,
+  machineBusyShare,
+  reportWarnings,
+} from '../../bench/report/warnings.ts';
 import { summarize } from '../../bench/stats/descriptive.ts';
 import { completedRun, entry, failedRun } from './fixtures.ts';
 
@@ -163,5 +167,47 @@ describe('reportWarnings', () => {
       'upstream-calls async: server, load generator and upstream together kept all 2 cores busy ' +
         'in 1 of 1 runs; the machine, not the server alone, set the pace',
     ]);
+  });
+});
+
+describe('closedLoopHidStalls', () => {
+  const app = (ping: number[], latency: number[], more: Record<string, number[]> = {}) =>
+    entry('app', '/', [
+      ...ping.map((p, i) =>
+        completedRun(i + 1, {
+          pingP99Ms: p,
+          latencyP99Ms: latency[i] ?? null,
+          lagP99Ms: 390,
+          ...Object.fromEntries(Object.entries(more).map(([k, v]) => [k, v[i] ?? null])),
+        }),
+      ),
+    ]);
+
+  it('says the closed loop hid stalls when /ping p99 is >= 100 ms and >= 10x the load p99', () => {
+    const text = closedLoopHidStalls(app([370], [1]));
+    assert.equal(
+      text,
+      "the load's latency p99 (1.0 ms) hid stalls that /ping shows (p99 370 ms): autocannon's " +
+        'connections each wait for their answer, so during a stall they send nothing, and the ' +
+        'requests never sent are never timed (coordinated omission); /ping, sent on schedule and ' +
+        'timed from when each was due, and the corrected loop lag p99, count them (an open-model ' +
+        'load, `looplab sweep`, is planned)',
+    );
+    assert.ok(
+      reportWarnings([app([370], [1])]).some((w) => w.startsWith("app /: the load's latency p99")),
+    );
+  });
+
+  it('takes a load p99 under 1 ms as 1 ms, and holds both thresholds', () => {
+    assert.notEqual(closedLoopHidStalls(app([100], [0])), null);
+    assert.equal(closedLoopHidStalls(app([99.9], [0])), null);
+    assert.notEqual(closedLoopHidStalls(app([200], [20])), null);
+    assert.equal(closedLoopHidStalls(app([199], [20])), null);
+  });
+
+  it('says nothing for a WebSocket scenario, or when a side was not measured', () => {
+    assert.equal(closedLoopHidStalls(app([370], [1], { messagesSentPerSec: [100] })), null);
+    assert.equal(closedLoopHidStalls(app([370], [])), null);
+    assert.equal(closedLoopHidStalls(entry('app', '/', [completedRun(1)])), null);
   });
 });

@@ -197,12 +197,12 @@ describe('stall texts', () => {
 
 describe('stalls in the diagnosis, the warnings and the renderings', () => {
   const sync = entry('busy-wait', 'sync', [
-    completedRun(1, { lagP50Ms: 200, lagMaxMs: 220 }, { stalls: recorded() }),
+    completedRun(1, { lagRawP50Ms: 200, lagMaxMs: 220 }, { stalls: recorded() }),
   ]);
   const async = entry('busy-wait', 'async', [
     completedRun(
       1,
-      { lagP50Ms: 0.3, lagMaxMs: 4 },
+      { lagRawP50Ms: 0.3, lagMaxMs: 4 },
       {
         stalls: recorded({
           count: 0,

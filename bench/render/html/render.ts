@@ -87,9 +87,12 @@ const MESSAGE_PERCENTILES: MetricName[] = [
   'pingP99Ms',
 ];
 
+/** The loop's lag, corrected for coordinated omission and raw, beside the latencies it causes. */
+const LAG_PERCENTILES: MetricName[] = ['lagP50Ms', 'lagP99Ms', 'lagRawP50Ms', 'lagRawP99Ms'];
+
 function latencyFigure(entries: readonly ResultEntry[]): string {
   const messages = measuredMessages(entries);
-  const percentiles = messages ? MESSAGE_PERCENTILES : PERCENTILES;
+  const percentiles = [...(messages ? MESSAGE_PERCENTILES : PERCENTILES), ...LAG_PERCENTILES];
   const groups: BarGroup[] = percentiles.map((name) => ({
     label: METRICS[name].label,
     bars: entries.map((e, i) => ({ label: e.variant, value: e.summary[name].mean, series: i })),
@@ -102,7 +105,7 @@ function latencyFigure(entries: readonly ResultEntry[]): string {
     ? 'Delivery latency of the broadcasts'
     : `Latency of the work (${entries[0]?.target ? 'each path' : '/'})`;
   return figure(
-    `${work} and of the bystander /ping, percentiles (mean over runs)`,
+    `${work}, of the bystander /ping, and the event loop's lag (corrected for coordinated omission, and raw), percentiles (mean over runs)`,
     groupedLogBarChart(
       'Latency percentiles by variant',
       'ms',
@@ -250,6 +253,7 @@ const CHANGE_METRICS: MetricName[] = [
   'deliveryP99Ms',
   'pingP99Ms',
   'lagP99Ms',
+  'lagRawP99Ms',
   'lagMaxMs',
   'elu',
 ];
