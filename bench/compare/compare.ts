@@ -8,10 +8,14 @@
  * rate at alpha however many metrics are compared. A regression must be significant after that
  * correction *and* larger than the threshold: shared CI runners are noisy, and a real 2% change
  * is rarely worth a red build.
+ *
+ * autocannon's latencies are whole milliseconds: each side carries that rounding's variance
+ * (inference.ts, roundingVariance), so runs that all read alike are never taken for exact.
  */
 import { formatNumber, formatPct, signedPct } from '../../core/numbers.ts';
 import { environmentDifferences, optionDifferences, sentinelMeans } from '../report/comparable.ts';
-import { METRICS, type MetricName, type MetricSpec } from '../report/metrics.ts';
+import { isJudged, METRICS, type MetricName, type MetricSpec } from '../report/metrics.ts';
+import { entryResolution } from '../report/resolution.ts';
 import type { Report, ResultEntry } from '../report/types.ts';
 import { mean, sampleSd } from '../stats/descriptive.ts';
 import {
@@ -22,6 +26,7 @@ import {
   pairedLogRatioTest,
   pairedTTest,
   type Stars,
+  type Steps,
   stars,
   welchTest,
 } from '../stats/inference.ts';
@@ -35,8 +40,13 @@ export type Verdict =
   | 'improvement'
   /** Either not significant with the whole 95% interval inside ±threshold, or significant but smaller than the threshold. */
   | 'no-change'
-  /** Too few runs, no relative change (a zero base), or too noisy to rule out a change beyond the threshold. */
-  | 'inconclusive';
+  /**
+   * Too few runs, no relative change (a zero base), no noise to test against (every run of both
+   * sides alike, in values not rounded), or too noisy to rule out a change beyond the threshold.
+   */
+  | 'inconclusive'
+  /** Shown, not judged: a total over the window (CPU user, CPU system), which grows with the work served. */
+  | 'not-judged';
 
 /** Fewer completed runs than this on either side gives a warning, never a verdict. */
 export const MIN_RUNS = 3;
@@ -71,6 +81,11 @@ export interface SideStats {
   mean: number | null;
   /** Sample standard deviation (n - 1); null when n < 2. */
   sd: number | null;
+  /**
+   * The step the values were recorded in (1: autocannon's whole milliseconds), whose rounding
+   * variance the test adds; 0 for values kept as measured.
+   */
+  resolution: number;
 }
 
 /** One row of a comparison: one metric of one scenario variant. */
@@ -139,8 +154,8 @@ function valuesOf(entry: ResultEntry, metric: MetricName): number[] {
   );
 }
 
-function sideStats(xs: readonly number[]): SideStats {
-  return { n: xs.length, mean: xs.length > 0 ? mean(xs) : null, sd: sampleSd(xs) };
+function sideStats(xs: readonly number[], resolution: number): SideStats {
+  return { n: xs.length, mean: xs.length > 0 ? mean(xs) : null, sd: sampleSd(xs), resolution };
 }
 
 const keyOf = (e: VariantKey) => `${e.scenario}\u0000${e.variant}`;
@@ -164,17 +179,17 @@ interface RawRow {
   metric: MetricName;
   base: number[];
   head: number[];
+  steps: Steps;
   test: RowTest | null;
 }
 
-function welchRow(b: number[], h: number[]): RowTest | null {
+function welchRow(b: number[], h: number[], steps: Steps): RowTest | null {
   if (b.length < 2 || h.length < 2) return null;
-  const w = welchTest(b, h);
+  const w = welchTest(b, h, steps);
+  if (w === null) return null;
   const mb = mean(b);
   const mh = mean(h);
-  const sb = sampleSd(b) as number;
-  const sh = sampleSd(h) as number;
-  const ratioCi = fiellerRatioInterval(mb, sb ** 2 / b.length, mh, sh ** 2 / h.length, w.df);
+  const ratioCi = fiellerRatioInterval(mb, w.vBase, mh, w.vHead, w.df);
   return {
     name: 'welch',
     p: w.p,
@@ -185,10 +200,11 @@ function welchRow(b: number[], h: number[]): RowTest | null {
   };
 }
 
-function pairedRow(b: number[], h: number[]): RowTest | null {
+function pairedRow(b: number[], h: number[], steps: Steps): RowTest | null {
   if (b.length < 2) return null;
   if ([...b, ...h].every((x) => x > 0)) {
-    const t: PairedResult = pairedLogRatioTest(b, h);
+    const t: PairedResult | null = pairedLogRatioTest(b, h, 0.95, steps);
+    if (t === null) return null;
     return {
       name: 'paired-log-ratio',
       p: t.p,
@@ -201,7 +217,8 @@ function pairedRow(b: number[], h: number[]): RowTest | null {
       },
     };
   }
-  const t = pairedTTest(b, h);
+  const t = pairedTTest(b, h, 0.95, steps);
+  if (t === null) return null;
   const mb = mean(b);
   return {
     name: 'paired-difference',
@@ -274,13 +291,17 @@ function rawRow(base: ResultEntry, head: ResultEntry, metric: MetricName, paired
   const [b, h] = paired
     ? pairedValues(base, head, metric)
     : [valuesOf(base, metric), valuesOf(head, metric)];
+  const steps = { base: entryResolution(base, metric), head: entryResolution(head, metric) };
+  // A total over the window is shown, never tested: it takes no part in Holm's correction.
+  const judged = isJudged(metric);
   return {
     scenario: base.scenario,
     variant: base.variant,
     metric,
     base: b,
     head: h,
-    test: paired ? pairedRow(b, h) : welchRow(b, h),
+    steps,
+    test: !judged ? null : paired ? pairedRow(b, h, steps) : welchRow(b, h, steps),
   };
 }
 
@@ -289,14 +310,27 @@ function judge(
   alpha: number,
 ): Pick<MetricComparison, 'verdict' | 'reason'> {
   const pct = `±${formatPct(row.threshold)}`;
+  if (!isJudged(row.metric)) {
+    return {
+      verdict: 'not-judged',
+      reason:
+        'a total over the window, which grows with the work served: CPU per request is judged',
+    };
+  }
   if (row.base.n < MIN_RUNS || row.head.n < MIN_RUNS) {
     return { verdict: 'inconclusive', reason: `fewer than ${MIN_RUNS} runs on a side` };
   }
   if (row.base.mean === 0 && row.head.mean === 0 && row.head.sd === 0 && row.base.sd === 0) {
     return { verdict: 'no-change', reason: 'zero on every run of both sides' };
   }
-  if (row.change === null || row.pAdjusted === null) {
+  if (row.change === null) {
     return { verdict: 'inconclusive', reason: 'base mean is 0: no relative change' };
+  }
+  if (row.pAdjusted === null) {
+    return {
+      verdict: 'inconclusive',
+      reason: 'every run of both sides alike: no noise to test a difference against',
+    };
   }
   const significant = row.pAdjusted < alpha;
   const beyond = Math.abs(row.change) > row.threshold;
@@ -420,8 +454,8 @@ export function compareReports(
   const loneAlpha = alpha / Math.max(1, tested.length);
 
   const rows = raw.map((r): MetricComparison => {
-    const base = sideStats(r.base);
-    const head = sideStats(r.head);
+    const base = sideStats(r.base, r.steps.base);
+    const head = sideStats(r.head, r.steps.head);
     const t = r.test;
     const pAdjusted = pAdjustedOf.get(r) ?? null;
     const spec = METRICS[r.metric];

@@ -7,8 +7,9 @@ import { mdCode, mdText } from '../../core/markdown-text.ts';
 import { formatNumber, formatPct, plural, signedPct } from '../../core/numbers.ts';
 import type { Comparison, MetricComparison, VariantKey } from '../compare/compare.ts';
 import { METRICS } from '../report/metrics.ts';
+import { WHOLE_MS } from '../report/resolution.ts';
 import { studentTQuantile } from '../stats/student-t.ts';
-import { metricLabel, scale } from './metric-text.ts';
+import { formatWholeMs, metricLabel, scale } from './metric-text.ts';
 import { pad } from './table.ts';
 import type { TableStyle } from './terminal-style.ts';
 
@@ -20,8 +21,9 @@ export interface CompareLabels {
 
 const PLAIN: TableStyle = { bold: (s) => s, dim: (s) => s };
 
-function value(row: MetricComparison, x: number | null): string {
-  return x === null ? '–' : formatNumber(scale(row.metric, x));
+function value(row: MetricComparison, x: number | null, resolution: number): string {
+  if (x === null) return '–';
+  return resolution >= WHOLE_MS ? formatWholeMs(x) : formatNumber(scale(row.metric, x));
 }
 
 export function formatP(p: number | null): string {
@@ -43,8 +45,8 @@ function verdictText(row: MetricComparison): string {
 function cells(row: MetricComparison): string[] {
   return [
     metricLabel(row.metric),
-    `${value(row, row.base.mean)} (${row.base.n})`,
-    `${value(row, row.head.mean)} (${row.head.n})`,
+    `${value(row, row.base.mean, row.base.resolution)} (${row.base.n})`,
+    `${value(row, row.head.mean, row.head.resolution)} (${row.head.n})`,
     row.change === null ? '–' : signedPct(row.change),
     ciText(row),
     formatP(row.p),
@@ -121,7 +123,13 @@ function legend(c: Comparison): string {
     c.test === 'paired'
       ? 'change: the geometric mean of head / base over the pairs of runs side by side, - 1, with its 95% interval'
       : 'change: (head - base) / base, with its 95% Fieller interval';
-  return `${change}; ${LEGEND_REST}`;
+  const rounded = c.rows.some((r) => Math.max(r.base.resolution, r.head.resolution) >= WHOLE_MS)
+    ? " Latency is autocannon's, in whole milliseconds rounded down (1 means 1 to 2 ms); the tests add that rounding (step² / 12 a run)."
+    : '';
+  const notJudged = c.rows.some((r) => r.verdict === 'not-judged')
+    ? ' not-judged: a total over the window, which grows with the work served; CPU per request is judged instead.'
+    : '';
+  return `${change}; ${LEGEND_REST}${rounded}${notJudged}`;
 }
 
 /** A terminal table per scenario variant, the headline, then what was not compared and the warnings. */

@@ -7,7 +7,13 @@ import { plural } from '../../core/numbers.ts';
 import { groupByScenario } from '../report/build.ts';
 import { stallLine } from '../report/stalls.ts';
 import type { Report, ResultEntry } from '../report/types.ts';
-import { entryHeading, formatSummary, metricLabel, shownMetrics } from './metric-text.ts';
+import {
+  entryHeading,
+  formatEntrySummary,
+  metricLabel,
+  roundingNote,
+  shownMetrics,
+} from './metric-text.ts';
 import { ceilingNote } from './notes.ts';
 import { runsText, sentinelText } from './table.ts';
 
@@ -33,9 +39,11 @@ export function formatMarkdown(report: Report): string {
     out.push(`|---|${entries.map(() => '---:').join('|')}|`);
     for (const name of shownMetrics(entries)) {
       out.push(
-        `| ${mdText(metricLabel(name))} | ${entries.map((x) => mdText(formatSummary(name, x.summary[name]))).join(' | ')} |`,
+        `| ${mdText(metricLabel(name))} | ${entries.map((x) => mdText(formatEntrySummary(x, name))).join(' | ')} |`,
       );
     }
+    const rounding = roundingNote(entries);
+    if (rounding) out.push('', `_Latency: ${rounding}._`);
     const verdict = report.verdicts.find((v) => v.scenario === scenario);
     if (verdict) out.push('', `**Verdict:** ${mdText(verdict.text)}`);
     const ceiling = ceilingNote(

@@ -5,7 +5,7 @@
 import { formatMs } from '../../core/numbers.ts';
 import { stallLine } from '../report/stalls.ts';
 import type { MicroResult, ResultEntry } from '../report/types.ts';
-import { measuredMessages } from './metric-text.ts';
+import { measuredMessages, roundingNote } from './metric-text.ts';
 import { ceilingText } from './micro.ts';
 
 /**
@@ -40,6 +40,8 @@ export function scenarioNotes(
 ): string {
   const ceilingLine = ceilingNote(entries, ceiling);
   const lines = ceilingLine ? [`ceiling: ${ceilingLine}`] : [];
+  const rounding = roundingNote(entries);
+  if (rounding) lines.push(`latency: ${rounding}`);
   for (const e of entries)
     if (e.diagnosis) lines.push(`diagnosis: ${e.variant}: ${e.diagnosis.text}`);
   for (const line of stallNotes(entries)) lines.push(`held the loop: ${line}`);

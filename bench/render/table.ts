@@ -13,7 +13,7 @@ import type {
 } from '../report/types.ts';
 import {
   entryHeading,
-  formatSummary,
+  formatEntrySummary,
   measuredMessages,
   metricLabel,
   shownMetrics,
@@ -66,7 +66,7 @@ export function formatScenarioTable(
   ];
   const rows = [['', ...entries.map((e) => e.variant)]];
   for (const name of shownMetrics(entries))
-    rows.push([metricLabel(name), ...entries.map((e) => formatSummary(name, e.summary[name]))]);
+    rows.push([metricLabel(name), ...entries.map((e) => formatEntrySummary(e, name))]);
   out.push(pad(rows));
   if (verdict) out.push(`→ ${verdict}`);
   out.push('', '');

@@ -56,6 +56,6 @@ export function sentinelMeans(
   return {
     baseMs: mean(b),
     headMs: mean(h),
-    p: b.length >= 2 && h.length >= 2 ? welchTest(b, h).p : null,
+    p: b.length >= 2 && h.length >= 2 ? (welchTest(b, h)?.p ?? null) : null,
   };
 }

@@ -8,6 +8,8 @@ export interface MetricSpec {
   unit: 'req/s' | 'msg/s' | 'B/s' | 'ms' | 'count' | 'ratio' | 'bytes';
   better: 'higher' | 'lower';
   label: string;
+  /** false: shown by compare, never judged (a total that grows with the work served). */
+  judged?: false;
 }
 
 export const METRICS = {
@@ -39,8 +41,11 @@ export const METRICS = {
   lagRawP99Ms: { unit: 'ms', better: 'lower', label: 'raw loop lag p99' },
   lagMaxMs: { unit: 'ms', better: 'lower', label: 'loop lag max' },
   elu: { unit: 'ratio', better: 'lower', label: 'loop utilisation' },
-  cpuUserMs: { unit: 'ms', better: 'lower', label: 'CPU user' },
-  cpuSystemMs: { unit: 'ms', better: 'lower', label: 'CPU system' },
+  // Totals over the window: under closed-loop load a variant that serves more uses more, so
+  // compare shows them but judges the CPU each request cost instead.
+  cpuUserMs: { unit: 'ms', better: 'lower', label: 'CPU user', judged: false },
+  cpuSystemMs: { unit: 'ms', better: 'lower', label: 'CPU system', judged: false },
+  cpuPerRequestMs: { unit: 'ms', better: 'lower', label: 'CPU per request' },
   rssMaxBytes: { unit: 'bytes', better: 'lower', label: 'peak RSS' },
   // Counted by the upstream a scenario calls (scenarios/upstream/); null for every other scenario.
   upstreamCallsPerRequest: { unit: 'ratio', better: 'lower', label: 'upstream calls/request' },
@@ -55,6 +60,10 @@ export const METRICS = {
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof METRICS;
+
+/** Whether compare judges a metric; a total over the window is shown, not judged. */
+export const isJudged = (name: MetricName): boolean =>
+  (METRICS[name] as MetricSpec).judged !== false;
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 
 /** The metrics only a WebSocket scenario's runs measure (null for HTTP). */
@@ -83,6 +92,7 @@ export const LATER_METRICS: readonly MetricName[] = [
   'upstreamConnectionsPerRequest',
   'upstreamAnswerP50Ms',
   'upstreamMaxInFlight',
+  'cpuPerRequestMs',
 ];
 
 /** Shown in a table only where some variant measured them: the scenarios with an upstream. */

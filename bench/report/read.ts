@@ -14,6 +14,7 @@ import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
 import { summarize } from '../stats/descriptive.ts';
 import { LATER_METRICS } from './metrics.ts';
+import { cpuPerRequestMs } from './run-record.ts';
 import { READABLE_SCHEMA_VERSIONS, type Report, SCHEMA_VERSION } from './types.ts';
 
 /** The JSON Schema of the report, as shipped in the package. */
@@ -112,13 +113,19 @@ export function upgradeLag(report: Report): Report {
 
 /**
  * A report written before a metric existed reads as one whose runs did not measure it: null in
- * every run, a summary of n = 0. So every reader can count on every metric being there.
+ * every run, a summary of n = 0, except where the metric follows from what the runs kept (CPU per
+ * request). So every reader can count on every metric being there.
  */
 export function withLaterMetrics(report: Report): Report {
   for (const entry of report.results) {
+    // CPU per request is derived from what every report kept, so older reports have it too.
+    for (const run of entry.runs)
+      if (run.state === 'completed') run.cpuPerRequestMs ??= cpuPerRequestMs(run);
     for (const name of LATER_METRICS) {
-      entry.summary[name] ??= summarize([]);
       for (const run of entry.runs) if (run.state === 'completed') run[name] ??= null;
+      entry.summary[name] ??= summarize(
+        entry.runs.flatMap((r) => (r.state === 'completed' && r[name] !== null ? [r[name]] : [])),
+      );
     }
   }
   return report;

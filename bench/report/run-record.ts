@@ -55,6 +55,24 @@ function messageMetrics(m: MessageResult | undefined, seconds: number) {
   };
 }
 
+/**
+ * The server's CPU time (user + system) per request answered, in ms: its CPU per second of the
+ * probe's window over the requests per second of the load's, so that two windows a little apart
+ * still divide like with like. A total over the window grows with the work served; this does not.
+ * null without the probe's CPU or without an answered request.
+ */
+export function cpuPerRequestMs(
+  r: Pick<
+    CompletedRun,
+    'cpuUserMs' | 'cpuSystemMs' | 'requestsTotal' | 'windowMs' | 'serverWindowMs'
+  >,
+): number | null {
+  if (r.cpuUserMs === null || r.cpuSystemMs === null || !r.serverWindowMs) return null;
+  if (!(r.requestsTotal > 0 && r.windowMs > 0)) return null;
+  const cpuPerMs = (r.cpuUserMs + r.cpuSystemMs) / r.serverWindowMs;
+  return round((cpuPerMs * r.windowMs) / r.requestsTotal, 6);
+}
+
 /** Turns one run's raw measurements into its report record. */
 export function buildCompletedRun(i: RunInputs): CompletedRun {
   const seconds = i.load.elapsedMs / 1000;
@@ -69,6 +87,13 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
   const ttfb = [...i.load.ttfbMs].sort((a, b) => a - b);
   const ttfbAt = (p: number) => (ttfb.length > 0 ? round(percentile(ttfb, p)) : null);
   const p = i.probe;
+  const cpuPerRequest = cpuPerRequestMs({
+    cpuUserMs: p?.cpuUserMs ?? null,
+    cpuSystemMs: p?.cpuSystemMs ?? null,
+    requestsTotal: i.load.requestsTotal,
+    windowMs: i.load.elapsedMs,
+    serverWindowMs: p?.windowMs ?? null,
+  });
   return {
     state: 'completed',
     run: i.run,
@@ -101,6 +126,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     elu: p?.elu ?? null,
     cpuUserMs: p?.cpuUserMs ?? null,
     cpuSystemMs: p?.cpuSystemMs ?? null,
+    cpuPerRequestMs: cpuPerRequest,
     rssMaxBytes: p?.rssMaxBytes ?? null,
     ...upstreamMetrics(i.upstream, i.load.requestsTotal),
     requestsTotal: i.load.requestsTotal,

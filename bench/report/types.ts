@@ -141,6 +141,12 @@ export interface CompletedRun extends RunMetrics {
   /** The probe's window, which the server-side metrics cover; null with the probe off. */
   serverWindowMs: number | null;
   requestsTotal: number;
+  /**
+   * The step the latency percentiles (latencyP50Ms … latencyMaxMs) were recorded in, in ms:
+   * 1 for autocannon's whole milliseconds, 0.001 for µs. Absent in reports written before it
+   * existed: read as 1 for HTTP, 0.001 for WebSocket (report/resolution.ts).
+   */
+  latencyResolutionMs?: number;
   pingSent: number;
   pingErrors: number;
   pingTimeouts: number;

@@ -12,12 +12,35 @@ export type Stars = '' | '*' | '**' | '***';
 /** The power at which minDetectableChange is quoted. */
 export const DETECTION_POWER = 0.8;
 
+/**
+ * How finely each side's values were recorded: the step they are rounded to (autocannon's whole
+ * milliseconds: 1), or 0 for values kept as measured.
+ */
+export interface Steps {
+  base: number;
+  head: number;
+}
+
+const UNROUNDED: Steps = { base: 0, head: 0 };
+
+/**
+ * The variance rounding to `step` adds to each value: the error is spread evenly over one step,
+ * so step² / 12 (Sheppard). Runs that all read the same whole millisecond still differ by up to
+ * one, and this is what keeps their mean from passing for exact.
+ */
+export function roundingVariance(step: number): number {
+  return (step * step) / 12;
+}
+
 /** The result of Welch's unequal-variance t-test of head against base. */
 export interface WelchResult {
   /** head mean - base mean. */
   diff: number;
   /** Standard error of `diff`. */
   se: number;
+  /** The squared standard errors of the base and head means, rounding included. */
+  vBase: number;
+  vHead: number;
   t: number;
   df: number;
   /** Two-sided. */
@@ -25,32 +48,35 @@ export interface WelchResult {
 }
 
 /**
- * Welch's t-test of two samples (no equal-variance assumption), with Welch–Satterthwaite
- * degrees of freedom.
+ * Welch's t-test of two samples (no equal-variance assumption). Each side's variance is its
+ * sample variance plus what rounding to its step adds (`roundingVariance`); the degrees of freedom
+ * are Welch–Satterthwaite's, in which that known term carries no uncertainty of its own, capped
+ * at nBase + nHead - 2: a known term adds no runs, so the df never exceeds what the runs
+ * themselves give. Null when the standard error is 0 (unrounded values, every run of both sides
+ * alike): there is no noise to test a difference against, and no p-value to give.
  *
  * @throws {RangeError} when a side has fewer than 2 values.
  */
-export function welchTest(base: readonly number[], head: readonly number[]): WelchResult {
+export function welchTest(
+  base: readonly number[],
+  head: readonly number[],
+  steps: Steps = UNROUNDED,
+): WelchResult | null {
   if (base.length < 2 || head.length < 2) throw new RangeError('welchTest: needs n >= 2 per side');
-  const mb = mean(base);
-  const mh = mean(head);
-  const vb = (sampleSd(base) as number) ** 2 / base.length;
-  const vh = (sampleSd(head) as number) ** 2 / head.length;
-  const diff = mh - mb;
-  const se = Math.sqrt(vb + vh);
-  if (se === 0) {
-    // Every run of both sides gave the same value: no noise, so a difference is certain.
-    return {
-      diff,
-      se,
-      t: diff === 0 ? 0 : Math.sign(diff) * Infinity,
-      df: Infinity,
-      p: diff === 0 ? 1 : 0,
-    };
-  }
-  const df = (vb + vh) ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
+  const nb = base.length;
+  const nh = head.length;
+  const sb = (sampleSd(base) as number) ** 2 / nb;
+  const sh = (sampleSd(head) as number) ** 2 / nh;
+  const vBase = sb + roundingVariance(steps.base) / nb;
+  const vHead = sh + roundingVariance(steps.head) / nh;
+  const diff = mean(head) - mean(base);
+  const se = Math.sqrt(vBase + vHead);
+  if (se === 0) return null;
+  const estimated = sb ** 2 / (nb - 1) + sh ** 2 / (nh - 1);
+  const satterthwaite = estimated === 0 ? Infinity : (vBase + vHead) ** 2 / estimated;
+  const df = Math.min(nb + nh - 2, satterthwaite);
   const t = diff / se;
-  return { diff, se, t, df, p: Math.min(1, 2 * studentTCdf(-Math.abs(t), df)) };
+  return { diff, se, vBase, vHead, t, df, p: Math.min(1, 2 * studentTCdf(-Math.abs(t), df)) };
 }
 
 /**
@@ -134,7 +160,9 @@ export interface PairedResult {
 /**
  * Student's paired t-test of `head` against `base`, pair i being base[i] and head[i]: it tests
  * the mean of the differences against 0, so what both members of a pair share (the machine's
- * speed at that moment) cancels out.
+ * speed at that moment) cancels out. Values rounded to `steps` add their rounding's variance to
+ * each difference; the df stay pairs - 1. Null when the standard error is 0 (unrounded values,
+ * every pair differing by the same amount): there is no noise to test against.
  *
  * @throws {RangeError} when the sides differ in length, or there are fewer than 2 pairs.
  */
@@ -142,28 +170,30 @@ export function pairedTTest(
   base: readonly number[],
   head: readonly number[],
   level = 0.95,
-): PairedResult {
+  steps: Steps = UNROUNDED,
+): PairedResult | null {
   if (base.length !== head.length) throw new RangeError('pairedTTest: sides differ in length');
   if (base.length < 2) throw new RangeError('pairedTTest: needs n >= 2 pairs');
-  const d = base.map((b, i) => (head[i] as number) - b);
+  const rounding = roundingVariance(steps.base) + roundingVariance(steps.head);
+  return onDifferences(
+    base.map((b, i) => (head[i] as number) - b),
+    base.map(() => rounding),
+    level,
+  );
+}
+
+/**
+ * The one-sample t-test of differences `d` against 0, each with `added` variance from rounding
+ * on top of what their spread shows. The added term is known, so by Welch–Satterthwaite it would
+ * raise the df; like welchTest, they are capped at what the pairs give, n - 1.
+ */
+function onDifferences(d: number[], added: number[], level: number): PairedResult | null {
   const n = d.length;
   const df = n - 1;
   const m = mean(d);
   const sd = sampleSd(d) as number;
-  const se = sd / Math.sqrt(n);
-  if (se === 0) {
-    // Every pair differed by the same amount: no noise, so a difference is certain.
-    return {
-      n,
-      meanDiff: m,
-      sd,
-      se,
-      t: m === 0 ? 0 : Math.sign(m) * Infinity,
-      df,
-      p: m === 0 ? 1 : 0,
-      ci: [m, m],
-    };
-  }
+  const se = Math.sqrt((sd * sd + mean(added)) / n);
+  if (se === 0) return null;
   const t = m / se;
   const half = studentTQuantile((1 + level) / 2, df) * se;
   return {
@@ -181,7 +211,8 @@ export function pairedTTest(
 /**
  * The paired t-test on the per-pair log ratios ln(head / base): a multiplicative change (10%
  * slower) is one shift on this scale whatever the level, and exp of the mean is the geometric
- * mean ratio, with exp of the interval its interval.
+ * mean ratio, with exp of the interval its interval. A value x rounded to a step adds
+ * step² / 12 / x² to its logarithm's variance (the delta method).
  *
  * @throws {RangeError} as pairedTTest, and when a value is not positive.
  */
@@ -189,8 +220,17 @@ export function pairedLogRatioTest(
   base: readonly number[],
   head: readonly number[],
   level = 0.95,
-): PairedResult {
+  steps: Steps = UNROUNDED,
+): PairedResult | null {
   if ([...base, ...head].some((x) => !(x > 0)))
     throw new RangeError('pairedLogRatioTest: every value must be > 0');
-  return pairedTTest(base.map(Math.log), head.map(Math.log), level);
+  if (base.length !== head.length) throw new RangeError('pairedTTest: sides differ in length');
+  if (base.length < 2) throw new RangeError('pairedTTest: needs n >= 2 pairs');
+  const qb = roundingVariance(steps.base);
+  const qh = roundingVariance(steps.head);
+  return onDifferences(
+    base.map((b, i) => Math.log(head[i] as number) - Math.log(b)),
+    base.map((b, i) => qb / (b * b) + qh / (head[i] as number) ** 2),
+    level,
+  );
 }

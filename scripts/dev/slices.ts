@@ -173,6 +173,7 @@ const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%`;
 function ratioLine(base: number[], head: number[]): string {
   const paired = pairedLogRatioTest(base, head);
   const welch = welchTest(base.map(Math.log), head.map(Math.log));
+  if (paired === null || welch === null) return 'every slice alike: no noise to test against';
   return (
     `${pct(Math.expm1(paired.meanDiff))}, 95% CI ${pct(Math.expm1(paired.ci[0]))} … ` +
     `${pct(Math.expm1(paired.ci[1]))} (paired t-test on log ratios over ${base.length} slices, ` +

@@ -94,6 +94,32 @@ describe('compare formats', () => {
     );
   });
 
+  it('table: whole-ms means read whole, and the legend says how they round; totals not judged', () => {
+    const side = (v: number[], cpu: number[]) =>
+      makeReport([
+        entry('busy-wait', 'sync', runsFrom({ latencyP99Ms: v, cpuUserMs: cpu, cpuSystemMs: cpu })),
+      ]);
+    const whole = compareReports(side([1, 1, 1], [10, 11, 12]), side([2, 2, 2], [20, 21, 22]), {
+      metrics: ['latencyP99Ms', 'cpuUserMs'],
+    });
+    const text = formatCompareTable(whole, labels);
+    assert.match(
+      text,
+      /\nlatency p99 \(ms\) +1 \(3\) +2 \(3\) +\+100% +\+25\.7% … \+283% +0\.013 +0\.013 \* /,
+    );
+    assert.match(
+      text,
+      /\nCPU user \(ms\) +11\.0 \(3\) +21\.0 \(3\) +\+90\.9% +– +– +– +– +not-judged\n/,
+    );
+    assert.match(
+      text,
+      /whole milliseconds rounded down \(1 means 1 to 2 ms\); the tests add that rounding/,
+    );
+    assert.match(text, /not-judged: a total over the window/);
+    assert.match(text, /\(1 test;/);
+    assert.doesNotMatch(formatCompareTable(c, labels), /rounded down|not-judged/);
+  });
+
   it('formats p-values to two significant digits', () => {
     assert.deepEqual([0.0004, 0.0013, 0.05, 1, null].map(formatP), [
       '<0.001',

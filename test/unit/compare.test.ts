@@ -6,6 +6,7 @@ import {
   fiellerRatioInterval,
   holm,
   minDetectableChange,
+  roundingVariance,
   stars,
   welchTest,
 } from '../../bench/stats/inference.ts';
@@ -53,15 +54,38 @@ describe('welchTest', () => {
   ] as const) {
     it(`matches the reference values: ${name}`, () => {
       const w = welchTest(base, head);
+      assert.ok(w);
       sig3(w.t, t, 't');
       sig3(w.df, df, 'df');
       sig3(w.p, p, 'p');
     });
   }
 
-  it('gives p = 1 for identical constant samples and p = 0 for different ones', () => {
-    assert.equal(welchTest([5, 5, 5], [5, 5, 5]).p, 1);
-    assert.equal(welchTest([5, 5, 5], [6, 6, 6]).p, 0);
+  it('gives no test for constant samples kept as measured: no noise to test against', () => {
+    assert.equal(welchTest([5, 5, 5], [5, 5, 5]), null);
+    assert.equal(welchTest([5, 5, 5], [6, 6, 6]), null);
+  });
+
+  // scipy: t.sf on se² = s²/n + (1/12)/n a side, df = min(nb + nh - 2, Welch–Satterthwaite's
+  // with the known rounding term carrying no df of its own).
+  for (const [name, base, head, t, df, p] of [
+    ['[1,1,1] vs [2,2,2] whole ms', [1, 1, 1], [2, 2, 2], 4.24264, 4, 0.0132356],
+    ['[1,1,2] vs [2,2,2] whole ms', [1, 1, 2], [2, 2, 2], 1.63299, 4, 0.177808],
+    ['[1,1,1] vs [50,50,50] whole ms', [1, 1, 1], [50, 50, 50], 207.889, 4, 3.21185e-9],
+  ] as const) {
+    it(`adds the rounding of whole milliseconds to each side: ${name}`, () => {
+      const w = welchTest(base, head, { base: 1, head: 1 });
+      assert.ok(w);
+      sig3(w.t, t, 't');
+      sig3(w.df, df, 'df');
+      sig3(w.p, p, 'p');
+      assert.ok(w.p > 0);
+    });
+  }
+
+  it('rounding variance is step² / 12', () => {
+    assert.equal(roundingVariance(1), 1 / 12);
+    assert.equal(roundingVariance(0), 0);
   });
 
   it('refuses a side with fewer than two values', () => {
@@ -76,7 +100,7 @@ describe('fiellerRatioInterval', () => {
     ['three runs a side, a 20% drop', SMALL_BASE, SMALL_HEAD, 0.74934, 0.857542],
   ] as const) {
     it(`matches root-finding on Fieller's equation: ${name}`, () => {
-      const df = welchTest(base, head).df;
+      const df = welchTest(base, head)?.df ?? Number.NaN;
       const ci = fiellerRatioInterval(avg(base), sq(base), avg(head), sq(head), df);
       assert.ok(ci);
       sig3(ci[0], lo, 'low');
@@ -124,9 +148,10 @@ describe('stars', () => {
 describe('minDetectableChange', () => {
   it('is (t(1 - alpha/2) + t(power)) · se / |base mean|', () => {
     const w = welchTest(A1, A2);
+    const s = welchTest(SMALL_BASE, SMALL_HEAD);
+    assert.ok(w && s);
     // scipy: (t.ppf(0.975, df) + t.ppf(0.8, df)) * se / mean(A1)
     sig3(minDetectableChange(w.se, w.df, avg(A1), 0.05), 0.123583, 'example 1');
-    const s = welchTest(SMALL_BASE, SMALL_HEAD);
     sig3(minDetectableChange(s.se, s.df, avg(SMALL_BASE), 0.05), 0.082373, 'three runs');
   });
 });
@@ -307,6 +332,102 @@ describe('compareReports', () => {
     assert.ok(c.warnings.some((w) => w.includes('node "v20.19.0" vs "v22.0.0"; cpuCount 8 vs 2')));
     assert.ok(c.warnings.some((w) => w.includes('durationSec 3 vs 10')));
     assert.deepEqual(environmentDifferences(ENVIRONMENT, ENVIRONMENT), []);
+  });
+
+  const latency = (base: number[], head: number[], resolution?: number) => {
+    const side = (v: number[]) =>
+      makeReport([
+        entry(
+          'busy-wait',
+          'sync',
+          runsFrom({ latencyP99Ms: v }).map((r) =>
+            resolution === undefined ? r : { ...r, latencyResolutionMs: resolution },
+          ),
+        ),
+      ]);
+    const c = compareReports(side(base), side(head), { metrics: ['latencyP99Ms'] });
+    return c.rows[0] as (typeof c.rows)[number];
+  };
+
+  it('never finds equal whole-millisecond runs certain: [1,1,1] vs [2,2,2]', () => {
+    // Before: se 0, p 0, ***, an interval of +100% … +100%, a regression.
+    const row = latency([1, 1, 1], [2, 2, 2]);
+    assert.deepEqual([row.base.resolution, row.head.resolution], [1, 1]);
+    assert.equal(row.df, 4);
+    sig3(row.p, 0.0132356, 'p');
+    assert.equal(row.stars, '*');
+    const ci = row.changeCi95;
+    assert.ok(ci);
+    // scipy brentq on Fieller's equation with se² = (1/12)/3 a side and t(0.975, 4).
+    sig3(ci[0], 0.256795, 'low');
+    sig3(ci[1], 2.8331, 'high');
+    sig3(row.minDetectableChange, 0.876202, 'detectable');
+  });
+
+  it('still calls [1,1,1] vs [50,50,50] whole milliseconds a regression', () => {
+    const row = latency([1, 1, 1], [50, 50, 50]);
+    assert.equal(row.verdict, 'regression');
+    sig3(row.p, 3.21185e-9, 'p');
+    assert.equal(row.stars, '***');
+    const ci = row.changeCi95;
+    assert.ok(ci && ci[0] > 30 && ci[1] < 100 && ci[1] > ci[0]);
+  });
+
+  it('keeps [1,1,2] vs [2,2,2] not significant, and equal whole-ms runs of one value inconclusive', () => {
+    const row = latency([1, 1, 2], [2, 2, 2]);
+    sig3(row.p, 0.177808, 'p');
+    assert.equal(row.verdict, 'inconclusive');
+    const same = latency([1, 1, 1], [1, 1, 1]);
+    assert.equal(same.p, 1);
+    // 1 ms read in whole ms cannot rule out a 10% change either way.
+    assert.equal(same.verdict, 'inconclusive');
+  });
+
+  it('gives p null and inconclusive for equal runs timed finely (no rounding to add)', () => {
+    const row = latency([1, 1, 1], [2, 2, 2], 0.001);
+    // 0.001 ms steps still add a little: se > 0, so a p, never 0.
+    assert.ok(row.p !== null && row.p > 0);
+    const lag = compareReports(
+      makeReport([busy([100, 104, 98], [10, 10, 10])]),
+      makeReport([busy([100, 104, 98], [20, 20, 20])]),
+      { metrics: ['lagP99Ms'] },
+    ).rows[0];
+    assert.deepEqual(
+      [lag?.p, lag?.pAdjusted, lag?.stars, lag?.changeCi95, lag?.verdict, lag?.reason],
+      [
+        null,
+        null,
+        '',
+        null,
+        'inconclusive',
+        'every run of both sides alike: no noise to test a difference against',
+      ],
+    );
+  });
+
+  it('shows total CPU without judging it, and judges CPU per request', () => {
+    // Head serves twice the requests for 1.8x the CPU: more in total, less per request.
+    const cpu = (user: number[], perRequest: number[]) =>
+      makeReport([
+        entry(
+          'busy-wait',
+          'sync',
+          runsFrom({ cpuUserMs: user, cpuSystemMs: [0, 0, 0], cpuPerRequestMs: perRequest }),
+        ),
+      ]);
+    const c = compareReports(
+      cpu([1000, 1010, 990], [1, 1.01, 0.99]),
+      cpu([1800, 1790, 1810], [0.9, 0.895, 0.905]),
+      {
+        metrics: ['cpuUserMs', 'cpuSystemMs', 'cpuPerRequestMs'],
+      },
+    );
+    assert.equal(c.tests, 1);
+    const user = c.rows.find((r) => r.metric === 'cpuUserMs');
+    assert.deepEqual([user?.verdict, user?.p, user?.pAdjusted], ['not-judged', null, null]);
+    sig3(user?.change, 0.8, 'change of the total');
+    assert.equal(c.rows.find((r) => r.metric === 'cpuPerRequestMs')?.verdict, 'no-change');
+    assert.equal(c.regressions.length, 0);
   });
 
   it('refuses an alpha outside (0, 1)', () => {

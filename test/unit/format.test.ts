@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formats } from '../../bench/render/formats.ts';
 import { formatMarkdown } from '../../bench/render/markdown.ts';
-import { formatSummary } from '../../bench/render/metric-text.ts';
+import {
+  formatEntrySummary,
+  formatMetric,
+  formatSummary,
+  formatWholeMs,
+  roundingNote,
+} from '../../bench/render/metric-text.ts';
 import { formatTable, runsText } from '../../bench/render/table.ts';
 import { diagnose } from '../../bench/report/diagnosis.ts';
 import type { MicroResult, ResultEntry } from '../../bench/report/types.ts';
@@ -119,10 +125,64 @@ const LABELS = [
   'loop lag max (ms)',
   'loop utilisation',
   'CPU user (ms)',
+  'CPU per request (ms)',
   'peak RSS (MiB)',
   'errors',
   'timeouts',
 ];
+
+describe('whole milliseconds', () => {
+  const whole = (latencyP50Ms: number[], ttfbP50Ms: number[], resolution?: number) =>
+    entry(
+      'noop',
+      'sync',
+      runsFrom({ latencyP50Ms, latencyP99Ms: latencyP50Ms, ttfbP50Ms }).map((r) =>
+        resolution === undefined ? r : { ...r, latencyResolutionMs: resolution },
+      ),
+    );
+
+  it('read as whole milliseconds: no decimals, no ±0', () => {
+    const e = whole([1, 1, 1], [1.77, 1.8, 1.75]);
+    // Before: '1.00 ±0'.
+    assert.equal(formatEntrySummary(e, 'latencyP50Ms'), '1');
+    assert.equal(formatEntrySummary(whole([1, 1, 2], [2, 2, 2]), 'latencyP50Ms'), '1.3 ±1.4');
+    assert.equal(
+      formatEntrySummary(whole([120, 130, 125], [2, 2, 2]), 'latencyP50Ms'),
+      '125 ±12.4',
+    );
+    assert.equal(formatSummary('latencyP50Ms', e.summary.latencyP50Ms), '1.00 ±0');
+    // First byte is timed to the µs: as any number.
+    assert.equal(formatEntrySummary(e, 'ttfbP50Ms'), '1.77 ±0.06');
+    assert.equal(formatWholeMs(1234), '1,234');
+  });
+
+  it('are printed as measured when the runs timed latency finely', () => {
+    assert.equal(formatEntrySummary(whole([1, 1, 1], [2, 2, 2], 0.001), 'latencyP50Ms'), '1.00 ±0');
+  });
+
+  it('say how they round where the rounding decides: latency 1 beside first byte 1.77', () => {
+    const low = whole([1, 1, 1], [1.77, 1.8, 1.75]);
+    const note =
+      'autocannon records latency in whole milliseconds, rounded down (1 means 1 to 2 ms); first byte and /ping are timed to the µs';
+    assert.equal(roundingNote([low]), note);
+    assert.equal(roundingNote([whole([40, 41, 40], [12, 12, 12])]), '');
+    assert.equal(roundingNote([whole([12, 12, 12], [12.5, 12.4, 12.6])]), note);
+    assert.equal(roundingNote([whole([1, 1, 1], [1.77, 1.8, 1.75], 0.001)]), '');
+    const table = formatTable(makeReport([low]));
+    assert.match(table, /latency p50 \(ms\)\s+1\n/);
+    assert.ok(table.includes(`latency: ${note}`), table);
+    assert.ok(formatMarkdown(makeReport([low])).includes(`_Latency: ${note}._`));
+    assert.ok(
+      !formatTable(makeReport([whole([40, 41, 40], [12, 12, 12])])).includes('rounded down'),
+    );
+  });
+
+  it('read as whole in a lesson: 1 ms, not 1.00 ms', () => {
+    assert.equal(formatMetric('latencyP50Ms', 1), '1 ms');
+    assert.equal(formatMetric('latencyP50Ms', 1.5), '1.50 ms');
+    assert.equal(formatMetric('ttfbP50Ms', 2), '2.00 ms');
+  });
+});
 
 describe('formatTable', () => {
   const text = formatTable(sampleReport());

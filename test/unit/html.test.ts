@@ -168,6 +168,21 @@ describe('renderReportHtml', () => {
   });
 });
 
+describe('renderReportHtml, whole milliseconds', () => {
+  it('prints whole-ms latencies whole and says how they round where it matters', () => {
+    const html = renderReportHtml(
+      makeReport([
+        entry('noop', 'sync', runsFrom({ latencyP50Ms: [1, 1, 1], ttfbP50Ms: [1.77, 1.8, 1.75] })),
+      ]),
+    );
+    assert.match(html, /<tr><th scope="row">latency p50<\/th><td>1<\/td><\/tr>/);
+    assert.match(
+      html,
+      /<p class="muted">Latency: autocannon records latency in whole milliseconds, rounded down \(1 means 1 to 2 ms\)/,
+    );
+  });
+});
+
 describe('renderDiffHtml', () => {
   it("shows the plain change of the means without compare's verdicts", () => {
     const html = renderDiffHtml(report(), report());

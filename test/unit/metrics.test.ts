@@ -69,7 +69,7 @@ function inputs(over: Partial<RunInputs> = {}): RunInputs {
 }
 
 describe('METRIC_NAMES', () => {
-  it('lists the 32 per-run metrics in report order', () => {
+  it('lists the 33 per-run metrics in report order', () => {
     assert.deepEqual(METRIC_NAMES, [
       'requestsPerSec',
       'bytesPerSec',
@@ -100,6 +100,7 @@ describe('METRIC_NAMES', () => {
       'elu',
       'cpuUserMs',
       'cpuSystemMs',
+      'cpuPerRequestMs',
       'rssMaxBytes',
       'upstreamCallsPerRequest',
       'upstreamConnectionsPerRequest',
@@ -168,6 +169,8 @@ describe('buildCompletedRun', () => {
       elu: 0.75,
       cpuUserMs: 2500,
       cpuSystemMs: 300,
+      // 2,800 ms of CPU over the probe's 3,001 ms, per request of 1,000 over the load's 3,000 ms.
+      cpuPerRequestMs: 2.799067,
       rssMaxBytes: 50_000_000,
       upstreamCallsPerRequest: null,
       upstreamConnectionsPerRequest: null,

@@ -25,6 +25,7 @@ const close = (actual: number, expected: number, digits: number) =>
 describe('pairedTTest', () => {
   it("gives R's answer on Student's sleep data", () => {
     const t = pairedTTest(DRUG2, DRUG1);
+    assert.ok(t);
     assert.equal(t.n, 10);
     assert.equal(t.df, 9);
     close(t.meanDiff, -1.58, 12);
@@ -34,10 +35,22 @@ describe('pairedTTest', () => {
     close(t.ci[1], -0.7001142, 7);
   });
 
-  it('is certain when every pair differs by the same amount, and finds nothing in no change', () => {
-    const t = pairedTTest([1, 2, 3], [2, 3, 4]);
-    assert.deepEqual([t.p, t.t, t.ci], [0, Infinity, [1, 1]]);
-    assert.equal(pairedTTest([1, 2, 3], [1, 2, 3]).p, 1);
+  it('gives no test when every pair differs by the same amount: no noise to test against', () => {
+    assert.equal(pairedTTest([1, 2, 3], [2, 3, 4]), null);
+    assert.equal(pairedTTest([1, 2, 3], [1, 2, 3]), null);
+  });
+
+  it('adds the rounding variance of whole steps to each difference, and keeps pairs - 1 df', () => {
+    // Every pair differs by 1 ms in whole ms: se = sqrt((0 + 1/12 + 1/12) / 3) = 1/sqrt(18).
+    const t = pairedTTest([1, 1, 1], [2, 2, 2], 0.95, { base: 1, head: 1 });
+    assert.ok(t);
+    close(t.se, 1 / Math.sqrt(18), 12);
+    assert.equal(t.df, 2);
+    close(t.t, Math.sqrt(18), 12);
+    // scipy: 2 * t.sf(sqrt(18), 2) = 0.0513167; the interval 1 ± 4.302653 / sqrt(18).
+    close(t.p, 0.0513167, 6);
+    close(t.ci[0], 1 - 4.3026527 / Math.sqrt(18), 6);
+    close(t.ci[1], 1 + 4.3026527 / Math.sqrt(18), 6);
   });
 
   it('needs two pairs of equal length', () => {
@@ -52,10 +65,20 @@ describe('pairedLogRatioTest', () => {
     const base = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
     const head = base.map((b, i) => b * Math.exp((DRUG1[i] as number) - (DRUG2[i] as number)));
     const t = pairedLogRatioTest(base, head);
+    assert.ok(t);
     close(t.t, -4.062128, 6);
     close(t.p, 0.00283289, 8);
     close(t.meanDiff, -1.58, 12);
     close(t.ci[0], -2.4598858, 7);
+  });
+
+  it("adds a rounded value's variance on the log scale: step² / 12 / x²", () => {
+    // d = ln 2 in every pair; se² = (1/12 + 1/12 / 4) / 3; df 2: p = 1 - t / sqrt(2 + t²).
+    const t = pairedLogRatioTest([1, 1, 1], [2, 2, 2], 0.95, { base: 1, head: 1 });
+    assert.ok(t);
+    close(t.t, 3.719818114, 8);
+    close(t.p, 0.0652733934, 8);
+    assert.equal(pairedLogRatioTest([1, 1, 1], [2, 2, 2]), null);
   });
 
   it('refuses a value that is not positive', () => {
@@ -111,13 +134,15 @@ describe('compare with paired: true', () => {
   });
 
   it('tests the differences when a pair has a 0 (no ratio), and says so', () => {
-    const b = entry('app', '/x', runsFrom({ lagP99Ms: [0, 1, 2, 3] }));
-    const h = entry('app', '/x', runsFrom({ lagP99Ms: [1, 2, 3, 4] }));
+    // Whole-ms latencies: every pair differs by 1, and the rounding of each side is the noise.
+    const b = entry('app', '/x', runsFrom({ latencyP99Ms: [0, 1, 2, 3] }));
+    const h = entry('app', '/x', runsFrom({ latencyP99Ms: [1, 2, 3, 4] }));
     const c = compareReports(makeReport([b]), makeReport([h]), {
-      metrics: ['lagP99Ms'],
+      metrics: ['latencyP99Ms'],
       paired: true,
     });
     assert.equal(c.rows[0]?.test, 'paired-difference');
+    assert.equal(c.rows[0]?.df, 3);
     close(c.rows[0]?.change as number, 1 / 1.5, 12);
     assert.match(
       formatCompareTable(c, { base: 'a', head: 'b' }),

@@ -120,6 +120,31 @@ describe('parseReport', () => {
     assert.deepEqual(result.summary.requestsPerSec, good.results[0]?.summary.requestsPerSec);
   });
 
+  it('derives CPU per request for a report written before it existed', () => {
+    const runs = runsFrom({
+      ...columns,
+      cpuUserMs: [900, 1900, 2900],
+      cpuSystemMs: [100, 100, 100],
+    }).map((r, i) => ({ ...r, requestsTotal: [1000, 2000, 0][i] as number, serverWindowMs: 1500 }));
+    const old = structuredClone(makeReport([entry('busy-wait', 'sync', runs)])) as unknown as {
+      results: { runs: Record<string, unknown>[]; summary: Record<string, unknown> }[];
+    };
+    for (const e of old.results) {
+      delete e.summary.cpuPerRequestMs;
+      for (const run of e.runs) delete run.cpuPerRequestMs;
+    }
+    const [result] = parseReport(JSON.stringify(old), 'old.json').results;
+    // (1,000 ms CPU / 1,500 ms) · 3,000 ms / 1,000 requests; then 2,000 over 2,000; none answered.
+    assert.deepEqual(
+      result?.runs.map((r) => (r.state === 'completed' ? r.cpuPerRequestMs : undefined)),
+      [2, 2, null],
+    );
+    assert.deepEqual(
+      [result?.summary.cpuPerRequestMs.n, result?.summary.cpuPerRequestMs.mean],
+      [2, 2],
+    );
+  });
+
   it('says where a report breaks the schema', () => {
     const broken = structuredClone(good) as unknown as {
       results: { runs: Record<string, unknown>[] }[];

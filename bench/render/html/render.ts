@@ -7,9 +7,16 @@ import type { Comparison } from '../../compare/compare.ts';
 import { groupByScenario } from '../../report/build.ts';
 import { NO_PROBE_TEXT } from '../../report/diagnosis.ts';
 import { METRICS, type MetricName } from '../../report/metrics.ts';
+import { inWholeMs } from '../../report/resolution.ts';
 import type { Environment, Report, ResultEntry } from '../../report/types.ts';
 import { headline } from '../compare.ts';
-import { entryHeading, formatParams, measuredMessages } from '../metric-text.ts';
+import {
+  entryHeading,
+  formatParams,
+  formatWholeMs,
+  measuredMessages,
+  roundingNote,
+} from '../metric-text.ts';
 import { ceilingText } from '../micro.ts';
 import { esc } from './escape.ts';
 import { stallsBlock } from './stalls.ts';
@@ -99,25 +106,31 @@ function latencyFigure(entries: readonly ResultEntry[]): string {
   }));
   const rows = percentiles.map((name) => [
     METRICS[name].label,
-    ...entries.map((e) => num(e.summary[name].mean)),
+    ...entries.map((e) => {
+      const m = e.summary[name].mean;
+      return m !== null && inWholeMs(e, name) ? formatWholeMs(m) : num(m);
+    }),
   ]);
+  const rounding = roundingNote(entries);
   const work = messages
     ? 'Delivery latency of the broadcasts'
     : `Latency of the work (${entries[0]?.target ? 'each path' : '/'})`;
-  return figure(
-    `${work}, of the bystander /ping, and the event loop's lag (corrected for coordinated omission, and raw), percentiles (mean over runs)`,
-    groupedLogBarChart(
-      'Latency percentiles by variant',
-      'ms',
-      entries.map((e) => e.variant),
-      groups,
-      formatNumber,
-    ),
-    table(
-      'Latency percentiles (ms)',
-      ['percentile', ...entries.map((e) => `${e.variant} (ms)`)],
-      rows,
-    ),
+  return (
+    figure(
+      `${work}, of the bystander /ping, and the event loop's lag (corrected for coordinated omission, and raw), percentiles (mean over runs)`,
+      groupedLogBarChart(
+        'Latency percentiles by variant',
+        'ms',
+        entries.map((e) => e.variant),
+        groups,
+        formatNumber,
+      ),
+      table(
+        'Latency percentiles (ms)',
+        ['percentile', ...entries.map((e) => `${e.variant} (ms)`)],
+        rows,
+      ),
+    ) + (rounding ? `<p class="muted">Latency: ${esc(rounding)}.</p>` : '')
   );
 }
 
