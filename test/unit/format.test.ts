@@ -216,7 +216,7 @@ describe('formatTable', () => {
     for (const l of table) assert.equal(l.length, width, `misaligned: ${JSON.stringify(l)}`);
     assert.match(table[1] ?? '', /^throughput \(req\/s\)\s+100 ±24\.8\s+970 ±24\.8$/);
     assert.match(table[8] ?? '', /^loop lag max \(ms\)\s+250 ±0\s+–$/);
-    assert.match(table[11] ?? '', /^peak RSS \(MiB\)\s+100 ±0\s+–$/);
+    assert.match(table[12] ?? '', /^peak RSS \(MiB\)\s+100 ±0\s+–$/);
   });
 
   it('has three columns for a scenario with three variants', () => {
