@@ -13,8 +13,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
 import { summarize } from '../stats/descriptive.ts';
-import { LATER_METRICS } from './metrics.ts';
-import { type Report, SCHEMA_VERSION } from './types.ts';
+import { LATER_METRICS, LATER_SUMMARIES } from './metrics.ts';
+import { type Report, type RunMetrics, SCHEMA_VERSION } from './types.ts';
 
 /** The JSON Schema of the report, as shipped in the package. */
 export function loadReportSchema(): Record<string, unknown> {
@@ -94,7 +94,14 @@ export function withLaterMetrics(report: Report): Report {
   for (const entry of report.results) {
     for (const name of LATER_METRICS) {
       entry.summary[name] ??= summarize([]);
-      for (const run of entry.runs) if (run.state === 'completed') run[name] ??= null;
+      for (const run of entry.runs)
+        if (run.state === 'completed') (run as RunMetrics)[name] ??= null;
+    }
+    // Their runs always had the field: the summary is theirs.
+    for (const name of LATER_SUMMARIES) {
+      entry.summary[name] ??= summarize(
+        entry.runs.flatMap((run) => (run.state === 'completed' ? [run[name] ?? 0] : [])),
+      );
     }
   }
   return report;
