@@ -52,7 +52,13 @@ export const measuredMessages = (entries: readonly Pick<ResultEntry, 'summary'>[
 export function shownMetrics(entries: readonly Pick<ResultEntry, 'summary'>[]): MetricName[] {
   if (measuredMessages(entries)) return [...SHOWN_MESSAGE_METRICS];
   const measured = (name: MetricName) => entries.some((e) => (e.summary[name]?.n ?? 0) > 0);
-  return [...SHOWN_METRICS, ...UPSTREAM_METRICS.filter(measured)];
+  // Failed pings count at the timeout in the /ping percentiles: when there were any, say so.
+  const pingsFailed = entries.some((e) => (e.summary.pingErrors?.max ?? 0) > 0);
+  return [
+    ...SHOWN_METRICS,
+    ...(pingsFailed ? (['pingErrors'] as const) : []),
+    ...UPSTREAM_METRICS.filter(measured),
+  ];
 }
 
 const UNIT_SUFFIX: Record<string, string> = {

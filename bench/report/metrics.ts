@@ -34,6 +34,7 @@ export const METRICS = {
   pingP50Ms: { unit: 'ms', better: 'lower', label: '/ping p50' },
   pingP99Ms: { unit: 'ms', better: 'lower', label: '/ping p99' },
   pingMaxMs: { unit: 'ms', better: 'lower', label: '/ping max' },
+  pingErrors: { unit: 'count', better: 'lower', label: '/ping errors' },
   // Corrected for coordinated omission (scenarios/probe/lag-histograms.ts); the raw ones beside.
   lagP50Ms: { unit: 'ms', better: 'lower', label: 'loop lag p50' },
   lagP99Ms: { unit: 'ms', better: 'lower', label: 'loop lag p99' },
@@ -94,6 +95,12 @@ export const LATER_METRICS: readonly MetricName[] = [
   'upstreamMaxInFlight',
   'cpuPerRequestMs',
 ];
+
+/**
+ * Metrics whose run field every report has, but whose summary came later: optional among the
+ * summaries only, and summarised when an older report is read (read.ts).
+ */
+export const LATER_SUMMARIES: readonly MetricName[] = ['pingErrors'];
 
 /** Shown in a table only where some variant measured them: the scenarios with an upstream. */
 export const UPSTREAM_METRICS: readonly MetricName[] = [

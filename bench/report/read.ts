@@ -13,7 +13,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
 import { summarize } from '../stats/descriptive.ts';
-import { LATER_METRICS } from './metrics.ts';
+import { LATER_METRICS, LATER_SUMMARIES } from './metrics.ts';
 import { cpuPerRequestMs } from './run-record.ts';
 import { READABLE_SCHEMA_VERSIONS, type Report, SCHEMA_VERSION } from './types.ts';
 
@@ -125,6 +125,12 @@ export function withLaterMetrics(report: Report): Report {
       for (const run of entry.runs) if (run.state === 'completed') run[name] ??= null;
       entry.summary[name] ??= summarize(
         entry.runs.flatMap((r) => (r.state === 'completed' && r[name] !== null ? [r[name]] : [])),
+      );
+    }
+    // Their runs always had the field: the summary is theirs.
+    for (const name of LATER_SUMMARIES) {
+      entry.summary[name] ??= summarize(
+        entry.runs.flatMap((run) => (run.state === 'completed' ? [run[name] ?? 0] : [])),
       );
     }
   }

@@ -77,12 +77,15 @@ export function cpuPerRequestMs(
 export function buildCompletedRun(i: RunInputs): CompletedRun {
   const seconds = i.load.elapsedMs / 1000;
   // A ping that timed out waited at least the timeout: it counts as that, not as nothing, or a
-  // server too blocked to answer would look fast.
-  const timedOut = Array.from({ length: i.ping.timeouts }, () => i.ping.timeoutMs);
+  // server too blocked to answer would look fast. So does a ping that failed (an error status, a
+  // connection error): a route that answers 503 under load would otherwise look fast too.
+  const timedOut = Array.from({ length: i.ping.timeouts + i.ping.errors }, () => i.ping.timeoutMs);
   const pings = [...i.ping.latenciesMs, ...timedOut].sort((a, b) => a - b);
   // autocannon reports latency 0 when nothing completed: that is no measurement, not a fast one.
-  const answered = i.load.requestsTotal > 0;
-  const latency = (ms: number) => (answered ? ms : null);
+  // A request answered after the window closed, or timed out, was measured (load.ts).
+  const answered =
+    i.load.requestsTotal + (i.load.requestsAfterClose ?? 0) > 0 || i.load.latencyMaxMs > 0;
+  const latency = (ms: number) => (answered ? round(ms) : null);
   const pingAt = (p: number) => (pings.length > 0 ? round(percentile(pings, p)) : null);
   const ttfb = [...i.load.ttfbMs].sort((a, b) => a - b);
   const ttfbAt = (p: number) => (ttfb.length > 0 ? round(percentile(ttfb, p)) : null);
@@ -130,6 +133,13 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     rssMaxBytes: p?.rssMaxBytes ?? null,
     ...upstreamMetrics(i.upstream, i.load.requestsTotal),
     requestsTotal: i.load.requestsTotal,
+    ...(i.load.requestsSent !== undefined && { requestsSent: i.load.requestsSent }),
+    ...(i.load.requestsAfterClose !== undefined && {
+      requestsAfterClose: i.load.requestsAfterClose,
+    }),
+    ...(i.load.latencyResolutionMs !== undefined && {
+      latencyResolutionMs: i.load.latencyResolutionMs,
+    }),
     pingSent: i.ping.sent,
     pingErrors: i.ping.errors,
     pingTimeouts: i.ping.timeouts,
@@ -154,8 +164,9 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
  * Why a run that finished its window still measured nothing worth keeping, or null. Such a run
  * is marked failed with this reason, so its numbers never pass for the work's:
  * - any non-2xx answer: the numbers would measure the server's failures, not its work;
- * - no request to the loaded path finished although `/ping` was answered: the loop was free, so the handler
- *   never finished (or one request takes longer than the window).
+ * - no request to the loaded path finished in the window although `/ping` was answered: the loop
+ *   was free, so the handler never finished (or one request takes longer than the window), even
+ *   when the requests it left ended as timeouts.
  * A server that answered nothing at all, /ping included, was blocked: that is a measurement.
  */
 export function runProblem(
@@ -172,9 +183,13 @@ export function runProblem(
       'these numbers would measure its failures, not its work'
     );
   }
-  if (load.requestsTotal === 0 && load.timeouts === 0 && ping.latenciesMs.length > 0) {
+  // Timed-out requests do not make it a measurement: a window now waits for its last requests,
+  // so a handler that never finishes always ends in timeouts.
+  if (load.requestsTotal === 0 && ping.latenciesMs.length > 0) {
+    const timedOut =
+      load.timeouts > 0 ? ` (${load.timeouts.toLocaleString('en-US')} timed out, --timeout)` : '';
     return (
-      `no request to ${path} finished in the ${durationSec} s window while the event loop answered ` +
+      `no request to ${path} finished in the ${durationSec} s window${timedOut} while the event loop answered ` +
       `/ping ${ping.latenciesMs.length} times: the handler never finished, or one request takes ` +
       'longer than --duration'
     );

@@ -66,8 +66,16 @@ export interface Environment {
 
 /** What autocannon measured over one window (bench/run/load.ts). */
 export interface LoadResult {
+  /** The window: from the first send to the close, after which nothing new was sent. */
   elapsedMs: number;
+  /** Answered in the window (load.ts: on autocannon's workers, also those answered after it). */
   requestsTotal: number;
+  /** Sent in the window; absent when unknown. */
+  requestsSent?: number;
+  /** In flight at the close and answered while the load waited for them; absent when unknown. */
+  requestsAfterClose?: number;
+  /** The step of the latencies: 0.001 when timed to the µs, 1 for autocannon's whole ms. */
+  latencyResolutionMs?: number;
   bytesTotal: number;
   latencyP50Ms: number;
   latencyP90Ms: number;
@@ -142,9 +150,17 @@ export interface CompletedRun extends RunMetrics {
   serverWindowMs: number | null;
   requestsTotal: number;
   /**
-   * The step the latency percentiles (latencyP50Ms … latencyMaxMs) were recorded in, in ms:
-   * 1 for autocannon's whole milliseconds, 0.001 for µs. Absent in reports written before it
-   * existed: read as 1 for HTTP, 0.001 for WebSocket (report/resolution.ts).
+   * Requests sent in the window; absent in reports written before it existed. Those in flight at
+   * its close were waited for, up to --timeout: answered, they count in the latencies
+   * (`requestsAfterClose`), else as timeouts.
+   */
+  requestsSent?: number;
+  /** Of the requests sent, those answered after the window closed; absent when unknown. */
+  requestsAfterClose?: number;
+  /**
+   * The step of the latency figures in ms: 0.001 when looplab timed each response to the µs, 1
+   * for autocannon's whole milliseconds (--workers). Absent in reports written before it existed:
+   * read as 1 for HTTP, 0.001 for WebSocket (report/resolution.ts).
    */
   latencyResolutionMs?: number;
   pingSent: number;

@@ -108,8 +108,21 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
     );
     if (timedOut > 0) {
       warnings.push(
-        `${label}: ${timedOut} requests timed out; its latency percentiles cover only the answered ones ` +
-          '(a longer --timeout or fewer --connections keeps them all)',
+        `${label}: ${timedOut} requests timed out; ` +
+          (r.runs.some((run) => run.state === 'completed' && run.loadGenerator.workers)
+            ? 'with --workers its latency percentiles cover only the answered ones '
+            : 'each counts at --timeout in its latency percentiles ') +
+          '(a longer --timeout or fewer --connections has them all answered)',
+      );
+    }
+    const pingsFailed = r.runs.reduce(
+      (n, run) => n + (run.state === 'completed' ? run.pingErrors : 0),
+      0,
+    );
+    if (pingsFailed > 0) {
+      warnings.push(
+        `${label}: ${pingsFailed} /ping calls failed (an error status or a connection error); ` +
+          'each counts at --timeout in the /ping percentiles, as a timed-out one does',
       );
     }
     const others = new Set(

@@ -40,8 +40,14 @@ const pool = new Pool(origin, { connections: 128, pipelining: 1 });
 let result: BystanderResult = { latenciesMs: [], timeoutMs, sent: 0, errors: 0, timeouts: 0 };
 const inFlight = new Set<Promise<void>>();
 const startedAt = performance.now();
-/** Pings due before this are not counted: they warmed the client and its connections. */
-let countFrom = startedAt;
+/**
+ * The counted window: pings due in [countFrom, countUntil). Before it, they warmed the client and
+ * its connections; after it, the load is waiting for its last answers and the window is over.
+ */
+let countFrom = Number.POSITIVE_INFINITY;
+let countUntil = Number.POSITIVE_INFINITY;
+/** The next ping's number: it is due at startedAt + next × periodMs. */
+let next = 0;
 let timer: NodeJS.Timeout | undefined;
 let stopping = false;
 let markFirstAnswer: () => void = () => {};
@@ -52,8 +58,8 @@ const firstAnswer = new Promise<void>((resolve) => {
 
 async function ping(dueAt: number): Promise<void> {
   // Everything about one ping goes to the tally that counted it as sent, so sent always equals
-  // answered + errors + timeouts, even when a reset lands while the ping is in flight.
-  const tally = dueAt >= countFrom ? result : undefined;
+  // answered + errors + timeouts, even when a window opens while the ping is in flight.
+  const tally = dueAt >= countFrom && dueAt < countUntil ? result : undefined;
   if (tally) tally.sent++;
   try {
     const res = await pool.request({
@@ -75,33 +81,48 @@ async function ping(dueAt: number): Promise<void> {
   }
 }
 
-function schedule(n: number): void {
-  const dueAt = startedAt + n * periodMs;
+/** Sends ping number `next` (due now or earlier), and counts on. */
+function fire(): void {
+  const p = ping(startedAt + next * periodMs).finally(() => inFlight.delete(p));
+  inFlight.add(p);
+  next++;
+}
+
+function schedule(): void {
   timer = setTimeout(
     () => {
       if (stopping) return;
-      const p = ping(dueAt).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      schedule(n + 1);
+      fire();
+      schedule();
     },
-    Math.max(0, dueAt - performance.now()),
+    Math.max(0, startedAt + next * periodMs - performance.now()),
   );
 }
 
-parentPort?.on('message', async (msg: 'reset' | 'stop') => {
-  if (msg === 'reset') {
+export type BystanderMessage = 'ready' | { open: number } | 'stop';
+
+parentPort?.on('message', async (msg: BystanderMessage) => {
+  if (msg === 'ready') {
     // Without a warm-up the first pings would pay for the client's own start in the window.
     await Promise.race([firstAnswer, sleep(2000)]);
+    parentPort?.postMessage('ready:done');
+    return;
+  }
+  if (typeof msg === 'object') {
+    // The window opens now and lasts msg.open ms: exactly the pings due in it are counted.
     countFrom = performance.now();
+    countUntil = countFrom + msg.open;
     result = { latenciesMs: [], timeoutMs, sent: 0, errors: 0, timeouts: 0 };
-    parentPort?.postMessage('reset:done');
     return;
   }
   stopping = true;
   clearTimeout(timer);
+  // A ping due in the window whose timer has not fired yet (a starved thread) still goes out:
+  // the window counts every ping due in it.
+  while (startedAt + next * periodMs < countUntil) fire();
   await Promise.all(inFlight);
   await pool.close();
   parentPort?.postMessage(result);
 });
 
-schedule(0);
+schedule();

@@ -1,11 +1,16 @@
 import { Worker } from 'node:worker_threads';
 import { moduleUrl } from '../../core/module-url.ts';
 import type { BystanderResult } from '../report/types.ts';
-import type { BystanderConfig } from './bystander-worker.ts';
+import type { BystanderConfig, BystanderMessage } from './bystander-worker.ts';
 
 export interface Bystander {
-  /** Opens the counted window: pings due before it only warmed the client up. */
-  reset(): Promise<void>;
+  /** Resolves once a ping was answered (or 2 s passed): the client and its connections are warm. */
+  ready(): Promise<void>;
+  /**
+   * Opens the counted window, of `windowMs`, now: exactly the pings due in it are counted. Pings
+   * due before it only warmed the client up; those due after it are not the window's.
+   */
+  open(windowMs: number): void;
   /** Stops sending, waits for the pings in flight (each bounded by its timeout), and returns. */
   stop(): Promise<BystanderResult>;
 }
@@ -26,16 +31,19 @@ export function startBystander(config: BystanderConfig): Bystander {
     Promise.race([new Promise<T>((resolve) => worker.once('message', resolve)), failed]);
   let stopping: Promise<BystanderResult> | undefined;
   return {
-    async reset() {
-      const done = reply<'reset:done'>();
-      worker.postMessage('reset');
+    async ready() {
+      const done = reply<'ready:done'>();
+      worker.postMessage('ready' satisfies BystanderMessage);
       await done;
+    },
+    open(windowMs) {
+      worker.postMessage({ open: windowMs } satisfies BystanderMessage);
     },
     // Idempotent: a failed run's clean-up may call it again after it already ran.
     stop() {
       stopping ??= (async () => {
         const done = reply<BystanderResult>();
-        worker.postMessage('stop');
+        worker.postMessage('stop' satisfies BystanderMessage);
         try {
           return await done;
         } finally {

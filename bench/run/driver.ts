@@ -4,13 +4,15 @@
  * picks one by the scenario's protocol and otherwise goes through the same phases.
  */
 import type { LoadResult } from '../report/types.ts';
-import { type LoadOptions, runLoad } from './load.ts';
+import { type LoadOptions, loadAutocannon, runLoad } from './load.ts';
 
 export interface DriveOptions {
   /** Called about once a second with the requests (messages) completed so far. */
   onTick?: (completed: number) => void;
   /** Wait for what is still on its way after the last send (the measured window); not in warm-up. */
   settle?: boolean;
+  /** Called as the load starts sending: the window opens. */
+  onStart?: () => void;
 }
 
 export interface LoadDriver {
@@ -20,11 +22,24 @@ export interface LoadDriver {
   close(): Promise<void>;
 }
 
-/** autocannon, a fresh instance per window: nothing is kept open between them. */
-export function httpDriver(load: Omit<LoadOptions, 'durationSec' | 'onTick'>): LoadDriver {
+/**
+ * autocannon, a fresh instance per window: nothing is kept open between them. It is loaded here,
+ * before any window, so that loading it never takes a window's first moments (--warmup 0).
+ * Every window, warm-up included, waits for its last answers (load.ts): a warm-up that left them
+ * to the server would only leave them to the drain before the window.
+ */
+export async function openHttpDriver(
+  load: Omit<LoadOptions, 'durationSec' | 'onTick' | 'onStart'>,
+): Promise<LoadDriver> {
+  await loadAutocannon();
   return {
     run: (durationSec, o = {}) =>
-      runLoad({ ...load, durationSec, ...(o.onTick && { onTick: o.onTick }) }),
+      runLoad({
+        ...load,
+        durationSec,
+        ...(o.onTick && { onTick: o.onTick }),
+        ...(o.onStart && { onStart: o.onStart }),
+      }),
     close: async () => {},
   };
 }

@@ -2,10 +2,13 @@
  * The load generator: autocannon, run in the harness process, never in the server's.
  */
 import type { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
 import type { OutgoingRequest } from '../../scenarios/request.ts';
 import type { LoadResult } from '../report/types.ts';
+import { RequestTally } from './request-tally.ts';
 
 export interface LoadOptions {
   url: string;
@@ -20,22 +23,24 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Called about once a second with the requests completed so far. */
   onTick?: (completed: number) => void;
+  /** Called as autocannon starts sending (on worker threads: as they are started). */
+  onStart?: () => void;
 }
 
-/**
- * Stops autocannon from keeping response bodies: it appends every body chunk to a string (for
- * expectBody, verifyBody and onResponse, none of which looplab uses), which turns a streamed
- * 64 MiB answer into 64 MiB of string building on the harness's one thread, enough to measure
- * autocannon instead of the server. Bytes are still counted (autocannon counts them on the
- * socket). It reaches into autocannon's internals, so it says whether it could: a version
- * without them keeps its bodies, and is only slower.
- */
-export function dropResponseBodies(client: unknown): boolean {
-  const queue = (client as { pipelinedRequests?: { addBody?: unknown } }).pipelinedRequests;
-  if (typeof queue?.addBody !== 'function') return false;
-  queue.addBody = () => {};
-  return true;
+/** What autocannon-client.cts exports: a CommonJS module, as autocannon's worker threads need. */
+interface ClientModule {
+  CLOSE_AFTER_MS: string;
+  dropResponseBodies(client: unknown): boolean;
+  closeClient(client: unknown): void;
 }
+
+/** The client set-up module, compiled (.cjs) or from source (.cts). */
+const clientModuleUrl = new URL(
+  `./autocannon-client${import.meta.url.endsWith('.ts') ? '.cts' : '.cjs'}`,
+  import.meta.url,
+);
+const clientModule = createRequire(import.meta.url)(fileURLToPath(clientModuleUrl)) as ClientModule;
+export const { dropResponseBodies, closeClient } = clientModule;
 
 /**
  * Records each response's time to first byte on `client`, from autocannon's documented client
@@ -58,55 +63,166 @@ function timeToFirstByte(client: autocannon.Client, into: number[]): void {
   });
 }
 
-/** Drives `url` with closed-loop load for `durationSec`; resolves early, with what it has, on abort. */
+/**
+ * autocannon, loaded once, on first use: a third of a second at every start of the CLI, which
+ * most commands (compare, lessons, --help) never need. A bench loads it before a window opens.
+ */
+let autocannonModule: Promise<typeof autocannon> | undefined;
+export function loadAutocannon(): Promise<typeof autocannon> {
+  autocannonModule ??= import('autocannon').then((m) => m.default);
+  return autocannonModule;
+}
+
+/** How long past its window autocannon may run at most: the wait for the last answers, and some. */
+const BACKSTOP_SEC = 2;
+
+/**
+ * Drives `url` with closed-loop load for `durationSec`, then sends nothing new and waits, up to
+ * the timeout, for the answers still in flight (request-tally.ts); resolves early, with what it
+ * has, on abort.
+ */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  // Loaded on first use: a third of a second at every start of the CLI, which most commands
-  // (compare, lessons, --help) never need.
-  const { default: autocannon } = await import('autocannon');
+  const autocannon = await loadAutocannon();
+  return options.workers ? runOnWorkers(autocannon, options) : runHere(autocannon, options);
+}
+
+/**
+ * The options both ways of running autocannon share. The window is closed by looplab
+ * (closeClient); autocannon's own end, which destroys what is in flight, is only a backstop past
+ * the wait for the last answers.
+ */
+function baseOptions(options: LoadOptions) {
+  return {
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSec + options.timeoutSec + BACKSTOP_SEC,
+    timeout: options.timeoutSec,
+    pipelining: 1,
+    // Each connection goes through the requests in order, over and over.
+    ...(options.requests && {
+      requests: options.requests.map((r) => ({
+        method: r.method as autocannon.Request['method'],
+        path: r.path,
+        headers: { ...r.headers },
+        ...(r.body.length > 0 && { body: r.body }),
+      })),
+    }),
+    // autocannon notices that every client has closed only when it takes a sample, every
+    // second by default: sampling often ends the wait on time.
+    sampleInt: 50,
+  };
+}
+
+/** On the harness's thread: every request timed here, to the microsecond. */
+function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResult> {
   const ttfbMs: number[] = [];
+  const tally = new RequestTally(options.timeoutSec * 1000);
+  const clients: autocannon.Client[] = [];
   return new Promise((resolve, reject) => {
+    // autocannon's clients connect and send their first requests as it is called: the window
+    // opens then, for the bystander too.
+    options.onStart?.();
     const startedAt = performance.now();
+    let closedAt: number | undefined;
     /** When the last answer came; a server that stopped answering has a long silence after it. */
     let lastAnswerAt: number | undefined;
+    let completed = 0;
+    let closeTimer: NodeJS.Timeout | undefined;
     // Declared before autocannon() runs: it calls back synchronously on invalid options.
     let instance: autocannon.Instance | undefined;
     const stop = () => instance?.stop();
-    instance = autocannon(
+    const close = () => {
+      if (closedAt !== undefined) return;
+      closedAt = performance.now();
+      tally.close();
+      for (const client of clients) closeClient(client);
+    };
+    instance = ac(
       {
-        url: options.url,
-        connections: options.connections,
-        duration: options.durationSec,
-        timeout: options.timeoutSec,
-        pipelining: 1,
-        // Each connection goes through the list in order, over and over (autocannon's requests).
-        ...(options.requests && {
-          requests: options.requests.map((r) => ({
-            method: r.method as autocannon.Request['method'],
-            path: r.path,
-            headers: { ...r.headers },
-            ...(r.body.length > 0 && { body: r.body }),
-          })),
-        }),
-        ...(options.workers && { workers: options.workers }),
-        // autocannon checks for the end of its duration only when it takes a sample, every
-        // second by default: a 0.5 s run would last 1 s. Sampling often ends it on time.
-        sampleInt: 50,
-        // On autocannon's own worker threads a function cannot be passed (it is cloned): there,
-        // bodies are kept and time to first byte is not measured (null in the report).
-        ...(!options.workers && {
-          setupClient: (client: autocannon.Client) => {
-            dropResponseBodies(client);
-            timeToFirstByte(client, ttfbMs);
-          },
-        }),
+        ...baseOptions(options),
+        setupClient: (client: autocannon.Client) => {
+          clients.push(client);
+          dropResponseBodies(client);
+          timeToFirstByte(client, ttfbMs);
+          // Events autocannon's client emits that @types/autocannon does not declare.
+          const events = client as unknown as EventEmitter;
+          events.on('request', () => tally.sent());
+          // The response time is autocannon's, from process.hrtime: fractional ms.
+          client.on('response', (_status, _bytes, responseTimeMs) => {
+            tally.answered(responseTimeMs);
+            lastAnswerAt = performance.now();
+            completed++;
+          });
+          events.on('timeout', () => tally.timedOut());
+          events.on('connError', () => tally.failed());
+        },
       },
+      (err, result) => {
+        clearTimeout(closeTimer);
+        options.signal?.removeEventListener('abort', stop);
+        if (err) return reject(err);
+        // Whatever is still in flight now was stopped (abort, backstop): a timeout, not nothing.
+        const c = tally.counts(true);
+        const at = (p: number) => c.latency.percentile(p) ?? 0;
+        resolve({
+          elapsedMs: (closedAt ?? performance.now()) - startedAt,
+          requestsTotal: c.answeredInWindow,
+          requestsSent: c.sent,
+          requestsAfterClose: c.answeredAfterClose,
+          latencyResolutionMs: 0.001,
+          bytesTotal: result.throughput.total,
+          latencyP50Ms: at(50),
+          latencyP90Ms: at(90),
+          latencyP99Ms: at(99),
+          latencyMaxMs: c.latency.maxMs ?? 0,
+          errors: c.errors,
+          timeouts: c.timeouts,
+          non2xx: result.non2xx,
+          ttfbMs,
+          ...(lastAnswerAt !== undefined && { lastAnswerMs: lastAnswerAt - startedAt }),
+        });
+      },
+    );
+    // From the start: setting up the clients took some of the window already.
+    closeTimer = setTimeout(
+      close,
+      Math.max(0, startedAt + options.durationSec * 1000 - performance.now()),
+    );
+    options.signal?.addEventListener('abort', stop, { once: true });
+    if (options.onTick) {
+      const onTick = options.onTick;
+      // @types/autocannon does not declare 'tick', which autocannon emits once a second.
+      (instance as unknown as EventEmitter | undefined)?.on('tick', () => onTick(completed));
+    }
+  });
+}
+
+/**
+ * On autocannon's own worker threads. A function cannot be passed to them (it is cloned), so
+ * each client is set up by a module of its own (autocannon-client.cts) that closes it when the
+ * window ends; the numbers are autocannon's: latencies in whole milliseconds, the answers that
+ * came after the close among the requests, and no time to first byte.
+ */
+function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    let instance: autocannon.Instance | undefined;
+    const stop = () => instance?.stop();
+    instance = ac(
+      {
+        ...baseOptions(options),
+        workers: options.workers,
+        setupClient: fileURLToPath(clientModuleUrl),
+        initialContext: { [clientModule.CLOSE_AFTER_MS]: options.durationSec * 1000 },
+      } as unknown as autocannon.Options,
       (err, result) => {
         options.signal?.removeEventListener('abort', stop);
         if (err) return reject(err);
         resolve({
-          // Worker threads take a while to start sending; autocannon times its own window then.
-          elapsedMs: options.workers ? result.duration * 1000 : performance.now() - startedAt,
+          // Worker threads take a while to start sending; each client times its own window.
+          elapsedMs: options.durationSec * 1000,
           requestsTotal: result.requests.total,
+          requestsSent: result.requests.sent,
+          latencyResolutionMs: 1,
           bytesTotal: result.throughput.total,
           latencyP50Ms: result.latency.p50,
           latencyP90Ms: result.latency.p90,
@@ -116,26 +232,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           errors: result.errors - result.timeouts,
           timeouts: result.timeouts,
           non2xx: result.non2xx,
-          ttfbMs,
-          // With worker threads no answer reaches this thread: unknown.
-          ...(lastAnswerAt !== undefined && { lastAnswerMs: lastAnswerAt - startedAt }),
+          ttfbMs: [],
         });
       },
     );
+    options.onStart?.();
     options.signal?.addEventListener('abort', stop, { once: true });
-    instance?.on('response', () => {
-      lastAnswerAt = performance.now();
-    });
-    if (options.onTick) {
-      const onTick = options.onTick;
-      let completed = 0;
-      instance?.on('response', () => {
-        completed++;
-      });
-      // @types/autocannon does not declare 'tick', which autocannon emits once a second. Its
-      // own counter restarts at every 50 ms sample, so the count is kept above instead. With
-      // worker threads no 'response' reaches this thread: the count stays 0.
-      (instance as unknown as EventEmitter | undefined)?.on('tick', () => onTick(completed));
-    }
   });
 }

@@ -16,7 +16,7 @@ import {
 import type { BenchOptions, LoadResult, RunRecord } from '../report/types.ts';
 import { startBystander } from './bystander.ts';
 import { NoAnswerError, startServer } from './child.ts';
-import { httpDriver, type LoadDriver } from './driver.ts';
+import { type LoadDriver, openHttpDriver } from './driver.ts';
 import { openMessageDriver } from './message-load.ts';
 import type { Job } from './plan.ts';
 import { timeSentinel } from './sentinel.ts';
@@ -214,7 +214,7 @@ export async function measureTarget(
     });
     driver = target.openDriver
       ? await target.openDriver(server, options, signal)
-      : httpDriver({
+      : await openHttpDriver({
           url: server.origin,
           requests: target.requests,
           connections: options.connections,
@@ -242,18 +242,20 @@ export async function measureTarget(
       signal?.throwIfAborted();
     }
 
-    // The window opens here: everything before it (start-up, JIT, warm-up and the requests the
-    // warm-up left queued, which the server finishes first) is excluded. The probe closes its
-    // window itself after the same duration as the load's. autocannon's worker threads start
-    // sending half a second after they are asked to: with them, the window opens at the first
-    // request.
+    // The window opens with the load: everything before it (start-up, JIT, warm-up and the
+    // requests the warm-up left queued, which the server finishes first) is excluded. The probe
+    // opens its window at the window's first request, the bystander as the load starts sending,
+    // and both close theirs themselves after the same duration as the load's, so all three
+    // cover the same time; the generator was loaded before (openHttpDriver), never inside it.
+    // A WebSocket room sends as soon as it runs: its probe opens once the server is idle.
     hooks.onPhase?.('draining', pids);
+    const windowMs = options.durationSec * 1000;
     await Promise.all([
       server
         .resetProbe({
-          windowMs: options.durationSec * 1000,
+          windowMs,
           timeoutMs: DRAIN_TIMEOUT_MS,
-          atFirstRequest: Boolean(options.workers) && !target.openDriver,
+          atFirstRequest: !target.openDriver,
         })
         .catch((err: unknown) => {
           if (!(err instanceof NoAnswerError)) throw err;
@@ -262,14 +264,16 @@ export async function measureTarget(
               'use a shorter --warmup, fewer --connections or a lighter --param',
           );
         }),
-      bystander.reset(),
+      bystander.ready(),
     ]);
     hooks.onPhase?.('measuring', pids);
     const eluStart = performance.eventLoopUtilization();
     const cpuStart = process.cpuUsage();
     const windowStart = performance.now();
+    const open = bystander;
     const result = await driver.run(options.durationSec, {
       settle: true,
+      onStart: () => open.open(windowMs),
       ...(onTick && {
         onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),
       }),

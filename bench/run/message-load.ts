@@ -106,7 +106,7 @@ export async function openMessageDriver(o: MessageLoadOptions): Promise<LoadDriv
 
   const run = (
     durationSec: number,
-    drive: { onTick?: (n: number) => void; settle?: boolean } = {},
+    drive: { onTick?: (n: number) => void; settle?: boolean; onStart?: () => void } = {},
   ) =>
     new Promise<LoadResult>((resolve) => {
       const durationMs = durationSec * 1000;
@@ -168,6 +168,7 @@ export async function openMessageDriver(o: MessageLoadOptions): Promise<LoadDriv
         const onTick = drive.onTick;
         ticker = setInterval(() => onTick(current.counts().answered), 1000);
       }
+      drive.onStart?.();
       pump();
     });
 

@@ -84,5 +84,19 @@ export function validateOptions(options: BenchOptions): BenchOptions {
       );
     }
   }
+  const { workers, connections } = options;
+  // autocannon gives each worker floor(connections / workers), at least 1: any other split would
+  // run a number of connections the report does not say.
+  if (workers != null && connections % workers !== 0) {
+    const each = Math.max(1, Math.floor(connections / workers));
+    const lower = workers * Math.floor(connections / workers);
+    const upper = workers * Math.ceil(connections / workers);
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      `--workers ${workers} must divide --connections ${connections}: each worker runs the same ` +
+        `number of connections (${each} here, ${workers * each} in all); use --connections ` +
+        (lower > 0 ? `${lower} or ${upper}` : String(upper)),
+    );
+  }
   return options;
 }

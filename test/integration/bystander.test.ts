@@ -13,16 +13,18 @@ before(async () => {
 });
 after(() => server.close());
 
-test('pings at a steady rate and counts only what is due after reset', {
+test('counts exactly the pings due in its window: none before it opens, none after it closes', {
   timeout: 15_000,
 }, async () => {
   const bystander = startBystander({ origin, rateHz: 50, timeoutMs: 2000 });
   await sleep(200);
-  await bystander.reset();
-  await sleep(500);
+  await bystander.ready();
+  bystander.open(500);
+  // Stopped well after the window closed: the pings of those 400 ms are not the window's.
+  await sleep(900);
   const result = await bystander.stop();
-  // 50/s for 0.5 s is about 25; generous margins, this is not a timing test.
-  assert.ok(result.sent >= 10 && result.sent <= 40, `sent ${result.sent}`);
+  // One ping every 20 ms, due on a fixed grid: a 500 ms window holds exactly 25 of them.
+  assert.equal(result.sent, 25);
   assert.equal(result.latenciesMs.length + result.errors + result.timeouts, result.sent);
   assert.equal(result.errors, 0);
   assert.equal(result.timeoutMs, 2000);
@@ -32,7 +34,8 @@ test('stop is idempotent: a second call gives the same result and does not hang'
   timeout: 15_000,
 }, async () => {
   const bystander = startBystander({ origin, rateHz: 20, timeoutMs: 2000 });
-  await bystander.reset();
+  await bystander.ready();
+  bystander.open(1000);
   const first = await bystander.stop();
   const second = await bystander.stop();
   assert.equal(second, first);
@@ -48,7 +51,8 @@ test('a server that is not there gives errors, not a hang', { timeout: 15_000 },
     rateHz: 20,
     timeoutMs: 1000,
   });
-  await bystander.reset(); // waits at most 2 s for a first answer that never comes
+  await bystander.ready(); // waits at most 2 s for a first answer that never comes
+  bystander.open(300);
   await sleep(300);
   const result = await bystander.stop();
   assert.ok(result.errors > 0, JSON.stringify(result));

@@ -147,7 +147,50 @@ describe('bench --cmd', () => {
     assert.equal(r.report?.options.workers, 2);
     // autocannon's threads cannot hand back each response's first byte: not measured, not 0.
     assert.equal(run.ttfbP50Ms, null);
+    // Their latencies are autocannon's whole milliseconds, and their clients closed themselves
+    // at the window's end (autocannon-client.cts) rather than being destroyed with the tail.
+    assert.equal(run.latencyResolutionMs, 1);
+    assert.ok((run.requestsSent ?? 0) >= run.requestsTotal, `${run.requestsSent} sent`);
   });
+
+  it('keeps the slow tail: the requests in flight when the window closes are waited for and counted', (t) =>
+    measuredTwice(t, async () => {
+      // 1 request in 20 answers after 800 ms, the others at once, on a loop that never blocks:
+      // each connection spends most of its time in a slow request, so the window's close finds
+      // several in flight, and the true p99 is 800 ms. Dropping those at the close, autocannon
+      // read this app's p99 in single milliseconds.
+      const r = await bench(
+        [
+          '--cmd',
+          `node ${join(APPS, 'slow-tail-app.cjs')} ${marker()}`,
+          '--runs',
+          '1',
+          '--warmup',
+          '0.3',
+          '--duration',
+          '1.5',
+        ],
+        { EVERY: '20', SLOW_MS: '800' },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const run = runOf(entryOf(r.report, '/'));
+      assert.ok((run.latencyP99Ms ?? 0) >= 750, `latency p99 ${run.latencyP99Ms} ms`);
+      assert.ok((run.requestsAfterClose ?? 0) >= 1, `${run.requestsAfterClose} after the close`);
+      assert.equal(run.timeouts, 0);
+      // Every request sent is accounted for: answered in the window or after it, or failed.
+      assert.equal(
+        run.requestsSent,
+        run.requestsTotal + (run.requestsAfterClose ?? 0) + (run.timeouts ?? 0) + (run.errors ?? 0),
+      );
+      assert.equal(run.latencyResolutionMs, 0.001);
+      // The bystander counts exactly the pings due in the window: 1.5 s at 50 a second.
+      assert.equal(run.pingSent, 75);
+      // The probe's window and the load's agree, on a loop that never blocks.
+      assert.ok(
+        Math.abs(run.windowMs - (run.serverWindowMs ?? 0)) < 100,
+        `load ${run.windowMs} ms, probe ${run.serverWindowMs} ms`,
+      );
+    }));
 });
 
 describe('bench --url', () => {

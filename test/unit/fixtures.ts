@@ -43,7 +43,8 @@ export function completedRun(
     serverWindowMs: 3000,
     requestsTotal: 0,
     pingSent: 0,
-    pingErrors: 0,
+    // A run field before it was a metric too: never null.
+    pingErrors: metrics.pingErrors ?? 0,
     pingTimeouts: 0,
     lagSamples: null,
     heapUsedMaxBytes: null,

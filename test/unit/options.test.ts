@@ -108,3 +108,27 @@ describe('validateOptions', () => {
     });
   }
 });
+
+describe('validateOptions: --workers', () => {
+  const split = (connections: number, workers: number) =>
+    ({ ...DEFAULT_OPTIONS, connections, workers }) as BenchOptions;
+
+  it('accepts a split that gives every worker the same connections', () => {
+    assert.equal(validateOptions(split(10, 2)).workers, 2);
+    assert.equal(validateOptions(split(10, 10)).workers, 10);
+    assert.equal(validateOptions(split(1, 1)).workers, 1);
+  });
+
+  it('refuses a split that would change the connections, saying what would run', () => {
+    // autocannon gives each worker floor(10 / 3) = 3: 9 connections, not 10.
+    throwsBadOption(
+      split(10, 3),
+      '--workers 3 must divide --connections 10: each worker runs the same number of connections (3 here, 9 in all); use --connections 9 or 12',
+    );
+    // More workers than connections: each still runs one, 2 in all.
+    throwsBadOption(
+      split(1, 2),
+      '--workers 2 must divide --connections 1: each worker runs the same number of connections (1 here, 2 in all); use --connections 2',
+    );
+  });
+});

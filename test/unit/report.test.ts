@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatScenarioTable } from '../../bench/render/table.ts';
 import { buildResultEntry, summarizeRuns } from '../../bench/report/build.ts';
 import { METRIC_NAMES } from '../../bench/report/metrics.ts';
 import {
@@ -114,6 +115,49 @@ describe('reportWarnings', () => {
       'fs-read async: the load generator was saturated in 2 of 2 runs; ' +
         'these numbers measure autocannon more than the server ' +
         '(--workers 2 runs it on two threads of its own, if the machine has the cores)',
+    ]);
+  });
+
+  it('says when /ping calls failed, and counts them at the timeout', () => {
+    const results = [
+      entry('app', '/', [completedRun(1, { pingErrors: 3 }), completedRun(2, { pingErrors: 2 })]),
+    ];
+    assert.deepEqual(reportWarnings(results), [
+      'app /: 5 /ping calls failed (an error status or a connection error); ' +
+        'each counts at --timeout in the /ping percentiles, as a timed-out one does',
+    ]);
+  });
+
+  it('shows a /ping errors row in the table only when some ping failed', () => {
+    const options = { durationSec: 2, connections: 10 };
+    const failed = formatScenarioTable(
+      [entry('app', '/', [completedRun(1, { requestsPerSec: 50, pingErrors: 7 })])],
+      undefined,
+      options,
+    );
+    assert.match(failed, /\n\/ping errors +7\n/);
+    const clean = formatScenarioTable(
+      [entry('app', '/', [completedRun(1, { requestsPerSec: 50, pingErrors: 0 })])],
+      undefined,
+      options,
+    );
+    assert.doesNotMatch(clean, /\/ping errors/);
+  });
+
+  it('says how timed-out requests count in the latencies', () => {
+    const here = entry('app', '/', [completedRun(1, { timeouts: 4 })]);
+    const onWorkers = entry('app', '/w', [
+      completedRun(
+        1,
+        { timeouts: 2 },
+        { loadGenerator: { elu: 0.1, cpuPct: 50, saturated: false, workers: 2 } },
+      ),
+    ]);
+    assert.deepEqual(reportWarnings([here, onWorkers]), [
+      'app /: 4 requests timed out; each counts at --timeout in its latency percentiles ' +
+        '(a longer --timeout or fewer --connections has them all answered)',
+      'app /w: 2 requests timed out; with --workers its latency percentiles cover only the ' +
+        'answered ones (a longer --timeout or fewer --connections has them all answered)',
     ]);
   });
 
