@@ -15,7 +15,7 @@ import { packageRoot } from '../../core/package-info.ts';
 import { summarize } from '../stats/descriptive.ts';
 import { LATER_METRICS, LATER_SUMMARIES } from './metrics.ts';
 import { cpuPerRequestMs } from './run-record.ts';
-import { READABLE_SCHEMA_VERSIONS, type Report, SCHEMA_VERSION } from './types.ts';
+import { READABLE_SCHEMA_VERSIONS, type Report, type RunMetrics, SCHEMA_VERSION } from './types.ts';
 
 /** The JSON Schema of the report, as shipped in the package. */
 export function loadReportSchema(): Record<string, unknown> {
@@ -122,9 +122,13 @@ export function withLaterMetrics(report: Report): Report {
     for (const run of entry.runs)
       if (run.state === 'completed') run.cpuPerRequestMs ??= cpuPerRequestMs(run);
     for (const name of LATER_METRICS) {
-      for (const run of entry.runs) if (run.state === 'completed') run[name] ??= null;
+      for (const run of entry.runs)
+        if (run.state === 'completed') (run as RunMetrics)[name] ??= null;
       entry.summary[name] ??= summarize(
-        entry.runs.flatMap((r) => (r.state === 'completed' && r[name] !== null ? [r[name]] : [])),
+        entry.runs.flatMap((r) => {
+          const value = r.state === 'completed' ? (r as RunMetrics)[name] : null;
+          return value === null ? [] : [value];
+        }),
       );
     }
     // Their runs always had the field: the summary is theirs.
