@@ -7,10 +7,11 @@ import { stripVTControlCharacters } from 'node:util';
 
 /**
  * C0 controls but tab and newline, DEL, C1 controls (0x9b alone starts a CSI sequence), and the
- * bidirectional overrides and isolates that make text read in another order than it is stored.
+ * bidirectional marks, overrides and isolates, and the Unicode line separators, that make text read in another order than it is stored.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `s` without escape sequences or control characters; tab and newline kept. */
 export function plainText(s: string): string {

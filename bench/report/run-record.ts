@@ -207,7 +207,9 @@ export function runProblem(
 export function silentTailMs(load: LoadResult): number | null {
   if (load.lastAnswerMs === undefined || load.requestsTotal === 0) return null;
   const silentMs = load.elapsedMs - load.lastAnswerMs;
-  return silentMs >= load.elapsedMs / 2 && silentMs >= 3 * load.latencyMaxMs ? silentMs : null;
+  // The slowest answer, not latencyMaxMs: a timeout counts there at the timeout itself.
+  const slowestMs = load.answeredMaxMs ?? load.latencyMaxMs;
+  return silentMs >= load.elapsedMs / 2 && silentMs >= 3 * slowestMs ? silentMs : null;
 }
 
 /** What the server's event loop did while the load went silent, asked once the silence was seen. */
@@ -244,7 +246,7 @@ export function silenceProblem(s: {
   const what =
     `no request to ${s.path} was answered in the last ${seconds(s.silentMs)} of the ` +
     `${seconds(load.elapsedMs)} ${s.phase}, after ${load.requestsTotal.toLocaleString('en-US')} ` +
-    `were (the slowest in ${formatMs(load.latencyMaxMs)})`;
+    `were (the slowest in ${formatMs(load.answeredMaxMs ?? load.latencyMaxMs)})`;
   if (loop === null) return `${what}: the server stopped answering`;
   if ('noAnswerMs' in loop) {
     return (

@@ -88,6 +88,8 @@ export interface LoadResult {
   ttfbMs: number[];
   /** From the start of the load to its last answer; absent when unknown (autocannon's workers). */
   lastAnswerMs?: number;
+  /** The slowest answered request (timeouts excluded), where the load knows it. */
+  answeredMaxMs?: number;
   /** A WebSocket scenario's messages (message-load.ts); absent for HTTP. */
   messages?: MessageResult;
 }

@@ -25,6 +25,9 @@ export function closedLoopHidStalls(r: Pick<ResultEntry, 'summary'>): string | n
   const ping = s.pingP99Ms.mean;
   const load = s.latencyP99Ms.mean;
   if ((s.messagesSentPerSec?.n ?? 0) > 0 || ping === null || load === null) return null;
+  // A failed ping counts at the timeout: then /ping's p99 says the pings failed, not that they
+  // waited behind a stall (the ping-errors warning says so).
+  if ((s.pingErrors?.mean ?? 0) > 0) return null;
   if (ping < PING_P99_SLOW_MS || ping < CLOSED_LOOP_HIDDEN_RATIO * Math.max(load, 1)) return null;
   const lag = s.lagP99Ms.mean !== null;
   return (

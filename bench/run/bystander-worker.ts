@@ -117,9 +117,11 @@ parentPort?.on('message', async (msg: BystanderMessage) => {
   }
   stopping = true;
   clearTimeout(timer);
-  // A ping due in the window whose timer has not fired yet (a starved thread) still goes out:
-  // the window counts every ping due in it.
-  while (startedAt + next * periodMs < countUntil) fire();
+  // A ping already due in the window whose timer has not fired yet (a starved thread) still goes
+  // out: the window counts every ping due in it. Not those due later: a run stopped early (an
+  // abort, a failure) must not send the rest of its window's pings at once.
+  const dueUntil = Math.min(countUntil, performance.now());
+  while (startedAt + next * periodMs < dueUntil) fire();
   await Promise.all(inFlight);
   await pool.close();
   parentPort?.postMessage(result);

@@ -126,6 +126,8 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
     let closedAt: number | undefined;
     /** When the last answer came; a server that stopped answering has a long silence after it. */
     let lastAnswerAt: number | undefined;
+    /** The slowest answer: timeouts, recorded at the timeout in the latencies, are not answers. */
+    let answeredMaxMs = 0;
     let completed = 0;
     let closeTimer: NodeJS.Timeout | undefined;
     // Declared before autocannon() runs: it calls back synchronously on invalid options.
@@ -150,7 +152,9 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
           // The response time is autocannon's, from process.hrtime: fractional ms.
           client.on('response', (_status, _bytes, responseTimeMs) => {
             tally.answered(responseTimeMs);
-            lastAnswerAt = performance.now();
+            // The silence check (silentTailMs) looks at the window: answers after it do not end it.
+            if (closedAt === undefined) lastAnswerAt = performance.now();
+            answeredMaxMs = Math.max(answeredMaxMs, responseTimeMs);
             completed++;
           });
           events.on('timeout', () => tally.timedOut());
@@ -180,6 +184,7 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
           non2xx: result.non2xx,
           ttfbMs,
           ...(lastAnswerAt !== undefined && { lastAnswerMs: lastAnswerAt - startedAt }),
+          answeredMaxMs,
         });
       },
     );

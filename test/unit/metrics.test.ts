@@ -456,6 +456,12 @@ describe('silentTailMs: a load whose answers stopped before its end', () => {
     // Silent for less than half the window.
     assert.equal(silentTailMs({ ...stalled, lastAnswerMs: 501 }), null);
   });
+  it('measures the silence against the slowest answer, not a timeout counted at the timeout', () => {
+    // One request timed out at 10 s (latencyMaxMs); the answers themselves took 20 ms at most.
+    const hung = { ...stalled, latencyMaxMs: 10_000, answeredMaxMs: 20 };
+    assert.equal(silentTailMs(hung), 960);
+    assert.equal(silentTailMs({ ...hung, answeredMaxMs: 400 }), null);
+  });
   it('is null when it cannot tell: no answer at all, or no time of the last one (workers)', () => {
     assert.equal(silentTailMs({ ...stalled, requestsTotal: 0 }), null);
     const { lastAnswerMs: _, ...unknown } = stalled;

@@ -13,6 +13,7 @@ describe('plainText: report strings made safe for a terminal', () => {
     assert.equal(plainText('a\rb\u0007c\u007fd\u009b2Je'), 'abcde');
     assert.equal(plainText('x\u202eevil\u202cy\u2066z\u2069'), 'xevilyz');
     assert.equal(plainText('a\tb\nc'), 'a\tb\nc');
+    assert.equal(plainText('l\u200er\u200fa\u061cs\u2028p\u2029'), 'lrasp');
   });
 
   it('leaves ordinary text, Unicode included, alone', () => {
