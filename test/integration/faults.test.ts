@@ -48,7 +48,10 @@ describe('faults in a scenario server', () => {
     ['crash', /server is gone \(exit code 3\): fault: crashing now/],
     // --start-timeout 4 below: the default 15 s would be a quarter of this file's time, idle.
     ['no-port', /did not report its port within 4000 ms/],
-    ['hang', /no request to \/ finished in the 1 s window (\(\d+ timed out, --timeout\) )?while the event loop answered \/ping/],
+    [
+      'hang',
+      /no request to \/ finished in the 1 s window (\(\d+ timed out, --timeout\) )?while the event loop answered \/ping/,
+    ],
     ['500', /answered [\d,]+ of [\d,]+ requests with an error status/],
   ];
   for (const [fault, reason] of cases) {
