@@ -202,7 +202,7 @@ export function runProblem(
  * answering rather than worked slowly; null otherwise. A server that answers at its usual pace
  * is never silent at the end for longer than one of its requests takes, so a silence three times
  * the slowest answer, over at least half the load, means the answers stopped. null when the time
- * of the last answer is unknown (autocannon's workers) or nothing was answered (runProblem's).
+ * of the last answer is unknown or nothing was answered (runProblem's).
  */
 export function silentTailMs(load: LoadResult): number | null {
   if (load.lastAnswerMs === undefined || load.requestsTotal === 0) return null;

@@ -68,13 +68,13 @@ export interface Environment {
 export interface LoadResult {
   /** The window: from the first send to the close, after which nothing new was sent. */
   elapsedMs: number;
-  /** Answered in the window (load.ts: on autocannon's workers, also those answered after it). */
+  /** Answered in the window (on autocannon's workers, in each connection's own window). */
   requestsTotal: number;
   /** Sent in the window; absent when unknown. */
   requestsSent?: number;
   /** In flight at the close and answered while the load waited for them; absent when unknown. */
   requestsAfterClose?: number;
-  /** The step of the latencies: 0.001 when timed to the µs, 1 for autocannon's whole ms. */
+  /** The step of the latencies: 0.001 when timed to the µs (on one thread or on workers). */
   latencyResolutionMs?: number;
   bytesTotal: number;
   latencyP50Ms: number;
@@ -86,7 +86,7 @@ export interface LoadResult {
   non2xx: number;
   /** Time to first byte of every response completed in the window, in ms (load.ts). */
   ttfbMs: number[];
-  /** From the start of the load to its last answer; absent when unknown (autocannon's workers). */
+  /** From the start of the load to its last answer in the window; absent for none. */
   lastAnswerMs?: number;
   /** The slowest answered request (timeouts excluded), where the load knows it. */
   answeredMaxMs?: number;
@@ -161,7 +161,7 @@ export interface CompletedRun extends RunMetrics {
   requestsAfterClose?: number;
   /**
    * The step of the latency figures in ms: 0.001 when looplab timed each response to the µs, 1
-   * for autocannon's whole milliseconds (--workers). Absent in reports written before it existed:
+   * for autocannon's whole milliseconds (--workers in reports written before they kept books). Absent in reports written before it existed:
    * read as 1 for HTTP, 0.001 for WebSocket (report/resolution.ts).
    */
   latencyResolutionMs?: number;

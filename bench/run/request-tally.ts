@@ -87,3 +87,35 @@ export class RequestTally {
     };
   }
 }
+
+/**
+ * One connection's part of a window, as a client on autocannon's worker threads reports it when
+ * it ends (autocannon-client.cts): a function cannot reach those threads, so each client keeps
+ * its own books and sends them over a BroadcastChannel.
+ */
+export interface ClientReport {
+  sent: number;
+  /** The latencies of the answers before its window closed, and after, in ms. */
+  inWindowMs: ArrayLike<number>;
+  afterCloseMs: ArrayLike<number>;
+  timeouts: number;
+  errors: number;
+  /** From its window's start to its last answer in the window; null for none. */
+  lastAnswerMs: number | null;
+}
+
+/** The tally of a window from its connections' reports: the same books as on one thread. */
+export function tallyOfReports(reports: readonly ClientReport[], timeoutMs: number): RequestTally {
+  const tally = new RequestTally(timeoutMs);
+  for (const r of reports) {
+    for (let i = 0; i < r.sent; i++) tally.sent();
+    for (let i = 0; i < r.inWindowMs.length; i++) tally.answered(r.inWindowMs[i] as number);
+  }
+  tally.close();
+  for (const r of reports) {
+    for (let i = 0; i < r.afterCloseMs.length; i++) tally.answered(r.afterCloseMs[i] as number);
+    for (let i = 0; i < r.timeouts; i++) tally.timedOut();
+    for (let i = 0; i < r.errors; i++) tally.failed();
+  }
+  return tally;
+}

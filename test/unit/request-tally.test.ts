@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RequestTally } from '../../bench/run/request-tally.ts';
+import { RequestTally, tallyOfReports } from '../../bench/run/request-tally.ts';
 
 describe('RequestTally', () => {
   it('counts answers in the window apart from those after its close, in the same latencies', () => {
@@ -52,5 +52,31 @@ describe('RequestTally', () => {
     assert.equal(c.latency.maxMs, 1000);
     assert.equal(t.inFlight, 0);
     assert.equal(t.counts(true).timeouts, 2);
+  });
+
+  it('adds up the reports of the connections on worker threads as one thread counts them', () => {
+    const t = tallyOfReports(
+      [
+        {
+          sent: 4,
+          inWindowMs: [1, 2],
+          afterCloseMs: [700],
+          timeouts: 0,
+          errors: 1,
+          lastAnswerMs: 9,
+        },
+        { sent: 3, inWindowMs: [3], afterCloseMs: [], timeouts: 1, errors: 0, lastAnswerMs: null },
+      ],
+      5000,
+    );
+    // The second client left one request in flight: at the end it counts as timed out.
+    assert.equal(t.inFlight, 1);
+    const c = t.counts(true);
+    assert.deepEqual(
+      [c.sent, c.answeredInWindow, c.answeredAfterClose, c.timeouts, c.errors],
+      [7, 3, 1, 2, 1],
+    );
+    assert.equal(c.latency.count, 6);
+    assert.equal(c.latency.maxMs, 5000);
   });
 });
