@@ -68,6 +68,8 @@ export interface Environment {
 export interface LoadResult {
   /** The window: from the first send to the close, after which nothing new was sent. */
   elapsedMs: number;
+  /** When the window opened, in ms since the epoch (timeOrigin + now); absent when unknown. */
+  startEpochMs?: number;
   /** Answered in the window (on autocannon's workers, in each connection's own window). */
   requestsTotal: number;
   /** Sent in the window; absent when unknown. */
@@ -150,6 +152,13 @@ export interface CompletedRun extends RunMetrics {
   windowMs: number;
   /** The probe's window, which the server-side metrics cover; null with the probe off. */
   serverWindowMs: number | null;
+  /**
+   * The probe's window's opening and end, in ms from the load window's opening (the load's window
+   * is 0 to windowMs), by the two processes' clocks; absent with the probe off, for a load that
+   * does not tell its opening (WebSocket), and in reports written before they existed.
+   */
+  serverWindowStartMs?: number;
+  serverWindowEndMs?: number;
   requestsTotal: number;
   /**
    * Requests sent in the window; absent in reports written before it existed. Those in flight at

@@ -2,7 +2,7 @@
  * The warnings a report carries next to its numbers: what a reader must know to trust them (a
  * failed run, a saturated load generator, timeouts, a machine with every core busy). Pure.
  */
-import { formatMs } from '../../core/numbers.ts';
+import { formatMs, round } from '../../core/numbers.ts';
 import { PING_P99_SLOW_MS } from './diagnosis.ts';
 import type { CompletedRun, ResultEntry } from './types.ts';
 import { upstreamBottleneck } from './upstream.ts';
@@ -57,6 +57,18 @@ export function machineBusyShare(run: CompletedRun, cpuCount: number): number | 
 }
 
 /**
+ * How far the probe's window ran past the load's, when by more than one timeline interval (the
+ * two agree to within one otherwise); null when it did not, or where unknown.
+ */
+export function probeWindowOverrunMs(
+  run: Pick<CompletedRun, 'windowMs' | 'serverWindowEndMs' | 'timelineIntervalMs'>,
+): number | null {
+  if (run.serverWindowEndMs === undefined || run.timelineIntervalMs === null) return null;
+  const late = run.serverWindowEndMs - run.windowMs;
+  return late > run.timelineIntervalMs ? round(late) : null;
+}
+
+/**
  * Warnings a reader must see next to the numbers. With `cpuCount`, also says when server and
  * load generator (and an upstream) together kept every core busy: then neither alone set the
  * pace. An upstream that answered late, or was saturated, is said to have set part of it.
@@ -90,6 +102,18 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
               (onWorkers
                 ? ' (on worker threads already: more --workers, or load from a second machine with --url)'
                 : ' (--workers 2 runs it on two threads of its own, if the machine has the cores)')),
+      );
+    }
+    const overran = r.runs.flatMap((run) => {
+      const late = run.state === 'completed' ? probeWindowOverrunMs(run) : null;
+      return late === null ? [] : [late];
+    });
+    if (overran.length > 0) {
+      warnings.push(
+        `${label}: the probe's window closed up to ${formatMs(Math.max(...overran))} after the ` +
+          `load's in ${overran.length} of ${r.runs.length} runs (its timer waited behind a ` +
+          "blocked loop); its utilisation covers the load's window, its lag, CPU and memory the " +
+          'longer one (serverWindowEndMs)',
       );
     }
     const hid = closedLoopHidStalls(r);

@@ -34,6 +34,7 @@ const REPORT_CHANNEL = 'looplabReportChannel';
 interface ClientReport {
   sent: number;
   inWindowMs: Float64Array;
+  inWindowBytes: number;
   afterCloseMs: Float64Array;
   timeouts: number;
   errors: number;
@@ -139,7 +140,8 @@ function channel(name: string) {
 /**
  * A worker thread's client keeps the books of its own window, as load.ts keeps them on the
  * harness's thread: what it sent, each answer's latency (autocannon's, from process.hrtime, to
- * the µs) before its window closed and after, its timeouts and lost requests. It closes its
+ * the µs) before its window closed and after, the bytes of those before, its timeouts and lost
+ * requests. It closes its
  * window after `closeAfterMs` (closeClient: what is in flight is waited for) and reports when it
  * ends, whether it ended that way or was stopped; the harness counts what it left in flight as
  * timed out. Without this, autocannon's workers count the answers after the close among the
@@ -155,11 +157,13 @@ function keepWindow(client: unknown, closeAfterMs: number, channelName: string):
   let timeouts = 0;
   let errors = 0;
   let lastAnswerMs: number | null = null;
+  let inWindowBytes = 0;
   events.on('request', () => sent++);
-  events.on('response', (_status, _bytes, ms) => {
+  events.on('response', (_status, bytes, ms) => {
     if (closed) afterCloseMs.push(ms);
     else {
       inWindowMs.push(ms);
+      inWindowBytes += bytes;
       lastAnswerMs = performance.now() - startedAt;
     }
   });
@@ -169,6 +173,7 @@ function keepWindow(client: unknown, closeAfterMs: number, channelName: string):
     const report: ClientReport = {
       sent,
       inWindowMs: Float64Array.from(inWindowMs),
+      inWindowBytes,
       afterCloseMs: Float64Array.from(afterCloseMs),
       timeouts,
       errors,

@@ -130,7 +130,8 @@ function baseOptions(options: LoadOptions) {
 /** What a load measured besides its requests' books. */
 interface LoadExtras {
   elapsedMs: number;
-  bytesTotal: number;
+  /** performance.now() when the window opened. */
+  startedAt: number;
   non2xx: number;
   ttfbMs: number[];
   lastAnswerMs: number | null;
@@ -142,11 +143,13 @@ function resultOf(c: RequestCounts, x: LoadExtras): LoadResult {
   const at = (p: number) => c.latency.percentile(p) ?? 0;
   return {
     elapsedMs: x.elapsedMs,
+    startEpochMs: performance.timeOrigin + x.startedAt,
     requestsTotal: c.answeredInWindow,
     requestsSent: c.sent,
     requestsAfterClose: c.answeredAfterClose,
     latencyResolutionMs: 0.001,
-    bytesTotal: x.bytesTotal,
+    // Of the answers inside the window only, as requestsTotal: bytes/s divides them by it too.
+    bytesTotal: c.bytesInWindow,
     latencyP50Ms: at(50),
     latencyP90Ms: at(90),
     latencyP99Ms: at(99),
@@ -198,8 +201,8 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
           const events = client as unknown as EventEmitter;
           events.on('request', () => tally.sent());
           // The response time is autocannon's, from process.hrtime: fractional ms.
-          client.on('response', (_status, _bytes, responseTimeMs) => {
-            tally.answered(responseTimeMs);
+          client.on('response', (_status, bytes, responseTimeMs) => {
+            tally.answered(responseTimeMs, bytes);
             // The silence check (silentTailMs) looks at the window: answers after it do not end it.
             if (closedAt === undefined) lastAnswerAt = performance.now();
             answeredMaxMs = Math.max(answeredMaxMs, responseTimeMs);
@@ -217,7 +220,7 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
         resolve(
           resultOf(tally.counts(true), {
             elapsedMs: (closedAt ?? performance.now()) - startedAt,
-            bytesTotal: result.throughput.total,
+            startedAt,
             non2xx: result.non2xx,
             ttfbMs,
             lastAnswerMs: lastAnswerAt === undefined ? null : lastAnswerAt - startedAt,
@@ -264,6 +267,8 @@ function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<Load
   const allReports = new Promise<boolean>((resolve) => {
     arrived = () => resolve(true);
   });
+  // The bystander's window opens as the workers are asked to start: the load's window does too.
+  let startedAt = performance.now();
   return new Promise<LoadResult>((resolve, reject) => {
     let instance: autocannon.Instance | undefined;
     const stop = () => instance?.stop();
@@ -302,7 +307,7 @@ function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<Load
           resolve(
             resultOf(counts, {
               elapsedMs: options.durationSec * 1000,
-              bytesTotal: result.throughput.total,
+              startedAt,
               non2xx: result.non2xx,
               ttfbMs: [],
               lastAnswerMs: lastAnswerMs < 0 ? null : lastAnswerMs,
@@ -312,6 +317,7 @@ function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<Load
         });
       },
     );
+    startedAt = performance.now();
     options.onStart?.();
     options.signal?.addEventListener('abort', stop, { once: true });
   }).finally(() => channel.close());

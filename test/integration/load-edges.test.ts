@@ -2,7 +2,8 @@
  * The load at its edges: a request lost with its connection (the server reset it, or closed the
  * connection with `Connection: close` while the request was on its way) is an error, counted at
  * once, never a request that waits out the window as a timeout; the same on autocannon's worker
- * threads, whose answers after the window's close stay out of its requests.
+ * threads, whose answers after the window's close stay out of its requests. And a probe whose
+ * window closes late behind a blocked loop keeps its utilisation to the window's planned length.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
@@ -10,8 +11,10 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { loadAutocannon, runLoad } from '../../bench/run/load.ts';
+import { createProbe } from '../../scenarios/probe/probe.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/dropping-server.js', import.meta.url));
 const children: ChildProcessByStdio<Writable, Readable, null>[] = [];
@@ -88,4 +91,26 @@ test('on worker threads the tail is kept, and requests/s counts only the window'
   // The answers after the close are in the latencies (the tail), not among the window's requests.
   assert.equal(load.requestsSent, load.requestsTotal + (load.requestsAfterClose ?? 0));
   assert.ok(load.latencyP99Ms >= 550, `latency p99 ${load.latencyP99Ms} ms`);
+});
+
+test('a probe window that closes late behind a block keeps utilisation to its planned length', async () => {
+  const probe = createProbe(100);
+  try {
+    // Planned 300 ms: idle for about 150, then a 600 ms block holds the closing timer late.
+    probe.reset(300);
+    await sleep(150);
+    const until = performance.now() + 600;
+    while (performance.now() < until) {
+      // the block
+    }
+    await sleep(50);
+    const data = await probe.read();
+    assert.ok((data.windowEndLateMs ?? 0) >= 300, `closed ${data.windowEndLateMs} ms late`);
+    assert.ok(data.windowMs >= 600, `window ${data.windowMs} ms`);
+    // Of the planned 300 ms about half was idle (0.5); over the whole window it would be ~0.8.
+    assert.ok(data.elu < 0.7, `utilisation ${data.elu}`);
+    assert.ok(data.elu > 0.2, `utilisation ${data.elu}`);
+  } finally {
+    probe.stop();
+  }
 });

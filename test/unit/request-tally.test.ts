@@ -10,15 +10,17 @@ describe('RequestTally', () => {
   it('counts answers in the window apart from those after its close, in the same latencies', () => {
     const t = new RequestTally(10_000);
     for (let i = 0; i < 5; i++) t.sent();
-    t.answered(1.5);
-    t.answered(2.25);
+    t.answered(1.5, 100);
+    t.answered(2.25, 100);
     t.close();
-    t.answered(1500.125);
+    t.answered(1500.125, 100);
     const c = t.counts();
     assert.deepEqual(
       [c.sent, c.answeredInWindow, c.answeredAfterClose, c.timeouts, c.errors],
       [5, 2, 1, 0, 0],
     );
+    // Bytes/s divides by the window as requests/s does: the answer after the close is left out.
+    assert.equal(c.bytesInWindow, 200);
     assert.equal(t.inFlight, 2);
     assert.equal(c.latency.count, 3);
     // The slow answer after the close is the tail: it is the max and the p99.
@@ -60,12 +62,21 @@ describe('RequestTally', () => {
         {
           sent: 4,
           inWindowMs: [1, 2],
+          inWindowBytes: 300,
           afterCloseMs: [700],
           timeouts: 0,
           errors: 1,
           lastAnswerMs: 9,
         },
-        { sent: 3, inWindowMs: [3], afterCloseMs: [], timeouts: 1, errors: 0, lastAnswerMs: null },
+        {
+          sent: 3,
+          inWindowMs: [3],
+          inWindowBytes: 150,
+          afterCloseMs: [],
+          timeouts: 1,
+          errors: 0,
+          lastAnswerMs: null,
+        },
       ],
       5000,
     );
@@ -76,6 +87,7 @@ describe('RequestTally', () => {
       [c.sent, c.answeredInWindow, c.answeredAfterClose, c.timeouts, c.errors],
       [7, 3, 1, 2, 1],
     );
+    assert.equal(c.bytesInWindow, 450);
     assert.equal(c.latency.count, 6);
     assert.equal(c.latency.maxMs, 5000);
   });
