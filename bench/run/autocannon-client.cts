@@ -38,6 +38,7 @@ interface ClientReport {
   afterCloseMs: Float64Array;
   timeouts: number;
   errors: number;
+  non2xx: number;
   lastAnswerMs: number | null;
 }
 
@@ -158,8 +159,10 @@ function keepWindow(client: unknown, closeAfterMs: number, channelName: string):
   let errors = 0;
   let lastAnswerMs: number | null = null;
   let inWindowBytes = 0;
+  let non2xx = 0;
   events.on('request', () => sent++);
-  events.on('response', (_status, bytes, ms) => {
+  events.on('response', (status, bytes, ms) => {
+    if (status < 200 || status > 299) non2xx++;
     if (closed) afterCloseMs.push(ms);
     else {
       inWindowMs.push(ms);
@@ -177,6 +180,7 @@ function keepWindow(client: unknown, closeAfterMs: number, channelName: string):
       afterCloseMs: Float64Array.from(afterCloseMs),
       timeouts,
       errors,
+      non2xx,
       lastAnswerMs,
     };
     channel(channelName).postMessage(report);

@@ -259,19 +259,55 @@ function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<Load
   const name = `looplab-load-${randomUUID()}`;
   const reports: ClientReport[] = [];
   const channel = new BroadcastChannel(name);
-  let arrived: (() => void) | undefined;
+  // The workers and the wait below keep the process alive; the channel alone must not.
+  channel.unref();
+  let allArrived: (() => void) | undefined;
   channel.onmessage = (event: unknown) => {
     reports.push((event as { data: ClientReport }).data);
-    if (reports.length >= options.connections) arrived?.();
+    if (reports.length >= options.connections) allArrived?.();
   };
-  const allReports = new Promise<boolean>((resolve) => {
-    arrived = () => resolve(true);
-  });
   // The bystander's window opens as the workers are asked to start: the load's window does too.
-  let startedAt = performance.now();
+  const startedAt = performance.now();
   return new Promise<LoadResult>((resolve, reject) => {
+    let finished = false;
+    /** The reports travel on a channel of their own: they may come just after autocannon ends. */
+    const finish = (aborted: boolean) => {
+      if (finished) return;
+      finished = true;
+      options.signal?.removeEventListener('abort', abort);
+      const timer = setTimeout(() => allArrived?.(), REPORTS_WAIT_MS);
+      void new Promise<void>((r) => {
+        allArrived = r;
+        if (reports.length >= options.connections) r();
+      }).then(() => {
+        clearTimeout(timer);
+        if (!aborted && reports.length < options.connections) {
+          return reject(
+            new Error(
+              `only ${reports.length} of autocannon's ${options.connections} connections on ` +
+                '--workers reported their requests: the window cannot be counted',
+            ),
+          );
+        }
+        const last = Math.max(-1, ...reports.map((r) => r.lastAnswerMs ?? -1));
+        resolve(
+          resultOf(tallyOfReports(reports, options.timeoutSec * 1000).counts(true), {
+            elapsedMs: options.durationSec * 1000,
+            startedAt,
+            non2xx: reports.reduce((n, r) => n + r.non2xx, 0),
+            ttfbMs: [],
+            lastAnswerMs: last < 0 ? null : last,
+            answeredMaxMs: answeredMax(reports),
+          }),
+        );
+      });
+    };
     let instance: autocannon.Instance | undefined;
-    const stop = () => instance?.stop();
+    // autocannon's workers stop without calling back: the clients' reports are what it has.
+    const abort = () => {
+      instance?.stop();
+      finish(true);
+    };
     instance = ac(
       {
         ...baseOptions(options),
@@ -282,44 +318,14 @@ function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<Load
           [clientModule.REPORT_CHANNEL]: name,
         },
       } as unknown as autocannon.Options,
-      (err, result) => {
-        options.signal?.removeEventListener('abort', stop);
-        if (err) return reject(err);
-        // The reports travel on a channel of their own: they may come just after the result.
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<boolean>((r) => {
-          timer = setTimeout(() => r(false), REPORTS_WAIT_MS);
-        });
-        void Promise.race([allReports, late]).then((all) => {
-          clearTimeout(timer);
-          if (!all && reports.length < options.connections) {
-            return reject(
-              new Error(
-                `only ${reports.length} of autocannon's ${options.connections} connections on ` +
-                  '--workers reported their requests: the window cannot be counted',
-              ),
-            );
-          }
-          const tally = tallyOfReports(reports, options.timeoutSec * 1000);
-          const last = reports.map((r) => r.lastAnswerMs ?? -1);
-          const lastAnswerMs = Math.max(-1, ...last);
-          const counts = tally.counts(true);
-          resolve(
-            resultOf(counts, {
-              elapsedMs: options.durationSec * 1000,
-              startedAt,
-              non2xx: result.non2xx,
-              ttfbMs: [],
-              lastAnswerMs: lastAnswerMs < 0 ? null : lastAnswerMs,
-              answeredMaxMs: answeredMax(reports),
-            }),
-          );
-        });
+      (err) => {
+        if (!err) return finish(false);
+        options.signal?.removeEventListener('abort', abort);
+        reject(err);
       },
     );
-    startedAt = performance.now();
     options.onStart?.();
-    options.signal?.addEventListener('abort', stop, { once: true });
+    options.signal?.addEventListener('abort', abort, { once: true });
   }).finally(() => channel.close());
 }
 

@@ -109,6 +109,8 @@ export interface ClientReport {
   afterCloseMs: ArrayLike<number>;
   timeouts: number;
   errors: number;
+  /** Its answers with a status outside 2xx. */
+  non2xx: number;
   /** From its window's start to its last answer in the window; null for none. */
   lastAnswerMs: number | null;
 }

@@ -2,7 +2,8 @@
  * The load at its edges: a request lost with its connection (the server reset it, or closed the
  * connection with `Connection: close` while the request was on its way) is an error, counted at
  * once, never a request that waits out the window as a timeout; the same on autocannon's worker
- * threads, whose answers after the window's close stay out of its requests. And a probe whose
+ * threads, whose answers after the window's close stay out of its requests, and whose load,
+ * aborted, still ends (autocannon's stopped workers never call back). And a probe whose
  * window closes late behind a blocked loop keeps its utilisation to the window's planned length.
  */
 import assert from 'node:assert/strict';
@@ -91,6 +92,26 @@ test('on worker threads the tail is kept, and requests/s counts only the window'
   // The answers after the close are in the latencies (the tail), not among the window's requests.
   assert.equal(load.requestsSent, load.requestsTotal + (load.requestsAfterClose ?? 0));
   assert.ok(load.latencyP99Ms >= 550, `latency p99 ${load.latencyP99Ms} ms`);
+});
+
+test('an aborted load on worker threads resolves with what its connections counted', async () => {
+  await loadAutocannon();
+  const server = await droppingServer(1e9, 1e9);
+  const abort = new AbortController();
+  setTimeout(() => abort.abort(), 1000);
+  const started = Date.now();
+  // autocannon's workers never call back once stopped: their clients' reports end the load.
+  const load = await runLoad({
+    url: server.url,
+    connections: 2,
+    durationSec: 8,
+    timeoutSec: 5,
+    workers: 2,
+    signal: abort.signal,
+  });
+  await server.finish();
+  assert.ok(Date.now() - started < 6000, `the aborted load took ${Date.now() - started} ms`);
+  assert.ok(load.requestsTotal > 0, `${load.requestsTotal} requests`);
 });
 
 test('a probe window that closes late behind a block keeps utilisation to its planned length', async () => {

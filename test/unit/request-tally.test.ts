@@ -66,6 +66,7 @@ describe('RequestTally', () => {
           afterCloseMs: [700],
           timeouts: 0,
           errors: 1,
+          non2xx: 0,
           lastAnswerMs: 9,
         },
         {
@@ -75,6 +76,7 @@ describe('RequestTally', () => {
           afterCloseMs: [],
           timeouts: 1,
           errors: 0,
+          non2xx: 0,
           lastAnswerMs: null,
         },
       ],
