@@ -193,6 +193,9 @@ describe('bench --cmd', () => {
         Math.abs(run.windowMs - (run.serverWindowMs ?? 0)) < 100,
         `load ${run.windowMs} ms, probe ${run.serverWindowMs} ms`,
       );
+      // The probe's opens at the first request, once autocannon has built its clients.
+      const opened = run.serverWindowStartMs ?? Number.NaN;
+      assert.ok(opened > -20 && opened < 100, `the probe's window opened at ${opened} ms`);
     }));
 });
 
