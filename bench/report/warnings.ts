@@ -57,14 +57,15 @@ export function machineBusyShare(run: CompletedRun, cpuCount: number): number | 
 }
 
 /**
- * How far the probe's window ran past the load's, when by more than one timeline interval (the
- * two agree to within one otherwise); null when it did not, or where unknown.
+ * How far the probe's window ran past its planned length, the load's, when by more than one
+ * timeline interval (the two agree to within one otherwise); null when it did not, or where
+ * unknown. By lengths, not ends: on --workers the probe's opens later, with the connections'.
  */
 export function probeWindowOverrunMs(
-  run: Pick<CompletedRun, 'windowMs' | 'serverWindowEndMs' | 'timelineIntervalMs'>,
+  run: Pick<CompletedRun, 'windowMs' | 'serverWindowMs' | 'timelineIntervalMs'>,
 ): number | null {
-  if (run.serverWindowEndMs === undefined || run.timelineIntervalMs === null) return null;
-  const late = run.serverWindowEndMs - run.windowMs;
+  if (run.serverWindowMs === null || run.timelineIntervalMs === null) return null;
+  const late = run.serverWindowMs - run.windowMs;
   return late > run.timelineIntervalMs ? round(late) : null;
 }
 
@@ -110,10 +111,10 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
     });
     if (overran.length > 0) {
       warnings.push(
-        `${label}: the probe's window closed up to ${formatMs(Math.max(...overran))} after the ` +
-          `load's in ${overran.length} of ${r.runs.length} runs (its timer waited behind a ` +
-          "blocked loop); its utilisation covers the load's window, its lag, CPU and memory the " +
-          'longer one (serverWindowEndMs)',
+        `${label}: the probe's window ran up to ${formatMs(Math.max(...overran))} longer than ` +
+          `the load's in ${overran.length} of ${r.runs.length} runs (its closing timer waited ` +
+          "behind a blocked loop); its utilisation covers the load's length, its lag, CPU and " +
+          'memory the longer window (serverWindowMs, serverWindowEndMs)',
       );
     }
     const hid = closedLoopHidStalls(r);

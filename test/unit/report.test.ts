@@ -119,18 +119,14 @@ describe('reportWarnings', () => {
   });
 
   it("says when the probe's window ran past the load's by more than a timeline interval", () => {
-    const late = (run: number, endMs: number) =>
-      completedRun(
-        run,
-        {},
-        { serverWindowStartMs: 3, serverWindowEndMs: endMs, timelineIntervalMs: 100 },
-      );
+    const late = (run: number, serverWindowMs: number) =>
+      completedRun(run, {}, { serverWindowMs, timelineIntervalMs: 100 });
     // 3,000 ms load windows, 100 ms timeline intervals: 3,100 is within one, 3,712 is not.
     const runs = [late(1, 3100), late(2, 3712.25), late(3, 3181), completedRun(4)];
     assert.deepEqual(reportWarnings([entry('busy-wait', 'sync', runs)]), [
-      "busy-wait sync: the probe's window closed up to 712 ms after the load's in 2 of 4 runs " +
-        "(its timer waited behind a blocked loop); its utilisation covers the load's window, " +
-        'its lag, CPU and memory the longer one (serverWindowEndMs)',
+      "busy-wait sync: the probe's window ran up to 712 ms longer than the load's in 2 of 4 " +
+        "runs (its closing timer waited behind a blocked loop); its utilisation covers the load's " +
+        'length, its lag, CPU and memory the longer window (serverWindowMs, serverWindowEndMs)',
     ]);
   });
 
