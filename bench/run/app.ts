@@ -14,7 +14,11 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { moduleUrl } from '../../core/module-url.ts';
-import { onJsonLines, writeJsonLine } from '../../scenarios/probe/json-lines.ts';
+import {
+  onJsonLines,
+  PROBE_DATA_LINE_CHARS,
+  writeJsonLine,
+} from '../../scenarios/probe/json-lines.ts';
 import {
   type FromChild,
   type FromPreload,
@@ -77,6 +81,7 @@ class PreloadHub extends EventEmitter {
         this.dropped.set(socket, why);
         warnDropped(`a connection to the probe socket of ${this.label}`, why);
       },
+      PROBE_DATA_LINE_CHARS,
     );
   }
 
