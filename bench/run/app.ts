@@ -28,11 +28,10 @@ import {
 } from '../../scenarios/probe/protocol.ts';
 import type { SupervisorConfig } from './app-supervisor.ts';
 import { preloadedCommand } from './command.ts';
-import { signalAll, stopGroup } from './group-stop.ts';
+import { killGroupNow, stopGroup } from './group-stop.ts';
 import { warnDropped } from './peer-guard.ts';
 import { type ProbeChannel, requestProbe } from './probe-request.ts';
 import { openProbeSocket } from './probe-socket.ts';
-import { runningProcesses } from './process-group.ts';
 import { KILL_GRACE_MS, track } from './reaper.ts';
 import { keepTail } from './stderr-tail.ts';
 import { type MeasuredServer, originOf } from './target.ts';
@@ -193,7 +192,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      await stopGroup(pgid, mark);
+      await stopGroup(pgid, mark, () => exit !== null);
       untrack();
       for (const s of hub.sockets.values()) s.destroy();
       await probeSocket.close();
@@ -203,7 +202,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   const untrack = track({
     pid: pgid,
     stop,
-    killNow: () => signalAll(pgid, runningProcesses(pgid, mark), 'SIGKILL'),
+    killNow: () => killGroupNow(pgid, mark, exit !== null),
   });
 
   const ports = () => hub.listening.map((l) => l.port);
