@@ -5,6 +5,7 @@
 import { jsonText } from '../../core/json.ts';
 import { mdCode, mdText } from '../../core/markdown-text.ts';
 import { formatNumber, formatPct, plural, signedPct } from '../../core/numbers.ts';
+import { plainLine } from '../../core/plain-text.ts';
 import {
   type Comparison,
   heldByRounding,
@@ -155,7 +156,11 @@ export function formatCompareTable(
 ): string {
   const out = [style.dim(`base: ${labels.base}   head: ${labels.head}`), ''];
   for (const [key, rows] of groups(c)) {
-    out.push(style.bold(`${key.scenario} ${key.variant}`), pad([HEADER, ...rows.map(cells)]), '');
+    out.push(
+      style.bold(plainLine(`${key.scenario} ${key.variant}`)),
+      pad([HEADER, ...rows.map(cells)]),
+      '',
+    );
   }
   if (c.rows.length === 0)
     out.push('nothing to compare: no scenario variant is in both reports', '');
