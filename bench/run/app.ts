@@ -165,6 +165,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
         env: { ...run.env, [PRELOAD_ENV]: preloadEnv },
         mark,
         graceMs: KILL_GRACE_MS,
+        orphanedFolder: probeSocket.dir,
       } satisfies SupervisorConfig),
     ],
     {
