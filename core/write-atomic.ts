@@ -10,7 +10,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { type FileHandle, lstat, mkdir, open, readlink, rename, rm, stat } from 'node:fs/promises';
+import {
+  access,
+  type FileHandle,
+  lstat,
+  mkdir,
+  open,
+  readlink,
+  rename,
+  rm,
+  stat,
+} from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ERROR_CODES, LooplabError } from './errors.ts';
 
@@ -128,11 +138,11 @@ export async function assertWritable(path: string): Promise<void> {
   const target = await outputTarget(path);
   if (target.kind === 'directory') throw writeFailed(path, 'it is a directory');
   if (target.kind === 'special') {
-    const s = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    // Asked of the kernel, as the open will be: the mode bits alone miss whose file it is, ACLs
+    // and read-only mounts, and would refuse root a device it can write.
+    await access(target.path, constants.W_OK).catch((err: NodeJS.ErrnoException) => {
       throw writeFailed(path, err.code ?? err.message, err);
     });
-    // access(2) says yes to root for everything; the mode bits say whether someone may write.
-    if ((s.mode & 0o222) === 0) throw writeFailed(path, 'EACCES');
     return;
   }
   let probe: { path: string; handle: FileHandle } | undefined;

@@ -10,13 +10,15 @@
  * is rarely worth a red build.
  *
  * autocannon's latencies are whole milliseconds: each side carries that rounding's variance
- * (inference.ts, roundingVariance), so runs that all read alike are never taken for exact.
+ * (inference.ts, meanRoundingVariance), so runs that all read alike are never taken for exact;
+ * a difference of one step or less is never called a change beyond the threshold; and whole
+ * milliseconds set against µs are read at the middle of their step (rounded down, they read low).
  */
 import { formatNumber, formatPct, signedPct } from '../../core/numbers.ts';
 import { environmentDifferences, optionDifferences, sentinelMeans } from '../report/comparable.ts';
 import { isJudged, METRICS, type MetricName, type MetricSpec } from '../report/metrics.ts';
-import { entryResolution } from '../report/resolution.ts';
-import type { Report, ResultEntry } from '../report/types.ts';
+import { entryResolution, mixesWholeMs, resolutionOf, roundedDown } from '../report/resolution.ts';
+import type { CompletedRun, Report, ResultEntry } from '../report/types.ts';
 import { mean, sampleSd } from '../stats/descriptive.ts';
 import {
   fiellerRatioInterval,
@@ -42,7 +44,8 @@ export type Verdict =
   | 'no-change'
   /**
    * Too few runs, no relative change (a zero base), no noise to test against (every run of both
-   * sides alike, in values not rounded), or too noisy to rule out a change beyond the threshold.
+   * sides alike, in values not rounded), too noisy to rule out a change beyond the threshold, or
+   * a difference no larger than the step the values were rounded to.
    */
   | 'inconclusive'
   /** Shown, not judged: a total over the window (CPU user, CPU system), which grows with the work served. */
@@ -147,11 +150,23 @@ export interface Comparison {
   regressions: MetricComparison[];
 }
 
+/**
+ * A run's value of `metric`, with `midStep` read at the middle of its step when it was rounded
+ * down: autocannon's 1 ms means 1 to 2 ms, 1.5 on average, where a value timed to the µs is
+ * centred already. Null when the run did not measure it.
+ */
+function runValue(run: CompletedRun, metric: MetricName, midStep: boolean): number | null {
+  const x = run[metric];
+  if (x === null) return null;
+  return midStep && roundedDown(run, metric) ? x + resolutionOf(run, metric) / 2 : x;
+}
+
 /** The values a side's completed runs measured: failed runs and nulls are left out. */
-function valuesOf(entry: ResultEntry, metric: MetricName): number[] {
-  return entry.runs.flatMap((r) =>
-    r.state === 'completed' && r[metric] !== null ? [r[metric]] : [],
-  );
+function valuesOf(entry: ResultEntry, metric: MetricName, midStep = false): number[] {
+  return entry.runs.flatMap((r) => {
+    const x = r.state === 'completed' ? runValue(r, metric, midStep) : null;
+    return x === null ? [] : [x];
+  });
 }
 
 function sideStats(xs: readonly number[], resolution: number): SideStats {
@@ -181,6 +196,8 @@ interface RawRow {
   head: number[];
   steps: Steps;
   test: RowTest | null;
+  /** Why the values are not as the reports hold them, when they are not. */
+  note: string | null;
 }
 
 function welchRow(b: number[], h: number[], steps: Steps): RowTest | null {
@@ -235,6 +252,7 @@ function pairedValues(
   base: ResultEntry,
   head: ResultEntry,
   metric: MetricName,
+  midStep: boolean,
 ): [number[], number[]] {
   const headRuns = new Map(head.runs.map((r) => [r.run, r]));
   const b: number[] = [];
@@ -242,8 +260,8 @@ function pairedValues(
   for (const r of base.runs) {
     const other = headRuns.get(r.run);
     if (r.state !== 'completed' || other?.state !== 'completed') continue;
-    const x = r[metric];
-    const y = other[metric];
+    const x = runValue(r, metric, midStep);
+    const y = runValue(other, metric, midStep);
     if (x === null || y === null) continue;
     b.push(x);
     h.push(y);
@@ -287,10 +305,31 @@ function metricsOfPair(
   return { metrics: chosen, notes };
 }
 
+/**
+ * Rounding down reads low by half a step on average, which cancels when both sides are rounded
+ * alike but not when whole milliseconds meet µs: then 1 ms against 1.6 ms reads +60% where the
+ * middles give +7%. The whole milliseconds are read at the middle of their step, which is their
+ * expected value when the true figure is anywhere in it; where in it is left uncertain, and the
+ * test carries that (step² / 12, meanRoundingVariance). Refusing the metric instead would lose
+ * the comparison of an old report with a new one on its headline latency.
+ */
+function midStepNote(base: ResultEntry, head: ResultEntry, metric: MetricName): string {
+  const side = (e: ResultEntry) =>
+    e.runs.some((r) => r.state === 'completed' && r[metric] !== null && roundedDown(r, metric));
+  const sides = [side(base) && 'base', side(head) && 'head'].filter(Boolean).join(' and ');
+  const half = Math.max(entryResolution(base, metric), entryResolution(head, metric)) / 2;
+  return (
+    `${base.scenario} ${base.variant}: ${METRICS[metric].label} of ${sides} is autocannon's ` +
+    'whole milliseconds, rounded down, set against latencies timed to the µs: each whole-ms ' +
+    `value is read at the middle of its step (+${half} ms), as rounding down reads half a step low`
+  );
+}
+
 function rawRow(base: ResultEntry, head: ResultEntry, metric: MetricName, paired: boolean): RawRow {
+  const midStep = mixesWholeMs([base, head], metric);
   const [b, h] = paired
-    ? pairedValues(base, head, metric)
-    : [valuesOf(base, metric), valuesOf(head, metric)];
+    ? pairedValues(base, head, metric, midStep)
+    : [valuesOf(base, metric, midStep), valuesOf(head, metric, midStep)];
   const steps = { base: entryResolution(base, metric), head: entryResolution(head, metric) };
   // A total over the window is shown, never tested: it takes no part in Holm's correction.
   const judged = isJudged(metric);
@@ -302,7 +341,41 @@ function rawRow(base: ResultEntry, head: ResultEntry, metric: MetricName, paired
     head: h,
     steps,
     test: !judged ? null : paired ? pairedRow(b, h, steps) : welchRow(b, h, steps),
+    note: midStep ? midStepNote(base, head, metric) : null,
   };
+}
+
+/**
+ * The step a row's values were rounded to, when the difference of its means is no larger: null
+ * otherwise, or for values kept as measured. The mean of values rounded to a step is off by up
+ * to a step however many runs there are (by one shared error when every run reads alike), so
+ * such a difference may be almost nothing: [1]*30 against [2]*30 whole ms is 1.99 against 2.00
+ * as well as 1.0 against 2.9. Whether it is beyond a threshold is then unknown, however small p.
+ */
+function withinOneStep(row: Pick<MetricComparison, 'base' | 'head'>): number | null {
+  const step = Math.max(row.base.resolution, row.head.resolution);
+  if (!(step > 0) || row.base.mean === null || row.head.mean === null) return null;
+  return Math.abs(row.head.mean - row.base.mean) <= step ? step : null;
+}
+
+/**
+ * Whether a row would be a regression or an improvement but for `withinOneStep`: enough runs,
+ * significant after Holm at `alpha` and beyond its threshold, by no more than one step.
+ */
+export function heldByRounding(
+  row: Pick<MetricComparison, 'base' | 'head' | 'metric' | 'change' | 'pAdjusted' | 'threshold'>,
+  alpha: number,
+): boolean {
+  return (
+    isJudged(row.metric) &&
+    row.base.n >= MIN_RUNS &&
+    row.head.n >= MIN_RUNS &&
+    row.change !== null &&
+    row.pAdjusted !== null &&
+    row.pAdjusted < alpha &&
+    Math.abs(row.change) > row.threshold &&
+    withinOneStep(row) !== null
+  );
 }
 
 function judge(
@@ -334,6 +407,12 @@ function judge(
   }
   const significant = row.pAdjusted < alpha;
   const beyond = Math.abs(row.change) > row.threshold;
+  if (heldByRounding(row, alpha)) {
+    return {
+      verdict: 'inconclusive',
+      reason: `a difference of at most one step of the rounding (${withinOneStep(row)} ms): rounding alone can make it, so whether it is beyond ${pct} is unknown`,
+    };
+  }
   if (significant && beyond) {
     const worse = row.better === 'higher' ? row.change < 0 : row.change > 0;
     return worse
@@ -495,6 +574,7 @@ export function compareReports(
     warnings: [
       ...comparisonWarnings(base, head, pairs, options.threshold ?? DEFAULT_THRESHOLD, paired),
       ...ofPairs.flatMap((p) => p.notes),
+      ...raw.flatMap((r) => (r.note === null ? [] : [r.note])),
     ],
     regressions: rows.filter((r) => r.verdict === 'regression'),
   };

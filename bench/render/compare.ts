@@ -5,7 +5,13 @@
 import { jsonText } from '../../core/json.ts';
 import { mdCode, mdText } from '../../core/markdown-text.ts';
 import { formatNumber, formatPct, plural, signedPct } from '../../core/numbers.ts';
-import type { Comparison, MetricComparison, VariantKey } from '../compare/compare.ts';
+import { plainLine } from '../../core/plain-text.ts';
+import {
+  type Comparison,
+  heldByRounding,
+  type MetricComparison,
+  type VariantKey,
+} from '../compare/compare.ts';
 import { METRICS } from '../report/metrics.ts';
 import { WHOLE_MS } from '../report/resolution.ts';
 import { studentTQuantile } from '../stats/student-t.ts';
@@ -95,9 +101,19 @@ export function testText(c: Comparison): string {
 
 /** "No regression" from data too noisy to see one must not read as a clean bill of health. */
 function inconclusiveNote(c: Comparison): string {
-  const n = c.rows.filter((r) => r.verdict === 'inconclusive').length;
-  if (n === 0) return '';
-  return `; ${n} of ${c.rows.length} inconclusive: too noisy to rule out a change beyond the threshold (more --runs narrow it; see "detectable")`;
+  const rows = c.rows.filter((r) => r.verdict === 'inconclusive');
+  if (rows.length === 0) return '';
+  // More runs narrow noise, never rounding: say which of the two held the verdict back.
+  const rounded = rows.filter((r) => heldByRounding(r, c.alpha)).length;
+  const noisy = rows.length - rounded;
+  const both = noisy > 0 && rounded > 0;
+  const parts = [
+    noisy > 0 &&
+      `${both ? `${noisy} ` : ''}too noisy to rule out a change beyond the threshold (more --runs narrow it; see "detectable")`,
+    rounded > 0 &&
+      `${both ? `${rounded} ` : ''}within one step of the rounding (more --runs do not narrow it; latency timed to the µs does)`,
+  ].filter(Boolean);
+  return `; ${rows.length} of ${c.rows.length} inconclusive: ${parts.join('; ')}`;
 }
 
 function regressionList(c: Comparison): string {
@@ -124,7 +140,7 @@ function legend(c: Comparison): string {
       ? 'change: the geometric mean of head / base over the pairs of runs side by side, - 1, with its 95% interval'
       : 'change: (head - base) / base, with its 95% Fieller interval';
   const rounded = c.rows.some((r) => Math.max(r.base.resolution, r.head.resolution) >= WHOLE_MS)
-    ? " Latency is autocannon's, in whole milliseconds rounded down (1 means 1 to 2 ms); the tests add that rounding (step² / 12 a run)."
+    ? " Latency is autocannon's, in whole milliseconds rounded down (1 means 1 to 2 ms); the tests add that rounding (step² / 12, one shared error for runs that read alike), and a difference of one step or less is never called beyond the threshold."
     : '';
   const notJudged = c.rows.some((r) => r.verdict === 'not-judged')
     ? ' not-judged: a total over the window, which grows with the work served; CPU per request is judged instead.'
@@ -140,7 +156,11 @@ export function formatCompareTable(
 ): string {
   const out = [style.dim(`base: ${labels.base}   head: ${labels.head}`), ''];
   for (const [key, rows] of groups(c)) {
-    out.push(style.bold(`${key.scenario} ${key.variant}`), pad([HEADER, ...rows.map(cells)]), '');
+    out.push(
+      style.bold(plainLine(`${key.scenario} ${key.variant}`)),
+      pad([HEADER, ...rows.map(cells)]),
+      '',
+    );
   }
   if (c.rows.length === 0)
     out.push('nothing to compare: no scenario variant is in both reports', '');

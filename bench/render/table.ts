@@ -3,6 +3,7 @@
  * lines, then the warnings. Pure: returns a string and writes nothing.
  */
 import { formatMs, formatPct, plural } from '../../core/numbers.ts';
+import { plainLine } from '../../core/plain-text.ts';
 import { groupByScenario } from '../report/build.ts';
 import type {
   BenchOptions,
@@ -39,8 +40,12 @@ export function runsText(o: HeadingOptions, entries: readonly ResultEntry[]): st
   return `${plural(most, 'run')} × ${o.durationSec} s${short}, ${load}`;
 }
 
-/** Aligns rows of cells in columns: the first left, the rest right. */
-export function pad(cells: string[][]): string {
+/**
+ * Aligns rows of cells in columns: the first left, the rest right. Each cell on one plain line
+ * (plainLine): a name with a newline or a tab in it would break its row.
+ */
+export function pad(rawCells: string[][]): string {
+  const cells = rawCells.map((row) => row.map(plainLine));
   const widths =
     cells[0]?.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length))) ?? [];
   return cells
@@ -61,8 +66,8 @@ export function formatScenarioTable(
 ): string {
   const first = entries[0] as ResultEntry;
   const out = [
-    style.bold(first.scenario) +
-      style.dim(`  ${entryHeading(first)}  ·  ${runsText(options, entries)}`),
+    style.bold(plainLine(first.scenario)) +
+      style.dim(plainLine(`  ${entryHeading(first)}  ·  ${runsText(options, entries)}`)),
   ];
   const rows = [['', ...entries.map((e) => e.variant)]];
   for (const name of shownMetrics(entries))

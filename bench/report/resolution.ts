@@ -52,6 +52,23 @@ export function entryResolution(entry: Pick<ResultEntry, 'runs'>, metric: Metric
   return step;
 }
 
+/** Whether `metric` of `run` is autocannon's whole milliseconds, rounded down. */
+export const roundedDown = (run: CompletedRun, metric: MetricName): boolean =>
+  resolutionOf(run, metric) >= WHOLE_MS;
+
+/**
+ * Whether the entries' runs that measured `metric` mix whole milliseconds rounded down with
+ * values timed finely (a version-1 report or an older `--workers` run against one timed to the µs).
+ * Rounding down reads low by half a step on average, so such a mix is biased by about 0.5 ms.
+ */
+export function mixesWholeMs(entries: readonly Pick<ResultEntry, 'runs'>[], metric: MetricName) {
+  const measured = entries.flatMap((e) =>
+    e.runs.flatMap((r) => (r.state === 'completed' && r[metric] !== null ? [r] : [])),
+  );
+  const down = measured.filter((r) => roundedDown(r, metric)).length;
+  return down > 0 && down < measured.length;
+}
+
 /** Whether an entry's `metric` is autocannon's whole milliseconds (rounded down). */
 export const inWholeMs = (entry: Pick<ResultEntry, 'runs'>, metric: MetricName): boolean =>
   entryResolution(entry, metric) >= WHOLE_MS;

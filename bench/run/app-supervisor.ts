@@ -8,9 +8,10 @@
  * the CLI is gone, so it sends SIGTERM to its group (and to what the command started outside it,
  * process-group.ts), and SIGKILL after the grace period.
  *
- * Usage (by app.ts only): node app-supervisor.js '<json: { file, args, env, mark, graceMs }>'
+ * Usage (by app.ts only): node app-supervisor.js '<json: { file, args, env, mark, graceMs, orphanedFolder }>'
  */
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { runningProcesses } from './process-group.ts';
 
@@ -21,6 +22,11 @@ export interface SupervisorConfig {
   /** The environment entry that marks the command's processes outside the group too. */
   mark: string;
   graceMs: number;
+  /**
+   * The probe socket's private folder: a CLI killed outright cannot remove it, so the supervisor
+   * does once orphaned (it is the CLI's own mkdtemp folder, nobody else's).
+   */
+  orphanedFolder?: string;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as SupervisorConfig;
@@ -55,6 +61,8 @@ function signalAll(signal: NodeJS.Signals): void {
 
 process.stdin.on('close', () => {
   orphaned = true;
+  // The socket file goes with its folder; connections already made to it stay open.
+  if (config.orphanedFolder) rmSync(config.orphanedFolder, { recursive: true, force: true });
   signalAll('SIGTERM');
   setTimeout(() => signalAll('SIGKILL'), config.graceMs);
   // Where /proc tells, leave as soon as nothing else of the command runs, rather than outlive

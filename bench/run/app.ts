@@ -14,7 +14,11 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { moduleUrl } from '../../core/module-url.ts';
-import { onJsonLines, writeJsonLine } from '../../scenarios/probe/json-lines.ts';
+import {
+  onJsonLines,
+  PROBE_DATA_LINE_CHARS,
+  writeJsonLine,
+} from '../../scenarios/probe/json-lines.ts';
 import {
   type FromChild,
   type FromPreload,
@@ -24,11 +28,10 @@ import {
 } from '../../scenarios/probe/protocol.ts';
 import type { SupervisorConfig } from './app-supervisor.ts';
 import { preloadedCommand } from './command.ts';
-import { signalAll, stopGroup } from './group-stop.ts';
+import { killGroupNow, stopGroup } from './group-stop.ts';
 import { warnDropped } from './peer-guard.ts';
 import { type ProbeChannel, requestProbe } from './probe-request.ts';
 import { openProbeSocket } from './probe-socket.ts';
-import { runningProcesses } from './process-group.ts';
 import { KILL_GRACE_MS, track } from './reaper.ts';
 import { keepTail } from './stderr-tail.ts';
 import { type MeasuredServer, originOf } from './target.ts';
@@ -77,6 +80,7 @@ class PreloadHub extends EventEmitter {
         this.dropped.set(socket, why);
         warnDropped(`a connection to the probe socket of ${this.label}`, why);
       },
+      PROBE_DATA_LINE_CHARS,
     );
   }
 
@@ -161,6 +165,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
         env: { ...run.env, [PRELOAD_ENV]: preloadEnv },
         mark,
         graceMs: KILL_GRACE_MS,
+        orphanedFolder: probeSocket.dir,
       } satisfies SupervisorConfig),
     ],
     {
@@ -188,7 +193,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      await stopGroup(pgid, mark);
+      await stopGroup(pgid, mark, () => exit !== null);
       untrack();
       for (const s of hub.sockets.values()) s.destroy();
       await probeSocket.close();
@@ -198,7 +203,7 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
   const untrack = track({
     pid: pgid,
     stop,
-    killNow: () => signalAll(pgid, runningProcesses(pgid, mark), 'SIGKILL'),
+    killNow: () => killGroupNow(pgid, mark, exit !== null),
   });
 
   const ports = () => hub.listening.map((l) => l.port);

@@ -12,10 +12,10 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { signalAll, stopLedGroup } from './group-stop.ts';
+import { killGroupNow, stopLedGroup, stopTargets } from './group-stop.ts';
 import { type ChannelPeer, channelPeers } from './peer-guard.ts';
 import type { ProbeChannel } from './probe-request.ts';
-import { groupExists, runningProcesses } from './process-group.ts';
+import { scanProcesses } from './process-group.ts';
 import { KILL_GRACE_MS, track } from './reaper.ts';
 import { keepTail } from './stderr-tail.ts';
 
@@ -26,10 +26,12 @@ interface Message {
 /** The environment entry that marks a forked child's processes, each start's its own value. */
 export const FORK_MARK_ENV = 'LOOPLAB_SERVER_MARK';
 
-/** How many processes of group `pgid` or carrying `mark` still run; without /proc, the group's. */
+/**
+ * How many processes of group `pgid` or carrying `mark`, its leader gone, a stop may still
+ * signal (group-stop.ts); without /proc, none.
+ */
 function leftOf(pgid: number, mark: string): number {
-  const left = runningProcesses(pgid, mark);
-  return left === null ? Number(groupExists(pgid)) : left.length;
+  return stopTargets(true, scanProcesses(pgid, mark)).pids.length;
 }
 
 /** Windows has no process groups: there a stop signals the child alone, as before. */
@@ -96,6 +98,8 @@ export function forkTracked<Out extends Message, In extends Message>(
   );
   let stopping: Promise<void> | undefined;
   const pgid = child.pid;
+  // Set before 'exit' is emitted, when Node has reaped it: from then on its pid may be reused.
+  const leaderExited = () => child.exitCode !== null || child.signalCode !== null;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       // A child that exited on its own (a crash) stays tracked while what it started still
@@ -107,7 +111,7 @@ export function forkTracked<Out extends Message, In extends Message>(
   const stop = () => {
     stopping ??=
       GROUPS && pgid !== undefined
-        ? stopLedGroup(pgid, mark, exited).then(untrack)
+        ? stopLedGroup(pgid, mark, exited, leaderExited).then(untrack)
         : stopChild(child, exited);
     return stopping;
   };
@@ -116,7 +120,7 @@ export function forkTracked<Out extends Message, In extends Message>(
     stop,
     killNow: () =>
       GROUPS && pgid !== undefined
-        ? signalAll(pgid, runningProcesses(pgid, mark), 'SIGKILL')
+        ? killGroupNow(pgid, mark, leaderExited())
         : child.kill('SIGKILL'),
   });
   // Failures to spawn, signal or message the child also show up as its exit or as a rejected

@@ -27,6 +27,8 @@ export interface ProbeSocket {
   readonly server: Server;
   /** What the preload connects to. */
   readonly path: string;
+  /** The private folder it sits in, ours alone (mkdtemp). */
+  readonly dir: string;
   /** Stops listening and removes the private folder. */
   close(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function openProbeSocket(onConnection: (s: Socket) => void): Promis
   return {
     server,
     path,
+    dir,
     close: async () => {
       server.close();
       await remove();

@@ -50,12 +50,24 @@ export function environHas(environ: Buffer, entry: Buffer): boolean {
   return false;
 }
 
+/** A process a stop may have to signal: whether it carries the mark, and whether it is in the group. */
+export interface Running {
+  pid: number;
+  marked: boolean;
+  inGroup: boolean;
+}
+
 /**
  * Pids of the processes that still run (zombies left out) in group `pgid`, or whose environment
  * holds the entry `mark` (`KEY=value`), this process excepted; null where /proc cannot say (not
  * Linux), and the caller falls back on groupExists.
  */
 export function runningProcesses(pgid: number, mark: string): number[] | null {
+  return scanProcesses(pgid, mark)?.map((p) => p.pid) ?? null;
+}
+
+/** runningProcesses, with what ties each process to the stop: its mark, its group. */
+export function scanProcesses(pgid: number, mark: string): Running[] | null {
   if (process.platform !== 'linux') return null;
   let names: string[];
   try {
@@ -67,7 +79,7 @@ export function runningProcesses(pgid: number, mark: string): number[] | null {
   // Each file of /proc read costs; a stop scans once per server. With the group gone (the usual
   // case once its leader has exited), only the marked processes need their state read.
   const groupLeft = groupExists(pgid);
-  const found: number[] = [];
+  const found: Running[] = [];
   for (const name of names) {
     // Only the numeric entries are processes.
     if (name.charCodeAt(0) > 57 || Number(name) === process.pid) continue;
@@ -81,7 +93,8 @@ export function runningProcesses(pgid: number, mark: string): number[] | null {
     try {
       const stat = parseProcStat(readFileSync(`/proc/${name}/stat`, 'latin1'));
       if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
-      if (marked || stat.pgrp === pgid) found.push(Number(name));
+      const inGroup = stat.pgrp === pgid;
+      if (marked || inGroup) found.push({ pid: Number(name), marked, inGroup });
     } catch {
       // It exited while we looked.
     }

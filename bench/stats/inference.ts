@@ -25,11 +25,45 @@ const UNROUNDED: Steps = { base: 0, head: 0 };
 
 /**
  * The variance rounding to `step` adds to each value: the error is spread evenly over one step,
- * so step² / 12 (Sheppard). Runs that all read the same whole millisecond still differ by up to
- * one, and this is what keeps their mean from passing for exact.
+ * so step² / 12 (Sheppard).
  */
 export function roundingVariance(step: number): number {
   return (step * step) / 12;
+}
+
+/**
+ * The variance rounding to `step` adds to the mean of `values`, on the scale `weight` gives
+ * (1 for the values themselves; 1 / x² for their logarithms, by the delta method).
+ *
+ * Rounding errors average away only as far as the runs differ. Runs that read the same value
+ * sit, most often, at about the same point inside that step (thirty runs of 1.7 ms all read 1):
+ * their errors are one error, shared, and thirty of them know the mean no better than one does.
+ * Runs that read different values have errors of their own. So the runs are grouped by the value
+ * they read, each group's error taken as one, the groups' errors as independent: the variance is
+ * step² / 12 · Σ (nₖ / n)² over the groups (a cluster sample's design effect with full
+ * correlation inside a cluster, none across). Every run alike gives step² / 12, whatever n;
+ * every run different gives Sheppard's step² / 12 / n. (Runs that differ by more than a step
+ * already show their rounding in their spread, so that case counts it twice: a little caution,
+ * of the size the per-run form always added.)
+ */
+export function meanRoundingVariance(
+  values: readonly number[],
+  step: number,
+  weight: (x: number) => number = () => 1,
+): number {
+  if (!(step > 0) || values.length === 0) return 0;
+  const groups = new Map<number, { count: number; weight: number }>();
+  for (const x of values) {
+    const key = Math.round(x / step);
+    const g = groups.get(key) ?? { count: 0, weight: 0 };
+    g.count += 1;
+    g.weight += weight(x);
+    groups.set(key, g);
+  }
+  const n = values.length;
+  let share = 0;
+  for (const g of groups.values()) share += (g.count / n) ** 2 * (g.weight / g.count);
+  return roundingVariance(step) * share;
 }
 
 /** The result of Welch's unequal-variance t-test of head against base. */
@@ -49,7 +83,8 @@ export interface WelchResult {
 
 /**
  * Welch's t-test of two samples (no equal-variance assumption). Each side's variance is its
- * sample variance plus what rounding to its step adds (`roundingVariance`); the degrees of freedom
+ * sample variance plus what rounding to its step adds to its mean (`meanRoundingVariance`: a
+ * term that does not shrink with the runs when they read alike); the degrees of freedom
  * are Welch–Satterthwaite's, in which that known term carries no uncertainty of its own, capped
  * at nBase + nHead - 2: a known term adds no runs, so the df never exceeds what the runs
  * themselves give. Null when the standard error is 0 (unrounded values, every run of both sides
@@ -67,8 +102,8 @@ export function welchTest(
   const nh = head.length;
   const sb = (sampleSd(base) as number) ** 2 / nb;
   const sh = (sampleSd(head) as number) ** 2 / nh;
-  const vBase = sb + roundingVariance(steps.base) / nb;
-  const vHead = sh + roundingVariance(steps.head) / nh;
+  const vBase = sb + meanRoundingVariance(base, steps.base);
+  const vHead = sh + meanRoundingVariance(head, steps.head);
   const diff = mean(head) - mean(base);
   const se = Math.sqrt(vBase + vHead);
   if (se === 0) return null;
@@ -161,7 +196,8 @@ export interface PairedResult {
  * Student's paired t-test of `head` against `base`, pair i being base[i] and head[i]: it tests
  * the mean of the differences against 0, so what both members of a pair share (the machine's
  * speed at that moment) cancels out. Values rounded to `steps` add their rounding's variance to
- * each difference; the df stay pairs - 1. Null when the standard error is 0 (unrounded values,
+ * the mean difference, each side's as `meanRoundingVariance` gives it (runs that read alike
+ * share one error); the df stay pairs - 1. Null when the standard error is 0 (unrounded values,
  * every pair differing by the same amount): there is no noise to test against.
  *
  * @throws {RangeError} when the sides differ in length, or there are fewer than 2 pairs.
@@ -174,25 +210,24 @@ export function pairedTTest(
 ): PairedResult | null {
   if (base.length !== head.length) throw new RangeError('pairedTTest: sides differ in length');
   if (base.length < 2) throw new RangeError('pairedTTest: needs n >= 2 pairs');
-  const rounding = roundingVariance(steps.base) + roundingVariance(steps.head);
   return onDifferences(
     base.map((b, i) => (head[i] as number) - b),
-    base.map(() => rounding),
+    meanRoundingVariance(base, steps.base) + meanRoundingVariance(head, steps.head),
     level,
   );
 }
 
 /**
- * The one-sample t-test of differences `d` against 0, each with `added` variance from rounding
+ * The one-sample t-test of differences `d` against 0, their mean carrying `rounding` variance
  * on top of what their spread shows. The added term is known, so by Welch–Satterthwaite it would
  * raise the df; like welchTest, they are capped at what the pairs give, n - 1.
  */
-function onDifferences(d: number[], added: number[], level: number): PairedResult | null {
+function onDifferences(d: number[], rounding: number, level: number): PairedResult | null {
   const n = d.length;
   const df = n - 1;
   const m = mean(d);
   const sd = sampleSd(d) as number;
-  const se = Math.sqrt((sd * sd + mean(added)) / n);
+  const se = Math.sqrt((sd * sd) / n + rounding);
   if (se === 0) return null;
   const t = m / se;
   const half = studentTQuantile((1 + level) / 2, df) * se;
@@ -212,7 +247,8 @@ function onDifferences(d: number[], added: number[], level: number): PairedResul
  * The paired t-test on the per-pair log ratios ln(head / base): a multiplicative change (10%
  * slower) is one shift on this scale whatever the level, and exp of the mean is the geometric
  * mean ratio, with exp of the interval its interval. A value x rounded to a step adds
- * step² / 12 / x² to its logarithm's variance (the delta method).
+ * step² / 12 / x² to its logarithm's variance (the delta method), shared by the runs that read
+ * x as `meanRoundingVariance` says.
  *
  * @throws {RangeError} as pairedTTest, and when a value is not positive.
  */
@@ -226,11 +262,10 @@ export function pairedLogRatioTest(
     throw new RangeError('pairedLogRatioTest: every value must be > 0');
   if (base.length !== head.length) throw new RangeError('pairedTTest: sides differ in length');
   if (base.length < 2) throw new RangeError('pairedTTest: needs n >= 2 pairs');
-  const qb = roundingVariance(steps.base);
-  const qh = roundingVariance(steps.head);
+  const onLog = (x: number) => 1 / (x * x);
   return onDifferences(
     base.map((b, i) => Math.log(head[i] as number) - Math.log(b)),
-    base.map((b, i) => qb / (b * b) + qh / (head[i] as number) ** 2),
+    meanRoundingVariance(base, steps.base, onLog) + meanRoundingVariance(head, steps.head, onLog),
     level,
   );
 }

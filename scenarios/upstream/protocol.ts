@@ -30,8 +30,13 @@ export interface UpstreamReading {
   answerP50Ms: number | null;
   answerP99Ms: number | null;
   answerMaxMs: number | null;
-  /** Its event loop's delay and utilisation: a busy upstream queues calls before it sees them. */
+  /**
+   * Its event loop's delay and utilisation: a busy upstream queues calls before it sees them. The
+   * lag is corrected for coordinated omission as the probe's is; the raw p99 is beside it.
+   */
   lagP99Ms: number;
+  /** Optional: absent from readings written before the lag was corrected. */
+  lagRawP99Ms?: number;
   elu: number;
   /** Its user and system CPU time. */
   cpuMs: number;

@@ -11,8 +11,9 @@
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:net';
-import { createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createHistogram, performance } from 'node:perf_hooks';
 import { round } from '../../core/numbers.ts';
+import { createLagHistograms } from '../probe/lag-histograms.ts';
 import {
   type FromUpstream,
   type ToUpstream,
@@ -27,8 +28,8 @@ const portOf = (s: Server) => {
   return typeof address === 'object' && address ? address.port : 0;
 };
 const US_PER_MS = 1000;
-/** Node's default: the histogram's timer fires every 10 ms, and each sample includes that. */
-const LAG_RESOLUTION_MS = 10;
+/** Its lag sampler fires every 10 ms, as the probe's does: the same figures, comparable. */
+const LAG_INTERVAL_MS = 10;
 /**
  * A reset waits until no call has been out for this long: a handler whose client left at the end
  * of the warm-up goes on with its calls, and counted in the window they made one-after-another
@@ -41,8 +42,16 @@ const QUIET_WAIT_MAX_MS = 2000;
 function main({ latencyMs }: UpstreamConfig): void {
   // In microseconds: a histogram records whole numbers, and an answer takes tens of ms.
   const answers = createHistogram();
-  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-  lag.enable();
+  // The same corrected lag as the probe's (lag-histograms.ts): monitorEventLoopDelay's one
+  // sample per late firing would let a stalled upstream's lag p99 read as fine.
+  const lag = createLagHistograms(LAG_INTERVAL_MS);
+  let lastTick = performance.now();
+  const sampler = setInterval(() => {
+    const now = performance.now();
+    lag.record(Math.max(0, now - lastTick - LAG_INTERVAL_MS));
+    lastTick = now;
+  }, LAG_INTERVAL_MS);
+  sampler.unref();
   let windowStart = performance.now();
   let eluStart = performance.eventLoopUtilization();
   let cpuStart = process.cpuUsage();
@@ -77,6 +86,7 @@ function main({ latencyMs }: UpstreamConfig): void {
     const cpu = process.cpuUsage(cpuStart);
     const answered = answers.count > 0;
     const answerMs = (us: number) => (answered ? round(us / US_PER_MS) : null);
+    const lagRead = lag.read();
     return {
       pid: process.pid,
       latencyMs,
@@ -87,7 +97,8 @@ function main({ latencyMs }: UpstreamConfig): void {
       answerP50Ms: answerMs(answers.percentile(50)),
       answerP99Ms: answerMs(answers.percentile(99)),
       answerMaxMs: answerMs(answers.max),
-      lagP99Ms: round(Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS)),
+      lagP99Ms: round(lagRead.p99Ms),
+      lagRawP99Ms: round(lagRead.rawP99Ms),
       elu: round(performance.eventLoopUtilization(eluStart).utilization, 4),
       cpuMs: round((cpu.user + cpu.system) / 1000),
     };
@@ -114,6 +125,7 @@ function main({ latencyMs }: UpstreamConfig): void {
         if (!quiet && now - asked < QUIET_WAIT_MAX_MS) return void setTimeout(reset, 5);
         answers.reset();
         lag.reset();
+        lastTick = performance.now();
         windowStart = performance.now();
         eluStart = performance.eventLoopUtilization();
         cpuStart = process.cpuUsage();

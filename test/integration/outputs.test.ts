@@ -46,6 +46,7 @@ before(async () => {
   };
   for (const v of crafted.verdicts) v.text = v.text.replaceAll(old, HOSTILE_VARIANT);
   crafted.warnings.push(`a title ${ESC}]0;owned\u0007 and a bell`);
+  crafted.warnings.push('a forged\n✓ line\tand a \u0007');
   await writeFile(at('crafted.json'), JSON.stringify(crafted));
 });
 
@@ -188,6 +189,8 @@ describe('a crafted report', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /screen cleared/);
     assert.match(r.stdout, /a title {2}and a bell/);
+    // On one line: a newline in a report's text cannot forge a line of its own.
+    assert.ok(r.stdout.includes('\nwarning: a forged ✓ line and a \\x07\n'), r.stdout);
     // NO_COLOR is set: any control character here came from the report.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
     assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f]/);

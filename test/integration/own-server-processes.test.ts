@@ -4,6 +4,8 @@
  * tree outlives the CLI, and bad input gets one line. Behaviour only: the checking lane.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cli, runCli } from './helpers.ts';
@@ -129,20 +131,25 @@ describe('no process of the app outlives the CLI', () => {
   });
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    it(`leaves no process of the tree when the CLI gets ${signal} mid-run`, async () => {
+    it(`leaves no process of the tree, and no probe-socket folder, when the CLI gets ${signal} mid-run`, async () => {
       const m = marker();
-      const run = runCli([
-        'bench',
-        '--cmd',
-        `npm --prefix ${APPS} start -- ${m}`,
-        '--path',
-        '/timer',
-        '--warmup',
-        '0.2',
-        '--duration',
-        '20',
-        '--debug',
-      ]);
+      // A TMPDIR of its own, to see that the probe socket's private folder goes too.
+      const tmp = await mkdtemp(join(tmpdir(), 'looplab-test-tmp-'));
+      const run = runCli(
+        [
+          'bench',
+          '--cmd',
+          `npm --prefix ${APPS} start -- ${m}`,
+          '--path',
+          '/timer',
+          '--warmup',
+          '0.2',
+          '--duration',
+          '20',
+          '--debug',
+        ],
+        { TMPDIR: tmp },
+      );
       // Progress is not printed to a pipe; --debug prints the server's pid once it listens.
       await run.waitForStderr(/server pid \d+/, 30_000);
       assert.ok(pidsWith(m).length >= 2, 'the tree is up');
@@ -156,6 +163,10 @@ describe('no process of the app outlives the CLI', () => {
       while (pidsWith(m).length > 0 && Date.now() < until)
         await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(pidsWith(m), []);
+      // SIGTERM: the CLI removes it; SIGKILL: the supervisor, once the CLI's pipe closed.
+      const left = await readdir(tmp);
+      await rm(tmp, { recursive: true, force: true });
+      assert.deepEqual(left, []);
     });
   }
 });

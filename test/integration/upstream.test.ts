@@ -66,6 +66,29 @@ test('the upstream answers each call after its latency, and holds every call at 
   assert.equal(isAlive(upstream.pid), false);
 });
 
+test("the upstream's loop lag is corrected for coordinated omission, as the server's is", async () => {
+  // SIGSTOP freezes its loop for 300 ms in a 3 s window: one late firing among ~270 leaves the raw
+  // p99 near 0, while the ~30 firings the freeze swallowed put the corrected p99 near 290 ms.
+  const upstream = await startUpstream({ latencyMs: 1 }, 'test');
+  try {
+    await upstream.reset();
+    await new Promise((r) => setTimeout(r, 1000));
+    process.kill(upstream.pid, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(upstream.pid, 'SIGCONT');
+    await new Promise((r) => setTimeout(r, 1700));
+    const reading = await upstream.read();
+    assert.ok(reading.lagP99Ms >= 150, `corrected lag p99 ${reading.lagP99Ms} ms`);
+    assert.ok(
+      reading.lagRawP99Ms !== undefined && reading.lagRawP99Ms < 100,
+      `raw lag p99 ${reading.lagRawP99Ms} ms`,
+    );
+  } finally {
+    await upstream.stop();
+  }
+  assert.equal(isAlive(upstream.pid), false);
+});
+
 test('a fresh upstream per run; one whose server dies goes with it; none is left at the end', async () => {
   dir = await mkdtemp(join(tmpdir(), 'looplab-upstream-'));
   const json = join(dir, 'report.json');

@@ -9,7 +9,7 @@ import {
   gabEntries,
   headline,
 } from '../../bench/render/compare.ts';
-import { entry, makeReport, runsFrom } from './fixtures.ts';
+import { entry, latencyReport, makeReport, runsFrom } from './fixtures.ts';
 
 const base = makeReport([
   entry(
@@ -55,6 +55,32 @@ describe('compare formats', () => {
     assert.equal(
       headline(judged),
       'no regression (1 test; Welch\'s t-test, Holm-corrected at alpha 0.05); 1 of 1 inconclusive: too noisy to rule out a change beyond the threshold (more --runs narrow it; see "detectable")',
+    );
+  });
+
+  it('headline: says when the rounding, not the noise, held a verdict back', () => {
+    const latency = latencyReport;
+    const rounded = compareReports(latency(Array(30).fill(1), 1), latency(Array(30).fill(2), 1), {
+      metrics: ['latencyP99Ms'],
+    });
+    assert.equal(
+      headline(rounded),
+      "no regression (1 test; Welch's t-test, Holm-corrected at alpha 0.05); 1 of 1 inconclusive: within one step of the rounding (more --runs do not narrow it; latency timed to the µs does)",
+    );
+    // Whole ms against µs: the note names the shift, in the table and in Markdown.
+    const mixed = compareReports(latency([1, 1, 1], 1), latency([1.6, 1.4, 1.5], 0.001), {
+      metrics: ['latencyP99Ms'],
+    });
+    const shift =
+      /latency p99 of base is autocannon's whole milliseconds, rounded down, set against latencies timed to the µs: each whole-ms value is read at the middle of its step \(\+0\.5 ms\)/;
+    assert.match(
+      formatCompareTable(mixed, labels),
+      new RegExp(`\nwarning: busy-wait sync: ${shift.source}`),
+    );
+    assert.match(formatCompareMarkdown(mixed, labels), shift);
+    assert.match(
+      formatCompareTable(mixed, labels),
+      /\nlatency p99 \(ms\) +1\.5 \(3\) +1\.50 \(3\) +0% /,
     );
   });
 
@@ -105,7 +131,7 @@ describe('compare formats', () => {
     const text = formatCompareTable(whole, labels);
     assert.match(
       text,
-      /\nlatency p99 \(ms\) +1 \(3\) +2 \(3\) +\+100% +\+25\.7% … \+283% +0\.013 +0\.013 \* /,
+      /\nlatency p99 \(ms\) +1 \(3\) +2 \(3\) +\+100% +-8\.59% … \+927% +0\.07 +0\.07 +152% +inconclusive\n/,
     );
     assert.match(
       text,
@@ -113,7 +139,7 @@ describe('compare formats', () => {
     );
     assert.match(
       text,
-      /whole milliseconds rounded down \(1 means 1 to 2 ms\); the tests add that rounding/,
+      /whole milliseconds rounded down \(1 means 1 to 2 ms\); the tests add that rounding \(step² \/ 12, one shared error for runs that read alike\), and a difference of one step or less is never called beyond the threshold\./,
     );
     assert.match(text, /not-judged: a total over the window/);
     assert.match(text, /\(1 test;/);

@@ -1,5 +1,16 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -51,6 +62,38 @@ describe('ensureFixtureFile: the scenarios’ data file, in a folder of the user
       assert.ok(!path.startsWith(`${name}/`), path);
       assert.deepEqual(await readdir(elsewhere), []);
       assert.deepEqual(await readFile(path), deterministicBytes(64));
+    }
+  });
+
+  it('removes the folder it made instead when the process exits, and nothing else', async (t) => {
+    const uid = process.getuid?.();
+    if (uid === undefined) {
+      t.skip('no user ids on this platform');
+      return;
+    }
+    const tmp = await mkdtemp(join(root, 'exit-'));
+    const squatted = join(tmp, `looplab-${uid}`);
+    await mkdir(squatted);
+    await chmod(squatted, 0o777);
+    await writeFile(join(squatted, 'theirs.txt'), 'kept');
+    const module = new URL('../../scenarios/catalog/lib/fixture-file.js', import.meta.url).href;
+    // Twice in one process, the way it ends: on its own, and by process.exit as a server stops.
+    for (const end of ['', 'process.exit(0);']) {
+      const script = `const { ensureFixtureFile } = await import(${JSON.stringify(module)});
+const { readdirSync } = await import('node:fs');
+const paths = [await ensureFixtureFile(64), await ensureFixtureFile(128)];
+console.log(JSON.stringify([...paths, readdirSync(process.env.TMPDIR).length]));
+${end}`;
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, TMPDIR: tmp },
+        encoding: 'utf8',
+      });
+      const [a, b, whileRunning] = JSON.parse(out) as [string, string, number];
+      assert.equal(dirname(a), dirname(b), 'one folder for the process');
+      assert.ok(dirname(a).startsWith(join(tmp, 'looplab-')) && dirname(a) !== squatted, a);
+      assert.equal(whileRunning, 2, 'the held name and the folder made instead');
+      assert.deepEqual(await readdir(tmp), [`looplab-${uid}`], end || 'on its own');
+      assert.deepEqual(await readdir(squatted), ['theirs.txt']);
     }
   });
 });

@@ -84,6 +84,20 @@ export function entry(
   return buildResultEntry(scenario, variant, params, runs);
 }
 
+/** A report of one busy-wait sync entry whose runs measured latency p99 only, at `resolution` ms. */
+export function latencyReport(values: number[], resolution?: number): Report {
+  const runs = runsFrom({ latencyP99Ms: values });
+  return makeReport([
+    entry(
+      'busy-wait',
+      'sync',
+      resolution === undefined
+        ? runs
+        : runs.map((r) => ({ ...r, latencyResolutionMs: resolution })),
+    ),
+  ]);
+}
+
 export const ENVIRONMENT: Environment = {
   node: 'v20.19.0',
   v8: '11.3.244.8-node.26',

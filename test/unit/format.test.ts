@@ -9,7 +9,7 @@ import {
   formatWholeMs,
   roundingNote,
 } from '../../bench/render/metric-text.ts';
-import { formatTable, runsText } from '../../bench/render/table.ts';
+import { formatScenarioTable, formatTable, runsText } from '../../bench/render/table.ts';
 import { diagnose } from '../../bench/report/diagnosis.ts';
 import type { MicroResult, ResultEntry } from '../../bench/report/types.ts';
 import type { Summary } from '../../bench/stats/descriptive.ts';
@@ -234,6 +234,20 @@ describe('formatTable', () => {
   it('prints the warnings and explains ±', () => {
     assert.ok(lines.includes('warning: busy-wait sync: 1 of 4 runs failed (boom)'));
     assert.equal(lines.at(-1), '± is the half-width of the 95% confidence interval over runs.');
+  });
+
+  it('keeps a name with a newline, a tab or a bell on its own row: one space, or \\xNN', () => {
+    const o = { durationSec: 1, connections: 10 };
+    const runs = runsFrom({ requestsPerSec: [900] });
+    const text = formatScenarioTable(
+      [entry('my\napp', '/a\tb', runs), entry('my\napp', '/c\r\n\u0007d', runs)],
+      undefined,
+      o,
+    );
+    const [heading, header, throughput] = text.split('\n');
+    assert.equal(heading, 'my app    ·  1 run × 1 s, 10 connections');
+    assert.equal(header, '                        /a b   /c \\x07d');
+    assert.equal(throughput, 'throughput (req/s)       900        900');
   });
 
   it('prints no warning lines when there are none', () => {

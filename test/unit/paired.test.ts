@@ -40,17 +40,28 @@ describe('pairedTTest', () => {
     assert.equal(pairedTTest([1, 2, 3], [1, 2, 3]), null);
   });
 
-  it('adds the rounding variance of whole steps to each difference, and keeps pairs - 1 df', () => {
-    // Every pair differs by 1 ms in whole ms: se = sqrt((0 + 1/12 + 1/12) / 3) = 1/sqrt(18).
+  it('adds the rounding variance of whole steps to the mean difference, and keeps pairs - 1 df', () => {
+    // Every pair differs by 1 ms in whole ms, and each side's runs read alike: one shared
+    // rounding error a side, however many pairs, so se = sqrt(0 + 1/12 + 1/12) = 1/sqrt(6).
+    // (Before, divided by the pairs, se was 1/sqrt(18) and p 0.0513.)
     const t = pairedTTest([1, 1, 1], [2, 2, 2], 0.95, { base: 1, head: 1 });
     assert.ok(t);
-    close(t.se, 1 / Math.sqrt(18), 12);
+    close(t.se, 1 / Math.sqrt(6), 12);
     assert.equal(t.df, 2);
-    close(t.t, Math.sqrt(18), 12);
-    // scipy: 2 * t.sf(sqrt(18), 2) = 0.0513167; the interval 1 ± 4.302653 / sqrt(18).
-    close(t.p, 0.0513167, 6);
-    close(t.ci[0], 1 - 4.3026527 / Math.sqrt(18), 6);
-    close(t.ci[1], 1 + 4.3026527 / Math.sqrt(18), 6);
+    close(t.t, Math.sqrt(6), 12);
+    // scipy: 2 * t.sf(sqrt(6), 2) = 0.1339746; the interval 1 ± 4.302653 / sqrt(6).
+    close(t.p, 0.1339746, 6);
+    close(t.ci[0], 1 - 4.3026527 / Math.sqrt(6), 6);
+    close(t.ci[1], 1 + 4.3026527 / Math.sqrt(6), 6);
+    // Thirty such pairs know no more: the same se, p 2 * t.sf(sqrt(6), 29) = 0.0205827.
+    const thirty = pairedTTest(Array(30).fill(1), Array(30).fill(2), 0.95, { base: 1, head: 1 });
+    assert.ok(thirty);
+    close(thirty.se, 1 / Math.sqrt(6), 12);
+    close(thirty.p, 0.0205827, 6);
+    // Pairs that differ: each run reads its own value, Sheppard's per-run term (1/12 + 1/12) / 3.
+    const spread = pairedTTest([1, 2, 3], [2, 3, 4], 0.95, { base: 1, head: 1 });
+    assert.ok(spread);
+    close(spread.se, 1 / Math.sqrt(18), 12);
   });
 
   it('needs two pairs of equal length', () => {
@@ -73,11 +84,13 @@ describe('pairedLogRatioTest', () => {
   });
 
   it("adds a rounded value's variance on the log scale: step² / 12 / x²", () => {
-    // d = ln 2 in every pair; se² = (1/12 + 1/12 / 4) / 3; df 2: p = 1 - t / sqrt(2 + t²).
+    // d = ln 2 in every pair; each side's runs read alike, one shared error a side:
+    // se² = 1/12 + 1/12 / 4; df 2. scipy: t = 2.1476380, 2 * t.sf(t, 2) = 0.1648140.
     const t = pairedLogRatioTest([1, 1, 1], [2, 2, 2], 0.95, { base: 1, head: 1 });
     assert.ok(t);
-    close(t.t, 3.719818114, 8);
-    close(t.p, 0.0652733934, 8);
+    close(t.se, Math.sqrt(5 / 48), 12);
+    close(t.t, 2.147638, 6);
+    close(t.p, 0.164814, 6);
     assert.equal(pairedLogRatioTest([1, 1, 1], [2, 2, 2]), null);
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { plainStrings, plainText } from '../../core/plain-text.ts';
+import { plainLine, plainStrings, plainText } from '../../core/plain-text.ts';
 
 describe('plainText: report strings made safe for a terminal', () => {
   it('drops escape sequences: screen clears, colours, cursor moves, titles', () => {
@@ -24,6 +24,35 @@ describe('plainText: report strings made safe for a terminal', () => {
   });
 });
 
+describe('plainLine: a name on one line, for a table row', () => {
+  it('makes each run of line breaks and tabs, with the blanks around them, one space', () => {
+    assert.equal(plainLine('my\napp'), 'my app');
+    assert.equal(plainLine('a \r\n\t b'), 'a b');
+    assert.equal(plainLine('/a\tb\vc\fd'), '/a b c d');
+    assert.equal(plainLine('x\u2028y\u2029z\u0085w'), 'x y z w');
+    assert.equal(plainLine('\nlead and trail\n'), ' lead and trail ');
+  });
+
+  it('shows any other control as \\xNN, so that two names never look alike', () => {
+    assert.equal(plainLine('a\u0007b'), 'a\\x07b');
+    assert.equal(plainLine('\u0000\u001f\u007f\u0080\u009f'), '\\x00\\x1f\\x7f\\x80\\x9f');
+  });
+
+  it('drops escape sequences and bidirectional marks, as plainText does', () => {
+    assert.equal(plainLine('\u001b[2J\u001b[31mred\u001b[0m\nrow'), 'red row');
+    assert.equal(plainLine('x\u202eevil\u202cy'), 'xevily');
+  });
+
+  it('leaves ordinary text alone, and is idempotent', () => {
+    assert.equal(
+      plainLine('crypto-pbkdf2 · 1.5 ms ± 3%  café'),
+      'crypto-pbkdf2 · 1.5 ms ± 3%  café',
+    );
+    const once = plainLine('a\n\u0007b');
+    assert.equal(plainLine(once), once);
+  });
+});
+
 describe('plainStrings: every string of a parsed report', () => {
   it('walks objects and arrays, keys too, and keeps other values', () => {
     assert.deepEqual(
@@ -34,8 +63,17 @@ describe('plainStrings: every string of a parsed report', () => {
         ok: true,
         frames: [{ file: 'x\u001b[31m.ts', line: 7 }],
         'k\u0007': 'v',
+        variant: '/a\nb',
       }),
-      { scenario: 'ab', n: 3, none: null, ok: true, frames: [{ file: 'x.ts', line: 7 }], k: 'v' },
+      {
+        scenario: 'ab',
+        n: 3,
+        none: null,
+        ok: true,
+        frames: [{ file: 'x.ts', line: 7 }],
+        'k\\x07': 'v',
+        variant: '/a b',
+      },
     );
   });
 });

@@ -3,11 +3,13 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
+import { stopTargets } from '../../bench/run/group-stop.ts';
 import {
   environHas,
   groupExists,
   parseProcStat,
   runningProcesses,
+  scanProcesses,
 } from '../../bench/run/process-group.ts';
 
 describe('parseProcStat', () => {
@@ -22,6 +24,46 @@ describe('parseProcStat', () => {
     assert.equal(parseProcStat(''), null);
     assert.equal(parseProcStat('77 (sh'), null);
     assert.equal(parseProcStat('77 (sh) S 1 x'), null);
+  });
+});
+
+describe('stopTargets: the group is signalled only while it is known to be ours', () => {
+  const p = (pid: number, marked: boolean, inGroup: boolean) => ({ pid, marked, inGroup });
+
+  it('signals the group while the leader has not exited: its pid cannot have been reused', () => {
+    assert.deepEqual(stopTargets(false, []), { group: true, pids: [] });
+    assert.deepEqual(stopTargets(false, null), { group: true, pids: [] });
+    assert.deepEqual(stopTargets(false, [p(11, false, true), p(12, true, false)]), {
+      group: true,
+      pids: [11, 12],
+    });
+  });
+
+  it('after the leader exited, signals the group only with a marked process in it', () => {
+    assert.deepEqual(
+      stopTargets(true, [p(11, true, true), p(12, false, true), p(13, true, false)]),
+      {
+        group: true,
+        pids: [11, 12, 13],
+      },
+    );
+  });
+
+  it('after the leader exited, leaves a group with no marked process alone: it may be recycled', () => {
+    // The id reused by another's group: its members are not ours; our marked process outside is.
+    assert.deepEqual(
+      stopTargets(true, [p(21, false, true), p(22, false, true), p(13, true, false)]),
+      {
+        group: false,
+        pids: [13],
+      },
+    );
+    assert.deepEqual(stopTargets(true, [p(21, false, true)]), { group: false, pids: [] });
+    assert.deepEqual(stopTargets(true, []), { group: false, pids: [] });
+  });
+
+  it('without /proc, signals nothing once the leader has exited', () => {
+    assert.deepEqual(stopTargets(true, null), { group: false, pids: [] });
   });
 });
 
@@ -76,6 +118,14 @@ describe('runningProcesses', { skip: process.platform !== 'linux' && 'Linux only
       // By its mark, from no group of theirs: the zombie inherited the mark, but runs nothing.
       assert.deepEqual(runningProcesses(-1, mark), [holderPid]);
       assert.deepEqual(runningProcesses(-1, `${mark}0`), []);
+      // What ties each to the stop: by its mark, in its group, or both.
+      assert.deepEqual(scanProcesses(holderPid, mark), [
+        { pid: holderPid, marked: true, inGroup: true },
+      ]);
+      assert.deepEqual(scanProcesses(holderPid, 'X='), [
+        { pid: holderPid, marked: false, inGroup: true },
+      ]);
+      assert.deepEqual(scanProcesses(-1, mark), [{ pid: holderPid, marked: true, inGroup: false }]);
     } finally {
       await exited;
     }

@@ -8,7 +8,9 @@ import {
   entryResolution,
   inWholeMs,
   latencyResolutionMs,
+  mixesWholeMs,
   resolutionOf,
+  roundedDown,
 } from '../../bench/report/resolution.ts';
 import { completedRun, entry, failedRun } from './fixtures.ts';
 
@@ -43,5 +45,32 @@ describe('latency resolution', () => {
     ]);
     assert.equal(inWholeMs(fine, 'latencyP99Ms'), false);
     assert.equal(entryResolution(fine, 'lagP99Ms'), 0);
+  });
+
+  it('finds whole ms rounded down set against µs, within a side or across two', () => {
+    const wholeRun = completedRun(1, { latencyP99Ms: 3, ttfbP50Ms: 2.5 });
+    const fineRun = completedRun(2, { latencyP99Ms: 3.4 }, { latencyResolutionMs: 0.001 });
+    const whole = entry('a', 'b', [wholeRun]);
+    const fine = entry('a', 'b', [fineRun]);
+    const unmeasured = entry('a', 'b', [
+      completedRun(1, { latencyP99Ms: null }, { latencyResolutionMs: 0.001 }),
+    ]);
+    assert.deepEqual(
+      [
+        roundedDown(wholeRun, 'latencyP99Ms'),
+        roundedDown(fineRun, 'latencyP99Ms'),
+        roundedDown(wholeRun, 'ttfbP50Ms'),
+      ],
+      [true, false, false],
+    );
+    assert.equal(mixesWholeMs([whole, fine], 'latencyP99Ms'), true);
+    assert.equal(mixesWholeMs([fine, whole], 'latencyP99Ms'), true);
+    assert.equal(mixesWholeMs([whole, whole], 'latencyP99Ms'), false);
+    assert.equal(mixesWholeMs([fine, fine], 'latencyP99Ms'), false);
+    // A run that did not measure the metric does not count; first byte is never rounded so.
+    assert.equal(mixesWholeMs([whole, unmeasured], 'latencyP99Ms'), false);
+    assert.equal(mixesWholeMs([whole, fine], 'ttfbP50Ms'), false);
+    const merged = entry('a', 'b', [wholeRun, fineRun]);
+    assert.equal(mixesWholeMs([merged], 'latencyP99Ms'), true);
   });
 });

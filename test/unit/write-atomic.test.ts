@@ -208,6 +208,44 @@ describe('writeFileAtomic', () => {
     }
   });
 
+  it('asks the kernel whether a device or pipe may be written, not its mode bits', async (t) => {
+    const uid = process.getuid?.();
+    if (uid === undefined) {
+      t.skip('no user ids on this platform');
+      return;
+    }
+    const sub = await mkdtemp(join(dir, 'access-'));
+    // Read-only for all: the mode bits say no. Owner-only (0600, ours): they say someone may
+    // write, which the old check took for yes whoever asked.
+    const readOnly = join(sub, 'read-only');
+    const ownerOnly = join(sub, 'owner-only');
+    execFileSync('mkfifo', ['-m', '0444', readOnly]);
+    execFileSync('mkfifo', ['-m', '0600', ownerOnly]);
+    const refused = (p: string) => `cannot write ${p} (EACCES); check the path and its permissions`;
+    if (uid !== 0) {
+      // Our own 0600 pipe we may write; the 0444 one not even we.
+      await assertWritable(ownerOnly);
+      await assert.rejects(assertWritable(readOnly), { message: refused(readOnly) });
+      return;
+    }
+    // Root may write both (as the open would): the old check refused it the 0444 one.
+    await assertWritable(readOnly);
+    await assertWritable(ownerOnly);
+    // Root ignores modes: the check runs as nobody (uid 65534), for whom both are refused.
+    await chmod(dir, 0o755);
+    await chmod(sub, 0o755);
+    const module = new URL('../../core/write-atomic.js', import.meta.url).href;
+    const script = `const { assertWritable } = await import(${JSON.stringify(module)});
+for (const p of process.argv.slice(1))
+  await assertWritable(p).then(() => console.log('ok'), (e) => console.log(e.message));`;
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', script, readOnly, ownerOnly],
+      { uid: 65534, gid: 65534, encoding: 'utf8' },
+    );
+    assert.equal(out, `${refused(readOnly)}\n${refused(ownerOnly)}\n`);
+  });
+
   it('refuses a directory with one line', async () => {
     const sub = await mkdtemp(join(dir, 'dir-'));
     await assert.rejects(writeFileAtomic(sub, 'x'), {

@@ -1,3 +1,4 @@
+import { lstatSync, rmSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,8 @@ export async function ensureFixtureFile(size: number): Promise<string> {
 
 /**
  * `looplab-<uid>` in the temp dir, 0700 and this user's; when something else holds that name,
- * a fresh folder of this process's own instead.
+ * a fresh folder of this process's own instead, one for each name held, removed when the
+ * process exits.
  */
 async function privateDir(): Promise<string> {
   const uid = process.getuid?.();
@@ -32,7 +34,38 @@ async function privateDir(): Promise<string> {
   });
   const s = await lstat(dir);
   const ours = s.isDirectory() && (uid === undefined || (s.uid === uid && (s.mode & 0o077) === 0));
-  return ours ? dir : mkdtemp(join(tmpdir(), 'looplab-'));
+  if (ours) return dir;
+  let fallback = fallbacks.get(dir);
+  if (!fallback) {
+    fallback = mkdtemp(join(tmpdir(), 'looplab-')).then((made) => {
+      removeAtExit(made);
+      return made;
+    });
+    fallbacks.set(dir, fallback);
+  }
+  return fallback;
+}
+
+/** The folders made in place of a `looplab-<uid>` someone else holds, by the name held. */
+const fallbacks = new Map<string, Promise<string>>();
+
+/**
+ * Removes `dir`, a folder mkdtemp made for this process, when the process exits (a server's stop
+ * ends in process.exit, and a crash too); only a SIGKILL leaves it. Removed only while it is still
+ * a directory of this user's: nothing else that may have come to hold the name.
+ */
+function removeAtExit(dir: string): void {
+  process.once('exit', () => {
+    try {
+      const s = lstatSync(dir);
+      const uid = process.getuid?.();
+      if (s.isDirectory() && (uid === undefined || s.uid === uid)) {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } catch {
+      // Gone already, or not ours to remove: leave it.
+    }
+  });
 }
 
 /** xorshift32 bytes: cheap, seedless, and not compressible by accident. */
