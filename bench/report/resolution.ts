@@ -58,7 +58,7 @@ export const roundedDown = (run: CompletedRun, metric: MetricName): boolean =>
 
 /**
  * Whether the entries' runs that measured `metric` mix whole milliseconds rounded down with
- * values timed finely (a version-1 report or a `--workers` run against one timed to the µs).
+ * values timed finely (a version-1 report or an older `--workers` run against one timed to the µs).
  * Rounding down reads low by half a step on average, so such a mix is biased by about 0.5 ms.
  */
 export function mixesWholeMs(entries: readonly Pick<ResultEntry, 'runs'>[], metric: MetricName) {

@@ -73,6 +73,16 @@ export function cpuPerRequestMs(
   return round((cpuPerMs * r.windowMs) / r.requestsTotal, 6);
 }
 
+/** Where the probe's window lay against the load's (which runs from 0 to windowMs); null if unknown. */
+export function serverWindowEdges(
+  load: Pick<LoadResult, 'startEpochMs'>,
+  probe: Pick<ProbeData, 'windowStartEpochMs' | 'windowMs'> | null,
+): { serverWindowStartMs: number; serverWindowEndMs: number } | null {
+  if (probe?.windowStartEpochMs === undefined || load.startEpochMs === undefined) return null;
+  const start = probe.windowStartEpochMs - load.startEpochMs;
+  return { serverWindowStartMs: round(start), serverWindowEndMs: round(start + probe.windowMs) };
+}
+
 /** Turns one run's raw measurements into its report record. */
 export function buildCompletedRun(i: RunInputs): CompletedRun {
   const seconds = i.load.elapsedMs / 1000;
@@ -106,6 +116,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     ...(i.otherPorts && i.otherPorts.length > 0 && { otherPorts: [...i.otherPorts] }),
     windowMs: round(i.load.elapsedMs),
     serverWindowMs: p?.windowMs ?? null,
+    ...serverWindowEdges(i.load, p),
     requestsPerSec: round(i.load.requestsTotal / seconds),
     bytesPerSec: Math.round(i.load.bytesTotal / seconds),
     latencyP50Ms: latency(i.load.latencyP50Ms),
@@ -202,7 +213,7 @@ export function runProblem(
  * answering rather than worked slowly; null otherwise. A server that answers at its usual pace
  * is never silent at the end for longer than one of its requests takes, so a silence three times
  * the slowest answer, over at least half the load, means the answers stopped. null when the time
- * of the last answer is unknown (autocannon's workers) or nothing was answered (runProblem's).
+ * of the last answer is unknown or nothing was answered (runProblem's).
  */
 export function silentTailMs(load: LoadResult): number | null {
   if (load.lastAnswerMs === undefined || load.requestsTotal === 0) return null;

@@ -68,13 +68,15 @@ export interface Environment {
 export interface LoadResult {
   /** The window: from the first send to the close, after which nothing new was sent. */
   elapsedMs: number;
-  /** Answered in the window (load.ts: on autocannon's workers, also those answered after it). */
+  /** When the window opened, in ms since the epoch (timeOrigin + now); absent when unknown. */
+  startEpochMs?: number;
+  /** Answered in the window (on autocannon's workers, in each connection's own window). */
   requestsTotal: number;
   /** Sent in the window; absent when unknown. */
   requestsSent?: number;
   /** In flight at the close and answered while the load waited for them; absent when unknown. */
   requestsAfterClose?: number;
-  /** The step of the latencies: 0.001 when timed to the µs, 1 for autocannon's whole ms. */
+  /** The step of the latencies: 0.001 when timed to the µs (on one thread or on workers). */
   latencyResolutionMs?: number;
   bytesTotal: number;
   latencyP50Ms: number;
@@ -86,7 +88,7 @@ export interface LoadResult {
   non2xx: number;
   /** Time to first byte of every response completed in the window, in ms (load.ts). */
   ttfbMs: number[];
-  /** From the start of the load to its last answer; absent when unknown (autocannon's workers). */
+  /** From the start of the load to its last answer in the window; absent for none. */
   lastAnswerMs?: number;
   /** The slowest answered request (timeouts excluded), where the load knows it. */
   answeredMaxMs?: number;
@@ -150,6 +152,13 @@ export interface CompletedRun extends RunMetrics {
   windowMs: number;
   /** The probe's window, which the server-side metrics cover; null with the probe off. */
   serverWindowMs: number | null;
+  /**
+   * The probe's window's opening and end, in ms from the load window's opening (the load's window
+   * is 0 to windowMs), by the two processes' clocks; absent with the probe off, for a load that
+   * does not tell its opening (WebSocket), and in reports written before they existed.
+   */
+  serverWindowStartMs?: number;
+  serverWindowEndMs?: number;
   requestsTotal: number;
   /**
    * Requests sent in the window; absent in reports written before it existed. Those in flight at
@@ -161,7 +170,7 @@ export interface CompletedRun extends RunMetrics {
   requestsAfterClose?: number;
   /**
    * The step of the latency figures in ms: 0.001 when looplab timed each response to the µs, 1
-   * for autocannon's whole milliseconds (--workers). Absent in reports written before it existed:
+   * for autocannon's whole milliseconds (--workers in reports written before they kept books). Absent in reports written before it existed:
    * read as 1 for HTTP, 0.001 for WebSocket (report/resolution.ts).
    */
   latencyResolutionMs?: number;

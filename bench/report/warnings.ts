@@ -2,7 +2,7 @@
  * The warnings a report carries next to its numbers: what a reader must know to trust them (a
  * failed run, a saturated load generator, timeouts, a machine with every core busy). Pure.
  */
-import { formatMs } from '../../core/numbers.ts';
+import { formatMs, round } from '../../core/numbers.ts';
 import { PING_P99_SLOW_MS } from './diagnosis.ts';
 import type { CompletedRun, ResultEntry } from './types.ts';
 import { upstreamBottleneck } from './upstream.ts';
@@ -57,6 +57,19 @@ export function machineBusyShare(run: CompletedRun, cpuCount: number): number | 
 }
 
 /**
+ * How far the probe's window ran past its planned length, the load's, when by more than one
+ * timeline interval (the two agree to within one otherwise); null when it did not, or where
+ * unknown. By lengths, not ends: on --workers the probe's opens later, with the connections'.
+ */
+export function probeWindowOverrunMs(
+  run: Pick<CompletedRun, 'windowMs' | 'serverWindowMs' | 'timelineIntervalMs'>,
+): number | null {
+  if (run.serverWindowMs === null || run.timelineIntervalMs === null) return null;
+  const late = run.serverWindowMs - run.windowMs;
+  return late > run.timelineIntervalMs ? round(late) : null;
+}
+
+/**
  * Warnings a reader must see next to the numbers. With `cpuCount`, also says when server and
  * load generator (and an upstream) together kept every core busy: then neither alone set the
  * pace. An upstream that answered late, or was saturated, is said to have set part of it.
@@ -92,6 +105,18 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
                 : ' (--workers 2 runs it on two threads of its own, if the machine has the cores)')),
       );
     }
+    const overran = r.runs.flatMap((run) => {
+      const late = run.state === 'completed' ? probeWindowOverrunMs(run) : null;
+      return late === null ? [] : [late];
+    });
+    if (overran.length > 0) {
+      warnings.push(
+        `${label}: the probe's window ran up to ${formatMs(Math.max(...overran))} longer than ` +
+          `the load's in ${overran.length} of ${r.runs.length} runs (its closing timer waited ` +
+          "behind a blocked loop); its utilisation covers the load's length, its lag, CPU and " +
+          'memory the longer window (serverWindowMs, serverWindowEndMs)',
+      );
+    }
     const hid = closedLoopHidStalls(r);
     if (hid) warnings.push(`${label}: ${hid}`);
     const dropped = r.runs.reduce(
@@ -112,7 +137,13 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
     if (timedOut > 0) {
       warnings.push(
         `${label}: ${timedOut} requests timed out; ` +
-          (r.runs.some((run) => run.state === 'completed' && run.loadGenerator.workers)
+          // Reports written before autocannon's workers kept books timed them in whole ms.
+          (r.runs.some(
+            (run) =>
+              run.state === 'completed' &&
+              run.loadGenerator.workers &&
+              run.latencyResolutionMs !== 0.001,
+          )
             ? 'with --workers its latency percentiles cover only the answered ones '
             : 'each counts at --timeout in its latency percentiles ') +
           '(a longer --timeout or fewer --connections has them all answered)',

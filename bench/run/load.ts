@@ -1,14 +1,22 @@
 /**
  * The load generator: autocannon, run in the harness process, never in the server's.
  */
+
+import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { BroadcastChannel } from 'node:worker_threads';
 import type autocannon from 'autocannon';
 import type { OutgoingRequest } from '../../scenarios/request.ts';
 import type { LoadResult } from '../report/types.ts';
-import { RequestTally } from './request-tally.ts';
+import {
+  type ClientReport,
+  type RequestCounts,
+  RequestTally,
+  tallyOfReports,
+} from './request-tally.ts';
 
 export interface LoadOptions {
   url: string;
@@ -30,7 +38,9 @@ export interface LoadOptions {
 /** What autocannon-client.cts exports: a CommonJS module, as autocannon's worker threads need. */
 interface ClientModule {
   CLOSE_AFTER_MS: string;
+  REPORT_CHANNEL: string;
   dropResponseBodies(client: unknown): boolean;
+  countLostRequests(client: unknown): boolean;
   closeClient(client: unknown): void;
 }
 
@@ -40,7 +50,7 @@ const clientModuleUrl = new URL(
   import.meta.url,
 );
 const clientModule = createRequire(import.meta.url)(fileURLToPath(clientModuleUrl)) as ClientModule;
-export const { dropResponseBodies, closeClient } = clientModule;
+export const { dropResponseBodies, countLostRequests, closeClient } = clientModule;
 
 /**
  * Records each response's time to first byte on `client`, from autocannon's documented client
@@ -59,6 +69,10 @@ function timeToFirstByte(client: autocannon.Client, into: number[]): void {
   client.on('response', (_status, _bytes, responseTimeMs) => {
     if (headersAt !== null)
       into.push(Math.max(0, headersAt - (performance.now() - responseTimeMs)));
+    headersAt = null;
+  });
+  // A response cut off after its head: that head belongs to a lost request, not to the next.
+  (client as unknown as EventEmitter).on('connError', () => {
     headersAt = null;
   });
 }
@@ -113,16 +127,50 @@ function baseOptions(options: LoadOptions) {
   };
 }
 
+/** What a load measured besides its requests' books. */
+interface LoadExtras {
+  elapsedMs: number;
+  /** performance.now() when the window opened. */
+  startedAt: number;
+  non2xx: number;
+  ttfbMs: number[];
+  lastAnswerMs: number | null;
+  answeredMaxMs: number;
+}
+
+/** A window's result from its books (request-tally.ts), the same on one thread or on workers. */
+function resultOf(c: RequestCounts, x: LoadExtras): LoadResult {
+  const at = (p: number) => c.latency.percentile(p) ?? 0;
+  return {
+    elapsedMs: x.elapsedMs,
+    startEpochMs: performance.timeOrigin + x.startedAt,
+    requestsTotal: c.answeredInWindow,
+    requestsSent: c.sent,
+    requestsAfterClose: c.answeredAfterClose,
+    latencyResolutionMs: 0.001,
+    // Of the answers inside the window only, as requestsTotal: bytes/s divides them by it too.
+    bytesTotal: c.bytesInWindow,
+    latencyP50Ms: at(50),
+    latencyP90Ms: at(90),
+    latencyP99Ms: at(99),
+    latencyMaxMs: c.latency.maxMs ?? 0,
+    errors: c.errors,
+    timeouts: c.timeouts,
+    non2xx: x.non2xx,
+    ttfbMs: x.ttfbMs,
+    ...(x.lastAnswerMs !== null && { lastAnswerMs: x.lastAnswerMs }),
+    answeredMaxMs: x.answeredMaxMs,
+  };
+}
+
 /** On the harness's thread: every request timed here, to the microsecond. */
 function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResult> {
   const ttfbMs: number[] = [];
   const tally = new RequestTally(options.timeoutSec * 1000);
   const clients: autocannon.Client[] = [];
   return new Promise((resolve, reject) => {
-    // autocannon's clients connect and send their first requests as it is called: the window
-    // opens then, for the bystander too.
-    options.onStart?.();
-    const startedAt = performance.now();
+    /** Set once autocannon has built its clients (below). */
+    let startedAt = 0;
     let closedAt: number | undefined;
     /** When the last answer came; a server that stopped answering has a long silence after it. */
     let lastAnswerAt: number | undefined;
@@ -145,13 +193,14 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
         setupClient: (client: autocannon.Client) => {
           clients.push(client);
           dropResponseBodies(client);
+          countLostRequests(client);
           timeToFirstByte(client, ttfbMs);
           // Events autocannon's client emits that @types/autocannon does not declare.
           const events = client as unknown as EventEmitter;
           events.on('request', () => tally.sent());
           // The response time is autocannon's, from process.hrtime: fractional ms.
-          client.on('response', (_status, _bytes, responseTimeMs) => {
-            tally.answered(responseTimeMs);
+          client.on('response', (_status, bytes, responseTimeMs) => {
+            tally.answered(responseTimeMs, bytes);
             // The silence check (silentTailMs) looks at the window: answers after it do not end it.
             if (closedAt === undefined) lastAnswerAt = performance.now();
             answeredMaxMs = Math.max(answeredMaxMs, responseTimeMs);
@@ -166,33 +215,24 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
         options.signal?.removeEventListener('abort', stop);
         if (err) return reject(err);
         // Whatever is still in flight now was stopped (abort, backstop): a timeout, not nothing.
-        const c = tally.counts(true);
-        const at = (p: number) => c.latency.percentile(p) ?? 0;
-        resolve({
-          elapsedMs: (closedAt ?? performance.now()) - startedAt,
-          requestsTotal: c.answeredInWindow,
-          requestsSent: c.sent,
-          requestsAfterClose: c.answeredAfterClose,
-          latencyResolutionMs: 0.001,
-          bytesTotal: result.throughput.total,
-          latencyP50Ms: at(50),
-          latencyP90Ms: at(90),
-          latencyP99Ms: at(99),
-          latencyMaxMs: c.latency.maxMs ?? 0,
-          errors: c.errors,
-          timeouts: c.timeouts,
-          non2xx: result.non2xx,
-          ttfbMs,
-          ...(lastAnswerAt !== undefined && { lastAnswerMs: lastAnswerAt - startedAt }),
-          answeredMaxMs,
-        });
+        resolve(
+          resultOf(tally.counts(true), {
+            elapsedMs: (closedAt ?? performance.now()) - startedAt,
+            startedAt,
+            non2xx: result.non2xx,
+            ttfbMs,
+            lastAnswerMs: lastAnswerAt === undefined ? null : lastAnswerAt - startedAt,
+            answeredMaxMs,
+          }),
+        );
       },
     );
-    // From the start: setting up the clients took some of the window already.
-    closeTimer = setTimeout(
-      close,
-      Math.max(0, startedAt + options.durationSec * 1000 - performance.now()),
-    );
+    // autocannon builds its clients as it is called (30-70 ms for 10 of them here), and their
+    // first requests go out once this thread is free again: the window opens now, for the
+    // bystander too, so that the probe's (at the first request) opens with it.
+    options.onStart?.();
+    startedAt = performance.now();
+    closeTimer = setTimeout(close, options.durationSec * 1000);
     options.signal?.addEventListener('abort', stop, { once: true });
     if (options.onTick) {
       const onTick = options.onTick;
@@ -202,46 +242,98 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
   });
 }
 
+/** How long the harness waits, after autocannon's workers end, for their clients' last reports. */
+const REPORTS_WAIT_MS = 2000;
+
 /**
  * On autocannon's own worker threads. A function cannot be passed to them (it is cloned), so
- * each client is set up by a module of its own (autocannon-client.cts) that closes it when the
- * window ends; the numbers are autocannon's: latencies in whole milliseconds, the answers that
- * came after the close among the requests, and no time to first byte.
+ * each client is set up by a module of its own (autocannon-client.cts) that closes its window
+ * after the duration, waits for what it has in flight, and reports its books over a
+ * BroadcastChannel: the result is built from those as on one thread (resultOf), the tail kept and
+ * only the answers inside the window counted as its requests. Each client times its own window
+ * (worker threads take a while to start sending). No time to first byte.
+ * @throws when a client's report never came: the window's books would be incomplete.
  */
 function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
+  const name = `looplab-load-${randomUUID()}`;
+  const reports: ClientReport[] = [];
+  const channel = new BroadcastChannel(name);
+  // The workers and the wait below keep the process alive; the channel alone must not.
+  channel.unref();
+  let allArrived: (() => void) | undefined;
+  channel.onmessage = (event: unknown) => {
+    reports.push((event as { data: ClientReport }).data);
+    if (reports.length >= options.connections) allArrived?.();
+  };
+  // The bystander's window opens as the workers are asked to start: the load's window does too.
+  const startedAt = performance.now();
+  return new Promise<LoadResult>((resolve, reject) => {
+    let finished = false;
+    /** The reports travel on a channel of their own: they may come just after autocannon ends. */
+    const finish = (aborted: boolean) => {
+      if (finished) return;
+      finished = true;
+      options.signal?.removeEventListener('abort', abort);
+      const timer = setTimeout(() => allArrived?.(), REPORTS_WAIT_MS);
+      void new Promise<void>((r) => {
+        allArrived = r;
+        if (reports.length >= options.connections) r();
+      }).then(() => {
+        clearTimeout(timer);
+        if (!aborted && reports.length < options.connections) {
+          return reject(
+            new Error(
+              `only ${reports.length} of autocannon's ${options.connections} connections on ` +
+                '--workers reported their requests: the window cannot be counted',
+            ),
+          );
+        }
+        const last = Math.max(-1, ...reports.map((r) => r.lastAnswerMs ?? -1));
+        resolve(
+          resultOf(tallyOfReports(reports, options.timeoutSec * 1000).counts(true), {
+            elapsedMs: options.durationSec * 1000,
+            startedAt,
+            non2xx: reports.reduce((n, r) => n + r.non2xx, 0),
+            ttfbMs: [],
+            lastAnswerMs: last < 0 ? null : last,
+            answeredMaxMs: answeredMax(reports),
+          }),
+        );
+      });
+    };
     let instance: autocannon.Instance | undefined;
-    const stop = () => instance?.stop();
+    // autocannon's workers stop without calling back: the clients' reports are what it has.
+    const abort = () => {
+      instance?.stop();
+      finish(true);
+    };
     instance = ac(
       {
         ...baseOptions(options),
         workers: options.workers,
         setupClient: fileURLToPath(clientModuleUrl),
-        initialContext: { [clientModule.CLOSE_AFTER_MS]: options.durationSec * 1000 },
+        initialContext: {
+          [clientModule.CLOSE_AFTER_MS]: options.durationSec * 1000,
+          [clientModule.REPORT_CHANNEL]: name,
+        },
       } as unknown as autocannon.Options,
-      (err, result) => {
-        options.signal?.removeEventListener('abort', stop);
-        if (err) return reject(err);
-        resolve({
-          // Worker threads take a while to start sending; each client times its own window.
-          elapsedMs: options.durationSec * 1000,
-          requestsTotal: result.requests.total,
-          requestsSent: result.requests.sent,
-          latencyResolutionMs: 1,
-          bytesTotal: result.throughput.total,
-          latencyP50Ms: result.latency.p50,
-          latencyP90Ms: result.latency.p90,
-          latencyP99Ms: result.latency.p99,
-          latencyMaxMs: result.latency.max,
-          // autocannon counts timeouts among its errors too; keep the two apart.
-          errors: result.errors - result.timeouts,
-          timeouts: result.timeouts,
-          non2xx: result.non2xx,
-          ttfbMs: [],
-        });
+      (err) => {
+        if (!err) return finish(false);
+        options.signal?.removeEventListener('abort', abort);
+        reject(err);
       },
     );
     options.onStart?.();
-    options.signal?.addEventListener('abort', stop, { once: true });
-  });
+    options.signal?.addEventListener('abort', abort, { once: true });
+  }).finally(() => channel.close());
+}
+
+/** The slowest answer the clients reported, timeouts excluded. */
+function answeredMax(reports: readonly ClientReport[]): number {
+  let max = 0;
+  for (const r of reports) {
+    for (const ms of [r.inWindowMs, r.afterCloseMs])
+      for (let i = 0; i < ms.length; i++) max = Math.max(max, ms[i] as number);
+  }
+  return max;
 }

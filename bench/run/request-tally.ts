@@ -18,6 +18,8 @@ export interface RequestCounts {
   answeredInWindow: number;
   /** Answered after it closed, while the load waited for what was in flight. */
   answeredAfterClose: number;
+  /** The bytes of the answers before the window closed: bytes/s divides these by the window. */
+  bytesInWindow: number;
   /** Timed out (never answered within the timeout), including those the end of the wait found. */
   timeouts: number;
   /** Lost to a connection error. */
@@ -32,6 +34,7 @@ export class RequestTally {
   #sent = 0;
   #inWindow = 0;
   #afterClose = 0;
+  #bytesInWindow = 0;
   #timeouts = 0;
   #errors = 0;
   readonly #latency = new LatencyHistogram();
@@ -44,10 +47,13 @@ export class RequestTally {
     this.#sent++;
   }
 
-  /** An answer that took `ms` from its send. */
-  answered(ms: number): void {
+  /** An answer of `bytes` that took `ms` from its send. */
+  answered(ms: number, bytes = 0): void {
     if (this.#closed) this.#afterClose++;
-    else this.#inWindow++;
+    else {
+      this.#inWindow++;
+      this.#bytesInWindow += bytes;
+    }
     this.#latency.record(ms);
   }
 
@@ -81,9 +87,49 @@ export class RequestTally {
       sent: this.#sent,
       answeredInWindow: this.#inWindow,
       answeredAfterClose: this.#afterClose,
+      bytesInWindow: this.#bytesInWindow,
       timeouts: this.#timeouts,
       errors: this.#errors,
       latency: this.#latency,
     };
   }
+}
+
+/**
+ * One connection's part of a window, as a client on autocannon's worker threads reports it when
+ * it ends (autocannon-client.cts): a function cannot reach those threads, so each client keeps
+ * its own books and sends them over a BroadcastChannel.
+ */
+export interface ClientReport {
+  sent: number;
+  /** The latencies of the answers before its window closed, and after, in ms. */
+  inWindowMs: ArrayLike<number>;
+  /** The bytes of the answers before its window closed. */
+  inWindowBytes: number;
+  afterCloseMs: ArrayLike<number>;
+  timeouts: number;
+  errors: number;
+  /** Its answers with a status outside 2xx. */
+  non2xx: number;
+  /** From its window's start to its last answer in the window; null for none. */
+  lastAnswerMs: number | null;
+}
+
+/** The tally of a window from its connections' reports: the same books as on one thread. */
+export function tallyOfReports(reports: readonly ClientReport[], timeoutMs: number): RequestTally {
+  const tally = new RequestTally(timeoutMs);
+  for (const r of reports) {
+    for (let i = 0; i < r.sent; i++) tally.sent();
+    // Its bytes come as one total (counted on its answers only): they ride on its first answer.
+    for (let i = 0; i < r.inWindowMs.length; i++) {
+      tally.answered(r.inWindowMs[i] as number, i === 0 ? r.inWindowBytes : 0);
+    }
+  }
+  tally.close();
+  for (const r of reports) {
+    for (let i = 0; i < r.afterCloseMs.length; i++) tally.answered(r.afterCloseMs[i] as number);
+    for (let i = 0; i < r.timeouts; i++) tally.timedOut();
+    for (let i = 0; i < r.errors; i++) tally.failed();
+  }
+  return tally;
 }

@@ -92,6 +92,7 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
   let timelineLagMax = 0;
   let closeTimer: NodeJS.Timeout | undefined;
   let closed: ProbeData | null = null;
+  let windowStartEpochMs = 0;
 
   let samplesSinceHeap = 0;
   function sampleMemory(): void {
@@ -110,13 +111,14 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
     // an IPC read could be served only after all of them.
     if (windowMs !== undefined) {
       closeTimer = setTimeout(() => {
-        closed = snapshot();
+        closed = snapshot(windowMs);
       }, windowMs);
       closeTimer.unref();
     }
     lag.reset();
     watchdog?.reset(windowMs);
     windowStart = performance.now();
+    windowStartEpochMs = performance.timeOrigin + windowStart;
     lastTick = windowStart;
     pointStart = windowStart;
     pointLagMax = 0;
@@ -156,7 +158,15 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
   }, RESOLUTION_MS);
   sampler.unref();
 
-  function snapshot(): ProbeData {
+  /**
+   * The window's figures; `plannedMs` when its closing timer took it, which may fire late: a
+   * blocked loop runs it only when the block is over. A due timer keeps the loop from waiting
+   * for I/O, so the loop was busy all through the lateness, and the utilisation of the planned
+   * window is its idle time over the planned length: the lateness does not stretch the window
+   * that requests/s and the pings divide by. The lag, CPU and memory keep the whole window (the
+   * block that held the timer began inside it).
+   */
+  function snapshot(plannedMs?: number): ProbeData {
     samplesSinceHeap = 0;
     sampleMemory();
     const cpu = process.cpuUsage(cpuStart);
@@ -172,15 +182,23 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
     }
     const l = lag.read();
     const lagMaxMs = Math.max(l.maxMs, timelineLagMax, pointLagMax);
+    const loop = performance.eventLoopUtilization(eluStart);
+    const lateMsPastPlan = plannedMs === undefined ? undefined : now - windowStart - plannedMs;
+    const elu =
+      plannedMs !== undefined && plannedMs > 0 && (lateMsPastPlan ?? 0) > 0
+        ? Math.min(1, Math.max(0, 1 - loop.idle / plannedMs))
+        : loop.utilization;
     return {
       windowMs: round(now - windowStart),
+      windowStartEpochMs: round(windowStartEpochMs, 3),
+      ...(lateMsPastPlan !== undefined && { windowEndLateMs: round(Math.max(0, lateMsPastPlan)) }),
       lagP50Ms: round(l.p50Ms),
       lagP99Ms: round(l.p99Ms),
       lagRawP50Ms: round(l.rawP50Ms),
       lagRawP99Ms: round(l.rawP99Ms),
       lagMaxMs: round(lagMaxMs),
       lagSamples: l.samples,
-      elu: round(performance.eventLoopUtilization(eluStart).utilization, 4),
+      elu: round(elu, 4),
       cpuUserMs: round(cpu.user / 1000),
       cpuSystemMs: round(cpu.system / 1000),
       loopCpuMs:

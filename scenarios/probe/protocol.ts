@@ -104,6 +104,13 @@ export interface TimelinePoint {
 
 export interface ProbeData {
   windowMs: number;
+  /** When the window opened, in ms since the epoch (timeOrigin + now): the harness lines it up. */
+  windowStartEpochMs?: number;
+  /**
+   * How late the window closed past its planned end (`probe:reset`'s windowMs), in ms: its timer
+   * waited behind a blocked loop. Absent when it was read before that end.
+   */
+  windowEndLateMs?: number;
   /** Corrected for coordinated omission (lag-histograms.ts): each stall back-filled. */
   lagP50Ms: number;
   lagP99Ms: number;

@@ -1,7 +1,8 @@
 /**
  * The window's edges, measured (issue 24): the slow-tail app's latency p99 (the tail kept), the
- * pings counted against the pings due in busy-wait sync's windows (the bystander's window), and
- * busy-wait sync's utilisation at --warmup 0 (the generator loaded before the window).
+ * pings counted against the pings due in busy-wait sync's windows (the bystander's window) and
+ * where its probe's window lay against the load's, and busy-wait sync's utilisation at
+ * --warmup 0 (the generator loaded before the window).
  *
  * Usage: node dist/scripts/dev/window-edges.js   (about 40 s)
  */
@@ -27,7 +28,10 @@ for (const run of bench(['--cmd', `node ${app}`, '--runs', '1', '--duration', '3
 
 const sync = ['busy-wait', '--variant', 'sync'];
 for (const run of bench([...sync, '--param', 'ms=100', '--runs', '2', '--duration', '3']))
-  console.log(`busy-wait ms=100: ${run.pingSent} pings counted, ${3 * 50} due (3 s at 50/s)`);
+  console.log(
+    `busy-wait ms=100: ${run.pingSent} pings counted, ${3 * 50} due (3 s at 50/s); ` +
+      `probe window ${run.serverWindowStartMs}–${run.serverWindowEndMs} ms, load 0–${run.windowMs}`,
+  );
 
 for (const run of bench([...sync, '--warmup', '0', '--duration', '2', '--runs', '2']))
   console.log(

@@ -6,6 +6,7 @@ import {
   GENERATOR_SATURATED_ELU,
   type RunInputs,
   runProblem,
+  serverWindowEdges,
   silenceProblem,
   silentTailMs,
 } from '../../bench/report/run-record.ts';
@@ -189,6 +190,20 @@ describe('buildCompletedRun', () => {
       timeline: PROBE.timeline,
       stalls: null,
     });
+  });
+
+  it("places the probe's window against the load's, by their clocks, when both tell", () => {
+    const probe = { ...PROBE, windowStartEpochMs: 1_700_000_000_012.5, windowMs: 3412.25 };
+    const load = { ...LOAD, startEpochMs: 1_700_000_000_000 };
+    assert.deepEqual(serverWindowEdges(load, probe), {
+      serverWindowStartMs: 12.5,
+      serverWindowEndMs: 3424.75,
+    });
+    const run = buildCompletedRun(inputs({ load, probe }));
+    assert.deepEqual([run.serverWindowStartMs, run.serverWindowEndMs], [12.5, 3424.75]);
+    assert.equal(serverWindowEdges(LOAD, probe), null);
+    assert.equal(serverWindowEdges(load, null), null);
+    assert.equal('serverWindowEndMs' in buildCompletedRun(inputs({ load, probe: null })), false);
   });
 
   it("carries the probe's stalls over as they are, and null without them", () => {

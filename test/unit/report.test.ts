@@ -118,6 +118,18 @@ describe('reportWarnings', () => {
     ]);
   });
 
+  it("says when the probe's window ran past the load's by more than a timeline interval", () => {
+    const late = (run: number, serverWindowMs: number) =>
+      completedRun(run, {}, { serverWindowMs, timelineIntervalMs: 100 });
+    // 3,000 ms load windows, 100 ms timeline intervals: 3,100 is within one, 3,712 is not.
+    const runs = [late(1, 3100), late(2, 3712.25), late(3, 3181), completedRun(4)];
+    assert.deepEqual(reportWarnings([entry('busy-wait', 'sync', runs)]), [
+      "busy-wait sync: the probe's window ran up to 712 ms longer than the load's in 2 of 4 " +
+        "runs (its closing timer waited behind a blocked loop); its utilisation covers the load's " +
+        'length, its lag, CPU and memory the longer window (serverWindowMs, serverWindowEndMs)',
+    ]);
+  });
+
   it('says when /ping calls failed, and counts them at the timeout', () => {
     const results = [
       entry('app', '/', [completedRun(1, { pingErrors: 3 }), completedRun(2, { pingErrors: 2 })]),
