@@ -3,13 +3,15 @@
  * longest first, so that a ping neither opens a connection in the window nor queues behind
  * another ping on our side.
  *
- * Not undici's Pool: it hands each request to its first free connection, so the others sit idle
- * until the keep-alive closes them, and in a stall it opens new ones. A busy server accepts one
- * connection per turn of its loop (libuv ≥ 1.45), so those new connections queue behind each other
- * in its accept queue, turn after turn: on busy-wait sync (10 connections, 20 ms each), a ping on
- * a connection opened in the window waited until the load ended (1–2 s), one on an open
- * connection 0.3–0.4 s. How many the Pool kept open depended on how the warm-up went, so the same
- * server read 0.4 s in one run and 2 s in the next.
+ * Not undici's Pool: it opens a connection when all of its open ones are busy, and hands each
+ * request to its first free one, so the others idle until the keep-alive closes them (3 s with a
+ * Node server's). How many it had open at the window depended on how many pings had piled up
+ * before it: 44 to 57 after a warm-up on a quiet machine, 2 when the bystander's thread started
+ * late on a busy one. Then each ping in a stall opened a connection, and a busy server accepts one
+ * per turn of its loop (libuv ≥ 1.45, libuv/libuv#3696; strace shows one accept4 per
+ * epoll_pwait), so they queued behind each other in its accept queue: on busy-wait sync
+ * (10 connections, 20 ms each) a ping on a new connection waited until the load ended (1–2 s),
+ * one on an open connection 0.3–0.4 s.
  */
 import { Client } from 'undici';
 
