@@ -44,6 +44,7 @@ export const CHECKING = new Set([
   'report-schema',
   'websocket-room',
   'upstream',
+  'warm-connections',
 ]);
 
 /**

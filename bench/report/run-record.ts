@@ -97,6 +97,7 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     i.load.requestsTotal + (i.load.requestsAfterClose ?? 0) > 0 || i.load.latencyMaxMs > 0;
   const latency = (ms: number) => (answered ? round(ms) : null);
   const pingAt = (p: number) => (pings.length > 0 ? round(percentile(pings, p)) : null);
+  const sendDelays = [...(i.ping.sendDelaysMs ?? [])].sort((a, b) => a - b);
   const ttfb = [...i.load.ttfbMs].sort((a, b) => a - b);
   const ttfbAt = (p: number) => (ttfb.length > 0 ? round(percentile(ttfb, p)) : null);
   const p = i.probe;
@@ -154,6 +155,9 @@ export function buildCompletedRun(i: RunInputs): CompletedRun {
     pingSent: i.ping.sent,
     pingErrors: i.ping.errors,
     pingTimeouts: i.ping.timeouts,
+    ...(i.ping.sendDelaysMs && {
+      pingSendDelayP99Ms: sendDelays.length > 0 ? round(percentile(sendDelays, 99)) : null,
+    }),
     lagSamples: p?.lagSamples ?? null,
     heapUsedMaxBytes: p?.heapUsedMaxBytes ?? null,
     loopCpuMs: p?.loopCpuMs ?? null,

@@ -118,6 +118,8 @@ export interface MessageResult {
 export interface BystanderResult {
   /** Answered pings only; `timeouts` counts the others, each of which waited `timeoutMs`. */
   latenciesMs: number[];
+  /** How late each ping counted went out, from when it was due (the bystander's own delay); absent: not timed. */
+  sendDelaysMs?: number[];
   timeoutMs: number;
   sent: number;
   errors: number;
@@ -177,6 +179,12 @@ export interface CompletedRun extends RunMetrics {
   pingSent: number;
   pingErrors: number;
   pingTimeouts: number;
+  /**
+   * How late the bystander's pings went out, from when each was due, 99th percentile in ms: its
+   * own thread's delay (a busy machine), part of the /ping figures; null when no ping was counted,
+   * absent in reports written before it existed.
+   */
+  pingSendDelayP99Ms?: number | null;
   lagSamples: number | null;
   heapUsedMaxBytes: number | null;
   /**

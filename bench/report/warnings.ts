@@ -10,6 +10,12 @@ import { upstreamBottleneck } from './upstream.ts';
 /** Above this share of all cores in use, the machine, not either program, bounds the numbers. */
 export const MACHINE_BUSY_SHARE = 0.9;
 
+/**
+ * Past this 99th percentile of how late its pings went out, the bystander's own thread could not
+ * keep its schedule: the /ping figures then include a delay of the machine's, not the server's.
+ */
+export const PING_SEND_LATE_MS = 50;
+
 /** A /ping p99 this many times the load's own p99 (at least 1 ms) says the load's hid stalls. */
 export const CLOSED_LOOP_HIDDEN_RATIO = 10;
 
@@ -157,6 +163,19 @@ export function reportWarnings(results: readonly ResultEntry[], cpuCount?: numbe
       warnings.push(
         `${label}: ${pingsFailed} /ping calls failed (an error status or a connection error); ` +
           'each counts at --timeout in the /ping percentiles, as a timed-out one does',
+      );
+    }
+    const lateSends = r.runs.flatMap((run) =>
+      run.state === 'completed' && (run.pingSendDelayP99Ms ?? 0) > PING_SEND_LATE_MS
+        ? [run.pingSendDelayP99Ms as number]
+        : [],
+    );
+    if (lateSends.length > 0) {
+      warnings.push(
+        `${label}: the bystander could not send on time in ${lateSends.length} of ` +
+          `${r.runs.length} runs (its pings went out up to ${formatMs(Math.max(...lateSends))} ` +
+          'late at the 99th percentile): the machine was busy; the /ping figures include that ' +
+          'delay (run again on a quieter machine)',
       );
     }
     const others = new Set(

@@ -3,15 +3,17 @@
  * is loaded, and records what each call cost it.
  *
  * It runs on a worker thread so that autocannon, busy on the harness's main thread, cannot
- * delay its timers. Latency is measured from the moment each ping was *due*, not from when it
+ * delay its timers (a busy machine still can: how late each ping went out is kept beside its
+ * latency, `sendDelaysMs`). Latency is measured from the moment each ping was *due*, not from when it
  * went out: if the ping had to wait, that wait is part of what the bystander suffered
  * (the coordinated-omission correction).
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Pool } from 'undici';
+import type { Client } from 'undici';
 import type { BystanderResult } from '../report/types.ts';
+import { warmConnections, warmCount } from './warm-connections.ts';
 
 export interface BystanderConfig {
   origin: string;
@@ -34,12 +36,22 @@ const {
   timeoutMs,
 } = workerData as BystanderConfig;
 const periodMs = 1000 / rateHz;
-// Enough connections that a ping never queues behind another one on our side: a bystander is
-// an independent user, and only the server may make it wait.
-const pool = new Pool(origin, { connections: 128, pipelining: 1 });
-let result: BystanderResult = { latenciesMs: [], timeoutMs, sent: 0, errors: 0, timeouts: 0 };
+// Enough connections, open before the window and kept in use, that a ping never queues behind
+// another one on our side, nor behind our own new connections in the server's accept queue: a
+// bystander is an independent user, and only the server may make it wait.
+const connections = warmConnections(origin);
+const emptyResult = (): BystanderResult => ({
+  latenciesMs: [],
+  sendDelaysMs: [],
+  timeoutMs,
+  sent: 0,
+  errors: 0,
+  timeouts: 0,
+});
+let result = emptyResult();
 const inFlight = new Set<Promise<void>>();
-const startedAt = performance.now();
+/** When ping 0 was due: the schedule starts again once the connections are ready. */
+let startedAt = performance.now();
 /**
  * The counted window: pings due in [countFrom, countUntil). Before it, they warmed the client and
  * its connections; after it, the load is waiting for its last answers and the window is over.
@@ -50,27 +62,34 @@ let countUntil = Number.POSITIVE_INFINITY;
 let next = 0;
 let timer: NodeJS.Timeout | undefined;
 let stopping = false;
-let markFirstAnswer: () => void = () => {};
-/** Resolves when the first ping has been answered: the client and a connection are warm. */
-const firstAnswer = new Promise<void>((resolve) => {
-  markFirstAnswer = resolve;
-});
+/** How long `ready` waits for the connections to open: past it, the window opens anyway. */
+const READY_MAX_MS = 5000;
+
+/** One call of the route, its body read: the connection is free again after it. */
+async function call(client: Client): Promise<number> {
+  const res = await client.request({
+    path,
+    method: 'GET',
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  await res.body.dump();
+  return res.statusCode;
+}
 
 async function ping(dueAt: number): Promise<void> {
   // Everything about one ping goes to the tally that counted it as sent, so sent always equals
   // answered + errors + timeouts, even when a window opens while the ping is in flight.
   const tally = dueAt >= countFrom && dueAt < countUntil ? result : undefined;
-  if (tally) tally.sent++;
+  if (tally) {
+    tally.sent++;
+    // Late on our side: this thread could not run its timer on time (a busy machine). It stays
+    // in the latency, timed from when the ping was due, and is reported beside it.
+    tally.sendDelaysMs?.push(Math.max(0, performance.now() - dueAt));
+  }
   try {
-    const res = await pool.request({
-      path,
-      method: 'GET',
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    await res.body.dump();
-    markFirstAnswer();
-    if (anyStatus || (res.statusCode >= 200 && res.statusCode < 300))
+    const status = await connections.use(call);
+    if (anyStatus || (status >= 200 && status < 300))
       tally?.latenciesMs.push(performance.now() - dueAt);
     else if (tally) tally.errors++;
   } catch (err) {
@@ -103,8 +122,21 @@ export type BystanderMessage = 'ready' | { open: number } | 'stop';
 
 parentPort?.on('message', async (msg: BystanderMessage) => {
   if (msg === 'ready') {
-    // Without a warm-up the first pings would pay for the client's own start in the window.
-    await Promise.race([firstAnswer, sleep(2000)]);
+    // Without a warm-up the first pings would pay for the client's own start in the window, and
+    // pings in a stall would open connections in it (warm-connections.ts says what that costs).
+    await Promise.race([
+      connections.fill(warmCount(periodMs), async (client) => {
+        await call(client);
+      }),
+      sleep(READY_MAX_MS),
+    ]);
+    // The schedule starts again now: the pings before the window only warmed up, and a backlog
+    // of them (a thread slow to start on a busy machine, the connections' opening) must not
+    // spill into the window as lateness that no server caused.
+    clearTimeout(timer);
+    startedAt = performance.now();
+    next = 0;
+    schedule();
     parentPort?.postMessage('ready:done');
     return;
   }
@@ -112,7 +144,7 @@ parentPort?.on('message', async (msg: BystanderMessage) => {
     // The window opens now and lasts msg.open ms: exactly the pings due in it are counted.
     countFrom = performance.now();
     countUntil = countFrom + msg.open;
-    result = { latenciesMs: [], timeoutMs, sent: 0, errors: 0, timeouts: 0 };
+    result = emptyResult();
     return;
   }
   stopping = true;
@@ -123,7 +155,7 @@ parentPort?.on('message', async (msg: BystanderMessage) => {
   const dueUntil = Math.min(countUntil, performance.now());
   while (startedAt + next * periodMs < dueUntil) fire();
   await Promise.all(inFlight);
-  await pool.close();
+  await connections.close();
   parentPort?.postMessage(result);
 });
 

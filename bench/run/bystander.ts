@@ -4,7 +4,10 @@ import type { BystanderResult } from '../report/types.ts';
 import type { BystanderConfig, BystanderMessage } from './bystander-worker.ts';
 
 export interface Bystander {
-  /** Resolves once a ping was answered (or 2 s passed): the client and its connections are warm. */
+  /**
+   * Resolves once the connections the window needs are open, each with a ping answered (or 5 s
+   * passed): the client and its connections are warm.
+   */
   ready(): Promise<void>;
   /**
    * Opens the counted window, of `windowMs`, now: exactly the pings due in it are counted. Pings

@@ -51,10 +51,60 @@ test('a server that is not there gives errors, not a hang', { timeout: 15_000 },
     rateHz: 20,
     timeoutMs: 1000,
   });
-  await bystander.ready(); // waits at most 2 s for a first answer that never comes
+  await bystander.ready(); // its connections are refused at once: it does not wait for them
   bystander.open(300);
   await sleep(300);
   const result = await bystander.stop();
   assert.ok(result.errors > 0, JSON.stringify(result));
   assert.equal(result.latenciesMs.length, 0);
+});
+
+test('in a stall of many long loop turns, pings go out on connections opened before the window', {
+  timeout: 20_000,
+}, async (t) => {
+  // A server on this thread, whose loop the test holds 200 ms per turn: it accepts one new
+  // connection per turn (libuv), so pings that opened connections in the window would queue
+  // behind each other in its accept queue until the stall ended (1.5 s), not one turn or two.
+  let accepted = 0;
+  const stalled = createServer((_req, res) => res.end('pong'));
+  stalled.on('connection', () => accepted++);
+  await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+  const port = (stalled.address() as AddressInfo).port;
+  try {
+    const bystander = startBystander({
+      origin: `http://127.0.0.1:${port}`,
+      rateHz: 50,
+      timeoutMs: 5000,
+    });
+    await bystander.ready();
+    const warm = accepted;
+    bystander.open(1500);
+    const until = performance.now() + 1500;
+    await new Promise<void>((resolve) => {
+      const turn = () => {
+        const end = performance.now() + 200;
+        while (performance.now() < end) {} // one long turn, as a busy server's
+        if (performance.now() < until) setImmediate(turn);
+        else resolve();
+      };
+      setImmediate(turn);
+    });
+    await sleep(300); // past the window's end on the worker's clock, which opened it a little later
+    const result = await bystander.stop();
+    assert.equal(result.sent, 75);
+    assert.equal(result.errors + result.timeouts, 0, JSON.stringify(result));
+    const p99 = [...result.latenciesMs].sort((a, b) => a - b)[Math.ceil(0.99 * 75) - 1] as number;
+    const opened = accepted - warm;
+    t.diagnostic(`connections opened in the window: ${opened}; /ping p99 ${Math.round(p99)} ms`);
+    assert.equal(
+      opened,
+      0,
+      `${opened} connections opened in the window; p99 ${Math.round(p99)} ms`,
+    );
+    // Two turns and the bystander's own delays: about 0.4 s; queued behind its own connections,
+    // most of the 1.5 s stall.
+    assert.ok(p99 < 1000, `/ping p99 ${Math.round(p99)} ms`);
+  } finally {
+    stalled.close();
+  }
 });

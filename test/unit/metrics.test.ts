@@ -349,6 +349,17 @@ describe('buildCompletedRun', () => {
     assert.deepEqual([none.pingP50Ms, none.pingP99Ms, none.pingMaxMs], [1000, 1000, 1000]);
   });
 
+  it("keeps the 99th percentile of how late the bystander's pings went out; null with none, absent untimed", () => {
+    const sendDelaysMs = [0, 120, 4, 0, 2];
+    const rec = buildCompletedRun(inputs({ ping: { ...PING, sendDelaysMs } }));
+    // sorted: 0, 0, 2, 4, 120; at 99%: 4 + 0.96 × (120 − 4)
+    assert.equal(rec.pingSendDelayP99Ms, 115.36);
+    assert.deepEqual(sendDelaysMs, [0, 120, 4, 0, 2]);
+    const none = buildCompletedRun(inputs({ ping: { ...PING, sendDelaysMs: [] } }));
+    assert.equal(none.pingSendDelayP99Ms, null);
+    assert.equal('pingSendDelayP99Ms' in buildCompletedRun(inputs()), false);
+  });
+
   it('gives null ping metrics when no /ping was due in the window, keeping the counts', () => {
     const rec = buildCompletedRun(
       inputs({ ping: { latenciesMs: [], timeoutMs: 1000, sent: 0, errors: 0, timeouts: 0 } }),

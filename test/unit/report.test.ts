@@ -173,6 +173,18 @@ describe('reportWarnings', () => {
     ]);
   });
 
+  it("says when the bystander's pings went out late, keeping its figures", () => {
+    const onTime = completedRun(1, {}, { pingSendDelayP99Ms: 50 });
+    const late = completedRun(2, {}, { pingSendDelayP99Ms: 126.4 });
+    const later = completedRun(3, {}, { pingSendDelayP99Ms: 300 });
+    assert.deepEqual(reportWarnings([entry('busy-wait', 'sync', [onTime, late, later])]), [
+      'busy-wait sync: the bystander could not send on time in 2 of 3 runs (its pings went out ' +
+        'up to 300 ms late at the 99th percentile): the machine was busy; the /ping figures ' +
+        'include that delay (run again on a quieter machine)',
+    ]);
+    assert.deepEqual(reportWarnings([entry('busy-wait', 'sync', [onTime, completedRun(2)])]), []);
+  });
+
   it('says when server and harness together kept every core busy', () => {
     // 2 cores, 3 s window: the server used 2.4 s of CPU and the harness 80% of a core (2.4 s):
     // 4.8 of 6 core-seconds is 80%, under the 90% line; 3.2 s more for the server crosses it.

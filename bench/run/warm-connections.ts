@@ -1,0 +1,89 @@
+/**
+ * The bystander's connections: a set opened before the window and used in turn, the one idle
+ * longest first, so that a ping neither opens a connection in the window nor queues behind
+ * another ping on our side.
+ *
+ * Not undici's Pool: it opens a connection when all of its open ones are busy, and hands each
+ * request to its first free one, so the others idle until the keep-alive closes them (3 s with a
+ * Node server's). How many it had open at the window depended on how many pings had piled up
+ * before it: 44 to 57 after a warm-up on a quiet machine, 2 when the bystander's thread started
+ * late on a busy one. Then each ping in a stall opened a connection, and a busy server accepts one
+ * per turn of its loop (libuv ≥ 1.45, libuv/libuv#3696; strace shows one accept4 per
+ * epoll_pwait), so they queued behind each other in its accept queue: on busy-wait sync
+ * (10 connections, 20 ms each) a ping on a new connection waited until the load ended (1–2 s),
+ * one on an open connection 0.3–0.4 s.
+ */
+import { Client } from 'undici';
+
+/**
+ * Each connection is used again within this long (count × period ≤ it), less than the keep-alive
+ * of a Node server (5 s) less undici's margin (2 s): none sits idle long enough to be closed.
+ */
+export const REUSE_WITHIN_MS = 2000;
+/** The most connections: beyond it, a ping waits for one on our side. */
+export const MAX_CONNECTIONS = 128;
+
+/** How many connections to open before the window for one ping every `periodMs`. */
+export function warmCount(periodMs: number): number {
+  return Math.max(1, Math.min(MAX_CONNECTIONS, Math.floor(REUSE_WITHIN_MS / periodMs)));
+}
+
+export interface WarmConnections {
+  /** Runs `fn` on the connection idle longest (a new one if none is idle), then frees it. */
+  use<T>(fn: (client: Client) => Promise<T>): Promise<T>;
+  /** Opens connections until `count` are open, and runs `warm` once on each new one. */
+  fill(count: number, warm: (client: Client) => Promise<void>): Promise<void>;
+  /** How many connections were opened so far. */
+  opened(): number;
+  close(): Promise<void>;
+}
+
+export function warmConnections(origin: string, max = MAX_CONNECTIONS): WarmConnections {
+  const all: Client[] = [];
+  /** Oldest-idle first: a freed connection goes to the back. */
+  const idle: Client[] = [];
+  const waiting: ((client: Client) => void)[] = [];
+  const open = () => {
+    const client = new Client(origin, { pipelining: 1 });
+    all.push(client);
+    return client;
+  };
+  const take = (): Client | Promise<Client> =>
+    idle.shift() ??
+    (all.length < max ? open() : new Promise<Client>((resolve) => waiting.push(resolve)));
+  const free = (client: Client) => {
+    const next = waiting.shift();
+    if (next) next(client);
+    else idle.push(client);
+  };
+  const use = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
+    const client = await take();
+    try {
+      return await fn(client);
+    } finally {
+      free(client);
+    }
+  };
+  return {
+    use,
+    async fill(count, warm) {
+      const fresh: Client[] = [];
+      while (all.length < Math.min(count, max)) fresh.push(open());
+      await Promise.all(
+        fresh.map(async (client) => {
+          try {
+            await warm(client);
+          } catch {
+            // Not opened now: it connects again when a ping needs it.
+          } finally {
+            free(client);
+          }
+        }),
+      );
+    },
+    opened: () => all.length,
+    async close() {
+      await Promise.all(all.map((client) => client.close()));
+    },
+  };
+}
