@@ -1,8 +1,10 @@
 /**
- * What lessons 3, 8 and 9 say about Node itself, checked on the Node that runs the tests (the
+ * What lessons 3, 8, 9 and 10 say about Node itself, checked on the Node that runs the tests (the
  * suite runs on 20, 22 and 24), where the answer depends on the version: the default
  * highWaterMark of a response, whether UV_THREADPOOL_SIZE set inside the process takes effect,
- * and how asynchronous zlib uses the pool. Each runs in a fresh Node; none times anything.
+ * how asynchronous zlib uses the pool, and what the loop's utilisation counts while its thread
+ * sleeps in a system call. Each runs in a fresh Node; only the last times anything, against
+ * margins no busy machine reaches.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -107,4 +109,34 @@ test('lessons 3 and 8: async gzip is one pool job per 16 KiB of output, so bodie
   // Three bodies on one thread: chunk by chunk in turn, not one body after another.
   assert.ok(seen.chunks.length > 30, seen.chunks);
   assert.match(seen.chunks, /^(?:abc){10}/);
+});
+
+test('lesson 10: a loop asleep in a synchronous call counts as busy in its utilisation, though it spends no CPU; a loop waiting for a timer counts as idle', () => {
+  // Atomics.wait sleeps in the kernel as fdatasyncSync does while the disk takes the line: the
+  // thread holds the loop and uses no CPU. Each interval is read from the loop's next turn.
+  const seen = run(
+    'asleep.cjs',
+    `const { performance } = require('node:perf_hooks');
+     const MS = 300;
+     const measure = (hold, done) => {
+       const elu = performance.eventLoopUtilization();
+       const cpu = process.cpuUsage();
+       hold(() => setImmediate(() => {
+         const used = process.cpuUsage(cpu);
+         done({ elu: performance.eventLoopUtilization(elu).utilization,
+                cpuMs: (used.user + used.system) / 1000 });
+       }));
+     };
+     const asleep = (next) => {
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, MS);
+       next();
+     };
+     const waiting = (next) => setTimeout(next, MS);
+     // From inside a turn of the loop, as a request handler would be.
+     setImmediate(() => measure(asleep, (blocked) => measure(waiting, (idle) =>
+       console.log(JSON.stringify({ blocked, idle })))));`,
+  ) as Record<'blocked' | 'idle', { elu: number; cpuMs: number }>;
+  assert.ok(seen.blocked.elu > 0.9, `asleep in a synchronous call: ELU ${seen.blocked.elu}`);
+  assert.ok(seen.blocked.cpuMs < 100, `asleep for 300 ms: ${seen.blocked.cpuMs} ms of CPU`);
+  assert.ok(seen.idle.elu < 0.5, `waiting for a timer: ELU ${seen.idle.elu}`);
 });
