@@ -140,3 +140,27 @@ test('lesson 10: a loop asleep in a synchronous call counts as busy in its utili
   assert.ok(seen.blocked.cpuMs < 100, `asleep for 300 ms: ${seen.blocked.cpuMs} ms of CPU`);
   assert.ok(seen.idle.elu < 0.5, `waiting for a timer: ELU ${seen.idle.elu}`);
 });
+
+test('lessons 1 and 12: a 20 ms timer never fires more than a millisecond early, even when set after work in the same callback', () => {
+  // libuv's timers count whole milliseconds of a clock Node refreshes when a timer is set, so a
+  // timer can fire up to 1 ms early on performance.now()'s clock, never more. Lesson 12's claim
+  // on three waits allows 0.95 of 60 ms, and lesson 1's wait check 90% of one, for that.
+  const seen = run(
+    'early.cjs',
+    `const { performance } = require('node:perf_hooks');
+     const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
+     let earliest = Infinity;
+     let left = 60;
+     const one = () => setImmediate(() => {
+       busy(left % 2 === 0 ? 0 : 7.5);
+       const set = performance.now();
+       setTimeout(() => {
+         earliest = Math.min(earliest, performance.now() - set);
+         if (--left > 0) one();
+         else console.log(JSON.stringify({ earliest }));
+       }, 20);
+     });
+     one();`,
+  ) as { earliest: number };
+  assert.ok(seen.earliest > 19, `a 20 ms timer fired after ${seen.earliest} ms`);
+});
