@@ -1,10 +1,10 @@
 /**
- * What lessons 3, 8, 9 and 10 say about Node itself, checked on the Node that runs the tests (the
- * suite runs on 20, 22 and 24), where the answer depends on the version: the default
- * highWaterMark of a response, whether UV_THREADPOOL_SIZE set inside the process takes effect,
- * how asynchronous zlib uses the pool, and what the loop's utilisation counts while its thread
- * sleeps in a system call. Each runs in a fresh Node; only the last times anything, against
- * margins no busy machine reaches.
+ * What lessons 1, 3, 8, 9, 10 and 12 say about Node itself, checked on the Node that runs the
+ * tests (the suite runs on 20, 22 and 24), where the answer depends on the version or the
+ * platform: the default highWaterMark of a response, whether UV_THREADPOOL_SIZE set inside the
+ * process takes effect, how asynchronous zlib uses the pool, what the loop's utilisation counts
+ * while its thread sleeps in a system call, and how early a timer can fire. Each runs in a fresh
+ * Node; the last two time things, against bounds a busy machine cannot cross (load only delays).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
