@@ -7,7 +7,8 @@
  *
  * - waiting: each request takes at least the wait, timed one at a time by the harness and, under
  *   load, by Little's law (connections × window ÷ requests completed: the mean time a request
- *   spent in a closed loop). A timer never fires early, so a handler that waits always passes.
+ *   spent in a closed loop). A timer never fires more than a millisecond early (libuv counts
+ *   whole milliseconds), within the checks' margin, so a handler that waits always passes.
  * - computing: the CPU time of the whole process (loop, threadpool and worker threads) per
  *   request (or per MiB answered), against the reference's in the same session. It is measured in
  *   the load window, after the warm-up, so an answer cached at load or on the first request shows

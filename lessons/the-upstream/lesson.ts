@@ -65,7 +65,8 @@ export default defineLesson({
       // autocannon's latencies are whole milliseconds.
       factor: 0.95,
       whenItFails:
-        'Each call waits a timer of 20 ms in the upstream, which never fires early, and async ' +
+        'Each call waits a timer of 20 ms in the upstream, which never fires more than a ' +
+        'millisecond early (libuv counts time in whole milliseconds), and async ' +
         'starts a call only when the one before has answered. If this fails, the upstream was ' +
         'started with another latency, or the clock was adjusted during the run.',
     },

@@ -1,8 +1,10 @@
 /**
- * What lessons 3, 8 and 9 say about Node itself, checked on the Node that runs the tests (the
- * suite runs on 20, 22 and 24), where the answer depends on the version: the default
- * highWaterMark of a response, whether UV_THREADPOOL_SIZE set inside the process takes effect,
- * and how asynchronous zlib uses the pool. Each runs in a fresh Node; none times anything.
+ * What lessons 1, 3, 8, 9, 10 and 12 say about Node itself, checked on the Node that runs the
+ * tests (the suite runs on 20, 22 and 24), where the answer depends on the version or the
+ * platform: the default highWaterMark of a response, whether UV_THREADPOOL_SIZE set inside the
+ * process takes effect, how asynchronous zlib uses the pool, what the loop's utilisation counts
+ * while its thread sleeps in a system call, and how early a timer can fire. Each runs in a fresh
+ * Node; the last two time things, against bounds a busy machine cannot cross (load only delays).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -107,4 +109,58 @@ test('lessons 3 and 8: async gzip is one pool job per 16 KiB of output, so bodie
   // Three bodies on one thread: chunk by chunk in turn, not one body after another.
   assert.ok(seen.chunks.length > 30, seen.chunks);
   assert.match(seen.chunks, /^(?:abc){10}/);
+});
+
+test('lesson 10: a loop asleep in a synchronous call counts as busy in its utilisation, though it spends no CPU; a loop waiting for a timer counts as idle', () => {
+  // Atomics.wait sleeps in the kernel as fdatasyncSync does while the disk takes the line: the
+  // thread holds the loop and uses no CPU. Each interval is read from the loop's next turn.
+  const seen = run(
+    'asleep.cjs',
+    `const { performance } = require('node:perf_hooks');
+     const MS = 300;
+     const measure = (hold, done) => {
+       const elu = performance.eventLoopUtilization();
+       const cpu = process.cpuUsage();
+       hold(() => setImmediate(() => {
+         const used = process.cpuUsage(cpu);
+         done({ elu: performance.eventLoopUtilization(elu).utilization,
+                cpuMs: (used.user + used.system) / 1000 });
+       }));
+     };
+     const asleep = (next) => {
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, MS);
+       next();
+     };
+     const waiting = (next) => setTimeout(next, MS);
+     // From inside a turn of the loop, as a request handler would be.
+     setImmediate(() => measure(asleep, (blocked) => measure(waiting, (idle) =>
+       console.log(JSON.stringify({ blocked, idle })))));`,
+  ) as Record<'blocked' | 'idle', { elu: number; cpuMs: number }>;
+  assert.ok(seen.blocked.elu > 0.9, `asleep in a synchronous call: ELU ${seen.blocked.elu}`);
+  assert.ok(seen.blocked.cpuMs < 100, `asleep for 300 ms: ${seen.blocked.cpuMs} ms of CPU`);
+  assert.ok(seen.idle.elu < 0.5, `waiting for a timer: ELU ${seen.idle.elu}`);
+});
+
+test('lessons 1 and 12: a 20 ms timer never fires more than a millisecond early, even when set after work in the same callback', () => {
+  // libuv's timers count whole milliseconds of a clock Node refreshes when a timer is set, so a
+  // timer can fire up to 1 ms early on performance.now()'s clock, never more. Lesson 12's claim
+  // on three waits allows 0.95 of 60 ms, and lesson 1's wait check 90% of one, for that.
+  const seen = run(
+    'early.cjs',
+    `const { performance } = require('node:perf_hooks');
+     const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
+     let earliest = Infinity;
+     let left = 60;
+     const one = () => setImmediate(() => {
+       busy(left % 2 === 0 ? 0 : 7.5);
+       const set = performance.now();
+       setTimeout(() => {
+         earliest = Math.min(earliest, performance.now() - set);
+         if (--left > 0) one();
+         else console.log(JSON.stringify({ earliest }));
+       }, 20);
+     });
+     one();`,
+  ) as { earliest: number };
+  assert.ok(seen.earliest > 19, `a 20 ms timer fired after ${seen.earliest} ms`);
 });
