@@ -405,8 +405,8 @@ function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<Load
 /**
  * The harness's side of the gate that holds the first requests on worker threads
  * (autocannon-client.cts, waitAtGate): `opened` resolves once every client has said it is
- * connected (or after CONNECT_WAIT_MS), and ACCEPT_MS more; `go` lets them all send, and any
- * client that connects later is let go at once.
+ * connected (or after WORKERS_CONNECT_WAIT_MS, or half the timeout), and ACCEPT_MS more; `go` lets
+ * them all send, and any client that connects later is let go at once.
  */
 function openGate(name: string, options: LoadOptions) {
   const gate = new BroadcastChannel(name);

@@ -96,3 +96,36 @@ test('after a warm-up the window opens on connections already accepted, not on a
       assert.ok(max < 3 * p90, `run ${run.run}: latency max ${max} ms against p90 ${p90} ms`);
     }
   }));
+
+// On --workers the threads' clients wait for each other over a BroadcastChannel, and the window
+// (the bystander's and the load's) opens as they are let go: before, it opened as the threads
+// were asked to start, and the probe's, at the first request, about 0.3–0.5 s later.
+test('on worker threads too, and the probe opens its window with the load', (t) =>
+  measuredTwice(t, async () => {
+    const report = await runBench(
+      [{ scenario: busyWait, variants: ['sync'], params: { ms: 10 } }],
+      {
+        ...TINY_OPTIONS,
+        connections: 20,
+        workers: 2,
+        warmupSec: 0.5,
+        durationSec: 2.5,
+        runs: 2,
+      },
+    );
+    const runs = report.results[0]?.runs ?? [];
+    assert.equal(runs.length, 2);
+    for (const run of runs) {
+      assert.equal(run.state, 'completed', run.state === 'failed' ? run.reason : '');
+      if (run.state !== 'completed') continue;
+      const { latencyP90Ms: p90, latencyMaxMs: max, serverWindowStartMs: start } = run;
+      assert.ok(p90 !== null && max !== null, `run ${run.run}: no latency`);
+      assert.ok(max < 3 * p90, `run ${run.run}: latency max ${max} ms against p90 ${p90} ms`);
+      assert.equal(run.timeouts, 0);
+      assert.ok(start !== undefined, `run ${run.run}: no probe window`);
+      assert.ok(
+        Math.abs(start) <= TINY_OPTIONS.timelineIntervalMs,
+        `run ${run.run}: the probe's window opened at ${start} ms of the load's`,
+      );
+    }
+  }));
