@@ -15,10 +15,13 @@ interface Client {
   conn?: Connection;
   parser?: { type?: unknown; reinitialize?: (type: unknown) => void };
   _connect?: () => void;
+  _doRequest?: () => void;
+  destroyed?: boolean;
 }
 
 /** The parts of a client's socket used here. */
 interface Connection {
+  once(event: 'connect', listener: () => void): void;
   removeAllListeners(): void;
   on(event: 'error', listener: () => void): void;
   prependListener(event: 'error', listener: () => void): void;
@@ -29,6 +32,12 @@ interface Connection {
 const CLOSE_AFTER_MS = 'looplabCloseAfterMs';
 /** The key that names the BroadcastChannel each client on a worker thread reports on. */
 const REPORT_CHANNEL = 'looplabReportChannel';
+/**
+ * The key that names the BroadcastChannel of the first requests held on worker threads
+ * (holdFirstRequest): each client says `connected` on it once its connection is open, and all
+ * send once the harness says `go`.
+ */
+const GATE_CHANNEL = 'looplabGateChannel';
 
 /** What a client on a worker thread reports when it ends (request-tally.ts's ClientReport). */
 interface ClientReport {
@@ -123,15 +132,64 @@ function closeClient(client: unknown): void {
   else c.destroy();
 }
 
+/** A client whose first request waits (holdFirstRequest). */
+interface HeldClient {
+  /** Resolves once its connection is open (the kernel completed the handshake). */
+  connected: Promise<void>;
+  /** Sends the first request, and every later one as autocannon would. */
+  release(): void;
+}
+
+/**
+ * Holds a client's first request until `release()`. autocannon writes a client's first request as
+ * it opens the connection, so a window that starts with a fresh autocannon opens with all of its
+ * connections new at once; a Node server accepts one connection per turn of its loop (libuv ≥
+ * 1.45, libuv/libuv#3696), and on a server whose every turn serves the requests of the connections
+ * already accepted, connection k waits k − 1 such turns: on busy-wait sync (20 ms a request, 10
+ * connections) the tenth was first answered ~0.9 s into the window. Holding the requests until
+ * every connection is open, and the idle server has had a moment to accept them all, lets the
+ * window measure the steady state the warm-up reached. Must be called in autocannon's
+ * `setupClient`, before the client connects. Reaches into autocannon's internals (`_doRequest`):
+ * without them it returns null and the client sends at once, as autocannon does.
+ */
+function holdFirstRequest(client: unknown): HeldClient | null {
+  const c = client as Client;
+  const send = c._doRequest;
+  if (typeof send !== 'function') return null;
+  let held = false;
+  let released = false;
+  let onConnected: () => void = () => {};
+  const connected = new Promise<void>((resolve) => {
+    onConnected = resolve;
+  });
+  // autocannon calls it as each connection opens (and again after each answer): while held, it
+  // notes that a request is due, and waits for this connection to open.
+  c._doRequest = () => {
+    held = true;
+    c.conn?.once('connect', onConnected);
+  };
+  return {
+    connected,
+    release() {
+      if (released) return;
+      released = true;
+      delete c._doRequest;
+      if (held && !c.destroyed) send.call(c);
+    },
+  };
+}
+
 /** One channel per worker thread, unref'd: it must not keep the thread alive past its run. */
 const channels = new Map<string, { postMessage(message: unknown): void }>();
-function channel(name: string) {
+function channel(name: string, onGo?: () => void) {
   let open = channels.get(name);
   if (!open) {
     const { BroadcastChannel } =
       require('node:worker_threads') as typeof import('node:worker_threads');
     const created = new BroadcastChannel(name);
     created.unref();
+    // Other threads' clients say `connected` on a gate channel too: only the harness's `go` counts.
+    if (onGo) created.onmessage = (event) => (event as { data: unknown }).data === 'go' && onGo();
     channels.set(name, created);
     open = created;
   }
@@ -148,9 +206,9 @@ function channel(name: string) {
  * timed out. Without this, autocannon's workers count the answers after the close among the
  * window's requests and leave timeouts out of the latencies.
  */
-function keepWindow(client: unknown, closeAfterMs: number, channelName: string): void {
+function keepWindow(client: unknown, closeAfterMs: number, channelName: string): () => void {
   const events = client as ClientEvents;
-  const startedAt = performance.now();
+  let startedAt = performance.now();
   const inWindowMs: number[] = [];
   const afterCloseMs: number[] = [];
   let closed = false;
@@ -185,10 +243,61 @@ function keepWindow(client: unknown, closeAfterMs: number, channelName: string):
     };
     channel(channelName).postMessage(report);
   });
-  setTimeout(() => {
-    closed = true;
-    closeClient(client);
-  }, closeAfterMs).unref();
+  // The window opens when the client starts sending: at once, or when its first request is let go.
+  return () => {
+    startedAt = performance.now();
+    setTimeout(() => {
+      closed = true;
+      closeClient(client);
+    }, closeAfterMs).unref();
+  };
+}
+
+/** Per worker thread and gate: whether `go` came, and the clients still waiting for it. */
+const gates = new Map<string, { gone: boolean; waiting: (() => void)[] }>();
+function gate(name: string) {
+  let open = gates.get(name);
+  if (!open) {
+    const state = { gone: false, waiting: [] as (() => void)[] };
+    channel(name, () => {
+      state.gone = true;
+      for (const go of state.waiting.splice(0)) go();
+    });
+    gates.set(name, state);
+    open = state;
+  }
+  return open;
+}
+
+/**
+ * Holds the client's first request until the harness says `go` on the gate channel, which it
+ * does once every client on every thread has said it is connected (or a client connects after
+ * it: the harness says it again); then `begin` opens its window.
+ */
+function waitAtGate(client: unknown, name: string, begin: () => void): boolean {
+  const hold = holdFirstRequest(client);
+  if (!hold) return false;
+  const state = gate(name);
+  let gone = false;
+  const go = () => {
+    if (gone) return;
+    gone = true;
+    clearTimeout(limit);
+    begin();
+    hold.release();
+  };
+  // A client held as long as its request timeout, which runs from its start, would count a
+  // timeout that never was: it goes on its own first (after the harness's own wait, load.ts).
+  const limit = setTimeout(go, (client as { timeout: number }).timeout * 0.75);
+  limit.unref();
+  void hold.connected.then(() => {
+    if (state.gone) go();
+    else {
+      state.waiting.push(go);
+      channel(name).postMessage('connected');
+    }
+  });
+  return true;
 }
 
 /** The set-up on a worker thread: bodies dropped, lost requests counted, the window's books. */
@@ -198,8 +307,10 @@ function setupWorkerClient(client: unknown): void {
   const context = (client as Client).opts?.initialContext;
   const closeAfterMs = context?.[CLOSE_AFTER_MS];
   const channelName = context?.[REPORT_CHANNEL];
+  const gateName = context?.[GATE_CHANNEL];
   if (typeof closeAfterMs === 'number' && typeof channelName === 'string') {
-    keepWindow(client, closeAfterMs, channelName);
+    const begin = keepWindow(client, closeAfterMs, channelName);
+    if (typeof gateName !== 'string' || !waitAtGate(client, gateName, begin)) begin();
   }
 }
 
@@ -207,7 +318,9 @@ function setupWorkerClient(client: unknown): void {
 module.exports = Object.assign(setupWorkerClient, {
   CLOSE_AFTER_MS,
   REPORT_CHANNEL,
+  GATE_CHANNEL,
   dropResponseBodies,
   countLostRequests,
   closeClient,
+  holdFirstRequest,
 });

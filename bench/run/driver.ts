@@ -13,6 +13,12 @@ export interface DriveOptions {
   settle?: boolean;
   /** Called as the load starts sending: the window opens. */
   onStart?: () => void;
+  /**
+   * Open every connection before sending, so that the window does not open on connections the
+   * server is still accepting one per loop turn (load.ts, connectFirst). A driver whose
+   * connections outlive its windows (WebSocket) has nothing to do.
+   */
+  connectFirst?: boolean;
 }
 
 export interface LoadDriver {
@@ -29,7 +35,7 @@ export interface LoadDriver {
  * to the server would only leave them to the drain before the window.
  */
 export async function openHttpDriver(
-  load: Omit<LoadOptions, 'durationSec' | 'onTick' | 'onStart'>,
+  load: Omit<LoadOptions, 'durationSec' | 'onTick' | 'onStart' | 'connectFirst'>,
 ): Promise<LoadDriver> {
   await loadAutocannon();
   return {
@@ -39,6 +45,7 @@ export async function openHttpDriver(
         durationSec,
         ...(o.onTick && { onTick: o.onTick }),
         ...(o.onStart && { onStart: o.onStart }),
+        ...(o.connectFirst && { connectFirst: true }),
       }),
     close: async () => {},
   };

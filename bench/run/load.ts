@@ -33,15 +33,28 @@ export interface LoadOptions {
   onTick?: (completed: number) => void;
   /** Called as autocannon starts sending (on worker threads: as they are started). */
   onStart?: () => void;
+  /**
+   * Open every connection before the first request, and start sending (and the window) only
+   * once all are open and the server has had a moment to accept them (holdFirstRequest).
+   */
+  connectFirst?: boolean;
 }
 
 /** What autocannon-client.cts exports: a CommonJS module, as autocannon's worker threads need. */
 interface ClientModule {
   CLOSE_AFTER_MS: string;
   REPORT_CHANNEL: string;
+  GATE_CHANNEL: string;
   dropResponseBodies(client: unknown): boolean;
   countLostRequests(client: unknown): boolean;
   closeClient(client: unknown): void;
+  holdFirstRequest(client: unknown): HeldClient | null;
+}
+
+/** A client whose first request waits (autocannon-client.cts). */
+interface HeldClient {
+  connected: Promise<void>;
+  release(): void;
 }
 
 /** The client set-up module, compiled (.cjs) or from source (.cts). */
@@ -50,7 +63,8 @@ const clientModuleUrl = new URL(
   import.meta.url,
 );
 const clientModule = createRequire(import.meta.url)(fileURLToPath(clientModuleUrl)) as ClientModule;
-export const { dropResponseBodies, countLostRequests, closeClient } = clientModule;
+export const { dropResponseBodies, countLostRequests, closeClient, holdFirstRequest } =
+  clientModule;
 
 /**
  * Records each response's time to first byte on `client`, from autocannon's documented client
@@ -89,6 +103,40 @@ export function loadAutocannon(): Promise<typeof autocannon> {
 
 /** How long past its window autocannon may run at most: the wait for the last answers, and some. */
 const BACKSTOP_SEC = 2;
+
+/**
+ * With connectFirst, how long the server is given to accept the connections once all are open. A
+ * drained server accepts one per turn of its loop, each turn well under a millisecond when idle.
+ */
+export const ACCEPT_MS = 20;
+/**
+ * With connectFirst, the longest the first requests wait for every connection to open, on this
+ * thread: well inside the shortest request timeout (1 s), which runs from each client's start; the
+ * load then starts with the connections that are open.
+ */
+export const CONNECT_WAIT_MS = 400;
+/**
+ * On worker threads, which take a third of a second or more to start, the longest the harness
+ * waits for all of their clients: at most this, and half the request timeout (a client held past
+ * three quarters of it lets itself go, autocannon-client.cts).
+ */
+export const WORKERS_CONNECT_WAIT_MS = 5000;
+
+/** Resolves once every one of `connected` has, or after `waitMs`, then `ACCEPT_MS` more. */
+async function afterAllConnected(
+  connected: readonly Promise<void>[],
+  waitMs = CONNECT_WAIT_MS,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(connected),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  await new Promise((resolve) => setTimeout(resolve, ACCEPT_MS));
+}
 
 /**
  * Drives `url` with closed-loop load for `durationSec`, then sends nothing new and waits, up to
@@ -168,6 +216,7 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
   const ttfbMs: number[] = [];
   const tally = new RequestTally(options.timeoutSec * 1000);
   const clients: autocannon.Client[] = [];
+  const held: HeldClient[] = [];
   return new Promise((resolve, reject) => {
     /** Set once autocannon has built its clients (below). */
     let startedAt = 0;
@@ -178,6 +227,8 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
     let answeredMaxMs = 0;
     let completed = 0;
     let closeTimer: NodeJS.Timeout | undefined;
+    /** autocannon has called back (aborted while the first requests were held, say). */
+    let ended = false;
     // Declared before autocannon() runs: it calls back synchronously on invalid options.
     let instance: autocannon.Instance | undefined;
     const stop = () => instance?.stop();
@@ -192,6 +243,8 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
         ...baseOptions(options),
         setupClient: (client: autocannon.Client) => {
           clients.push(client);
+          const hold = options.connectFirst ? holdFirstRequest(client) : null;
+          if (hold) held.push(hold);
           dropResponseBodies(client);
           countLostRequests(client);
           timeToFirstByte(client, ttfbMs);
@@ -211,6 +264,7 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
         },
       },
       (err, result) => {
+        ended = true;
         clearTimeout(closeTimer);
         options.signal?.removeEventListener('abort', stop);
         if (err) return reject(err);
@@ -228,11 +282,18 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
       },
     );
     // autocannon builds its clients as it is called (30-70 ms for 10 of them here), and their
-    // first requests go out once this thread is free again: the window opens now, for the
-    // bystander too, so that the probe's (at the first request) opens with it.
-    options.onStart?.();
-    startedAt = performance.now();
-    closeTimer = setTimeout(close, options.durationSec * 1000);
+    // first requests go out once this thread is free again, or, held, once released: the window
+    // opens then, for the bystander too, so that the probe's (at the first request) opens with it.
+    const begin = () => {
+      if (ended) return;
+      options.onStart?.();
+      startedAt = performance.now();
+      closeTimer = setTimeout(close, options.durationSec * 1000);
+      for (const hold of held) hold.release();
+    };
+    if (held.length > 0) {
+      void afterAllConnected(held.map((h) => h.connected)).then(begin);
+    } else begin();
     options.signal?.addEventListener('abort', stop, { once: true });
     if (options.onTick) {
       const onTick = options.onTick;
@@ -265,8 +326,10 @@ function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<Load
     reports.push((event as { data: ClientReport }).data);
     if (reports.length >= options.connections) allArrived?.();
   };
-  // The bystander's window opens as the workers are asked to start: the load's window does too.
-  const startedAt = performance.now();
+  // The bystander's window opens as the workers are asked to start, or, with connectFirst, as
+  // their clients are let go: the load's window does too.
+  let startedAt = performance.now();
+  const gate = options.connectFirst ? openGate(`${name}-gate`, options) : undefined;
   return new Promise<LoadResult>((resolve, reject) => {
     let finished = false;
     /** The reports travel on a channel of their own: they may come just after autocannon ends. */
@@ -315,6 +378,7 @@ function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<Load
         initialContext: {
           [clientModule.CLOSE_AFTER_MS]: options.durationSec * 1000,
           [clientModule.REPORT_CHANNEL]: name,
+          ...(gate && { [clientModule.GATE_CHANNEL]: gate.name }),
         },
       } as unknown as autocannon.Options,
       (err) => {
@@ -323,9 +387,53 @@ function runOnWorkers(ac: typeof autocannon, options: LoadOptions): Promise<Load
         reject(err);
       },
     );
-    options.onStart?.();
+    if (gate) {
+      void gate.opened.then(() => {
+        if (finished) return;
+        options.onStart?.();
+        startedAt = performance.now();
+        gate.go();
+      });
+    } else options.onStart?.();
     options.signal?.addEventListener('abort', abort, { once: true });
-  }).finally(() => channel.close());
+  }).finally(() => {
+    channel.close();
+    gate?.close();
+  });
+}
+
+/**
+ * The harness's side of the gate that holds the first requests on worker threads
+ * (autocannon-client.cts, waitAtGate): `opened` resolves once every client has said it is
+ * connected (or after WORKERS_CONNECT_WAIT_MS, or half the timeout), and ACCEPT_MS more; `go` lets
+ * them all send, and any client that connects later is let go at once.
+ */
+function openGate(name: string, options: LoadOptions) {
+  const gate = new BroadcastChannel(name);
+  gate.unref();
+  let connected = 0;
+  let gone = false;
+  let allConnected: () => void = () => {};
+  const everyone = new Promise<void>((resolve) => {
+    allConnected = resolve;
+  });
+  gate.onmessage = (event: unknown) => {
+    if ((event as { data: unknown }).data !== 'connected') return;
+    if (gone) gate.postMessage('go');
+    else if (++connected >= options.connections) allConnected();
+  };
+  return {
+    name,
+    opened: afterAllConnected(
+      [everyone],
+      Math.min(WORKERS_CONNECT_WAIT_MS, options.timeoutSec * 500),
+    ),
+    go() {
+      gone = true;
+      gate.postMessage('go');
+    },
+    close: () => gate.close(),
+  };
 }
 
 /** The slowest answer the clients reported, timeouts excluded. */

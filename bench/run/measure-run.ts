@@ -274,6 +274,11 @@ export async function measureTarget(
     const result = await driver.run(options.durationSec, {
       settle: true,
       onStart: () => open.open(windowMs),
+      // A fresh autocannon opens every connection at once, and a server whose loop is blocked
+      // accepts one per turn: its connections would join one by one through the window's first
+      // second (load.ts). After a warm-up they are opened, and accepted, before the window opens;
+      // with --warmup 0 the window is a cold start by choice, and keeps that ramp.
+      ...(options.warmupSec > 0 && { connectFirst: true }),
       ...(onTick && {
         onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),
       }),

@@ -6,9 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runBench } from '../../bench/run/benchmark.ts';
 import { reapAll, startServer } from '../../bench/run/child.ts';
 import { runLoad } from '../../bench/run/load.ts';
-import { measuredTwice } from './helpers.ts';
+import busyWait from '../../scenarios/catalog/busy-wait.ts';
+import { measuredTwice, TINY_OPTIONS } from './helpers.ts';
 
 after(reapAll);
 
@@ -59,5 +61,71 @@ test('the window closes with the load, not after the queue behind it drains', (t
       assert.ok(Date.now() - started < 10_000);
     } finally {
       await server.stop();
+    }
+  }));
+
+// A fresh autocannon opens the window's connections all at once, and a server whose loop is
+// blocked accepts one per turn (libuv ≥ 1.45): with 20 connections at 10 ms a request, the last
+// was accepted only after about 10 × (1 + … + 19) = 1,900 ms, where the steady state answers each
+// in ~200 ms (20 × 10). On main, in 5 runs of 6, max read 1,078–2,227 ms against a p90 of
+// 199–215; in the sixth every connection happened to be accepted before the first request blocked
+// the loop (max 423), so four runs are measured. After a warm-up the connections are now open
+// before the window, and its slowest answer stays near the steady state: about two turns of the
+// loop (a request that just missed one; max 407–450 against p90 210–244), bounded here at three
+// times the p90.
+test('after a warm-up the window opens on connections already accepted, not on a ramp', (t) =>
+  measuredTwice(t, async () => {
+    const report = await runBench(
+      [{ scenario: busyWait, variants: ['sync'], params: { ms: 10 } }],
+      {
+        ...TINY_OPTIONS,
+        connections: 20,
+        warmupSec: 0.5,
+        durationSec: 2.5,
+        runs: 4,
+      },
+    );
+    const runs = report.results[0]?.runs ?? [];
+    assert.equal(runs.length, 4);
+    for (const run of runs) {
+      assert.equal(run.state, 'completed', run.state === 'failed' ? run.reason : '');
+      if (run.state !== 'completed') continue;
+      const { latencyP90Ms: p90, latencyMaxMs: max } = run;
+      assert.ok(p90 !== null && max !== null, `run ${run.run}: no latency`);
+      assert.ok(p90 > 100, `run ${run.run}: p90 ${p90} ms for 20 connections at 10 ms`);
+      assert.ok(max < 3 * p90, `run ${run.run}: latency max ${max} ms against p90 ${p90} ms`);
+    }
+  }));
+
+// On --workers the threads' clients wait for each other over a BroadcastChannel, and the window
+// (the bystander's and the load's) opens as they are let go: before, it opened as the threads
+// were asked to start, and the probe's, at the first request, about 0.3–0.5 s later.
+test('on worker threads too, and the probe opens its window with the load', (t) =>
+  measuredTwice(t, async () => {
+    const report = await runBench(
+      [{ scenario: busyWait, variants: ['sync'], params: { ms: 10 } }],
+      {
+        ...TINY_OPTIONS,
+        connections: 20,
+        workers: 2,
+        warmupSec: 0.5,
+        durationSec: 2.5,
+        runs: 2,
+      },
+    );
+    const runs = report.results[0]?.runs ?? [];
+    assert.equal(runs.length, 2);
+    for (const run of runs) {
+      assert.equal(run.state, 'completed', run.state === 'failed' ? run.reason : '');
+      if (run.state !== 'completed') continue;
+      const { latencyP90Ms: p90, latencyMaxMs: max, serverWindowStartMs: start } = run;
+      assert.ok(p90 !== null && max !== null, `run ${run.run}: no latency`);
+      assert.ok(max < 3 * p90, `run ${run.run}: latency max ${max} ms against p90 ${p90} ms`);
+      assert.equal(run.timeouts, 0);
+      assert.ok(start !== undefined, `run ${run.run}: no probe window`);
+      assert.ok(
+        Math.abs(start) <= TINY_OPTIONS.timelineIntervalMs,
+        `run ${run.run}: the probe's window opened at ${start} ms of the load's`,
+      );
     }
   }));
