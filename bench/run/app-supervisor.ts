@@ -61,9 +61,12 @@ function signalAll(signal: NodeJS.Signals): void {
 
 process.stdin.on('close', () => {
   orphaned = true;
-  // The socket file goes with its folder; connections already made to it stay open.
-  if (config.orphanedFolder) rmSync(config.orphanedFolder, { recursive: true, force: true });
   signalAll('SIGTERM');
+  // The socket file goes with its folder; connections already made to it stay open. After the
+  // signal, and never fatal: this process is the only one left to reap the command.
+  try {
+    if (config.orphanedFolder) rmSync(config.orphanedFolder, { recursive: true, force: true });
+  } catch {}
   setTimeout(() => signalAll('SIGKILL'), config.graceMs);
   // Where /proc tells, leave as soon as nothing else of the command runs, rather than outlive
   // the CLI by the whole grace period.

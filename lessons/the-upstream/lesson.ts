@@ -62,7 +62,7 @@ export default defineLesson({
       left: op('async', 'latencyP50Ms'),
       op: '>',
       right: 3 * LATENCY_MS,
-      // autocannon's latencies are whole milliseconds.
+      // A timer can fire up to a millisecond early (see whenItFails).
       factor: 0.95,
       whenItFails:
         'Each call waits a timer of 20 ms in the upstream, which never fires more than a ' +
