@@ -75,6 +75,29 @@ for (const workers of [undefined, 2]) {
   });
 }
 
+for (const workers of [undefined, 2]) {
+  const how = workers ? 'on 2 worker threads' : "on the harness's thread";
+  test(`a server that closes every connection after its answer shows no error (${how})`, async () => {
+    await loadAutocannon();
+    // Every answer says Connection: close (a legal HTTP/1.1 server); none is destroyed.
+    const server = await droppingServer(1, 1e9);
+    const load = await runLoad({
+      url: server.url,
+      connections: 4,
+      durationSec: 1,
+      timeoutSec: 8,
+      ...(workers && { workers }),
+    });
+    const { seen, destroyed } = await server.finish();
+    assert.equal(destroyed, 0);
+    assert.ok(load.requestsTotal > 20, `${load.requestsTotal} answered`);
+    assert.equal(load.errors, 0, `${load.errors} errors, none made by the server`);
+    assert.equal(load.timeouts, 0);
+    // Nothing was written on a closing connection: the server saw every request sent.
+    assert.equal(load.requestsSent, seen);
+  });
+}
+
 test('on worker threads the tail is kept, and requests/s counts only the window', async () => {
   await loadAutocannon();
   // 1 request in 10 answers after 600 ms: the window's close finds some in flight.
