@@ -58,7 +58,7 @@ export interface RequestSpec {
 }
 
 /**
- * How the WebSocket driver loads a scenario that speaks WebSocket (bench/run/message-load.ts): so
+ * How the WebSocket driver loads a scenario that speaks WebSocket (bench/run/load/message-load.ts): so
  * many clients in one room, each sending at a steady rate. Built from the scenario's parameters.
  */
 export interface MessageLoad {

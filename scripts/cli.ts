@@ -6,8 +6,8 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 // The reaper and the peer guard alone, not child.ts: neither needs any of the spawning code.
-import { dropBadChannelPeer } from '../bench/run/peer-guard.ts';
-import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/reaper.ts';
+import { dropBadChannelPeer } from '../bench/run/process/peer-guard.ts';
+import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/process/reaper.ts';
 import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
 import { looplabVersion } from '../core/package-info.ts';
 import { plainText } from '../core/plain-text.ts';

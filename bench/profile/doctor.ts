@@ -25,7 +25,7 @@ import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { moduleUrl } from '../../core/module-url.ts';
 import type { ChildConfig } from '../../scenarios/probe/protocol.ts';
 import type { Params } from '../../scenarios/types.ts';
-import { KILL_GRACE_MS } from '../run/child.ts';
+import { KILL_GRACE_MS } from '../run/process/child.ts';
 import { type DoctorAnalysis, parseDoctorAnalysis } from './doctor-analysis.ts';
 
 const SERVER_SCRIPT = fileURLToPath(moduleUrl(import.meta.url, '../../scenarios/server/server'));

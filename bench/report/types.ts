@@ -64,7 +64,7 @@ export interface Environment {
   gitCommit: string | null;
 }
 
-/** What autocannon measured over one window (bench/run/load.ts). */
+/** What autocannon measured over one window (bench/run/load/load.ts). */
 export interface LoadResult {
   /** The window: from the first send to the close, after which nothing new was sent. */
   elapsedMs: number;
@@ -97,7 +97,7 @@ export interface LoadResult {
 }
 
 /**
- * What the WebSocket driver measured over one window (bench/run/message-load.ts). Its requests
+ * What the WebSocket driver measured over one window (bench/run/load/message-load.ts). Its requests
  * are the messages: `requestsTotal` of the load counts those answered to their sender, its
  * latencies are their round trips.
  */
@@ -114,7 +114,7 @@ export interface MessageResult {
   behindSchedule: boolean;
 }
 
-/** What the bystander's `/ping` calls cost over one window (bench/run/bystander-worker.ts). */
+/** What the bystander's `/ping` calls cost over one window (bench/run/load/bystander-worker.ts). */
 export interface BystanderResult {
   /** Answered pings only; `timeouts` counts the others, each of which waited `timeoutMs`. */
   latenciesMs: number[];

@@ -16,12 +16,12 @@ import {
 } from '../report/types.ts';
 import { scenarioVerdicts } from '../report/verdict.ts';
 import { reportWarnings } from '../report/warnings.ts';
-import { startApp } from './app.ts';
+import { startApp } from './app/app.ts';
 import { captureEnvironment } from './environment.ts';
 import { type JobHooks, measureTarget, type RunTarget, runHooksOf } from './measure-run.ts';
 import type { RunLabel } from './plan.ts';
+import { NO_SUCH_ROUTE, type RequestSpec, unprobedServer } from './process/target.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
-import { NO_SUCH_ROUTE, type RequestSpec, unprobedServer } from './target.ts';
 
 /** One server to measure: a command (with the probe) or a URL (without). */
 export interface AppSide {

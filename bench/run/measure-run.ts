@@ -14,13 +14,13 @@ import {
   silentTailMs,
 } from '../report/run-record.ts';
 import type { BenchOptions, LoadResult, RunRecord } from '../report/types.ts';
-import { startBystander } from './bystander.ts';
-import { NoAnswerError, startServer } from './child.ts';
-import { type LoadDriver, openHttpDriver } from './driver.ts';
-import { openMessageDriver } from './message-load.ts';
+import { startBystander } from './load/bystander.ts';
+import { type LoadDriver, openHttpDriver } from './load/driver.ts';
+import { openMessageDriver } from './load/message-load.ts';
 import type { Job } from './plan.ts';
+import { NoAnswerError, startServer } from './process/child.ts';
+import type { MeasuredServer } from './process/target.ts';
 import { timeSentinel } from './sentinel.ts';
-import type { MeasuredServer } from './target.ts';
 
 export type Phase = 'starting' | 'warmup' | 'draining' | 'measuring' | 'reading';
 

@@ -15,7 +15,7 @@ import type { Selection } from '../../scenarios/select.ts';
 import type { AnyScenario, Params, ScenarioRequest } from '../../scenarios/types.ts';
 import type { MicroResult } from '../report/types.ts';
 import { DEFAULT_MICRO, type MicroOptions } from './options.ts';
-import { startUpstream } from './upstream.ts';
+import { startUpstream } from './process/upstream.ts';
 
 /** Requests per second one event loop can finish when each request blocks it for `meanMs`. */
 export function ceilingPerSec(meanMs: number): number {

@@ -20,8 +20,8 @@ import {
   sameAnswer,
 } from '../../bench/run/answer.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
-import { type ServerHandle, startServer } from '../../bench/run/child.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
+import { type ServerHandle, startServer } from '../../bench/run/process/child.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import {
   normalizeRequest,

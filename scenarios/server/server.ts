@@ -163,7 +163,7 @@ async function main(config: ChildConfig): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('disconnect', () => {
     // The harness is gone without stopping us (killed outright): what the handler started in
-    // our process group (bench/run/fork.ts) goes with us, as the harness would have seen to.
+    // our process group (bench/run/process/fork.ts) goes with us, as the harness would have seen to.
     try {
       process.kill(-process.pid, 'SIGTERM');
     } catch {

@@ -2,7 +2,7 @@
  * How a server child loads a learner's TypeScript file.
  *
  * Node 22.18+ and 24 strip types by default (process.features.typescript). Node 20 cannot: there
- * the harness compiles a file that stands alone once, with esbuild (bench/run/compiled-handler.ts
+ * the harness compiles a file that stands alone once, with esbuild (bench/run/process/compiled-handler.ts
  * says why), and gives any other file tsx's loader. tsx is resolved from looplab's own
  * node_modules, not the learner's working directory, so verify works from anywhere. Type
  * stripping never applies to files under node_modules, which an exercise is not.

@@ -1,7 +1,7 @@
 /**
  * The upstream service: a tiny HTTP API that answers every call after a fixed latency.
  *
- * Started by the harness (bench/run/upstream.ts) beside a scenario server that calls it, with its
+ * Started by the harness (bench/run/process/upstream.ts) beside a scenario server that calls it, with its
  * config as argv[2]. The harness binds 127.0.0.1 on a free port itself and hands the listening
  * socket over IPC, so the server can be started with the upstream's origin at the same time;
  * without a parent it listens on a free port of its own. Its latency is a timer, so waiting

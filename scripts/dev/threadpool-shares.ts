@@ -21,8 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../../bench/run/child.ts';
-import { runLoad } from '../../bench/run/load.ts';
+import { runLoad } from '../../bench/run/load/load.ts';
+import { startServer } from '../../bench/run/process/child.ts';
 
 const runs = Number(process.argv[2] ?? 3);
 const sizes = (process.argv[3] ?? '2,8').split(',').map(Number);

@@ -4,7 +4,7 @@
  */
 import type { ArgumentsCamelCase } from 'yargs';
 import { stallLine } from '../../bench/report/stalls.ts';
-import { startServer } from '../../bench/run/child.ts';
+import { startServer } from '../../bench/run/process/child.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { formatMs } from '../../core/numbers.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';

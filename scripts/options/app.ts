@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
+import { checkCommand } from '../../bench/run/app/command.ts';
 import type { AppBenchSpec, AppPath, AppSide } from '../../bench/run/app-bench.ts';
-import { checkCommand } from '../../bench/run/command.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 
 export interface AppFlags {

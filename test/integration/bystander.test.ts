@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startBystander } from '../../bench/run/bystander.ts';
+import { startBystander } from '../../bench/run/load/bystander.ts';
 
 const server = createServer((_req, res) => res.end('pong'));
 let origin = '';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { livePids, reapAll, startServer } from '../../bench/run/child.ts';
+import { livePids, reapAll, startServer } from '../../bench/run/process/child.ts';
 import type { ChildConfig } from '../../scenarios/probe/protocol.ts';
 import { isAlive, waitForExit } from './helpers.ts';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { request } from 'undici';
 import { type Answer, describeRequest, fetchAnswer } from '../../bench/run/answer.ts';
-import { reapAll, startServer } from '../../bench/run/child.ts';
+import { reapAll, startServer } from '../../bench/run/process/child.ts';
 import { resolveParams } from '../../scenarios/params.ts';
 import { allScenarios, variantNames } from '../../scenarios/registry.ts';
 import { scenarioRequests } from '../../scenarios/request.ts';

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { environHas, parseProcStat } from '../../bench/run/process-group.ts';
+import { environHas, parseProcStat } from '../../bench/run/process/process-group.ts';
 import { cli } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'looplab-exercise-faults-'));

@@ -12,7 +12,7 @@ import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
-import { parseProcStat } from '../../bench/run/process-group.ts';
+import { parseProcStat } from '../../bench/run/process/process-group.ts';
 import busyWait from '../../scenarios/catalog/busy-wait.ts';
 
 export const CLI = fileURLToPath(new URL('../../scripts/cli.js', import.meta.url));

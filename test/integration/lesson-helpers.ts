@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { reapAll } from '../../bench/run/child.ts';
+import { reapAll } from '../../bench/run/process/child.ts';
 import { packageRoot } from '../../core/package-info.ts';
 import { CLI, runToEnd } from './helpers.ts';
 

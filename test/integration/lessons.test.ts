@@ -181,7 +181,7 @@ describe('verify', () => {
   }
 
   // The solution tests above ran the default loader: Node's type stripping where it has it, else
-  // the file compiled once by the harness (bench/run/compiled-handler.ts). tsx, forced here, is
+  // the file compiled once by the harness (bench/run/process/compiled-handler.ts). tsx, forced here, is
   // what Node 20 falls back on for a file that imports others.
   test('a TypeScript exercise with types loads and passes under tsx', async () => {
     const r = await looplab(

@@ -14,7 +14,7 @@ import type { Readable, Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { loadAutocannon, runLoad } from '../../bench/run/load.ts';
+import { loadAutocannon, runLoad } from '../../bench/run/load/load.ts';
 import { createProbe } from '../../scenarios/probe/probe.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/dropping-server.js', import.meta.url));

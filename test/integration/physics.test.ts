@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { CompletedRun } from '../../bench/report/types.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
-import { reapAll } from '../../bench/run/child.ts';
+import { reapAll } from '../../bench/run/process/child.ts';
 import busyWait from '../../scenarios/catalog/busy-wait.ts';
 import { measuredTwice } from './helpers.ts';
 

@@ -14,8 +14,8 @@ import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { request } from 'undici';
 import { fetchAnswer } from '../../bench/run/answer.ts';
-import { reapAll, type ServerHandle, startServer } from '../../bench/run/child.ts';
-import { dropResponseBodies, runLoad } from '../../bench/run/load.ts';
+import { dropResponseBodies, runLoad } from '../../bench/run/load/load.ts';
+import { reapAll, type ServerHandle, startServer } from '../../bench/run/process/child.ts';
 import { DEFAULT_MAX_BODY_BYTES, normalizeRequest } from '../../scenarios/request.ts';
 
 let dir: string;

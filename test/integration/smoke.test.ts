@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { METRIC_NAMES } from '../../bench/report/metrics.ts';
 import { runBench } from '../../bench/run/benchmark.ts';
-import { reapAll } from '../../bench/run/child.ts';
+import { reapAll } from '../../bench/run/process/child.ts';
 import { defaultParams } from '../../scenarios/params.ts';
 import { allScenarios, variantNames } from '../../scenarios/registry.ts';
 import { TINY_OPTIONS } from './helpers.ts';

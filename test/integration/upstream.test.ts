@@ -1,5 +1,5 @@
 /**
- * The upstream a scenario calls (scenarios/upstream/, bench/run/upstream.ts): it answers after
+ * The upstream a scenario calls (scenarios/upstream/, bench/run/process/upstream.ts): it answers after
  * its latency and never queues a call, it is fresh with every run, and it never outlives the
  * CLI: not after a run whose server dies, not after Ctrl-C, not when the CLI itself is killed.
  * `--debug` prints each run's server and upstream pids, and serve prints them: that is how these
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import type { Report } from '../../bench/report/types.ts';
-import { startUpstream } from '../../bench/run/upstream.ts';
+import { startUpstream } from '../../bench/run/process/upstream.ts';
 import { cli, isAlive, runCli, waitForExit } from './helpers.ts';
 
 let dir: string | undefined;

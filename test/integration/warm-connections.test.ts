@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Client } from 'undici';
-import { warmConnections } from '../../bench/run/warm-connections.ts';
+import { warmConnections } from '../../bench/run/load/warm-connections.ts';
 
 // Answers with the client's port: which connection carried each call. Held calls wait for
 // release(), so that a test can keep connections busy.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { WebSocket as WsClient } from 'ws';
 import { type Answer, openRoomAnswerer } from '../../bench/run/answer.ts';
-import { reapAll, startServer } from '../../bench/run/child.ts';
+import { reapAll, startServer } from '../../bench/run/process/child.ts';
 import websocketBroadcast from '../../scenarios/catalog/websocket-broadcast.ts';
 import { defaultParams } from '../../scenarios/params.ts';
 import { scenarioRequests } from '../../scenarios/request.ts';

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runBench } from '../../bench/run/benchmark.ts';
-import { reapAll, startServer } from '../../bench/run/child.ts';
-import { runLoad } from '../../bench/run/load.ts';
+import { runLoad } from '../../bench/run/load/load.ts';
+import { reapAll, startServer } from '../../bench/run/process/child.ts';
 import busyWait from '../../scenarios/catalog/busy-wait.ts';
 import { measuredTwice, TINY_OPTIONS } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Node 20's fast path for a learner's TypeScript file: compiled once when it stands alone, left
- * to tsx otherwise (bench/run/compiled-handler.ts).
+ * to tsx otherwise (bench/run/process/compiled-handler.ts).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { compiledHandler, ownerPid, sweepLeftovers } from '../../bench/run/compiled-handler.ts';
+import {
+  compiledHandler,
+  ownerPid,
+  sweepLeftovers,
+} from '../../bench/run/process/compiled-handler.ts';
 
 describe('compiledHandler', () => {
   let dir = '';

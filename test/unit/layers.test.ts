@@ -37,6 +37,18 @@ const BENCH_ROOMS: Layer[] = [
   { prefix: 'bench/profile/', rank: 3 },
 ];
 
+/**
+ * The rooms of bench/run/, bottom up: the processes it starts and reaps, and the load it drives,
+ * know nothing of each other; the user's own app is started with the process room's tools; the
+ * files at bench/run/'s top compose them into a run and a benchmark.
+ */
+const RUN_ROOMS: Layer[] = [
+  { prefix: 'bench/run/process/', rank: 0 },
+  { prefix: 'bench/run/load/', rank: 0 },
+  { prefix: 'bench/run/app/', rank: 1 },
+  { prefix: 'bench/run/', rank: 2 },
+];
+
 const graph = readImportGraph(packageRoot(), [
   'core',
   'scenarios',
@@ -116,6 +128,14 @@ describe('the import rules, on looplab itself', () => {
 
   it('keeps the rooms of bench in order: stats ← report ← run, compare ← render, profile', () => {
     assert.deepEqual(upwardImports(graph, BENCH_ROOMS), []);
+  });
+
+  it('keeps the rooms of bench/run in order: process, load ← app ← the run', () => {
+    assert.deepEqual(upwardImports(graph, RUN_ROOMS), []);
+    assert.ok(
+      [...graph.keys()].some((f) => f.startsWith('bench/run/load/')),
+      'no load room read',
+    );
   });
 
   it('names only files that exist', () => {

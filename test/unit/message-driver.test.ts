@@ -4,7 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dueBy, MessageWindow, sendIntervalMs, sendsIn } from '../../bench/run/message-tally.ts';
+import {
+  dueBy,
+  MessageWindow,
+  sendIntervalMs,
+  sendsIn,
+} from '../../bench/run/load/message-tally.ts';
 import { bucketOf, LatencyHistogram } from '../../bench/stats/histogram.ts';
 import {
   decodeStamp,

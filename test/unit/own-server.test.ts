@@ -15,9 +15,14 @@ import { generatorSaturated } from '../../bench/report/run-record.ts';
 import type { AppTarget } from '../../bench/report/types.ts';
 import { scenarioVerdict } from '../../bench/report/verdict.ts';
 import { reportWarnings } from '../../bench/report/warnings.ts';
+import {
+  checkCommand,
+  preloadedCommand,
+  programOf,
+  splitWords,
+} from '../../bench/run/app/command.ts';
 import { planAppJobs } from '../../bench/run/app-bench.ts';
-import { checkCommand, preloadedCommand, programOf, splitWords } from '../../bench/run/command.ts';
-import { originOf } from '../../bench/run/target.ts';
+import { originOf } from '../../bench/run/process/target.ts';
 import { ERROR_CODES } from '../../core/errors.ts';
 import { isWorkUrl } from '../../scenarios/probe/preload.ts';
 import {

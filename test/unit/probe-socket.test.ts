@@ -6,7 +6,7 @@ import {
   MAX_SOCKET_PATH_BYTES,
   openProbeSocket,
   socketFolderBase,
-} from '../../bench/run/probe-socket.ts';
+} from '../../bench/run/app/probe-socket.ts';
 
 describe('socketFolderBase', () => {
   it('keeps a TMPDIR whose socket path fits in 103 bytes, and falls back past that', () => {

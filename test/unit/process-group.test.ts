@@ -3,14 +3,14 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { stopTargets } from '../../bench/run/group-stop.ts';
+import { stopTargets } from '../../bench/run/process/group-stop.ts';
 import {
   environHas,
   groupExists,
   parseProcStat,
   runningProcesses,
   scanProcesses,
-} from '../../bench/run/process-group.ts';
+} from '../../bench/run/process/process-group.ts';
 
 describe('parseProcStat', () => {
   it('reads the state and the group after the command name, whatever that name holds', () => {

@@ -1,10 +1,10 @@
 /**
- * The HTTP load's accounting of one window (bench/run/request-tally.ts), with exact numbers: what
+ * The HTTP load's accounting of one window (bench/run/load/request-tally.ts), with exact numbers: what
  * was answered in the window and after it, and what is left in flight counting as timed out.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RequestTally, tallyOfReports } from '../../bench/run/request-tally.ts';
+import { RequestTally, tallyOfReports } from '../../bench/run/load/request-tally.ts';
 
 describe('RequestTally', () => {
   it('counts answers in the window apart from those after its close, in the same latencies', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { keepTail, tailText } from '../../bench/run/stderr-tail.ts';
+import { keepTail, tailText } from '../../bench/run/process/stderr-tail.ts';
 
 describe('tailText: the end of a server stderr, for a reason', () => {
   it('quotes the last three lines that hold something', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_CONNECTIONS, warmCount } from '../../bench/run/warm-connections.ts';
+import { MAX_CONNECTIONS, warmCount } from '../../bench/run/load/warm-connections.ts';
 
 describe('warmCount: the bystander connections open before the window', () => {
   it('is as many as the pings of 2 s, so each is used again within 2 s', () => {

@@ -6,19 +6,19 @@
  */
 import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { moduleUrl } from '../../core/module-url.ts';
+import { ERROR_CODES, LooplabError } from '../../../core/errors.ts';
+import { moduleUrl } from '../../../core/module-url.ts';
 import type {
   FromUpstream,
   ToUpstream,
   UpstreamConfig,
   UpstreamReading,
-} from '../../scenarios/upstream/protocol.ts';
+} from '../../../scenarios/upstream/protocol.ts';
 import { awaitReady, forkTracked } from './fork.ts';
 import { requestProbe } from './probe-request.ts';
 
 const UPSTREAM_SCRIPT = fileURLToPath(
-  moduleUrl(import.meta.url, '../../scenarios/upstream/service'),
+  moduleUrl(import.meta.url, '../../../scenarios/upstream/service'),
 );
 
 export interface UpstreamHandle {

@@ -12,10 +12,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
-import { readFrame, STAMPED_SUBPROTOCOL, stampedMessage } from '../../scenarios/message-frame.ts';
-import type { MessageLoad } from '../../scenarios/types.ts';
-import type { LoadResult } from '../report/types.ts';
-import { LatencyHistogram } from '../stats/histogram.ts';
+import {
+  readFrame,
+  STAMPED_SUBPROTOCOL,
+  stampedMessage,
+} from '../../../scenarios/message-frame.ts';
+import type { MessageLoad } from '../../../scenarios/types.ts';
+import type { LoadResult } from '../../report/types.ts';
+import { LatencyHistogram } from '../../stats/histogram.ts';
 import type { LoadDriver } from './driver.ts';
 import { dueBy, MessageWindow, sendIntervalMs, sendsIn } from './message-tally.ts';
 

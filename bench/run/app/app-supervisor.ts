@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { constants } from 'node:os';
-import { runningProcesses } from './process-group.ts';
+import { runningProcesses } from '../process/process-group.ts';
 
 export interface SupervisorConfig {
   file: string;

@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 import type autocannon from 'autocannon';
-import type { OutgoingRequest } from '../../scenarios/request.ts';
-import type { LoadResult } from '../report/types.ts';
+import type { OutgoingRequest } from '../../../scenarios/request.ts';
+import type { LoadResult } from '../../report/types.ts';
 import {
   type ClientReport,
   type RequestCounts,

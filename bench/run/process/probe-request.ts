@@ -3,7 +3,7 @@
  * the IPC channel of a scenario child, or the socket of a preloaded app. The upstream service a
  * scenario calls answers over IPC the same way, with messages of its own.
  */
-import type { FromChild, ToChild } from '../../scenarios/probe/protocol.ts';
+import type { FromChild, ToChild } from '../../../scenarios/probe/protocol.ts';
 
 /** A server that is alive but did not answer an IPC request in time (its loop is busy). */
 export class NoAnswerError extends Error {

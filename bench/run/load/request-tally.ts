@@ -9,7 +9,7 @@
  * So every answer counts in the latencies, whenever it came, and a request never answered counts
  * as a timeout, at the timeout, as a timed-out ping does.
  */
-import { LatencyHistogram } from '../stats/histogram.ts';
+import { LatencyHistogram } from '../../stats/histogram.ts';
 
 /** What became of the requests of one window. */
 export interface RequestCounts {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { moduleUrl } from '../../core/module-url.ts';
-import type { BystanderResult } from '../report/types.ts';
+import { moduleUrl } from '../../../core/module-url.ts';
+import type { BystanderResult } from '../../report/types.ts';
 import type { BystanderConfig, BystanderMessage } from './bystander-worker.ts';
 
 export interface Bystander {

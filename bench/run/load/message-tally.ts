@@ -3,8 +3,8 @@
  * what became of every message sent in a window. Pure; the clock comes in as numbers, so every
  * rule here has a unit test with exact expectations.
  */
-import type { FrameKind, Stamp } from '../../scenarios/message-frame.ts';
-import { LatencyHistogram } from '../stats/histogram.ts';
+import type { FrameKind, Stamp } from '../../../scenarios/message-frame.ts';
+import { LatencyHistogram } from '../../stats/histogram.ts';
 
 /**
  * The room-wide pace: `clients` clients each sending `ratePerSec` messages a second, spread

@@ -20,7 +20,7 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { typeScriptExecArgv, typeScriptLoader } from '../../scenarios/server/ts-loader.ts';
+import { typeScriptExecArgv, typeScriptLoader } from '../../../scenarios/server/ts-loader.ts';
 
 /** The temporary directory of this process's compiled files, made at the first compile. */
 let outDir: string | undefined;

@@ -2,8 +2,8 @@
  * What one run measures, whatever serves it: a scenario child, a user's command with the probe
  * preloaded, or a server already running at a URL (no probe).
  */
-import type { ProbeData } from '../../scenarios/probe/protocol.ts';
-import type { UpstreamReading } from '../../scenarios/upstream/protocol.ts';
+import type { ProbeData } from '../../../scenarios/probe/protocol.ts';
+import type { UpstreamReading } from '../../../scenarios/upstream/protocol.ts';
 
 /** The request the load generator sends, over and over. */
 export interface RequestSpec {

@@ -3,7 +3,7 @@
  * measured. autocannon for HTTP, looplab's own for WebSocket scenarios; a run (measure-run.ts)
  * picks one by the scenario's protocol and otherwise goes through the same phases.
  */
-import type { LoadResult } from '../report/types.ts';
+import type { LoadResult } from '../../report/types.ts';
 import { type LoadOptions, loadAutocannon, runLoad } from './load.ts';
 
 export interface DriveOptions {

@@ -6,10 +6,15 @@
  * stopped with SIGTERM, then SIGKILL after a grace period.
  */
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { moduleUrl } from '../../core/module-url.ts';
-import type { ChildConfig, FromChild, ProbeData, ToChild } from '../../scenarios/probe/protocol.ts';
-import { allScenarios } from '../../scenarios/registry.ts';
+import { ERROR_CODES, LooplabError } from '../../../core/errors.ts';
+import { moduleUrl } from '../../../core/module-url.ts';
+import type {
+  ChildConfig,
+  FromChild,
+  ProbeData,
+  ToChild,
+} from '../../../scenarios/probe/protocol.ts';
+import { allScenarios } from '../../../scenarios/registry.ts';
 import { handlerLaunch } from './compiled-handler.ts';
 import { awaitReady, forkTracked } from './fork.ts';
 import { requestProbe } from './probe-request.ts';
@@ -18,7 +23,7 @@ import { launchUpstream, type UpstreamHandle } from './upstream.ts';
 export { NoAnswerError } from './probe-request.ts';
 export { KILL_GRACE_MS, killAllNow, livePids, reapAll } from './reaper.ts';
 
-const SERVER_SCRIPT = fileURLToPath(moduleUrl(import.meta.url, '../../scenarios/server/server'));
+const SERVER_SCRIPT = fileURLToPath(moduleUrl(import.meta.url, '../../../scenarios/server/server'));
 
 export interface StartOptions {
   /** How long the child may take to report its port. */

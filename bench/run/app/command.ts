@@ -9,7 +9,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { ERROR_CODES, LooplabError } from '../../../core/errors.ts';
 
 /** What to spawn. */
 export interface Spawnable {

@@ -12,32 +12,32 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { moduleUrl } from '../../core/module-url.ts';
+import { ERROR_CODES, LooplabError } from '../../../core/errors.ts';
+import { moduleUrl } from '../../../core/module-url.ts';
 import {
   onJsonLines,
   PROBE_DATA_LINE_CHARS,
   writeJsonLine,
-} from '../../scenarios/probe/json-lines.ts';
+} from '../../../scenarios/probe/json-lines.ts';
 import {
   type FromChild,
   type FromPreload,
   PRELOAD_ENV,
   type PreloadConfig,
   type ToChild,
-} from '../../scenarios/probe/protocol.ts';
+} from '../../../scenarios/probe/protocol.ts';
+import { killGroupNow, stopGroup } from '../process/group-stop.ts';
+import { warnDropped } from '../process/peer-guard.ts';
+import { type ProbeChannel, requestProbe } from '../process/probe-request.ts';
+import { KILL_GRACE_MS, track } from '../process/reaper.ts';
+import { keepTail } from '../process/stderr-tail.ts';
+import { type MeasuredServer, originOf } from '../process/target.ts';
 import type { SupervisorConfig } from './app-supervisor.ts';
 import { preloadedCommand } from './command.ts';
-import { killGroupNow, stopGroup } from './group-stop.ts';
-import { warnDropped } from './peer-guard.ts';
-import { type ProbeChannel, requestProbe } from './probe-request.ts';
 import { openProbeSocket } from './probe-socket.ts';
-import { KILL_GRACE_MS, track } from './reaper.ts';
-import { keepTail } from './stderr-tail.ts';
-import { type MeasuredServer, originOf } from './target.ts';
 
 const SUPERVISOR = fileURLToPath(moduleUrl(import.meta.url, './app-supervisor'));
-const PRELOAD_URL = moduleUrl(import.meta.url, '../../scenarios/probe/preload').href;
+const PRELOAD_URL = moduleUrl(import.meta.url, '../../../scenarios/probe/preload').href;
 
 export interface AppOptions {
   command: string;

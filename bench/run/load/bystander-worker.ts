@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Client } from 'undici';
-import type { BystanderResult } from '../report/types.ts';
+import type { BystanderResult } from '../../report/types.ts';
 import { warmConnections, warmCount } from './warm-connections.ts';
 
 export interface BystanderConfig {
