@@ -1,7 +1,7 @@
 /**
  * The house's two rules, on the code as it is: no import cycle, and every import points to its
  * own layer or a lower one. The layers, bottom up: core ← scenarios ← bench ← lessons ← scripts;
- * inside bench, stats ← report ← run, compare ← render, profile. The scenario server runs inside
+ * inside bench, stats ← report ← run, compare ← render, profile ← live. The scenario server runs inside
  * every measured process, so scenarios/ may never load harness code.
  */
 import assert from 'node:assert/strict';
@@ -35,6 +35,8 @@ const BENCH_ROOMS: Layer[] = [
   { prefix: 'bench/compare/', rank: 2 },
   { prefix: 'bench/render/', rank: 3 },
   { prefix: 'bench/profile/', rank: 3 },
+  // `looplab live` composes the run's pieces and draws with render's charts.
+  { prefix: 'bench/live/', rank: 4 },
 ];
 
 /**
@@ -126,7 +128,7 @@ describe('the import rules, on looplab itself', () => {
     assert.deepEqual(upwardImports(graph, LAYERS), []);
   });
 
-  it('keeps the rooms of bench in order: stats ← report ← run, compare ← render, profile', () => {
+  it('keeps the rooms of bench in order: stats ← report ← run, compare ← render, profile ← live', () => {
     assert.deepEqual(upwardImports(graph, BENCH_ROOMS), []);
   });
 

@@ -1,0 +1,135 @@
+/**
+ * What `looplab live` tells the page, a recording and `--ndjson`: one event per line or per
+ * server-sent event, each a JSON object with a `type`. The contract between the session that
+ * measures (session.ts), the page server that streams (page-server.ts) and the page that draws.
+ *
+ * A figure not measured in a frame is `null`, never 0: a probe that fell silent sends no frame at
+ * all, and that silence is itself the measurement (the page draws it as a band).
+ */
+import type { StackFrame } from '../../scenarios/probe/protocol.ts';
+import type { ParamSpec, Params } from '../../scenarios/types.ts';
+
+/** Bumped when an event changes in a way an older reader would misread. */
+export const LIVE_EVENTS_VERSION = 1;
+
+/** The session as it starts, and again whenever a page connects: enough to lay out the page. */
+export interface SessionEvent {
+  type: 'session';
+  version: typeof LIVE_EVENTS_VERSION;
+  /** The scenario's id, or null for `--cmd` (the user's own server). */
+  scenario: string | null;
+  /** Drawn side by side, in this order: a scenario's variants, or the paths given with `--cmd`. */
+  variants: string[];
+  /** The knobs: the scenario's own parameters, as its schema gives them. Empty for `--cmd`. */
+  paramSpecs: Record<string, ParamSpec>;
+  params: Params;
+  /** Connections per variant; null with `--no-load`. */
+  connections: number | null;
+  state: SessionState;
+  /** When the session started, ms since the epoch; every `elapsedMs` counts from here. */
+  startEpochMs: number;
+  /** How often each variant's probe is read. */
+  frameIntervalMs: number;
+  /** `--alternate`: variants take turns, and only one is loaded at a time. */
+  alternate: boolean;
+}
+
+export type SessionState = 'idle' | 'running' | 'paused' | 'stopped';
+
+/** One variant over one frame: what the load saw and what its loop did. */
+export interface FrameEvent {
+  type: 'frame';
+  variant: string;
+  /** When the frame closed, since the session started. */
+  elapsedMs: number;
+  /** The frame's own length, as the probe measured it: a blocked loop makes one long frame. */
+  frameMs: number;
+  requestsPerSec: number | null;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  errors: number | null;
+  timeouts: number | null;
+  /** Corrected for coordinated omission, from this frame's own histogram (not a mean). */
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  lagMaxMs: number | null;
+  /** Event-loop utilisation, 0 to 1. */
+  elu: number | null;
+  pingP50Ms: number | null;
+  pingP99Ms: number | null;
+  pingTimeouts: number | null;
+  /** The server process's CPU over the frame, in cores (1 = one core busy throughout). */
+  cpuCores: number | null;
+  rssBytes: number | null;
+}
+
+/** One stall, as it was caught: the code that held the loop. */
+export interface StallEvent {
+  type: 'stall';
+  variant: string;
+  elapsedMs: number;
+  /** The stalled time attributed to this stack in the frame it was caught in. */
+  ms: number;
+  /** Top of the stack first, as the report has it. */
+  frames: StackFrame[];
+}
+
+/** Something changed that the timeline should show: "ms 20 → 50", "connections 10 → 50". */
+export interface MarkerEvent {
+  type: 'marker';
+  elapsedMs: number;
+  text: string;
+  /** The variants the change restarted; all of them when absent. */
+  variants?: string[];
+}
+
+export interface StateEvent {
+  type: 'state';
+  elapsedMs: number;
+  state: SessionState;
+  /** Why it changed when looplab changed it: `max-time`, `no page for 30 s`, a server that died. */
+  reason?: string;
+}
+
+/** A warning the reports would also give (the machine busy, the load generator saturated). */
+export interface WarningEvent {
+  type: 'warning';
+  elapsedMs: number;
+  code: string;
+  text: string;
+  variant?: string;
+}
+
+export type LiveEvent =
+  | SessionEvent
+  | FrameEvent
+  | StallEvent
+  | MarkerEvent
+  | StateEvent
+  | WarningEvent;
+
+/** What a page (or a test) may ask of a session. */
+export type LiveControl =
+  | { action: 'start' }
+  | { action: 'pause' }
+  | { action: 'stop' }
+  | { action: 'params'; params: Params }
+  | { action: 'connections'; connections: number };
+
+/**
+ * Where events come from: a session that measures (session.ts) or a recording played back
+ * (replay.ts). The page server knows only this.
+ */
+export interface LiveSource {
+  /** The session event as things stand now (state, params and connections included). */
+  describe(): SessionEvent;
+  /** Every event from now on; returns the unsubscribe. */
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+  /**
+   * @throws {LooplabError} LOOPLAB_ERR_BAD_PARAM on a parameter or connection count out of range;
+   * a replay refuses every control with LOOPLAB_ERR_USAGE.
+   */
+  control(request: LiveControl): Promise<void>;
+  /** Stops the load and reaps every process the source started. Idempotent. */
+  close(): Promise<void>;
+}
