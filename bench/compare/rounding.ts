@@ -39,8 +39,8 @@ export interface RoundingRange {
   /**
    * The relative change at its lowest and highest, on the scale of the row's `change` (ratio of
    * the means - 1, or the geometric mean ratio - 1 for the paired log-ratio test). The highest is
-   * null when unbounded: the base may be 0. Null as a whole when the base may be 0 or less
-   * throughout (no relative change at all).
+   * null when unbounded: the base may be 0. Null as a whole when the ends give no bound: a base
+   * of at most 0 even at its top, or a head that may be negative (never so for latencies).
    */
   change: [number, number | null] | null;
 }
