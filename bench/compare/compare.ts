@@ -11,8 +11,9 @@
  *
  * autocannon's latencies are whole milliseconds: each side carries that rounding's variance
  * (inference.ts, meanRoundingVariance), so runs that all read alike are never taken for exact;
- * a difference of one step or less is never called a change beyond the threshold; and whole
- * milliseconds set against µs are read at the middle of their step (rounded down, they read low).
+ * no verdict is given that some placing of the values inside their steps would reverse
+ * (rounding.ts); and whole milliseconds set against µs are read at the middle of their step
+ * (rounded down, they read low).
  */
 import { formatNumber, formatPct, signedPct } from '../../core/numbers.ts';
 import { environmentDifferences, optionDifferences, sentinelMeans } from '../report/comparable.ts';
@@ -33,19 +34,33 @@ import {
   welchTest,
 } from '../stats/inference.ts';
 import { DEFAULT_ALPHA, DEFAULT_COMPARE_METRICS, DEFAULT_THRESHOLD } from './defaults.ts';
+import {
+  type RoundingRange,
+  rangeAgainst,
+  roundingRange,
+  type Slack,
+  slackOf,
+} from './rounding.ts';
 
 /** What a comparison says of one metric. */
 export type Verdict =
-  /** Worse, significantly (after Holm) and by more than the threshold. */
+  /**
+   * Worse, significantly (after Holm) and by more than the threshold, even with rounded values
+   * anywhere in their steps.
+   */
   | 'regression'
   /** Better, significantly (after Holm) and by more than the threshold. */
   | 'improvement'
-  /** Either not significant with the whole 95% interval inside ±threshold, or significant but smaller than the threshold. */
+  /**
+   * Either not significant with the whole 95% interval inside ±threshold, or significant but
+   * smaller than the threshold; for rounded values, within it even at the ends of their steps.
+   */
   | 'no-change'
   /**
    * Too few runs, no relative change (a zero base), no noise to test against (every run of both
    * sides alike, in values not rounded), too noisy to rule out a change beyond the threshold, or
-   * a difference no larger than the step the values were rounded to.
+   * held by rounding: with the values anywhere in their steps, the change could be within the
+   * threshold as well as beyond it.
    */
   | 'inconclusive'
   /** Shown, not judged: a total over the window (CPU user, CPU system), which grows with the work served. */
@@ -120,6 +135,11 @@ export interface MetricComparison {
    * alpha / tests that Holm asks of a lone change; null without a t-test or with a zero base.
    */
   minDetectableChange: number | null;
+  /**
+   * What rounding leaves open: the difference and the change with every value anywhere in its
+   * step (rounding.ts); null for values kept as measured, whose change is known as measured.
+   */
+  rounding: RoundingRange | null;
   verdict: Verdict;
   /** Why the verdict, in a few words. */
   reason: string;
@@ -161,13 +181,14 @@ function runValue(run: CompletedRun, metric: MetricName, midStep: boolean): numb
   return midStep && roundedDown(run, metric) ? x + resolutionOf(run, metric) / 2 : x;
 }
 
-/** The values a side's completed runs measured: failed runs and nulls are left out. */
-function valuesOf(entry: ResultEntry, metric: MetricName, midStep = false): number[] {
-  return entry.runs.flatMap((r) => {
-    const x = r.state === 'completed' ? runValue(r, metric, midStep) : null;
-    return x === null ? [] : [x];
-  });
+/** A side's completed runs that measured `metric`: failed runs and nulls are left out. */
+function measuredRuns(entry: ResultEntry, metric: MetricName): CompletedRun[] {
+  return entry.runs.flatMap((r) => (r.state === 'completed' && r[metric] !== null ? [r] : []));
 }
+
+/** The values of runs that measured `metric`, as compared. */
+const valuesOfRuns = (runs: readonly CompletedRun[], metric: MetricName, midStep: boolean) =>
+  runs.map((r) => runValue(r, metric, midStep) as number);
 
 function sideStats(xs: readonly number[], resolution: number): SideStats {
   return { n: xs.length, mean: xs.length > 0 ? mean(xs) : null, sd: sampleSd(xs), resolution };
@@ -196,6 +217,7 @@ interface RawRow {
   head: number[];
   steps: Steps;
   test: RowTest | null;
+  rounding: RoundingRange | null;
   /** Why the values are not as the reports hold them, when they are not. */
   note: string | null;
 }
@@ -247,24 +269,20 @@ function pairedRow(b: number[], h: number[], steps: Steps): RowTest | null {
   };
 }
 
-/** The values of runs with the same number that both sides measured, side by side. */
-function pairedValues(
+/** The runs with the same number that both sides measured, side by side. */
+function pairedRuns(
   base: ResultEntry,
   head: ResultEntry,
   metric: MetricName,
-  midStep: boolean,
-): [number[], number[]] {
-  const headRuns = new Map(head.runs.map((r) => [r.run, r]));
-  const b: number[] = [];
-  const h: number[] = [];
-  for (const r of base.runs) {
+): [CompletedRun[], CompletedRun[]] {
+  const headRuns = new Map(measuredRuns(head, metric).map((r) => [r.run, r]));
+  const b: CompletedRun[] = [];
+  const h: CompletedRun[] = [];
+  for (const r of measuredRuns(base, metric)) {
     const other = headRuns.get(r.run);
-    if (r.state !== 'completed' || other?.state !== 'completed') continue;
-    const x = runValue(r, metric, midStep);
-    const y = runValue(other, metric, midStep);
-    if (x === null || y === null) continue;
-    b.push(x);
-    h.push(y);
+    if (other === undefined) continue;
+    b.push(r);
+    h.push(other);
   }
   return [b, h];
 }
@@ -277,7 +295,7 @@ const RAW_LAG: Partial<Record<MetricName, MetricName>> = {
 
 /** A side that measured a lag percentile raw only (a version-1 report). */
 const rawLagOnly = (e: ResultEntry, metric: MetricName, raw: MetricName) =>
-  valuesOf(e, metric).length === 0 && valuesOf(e, raw).length > 0;
+  measuredRuns(e, metric).length === 0 && measuredRuns(e, raw).length > 0;
 
 /**
  * The metrics one pair of entries is compared on: a corrected lag percentile becomes its raw one
@@ -327,12 +345,16 @@ function midStepNote(base: ResultEntry, head: ResultEntry, metric: MetricName): 
 
 function rawRow(base: ResultEntry, head: ResultEntry, metric: MetricName, paired: boolean): RawRow {
   const midStep = mixesWholeMs([base, head], metric);
-  const [b, h] = paired
-    ? pairedValues(base, head, metric, midStep)
-    : [valuesOf(base, metric, midStep), valuesOf(head, metric, midStep)];
+  const [bRuns, hRuns] = paired
+    ? pairedRuns(base, head, metric)
+    : [measuredRuns(base, metric), measuredRuns(head, metric)];
+  const b = valuesOfRuns(bRuns, metric, midStep);
+  const h = valuesOfRuns(hRuns, metric, midStep);
+  const slacks = (runs: CompletedRun[]): Slack[] => runs.map((r) => slackOf(r, metric, midStep));
   const steps = { base: entryResolution(base, metric), head: entryResolution(head, metric) };
   // A total over the window is shown, never tested: it takes no part in Holm's correction.
   const judged = isJudged(metric);
+  const test = !judged ? null : paired ? pairedRow(b, h, steps) : welchRow(b, h, steps);
   return {
     scenario: base.scenario,
     variant: base.variant,
@@ -340,31 +362,35 @@ function rawRow(base: ResultEntry, head: ResultEntry, metric: MetricName, paired
     base: b,
     head: h,
     steps,
-    test: !judged ? null : paired ? pairedRow(b, h, steps) : welchRow(b, h, steps),
+    test,
+    rounding: roundingRange(b, h, slacks(bRuns), slacks(hRuns), test?.name === 'paired-log-ratio'),
     note: midStep ? midStepNote(base, head, metric) : null,
   };
 }
 
 /**
- * The step a row's values were rounded to, when the difference of its means is no larger: null
- * otherwise, or for values kept as measured. The mean of values rounded to a step is off by up
- * to a step however many runs there are (by one shared error when every run reads alike), so
- * such a difference may be almost nothing: [1]*30 against [2]*30 whole ms is 1.99 against 2.00
- * as well as 1.0 against 2.9. Whether it is beyond a threshold is then unknown, however small p.
+ * The range a row's change could take with its values anywhere in their steps; for values kept
+ * as measured, the change itself.
  */
-function withinOneStep(row: Pick<MetricComparison, 'base' | 'head'>): number | null {
-  const step = Math.max(row.base.resolution, row.head.resolution);
-  if (!(step > 0) || row.base.mean === null || row.head.mean === null) return null;
-  return Math.abs(row.head.mean - row.base.mean) <= step ? step : null;
+function changeRange(
+  row: Pick<MetricComparison, 'change' | 'rounding'>,
+): [number, number | null] | null {
+  if (row.rounding === null) return row.change === null ? null : [row.change, row.change];
+  return row.rounding.change;
 }
 
 /**
- * Whether a row would be a regression or an improvement but for `withinOneStep`: enough runs,
- * significant after Holm at `alpha` and beyond its threshold, by no more than one step.
+ * Whether rounding alone holds a row's verdict: enough runs and a test, but with its values
+ * anywhere in their steps the change could be within the threshold as well as beyond it. The
+ * statistics cannot settle that, however many runs: the mean of values rounded to a step is off
+ * by up to a step whatever their number ([1]×30 against [2]×30 whole ms may be 1.99 ms against
+ * 2.00 as well as 1.0 against 2.9). Never for values kept as measured, whose range is a point.
  */
 export function heldByRounding(
-  row: Pick<MetricComparison, 'base' | 'head' | 'metric' | 'change' | 'pAdjusted' | 'threshold'>,
-  alpha: number,
+  row: Pick<
+    MetricComparison,
+    'base' | 'head' | 'metric' | 'change' | 'pAdjusted' | 'threshold' | 'rounding'
+  >,
 ): boolean {
   return (
     isJudged(row.metric) &&
@@ -372,9 +398,25 @@ export function heldByRounding(
     row.head.n >= MIN_RUNS &&
     row.change !== null &&
     row.pAdjusted !== null &&
-    row.pAdjusted < alpha &&
-    Math.abs(row.change) > row.threshold &&
-    withinOneStep(row) !== null
+    rangeAgainst(changeRange(row), row.threshold) === 'across'
+  );
+}
+
+/** A signed figure: `+1.20`, `-0.50`, `0`. */
+const signed = (x: number) => `${x > 0 ? '+' : ''}${formatNumber(x)}`;
+
+/** Why rounding holds a row: the difference and the change, as read and with the steps given. */
+function roundingReason(row: Omit<MetricComparison, 'verdict' | 'reason'>): string {
+  const unit = ` ${row.unit}`;
+  const diff = (row.head.mean as number) - (row.base.mean as number);
+  const r = row.rounding as RoundingRange;
+  const range = r.change
+    ? `${signedPct(r.change[0])} … ${r.change[1] === null ? '+∞, the base may be 0' : signedPct(r.change[1])}`
+    : 'no bound, the base may be 0';
+  return (
+    `held by rounding: head - base is ${signed(diff)}${unit} (${signedPct(row.change as number)}), ` +
+    `but with each value anywhere in its step ${signed(r.diff[0])} … ${signed(r.diff[1])}${unit} ` +
+    `(${range}), partly within ±${formatPct(row.threshold)} and partly beyond`
   );
 }
 
@@ -393,7 +435,10 @@ function judge(
   if (row.base.n < MIN_RUNS || row.head.n < MIN_RUNS) {
     return { verdict: 'inconclusive', reason: `fewer than ${MIN_RUNS} runs on a side` };
   }
-  if (row.base.mean === 0 && row.head.mean === 0 && row.head.sd === 0 && row.base.sd === 0) {
+  // Zero read in whole ms is anywhere under a step, which promises no "no change": it is left to
+  // the zero base below.
+  const exactZeros = row.rounding === null && row.base.mean === 0 && row.head.mean === 0;
+  if (exactZeros && row.head.sd === 0 && row.base.sd === 0) {
     return { verdict: 'no-change', reason: 'zero on every run of both sides' };
   }
   if (row.change === null) {
@@ -405,14 +450,12 @@ function judge(
       reason: 'every run of both sides alike: no noise to test a difference against',
     };
   }
+  // Unless rounding holds it, the change with its values anywhere in their steps lies wholly
+  // beyond the threshold or wholly within it: the verdict the statistics give, rounding cannot
+  // reverse.
+  if (heldByRounding(row)) return { verdict: 'inconclusive', reason: roundingReason(row) };
   const significant = row.pAdjusted < alpha;
   const beyond = Math.abs(row.change) > row.threshold;
-  if (heldByRounding(row, alpha)) {
-    return {
-      verdict: 'inconclusive',
-      reason: `a difference of at most one step of the rounding (${withinOneStep(row)} ms): rounding alone can make it, so whether it is beyond ${pct} is unknown`,
-    };
-  }
   if (significant && beyond) {
     const worse = row.better === 'higher' ? row.change < 0 : row.change > 0;
     return worse
@@ -559,6 +602,7 @@ export function compareReports(
       stars: stars(pAdjusted),
       threshold: thresholdOf(r.metric),
       minDetectableChange: t ? t.detectable(loneAlpha) : null,
+      rounding: r.rounding,
     };
     return { ...partial, ...judge(partial, alpha) };
   });

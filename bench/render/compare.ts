@@ -104,14 +104,14 @@ function inconclusiveNote(c: Comparison): string {
   const rows = c.rows.filter((r) => r.verdict === 'inconclusive');
   if (rows.length === 0) return '';
   // More runs narrow noise, never rounding: say which of the two held the verdict back.
-  const rounded = rows.filter((r) => heldByRounding(r, c.alpha)).length;
+  const rounded = rows.filter((r) => heldByRounding(r)).length;
   const noisy = rows.length - rounded;
   const both = noisy > 0 && rounded > 0;
   const parts = [
     noisy > 0 &&
       `${both ? `${noisy} ` : ''}too noisy to rule out a change beyond the threshold (more --runs narrow it; see "detectable")`,
     rounded > 0 &&
-      `${both ? `${rounded} ` : ''}within one step of the rounding (more --runs do not narrow it; latency timed to the µs does)`,
+      `${both ? `${rounded} ` : ''}held by rounding (more --runs do not narrow it; a finer clock does: run both sides again with the current looplab, which times latency to the µs)`,
   ].filter(Boolean);
   return `; ${rows.length} of ${c.rows.length} inconclusive: ${parts.join('; ')}`;
 }
@@ -140,7 +140,7 @@ function legend(c: Comparison): string {
       ? 'change: the geometric mean of head / base over the pairs of runs side by side, - 1, with its 95% interval'
       : 'change: (head - base) / base, with its 95% Fieller interval';
   const rounded = c.rows.some((r) => Math.max(r.base.resolution, r.head.resolution) >= WHOLE_MS)
-    ? " Latency is autocannon's, in whole milliseconds rounded down (1 means 1 to 2 ms); the tests add that rounding (step² / 12, one shared error for runs that read alike), and a difference of one step or less is never called beyond the threshold."
+    ? " Latency is autocannon's, in whole milliseconds rounded down (1 means 1 to 2 ms); the tests add that rounding (step² / 12, one shared error for runs that read alike), and a verdict stands only if it holds with every value anywhere in its step."
     : '';
   const notJudged = c.rows.some((r) => r.verdict === 'not-judged')
     ? ' not-judged: a total over the window, which grows with the work served; CPU per request is judged instead.'

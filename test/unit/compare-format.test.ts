@@ -65,7 +65,29 @@ describe('compare formats', () => {
     });
     assert.equal(
       headline(rounded),
-      "no regression (1 test; Welch's t-test, Holm-corrected at alpha 0.05); 1 of 1 inconclusive: within one step of the rounding (more --runs do not narrow it; latency timed to the µs does)",
+      "no regression (1 test; Welch's t-test, Holm-corrected at alpha 0.05); 1 of 1 inconclusive: held by rounding (more --runs do not narrow it; a finer clock does: run both sides again with the current looplab, which times latency to the µs)",
+    );
+    // Noise and rounding each hold a row: more runs are offered for the noisy one only.
+    const both = compareReports(
+      makeReport([
+        entry(
+          'busy-wait',
+          'sync',
+          runsFrom({ requestsPerSec: [100, 50, 150], latencyP99Ms: [10, 10, 10] }),
+        ),
+      ]),
+      makeReport([
+        entry(
+          'busy-wait',
+          'sync',
+          runsFrom({ requestsPerSec: [90, 40, 160], latencyP99Ms: [11, 11, 11] }),
+        ),
+      ]),
+      { metrics: ['requestsPerSec', 'latencyP99Ms'] },
+    );
+    assert.equal(
+      headline(both),
+      'no regression (2 tests; Welch\'s t-test, Holm-corrected at alpha 0.05); 2 of 2 inconclusive: 1 too noisy to rule out a change beyond the threshold (more --runs narrow it; see "detectable"); 1 held by rounding (more --runs do not narrow it; a finer clock does: run both sides again with the current looplab, which times latency to the µs)',
     );
     // Whole ms against µs: the note names the shift, in the table and in Markdown.
     const mixed = compareReports(latency([1, 1, 1], 1), latency([1.6, 1.4, 1.5], 0.001), {
@@ -139,7 +161,7 @@ describe('compare formats', () => {
     );
     assert.match(
       text,
-      /whole milliseconds rounded down \(1 means 1 to 2 ms\); the tests add that rounding \(step² \/ 12, one shared error for runs that read alike\), and a difference of one step or less is never called beyond the threshold\./,
+      /whole milliseconds rounded down \(1 means 1 to 2 ms\); the tests add that rounding \(step² \/ 12, one shared error for runs that read alike\), and a verdict stands only if it holds with every value anywhere in its step\./,
     );
     assert.match(text, /not-judged: a total over the window/);
     assert.match(text, /\(1 test;/);

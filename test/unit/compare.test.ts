@@ -401,13 +401,17 @@ describe('compareReports', () => {
     sig3(ci[0], -0.0858921, 'low');
     sig3(ci[1], 9.27118, 'high');
     sig3(row.minDetectableChange, 1.51763, 'detectable');
+    // Not noise but rounding holds it: 1 against 2 whole ms is anything from 0% to +200%.
     assert.deepEqual(
       [row.verdict, row.reason],
-      ['inconclusive', 'not significant, but too noisy to rule out a change beyond ±10%'],
+      [
+        'inconclusive',
+        'held by rounding: head - base is +1.00 ms (+100%), but with each value anywhere in its step 0 … +2.00 ms (0% … +200%), partly within ±10% and partly beyond',
+      ],
     );
   });
 
-  it('never calls a one-step difference beyond the threshold: [1]*30 vs [2]*30 whole ms', () => {
+  it('never calls a difference rounding could make beyond the threshold: [1]*30 vs [2]*30 whole ms', () => {
     // Before: p 2.0e-19, ***, +78.4% … +126%, a regression and exit 1.
     const row = latency(Array(30).fill(1), Array(30).fill(2));
     assert.equal(row.df, 58);
@@ -422,10 +426,10 @@ describe('compareReports', () => {
       [row.verdict, row.reason],
       [
         'inconclusive',
-        'a difference of at most one step of the rounding (1 ms): rounding alone can make it, so whether it is beyond ±10% is unknown',
+        'held by rounding: head - base is +1.00 ms (+100%), but with each value anywhere in its step 0 … +2.00 ms (0% … +200%), partly within ±10% and partly beyond',
       ],
     );
-    // Two steps apart, the change is beyond 10% wherever in its step each side sits.
+    // Two steps apart, the change is beyond 10% wherever in its step each side sits: 3 / 2 - 1.
     const two = latency(Array(30).fill(1), Array(30).fill(3));
     assert.equal(two.verdict, 'regression');
   });
@@ -523,8 +527,15 @@ describe('compareReports', () => {
       assert.ok(row);
       sig3(row.change, 0.0423077, 'change');
       sig3(row.p, 0.017225, 'p');
-      // Uncorrected (scipy, the same test): +8.4%, p 1.8e-5, a regression.
-      assert.deepEqual([row.verdict, row.reason], ['no-change', 'significant but within ±5%']);
+      // Uncorrected (scipy, the same test): +8.4%, p 1.8e-5, a regression. Read at the middle of
+      // their steps, the base's 13.0 may be 12.5 to 13.5: +0.37% … +8.41%, across ±5%.
+      assert.deepEqual(
+        [row.verdict, row.reason],
+        [
+          'inconclusive',
+          'held by rounding: head - base is +0.55 ms (+4.23%), but with each value anywhere in its step +0.05 … +1.05 ms (+0.37% … +8.41%), partly within ±5% and partly beyond',
+        ],
+      );
     });
 
     it('shifts nothing when both sides round alike, or for a metric not rounded', () => {
