@@ -98,7 +98,8 @@ Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv
 describe('runningProcesses', { skip: process.platform !== 'linux' && 'Linux only' }, () => {
   it('finds the group and the marked processes that run, and leaves zombies out', async () => {
     const mark = `LOOPLAB_TEST_MARK=${randomUUID()}`;
-    const holder = spawn(process.execPath, ['-e', HOLDER, '1000'], {
+    // It holds far longer than the test takes, even on a loaded machine, and is killed at the end.
+    const holder = spawn(process.execPath, ['-e', HOLDER, '30000'], {
       detached: true,
       stdio: ['ignore', 'pipe', 'ignore'],
       env: { ...process.env, LOOPLAB_TEST_MARK: mark.slice(mark.indexOf('=') + 1) },
@@ -127,6 +128,7 @@ describe('runningProcesses', { skip: process.platform !== 'linux' && 'Linux only
       ]);
       assert.deepEqual(scanProcesses(-1, mark), [{ pid: holderPid, marked: true, inGroup: false }]);
     } finally {
+      holder.kill('SIGKILL');
       await exited;
     }
   });
