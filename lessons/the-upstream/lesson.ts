@@ -4,7 +4,8 @@
  * Waiting is not work, so async frees the loop: that is the first lesson. But a request that
  * awaits three calls one after another still takes three waits; issuing them together overlaps
  * the waits, so it takes about one. The upstream is real (a process of its own with a timer of
- * `latency` ms per call), so the learner's numbers show 3 × latency against 1 × latency, and
+ * `latency` ms per call), so the learner's numbers show the two waits saved (3 × against 1 ×
+ * the latency, and the same work around the calls in both, which a busy machine stretches), and
  * what a new TCP connection per call costs against a keep-alive pool.
  */
 import upstreamCalls from '../../scenarios/catalog/upstream-calls.ts';
