@@ -556,6 +556,19 @@ describe("the-upstream's claims about waiting together", () => {
     assert.equal(evaluateCheck(throughput, serial).holds, false);
   });
 
+  it("judge a new connection per call by the server's CPU per request, not the loop's utilisation", () => {
+    // Measured here at a load average of 8-10: utilisation 0.709 against 0.669 (under 1.2×,
+    // both near 1 on a busy machine), CPU per request 3.36 ms against 2.02 ms.
+    const keepalive = claimOn('no-keepalive', 'cpuPerRequestMs');
+    const cpu: Lookup = ({ variant, metric }) =>
+      metric !== 'cpuPerRequestMs' ? null : variant === 'parallel' ? 2.0213 : 3.3577;
+    assert.deepEqual(
+      [evaluateCheck(keepalive, cpu).holds, evaluateCheck(keepalive, cpu).limit],
+      [true, 2.0213 * 1.2],
+    );
+    assert.equal(lesson.claims.filter((c) => c.left.metric === 'elu').length, 0);
+  });
+
   it('ask for one and a half waits saved, strictly, and 1.5× the requests', () => {
     assert.equal(evaluateCheck(saving, measured([66, 150], [36, 225])).holds, false);
     assert.equal(evaluateCheck(saving, measured([66, 150], [35.9, 225.1])).holds, true);
