@@ -24,7 +24,7 @@ export interface CheckResult {
   holds: boolean | null;
   left: number | null;
   right: number | null;
-  /** right × factor: the bound that left had to be under (or over). */
+  /** right × factor + plus: the bound that left had to be under (or over). */
   limit: number | null;
   check: Check;
 }
@@ -32,7 +32,7 @@ export interface CheckResult {
 export function evaluateCheck(check: Check, lookup: Lookup): CheckResult {
   const left = lookup(check.left);
   const right = typeof check.right === 'number' ? check.right : lookup(check.right);
-  const limit = right === null ? null : right * check.factor;
+  const limit = right === null ? null : right * check.factor + (check.plus ?? 0);
   const holds =
     left === null || limit === null ? null : check.op === '<' ? left < limit : left > limit;
   return { text: check.text, holds, left, right, limit, check };
@@ -40,10 +40,16 @@ export function evaluateCheck(check: Check, lookup: Lookup): CheckResult {
 
 const label = (o: Operand) => `${o.variant} ${METRICS[o.metric].label}`;
 
-/** `async loop lag p99 4.48 ms < sync loop lag p99 231 ms × 0.1 = 23.1 ms`. */
+/**
+ * `async loop lag p99 4.48 ms < sync loop lag p99 231 ms × 0.1 = 23.1 ms`, and with `plus`:
+ * `parallel latency p50 24.0 ms < async latency p50 66.0 ms − 30.0 ms = 36.0 ms`.
+ */
 export function describeComparison(r: CheckResult): string {
-  const { left, op, right, factor } = r.check;
-  const bound = factor === 1 ? '' : ` × ${factor} = ${formatMetric(left.metric, r.limit)}`;
+  const { left, op, right, factor, plus = 0 } = r.check;
+  const times = factor === 1 ? '' : ` × ${factor}`;
+  const add =
+    plus === 0 ? '' : ` ${plus < 0 ? '−' : '+'} ${formatMetric(left.metric, Math.abs(plus))}`;
+  const bound = times || add ? `${times}${add} = ${formatMetric(left.metric, r.limit)}` : '';
   const other = typeof right === 'number' ? '' : `${label(right)} `;
   return (
     `${label(left)} ${formatMetric(left.metric, r.left)} ${op} ` +

@@ -13,7 +13,7 @@ import type { Lookup } from './claims.ts';
 import type { Operand } from './types.ts';
 
 const OPERAND = String.raw`([a-z0-9-]+)\.([a-z0-9-]+)\.([a-zA-Z0-9]+)`;
-const PLACEHOLDER = new RegExp(String.raw`\{${OPERAND}(?:\s*/\s*${OPERAND})?\}`, 'g');
+const PLACEHOLDER = new RegExp(String.raw`\{${OPERAND}(?:\s*([/-])\s*${OPERAND})?\}`, 'g');
 
 function operand(measurement?: string, variant?: string, metric?: string): Operand {
   if (!METRIC_NAMES.includes(metric as MetricName))
@@ -25,17 +25,27 @@ function operand(measurement?: string, variant?: string, metric?: string): Opera
 export function templateOperands(template: string): Operand[] {
   return [...template.matchAll(PLACEHOLDER)].flatMap((m) => [
     operand(m[1], m[2], m[3]),
-    ...(m[4] ? [operand(m[4], m[5], m[6])] : []),
+    ...(m[5] ? [operand(m[5], m[6], m[7])] : []),
   ]);
 }
 
-/** @throws {Error} on a placeholder naming an unknown metric: a bug in the lesson. */
+/**
+ * @throws {Error} on a placeholder naming an unknown metric, or a difference of two metrics: a
+ * bug in the lesson.
+ */
 export function fillTemplate(template: string, lookup: Lookup): string {
   return template.replace(PLACEHOLDER, (...m: string[]) => {
     const of = operand(m[1], m[2], m[3]);
     const value = lookup(of);
     if (!m[4]) return formatMetric(of.metric, value);
-    const per = lookup(operand(m[4], m[5], m[6]));
+    const other = operand(m[5], m[6], m[7]);
+    const per = lookup(other);
+    if (m[4] === '-') {
+      // Milliseconds less milliseconds are milliseconds; anything else has no unit to print.
+      if (other.metric !== of.metric)
+        throw new Error(`explanation subtracts ${other.metric} from ${of.metric}`);
+      return value === null || per === null ? 'not measured' : formatMetric(of.metric, value - per);
+    }
     if (value === null || per === null || per === 0) return 'not measured';
     return `${formatNumber(value / per)}×`;
   });

@@ -85,6 +85,22 @@ describe('evaluateCheck', () => {
     assert.equal(describeComparison(r), 'sync throughput 45.0 req/s < 50.0 req/s');
   });
 
+  it('adds plus to the bound: a difference, described with its sign', () => {
+    const saved = { ...check, right: op('sync', 'lagP99Ms'), factor: 1, plus: -190 };
+    const r = evaluateCheck(saved, lookup);
+    assert.deepEqual([r.holds, r.left, r.right, r.limit], [true, 5, 200, 10]);
+    assert.equal(
+      describeComparison(r),
+      'async loop lag p99 5.00 ms < sync loop lag p99 200 ms − 190 ms = 10.0 ms',
+    );
+    const short = evaluateCheck({ ...saved, plus: -196 }, lookup);
+    assert.deepEqual([short.holds, short.limit], [false, 4]);
+    assert.equal(
+      describeComparison(evaluateCheck({ ...check, plus: 2.5 }, lookup)),
+      'async loop lag p99 5.00 ms < sync loop lag p99 200 ms × 0.1 + 2.50 ms = 22.5 ms',
+    );
+  });
+
   it('is neither held nor failed when a number was not measured', () => {
     const r = evaluateCheck({ ...check, left: op('async', 'pingP99Ms') }, lookup);
     assert.equal(r.holds, null);
@@ -168,9 +184,23 @@ describe('fillTemplate', () => {
     );
   });
 
+  it('fills the difference of two numbers of one metric, in its unit', () => {
+    assert.equal(fillTemplate('{m.sync.lagP99Ms - m.async.lagP99Ms} less', lookup), '195 ms less');
+    assert.equal(fillTemplate('{m.async.lagP99Ms-m.sync.lagP99Ms}', lookup), '-195 ms');
+    assert.deepEqual(templateOperands('{m.sync.lagP99Ms - m.async.lagP99Ms}'), [
+      op('sync', 'lagP99Ms'),
+      op('async', 'lagP99Ms'),
+    ]);
+    assert.throws(
+      () => fillTemplate('{m.sync.lagP99Ms - m.sync.requestsPerSec}', lookup),
+      /subtracts requestsPerSec from lagP99Ms/,
+    );
+  });
+
   it('says "not measured" instead of inventing a number', () => {
     assert.equal(fillTemplate('{m.async.pingP99Ms}', lookup), 'not measured');
     assert.equal(fillTemplate('{m.async.pingP99Ms / m.sync.lagP99Ms}', lookup), 'not measured');
+    assert.equal(fillTemplate('{m.async.pingP99Ms - m.sync.pingP99Ms}', lookup), 'not measured');
   });
 
   it('rejects an unknown metric: a bug in the lesson', () => {
@@ -489,5 +519,59 @@ describe('lesson output', () => {
       ),
       'Predict: one two\nthree\n  1) x\n  2) y\n',
     );
+  });
+});
+
+describe("the-upstream's claims about waiting together", () => {
+  const lesson = findLesson('the-upstream');
+  const claimOn = (variant: string, metric: Operand['metric']) => {
+    const claim = lesson.claims.find((c) => c.left.variant === variant && c.left.metric === metric);
+    assert.ok(claim, `a claim on ${variant}'s ${metric}`);
+    return claim;
+  };
+  const saving = claimOn('parallel', 'latencyP50Ms');
+  const throughput = claimOn('parallel', 'requestsPerSec');
+  const measured = (async: [number, number], parallel: [number, number]): Lookup => {
+    const at: Record<string, [number, number]> = { async, parallel };
+    return ({ variant, metric }) => {
+      const v = at[variant];
+      if (!v) return null;
+      return metric === 'latencyP50Ms' ? v[0] : metric === 'requestsPerSec' ? v[1] : null;
+    };
+  };
+
+  it('hold on a busy machine, where the work around the calls grows in both variants', () => {
+    // Measured here at a load average of 5.5-6.6 on 2 cores: 41.2 ms saved, 1.61× the requests.
+    const busy = measured([94.08, 95.224], [52.832, 153.4565]);
+    assert.deepEqual(
+      [evaluateCheck(saving, busy).holds, evaluateCheck(saving, busy).limit],
+      [true, 64.08],
+    );
+    assert.equal(evaluateCheck(throughput, busy).holds, true);
+  });
+
+  it('fail when the calls do not overlap: a "parallel" that waits for one call after another', () => {
+    const serial = measured([66, 148], [64, 152]);
+    assert.equal(evaluateCheck(saving, serial).holds, false);
+    assert.equal(evaluateCheck(throughput, serial).holds, false);
+  });
+
+  it("judge a new connection per call by the server's CPU per request, not the loop's utilisation", () => {
+    // Measured here at a load average of 8-10: utilisation 0.709 against 0.669 (under 1.2×,
+    // both near 1 on a busy machine), CPU per request 3.36 ms against 2.02 ms.
+    const keepalive = claimOn('no-keepalive', 'cpuPerRequestMs');
+    const cpu: Lookup = ({ variant, metric }) =>
+      metric !== 'cpuPerRequestMs' ? null : variant === 'parallel' ? 2.0213 : 3.3577;
+    assert.deepEqual(
+      [evaluateCheck(keepalive, cpu).holds, evaluateCheck(keepalive, cpu).limit],
+      [true, 2.0213 * 1.2],
+    );
+    assert.equal(lesson.claims.filter((c) => c.left.metric === 'elu').length, 0);
+  });
+
+  it('ask for one and a half waits saved, strictly, and 1.5× the requests', () => {
+    assert.equal(evaluateCheck(saving, measured([66, 150], [36, 225])).holds, false);
+    assert.equal(evaluateCheck(saving, measured([66, 150], [35.9, 225.1])).holds, true);
+    assert.equal(evaluateCheck(throughput, measured([66, 150], [36, 225])).holds, false);
   });
 });
