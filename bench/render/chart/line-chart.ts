@@ -20,6 +20,7 @@ export interface LineSeries {
 export interface Band {
   x0: number;
   x1: number;
+  /** Written at the band's top; '' draws the band alone. */
   label: string;
   /** The series it belongs to, for its colour; none: neutral. */
   series?: number;
@@ -147,10 +148,19 @@ export function lineChart(spec: LineChartSpec): string {
   const bands = (spec.bands ?? []).map((b, i) => {
     const x0 = f(x(b.x0));
     const w = f(Math.max(1, x(b.x1) - x(b.x0)));
+    // Words that would run past the plot's right edge end at it instead (about 6 units a
+    // character at the label's 11 px).
+    const where =
+      x0 + 3 + 6 * b.label.length > right
+        ? `x="${f(right - 3)}" text-anchor="end"`
+        : `x="${f(x0 + 3)}"`;
     const cls = b.series === undefined ? 'band' : `band ${seriesClass(b.series)}`;
     return (
       `<rect class="${cls}" x="${x0}" y="${TOP}" width="${w}" height="${plotH}"${clipRef}><title>${esc(b.label)}</title></rect>` +
-      `<text class="band-label" x="${f(x0 + 3)}" y="${TOP + 14 + (i % 3) * 14}"${clipRef}>${esc(b.label)}</text>`
+      // Charts stacked under one that says it may leave the words out: the band says enough.
+      (b.label
+        ? `<text class="band-label" ${where} y="${TOP + 14 + (i % 3) * 14}"${clipRef}>${esc(b.label)}</text>`
+        : '')
     );
   });
   const markers = (spec.markers ?? [])

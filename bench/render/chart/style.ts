@@ -1,12 +1,14 @@
 /**
  * The charts' CSS, shared by the HTML report and the live page: the series palette (Okabe–Ito
  * hues, readable with colour blindness, lighter in dark mode), lines, bars, bands, markers, the
- * legend, and the switch between a chart's wide and narrow layouts (box.ts). The page defines
- * --fg, --muted and --rule.
+ * legend, and the switch between a chart's wide and narrow layouts (box.ts); and the page colours
+ * the charts are drawn in, light and dark, which both pages use for the rest of the page too.
  */
 export const CHART_CSS = `
-:root{--s0:#c0392b;--s1:#0072b2;--s2:#009e73;--s3:#cc79a7}
-@media (prefers-color-scheme:dark){:root{--s0:#ff7b6b;--s1:#56b4e9;--s2:#3fd0a0;--s3:#e7a6cb}}
+:root{color-scheme:light dark;--bg:#fff;--fg:#1b1b1f;--muted:#5c5f66;--rule:#d8dbe0;--card:#f6f7f9;
+--bad:#b3261e;--good:#1e7b34;--s0:#c0392b;--s1:#0072b2;--s2:#009e73;--s3:#cc79a7}
+@media (prefers-color-scheme:dark){:root{--bg:#121316;--fg:#e8e9ec;--muted:#a3a7b0;--rule:#3a3d44;--card:#1c1e22;
+--bad:#ff8a80;--good:#7bd88f;--s0:#ff7b6b;--s1:#56b4e9;--s2:#3fd0a0;--s3:#e7a6cb}}
 .chart-box{container-type:inline-size;min-width:0}
 svg.chart{width:100%;height:auto;display:block;font-size:12px}
 .chart-narrow{display:none}

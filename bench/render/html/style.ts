@@ -1,14 +1,10 @@
 /**
  * The page's only stylesheet, inlined: light and dark (prefers-color-scheme), fluid to a phone's
- * width; the charts' own rules come from the chart renderer (bench/render/chart/style.ts).
+ * width; the colours and the charts' own rules come from the chart renderer (bench/render/chart/style.ts).
  */
 import { CHART_CSS } from '../chart/style.ts';
 
 export const CSS = `${CHART_CSS}
-:root{color-scheme:light dark;--bg:#fff;--fg:#1b1b1f;--muted:#5c5f66;--rule:#d8dbe0;--card:#f6f7f9;
---bad:#b3261e;--good:#1e7b34}
-@media (prefers-color-scheme:dark){:root{--bg:#121316;--fg:#e8e9ec;--muted:#a3a7b0;--rule:#3a3d44;--card:#1c1e22;
---bad:#ff8a80;--good:#7bd88f}}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:64rem;padding:1rem;background:var(--bg);color:var(--fg);
 font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
