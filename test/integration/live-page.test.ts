@@ -170,6 +170,57 @@ describe(`live page in headless Chromium (${found.source})`, () => {
     await page.close();
   });
 
+  it('gives its text enough contrast (4.5:1), light and dark, and every control a label', {
+    timeout: 60_000,
+  }, async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
+      await page.goto(live.url);
+      await page.waitForSelector('#charts svg.chart path.line');
+      const found = await page.evaluate(() => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = (c: string) => {
+          const [r = 0, g = 0, b = 0] = rgb(c).map((v) => {
+            const x = v / 255;
+            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        // The colour behind an element: the nearest ancestor's that is not transparent.
+        const behind = (e: Element | null): string => {
+          for (let n = e; n; n = n.parentElement) {
+            const bg = getComputedStyle(n).backgroundColor;
+            if ((rgb(bg)[3] ?? 1) > 0 && bg !== 'transparent') return bg;
+          }
+          return getComputedStyle(document.documentElement).backgroundColor;
+        };
+        const low: string[] = [];
+        let checked = 0;
+        const texts = document.querySelectorAll(
+          'h1, h2, p, label, legend, button:not(:disabled), input, th, td, caption, li, small, span, code, figcaption',
+        );
+        for (const e of texts) {
+          const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim());
+          if (!own && e.tagName !== 'INPUT') continue;
+          const fg = lum(getComputedStyle(e).color);
+          const bg = lum(behind(e));
+          const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+          checked++;
+          if (ratio < 4.5)
+            low.push(`${e.tagName} "${e.textContent?.slice(0, 30)}" ${ratio.toFixed(2)}`);
+        }
+        const unlabelled = [...document.querySelectorAll('input, button')]
+          .filter((e) => !(e as HTMLInputElement).labels?.length && !e.textContent?.trim())
+          .map((e) => e.id);
+        return { low, checked, unlabelled };
+      });
+      assert.ok(found.checked > 40, `${found.checked} texts checked`);
+      assert.deepEqual(found.low, [], colorScheme);
+      assert.deepEqual(found.unlabelled, [], colorScheme);
+      await page.close();
+    }
+  });
+
   it('fits a 360 px screen, its charts drawn at their width with text of 10 px or more', {
     timeout: 60_000,
   }, async () => {
