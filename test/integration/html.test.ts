@@ -55,16 +55,19 @@ async function open(file: string, viewport = { width: 1000, height: 800 }): Prom
   const sections = await page.$$eval('section', (nodes) =>
     nodes.map((s) => ({
       id: s.id || s.getAttribute('aria-labelledby') || '',
-      charts: [...s.querySelectorAll('svg.chart')].map((svg) => {
-        const box = svg.getBoundingClientRect();
-        // Marks: bars, lines and dots actually drawn with a size, not just axes and labels.
-        const marks = [...svg.querySelectorAll('rect.bar, path.line, circle.dot')].filter((m) => {
-          // No DOM types in this Node project: getBBox is SVGGraphicsElement's.
-          const b = (m as unknown as { getBBox(): { width: number; height: number } }).getBBox();
-          return b.width > 0 || b.height > 0;
-        }).length;
-        return { width: box.width, height: box.height, marks };
-      }),
+      // Each chart is drawn wide and narrow; the CSS shows one, the other has no box.
+      charts: [...s.querySelectorAll('svg.chart')]
+        .filter((svg) => svg.getBoundingClientRect().width > 0)
+        .map((svg) => {
+          const box = svg.getBoundingClientRect();
+          // Marks: bars, lines and dots actually drawn with a size, not just axes and labels.
+          const marks = [...svg.querySelectorAll('rect.bar, path.line, circle.dot')].filter((m) => {
+            // No DOM types in this Node project: getBBox is SVGGraphicsElement's.
+            const b = (m as unknown as { getBBox(): { width: number; height: number } }).getBBox();
+            return b.width > 0 || b.height > 0;
+          }).length;
+          return { width: box.width, height: box.height, marks };
+        }),
     })),
   );
   const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
@@ -195,9 +198,9 @@ describe(`HTML report in headless Chromium ${browserLabel()}`, () => {
     await writeFileAtomic(file, renderReportHtml(report));
     const r = await open(file);
     assertRendered(r, 1, 3);
-    // The lag timeline draws one line per variant.
+    // The lag timeline draws one line per variant, at each of its two widths.
     const html = readFileSync(file, 'utf8');
-    assert.equal((html.match(/<path class="line /g) ?? []).length, 2);
+    assert.equal((html.match(/<path class="line /g) ?? []).length, 4);
   });
 
   it('keeps a 4-scenario report under 1 MB, each scenario charted, at phone width too', {
@@ -258,6 +261,136 @@ describe(`HTML report in headless Chromium ${browserLabel()}`, () => {
     await writeFileAtomic(file, renderDiffHtml(bigReport(), bigReport()));
     // Base and head each draw three charts per scenario.
     assertRendered(await open(file), 4, 6);
+  });
+});
+
+/** What a reader sees of one chart: its box, its legend's entries, its tick labels' sizes. */
+interface ChartLook {
+  box: Box;
+  legend: { text: string; box: Box }[];
+  /** Each visible text's font size in the drawing (ticks, units, values), as rendered: CSS px after the SVG's scaling. */
+  textPx: number[];
+}
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * Every chart's look at `width`. A legend entry is whatever element shows a series' name, in the
+ * SVG or out of it, so the check holds whichever way a legend is drawn.
+ */
+async function chartLooks(file: string, width: number, names: string[]): Promise<ChartLook[]> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  const looks = (await page.$$eval(
+    'figure',
+    (figures, names) =>
+      figures.map((fig) => {
+        // No DOM types in this Node project: the elements' few methods used, structurally.
+        type El = { getBoundingClientRect(): Box };
+        const box = (e: El) => {
+          const r = e.getBoundingClientRect();
+          return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        };
+        const visible = (e: El) => e.getBoundingClientRect().right > e.getBoundingClientRect().left;
+        const style = globalThis as unknown as {
+          getComputedStyle(e: unknown): { fontSize: string };
+        };
+        const chart = fig.querySelector('.chart-box') ?? fig.querySelector('svg.chart');
+        const named = [...fig.querySelectorAll('li, text')].filter(
+          (e) =>
+            visible(e) &&
+            !e.closest('details') &&
+            names.some((n) => (e.textContent ?? '').trim().startsWith(n)),
+        );
+        const textPx = [...fig.querySelectorAll('svg.chart text')].filter(visible).map((t) => {
+          // The CSS size times the SVG's scale onto the screen (getScreenCTM is SVGGraphicsElement's).
+          const ctm = (t as unknown as { getScreenCTM(): { a: number } | null }).getScreenCTM();
+          return (ctm?.a ?? 0) * Number.parseFloat(style.getComputedStyle(t).fontSize);
+        });
+        return {
+          box: chart ? box(chart) : { left: 0, right: 0, top: 0, bottom: 0 },
+          legend: named.map((e) => ({ text: e.textContent ?? '', box: box(e) })),
+          textPx,
+        };
+      }),
+    names,
+  )) as ChartLook[];
+  await page.close();
+  return looks;
+}
+
+const overlap = (a: Box, b: Box) =>
+  a.left < b.right - 0.5 &&
+  b.left < a.right - 0.5 &&
+  a.top < b.bottom - 0.5 &&
+  b.top < a.bottom - 0.5;
+
+/** Routes as `bench --cmd … --path` names them: long, and the third one on the first row. */
+const ROUTES = ['/satisfies?spaces=6000', '/search?q=a-rather-long-query', '/satisfies?spaces=60'];
+
+function routesReport(): Report {
+  const results = ROUTES.map((variant, v) =>
+    entry(
+      'own-server',
+      variant,
+      [
+        completedRun(
+          1,
+          {
+            requestsPerSec: 40 + v * 300,
+            latencyP50Ms: 200 / (v + 1),
+            latencyP99Ms: 250 / (v + 1),
+            pingP99Ms: 400 / (v * 50 + 1),
+            lagP50Ms: 190 / (v * 50 + 1),
+            lagP99Ms: 200 / (v * 50 + 1),
+          },
+          {
+            timelineIntervalMs: 100,
+            timeline: Array.from({ length: 60 }, (_, i) => ({
+              tMs: (i + 1) * 100,
+              lagMaxMs: (v === 0 ? 195 : 2) + (i % 7),
+              elu: 0.5,
+            })),
+          },
+        ),
+      ],
+      { n: 1 },
+    ),
+  );
+  return makeReport(results, [{ scenario: 'own-server', text: 'compare the paths.' }]);
+}
+
+describe(`HTML report's charts with long names ${browserLabel()}`, () => {
+  it('keeps each legend inside its chart at 1280 px, and at 360 px no entry on another and no text under 10 px', {
+    timeout: 60_000,
+  }, async () => {
+    const file = join(dir, 'routes.html');
+    await writeFileAtomic(file, renderReportHtml(routesReport()));
+    const wide = await chartLooks(file, 1280, ROUTES);
+    // The latency chart and the lag timeline name the routes in a legend; the throughput chart
+    // names them beside their bars.
+    const legends = wide.filter((c) => c.legend.length === ROUTES.length);
+    assert.ok(legends.length >= 2, `${legends.length} charts with a legend of every route`);
+    for (const c of legends)
+      for (const e of c.legend)
+        assert.ok(
+          e.box.left >= c.box.left - 0.5 && e.box.right <= c.box.right + 0.5,
+          `at 1280 px, "${e.text}" spans ${e.box.left}–${e.box.right}, the chart ${c.box.left}–${c.box.right}`,
+        );
+    const phone = await chartLooks(file, 360, ROUTES);
+    let texts = 0;
+    for (const c of phone) {
+      for (const [i, a] of c.legend.entries())
+        for (const b of c.legend.slice(i + 1))
+          assert.ok(!overlap(a.box, b.box), `at 360 px, "${a.text}" overlaps "${b.text}"`);
+      for (const px of c.textPx) assert.ok(px >= 10, `at 360 px, a text of ${px.toFixed(1)} px`);
+      texts += c.textPx.length;
+    }
+    assert.ok(texts >= 30, `${texts} texts measured`);
   });
 });
 

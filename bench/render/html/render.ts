@@ -9,6 +9,11 @@ import { NO_PROBE_TEXT } from '../../report/diagnosis.ts';
 import { METRICS, type MetricName } from '../../report/metrics.ts';
 import { inWholeMs } from '../../report/resolution.ts';
 import type { Environment, Report, ResultEntry } from '../../report/types.ts';
+import { type BarGroup, barChart, groupedLogBarChart } from '../chart/bar-chart.ts';
+import { chartBox, NARROW_WIDTH } from '../chart/box.ts';
+import { esc } from '../chart/escape.ts';
+import { legendHtml } from '../chart/legend.ts';
+import { type LineChartSpec, lineChart } from '../chart/line-chart.ts';
 import { headline } from '../compare.ts';
 import {
   entryHeading,
@@ -18,10 +23,8 @@ import {
   roundingNote,
 } from '../metric-text.ts';
 import { ceilingText } from '../micro.ts';
-import { esc } from './escape.ts';
 import { stallsBlock } from './stalls.ts';
 import { CSS } from './style.ts';
-import { type BarGroup, barChart, groupedLogBarChart, lineChart } from './svg.ts';
 
 // No script may run and nothing may load: the page works offline and cannot phone home.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'";
@@ -50,6 +53,13 @@ function table(
   return `<div class="table-wrap"><table><caption>${esc(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${tr.join('')}</tbody></table></div>`;
 }
 
+/** The width the report's charts are laid out at on a wide screen; narrower ones get NARROW_WIDTH. */
+const WIDE = 640;
+
+/** A chart at both widths, the CSS showing the one that fits (chart/box.ts). */
+const bothWidths = (draw: (width: number) => string, legend = '') =>
+  chartBox(draw(WIDE), draw(NARROW_WIDTH), legend);
+
 function figure(caption: string, svg: string, data: string): string {
   return `<figure><figcaption>${esc(caption)}</figcaption>${svg}<details><summary>The chart's data as a table</summary>${data}</details></figure>`;
 }
@@ -74,7 +84,7 @@ function throughputFigure(entries: readonly ResultEntry[]): string {
   });
   return figure(
     `${what} (mean; whiskers: 95% confidence interval over runs)`,
-    barChart(`${what} by variant`, unit, bars, formatRate),
+    bothWidths((w) => barChart(`${what} by variant`, unit, bars, formatRate, w)),
     table(what, ['variant', `mean (${unit})`, '95% CI low', '95% CI high', 'runs'], rows),
   );
 }
@@ -118,12 +128,12 @@ function latencyFigure(entries: readonly ResultEntry[]): string {
   return (
     figure(
       `${work}, of the bystander /ping, and the event loop's lag (corrected for coordinated omission, and raw), percentiles (mean over runs)`,
-      groupedLogBarChart(
-        'Latency percentiles by variant',
-        'ms',
-        entries.map((e) => e.variant),
-        groups,
-        formatNumber,
+      bothWidths(
+        (w) => groupedLogBarChart('Latency percentiles by variant', 'ms', groups, formatNumber, w),
+        legendHtml(
+          entries.map((e) => e.variant),
+          'box',
+        ),
       ),
       table(
         'Latency percentiles (ms)',
@@ -142,7 +152,7 @@ function timelineFigure(entries: readonly ResultEntry[]): string {
     entry: e,
     run: e.runs.find((r) => r.state === 'completed' && r.timeline.length > 0),
   }));
-  const series = picked.map(({ entry, run }) => ({
+  const series: LineChartSpec['series'] = picked.map(({ entry, run }) => ({
     label: run ? `${entry.variant} (run ${run.run})` : `${entry.variant} (no timeline)`,
     points:
       run?.state === 'completed'
@@ -161,7 +171,20 @@ function timelineFigure(entries: readonly ResultEntry[]): string {
   );
   return figure(
     'Event-loop lag over the measured window (largest delay per interval; first completed run of each variant)',
-    lineChart('Event-loop lag timeline', 'seconds into the window', 'lag (ms)', series),
+    bothWidths(
+      (width) =>
+        lineChart({
+          title: 'Event-loop lag timeline',
+          xUnit: 'seconds into the window',
+          yUnit: 'lag (ms)',
+          series,
+          width,
+        }),
+      legendHtml(
+        series.map((s) => s.label),
+        'line',
+      ),
+    ),
     table(
       'Event-loop lag timeline',
       ['variant', 'time (s)', 'largest lag (ms)', 'utilisation'],

@@ -7,7 +7,7 @@ import { formatMs, formatPercent, plural } from '../../../core/numbers.ts';
 import type { StallStack } from '../../../scenarios/probe/protocol.ts';
 import { frameText, stallLine } from '../../report/stalls.ts';
 import type { ResultEntry } from '../../report/types.ts';
-import { esc } from './escape.ts';
+import { esc } from '../chart/escape.ts';
 
 /** A bar 0–100 units long; the CSS gives it its size and colour. */
 function shareBar(share: number): string {

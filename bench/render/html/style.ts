@@ -1,12 +1,10 @@
 /**
  * The page's only stylesheet, inlined: light and dark (prefers-color-scheme), fluid to a phone's
- * width, and the chart colours. Series colours are Okabe–Ito hues, readable with colour blindness.
+ * width; the colours and the charts' own rules come from the chart renderer (bench/render/chart/style.ts).
  */
-export const CSS = `
-:root{color-scheme:light dark;--bg:#fff;--fg:#1b1b1f;--muted:#5c5f66;--rule:#d8dbe0;--card:#f6f7f9;
---s0:#c0392b;--s1:#0072b2;--s2:#009e73;--s3:#cc79a7;--bad:#b3261e;--good:#1e7b34}
-@media (prefers-color-scheme:dark){:root{--bg:#121316;--fg:#e8e9ec;--muted:#a3a7b0;--rule:#3a3d44;--card:#1c1e22;
---s0:#ff7b6b;--s1:#56b4e9;--s2:#3fd0a0;--s3:#e7a6cb;--bad:#ff8a80;--good:#7bd88f}}
+import { CHART_CSS } from '../chart/style.ts';
+
+export const CSS = `${CHART_CSS}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:64rem;padding:1rem;background:var(--bg);color:var(--fg);
 font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
@@ -17,14 +15,6 @@ h3{font-size:1.05rem;margin:1.2rem 0 .3rem}
 .warn{border-left-color:var(--bad)}
 ul.diagnosis{padding-left:1.2rem}.unhealthy{color:var(--bad)}.healthy{color:var(--good)}
 figure{margin:.8rem 0}figcaption{font-weight:600;margin-bottom:.2rem}
-svg.chart{width:100%;height:auto;display:block;font-size:12px}
-svg text{fill:var(--fg)}svg .tick,svg .unit{fill:var(--muted)}svg .small{font-size:10px}
-svg .grid{stroke:var(--rule);stroke-width:1}
-svg .whisker{stroke:var(--fg);stroke-width:1.5;fill:none}
-svg .line{fill:none;stroke-width:2}
-svg .dash1{stroke-dasharray:6 3}svg .dash2{stroke-dasharray:2 2}svg .dash3{stroke-dasharray:8 3 2 3}
-.s0{fill:var(--s0);stroke:var(--s0)}.s1{fill:var(--s1);stroke:var(--s1)}.s2{fill:var(--s2);stroke:var(--s2)}.s3{fill:var(--s3);stroke:var(--s3)}
-svg .line.s0,svg .line.s1,svg .line.s2,svg .line.s3{fill:none}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;margin:.4rem 0;font-size:.9rem}
 th,td{padding:.2rem .6rem;border-bottom:1px solid var(--rule);text-align:right;white-space:nowrap}
@@ -38,6 +28,4 @@ ol.frames li+li::before{content:"← ";color:var(--muted)}
 dl.env{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}dl.env dt{color:var(--muted)}dl.env dd{margin:0}
 .side{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}
 .side>div{min-width:0}
-/* On a phone the 640-unit charts shrink by half: larger type keeps their labels readable. */
-@media (max-width:40rem){svg.chart{font-size:22px}svg .small{font-size:17px}}
 `;

@@ -1,5 +1,6 @@
 /**
- * Axis arithmetic for the charts: pure, so tick positions are tested exactly.
+ * Axis arithmetic for the charts: pure, so tick positions are tested exactly. Browser-safe, as
+ * everything in bench/render/chart/ is: the live page loads it as it is.
  */
 
 /** 1, 2 or 5 times a power of ten: the steps a person reads an axis in. */
@@ -48,4 +49,17 @@ export function log(d0: number, d1: number, r0: number, r1: number): (x: number)
 export function tickLabel(x: number): string {
   if (x >= 1000) return Math.round(x).toLocaleString('en-US');
   return String(Number(x.toPrecision(3)));
+}
+
+/**
+ * Ticks at nice steps inside [min, max], the domain left as it is: a sliding time window keeps
+ * its edges where they are and its ticks where the clock's round numbers fall.
+ */
+export function ticksWithin(min: number, max: number, maxTicks = 5): number[] {
+  if (!(max > min)) return [min];
+  const step = niceStep(max - min, maxTicks);
+  const ticks: number[] = [];
+  for (let i = Math.ceil(min / step - 1e-9); i * step <= max + step / 1e6; i++)
+    ticks.push(Number((i * step).toPrecision(12)));
+  return ticks;
 }

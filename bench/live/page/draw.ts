@@ -1,0 +1,147 @@
+/// <reference lib="dom" />
+/**
+ * Draws a LiveView into the page: the figures in words, a chart per figure with a line per
+ * variant (one legend for all, one time window, so they read down a column), and the stall list.
+ * The charts are laid out at their box's real width, so their text is never scaled.
+ */
+import { esc } from '../../render/chart/escape.ts';
+import { legendHtml } from '../../render/chart/legend.ts';
+import { lineChart } from '../../render/chart/line-chart.ts';
+import { CHARTED, type ChartedKey, type LiveView } from './view-model.ts';
+
+const byId = (id: string) => document.getElementById(id) as HTMLElement;
+
+/** 3 significant figures, no float noise; a dash for a figure not measured. */
+export function figure(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '–';
+  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en-US');
+  return String(Number(x.toPrecision(3)));
+}
+
+const NOW_COLUMNS: [ChartedKey, string][] = [
+  ['requestsPerSec', 'req/s'],
+  ['latencyP99Ms', 'latency p99 (ms)'],
+  ['lagP99Ms', 'lag p99 (ms)'],
+  ['lagMaxMs', 'lag max (ms)'],
+  ['pingP99Ms', '/ping p99 (ms)'],
+  ['elu', 'ELU'],
+  ['cpuCores', 'CPU (cores)'],
+  ['rssBytes', 'RSS (MiB)'],
+];
+
+function drawNow(view: LiveView): void {
+  const table = byId('now');
+  const head = `<tr><th scope="col">variant</th>${NOW_COLUMNS.map(([, label]) => `<th scope="col">${esc(label)}</th>`).join('')}</tr>`;
+  (table.querySelector('thead') as HTMLElement).innerHTML = head;
+  const rows = view.variants.map((v) => {
+    const frame = view.latest[v] ?? null;
+    const cells = NOW_COLUMNS.map(([key]) => {
+      const raw = frame ? frame[key] : null;
+      const value = raw !== null && key === 'rssBytes' ? raw / 1024 ** 2 : raw;
+      return `<td data-variant="${esc(v)}" data-metric="${key}" data-value="${value ?? ''}">${figure(value)}</td>`;
+    });
+    return `<tr><th scope="row">${esc(v)}</th>${cells.join('')}</tr>`;
+  });
+  (table.querySelector('tbody') as HTMLElement).innerHTML = rows.join('');
+}
+
+let legendFor = '';
+let laidOut = '';
+
+function drawCharts(view: LiveView): void {
+  const box = byId('charts');
+  const names = view.variants.join('\n');
+  if (names !== legendFor) {
+    legendFor = names;
+    byId('legend').innerHTML = legendHtml(view.variants, 'line');
+  }
+  if (laidOut !== 'yes') {
+    laidOut = 'yes';
+    box.innerHTML = CHARTED.map(
+      (c) =>
+        `<figure data-metric="${c.key}"><figcaption>${esc(c.title)} <span class="muted">(${esc(c.unit)}${c.logY ? ', log scale' : ''})</span></figcaption><div class="chart-slot"></div></figure>`,
+    ).join('');
+  }
+  const markers = view.markers.map((m) => ({ x: m.elapsedMs / 1000, label: m.text }));
+  CHARTED.forEach((c, i) => {
+    const slot = box.querySelector(`figure[data-metric="${c.key}"] .chart-slot`) as HTMLElement;
+    // Every chart shades the silences; the first says what they are.
+    const bands = view.silences.map((s) => ({
+      x0: s.fromMs / 1000,
+      x1: s.toMs / 1000,
+      label: i === 0 ? s.label : '',
+      series: view.variants.indexOf(s.variant),
+    }));
+    slot.innerHTML = lineChart({
+      title: c.title,
+      xUnit: 's since start',
+      yUnit: c.unit,
+      series: view.variants.map((v) => ({ label: v, points: view.series[v]?.[c.key] ?? [] })),
+      width: Math.max(240, Math.round(slot.clientWidth)),
+      plotHeight: 150,
+      xDomain: view.windowS,
+      logY: c.logY,
+      bands,
+      markers,
+    });
+  });
+}
+
+/** Stalls already drawn (by key), and those a reader opened, kept open across redraws. */
+let stallsDrawn = '';
+const opened = new Set<string>();
+const stallKey = (s: LiveView['stalls'][number]) => `${s.variant}@${s.elapsedMs}`;
+
+function drawStalls(view: LiveView): void {
+  const keys = view.stalls.map(stallKey).join(' ');
+  if (keys === stallsDrawn) return;
+  stallsDrawn = keys;
+  const list = byId('stalls');
+  list.innerHTML =
+    view.stalls.length === 0
+      ? '<li class="muted">No stall yet.</li>'
+      : view.stalls
+          .map((s, i) => {
+            const key = stallKey(s);
+            const open = opened.has(key);
+            return `<li><button type="button" aria-expanded="${open}" aria-controls="stack-${i}" data-key="${esc(key)}"><strong>${esc(s.variant)}</strong> ${figure(s.ms)} ms at ${figure(s.elapsedMs / 1000)} s: <code>${esc(s.name)}</code></button><ol class="frames" id="stack-${i}"${open ? '' : ' hidden'}>${s.stack.map((f) => `<li>${esc(f)}</li>`).join('')}</ol></li>`;
+          })
+          .join('');
+}
+
+/** One listener for the whole list: a click or Enter on a stall shows or hides its stack. */
+export function setUpStallList(): void {
+  byId('stalls').addEventListener('click', (ev) => {
+    const button = (ev.target as HTMLElement).closest('button');
+    if (!button) return;
+    const key = button.dataset.key ?? '';
+    const stack = document.getElementById(button.getAttribute('aria-controls') ?? '');
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    if (stack) stack.hidden = !open;
+    if (open) opened.add(key);
+    else opened.delete(key);
+  });
+}
+
+function drawWarnings(view: LiveView): void {
+  byId('warnings').innerHTML = view.warnings
+    .map((w) => `<li>${w.variant ? `<strong>${esc(w.variant)}</strong>: ` : ''}${esc(w.text)}</li>`)
+    .join('');
+}
+
+export function draw(view: LiveView): void {
+  const s = view.session;
+  byId('scenario').textContent = s ? `· ${s.scenario ?? 'your server'}` : '';
+  const status = byId('status');
+  status.dataset.state = view.state;
+  // The state alone is announced; the clock ticks silently beside it.
+  const said = `${view.state}${view.stateReason ? ` (${view.stateReason})` : ''}`;
+  if (status.textContent !== said) status.textContent = said;
+  byId('clock').textContent =
+    `${figure(view.nowMs / 1000)} s${s?.alternate ? ' · variants take turns' : ''}`;
+  drawWarnings(view);
+  drawNow(view);
+  drawCharts(view);
+  drawStalls(view);
+}

@@ -1,0 +1,289 @@
+/**
+ * What the live page draws, from the events it has been sent: per variant a series of each
+ * figure over elapsed time, the stalls newest first, the markers, and the silences. Pure: the
+ * model is built from events alone and read at a moment `nowMs`; the DOM is main.ts's job, and
+ * this is tested on recorded NDJSON without a browser or a server.
+ *
+ * A silence is the measurement of a blocked loop: a variant whose probe sent no frame for longer
+ * than two frame intervals while the session ran. It shows as a band, "no word from sync's loop
+ * for 412 ms", that keeps growing while the silence lasts; the series break there (a gap, never a
+ * zero).
+ */
+import type {
+  FrameEvent,
+  LiveEvent,
+  MarkerEvent,
+  SessionEvent,
+  SessionState,
+  StallEvent,
+  WarningEvent,
+} from '../events.ts';
+import { stallName, stallStack } from './stall-text.ts';
+
+/** The figures the page charts, each a chart with a line per variant. */
+export const CHARTED = [
+  { key: 'lagP99Ms', title: 'Event-loop lag p99', unit: 'ms', logY: true },
+  { key: 'lagMaxMs', title: 'Event-loop lag max', unit: 'ms', logY: true },
+  { key: 'lagP50Ms', title: 'Event-loop lag p50', unit: 'ms', logY: true },
+  { key: 'pingP99Ms', title: 'Bystander /ping p99', unit: 'ms', logY: true },
+  { key: 'latencyP99Ms', title: 'Latency p99', unit: 'ms', logY: true },
+  { key: 'latencyP50Ms', title: 'Latency p50', unit: 'ms', logY: true },
+  { key: 'requestsPerSec', title: 'Requests per second', unit: 'req/s', logY: false },
+  { key: 'elu', title: 'Event-loop utilisation', unit: '0 to 1', logY: false },
+  { key: 'cpuCores', title: 'CPU', unit: 'cores', logY: false },
+  { key: 'rssBytes', title: 'Memory (RSS)', unit: 'MiB', logY: false },
+] as const satisfies readonly {
+  key: keyof FrameEvent;
+  title: string;
+  unit: string;
+  logY: boolean;
+}[];
+
+export type ChartedKey = (typeof CHARTED)[number]['key'];
+
+/** [seconds since the session started, value]; a null value is a gap. */
+export type Point = readonly [number, number | null];
+
+export interface StallView {
+  variant: string;
+  elapsedMs: number;
+  ms: number;
+  /** `spin (busy-wait.ts:17) ← handle` */
+  name: string;
+  /** Every frame, top first, for when the stall is opened. */
+  stack: string[];
+}
+
+export interface SilenceView {
+  variant: string;
+  fromMs: number;
+  toMs: number;
+  /** Still silent at `nowMs`: the band grows. */
+  open: boolean;
+  label: string;
+}
+
+export interface LiveView {
+  session: SessionEvent | null;
+  variants: string[];
+  state: SessionState;
+  /** Why the state last changed, when looplab changed it. */
+  stateReason: string | null;
+  nowMs: number;
+  /** The x window every chart shares, in seconds: the last WINDOW_MS, or the start. */
+  windowS: readonly [number, number];
+  series: Record<string, Record<ChartedKey, Point[]>>;
+  /** Each variant's last frame, for the figures in words. */
+  latest: Record<string, FrameEvent | null>;
+  stalls: StallView[];
+  markers: MarkerEvent[];
+  silences: SilenceView[];
+  /** The newest warning of each code and variant, newest first. */
+  warnings: WarningEvent[];
+}
+
+/** How much time the charts show. */
+export const WINDOW_MS = 60_000;
+/** The stall list keeps this many, newest first. */
+const STALLS_SHOWN = 100;
+/** Before the session event says how often frames come. */
+const DEFAULT_FRAME_MS = 200;
+
+interface Silence {
+  variant: string;
+  fromMs: number;
+  toMs: number;
+}
+
+/** What the events so far add up to. Built by addEvent, read by viewAt. */
+export interface LiveModel {
+  session: SessionEvent | null;
+  state: SessionState;
+  stateReason: string | null;
+  frames: Map<string, { frame: FrameEvent; afterSilence: boolean }[]>;
+  stalls: StallEvent[];
+  markers: MarkerEvent[];
+  warnings: WarningEvent[];
+  silences: Silence[];
+  /** While running: when each variant last spoke (its last frame, or when running began). */
+  lastWord: Map<string, number>;
+  /** The latest elapsedMs any event carried. */
+  lastElapsedMs: number;
+}
+
+export function createModel(): LiveModel {
+  return {
+    session: null,
+    state: 'idle',
+    stateReason: null,
+    frames: new Map(),
+    stalls: [],
+    markers: [],
+    warnings: [],
+    silences: [],
+    lastWord: new Map(),
+    lastElapsedMs: 0,
+  };
+}
+
+const silenceAfterMs = (model: LiveModel) =>
+  2 * (model.session?.frameIntervalMs ?? DEFAULT_FRAME_MS);
+
+/** Adds one event to the model it is given (and changes nothing else). */
+export function addEvent(model: LiveModel, event: LiveEvent): void {
+  if (event.type === 'session') {
+    // Sent again on every reconnect: the layout and the knobs' values, never the history.
+    model.session = event;
+    model.state = event.state;
+    return;
+  }
+  model.lastElapsedMs = Math.max(model.lastElapsedMs, event.elapsedMs);
+  switch (event.type) {
+    case 'frame': {
+      const before = model.lastWord.get(event.variant);
+      const silent = before !== undefined && event.elapsedMs - before > silenceAfterMs(model);
+      if (silent)
+        model.silences.push({ variant: event.variant, fromMs: before, toMs: event.elapsedMs });
+      const list = model.frames.get(event.variant) ?? [];
+      list.push({ frame: event, afterSilence: silent });
+      model.frames.set(event.variant, list);
+      if (model.state === 'running') model.lastWord.set(event.variant, event.elapsedMs);
+      return;
+    }
+    case 'stall':
+      model.stalls.push(event);
+      return;
+    case 'marker':
+      model.markers.push(event);
+      return;
+    case 'warning':
+      model.warnings.push(event);
+      return;
+    case 'state': {
+      if (event.state === 'running') {
+        // Silence is counted from when the load (re)started: a paused server owes no frames.
+        for (const v of variantsOf(model)) model.lastWord.set(v, event.elapsedMs);
+      } else {
+        // A silence that had begun when the session paused or stopped ends there.
+        for (const [variant, fromMs] of model.lastWord)
+          if (event.elapsedMs - fromMs > silenceAfterMs(model))
+            model.silences.push({ variant, fromMs, toMs: event.elapsedMs });
+        model.lastWord.clear();
+      }
+      model.state = event.state;
+      model.stateReason = event.reason ?? null;
+      return;
+    }
+  }
+}
+
+function variantsOf(model: LiveModel): string[] {
+  const named = model.session?.variants ?? [];
+  return [...named, ...[...model.frames.keys()].filter((v) => !named.includes(v))];
+}
+
+const silenceLabel = (variant: string, ms: number) =>
+  `no word from ${variant}'s loop for ${Math.round(ms)} ms`;
+
+/** A frame's figure in the unit its chart shows. */
+function charted(frame: FrameEvent, key: ChartedKey): number | null {
+  const v = frame[key];
+  if (v === null) return null;
+  return key === 'rssBytes' ? v / 1024 ** 2 : v;
+}
+
+function seriesOf(
+  list: readonly { frame: FrameEvent; afterSilence: boolean }[],
+  fromMs: number,
+  silences: readonly Silence[],
+): Record<ChartedKey, Point[]> {
+  // The frames in the window, and the one before it so a line enters from the left edge.
+  const first = Math.max(
+    0,
+    list.findIndex((f) => f.frame.elapsedMs >= fromMs),
+  );
+  const shown = list.slice(Math.max(0, first - 1));
+  const out = Object.fromEntries(CHARTED.map((c) => [c.key, [] as Point[]])) as Record<
+    ChartedKey,
+    Point[]
+  >;
+  for (const { frame, afterSilence } of shown) {
+    // The line breaks where the probe fell silent: a null where the silence began.
+    const gapFromMs = afterSilence
+      ? (silences.find((x) => x.variant === frame.variant && x.toMs === frame.elapsedMs)?.fromMs ??
+        frame.elapsedMs)
+      : null;
+    for (const c of CHARTED) {
+      if (gapFromMs !== null) out[c.key].push([gapFromMs / 1000, null]);
+      out[c.key].push([frame.elapsedMs / 1000, charted(frame, c.key)]);
+    }
+  }
+  return out;
+}
+
+/** The page as it should look at `nowMs` (since the session started). */
+export function viewAt(model: LiveModel, nowMs: number): LiveView {
+  const variants = variantsOf(model);
+  const fromMs = Math.max(0, nowMs - WINDOW_MS);
+  const windowS = [fromMs / 1000, Math.max(nowMs, 10_000) / 1000] as const;
+  const series: LiveView['series'] = {};
+  const latest: LiveView['latest'] = {};
+  for (const v of variants) {
+    const list = model.frames.get(v) ?? [];
+    series[v] = seriesOf(list, fromMs, model.silences);
+    latest[v] = list.at(-1)?.frame ?? null;
+  }
+  const closed = model.silences.map((s) => ({
+    ...s,
+    open: false,
+    label: silenceLabel(s.variant, s.toMs - s.fromMs),
+  }));
+  const open = [...model.lastWord]
+    .filter(([, fromMs]) => nowMs - fromMs > silenceAfterMs(model))
+    .map(([variant, fromMs]) => ({
+      variant,
+      fromMs,
+      toMs: nowMs,
+      open: true,
+      label: silenceLabel(variant, nowMs - fromMs),
+    }));
+  const stalls = model.stalls
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => b.s.elapsedMs - a.s.elapsedMs || b.i - a.i)
+    .slice(0, STALLS_SHOWN)
+    .map(({ s }) => ({
+      variant: s.variant,
+      elapsedMs: s.elapsedMs,
+      ms: s.ms,
+      name: stallName(s.frames),
+      stack: stallStack(s.frames),
+    }));
+  const seen = new Set<string>();
+  const warnings = [...model.warnings].reverse().filter((w) => {
+    const key = `${w.code} ${w.variant ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return {
+    session: model.session,
+    variants,
+    state: model.state,
+    stateReason: model.stateReason,
+    nowMs,
+    windowS,
+    series,
+    latest,
+    stalls,
+    markers: [...model.markers],
+    silences: [...closed, ...open],
+    warnings,
+  };
+}
+
+/** The view after `events`, at `nowMs`: what the tests and a replay read. */
+export function viewOf(events: readonly LiveEvent[], nowMs: number): LiveView {
+  const model = createModel();
+  for (const e of events) addEvent(model, e);
+  return viewAt(model, nowMs);
+}

@@ -1,0 +1,177 @@
+/**
+ * Lines over time, one per series: the report's lag timeline and every chart of the live page.
+ * Several charts line up when they are given the same domains; a point whose value is null is a
+ * gap in its line, never a zero. Bands shade an x-range with a label (a loop that fell silent),
+ * markers draw a labelled vertical line (a knob that changed). Laid out at the width asked for,
+ * so the live page draws at its real size and the report can offer a narrow layout whose text
+ * stays readable on a phone.
+ */
+import { esc } from './escape.ts';
+import { linear, linearTicks, log, logTicks, tickLabel, ticksWithin } from './scale.ts';
+import { chartId, f, seriesClass, svgOpen, tickCount } from './svg.ts';
+
+export interface LineSeries {
+  label: string;
+  /** [x, y] in the order drawn; y null is a gap. */
+  points: readonly (readonly [number, number | null])[];
+}
+
+/** A shaded x-range, e.g. "no word from sync's loop for 412 ms". */
+export interface Band {
+  x0: number;
+  x1: number;
+  /** Written at the band's top; '' draws the band alone. */
+  label: string;
+  /** The series it belongs to, for its colour; none: neutral. */
+  series?: number;
+}
+
+/** A vertical line at `x`, e.g. "ms 20 → 50". */
+export interface Marker {
+  x: number;
+  label: string;
+}
+
+export interface LineChartSpec {
+  title: string;
+  xUnit: string;
+  yUnit: string;
+  series: readonly LineSeries[];
+  /** The width to lay out at, in user units (the live page passes its pixels). */
+  width: number;
+  /** The plot's own height; 200 when not given. */
+  plotHeight?: number;
+  /** Shared domains: charts given the same ones line up. Default: from 0 to the data's largest. */
+  xDomain?: readonly [number, number];
+  yDomain?: readonly [number, number];
+  /** A log y axis, for figures that span orders of magnitude; values ≤ 0 sit on its floor. */
+  logY?: boolean;
+  bands?: readonly Band[];
+  markers?: readonly Marker[];
+}
+
+// Room above the plot for the y unit and the markers' labels, so neither sits on the top tick.
+const TOP = 36;
+const LEFT = 56;
+const RIGHT = 16;
+const AXIS = 36;
+
+/** The non-null points of every series: what the default domains are read from. */
+const measured = (series: readonly LineSeries[]) =>
+  series.flatMap((s) => s.points.filter((p): p is [number, number] => p[1] !== null));
+
+/** The y axis: its ticks and the scale that maps onto [bottom, top]. */
+function yAxis(spec: LineChartSpec, bottom: number) {
+  const values = measured(spec.series).map((p) => p[1]);
+  if (spec.logY) {
+    const positive = values.filter((v) => v > 0);
+    const lo = spec.yDomain?.[0] ?? Math.min(...positive, 1);
+    const hi = spec.yDomain?.[1] ?? Math.max(...positive, 1);
+    const ticks = logTicks(lo, hi);
+    return { ticks, y: log(ticks[0] ?? 0.001, ticks.at(-1) ?? 1, bottom, TOP) };
+  }
+  const hi = spec.yDomain?.[1] ?? Math.max(0, ...values);
+  const ticks = linearTicks(hi || 1, 5);
+  return { ticks, y: linear(0, ticks.at(-1) ?? 1, bottom, TOP) };
+}
+
+/** The x axis: a given domain is kept exactly (a sliding window), else 0 to a nice top. */
+function xScale(spec: LineChartSpec) {
+  const n = tickCount(spec.width - LEFT - RIGHT);
+  const right = spec.width - RIGHT;
+  if (spec.xDomain) {
+    const [d0, d1] = spec.xDomain;
+    return { ticks: ticksWithin(d0, d1, n), x: linear(d0, d1, LEFT, right) };
+  }
+  const ticks = linearTicks(Math.max(0, ...measured(spec.series).map((p) => p[0])) || 1, n);
+  return { ticks, x: linear(0, ticks.at(-1) ?? 1, LEFT, right) };
+}
+
+/** A series' path, broken at each null; a point alone between gaps gets a dot. */
+function seriesMarks(
+  s: LineSeries,
+  i: number,
+  x: (v: number) => number,
+  y: (v: number) => number,
+  clip: string,
+): string {
+  let d = '';
+  const dots: string[] = [];
+  const pts = s.points;
+  for (let j = 0; j < pts.length; j++) {
+    const p = pts[j] as readonly [number, number | null];
+    if (p[1] === null) continue;
+    const starts = j === 0 || pts[j - 1]?.[1] === null;
+    d += `${starts ? 'M' : 'L'}${f(x(p[0]))} ${f(y(p[1]))}`;
+    const ends = j === pts.length - 1 || pts[j + 1]?.[1] === null;
+    if (starts && ends)
+      dots.push(
+        `<circle class="dot ${seriesClass(i)}" cx="${f(x(p[0]))}" cy="${f(y(p[1]))}" r="3"/>`,
+      );
+  }
+  return `<path class="line ${seriesClass(i)} dash${i % 4}" d="${d}"${clip}/>${dots.join('')}`;
+}
+
+/** Lines on one shared time axis, one per series; the legend goes beside it (legend.ts). */
+export function lineChart(spec: LineChartSpec): string {
+  const { width, series } = spec;
+  const plotH = spec.plotHeight ?? 200;
+  const bottom = TOP + plotH;
+  const { ticks: xTicks, x } = xScale(spec);
+  const { ticks: yTicks, y } = yAxis(spec, bottom);
+  const right = width - RIGHT;
+  const desc = series
+    .map((s) => {
+      const values = s.points.flatMap((p) => (p[1] === null ? [] : [p[1]]));
+      return values.length === 0
+        ? `${s.label}: no points`
+        : `${s.label}: ${values.length} points, peak ${tickLabel(Math.max(...values))} ${spec.yUnit}`;
+    })
+    .join('; ');
+  const id = chartId(spec.title, desc, width);
+  const clipRef = ` clip-path="url(#${id}p)"`;
+  const grid = [
+    `<clipPath id="${id}p"><rect x="${LEFT}" y="${TOP}" width="${f(right - LEFT)}" height="${plotH}"/></clipPath>`,
+    ...yTicks.map(
+      (t) =>
+        `<line class="grid" x1="${LEFT}" x2="${right}" y1="${f(y(t))}" y2="${f(y(t))}"/>` +
+        `<text class="tick" x="${LEFT - 6}" y="${f(y(t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`,
+    ),
+    ...xTicks.map(
+      (t) =>
+        `<text class="tick" x="${f(x(t))}" y="${bottom + 14}" text-anchor="middle">${esc(tickLabel(t))}</text>`,
+    ),
+    `<text class="unit" x="${right}" y="${bottom + 30}" text-anchor="end">${esc(spec.xUnit)}</text>`,
+    `<text class="unit" x="4" y="14">${esc(spec.yUnit)}</text>`,
+  ];
+  // Bands under the lines; their labels stagger over three rows so two bands at once stay legible.
+  const bands = (spec.bands ?? []).map((b, i) => {
+    const x0 = f(x(b.x0));
+    const w = f(Math.max(1, x(b.x1) - x(b.x0)));
+    // Words that would run past the plot's right edge end at it instead (about 6 units a
+    // character at the label's 11 px).
+    const where =
+      x0 + 3 + 6 * b.label.length > right
+        ? `x="${f(right - 3)}" text-anchor="end"`
+        : `x="${f(x0 + 3)}"`;
+    const cls = b.series === undefined ? 'band' : `band ${seriesClass(b.series)}`;
+    return (
+      `<rect class="${cls}" x="${x0}" y="${TOP}" width="${w}" height="${plotH}"${clipRef}><title>${esc(b.label)}</title></rect>` +
+      // Charts stacked under one that says it may leave the words out: the band says enough.
+      (b.label
+        ? `<text class="band-label" ${where} y="${TOP + 14 + (i % 3) * 14}"${clipRef}>${esc(b.label)}</text>`
+        : '')
+    );
+  });
+  const markers = (spec.markers ?? [])
+    .filter((m) => x(m.x) >= LEFT - 0.5 && x(m.x) <= right + 0.5)
+    .map((m) => {
+      const px = f(x(m.x));
+      return (
+        `<line class="marker" x1="${px}" x2="${px}" y1="${TOP - 4}" y2="${bottom}"/>` +
+        `<text class="marker-label" x="${f(px + 3)}" y="${TOP - 6}">${esc(m.label)}</text>`
+      );
+    });
+  const lines = series.map((s, i) => seriesMarks(s, i, x, y, clipRef));
+  return `${svgOpen(id, width, bottom + AXIS, spec.title, desc)}${grid.join('')}${bands.join('')}${markers.join('')}${lines.join('')}</svg>`;
+}

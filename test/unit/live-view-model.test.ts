@@ -1,0 +1,158 @@
+/**
+ * The live page's view model on a recorded session (test/fixtures/live/busy-wait.ndjson:
+ * busy-wait's sync and async at 200 ms frames; ms 20 → 50 at 3 s; sync's probe silent from 4.7 s
+ * to 5.5 s; three stalls in spin): no browser, no server, exact expectations.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LiveEvent } from '../../bench/live/events.ts';
+import { stallName, stallStack } from '../../bench/live/page/stall-text.ts';
+import { addEvent, createModel, viewAt, viewOf } from '../../bench/live/page/view-model.ts';
+import { liveFixture } from './live-fixture.ts';
+
+const events = liveFixture('busy-wait.ndjson');
+
+describe('live view model', () => {
+  const view = viewOf(events, 6200);
+
+  it('lays out the session: its variants, its state and its knobs', () => {
+    assert.deepEqual(view.variants, ['sync', 'async']);
+    assert.equal(view.state, 'running');
+    assert.deepEqual(view.session?.params, { ms: 20 });
+    assert.equal(view.session?.paramSpecs.ms?.max, 10_000);
+    assert.equal(view.latest.sync?.elapsedMs, 6100);
+    assert.equal(view.latest.async?.lagP99Ms, 2);
+  });
+
+  it("charts each figure over seconds, and breaks sync's line where its probe fell silent", () => {
+    const lag = view.series.sync?.lagP99Ms ?? [];
+    // 27 frames (30 less the 3 it missed) and one gap.
+    assert.equal(lag.length, 28);
+    assert.deepEqual(lag[0], [0.3, 113.2]);
+    const gap = lag.findIndex((p) => p[1] === null);
+    assert.deepEqual(lag.slice(gap - 1, gap + 2), [
+      [4.7, 300],
+      [4.7, null],
+      [5.5, 780],
+    ]);
+    assert.equal(view.series.async?.lagP99Ms.length, 30);
+    assert.equal(
+      view.series.async?.lagP99Ms.some((p) => p[1] === null),
+      false,
+    );
+    // Memory in MiB, as its chart's unit says.
+    assert.deepEqual(view.series.sync?.rssBytes[0], [0.3, 62_000_000 / 1024 ** 2]);
+  });
+
+  it('bands the silence with its length, and one that lasts grows with the clock', () => {
+    assert.deepEqual(view.silences, [
+      {
+        variant: 'sync',
+        fromMs: 4700,
+        toMs: 5500,
+        open: false,
+        label: "no word from sync's loop for 800 ms",
+      },
+    ]);
+    const later = viewOf(events, 6800);
+    assert.deepEqual(
+      later.silences.map((s) => [s.variant, s.fromMs, s.toMs, s.open, s.label]),
+      [
+        ['sync', 4700, 5500, false, "no word from sync's loop for 800 ms"],
+        ['sync', 6100, 6800, true, "no word from sync's loop for 700 ms"],
+        ['async', 6100, 6800, true, "no word from async's loop for 700 ms"],
+      ],
+    );
+    // Two frame intervals (400 ms) of quiet are not yet a silence.
+    assert.equal(viewOf(events, 6500).silences.length, 1);
+  });
+
+  it('counts no silence while paused, and counts again from when the load restarts', () => {
+    const model = createModel();
+    for (const e of events) addEvent(model, e);
+    addEvent(model, { type: 'state', elapsedMs: 6300, state: 'paused' });
+    assert.equal(viewAt(model, 9000).silences.length, 1);
+    assert.equal(viewAt(model, 9000).state, 'paused');
+    addEvent(model, { type: 'state', elapsedMs: 9000, state: 'running' });
+    assert.deepEqual(
+      viewAt(model, 9500).silences.map((s) => s.label),
+      [
+        "no word from sync's loop for 800 ms",
+        "no word from sync's loop for 500 ms",
+        "no word from async's loop for 500 ms",
+      ],
+    );
+    // A silence under way when the session stops ends there, as a closed band.
+    addEvent(model, { type: 'state', elapsedMs: 9600, state: 'stopped', reason: 'max-time' });
+    const stopped = viewAt(model, 12_000);
+    assert.equal(stopped.stateReason, 'max-time');
+    assert.deepEqual(
+      stopped.silences.map((s) => [s.variant, s.fromMs, s.toMs, s.open]),
+      [
+        ['sync', 4700, 5500, false],
+        ['sync', 9000, 9600, false],
+        ['async', 9000, 9600, false],
+      ],
+    );
+  });
+
+  it('lists the stalls newest first, named by the code that held the loop', () => {
+    assert.deepEqual(
+      view.stalls.map((s) => [s.variant, s.elapsedMs, s.ms, s.name]),
+      [
+        ['sync', 5500, 780, 'spin (busy-wait.ts:17) ← handle'],
+        ['sync', 3500, 260, 'spin (busy-wait.ts:17) ← handle'],
+        ['sync', 1500, 180, 'spin (busy-wait.ts:17) ← handle'],
+      ],
+    );
+    assert.deepEqual(view.stalls[0]?.stack, [
+      'spin (scenarios/catalog/busy-wait.ts:17)',
+      'handle (scenarios/catalog/busy-wait.ts:37)',
+      'emit (node internals)',
+    ]);
+  });
+
+  it('keeps the markers, and the newest warning of each kind', () => {
+    assert.deepEqual(view.markers, [{ type: 'marker', elapsedMs: 3000, text: 'ms 20 → 50' }]);
+    assert.deepEqual(
+      view.warnings.map((w) => [w.code, w.elapsedMs]),
+      [['machine-busy', 2900]],
+    );
+  });
+
+  it('shares one window of the last minute across charts, from the start until it fills', () => {
+    assert.deepEqual(view.windowS, [0, 10]);
+    assert.deepEqual(viewOf(events, 30_000).windowS, [0, 30]);
+    const late = viewOf(events, 64_400);
+    assert.deepEqual(late.windowS, [4.4, 64.4]);
+    // The frames in the window, and the one before it, so the line enters from the left edge.
+    assert.deepEqual(late.series.async?.lagP99Ms[0]?.[0], 4.3);
+    assert.equal(late.series.async?.lagP99Ms.length, 10);
+  });
+
+  it('keeps the history when the session event comes again, as on a reconnect', () => {
+    const model = createModel();
+    for (const e of events) addEvent(model, e);
+    const first = events[0] as LiveEvent & { type: 'session' };
+    addEvent(model, { ...first, state: 'running', params: { ms: 50 } });
+    const again = viewAt(model, 6200);
+    assert.deepEqual(again.session?.params, { ms: 50 });
+    assert.equal(again.series.sync?.lagP99Ms.length, 28);
+    assert.equal(again.stalls.length, 3);
+  });
+});
+
+describe('stall text', () => {
+  it('names a stack of Node frames alone by its top one, and an unnamed place by its line', () => {
+    assert.equal(
+      stallName([{ function: 'pbkdf2Sync', file: null, line: null, internal: true }]),
+      'pbkdf2Sync (node internals)',
+    );
+    assert.equal(
+      stallName([{ function: '(anonymous)', file: null, line: 4 }]),
+      '(anonymous) (line 4)',
+    );
+    assert.equal(stallName([]), 'no stack');
+    assert.deepEqual(stallStack([{ function: 'f', file: 'a/b.ts', line: null }]), ['f (a/b.ts)']);
+  });
+});
