@@ -12,57 +12,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type {
-  LiveControl,
-  LiveEvent,
-  LiveSource,
-  MarkerEvent,
-  SessionEvent,
-} from '../../bench/live/events.ts';
+import type { LiveEvent, LiveSource, MarkerEvent } from '../../bench/live/events.ts';
 import { type PageServer, startPageServer } from '../../bench/live/page-server.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { FakeSource } from './fake-live-source.ts';
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
   "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/** A source that measures nothing: the test emits its events and sees its controls. */
-class FakeSource implements LiveSource {
-  readonly controls: LiveControl[] = [];
-  readonly listeners = new Set<(e: LiveEvent) => void>();
-  /** What control() throws next, once. */
-  refuseNext: LooplabError | undefined;
-  session: SessionEvent = {
-    type: 'session',
-    version: 1,
-    scenario: 'busy-wait',
-    variants: ['sync', 'async'],
-    paramSpecs: { ms: { default: 20, unit: 'ms', min: 1, max: 10_000, description: 'time' } },
-    params: { ms: 20 },
-    connections: 10,
-    state: 'running',
-    startEpochMs: Date.now(),
-    frameIntervalMs: 250,
-    alternate: false,
-  };
-  describe(): SessionEvent {
-    return this.session;
-  }
-  subscribe(listener: (e: LiveEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  async control(c: LiveControl): Promise<void> {
-    const refusal = this.refuseNext;
-    this.refuseNext = undefined;
-    if (refusal) throw refusal;
-    this.controls.push(c);
-  }
-  async close(): Promise<void> {}
-  emit(event: LiveEvent): void {
-    for (const l of this.listeners) l(event);
-  }
-}
 
 const marker = (n: number, text = `m${n}`): MarkerEvent => ({ type: 'marker', elapsedMs: n, text });
 
