@@ -91,6 +91,12 @@ export interface PageServer {
 
 interface Stream {
   res: ServerResponse;
+  /**
+   * The history still unsent when the page connected: a fresh page on a full ring starts with
+   * megabytes to read, and that alone is not falling behind. So a page holds at most the ring
+   * plus MAX_BUFFERED_BYTES.
+   */
+  backlogBytes: number;
 }
 
 interface NoPageWatch {
@@ -134,7 +140,7 @@ export async function startPageServer(
   let closed = false;
 
   const send = (stream: Stream, text: string) => {
-    if (stream.res.writableLength > maxBuffered) {
+    if (stream.res.destroyed || stream.res.writableLength > maxBuffered + stream.backlogBytes) {
       drop(stream);
       return;
     }
@@ -196,11 +202,13 @@ export async function startPageServer(
       };
       res.write(sseMessage(warning));
     }
-    for (const entry of entries) res.write(entry.value);
-    const stream: Stream = { res };
+    res.write(entries.map((e) => e.value).join(''));
+    const stream: Stream = { res, backlogBytes: res.writableLength };
     streams.add(stream);
     watchNoPage();
     res.on('close', () => drop(stream));
+    // A socket reset mid-write: that page is gone, and this process goes on.
+    res.on('error', () => drop(stream));
   };
 
   const control = async (req: IncomingMessage, res: ServerResponse) => {

@@ -384,6 +384,22 @@ describe('the page server', () => {
     stalled.close();
   });
 
+  it('does not drop a fresh page for the size of the history it starts with', async () => {
+    const source = new FakeSource();
+    const server = await start(source, { maxBufferedBytes: 64 * 1024, ringEvents: 100 });
+    const host = `127.0.0.1:${server.port}`;
+    const big = 'x'.repeat(100 * 1024);
+    for (let i = 1; i <= 100; i++) source.emit(marker(i, big));
+    const page = await openStream(server.port, `/events?token=${server.token}`, { host });
+    // 10 MB of history is more than the kernel's socket buffers take at once: most of it waits
+    // in this process when the next event comes.
+    source.emit(marker(101));
+    await page.waitFor(102, 20_000);
+    assert.equal(server.pages(), 1);
+    assert.equal(page.messages.at(-1)?.id, '101');
+    page.close();
+  });
+
   it('calls onNoPage once, when no page has been connected for its time', async () => {
     const source = new FakeSource();
     const server = await start(source);
