@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { LiveEvent, LiveSource, MarkerEvent } from '../../bench/live/events.ts';
 import { type PageServer, startPageServer } from '../../bench/live/page-server.ts';
+import { openReplay } from '../../bench/live/replay.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { packageRoot } from '../../core/package-info.ts';
 import { FakeSource } from './fake-live-source.ts';
 
 const CSP =
@@ -444,6 +446,41 @@ describe('the page server', () => {
       assert.equal(answer.status, 404, path);
       assert.equal(JSON.parse(answer.body).code, 'LOOPLAB_ERR_NO_SUCH_FILE');
     }
+  });
+
+  it('plays a recording to a page, and takes only stop from it', async () => {
+    const recording = join(packageRoot(), 'test/fixtures/live/busy-wait.ndjson');
+    const replay = await openReplay(recording, { speed: 20 });
+    const server = await start(replay);
+    const host = `127.0.0.1:${server.port}`;
+    const page = await openStream(server.port, `/events?token=${server.token}`, { host });
+    const json = { host, 'content-type': 'application/json', 'x-looplab-token': server.token };
+    const refused = await send(
+      server.port,
+      'POST',
+      '/control',
+      json,
+      '{"action":"params","params":{"ms":50}}',
+    );
+    assert.equal(refused.status, 409);
+    assert.equal(JSON.parse(refused.body).code, 'LOOPLAB_ERR_USAGE');
+    // 43 recorded events and the replay's own end, after the session; 5.2 s recorded, at 20×.
+    await page.waitFor(1 + 43 + 1, 10_000);
+    const events = page.events();
+    assert.equal(events[0]?.type, 'session');
+    const stalls = events.filter((e) => e.type === 'stall');
+    assert.equal(stalls.length, 12);
+    assert.ok(stalls.every((e) => e.type === 'stall' && e.frames[0]?.function === 'spin'));
+    assert.deepEqual(events.at(-1), {
+      type: 'state',
+      elapsedMs: 5236,
+      state: 'stopped',
+      reason: 'end of the recording',
+    });
+    const stop = await send(server.port, 'POST', '/control', json, '{"action":"stop"}');
+    assert.equal(stop.status, 204);
+    page.close();
+    await replay.close();
   });
 
   it('ends open streams on close() and frees its port', async () => {
