@@ -36,6 +36,8 @@ export const CHECKING = new Set([
   'lesson-cli',
   'lesson-facts',
   'live-page',
+  'live-page-browser',
+  'live-page-server',
   'outputs',
   'own-server-processes',
   'pack',
