@@ -22,6 +22,7 @@ import {
   stat,
 } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ERROR_CODES, LooplabError } from './errors.ts';
 
 /** O_NOFOLLOW is missing on Windows, where links need privileges to create. */
@@ -29,6 +30,19 @@ const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const CREATE_EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
 /** The kernel's own limit on links followed in one path (Linux's MAXSYMLINKS). */
 const MAX_LINKS = 40;
+/**
+ * A FIFO's open(2) for writing waits for a reader, in a thread-pool thread that even
+ * process.exit waits for (SIGTERM could not end looplab); non-blocking, it fails with ENXIO.
+ */
+const NONBLOCK = constants.O_NONBLOCK ?? 0;
+/** How long a write waits before it tries again when a pipe is full (EAGAIN). */
+const PIPE_FULL_RETRY_MS = 10;
+
+/**
+ * FIFOs assertWritable found a reader on, held open until their write: closing one would tell a
+ * reader already waiting (`cat out.fifo &`) that the output ended, before anything was written.
+ */
+const heldPipes = new Map<string, FileHandle>();
 
 /** Where a write lands, once the links an output path may be have been followed. */
 export type OutputTarget =
@@ -143,6 +157,10 @@ export async function assertWritable(path: string): Promise<void> {
     await access(target.path, constants.W_OK).catch((err: NodeJS.ErrnoException) => {
       throw writeFailed(path, err.code ?? err.message, err);
     });
+    // A FIFO nobody reads would fail only after the benchmark: found now, by opening it.
+    if (!heldPipes.has(target.path) && (await stat(target.path)).isFIFO()) {
+      heldPipes.set(target.path, await openInPlace(path, target));
+    }
     return;
   }
   let probe: { path: string; handle: FileHandle } | undefined;
@@ -182,29 +200,80 @@ async function writeInPlace(
   content: string | Uint8Array,
   create = false,
 ): Promise<void> {
-  let handle: FileHandle | undefined;
+  let handle = heldPipes.get(target.path);
+  heldPipes.delete(target.path);
   try {
-    // Not following a link swapped in since it was checked, except the descriptor's own.
-    handle = await open(
-      target.path,
-      constants.O_WRONLY |
-        constants.O_APPEND |
-        (create ? constants.O_CREAT : 0) |
-        (target.link ? 0 : NOFOLLOW),
-      0o666,
-    );
-    await handle.writeFile(content);
+    handle ??= await openInPlace(path, target, create);
+    await writeAll(handle, content);
   } catch (err) {
+    if (err instanceof LooplabError) throw err;
     throw writeFailed(path, (err as NodeJS.ErrnoException).code ?? (err as Error).message, err);
   } finally {
     await handle?.close().catch(() => undefined);
   }
 }
 
-function writeFailed(path: string, reason: string, cause?: unknown): LooplabError {
+/**
+ * Opens a special file (or the file appended to) for writing, without blocking.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED, saying so when no process reads a FIFO.
+ */
+async function openInPlace(
+  path: string,
+  target: { path: string; link: boolean },
+  create = false,
+): Promise<FileHandle> {
+  try {
+    // Not following a link swapped in since it was checked, except the descriptor's own.
+    return await open(
+      target.path,
+      constants.O_WRONLY |
+        constants.O_APPEND |
+        NONBLOCK |
+        (create ? constants.O_CREAT : 0) |
+        (target.link ? 0 : NOFOLLOW),
+      0o666,
+    );
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // ENXIO is also what a socket file gives: only a FIFO's is about its reader.
+    if (code === 'ENXIO' && (await stat(target.path).catch(() => undefined))?.isFIFO()) {
+      throw writeFailed(
+        path,
+        'no process reads this FIFO, ENXIO',
+        err,
+        'start its reader first, or write to a file',
+      );
+    }
+    throw writeFailed(path, code ?? (err as Error).message, err);
+  }
+}
+
+/**
+ * Writes everything through a descriptor opened non-blocking: a full pipe answers EAGAIN, and is
+ * tried again once its reader has had time to read.
+ */
+async function writeAll(handle: FileHandle, content: string | Uint8Array): Promise<void> {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      await sleep(PIPE_FULL_RETRY_MS);
+    }
+  }
+}
+
+function writeFailed(
+  path: string,
+  reason: string,
+  cause?: unknown,
+  hint = 'check the path and its permissions',
+): LooplabError {
   return new LooplabError(
     ERROR_CODES.WRITE_FAILED,
-    `cannot write ${path} (${reason}); check the path and its permissions`,
+    `cannot write ${path} (${reason}); ${hint}`,
     cause === undefined ? undefined : { cause },
   );
 }

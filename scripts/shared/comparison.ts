@@ -37,7 +37,7 @@ export async function appendStepSummary(markdown: string): Promise<string | unde
   try {
     await appendFileSafely(path, `${markdown}\n`);
   } catch (cause) {
-    const why = (cause as Error).message.replace(/^cannot write .*? \((.*)\); check .*$/, '$1');
+    const why = (cause as Error).message.replace(/^cannot write .*? \((.*)\); [^;]*$/, '$1');
     throw new LooplabError(
       ERROR_CODES.WRITE_FAILED,
       `cannot append to GITHUB_STEP_SUMMARY ${path} (${why}); check the path`,

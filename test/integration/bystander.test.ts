@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startBystander } from '../../bench/run/load/bystander.ts';
 
 const server = createServer((_req, res) => res.end('pong'));
+let accepted = 0;
+server.on('connection', () => accepted++);
 let origin = '';
 before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -107,4 +109,20 @@ test('in a stall of many long loop turns, pings go out on connections opened bef
   } finally {
     stalled.close();
   }
+});
+
+test('at 0.2 pings a second its one connection stays open: no ping opens one in the window', {
+  timeout: 30_000,
+}, async () => {
+  // A Node server's keep-alive (5 s, as here) outlasts no idle period of 5 s: undici closes the
+  // connection 2 s before it ends, so without the calls between pings each ping opened a new one.
+  const bystander = startBystander({ origin, rateHz: 0.2, timeoutMs: 2000 });
+  await bystander.ready();
+  const openedBefore = accepted;
+  bystander.open(10_500);
+  await sleep(10_600);
+  const result = await bystander.stop();
+  assert.equal(result.sent, 2, 'the pings due at 5 s and 10 s');
+  assert.equal(result.errors + result.timeouts, 0);
+  assert.equal(accepted - openedBefore, 0, 'connections accepted in the window');
 });

@@ -6,6 +6,7 @@
  * report: the checking lane. Each test works in a temp folder of its own.
  */
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
   chmod,
@@ -22,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Report } from '../../bench/report/types.ts';
-import { cli, tinyBusyWaitReport } from './helpers.ts';
+import { cli, runCli, tinyBusyWaitReport } from './helpers.ts';
 
 let dir: string;
 let report: Report;
@@ -252,5 +253,68 @@ describe('a replaced file keeps its mode; links are followed only when safe', ()
     );
     assert.equal(await readFile(victim, 'utf8'), 'precious');
     assert.deepEqual((await readdir(shared)).sort(), ['page.html', 'victim.txt']);
+  });
+});
+
+describe('a FIFO as an output (mkfifo): written when read, refused when not, never a hang', () => {
+  /** The CLI, killed if it is still running after `ms`: a write blocked in open(2) ignores SIGTERM. */
+  async function cliWithin(args: string[], env: NodeJS.ProcessEnv = {}, ms = 60_000) {
+    const run = runCli(args, env);
+    const guard = setTimeout(() => run.child.kill('SIGKILL'), ms);
+    const { code, signal } = await run.done;
+    clearTimeout(guard);
+    return { code, signal, stdout: run.stdout(), stderr: run.stderr() };
+  }
+  const unread = (p: string) =>
+    `looplab: cannot write ${p} (no process reads this FIFO, ENXIO); start its reader first, or write to a file [LOOPLAB_ERR_WRITE_FAILED]\n`;
+
+  test('bench --json FIFO with no reader: one line, exit 2, before any benchmark runs', async () => {
+    const fifo = join(await mkdtemp(join(dir, 'fifo-')), 'out.json');
+    execFileSync('mkfifo', [fifo]);
+    const args = ['bench', 'busy-wait', '--runs', '1', '--duration', '1', '--no-ceiling'];
+    const r = await cliWithin([...args, '--json', fifo]);
+    assert.equal(r.signal, null, `killed: it hung; stderr was:\n${r.stderr}`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, unread(fifo), 'nothing measured, only the line');
+  });
+
+  test('compare with GITHUB_STEP_SUMMARY a FIFO nobody reads: one line, exit 2', async () => {
+    const fifo = join(await mkdtemp(join(dir, 'fifo-')), 'summary.md');
+    execFileSync('mkfifo', [fifo]);
+    const r = await cliWithin(
+      ['compare', at('victim.json'), at('victim.json'), '--format', 'markdown', '--quiet'],
+      { GITHUB_STEP_SUMMARY: fifo },
+    );
+    assert.equal(r.signal, null, `killed: it hung; stderr was:\n${r.stderr}`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^looplab: cannot append to GITHUB_STEP_SUMMARY .* \(no process reads this FIFO, ENXIO\); check the path \[LOOPLAB_ERR_WRITE_FAILED\]\n$/,
+    );
+  });
+
+  test('a reader waiting before looplab starts (cat out.json &) gets the whole report', async () => {
+    const fifo = join(await mkdtemp(join(dir, 'fifo-')), 'out.json');
+    execFileSync('mkfifo', [fifo]);
+    const cat = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let read = '';
+    cat.stdout.on('data', (c: Buffer) => {
+      read += c;
+    });
+    const catEnded = new Promise((resolve) => cat.on('close', resolve));
+    try {
+      // merge checks its output up front, then writes it: the check must not end the reader.
+      const r = await cliWithin(['merge', fifo, at('victim.json')]);
+      assert.equal(r.code, 0, r.stderr);
+      await catEnded;
+      const merged = JSON.parse(read) as Report;
+      assert.deepEqual(
+        merged.results.map((e) => e.runs.length),
+        report.results.map((e) => e.runs.length),
+      );
+      assert.ok((await stat(fifo)).isFIFO(), 'still a FIFO');
+    } finally {
+      if (cat.exitCode === null && cat.signalCode === null) cat.kill('SIGKILL');
+    }
   });
 });

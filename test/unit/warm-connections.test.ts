@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_CONNECTIONS, warmCount } from '../../bench/run/load/warm-connections.ts';
+import {
+  MAX_CONNECTIONS,
+  refreshOffsetsMs,
+  warmCount,
+} from '../../bench/run/load/warm-connections.ts';
 
 describe('warmCount: the bystander connections open before the window', () => {
   it('is as many as the pings of 2 s, so each is used again within 2 s', () => {
@@ -13,5 +17,19 @@ describe('warmCount: the bystander connections open before the window', () => {
     assert.equal(warmCount(5000), 1);
     assert.equal(warmCount(1), MAX_CONNECTIONS);
     assert.equal(MAX_CONNECTIONS, 128);
+  });
+});
+
+describe('refreshOffsetsMs: uncounted calls that keep a slow bystander connection open', () => {
+  it('is none at 1 ping a second or more: a connection is used again within 2 s', () => {
+    assert.deepEqual(refreshOffsetsMs(20), []);
+    assert.deepEqual(refreshOffsetsMs(1000), []);
+  });
+
+  it('below, spaces them evenly at most 1 s apart, so that no connection idles past 2 s', () => {
+    assert.deepEqual(refreshOffsetsMs(1001), [500.5]);
+    assert.deepEqual(refreshOffsetsMs(2000), [1000]);
+    assert.deepEqual(refreshOffsetsMs(5000), [1000, 2000, 3000, 4000]); // 0.2/s
+    assert.deepEqual(refreshOffsetsMs(2500), [2500 / 3, 5000 / 3]);
   });
 });

@@ -122,6 +122,74 @@ describe('writeFileAtomic', () => {
     assert.deepEqual(await readdir(sub), ['out']);
   });
 
+  it('refuses a FIFO nobody reads, up front and at the write, without blocking in open(2)', async () => {
+    const sub = await mkdtemp(join(dir, 'unread-'));
+    const fifo = join(sub, 'out');
+    execFileSync('mkfifo', [fifo]);
+    const message = `cannot write ${fifo} (no process reads this FIFO, ENXIO); start its reader first, or write to a file`;
+    await assert.rejects(assertWritable(fifo), { message });
+    // In a child, killed if it blocks: a blocked open holds a thread-pool thread that even
+    // process.exit waits for, and would hang this suite.
+    const module = new URL('../../core/write-atomic.js', import.meta.url).href;
+    const script = `const { writeFileAtomic } = await import(${JSON.stringify(module)});
+await writeFileAtomic(process.argv[1], 'x').then(() => console.log('written'), (e) => console.log(e.message));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, fifo], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    });
+    assert.equal(out, `${message}\n`);
+    assert.ok((await stat(fifo)).isFIFO());
+  });
+
+  it('holds a FIFO it checked open until the write: a reader waiting meanwhile sees no end', async () => {
+    const sub = await mkdtemp(join(dir, 'held-'));
+    const fifo = join(sub, 'out');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      await assertWritable(fifo);
+      // EAGAIN: a writer has it open and wrote nothing yet. 0 bytes would be the end of the
+      // output, which `cat out &` takes to mean there is nothing to wait for.
+      assert.throws(() => readSync(reader, Buffer.alloc(8)), { code: 'EAGAIN' });
+      await writeFileAtomic(fifo, 'report');
+      const buffer = Buffer.alloc(64);
+      assert.equal(buffer.subarray(0, readSync(reader, buffer)).toString(), 'report');
+      assert.equal(readSync(reader, buffer), 0, 'closed after the write: the end of the output');
+    } finally {
+      closeSync(reader);
+    }
+  });
+
+  it('writes more than a pipe holds through a reader that reads late (EAGAIN is waited out)', async () => {
+    const sub = await mkdtemp(join(dir, 'full-'));
+    const fifo = join(sub, 'out');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const content = Buffer.alloc(1 << 20, 'abc');
+    try {
+      const written = writeFileAtomic(fifo, content);
+      // Linux's pipe holds 64 KiB: the writer fills it and waits until this starts reading.
+      await new Promise((r) => setTimeout(r, 100));
+      const chunks: Buffer[] = [];
+      for (let ended = false; !ended; ) {
+        const buffer = Buffer.alloc(1 << 16);
+        try {
+          const n = readSync(reader, buffer);
+          if (n === 0) ended = true;
+          else chunks.push(buffer.subarray(0, n));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+      await written;
+      assert.ok(Buffer.concat(chunks).equals(content), 'every byte, in order');
+    } finally {
+      closeSync(reader);
+    }
+  });
+
   it('keeps the mode of the file it replaces: a 600 report stays 600', async () => {
     const sub = await mkdtemp(join(dir, 'mode-'));
     const path = join(sub, 'report.json');
@@ -222,6 +290,13 @@ describe('writeFileAtomic', () => {
     execFileSync('mkfifo', ['-m', '0444', readOnly]);
     execFileSync('mkfifo', ['-m', '0600', ownerOnly]);
     const refused = (p: string) => `cannot write ${p} (EACCES); check the path and its permissions`;
+    // Read ends, so that a pipe found writable also finds a reader (one without is refused).
+    const readers = [readOnly, ownerOnly].map((p) =>
+      openSync(p, constants.O_RDONLY | constants.O_NONBLOCK),
+    );
+    t.after(() => {
+      for (const fd of readers) closeSync(fd);
+    });
     if (uid !== 0) {
       // Our own 0600 pipe we may write; the 0444 one not even we.
       await assertWritable(ownerOnly);

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Client } from 'undici';
 import type { BystanderResult } from '../../report/types.ts';
-import { warmConnections, warmCount } from './warm-connections.ts';
+import { refreshOffsetsMs, warmConnections, warmCount } from './warm-connections.ts';
 
 export interface BystanderConfig {
   origin: string;
@@ -100,11 +100,27 @@ async function ping(dueAt: number): Promise<void> {
   }
 }
 
+/** Below 0.5 pings a second: when, after each ping, its idle connection is kept open. */
+const refreshAfterMs = refreshOffsetsMs(periodMs);
+const refreshTimers = new Set<NodeJS.Timeout>();
+
 /** Sends ping number `next` (due now or earlier), and counts on. */
 function fire(): void {
-  const p = ping(startedAt + next * periodMs).finally(() => inFlight.delete(p));
+  const dueAt = startedAt + next * periodMs;
+  const p = ping(dueAt).finally(() => inFlight.delete(p));
   inFlight.add(p);
   next++;
+  // Uncounted calls between pings, timed from when this one was due: none lands on a ping's time.
+  for (const afterMs of refreshAfterMs) {
+    const t = setTimeout(
+      () => {
+        refreshTimers.delete(t);
+        if (!stopping) void connections.refresh(async (client) => void (await call(client)));
+      },
+      Math.max(0, dueAt + afterMs - performance.now()),
+    );
+    refreshTimers.add(t);
+  }
 }
 
 function schedule(): void {
@@ -149,6 +165,7 @@ parentPort?.on('message', async (msg: BystanderMessage) => {
   }
   stopping = true;
   clearTimeout(timer);
+  for (const t of refreshTimers) clearTimeout(t);
   // A ping already due in the window whose timer has not fired yet (a starved thread) still goes
   // out: the window counts every ping due in it. Not those due later: a run stopped early (an
   // abort, a failure) must not send the rest of its window's pings at once.

@@ -28,11 +28,25 @@ export function warmCount(periodMs: number): number {
   return Math.max(1, Math.min(MAX_CONNECTIONS, Math.floor(REUSE_WITHIN_MS / periodMs)));
 }
 
+/**
+ * When, after each ping, the idle connections get an uncounted call so that none idles longer
+ * than REUSE_WITHIN_MS: at 0.2 pings a second a connection idled 5 s or more, undici closed it
+ * (2 s before the server's 5 s keep-alive), and every ping in the window opened a new one. At
+ * most half of REUSE_WITHIN_MS apart, since the ping takes one connection and the others wait
+ * for the next call; the last a full spacing before the next ping, answered before it is due.
+ */
+export function refreshOffsetsMs(periodMs: number): number[] {
+  const count = Math.ceil((2 * periodMs) / REUSE_WITHIN_MS) - 1;
+  return Array.from({ length: Math.max(0, count) }, (_, i) => ((i + 1) * periodMs) / (count + 1));
+}
+
 export interface WarmConnections {
   /** Runs `fn` on the connection idle longest (a new one if none is idle), then frees it. */
   use<T>(fn: (client: Client) => Promise<T>): Promise<T>;
   /** Opens connections until `count` are open, and runs `warm` once on each new one. */
   fill(count: number, warm: (client: Client) => Promise<void>): Promise<void>;
+  /** Runs `warm` once on each idle connection, keeping it open; failures are left to the next use. */
+  refresh(warm: (client: Client) => Promise<void>): Promise<void>;
   /** How many connections were opened so far. */
   opened(): number;
   close(): Promise<void>;
@@ -64,22 +78,28 @@ export function warmConnections(origin: string, max = MAX_CONNECTIONS): WarmConn
       free(client);
     }
   };
+  /** Runs `warm` on each of `clients`, taken from the idle ones, then frees them. */
+  const warmEach = (clients: Client[], warm: (client: Client) => Promise<void>) =>
+    Promise.all(
+      clients.map(async (client) => {
+        try {
+          await warm(client);
+        } catch {
+          // Not open now: it connects again when a ping needs it.
+        } finally {
+          free(client);
+        }
+      }),
+    );
   return {
     use,
     async fill(count, warm) {
       const fresh: Client[] = [];
       while (all.length < Math.min(count, max)) fresh.push(open());
-      await Promise.all(
-        fresh.map(async (client) => {
-          try {
-            await warm(client);
-          } catch {
-            // Not opened now: it connects again when a ping needs it.
-          } finally {
-            free(client);
-          }
-        }),
-      );
+      await warmEach(fresh, warm);
+    },
+    async refresh(warm) {
+      await warmEach(idle.splice(0), warm);
     },
     opened: () => all.length,
     async close() {
