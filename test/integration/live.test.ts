@@ -10,10 +10,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020.js';
 import type { FrameEvent, LiveEvent } from '../../bench/live/events.ts';
 import { parseEventLines } from '../../bench/live/ndjson.ts';
 import { startLiveSession } from '../../bench/live/session.ts';
 import { livePids, reapAll } from '../../bench/run/process/child.ts';
+import { packageRoot } from '../../core/package-info.ts';
 import { getScenario } from '../../scenarios/registry.ts';
 import { runMarked } from './helpers.ts';
 
@@ -53,6 +55,9 @@ test('looplab live --ndjson: frames for every variant, sync held and async not, 
   assert.deepEqual(run.left, [], 'processes left behind');
   const { events, torn } = parseEventLines(run.stdout);
   assert.equal(torn, false);
+  const schema = readFileSync(join(packageRoot(), 'bench', 'live', 'events.schema.json'), 'utf8');
+  const validate = new Ajv2020.default({ strict: true }).compile(JSON.parse(schema));
+  for (const event of events) assert.ok(validate(event), JSON.stringify(validate.errors));
   assert.equal(events[0]?.type, 'session');
   if (events[0]?.type === 'session') assert.deepEqual(events[0].variants, ['sync', 'async']);
   // The human lines went to stderr; stdout is NDJSON alone.
