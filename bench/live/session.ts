@@ -63,7 +63,8 @@ export interface LiveSessionOptions {
  * Starts every variant's server and, unless told otherwise, the load.
  *
  * @throws {LooplabError} LOOPLAB_ERR_SERVER_START when a server fails to start (the others are
- *   reaped); LOOPLAB_ERR_BAD_PARAM on a connection count or frame interval out of range.
+ *   reaped); LOOPLAB_ERR_BAD_PARAM on a connection count out of range, LOOPLAB_ERR_BAD_OPTION
+ *   on a frame interval out of range.
  */
 export async function startLiveSession(options: LiveSessionOptions): Promise<LiveSource> {
   const { scenario } = options;
