@@ -6,7 +6,10 @@ import type { IdleTracker } from '../server/idle-tracker.ts';
 import type { Probe } from './probe.ts';
 import type { FromChild, ToChild } from './protocol.ts';
 
-type ProbeAnswer = Extract<FromChild, { type: 'probe:reset:done' | 'probe:data' }>;
+type ProbeAnswer = Extract<
+  FromChild,
+  { type: 'probe:reset:done' | 'probe:data' | 'probe:frame:data' }
+>;
 
 /** Returns the handler of the harness's probe messages; `probe` null answers reads with null. */
 export function answerProbe(
@@ -26,6 +29,11 @@ export function answerProbe(
       // The reading is async: the stall tally lives on the watchdog's thread.
       void (probe ? probe.read() : Promise.resolve(null)).then((data) =>
         send({ type: 'probe:data', data }),
+      );
+    } else if (msg.type === 'probe:frame') {
+      // No wait for idle: under continuous load that never comes, and a frame is read mid-load.
+      void (probe ? probe.frame() : Promise.resolve(null)).then((data) =>
+        send({ type: 'probe:frame:data', data }),
       );
     }
   };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { round } from '../../core/numbers.ts';
 import { createLagHistograms } from './lag-histograms.ts';
-import type { ProbeData, StallOptions, TimelinePoint } from './protocol.ts';
+import type { ProbeData, ProbeFrame, StallOptions, TimelinePoint } from './protocol.ts';
 import { type StallWatchdog, startStallWatchdog } from './stall-watchdog.ts';
 
 /** The sampler fires every 10 ms, monitorEventLoopDelay's default resolution. */
@@ -56,6 +56,12 @@ export interface Probe {
   reset(windowMs?: number): void;
   /** Asynchronous because what held the loop is kept on the stall watchdog's thread. */
   read(): Promise<ProbeData>;
+  /**
+   * What happened since the previous frame (or the start), and the next frame starts at once:
+   * for `looplab live`, while the load runs. Leaves the window alone, but takes over the stall
+   * watchdog's tally (the window's stalls are not read while frames are).
+   */
+  frame(): Promise<ProbeFrame>;
   stop(): void;
   /** Resolves once every part of the probe measures: await it before serving. */
   readonly ready: Promise<void>;
@@ -76,6 +82,11 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
   // The probe's own sampler feeds the lag histograms rather than monitorEventLoopDelay, whose one
   // sample per late firing cannot be corrected for the firings a stall made it miss.
   const lag = createLagHistograms(RESOLUTION_MS);
+  // The frame's own histograms, fed by the same sampler, so a frame never disturbs a window.
+  const frameLag = createLagHistograms(RESOLUTION_MS);
+  let frameStart = performance.now();
+  let frameElu = performance.eventLoopUtilization();
+  let frameCpu = process.cpuUsage();
 
   let windowStart = 0;
   let eluStart = performance.eventLoopUtilization();
@@ -142,6 +153,7 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
     const late = lateMs(now - lastTick);
     lastTick = now;
     lag.record(late);
+    frameLag.record(late);
     pointLagMax = Math.max(pointLagMax, late);
     if (now - pointStart < timelineIntervalMs) return;
     const elu = performance.eventLoopUtilization(eluPoint).utilization;
@@ -217,6 +229,41 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
     return stalls ? { ...data, stalls } : data;
   }
 
+  async function frame(): Promise<ProbeFrame> {
+    const now = performance.now();
+    // A block that has just ended has not reached the sampler yet: counted now, in the window
+    // too, as the sampler would have counted it a moment later.
+    const pending = lateMs(now - lastTick);
+    if (pending > 0) {
+      lag.record(pending);
+      frameLag.record(pending);
+      pointLagMax = Math.max(pointLagMax, pending);
+      lastTick = now;
+    }
+    const l = frameLag.read();
+    const elu = performance.eventLoopUtilization(frameElu).utilization;
+    const cpu = process.cpuUsage(frameCpu);
+    const frameMs = now - frameStart;
+    frameLag.reset();
+    frameStart = now;
+    frameElu = performance.eventLoopUtilization();
+    frameCpu = process.cpuUsage();
+    const figures: ProbeFrame = {
+      frameMs: round(frameMs),
+      frameEndEpochMs: round(performance.timeOrigin + now, 3),
+      lagP50Ms: round(l.p50Ms),
+      lagP99Ms: round(l.p99Ms),
+      lagMaxMs: round(l.maxMs),
+      lagSamples: l.samples,
+      elu: round(elu, 4),
+      cpuUserMs: round(cpu.user / 1000),
+      cpuSystemMs: round(cpu.system / 1000),
+      rssBytes: process.memoryUsage.rss(),
+    };
+    const stalls = await watchdog?.frame();
+    return stalls ? { ...figures, stalls } : figures;
+  }
+
   function stop(): void {
     watchdog?.stop();
     clearTimeout(closeTimer);
@@ -224,5 +271,5 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
   }
 
   reset();
-  return { reset, read, stop, ready: watchdog?.ready ?? Promise.resolve() };
+  return { reset, read, frame, stop, ready: watchdog?.ready ?? Promise.resolve() };
 }

@@ -135,19 +135,48 @@ export interface ProbeData {
   stalls?: StallReading;
 }
 
+/**
+ * What the loop did since the previous frame (`looplab live`): read while the load runs, and the
+ * next frame starts at once. Separate from the window (`probe:reset`/`probe:read`), which it
+ * leaves alone, except that stall capture has one tally per process (frames take it over).
+ */
+export interface ProbeFrame {
+  /** Since the previous frame, or the probe's start: a blocked loop answers late, with a long frame. */
+  frameMs: number;
+  /** When the frame closed, ms since the epoch. */
+  frameEndEpochMs: number;
+  /** Corrected for coordinated omission, from this frame's own histograms. */
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  /** Firings of the 10 ms sampler in the frame; 0 and every lag figure is 0 (the caller nulls them). */
+  lagSamples: number;
+  elu: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** Resident set size as the frame closed. */
+  rssBytes: number;
+  /** With stall capture on: the stacks caught since the previous frame. */
+  stalls?: StallReading;
+}
+
 export type ToChild =
   /**
    * `windowMs`: the probe closes the window itself after this long (see probe.ts).
    * `atFirstRequest`: answer once idle, but open the window only when the next request arrives
    * (a load whose start lags, as autocannon's worker threads do).
    */
-  { type: 'probe:reset'; windowMs?: number; atFirstRequest?: boolean } | { type: 'probe:read' };
+  | { type: 'probe:reset'; windowMs?: number; atFirstRequest?: boolean }
+  | { type: 'probe:read' }
+  /** Read the frame since the last one and start the next, at once: no wait for idle. */
+  | { type: 'probe:frame' };
 
 export type FromChild =
   | { type: 'ready'; port: number; pid: number }
   | { type: 'failed'; code?: string; message: string }
   | { type: 'probe:reset:done' }
-  | { type: 'probe:data'; data: ProbeData | null };
+  | { type: 'probe:data'; data: ProbeData | null }
+  | { type: 'probe:frame:data'; data: ProbeFrame | null };
 
 /** The environment variable that carries a PreloadConfig (JSON) to a preloaded app. */
 export const PRELOAD_ENV = 'LOOPLAB_PRELOAD';
@@ -170,4 +199,4 @@ export interface PreloadConfig {
 export type FromPreload =
   | { type: 'listening'; pid: number; port: number; address: string; family: string }
   | { type: 'bystander'; pid: number; port: number }
-  | Extract<FromChild, { type: 'probe:reset:done' | 'probe:data' }>;
+  | Extract<FromChild, { type: 'probe:reset:done' | 'probe:data' | 'probe:frame:data' }>;

@@ -46,6 +46,8 @@ export type ToStallWorker =
   | { type: 'reset'; window: Span }
   | { type: 'stall'; stall: Span }
   | { type: 'read'; id: number; open: Span | null }
+  /** Read the stalls since the previous frame (or the start), then start the next frame at `atMs`. */
+  | { type: 'frame'; id: number; open: Span | null; atMs: number }
   | { type: 'stop' };
 
 export type FromStallWorker =

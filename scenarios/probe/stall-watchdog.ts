@@ -61,6 +61,8 @@ export interface StallWatchdog {
   reset(windowMs?: number): void;
   /** The window so far, or why there is nothing to read. */
   read(): Promise<StallReading>;
+  /** The stalls since the previous frame (or the start), and the next frame starts now. */
+  frame(): Promise<StallReading>;
   stop(): void;
 }
 
@@ -142,6 +144,7 @@ function givenUp(reason: string): StallWatchdog {
     ready: Promise.resolve(),
     reset() {},
     read: () => Promise.resolve({ state: 'unavailable', reason }),
+    frame: () => Promise.resolve({ state: 'unavailable', reason }),
     stop() {},
   };
 }
@@ -260,32 +263,35 @@ export function startStallWatchdog(options: StallOptions & { root: string }): St
       };
       post({ type: 'reset', window });
     },
-    read() {
-      if (gaveUp) return Promise.resolve({ state: 'unavailable', reason: gaveUp });
-      // A stall that has just ended may not have reached the beat yet: it ends now.
-      const now = nowMs();
-      const open =
-        now - lastBeat - HEARTBEAT_MS > options.thresholdMs
-          ? { startMs: lastBeat + HEARTBEAT_MS, endMs: now }
-          : null;
-      const id = nextId++;
-      return new Promise<StallReading>((resolve) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          resolve({
-            state: 'unavailable',
-            reason: `the stall watchdog did not answer within ${ANSWER_TIMEOUT_MS} ms`,
-          });
-        }, ANSWER_TIMEOUT_MS);
-        pending.set(id, (reading) => {
-          clearTimeout(timer);
-          resolve(reading);
-        });
-        post({ type: 'read', id, open });
-      });
-    },
+    read: () => ask('read'),
+    frame: () => ask('frame'),
     stop() {
       giveUp('the stall watchdog was stopped');
     },
   };
+
+  function ask(kind: 'read' | 'frame'): Promise<StallReading> {
+    if (gaveUp) return Promise.resolve({ state: 'unavailable', reason: gaveUp });
+    // A stall that has just ended may not have reached the beat yet: it ends now.
+    const now = nowMs();
+    const open =
+      now - lastBeat - HEARTBEAT_MS > options.thresholdMs
+        ? { startMs: lastBeat + HEARTBEAT_MS, endMs: now }
+        : null;
+    const id = nextId++;
+    return new Promise<StallReading>((resolve) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        resolve({
+          state: 'unavailable',
+          reason: `the stall watchdog did not answer within ${ANSWER_TIMEOUT_MS} ms`,
+        });
+      }, ANSWER_TIMEOUT_MS);
+      pending.set(id, (reading) => {
+        clearTimeout(timer);
+        resolve(reading);
+      });
+      post(kind === 'read' ? { type: 'read', id, open } : { type: 'frame', id, open, atMs: now });
+    });
+  }
 }

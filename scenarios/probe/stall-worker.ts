@@ -79,6 +79,9 @@ const locator = new SourceLocator(config.root, config.cwd);
 
 let window: Span = { startMs: 0, endMs: Number.POSITIVE_INFINITY };
 let tally = new StallTally(config.thresholdMs, cpuWait !== undefined);
+// `looplab live`'s frames keep a tally of their own, so that reading one leaves the window's alone.
+let frameWindow: Span = { startMs: 0, endMs: Number.POSITIVE_INFINITY };
+let frameTally = new StallTally(config.thresholdMs, cpuWait !== undefined);
 /** Samples not yet given to a stall. */
 let samples: Sample[] = [];
 /** Stalls the main thread reported, waiting for a capture in flight that may belong to them. */
@@ -110,6 +113,7 @@ function settle(): void {
     // A capture asked for during this stall may still come back as a sample of it.
     if (inFlight && inFlight.requestedMs <= stall.endMs) return;
     tally.addStall(stall, samples, window, cpuWait);
+    frameTally.addStall(stall, samples, frameWindow, cpuWait);
     samples = samples.filter((s) => s.atMs > stall.endMs);
     ended.shift();
   }
@@ -149,6 +153,7 @@ function onCapture(capture: Capture, request: { requestedMs: number; beatMs: num
   lastSampleMs = capture.atMs;
   if (capture.atMs >= window.startMs && capture.atMs <= window.endMs)
     tally.samplingMs += capture.costMs;
+  if (capture.atMs >= frameWindow.startMs) frameTally.samplingMs += capture.costMs;
   // A beat between the request and the capture means the stall was over first, and the capture
   // caught whatever ran next (the beat itself, or the next request's start).
   if (capture.beatMs === request.beatMs) {
@@ -166,13 +171,23 @@ function onCapture(capture: Capture, request: { requestedMs: number; beatMs: num
   schedule();
 }
 
-function read(id: number, open: Span | null): void {
+/** Answers read `id` with `of`'s tally so far in `span`, the stalls not yet settled included. */
+function read(id: number, open: Span | null, of: StallTally = tally, span: Span = window): void {
   readCpuWait();
   settle();
-  const view = tally.copy();
-  for (const stall of open ? [...ended, open] : ended)
-    view.addStall(stall, samples, window, cpuWait);
+  const view = of.copy();
+  for (const stall of open ? [...ended, open] : ended) view.addStall(stall, samples, span, cpuWait);
   send({ type: 'reading', id, reading: view.reading() });
+}
+
+/**
+ * Answers with the frame's tally, then starts the next frame at `atMs`, when the main thread
+ * asked: the stalls it counted here had all ended by then, so none is counted in both frames.
+ */
+function frame(id: number, open: Span | null, atMs: number): void {
+  read(id, open, frameTally, frameWindow);
+  frameWindow = { startMs: atMs, endMs: Number.POSITIVE_INFINITY };
+  frameTally = new StallTally(config.thresholdMs, cpuWait !== undefined);
 }
 
 port?.on('message', (msg: ToStallWorker) => {
@@ -187,6 +202,8 @@ port?.on('message', (msg: ToStallWorker) => {
     ended = [];
   } else if (msg.type === 'read') {
     read(msg.id, msg.open);
+  } else if (msg.type === 'frame') {
+    frame(msg.id, msg.open, msg.atMs);
   } else if (msg.type === 'stop') {
     stop();
   }

@@ -14,6 +14,7 @@ import { doctorCommand } from './doctor.ts';
 import { hintCommand } from './hint.ts';
 import { lessonCommand } from './lesson.ts';
 import { lessonsCommand } from './lessons.ts';
+import { liveCommand } from './live.ts';
 import { mergeCommand } from './merge.ts';
 import { microCommand } from './micro.ts';
 import { reportCommand } from './report.ts';
@@ -34,6 +35,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   scenariosCommand,
   benchCommand,
   serveCommand,
+  liveCommand,
   compareCommand,
   mergeCommand,
   microCommand,

@@ -4,7 +4,7 @@
  * stderr with its error code; no case may print a stack trace or hang.
  *
  * The commands and their flags come from the CLI's own command list, so a new command or flag
- * is fuzzed the day it is added. Commands that would start servers (bench, serve, lesson,
+ * is fuzzed the day it is added. Commands that would start servers (bench, serve, live, lesson,
  * verify, micro, doctor) always get one input that must be refused before any server starts:
  * an unknown flag, or a scenario or lesson that does not exist. If one is accepted anyway, it
  * runs until the case's time is up, and the case fails as a hang.
@@ -42,7 +42,7 @@ const MIN_CASES = 40;
 /** A case still running after this long is a hang. */
 const CASE_TIMEOUT_MS = 20_000;
 const PARALLEL = 2;
-const HEAVY = new Set(['bench', 'serve', 'lesson', 'verify', 'micro', 'doctor']);
+const HEAVY = new Set(['bench', 'serve', 'live', 'lesson', 'verify', 'micro', 'doctor']);
 
 let dir: string;
 const reports: string[] = [];

@@ -12,6 +12,7 @@ import type {
   ChildConfig,
   FromChild,
   ProbeData,
+  ProbeFrame,
   ToChild,
 } from '../../../scenarios/probe/protocol.ts';
 import { allScenarios } from '../../../scenarios/registry.ts';
@@ -49,6 +50,8 @@ export interface ServerHandle {
    */
   resetProbe(windowMs?: number, timeoutMs?: number, atFirstRequest?: boolean): Promise<void>;
   readProbe(timeoutMs?: number): Promise<ProbeData | null>;
+  /** The probe's frame since the previous one (looplab live); null from a server without a probe. */
+  frameProbe(timeoutMs?: number): Promise<ProbeFrame | null>;
   /** The upstream started for this server (its scenario calls one), else null. */
   readonly upstream: UpstreamHandle | null;
   /** SIGTERM, then SIGKILL after the grace period; resolves once the child (and its upstream) is gone. */
@@ -163,6 +166,15 @@ async function startChild(
       requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
         (m) => (m.type === 'probe:data' ? m.data : null),
       ),
+    frameProbe: (timeoutMs = 30_000) =>
+      requestProbe(
+        channel,
+        { type: 'probe:frame' },
+        'probe:frame:data',
+        timeoutMs,
+        label,
+        tail,
+      ).then((m) => (m.type === 'probe:frame:data' ? m.data : null)),
     stop: forked.stop,
   };
 }

@@ -1,0 +1,149 @@
+/**
+ * The pure part of a live session: what the load and the probe said over one frame, turned into
+ * the events the page draws, and the controls checked against the scenario's own rules.
+ */
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { round } from '../../core/numbers.ts';
+import { parseParamValue } from '../../scenarios/params.ts';
+import type { ProbeFrame } from '../../scenarios/probe/protocol.ts';
+import type { AnyScenario, Params } from '../../scenarios/types.ts';
+import type { LoadTally } from '../run/load/steady-load.ts';
+import { percentile } from '../stats/descriptive.ts';
+import type { FrameEvent, StallEvent } from './events.ts';
+
+export const emptyTally = (): LoadTally => ({
+  completed: 0,
+  errors: 0,
+  timeouts: 0,
+  latenciesMs: [],
+  spanMs: 0,
+});
+
+/** `a` and `b` as one span (b follows a); `a` is not changed. */
+export function addTally(a: LoadTally, b: LoadTally): LoadTally {
+  return {
+    completed: a.completed + b.completed,
+    errors: a.errors + b.errors,
+    timeouts: a.timeouts + b.timeouts,
+    latenciesMs: a.latenciesMs.concat(b.latenciesMs),
+    spanMs: a.spanMs + b.spanMs,
+  };
+}
+
+/** The load's figures over a frame; all null when no load ran in it (paused, or `--no-load`). */
+export function loadFigures(
+  tally: LoadTally | null,
+): Pick<FrameEvent, 'requestsPerSec' | 'latencyP50Ms' | 'latencyP99Ms' | 'errors' | 'timeouts'> {
+  if (!tally || tally.spanMs <= 0)
+    return {
+      requestsPerSec: null,
+      latencyP50Ms: null,
+      latencyP99Ms: null,
+      errors: null,
+      timeouts: null,
+    };
+  const sorted = [...tally.latenciesMs].sort((x, y) => x - y);
+  // No answer in the frame is a measured 0 requests/s, but a latency it cannot give.
+  const at = (p: number) => (sorted.length > 0 ? round(percentile(sorted, p), 3) : null);
+  return {
+    requestsPerSec: round((tally.completed * 1000) / tally.spanMs, 1),
+    latencyP50Ms: at(50),
+    latencyP99Ms: at(99),
+    errors: tally.errors,
+    timeouts: tally.timeouts,
+  };
+}
+
+/** One variant's frame event: the probe's reading and the load's over the same stretch. */
+export function frameEvent(
+  variant: string,
+  startEpochMs: number,
+  probe: ProbeFrame,
+  load: LoadTally | null,
+): FrameEvent {
+  // A frame in which the sampler never fired has no lag to tell (not 0 ms, which is a claim).
+  const lag = probe.lagSamples > 0;
+  return {
+    type: 'frame',
+    variant,
+    elapsedMs: round(probe.frameEndEpochMs - startEpochMs),
+    frameMs: probe.frameMs,
+    ...loadFigures(load),
+    lagP50Ms: lag ? probe.lagP50Ms : null,
+    lagP99Ms: lag ? probe.lagP99Ms : null,
+    lagMaxMs: lag ? probe.lagMaxMs : null,
+    elu: probe.elu,
+    // The bystander is not driven in this slice: not measured.
+    pingP50Ms: null,
+    pingP99Ms: null,
+    pingTimeouts: null,
+    cpuCores:
+      probe.frameMs > 0 ? round((probe.cpuUserMs + probe.cpuSystemMs) / probe.frameMs, 3) : null,
+    rssBytes: probe.rssBytes,
+  };
+}
+
+/** One stall event per stack the frame caught, heaviest first. */
+export function stallEvents(
+  variant: string,
+  startEpochMs: number,
+  probe: ProbeFrame,
+): StallEvent[] {
+  if (probe.stalls?.state !== 'recorded') return [];
+  const elapsedMs = round(probe.frameEndEpochMs - startEpochMs);
+  return probe.stalls.stacks.map((s) => ({
+    type: 'stall',
+    variant,
+    elapsedMs,
+    ms: s.ms,
+    frames: s.frames,
+  }));
+}
+
+/**
+ * `current` with `given` applied, each value checked as `--param` checks it.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_PARAM on a name the scenario does not have, or a value
+ *   out of its range.
+ */
+export function applyParams(scenario: AnyScenario, current: Params, given: Params): Params {
+  const next: Record<string, number> = { ...current };
+  for (const [name, value] of Object.entries(given)) {
+    const spec = scenario.params[name];
+    if (!spec || !Object.hasOwn(scenario.params, name))
+      throw new LooplabError(
+        ERROR_CODES.BAD_PARAM,
+        `${scenario.id} has no parameter "${name}"; known: ${Object.keys(scenario.params).join(', ') || 'none'}`,
+      );
+    if (typeof value !== 'number')
+      throw new LooplabError(ERROR_CODES.BAD_PARAM, `parameter ${name}: not a number`);
+    next[name] = parseParamValue(scenario.id, name, spec, String(value));
+  }
+  return next;
+}
+
+/** The marker a change leaves on the timeline: `ms 20 → 50`, every changed name; '' for none. */
+export function changeMarker(before: Params, after: Params): string {
+  return Object.keys(after)
+    .filter((k) => before[k] !== after[k])
+    .map((k) => `${k} ${before[k]} → ${after[k]}`)
+    .join(', ');
+}
+
+/** The most connections per variant a session opens: a playground, not a load test. */
+export const MAX_CONNECTIONS = 1000;
+
+/** @throws {LooplabError} LOOPLAB_ERR_BAD_PARAM on a count that is not a whole number in 1..1000. */
+export function checkConnections(connections: unknown): number {
+  if (
+    typeof connections !== 'number' ||
+    !Number.isInteger(connections) ||
+    connections < 1 ||
+    connections > MAX_CONNECTIONS
+  )
+    throw new LooplabError(
+      ERROR_CODES.BAD_PARAM,
+      `connections must be a whole number from 1 to ${MAX_CONNECTIONS}, not ${String(connections)}`,
+    );
+  return connections;
+}

@@ -1,0 +1,37 @@
+/**
+ * What the steady load's two threads say to each other (steady-load.ts on the caller's,
+ * steady-load-worker.ts on its own), and what a take returns.
+ */
+import type { OutgoingRequest } from '../../../scenarios/request.ts';
+
+/** What the load saw of one target since it was last taken. */
+export interface LoadTally {
+  completed: number;
+  /** Failed requests and answers with a status of 400 or more. */
+  errors: number;
+  /** Requests with no answer within the timeout. */
+  timeouts: number;
+  /** Each completed request's time from sent to its whole answer, in ms (µs precision). */
+  latenciesMs: number[];
+  /** How long the load ran in the span these counts cover. */
+  spanMs: number;
+}
+
+export interface TargetLoad {
+  /** The name the tallies are given under: a variant. */
+  variant: string;
+  origin: string;
+  requests: readonly OutgoingRequest[];
+  connections: number;
+  timeoutMs: number;
+}
+
+export type ToLoadWorker =
+  | { type: 'load'; target: TargetLoad }
+  | { type: 'unload'; variant: string }
+  | { type: 'take'; id: number }
+  | { type: 'stop' };
+
+export type FromLoadWorker =
+  | { type: 'tallies'; id: number; tallies: Record<string, LoadTally> }
+  | { type: 'unloaded'; variant: string };

@@ -1,0 +1,74 @@
+import type { Argv, CommandModule } from 'yargs';
+import { scenarioIds } from '../../scenarios/registry.ts';
+import type { Args } from '../handlers/live.ts';
+import { DEFAULT_LIVE_SCENARIO, LIVE_DEFAULTS } from '../options/live.ts';
+import { paramOption } from '../options/param.ts';
+import type { GlobalArgs } from '../shared/context.ts';
+
+export const liveCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'live [scenario]',
+  describe:
+    'Watch the loop live: every variant at once under load, a frame of lag, throughput and stalls several times a second',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('scenario', {
+        type: 'string',
+        describe: `One of: ${scenarioIds().join(', ')} [default: ${DEFAULT_LIVE_SCENARIO}]`,
+      })
+      .option('connections', {
+        type: 'number',
+        default: LIVE_DEFAULTS.connections,
+        describe: 'Concurrent connections per variant (closed loop)',
+      })
+      .option('param', paramOption)
+      .option('frame-interval', {
+        type: 'number',
+        default: LIVE_DEFAULTS.frameInterval,
+        describe: "Milliseconds between two readings of each variant's probe",
+      })
+      .option('max-time', {
+        type: 'number',
+        default: LIVE_DEFAULTS.maxTime,
+        describe: 'Seconds after which the load stops and looplab live ends',
+      })
+      .option('stall-threshold', {
+        type: 'number',
+        default: LIVE_DEFAULTS.stallThreshold,
+        describe: 'Milliseconds the loop must be late before the stack holding it is captured',
+      })
+      .option('ndjson', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'Write every event to stdout, one JSON object a line (docs/live.md); messages go to stderr',
+      })
+      .option('record', {
+        type: 'string',
+        describe: 'Also append every event to this file as NDJSON, as it happens',
+      })
+      .option('replay', {
+        type: 'string',
+        describe: 'Play a recording (--record) back at its pace instead of measuring',
+      })
+      .option('open', {
+        type: 'boolean',
+        default: true,
+        describe: 'Open the page in the browser (--no-open: only print its address)',
+      })
+      .option('port', {
+        type: 'number',
+        default: 0,
+        describe: 'Port of the page on 127.0.0.1 (0 picks a free one)',
+      })
+      .example('$0 live --ndjson --max-time 10', 'busy-wait sync and async side by side, as NDJSON')
+      .example('$0 live', 'busy-wait sync and async side by side, on a page in your browser')
+      .example(
+        '$0 live busy-wait --param ms=50 --ndjson --record run.ndjson',
+        'as NDJSON, and keep every event in run.ndjson',
+      )
+      .example('$0 live --replay run.ndjson', 'play that recording back on the page')
+      .epilogue(
+        'The page is served by looplab on 127.0.0.1, with a token in its address; the load stops when no page has been connected for 30 s. Ctrl-C stops the load and every server. docs/live.md',
+      ) as unknown as Argv<Args>,
+  handler: async (argv) => (await import('../handlers/live.ts')).handle(argv),
+};

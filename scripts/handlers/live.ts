@@ -1,0 +1,110 @@
+/**
+ * What `looplab live` does: start the session (every variant under load, probed every frame),
+ * send its events where they were asked for, and end on --max-time, the page's stop, or a signal.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { ArgumentsCamelCase } from 'yargs';
+import type { LiveEvent, LiveSource } from '../../bench/live/events.ts';
+import { eventLine } from '../../bench/live/ndjson.ts';
+import { openBrowser } from '../../bench/live/open-browser.ts';
+import { type PageServer, startPageServer } from '../../bench/live/page-server.ts';
+import { openReplay } from '../../bench/live/replay.ts';
+import { startLiveSession } from '../../bench/live/session.ts';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { type LiveFlags, type LiveOptions, liveOptions } from '../options/live.ts';
+import { err, type GlobalArgs, interruptSignal, out } from '../shared/context.ts';
+
+export interface Args extends GlobalArgs, LiveFlags {}
+
+/** A recording, appended to as events happen: each line written whole, in one call. */
+function openRecording(path: string): { write(event: LiveEvent): void; close(): void } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'a');
+  } catch (error) {
+    throw new LooplabError(
+      ERROR_CODES.WRITE_FAILED,
+      `cannot write the recording ${path}: ${(error as Error).message}`,
+    );
+  }
+  return {
+    write: (event) => void writeSync(fd, eventLine(event)),
+    close: () => closeSync(fd),
+  };
+}
+
+/** The load stops, and looplab live ends, when no page has been connected for this long. */
+export const NO_PAGE_MS = 30_000;
+
+/**
+ * The page: served by this process, never by a server under test, so it keeps drawing while a
+ * server's loop is blocked. Its address carries the token that lets it drive the session.
+ */
+async function servePage(
+  source: LiveSource,
+  options: Pick<LiveOptions, 'port' | 'open'>,
+  stop: (reason: string) => void,
+): Promise<PageServer> {
+  const page = await startPageServer(source, { port: options.port });
+  out(`looplab live: the page is at ${page.url}\n`);
+  if (options.open && openBrowser(page.url)) err('looplab live: opening it in your browser\n');
+  page.onNoPage(NO_PAGE_MS, () => stop(`no page for ${NO_PAGE_MS / 1000} s`));
+  return page;
+}
+
+export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
+  const options = liveOptions(argv);
+  const recording = options.record ? openRecording(options.record) : null;
+  let session: LiveSource | undefined;
+  let page: PageServer | undefined;
+  try {
+    if (interruptSignal.aborted) return;
+    session = options.replay
+      ? await openReplay(options.replay)
+      : await startLiveSession({
+          scenario: options.scenario,
+          params: options.params,
+          connections: options.connections,
+          frameIntervalMs: options.frameIntervalMs,
+          maxTimeMs: options.maxTimeMs,
+          stallThresholdMs: options.stallThresholdMs,
+        });
+    const write = (event: LiveEvent) => {
+      if (options.ndjson) out(eventLine(event));
+      recording?.write(event);
+    };
+    const first = session.describe();
+    write(first);
+    let finish: (reason: string | null) => void = () => {};
+    const ended = new Promise<string | null>((resolve) => {
+      finish = resolve;
+      session?.subscribe((event) => {
+        write(event);
+        // A replay on the page stays up once played: the page is still being read.
+        const keepPage = options.replay !== null && !options.ndjson;
+        if (event.type === 'state' && event.state === 'stopped' && !keepPage)
+          resolve(event.reason ?? null);
+      });
+      if (interruptSignal.aborted) resolve(null);
+      interruptSignal.addEventListener('abort', () => resolve(null), { once: true });
+    });
+    if (!options.ndjson) page = await servePage(session, options, finish);
+    if (options.replay) err(`looplab live: playing ${options.replay} back; Ctrl-C ends it\n`);
+    else {
+      const params = Object.entries(first.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      err(
+        `looplab live: ${first.scenario} (${params}), ${first.variants.join(' and ')} side by side, ` +
+          `${first.connections} connections each, a frame every ${first.frameIntervalMs} ms; ` +
+          `stops after ${options.maxTimeMs / 1000} s, or Ctrl-C\n`,
+      );
+    }
+    const reason = await ended;
+    if (reason) err(`looplab live: stopped (${reason})\n`);
+  } finally {
+    await page?.close();
+    await session?.close();
+    recording?.close();
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The pure part of a live session (bench/live/frames.ts): a probe's frame and the load's tally
+ * made into events, and the controls checked, with exact expectations.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  addTally,
+  applyParams,
+  changeMarker,
+  checkConnections,
+  frameEvent,
+  loadFigures,
+  stallEvents,
+} from '../../bench/live/frames.ts';
+import type { ProbeFrame } from '../../scenarios/probe/protocol.ts';
+import { getScenario } from '../../scenarios/registry.ts';
+
+const probe: ProbeFrame = {
+  frameMs: 500,
+  frameEndEpochMs: 1_000_750,
+  lagP50Ms: 60,
+  lagP99Ms: 150,
+  lagMaxMs: 152,
+  lagSamples: 12,
+  elu: 1,
+  cpuUserMs: 200,
+  cpuSystemMs: 50,
+  rssBytes: 50_000_000,
+};
+
+describe('a live frame from the load and the probe', () => {
+  it('gives requests/s over the load’s own span and latency percentiles of the frame', () => {
+    const tally = {
+      completed: 5,
+      errors: 1,
+      timeouts: 0,
+      latenciesMs: [40, 10, 30, 20, 50],
+      spanMs: 250,
+    };
+    assert.deepEqual(loadFigures(tally), {
+      requestsPerSec: 20,
+      latencyP50Ms: 30,
+      latencyP99Ms: 49.6,
+      errors: 1,
+      timeouts: 0,
+    });
+  });
+
+  it('has a measured 0 requests/s but no latency when nothing was answered', () => {
+    const tally = { completed: 0, errors: 0, timeouts: 3, latenciesMs: [], spanMs: 1000 };
+    assert.deepEqual(loadFigures(tally), {
+      requestsPerSec: 0,
+      latencyP50Ms: null,
+      latencyP99Ms: null,
+      errors: 0,
+      timeouts: 3,
+    });
+  });
+
+  it('has null load figures without a load (paused), never 0', () => {
+    assert.deepEqual(loadFigures(null), {
+      requestsPerSec: null,
+      latencyP50Ms: null,
+      latencyP99Ms: null,
+      errors: null,
+      timeouts: null,
+    });
+  });
+
+  it('adds two spans of load one after the other', () => {
+    const a = { completed: 2, errors: 1, timeouts: 0, latenciesMs: [1, 2], spanMs: 250 };
+    const b = { completed: 1, errors: 0, timeouts: 2, latenciesMs: [3], spanMs: 260 };
+    assert.deepEqual(addTally(a, b), {
+      completed: 3,
+      errors: 1,
+      timeouts: 2,
+      latenciesMs: [1, 2, 3],
+      spanMs: 510,
+    });
+    assert.deepEqual(a.latenciesMs, [1, 2]);
+  });
+
+  it('makes the frame event: elapsed from the session’s start, CPU in cores, no bystander yet', () => {
+    assert.deepEqual(frameEvent('sync', 1_000_000, probe, null), {
+      type: 'frame',
+      variant: 'sync',
+      elapsedMs: 750,
+      frameMs: 500,
+      requestsPerSec: null,
+      latencyP50Ms: null,
+      latencyP99Ms: null,
+      errors: null,
+      timeouts: null,
+      lagP50Ms: 60,
+      lagP99Ms: 150,
+      lagMaxMs: 152,
+      elu: 1,
+      pingP50Ms: null,
+      pingP99Ms: null,
+      pingTimeouts: null,
+      cpuCores: 0.5,
+      rssBytes: 50_000_000,
+    });
+  });
+
+  it('gives no lag for a frame in which the sampler never fired', () => {
+    const e = frameEvent('sync', 1_000_000, { ...probe, lagSamples: 0 }, null);
+    assert.deepEqual([e.lagP50Ms, e.lagP99Ms, e.lagMaxMs], [null, null, null]);
+  });
+
+  it('makes one stall event per stack caught, none without stall capture', () => {
+    const frames = [{ function: 'spin', file: 'scenarios/catalog/busy-wait.ts', line: 17 }];
+    const withStalls: ProbeFrame = {
+      ...probe,
+      stalls: {
+        state: 'recorded',
+        thresholdMs: 50,
+        count: 2,
+        totalMs: 300,
+        attributedMs: 300,
+        samples: 15,
+        samplingMs: 0.2,
+        cpuWaitMs: null,
+        machineMs: null,
+        stacks: [{ frames, ms: 300, share: 1, samples: 15 }],
+      },
+    };
+    assert.deepEqual(stallEvents('sync', 1_000_000, withStalls), [
+      { type: 'stall', variant: 'sync', elapsedMs: 750, ms: 300, frames },
+    ]);
+    assert.deepEqual(stallEvents('sync', 1_000_000, probe), []);
+    const off: ProbeFrame = { ...probe, stalls: { state: 'unavailable', reason: 'x' } };
+    assert.deepEqual(stallEvents('sync', 1_000_000, off), []);
+  });
+});
+
+describe('the controls of a live session', () => {
+  const busyWait = getScenario('busy-wait');
+
+  it('applies a parameter within its range and names the change', () => {
+    const next = applyParams(busyWait, { ms: 20 }, { ms: 50 });
+    assert.deepEqual(next, { ms: 50 });
+    assert.equal(changeMarker({ ms: 20 }, next), 'ms 20 → 50');
+    assert.equal(changeMarker({ ms: 20 }, { ms: 20 }), '');
+  });
+
+  it('refuses an unknown parameter or a value out of range with LOOPLAB_ERR_BAD_PARAM', () => {
+    assert.throws(() => applyParams(busyWait, { ms: 20 }, { size: 5 }), {
+      code: 'LOOPLAB_ERR_BAD_PARAM',
+      message: 'busy-wait has no parameter "size"; known: ms',
+    });
+    assert.throws(() => applyParams(busyWait, { ms: 20 }, { ms: 0 }), {
+      code: 'LOOPLAB_ERR_BAD_PARAM',
+    });
+    assert.throws(() => applyParams(busyWait, { ms: 20 }, { ms: '5' as unknown as number }), {
+      code: 'LOOPLAB_ERR_BAD_PARAM',
+    });
+  });
+
+  it('takes 1 to 1000 connections, whole', () => {
+    assert.equal(checkConnections(1), 1);
+    assert.equal(checkConnections(1000), 1000);
+    for (const bad of [0, 1001, 2.5, '10', null])
+      assert.throws(() => checkConnections(bad), { code: 'LOOPLAB_ERR_BAD_PARAM' });
+  });
+});
