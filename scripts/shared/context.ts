@@ -5,7 +5,7 @@
 import { constants } from 'node:os';
 import { progressHooks } from '../../bench/render/progress.ts';
 import { EXIT, type LooplabError } from '../../core/errors.ts';
-import { plainText } from '../../core/plain-text.ts';
+import { plainLine } from '../../core/plain-text.ts';
 
 export interface GlobalArgs {
   debug: boolean;
@@ -21,11 +21,12 @@ export function err(text: string): void {
 }
 
 /**
- * The one line an error a user can fix gets. Plain: the message may quote a report's names or a
- * file name, and no escape sequence in them may reach the terminal.
+ * The one line an error a user can fix gets, whatever its message quotes (a report's names, a
+ * file name, JSON.parse's excerpt of a broken file with its line breaks): on one line, and no
+ * escape sequence in them may reach the terminal.
  */
 export function errorLine(error: LooplabError): string {
-  return `looplab: ${plainText(error.message)} [${error.code}]\n`;
+  return `looplab: ${plainLine(error.message)} [${error.code}]\n`;
 }
 
 /** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org). */

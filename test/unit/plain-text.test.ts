@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { plainLine, plainStrings, plainText } from '../../core/plain-text.ts';
+import { errorLine } from '../../scripts/shared/context.ts';
 
 describe('plainText: report strings made safe for a terminal', () => {
   it('drops escape sequences: screen clears, colours, cursor moves, titles', () => {
@@ -74,6 +76,29 @@ describe('plainStrings: every string of a parsed report', () => {
         'k\\x07': 'v',
         variant: '/a b',
       },
+    );
+  });
+});
+
+describe('errorLine: the one line a user error gets', () => {
+  it('keeps a message that quotes a broken file on one line (JSON.parse quotes its line breaks)', () => {
+    let message = '';
+    try {
+      JSON.parse('{\n "requestsPerSec": NaN.181,\n "x": 1\n}');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const line = errorLine(
+      new LooplabError(ERROR_CODES.BAD_REPORT, `r.json is not JSON: ${message}`),
+    );
+    assert.equal(line.indexOf('\n'), line.length - 1, line);
+    assert.match(line, /^looplab: r\.json is not JSON: .+ \[LOOPLAB_ERR_BAD_REPORT\]\n$/);
+  });
+
+  it('shows no escape sequence from a quoted name', () => {
+    assert.equal(
+      errorLine(new LooplabError(ERROR_CODES.USAGE, 'no \u001b[31mred\u001b[0m here')),
+      'looplab: no red here [LOOPLAB_ERR_USAGE]\n',
     );
   });
 });
