@@ -43,7 +43,10 @@ export function refreshOffsetsMs(periodMs: number): number[] {
 export interface WarmConnections {
   /** Runs `fn` on the connection idle longest (a new one if none is idle), then frees it. */
   use<T>(fn: (client: Client) => Promise<T>): Promise<T>;
-  /** Opens connections until `count` are open, and runs `warm` once on each new one. */
+  /**
+   * Opens connections until `count` are open, runs `warm` once on each new one, and waits until
+   * every connection opened so far has connected, or failed to: those an early ping opened too.
+   */
   fill(count: number, warm: (client: Client) => Promise<void>): Promise<void>;
   /** Runs `warm` once on each idle connection, keeping it open; failures are left to the next use. */
   refresh(warm: (client: Client) => Promise<void>): Promise<void>;
@@ -57,8 +60,20 @@ export function warmConnections(origin: string, max = MAX_CONNECTIONS): WarmConn
   /** Oldest-idle first: a freed connection goes to the back. */
   const idle: Client[] = [];
   const waiting: ((client: Client) => void)[] = [];
+  /**
+   * Settles when each connection first connects or fails to. A ping due before `fill` (the
+   * schedule starts with the worker) opens one while `fill` warms another; `fill` returned before
+   * it connected, and the server accepted it in the window (seen once in CI, at 0.2 pings a second).
+   */
+  const firstConnect: Promise<void>[] = [];
   const open = () => {
     const client = new Client(origin, { pipelining: 1 });
+    firstConnect.push(
+      new Promise<void>((resolve) => {
+        client.once('connect', () => resolve());
+        client.once('connectionError', () => resolve());
+      }),
+    );
     all.push(client);
     return client;
   };
@@ -97,6 +112,7 @@ export function warmConnections(origin: string, max = MAX_CONNECTIONS): WarmConn
       const fresh: Client[] = [];
       while (all.length < Math.min(count, max)) fresh.push(open());
       await warmEach(fresh, warm);
+      await Promise.all(firstConnect);
     },
     async refresh(warm) {
       await warmEach(idle.splice(0), warm);
