@@ -121,7 +121,11 @@ async function install(inputs: ActionInputs, p: Places): Promise<void> {
     if (steps.length === 0) log(`${side}: no package.json, nothing to install`);
     for (const args of steps) {
       const code = run('npm', args, dir);
-      if (code !== 0) throw new Error(`npm ${args[0]} failed in the ${side} (exit ${code})`);
+      if (code !== 0) {
+        // npm said why, above; the step fails with its code.
+        process.stderr.write(`looplab: npm ${args[0]} failed in the ${side} (exit ${code})\n`);
+        process.exit(code);
+      }
     }
   }
 }
@@ -361,6 +365,6 @@ main().catch((e: unknown) => {
     process.stderr.write(`looplab: ${plainLine(e.message)} [${e.code}]\n`);
     process.exit(EXIT.USAGE);
   }
-  process.stderr.write(`looplab: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
+  process.stderr.write(`looplab: internal error: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(EXIT.INTERNAL);
 });

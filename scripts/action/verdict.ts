@@ -21,8 +21,11 @@ export interface Judgement {
   regressions: readonly MetricComparison[];
   /** Rows too noisy (or too coarse) to rule out a change beyond their threshold. */
   inconclusive: readonly MetricComparison[];
-  /** The largest of the inconclusive rows' smallest detectable changes; null when none is known. */
-  smallestDetectable: number | null;
+  /**
+   * The inconclusive rows' smallest detectable changes, least and greatest: what these runs could
+   * have seen, by metric; null when none is known.
+   */
+  detectable: [number, number] | null;
 }
 
 export function judge(c: Comparison): Judgement {
@@ -40,7 +43,7 @@ export function judge(c: Comparison): Judgement {
     verdict,
     regressions: c.regressions,
     inconclusive,
-    smallestDetectable: detectable.length > 0 ? Math.max(...detectable) : null,
+    detectable: detectable.length > 0 ? [Math.min(...detectable), Math.max(...detectable)] : null,
   };
 }
 
@@ -56,15 +59,20 @@ export function verdictSentence(j: Judgement, c: Comparison): string {
     const list = j.regressions.map((r) =>
       `${r.variant} ${metricLabel(r.metric)} ${r.change === null ? '' : signedPct(r.change)}`.trim(),
     );
-    return `${plural(j.regressions.length, 'metric')} got worse beyond its threshold: ${list.join(', ')}.`;
+    const n = j.regressions.length;
+    return `${plural(n, 'metric')} got worse beyond ${n === 1 ? 'its' : 'their'} threshold: ${list.join(', ')}.`;
   }
   if (j.verdict === 'inconclusive') {
     if (c.rows.length === 0) return 'Nothing could be compared: no route or scenario is in both.';
-    const smallest =
-      j.smallestDetectable === null
+    const [least, most] = j.detectable ?? [0, 0];
+    const range =
+      j.detectable === null
         ? ''
-        : ` These runs could have seen no change smaller than ${formatPct(j.smallestDetectable)}.`;
-    return `${plural(j.inconclusive.length, 'metric')} too noisy (or too coarse) to rule out a change beyond its threshold, so this neither passes nor fails.${smallest} More runs narrow it.`;
+        : least === most
+          ? ` These runs could have seen no change smaller than ${formatPct(least)}.`
+          : ` These runs could have seen no change smaller than ${formatPct(least)} to ${formatPct(most)}, by metric (the detectable column).`;
+    const n = j.inconclusive.length;
+    return `${plural(n, 'metric')} too noisy (or too coarse) to rule out a change beyond ${n === 1 ? 'its' : 'their'} threshold, so this neither passes nor fails.${range} More runs narrow it.`;
   }
   return `No metric got worse beyond its threshold, and every change was measured closely enough to say so (${plural(c.rows.length, 'metric')}).`;
 }

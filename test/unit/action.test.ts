@@ -158,8 +158,16 @@ describe('the action’s verdict', () => {
     ]);
     const j = judge(c);
     assert.equal(j.verdict, 'inconclusive');
-    assert.equal(j.smallestDetectable, 0.4);
-    assert.match(verdictSentence(j, c), /could have seen no change smaller than 40%/);
+    assert.deepEqual(j.detectable, [0.12, 0.4]);
+    assert.equal(
+      verdictSentence(j, c),
+      '3 metrics too noisy (or too coarse) to rule out a change beyond their threshold, so this neither passes nor fails. These runs could have seen no change smaller than 12% to 40%, by metric (the detectable column). More runs narrow it.',
+    );
+    const one = comparison([row({ verdict: 'inconclusive', minDetectableChange: 0.25 })]);
+    assert.equal(
+      verdictSentence(judge(one), one),
+      '1 metric too noisy (or too coarse) to rule out a change beyond its threshold, so this neither passes nor fails. These runs could have seen no change smaller than 25%. More runs narrow it.',
+    );
   });
 
   it('is pass only when every metric was judged; nothing compared is inconclusive', () => {
