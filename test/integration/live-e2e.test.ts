@@ -51,6 +51,20 @@ async function marked(marker: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
+/**
+ * The marked servers once there are `n` of them (up to 15 s): the address is printed as the
+ * servers start, one after the other, and a restart stops one before it starts the next.
+ */
+async function markedWhen(marker: string, n: number): Promise<number[]> {
+  const until = Date.now() + 15_000;
+  let pids = await marked(marker);
+  while (pids.length !== n && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    pids = await marked(marker);
+  }
+  return pids;
+}
+
 interface Drawn {
   variant: string;
   elapsedMs: number;
@@ -90,7 +104,7 @@ test('looplab live in Chromium: frames drawn, ms 20 → 50 from the page, Stop e
     run,
     /the page is at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
   )) as string[];
-  const servers = await marked(marker);
+  const servers = await markedWhen(marker, 2);
   assert.equal(servers.length, 2, `a server per variant: ${servers.join(' ')}`);
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -184,7 +198,7 @@ test('looplab live in Chromium: frames drawn, ms 20 → 50 from the page, Stop e
   phase('marker drawn');
   await drawnAfter('sync', markerEvent.elapsedMs);
   await drawnAfter('async', markerEvent.elapsedMs);
-  const restarted = await marked(marker);
+  const restarted = await markedWhen(marker, 2);
   assert.equal(restarted.length, 2, `a server per variant: ${restarted.join(' ')}`);
   assert.deepEqual(
     restarted.filter((p) => servers.includes(p)),
