@@ -93,6 +93,17 @@ describe(`live page in headless Chromium (${found.source})`, () => {
     // The figures in words, from each variant's last frame.
     assert.ok((await cell(page, 'sync', 'lagP99Ms')) > 100);
     assert.ok((await cell(page, 'async', 'lagP99Ms')) < 20);
+    // The bystander's: sync's ping waits for its loop, async's does not.
+    assert.ok((await cell(page, 'sync', 'pingP99Ms')) > 100);
+    assert.ok((await cell(page, 'async', 'pingP99Ms')) < 20);
+    assert.equal(await cell(page, 'sync', 'pingTimeouts'), 0);
+    assert.equal(
+      await page.$eval(
+        'td[data-variant="sync"][data-metric="pingTimeouts"]',
+        (td) => td.textContent,
+      ),
+      '0',
+    );
     assert.deepEqual(problems, []);
     assert.deepEqual(elsewhere, []);
     await page.close();
