@@ -24,8 +24,14 @@ let accepted = 0;
 let pingSockets = new Set<number>();
 let loadSockets = new Set<number>();
 let pingStatus = 200;
+/** Answers to `/hold`, never sent until the test ends. */
+const held: (() => void)[] = [];
 const server = createServer((req, res) => {
   const n = order.get(req.socket) ?? -1;
+  if (req.url === '/hold') {
+    held.push(() => res.end());
+    return;
+  }
   if (req.url === '/ping') {
     pingSockets.add(n);
     res.statusCode = pingStatus;
@@ -42,6 +48,7 @@ before(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 after(async () => {
+  for (const answer of held) answer();
   await reapAll();
   server.closeAllConnections();
   server.close();
@@ -121,6 +128,23 @@ test('a ping that fails (a 503) counts as a timeout, at the timeout', async () =
     });
   } finally {
     pingStatus = 200;
+    await load.close();
+  }
+});
+
+test('a ping with no answer within the timeout counts as a timeout, at the timeout', async () => {
+  const load = startSteadyLoad();
+  try {
+    load.load({ ...target(500), ping: { rateHz: 10, path: '/hold' } });
+    const sum = await takeFor(load, 1500);
+    assert.ok(sum.ping && sum.ping.timeouts >= 3, JSON.stringify(sum.ping));
+    assert.deepEqual([sum.ping.latenciesMs, sum.ping.errors], [[], 0]);
+    assert.deepEqual(pingFigures(sum), {
+      pingP50Ms: 500,
+      pingP99Ms: 500,
+      pingTimeouts: sum.ping.timeouts,
+    });
+  } finally {
     await load.close();
   }
 });
