@@ -35,6 +35,7 @@ export const CHECKING = new Set([
   'html',
   'lesson-cli',
   'lesson-facts',
+  'live-e2e',
   'live-page',
   'live-page-browser',
   'live-page-server',

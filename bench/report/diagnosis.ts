@@ -16,7 +16,7 @@
  */
 import { formatMs, formatPercent } from '../../core/numbers.ts';
 import { heldByText } from './stalls.ts';
-import type { Diagnosis, Finding, ResultEntry } from './types.ts';
+import type { Diagnosis, Finding, ResultEntry, RunRecord } from './types.ts';
 
 export const LAG_MEDIAN_UNHEALTHY_MS = 10;
 export const LAG_MAX_UNHEALTHY_MS = 100;
@@ -30,7 +30,9 @@ export const NO_PROBE_TEXT = 'not measured (no probe: use --cmd)';
  * Diagnoses one scenario variant from the summary of its completed runs; a blocked loop is said
  * to be held by the stack that held most of its stalled time, where stalls were captured.
  */
-export function diagnose(entry: Pick<ResultEntry, 'summary' | 'stalls' | 'target'>): Diagnosis {
+export function diagnose(
+  entry: Pick<ResultEntry, 'summary' | 'stalls' | 'target'> & Partial<Pick<ResultEntry, 'runs'>>,
+): Diagnosis {
   if (entry.target?.probe === false) {
     return { healthy: null, findings: [], text: `event loop ${NO_PROBE_TEXT}` };
   }
@@ -66,15 +68,27 @@ export function diagnose(entry: Pick<ResultEntry, 'summary' | 'stalls' | 'target
       text: `the loop was busy ${formatPercent(elu)} of the time (>= ${formatPercent(ELU_SATURATED)}: saturated, nothing more fits)`,
     });
   }
-  if (ping !== null && ping >= PING_P99_SLOW_MS) {
+  const failed = pingFailures(entry.runs ?? []);
+  const pingPath = entry.target?.pingPath ?? '/ping';
+  if (ping !== null && ping >= PING_P99_SLOW_MS && failed) {
     findings.push({
       heuristic: 'ping',
-      text: `a cheap /ping waited ${formatMs(ping)} at p99 (>= ${PING_P99_SLOW_MS} ms: bystanders queue behind the work)`,
+      text: `${pingPath} read ${formatMs(ping)} at p99 with ${formatCount(failed.perRun)} failed ${failed.perRun === 1 ? 'call' : 'calls'} a run, each counted at the timeout (an error status or a lost connection, not a slow loop)`,
+    });
+  } else if (ping !== null && ping >= PING_P99_SLOW_MS) {
+    findings.push({
+      heuristic: 'ping',
+      text: `a cheap ${pingPath} waited ${formatMs(ping)} at p99 (>= ${PING_P99_SLOW_MS} ms: bystanders queue behind the work)`,
     });
   }
   const blocked = findings.some((f) => f.heuristic === 'lagMedian' || f.heuristic === 'lagMax');
   if (findings.length > 0) {
-    const what = blocked ? 'event loop blocked' : 'event loop under strain';
+    const failedOnly = failed !== null && findings.every((f) => f.heuristic === 'ping');
+    const what = blocked
+      ? 'event loop blocked'
+      : failedOnly
+        ? 'pings failed'
+        : 'event loop under strain';
     const heldBy = heldByText(entry.stalls);
     const by = heldBy ? `; ${heldBy}` : '';
     return {
@@ -85,6 +99,34 @@ export function diagnose(entry: Pick<ResultEntry, 'summary' | 'stalls' | 'target
   }
   const parts = [`median delay ${formatMs(median)}`, `max ${formatMs(max)}`];
   if (elu !== null) parts.push(`utilisation ${formatPercent(elu)}`);
-  if (ping !== null) parts.push(`/ping p99 ${formatMs(ping)}`);
+  if (ping !== null) parts.push(`${pingPath} p99 ${formatMs(ping)}`);
   return { healthy: true, findings, text: `event loop healthy: ${parts.join(', ')}` };
+}
+
+/**
+ * The bystander's failed pings (an error status, a lost connection), when they are what set its
+ * p99: each counts at the timeout (run-record.ts), so once more than 1% of the pings failed or
+ * timed out, the p99 reads the timeout. Pings that timed out did wait that long; failed ones did
+ * not, and only failures with fewer than 1% timed out make the p99 theirs. Null otherwise.
+ */
+function pingFailures(runs: readonly RunRecord[]): { perRun: number } | null {
+  let sent = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let completed = 0;
+  for (const r of runs) {
+    if (r.state !== 'completed') continue;
+    completed++;
+    sent += r.pingSent;
+    errors += r.pingErrors;
+    timeouts += r.pingTimeouts;
+  }
+  if (errors === 0 || sent === 0) return null;
+  if ((errors + timeouts) / sent <= 0.01 || timeouts / sent > 0.01) return null;
+  return { perRun: errors / completed };
+}
+
+/** A count a run, whole when it is, else to one decimal. */
+function formatCount(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }

@@ -277,7 +277,8 @@ export async function measureTarget(
       // A fresh autocannon opens every connection at once, and a server whose loop is blocked
       // accepts one per turn: its connections would join one by one through the window's first
       // second (load.ts). After a warm-up they are opened, and accepted, before the window opens;
-      // with --warmup 0 the window is a cold start by choice, and keeps that ramp.
+      // with --warmup 0 on this thread the window opens as they start to connect, and keeps that
+      // ramp (on --workers they are always opened first: load.ts, runOnWorkers).
       ...(options.warmupSec > 0 && { connectFirst: true }),
       ...(onTick && {
         onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),

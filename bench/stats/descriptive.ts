@@ -45,8 +45,12 @@ function meanUnchecked(xs: readonly number[]): number {
   return sum(xs) / xs.length;
 }
 
-// Two-pass formula: numerically stable, unlike sum(x^2) - n*mean^2.
+// Two-pass formula: numerically stable, unlike sum(x^2) - n*mean^2. A sample of equal values
+// has sd exactly 0: its computed mean can be off by an ulp (181.503 three times averages to
+// 181.50300000000001), which gave an sd of 3e-14, and compare a p of 6e-58 where its rule for a
+// zero standard error (no noise to test against) should have held.
 function sampleSdUnchecked(xs: readonly number[], m: number): number {
+  if (xs.every((x) => x === xs[0])) return 0;
   let ss = 0;
   for (const x of xs) {
     const d = x - m;

@@ -13,12 +13,14 @@ import { findChromium } from './chromium.ts';
 import { type StaticLive, startStaticLive } from './live-static-server.ts';
 
 const found = await findChromium();
+const fixture = liveFixture('busy-wait.ndjson');
+const FIXTURE_FRAMES = fixture.filter((e) => e.type === 'frame').length;
 let browser: Browser;
 let live: StaticLive;
 
 before(async () => {
   browser = await chromium.launch({ executablePath: found.executablePath, args: found.args });
-  live = await startStaticLive(liveFixture('busy-wait.ndjson'));
+  live = await startStaticLive(fixture);
 });
 after(async () => {
   await browser?.close();
@@ -46,7 +48,11 @@ async function openPage(width: number): Promise<Opened> {
   });
   await page.goto(live.url);
   // Every recorded frame has arrived and been drawn.
-  await page.waitForFunction('document.getElementById("live").dataset.frames === "57"');
+  // A function, not a string: a string polled in the page is an eval, which its CSP forbids.
+  await page.waitForFunction(
+    (n) => document.getElementById('live')?.dataset.frames === String(n),
+    FIXTURE_FRAMES,
+  );
   await page.waitForSelector('#charts svg.chart path.line');
   return { page, problems, elsewhere };
 }
@@ -80,12 +86,16 @@ describe(`live page in headless Chromium (${found.source})`, () => {
       assert.ok(c.bands >= 1, `${c.metric}: sync's silence shaded`);
       assert.deepEqual(c.markers, ['ms 20 → 50'], `${c.metric}: the marker`);
     }
+    // Paused just after the last frame: the page's clock stops, and no newer silence opens (a
+    // second after the recording's end, every variant's would) to take the label.
+    live.push({ type: 'state', elapsedMs: 6150, state: 'paused' });
+    await page.waitForSelector('#status[data-state=paused]');
     const bandLabels = await page.evaluate(() =>
       [...document.querySelectorAll('#charts figure:first-child text.band-label')].map(
         (t) => t.textContent,
       ),
     );
-    assert.ok(bandLabels.includes("no word from sync's loop for 800 ms"), bandLabels.join(' | '));
+    assert.deepEqual(bandLabels, ["no word from sync's loop for 1200 ms"]);
     assert.deepEqual(await page.$$eval('#legend li', (lis) => lis.map((li) => li.textContent)), [
       'sync',
       'async',
@@ -106,6 +116,45 @@ describe(`live page in headless Chromium (${found.source})`, () => {
     );
     assert.deepEqual(problems, []);
     assert.deepEqual(elsewhere, []);
+    await page.close();
+  });
+
+  it('labels only the newest silence, and lists the newest 20 stalls and how many are older', {
+    timeout: 60_000,
+  }, async () => {
+    const { page } = await openPage(1280);
+    const frame = fixture.find((e) => e.type === 'frame' && e.variant === 'async');
+    const stall = fixture.find((e) => e.type === 'stall');
+    assert.ok(frame?.type === 'frame' && stall?.type === 'stall');
+    // async answers on, sync falls silent a second time (6.1 s to 7.6 s), and 25 stalls come.
+    for (let ms = 6300; ms <= 7500; ms += 200) live.push({ ...frame, elapsedMs: ms });
+    for (let i = 0; i < 25; i++) live.push({ ...stall, elapsedMs: 6200 + 50 * i });
+    live.push({ ...frame, variant: 'sync', elapsedMs: 7600, frameMs: 1500 });
+    // Paused: the page's clock stops, so no silence opens while the test reads the page.
+    live.push({ type: 'state', elapsedMs: 7650, state: 'paused' });
+    await page.waitForFunction(
+      (n) => document.getElementById('live')?.dataset.frames === String(n),
+      FIXTURE_FRAMES + 8,
+    );
+    await page.waitForSelector('#status[data-state=paused]');
+    await page.waitForFunction(
+      () => document.querySelectorAll('#stalls > li > button').length === 20,
+    );
+    const charts = await page.evaluate(() =>
+      [...document.querySelectorAll('#charts figure')].map((f) => ({
+        bands: f.querySelectorAll('rect.band').length,
+        labels: [...f.querySelectorAll('text.band-label')].map((t) => t.textContent),
+      })),
+    );
+    assert.deepEqual(charts[0], { bands: 2, labels: ["no word from sync's loop for 1500 ms"] });
+    for (const c of charts.slice(1)) assert.deepEqual(c, { bands: 2, labels: [] });
+    const items = await page.$$eval('#stalls > li', (lis) =>
+      lis.map((li) => (li.querySelector('button') ?? li).textContent),
+    );
+    assert.equal(items.length, 21);
+    assert.equal(items[0], 'sync 180 ms at 7.4 s: spin (busy-wait.ts:17) ← handle');
+    assert.equal(items[19], 'sync 180 ms at 6.45 s: spin (busy-wait.ts:17) ← handle');
+    assert.equal(items[20], 'and 8 older');
     await page.close();
   });
 
@@ -238,6 +287,26 @@ describe(`live page in headless Chromium (${found.source})`, () => {
     const { page, problems } = await openPage(360);
     const scrollWidth = Number(await page.evaluate('document.documentElement.scrollWidth'));
     assert.ok(scrollWidth <= 360, `the page is ${scrollWidth} px wide`);
+    // The Now table tiles: every figure on screen beside its name, nothing scrolled out of view.
+    const now = (await page.evaluate(() => {
+      const wrap = document.querySelector('.table-wrap') as Element;
+      const cells = [...document.querySelectorAll('#now td')].map((td) => ({
+        right: td.getBoundingClientRect().right,
+        label: getComputedStyle(td, '::before').content,
+        own: td.getAttribute('data-label'),
+      }));
+      return { scroll: wrap.scrollWidth, width: wrap.clientWidth, cells };
+    })) as {
+      scroll: number;
+      width: number;
+      cells: { right: number; label: string; own: string }[];
+    };
+    assert.ok(now.scroll <= now.width, `the Now table is ${now.scroll} px in ${now.width} px`);
+    assert.equal(now.cells.length, 16);
+    for (const c of now.cells) {
+      assert.ok(c.right <= 360, `a figure ends at ${c.right} px`);
+      assert.equal(c.label, JSON.stringify(c.own));
+    }
     // Queried and measured in one step: the page redraws its charts four times a second.
     const looks = (await page.evaluate(() =>
       [...document.querySelectorAll('#charts svg.chart')].map((svg) => {

@@ -129,3 +129,24 @@ test('on worker threads too, and the probe opens its window with the load', (t) 
       );
     }
   }));
+
+// With --warmup 0 as well: the threads' first requests wait at the gate for every connection of
+// every thread. Before, without a warm-up, the load's window opened as the threads were asked to
+// start, and the probe's, at the first request, 392 and 602 ms later (2.2–2.4 s on a loaded
+// machine): the two windows covered different seconds.
+test('on worker threads with no warm-up, the probe opens its window with the load', (t) =>
+  measuredTwice(t, async () => {
+    const report = await runBench(
+      [{ scenario: busyWait, variants: ['sync'], params: { ms: 10 } }],
+      { ...TINY_OPTIONS, connections: 4, workers: 2, warmupSec: 0, durationSec: 1.5 },
+    );
+    const run = report.results[0]?.runs[0];
+    assert.ok(run?.state === 'completed', run?.state === 'failed' ? run.reason : 'no run');
+    const start = run.serverWindowStartMs;
+    assert.ok(start !== undefined, 'no probe window');
+    assert.ok(
+      Math.abs(start) <= TINY_OPTIONS.timelineIntervalMs,
+      `the probe's window opened at ${start} ms of the load's`,
+    );
+    assert.equal(run.timeouts, 0);
+  }));

@@ -380,6 +380,26 @@ describe('compareReports', () => {
     assert.deepEqual(environmentDifferences(ENVIRONMENT, ENVIRONMENT), []);
   });
 
+  it('finds no noise to test against in equal runs kept as measured: lag max [181.503]*3 vs [190.503]*3', () => {
+    // Before: the sd of each side read 3.5e-14 (its mean off by an ulp), and p 6e-58, ***.
+    const lagMax = (v: number[]) =>
+      makeReport([entry('busy-wait', 'sync', runsFrom({ lagMaxMs: v }))]);
+    const c = compareReports(
+      lagMax([181.503, 181.503, 181.503]),
+      lagMax([190.503, 190.503, 190.503]),
+      {
+        metrics: ['lagMaxMs'],
+      },
+    );
+    const row = c.rows[0];
+    assert.ok(row);
+    assert.deepEqual([row.base.sd, row.head.sd, row.p], [0, 0, null]);
+    assert.deepEqual(
+      [row.verdict, row.reason],
+      ['inconclusive', 'every run of both sides alike: no noise to test a difference against'],
+    );
+  });
+
   const latency = (base: number[], head: number[], resolution?: number) => {
     const side = (v: number[]) => latencyReport(v, resolution);
     const c = compareReports(side(base), side(head), { metrics: ['latencyP99Ms'] });

@@ -46,6 +46,32 @@ describe('diagnose', () => {
     assert.match(d.text, /a cheap \/ping waited 150 ms at p99/);
   });
 
+  it('says a /ping p99 at the timeout came from failed pings, not a slow loop', () => {
+    // 2 runs of 1,000 pings, 96 of each failing (a 503, a lost connection), counted at 10 s.
+    const runs = runsFrom({
+      lagRawP50Ms: [1, 1],
+      lagMaxMs: [5, 5],
+      elu: [0.5, 0.5],
+      pingP99Ms: [10_000, 10_000],
+    });
+    for (const r of runs) Object.assign(r, { pingSent: 1000, pingErrors: 96, pingTimeouts: 0 });
+    const d = diagnose(entry('busy-wait', 'sync', runs));
+    assert.equal(d.healthy, false);
+    assert.equal(
+      d.text,
+      'pings failed: /ping read 10000 ms at p99 with 96 failed calls a run, each counted at the timeout (an error status or a lost connection, not a slow loop)',
+    );
+    // Pings that timed out did wait: that stays a slow loop's finding.
+    for (const r of runs) Object.assign(r, { pingErrors: 6, pingTimeouts: 90 });
+    assert.match(
+      diagnose(entry('busy-wait', 'sync', runs)).text,
+      /^event loop under strain: a cheap \/ping waited 10000 ms at p99/,
+    );
+    // A failure or two under 1% leaves the p99 to the answers.
+    for (const r of runs) Object.assign(r, { pingErrors: 5, pingTimeouts: 0 });
+    assert.match(diagnose(entry('busy-wait', 'sync', runs)).text, /a cheap \/ping waited/);
+  });
+
   it('lists every finding of a blocked loop', () => {
     const d = of({ lagRawP50Ms: [20], lagMaxMs: [400], elu: [1], pingP99Ms: [300] });
     assert.deepEqual(

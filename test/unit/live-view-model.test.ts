@@ -1,13 +1,19 @@
 /**
  * The live page's view model on a recorded session (test/fixtures/live/busy-wait.ndjson:
- * busy-wait's sync and async at 200 ms frames; ms 20 → 50 at 3 s; sync's probe silent from 4.7 s
+ * busy-wait's sync and async at 200 ms frames; ms 20 → 50 at 3 s; sync's probe silent from 4.3 s
  * to 5.5 s; three stalls in spin): no browser, no server, exact expectations.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LiveEvent } from '../../bench/live/events.ts';
+import type { FrameEvent, LiveEvent, SessionEvent } from '../../bench/live/events.ts';
 import { stallName, stallStack } from '../../bench/live/page/stall-text.ts';
-import { addEvent, createModel, viewAt, viewOf } from '../../bench/live/page/view-model.ts';
+import {
+  addEvent,
+  createModel,
+  STALLS_SHOWN,
+  viewAt,
+  viewOf,
+} from '../../bench/live/page/view-model.ts';
 import { liveFixture } from './live-fixture.ts';
 
 const events = liveFixture('busy-wait.ndjson');
@@ -26,13 +32,13 @@ describe('live view model', () => {
 
   it("charts each figure over seconds, and breaks sync's line where its probe fell silent", () => {
     const lag = view.series.sync?.lagP99Ms ?? [];
-    // 27 frames (30 less the 3 it missed) and one gap.
-    assert.equal(lag.length, 28);
+    // 25 frames (30 less the 5 it missed) and one gap.
+    assert.equal(lag.length, 26);
     assert.deepEqual(lag[0], [0.3, 113.2]);
     const gap = lag.findIndex((p) => p[1] === null);
     assert.deepEqual(lag.slice(gap - 1, gap + 2), [
-      [4.7, 300],
-      [4.7, null],
+      [4.3, 302],
+      [4.3, null],
       [5.5, 780],
     ]);
     assert.equal(view.series.async?.lagP99Ms.length, 30);
@@ -48,23 +54,52 @@ describe('live view model', () => {
     assert.deepEqual(view.silences, [
       {
         variant: 'sync',
-        fromMs: 4700,
+        fromMs: 4300,
         toMs: 5500,
         open: false,
-        label: "no word from sync's loop for 800 ms",
+        label: "no word from sync's loop for 1200 ms",
+        newest: true,
       },
     ]);
-    const later = viewOf(events, 6800);
+    // Only the newest band is labelled on the page: the one that began last.
+    const later = viewOf(events, 7200);
     assert.deepEqual(
-      later.silences.map((s) => [s.variant, s.fromMs, s.toMs, s.open, s.label]),
+      later.silences.map((s) => [s.variant, s.fromMs, s.toMs, s.open, s.label, s.newest]),
       [
-        ['sync', 4700, 5500, false, "no word from sync's loop for 800 ms"],
-        ['sync', 6100, 6800, true, "no word from sync's loop for 700 ms"],
-        ['async', 6100, 6800, true, "no word from async's loop for 700 ms"],
+        ['sync', 4300, 5500, false, "no word from sync's loop for 1200 ms", false],
+        ['sync', 6100, 7200, true, "no word from sync's loop for 1100 ms", true],
+        ['async', 6100, 7200, true, "no word from async's loop for 1100 ms", false],
       ],
     );
-    // Two frame intervals (400 ms) of quiet are not yet a silence.
-    assert.equal(viewOf(events, 6500).silences.length, 1);
+    // Past two frame intervals (400 ms), but a second of quiet is not yet a silence.
+    assert.equal(viewOf(events, 6700).silences.length, 1);
+    assert.equal(viewOf(events, 7100).silences.length, 1);
+  });
+
+  it('draws no band for ordinary frame jitter: a silence is over a second, and two frames', () => {
+    const session = events[0] as SessionEvent;
+    const frame = events.find((e) => e.type === 'frame') as FrameEvent;
+    /** Frames of sync at these times, every interval ms, after running began at 0. */
+    const silences = (frameIntervalMs: number, times: number[], nowMs: number) =>
+      viewOf(
+        [
+          { ...session, frameIntervalMs },
+          { type: 'state', elapsedMs: 0, state: 'running' },
+          ...times.map((elapsedMs) => ({ ...frame, variant: 'sync', elapsedMs })),
+        ],
+        nowMs,
+      ).silences.map((s) => [s.variant, s.fromMs, s.toMs]);
+    // At 250 ms frames a frame 950 ms late is jitter (a loop answering between long requests).
+    assert.deepEqual(silences(250, [250, 500, 1450, 1700], 1750), [['async', 0, 1750]]);
+    assert.deepEqual(silences(250, [250, 500, 1501, 1750], 1800), [
+      ['sync', 500, 1501],
+      ['async', 0, 1800],
+    ]);
+    // At 2 s frames, twice the interval: 3.9 s of quiet is not a silence, 4.1 s is.
+    assert.deepEqual(silences(2000, [2000, 5900, 10_000], 10_000), [
+      ['sync', 5900, 10_000],
+      ['async', 0, 10_000],
+    ]);
   });
 
   it('counts no silence while paused, and counts again from when the load restarts', () => {
@@ -75,23 +110,23 @@ describe('live view model', () => {
     assert.equal(viewAt(model, 9000).state, 'paused');
     addEvent(model, { type: 'state', elapsedMs: 9000, state: 'running' });
     assert.deepEqual(
-      viewAt(model, 9500).silences.map((s) => s.label),
+      viewAt(model, 10_200).silences.map((s) => s.label),
       [
-        "no word from sync's loop for 800 ms",
-        "no word from sync's loop for 500 ms",
-        "no word from async's loop for 500 ms",
+        "no word from sync's loop for 1200 ms",
+        "no word from sync's loop for 1200 ms",
+        "no word from async's loop for 1200 ms",
       ],
     );
     // A silence under way when the session stops ends there, as a closed band.
-    addEvent(model, { type: 'state', elapsedMs: 9600, state: 'stopped', reason: 'max-time' });
+    addEvent(model, { type: 'state', elapsedMs: 10_300, state: 'stopped', reason: 'max-time' });
     const stopped = viewAt(model, 12_000);
     assert.equal(stopped.stateReason, 'max-time');
     assert.deepEqual(
       stopped.silences.map((s) => [s.variant, s.fromMs, s.toMs, s.open]),
       [
-        ['sync', 4700, 5500, false],
-        ['sync', 9000, 9600, false],
-        ['async', 9000, 9600, false],
+        ['sync', 4300, 5500, false],
+        ['sync', 9000, 10_300, false],
+        ['async', 9000, 10_300, false],
       ],
     );
   });
@@ -110,6 +145,23 @@ describe('live view model', () => {
       'handle (scenarios/catalog/busy-wait.ts:37)',
       'emit (node internals)',
     ]);
+    assert.equal(view.olderStalls, 0);
+  });
+
+  it('keeps the newest 20 stalls, and counts the older ones it left out', () => {
+    const stall = events.find((e) => e.type === 'stall') as LiveEvent;
+    const many = [
+      ...events,
+      ...Array.from({ length: 25 }, (_, i) => ({ ...stall, elapsedMs: 7000 + 100 * i })),
+    ];
+    const v = viewOf(many, 10_000);
+    assert.equal(STALLS_SHOWN, 20);
+    assert.equal(v.stalls.length, 20);
+    assert.equal(v.olderStalls, 28 - 20);
+    assert.deepEqual(
+      [v.stalls[0]?.elapsedMs, v.stalls[19]?.elapsedMs],
+      [7000 + 100 * 24, 7000 + 100 * 5],
+    );
   });
 
   it('keeps the markers, and the newest warning of each kind', () => {
@@ -137,7 +189,7 @@ describe('live view model', () => {
     addEvent(model, { ...first, state: 'running', params: { ms: 50 } });
     const again = viewAt(model, 6200);
     assert.deepEqual(again.session?.params, { ms: 50 });
-    assert.equal(again.series.sync?.lagP99Ms.length, 28);
+    assert.equal(again.series.sync?.lagP99Ms.length, 26);
     assert.equal(again.stalls.length, 3);
   });
 });

@@ -11,6 +11,7 @@ import {
   silentTailMs,
 } from '../../bench/report/run-record.ts';
 import type { BystanderResult, LoadResult } from '../../bench/report/types.ts';
+import { RequestTally } from '../../bench/run/load/request-tally.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 
 const LOAD: LoadResult = {
@@ -148,8 +149,8 @@ describe('buildCompletedRun', () => {
       latencyP90Ms: 20,
       latencyP99Ms: 45.25,
       latencyMaxMs: 80,
-      ttfbP50Ms: 2.5,
-      ttfbP99Ms: 3.97,
+      ttfbP50Ms: 2,
+      ttfbP99Ms: 4,
       messagesSentPerSec: null,
       messagesDeliveredPerSec: null,
       deliveryP50Ms: null,
@@ -238,12 +239,36 @@ describe('buildCompletedRun', () => {
     assert.equal(rec.pingMaxMs, 30);
   });
 
-  it('takes time-to-first-byte percentiles over the sorted samples, to 3 decimals', () => {
-    // Sorted: [1.00004, 2, 3, 4]: p50 halfway between 2 and 3, p99 at 3 + 0.97 × 1.
+  it("takes time-to-first-byte percentiles by the latency's rule: nearest rank, in µs", () => {
+    // [1.00004, 2, 3, 4] kept as [1.000, 2, 3, 4] ms: p50 is the 2nd, p99 the 4th (before, by
+    // interpolation, 2.5 and 3.97).
     const rec = buildCompletedRun(inputs());
-    assert.deepEqual([rec.ttfbP50Ms, rec.ttfbP99Ms], [2.5, 3.97]);
+    assert.deepEqual([rec.ttfbP50Ms, rec.ttfbP99Ms], [2, 4]);
     const one = buildCompletedRun(inputs({ load: { ...LOAD, ttfbMs: [1.23456] } }));
     assert.deepEqual([one.ttfbP50Ms, one.ttfbP99Ms], [1.235, 1.235]);
+  });
+
+  it("never reads a first byte later than the latency's: both by nearest rank", () => {
+    // 100 requests, each first byte 0.1 ms before its answer: 97 at 2 ms, then 1,000, 1,039 and
+    // 1,500 ms. Interpolated, the first byte's p99 read 1,038.9 + 0.01 × 461 = 1,043.51 ms,
+    // beside a latency p99 (request-tally.ts, as load.ts reads it) of 1,038.848 (its bucket, 0.5 ms
+    // wide at a second).
+    const latenciesMs = [...Array<number>(97).fill(2), 1000, 1039, 1500];
+    const tally = new RequestTally(10_000);
+    for (const ms of latenciesMs) tally.answered(ms);
+    const at = (p: number) => tally.counts().latency.percentile(p) as number;
+    const load: LoadResult = {
+      ...LOAD,
+      latencyP50Ms: at(50),
+      latencyP90Ms: at(90),
+      latencyP99Ms: at(99),
+      ttfbMs: latenciesMs.map((ms) => ms - 0.1),
+    };
+    const rec = buildCompletedRun(inputs({ load }));
+    assert.deepEqual(
+      [rec.latencyP50Ms, rec.ttfbP50Ms, rec.latencyP99Ms, rec.ttfbP99Ms],
+      [2, 1.9, 1038.848, 1038.848],
+    );
   });
 
   it('carries what the scenario wrote to its own output, and leaves the field out when it wrote to none', () => {

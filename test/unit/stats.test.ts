@@ -68,6 +68,15 @@ describe('sampleSd', () => {
     assertClose(sampleSd([1e9 + 1, 1e9 + 2, 1e9 + 3]), 1, 1e-9, 'offset sd');
   });
 
+  it('is exactly 0 for equal values whose mean is off by an ulp', () => {
+    // 181.503 three times averages to 181.50300000000001: the sd read 3.5e-14, not 0.
+    assert.equal(sampleSd([181.503, 181.503, 181.503]), 0);
+    assert.equal(sampleSd([190.503, 190.503, 190.503]), 0);
+    assert.equal(summarize([181.503, 181.503, 181.503]).sd, 0);
+    const ci = summarize([181.503, 181.503, 181.503]).ci95;
+    assert.equal(ci?.[0], ci?.[1], 'a zero-width interval');
+  });
+
   it('returns null when n < 2', () => {
     assert.equal(sampleSd([]), null);
     assert.equal(sampleSd([42]), null);

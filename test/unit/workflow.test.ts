@@ -40,7 +40,10 @@ describe('.github/workflows/bench.yml', () => {
       ciPage.includes('](../.github/workflows/bench.yml)'),
       'docs/ci.md does not link ../.github/workflows/bench.yml',
     );
-    assert.doesNotMatch(ciPage, /```ya?ml/, 'docs/ci.md pastes YAML; link the workflow instead');
+    // The action's few lines may be shown; a workflow's steps are linked, never pasted.
+    for (const [block] of ciPage.matchAll(/```ya?ml[\s\S]*?```/g)) {
+      assert.doesNotMatch(block, /\brun:/, 'docs/ci.md pastes a workflow; link it instead');
+    }
   });
 
   it('has each of its named steps explained in docs/ci.md', () => {
@@ -86,7 +89,9 @@ describe('docs/examples/bench-own-server.yml, the CI gate for a team’s own app
   });
 
   it('uses only flags looplab bench has, and pairs the two checkouts', () => {
-    const calls = [...example.matchAll(/npx --yes looplab (\w+)((?:\\\n|[^\n])*)/g)];
+    const calls = [
+      ...example.matchAll(/node looplab\/dist\/scripts\/cli\.js (\w+)((?:\\\n|[^\n])*)/g),
+    ];
     assert.deepEqual(
       calls.map((m) => m[1]),
       ['bench'],
@@ -106,5 +111,47 @@ describe('docs/examples/bench-own-server.yml, the CI gate for a team’s own app
     ]);
     for (const flag of flags) assert.ok(flagsOf('bench').includes(flag), `bench has no --${flag}`);
     assert.match(calls[0]?.[2] ?? '', /--cmd "cd base && \$START" --vs-cmd "cd head && \$START"/);
+  });
+});
+
+describe('action.yml, the GitHub Action', () => {
+  const action = readFileSync(join(root, 'action.yml'), 'utf8');
+  const section = (name: string) =>
+    [
+      ...(action.split(/^(?=\w)/m).find((s) => s.startsWith(`${name}:`)) ?? '').matchAll(
+        /^ {2}([\w-]+):$/gm,
+      ),
+    ].map((m) => m[1] as string);
+
+  it('has every input and output in the table of docs/ci.md, and no other', () => {
+    const inputs = section('inputs');
+    const outputs = section('outputs');
+    assert.ok(inputs.length >= 15 && outputs.length === 4, `${inputs} / ${outputs}`);
+    const tables = ciPage.slice(ciPage.indexOf('### Inputs'), ciPage.indexOf('### The verdict'));
+    const documented = [...tables.matchAll(/^\| `([\w-]+)` +\|/gm)].map((m) => m[1] as string);
+    assert.deepEqual(documented.sort(), [...inputs, ...outputs].sort());
+  });
+
+  it('has each of its named steps explained in docs/ci.md', () => {
+    const steps = [...action.matchAll(/^\s+- name: (.+)$/gm)].map((m) => m[1]?.trim() ?? '');
+    assert.ok(steps.length >= 7, `found only ${steps.length} named steps`);
+    for (const step of steps.filter((s) => s !== 'Set up Node'))
+      assert.ok(ciPage.includes(`**${step}`), `docs/ci.md does not explain the step "${step}"`);
+  });
+
+  it('pins the major version of each of GitHub’s own actions it uses, and no other action', () => {
+    const uses = [...action.matchAll(/uses: (\S+)/g)].map((m) => m[1] as string);
+    assert.deepEqual(uses.sort(), [
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'actions/upload-artifact@v4',
+    ]);
+  });
+
+  it('passes the token to the comment step alone', () => {
+    const steps = action.split(/^ {4}- name: /m).slice(1);
+    const withToken = steps.filter((s) => s.includes('inputs.github-token'));
+    assert.equal(withToken.length, 1);
+    assert.match(withToken[0] ?? '', /^Compare, comment and gate/);
   });
 });

@@ -37,12 +37,13 @@ function drawNow(view: LiveView): void {
   (table.querySelector('thead') as HTMLElement).innerHTML = head;
   const rows = view.variants.map((v) => {
     const frame = view.latest[v] ?? null;
-    const cells = NOW_COLUMNS.map(([key]) => {
+    const cells = NOW_COLUMNS.map(([key, label]) => {
       const raw = frame ? frame[key] : null;
       const value = raw !== null && key === 'rssBytes' ? raw / 1024 ** 2 : raw;
-      return `<td data-variant="${esc(v)}" data-metric="${key}" data-value="${value ?? ''}">${figure(value)}</td>`;
+      // data-label names the figure beside it when a narrow screen lays the row out as tiles.
+      return `<td data-variant="${esc(v)}" data-metric="${key}" data-label="${esc(label)}" data-value="${value ?? ''}">${figure(value)}</td>`;
     });
-    return `<tr><th scope="row">${esc(v)}</th>${cells.join('')}</tr>`;
+    return `<tr data-variant="${esc(v)}"><th scope="row">${esc(v)}</th>${cells.join('')}</tr>`;
   });
   (table.querySelector('tbody') as HTMLElement).innerHTML = rows.join('');
 }
@@ -67,11 +68,12 @@ function drawCharts(view: LiveView): void {
   const markers = view.markers.map((m) => ({ x: m.elapsedMs / 1000, label: m.text }));
   CHARTED.forEach((c, i) => {
     const slot = box.querySelector(`figure[data-metric="${c.key}"] .chart-slot`) as HTMLElement;
-    // Every chart shades the silences; the first says what they are.
+    // Every chart shades the silences; the first says what the newest one is (older labels
+    // would pile up over each other, and the Now table and stall list keep the history).
     const bands = view.silences.map((s) => ({
       x0: s.fromMs / 1000,
       x1: s.toMs / 1000,
-      label: i === 0 ? s.label : '',
+      label: i === 0 && s.newest ? s.label : '',
       series: view.variants.indexOf(s.variant),
     }));
     slot.innerHTML = lineChart({
@@ -95,7 +97,7 @@ const opened = new Set<string>();
 const stallKey = (s: LiveView['stalls'][number]) => `${s.variant}@${s.elapsedMs}`;
 
 function drawStalls(view: LiveView): void {
-  const keys = view.stalls.map(stallKey).join(' ');
+  const keys = `${view.stalls.map(stallKey).join(' ')} +${view.olderStalls}`;
   if (keys === stallsDrawn) return;
   stallsDrawn = keys;
   const list = byId('stalls');
@@ -108,7 +110,8 @@ function drawStalls(view: LiveView): void {
             const open = opened.has(key);
             return `<li><button type="button" aria-expanded="${open}" aria-controls="stack-${i}" data-key="${esc(key)}"><strong>${esc(s.variant)}</strong> ${figure(s.ms)} ms at ${figure(s.elapsedMs / 1000)} s: <code>${esc(s.name)}</code></button><ol class="frames" id="stack-${i}"${open ? '' : ' hidden'}>${s.stack.map((f) => `<li>${esc(f)}</li>`).join('')}</ol></li>`;
           })
-          .join('');
+          .join('') +
+        (view.olderStalls > 0 ? `<li class="muted older">and ${view.olderStalls} older</li>` : '');
 }
 
 /** One listener for the whole list: a click or Enter on a stall shows or hides its stack. */

@@ -35,9 +35,46 @@ let pending = false;
 const nowMs = () =>
   model.lastElapsedMs + (model.state === 'running' ? performance.now() - lastArrival : 0);
 
+/**
+ * Each variant's newest frame as first drawn: how long after its window closed (by the server's
+ * clock, on this same machine) it reached the page, and the page had drawn it. Kept on the Now
+ * table's row as data-frame-elapsed-ms, data-arrived-delay-ms and data-drawn-delay-ms, so a test
+ * can read the frame-to-page delay, and tell the page's own share of it.
+ */
+const drawnDelays = new Map<
+  string,
+  { elapsedMs: number; arrivedMs: number | null; delayMs: number }
+>();
+/** When each variant's newest frame arrived (Date.now()). */
+const arrivals = new Map<string, { elapsedMs: number; at: number }>();
+
 function redraw(): void {
   pending = false;
-  draw(viewAt(model, nowMs()));
+  const view = viewAt(model, nowMs());
+  draw(view);
+  const start = model.session?.startEpochMs;
+  if (start === undefined) return;
+  const drawnAt = Date.now();
+  for (const row of document.querySelectorAll<HTMLElement>('#now tbody tr[data-variant]')) {
+    const variant = row.dataset.variant ?? '';
+    const frame = view.latest[variant];
+    if (!frame) continue;
+    let drawn = drawnDelays.get(variant);
+    if (drawn?.elapsedMs !== frame.elapsedMs) {
+      const arrived = arrivals.get(variant);
+      drawn = {
+        elapsedMs: frame.elapsedMs,
+        arrivedMs:
+          arrived?.elapsedMs === frame.elapsedMs ? arrived.at - (start + frame.elapsedMs) : null,
+        delayMs: drawnAt - (start + frame.elapsedMs),
+      };
+      drawnDelays.set(variant, drawn);
+    }
+    row.dataset.frameElapsedMs = String(drawn.elapsedMs);
+    row.dataset.arrivedDelayMs =
+      drawn.arrivedMs === null ? '' : String(Math.round(drawn.arrivedMs));
+    row.dataset.drawnDelayMs = String(Math.round(drawn.delayMs));
+  }
 }
 
 function schedule(): void {
@@ -57,10 +94,7 @@ function receive(event: LiveEvent): void {
   } else if (event.type === 'frame') {
     frames++;
     main.dataset.frames = String(frames);
-    // How late the frame reached the page after its window closed (same machine, same clock).
-    const start = model.session?.startEpochMs;
-    if (start !== undefined)
-      main.dataset.lastDelayMs = String(Math.round(Date.now() - (start + event.elapsedMs)));
+    arrivals.set(event.variant, { elapsedMs: event.elapsedMs, at: Date.now() });
   }
   schedule();
 }

@@ -1,7 +1,9 @@
 /**
  * The live page's stylesheet, served as /style.css: the charts' CSS and palette from the shared
  * renderer (light and dark), then the page's own layout: the charts in a grid (three across at
- * 1280 px, one at a phone's width), controls large enough to hit, a visible keyboard focus.
+ * 1280 px, one at a phone's width), controls large enough to hit, a visible keyboard focus, and
+ * on a narrow screen the Now table as tiles, a variant's figures each beside its name, since its
+ * nine columns cannot fit and a table that scrolls sideways hides most of them.
  */
 import { CHART_CSS } from '../../render/chart/style.ts';
 
@@ -40,4 +42,11 @@ ol.stalls button{width:100%;text-align:left;border:0;border-radius:0;background:
 ol.stalls button::before{content:"▸ ";color:var(--muted)}ol.stalls button[aria-expanded=true]::before{content:"▾ "}
 ol.frames{list-style:none;margin:.1rem 0 .5rem;padding-left:1.5rem;font-family:ui-monospace,monospace;font-size:.85em;overflow-wrap:anywhere}
 ol.frames li+li::before{content:"← ";color:var(--muted)}
+@media (max-width:40rem){
+#now,#now caption,#now tbody{display:block}#now thead{display:none}
+#now tr{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));column-gap:1rem;padding:.4rem 0;border-bottom:1px solid var(--rule)}
+#now th[scope=row]{grid-column:1/-1;border:0;padding:.2rem 0}
+#now td{display:flex;justify-content:space-between;gap:.5rem;padding:.15rem 0;white-space:normal;border-bottom:1px dotted var(--rule)}
+#now td::before{content:attr(data-label);color:var(--muted);text-align:left}
+}
 `;

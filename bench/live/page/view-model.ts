@@ -5,9 +5,10 @@
  * this is tested on recorded NDJSON without a browser or a server.
  *
  * A silence is the measurement of a blocked loop: a variant whose probe sent no frame for longer
- * than two frame intervals while the session ran. It shows as a band, "no word from sync's loop
- * for 412 ms", that keeps growing while the silence lasts; the series break there (a gap, never a
- * zero).
+ * than a second, and than two frame intervals, while the session ran. It shows as a band, "no
+ * word from sync's loop for 1412 ms", that keeps growing while the silence lasts; the series
+ * break there (a gap, never a zero). A frame answered a little late (a loop busy with 20 ms
+ * requests answers the probe between two of them) is ordinary jitter, not a silence.
  */
 import type {
   FrameEvent,
@@ -61,6 +62,8 @@ export interface SilenceView {
   /** Still silent at `nowMs`: the band grows. */
   open: boolean;
   label: string;
+  /** The one that began last: only its band is labelled, so labels never pile up. */
+  newest: boolean;
 }
 
 export interface LiveView {
@@ -75,7 +78,10 @@ export interface LiveView {
   series: Record<string, Record<ChartedKey, Point[]>>;
   /** Each variant's last frame, for the figures in words. */
   latest: Record<string, FrameEvent | null>;
+  /** The newest STALLS_SHOWN stalls, newest first. */
   stalls: StallView[];
+  /** How many older stalls are left out of `stalls`. */
+  olderStalls: number;
   markers: MarkerEvent[];
   silences: SilenceView[];
   /** The newest warning of each code and variant, newest first. */
@@ -84,8 +90,10 @@ export interface LiveView {
 
 /** How much time the charts show. */
 export const WINDOW_MS = 60_000;
-/** The stall list keeps this many, newest first. */
-const STALLS_SHOWN = 100;
+/** The stall list keeps this many, newest first: a list a reader can take in at a glance. */
+export const STALLS_SHOWN = 20;
+/** No band for less quiet than this, whatever the frame interval. */
+export const SILENCE_MIN_MS = 1000;
 /** Before the session event says how often frames come. */
 const DEFAULT_FRAME_MS = 200;
 
@@ -126,8 +134,9 @@ export function createModel(): LiveModel {
   };
 }
 
+/** How long a variant must send no frame before its quiet is a silence. */
 const silenceAfterMs = (model: LiveModel) =>
-  2 * (model.session?.frameIntervalMs ?? DEFAULT_FRAME_MS);
+  Math.max(SILENCE_MIN_MS, 2 * (model.session?.frameIntervalMs ?? DEFAULT_FRAME_MS));
 
 /** Adds one event to the model it is given (and changes nothing else). */
 export function addEvent(model: LiveModel, event: LiveEvent): void {
@@ -237,6 +246,7 @@ export function viewAt(model: LiveModel, nowMs: number): LiveView {
     ...s,
     open: false,
     label: silenceLabel(s.variant, s.toMs - s.fromMs),
+    newest: false,
   }));
   const open = [...model.lastWord]
     .filter(([, fromMs]) => nowMs - fromMs > silenceAfterMs(model))
@@ -246,7 +256,15 @@ export function viewAt(model: LiveModel, nowMs: number): LiveView {
       toMs: nowMs,
       open: true,
       label: silenceLabel(variant, nowMs - fromMs),
+      newest: false,
     }));
+  const silences = [...closed, ...open];
+  // The one that began last; on a tie, the first listed.
+  let newest = -1;
+  silences.forEach((s, i) => {
+    if (newest < 0 || s.fromMs > (silences[newest] as SilenceView).fromMs) newest = i;
+  });
+  if (newest >= 0) (silences[newest] as SilenceView).newest = true;
   const stalls = model.stalls
     .map((s, i) => ({ s, i }))
     .sort((a, b) => b.s.elapsedMs - a.s.elapsedMs || b.i - a.i)
@@ -275,8 +293,9 @@ export function viewAt(model: LiveModel, nowMs: number): LiveView {
     series,
     latest,
     stalls,
+    olderStalls: Math.max(0, model.stalls.length - STALLS_SHOWN),
     markers: [...model.markers],
-    silences: [...closed, ...open],
+    silences,
     warnings,
   };
 }

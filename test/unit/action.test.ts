@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Comparison, MetricComparison } from '../../bench/compare/compare.ts';
+import type { Report } from '../../bench/report/types.ts';
+import { pullRequestOf, writeOutputs } from '../../scripts/action/github.ts';
+import { readInputs } from '../../scripts/action/inputs.ts';
+import {
+  COMMENT_LIMIT,
+  commentBody,
+  judge,
+  verdictSentence,
+} from '../../scripts/action/verdict.ts';
+import { parseOutputFile } from '../integration/action-runner.ts';
+
+describe('the action’s inputs', () => {
+  it('fills what is left out', () => {
+    assert.deepEqual(readInputs({ INPUT_START: ' npm start ' }), {
+      start: 'npm start',
+      paths: ['/'],
+      scenarios: [],
+      runs: 10,
+      durationSec: null,
+      connections: null,
+      metrics: [],
+      threshold: [],
+      failOnRegression: true,
+      comment: 'sticky',
+      exportFormat: null,
+      workingDirectory: '.',
+    });
+  });
+
+  it('splits paths, scenarios and thresholds on spaces and new lines', () => {
+    const i = readInputs({
+      INPUT_START: 'npm start',
+      INPUT_PATHS: '/orders\n/search?q=shoes  /',
+      INPUT_THRESHOLD: '5% lagP99Ms=25%',
+      INPUT_METRICS: 'requestsPerSec,lagP99Ms',
+      INPUT_RUNS: '20',
+      INPUT_FAIL_ON_REGRESSION: 'false',
+      INPUT_EXPORT: 'gab',
+      INPUT_WORKING_DIRECTORY: 'services/api',
+    });
+    assert.deepEqual(i.paths, ['/orders', '/search?q=shoes', '/']);
+    assert.deepEqual(i.threshold, ['5%', 'lagP99Ms=25%']);
+    assert.deepEqual(i.metrics, ['requestsPerSec,lagP99Ms']);
+    assert.equal(i.runs, 20);
+    assert.equal(i.failOnRegression, false);
+    assert.equal(i.exportFormat, 'gab');
+    assert.equal(i.workingDirectory, 'services/api');
+    assert.deepEqual(readInputs({ INPUT_SCENARIOS: 'busy-wait\nfs-read' }).scenarios, [
+      'busy-wait',
+      'fs-read',
+    ]);
+  });
+
+  for (const [env, message] of [
+    [{}, 'input start: give start (the command that starts your app) or scenarios (looplab’s own)'],
+    [
+      { INPUT_START: 'x', INPUT_SCENARIOS: 'busy-wait' },
+      'input scenarios: give start or scenarios, not both',
+    ],
+    [
+      { INPUT_SCENARIOS: 'busy-wait', INPUT_PATHS: '/a' },
+      'input paths: paths are routes of your app, for start; scenarios have their own',
+    ],
+    [{ INPUT_START: 'x', INPUT_PATHS: '/a orders' }, 'input paths: "orders" does not start with /'],
+    [
+      { INPUT_START: 'x', INPUT_THRESHOLD: 'ten' },
+      "input threshold: threshold takes a percentage like 10% or lagP99Ms=25%, got 'ten'",
+    ],
+    [{ INPUT_START: 'x', INPUT_RUNS: '2' }, 'input runs: "2" is not a whole number from 3 to 1000'],
+    [
+      { INPUT_START: 'x', INPUT_DURATION: '1.5' },
+      'input duration: "1.5" is not a whole number from 1 to 3600',
+    ],
+    [
+      { INPUT_START: 'x', INPUT_COMMENT: 'new' },
+      'input comment: "new" is not one of sticky or off',
+    ],
+    [
+      { INPUT_START: 'x', INPUT_FAIL_ON_REGRESSION: 'yes' },
+      'input fail-on-regression: "yes" is not one of true or false',
+    ],
+    [
+      { INPUT_START: 'x', INPUT_WORKING_DIRECTORY: '../elsewhere' },
+      'input working-directory: "../elsewhere" must be a folder inside the repository',
+    ],
+  ] as const) {
+    it(`refuses: ${message}`, () => {
+      assert.throws(() => readInputs(env), { code: 'LOOPLAB_ERR_BAD_OPTION', message });
+    });
+  }
+
+  it('names an unknown metric as the metrics input', () => {
+    assert.throws(() => readInputs({ INPUT_START: 'x', INPUT_METRICS: 'speed' }), {
+      message: /^input metrics: metrics names an unknown metric 'speed'/,
+    });
+  });
+});
+
+const row = (o: Partial<MetricComparison>): MetricComparison =>
+  ({
+    scenario: 'app',
+    variant: '/orders',
+    metric: 'requestsPerSec',
+    unit: 'req/s',
+    better: 'higher',
+    base: { n: 5, mean: 1000, sd: 20, resolution: 0 },
+    head: { n: 5, mean: 700, sd: 20, resolution: 0 },
+    change: -0.3,
+    changeCi95: [-0.33, -0.27],
+    test: 'paired-log-ratio',
+    df: 4,
+    p: 0.001,
+    pAdjusted: 0.001,
+    stars: '**',
+    threshold: 0.1,
+    minDetectableChange: 0.05,
+    rounding: null,
+    verdict: 'no-change',
+    reason: '',
+    ...o,
+  }) as MetricComparison;
+
+const comparison = (rows: MetricComparison[]): Comparison => ({
+  alpha: 0.05,
+  test: 'paired',
+  correction: 'holm',
+  tests: rows.length,
+  rows,
+  onlyInBase: [],
+  onlyInHead: [],
+  warnings: [],
+  regressions: rows.filter((r) => r.verdict === 'regression'),
+});
+
+describe('the action’s verdict', () => {
+  it('is regressed when a metric got worse beyond its threshold, whatever else', () => {
+    const c = comparison([row({ verdict: 'regression' }), row({ verdict: 'inconclusive' })]);
+    const j = judge(c);
+    assert.equal(j.verdict, 'regressed');
+    assert.equal(
+      verdictSentence(j, c),
+      '1 metric got worse beyond its threshold: /orders throughput (req/s) -30%.',
+    );
+  });
+
+  it('is inconclusive, with the smallest change the runs could have seen, when too noisy', () => {
+    const c = comparison([
+      row({ verdict: 'no-change' }),
+      row({ verdict: 'inconclusive', minDetectableChange: 0.12 }),
+      row({ verdict: 'inconclusive', minDetectableChange: 0.4 }),
+      row({ verdict: 'inconclusive', minDetectableChange: null }),
+    ]);
+    const j = judge(c);
+    assert.equal(j.verdict, 'inconclusive');
+    assert.deepEqual(j.detectable, [0.12, 0.4]);
+    assert.equal(
+      verdictSentence(j, c),
+      '3 metrics too noisy (or too coarse) to rule out a change beyond their threshold, so this neither passes nor fails. These runs could have seen no change smaller than 12% to 40%, by metric (the detectable column). More runs narrow it.',
+    );
+    const one = comparison([row({ verdict: 'inconclusive', minDetectableChange: 0.25 })]);
+    assert.equal(
+      verdictSentence(judge(one), one),
+      '1 metric too noisy (or too coarse) to rule out a change beyond its threshold, so this neither passes nor fails. These runs could have seen no change smaller than 25%. More runs narrow it.',
+    );
+  });
+
+  it('is pass only when every metric was judged; nothing compared is inconclusive', () => {
+    assert.equal(judge(comparison([row({}), row({ verdict: 'improvement' })])).verdict, 'pass');
+    assert.equal(judge(comparison([])).verdict, 'inconclusive');
+  });
+
+  it('the comment starts with its marker, and a too-long one points to the summary', async () => {
+    const head = {
+      results: [],
+      sentinel: { workload: 'xorshift32', n: 10, meanMs: 1.4, cv: 0.06 },
+    } as unknown as Report;
+    const parts = {
+      marker: '<!-- looplab-action: bench . -->',
+      judgement: judge(comparison([row({})])),
+      comparison: comparison([row({})]),
+      labels: { base: 'base', head: 'head' },
+      head,
+      noiseFrom: [head],
+      runUrl: 'https://github.test/run',
+    };
+    const body = commentBody(parts);
+    assert.ok(body.startsWith('<!-- looplab-action: bench . -->\n### ✅ looplab: no regression'));
+    assert.match(
+      body,
+      /Machine speed \(the sentinel, the runner’s own noise\): 1\.40 ms a run, CV 6% over 10 runs\./,
+    );
+    assert.doesNotMatch(body, /## looplab compare/);
+    const long = comparison(Array.from({ length: 600 }, () => row({})));
+    const short = commentBody({ ...parts, comparison: long, judgement: judge(long) });
+    assert.ok(short.length < COMMENT_LIMIT);
+    assert.match(short, /too long for a comment: it is in the job summary of \[the run\]/);
+  });
+});
+
+describe('the action and GitHub', () => {
+  it('tells a fork’s pull request from one of the repository, and a push from both', () => {
+    const pr = (head: string) => ({
+      pull_request: {
+        number: 7,
+        base: { repo: { full_name: 'octo/app' } },
+        head: { repo: { full_name: head } },
+      },
+    });
+    assert.deepEqual(pullRequestOf(pr('octo/app')), {
+      repository: 'octo/app',
+      number: 7,
+      fromFork: false,
+    });
+    assert.equal(pullRequestOf(pr('someone/app'))?.fromFork, true);
+    assert.equal(pullRequestOf({}), null);
+    assert.equal(pullRequestOf(null), null);
+  });
+
+  it('writes outputs a runner reads back whole, new lines and all', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'looplab-out-')), 'output');
+    await writeOutputs(file, { verdict: 'pass', summary: 'line 1\nline=2\n\nEOF' });
+    assert.deepEqual(parseOutputFile(await readFile(file, 'utf8')), {
+      verdict: 'pass',
+      summary: 'line 1\nline=2\n\nEOF',
+    });
+  });
+});
