@@ -55,6 +55,10 @@ export interface FrameEvent {
   lagMaxMs: number | null;
   /** Event-loop utilisation, 0 to 1. */
   elu: number | null;
+  /**
+   * The bystander's pings that ended in the frame, each timed from when it was due; one that
+   * timed out or failed counts at the timeout, and in `pingTimeouts`.
+   */
   pingP50Ms: number | null;
   pingP99Ms: number | null;
   pingTimeouts: number | null;

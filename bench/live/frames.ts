@@ -7,6 +7,8 @@ import { round } from '../../core/numbers.ts';
 import { parseParamValue } from '../../scenarios/params.ts';
 import type { ProbeFrame } from '../../scenarios/probe/protocol.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';
+import { pingTimesMs } from '../report/run-record.ts';
+import { addPingTally } from '../run/load/ping-tally.ts';
 import type { LoadTally } from '../run/load/steady-load.ts';
 import { percentile } from '../stats/descriptive.ts';
 import type { FrameEvent, StallEvent } from './events.ts';
@@ -17,6 +19,7 @@ export const emptyTally = (): LoadTally => ({
   timeouts: 0,
   latenciesMs: [],
   spanMs: 0,
+  ping: null,
 });
 
 /** `a` and `b` as one span (b follows a); `a` is not changed. */
@@ -27,6 +30,7 @@ export function addTally(a: LoadTally, b: LoadTally): LoadTally {
     timeouts: a.timeouts + b.timeouts,
     latenciesMs: a.latenciesMs.concat(b.latenciesMs),
     spanMs: a.spanMs + b.spanMs,
+    ping: a.ping && b.ping ? addPingTally(a.ping, b.ping) : (b.ping ?? a.ping),
   };
 }
 
@@ -54,6 +58,22 @@ export function loadFigures(
   };
 }
 
+/**
+ * The bystander's figures over a frame, from the pings that ended in it, each timed from when it
+ * was due; one that timed out or failed counts at the timeout (pingTimesMs: bench's rule), and
+ * as a timeout. All null without a bystander (paused, or none driven); percentiles null when no
+ * ping ended in the frame.
+ */
+export function pingFigures(
+  tally: LoadTally | null,
+): Pick<FrameEvent, 'pingP50Ms' | 'pingP99Ms' | 'pingTimeouts'> {
+  const ping = tally && tally.spanMs > 0 ? tally.ping : null;
+  if (!ping) return { pingP50Ms: null, pingP99Ms: null, pingTimeouts: null };
+  const times = pingTimesMs(ping);
+  const at = (p: number) => (times.length > 0 ? round(percentile(times, p), 3) : null);
+  return { pingP50Ms: at(50), pingP99Ms: at(99), pingTimeouts: ping.timeouts + ping.errors };
+}
+
 /** One variant's frame event: the probe's reading and the load's over the same stretch. */
 export function frameEvent(
   variant: string,
@@ -73,10 +93,7 @@ export function frameEvent(
     lagP99Ms: lag ? probe.lagP99Ms : null,
     lagMaxMs: lag ? probe.lagMaxMs : null,
     elu: probe.elu,
-    // The bystander is not driven in this slice: not measured.
-    pingP50Ms: null,
-    pingP99Ms: null,
-    pingTimeouts: null,
+    ...pingFigures(load),
     cpuCores:
       probe.frameMs > 0 ? round((probe.cpuUserMs + probe.cpuSystemMs) / probe.frameMs, 3) : null,
     rssBytes: probe.rssBytes,

@@ -15,6 +15,7 @@ import { variantNames } from '../../scenarios/registry.ts';
 import { scenarioRequests } from '../../scenarios/request.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';
 import { type LoadTally, type SteadyLoad, startSteadyLoad } from '../run/load/steady-load.ts';
+import { DEFAULT_OPTIONS } from '../run/options.ts';
 import { type ServerHandle, startServer } from '../run/process/child.ts';
 import {
   LIVE_EVENTS_VERSION,
@@ -138,6 +139,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       requests: scenarioRequests(scenario, params),
       connections,
       timeoutMs: REQUEST_TIMEOUT_MS,
+      ping: { rateHz: DEFAULT_OPTIONS.pingRateHz },
     });
   };
 

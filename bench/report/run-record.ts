@@ -84,14 +84,24 @@ export function serverWindowEdges(
   return { serverWindowStartMs: round(start), serverWindowEndMs: round(start + probe.windowMs) };
 }
 
+/**
+ * Every ping's time, sorted: an answered one's from when it was due, and a timed-out or failed one
+ * at the timeout. A ping that timed out waited at least the timeout: it counts as that, not as
+ * nothing, or a server too blocked to answer would look fast. So does a ping that failed (an error
+ * status, a connection error): a route that answers 503 under load would otherwise look fast too.
+ * `looplab live`'s frames count their pings by the same rule.
+ */
+export function pingTimesMs(
+  ping: Pick<BystanderResult, 'latenciesMs' | 'timeoutMs' | 'timeouts' | 'errors'>,
+): number[] {
+  const timedOut = Array.from({ length: ping.timeouts + ping.errors }, () => ping.timeoutMs);
+  return [...ping.latenciesMs, ...timedOut].sort((a, b) => a - b);
+}
+
 /** Turns one run's raw measurements into its report record. */
 export function buildCompletedRun(i: RunInputs): CompletedRun {
   const seconds = i.load.elapsedMs / 1000;
-  // A ping that timed out waited at least the timeout: it counts as that, not as nothing, or a
-  // server too blocked to answer would look fast. So does a ping that failed (an error status, a
-  // connection error): a route that answers 503 under load would otherwise look fast too.
-  const timedOut = Array.from({ length: i.ping.timeouts + i.ping.errors }, () => i.ping.timeoutMs);
-  const pings = [...i.ping.latenciesMs, ...timedOut].sort((a, b) => a - b);
+  const pings = pingTimesMs(i.ping);
   // autocannon reports latency 0 when nothing completed: that is no measurement, not a fast one.
   // A request answered after the window closed, or timed out, was measured (load.ts).
   const answered =

@@ -103,6 +103,17 @@ describe(`live page in headless Chromium (${found.source})`, () => {
     // The figures in words, from each variant's last frame.
     assert.ok((await cell(page, 'sync', 'lagP99Ms')) > 100);
     assert.ok((await cell(page, 'async', 'lagP99Ms')) < 20);
+    // The bystander's: sync's ping waits for its loop, async's does not.
+    assert.ok((await cell(page, 'sync', 'pingP99Ms')) > 100);
+    assert.ok((await cell(page, 'async', 'pingP99Ms')) < 20);
+    assert.equal(await cell(page, 'sync', 'pingTimeouts'), 0);
+    assert.equal(
+      await page.$eval(
+        'td[data-variant="sync"][data-metric="pingTimeouts"]',
+        (td) => td.textContent,
+      ),
+      '0',
+    );
     assert.deepEqual(problems, []);
     assert.deepEqual(elsewhere, []);
     await page.close();
@@ -291,7 +302,8 @@ describe(`live page in headless Chromium (${found.source})`, () => {
       cells: { right: number; label: string; own: string }[];
     };
     assert.ok(now.scroll <= now.width, `the Now table is ${now.scroll} px in ${now.width} px`);
-    assert.equal(now.cells.length, 16);
+    // 9 figures (the /ping timeouts among them) for each of 2 variants.
+    assert.equal(now.cells.length, 18);
     for (const c of now.cells) {
       assert.ok(c.right <= 360, `a figure ends at ${c.right} px`);
       assert.equal(c.label, JSON.stringify(c.own));

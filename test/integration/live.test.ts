@@ -30,6 +30,11 @@ const frames = (events: LiveEvent[], variant: string, fromMs = 0, toMs = Infinit
     (e): e is FrameEvent =>
       e.type === 'frame' && e.variant === variant && e.elapsedMs >= fromMs && e.elapsedMs < toMs,
   );
+/**
+ * Those under load: a variant's load starts once its bystander's connections are open, up to a
+ * second or two after its server on a busy machine, and an idle loop's lag is not what is asked.
+ */
+const loaded = (list: FrameEvent[]) => list.filter((f) => f.requestsPerSec !== null);
 
 /** The median of the frames' lag p99: one frame caught mid-restart or mid-hiccup moves it little. */
 function medianLagP99(list: FrameEvent[]): number {
@@ -67,15 +72,19 @@ test('looplab live --ndjson: frames for every variant, sync held and async not, 
   assert.ok(sync.length >= 3 && async.length >= 5, `${sync.length} sync, ${async.length} async`);
   for (const f of [...sync, ...async]) {
     assert.ok(f.frameMs > 0 && (f.elu ?? -1) >= 0 && (f.rssBytes ?? 0) > 0, JSON.stringify(f));
-    // Not measured in this slice: null, never 0.
-    assert.equal(f.pingP99Ms, null);
+    // The bystander runs with the load: its figures are null only where the load's are.
+    assert.equal(f.pingTimeouts === null, f.requestsPerSec === null, JSON.stringify(f));
   }
   assert.ok(
     sync.some((f) => (f.requestsPerSec ?? 0) > 0) && async.some((f) => (f.requestsPerSec ?? 0) > 0),
     'the load reached both',
   );
-  const syncLag = medianLagP99(sync);
-  const asyncLag = medianLagP99(async);
+  assert.ok(
+    sync.some((f) => f.pingP99Ms !== null) && async.some((f) => f.pingP99Ms !== null),
+    'the bystander reached both',
+  );
+  const syncLag = medianLagP99(loaded(sync));
+  const asyncLag = medianLagP99(loaded(async));
   assert.ok(
     syncLag > 50 && syncLag > 3 * asyncLag,
     `sync lag p99 ${syncLag} ms, async ${asyncLag} ms`,
@@ -125,8 +134,8 @@ test('a params control restarts every server, leaves a marker, and sync’s lag 
     await new Promise((r) => setTimeout(r, 3500));
     // The last frames on each side of the change: the servers have started and the load has
     // settled by then (a restarted server's first frames see its queue build up).
-    const lagBefore = medianLagP99(frames(events, 'sync', 0, markerMs).slice(-4));
-    const lagAfter = medianLagP99(frames(events, 'sync', markerMs).slice(-4));
+    const lagBefore = medianLagP99(loaded(frames(events, 'sync', 0, markerMs)).slice(-4));
+    const lagAfter = medianLagP99(loaded(frames(events, 'sync', markerMs)).slice(-4));
     t.diagnostic(`sync lag p99 ${lagBefore} ms at ms=20, ${lagAfter} ms at ms=50`);
     assert.ok(lagAfter > lagBefore * 1.3, `sync lag p99 ${lagBefore} ms → ${lagAfter} ms`);
     await assert.rejects(session.control({ action: 'params', params: { ms: 0 } }), {

@@ -76,3 +76,16 @@ test('a call with every connection busy opens another, up to the most, then wait
     await connections.close();
   }
 });
+
+test('destroy ends every connection at once, a call held by the server failing, where close would wait', async () => {
+  held = [];
+  const connections = warmConnections(origin);
+  await connections.fill(3, async (client) => void (await portOf(client)));
+  const call = connections.use((c) => portOf(c, '/hold'));
+  while (held.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  const startedAt = Date.now();
+  await connections.destroy();
+  await assert.rejects(call);
+  assert.ok(Date.now() - startedAt < 1000, `destroy took ${Date.now() - startedAt} ms`);
+  for (const answer of held) answer();
+});

@@ -9,8 +9,10 @@ import {
   applyParams,
   changeMarker,
   checkConnections,
+  emptyTally,
   frameEvent,
   loadFigures,
+  pingFigures,
   stallEvents,
 } from '../../bench/live/frames.ts';
 import type { ProbeFrame } from '../../scenarios/probe/protocol.ts';
@@ -37,6 +39,7 @@ describe('a live frame from the load and the probe', () => {
       timeouts: 0,
       latenciesMs: [40, 10, 30, 20, 50],
       spanMs: 250,
+      ping: null,
     };
     assert.deepEqual(loadFigures(tally), {
       requestsPerSec: 20,
@@ -48,7 +51,14 @@ describe('a live frame from the load and the probe', () => {
   });
 
   it('has a measured 0 requests/s but no latency when nothing was answered', () => {
-    const tally = { completed: 0, errors: 0, timeouts: 3, latenciesMs: [], spanMs: 1000 };
+    const tally = {
+      completed: 0,
+      errors: 0,
+      timeouts: 3,
+      latenciesMs: [],
+      spanMs: 1000,
+      ping: null,
+    };
     assert.deepEqual(loadFigures(tally), {
       requestsPerSec: 0,
       latencyP50Ms: null,
@@ -68,20 +78,68 @@ describe('a live frame from the load and the probe', () => {
     });
   });
 
-  it('adds two spans of load one after the other', () => {
-    const a = { completed: 2, errors: 1, timeouts: 0, latenciesMs: [1, 2], spanMs: 250 };
-    const b = { completed: 1, errors: 0, timeouts: 2, latenciesMs: [3], spanMs: 260 };
+  it('adds two spans of load one after the other, their pings too', () => {
+    const a = {
+      completed: 2,
+      errors: 1,
+      timeouts: 0,
+      latenciesMs: [1, 2],
+      spanMs: 250,
+      ping: { latenciesMs: [5], timeoutMs: 10_000, timeouts: 1, errors: 0 },
+    };
+    const b = {
+      completed: 1,
+      errors: 0,
+      timeouts: 2,
+      latenciesMs: [3],
+      spanMs: 260,
+      ping: { latenciesMs: [7, 6], timeoutMs: 10_000, timeouts: 0, errors: 2 },
+    };
     assert.deepEqual(addTally(a, b), {
       completed: 3,
       errors: 1,
       timeouts: 2,
       latenciesMs: [1, 2, 3],
       spanMs: 510,
+      ping: { latenciesMs: [5, 7, 6], timeoutMs: 10_000, timeouts: 1, errors: 2 },
     });
     assert.deepEqual(a.latenciesMs, [1, 2]);
+    assert.deepEqual(a.ping.latenciesMs, [5]);
+    assert.deepEqual(addTally(emptyTally(), b).ping, b.ping);
   });
 
-  it('makes the frame event: elapsed from the session’s start, CPU in cores, no bystander yet', () => {
+  it('gives the pings that ended in the frame: percentiles from their due times, a failed one at the timeout', () => {
+    const tally = {
+      ...emptyTally(),
+      spanMs: 250,
+      ping: { latenciesMs: [4, 2, 3, 1], timeoutMs: 10_000, timeouts: 0, errors: 0 },
+    };
+    assert.deepEqual(pingFigures(tally), { pingP50Ms: 2.5, pingP99Ms: 3.97, pingTimeouts: 0 });
+    // Issue 24's rule, as bench has it: a timeout and an error each count as 10 s, and as a timeout.
+    const failing = { ...tally, ping: { ...tally.ping, timeouts: 1, errors: 1 } };
+    assert.deepEqual(pingFigures(failing), {
+      pingP50Ms: 3.5,
+      pingP99Ms: 10_000,
+      pingTimeouts: 2,
+    });
+  });
+
+  it('has ping percentiles null but a measured 0 timeouts when no ping ended in the frame', () => {
+    const quiet = {
+      ...emptyTally(),
+      spanMs: 250,
+      ping: { latenciesMs: [], timeoutMs: 10_000, timeouts: 0, errors: 0 },
+    };
+    assert.deepEqual(pingFigures(quiet), { pingP50Ms: null, pingP99Ms: null, pingTimeouts: 0 });
+  });
+
+  it('has null ping figures without a bystander or without a load (paused), never 0', () => {
+    const none = { pingP50Ms: null, pingP99Ms: null, pingTimeouts: null };
+    assert.deepEqual(pingFigures(null), none);
+    assert.deepEqual(pingFigures({ ...emptyTally(), spanMs: 250 }), none);
+  });
+
+  it('makes the frame event: elapsed from the session’s start, CPU in cores, no load no ping', () => {
     assert.deepEqual(frameEvent('sync', 1_000_000, probe, null), {
       type: 'frame',
       variant: 'sync',

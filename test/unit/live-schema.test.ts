@@ -34,6 +34,8 @@ describe('the live events’ schema', () => {
       'warning',
     ]);
     assert.equal(events[0]?.type, 'session');
+    // Its frames carry the bystander's figures, so the schema is checked on real values.
+    assert.ok(events.some((e) => e.type === 'frame' && e.pingP99Ms !== null && e.pingP99Ms > 0));
   });
 
   it('refuses a frame with a figure of the wrong type, one missing, or one it does not know', () => {

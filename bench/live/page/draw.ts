@@ -18,12 +18,14 @@ export function figure(x: number | null | undefined): string {
   return String(Number(x.toPrecision(3)));
 }
 
-const NOW_COLUMNS: [ChartedKey, string][] = [
+// A frame's /ping timeouts are a count, not a series worth a chart: they show here only.
+const NOW_COLUMNS: [ChartedKey | 'pingTimeouts', string][] = [
   ['requestsPerSec', 'req/s'],
   ['latencyP99Ms', 'latency p99 (ms)'],
   ['lagP99Ms', 'lag p99 (ms)'],
   ['lagMaxMs', 'lag max (ms)'],
   ['pingP99Ms', '/ping p99 (ms)'],
+  ['pingTimeouts', '/ping timeouts'],
   ['elu', 'ELU'],
   ['cpuCores', 'CPU (cores)'],
   ['rssBytes', 'RSS (MiB)'],

@@ -4,16 +4,15 @@
  *
  * It runs on a worker thread so that autocannon, busy on the harness's main thread, cannot
  * delay its timers (a busy machine still can: how late each ping went out is kept beside its
- * latency, `sendDelaysMs`). Latency is measured from the moment each ping was *due*, not from when it
- * went out: if the ping had to wait, that wait is part of what the bystander suffered
- * (the coordinated-omission correction).
+ * latency, `sendDelaysMs`). The schedule, the sending and the books are shared with `looplab
+ * live`'s bystander (ping-schedule.ts, ping-tally.ts); what is this file's own is the window.
  */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Client } from 'undici';
 import type { BystanderResult } from '../../report/types.ts';
-import { refreshOffsetsMs, warmConnections, warmCount } from './warm-connections.ts';
+import { callPath, type PingTarget, pingSchedule, sendPing, warmUp } from './ping-schedule.ts';
+import { countPing } from './ping-tally.ts';
+import { warmConnections } from './warm-connections.ts';
 
 export interface BystanderConfig {
   origin: string;
@@ -35,6 +34,7 @@ const {
   rateHz,
   timeoutMs,
 } = workerData as BystanderConfig;
+const target: PingTarget = { path, timeoutMs, anyStatus };
 const periodMs = 1000 / rateHz;
 // Enough connections, open before the window and kept in use, that a ping never queues behind
 // another one on our side, nor behind our own new connections in the server's accept queue: a
@@ -50,32 +50,12 @@ const emptyResult = (): BystanderResult => ({
 });
 let result = emptyResult();
 const inFlight = new Set<Promise<void>>();
-/** When ping 0 was due: the schedule starts again once the connections are ready. */
-let startedAt = performance.now();
 /**
  * The counted window: pings due in [countFrom, countUntil). Before it, they warmed the client and
  * its connections; after it, the load is waiting for its last answers and the window is over.
  */
 let countFrom = Number.POSITIVE_INFINITY;
 let countUntil = Number.POSITIVE_INFINITY;
-/** The next ping's number: it is due at startedAt + next × periodMs. */
-let next = 0;
-let timer: NodeJS.Timeout | undefined;
-let stopping = false;
-/** How long `ready` waits for the connections to open: past it, the window opens anyway. */
-const READY_MAX_MS = 5000;
-
-/** One call of the route, its body read: the connection is free again after it. */
-async function call(client: Client): Promise<number> {
-  const res = await client.request({
-    path,
-    method: 'GET',
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
-  await res.body.dump();
-  return res.statusCode;
-}
 
 async function ping(dueAt: number): Promise<void> {
   // Everything about one ping goes to the tally that counted it as sent, so sent always equals
@@ -87,72 +67,28 @@ async function ping(dueAt: number): Promise<void> {
     // in the latency, timed from when the ping was due, and is reported beside it.
     tally.sendDelaysMs?.push(Math.max(0, performance.now() - dueAt));
   }
-  try {
-    const status = await connections.use(call);
-    if (anyStatus || (status >= 200 && status < 300))
-      tally?.latenciesMs.push(performance.now() - dueAt);
-    else if (tally) tally.errors++;
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    if (!tally) return;
-    if (code.includes('TIMEOUT')) tally.timeouts++;
-    else tally.errors++;
-  }
+  const { outcome, ms } = await sendPing(connections, target, dueAt);
+  if (tally) countPing(tally, outcome, ms);
 }
 
-/** Below 0.5 pings a second: when, after each ping, its idle connection is kept open. */
-const refreshAfterMs = refreshOffsetsMs(periodMs);
-const refreshTimers = new Set<NodeJS.Timeout>();
-
-/** Sends ping number `next` (due now or earlier), and counts on. */
-function fire(): void {
-  const dueAt = startedAt + next * periodMs;
-  const p = ping(dueAt).finally(() => inFlight.delete(p));
-  inFlight.add(p);
-  next++;
-  // Uncounted calls between pings, timed from when this one was due: none lands on a ping's time.
-  for (const afterMs of refreshAfterMs) {
-    const t = setTimeout(
-      () => {
-        refreshTimers.delete(t);
-        if (!stopping) void connections.refresh(async (client) => void (await call(client)));
-      },
-      Math.max(0, dueAt + afterMs - performance.now()),
-    );
-    refreshTimers.add(t);
-  }
-}
-
-function schedule(): void {
-  timer = setTimeout(
-    () => {
-      if (stopping) return;
-      fire();
-      schedule();
-    },
-    Math.max(0, startedAt + next * periodMs - performance.now()),
-  );
-}
+const schedule = pingSchedule(
+  periodMs,
+  (dueAt) => {
+    const p = ping(dueAt).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  },
+  () => void connections.refresh(async (client) => void (await callPath(client, path, timeoutMs))),
+);
 
 export type BystanderMessage = 'ready' | { open: number } | 'stop';
 
 parentPort?.on('message', async (msg: BystanderMessage) => {
   if (msg === 'ready') {
-    // Without a warm-up the first pings would pay for the client's own start in the window, and
-    // pings in a stall would open connections in it (warm-connections.ts says what that costs).
-    await Promise.race([
-      connections.fill(warmCount(periodMs), async (client) => {
-        await call(client);
-      }),
-      sleep(READY_MAX_MS),
-    ]);
+    await warmUp(connections, periodMs, target);
     // The schedule starts again now: the pings before the window only warmed up, and a backlog
     // of them (a thread slow to start on a busy machine, the connections' opening) must not
     // spill into the window as lateness that no server caused.
-    clearTimeout(timer);
-    startedAt = performance.now();
-    next = 0;
-    schedule();
+    schedule.restart();
     parentPort?.postMessage('ready:done');
     return;
   }
@@ -163,17 +99,13 @@ parentPort?.on('message', async (msg: BystanderMessage) => {
     result = emptyResult();
     return;
   }
-  stopping = true;
-  clearTimeout(timer);
-  for (const t of refreshTimers) clearTimeout(t);
   // A ping already due in the window whose timer has not fired yet (a starved thread) still goes
   // out: the window counts every ping due in it. Not those due later: a run stopped early (an
   // abort, a failure) must not send the rest of its window's pings at once.
-  const dueUntil = Math.min(countUntil, performance.now());
-  while (startedAt + next * periodMs < dueUntil) fire();
+  schedule.stop(Math.min(countUntil, performance.now()));
   await Promise.all(inFlight);
   await connections.close();
   parentPort?.postMessage(result);
 });
 
-schedule();
+schedule.restart();

@@ -3,6 +3,7 @@
  * steady-load-worker.ts on its own), and what a take returns.
  */
 import type { OutgoingRequest } from '../../../scenarios/request.ts';
+import type { PingTally } from './ping-tally.ts';
 
 /** What the load saw of one target since it was last taken. */
 export interface LoadTally {
@@ -15,6 +16,11 @@ export interface LoadTally {
   latenciesMs: number[];
   /** How long the load ran in the span these counts cover. */
   spanMs: number;
+  /**
+   * The bystander's pings that ended in the span (answered, timed out or failed), each timed from
+   * when it was due; null without a bystander.
+   */
+  ping: PingTally | null;
 }
 
 export interface TargetLoad {
@@ -23,7 +29,13 @@ export interface TargetLoad {
   origin: string;
   requests: readonly OutgoingRequest[];
   connections: number;
+  /** A request (and a ping) with no answer for this long is a timeout. */
   timeoutMs: number;
+  /**
+   * The bystander: `path` (default `/ping`) called `rateHz` times a second, open-model, on
+   * connections of its own opened before the load starts; absent, none.
+   */
+  ping?: { rateHz: number; path?: string };
 }
 
 export type ToLoadWorker =

@@ -4,25 +4,45 @@
  *
  * On a thread of its own so that the load never shares a loop with the page that shows it: a
  * page server on a loop busy sending requests would answer the page late.
+ *
+ * A target may have a bystander too: an open-model `/ping` schedule, as bench's (ping-schedule.ts),
+ * on connections of its own opened before the load starts. Each take carries the pings that ended
+ * since the last one, each timed from when it was due.
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { Client, errors } from 'undici';
+import { callPath, type PingSchedule, pingSchedule, sendPing, warmUp } from './ping-schedule.ts';
+import { countPing, emptyPingTally } from './ping-tally.ts';
 import type {
   FromLoadWorker,
   LoadTally,
   TargetLoad,
   ToLoadWorker,
 } from './steady-load-messages.ts';
+import { type WarmConnections, warmConnections } from './warm-connections.ts';
 
 const port = parentPort;
 
 interface Loaded {
+  target: TargetLoad;
   tally: LoadTally;
   since: number;
   clients: Client[];
+  /** The load (and the bystander) runs: takes count it. Not while the bystander warms up. */
+  running: boolean;
   stopped: boolean;
+  pings: { connections: WarmConnections; schedule: PingSchedule | null } | null;
 }
+
+const emptyTally = (target: TargetLoad): LoadTally => ({
+  completed: 0,
+  errors: 0,
+  timeouts: 0,
+  latenciesMs: [],
+  spanMs: 0,
+  ping: target.ping ? emptyPingTally(target.timeoutMs) : null,
+});
 
 const loaded = new Map<string, Loaded>();
 
@@ -68,12 +88,28 @@ async function loop(
 function load(target: TargetLoad): void {
   unload(target.variant);
   const state: Loaded = {
-    tally: { completed: 0, errors: 0, timeouts: 0, latenciesMs: [], spanMs: 0 },
+    target,
+    tally: emptyTally(target),
     since: performance.now(),
     clients: [],
+    running: false,
     stopped: false,
+    pings: null,
   };
   loaded.set(target.variant, state);
+  void start(state);
+}
+
+async function start(state: Loaded): Promise<void> {
+  const { target } = state;
+  // The bystander's connections open before the load: on a server the load has blocked, a ping
+  // on a new connection would wait behind the others in its accept queue (warm-connections.ts).
+  if (target.ping) await startPings(state, target.ping);
+  if (state.stopped) return;
+  // Counting starts with the load, not with the warm-up.
+  state.tally = emptyTally(target);
+  state.since = performance.now();
+  state.running = true;
   for (let i = 0; i < target.connections; i++) {
     const client = new Client(target.origin, {
       pipelining: 1,
@@ -85,6 +121,31 @@ function load(target: TargetLoad): void {
   }
 }
 
+async function startPings(state: Loaded, ping: { rateHz: number; path?: string }): Promise<void> {
+  const periodMs = 1000 / ping.rateHz;
+  const pingTarget = { path: ping.path ?? '/ping', timeoutMs: state.target.timeoutMs };
+  const connections = warmConnections(state.target.origin);
+  state.pings = { connections, schedule: null };
+  await warmUp(connections, periodMs, pingTarget);
+  if (state.stopped) return;
+  const send = async (dueAt: number) => {
+    const { outcome, ms } = await sendPing(connections, pingTarget, dueAt);
+    // A ping ended by the unload is nobody's: the variant's books are closed. Otherwise it goes
+    // to the span it ended in, so a frame holds the pings answered in it.
+    if (state.stopped || !state.tally.ping) return;
+    countPing(state.tally.ping, outcome, ms);
+  };
+  state.pings.schedule = pingSchedule(
+    periodMs,
+    (dueAt) => void send(dueAt),
+    () =>
+      void connections.refresh(async (client) => {
+        await callPath(client, pingTarget.path, pingTarget.timeoutMs);
+      }),
+  );
+  state.pings.schedule.restart();
+}
+
 function unload(variant: string): void {
   const state = loaded.get(variant);
   if (!state) return;
@@ -92,14 +153,19 @@ function unload(variant: string): void {
   loaded.delete(variant);
   // Requests in flight end as errors nobody counts: the variant's books are closed.
   for (const client of state.clients) void client.destroy().catch(() => {});
+  state.pings?.schedule?.stop();
+  // Destroyed, not closed: a blocked server would hold a close until it answered.
+  void state.pings?.connections.destroy();
 }
 
 function take(id: number): void {
   const now = performance.now();
   const tallies: Record<string, LoadTally> = {};
   for (const [variant, state] of loaded) {
+    // Still warming up its bystander: nothing was measured yet, so no tally (not a zero one).
+    if (!state.running) continue;
     tallies[variant] = { ...state.tally, spanMs: now - state.since };
-    state.tally = { completed: 0, errors: 0, timeouts: 0, latenciesMs: [], spanMs: 0 };
+    state.tally = emptyTally(state.target);
     state.since = now;
   }
   port?.postMessage({ type: 'tallies', id, tallies } satisfies FromLoadWorker);

@@ -52,7 +52,13 @@ export interface WarmConnections {
   refresh(warm: (client: Client) => Promise<void>): Promise<void>;
   /** How many connections were opened so far. */
   opened(): number;
+  /** Closes each connection once its call in flight, if any, is answered. */
   close(): Promise<void>;
+  /**
+   * Closes every connection now, its call in flight failing: a blocked server would otherwise
+   * hold `close` until it answered, or until the timeout.
+   */
+  destroy(): Promise<void>;
 }
 
 export function warmConnections(origin: string, max = MAX_CONNECTIONS): WarmConnections {
@@ -120,6 +126,9 @@ export function warmConnections(origin: string, max = MAX_CONNECTIONS): WarmConn
     opened: () => all.length,
     async close() {
       await Promise.all(all.map((client) => client.close()));
+    },
+    async destroy() {
+      await Promise.all(all.map((client) => client.destroy().catch(() => {})));
     },
   };
 }
