@@ -53,6 +53,23 @@ export class LooplabError extends Error {
   }
 }
 
+/** The signals that stop a command and ask it to keep what it has (exit 130 and 143). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/**
+ * Why work stopped when the user pressed Ctrl-C or a CI runner sent SIGTERM: not a failure of
+ * the work, so a benchmark that catches it keeps the runs it completed.
+ */
+export class Interrupted extends Error {
+  readonly signal: StopSignal;
+
+  constructor(signal: StopSignal) {
+    super(`interrupted by ${signal}`);
+    this.name = 'Interrupted';
+    this.signal = signal;
+  }
+}
+
 export function isLooplabError(err: unknown): err is LooplabError {
   return err instanceof LooplabError;
 }

@@ -8,7 +8,13 @@ import { hideBin } from 'yargs/helpers';
 // The reaper and the peer guard alone, not child.ts: neither needs any of the spawning code.
 import { dropBadChannelPeer } from '../bench/run/process/peer-guard.ts';
 import { KILL_GRACE_MS, killAllNow, reapAll } from '../bench/run/process/reaper.ts';
-import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../core/errors.ts';
+import {
+  ERROR_CODES,
+  EXIT,
+  isLooplabError,
+  LooplabError,
+  type StopSignal,
+} from '../core/errors.ts';
 import { looplabVersion } from '../core/package-info.ts';
 import { plainText } from '../core/plain-text.ts';
 import { commands } from './commands/index.ts';
@@ -25,7 +31,7 @@ import {
 } from './shared/context.ts';
 
 let interrupts = 0;
-function onSignal(signal: NodeJS.Signals): void {
+function onSignal(signal: StopSignal): void {
   interrupts++;
   if (interrupts === 1) {
     requestInterrupt(signal);

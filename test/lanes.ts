@@ -33,6 +33,7 @@ export const CHECKING = new Set([
   'faults',
   'fuzz',
   'html',
+  'interrupt',
   'lesson-cli',
   'lesson-facts',
   'live-e2e',

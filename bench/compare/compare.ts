@@ -15,7 +15,7 @@
  * (rounding.ts); and whole milliseconds set against µs are read at the middle of their step
  * (rounded down, they read low).
  */
-import { formatNumber, formatPct, signedPct } from '../../core/numbers.ts';
+import { formatNumber, formatPct, plural, signedPct } from '../../core/numbers.ts';
 import { environmentDifferences, optionDifferences, sentinelMeans } from '../report/comparable.ts';
 import { isJudged, METRICS, type MetricName, type MetricSpec } from '../report/metrics.ts';
 import { entryResolution, mixesWholeMs, resolutionOf, roundedDown } from '../report/resolution.ts';
@@ -473,6 +473,28 @@ function judge(
   };
 }
 
+const runsIn = (r: Report) => r.results.reduce((n, e) => n + e.runs.length, 0);
+
+/**
+ * A side that Ctrl-C or SIGTERM stopped (`complete: false`) is judged on the runs it has, and
+ * says so. The two sides of one paired benchmark share its stop: one warning, not two.
+ */
+export function partialWarnings(base: Report, head: Report, paired: boolean): string[] {
+  const text = (r: Report, runs: number) =>
+    `stopped by ${r.stoppedBy} after ${runs} of ${plural(r.plannedRuns ?? runs, 'planned run')}; judged on the runs it has`;
+  if (paired && base.complete === false) {
+    return [`the paired benchmark is partial: ${text(base, runsIn(base) + runsIn(head))}`];
+  }
+  return (
+    [
+      ['base', base],
+      ['head', head],
+    ] as const
+  ).flatMap(([side, r]) =>
+    r.complete === false ? [`${side} is partial: ${text(r, runsIn(r))}`] : [],
+  );
+}
+
 function comparisonWarnings(
   base: Report,
   head: Report,
@@ -480,7 +502,7 @@ function comparisonWarnings(
   threshold: number,
   paired: boolean,
 ): string[] {
-  const warnings: string[] = [];
+  const warnings = partialWarnings(base, head, paired);
   // Two sides of one paired benchmark ran on one machine, alternately: nothing to warn of.
   // The sentinel is noisy on a busy machine too: a difference must be beyond the threshold and
   // more than that noise (Welch's p < 0.05) before it is called the machine's.

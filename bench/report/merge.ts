@@ -36,6 +36,33 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   return mergeRuns(reports, names).report;
 }
 
+const runsIn = (r: Report) => r.results.reduce((n, e) => n + e.runs.length, 0);
+
+/**
+ * Partial when any input is (Ctrl-C stopped it): stopped by the first partial input's signal, and
+ * planned as many runs as the inputs planned together; complete when none is.
+ */
+function mergedCompleteness(reports: readonly Report[]) {
+  const stopped = reports.find((r) => r.complete === false);
+  if (!stopped?.stoppedBy) return { complete: true as const };
+  return {
+    complete: false as const,
+    stoppedBy: stopped.stoppedBy,
+    plannedRuns: reports.reduce((n, r) => n + (r.plannedRuns ?? runsIn(r)), 0),
+  };
+}
+
+/** One warning for each partial input, naming it, so that the merged report says where the gap is. */
+function partialInputs(reports: readonly Report[], names: readonly string[]): string[] {
+  return reports.flatMap((r, i) =>
+    r.complete === false
+      ? [
+          `partial: ${names[i]} was stopped by ${r.stoppedBy} after ${runsIn(r)} of ${r.plannedRuns} planned runs`,
+        ]
+      : [],
+  );
+}
+
 /** mergeReports, saying which runs it skipped because an earlier input had them. */
 export function mergeRuns(
   reports: readonly Report[],
@@ -102,8 +129,10 @@ export function mergeRuns(
   }));
   const scenarios = [...new Set(results.map((r) => r.scenario))];
   const sentinel = first.sentinel && summarizeSentinel(results, first.sentinel.workload);
+  const { complete: _c, stoppedBy: _s, plannedRuns: _p, ...rest } = first;
   const report: Report = {
-    ...first,
+    ...rest,
+    ...mergedCompleteness(reports),
     createdAt:
       reports
         .map((r) => r.createdAt)
@@ -117,7 +146,10 @@ export function mergeRuns(
     },
     results,
     verdicts: scenarioVerdicts(results),
-    warnings: reportWarnings(results, first.environment.cpuCount),
+    warnings: [
+      ...partialInputs(reports, names),
+      ...reportWarnings(results, first.environment.cpuCount),
+    ],
     ...(sentinel && { sentinel }),
   };
   return { report, skipped: [...skipped.values()] };

@@ -5,6 +5,8 @@
  *
  * Units are in the names (`lagP99Ms`, `rssMaxBytes`); a metric a run could not measure is null.
  */
+
+import type { StopSignal } from '../../core/errors.ts';
 import type {
   StallReading,
   StallsRecorded,
@@ -314,6 +316,15 @@ export interface MicroResult {
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
   createdAt: string;
+  /**
+   * false when Ctrl-C or SIGTERM stopped the benchmark: it holds the runs that completed, and
+   * variants without one are left out. Absent in reports written before it existed (complete).
+   */
+  complete?: boolean;
+  /** With `complete: false`: the signal that stopped it. */
+  stoppedBy?: StopSignal;
+  /** With `complete: false`: how many runs the whole benchmark would have had. */
+  plannedRuns?: number;
   environment: Environment;
   options: BenchOptions & { scenarios: string[]; params: Record<string, Params> };
   results: ResultEntry[];

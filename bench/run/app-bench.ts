@@ -22,6 +22,7 @@ import { type JobHooks, measureTarget, type RunTarget, runHooksOf } from './meas
 import type { RunLabel } from './plan.ts';
 import { NO_SUCH_ROUTE, type RequestSpec, unprobedServer } from './process/target.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
+import { completeness, partialWarning, runUntilStopped } from './until-stopped.ts';
 
 /** One server to measure: a command (with the probe) or a URL (without). */
 export interface AppSide {
@@ -75,7 +76,10 @@ export function planAppJobs(spec: AppBenchSpec, runs: number): AppJob[] {
   return jobs;
 }
 
-export type AppBenchHooks = JobHooks<AppJob>;
+export interface AppBenchHooks extends JobHooks<AppJob> {
+  /** As runBench's: on an interrupt, a partial report of the runs that completed. */
+  keepPartial?: boolean;
+}
 
 function appTarget(side: AppSide, path: AppPath, spec: AppBenchSpec): AppTarget {
   const r = path.request;
@@ -120,7 +124,10 @@ function runTarget(
   };
 }
 
-/** Runs every side and path `options.runs` times, interleaved, and builds the report. */
+/**
+ * Runs every side and path `options.runs` times, interleaved, and builds the report. Throws only
+ * when aborted, and with `keepPartial`, on an interrupt, only when no run had completed.
+ */
 export async function runAppBench(
   spec: AppBenchSpec,
   options: BenchOptions,
@@ -132,21 +139,26 @@ export async function runAppBench(
   const records = new Map<string, RunRecord[]>();
   const key = (side: AppSide, path: AppPath) => `${side.name}\u0000${path.label}`;
 
-  for (const [index, job] of jobs.entries()) {
-    hooks.signal?.throwIfAborted();
-    hooks.onRunStart?.(job, index, jobs.length);
-    const record = await measureTarget(
-      job.run,
-      runTarget(job.side, job.path, spec, options),
-      options,
-      runHooksOf(job, hooks),
-    );
-    const k = key(job.side, job.path);
-    records.set(k, [...(records.get(k) ?? []), record]);
-    hooks.onRunEnd?.(job, record, index, jobs.length);
-  }
+  const { records: done, stopped } = await runUntilStopped(
+    jobs,
+    async (job, index) => {
+      hooks.onRunStart?.(job, index, jobs.length);
+      const record = await measureTarget(
+        job.run,
+        runTarget(job.side, job.path, spec, options),
+        options,
+        runHooksOf(job, hooks),
+      );
+      const k = key(job.side, job.path);
+      records.set(k, [...(records.get(k) ?? []), record]);
+      hooks.onRunEnd?.(job, record, index, jobs.length);
+      return record;
+    },
+    hooks.signal,
+  );
+  if (stopped && (!hooks.keepPartial || done.length === 0)) throw hooks.signal?.reason;
 
-  const results: ResultEntry[] = spec.sides.flatMap((side) =>
+  const all: ResultEntry[] = spec.sides.flatMap((side) =>
     spec.paths.map((path) => {
       const entry: ResultEntry = {
         ...buildResultEntry(side.name, path.label, {}, records.get(key(side, path)) ?? []),
@@ -155,11 +167,16 @@ export async function runAppBench(
       return { ...entry, diagnosis: diagnose(entry) };
     }),
   );
+  // A path the stop left without a run has nothing to report (the schema wants a run).
+  const results = all.filter((e) => e.runs.length > 0);
+  const notRun = all.filter((e) => e.runs.length === 0).map((e) => `${e.scenario} ${e.variant}`);
   const sentinel = summarizeSentinel(results, SENTINEL_WORKLOAD);
   const [base, head] = spec.sides;
+  const measured = (side: AppSide) => results.some((r) => r.scenario === side.name);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt,
+    ...completeness(stopped),
     environment,
     options: {
       ...options,
@@ -168,8 +185,17 @@ export async function runAppBench(
     },
     results,
     verdicts: scenarioVerdicts(results),
-    warnings: reportWarnings(results, environment.cpuCount),
+    warnings: [
+      ...(stopped ? [partialWarning(stopped, done.length, notRun)] : []),
+      ...reportWarnings(results, environment.cpuCount),
+    ],
     ...(sentinel && { sentinel }),
-    ...(base && head && { pairs: { base: base.name, head: head.name } }),
+    // Stopped before one side ran, there is no pair to compare.
+    ...(base &&
+      head &&
+      measured(base) &&
+      measured(head) && {
+        pairs: { base: base.name, head: head.name },
+      }),
   };
 }

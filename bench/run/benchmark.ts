@@ -21,6 +21,7 @@ import { type JobHooks, measureRun, runHooksOf } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
 import { type Job, planJobs } from './plan.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
+import { completeness, partialWarning, runUntilStopped } from './until-stopped.ts';
 
 export interface BenchHooks extends JobHooks<Job> {
   /**
@@ -37,9 +38,17 @@ export interface BenchHooks extends JobHooks<Job> {
   env?: NodeJS.ProcessEnv;
   /** How long each server child may take to report its port (--start-timeout). */
   startTimeoutMs?: number;
+  /**
+   * On an Interrupted abort (Ctrl-C, SIGTERM), return a partial report of the runs that
+   * completed instead of throwing; it still throws when none had.
+   */
+  keepPartial?: boolean;
 }
 
-/** Runs every job of the selection and builds the report. Throws only when aborted. */
+/**
+ * Runs every job of the selection and builds the report. Throws only when aborted, and with
+ * `keepPartial`, on an interrupt, only when no run had completed.
+ */
 export async function runBench(
   selection: readonly Selection[],
   options: BenchOptions,
@@ -63,32 +72,42 @@ export async function runBench(
       return { ...entry, diagnosis: diagnose(entry) };
     });
 
-  for (const [index, job] of jobs.entries()) {
-    hooks.signal?.throwIfAborted();
-    hooks.onRunStart?.(job, index, jobs.length);
-    const record = await measureRun(job, options, {
-      ...runHooksOf(job, hooks),
-      execArgv: hooks.execArgv?.(job) ?? [],
-      probe: hooks.probe ?? true,
-      ...(hooks.env && { env: hooks.env }),
-      ...(hooks.startTimeoutMs !== undefined && { startTimeoutMs: hooks.startTimeoutMs }),
-    });
-    const key = `${job.scenario.id}\u0000${job.variant}`;
-    records.set(key, [...(records.get(key) ?? []), record]);
-    hooks.onRunEnd?.(job, record, index, jobs.length);
-    const scenario = selection.find((s) => s.scenario === job.scenario);
-    if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
-      const entries = entriesOf(scenario);
-      const ceiling = ceilings.find((c) => c.scenario === job.scenario.id);
-      hooks.onScenarioDone(entries, scenarioVerdict(entries), ceiling);
-    }
-  }
+  const { records: done, stopped } = await runUntilStopped(
+    jobs,
+    async (job, index) => {
+      hooks.onRunStart?.(job, index, jobs.length);
+      const record = await measureRun(job, options, {
+        ...runHooksOf(job, hooks),
+        execArgv: hooks.execArgv?.(job) ?? [],
+        probe: hooks.probe ?? true,
+        ...(hooks.env && { env: hooks.env }),
+        ...(hooks.startTimeoutMs !== undefined && { startTimeoutMs: hooks.startTimeoutMs }),
+      });
+      const key = `${job.scenario.id}\u0000${job.variant}`;
+      records.set(key, [...(records.get(key) ?? []), record]);
+      hooks.onRunEnd?.(job, record, index, jobs.length);
+      const scenario = selection.find((s) => s.scenario === job.scenario);
+      if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
+        const entries = entriesOf(scenario);
+        const ceiling = ceilings.find((c) => c.scenario === job.scenario.id);
+        hooks.onScenarioDone(entries, scenarioVerdict(entries), ceiling);
+      }
+      return record;
+    },
+    hooks.signal,
+  );
+  // Stopped: a report of the runs that completed, when the caller keeps one and there are any.
+  if (stopped && (!hooks.keepPartial || done.length === 0)) throw hooks.signal?.reason;
 
-  const results = selection.flatMap(entriesOf);
+  const all = selection.flatMap(entriesOf);
+  // A variant the stop left without a run has nothing to report (the schema wants a run).
+  const results = all.filter((e) => e.runs.length > 0);
+  const notRun = all.filter((e) => e.runs.length === 0).map((e) => `${e.scenario} ${e.variant}`);
   const sentinel = summarizeSentinel(results, SENTINEL_WORKLOAD);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt,
+    ...completeness(stopped),
     environment,
     options: {
       ...options,
@@ -100,7 +119,10 @@ export async function runBench(
     },
     results,
     verdicts: scenarioVerdicts(results),
-    warnings: reportWarnings(results, environment.cpuCount),
+    warnings: [
+      ...(stopped ? [partialWarning(stopped, done.length, notRun)] : []),
+      ...reportWarnings(results, environment.cpuCount),
+    ],
     ...(ceilings.length > 0 && { ceilings }),
     ...(sentinel && { sentinel }),
   };

@@ -266,6 +266,9 @@ export async function measureTarget(
         }),
       bystander.ready(),
     ]);
+    // A stop during the drain: the load must not start, since it would hear of the abort only
+    // after its window (it listens from its start), and Ctrl-C would wait that long.
+    signal?.throwIfAborted();
     hooks.onPhase?.('measuring', pids);
     const eluStart = performance.eventLoopUtilization();
     const cpuStart = process.cpuUsage();

@@ -13,7 +13,7 @@ import type { BenchOptions } from '../../bench/report/types.ts';
 import { type AppBenchSpec, runAppBench } from '../../bench/run/app-bench.ts';
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { planJobs } from '../../bench/run/plan.ts';
-import { EXIT } from '../../core/errors.ts';
+import { EXIT, Interrupted } from '../../core/errors.ts';
 import { plural } from '../../core/numbers.ts';
 import type { Selection } from '../../scenarios/select.ts';
 import type { CompareFlags } from '../options/compare.ts';
@@ -76,13 +76,17 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
   }
   const toStdout = outputs.find((o) => !o.path);
   const style = terminalStyle(useColor(process.stdout));
-  const report = spec
-    ? await runAppBench(spec, options, {
+  // Scenarios whose table is out: on a stop, the others' tables follow, marked partial.
+  const printed = new Set<string>();
+  const report = await (spec
+    ? runAppBench(spec, options, {
         signal: interruptSignal,
+        keepPartial: true,
         ...stderrProgress(argv, options.durationSec),
       })
-    : await runBench(selection, options, {
+    : runBench(selection, options, {
         signal: interruptSignal,
+        keepPartial: true,
         ceilings: argv.ceiling,
         onCeilingStart: (scenario) => {
           if (!argv.quiet) err(`looplab: timing one ${scenario} sync operation for its ceiling…\n`);
@@ -90,16 +94,33 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
         // Each scenario's table as soon as its runs are done: the first result in seconds, not
         // after the whole benchmark.
         ...(!toStdout && {
-          onScenarioDone: (entries, verdict, ceiling) =>
-            out(`\n${formatScenario(entries, verdict, ceiling, options, style)}`),
+          onScenarioDone: (entries, verdict, ceiling) => {
+            printed.add(entries[0]?.scenario ?? '');
+            out(`\n${formatScenario(entries, verdict, ceiling, options, style)}`);
+          },
         }),
         ...(execArgv && { execArgv }),
         ...(scenarioStartTimeoutMs !== null && { startTimeoutMs: scenarioStartTimeoutMs }),
         ...stderrProgress(argv, options.durationSec),
-      });
+      })
+  ).catch((error: unknown) => {
+    if (error instanceof Interrupted) {
+      // Nothing measured: an earlier report at an output path stays as it was.
+      err(`looplab: stopped by ${error.signal} before any run completed; nothing written\n`);
+    }
+    throw error;
+  });
 
-  // An app's runs are interleaved, so its tables come at the end, all at once.
-  const tables = spec && !toStdout ? `\n${formatTable(report, style, false).trimEnd()}\n` : '';
+  const partial = report.complete === false ? report.warnings[0] : undefined;
+  // An app's runs are interleaved, so its tables come at the end, all at once; so do the
+  // tables of the scenarios a stop cut short.
+  const late = spec
+    ? report
+    : { ...report, results: report.results.filter((r) => !printed.has(r.scenario)) };
+  const tables =
+    !toStdout && late.results.length > 0
+      ? `\n${partial ? `${partial}\n\n` : ''}${formatTable(late, style, false).trimEnd()}\n`
+      : '';
   out(
     toStdout
       ? formats[toStdout.format](report)

@@ -4,7 +4,7 @@
  */
 import { constants } from 'node:os';
 import { progressHooks } from '../../bench/render/progress.ts';
-import { EXIT, type LooplabError } from '../../core/errors.ts';
+import { EXIT, Interrupted, type LooplabError, type StopSignal } from '../../core/errors.ts';
 import { plainLine } from '../../core/plain-text.ts';
 
 export interface GlobalArgs {
@@ -49,12 +49,15 @@ export function stderrProgress(
 }
 
 const interrupt = new AbortController();
-let interruptedBy: NodeJS.Signals | undefined;
-/** Aborted on the first SIGINT or SIGTERM, so long work stops and reaps its servers. */
+let interruptedBy: StopSignal | undefined;
+/**
+ * Aborted on the first SIGINT or SIGTERM, so long work stops and reaps its servers; its reason is
+ * an Interrupted, so a benchmark can tell a stop it should keep its runs for from other aborts.
+ */
 export const interruptSignal: AbortSignal = interrupt.signal;
-export function requestInterrupt(signal: NodeJS.Signals): void {
+export function requestInterrupt(signal: StopSignal): void {
   interruptedBy = signal;
-  interrupt.abort(new Error(`interrupted by ${signal}`));
+  interrupt.abort(new Interrupted(signal));
 }
 /** The shell's convention: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
 export function interruptExitCode(): number {

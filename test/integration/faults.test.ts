@@ -112,9 +112,16 @@ describe('signals at many moments of a bench', () => {
         [0, 1, signal === 'SIGINT' ? 130 : 143].includes(r.code as number),
         `exit ${r.code}: ${r.stderr}`,
       );
-      // Either untouched, or replaced by a whole report (the run ended, or was stopped after
-      // the write): never a torn one.
-      if (now !== existing) parseReport(now, out);
+      // Either untouched, or replaced by a whole report (the run ended, was stopped after the
+      // write, or was stopped after a run completed and kept it, marked partial): never a torn one.
+      if (now !== existing) {
+        const report = parseReport(now, out);
+        if (report.complete === false) {
+          assert.equal(report.stoppedBy, signal);
+          assert.equal(report.plannedRuns, 2);
+          assert.equal(report.results.flatMap((e) => e.runs).length, 1, 'the completed run, once');
+        }
+      }
       if (r.code === 0 || r.code === 1) assert.notEqual(now, existing, 'a finished run wrote');
     });
   }

@@ -233,6 +233,60 @@ describe('report schema', () => {
     );
   });
 
+  it('accepts a partial report (complete: false, stoppedBy, plannedRuns) and a complete one', () => {
+    const partial = {
+      ...asJson(syntheticReport()),
+      complete: false,
+      stoppedBy: 'SIGINT',
+      plannedRuns: 6,
+    };
+    assert.deepEqual(errorsOf(partial), []);
+    assert.deepEqual(errorsOf({ ...asJson(syntheticReport()), complete: true }), []);
+  });
+
+  it('rejects complete: false without its signal or planned runs, and either beside complete: true', () => {
+    const partial = (doc: Report) =>
+      Object.assign(doc, { complete: false, stoppedBy: 'SIGTERM', plannedRuns: 6 });
+    assertRejected(
+      (doc) => {
+        delete (partial(doc) as Report).stoppedBy;
+      },
+      '',
+      'required',
+    );
+    assertRejected(
+      (doc) => {
+        delete (partial(doc) as Report).plannedRuns;
+      },
+      '',
+      'required',
+    );
+    assertRejected(
+      (doc) => {
+        Object.assign(doc, { stoppedBy: 'SIGHUP', complete: false, plannedRuns: 6 });
+      },
+      '/stoppedBy',
+      'enum',
+      '',
+    );
+    assertRejected(
+      (doc) => {
+        Object.assign(doc, { complete: true, stoppedBy: 'SIGINT' });
+      },
+      '/stoppedBy',
+      'false schema',
+      '',
+    );
+    assertRejected(
+      (doc) => {
+        Object.assign(doc, { complete: false, stoppedBy: 'SIGINT', plannedRuns: 0 });
+      },
+      '/plannedRuns',
+      'minimum',
+      '',
+    );
+  });
+
   it('accepts a version-1 report, which has no raw lag names', () => {
     const doc = asVersion1(asJson(syntheticReport()));
     assert.equal(JSON.stringify(doc).includes('lagRaw'), false);
