@@ -29,6 +29,8 @@ import { type LiveServer, type LiveTarget, type LiveUnit, scenarioTarget } from 
 export const DEFAULT_FRAME_INTERVAL_MS = 250;
 export const DEFAULT_MAX_TIME_MS = 600_000;
 export const DEFAULT_CONNECTIONS = 10;
+/** The reason a session stops when every server it watched exited on its own. */
+export const SERVERS_EXITED = 'no server left: each exited on its own';
 /** A request with no answer for this long is a timeout. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /**
@@ -102,6 +104,10 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
   const asking = new Set<string>();
   let load: SteadyLoad | null = null;
   let stopping: Promise<void> | undefined;
+  /** The stops of servers that died on their own; the session's stop waits for them. */
+  const reaping = new Set<Promise<void>>();
+  /** Set up (ticker, controls): from here a server's death can end the session. */
+  let watching = false;
 
   const startOne = async ({ name: unit, variants: served }: LiveUnit): Promise<LiveServer> => {
     const server = await target.start(unit, params, stallThresholdMs);
@@ -115,6 +121,8 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       if (servers.get(unit) !== server) return;
       // Died on its own: said once, and the others go on.
       servers.delete(unit);
+      // What it leaves behind (an app's other processes, its probe socket) is reaped all the same.
+      reaping.add(server.stop());
       for (const variant of served) {
         pending.delete(variant);
         void load?.unload(variant);
@@ -126,6 +134,8 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
         text: `the ${target.label(unit)} server exited (${signal ?? `code ${code}`})${server.tail()}`,
         variant: unit,
       });
+      // Nothing left to watch (--cmd's one server, or every variant's): the session ends.
+      if (watching && servers.size === 0) void enqueue(() => stop(SERVERS_EXITED)).catch(() => {});
     });
     return server;
   };
@@ -264,6 +274,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       clearTimeout(maxTimer);
       await unloadAll();
       await stopServers();
+      await Promise.all(reaping);
       await load?.close();
       setState('stopped', reason);
     })();
@@ -341,6 +352,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     }
   }
 
+  watching = true;
   if (options.start ?? true) await run();
 
   return {

@@ -9,11 +9,11 @@ import { eventLine } from '../../bench/live/ndjson.ts';
 import { openBrowser } from '../../bench/live/open-browser.ts';
 import { type PageServer, startPageServer } from '../../bench/live/page-server.ts';
 import { openReplay } from '../../bench/live/replay.ts';
-import { type LiveSession, startLiveSession } from '../../bench/live/session.ts';
+import { type LiveSession, SERVERS_EXITED, startLiveSession } from '../../bench/live/session.ts';
 import { appTarget, scenarioTarget } from '../../bench/live/targets.ts';
-import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { type LiveFlags, type LiveOptions, liveOptions } from '../options/live.ts';
-import { err, type GlobalArgs, interruptSignal, out } from '../shared/context.ts';
+import { err, type GlobalArgs, interruptSignal, out, setOutcome } from '../shared/context.ts';
 
 export interface Args extends GlobalArgs, LiveFlags {}
 
@@ -124,6 +124,8 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     }
     const reason = await ended;
     if (reason) err(`looplab live: stopped (${reason})\n`);
+    // As serve: a server that exits on its own is a failed job.
+    if (reason === SERVERS_EXITED) setOutcome(EXIT.CHECK_FAILED);
   } finally {
     await page?.close();
     await session?.close();

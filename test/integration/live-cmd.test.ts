@@ -188,6 +188,54 @@ describe('looplab live --cmd', () => {
     );
   });
 
+  it('ends when the server exits, saying how, and when SIGTERM comes: 143; nothing left either way', async () => {
+    // fault-app's /crash exits with code 3 after 20 requests, and leaves a detached child of its own.
+    const crashed = await runMarked([
+      'live',
+      '--cmd',
+      `node ${join(APPS, 'fault-app.cjs')}`,
+      '--path',
+      '/crash',
+      '--ndjson',
+      '--max-time',
+      '60',
+    ]);
+    // As serve: a server that exits on its own fails the job.
+    assert.equal(crashed.code, 1, crashed.stderr);
+    assert.deepEqual(crashed.left, [], 'processes left behind');
+    const events = checked(crashed.stdout);
+    const exited = events.find((e) => e.type === 'warning' && e.code === 'server-exited');
+    assert.ok(exited?.type === 'warning', JSON.stringify(events.slice(-3)));
+    assert.equal(exited.variant, 'server');
+    assert.match(
+      exited.text,
+      /^the --cmd ".*fault-app\.cjs" server exited \(code 3\).*crashing after 20 requests/,
+    );
+    const last = events.at(-1);
+    assert.ok(
+      last?.type === 'state' && last.reason === 'no server left: each exited on its own',
+      JSON.stringify(last),
+    );
+
+    let during = 0;
+    const stopped = await runMarked(
+      ['live', '--cmd', APP, '--ndjson', '--max-time', '60'],
+      {},
+      (cli, marker) => {
+        void cli.waitForStderr(/^looplab live: /m).then(
+          async () => {
+            during = (await processesWith(marker)).length;
+            cli.child.kill('SIGTERM');
+          },
+          () => {},
+        );
+      },
+    );
+    assert.equal(stopped.code, 143, stopped.stderr);
+    assert.ok(during >= 3, `${during} marked processes while it ran`);
+    assert.deepEqual(stopped.left, [], 'processes left behind');
+  });
+
   it('refuses what does not go with --cmd, in one line with a stable code, exit 2, before starting anything', async () => {
     const cases: [string[], RegExp][] = [
       [['busy-wait', '--cmd', APP], /leave out busy-wait \[LOOPLAB_ERR_BAD_OPTION\]$/],
