@@ -96,7 +96,7 @@ export const pathOption = {
   nargs: 1,
   default: [] as string[],
   describe:
-    'A route to load (repeatable), each its own result: "/orders", "POST /orders", "POST /orders @order.json"',
+    'A route to load (repeatable), each measured on its own: "/orders", "POST /orders", "POST /orders @order.json"',
 } as const;
 
 export const appPortOption = {

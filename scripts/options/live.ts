@@ -97,6 +97,7 @@ async function appOptions(flags: LiveFlags): Promise<AppTargetSpec | null> {
       flags.header.length > 0 && '--header',
       flags.body !== undefined && '--body',
       flags.method.toUpperCase() !== 'GET' && '--method',
+      flags.startTimeout !== undefined && '--start-timeout',
       !flags.load && '--no-load',
     ].filter(Boolean);
     if (used.length > 0)

@@ -101,6 +101,7 @@ describe("looplab live's flags for your own server", () => {
       [{ cmd: 'node s.js', load: false, connections: 5 }, /--no-load sends none/],
       [{ load: false }, /^--no-load go with --cmd/],
       [{ path: ['/a'], appPort: 3000 }, /^--path and --app-port go with --cmd/],
+      [{ startTimeout: 5 }, /^--start-timeout go with --cmd/],
     ];
     for (const [over, message] of refused)
       await assert.rejects(liveOptions(flags(over)), { code: 'LOOPLAB_ERR_BAD_OPTION', message });
