@@ -14,6 +14,9 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { type Browser, chromium } from 'playwright-core';
 import type { FrameEvent, LiveEvent, SessionEvent } from '../../bench/live/events.ts';
 import { parseEventLines } from '../../bench/live/ndjson.ts';
+import { startLiveSession } from '../../bench/live/session.ts';
+import { appTarget } from '../../bench/live/targets.ts';
+import { livePids } from '../../bench/run/process/child.ts';
 import { packageRoot } from '../../core/package-info.ts';
 import { findChromium } from './chromium.ts';
 import { cli, processesWith, runMarked } from './helpers.ts';
@@ -234,6 +237,39 @@ describe('looplab live --cmd', () => {
     assert.equal(stopped.code, 143, stopped.stderr);
     assert.ok(during >= 3, `${during} marked processes while it ran`);
     assert.deepEqual(stopped.left, [], 'processes left behind');
+  });
+
+  it('refuses the knobs that do not apply: a parameter always, the connections with --no-load', async () => {
+    const session = await startLiveSession({
+      target: appTarget({
+        command: APP,
+        paths: [
+          { label: '/timer', request: { method: 'GET', path: '/timer', headers: {}, body: null } },
+        ],
+        readyTimeoutMs: 30_000,
+      }),
+      params: {},
+      load: false,
+      frameIntervalMs: 200,
+      maxTimeMs: 60_000,
+    });
+    try {
+      assert.equal(session.describe().connections, null);
+      await assert.rejects(session.control({ action: 'params', params: { ms: 5 } }), {
+        code: 'LOOPLAB_ERR_BAD_PARAM',
+      });
+      await assert.rejects(session.control({ action: 'connections', connections: 20 }), {
+        code: 'LOOPLAB_ERR_USAGE',
+      });
+      // What does apply still works: pause and start.
+      await session.control({ action: 'pause' });
+      assert.equal(session.describe().state, 'paused');
+      await session.control({ action: 'start' });
+      assert.equal(session.describe().state, 'running');
+    } finally {
+      await session.close();
+    }
+    assert.deepEqual(livePids(), []);
   });
 
   it('refuses what does not go with --cmd, in one line with a stable code, exit 2, before starting anything', async () => {
