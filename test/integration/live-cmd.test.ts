@@ -101,6 +101,12 @@ describe('looplab live --cmd', () => {
         [twin?.elapsedMs, twin?.lagP99Ms, twin?.elu, twin?.rssBytes],
       );
     }
+    // The bystander reaches the loop through the preload's own port, for each path.
+    for (const list of [block, timer])
+      assert.ok(
+        list.some((f) => f.pingP99Ms !== null),
+        `no /ping figure in ${JSON.stringify(list.slice(-2))}`,
+      );
     // Each path got its own load: /block answers, and so does /timer.
     assert.ok(
       block.some((f) => (f.requestsPerSec ?? 0) > 0),
@@ -176,8 +182,17 @@ describe('looplab live --cmd', () => {
     for (const f of frames) {
       // Not measured, since looplab sent nothing: null, never 0.
       assert.deepEqual(
-        [f.requestsPerSec, f.latencyP50Ms, f.latencyP99Ms, f.errors, f.timeouts],
-        [null, null, null, null, null],
+        [
+          f.requestsPerSec,
+          f.latencyP50Ms,
+          f.latencyP99Ms,
+          f.errors,
+          f.timeouts,
+          f.pingP50Ms,
+          f.pingP99Ms,
+          f.pingTimeouts,
+        ],
+        [null, null, null, null, null, null, null, null],
         JSON.stringify(f),
       );
       assert.ok(f.elu !== null && f.frameMs > 0, JSON.stringify(f));
