@@ -107,6 +107,9 @@ describe('looplab live --cmd', () => {
         list.some((f) => f.pingP99Ms !== null),
         `no /ping figure in ${JSON.stringify(list.slice(-2))}`,
       );
+    // Answered, not failed: a ping to the app's own port would get its 404, a failure.
+    const failed = [...block, ...timer].reduce((n, f) => n + (f.pingTimeouts ?? 0), 0);
+    assert.equal(failed, 0, 'pings timed out or failed');
     // Each path got its own load: /block answers, and so does /timer.
     assert.ok(
       block.some((f) => (f.requestsPerSec ?? 0) > 0),
