@@ -32,6 +32,12 @@ export interface SessionEvent {
   frameIntervalMs: number;
   /** `--alternate`: variants take turns, and only one is loaded at a time. */
   alternate: boolean;
+  /**
+   * True when every variant is a path of one server (`--cmd`): their lag, utilisation, CPU and
+   * memory are one loop's, the same in each path's frames; only the load's figures are each
+   * path's own. Absent (false) in recordings made before `--cmd`.
+   */
+  sharedLoop?: boolean;
 }
 
 export type SessionState = 'idle' | 'running' | 'paused' | 'stopped';

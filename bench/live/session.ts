@@ -1,8 +1,9 @@
 /**
  * A live session: every variant of a scenario in a fresh server child with the probe, all at
- * once, each under the same steady closed-loop load, and each probe read every frame while the
- * load runs. What they say goes out as events (events.ts) to whoever subscribes: the page
- * server, `--ndjson`, `--record`.
+ * once, or every path of the user's own server (targets.ts), each under the same steady
+ * closed-loop load (none with `--no-load`), and each probe read every frame while the load runs.
+ * What they say goes out as events (events.ts) to whoever subscribes: the page server,
+ * `--ndjson`, `--record`.
  *
  * A probe that does not answer (its loop is blocked) sends no frame: none is made up for it. Its
  * answer, when it comes, covers the whole long frame, and the gap between is the measurement.
@@ -11,12 +12,9 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { round } from '../../core/numbers.ts';
-import { variantNames } from '../../scenarios/registry.ts';
-import { scenarioRequests } from '../../scenarios/request.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';
 import { type LoadTally, type SteadyLoad, startSteadyLoad } from '../run/load/steady-load.ts';
 import { DEFAULT_OPTIONS } from '../run/options.ts';
-import { type ServerHandle, startServer } from '../run/process/child.ts';
 import {
   LIVE_EVENTS_VERSION,
   type LiveControl,
@@ -25,18 +23,14 @@ import {
   type SessionEvent,
   type SessionState,
 } from './events.ts';
-import {
-  addTally,
-  applyParams,
-  changeMarker,
-  checkConnections,
-  frameEvent,
-  stallEvents,
-} from './frames.ts';
+import { addTally, changeMarker, checkConnections, frameEvent, stallEvents } from './frames.ts';
+import { type LiveServer, type LiveTarget, type LiveUnit, scenarioTarget } from './targets.ts';
 
 export const DEFAULT_FRAME_INTERVAL_MS = 250;
 export const DEFAULT_MAX_TIME_MS = 600_000;
 export const DEFAULT_CONNECTIONS = 10;
+/** The reason a session stops when every server it watched exited on its own. */
+export const SERVERS_EXITED = 'no server left: each exited on its own';
 /** A request with no answer for this long is a timeout. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /**
@@ -45,12 +39,17 @@ const REQUEST_TIMEOUT_MS = 10_000;
  */
 const FRAME_ANSWER_TIMEOUT_MS = 60_000;
 
-export interface LiveSessionOptions {
-  scenario: AnyScenario;
+export type LiveSessionOptions = (
+  | { scenario: AnyScenario; target?: undefined }
+  /** A scenario's variants (scenarioTarget) or the paths of your own server (appTarget). */
+  | { target: LiveTarget; scenario?: undefined }
+) & {
   /** Already resolved (defaults and `--param`s); a control may change them. */
   params: Params;
   /** Per variant. */
   connections?: number;
+  /** false (`--no-load`): looplab sends no request; someone else loads the server. */
+  load?: boolean;
   frameIntervalMs?: number;
   /** The load stops after this long, and the session with it. */
   maxTimeMs?: number;
@@ -58,6 +57,12 @@ export interface LiveSessionOptions {
   stallThresholdMs?: number | null;
   /** Start the load at once (default); false waits for a `start` control. */
   start?: boolean;
+};
+
+/** A session that measures: a source of events, and where its servers listen. */
+export interface LiveSession extends LiveSource {
+  /** The origin of each server running now (`http://127.0.0.1:1234`): for `--no-load`'s user. */
+  origins(): string[];
 }
 
 /**
@@ -67,8 +72,9 @@ export interface LiveSessionOptions {
  *   reaped); LOOPLAB_ERR_BAD_PARAM on a connection count out of range, LOOPLAB_ERR_BAD_OPTION
  *   on a frame interval out of range.
  */
-export async function startLiveSession(options: LiveSessionOptions): Promise<LiveSource> {
-  const { scenario } = options;
+export async function startLiveSession(options: LiveSessionOptions): Promise<LiveSession> {
+  const target = options.target ?? scenarioTarget(options.scenario);
+  const driven = options.load ?? true;
   const frameIntervalMs = options.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS;
   if (!(Number.isInteger(frameIntervalMs) && frameIntervalMs >= 20 && frameIntervalMs <= 10_000))
     throw new LooplabError(
@@ -78,7 +84,8 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
   let connections = checkConnections(options.connections ?? DEFAULT_CONNECTIONS);
   const maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
   const stallThresholdMs = options.stallThresholdMs === undefined ? 50 : options.stallThresholdMs;
-  const variants = variantNames(scenario);
+  const { variants, units } = target;
+  const unitOf = (variant: string) => units.find((u) => u.variants.includes(variant));
   let params = options.params;
   let state: SessionState = 'idle';
   const startEpochMs = round(performance.timeOrigin + performance.now(), 3);
@@ -89,57 +96,62 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     for (const listener of listeners) listener(event);
   };
 
-  const servers = new Map<string, ServerHandle>();
+  /** By unit: a variant's own server, or the one server every path of `--cmd` shares. */
+  const servers = new Map<string, LiveServer>();
   /** The load each variant saw since its last frame went out. */
   const pending = new Map<string, LoadTally>();
-  /** Variants whose probe was asked for a frame and has not answered. */
+  /** Units whose probe was asked for a frame and has not answered. */
   const asking = new Set<string>();
   let load: SteadyLoad | null = null;
   let stopping: Promise<void> | undefined;
+  /** The stops of servers that died on their own; the session's stop waits for them. */
+  const reaping = new Set<Promise<void>>();
+  /** Set up (ticker, controls): from here a server's death can end the session. */
+  let watching = false;
 
-  const startOne = async (variant: string): Promise<ServerHandle> => {
-    const server = await startServer({
-      scenario: scenario.id,
-      variant,
-      params,
-      port: 0,
-      probe: true,
-      timelineIntervalMs: 100,
-      ...(stallThresholdMs !== null && { stalls: { thresholdMs: stallThresholdMs } }),
-    });
+  const startOne = async ({ name: unit, variants: served }: LiveUnit): Promise<LiveServer> => {
+    const server = await target.start(unit, params, stallThresholdMs);
     if (stopping) {
       // Stopped while this one started (a restart under way): it goes too.
       await server.stop();
       throw new LooplabError(ERROR_CODES.USAGE, 'the session stopped');
     }
-    servers.set(variant, server);
+    servers.set(unit, server);
     void server.exited.then(({ code, signal }) => {
-      if (servers.get(variant) !== server) return;
+      if (servers.get(unit) !== server) return;
       // Died on its own: said once, and the others go on.
-      servers.delete(variant);
-      pending.delete(variant);
-      void load?.unload(variant);
+      servers.delete(unit);
+      // What it leaves behind (an app's other processes, its probe socket) is reaped all the same.
+      reaping.add(server.stop());
+      for (const variant of served) {
+        pending.delete(variant);
+        void load?.unload(variant);
+      }
       emit({
         type: 'warning',
         elapsedMs: elapsedMs(),
         code: 'server-exited',
-        text: `the ${scenario.id} ${variant} server exited (${signal ?? `code ${code}`})${server.tail()}`,
-        variant,
+        text: `the ${target.label(unit)} server exited (${signal ?? `code ${code}`})${server.tail()}`,
+        variant: unit,
       });
+      // Nothing left to watch (--cmd's one server, or every variant's): the session ends.
+      if (watching && servers.size === 0) void enqueue(() => stop(SERVERS_EXITED)).catch(() => {});
     });
     return server;
   };
 
   const loadOne = (variant: string) => {
-    const server = servers.get(variant);
+    const unit = unitOf(variant);
+    const server = unit && servers.get(unit.name);
     if (!server || !load) return;
     load.load({
       variant,
-      origin: server.url.slice(0, -1),
-      requests: scenarioRequests(scenario, params),
+      origin: server.origin,
+      requests: target.requests(variant, params),
       connections,
       timeoutMs: REQUEST_TIMEOUT_MS,
-      ping: { rateHz: DEFAULT_OPTIONS.pingRateHz },
+      // The bystander: the scenario server's own /ping, or the preload's on a port of its own.
+      ping: { rateHz: DEFAULT_OPTIONS.pingRateHz, ...server.ping },
     });
   };
 
@@ -154,31 +166,36 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     await Promise.all(all.map((s) => s.stop()));
   };
 
-  const started = await Promise.allSettled(variants.map(startOne));
+  const started = await Promise.allSettled(units.map(startOne));
   const failed = started.find((r) => r.status === 'rejected');
   if (failed) {
     await stopServers();
     throw (failed as PromiseRejectedResult).reason;
   }
-  load = startSteadyLoad();
+  // With --no-load no thread is started: nothing of looplab's reaches the server but the probe.
+  if (driven) load = startSteadyLoad();
 
-  function ask(variant: string): void {
-    const server = servers.get(variant);
-    if (!server || asking.has(variant)) return;
-    asking.add(variant);
+  function ask({ name: unit, variants: served }: LiveUnit): void {
+    const server = servers.get(unit);
+    if (!server || asking.has(unit)) return;
+    asking.add(unit);
     server
       .frameProbe(FRAME_ANSWER_TIMEOUT_MS)
       .then((frame) => {
         // An answer from a server restarted since belongs to no frame of the new one.
-        if (!frame || servers.get(variant) !== server) return;
-        const tally = state === 'running' ? (pending.get(variant) ?? null) : null;
-        pending.delete(variant);
-        emit(frameEvent(variant, startEpochMs, frame, tally));
-        for (const stall of stallEvents(variant, startEpochMs, frame)) emit(stall);
+        if (!frame || servers.get(unit) !== server) return;
+        // One loop's frame for each variant it serves, each with that variant's own load.
+        for (const variant of served) {
+          const tally = state === 'running' ? (pending.get(variant) ?? null) : null;
+          pending.delete(variant);
+          emit(frameEvent(variant, startEpochMs, frame, tally));
+        }
+        // A stall held the unit's loop, whichever path it served: said once, under its name.
+        for (const stall of stallEvents(unit, startEpochMs, frame)) emit(stall);
       })
       // No answer in time, or the server went: no frame (its exit is said on its own).
       .catch(() => {})
-      .finally(() => asking.delete(variant));
+      .finally(() => asking.delete(unit));
   }
 
   let taking = false;
@@ -201,21 +218,24 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       }
     }
     if (state === 'stopped') return;
-    for (const variant of variants) ask(variant);
+    for (const unit of units) ask(unit);
   }
 
   /** Variants that run at once compete for cores: the page says so, as the reports do. */
   function warnOfContention(): void {
     const cores = availableParallelism();
-    // Each server's loop, plus the load's thread and this one.
-    if (cores >= variants.length + 2) return;
+    // Each server's loop, plus the load's thread (none with --no-load) and this one.
+    if (cores >= units.length + (driven ? 2 : 1)) return;
+    const who = units.length === 1 ? 'the server' : `${units.length} servers`;
     emit({
       type: 'warning',
       elapsedMs: elapsedMs(),
       code: 'cpu-contention',
       text:
-        `${variants.length} servers, the load and looplab share ${cores} cores: ` +
-        'the variants compete for CPU, so each runs slower than it would alone',
+        `${who}, ${driven ? 'the load and ' : ''}looplab share ${cores} cores: ` +
+        (units.length === 1
+          ? 'the server runs slower than it would alone'
+          : 'the variants compete for CPU, so each runs slower than it would alone'),
     });
   }
 
@@ -232,7 +252,12 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     for (const v of variants) loadOne(v);
     setState('running');
     maxTimer ??= setTimeout(
-      () => void enqueue(() => stop(`max-time: the load ran for ${maxTimeMs / 1000} s`)),
+      () =>
+        void enqueue(() =>
+          stop(
+            `max-time: ${driven ? 'the load ran' : 'looplab watched'} for ${maxTimeMs / 1000} s`,
+          ),
+        ),
       maxTimeMs,
     );
   }
@@ -249,6 +274,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       clearTimeout(maxTimer);
       await unloadAll();
       await stopServers();
+      await Promise.all(reaping);
       await load?.close();
       setState('stopped', reason);
     })();
@@ -260,7 +286,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     const wasRunning = state === 'running';
     await unloadAll();
     await stopServers();
-    const restarted = await Promise.allSettled(variants.map(startOne));
+    const restarted = await Promise.allSettled(units.map(startOne));
     const failed = restarted.find((r) => r.status === 'rejected');
     if (failed) {
       await stop(`a server failed to restart: ${(failed as PromiseRejectedResult).reason.message}`);
@@ -291,7 +317,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       case 'stop':
         return enqueue(() => stop('stopped from the page'));
       case 'params': {
-        const next = applyParams(scenario, params, request.params);
+        const next = target.applyParams(params, request.params);
         const text = changeMarker(params, next);
         if (!text) return;
         return enqueue(async () => {
@@ -301,6 +327,11 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
         });
       }
       case 'connections': {
+        if (!driven)
+          throw new LooplabError(
+            ERROR_CODES.USAGE,
+            'looplab sends no load in this session (--no-load), so it has no connections to change',
+          );
         const next = checkConnections(request.connections);
         if (next === connections) return;
         return enqueue(async () => {
@@ -321,22 +352,25 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     }
   }
 
+  watching = true;
   if (options.start ?? true) await run();
 
   return {
     describe: (): SessionEvent => ({
       type: 'session',
       version: LIVE_EVENTS_VERSION,
-      scenario: scenario.id,
+      scenario: target.scenario,
       variants,
-      paramSpecs: scenario.params,
+      paramSpecs: target.paramSpecs,
       params,
-      connections,
+      connections: driven ? connections : null,
       state,
       startEpochMs,
       frameIntervalMs,
       alternate: false,
+      sharedLoop: target.sharedLoop,
     }),
+    origins: () => [...servers.values()].map((s) => s.origin),
     subscribe(listener) {
       listeners.add(listener);
       return () => {

@@ -1,6 +1,15 @@
 import type { Argv, CommandModule } from 'yargs';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import type { Args } from '../handlers/live.ts';
+import {
+  appPortOption,
+  bodyOption,
+  cmdOption,
+  headerOption,
+  methodOption,
+  pathOption,
+  startTimeoutOption,
+} from '../options/app.ts';
 import { DEFAULT_LIVE_SCENARIO, LIVE_DEFAULTS } from '../options/live.ts';
 import { paramOption } from '../options/param.ts';
 import type { GlobalArgs } from '../shared/context.ts';
@@ -17,8 +26,8 @@ export const liveCommand: CommandModule<GlobalArgs, Args> = {
       })
       .option('connections', {
         type: 'number',
-        default: LIVE_DEFAULTS.connections,
-        describe: 'Concurrent connections per variant (closed loop)',
+        // No yargs default: --no-load refuses a --connections that was given.
+        describe: `Concurrent connections per variant (closed loop) [default: ${LIVE_DEFAULTS.connections}]`,
       })
       .option('param', paramOption)
       .option('frame-interval', {
@@ -60,6 +69,23 @@ export const liveCommand: CommandModule<GlobalArgs, Args> = {
         default: 0,
         describe: 'Port of the page on 127.0.0.1 (0 picks a free one)',
       })
+      .option('cmd', cmdOption)
+      .option('path', pathOption)
+      .option('load', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'With --cmd: --no-load sends no request; you load the server (k6, wrk…) and looplab watches its loop',
+      })
+      .option('app-port', appPortOption)
+      .option('method', methodOption)
+      .option('header', headerOption)
+      .option('body', bodyOption)
+      .option('start-timeout', startTimeoutOption)
+      .group(
+        ['cmd', 'path', 'load', 'app-port', 'method', 'header', 'body', 'start-timeout'],
+        'Your own server:',
+      )
       .example('$0 live --ndjson --max-time 10', 'busy-wait sync and async side by side, as NDJSON')
       .example('$0 live', 'busy-wait sync and async side by side, on a page in your browser')
       .example(
@@ -67,6 +93,10 @@ export const liveCommand: CommandModule<GlobalArgs, Args> = {
         'as NDJSON, and keep every event in run.ndjson',
       )
       .example('$0 live --replay run.ndjson', 'play that recording back on the page')
+      .example(
+        '$0 live --cmd "node server.js" --path /orders --path /search',
+        'your own routes side by side, on the one loop they share',
+      )
       .epilogue(
         'The page is served by looplab on 127.0.0.1, with a token in its address; the load stops when no page has been connected for 30 s. Ctrl-C stops the load and every server. docs/live.md',
       ) as unknown as Argv<Args>,

@@ -4,15 +4,16 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ArgumentsCamelCase } from 'yargs';
-import type { LiveEvent, LiveSource } from '../../bench/live/events.ts';
+import type { LiveEvent, LiveSource, SessionEvent } from '../../bench/live/events.ts';
 import { eventLine } from '../../bench/live/ndjson.ts';
 import { openBrowser } from '../../bench/live/open-browser.ts';
 import { type PageServer, startPageServer } from '../../bench/live/page-server.ts';
 import { openReplay } from '../../bench/live/replay.ts';
-import { startLiveSession } from '../../bench/live/session.ts';
-import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { type LiveSession, SERVERS_EXITED, startLiveSession } from '../../bench/live/session.ts';
+import { appTarget, scenarioTarget } from '../../bench/live/targets.ts';
+import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { type LiveFlags, type LiveOptions, liveOptions } from '../options/live.ts';
-import { err, type GlobalArgs, interruptSignal, out } from '../shared/context.ts';
+import { err, type GlobalArgs, interruptSignal, out, setOutcome } from '../shared/context.ts';
 
 export interface Args extends GlobalArgs, LiveFlags {}
 
@@ -52,23 +53,43 @@ async function servePage(
   return page;
 }
 
+/** What `--cmd` watches, in one line: the paths, the one loop they share, and who loads it. */
+function describeApp(first: SessionEvent, origins: string[], options: LiveOptions): string {
+  const where = origins.join(' and ');
+  const load = options.load
+    ? `${first.connections} connections each`
+    : `no load from looplab (--no-load): load it yourself at ${where}`;
+  return (
+    `looplab live: ${first.variants.join(' and ')} of ${options.app?.command}` +
+    `${first.variants.length > 1 ? ' side by side' : ''}, ` +
+    `on one server ${first.variants.length > 1 ? 'whose loop they share ' : ''}(${where}), ${load}, a frame every ${first.frameIntervalMs} ms; ` +
+    `stops after ${options.maxTimeMs / 1000} s, or Ctrl-C\n`
+  );
+}
+
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
-  const options = liveOptions(argv);
+  const options = await liveOptions(argv);
   const recording = options.record ? openRecording(options.record) : null;
   let session: LiveSource | undefined;
   let page: PageServer | undefined;
   try {
     if (interruptSignal.aborted) return;
-    session = options.replay
-      ? await openReplay(options.replay)
-      : await startLiveSession({
-          scenario: options.scenario,
-          params: options.params,
-          connections: options.connections,
-          frameIntervalMs: options.frameIntervalMs,
-          maxTimeMs: options.maxTimeMs,
-          stallThresholdMs: options.stallThresholdMs,
-        });
+    let live: LiveSession | undefined;
+    if (options.replay) session = await openReplay(options.replay);
+    else {
+      live = await startLiveSession({
+        target: options.app
+          ? appTarget(options.app)
+          : scenarioTarget(options.scenario as NonNullable<typeof options.scenario>),
+        params: options.params,
+        connections: options.connections,
+        load: options.load,
+        frameIntervalMs: options.frameIntervalMs,
+        maxTimeMs: options.maxTimeMs,
+        stallThresholdMs: options.stallThresholdMs,
+      });
+      session = live;
+    }
     const write = (event: LiveEvent) => {
       if (options.ndjson) out(eventLine(event));
       recording?.write(event);
@@ -90,6 +111,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     });
     if (!options.ndjson) page = await servePage(session, options, finish);
     if (options.replay) err(`looplab live: playing ${options.replay} back; Ctrl-C ends it\n`);
+    else if (options.app) err(describeApp(first, live?.origins() ?? [], options));
     else {
       const params = Object.entries(first.params)
         .map(([k, v]) => `${k}=${v}`)
@@ -102,6 +124,8 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     }
     const reason = await ended;
     if (reason) err(`looplab live: stopped (${reason})\n`);
+    // As serve: a server that exits on its own is a failed job.
+    if (reason === SERVERS_EXITED) setOutcome(EXIT.CHECK_FAILED);
   } finally {
     await page?.close();
     await session?.close();

@@ -80,14 +80,58 @@ export function checkAppFlagsUnused(flags: AppFlags): void {
   }
 }
 
+/**
+ * The flags of your own server that `bench` and `live` share, defined once so both read them the
+ * same way (`live` calls the port `--app-port`: its `--port` is the page's).
+ */
+export const cmdOption = {
+  type: 'string',
+  describe:
+    'Your own server: the command that starts it (e.g. "node server.js", "npm start"); the probe is preloaded, no code change',
+} as const;
+
+export const pathOption = {
+  type: 'string',
+  array: true,
+  nargs: 1,
+  default: [] as string[],
+  describe:
+    'A route to load (repeatable), each measured on its own: "/orders", "POST /orders", "POST /orders @order.json"',
+} as const;
+
+export const appPortOption = {
+  type: 'number',
+  describe: 'The port to measure, when the app listens on more than one',
+} as const;
+
+export const methodOption = {
+  type: 'string',
+  default: 'GET',
+  describe: 'The HTTP method for paths that do not name one',
+} as const;
+
+export const headerOption = {
+  type: 'string',
+  array: true,
+  nargs: 1,
+  default: [] as string[],
+  describe: 'A header sent with every request (repeatable): "content-type: application/json"',
+} as const;
+
+export const bodyOption = {
+  type: 'string',
+  describe: "The body sent with requests whose method takes one: text, or @file for a file's bytes",
+} as const;
+
+export const startTimeoutOption = {
+  type: 'number',
+  describe: `Seconds a server may take to listen before its run fails (default: ${START_TIMEOUT_SEC.app} for --cmd, ${START_TIMEOUT_SEC.scenario} for a scenario)`,
+} as const;
+
 /** Adds the flags to bench. */
 export function withAppFlags<T>(y: Argv<T>): Argv<T & AppFlags> {
   return y
-    .option('cmd', {
-      type: 'string',
-      describe:
-        'Benchmark your own server: the command that starts it (e.g. "node server.js", "npm start"); the probe is preloaded, no code change',
-    })
+    .option('cmd', cmdOption)
     .option('vs-cmd', {
       type: 'string',
       describe:
@@ -98,14 +142,7 @@ export function withAppFlags<T>(y: Argv<T>): Argv<T & AppFlags> {
       describe:
         'Benchmark a server that is already running, here or elsewhere (no probe: loop metrics are null)',
     })
-    .option('path', {
-      type: 'string',
-      array: true,
-      nargs: 1,
-      default: [],
-      describe:
-        'A route to load (repeatable), each its own result: "/orders", "POST /orders", "POST /orders @order.json"',
-    })
+    .option('path', pathOption)
     .option('ping', {
       type: 'string',
       describe:
@@ -121,31 +158,11 @@ export function withAppFlags<T>(y: Argv<T>): Argv<T & AppFlags> {
       default: 'vs',
       describe: "The name of --vs-cmd's side in the report",
     })
-    .option('port', {
-      type: 'number',
-      describe: 'The port to measure, when the app listens on more than one',
-    })
-    .option('method', {
-      type: 'string',
-      default: 'GET',
-      describe: 'The HTTP method for paths that do not name one',
-    })
-    .option('header', {
-      type: 'string',
-      array: true,
-      nargs: 1,
-      default: [],
-      describe: 'A header sent with every request (repeatable): "content-type: application/json"',
-    })
-    .option('body', {
-      type: 'string',
-      describe:
-        "The body sent with requests whose method takes one: text, or @file for a file's bytes",
-    })
-    .option('start-timeout', {
-      type: 'number',
-      describe: `Seconds a server may take to listen before its run fails (default: ${START_TIMEOUT_SEC.app} for --cmd, ${START_TIMEOUT_SEC.scenario} for a scenario)`,
-    })
+    .option('port', appPortOption)
+    .option('method', methodOption)
+    .option('header', headerOption)
+    .option('body', bodyOption)
+    .option('start-timeout', startTimeoutOption)
     .group(
       [
         'cmd',

@@ -1,6 +1,7 @@
 /**
- * `looplab live`'s flags, mapped to what the session and the page need: pure, so every bad value
- * is one line with a stable code before anything starts.
+ * `looplab live`'s flags, mapped to what the session and the page need: nothing is started, so
+ * every bad value is one line with a stable code before anything runs. Your own server's flags
+ * are bench's (options/app.ts), checked by the same code.
  */
 import { MAX_CONNECTIONS } from '../../bench/live/frames.ts';
 import {
@@ -8,19 +9,32 @@ import {
   DEFAULT_FRAME_INTERVAL_MS,
   DEFAULT_MAX_TIME_MS,
 } from '../../bench/live/session.ts';
+import type { AppTargetSpec } from '../../bench/live/targets.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { getScenario } from '../../scenarios/registry.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import type { AnyScenario, Params } from '../../scenarios/types.ts';
+import { appSpec, checkScenarioFlagsUnused } from './app.ts';
 
 /** The scenario `looplab live` shows when none is named: the waiter who spins. */
 export const DEFAULT_LIVE_SCENARIO = 'busy-wait';
 
 export interface LiveFlags {
   scenario?: string;
-  connections: number;
+  /** Absent: LIVE_DEFAULTS.connections (left out of yargs so that --no-load can refuse it). */
+  connections?: number;
   param: string[];
+  /** Your own server (`--cmd`), its paths, and the flags that go with them (bench's). */
+  cmd?: string;
+  path: string[];
+  appPort?: number;
+  method: string;
+  header: string[];
+  body?: string;
+  startTimeout?: number;
+  /** false: `--no-load`. */
+  load: boolean;
   frameInterval: number;
   maxTime: number;
   stallThreshold: number;
@@ -32,9 +46,14 @@ export interface LiveFlags {
 }
 
 export interface LiveOptions {
-  scenario: AnyScenario;
+  /** The scenario whose variants run side by side; null with `--cmd`. */
+  scenario: AnyScenario | null;
+  /** Your own server and its paths (`--cmd`); null for a scenario. */
+  app: AppTargetSpec | null;
   params: Params;
   connections: number;
+  /** false: `--no-load`, looplab sends no request. */
+  load: boolean;
   frameIntervalMs: number;
   maxTimeMs: number;
   stallThresholdMs: number;
@@ -62,22 +81,76 @@ function wholeIn(flag: string, value: number, min: number, max: number, unit: st
   return value;
 }
 
+const badOption = (message: string) => new LooplabError(ERROR_CODES.BAD_OPTION, message);
+
+/**
+ * `--cmd` and its paths, checked as bench checks them (body files read), or null without it.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION for a scenario or `--param` with `--cmd`, an
+ *   app flag or `--no-load` without it, or a bad app flag; LOOPLAB_ERR_COMMAND_NOT_FOUND.
+ */
+async function appOptions(flags: LiveFlags): Promise<AppTargetSpec | null> {
+  if (flags.cmd === undefined) {
+    const used = [
+      flags.path.length > 0 && '--path',
+      flags.appPort !== undefined && '--app-port',
+      flags.header.length > 0 && '--header',
+      flags.body !== undefined && '--body',
+      flags.method.toUpperCase() !== 'GET' && '--method',
+      flags.startTimeout !== undefined && '--start-timeout',
+      !flags.load && '--no-load',
+    ].filter(Boolean);
+    if (used.length > 0)
+      throw badOption(`${used.join(' and ')} go with --cmd; a scenario's variants answer GET /`);
+    return null;
+  }
+  checkScenarioFlagsUnused({ variant: [], param: flags.param });
+  if (flags.load === false && flags.connections !== undefined)
+    throw badOption(
+      '--connections is the load looplab sends, and --no-load sends none; leave one out',
+    );
+  const spec = await appSpec(
+    {
+      cmd: flags.cmd,
+      path: flags.path,
+      name: 'app',
+      vsName: 'vs',
+      method: flags.method,
+      header: flags.header,
+      ...(flags.appPort !== undefined && { port: flags.appPort }),
+      ...(flags.body !== undefined && { body: flags.body }),
+      ...(flags.startTimeout !== undefined && { startTimeout: flags.startTimeout }),
+    },
+    flags.scenario === undefined ? [] : [flags.scenario],
+  );
+  return {
+    command: flags.cmd,
+    paths: spec.paths,
+    ...(spec.port !== undefined && { port: spec.port }),
+    readyTimeoutMs: spec.readyTimeoutMs,
+  };
+}
+
 /**
  * The flags, checked.
  *
  * @throws {LooplabError} LOOPLAB_ERR_UNKNOWN_SCENARIO, LOOPLAB_ERR_BAD_PARAM or
- *   LOOPLAB_ERR_BAD_OPTION for a value out of range; LOOPLAB_ERR_USAGE for a scenario the
- *   live load cannot drive (WebSocket).
+ *   LOOPLAB_ERR_BAD_OPTION for a value out of range or a flag that does not go with the others;
+ *   LOOPLAB_ERR_USAGE for a scenario the live load cannot drive (WebSocket);
+ *   LOOPLAB_ERR_COMMAND_NOT_FOUND for a `--cmd` whose program is not there.
  */
-export function liveOptions(flags: LiveFlags): LiveOptions {
+export async function liveOptions(flags: LiveFlags): Promise<LiveOptions> {
+  if (flags.replay !== undefined && flags.cmd !== undefined)
+    throw badOption('--replay plays a recording and starts no server; leave out --cmd');
+  const app = await appOptions(flags);
   const id = flags.scenario ?? DEFAULT_LIVE_SCENARIO;
-  const scenario = getScenario(id);
-  if (scenario.protocol === 'websocket')
+  const scenario = app ? null : getScenario(id);
+  if (scenario?.protocol === 'websocket')
     throw new LooplabError(
       ERROR_CODES.USAGE,
       `${id} speaks WebSocket, and looplab live drives HTTP scenarios only so far; use looplab bench ${id}`,
     );
-  const [selection] = selectScenarios([id], [], flags.param);
+  const [selection] = app ? [] : selectScenarios([id], [], flags.param);
   const maxTimeSec = Number(flags.maxTime);
   if (!(Number.isFinite(maxTimeSec) && maxTimeSec > 0 && maxTimeSec <= 24 * 3600))
     throw new LooplabError(
@@ -86,8 +159,16 @@ export function liveOptions(flags: LiveFlags): LiveOptions {
     );
   return {
     scenario,
+    app,
     params: selection?.params ?? {},
-    connections: wholeIn('connections', flags.connections, 1, MAX_CONNECTIONS, 'connections'),
+    connections: wholeIn(
+      'connections',
+      flags.connections ?? LIVE_DEFAULTS.connections,
+      1,
+      MAX_CONNECTIONS,
+      'connections',
+    ),
+    load: flags.load,
     frameIntervalMs: wholeIn('frame-interval', flags.frameInterval, 20, 10_000, 'ms'),
     maxTimeMs: Math.round(maxTimeSec * 1000),
     stallThresholdMs: wholeIn('stall-threshold', flags.stallThreshold, 20, 60_000, 'ms'),

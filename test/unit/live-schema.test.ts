@@ -58,6 +58,24 @@ describe('the live events’ schema', () => {
   });
 });
 
+describe('the session of your own server (--cmd)', () => {
+  it('takes no scenario, no parameters, no load and one shared loop, and refuses a sharedLoop that is not a boolean', () => {
+    const cmd = {
+      ...first('session'),
+      scenario: null,
+      variants: ['/block', 'POST /orders'],
+      paramSpecs: {},
+      params: {},
+      connections: null,
+      sharedLoop: true,
+    };
+    assert.ok(valid(cmd), JSON.stringify(validate.errors));
+    assert.equal(valid({ ...cmd, sharedLoop: 'yes' }), false);
+    // A stall on the shared loop is the server's, not a path's.
+    assert.ok(valid({ ...first('stall'), variant: 'server' }));
+  });
+});
+
 describe('reading a recording', () => {
   it('leaves out a torn last line and says so, and refuses a broken line before it', () => {
     const lines = `${JSON.stringify({ type: 'marker', elapsedMs: 1, text: 'a' })}\n{"type":"fra`;

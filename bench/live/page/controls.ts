@@ -37,7 +37,8 @@ export interface Controls {
 export function setUpControls(token: string): Controls {
   const error = byId<HTMLParagraphElement>('error');
   let session: SessionEvent | null = null;
-  let laidOut = '';
+  // null until the first session: a session with no parameters (--cmd) is laid out too.
+  let laidOut: string | null = null;
   const send = async (control: LiveControl) => {
     error.textContent = '';
     const failed = await post(token, control);
@@ -80,6 +81,8 @@ export function setUpControls(token: string): Controls {
         const c = byId<HTMLInputElement>('connections');
         c.value = String(next.connections ?? '');
         byId('connections-knob').hidden = next.connections === null;
+        // Nothing to turn (--cmd --no-load): no knobs at all, rather than an Apply that does nothing.
+        form.hidden = names === '' && next.connections === null;
       }
     },
     showState(state) {

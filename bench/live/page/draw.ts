@@ -138,6 +138,7 @@ function drawWarnings(view: LiveView): void {
 export function draw(view: LiveView): void {
   const s = view.session;
   byId('scenario').textContent = s ? `· ${s.scenario ?? 'your server'}` : '';
+  byId('shared-loop').hidden = !s?.sharedLoop;
   const status = byId('status');
   status.dataset.state = view.state;
   // The state alone is announced; the clock ticks silently beside it.

@@ -48,6 +48,7 @@ export function livePageHtml(): string {
 <section aria-labelledby="charts-h">
 <h2 id="charts-h">The last minute</h2>
 <p class="muted">A shaded band is a loop that sent no word: its server could not even answer the probe. A dashed line is a change of a knob.</p>
+<p id="shared-loop" class="muted" hidden>These paths are served by one server, on one event loop: its lag, utilisation, CPU and memory are that loop's, the same line for every path, not each path's own. Requests and latency are each path's own. A stall is the server's, whichever path held the loop; its stack names the code.</p>
 <div id="legend"></div>
 <div id="charts" class="charts"></div>
 </section>

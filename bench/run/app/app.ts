@@ -24,6 +24,7 @@ import {
   type FromPreload,
   PRELOAD_ENV,
   type PreloadConfig,
+  type ProbeFrame,
   type ToChild,
 } from '../../../scenarios/probe/protocol.ts';
 import { killGroupNow, stopGroup } from '../process/group-stop.ts';
@@ -54,6 +55,17 @@ export interface AppOptions {
   readyTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+}
+
+/** An app looplab started: measured as any server, and read frame by frame by `looplab live`. */
+export interface AppServer extends MeasuredServer {
+  readonly pid: number;
+  /** Resolves when the command has exited (its supervisor, once the group is gone). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** `: line | line`, the last lines of its stderr so far, or ''. */
+  tail(): string;
+  /** What its loop did since the previous frame; rejects with NoAnswerError after `timeoutMs`. */
+  frameProbe(timeoutMs?: number): Promise<ProbeFrame | null>;
 }
 
 /** The preload's connections, by the pid of the process each comes from. */
@@ -132,7 +144,7 @@ function socketChannel(hub: PreloadHub, socket: Socket, exit: () => string | nul
  * @throws {LooplabError} LOOPLAB_ERR_SERVER_START when it exits first, or does not listen in time;
  *   the message ends with the last lines of its stderr.
  */
-export async function startApp(o: AppOptions): Promise<MeasuredServer> {
+export async function startApp(o: AppOptions): Promise<AppServer> {
   const hub = new PreloadHub(o.label);
   const probeSocket = await openProbeSocket((socket) => hub.attach(socket)).catch((err: Error) => {
     throw new LooplabError(
@@ -288,6 +300,17 @@ export async function startApp(o: AppOptions): Promise<MeasuredServer> {
       requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
         (m) => (m.type === 'probe:data' ? m.data : null),
       ),
+    frameProbe: (timeoutMs = 30_000) =>
+      requestProbe(
+        channel,
+        { type: 'probe:frame' },
+        'probe:frame:data',
+        timeoutMs,
+        label,
+        tail,
+      ).then((m) => (m.type === 'probe:frame:data' ? m.data : null)),
+    exited,
+    tail,
     stop,
     otherPorts: () => ports().filter((p) => p !== chosen.port),
   };

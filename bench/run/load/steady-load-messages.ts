@@ -23,6 +23,16 @@ export interface LoadTally {
   ping: PingTally | null;
 }
 
+/**
+ * The bystander: `path` (default `/ping`) at `origin` (default the target's: a preloaded app's
+ * bystander listens on a port of its own), `rateHz` times a second.
+ */
+export interface PingTarget {
+  rateHz: number;
+  path?: string;
+  origin?: string;
+}
+
 export interface TargetLoad {
   /** The name the tallies are given under: a variant. */
   variant: string;
@@ -35,7 +45,7 @@ export interface TargetLoad {
    * The bystander: `path` (default `/ping`) called `rateHz` times a second, open-model, on
    * connections of its own opened before the load starts; absent, none.
    */
-  ping?: { rateHz: number; path?: string };
+  ping?: PingTarget;
 }
 
 export type ToLoadWorker =

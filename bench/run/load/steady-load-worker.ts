@@ -17,6 +17,7 @@ import { countPing, emptyPingTally } from './ping-tally.ts';
 import type {
   FromLoadWorker,
   LoadTally,
+  PingTarget,
   TargetLoad,
   ToLoadWorker,
 } from './steady-load-messages.ts';
@@ -121,10 +122,10 @@ async function start(state: Loaded): Promise<void> {
   }
 }
 
-async function startPings(state: Loaded, ping: { rateHz: number; path?: string }): Promise<void> {
+async function startPings(state: Loaded, ping: PingTarget): Promise<void> {
   const periodMs = 1000 / ping.rateHz;
   const pingTarget = { path: ping.path ?? '/ping', timeoutMs: state.target.timeoutMs };
-  const connections = warmConnections(state.target.origin);
+  const connections = warmConnections(ping.origin ?? state.target.origin);
   state.pings = { connections, schedule: null };
   await warmUp(connections, periodMs, pingTarget);
   if (state.stopped) return;

@@ -1,0 +1,109 @@
+/**
+ * What a live session watches (bench/live/targets.ts) and `looplab live`'s flags for your own
+ * server (scripts/options/live.ts): one unit per scenario variant, or one server for every path
+ * of `--cmd`; each path's own request; no parameter to change on your server; and each flag that
+ * does not go with the others refused before anything starts.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { APP_UNIT, appTarget, scenarioTarget } from '../../bench/live/targets.ts';
+import { getScenario } from '../../scenarios/registry.ts';
+import { type LiveFlags, liveOptions } from '../../scripts/options/live.ts';
+
+const flags = (over: Partial<LiveFlags>): LiveFlags => ({
+  param: [],
+  path: [],
+  method: 'GET',
+  header: [],
+  load: true,
+  frameInterval: 250,
+  maxTime: 600,
+  stallThreshold: 50,
+  ndjson: true,
+  open: false,
+  port: 0,
+  ...over,
+});
+
+describe('live targets', () => {
+  it('gives each variant of a scenario a server of its own, its loop its own', () => {
+    const t = scenarioTarget(getScenario('busy-wait'));
+    assert.deepEqual(t.units, [
+      { name: 'sync', variants: ['sync'] },
+      { name: 'async', variants: ['async'] },
+    ]);
+    assert.equal(t.sharedLoop, false);
+    assert.equal(t.scenario, 'busy-wait');
+    assert.deepEqual(t.applyParams({ ms: 20 }, { ms: 50 }), { ms: 50 });
+  });
+
+  it('serves every path of --cmd from one server, each path its own request, with no parameter', () => {
+    const t = appTarget({
+      command: 'node server.js',
+      paths: [
+        {
+          label: '/orders',
+          request: { method: 'GET', path: '/orders', headers: {}, body: null },
+        },
+        {
+          label: 'POST /search',
+          request: { method: 'POST', path: '/search', headers: { a: 'b' }, body: Buffer.from('q') },
+        },
+      ],
+      readyTimeoutMs: 30_000,
+    });
+    assert.deepEqual(t.units, [{ name: APP_UNIT, variants: ['/orders', 'POST /search'] }]);
+    assert.equal(t.sharedLoop, true);
+    assert.equal(t.scenario, null);
+    assert.deepEqual(t.paramSpecs, {});
+    assert.equal(t.label(APP_UNIT), '--cmd "node server.js"');
+    assert.deepEqual(t.requests('/orders', {}), [
+      { method: 'GET', path: '/orders', headers: {}, body: Buffer.alloc(0) },
+    ]);
+    assert.deepEqual(t.requests('POST /search', {}), [
+      { method: 'POST', path: '/search', headers: { a: 'b' }, body: Buffer.from('q') },
+    ]);
+    assert.deepEqual(t.applyParams({}, {}), {});
+    assert.throws(() => t.applyParams({}, { ms: 50 }), { code: 'LOOPLAB_ERR_BAD_PARAM' });
+  });
+});
+
+describe("looplab live's flags for your own server", () => {
+  it('takes --cmd with its paths, as bench reads them, and --no-load', async () => {
+    const o = await liveOptions(
+      flags({ cmd: 'node server.js', path: ['/a', 'POST /b'], appPort: 3000, load: false }),
+    );
+    assert.equal(o.scenario, null);
+    assert.equal(o.load, false);
+    assert.deepEqual(
+      o.app?.paths.map((p) => [p.label, p.request.method, p.request.path]),
+      [
+        ['/a', 'GET', '/a'],
+        ['POST /b', 'POST', '/b'],
+      ],
+    );
+    assert.equal(o.app?.port, 3000);
+    assert.equal(o.app?.readyTimeoutMs, 30_000);
+    // Without --path, the app's root.
+    const root = await liveOptions(flags({ cmd: 'node server.js' }));
+    assert.deepEqual(
+      root.app?.paths.map((p) => p.label),
+      ['/'],
+    );
+    assert.equal(root.connections, 10);
+  });
+
+  it('refuses a scenario, --param or --replay with --cmd, and the app flags or --no-load without it', async () => {
+    const refused: [Partial<LiveFlags>, RegExp][] = [
+      [{ cmd: 'node s.js', scenario: 'busy-wait' }, /leave out busy-wait/],
+      [{ cmd: 'node s.js', param: ['ms=5'] }, /--param apply to scenarios/],
+      [{ cmd: 'node s.js', replay: 'r.ndjson' }, /leave out --cmd/],
+      [{ cmd: 'node s.js', load: false, connections: 5 }, /--no-load sends none/],
+      [{ load: false }, /^--no-load go with --cmd/],
+      [{ path: ['/a'], appPort: 3000 }, /^--path and --app-port go with --cmd/],
+      [{ startTimeout: 5 }, /^--start-timeout go with --cmd/],
+    ];
+    for (const [over, message] of refused)
+      await assert.rejects(liveOptions(flags(over)), { code: 'LOOPLAB_ERR_BAD_OPTION', message });
+  });
+});
