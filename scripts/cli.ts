@@ -64,6 +64,16 @@ process.on('uncaughtException', (error) => {
   process.exit(printError(error, process.argv.includes('--debug')));
 });
 
+// A reader that closes the output early (`looplab live --ndjson | head`) wants no more of it: the
+// servers are reaped and looplab ends quietly, exit 0, as `yes | head` does, not with a stack.
+let outputClosed = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  if (outputClosed) return;
+  outputClosed = true;
+  void reapAll().finally(() => process.exit(EXIT.OK));
+});
+
 function onlyOnce(parser: Argv, args: Record<string, unknown>): void {
   // getOptions() is yargs' own, though @types/yargs does not declare it.
   const { array } = (parser as unknown as { getOptions(): { array: string[] } }).getOptions();

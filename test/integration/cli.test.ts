@@ -172,3 +172,32 @@ describe('bench outputs', () => {
     assert.equal(r.stderr, '');
   });
 });
+
+describe('a reader that stops reading', () => {
+  test('live --replay --ndjson | head -1: exit 0, no error, once the pipe closes', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const cliPath = fileURLToPath(new URL('../../scripts/cli.js', import.meta.url));
+    const recording = fileURLToPath(
+      new URL('../../../test/fixtures/live/replay-busy-wait.ndjson', import.meta.url),
+    );
+    // bash's `head -1` closes the pipe after a line, as a user's does.
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; "${process.execPath}" "${cliPath}" live --replay "${recording}" --ndjson | head -1`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stdout.trim().split('\n').length, 1);
+    assert.match(stdout, /^\{"type":"session"/);
+    assert.doesNotMatch(stderr, /EPIPE|unexpected error/, stderr);
+    assert.equal(code, 0);
+  });
+});
