@@ -132,6 +132,8 @@ async function act(
       // actions/checkout: the base's tree, at the path the step names, from the ref it asks for.
       checkout: async (w) => {
         assert.equal(w.ref, BASE_SHA, 'the base is checked out at the pull request base');
+        // checkout's default writes the token into the base's .git/config, where its app runs.
+        assert.equal(w['persist-credentials'], 'false', 'the token is not left in the base');
         const dir = join(workspace, w.path ?? '');
         await mkdir(dir, { recursive: true });
         await writeFile(join(dir, 'server.cjs'), APP);
