@@ -31,7 +31,7 @@ import { plainLine } from '../../core/plain-text.ts';
 import { appendFileSafely, writeFileAtomic } from '../../core/write-atomic.ts';
 import { GitHubApiError, pullRequestOf, readEvent, upsertComment, writeOutputs } from './github.ts';
 import { type ActionInputs, readInputs } from './inputs.ts';
-import { commentBody, judge } from './verdict.ts';
+import { commentBody, headFailures, judge } from './verdict.ts';
 
 /** Where the base is checked out, inside the workspace (actions/checkout writes nowhere else). */
 export const BASE_DIR = '.looplab-base';
@@ -259,7 +259,7 @@ async function report(inputs: ActionInputs, p: Places): Promise<void> {
     ...compareOptionsFromFlags({ threshold: inputs.threshold, metrics: inputs.metrics }),
     paired: true,
   });
-  const judgement = judge(comparison);
+  const judgement = judge(comparison, headFailures(base, head));
   const job = process.env.GITHUB_JOB ?? 'looplab';
   const marker = `<!-- looplab-action: ${plainLine(job)} ${plainLine(inputs.workingDirectory)} -->`;
   const server = process.env.GITHUB_SERVER_URL;
@@ -286,12 +286,12 @@ async function report(inputs: ActionInputs, p: Places): Promise<void> {
   }
   await writeOutputs(process.env.GITHUB_OUTPUT, {
     verdict: judgement.verdict,
-    regressions: String(judgement.regressions.length),
+    regressions: String(judgement.regressions.length + judgement.headFailures.length),
     report: inputs.start !== null ? join(p.out, 'report.json') : join(p.out, 'head.json'),
     summary: body,
   });
   log(
-    `looplab: ${judgement.verdict} (${judgement.regressions.length} regressed; the comparison is in the job summary)`,
+    `looplab: ${judgement.verdict} (${judgement.regressions.length} regressed${judgement.headFailures.length > 0 ? `, ${judgement.headFailures.length} failed in the head` : ''}; the comparison is in the job summary)`,
   );
   await comment(inputs, marker, body);
   if (judgement.verdict === 'regressed' && inputs.failOnRegression)

@@ -10,6 +10,7 @@ import { readInputs } from '../../scripts/action/inputs.ts';
 import {
   COMMENT_LIMIT,
   commentBody,
+  headFailures,
   judge,
   verdictSentence,
 } from '../../scripts/action/verdict.ts';
@@ -168,6 +169,39 @@ describe('the action’s verdict', () => {
       verdictSentence(judge(one), one),
       '1 metric too noisy (or too coarse) to rule out a change beyond its threshold, so this neither passes nor fails. These runs could have seen no change smaller than 25%. More runs narrow it.',
     );
+  });
+
+  it('is regressed when the head failed runs the base did not, though nothing could be compared', () => {
+    const run = (state: 'completed' | 'failed', reason = '') => ({ state, reason });
+    const rep = (runs: unknown[]) =>
+      ({ results: [{ scenario: 'app', variant: '/', runs }] }) as unknown as Report;
+    const base = rep([run('completed'), run('completed'), run('completed')]);
+    const crashed = rep([
+      run('failed', 'the server exited (code 3) before it listened'),
+      run('failed', 'again'),
+      run('failed', 'again'),
+    ]);
+    const failures = headFailures(base, crashed);
+    assert.deepEqual(failures, [
+      {
+        scenario: 'app',
+        variant: '/',
+        headFailed: 3,
+        headRuns: 3,
+        baseFailed: 0,
+        reason: 'the server exited (code 3) before it listened',
+      },
+    ]);
+    // compare leaves failed runs out: no rows, which alone reads inconclusive and passes.
+    const j = judge(comparison([]), failures);
+    assert.equal(j.verdict, 'regressed');
+    assert.equal(
+      verdictSentence(j, comparison([])),
+      'The head failed runs the base did not: /: 3 of 3 runs failed in the head, 0 in the base (the server exited (code 3) before it listened).',
+    );
+    // As many failures on both sides is the runner's or the route's, not the head's.
+    assert.deepEqual(headFailures(crashed, crashed), []);
+    assert.deepEqual(headFailures(crashed, base), []);
   });
 
   it('is pass only when every metric was judged; nothing compared is inconclusive', () => {
