@@ -31,7 +31,7 @@ import { plainLine } from '../../core/plain-text.ts';
 import { appendFileSafely, writeFileAtomic } from '../../core/write-atomic.ts';
 import { GitHubApiError, pullRequestOf, readEvent, upsertComment, writeOutputs } from './github.ts';
 import { type ActionInputs, readInputs } from './inputs.ts';
-import { commentBody, headFailures, judge } from './verdict.ts';
+import { commentBody, headFailures, judge, summaryBody } from './verdict.ts';
 
 /** Where the base is checked out, inside the workspace (actions/checkout writes nowhere else). */
 export const BASE_DIR = '.looplab-base';
@@ -265,7 +265,7 @@ async function report(inputs: ActionInputs, p: Places): Promise<void> {
   const server = process.env.GITHUB_SERVER_URL;
   const repo = process.env.GITHUB_REPOSITORY;
   const runId = process.env.GITHUB_RUN_ID;
-  const body = commentBody({
+  const parts = {
     marker,
     judgement,
     comparison,
@@ -273,11 +273,14 @@ async function report(inputs: ActionInputs, p: Places): Promise<void> {
     head,
     noiseFrom,
     runUrl: server && repo && runId ? `${server}/${repo}/actions/runs/${runId}` : null,
-  });
+  };
+  // The summary keeps the whole table; a comment too long for GitHub points to it.
+  const summary = summaryBody(parts);
+  const body = commentBody(parts);
   const summaryPath = join(p.out, 'summary.md');
-  await writeFileAtomic(summaryPath, body);
+  await writeFileAtomic(summaryPath, summary);
   if (process.env.GITHUB_STEP_SUMMARY)
-    await appendFileSafely(process.env.GITHUB_STEP_SUMMARY, `${body}\n`);
+    await appendFileSafely(process.env.GITHUB_STEP_SUMMARY, `${summary}\n`);
   if (inputs.exportFormat === 'gab') {
     const entries = gabEntries(comparison);
     for (const key of ['biggerIsBetter', 'smallerIsBetter'] as const) {

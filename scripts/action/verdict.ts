@@ -180,8 +180,8 @@ export interface CommentParts {
 /** GitHub caps a comment at 65,536 characters; the job summary keeps the whole table. */
 export const COMMENT_LIMIT = 65_000;
 
-/** The pull request's comment (and the job summary): marker, verdict, table, held code, noise. */
-export function commentBody(p: CommentParts): string {
+/** The job summary, whole: marker, verdict, table, held code, noise. */
+export function summaryBody(p: CommentParts): string {
   const held = heldLines(p.judgement, p.head);
   const parts = [
     p.marker,
@@ -196,7 +196,12 @@ export function commentBody(p: CommentParts): string {
     '',
     ...(p.runUrl ? [`<sub>[the run, with the reports as an artifact](${p.runUrl})</sub>`, ''] : []),
   ];
-  const body = parts.join('\n');
+  return parts.join('\n');
+}
+
+/** The pull request's comment: the summary, or when GitHub would refuse it, where to find it. */
+export function commentBody(p: CommentParts): string {
+  const body = summaryBody(p);
   if (body.length <= COMMENT_LIMIT) return body;
   return [
     p.marker,

@@ -12,6 +12,7 @@ import {
   commentBody,
   headFailures,
   judge,
+  summaryBody,
   verdictSentence,
 } from '../../scripts/action/verdict.ts';
 import { parseOutputFile } from '../integration/action-runner.ts';
@@ -234,6 +235,11 @@ describe('the action’s verdict', () => {
     const short = commentBody({ ...parts, comparison: long, judgement: judge(long) });
     assert.ok(short.length < COMMENT_LIMIT);
     assert.match(short, /too long for a comment: it is in the job summary of \[the run\]/);
+    // The summary the comment points to has the whole table.
+    const whole = summaryBody({ ...parts, comparison: long, judgement: judge(long) });
+    assert.ok(whole.length > COMMENT_LIMIT, `${whole.length}`);
+    assert.doesNotMatch(whole, /too long for a comment/);
+    assert.equal(commentBody(parts), summaryBody(parts), 'a short one is the summary itself');
   });
 });
 
