@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Comparison, compareReports } from '../../bench/compare/compare.ts';
@@ -29,8 +29,16 @@ import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../../core/erro
 import { jsonText } from '../../core/json.ts';
 import { plainLine } from '../../core/plain-text.ts';
 import { appendFileSafely, writeFileAtomic } from '../../core/write-atomic.ts';
-import { GitHubApiError, pullRequestOf, readEvent, upsertComment, writeOutputs } from './github.ts';
-import { type ActionInputs, readInputs } from './inputs.ts';
+import { benchEnv } from './env.ts';
+import {
+  commentMarker,
+  GitHubApiError,
+  pullRequestOf,
+  readEvent,
+  upsertComment,
+  writeOutputs,
+} from './github.ts';
+import { type ActionInputs, artifactName, readInputs } from './inputs.ts';
 import { commentBody, headFailures, judge, summaryBody } from './verdict.ts';
 
 /** Where the base is checked out, inside the workspace (actions/checkout writes nowhere else). */
@@ -76,15 +84,6 @@ function run(cmd: string, args: readonly string[], cwd: string, env = process.en
   return r.status ?? 1;
 }
 
-/** What a benchmark's processes may see: not the step summary (report writes it), never a token. */
-function benchEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) {
-    if (k === 'GITHUB_STEP_SUMMARY' || k === 'GITHUB_OUTPUT' || /TOKEN/i.test(k)) delete env[k];
-  }
-  return env;
-}
-
 async function check(inputs: ActionInputs): Promise<void> {
   const event = await readEvent(process.env.GITHUB_EVENT_PATH);
   if (!process.env.INPUT_BASE_REF && !pullRequestOf(event)) {
@@ -120,7 +119,8 @@ async function install(inputs: ActionInputs, p: Places): Promise<void> {
     if (inputs.scenarios.length > 0) steps.push(['run', 'build']);
     if (steps.length === 0) log(`${side}: no package.json, nothing to install`);
     for (const args of steps) {
-      const code = run('npm', args, dir);
+      // npm's install scripts are the pull request's code too.
+      const code = run('npm', args, dir, benchEnv(process.env));
       if (code !== 0) {
         // npm said why, above; the step fails with its code.
         process.stderr.write(`looplab: npm ${args[0]} failed in the ${side} (exit ${code})\n`);
@@ -168,7 +168,7 @@ async function bench(inputs: ActionInputs, p: Places): Promise<void> {
         join(p.out, 'report.html'),
       ],
       p.head,
-      benchEnv(),
+      benchEnv(process.env),
     );
     // 1 is a regression or a failed run: the report step judges and says which.
     if (code !== 0 && code !== EXIT.CHECK_FAILED) process.exit(code);
@@ -197,7 +197,7 @@ async function bench(inputs: ActionInputs, p: Places): Promise<void> {
           '--quiet',
         ],
         dir,
-        benchEnv(),
+        benchEnv(process.env),
       );
       if (code !== 0 && code !== EXIT.CHECK_FAILED) process.exit(code);
     }
@@ -260,8 +260,11 @@ async function report(inputs: ActionInputs, p: Places): Promise<void> {
     paired: true,
   });
   const judgement = judge(comparison, headFailures(base, head));
-  const job = process.env.GITHUB_JOB ?? 'looplab';
-  const marker = `<!-- looplab-action: ${plainLine(job)} ${plainLine(inputs.workingDirectory)} -->`;
+  const marker = commentMarker(
+    process.env.GITHUB_WORKFLOW ?? '',
+    process.env.GITHUB_JOB ?? 'looplab',
+    inputs.workingDirectory,
+  );
   const server = process.env.GITHUB_SERVER_URL;
   const repo = process.env.GITHUB_REPOSITORY;
   const runId = process.env.GITHUB_RUN_ID;
@@ -347,8 +350,14 @@ async function main(): Promise<void> {
   if (step === 'check') {
     const inputs = readInputs(process.env);
     await check(inputs);
+    // A second use of the action in the job starts afresh: an earlier one's report.json or rounds
+    // would be read as this one's (its rounds merged in, its report judged if this bench fails).
+    await rm(dirname(inputsFile()), { recursive: true, force: true });
     await mkdir(dirname(inputsFile()), { recursive: true });
     await writeFileAtomic(inputsFile(), jsonText(inputs));
+    await writeOutputs(process.env.GITHUB_OUTPUT, {
+      artifact: artifactName(inputs.workingDirectory),
+    });
     return;
   }
   let inputs: ActionInputs;

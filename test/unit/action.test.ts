@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Comparison, MetricComparison } from '../../bench/compare/compare.ts';
 import type { Report } from '../../bench/report/types.ts';
-import { pullRequestOf, writeOutputs } from '../../scripts/action/github.ts';
-import { readInputs } from '../../scripts/action/inputs.ts';
+import { benchEnv } from '../../scripts/action/env.ts';
+import { commentMarker, pullRequestOf, writeOutputs } from '../../scripts/action/github.ts';
+import { artifactName, readInputs } from '../../scripts/action/inputs.ts';
 import {
   COMMENT_LIMIT,
   commentBody,
@@ -262,6 +263,16 @@ describe('the action and GitHub', () => {
     assert.equal(pullRequestOf(null), null);
   });
 
+  it('marks the comment by workflow, job and folder, with nothing that ends the HTML comment', () => {
+    assert.equal(commentMarker('perf', 'bench', '.'), '<!-- looplab-action: perf/bench . -->');
+    assert.notEqual(commentMarker('ci', 'bench', '.'), commentMarker('perf', 'bench', '.'));
+    assert.equal(commentMarker('', 'bench', 'api'), '<!-- looplab-action: bench api -->');
+    assert.equal(
+      commentMarker('a-->b', 'x\ny', 'dir--x'),
+      '<!-- looplab-action: a-b/x y dir-x -->',
+    );
+  });
+
   it('writes outputs a runner reads back whole, new lines and all', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'looplab-out-')), 'output');
     await writeOutputs(file, { verdict: 'pass', summary: 'line 1\nline=2\n\nEOF' });
@@ -269,5 +280,34 @@ describe('the action and GitHub', () => {
       verdict: 'pass',
       summary: 'line 1\nline=2\n\nEOF',
     });
+  });
+});
+
+describe('what the benchmarked code sees', () => {
+  it('no token, and none of the runner files that would reach the steps after it', () => {
+    const env = benchEnv({
+      PATH: '/usr/bin',
+      HOME: '/home/runner',
+      GITHUB_WORKSPACE: '/w',
+      GITHUB_ENV: '/t/set_env',
+      GITHUB_PATH: '/t/add_path',
+      GITHUB_OUTPUT: '/t/set_output',
+      GITHUB_STATE: '/t/save_state',
+      GITHUB_STEP_SUMMARY: '/t/step_summary',
+      ACTIONS_RUNTIME_TOKEN: 'x',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'y',
+      GITHUB_TOKEN: 'z',
+    });
+    assert.deepEqual(env, { PATH: '/usr/bin', HOME: '/home/runner', GITHUB_WORKSPACE: '/w' });
+  });
+});
+
+describe('the artifact', () => {
+  it('is named after the app’s folder, so that two uses in one run do not collide', () => {
+    assert.equal(artifactName('.'), 'looplab-report');
+    assert.equal(artifactName('./'), 'looplab-report');
+    assert.equal(artifactName('services/api'), 'looplab-report-services-api');
+    assert.equal(artifactName('./web/'), 'looplab-report-web');
+    assert.equal(artifactName('a:b*c'), 'looplab-report-a-b-c');
   });
 });
