@@ -39,6 +39,7 @@ import {
   writeOutputs,
 } from './github.ts';
 import { type ActionInputs, artifactName, readInputs } from './inputs.ts';
+import { sidesInRound } from './rounds.ts';
 import { commentBody, headFailures, judge, summaryBody } from './verdict.ts';
 
 /** Where the base is checked out, inside the workspace (actions/checkout writes nowhere else). */
@@ -174,15 +175,14 @@ async function bench(inputs: ActionInputs, p: Places): Promise<void> {
     if (code !== 0 && code !== EXIT.CHECK_FAILED) process.exit(code);
     return;
   }
-  // looplab's own scenarios: a round is one run of each, base then head, from each checkout, so
-  // that run r of a side ran beside run r of the other, and compare can pair them.
+  // looplab's own scenarios: a round is one run of each, from each checkout, base first in odd
+  // rounds and head first in even ones, so that run r of a side ran beside run r of the other,
+  // and compare can pair them.
   const rounds = join(p.out, 'rounds');
   await mkdir(rounds, { recursive: true });
   for (let r = 1; r <= inputs.runs; r++) {
-    for (const [side, dir] of [
-      ['base', p.base],
-      ['head', p.head],
-    ] as const) {
+    for (const side of sidesInRound(r)) {
+      const dir = p[side];
       const code = run(
         process.execPath,
         [

@@ -8,6 +8,7 @@ import type { Report } from '../../bench/report/types.ts';
 import { benchEnv } from '../../scripts/action/env.ts';
 import { commentMarker, pullRequestOf, writeOutputs } from '../../scripts/action/github.ts';
 import { artifactName, readInputs } from '../../scripts/action/inputs.ts';
+import { sidesInRound } from '../../scripts/action/rounds.ts';
 import {
   COMMENT_LIMIT,
   commentBody,
@@ -309,5 +310,16 @@ describe('the artifact', () => {
     assert.equal(artifactName('services/api'), 'looplab-report-services-api');
     assert.equal(artifactName('./web/'), 'looplab-report-web');
     assert.equal(artifactName('a:b*c'), 'looplab-report-a-b-c');
+  });
+});
+
+describe('the rounds of looplab’s own scenarios', () => {
+  it('alternate which side runs first, so that neither always has the first run’s lot', () => {
+    assert.deepEqual([1, 2, 3, 4].map(sidesInRound), [
+      ['base', 'head'],
+      ['head', 'base'],
+      ['base', 'head'],
+      ['head', 'base'],
+    ]);
   });
 });
