@@ -106,7 +106,13 @@ export function verdictSentence(j: Judgement, c: Comparison): string {
     return `${plural(n, 'metric')} got worse beyond ${n === 1 ? 'its' : 'their'} threshold: ${list.join(', ')}.${failed}`;
   }
   if (j.verdict === 'inconclusive') {
-    if (c.rows.length === 0) return 'Nothing could be compared: no route or scenario is in both.';
+    if (c.rows.length === 0) {
+      // Why, when compare knows (every run of a side failed, too few runs): a route in both
+      // reports whose runs failed is not "in neither".
+      return c.warnings.length > 0
+        ? `Nothing could be compared: ${c.warnings.join('; ')}.`
+        : 'Nothing could be compared: no route or scenario is in both.';
+    }
     const [least, most] = j.detectable ?? [0, 0];
     const range =
       j.detectable === null

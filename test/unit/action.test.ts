@@ -210,6 +210,14 @@ describe('the action’s verdict', () => {
   it('is pass only when every metric was judged; nothing compared is inconclusive', () => {
     assert.equal(judge(comparison([row({}), row({ verdict: 'improvement' })])).verdict, 'pass');
     assert.equal(judge(comparison([])).verdict, 'inconclusive');
+    const failedBase = {
+      ...comparison([]),
+      warnings: ['app /: 3 of 3 base runs failed and are left out'],
+    };
+    assert.equal(
+      verdictSentence(judge(failedBase), failedBase),
+      'Nothing could be compared: app /: 3 of 3 base runs failed and are left out.',
+    );
   });
 
   it('the comment starts with its marker, and a too-long one points to the summary', async () => {
