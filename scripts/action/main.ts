@@ -93,6 +93,17 @@ async function check(inputs: ActionInputs): Promise<void> {
       'input base-ref: this run is not for a pull request; name the commit or branch to compare against',
     );
   }
+  // The action checks out the base only; the head is the workflow's own checkout. Without it,
+  // the bench failed later, at the app's start, with nothing said about why.
+  const workspace = required('GITHUB_WORKSPACE');
+  const head = resolve(workspace, inputs.workingDirectory);
+  const there = existsSync(head) ? (await readdir(head)).filter((f) => f !== BASE_DIR) : [];
+  if (there.length === 0) {
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      `input working-directory: ${head} is ${existsSync(head) ? 'empty' : 'not there'}; check out the pull request (actions/checkout) before the action`,
+    );
+  }
   log(
     inputs.start !== null
       ? `looplab: ${inputs.paths.join(' ')} of \`${inputs.start}\`, base against head, ${inputs.runs} runs a side`

@@ -261,6 +261,11 @@ describe('the GitHub Action (action.yml, run step by step)', { timeout: 300_000 
     ['a bad threshold', { start: 'node server.cjs', threshold: 'ten' }, 'threshold'],
     ['a path without /', { start: 'node server.cjs', paths: '/ok orders' }, 'paths'],
     ['too few runs', { start: 'node server.cjs', runs: '2' }, 'runs'],
+    [
+      'a working-directory not checked out',
+      { start: 'node server.cjs', 'working-directory': 'api' },
+      'working-directory',
+    ],
   ] as const) {
     it(`refuses ${what}: one line naming the input, exit 2, before anything runs`, async () => {
       const r = await act({ with: with_, baseWaitMs: 50, headWaitMs: 50 });
