@@ -84,6 +84,20 @@ async function call<T>(
   return (text === '' ? null : JSON.parse(text)) as T;
 }
 
+/**
+ * The hidden line that names the action's comment: one for each workflow, job and app folder, so
+ * that two workflows with a job of the same id keep a comment each. Nothing in it can end the
+ * HTML comment early.
+ */
+export function commentMarker(workflow: string, job: string, workingDirectory: string): string {
+  const safe = (s: string) =>
+    s
+      .replace(/[\r\n]+/g, ' ')
+      .replace(/--+>?/g, '-')
+      .trim();
+  return `<!-- looplab-action: ${[workflow, job].map(safe).filter(Boolean).join('/')} ${safe(workingDirectory)} -->`;
+}
+
 /** Pages of 100 comments, up to 30 pages: a pull request with more is not looked through further. */
 const MAX_PAGES = 30;
 
@@ -107,7 +121,9 @@ export async function upsertComment(o: {
       'GET',
       `${base}/${o.pr.number}/comments?per_page=100&page=${page}`,
     );
-    found = comments.find((c) => c.body?.includes(o.marker));
+    // The action's comment starts with its marker; one that only quotes or mentions it (a
+    // reviewer's, another tool's) is not it.
+    found = comments.find((c) => c.body?.startsWith(o.marker));
     if (comments.length < 100) break;
   }
   if (found) {

@@ -119,3 +119,16 @@ export function readInputs(env: Env): ActionInputs {
     workingDirectory,
   };
 }
+
+/**
+ * The artifact's name: `looplab-report`, and for an app in a folder, the folder after it, so that
+ * two uses of the action in one run (one for each app) do not collide: upload-artifact@v4 fails
+ * on a name already taken. Without the characters an artifact's name may not have.
+ */
+export function artifactName(workingDirectory: string): string {
+  const folder = workingDirectory
+    .replace(/[\\/]+$/, '')
+    .replace(/^\.\//, '')
+    .replace(/[":<>|*?\r\n\\/]+/g, '-');
+  return folder === '' || folder === '.' ? 'looplab-report' : `looplab-report-${folder}`;
+}

@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Comparison, compareReports } from '../../bench/compare/compare.ts';
@@ -29,9 +29,18 @@ import { ERROR_CODES, EXIT, isLooplabError, LooplabError } from '../../core/erro
 import { jsonText } from '../../core/json.ts';
 import { plainLine } from '../../core/plain-text.ts';
 import { appendFileSafely, writeFileAtomic } from '../../core/write-atomic.ts';
-import { GitHubApiError, pullRequestOf, readEvent, upsertComment, writeOutputs } from './github.ts';
-import { type ActionInputs, readInputs } from './inputs.ts';
-import { commentBody, judge } from './verdict.ts';
+import { benchEnv } from './env.ts';
+import {
+  commentMarker,
+  GitHubApiError,
+  pullRequestOf,
+  readEvent,
+  upsertComment,
+  writeOutputs,
+} from './github.ts';
+import { type ActionInputs, artifactName, readInputs } from './inputs.ts';
+import { sidesInRound } from './rounds.ts';
+import { commentBody, headFailures, judge, summaryBody } from './verdict.ts';
 
 /** Where the base is checked out, inside the workspace (actions/checkout writes nowhere else). */
 export const BASE_DIR = '.looplab-base';
@@ -76,21 +85,23 @@ function run(cmd: string, args: readonly string[], cwd: string, env = process.en
   return r.status ?? 1;
 }
 
-/** What a benchmark's processes may see: not the step summary (report writes it), never a token. */
-function benchEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) {
-    if (k === 'GITHUB_STEP_SUMMARY' || k === 'GITHUB_OUTPUT' || /TOKEN/i.test(k)) delete env[k];
-  }
-  return env;
-}
-
 async function check(inputs: ActionInputs): Promise<void> {
   const event = await readEvent(process.env.GITHUB_EVENT_PATH);
   if (!process.env.INPUT_BASE_REF && !pullRequestOf(event)) {
     throw new LooplabError(
       ERROR_CODES.BAD_OPTION,
       'input base-ref: this run is not for a pull request; name the commit or branch to compare against',
+    );
+  }
+  // The action checks out the base only; the head is the workflow's own checkout. Without it,
+  // the bench failed later, at the app's start, with nothing said about why.
+  const workspace = required('GITHUB_WORKSPACE');
+  const head = resolve(workspace, inputs.workingDirectory);
+  const there = existsSync(head) ? (await readdir(head)).filter((f) => f !== BASE_DIR) : [];
+  if (there.length === 0) {
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      `input working-directory: ${head} is ${existsSync(head) ? 'empty' : 'not there'}; check out the pull request (actions/checkout) before the action`,
     );
   }
   log(
@@ -120,7 +131,8 @@ async function install(inputs: ActionInputs, p: Places): Promise<void> {
     if (inputs.scenarios.length > 0) steps.push(['run', 'build']);
     if (steps.length === 0) log(`${side}: no package.json, nothing to install`);
     for (const args of steps) {
-      const code = run('npm', args, dir);
+      // npm's install scripts are the pull request's code too.
+      const code = run('npm', args, dir, benchEnv(process.env));
       if (code !== 0) {
         // npm said why, above; the step fails with its code.
         process.stderr.write(`looplab: npm ${args[0]} failed in the ${side} (exit ${code})\n`);
@@ -168,21 +180,20 @@ async function bench(inputs: ActionInputs, p: Places): Promise<void> {
         join(p.out, 'report.html'),
       ],
       p.head,
-      benchEnv(),
+      benchEnv(process.env),
     );
     // 1 is a regression or a failed run: the report step judges and says which.
     if (code !== 0 && code !== EXIT.CHECK_FAILED) process.exit(code);
     return;
   }
-  // looplab's own scenarios: a round is one run of each, base then head, from each checkout, so
-  // that run r of a side ran beside run r of the other, and compare can pair them.
+  // looplab's own scenarios: a round is one run of each, from each checkout, base first in odd
+  // rounds and head first in even ones, so that run r of a side ran beside run r of the other,
+  // and compare can pair them.
   const rounds = join(p.out, 'rounds');
   await mkdir(rounds, { recursive: true });
   for (let r = 1; r <= inputs.runs; r++) {
-    for (const [side, dir] of [
-      ['base', p.base],
-      ['head', p.head],
-    ] as const) {
+    for (const side of sidesInRound(r)) {
+      const dir = p[side];
       const code = run(
         process.execPath,
         [
@@ -197,7 +208,7 @@ async function bench(inputs: ActionInputs, p: Places): Promise<void> {
           '--quiet',
         ],
         dir,
-        benchEnv(),
+        benchEnv(process.env),
       );
       if (code !== 0 && code !== EXIT.CHECK_FAILED) process.exit(code);
     }
@@ -259,13 +270,16 @@ async function report(inputs: ActionInputs, p: Places): Promise<void> {
     ...compareOptionsFromFlags({ threshold: inputs.threshold, metrics: inputs.metrics }),
     paired: true,
   });
-  const judgement = judge(comparison);
-  const job = process.env.GITHUB_JOB ?? 'looplab';
-  const marker = `<!-- looplab-action: ${plainLine(job)} ${plainLine(inputs.workingDirectory)} -->`;
+  const judgement = judge(comparison, headFailures(base, head));
+  const marker = commentMarker(
+    process.env.GITHUB_WORKFLOW ?? '',
+    process.env.GITHUB_JOB ?? 'looplab',
+    inputs.workingDirectory,
+  );
   const server = process.env.GITHUB_SERVER_URL;
   const repo = process.env.GITHUB_REPOSITORY;
   const runId = process.env.GITHUB_RUN_ID;
-  const body = commentBody({
+  const parts = {
     marker,
     judgement,
     comparison,
@@ -273,11 +287,14 @@ async function report(inputs: ActionInputs, p: Places): Promise<void> {
     head,
     noiseFrom,
     runUrl: server && repo && runId ? `${server}/${repo}/actions/runs/${runId}` : null,
-  });
+  };
+  // The summary keeps the whole table; a comment too long for GitHub points to it.
+  const summary = summaryBody(parts);
+  const body = commentBody(parts);
   const summaryPath = join(p.out, 'summary.md');
-  await writeFileAtomic(summaryPath, body);
+  await writeFileAtomic(summaryPath, summary);
   if (process.env.GITHUB_STEP_SUMMARY)
-    await appendFileSafely(process.env.GITHUB_STEP_SUMMARY, `${body}\n`);
+    await appendFileSafely(process.env.GITHUB_STEP_SUMMARY, `${summary}\n`);
   if (inputs.exportFormat === 'gab') {
     const entries = gabEntries(comparison);
     for (const key of ['biggerIsBetter', 'smallerIsBetter'] as const) {
@@ -286,12 +303,12 @@ async function report(inputs: ActionInputs, p: Places): Promise<void> {
   }
   await writeOutputs(process.env.GITHUB_OUTPUT, {
     verdict: judgement.verdict,
-    regressions: String(judgement.regressions.length),
+    regressions: String(judgement.regressions.length + judgement.headFailures.length),
     report: inputs.start !== null ? join(p.out, 'report.json') : join(p.out, 'head.json'),
     summary: body,
   });
   log(
-    `looplab: ${judgement.verdict} (${judgement.regressions.length} regressed; the comparison is in the job summary)`,
+    `looplab: ${judgement.verdict} (${judgement.regressions.length} regressed${judgement.headFailures.length > 0 ? `, ${judgement.headFailures.length} failed in the head` : ''}; the comparison is in the job summary)`,
   );
   await comment(inputs, marker, body);
   if (judgement.verdict === 'regressed' && inputs.failOnRegression)
@@ -344,8 +361,14 @@ async function main(): Promise<void> {
   if (step === 'check') {
     const inputs = readInputs(process.env);
     await check(inputs);
+    // A second use of the action in the job starts afresh: an earlier one's report.json or rounds
+    // would be read as this one's (its rounds merged in, its report judged if this bench fails).
+    await rm(dirname(inputsFile()), { recursive: true, force: true });
     await mkdir(dirname(inputsFile()), { recursive: true });
     await writeFileAtomic(inputsFile(), jsonText(inputs));
+    await writeOutputs(process.env.GITHUB_OUTPUT, {
+      artifact: artifactName(inputs.workingDirectory),
+    });
     return;
   }
   let inputs: ActionInputs;

@@ -15,8 +15,48 @@ import { formatPct, plural, signedPct } from '../../core/numbers.ts';
 
 export type ActionVerdict = 'pass' | 'regressed' | 'inconclusive';
 
+/** A route or variant whose head failed more runs than its base: the head broke it. */
+export interface HeadFailure {
+  scenario: string;
+  variant: string;
+  headFailed: number;
+  headRuns: number;
+  baseFailed: number;
+  /** The first failed head run's reason. */
+  reason: string;
+}
+
+/**
+ * The routes or variants whose head failed more runs than the base did. compare leaves failed
+ * runs out, so a head whose server never started has no rows at all: without this, it read
+ * "inconclusive" and passed the gate.
+ */
+export function headFailures(base: Report, head: Report): HeadFailure[] {
+  const failed = (runs: Report['results'][number]['runs']) =>
+    runs.filter((r) => r.state === 'failed');
+  return head.results.flatMap((h) => {
+    const b = base.results.find((e) => e.scenario === h.scenario && e.variant === h.variant);
+    const headFailed = failed(h.runs);
+    const baseFailed = b ? failed(b.runs).length : 0;
+    if (headFailed.length <= baseFailed) return [];
+    const first = headFailed[0];
+    return [
+      {
+        scenario: h.scenario,
+        variant: h.variant,
+        headFailed: headFailed.length,
+        headRuns: h.runs.length,
+        baseFailed,
+        reason: first && first.state === 'failed' ? first.reason : '',
+      },
+    ];
+  });
+}
+
 export interface Judgement {
   verdict: ActionVerdict;
+  /** Routes or variants the head failed runs of, more than the base: a regression of their own. */
+  headFailures: readonly HeadFailure[];
   /** The rows that got worse beyond their threshold, significantly. */
   regressions: readonly MetricComparison[];
   /** Rows too noisy (or too coarse) to rule out a change beyond their threshold. */
@@ -28,19 +68,20 @@ export interface Judgement {
   detectable: [number, number] | null;
 }
 
-export function judge(c: Comparison): Judgement {
+export function judge(c: Comparison, failures: readonly HeadFailure[] = []): Judgement {
   const inconclusive = c.rows.filter((r) => r.verdict === 'inconclusive');
   const detectable = inconclusive.flatMap((r) =>
     r.minDetectableChange === null ? [] : [r.minDetectableChange],
   );
   const verdict: ActionVerdict =
-    c.regressions.length > 0
+    c.regressions.length > 0 || failures.length > 0
       ? 'regressed'
       : inconclusive.length > 0 || c.rows.length === 0
         ? 'inconclusive'
         : 'pass';
   return {
     verdict,
+    headFailures: failures,
     regressions: c.regressions,
     inconclusive,
     detectable: detectable.length > 0 ? [Math.min(...detectable), Math.max(...detectable)] : null,
@@ -55,15 +96,23 @@ const TITLE: Record<ActionVerdict, string> = {
 
 /** One sentence: what the verdict means for this pull request. */
 export function verdictSentence(j: Judgement, c: Comparison): string {
+  if (j.verdict === 'regressed' && j.regressions.length === 0) return failedSentence(j);
   if (j.verdict === 'regressed') {
     const list = j.regressions.map((r) =>
       `${r.variant} ${metricLabel(r.metric)} ${r.change === null ? '' : signedPct(r.change)}`.trim(),
     );
     const n = j.regressions.length;
-    return `${plural(n, 'metric')} got worse beyond ${n === 1 ? 'its' : 'their'} threshold: ${list.join(', ')}.`;
+    const failed = j.headFailures.length > 0 ? ` ${failedSentence(j)}` : '';
+    return `${plural(n, 'metric')} got worse beyond ${n === 1 ? 'its' : 'their'} threshold: ${list.join(', ')}.${failed}`;
   }
   if (j.verdict === 'inconclusive') {
-    if (c.rows.length === 0) return 'Nothing could be compared: no route or scenario is in both.';
+    if (c.rows.length === 0) {
+      // Why, when compare knows (every run of a side failed, too few runs): a route in both
+      // reports whose runs failed is not "in neither".
+      return c.warnings.length > 0
+        ? `Nothing could be compared: ${c.warnings.join('; ')}.`
+        : 'Nothing could be compared: no route or scenario is in both.';
+    }
     const [least, most] = j.detectable ?? [0, 0];
     const range =
       j.detectable === null
@@ -75,6 +124,15 @@ export function verdictSentence(j: Judgement, c: Comparison): string {
     return `${plural(n, 'metric')} too noisy (or too coarse) to rule out a change beyond ${n === 1 ? 'its' : 'their'} threshold, so this neither passes nor fails.${range} More runs narrow it.`;
   }
   return `No metric got worse beyond its threshold, and every change was measured closely enough to say so (${plural(c.rows.length, 'metric')}).`;
+}
+
+/** The head's failed runs, by route or variant, with the first one's reason. */
+function failedSentence(j: Judgement): string {
+  const list = j.headFailures.map(
+    (f) =>
+      `${f.variant}: ${f.headFailed} of ${f.headRuns} runs failed in the head, ${f.baseFailed} in the base${f.reason ? ` (${f.reason})` : ''}`,
+  );
+  return `The head failed runs the base did not: ${list.join('; ')}.`;
 }
 
 /** For each route or variant that got worse: the code that held the head's loop, when captured. */
@@ -128,8 +186,8 @@ export interface CommentParts {
 /** GitHub caps a comment at 65,536 characters; the job summary keeps the whole table. */
 export const COMMENT_LIMIT = 65_000;
 
-/** The pull request's comment (and the job summary): marker, verdict, table, held code, noise. */
-export function commentBody(p: CommentParts): string {
+/** The job summary, whole: marker, verdict, table, held code, noise. */
+export function summaryBody(p: CommentParts): string {
   const held = heldLines(p.judgement, p.head);
   const parts = [
     p.marker,
@@ -144,7 +202,12 @@ export function commentBody(p: CommentParts): string {
     '',
     ...(p.runUrl ? [`<sub>[the run, with the reports as an artifact](${p.runUrl})</sub>`, ''] : []),
   ];
-  const body = parts.join('\n');
+  return parts.join('\n');
+}
+
+/** The pull request's comment: the summary, or when GitHub would refuse it, where to find it. */
+export function commentBody(p: CommentParts): string {
+  const body = summaryBody(p);
   if (body.length <= COMMENT_LIMIT) return body;
   return [
     p.marker,

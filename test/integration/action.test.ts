@@ -37,7 +37,15 @@ interface Received {
 /** GitHub's issue-comment endpoints, for one repository, with one comment of someone else's. */
 function fakeGitHub() {
   const received: Received[] = [];
-  const comments = [{ id: 1, body: 'Looks good to me', html_url: 'https://github.test/c/1' }];
+  const comments = [
+    { id: 1, body: 'Looks good to me', html_url: 'https://github.test/c/1' },
+    // Someone quoting the marker is not the action's comment.
+    {
+      id: 2,
+      body: 'Why does the bot write `<!-- looplab-action: looplab/bench . -->`?',
+      html_url: 'https://github.test/c/2',
+    },
+  ];
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (d) => (text += d));
@@ -85,6 +93,8 @@ interface Case {
   baseWaitMs: number;
   headWaitMs: number;
   fork?: boolean;
+  /** Files an earlier use of the action in the job left in its output folder. */
+  leftOver?: Record<string, string>;
 }
 
 let api: ReturnType<typeof fakeGitHub>;
@@ -93,13 +103,17 @@ const dirs: string[] = [];
 
 async function act(
   c: Case,
-): Promise<ActionRun & { summary: string; files: Record<string, string> }> {
+): Promise<ActionRun & { summary: string; files: Record<string, string>; artifact: string }> {
   const root = await mkdtemp(join(tmpdir(), 'looplab-action-'));
   dirs.push(root);
   const workspace = join(root, 'workspace');
   const runnerTemp = join(root, 'runner-temp');
   await mkdir(workspace, { recursive: true });
   await mkdir(runnerTemp, { recursive: true });
+  for (const [name, text] of Object.entries(c.leftOver ?? {})) {
+    await mkdir(join(runnerTemp, 'looplab'), { recursive: true });
+    await writeFile(join(runnerTemp, 'looplab', name), text);
+  }
   await writeFile(join(workspace, 'server.cjs'), APP);
   await writeFile(join(workspace, 'work.json'), JSON.stringify({ waitMs: c.headWaitMs }));
   const event = {
@@ -114,6 +128,7 @@ async function act(
   const summaryPath = join(root, 'summary.md');
   await writeFile(summaryPath, '');
   const uploaded: string[] = [];
+  let artifact = '';
   const run = await runAction({
     actionPath: ROOT,
     workspace,
@@ -125,6 +140,7 @@ async function act(
       GITHUB_API_URL: apiUrl,
       GITHUB_STEP_SUMMARY: summaryPath,
       GITHUB_REPOSITORY: 'octo/app',
+      GITHUB_WORKFLOW: 'looplab',
       GITHUB_SERVER_URL: 'https://github.test',
       GITHUB_RUN_ID: '42',
     },
@@ -132,6 +148,8 @@ async function act(
       // actions/checkout: the base's tree, at the path the step names, from the ref it asks for.
       checkout: async (w) => {
         assert.equal(w.ref, BASE_SHA, 'the base is checked out at the pull request base');
+        // checkout's default writes the token into the base's .git/config, where its app runs.
+        assert.equal(w['persist-credentials'], 'false', 'the token is not left in the base');
         const dir = join(workspace, w.path ?? '');
         await mkdir(dir, { recursive: true });
         await writeFile(join(dir, 'server.cjs'), APP);
@@ -139,6 +157,7 @@ async function act(
       },
       uploadArtifact: async (w) => {
         uploaded.push(w.path ?? '');
+        artifact = w.name ?? '';
       },
     },
   });
@@ -148,7 +167,7 @@ async function act(
     if (f.includes('.')) files[f] = await readFile(join(out, f), 'utf8');
   }
   assert.deepEqual(uploaded, [out], 'the artifact is uploaded from the action’s output folder');
-  return { ...run, summary: await readFile(summaryPath, 'utf8'), files };
+  return { ...run, summary: await readFile(summaryPath, 'utf8'), files, artifact };
 }
 
 // One metric, and a threshold between the A/A's noise and the cut; 4 runs a side keep it short.
@@ -189,10 +208,11 @@ describe('the GitHub Action (action.yml, run step by step)', { timeout: 300_000 
     assert.equal(aa.outputs.regressions, '0');
     assert.ok(aa.outputs.report?.endsWith('report.json'));
     assert.match(aa.outputs.summary ?? '', /looplab/);
-    assert.match(aa.summary, /<!-- looplab-action: bench \. -->/);
+    assert.ok(aa.summary.startsWith('<!-- looplab-action: looplab/bench . -->\n'), aa.summary);
     assert.match(aa.summary, /Machine speed \(the sentinel/);
     assert.match(aa.summary, /Base `base 0123456` · head `head`/);
     assert.ok(aa.files['report.json'] && aa.files['report.html'] && aa.files['summary.md']);
+    assert.equal(aa.artifact, 'looplab-report', 'the artifact’s name, from the check step');
     const created = api.received.filter((r) => r.method === 'POST');
     assert.equal(created.length, 1, 'one comment created');
     assert.equal(created[0]?.authorization, `Bearer ${TOKEN}`);
@@ -210,11 +230,12 @@ describe('the GitHub Action (action.yml, run step by step)', { timeout: 300_000 
     assert.equal(edits.length, 1);
     assert.equal(
       edits[0]?.url,
-      `/repos/octo/app/issues/comments/${api.comments[1]?.id}`,
+      `/repos/octo/app/issues/comments/${api.comments[2]?.id}`,
       'the same comment edited',
     );
-    assert.equal(api.comments.length, 2, 'someone else’s comment and looplab’s, no more');
-    assert.match(api.comments[1]?.body ?? '', /regressed/);
+    assert.equal(api.comments.length, 3, 'the others’ comments and looplab’s, no more');
+    assert.match(api.comments[2]?.body ?? '', /regressed/);
+    assert.doesNotMatch(api.comments[1]?.body ?? '', /regressed/, 'a quoted marker left alone');
     assertNoToken(cut);
   });
 
@@ -225,7 +246,9 @@ describe('the GitHub Action (action.yml, run step by step)', { timeout: 300_000 
       baseWaitMs: 50,
       headWaitMs: 50,
       fork: true,
+      leftOver: { 'stale.json': '{}' },
     });
+    assert.equal(fork.files['stale.json'], undefined, 'an earlier use’s files are not uploaded');
     assert.equal(fork.exitCode, 0, fork.log);
     assert.equal(api.received.length, before, 'not a call to the API');
     assert.match(fork.log, /from a fork gets no write token: no comment/);
@@ -238,6 +261,11 @@ describe('the GitHub Action (action.yml, run step by step)', { timeout: 300_000 
     ['a bad threshold', { start: 'node server.cjs', threshold: 'ten' }, 'threshold'],
     ['a path without /', { start: 'node server.cjs', paths: '/ok orders' }, 'paths'],
     ['too few runs', { start: 'node server.cjs', runs: '2' }, 'runs'],
+    [
+      'a working-directory not checked out',
+      { start: 'node server.cjs', 'working-directory': 'api' },
+      'working-directory',
+    ],
   ] as const) {
     it(`refuses ${what}: one line naming the input, exit 2, before anything runs`, async () => {
       const r = await act({ with: with_, baseWaitMs: 50, headWaitMs: 50 });

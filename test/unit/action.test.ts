@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Comparison, MetricComparison } from '../../bench/compare/compare.ts';
 import type { Report } from '../../bench/report/types.ts';
-import { pullRequestOf, writeOutputs } from '../../scripts/action/github.ts';
-import { readInputs } from '../../scripts/action/inputs.ts';
+import { benchEnv } from '../../scripts/action/env.ts';
+import { commentMarker, pullRequestOf, writeOutputs } from '../../scripts/action/github.ts';
+import { artifactName, readInputs } from '../../scripts/action/inputs.ts';
+import { sidesInRound } from '../../scripts/action/rounds.ts';
 import {
   COMMENT_LIMIT,
   commentBody,
+  headFailures,
   judge,
+  summaryBody,
   verdictSentence,
 } from '../../scripts/action/verdict.ts';
 import { parseOutputFile } from '../integration/action-runner.ts';
@@ -170,9 +174,50 @@ describe('the action’s verdict', () => {
     );
   });
 
+  it('is regressed when the head failed runs the base did not, though nothing could be compared', () => {
+    const run = (state: 'completed' | 'failed', reason = '') => ({ state, reason });
+    const rep = (runs: unknown[]) =>
+      ({ results: [{ scenario: 'app', variant: '/', runs }] }) as unknown as Report;
+    const base = rep([run('completed'), run('completed'), run('completed')]);
+    const crashed = rep([
+      run('failed', 'the server exited (code 3) before it listened'),
+      run('failed', 'again'),
+      run('failed', 'again'),
+    ]);
+    const failures = headFailures(base, crashed);
+    assert.deepEqual(failures, [
+      {
+        scenario: 'app',
+        variant: '/',
+        headFailed: 3,
+        headRuns: 3,
+        baseFailed: 0,
+        reason: 'the server exited (code 3) before it listened',
+      },
+    ]);
+    // compare leaves failed runs out: no rows, which alone reads inconclusive and passes.
+    const j = judge(comparison([]), failures);
+    assert.equal(j.verdict, 'regressed');
+    assert.equal(
+      verdictSentence(j, comparison([])),
+      'The head failed runs the base did not: /: 3 of 3 runs failed in the head, 0 in the base (the server exited (code 3) before it listened).',
+    );
+    // As many failures on both sides is the runner's or the route's, not the head's.
+    assert.deepEqual(headFailures(crashed, crashed), []);
+    assert.deepEqual(headFailures(crashed, base), []);
+  });
+
   it('is pass only when every metric was judged; nothing compared is inconclusive', () => {
     assert.equal(judge(comparison([row({}), row({ verdict: 'improvement' })])).verdict, 'pass');
     assert.equal(judge(comparison([])).verdict, 'inconclusive');
+    const failedBase = {
+      ...comparison([]),
+      warnings: ['app /: 3 of 3 base runs failed and are left out'],
+    };
+    assert.equal(
+      verdictSentence(judge(failedBase), failedBase),
+      'Nothing could be compared: app /: 3 of 3 base runs failed and are left out.',
+    );
   });
 
   it('the comment starts with its marker, and a too-long one points to the summary', async () => {
@@ -200,6 +245,11 @@ describe('the action’s verdict', () => {
     const short = commentBody({ ...parts, comparison: long, judgement: judge(long) });
     assert.ok(short.length < COMMENT_LIMIT);
     assert.match(short, /too long for a comment: it is in the job summary of \[the run\]/);
+    // The summary the comment points to has the whole table.
+    const whole = summaryBody({ ...parts, comparison: long, judgement: judge(long) });
+    assert.ok(whole.length > COMMENT_LIMIT, `${whole.length}`);
+    assert.doesNotMatch(whole, /too long for a comment/);
+    assert.equal(commentBody(parts), summaryBody(parts), 'a short one is the summary itself');
   });
 });
 
@@ -222,6 +272,16 @@ describe('the action and GitHub', () => {
     assert.equal(pullRequestOf(null), null);
   });
 
+  it('marks the comment by workflow, job and folder, with nothing that ends the HTML comment', () => {
+    assert.equal(commentMarker('perf', 'bench', '.'), '<!-- looplab-action: perf/bench . -->');
+    assert.notEqual(commentMarker('ci', 'bench', '.'), commentMarker('perf', 'bench', '.'));
+    assert.equal(commentMarker('', 'bench', 'api'), '<!-- looplab-action: bench api -->');
+    assert.equal(
+      commentMarker('a-->b', 'x\ny', 'dir--x'),
+      '<!-- looplab-action: a-b/x y dir-x -->',
+    );
+  });
+
   it('writes outputs a runner reads back whole, new lines and all', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'looplab-out-')), 'output');
     await writeOutputs(file, { verdict: 'pass', summary: 'line 1\nline=2\n\nEOF' });
@@ -229,5 +289,45 @@ describe('the action and GitHub', () => {
       verdict: 'pass',
       summary: 'line 1\nline=2\n\nEOF',
     });
+  });
+});
+
+describe('what the benchmarked code sees', () => {
+  it('no token, and none of the runner files that would reach the steps after it', () => {
+    const env = benchEnv({
+      PATH: '/usr/bin',
+      HOME: '/home/runner',
+      GITHUB_WORKSPACE: '/w',
+      GITHUB_ENV: '/t/set_env',
+      GITHUB_PATH: '/t/add_path',
+      GITHUB_OUTPUT: '/t/set_output',
+      GITHUB_STATE: '/t/save_state',
+      GITHUB_STEP_SUMMARY: '/t/step_summary',
+      ACTIONS_RUNTIME_TOKEN: 'x',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'y',
+      GITHUB_TOKEN: 'z',
+    });
+    assert.deepEqual(env, { PATH: '/usr/bin', HOME: '/home/runner', GITHUB_WORKSPACE: '/w' });
+  });
+});
+
+describe('the artifact', () => {
+  it('is named after the app’s folder, so that two uses in one run do not collide', () => {
+    assert.equal(artifactName('.'), 'looplab-report');
+    assert.equal(artifactName('./'), 'looplab-report');
+    assert.equal(artifactName('services/api'), 'looplab-report-services-api');
+    assert.equal(artifactName('./web/'), 'looplab-report-web');
+    assert.equal(artifactName('a:b*c'), 'looplab-report-a-b-c');
+  });
+});
+
+describe('the rounds of looplab’s own scenarios', () => {
+  it('alternate which side runs first, so that neither always has the first run’s lot', () => {
+    assert.deepEqual([1, 2, 3, 4].map(sidesInRound), [
+      ['base', 'head'],
+      ['head', 'base'],
+      ['base', 'head'],
+      ['head', 'base'],
+    ]);
   });
 });

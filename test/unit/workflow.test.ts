@@ -148,6 +148,26 @@ describe('action.yml, the GitHub Action', () => {
     ]);
   });
 
+  it('leaves the token in no checkout: every actions/checkout sets persist-credentials: false', () => {
+    // checkout's default writes the token into <path>/.git/config, which the benchmarked app,
+    // run in that folder, can read.
+    for (const file of [
+      'action.yml',
+      'docs/examples/looplab-action.yml',
+      'docs/examples/bench-own-server.yml',
+    ]) {
+      const text = readFileSync(join(root, file), 'utf8');
+      const checkouts = text
+        .split(/^\s+(?:- )?uses: /m)
+        .filter((s) => s.startsWith('actions/checkout@'));
+      assert.ok(checkouts.length > 0, file);
+      for (const c of checkouts) {
+        const block = c.split(/^\s+- /m)[0] ?? '';
+        assert.match(block, /^\s+persist-credentials: false\b/m, `${file}: ${block}`);
+      }
+    }
+  });
+
   it('passes the token to the comment step alone', () => {
     const steps = action.split(/^ {4}- name: /m).slice(1);
     const withToken = steps.filter((s) => s.includes('inputs.github-token'));
