@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pingSchedule } from '../../bench/run/load/ping-schedule.ts';
+import { pingSchedule, sendPing } from '../../bench/run/load/ping-schedule.ts';
+import type { WarmConnections } from '../../bench/run/load/warm-connections.ts';
 
 describe('pingSchedule', () => {
   it('fires ping n due at the restart plus n periods, on a fixed grid', async () => {
@@ -71,5 +72,27 @@ describe('pingSchedule', () => {
     schedule.stop();
     await sleep(800);
     assert.equal(refreshed, 1);
+  });
+});
+
+describe('sendPing', () => {
+  /** One connection whose every call is answered 200 at once. */
+  const answering = {
+    use: async <T>(fn: (client: never) => Promise<T>) =>
+      fn({
+        request: async () => ({ statusCode: 200, body: { dump: async () => {} } }),
+      } as never),
+  } as unknown as WarmConnections;
+  const target = { path: '/ping', timeoutMs: 1000 };
+
+  it('times a ping sent before it was due (an early timer) from its sending, never below 0', async () => {
+    const { outcome, ms } = await sendPing(answering, target, performance.now() + 50);
+    assert.equal(outcome, 'answered');
+    assert.ok(ms >= 0 && ms < 50, `${ms} ms`);
+  });
+
+  it('times a ping sent late from when it was due: its wait is part of it', async () => {
+    const { ms } = await sendPing(answering, target, performance.now() - 30);
+    assert.ok(ms >= 30, `${ms} ms`);
   });
 });

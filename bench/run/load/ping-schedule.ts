@@ -30,19 +30,24 @@ export interface PingTarget {
   anyStatus?: boolean;
 }
 
-/** Sends one ping due at `dueAt` on the connection idle longest; never throws. */
+/**
+ * Sends one ping due at `dueAt` on the connection idle longest; never throws. Timed from when it
+ * was due, or from when it went out if that was earlier: a timer may fire up to a millisecond
+ * early, and a fast answer to a ping sent early would otherwise read a negative time.
+ */
 export async function sendPing(
   connections: WarmConnections,
   target: PingTarget,
   dueAt: number,
 ): Promise<{ outcome: PingOutcome; ms: number }> {
+  const from = Math.min(dueAt, performance.now());
   try {
     const status = await connections.use((client) =>
       callPath(client, target.path, target.timeoutMs),
     );
-    return { outcome: pingOutcome({ status }, target.anyStatus), ms: performance.now() - dueAt };
+    return { outcome: pingOutcome({ status }, target.anyStatus), ms: performance.now() - from };
   } catch (error) {
-    return { outcome: pingOutcome({ error }), ms: performance.now() - dueAt };
+    return { outcome: pingOutcome({ error }), ms: performance.now() - from };
   }
 }
 
