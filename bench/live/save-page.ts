@@ -6,7 +6,7 @@
  * else. Its script and style are allowed by their hashes; it loads nothing.
  */
 import { createHash } from 'node:crypto';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { LiveEvent, SessionEvent } from './events.ts';
 import { type SavedData, savedPageHtml } from './page/html.ts';
 import { LIVE_CSS } from './page/style.ts';
@@ -61,6 +61,8 @@ async function bundleSaved(root: string): Promise<string> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
+    // The metafile names its inputs relative to this: the module root itself.
+    absWorkingDir: root,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -72,9 +74,8 @@ async function bundleSaved(root: string): Promise<string> {
     legalComments: 'none',
     sourcemap: false,
   });
-  const cwd = process.cwd();
   for (const input of Object.keys(result.metafile.inputs)) {
-    const rel = relative(root, join(cwd, input)).split(sep).join('/');
+    const rel = relative(root, resolve(root, input)).split(sep).join('/');
     if ((await moduleFile(root, `/m/${rel}`)) === null)
       throw new Error(`the saved copy's script would take in ${input}, outside ${MODULE_FOLDERS}`);
   }

@@ -4,6 +4,8 @@
  * bundle of the page's own code that it runs (built from the compiled modules /m/ serves).
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { jsonInScript, savedAtText, savedPageHtml } from '../../bench/live/page/html.ts';
@@ -80,5 +82,20 @@ describe("the page's Save", () => {
       assert.ok(script.includes(name), name);
     // Not the live page's stream or controls.
     assert.doesNotMatch(script, /EventSource|\/control/);
+  });
+
+  it('refuses to take in a module /m/ would not serve (one outside the page and chart folders)', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'looplab-save-root-')));
+    try {
+      mkdirSync(join(root, 'bench/live/page'), { recursive: true });
+      writeFileSync(join(root, 'bench/live/secret.js'), 'export const secret = 42;\n');
+      writeFileSync(
+        join(root, 'bench/live/page/saved.js'),
+        "import { secret } from '../secret.js';\nconsole.log(secret);\n",
+      );
+      await assert.rejects(savedScript(root), /outside/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
