@@ -8,6 +8,7 @@ import { buildResultEntry, summarizeSentinel } from '../report/build.ts';
 import { diagnose } from '../report/diagnosis.ts';
 import {
   type BenchOptions,
+  type Environment,
   type MicroResult,
   type Report,
   type ResultEntry,
@@ -43,6 +44,33 @@ export interface BenchHooks extends JobHooks<Job> {
    * completed instead of throwing; it still throws when none had.
    */
   keepPartial?: boolean;
+  /**
+   * Once the plan is known (the ceilings timed, before the first run): what a journal's header
+   * holds. Not called on a resume, whose journal has one.
+   */
+  onPlanned?: (planned: Planned) => void;
+  /** A run measured now (not one resumed), as soon as it ends: the journal appends it. */
+  onRecord?: (job: Job, record: RunRecord, index: number) => void;
+  /** Runs measured before (a journal's): their plan index → record; only the others are run. */
+  resume?: Resume;
+}
+
+/** What a benchmark planned, and where: a journal's header. */
+export interface Planned {
+  createdAt: string;
+  environment: Environment;
+  jobs: readonly Job[];
+  ceilings: MicroResult[];
+}
+
+/** What a resumed benchmark keeps from the journal. */
+export interface Resume {
+  createdAt: string;
+  environment: Environment;
+  ceilings: MicroResult[];
+  records: ReadonlyMap<number, RunRecord>;
+  /** What differed from the journal and was forced (--force): the report's warnings say it. */
+  warnings: readonly string[];
 }
 
 /**
@@ -54,12 +82,15 @@ export async function runBench(
   options: BenchOptions,
   hooks: BenchHooks = {},
 ): Promise<Report> {
-  const environment = captureEnvironment(hooks.env);
-  const createdAt = new Date().toISOString();
-  const ceilings = hooks.ceilings
-    ? await measureCeilings(selection, hooks.signal, hooks.onCeilingStart)
-    : [];
+  const { resume } = hooks;
+  // A resumed report is the benchmark's: its start, and the machine its first runs measured.
+  const environment = resume?.environment ?? captureEnvironment(hooks.env);
+  const createdAt = resume?.createdAt ?? new Date().toISOString();
+  const ceilings =
+    resume?.ceilings ??
+    (hooks.ceilings ? await measureCeilings(selection, hooks.signal, hooks.onCeilingStart) : []);
   const jobs = planJobs(selection, options.runs);
+  if (!resume) hooks.onPlanned?.({ createdAt, environment, jobs, ceilings });
   const records = new Map<string, RunRecord[]>();
   const entriesOf = (s: Selection) =>
     s.variants.map((variant) => {
@@ -75,17 +106,21 @@ export async function runBench(
   const { records: done, stopped } = await runUntilStopped(
     jobs,
     async (job, index) => {
-      hooks.onRunStart?.(job, index, jobs.length);
-      const record = await measureRun(job, options, {
-        ...runHooksOf(job, hooks),
-        execArgv: hooks.execArgv?.(job) ?? [],
-        probe: hooks.probe ?? true,
-        ...(hooks.env && { env: hooks.env }),
-        ...(hooks.startTimeoutMs !== undefined && { startTimeoutMs: hooks.startTimeoutMs }),
-      });
+      let record = resume?.records.get(index);
+      if (!record) {
+        hooks.onRunStart?.(job, index, jobs.length);
+        record = await measureRun(job, options, {
+          ...runHooksOf(job, hooks),
+          execArgv: hooks.execArgv?.(job) ?? [],
+          probe: hooks.probe ?? true,
+          ...(hooks.env && { env: hooks.env }),
+          ...(hooks.startTimeoutMs !== undefined && { startTimeoutMs: hooks.startTimeoutMs }),
+        });
+        hooks.onRecord?.(job, record, index);
+        hooks.onRunEnd?.(job, record, index, jobs.length);
+      }
       const key = `${job.scenario.id}\u0000${job.variant}`;
       records.set(key, [...(records.get(key) ?? []), record]);
-      hooks.onRunEnd?.(job, record, index, jobs.length);
       const scenario = selection.find((s) => s.scenario === job.scenario);
       if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
         const entries = entriesOf(scenario);
@@ -121,6 +156,7 @@ export async function runBench(
     verdicts: scenarioVerdicts(results),
     warnings: [
       ...(stopped ? [partialWarning(stopped, done.length, notRun)] : []),
+      ...(resume?.warnings ?? []),
       ...reportWarnings(results, environment.cpuCount),
     ],
     ...(ceilings.length > 0 && { ceilings }),
