@@ -22,7 +22,7 @@ import { type JobHooks, measureRun, runHooksOf } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
 import { type Job, planJobs } from './plan.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
-import { completeness, partialWarning, runUntilStopped } from './until-stopped.ts';
+import { completeness, partialWarning, runUntilStopped, type Stopped } from './until-stopped.ts';
 
 export interface BenchHooks extends JobHooks<Job> {
   /**
@@ -92,16 +92,7 @@ export async function runBench(
   const jobs = planJobs(selection, options.runs);
   if (!resume) hooks.onPlanned?.({ createdAt, environment, jobs, ceilings });
   const records = new Map<string, RunRecord[]>();
-  const entriesOf = (s: Selection) =>
-    s.variants.map((variant) => {
-      const entry = buildResultEntry(
-        s.scenario.id,
-        variant,
-        s.params,
-        records.get(`${s.scenario.id}\u0000${variant}`) ?? [],
-      );
-      return { ...entry, diagnosis: diagnose(entry) };
-    });
+  const entriesOf = (s: Selection) => entriesOfSelection(s, records);
 
   const { records: done, stopped } = await runUntilStopped(
     jobs,
@@ -119,7 +110,7 @@ export async function runBench(
         hooks.onRecord?.(job, record, index);
         hooks.onRunEnd?.(job, record, index, jobs.length);
       }
-      const key = `${job.scenario.id}\u0000${job.variant}`;
+      const key = recordKey(job.scenario.id, job.variant);
       records.set(key, [...(records.get(key) ?? []), record]);
       const scenario = selection.find((s) => s.scenario === job.scenario);
       if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
@@ -134,15 +125,76 @@ export async function runBench(
   // Stopped: a report of the runs that completed, when the caller keeps one and there are any.
   if (stopped && (!hooks.keepPartial || done.length === 0)) throw hooks.signal?.reason;
 
-  const all = selection.flatMap(entriesOf);
+  return assembleReport(selection, options, records, {
+    createdAt,
+    environment,
+    ceilings,
+    warnings: [
+      ...(stopped ? [partialWarning(stopped, done.length, notRunIn(selection, records))] : []),
+      ...(resume?.warnings ?? []),
+    ],
+    stopped,
+  });
+}
+
+/** Where a benchmark keeps a variant's records. */
+export function recordKey(scenario: string, variant: string): string {
+  return `${scenario}\u0000${variant}`;
+}
+
+function entriesOfSelection(
+  s: Selection,
+  records: ReadonlyMap<string, RunRecord[]>,
+): ResultEntry[] {
+  return s.variants.map((variant) => {
+    const entry = buildResultEntry(
+      s.scenario.id,
+      variant,
+      s.params,
+      records.get(recordKey(s.scenario.id, variant)) ?? [],
+    );
+    return { ...entry, diagnosis: diagnose(entry) };
+  });
+}
+
+/** The variants that have no run: `cpu-bound sync`. */
+export function notRunIn(
+  selection: readonly Selection[],
+  records: ReadonlyMap<string, RunRecord[]>,
+): string[] {
+  return selection.flatMap((s) =>
+    s.variants
+      .filter((v) => (records.get(recordKey(s.scenario.id, v)) ?? []).length === 0)
+      .map((v) => `${s.scenario.id} ${v}`),
+  );
+}
+
+/**
+ * The report of a selection's records (each variant's in run order): a benchmark's, or a
+ * journal's. `warnings` come first, before those the results call for.
+ */
+export function assembleReport(
+  selection: readonly Selection[],
+  options: BenchOptions,
+  records: ReadonlyMap<string, RunRecord[]>,
+  meta: {
+    createdAt: string;
+    environment: Environment;
+    ceilings: MicroResult[];
+    warnings: readonly string[];
+    stopped: Stopped | null;
+  },
+): Report {
+  const { createdAt, environment, ceilings } = meta;
   // A variant the stop left without a run has nothing to report (the schema wants a run).
-  const results = all.filter((e) => e.runs.length > 0);
-  const notRun = all.filter((e) => e.runs.length === 0).map((e) => `${e.scenario} ${e.variant}`);
+  const results = selection
+    .flatMap((s) => entriesOfSelection(s, records))
+    .filter((e) => e.runs.length > 0);
   const sentinel = summarizeSentinel(results, SENTINEL_WORKLOAD);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt,
-    ...completeness(stopped),
+    ...completeness(meta.stopped),
     environment,
     options: {
       ...options,
@@ -154,11 +206,7 @@ export async function runBench(
     },
     results,
     verdicts: scenarioVerdicts(results),
-    warnings: [
-      ...(stopped ? [partialWarning(stopped, done.length, notRun)] : []),
-      ...(resume?.warnings ?? []),
-      ...reportWarnings(results, environment.cpuCount),
-    ],
+    warnings: [...meta.warnings, ...reportWarnings(results, environment.cpuCount)],
     ...(ceilings.length > 0 && { ceilings }),
     ...(sentinel && { sentinel }),
   };

@@ -6,17 +6,31 @@ import { appendFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
   environmentMismatches,
+  JOURNAL_KIND,
   type Journal,
   journalLine,
   optionMismatches,
   parseJournal,
 } from '../../bench/report/journal.ts';
-import { type BenchOptions, SCHEMA_VERSION } from '../../bench/report/types.ts';
-import type { BenchHooks, Resume } from '../../bench/run/benchmark.ts';
+import { parseReport } from '../../bench/report/read.ts';
+import {
+  type BenchOptions,
+  type Report,
+  type RunRecord,
+  SCHEMA_VERSION,
+} from '../../bench/report/types.ts';
+import {
+  assembleReport,
+  type BenchHooks,
+  notRunIn,
+  type Resume,
+  recordKey,
+} from '../../bench/run/benchmark.ts';
 import { captureEnvironment } from '../../bench/run/environment.ts';
 import { validateOptions } from '../../bench/run/options.ts';
-import { planJobs } from '../../bench/run/plan.ts';
+import { type Job, planJobs } from '../../bench/run/plan.ts';
 import { ERROR_CODES, isLooplabError, LooplabError } from '../../core/errors.ts';
+import { plural } from '../../core/numbers.ts';
 import { type Selection, selectScenarios } from '../../scenarios/select.ts';
 
 /**
@@ -89,7 +103,7 @@ export interface Resumed {
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_JOURNAL for a plan this looplab cannot rebuild or runs
  *   that do not fit it; LOOPLAB_ERR_JOURNAL_MISMATCH for another setup (unless `force`) or an
- *   option given that differs.
+ *   option given that differs; LOOPLAB_ERR_BAD_REPORT for a run the report's schema refuses.
  */
 export function resumeFrom(
   journal: Journal,
@@ -106,6 +120,44 @@ export function resumeFrom(
       `--resume runs the plan of ${path} as it was: ${differentOptions.join('; ')}; leave the option out`,
     );
   }
+  const { selection, options } = planOf(journal, path);
+  // The runs from before go into the report as they are: checked as a report's runs are.
+  reportFromJournal(journal, path);
+  const now = captureEnvironment(env);
+  const differences = environmentMismatches(header.environment, now);
+  if (differences.length > 0 && !force) {
+    throw new LooplabError(
+      ERROR_CODES.JOURNAL_MISMATCH,
+      `${path} was measured elsewhere: ${differences.join('; ')}; resume where it ran, or add --force to mix them (the report says so)`,
+    );
+  }
+  return {
+    selection,
+    options,
+    resume: {
+      createdAt: header.createdAt,
+      environment: header.environment,
+      ceilings: header.ceilings,
+      records: new Map(journal.runs.map((r) => [r.index, r.record])),
+      // The runs before and after a stop are minutes or days apart: the report says so.
+      warnings: [
+        `resumed from ${path}: ${journal.runs.length} of ${header.plannedRuns} planned runs were measured before it stopped`,
+        ...(differences.length > 0
+          ? [`resumed with --force on another setup: ${differences.join('; ')}`]
+          : []),
+      ],
+    },
+  };
+}
+
+/**
+ * The selection and options a journal planned, rebuilt here, with its runs checked against it.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_JOURNAL for a plan this looplab cannot rebuild, or a
+ *   run that is not where the plan has it.
+ */
+function planOf(journal: Journal, path: string): { selection: Selection[]; options: BenchOptions } {
+  const { header } = journal;
   let selection: Selection[];
   let options: BenchOptions;
   try {
@@ -141,31 +193,63 @@ export function resumeFrom(
       );
     }
   }
-  const now = captureEnvironment(env);
-  const differences = environmentMismatches(header.environment, now);
-  if (differences.length > 0 && !force) {
-    throw new LooplabError(
-      ERROR_CODES.JOURNAL_MISMATCH,
-      `${path} was measured elsewhere: ${differences.join('; ')}; resume where it ran, or add --force to mix them (the report says so)`,
-    );
+  return { selection, options };
+}
+
+/**
+ * What a journal holds, as a report (looplab report): its runs so far, and when the plan is
+ * not done, a first warning that says so. Checked against the report's schema, as a report is.
+ *
+ * @throws {LooplabError} as planOf, and LOOPLAB_ERR_BAD_REPORT for a run the schema refuses.
+ */
+export function reportFromJournal(journal: Journal, path: string): Report {
+  const { header } = journal;
+  const { selection, options } = planOf(journal, path);
+  const jobs = planJobs(selection, options.runs);
+  const records = new Map<string, RunRecord[]>();
+  for (const run of [...journal.runs].sort((a, b) => a.index - b.index)) {
+    const job = jobs[run.index] as Job;
+    const key = recordKey(job.scenario.id, job.variant);
+    records.set(key, [...(records.get(key) ?? []), run.record]);
   }
-  return {
-    selection,
-    options,
-    resume: {
-      createdAt: header.createdAt,
-      environment: header.environment,
-      ceilings: header.ceilings,
-      records: new Map(journal.runs.map((r) => [r.index, r.record])),
-      // The runs before and after a stop are minutes or days apart: the report says so.
-      warnings: [
-        `resumed from ${path}: ${journal.runs.length} of ${header.plannedRuns} planned runs were measured before it stopped`,
-        ...(differences.length > 0
-          ? [`resumed with --force on another setup: ${differences.join('; ')}`]
-          : []),
-      ],
-    },
-  };
+  const missing = header.plannedRuns - journal.runs.length;
+  const notRun = notRunIn(selection, records);
+  const report = assembleReport(selection, options, records, {
+    createdAt: header.createdAt,
+    environment: header.environment,
+    ceilings: header.ceilings,
+    warnings:
+      missing > 0
+        ? [
+            `journal: ${journal.runs.length} of ${plural(header.plannedRuns, 'planned run')}; ` +
+              `the benchmark stopped, or is still running (finish it with looplab bench --resume ${path})` +
+              (notRun.length > 0 ? `; ${notRun.join(', ')} never ran` : ''),
+          ]
+        : [],
+    stopped: null,
+  });
+  return parseReport(JSON.stringify(report), path);
+}
+
+/**
+ * Reads a report, or a journal as the report of what it holds (looplab report).
+ *
+ * @throws {LooplabError} as readReport, parseJournal and reportFromJournal.
+ */
+export async function readReportOrJournal(path: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`;
+    throw new LooplabError(ERROR_CODES.NO_SUCH_FILE, `report ${path} ${why}`, { cause: err });
+  }
+  // A journal's first line is its header, and starts with its kind.
+  return text.startsWith(`{"kind":"${JOURNAL_KIND}"`)
+    ? reportFromJournal(parseJournal(text, path), path)
+    : parseReport(text, path);
 }
 
 /** Cuts a torn last line off, so that the next run appended starts a line of its own. */

@@ -44,6 +44,16 @@ describe('bench --resume', () => {
     const before = parseJournal(readFileSync(journal, 'utf8'), journal);
     assert.equal(before.header.plannedRuns, 4);
     assert.ok(before.runs.length >= 1 && before.runs.length < 4, `${before.runs.length} runs`);
+    // looplab report renders what the journal holds, and says the plan is not done.
+    const shown = await runMarked(['report', journal]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /busy-wait/);
+    assert.match(
+      shown.stdout,
+      new RegExp(
+        `warning: journal: ${before.runs.length} of 4 planned runs; the benchmark stopped`,
+      ),
+    );
     // As a kill in the middle of an append would leave it: the resume cuts it off.
     appendFileSync(journal, '{"index":3,"scenario":"busy-');
 

@@ -15,7 +15,8 @@ import {
 import { SCHEMA_VERSION } from '../../bench/report/types.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { completedRun, ENVIRONMENT } from './fixtures.ts';
+import { reportFromJournal } from '../../scripts/shared/journal.ts';
+import { ENVIRONMENT, failedRun } from './fixtures.ts';
 
 const HEADER: JournalHeader = {
   kind: 'looplab-journal',
@@ -33,7 +34,7 @@ const run = (index: number, variant = index % 2 === 0 ? 'sync' : 'async') =>
     index,
     scenario: 'busy-wait',
     variant,
-    record: completedRun(Math.floor(index / 2) + 1),
+    record: failedRun(Math.floor(index / 2) + 1),
   });
 
 const text = journalLine(HEADER) + run(0) + run(1);
@@ -132,5 +133,46 @@ describe('resume checks', () => {
     assert.deepEqual(optionMismatches(options, {}), []);
     assert.deepEqual(optionMismatches(options, { runs: 2, durationSec: options.durationSec }), []);
     assert.deepEqual(optionMismatches(options, { runs: 5 }), ["runs 5, the journal's 2"]);
+  });
+});
+
+describe('reportFromJournal (looplab report JOURNAL)', () => {
+  it('holds the runs so far, each variant in run order, and says first that the plan is not done', () => {
+    const report = reportFromJournal(parseJournal(text + run(2), 'j.ndjson'), 'j.ndjson');
+    assert.equal(report.createdAt, HEADER.createdAt);
+    assert.deepEqual(
+      report.results.map((e) => [e.variant, e.runs.map((r) => r.run)]),
+      [
+        ['sync', [1, 2]],
+        ['async', [1]],
+      ],
+    );
+    assert.equal(
+      report.warnings[0],
+      'journal: 3 of 4 planned runs; the benchmark stopped, or is still running (finish it with looplab bench --resume j.ndjson)',
+    );
+  });
+
+  it('a whole journal reads as the whole report, with no such warning', () => {
+    const report = reportFromJournal(parseJournal(text + run(3) + run(2), 'j.ndjson'), 'j.ndjson');
+    assert.equal(
+      report.results.reduce((n, e) => n + e.runs.length, 0),
+      4,
+    );
+    assert.equal(
+      report.warnings.some((w) => w.startsWith('journal:')),
+      false,
+    );
+  });
+
+  it('a run that is not where the plan has it is refused', () => {
+    assert.throws(
+      () =>
+        reportFromJournal(
+          parseJournal(journalLine(HEADER) + run(0, 'async'), 'j.ndjson'),
+          'j.ndjson',
+        ),
+      /run 0 is busy-wait async, where the plan has busy-wait sync$/,
+    );
   });
 });
