@@ -15,7 +15,7 @@ import {
 import { SCHEMA_VERSION } from '../../bench/report/types.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { reportFromJournal } from '../../scripts/shared/journal.ts';
+import { reportFromJournal, resumeFrom } from '../../scripts/shared/journal.ts';
 import { ENVIRONMENT, failedRun } from './fixtures.ts';
 
 const HEADER: JournalHeader = {
@@ -173,6 +173,46 @@ describe('reportFromJournal (looplab report JOURNAL)', () => {
           'j.ndjson',
         ),
       /run 0 is busy-wait async, where the plan has busy-wait sync$/,
+    );
+  });
+});
+
+describe('resumeFrom', () => {
+  // The fixture's machine is not this one (its CPU model is made up).
+  const elsewhere = () => parseJournal(text, 'j.ndjson');
+
+  it('refuses a journal measured on another setup, naming what differs, with one line', () => {
+    assert.throws(
+      () => resumeFrom(elsewhere(), 'j.ndjson', {}, false),
+      (err: unknown) =>
+        err instanceof LooplabError &&
+        err.code === ERROR_CODES.JOURNAL_MISMATCH &&
+        /^j\.ndjson was measured elsewhere: .*CPU .*, the journal's .*add --force/.test(
+          err.message,
+        ) &&
+        !err.message.includes('\n'),
+    );
+  });
+
+  it('with --force, resumes the runs it has and records the mix in the warnings', () => {
+    const { selection, options, resume } = resumeFrom(elsewhere(), 'j.ndjson', { runs: 2 }, true);
+    assert.deepEqual(
+      selection.map((s) => [s.scenario.id, s.variants, s.params]),
+      [['busy-wait', ['sync', 'async'], { ms: 20 }]],
+    );
+    assert.equal(options.runs, 2);
+    assert.deepEqual([...resume.records.keys()], [0, 1]);
+    assert.equal(
+      resume.warnings[0],
+      'resumed from j.ndjson: 2 of 4 planned runs were measured before it stopped',
+    );
+    assert.match(resume.warnings[1] ?? '', /^resumed with --force on another setup: .*CPU/);
+  });
+
+  it('never forces an option given that differs: the plan is the journal’s', () => {
+    assert.throws(
+      () => resumeFrom(elsewhere(), 'j.ndjson', { runs: 5 }, true),
+      /runs 5, the journal's 2; leave the option out$/,
     );
   });
 });
