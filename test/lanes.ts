@@ -48,6 +48,7 @@ export const CHECKING = new Set([
   'progress-file',
   'processes',
   'report-schema',
+  'resume',
   'websocket-room',
   'upstream',
   'warm-connections',

@@ -8,6 +8,7 @@ import { buildResultEntry, summarizeSentinel } from '../report/build.ts';
 import { diagnose } from '../report/diagnosis.ts';
 import {
   type BenchOptions,
+  type Environment,
   type MicroResult,
   type Report,
   type ResultEntry,
@@ -21,7 +22,7 @@ import { type JobHooks, measureRun, runHooksOf } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
 import { type Job, planJobs } from './plan.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
-import { completeness, partialWarning, runUntilStopped } from './until-stopped.ts';
+import { completeness, partialWarning, runUntilStopped, type Stopped } from './until-stopped.ts';
 
 export interface BenchHooks extends JobHooks<Job> {
   /**
@@ -43,6 +44,33 @@ export interface BenchHooks extends JobHooks<Job> {
    * completed instead of throwing; it still throws when none had.
    */
   keepPartial?: boolean;
+  /**
+   * Once the plan is known (the ceilings timed, before the first run): what a journal's header
+   * holds. Not called on a resume, whose journal has one.
+   */
+  onPlanned?: (planned: Planned) => void;
+  /** A run measured now (not one resumed), as soon as it ends: the journal appends it. */
+  onRecord?: (job: Job, record: RunRecord, index: number) => void;
+  /** Runs measured before (a journal's): their plan index → record; only the others are run. */
+  resume?: Resume;
+}
+
+/** What a benchmark planned, and where: a journal's header. */
+export interface Planned {
+  createdAt: string;
+  environment: Environment;
+  jobs: readonly Job[];
+  ceilings: MicroResult[];
+}
+
+/** What a resumed benchmark keeps from the journal. */
+export interface Resume {
+  createdAt: string;
+  environment: Environment;
+  ceilings: MicroResult[];
+  records: ReadonlyMap<number, RunRecord>;
+  /** What differed from the journal and was forced (--force): the report's warnings say it. */
+  warnings: readonly string[];
 }
 
 /**
@@ -54,38 +82,36 @@ export async function runBench(
   options: BenchOptions,
   hooks: BenchHooks = {},
 ): Promise<Report> {
-  const environment = captureEnvironment(hooks.env);
-  const createdAt = new Date().toISOString();
-  const ceilings = hooks.ceilings
-    ? await measureCeilings(selection, hooks.signal, hooks.onCeilingStart)
-    : [];
+  const { resume } = hooks;
+  // A resumed report is the benchmark's: its start, and the machine its first runs measured.
+  const environment = resume?.environment ?? captureEnvironment(hooks.env);
+  const createdAt = resume?.createdAt ?? new Date().toISOString();
+  const ceilings =
+    resume?.ceilings ??
+    (hooks.ceilings ? await measureCeilings(selection, hooks.signal, hooks.onCeilingStart) : []);
   const jobs = planJobs(selection, options.runs);
+  if (!resume) hooks.onPlanned?.({ createdAt, environment, jobs, ceilings });
   const records = new Map<string, RunRecord[]>();
-  const entriesOf = (s: Selection) =>
-    s.variants.map((variant) => {
-      const entry = buildResultEntry(
-        s.scenario.id,
-        variant,
-        s.params,
-        records.get(`${s.scenario.id}\u0000${variant}`) ?? [],
-      );
-      return { ...entry, diagnosis: diagnose(entry) };
-    });
+  const entriesOf = (s: Selection) => entriesOfSelection(s, records);
 
   const { records: done, stopped } = await runUntilStopped(
     jobs,
     async (job, index) => {
-      hooks.onRunStart?.(job, index, jobs.length);
-      const record = await measureRun(job, options, {
-        ...runHooksOf(job, hooks),
-        execArgv: hooks.execArgv?.(job) ?? [],
-        probe: hooks.probe ?? true,
-        ...(hooks.env && { env: hooks.env }),
-        ...(hooks.startTimeoutMs !== undefined && { startTimeoutMs: hooks.startTimeoutMs }),
-      });
-      const key = `${job.scenario.id}\u0000${job.variant}`;
+      let record = resume?.records.get(index);
+      if (!record) {
+        hooks.onRunStart?.(job, index, jobs.length);
+        record = await measureRun(job, options, {
+          ...runHooksOf(job, hooks),
+          execArgv: hooks.execArgv?.(job) ?? [],
+          probe: hooks.probe ?? true,
+          ...(hooks.env && { env: hooks.env }),
+          ...(hooks.startTimeoutMs !== undefined && { startTimeoutMs: hooks.startTimeoutMs }),
+        });
+        hooks.onRecord?.(job, record, index);
+        hooks.onRunEnd?.(job, record, index, jobs.length);
+      }
+      const key = recordKey(job.scenario.id, job.variant);
       records.set(key, [...(records.get(key) ?? []), record]);
-      hooks.onRunEnd?.(job, record, index, jobs.length);
       const scenario = selection.find((s) => s.scenario === job.scenario);
       if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
         const entries = entriesOf(scenario);
@@ -99,15 +125,76 @@ export async function runBench(
   // Stopped: a report of the runs that completed, when the caller keeps one and there are any.
   if (stopped && (!hooks.keepPartial || done.length === 0)) throw hooks.signal?.reason;
 
-  const all = selection.flatMap(entriesOf);
+  return assembleReport(selection, options, records, {
+    createdAt,
+    environment,
+    ceilings,
+    warnings: [
+      ...(stopped ? [partialWarning(stopped, done.length, notRunIn(selection, records))] : []),
+      ...(resume?.warnings ?? []),
+    ],
+    stopped,
+  });
+}
+
+/** Where a benchmark keeps a variant's records. */
+export function recordKey(scenario: string, variant: string): string {
+  return `${scenario}\u0000${variant}`;
+}
+
+function entriesOfSelection(
+  s: Selection,
+  records: ReadonlyMap<string, RunRecord[]>,
+): ResultEntry[] {
+  return s.variants.map((variant) => {
+    const entry = buildResultEntry(
+      s.scenario.id,
+      variant,
+      s.params,
+      records.get(recordKey(s.scenario.id, variant)) ?? [],
+    );
+    return { ...entry, diagnosis: diagnose(entry) };
+  });
+}
+
+/** The variants that have no run: `cpu-bound sync`. */
+export function notRunIn(
+  selection: readonly Selection[],
+  records: ReadonlyMap<string, RunRecord[]>,
+): string[] {
+  return selection.flatMap((s) =>
+    s.variants
+      .filter((v) => (records.get(recordKey(s.scenario.id, v)) ?? []).length === 0)
+      .map((v) => `${s.scenario.id} ${v}`),
+  );
+}
+
+/**
+ * The report of a selection's records (each variant's in run order): a benchmark's, or a
+ * journal's. `warnings` come first, before those the results call for.
+ */
+export function assembleReport(
+  selection: readonly Selection[],
+  options: BenchOptions,
+  records: ReadonlyMap<string, RunRecord[]>,
+  meta: {
+    createdAt: string;
+    environment: Environment;
+    ceilings: MicroResult[];
+    warnings: readonly string[];
+    stopped: Stopped | null;
+  },
+): Report {
+  const { createdAt, environment, ceilings } = meta;
   // A variant the stop left without a run has nothing to report (the schema wants a run).
-  const results = all.filter((e) => e.runs.length > 0);
-  const notRun = all.filter((e) => e.runs.length === 0).map((e) => `${e.scenario} ${e.variant}`);
+  const results = selection
+    .flatMap((s) => entriesOfSelection(s, records))
+    .filter((e) => e.runs.length > 0);
   const sentinel = summarizeSentinel(results, SENTINEL_WORKLOAD);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt,
-    ...completeness(stopped),
+    ...completeness(meta.stopped),
     environment,
     options: {
       ...options,
@@ -119,10 +206,7 @@ export async function runBench(
     },
     results,
     verdicts: scenarioVerdicts(results),
-    warnings: [
-      ...(stopped ? [partialWarning(stopped, done.length, notRun)] : []),
-      ...reportWarnings(results, environment.cpuCount),
-    ],
+    warnings: [...meta.warnings, ...reportWarnings(results, environment.cpuCount)],
     ...(ceilings.length > 0 && { ceilings }),
     ...(sentinel && { sentinel }),
   };

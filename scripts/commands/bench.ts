@@ -70,6 +70,22 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         describe: 'Write a Markdown summary to this file; alone, print it on stdout',
       })
+      .option('journal', {
+        type: 'string',
+        describe:
+          'Append each run to this NDJSON file as it ends, so that a killed benchmark can be finished with --resume',
+      })
+      .option('resume', {
+        type: 'string',
+        describe:
+          'Finish the benchmark a journal holds: run only its missing runs, in plan order, appending to it, and write the whole report (with --json, --md, --html)',
+      })
+      .option('force', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'With --resume: resume on another looplab, Node or machine; the report warns of the mix',
+      })
       .option('baseline', {
         type: 'string',
         describe:
@@ -90,6 +106,10 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       .example(
         '$0 bench busy-wait --runs 8 --json head.json --baseline base.json',
         'Run, save the report, and compare it with an earlier one',
+      )
+      .example(
+        '$0 bench busy-wait --journal run.ndjson --json out.json',
+        'Keep every run as it ends; after a kill: $0 bench --resume run.ndjson --json out.json',
       )
       .example('$0 bench crypto-pbkdf2 --param iterations=50000', 'Change a scenario parameter')
       .example(

@@ -11,7 +11,7 @@ import { formatScenario, formatTable, formatTableFooter } from '../../bench/rend
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { BenchOptions } from '../../bench/report/types.ts';
 import { type AppBenchSpec, runAppBench } from '../../bench/run/app-bench.ts';
-import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
+import { type BenchHooks, type Resume, runBench } from '../../bench/run/benchmark.ts';
 import { planJobs } from '../../bench/run/plan.ts';
 import { EXIT, Interrupted } from '../../core/errors.ts';
 import { plural } from '../../core/numbers.ts';
@@ -28,6 +28,7 @@ import {
   stderrProgress,
   useColor,
 } from '../shared/context.ts';
+import { journalHooks } from '../shared/journal.ts';
 import { checkAppReachable, comparePairs, describeAppPlan } from '../shared/own-server.ts';
 import { writeEach } from '../shared/write-outputs.ts';
 
@@ -43,6 +44,8 @@ export interface CheckedBench {
   execArgv: BenchHooks['execArgv'];
   outputs: Output[];
   scenarioStartTimeoutMs: number | null;
+  /** --journal FILE, or --resume FILE with the runs the journal has. */
+  journal?: { path: string; resume?: Resume };
 }
 
 function describePlan(selection: readonly Selection[], o: BenchOptions): string {
@@ -66,6 +69,7 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
     execArgv,
     outputs,
     scenarioStartTimeoutMs,
+    journal,
   } = checked;
   const compareWithBaseline = await prepareBaseline(argv.baseline, argv);
   if (spec) await checkAppReachable(spec);
@@ -73,6 +77,11 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
   if (!argv.quiet) {
     err(`looplab: ${spec ? describeAppPlan(spec, options) : describePlan(selection, options)}
 `);
+    if (journal?.resume) {
+      err(
+        `looplab: resuming ${journal.path}: ${plural(journal.resume.records.size, 'run')} done\n`,
+      );
+    }
   }
   const toStdout = outputs.find((o) => !o.path);
   const style = terminalStyle(useColor(process.stdout));
@@ -102,6 +111,8 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
         ...(execArgv && { execArgv }),
         ...(scenarioStartTimeoutMs !== null && { startTimeoutMs: scenarioStartTimeoutMs }),
         ...stderrProgress(argv, options.durationSec),
+        ...(journal && journalHooks(journal.path, selection, options)),
+        ...(journal?.resume && { resume: journal.resume }),
       })
   ).catch((error: unknown) => {
     if (error instanceof Interrupted) {

@@ -5,7 +5,6 @@ import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
 import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
 import { formatTable } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
-import { readReport } from '../../bench/report/read.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { assertDistinctOutputs } from '../../core/output-paths.ts';
 import { plainStrings } from '../../core/plain-text.ts';
@@ -13,6 +12,7 @@ import { writeFileAtomic } from '../../core/write-atomic.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { checkHtmlPath } from '../options/html.ts';
 import { err, type GlobalArgs, out, useColor } from '../shared/context.ts';
+import { readReportOrJournal } from '../shared/journal.ts';
 
 export interface Args extends GlobalArgs, CompareFlags {
   reports: string[];
@@ -36,7 +36,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
       [{ name: '--html', path: argv.html }],
     );
   }
-  const reports = await Promise.all(paths.map((p) => readReport(p)));
+  const reports = await Promise.all(paths.map((p) => readReportOrJournal(p)));
   const [base, head] = reports as [(typeof reports)[0], (typeof reports)[0] | undefined];
   if (argv.html === undefined) {
     if (head) {

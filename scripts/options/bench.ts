@@ -117,6 +117,16 @@ export function withStallFlags<T>(
   }) as Argv<T & Pick<BenchFlags, 'stalls' | 'stallThreshold'>>;
 }
 
+/** The options the numeric flags given set, and only those (--stalls aside). */
+export function givenOptions(flags: BenchFlags): Partial<Record<keyof BenchOptions, number>> {
+  const given: Partial<Record<keyof BenchOptions, number>> = {};
+  for (const [name, flag] of Object.entries(BENCH_FLAGS) as [FlagName, BenchFlag][]) {
+    const value = flags[camel(name) as Exclude<keyof BenchFlags, 'stalls'>];
+    if (value !== undefined) given[flag.key] = value;
+  }
+  return given;
+}
+
 /**
  * The options in force: the defaults, then `base` (--quick, or a lesson's own), then every flag
  * given explicitly.
@@ -127,11 +137,7 @@ export function optionsFromFlags(
   flags: BenchFlags,
   base: Partial<BenchOptions> = {},
 ): BenchOptions {
-  const given: Partial<Record<keyof BenchOptions, number>> = {};
-  for (const [name, flag] of Object.entries(BENCH_FLAGS) as [FlagName, BenchFlag][]) {
-    const value = flags[camel(name) as Exclude<keyof BenchFlags, 'stalls'>];
-    if (value !== undefined) given[flag.key] = value;
-  }
+  const given = givenOptions(flags);
   // --stalls turns capture on at the base's threshold or the usual one; a threshold alone
   // implies it; --no-stalls wins over both.
   const stalls =

@@ -1,0 +1,119 @@
+/**
+ * A killed benchmark resumes: bench --journal killed with SIGKILL after a run completed leaves a
+ * journal of its whole runs; bench --resume runs only the missing ones, in plan order, and writes
+ * the whole report, the runs from before unchanged. Only behaviour is checked (the checking
+ * lane): what the runs measured does not matter here.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { parseJournal } from '../../bench/report/journal.ts';
+import { parseReport } from '../../bench/report/read.ts';
+import type { RunRecord } from '../../bench/report/types.ts';
+import { runMarked } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'looplab-resume-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** busy-wait's two variants, two runs each: four planned runs of about 1.5 s each here. */
+const PLAN = ['busy-wait', '--runs', '2', '--duration', '1', '--warmup', '0', '--no-ceiling'];
+
+const serverPid = (r: RunRecord) => (r.state === 'completed' ? r.serverPid : null);
+
+describe('bench --resume', () => {
+  test('SIGKILL after a run completed, then --resume: exactly the planned runs, in plan order, those from before unchanged', {
+    timeout: 60_000,
+  }, async () => {
+    const journal = join(dir, 'run.ndjson');
+    const json = join(dir, 'out.json');
+    const killed = await runMarked(
+      ['bench', ...PLAN, '--journal', journal, '--json', json, '--debug'],
+      {},
+      (run) => {
+        run
+          .waitForStderr(/✓ \[1\/4\]/)
+          .then(() => run.child.kill('SIGKILL'))
+          .catch(() => undefined);
+      },
+    );
+    assert.equal(killed.code, 128 + 9, killed.stderr);
+    assert.deepEqual(killed.left, [], 'no process left behind');
+    assert.equal(existsSync(json), false, 'a killed bench writes no report');
+    const before = parseJournal(readFileSync(journal, 'utf8'), journal);
+    assert.equal(before.header.plannedRuns, 4);
+    assert.ok(before.runs.length >= 1 && before.runs.length < 4, `${before.runs.length} runs`);
+    // looplab report renders what the journal holds, and says the plan is not done.
+    const shown = await runMarked(['report', journal]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /busy-wait/);
+    assert.match(
+      shown.stdout,
+      new RegExp(
+        `warning: journal: ${before.runs.length} of 4 planned runs; the benchmark stopped`,
+      ),
+    );
+    // As a kill in the middle of an append would leave it: the resume cuts it off.
+    appendFileSync(journal, '{"index":3,"scenario":"busy-');
+
+    const resumed = await runMarked(['bench', '--resume', journal, '--json', json, '--debug']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(resumed.left, [], 'no process left behind');
+    assert.match(resumed.stderr, new RegExp(`resuming .*: ${before.runs.length} runs? done`));
+    // Only the missing runs were run.
+    const ran = [...resumed.stderr.matchAll(/✓ \[(\d)\/4\]/g)].map((m) => Number(m[1]));
+    assert.deepEqual(ran, [1, 2, 3, 4].slice(before.runs.length), 'the missing runs, in order');
+
+    const report = parseReport(readFileSync(json, 'utf8'), json);
+    assert.equal(report.complete, true);
+    assert.equal(report.createdAt, before.header.createdAt);
+    assert.deepEqual(
+      report.results.map((e) => [e.variant, e.runs.map((r) => r.run)]),
+      [
+        ['sync', [1, 2]],
+        ['async', [1, 2]],
+      ],
+    );
+    assert.match(report.warnings.join('\n'), /of 4 planned runs were measured before it stopped/);
+    // The runs from before are the journal's, unchanged.
+    const inReport = (variant: string, run: number) =>
+      report.results.find((e) => e.variant === variant)?.runs.find((r) => r.run === run);
+    for (const { variant, record } of before.runs) {
+      const r = inReport(variant, record.run);
+      assert.equal(r?.startedAt, record.startedAt, `${variant} run ${record.run}`);
+      assert.equal(r && serverPid(r), serverPid(record));
+      assert.deepEqual(r, record);
+    }
+    // The journal now holds every run once, in plan order, each after the one before it.
+    const after = parseJournal(readFileSync(journal, 'utf8'), journal);
+    assert.equal(after.torn, false);
+    assert.deepEqual(
+      after.runs.map((r) => r.index),
+      [0, 1, 2, 3],
+    );
+    const starts = after.runs.map((r) => Date.parse(r.record.startedAt));
+    assert.deepEqual(
+      starts,
+      [...starts].sort((a, b) => a - b),
+      'started in plan order',
+    );
+  });
+
+  test('an option given that differs from the journal, or a plan flag, is refused with one line, exit 2', {
+    timeout: 30_000,
+  }, async () => {
+    const journal = join(dir, 'run.ndjson');
+    const differs = await runMarked(['bench', '--resume', journal, '--runs', '5']);
+    assert.equal(differs.code, 2, differs.stderr);
+    assert.match(
+      differs.stderr.trim(),
+      /^looplab: --resume runs the plan of .*: runs 5, the journal's 2; .*\[LOOPLAB_ERR_JOURNAL_MISMATCH\]$/,
+    );
+    assert.equal(differs.stderr.trim().split('\n').length, 1, differs.stderr);
+    const plan = await runMarked(['bench', 'cpu-bound', '--resume', journal]);
+    assert.equal(plan.code, 2, plan.stderr);
+    assert.match(plan.stderr, /--resume runs the plan the journal holds; leave out a scenario/);
+    assert.equal(plan.stderr.trim().split('\n').length, 1, plan.stderr);
+  });
+});
