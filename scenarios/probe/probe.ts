@@ -230,6 +230,13 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
   }
 
   async function frame(): Promise<ProbeFrame> {
+    // The stalls first, the figures after: the watchdog's reply reaches this thread only when its
+    // loop gets to it, which on a busy loop can be hundreds of ms. Read the other way round, the
+    // frame's window would close before that wait and reach looplab that much late. So the
+    // figures are read once the reply is in, and the answer goes out at once. The stall tally's
+    // frame ends where it was asked for, a little earlier: a stall caught in between goes into
+    // the next frame's tally, so each is still told once.
+    const stalls = await watchdog?.frame();
     const now = performance.now();
     // A block that has just ended has not reached the sampler yet: counted now, in the window
     // too, as the sampler would have counted it a moment later.
@@ -260,7 +267,6 @@ export function createProbe(timelineIntervalMs: number, options: ProbeOptions = 
       cpuSystemMs: round(cpu.system / 1000),
       rssBytes: process.memoryUsage.rss(),
     };
-    const stalls = await watchdog?.frame();
     return stalls ? { ...figures, stalls } : figures;
   }
 

@@ -4,8 +4,9 @@
  * and async; the `ms` knob goes from 20 to 50 on the page, the timeline shows "ms 20 → 50" and
  * new frames come after it from fresh servers; Stop on the page ends the CLI with exit 0, and no
  * server it started is left. Along the way it reads how long each frame took from its window's
- * close to the page's drawing of it, and says so (a diagnostic: the machine may be shared, and
- * this file only checks behaviour). Skipped, saying why, only when no Chromium can start.
+ * close to the page's drawing of it, and says so; it checks only that the median frame reached
+ * the page under 500 ms after its window closed (the machine may be shared: a single frame may
+ * wait for a core). Skipped, saying why, only when no Chromium can start.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -256,6 +257,15 @@ test('looplab live in Chromium: frames drawn, ms 20 → 50 from the page, Stop e
       `${variant}: frame-to-page delay median ${median(delays)} ms, max ${Math.max(...delays)} ms ` +
         `(arrived: median ${median(arrived)} ms, max ${Math.max(...arrived)} ms), ` +
         `over ${delays.length} frames drawn (of ${sent} sent in that span)`,
+    );
+    // The issue's "Prompt": a frame reaches the page under 500 ms after its window closes. The
+    // median, not each frame: this lane runs at nice 10 on a shared machine, where one frame can
+    // wait seconds for a core; a server that held its frames back would move the median.
+    assert.ok(arrived.length > 0, `${variant}: no frame's arrival was seen`);
+    const arrivedMedian = median(arrived) as number;
+    assert.ok(
+      arrivedMedian < 500,
+      `${variant}: frames reached the page a median ${arrivedMedian} ms after their window closed`,
     );
   }
   phase('done');

@@ -215,6 +215,11 @@ describe('line chart', () => {
       svg,
       /<text class="band-label" x="181" text-anchor="end" y="50" clip-path="url\(#c\w+p\)">no word from sync&#39;s loop for 412 ms<\/text>/,
     );
+    // Over the lines, so a line drawn across the words does not strike them through.
+    assert.ok(
+      svg.indexOf('class="band-label"') > svg.lastIndexOf('class="line'),
+      'the band label comes after the lines',
+    );
     assert.doesNotMatch(svg, /outside/);
   });
 

@@ -59,6 +59,41 @@ describe('the probe’s frames', () => {
     }
   });
 
+  it('close once the watchdog has answered, so a loop held before the answer is taken in delays the frame, not its sending', async () => {
+    const probe = createProbe(100, { stalls: { thresholdMs: 50, root: process.cwd() } });
+    try {
+      await probe.ready;
+      await probe.frame();
+      await settle(30);
+      const asked = probe.frame();
+      // The watchdog answers at once, but this loop takes the answer in only after the hold, as
+      // a busy server's loop does.
+      holdTheLoop(300);
+      const heldUntil = performance.timeOrigin + performance.now();
+      const frame = await asked;
+      const answered = performance.timeOrigin + performance.now();
+      assert.ok(frame.frameEndEpochMs >= heldUntil, JSON.stringify(frame));
+      // Generous: a shared machine may hold this thread a little, never the 300 ms above.
+      assert.ok(answered - frame.frameEndEpochMs < 150, `${answered - frame.frameEndEpochMs} ms`);
+      // The hold is in this frame's lag, which closed after it...
+      assert.ok(frame.lagMaxMs >= 280, JSON.stringify(frame));
+      // ...and its stack, caught after the watchdog's frame was asked for, in the next frame's
+      // stalls: once, not in both.
+      const held = (f: typeof frame) =>
+        f.stalls?.state === 'recorded' &&
+        f.stalls.stacks.some((x) => x.frames[0]?.function === 'holdTheLoop');
+      assert.equal(held(frame), false, JSON.stringify(frame.stalls));
+      await settle(30);
+      const next = await probe.frame();
+      assert.equal(held(next), true, JSON.stringify(next.stalls));
+      await settle(30);
+      const after = await probe.frame();
+      assert.equal(held(after), false, JSON.stringify(after.stalls));
+    } finally {
+      probe.stop();
+    }
+  });
+
   it('take the stacks caught since the previous frame, and only those', async () => {
     const probe = createProbe(100, { stalls: { thresholdMs: 50, root: process.cwd() } });
     try {

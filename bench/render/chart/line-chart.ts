@@ -144,7 +144,9 @@ export function lineChart(spec: LineChartSpec): string {
     `<text class="unit" x="${right}" y="${bottom + 30}" text-anchor="end">${esc(spec.xUnit)}</text>`,
     `<text class="unit" x="4" y="14">${esc(spec.yUnit)}</text>`,
   ];
-  // Bands under the lines; their labels stagger over three rows so two bands at once stay legible.
+  // Bands under the lines; their labels over them (a line drawn across the words made them hard
+  // to read), staggered over three rows so two bands at once stay legible.
+  const bandLabels: string[] = [];
   const bands = (spec.bands ?? []).map((b, i) => {
     const x0 = f(x(b.x0));
     const w = f(Math.max(1, x(b.x1) - x(b.x0)));
@@ -155,13 +157,12 @@ export function lineChart(spec: LineChartSpec): string {
         ? `x="${f(right - 3)}" text-anchor="end"`
         : `x="${f(x0 + 3)}"`;
     const cls = b.series === undefined ? 'band' : `band ${seriesClass(b.series)}`;
-    return (
-      `<rect class="${cls}" x="${x0}" y="${TOP}" width="${w}" height="${plotH}"${clipRef}><title>${esc(b.label)}</title></rect>` +
-      // Charts stacked under one that says it may leave the words out: the band says enough.
-      (b.label
-        ? `<text class="band-label" ${where} y="${TOP + 14 + (i % 3) * 14}"${clipRef}>${esc(b.label)}</text>`
-        : '')
-    );
+    // Charts stacked under one that says it may leave the words out: the band says enough.
+    if (b.label)
+      bandLabels.push(
+        `<text class="band-label" ${where} y="${TOP + 14 + (i % 3) * 14}"${clipRef}>${esc(b.label)}</text>`,
+      );
+    return `<rect class="${cls}" x="${x0}" y="${TOP}" width="${w}" height="${plotH}"${clipRef}><title>${esc(b.label)}</title></rect>`;
   });
   const markers = (spec.markers ?? [])
     .filter((m) => x(m.x) >= LEFT - 0.5 && x(m.x) <= right + 0.5)
@@ -173,5 +174,5 @@ export function lineChart(spec: LineChartSpec): string {
       );
     });
   const lines = series.map((s, i) => seriesMarks(s, i, x, y, clipRef));
-  return `${svgOpen(id, width, bottom + AXIS, spec.title, desc)}${grid.join('')}${bands.join('')}${markers.join('')}${lines.join('')}</svg>`;
+  return `${svgOpen(id, width, bottom + AXIS, spec.title, desc)}${grid.join('')}${bands.join('')}${markers.join('')}${lines.join('')}${bandLabels.join('')}</svg>`;
 }

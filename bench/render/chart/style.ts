@@ -22,7 +22,7 @@ svg .dash1{stroke-dasharray:6 3}svg .dash2{stroke-dasharray:2 2}svg .dash3{strok
 .band{fill:var(--muted)}
 .s0{fill:var(--s0);stroke:var(--s0)}.s1{fill:var(--s1);stroke:var(--s1)}.s2{fill:var(--s2);stroke:var(--s2)}.s3{fill:var(--s3);stroke:var(--s3)}
 svg .line.s0,svg .line.s1,svg .line.s2,svg .line.s3{fill:none}
-svg rect.band{stroke:none;opacity:.18}svg .band-label{font-size:11px}
+svg rect.band{stroke:none;opacity:.18}svg .band-label{font-size:11px;paint-order:stroke;stroke:var(--bg);stroke-width:3px;stroke-linejoin:round}
 svg .marker{stroke:var(--fg);stroke-width:1;stroke-dasharray:3 3}svg .marker-label{font-size:11px}
 ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;margin:.3rem 0 0;padding:0;font-size:.9rem}
 ul.legend li{display:flex;align-items:center;gap:.4rem;min-width:0;overflow-wrap:anywhere}
