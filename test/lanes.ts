@@ -40,6 +40,7 @@ export const CHECKING = new Set([
   'live-page',
   'live-page-browser',
   'live-page-server',
+  'live-save',
   'outputs',
   'own-server-processes',
   'pack',

@@ -28,7 +28,8 @@ import {
   type Refusal,
 } from './request-checks.ts';
 import { Ring } from './ring.ts';
-import { parseLastEventId, SSE_HEARTBEAT, SSE_RETRY_MS, sseMessage } from './sse.ts';
+import { savedFileName, savedNowMs, savedPage } from './save-page.ts';
+import { parseLastEventId, SSE_HEARTBEAT, SSE_RETRY_MS, sseData, sseMessage } from './sse.ts';
 
 /** The only address the page server binds: the Host rule and the printed URL both name it. */
 export const PAGE_HOST = '127.0.0.1';
@@ -153,7 +154,13 @@ export async function startPageServer(
     watchNoPage();
   };
 
+  /** The newest event's time, and when it came: the page's clock, for a saved copy. */
+  let lastElapsedMs = 0;
+  let lastEventAt = performance.now();
+
   const unsubscribe = source.subscribe((event: LiveEvent) => {
+    if (event.type !== 'session') lastElapsedMs = Math.max(lastElapsedMs, event.elapsedMs);
+    lastEventAt = performance.now();
     const text = sseMessage(event, ring.lastId + 1);
     ring.push(text);
     for (const stream of [...streams]) send(stream, text);
@@ -191,17 +198,7 @@ export async function startPageServer(
     res.write(sseMessage(session));
     const after = parseLastEventId(req.headers['last-event-id']);
     const { entries, lost } = ring.since(after);
-    if (lost > 0) {
-      const warning: WarningEvent = {
-        type: 'warning',
-        elapsedMs: Math.max(0, Date.now() - session.startEpochMs),
-        code: 'history-lost',
-        text:
-          `${lost} earlier event${lost === 1 ? '' : 's'} of this session fell out of the page ` +
-          `server's memory (it keeps the last ${ring.capacity}): the charts start later than the session`,
-      };
-      res.write(sseMessage(warning));
-    }
+    if (lost > 0) res.write(sseMessage(historyLost(lost, session.startEpochMs, ring.capacity)));
     res.write(entries.map((e) => e.value).join(''));
     const stream: Stream = { res, backlogBytes: res.writableLength };
     streams.add(stream);
@@ -243,6 +240,32 @@ export async function startPageServer(
     }
     res.writeHead(204, SECURITY_HEADERS);
     res.end();
+  };
+
+  /** The Save button's file: the session so far, in one HTML file that loads nothing. */
+  const save = async (res: ServerResponse) => {
+    const session = source.describe();
+    const { entries, lost } = ring.since(0);
+    const events = entries.map((e) => JSON.parse(sseData(e.value)) as LiveEvent);
+    if (lost > 0) events.unshift(historyLost(lost, session.startEpochMs, ring.capacity));
+    const savedAt = new Date();
+    const html = await savedPage({
+      session,
+      events,
+      nowMs: savedNowMs(
+        lastElapsedMs,
+        session.state === 'running',
+        performance.now() - lastEventAt,
+      ),
+      savedAt,
+      moduleRoot,
+    });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${savedFileName(session.scenario, savedAt.toISOString())}"`,
+    });
+    res.end(html);
   };
 
   const serveModule = async (path: string, res: ServerResponse) => {
@@ -287,6 +310,11 @@ export async function startPageServer(
       const tokenRefusal = checkToken(url.searchParams.get('token'), token);
       if (tokenRefusal) return refuse(res, tokenRefusal);
       openStream(req, res);
+    } else if (path === '/save') {
+      if (!only('GET')) return;
+      const tokenRefusal = checkToken(url.searchParams.get('token'), token);
+      if (tokenRefusal) return refuse(res, tokenRefusal);
+      await save(res);
     } else if (path === '/control') {
       if (!only('POST')) return;
       await control(req, res);
@@ -355,6 +383,18 @@ export async function startPageServer(
       });
       return closing;
     },
+  };
+}
+
+/** Says how many events fell out of the ring before a page (or a saved copy) could have them. */
+function historyLost(lost: number, startEpochMs: number, capacity: number): WarningEvent {
+  return {
+    type: 'warning',
+    elapsedMs: Math.max(0, Date.now() - startEpochMs),
+    code: 'history-lost',
+    text:
+      `${lost} earlier event${lost === 1 ? '' : 's'} of this session fell out of the page ` +
+      `server's memory (it keeps the last ${capacity}): the charts start later than the session`,
   };
 }
 

@@ -15,6 +15,12 @@ export function sseMessage(event: LiveEvent, id?: number): string {
   return `${idLine}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
+/** The event's JSON in a message sseMessage wrote: its one data line. */
+export function sseData(message: string): string {
+  const start = message.indexOf('data: ') + 'data: '.length;
+  return message.slice(start, message.indexOf('\n', start));
+}
+
 /** A comment line: keeps proxies and the browser from closing a quiet stream. */
 export const SSE_HEARTBEAT = ': heartbeat\n\n';
 

@@ -189,6 +189,7 @@ describe('the page server', () => {
       for (const [method, path, headers, body] of [
         ['GET', '/', {}, undefined],
         ['GET', `/events?token=${token}`, {}, undefined],
+        ['GET', `/save?token=${token}`, {}, undefined],
         [
           'POST',
           '/control',

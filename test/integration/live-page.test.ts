@@ -257,7 +257,7 @@ describe(`live page in headless Chromium (${found.source})`, () => {
         const low: string[] = [];
         let checked = 0;
         const texts = document.querySelectorAll(
-          'h1, h2, p, label, legend, button:not(:disabled), input, th, td, caption, li, small, span, code, figcaption',
+          'h1, h2, p, label, legend, button:not(:disabled), a[href], input, th, td, caption, li, small, span, code, figcaption',
         );
         for (const e of texts) {
           const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim());
@@ -269,7 +269,7 @@ describe(`live page in headless Chromium (${found.source})`, () => {
           if (ratio < 4.5)
             low.push(`${e.tagName} "${e.textContent?.slice(0, 30)}" ${ratio.toFixed(2)}`);
         }
-        const unlabelled = [...document.querySelectorAll('input, button')]
+        const unlabelled = [...document.querySelectorAll('input, button, a')]
           .filter((e) => !(e as HTMLInputElement).labels?.length && !e.textContent?.trim())
           .map((e) => e.id);
         return { low, checked, unlabelled };

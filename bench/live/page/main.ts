@@ -24,6 +24,9 @@ const TICK_MS = 250;
 const token = new URLSearchParams(location.search).get('token') ?? '';
 const model = createModel();
 const controls = setUpControls(token);
+// The saved copy comes from looplab, which holds the whole history (the page may have opened late).
+(document.getElementById('save') as HTMLAnchorElement).href =
+  `/save?token=${encodeURIComponent(token)}`;
 setUpStallList();
 const main = document.getElementById('live') as HTMLElement;
 

@@ -16,11 +16,15 @@ h1{font-size:1.5rem;margin:.3rem 0}h2{font-size:1.15rem;margin:1.2rem 0 .4rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 p.state{margin:.2rem 0}#status{font-weight:600}#status[data-state=running]{color:var(--good)}
 .controls{display:flex;flex-wrap:wrap;gap:.6rem 1.5rem;align-items:flex-start}
-.buttons{display:flex;gap:.5rem;padding-top:.9rem}
+.buttons{display:flex;flex-wrap:wrap;gap:.5rem;padding-top:.9rem}
 button{font:inherit;min-height:2.5rem;min-width:5rem;padding:.3rem .9rem;border:1px solid var(--fg);border-radius:.3rem;
 background:var(--card);color:var(--fg);cursor:pointer}
+a.button{display:inline-flex;align-items:center;justify-content:center;font:inherit;min-height:2.5rem;min-width:5rem;padding:.3rem .9rem;
+border:1px solid var(--fg);border-radius:.3rem;background:var(--card);color:var(--fg);text-decoration:none}
+a.button:not([href]){color:var(--muted);border-color:var(--rule)}
+.saved-note{background:var(--card);border-left:4px solid var(--s1);padding:.4rem .7rem;margin:.5rem 0}
 button:disabled{cursor:not-allowed;color:var(--muted);border-color:var(--rule)}
-button:focus-visible,input:focus-visible{outline:3px solid var(--s1);outline-offset:2px}
+button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid var(--s1);outline-offset:2px}
 fieldset{border:1px solid var(--rule);border-radius:.3rem;margin:0;padding:.4rem .8rem .7rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:flex-end}
 legend{padding:0 .3rem}
 .knobs{display:contents}.knob{display:flex;flex-wrap:wrap;gap:.2rem .4rem;align-items:baseline}
