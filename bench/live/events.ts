@@ -32,6 +32,13 @@ export interface SessionEvent {
   frameIntervalMs: number;
   /** `--alternate`: variants take turns, and only one is loaded at a time. */
   alternate: boolean;
+  /** With `--alternate`, a turn's length in ms (of load); absent otherwise. */
+  turnMs?: number;
+  /**
+   * With `--alternate` while running: whose turn it is now, and since when. The first turn
+   * begins with the session, before anyone has subscribed to its `turn` events.
+   */
+  turn?: { variant: string; elapsedMs: number };
   /**
    * True when every variant is a path of one server (`--cmd`): their lag, utilisation, CPU and
    * memory are one loop's, the same in each path's frames; only the load's figures are each
@@ -93,6 +100,17 @@ export interface MarkerEvent {
   variants?: string[];
 }
 
+/**
+ * `--alternate`: `variant`'s turn begins; the load goes to it alone. The turn before it ended
+ * when its load was held, once its requests in flight were answered: a turn ends where the next
+ * begins, or at a `state` event that is not `running`.
+ */
+export interface TurnEvent {
+  type: 'turn';
+  elapsedMs: number;
+  variant: string;
+}
+
 export interface StateEvent {
   type: 'state';
   elapsedMs: number;
@@ -115,6 +133,7 @@ export type LiveEvent =
   | FrameEvent
   | StallEvent
   | MarkerEvent
+  | TurnEvent
   | StateEvent
   | WarningEvent;
 

@@ -17,7 +17,7 @@ export interface Recording {
   warnings: string[];
 }
 
-const TYPES = new Set(['session', 'frame', 'stall', 'marker', 'state', 'warning']);
+const TYPES = new Set(['session', 'frame', 'stall', 'marker', 'turn', 'state', 'warning']);
 
 /**
  * The recording in `text`; `name` (the file) goes into messages.

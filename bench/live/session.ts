@@ -25,6 +25,7 @@ import {
 } from './events.ts';
 import { addTally, changeMarker, checkConnections, frameEvent, stallEvents } from './frames.ts';
 import { type LiveServer, type LiveTarget, type LiveUnit, scenarioTarget } from './targets.ts';
+import { nextTurn, turnOver } from './turns.ts';
 
 export const DEFAULT_FRAME_INTERVAL_MS = 250;
 export const DEFAULT_MAX_TIME_MS = 600_000;
@@ -57,6 +58,11 @@ export type LiveSessionOptions = (
   stallThresholdMs?: number | null;
   /** Start the load at once (default); false waits for a `start` control. */
   start?: boolean;
+  /**
+   * `--alternate`: the variants take turns under load, each for this many ms of load, round
+   * robin; the others' servers run idle, still probed. Absent or null: all at once.
+   */
+  turnMs?: number | null;
 };
 
 /** A session that measures: a source of events, and where its servers listen. */
@@ -85,6 +91,19 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
   const maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
   const stallThresholdMs = options.stallThresholdMs === undefined ? 50 : options.stallThresholdMs;
   const { variants, units } = target;
+  // Turns only mean something when looplab loads, and more than one variant.
+  const turnLength = driven && variants.length > 1 ? (options.turnMs ?? null) : null;
+  /** Whose turn it is (with --alternate): the one variant under load. */
+  let holder = variants[0] as string;
+  /** How long the holder's load has run in this turn: a turn is counted in load, not clock. */
+  let turnLoadedMs = 0;
+  /** When the load was last taken, and whether the holder's load was running then. */
+  let lastTakeAt = 0;
+  let holderRan = false;
+  /** A turn's hand-over is under way: no tick decides another. */
+  let handingOver = false;
+  /** When the holder's turn began; null when no turn runs (paused, stopped, all at once). */
+  let turnFrom: number | null = null;
   const unitOf = (variant: string) => units.find((u) => u.variants.includes(variant));
   let params = options.params;
   let state: SessionState = 'idle';
@@ -145,6 +164,8 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     const server = unit && servers.get(unit.name);
     if (!server || !load) return;
     load.load({
+      // Not its turn: connections and bystander warm, no request sent.
+      held: turnLength !== null && variant !== holder,
       variant,
       origin: server.origin,
       requests: target.requests(variant, params),
@@ -208,7 +229,24 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     if (state === 'running' && load && !taking) {
       taking = true;
       try {
-        const tallies = await load.take();
+        // The holder's load since the last take, if it ran then: the turn's length so far.
+        const now = performance.now();
+        const over =
+          turnLength !== null &&
+          !handingOver &&
+          turnOver(turnLoadedMs + (holderRan ? now - lastTakeAt : 0), turnLength, frameIntervalMs);
+        // A turn that is over is held in the same step as the take: its books close with it.
+        const tallies = await load.take(over ? holder : undefined);
+        lastTakeAt = now;
+        const held = tallies[holder];
+        holderRan = !over && held !== undefined;
+        if (held) turnLoadedMs += held.spanMs;
+        if (over) {
+          handingOver = true;
+          void enqueue(handOver).finally(() => {
+            handingOver = false;
+          });
+        }
         for (const [variant, t] of Object.entries(tallies)) {
           const before = pending.get(variant);
           pending.set(variant, before ? addTally(before, t) : t);
@@ -221,11 +259,34 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     for (const unit of units) ask(unit);
   }
 
+  /**
+   * The next variant's turn, once the last one's requests in flight are answered: a turn never
+   * overlaps another. Runs in the control queue, so never inside a restart.
+   */
+  async function handOver(): Promise<void> {
+    if (state !== 'running' || !load) return;
+    await load.hold(holder);
+    if (state !== 'running') return;
+    holder = nextTurn(variants, holder);
+    beginTurn();
+  }
+
+  /** The holder's turn begins now: its load resumes (a fresh one starts so), and the page is told. */
+  function beginTurn(): void {
+    turnLoadedMs = 0;
+    holderRan = false;
+    load?.resume(holder);
+    turnFrom = elapsedMs();
+    emit({ type: 'turn', elapsedMs: turnFrom, variant: holder });
+  }
+
   /** Variants that run at once compete for cores: the page says so, as the reports do. */
   function warnOfContention(): void {
     const cores = availableParallelism();
-    // Each server's loop, plus the load's thread (none with --no-load) and this one.
-    if (cores >= units.length + (driven ? 2 : 1)) return;
+    // Each server's loop, plus the load's thread (none with --no-load) and this one. With
+    // --alternate the idle servers use next to no CPU: one loaded server and the load's thread
+    // compete (looplab's own loop, which only reads frames and serves the page, is not counted then.)
+    if (turnLength !== null ? cores >= 2 : cores >= units.length + (driven ? 2 : 1)) return;
     const who = units.length === 1 ? 'the server' : `${units.length} servers`;
     emit({
       type: 'warning',
@@ -233,8 +294,8 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       code: 'cpu-contention',
       text:
         `${who}, ${driven ? 'the load and ' : ''}looplab share ${cores} cores: ` +
-        (units.length === 1
-          ? 'the server runs slower than it would alone'
+        (units.length === 1 || turnLength !== null
+          ? 'the server under load runs slower than it would alone'
           : 'the variants compete for CPU, so each runs slower than it would alone'),
     });
   }
@@ -244,6 +305,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
 
   function setState(next: SessionState, reason?: string): void {
     state = next;
+    if (next !== 'running') turnFrom = null;
     emit({ type: 'state', elapsedMs: elapsedMs(), state: next, ...(reason && { reason }) });
   }
 
@@ -251,6 +313,8 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     if (state === 'running') return;
     for (const v of variants) loadOne(v);
     setState('running');
+    // After a pause, the turn it cut short begins again, whole.
+    if (turnLength !== null) beginTurn();
     maxTimer ??= setTimeout(
       () =>
         void enqueue(() =>
@@ -367,7 +431,9 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       state,
       startEpochMs,
       frameIntervalMs,
-      alternate: false,
+      alternate: turnLength !== null,
+      ...(turnLength !== null && { turnMs: turnLength }),
+      ...(turnFrom !== null && { turn: { variant: holder, elapsedMs: turnFrom } }),
       sharedLoop: target.sharedLoop,
     }),
     origins: () => [...servers.values()].map((s) => s.origin),

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { DEFAULT_TURN_S } from '../../bench/live/turns.ts';
 import { scenarioIds } from '../../scenarios/registry.ts';
 import type { Args } from '../handlers/live.ts';
 import {
@@ -34,6 +35,11 @@ export const liveCommand: CommandModule<GlobalArgs, Args> = {
         type: 'number',
         default: LIVE_DEFAULTS.frameInterval,
         describe: "Milliseconds between two readings of each variant's probe",
+      })
+      .option('alternate', {
+        // A bare --alternate takes the default turn; yargs gives '' for it.
+        type: 'string',
+        describe: `The variants take turns under load, SECONDS each (1 to 60), the others idle: one loaded server at a time, for a fair comparison on few cores [default turn: ${DEFAULT_TURN_S}]`,
       })
       .option('max-time', {
         type: 'number',
@@ -91,6 +97,10 @@ export const liveCommand: CommandModule<GlobalArgs, Args> = {
       .example(
         '$0 live busy-wait --param ms=50 --ndjson --record run.ndjson',
         'as NDJSON, and keep every event in run.ndjson',
+      )
+      .example(
+        '$0 live --alternate 5',
+        'sync and async under load in turns of 5 s, never both at once',
       )
       .example('$0 live --replay run.ndjson', 'play that recording back on the page')
       .example(

@@ -61,7 +61,8 @@ function describeApp(first: SessionEvent, origins: string[], options: LiveOption
     : `no load from looplab (--no-load): load it yourself at ${where}`;
   return (
     `looplab live: ${first.variants.join(' and ')} of ${options.app?.command}` +
-    `${first.variants.length > 1 ? ' side by side' : ''}, ` +
+    `${first.variants.length > 1 ? ' side by side' : ''}` +
+    `${first.turnMs ? ` under load in turns of ${first.turnMs / 1000} s` : ''}, ` +
     `on one server ${first.variants.length > 1 ? 'whose loop they share ' : ''}(${where}), ${load}, a frame every ${first.frameIntervalMs} ms; ` +
     `stops after ${options.maxTimeMs / 1000} s, or Ctrl-C\n`
   );
@@ -85,6 +86,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
         connections: options.connections,
         load: options.load,
         frameIntervalMs: options.frameIntervalMs,
+        turnMs: options.turnMs,
         maxTimeMs: options.maxTimeMs,
         stallThresholdMs: options.stallThresholdMs,
       });
@@ -118,6 +120,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
         .join(' ');
       err(
         `looplab live: ${first.scenario} (${params}), ${first.variants.join(' and ')} side by side, ` +
+          (first.turnMs ? `under load in turns of ${first.turnMs / 1000} s, ` : '') +
           `${first.connections} connections each, a frame every ${first.frameIntervalMs} ms; ` +
           `stops after ${options.maxTimeMs / 1000} s, or Ctrl-C\n`,
       );

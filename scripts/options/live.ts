@@ -10,6 +10,7 @@ import {
   DEFAULT_MAX_TIME_MS,
 } from '../../bench/live/session.ts';
 import type { AppTargetSpec } from '../../bench/live/targets.ts';
+import { DEFAULT_TURN_S, turnMs } from '../../bench/live/turns.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { getScenario } from '../../scenarios/registry.ts';
@@ -36,6 +37,11 @@ export interface LiveFlags {
   /** false: `--no-load`. */
   load: boolean;
   frameInterval: number;
+  /**
+   * `--alternate [SECONDS]`: absent, all at once; a bare flag arrives as '' or true (yargs),
+   * a value as its number.
+   */
+  alternate?: number | string | boolean;
   maxTime: number;
   stallThreshold: number;
   ndjson: boolean;
@@ -55,6 +61,8 @@ export interface LiveOptions {
   /** false: `--no-load`, looplab sends no request. */
   load: boolean;
   frameIntervalMs: number;
+  /** `--alternate`: each variant's turn under load, in ms; null: every variant at once. */
+  turnMs: number | null;
   maxTimeMs: number;
   stallThresholdMs: number;
   ndjson: boolean;
@@ -82,6 +90,28 @@ function wholeIn(flag: string, value: number, min: number, max: number, unit: st
 }
 
 const badOption = (message: string) => new LooplabError(ERROR_CODES.BAD_OPTION, message);
+
+/**
+ * `--alternate`'s turn in ms, or null without it.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION for a length out of 1..60 s, with `--no-load`
+ *   (looplab sends no load to take turns), or with `--replay`.
+ */
+function alternateOption(flags: LiveFlags): number | null {
+  const given = flags.alternate;
+  if (given === undefined || given === false) return null;
+  if (!flags.load)
+    throw badOption(
+      '--alternate takes turns with the load looplab sends, and --no-load sends none',
+    );
+  if (flags.replay !== undefined)
+    throw badOption('--alternate is how a session measures; a replay plays one back as it was');
+  if (given === true || given === '') return turnMs(DEFAULT_TURN_S);
+  const seconds = Number(given);
+  if (Number.isNaN(seconds))
+    throw badOption(`--alternate takes a turn's length in seconds, from 1 to 60, got ${given}`);
+  return turnMs(seconds);
+}
 
 /**
  * `--cmd` and its paths, checked as bench checks them (body files read), or null without it.
@@ -170,6 +200,7 @@ export async function liveOptions(flags: LiveFlags): Promise<LiveOptions> {
     ),
     load: flags.load,
     frameIntervalMs: wholeIn('frame-interval', flags.frameInterval, 20, 10_000, 'ms'),
+    turnMs: alternateOption(flags),
     maxTimeMs: Math.round(maxTimeSec * 1000),
     stallThresholdMs: wholeIn('stall-threshold', flags.stallThreshold, 20, 60_000, 'ms'),
     ndjson: flags.ndjson,

@@ -107,3 +107,27 @@ describe("looplab live's flags for your own server", () => {
       await assert.rejects(liveOptions(flags(over)), { code: 'LOOPLAB_ERR_BAD_OPTION', message });
   });
 });
+
+describe("looplab live's --alternate", () => {
+  it('takes a bare flag as the default turn, a number as seconds, and none as all at once', async () => {
+    assert.equal((await liveOptions(flags({}))).turnMs, null);
+    assert.equal((await liveOptions(flags({ alternate: '' }))).turnMs, 3000);
+    assert.equal((await liveOptions(flags({ alternate: '5' }))).turnMs, 5000);
+    assert.equal(
+      (await liveOptions(flags({ cmd: 'node s.js', path: ['/a', '/b'], alternate: '2' }))).turnMs,
+      2000,
+    );
+  });
+
+  it('refuses a turn out of 1..60 s, and --alternate with --no-load or --replay', async () => {
+    const refused: [Partial<LiveFlags>, RegExp][] = [
+      [{ alternate: '0' }, /from 1 to 60, got 0/],
+      [{ alternate: '61' }, /from 1 to 60, got 61/],
+      [{ alternate: 'soon' }, /from 1 to 60, got soon$/],
+      [{ cmd: 'node s.js', load: false, alternate: '' }, /--no-load sends none/],
+      [{ replay: 'r.ndjson', alternate: '' }, /a replay plays one back/],
+    ];
+    for (const [over, message] of refused)
+      await assert.rejects(liveOptions(flags(over)), { code: 'LOOPLAB_ERR_BAD_OPTION', message });
+  });
+});

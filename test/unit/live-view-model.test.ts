@@ -208,3 +208,27 @@ describe('stall text', () => {
     assert.deepEqual(stallStack([{ function: 'f', file: 'a/b.ts', line: null }]), ['f (a/b.ts)']);
   });
 });
+
+describe('live view model with --alternate', () => {
+  const session = events[0] as SessionEvent;
+  const alternating: LiveEvent[] = [
+    {
+      ...session,
+      alternate: true,
+      turnMs: 2000,
+      turn: { variant: 'sync', elapsedMs: 100 },
+    },
+    { type: 'turn', elapsedMs: 2300, variant: 'async' },
+  ];
+
+  it('knows whose turn it is: from the session event, then from each turn event', () => {
+    assert.deepEqual(viewOf(alternating.slice(0, 1), 500).turn, { variant: 'sync', fromMs: 100 });
+    assert.deepEqual(viewOf(alternating, 2500).turn, { variant: 'async', fromMs: 2300 });
+  });
+
+  it('has no turn once the load pauses, nor without --alternate', () => {
+    const paused: LiveEvent = { type: 'state', elapsedMs: 3000, state: 'paused' };
+    assert.equal(viewOf([...alternating, paused], 3100).turn, null);
+    assert.equal(viewOf(events, 6200).turn, null);
+  });
+});

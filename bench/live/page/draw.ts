@@ -43,7 +43,9 @@ function drawNow(view: LiveView): void {
       // data-label names the figure beside it when a narrow screen lays the row out as tiles.
       return `<td data-variant="${esc(v)}" data-metric="${key}" data-label="${esc(label)}" data-value="${value ?? ''}">${figure(value)}</td>`;
     });
-    return `<tr data-variant="${esc(v)}"><th scope="row">${esc(v)}</th>${cells.join('')}</tr>`;
+    // --alternate: the row under load says so; the others' load figures are dashes (idle).
+    const turn = view.turn?.variant === v;
+    return `<tr data-variant="${esc(v)}"${turn ? ' data-turn="yes"' : ''}><th scope="row">${esc(v)}${turn ? ' <span class="muted">(its turn)</span>' : ''}</th>${cells.join('')}</tr>`;
   });
   (table.querySelector('tbody') as HTMLElement).innerHTML = rows.join('');
 }
@@ -144,8 +146,11 @@ export function draw(view: LiveView): void {
   // The state alone is announced; the clock ticks silently beside it.
   const said = `${view.state}${view.stateReason ? ` (${view.stateReason})` : ''}`;
   if (status.textContent !== said) status.textContent = said;
+  const turn = view.turn
+    ? ` · ${view.turn.variant}'s turn, ${figure(Math.max(0, view.nowMs - view.turn.fromMs) / 1000)} s`
+    : '';
   byId('clock').textContent =
-    `${figure(view.nowMs / 1000)} s${s?.alternate ? ' · variants take turns' : ''}`;
+    `${figure(view.nowMs / 1000)} s${s?.alternate ? ` · variants take turns under load${turn}` : ''}`;
   drawWarnings(view);
   drawNow(view);
   drawCharts(view);

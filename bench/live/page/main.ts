@@ -15,6 +15,7 @@ const EVENT_TYPES: LiveEvent['type'][] = [
   'frame',
   'stall',
   'marker',
+  'turn',
   'state',
   'warning',
 ];

@@ -86,6 +86,8 @@ export interface LiveView {
   silences: SilenceView[];
   /** The newest warning of each code and variant, newest first. */
   warnings: WarningEvent[];
+  /** `--alternate`: the variant under load now, and since when; null when none is. */
+  turn: { variant: string; fromMs: number } | null;
 }
 
 /** How much time the charts show. */
@@ -113,6 +115,8 @@ export interface LiveModel {
   markers: MarkerEvent[];
   warnings: WarningEvent[];
   silences: Silence[];
+  /** `--alternate`: whose turn it is, since when (ms); null when paused, stopped, or all at once. */
+  turn: { variant: string; fromMs: number } | null;
   /** While running: when each variant last spoke (its last frame, or when running began). */
   lastWord: Map<string, number>;
   /** The latest elapsedMs any event carried. */
@@ -129,6 +133,7 @@ export function createModel(): LiveModel {
     markers: [],
     warnings: [],
     silences: [],
+    turn: null,
     lastWord: new Map(),
     lastElapsedMs: 0,
   };
@@ -144,6 +149,8 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
     // Sent again on every reconnect: the layout and the knobs' values, never the history.
     model.session = event;
     model.state = event.state;
+    // The turn under way as the page connects; the history's `turn` events, if any, follow.
+    if (event.turn) model.turn = { variant: event.turn.variant, fromMs: event.turn.elapsedMs };
     return;
   }
   model.lastElapsedMs = Math.max(model.lastElapsedMs, event.elapsedMs);
@@ -168,6 +175,9 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
     case 'warning':
       model.warnings.push(event);
       return;
+    case 'turn':
+      model.turn = { variant: event.variant, fromMs: event.elapsedMs };
+      return;
     case 'state': {
       if (event.state === 'running') {
         // Silence is counted from when the load (re)started: a paused server owes no frames.
@@ -178,6 +188,8 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
           if (event.elapsedMs - fromMs > silenceAfterMs(model))
             model.silences.push({ variant, fromMs, toMs: event.elapsedMs });
         model.lastWord.clear();
+        // A turn ends with the load: the next `running` begins one again.
+        model.turn = null;
       }
       model.state = event.state;
       model.stateReason = event.reason ?? null;
@@ -297,6 +309,7 @@ export function viewAt(model: LiveModel, nowMs: number): LiveView {
     markers: [...model.markers],
     silences,
     warnings,
+    turn: model.turn,
   };
 }
 

@@ -46,14 +46,24 @@ export interface TargetLoad {
    * connections of its own opened before the load starts; absent, none.
    */
   ping?: PingTarget;
+  /**
+   * Start held (`live --alternate`: not this variant's turn): its connections and bystander are
+   * opened and kept warm, but it sends no request and nothing is counted until it is resumed.
+   */
+  held?: boolean;
 }
 
 export type ToLoadWorker =
   | { type: 'load'; target: TargetLoad }
   | { type: 'unload'; variant: string }
-  | { type: 'take'; id: number }
+  /** `hold`: the variant held in the same step as the take, so no count falls between. */
+  | { type: 'take'; id: number; hold?: string }
+  | { type: 'hold'; variant: string }
+  | { type: 'resume'; variant: string }
   | { type: 'stop' };
 
 export type FromLoadWorker =
   | { type: 'tallies'; id: number; tallies: Record<string, LoadTally> }
-  | { type: 'unloaded'; variant: string };
+  | { type: 'unloaded'; variant: string }
+  /** Held, and its requests in flight all answered (or failed). */
+  | { type: 'held'; variant: string };

@@ -33,6 +33,19 @@ interface Loaded {
   /** The load (and the bystander) runs: takes count it. Not while the bystander warms up. */
   running: boolean;
   stopped: boolean;
+  /**
+   * Held (`live --alternate`, not its turn): no request goes out and nothing is counted; the
+   * bystander's schedule runs on uncounted, so that its connections stay open for the next turn.
+   */
+  held: boolean;
+  /** When the load last began counting (started or resumed): a ping due before is not its turn's. */
+  countingFrom: number;
+  /** Requests sent and not yet answered: a hold is done when none is left. */
+  inFlight: number;
+  /** The loops parked by a hold, woken by resume or unload. */
+  parked: (() => void)[];
+  /** Told once the hold has drained. */
+  drained: (() => void)[];
   pings: { connections: WarmConnections; schedule: PingSchedule | null } | null;
 }
 
@@ -62,9 +75,14 @@ async function loop(
 ): Promise<void> {
   let k = first;
   while (!state.stopped) {
+    if (state.held) {
+      await new Promise<void>((resolve) => state.parked.push(resolve));
+      continue;
+    }
     const req = target.requests[k++ % target.requests.length];
     if (!req) return;
     const sentAt = performance.now();
+    state.inFlight++;
     try {
       const res = await client.request({
         path: req.path,
@@ -74,16 +92,27 @@ async function loop(
       });
       await res.body.dump();
       if (state.stopped) return;
+      // Answered after a hold: its turn's books are closed.
+      if (state.held) continue;
       state.tally.completed++;
       state.tally.latenciesMs.push(performance.now() - sentAt);
       if (res.statusCode >= 400) state.tally.errors++;
     } catch (err) {
       if (state.stopped) return;
-      if (isTimeout(err)) state.tally.timeouts++;
-      else state.tally.errors++;
-      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      if (!state.held) {
+        if (isTimeout(err)) state.tally.timeouts++;
+        else state.tally.errors++;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    } finally {
+      state.inFlight--;
+      if (state.held && state.inFlight === 0) tellDrained(state);
     }
   }
+}
+
+function tellDrained(state: Loaded): void {
+  for (const done of state.drained.splice(0)) done();
 }
 
 function load(target: TargetLoad): void {
@@ -95,6 +124,11 @@ function load(target: TargetLoad): void {
     clients: [],
     running: false,
     stopped: false,
+    held: target.held ?? false,
+    countingFrom: performance.now(),
+    inFlight: 0,
+    parked: [],
+    drained: [],
     pings: null,
   };
   loaded.set(target.variant, state);
@@ -110,6 +144,7 @@ async function start(state: Loaded): Promise<void> {
   // Counting starts with the load, not with the warm-up.
   state.tally = emptyTally(target);
   state.since = performance.now();
+  state.countingFrom = state.since;
   state.running = true;
   for (let i = 0; i < target.connections; i++) {
     const client = new Client(target.origin, {
@@ -133,7 +168,9 @@ async function startPings(state: Loaded, ping: PingTarget): Promise<void> {
     const { outcome, ms } = await sendPing(connections, pingTarget, dueAt);
     // A ping ended by the unload is nobody's: the variant's books are closed. Otherwise it goes
     // to the span it ended in, so a frame holds the pings answered in it.
-    if (state.stopped || !state.tally.ping) return;
+    // A held variant's pings only keep its connections open; a ping due before its turn began
+    // belongs to no turn of it.
+    if (state.stopped || state.held || dueAt < state.countingFrom || !state.tally.ping) return;
     countPing(state.tally.ping, outcome, ms);
   };
   state.pings.schedule = pingSchedule(
@@ -157,15 +194,49 @@ function unload(variant: string): void {
   state.pings?.schedule?.stop();
   // Destroyed, not closed: a blocked server would hold a close until it answered.
   void state.pings?.connections.destroy();
+  for (const wake of state.parked.splice(0)) wake();
+  tellDrained(state);
 }
 
-function take(id: number): void {
+/** Stops `variant`'s load and its counting now; `done` once its requests in flight are over. */
+function hold(variant: string, done: () => void, now = performance.now()): void {
+  const state = loaded.get(variant);
+  if (!state) {
+    done();
+    return;
+  }
+  if (!state.held) {
+    state.held = true;
+    // The span it ran since the last take, kept for the next take (which closes its books).
+    if (state.running) state.tally.spanMs += now - state.since;
+  }
+  if (state.inFlight === 0) done();
+  else state.drained.push(done);
+}
+
+function resume(variant: string): void {
+  const state = loaded.get(variant);
+  if (!state?.held) return;
+  state.held = false;
+  state.since = performance.now();
+  state.countingFrom = state.since;
+  for (const wake of state.parked.splice(0)) wake();
+}
+
+function take(id: number, holdNow?: string): void {
   const now = performance.now();
   const tallies: Record<string, LoadTally> = {};
+  // Held at the same instant as the take: its books close with it, nothing counted in between.
+  // (Its drain is awaited with a hold message of its own.)
+  if (holdNow !== undefined) hold(holdNow, () => {}, now);
   for (const [variant, state] of loaded) {
     // Still warming up its bystander: nothing was measured yet, so no tally (not a zero one).
     if (!state.running) continue;
-    tallies[variant] = { ...state.tally, spanMs: now - state.since };
+    // The span it ran: before a hold (kept in the tally), and since the last take if not held.
+    const spanMs = state.tally.spanMs + (state.held ? 0 : now - state.since);
+    // Held since the last take: no load ran, so no tally (its figures are null, not 0).
+    if (state.held && spanMs <= 0) continue;
+    tallies[variant] = { ...state.tally, spanMs };
     state.tally = emptyTally(state.target);
     state.since = now;
   }
@@ -177,7 +248,12 @@ port?.on('message', (msg: ToLoadWorker) => {
   else if (msg.type === 'unload') {
     unload(msg.variant);
     port?.postMessage({ type: 'unloaded', variant: msg.variant } satisfies FromLoadWorker);
-  } else if (msg.type === 'take') take(msg.id);
+  } else if (msg.type === 'take') take(msg.id, msg.hold);
+  else if (msg.type === 'hold')
+    hold(msg.variant, () =>
+      port?.postMessage({ type: 'held', variant: msg.variant } satisfies FromLoadWorker),
+    );
+  else if (msg.type === 'resume') resume(msg.variant);
   else if (msg.type === 'stop') {
     for (const variant of [...loaded.keys()]) unload(variant);
     port?.close();

@@ -21,8 +21,19 @@ export interface SteadyLoad {
   load(target: TargetLoad): void;
   /** Stops loading `variant`; resolves once its clients are closed. */
   unload(variant: string): Promise<void>;
-  /** What each loaded target saw since the last take; then counting starts again. */
-  take(): Promise<Record<string, LoadTally>>;
+  /**
+   * What each loaded target saw since the last take; then counting starts again. `hold`: that
+   * variant is held in the same step, so its books close with this take.
+   */
+  take(hold?: string): Promise<Record<string, LoadTally>>;
+  /**
+   * Stops sending `variant`'s requests and counting them (its connections and bystander stay
+   * open, uncounted); resolves once its requests in flight are over. Its next take holds what it
+   * saw before the hold, if no take has yet.
+   */
+  hold(variant: string): Promise<void>;
+  /** Starts a held variant's load again, counting from now. */
+  resume(variant: string): void;
   close(): Promise<void>;
 }
 
@@ -35,14 +46,16 @@ export function startSteadyLoad(): SteadyLoad {
   let nextId = 0;
   const takes = new Map<number, (t: Record<string, LoadTally>) => void>();
   const unloads = new Map<string, (() => void)[]>();
+  const holds = new Map<string, (() => void)[]>();
   let gone = false;
   worker.on('message', (msg: FromLoadWorker) => {
     if (msg.type === 'tallies') {
       takes.get(msg.id)?.(msg.tallies);
       takes.delete(msg.id);
     } else {
-      for (const done of unloads.get(msg.variant) ?? []) done();
-      unloads.delete(msg.variant);
+      const waiting = msg.type === 'held' ? holds : unloads;
+      for (const done of waiting.get(msg.variant) ?? []) done();
+      waiting.delete(msg.variant);
     }
   });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -50,8 +63,10 @@ export function startSteadyLoad(): SteadyLoad {
     gone = true;
     for (const resolve of takes.values()) resolve({});
     takes.clear();
-    for (const list of unloads.values()) for (const done of list) done();
-    unloads.clear();
+    for (const waiting of [unloads, holds]) {
+      for (const list of waiting.values()) for (const done of list) done();
+      waiting.clear();
+    }
   });
   worker.on('error', () => {});
   const post = (msg: ToLoadWorker) => {
@@ -66,14 +81,22 @@ export function startSteadyLoad(): SteadyLoad {
             unloads.set(variant, [...(unloads.get(variant) ?? []), resolve]);
             post({ type: 'unload', variant });
           }),
-    take: () =>
+    take: (hold) =>
       gone
         ? Promise.resolve({})
         : new Promise((resolve) => {
             const id = nextId++;
             takes.set(id, resolve);
-            post({ type: 'take', id });
+            post({ type: 'take', id, ...(hold !== undefined && { hold }) });
           }),
+    hold: (variant) =>
+      gone
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            holds.set(variant, [...(holds.get(variant) ?? []), resolve]);
+            post({ type: 'hold', variant });
+          }),
+    resume: (variant) => post({ type: 'resume', variant }),
     async close() {
       post({ type: 'stop' });
       // A thread that does not stop within a second is ended: closing must not hang.
