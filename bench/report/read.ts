@@ -147,14 +147,22 @@ export function withLaterMetrics(report: Report): Report {
  * @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when it cannot be read, else as parseReport.
  */
 export async function readReport(path: string): Promise<Report> {
-  let text: string;
+  return parseReport(await readInput(path, 'report'), path);
+}
+
+/**
+ * The text of a file looplab was asked to read, `what` naming it in the error (a report, a
+ * journal).
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when it does not exist or cannot be read.
+ */
+export async function readInput(path: string, what: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`;
-    throw new LooplabError(ERROR_CODES.NO_SUCH_FILE, `report ${path} ${why}`, { cause: err });
+    throw new LooplabError(ERROR_CODES.NO_SUCH_FILE, `${what} ${path} ${why}`, { cause: err });
   }
-  return parseReport(text, path);
 }

@@ -3,7 +3,6 @@
  * run, each run appended as it ends, and a journal read back into the plan it had.
  */
 import { appendFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import {
   environmentMismatches,
   JOURNAL_KIND,
@@ -12,7 +11,7 @@ import {
   optionMismatches,
   parseJournal,
 } from '../../bench/report/journal.ts';
-import { parseReport } from '../../bench/report/read.ts';
+import { parseReport, readInput } from '../../bench/report/read.ts';
 import {
   type BenchOptions,
   type Report,
@@ -78,15 +77,7 @@ export function journalHooks(
  * @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when it cannot be read, else as parseJournal.
  */
 export async function readJournal(path: string): Promise<Journal> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`;
-    throw new LooplabError(ERROR_CODES.NO_SUCH_FILE, `journal ${path} ${why}`, { cause: err });
-  }
+  const text = await readInput(path, 'journal');
   return parseJournal(text, path);
 }
 
@@ -237,15 +228,7 @@ export function reportFromJournal(journal: Journal, path: string): Report {
  * @throws {LooplabError} as readReport, parseJournal and reportFromJournal.
  */
 export async function readReportOrJournal(path: string): Promise<Report> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`;
-    throw new LooplabError(ERROR_CODES.NO_SUCH_FILE, `report ${path} ${why}`, { cause: err });
-  }
+  const text = await readInput(path, 'report');
   // A journal's first line is its header, and starts with its kind.
   return text.startsWith(`{"kind":"${JOURNAL_KIND}"`)
     ? reportFromJournal(parseJournal(text, path), path)

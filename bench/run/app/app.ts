@@ -29,7 +29,7 @@ import {
 } from '../../../scenarios/probe/protocol.ts';
 import { killGroupNow, stopGroup } from '../process/group-stop.ts';
 import { warnDropped } from '../process/peer-guard.ts';
-import { type ProbeChannel, requestProbe } from '../process/probe-request.ts';
+import { type ProbeChannel, probeRequests } from '../process/probe-request.ts';
 import { KILL_GRACE_MS, track } from '../process/reaper.ts';
 import { keepTail } from '../process/stderr-tail.ts';
 import { type MeasuredServer, originOf } from '../process/target.ts';
@@ -287,28 +287,7 @@ export async function startApp(o: AppOptions): Promise<AppServer> {
       o.pingPath === null
         ? { origin: `http://127.0.0.1:${bystanderPort}`, path: '/ping' }
         : { origin, path: o.pingPath },
-    resetProbe: ({ windowMs, timeoutMs, atFirstRequest }) =>
-      requestProbe(
-        channel,
-        { type: 'probe:reset', windowMs, ...(atFirstRequest && { atFirstRequest }) },
-        'probe:reset:done',
-        timeoutMs,
-        label,
-        tail,
-      ).then(() => undefined),
-    readProbe: (timeoutMs = 30_000) =>
-      requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
-        (m) => (m.type === 'probe:data' ? m.data : null),
-      ),
-    frameProbe: (timeoutMs = 30_000) =>
-      requestProbe(
-        channel,
-        { type: 'probe:frame' },
-        'probe:frame:data',
-        timeoutMs,
-        label,
-        tail,
-      ).then((m) => (m.type === 'probe:frame:data' ? m.data : null)),
+    ...probeRequests(channel, label, tail),
     exited,
     tail,
     stop,

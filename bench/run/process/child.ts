@@ -18,7 +18,7 @@ import type {
 import { allScenarios } from '../../../scenarios/registry.ts';
 import { handlerLaunch } from './compiled-handler.ts';
 import { awaitReady, forkTracked } from './fork.ts';
-import { requestProbe } from './probe-request.ts';
+import { probeRequests } from './probe-request.ts';
 import { launchUpstream, type UpstreamHandle } from './upstream.ts';
 
 export { NoAnswerError } from './probe-request.ts';
@@ -143,6 +143,7 @@ async function startChild(
       ),
   });
 
+  const probe = probeRequests(channel, label, tail);
   return {
     pid: ready.pid,
     port: ready.port,
@@ -150,31 +151,9 @@ async function startChild(
     exited: forked.exited,
     tail,
     resetProbe: (windowMs?: number, timeoutMs = 30_000, atFirstRequest = false) =>
-      requestProbe(
-        channel,
-        {
-          type: 'probe:reset',
-          ...(windowMs !== undefined && { windowMs }),
-          ...(atFirstRequest && { atFirstRequest }),
-        },
-        'probe:reset:done',
-        timeoutMs,
-        label,
-        tail,
-      ).then(() => undefined),
-    readProbe: (timeoutMs = 30_000) =>
-      requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
-        (m) => (m.type === 'probe:data' ? m.data : null),
-      ),
-    frameProbe: (timeoutMs = 30_000) =>
-      requestProbe(
-        channel,
-        { type: 'probe:frame' },
-        'probe:frame:data',
-        timeoutMs,
-        label,
-        tail,
-      ).then((m) => (m.type === 'probe:frame:data' ? m.data : null)),
+      probe.resetProbe({ windowMs, timeoutMs, atFirstRequest }),
+    readProbe: probe.readProbe,
+    frameProbe: probe.frameProbe,
     stop: forked.stop,
   };
 }

@@ -69,3 +69,38 @@ export function requestProbe<Out extends Message = ToChild, In extends Message =
     });
   });
 }
+
+/**
+ * The probe's window reset, its reading and its frame, as every measured server offers them: a
+ * scenario's child over IPC, a preloaded app over its socket.
+ */
+export function probeRequests(channel: ProbeChannel, label: string, tail: () => string) {
+  return {
+    resetProbe: (o: { windowMs?: number; timeoutMs: number; atFirstRequest?: boolean }) =>
+      requestProbe(
+        channel,
+        {
+          type: 'probe:reset',
+          ...(o.windowMs !== undefined && { windowMs: o.windowMs }),
+          ...(o.atFirstRequest && { atFirstRequest: true }),
+        },
+        'probe:reset:done',
+        o.timeoutMs,
+        label,
+        tail,
+      ).then(() => undefined),
+    readProbe: (timeoutMs = 30_000) =>
+      requestProbe(channel, { type: 'probe:read' }, 'probe:data', timeoutMs, label, tail).then(
+        (m) => (m.type === 'probe:data' ? m.data : null),
+      ),
+    frameProbe: (timeoutMs = 30_000) =>
+      requestProbe(
+        channel,
+        { type: 'probe:frame' },
+        'probe:frame:data',
+        timeoutMs,
+        label,
+        tail,
+      ).then((m) => (m.type === 'probe:frame:data' ? m.data : null)),
+  };
+}
