@@ -38,6 +38,7 @@ table{border-collapse:collapse;font-size:.9rem;font-variant-numeric:tabular-nums
 caption{text-align:left;color:var(--muted);padding:.2rem 0}
 th,td{padding:.2rem .6rem;border-bottom:1px solid var(--rule);text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
+#now th[scope=row]{white-space:normal;overflow-wrap:anywhere;min-width:8rem;max-width:22rem}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,24rem),1fr));gap:.6rem 1.2rem}
 .charts figure{margin:0;min-width:0}.charts figcaption{font-weight:600;font-size:.95rem}
 ol.stalls{list-style:none;padding:0;margin:0;max-height:24rem;overflow-y:auto}
@@ -49,7 +50,7 @@ ol.frames li+li::before{content:"← ";color:var(--muted)}
 @media (max-width:40rem){
 #now,#now caption,#now tbody{display:block}#now thead{display:none}
 #now tr{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));column-gap:1rem;padding:.4rem 0;border-bottom:1px solid var(--rule)}
-#now th[scope=row]{grid-column:1/-1;border:0;padding:.2rem 0}
+#now th[scope=row]{grid-column:1/-1;border:0;padding:.2rem 0;max-width:none}
 #now td{display:flex;justify-content:space-between;gap:.5rem;padding:.15rem 0;white-space:normal;border-bottom:1px dotted var(--rule)}
 #now td::before{content:attr(data-label);color:var(--muted);text-align:left}
 }
