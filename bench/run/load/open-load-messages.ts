@@ -5,7 +5,7 @@
 import type { OutgoingRequest } from '../../../scenarios/request.ts';
 import type { LoadResult } from '../../report/types.ts';
 import type { Arrivals } from '../../sweep/types.ts';
-import type { OpenStep } from './open-tally.ts';
+import type { OpenRecord, OpenStep } from './open-tally.ts';
 
 export interface OpenWindow {
   /** For the run layer's checks and records: latency fields hold the CORRECTED figures. */
@@ -16,6 +16,11 @@ export interface OpenWindow {
   generatorLimited: string | null;
   /** At some due time every connection (up to maxConnections) was busy: requests queued in the generator. */
   connectionsExhausted: boolean;
+  /**
+   * Every request due in the window, as the worker kept it (open-tally.ts): only when the run asked
+   * for them (`records: true`), for a test that reads the whole distribution.
+   */
+  records?: OpenRecord[];
 }
 
 /** The worker's configuration, for its whole life. */
@@ -35,6 +40,7 @@ export type ToOpenWorker =
       arrivals: Arrivals;
       seed: number;
       settle: boolean;
+      records: boolean;
     }
   /** Ends run `id`'s window now, with what it has. */
   | { type: 'abort'; id: number }

@@ -42,6 +42,7 @@ interface Window {
   id: number;
   ratePerSec: number;
   settle: boolean;
+  keepRecords: boolean;
   due: number[];
   next: number;
   startMs: number;
@@ -226,6 +227,9 @@ function finish(w: Window, aborted = false): void {
       step: tally.step,
       generatorLimited: generatorLimited(w.ratePerSec, elu, tally.freeSendLagP99Ms),
       connectionsExhausted: tally.connectionsExhausted,
+      ...(w.keepRecords && {
+        records: w.records.filter((r) => r.dueMs >= w.startMs && r.dueMs < endMs),
+      }),
     },
   } satisfies FromOpenWorker);
 }
@@ -236,6 +240,7 @@ function run(msg: Extract<ToOpenWorker, { type: 'run' }>): void {
     id: msg.id,
     ratePerSec: msg.ratePerSec,
     settle: msg.settle,
+    keepRecords: msg.records,
     due: dueTimes(msg.arrivals, msg.ratePerSec, msg.durationMs, msg.seed),
     next: 0,
     startMs,

@@ -46,11 +46,12 @@ export interface OpenLoad {
   /**
    * Sends at ratePerSec for durationSec (onStart as the first is due); with settle, waits for the
    * requests still out (up to the timeout) before resolving. Connections stay open between calls.
+   * With records, the window carries every request's record too (for tests).
    */
   run(
     ratePerSec: number,
     durationSec: number,
-    o?: { onStart?: () => void; settle?: boolean },
+    o?: { onStart?: () => void; settle?: boolean; records?: boolean },
   ): Promise<OpenWindow>;
   close(): Promise<void>;
 }
@@ -132,6 +133,7 @@ export async function startOpenLoad(options: OpenLoadOptions): Promise<OpenLoad>
             arrivals,
             seed: seed + id,
             settle: o.settle ?? false,
+            records: o.records ?? false,
           });
           if (signal?.aborted) post({ type: 'abort', id });
         });
