@@ -96,6 +96,48 @@ describe('open-model generator', () => {
       assert.equal(ports(), portsBefore);
     }));
 
+  it('an abort ends the window early with what it has; a refused connection is an error, not a hang', async () => {
+    const { child, url } = await startApp('http-app.cjs');
+    const controller = new AbortController();
+    const load = await startOpenLoad({
+      url,
+      requests: [get('/health')],
+      arrivals: 'uniform',
+      maxConnections: 4,
+      timeoutSec: 5,
+      signal: controller.signal,
+    });
+    try {
+      const t0 = performance.now();
+      setTimeout(() => controller.abort(), 300);
+      const w = await load.run(100, 10, { settle: true });
+      const tookMs = performance.now() - t0;
+      const figures = JSON.stringify({ tookMs, step: w.step, elapsedMs: w.load.elapsedMs });
+      assert.ok(tookMs < 3000, figures);
+      // About 30 due in 0.3 s at 100/s: the window ended at the abort, not after 10 s.
+      assert.ok(w.step.due >= 10 && w.step.due <= 100, figures);
+      assert.ok(w.load.elapsedMs < 3000, figures);
+    } finally {
+      await load.close();
+      await stopApp(child);
+    }
+    // The server is gone: every request due is an error, at once.
+    const refused = await startOpenLoad({
+      url,
+      requests: [get('/health')],
+      arrivals: 'uniform',
+      maxConnections: 2,
+      timeoutSec: 2,
+    });
+    try {
+      const w = await refused.run(50, 0.2, { settle: true });
+      assert.equal(w.step.errors, w.step.due, JSON.stringify(w.step));
+      assert.equal(w.step.latencyMs, null);
+    } finally {
+      await refused.close();
+    }
+  });
+
   it('shows a 400 ms freeze every 2 s in the corrected latency of the share it touches, which the uncorrected hides', (t) =>
     measuredTwice(t, async () => {
       const { child, url } = await startApp('freeze-app.cjs');
