@@ -184,9 +184,13 @@ export const GENERATOR_ELU_LIMIT = 0.9;
 
 /**
  * How late a send on a free connection may go out before the generator counts as unable to hold
- * the rate: max(5 ms, 2 gaps). The floor is the timer's own grain (a timer fires up to ~1-2 ms
- * late on an idle thread) with room for a GC pause; 2 gaps because a sender behind by more than
- * two arrivals is no longer sending the offered process.
+ * the rate: max(5 ms, 2 gaps). Measured (scripts/dev/open-load-ceiling.ts, 2 cores, quiet): on a
+ * thread that keeps up, the send lag p99 is 1.8-3.2 ms from 1,000 to 12,000/s (the timer's 1 ms
+ * grain, a GC pause); at 16,000/s, the thread half busy beside the server, it was 7.4 ms and the
+ * latency p50 rose from ~1 to 17 ms. So 5 ms sits above the grain and below the first sign of
+ * falling behind; 2 gaps because a sender behind by two arrivals no longer sends the offered
+ * process. The ELU limit, 0.9, was not reached there (0.5-0.7 at 16,000-32,000/s, where the
+ * server, on the same 2 cores, gave out first): it catches a thread starved of CPU outright.
  */
 export function sendLagLimitMs(ratePerSec: number): number {
   return Math.max(5, 2000 / ratePerSec);
