@@ -7,8 +7,9 @@
  * generator is named, with that advice. Without a measured loop (`--url`) looplab cannot tell a
  * busy server from a waiting one, and says so.
  */
-import { formatPercent, formatRate } from '../../core/numbers.ts';
+import { formatPercent } from '../../core/numbers.ts';
 import { HELD_SHARE, SATURATED_ELU } from './knee.ts';
+import { rateText } from './rates.ts';
 import type { LimitedBy } from './types.ts';
 
 export interface LimitInput {
@@ -34,14 +35,14 @@ export function classifyLimit(input: LimitInput): Limit {
   if (generatorLimited !== null)
     return {
       limitedBy: 'generator',
-      limitedWhy: `looplab's generator could not send ${formatRate(offeredPerSec)} req/s on time (${generatorLimited}): this step says nothing about the server; sweep lower rates, or run on a quieter machine`,
+      limitedWhy: `looplab's generator could not send ${rateText(offeredPerSec)} req/s on time (${generatorLimited}): this step says nothing about the server; sweep lower rates, or run on a quieter machine`,
     };
   const held = achievedPerSec !== null && achievedPerSec >= HELD_SHARE * offeredPerSec;
   if (held && !connectionsExhausted) return { limitedBy: null, limitedWhy: null };
   const answered =
     achievedPerSec === null
-      ? `the server answered nothing of ${formatRate(offeredPerSec)} req/s offered`
-      : `the server answered ${formatRate(achievedPerSec)} of ${formatRate(offeredPerSec)} req/s offered`;
+      ? `the server answered nothing of ${rateText(offeredPerSec)} req/s offered`
+      : `the server answered ${rateText(achievedPerSec)} of ${rateText(offeredPerSec)} req/s offered`;
   if (elu !== null && elu >= SATURATED_ELU)
     return {
       limitedBy: 'server',

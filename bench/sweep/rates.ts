@@ -3,6 +3,7 @@
  * (`10:200:10`) or `auto` (geometric steps until the knee, then one past it).
  */
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import { formatRate } from '../../core/numbers.ts';
 
 /** The rates to run, ascending, or auto's plan (the steps follow from what each step shows). */
 export type RatePlan =
@@ -122,4 +123,9 @@ export function nextAutoRate(
   // At least one more request a second, so a small start still climbs.
   const next = Math.max(Math.round(prevPerSec * plan.factor), Math.floor(prevPerSec) + 1);
   return Math.min(next, plan.maxPerSec);
+}
+
+/** A rate for a message: whole rates as typed (`80`, `4,617`), others as formatRate (`49.6`). */
+export function rateText(perSec: number): string {
+  return Number.isInteger(perSec) ? perSec.toLocaleString('en-US') : formatRate(perSec);
 }

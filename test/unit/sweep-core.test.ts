@@ -345,7 +345,7 @@ describe('classifyLimit', () => {
       {
         limitedBy: 'server',
         limitedWhy:
-          'the server answered 49.6 of 80.0 req/s offered, its loop busy 98% of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it',
+          'the server answered 49.6 of 80 req/s offered, its loop busy 98% of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it',
       },
     );
     assert.equal(
@@ -376,7 +376,7 @@ describe('classifyLimit', () => {
     assert.deepEqual(classifyLimit({ ...base, achievedPerSec: 30, elu: 0.12 }), {
       limitedBy: 'server',
       limitedWhy:
-        'the server answered 30.0 of 100 req/s offered while its loop was busy only 12%: it waits off the loop (the thread pool, a downstream, errors); look there, not at the loop',
+        'the server answered 30 of 100 req/s offered while its loop was busy only 12%: it waits off the loop (the thread pool, a downstream, errors); look there, not at the loop',
     });
   });
 
