@@ -74,6 +74,7 @@ describe('npm pack, installed into an empty prefix', () => {
     assert.ok(files.includes('package/dist/scripts/cli.js'), 'the prepack build is in');
     assert.ok(files.includes('package/lessons/the-waiter/exercise.ts'));
     assert.ok(files.includes('package/bench/report/report.schema.json'));
+    assert.ok(files.includes('package/bench/sweep/sweep.schema.json'));
     const dev = files.filter((f) =>
       /^package\/(test\/|dist\/test\/|scripts\/dev\/|dist\/scripts\/dev\/|\.ci\/|biome\.json|tsconfig\.json)|\/(bad|cheat-[^/]*)\.(ts|js)|lessons\/engine\/.*\.ts$/.test(
         f,

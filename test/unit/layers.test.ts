@@ -1,7 +1,7 @@
 /**
  * The house's two rules, on the code as it is: no import cycle, and every import points to its
  * own layer or a lower one. The layers, bottom up: core ← scenarios ← bench ← lessons ← scripts;
- * inside bench, stats ← report ← run, compare ← render, profile ← live. The scenario server runs inside
+ * inside bench, stats ← report ← sweep ← run, compare ← render, profile ← live. The scenario server runs inside
  * every measured process, so scenarios/ may never load harness code.
  */
 import assert from 'node:assert/strict';
@@ -31,6 +31,9 @@ const LAYERS: Layer[] = [
 const BENCH_ROOMS: Layer[] = [
   { prefix: 'bench/stats/', rank: 0 },
   { prefix: 'bench/report/', rank: 1 },
+  // The sweep's contract and pure core: it reads the report's types, and run, compare and
+  // render read it.
+  { prefix: 'bench/sweep/', rank: 1.5 },
   { prefix: 'bench/run/', rank: 2 },
   { prefix: 'bench/compare/', rank: 2 },
   { prefix: 'bench/render/', rank: 3 },
@@ -128,7 +131,7 @@ describe('the import rules, on looplab itself', () => {
     assert.deepEqual(upwardImports(graph, LAYERS), []);
   });
 
-  it('keeps the rooms of bench in order: stats ← report ← run, compare ← render, profile ← live', () => {
+  it('keeps the rooms of bench in order: stats ← report ← sweep ← run, compare ← render, profile ← live', () => {
     assert.deepEqual(upwardImports(graph, BENCH_ROOMS), []);
   });
 

@@ -1,0 +1,89 @@
+/**
+ * Reading one sweep's steps: where its knee is, the highest rate that met the SLO, and when
+ * `--rates auto` has seen enough.
+ *
+ * A step the generator could not hold (`limitedBy: 'generator'`) says nothing about the server:
+ * the server was sent less than the offered rate, late. It counts neither for nor against the
+ * server here: it is neither the knee nor a good step, nor a rate that met the SLO, nor one that
+ * missed it. The report warns of it instead (summary.ts).
+ */
+import type { Knee, KneeReason, Slo, SweepStep } from './types.ts';
+
+/** The knee's latency factor by default: past it when p99 passes twice its low-load p99. */
+export const DEFAULT_KNEE_K = 2;
+/** A loop busy this share of the hold is saturated: requests queue for it. */
+export const SATURATED_ELU = 0.9;
+/** A step held its rate when it answered at least this share of the offered rate. */
+export const HELD_SHARE = 0.95;
+
+const counted = (step: SweepStep): boolean => step.limitedBy !== 'generator';
+
+/** Whether the server answered at least 95% of the offered rate. */
+export function heldRate(step: Pick<SweepStep, 'offeredPerSec' | 'achievedPerSec'>): boolean {
+  return step.achievedPerSec !== null && step.achievedPerSec >= HELD_SHARE * step.offeredPerSec;
+}
+
+/** Every knee test a step fails; a step with no latency (nothing answered) fails the latency one. */
+export function kneeReasons(
+  step: SweepStep,
+  baselineP99Ms: number | null,
+  k: number,
+): KneeReason[] {
+  const reasons: KneeReason[] = [];
+  if (step.latencyMs === null || (baselineP99Ms !== null && step.latencyMs.p99 > k * baselineP99Ms))
+    reasons.push('latency');
+  // A loop not measured (--url) takes no utilisation test: the other two still judge the step.
+  if (step.elu !== null && step.elu >= SATURATED_ELU) reasons.push('utilisation');
+  if (!heldRate(step)) reasons.push('throughput');
+  return reasons;
+}
+
+/**
+ * The knee of one sweep (its steps in the order run, ascending): the first step whose corrected
+ * p99 passes `k` × the baseline, or whose loop is ≥ 90% busy, or that answered under 95% of
+ * the offered rate. The baseline is the corrected p99 of the first step the generator held.
+ */
+export function findKnee(steps: readonly SweepStep[], k: number): Knee {
+  const held = steps.filter(counted);
+  const baselineP99Ms = held[0]?.latencyMs?.p99 ?? null;
+  let lastGoodPerSec: number | null = null;
+  for (const step of held) {
+    const reasons = kneeReasons(step, baselineP99Ms, k);
+    if (reasons.length > 0)
+      return { atPerSec: step.offeredPerSec, reasons, lastGoodPerSec, baselineP99Ms };
+    lastGoodPerSec = step.offeredPerSec;
+  }
+  return { atPerSec: null, reasons: [], lastGoodPerSec, baselineP99Ms };
+}
+
+/** Whether a step met the SLO: its corrected percentile under the bound, and its rate held. */
+export function meetsSlo(step: SweepStep, slo: Slo): boolean {
+  return step.latencyMs !== null && step.latencyMs[slo.percentile] < slo.underMs && heldRate(step);
+}
+
+/**
+ * The highest offered rate that met the SLO with every step below it meeting it too; null when
+ * the first step missed it. A step that meets it above one that missed it is luck in the noise,
+ * not a rate the server can be trusted with, so the first miss ends the count.
+ */
+export function sloRate(steps: readonly SweepStep[], slo: Slo): number | null {
+  let best: number | null = null;
+  for (const step of steps.filter(counted)) {
+    if (!meetsSlo(step, slo)) break;
+    best = step.offeredPerSec;
+  }
+  return best;
+}
+
+/**
+ * Whether `--rates auto` stops after these steps: once it has taken one step beyond the knee's
+ * (the knee's step shows where the curve bends, the one after shows how steeply), or once a step
+ * was the generator's limit or answered nothing (a higher rate can teach nothing more).
+ */
+export function autoShouldStop(steps: readonly SweepStep[], k: number): boolean {
+  const last = steps.at(-1);
+  if (last === undefined) return false;
+  if (last.limitedBy === 'generator' || last.latencyMs === null) return true;
+  const { atPerSec } = findKnee(steps, k);
+  return atPerSec !== null && last.offeredPerSec > atPerSec;
+}

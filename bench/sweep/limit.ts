@@ -1,0 +1,67 @@
+/**
+ * Who held a step's rate down, the generator or the server, in a sentence a user can act on.
+ *
+ * The server is judged by its loop's utilisation: at ≥ 0.9 requests queue for the loop. Below it,
+ * with every connection busy, the cap on connections may be what held the rate (in an open model
+ * the requests in flight grow with the latency, Little's law), and raising it tells which: so the
+ * generator is named, with that advice. Without a measured loop (`--url`) looplab cannot tell a
+ * busy server from a waiting one, and says so.
+ */
+import { formatPercent } from '../../core/numbers.ts';
+import { HELD_SHARE, SATURATED_ELU } from './knee.ts';
+import { rateText } from './rates.ts';
+import type { LimitedBy } from './types.ts';
+
+export interface LimitInput {
+  offeredPerSec: number;
+  /** null: the step failed, nothing answered. */
+  achievedPerSec: number | null;
+  /** Why the generator could not send on time (its CPU, its send lag); null: it could. */
+  generatorLimited: string | null;
+  /** At some due time every connection was busy: requests queued in the generator. */
+  connectionsExhausted: boolean;
+  /** The server loop's utilisation over the hold; null: not measured. */
+  elu: number | null;
+}
+
+export interface Limit {
+  limitedBy: LimitedBy | null;
+  limitedWhy: string | null;
+}
+
+/** Who limited a step, or nobody (both null) when it held its rate with a connection to spare. */
+export function classifyLimit(input: LimitInput): Limit {
+  const { offeredPerSec, achievedPerSec, generatorLimited, connectionsExhausted, elu } = input;
+  if (generatorLimited !== null)
+    return {
+      limitedBy: 'generator',
+      limitedWhy: `looplab's generator could not send ${rateText(offeredPerSec)} req/s on time (${generatorLimited}): this step says nothing about the server; sweep lower rates, or run on a quieter machine`,
+    };
+  const held = achievedPerSec !== null && achievedPerSec >= HELD_SHARE * offeredPerSec;
+  if (held && !connectionsExhausted) return { limitedBy: null, limitedWhy: null };
+  const answered =
+    achievedPerSec === null
+      ? `the server answered nothing of ${rateText(offeredPerSec)} req/s offered`
+      : `the server answered ${rateText(achievedPerSec)} of ${rateText(offeredPerSec)} req/s offered`;
+  if (elu !== null && elu >= SATURATED_ELU)
+    return {
+      limitedBy: 'server',
+      limitedWhy: `${answered}, its loop busy ${formatPercent(elu)} of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it`,
+    };
+  if (connectionsExhausted && (held || elu !== null)) {
+    const loop = elu === null ? '' : ` while its loop was busy only ${formatPercent(elu)}`;
+    return {
+      limitedBy: 'generator',
+      limitedWhy: `every connection was busy at times${loop}: requests waited in looplab's generator for one; raise --max-connections (if the rate still is not held, the server waits off its loop)`,
+    };
+  }
+  if (elu === null)
+    return {
+      limitedBy: 'server',
+      limitedWhy: `${answered}; its loop is not measured (--url), so looplab cannot tell a busy loop from one waiting${connectionsExhausted ? ', and every connection was busy: raise --max-connections to rule out the cap' : ''}`,
+    };
+  return {
+    limitedBy: 'server',
+    limitedWhy: `${answered} while its loop was busy only ${formatPercent(elu)}: it waits off the loop (the thread pool, a downstream, errors); look there, not at the loop`,
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * A variant's sweeps summed up (the median knee and SLO rate over its runs, the theory beside
+ * them), async's knee over sync's, and the warnings a reader must see before trusting the numbers.
+ */
+import { round } from '../../core/numbers.ts';
+import { percentile } from '../stats/descriptive.ts';
+import { rateText } from './rates.ts';
+import { theoryPoints } from './theory.ts';
+import type { SweepOptions, SweepReport, SweepRun, SweepVariant } from './types.ts';
+
+/**
+ * The median of rates some of which are null, a null standing for a rate beyond every rate
+ * swept on one side: `nullsAbove` for a knee not reached (above the highest rate), below for an
+ * SLO no step met. null when the median falls on a null (or straddles one), or with no values.
+ */
+export function medianWithNulls(
+  values: readonly (number | null)[],
+  nullsAbove: boolean,
+): number | null {
+  if (values.length === 0) return null;
+  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const nulls = values.length - known.length;
+  const n = values.length;
+  // Positions of the middle one or two in the full order, nulls at one end.
+  const middle = n % 2 === 1 ? [(n - 1) / 2] : [n / 2 - 1, n / 2];
+  const offset = nullsAbove ? 0 : nulls;
+  const picked = middle.map((i) =>
+    i - offset >= 0 && i - offset < known.length ? known[i - offset] : null,
+  );
+  if (picked.some((v) => v === null || v === undefined)) return null;
+  return percentile(picked as number[], 50);
+}
+
+/**
+ * One variant's summary: the knee and the SLO rate of each completed run and their medians, and
+ * the M/D/1 prediction at every offered rate any run took, from the ceiling's service time.
+ */
+export function summarizeVariant(
+  variant: string,
+  label: string,
+  runs: SweepRun[],
+  ceiling: SweepVariant['ceiling'],
+  options: Pick<SweepOptions, 'slo'>,
+): SweepVariant {
+  const completed = runs.filter((r) => r.state === 'completed');
+  const knees = completed.map((r) => r.knee.atPerSec);
+  const slos = completed.map((r) => r.sloPerSec);
+  const rates = [...new Set(runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)))].sort(
+    (a, b) => a - b,
+  );
+  return {
+    variant,
+    label,
+    runs,
+    knee: { medianPerSec: medianWithNulls(knees, true), perRun: knees },
+    slo: options.slo === null ? null : { medianPerSec: medianWithNulls(slos, false), perRun: slos },
+    ceiling,
+    theory: ceiling === null ? [] : theoryPoints(ceiling.serviceMs, rates),
+  };
+}
+
+/** async's median knee over sync's, to 2 decimals; null unless both variants have one. */
+export function kneeRatio(variants: readonly SweepVariant[]): number | null {
+  const knee = (name: string) =>
+    variants.find((v) => v.variant === name)?.knee.medianPerSec ?? null;
+  const sync = knee('sync');
+  const async = knee('async');
+  return sync === null || async === null ? null : round(async / sync, 2);
+}
+
+/**
+ * Rates to suggest when no knee was found: from the same low first rate (the knee's baseline must
+ * be at low load), doubling, to four times the highest rate swept.
+ */
+export function higherRates(lowestPerSec: number, highestPerSec: number): string {
+  const rates: number[] = [];
+  for (let r = lowestPerSec; r < highestPerSec * 4; r *= 2) rates.push(round(r, 2));
+  rates.push(round(highestPerSec * 4, 2));
+  return rates.join(',');
+}
+
+const listRates = (rates: readonly number[]): string => {
+  const texts = rates.map(rateText);
+  return texts.length <= 1
+    ? texts.join('')
+    : `${texts.slice(0, -1).join(', ')} and ${texts.at(-1)}`;
+};
+
+/**
+ * What a reader must know to trust the numbers: steps the generator could not hold, runs that
+ * failed, and a knee not reached within the rates swept (with the rates to try next).
+ */
+export function sweepWarnings(
+  report: Pick<SweepReport, 'variants'> & { options: Pick<SweepOptions, 'rates'> },
+): string[] {
+  const warnings: string[] = [];
+  for (const v of report.variants) {
+    for (const run of v.runs) {
+      if (run.state === 'failed')
+        warnings.push(`${v.label} run ${run.run} failed: ${run.reason ?? 'no reason given'}`);
+    }
+    const genSteps = v.runs.flatMap((run) =>
+      run.steps.filter((s) => s.limitedBy === 'generator').map((s) => ({ run: run.run, step: s })),
+    );
+    if (genSteps.length > 0) {
+      const rates = [...new Set(genSteps.map((g) => g.step.offeredPerSec))].sort((a, b) => a - b);
+      const first = genSteps[0]?.step.limitedWhy ?? '';
+      warnings.push(
+        `${v.label}: the generator could not hold ${listRates(rates)} req/s, so those steps say nothing about the server${first ? ` (${first})` : ''}`,
+      );
+    }
+    const completed = v.runs.filter((r) => r.state === 'completed');
+    if (completed.length === 0 || v.knee.medianPerSec !== null) continue;
+    // The rates the server was judged at: a step the generator could not hold was not one.
+    const offered = completed.flatMap((r) =>
+      r.steps.filter((s) => s.limitedBy !== 'generator').map((s) => s.offeredPerSec),
+    );
+    if (offered.length === 0) continue;
+    const highest = Math.max(...offered);
+    const missed = completed.filter((r) => r.knee.atPerSec === null).length;
+    const runs = missed === completed.length ? '' : ` in ${missed} of ${completed.length} runs`;
+    const noKnee = `${v.label}: no knee up to ${rateText(highest)} req/s${runs}`;
+    if (genSteps.length > 0)
+      warnings.push(
+        `${noKnee}, and the generator could not offer more here: the server's knee is beyond what this machine can send it`,
+      );
+    else if (report.options.rates.trim().toLowerCase() === 'auto')
+      warnings.push(`${noKnee}, auto's highest rate: the server takes more than auto offers`);
+    else
+      warnings.push(
+        `${noKnee}, the highest rate swept: sweep higher to find it, e.g. --rates ${higherRates(Math.min(...offered), highest)} or --rates auto`,
+      );
+  }
+  return warnings;
+}
