@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatSweepCsv, SWEEP_CSV_COLUMNS } from '../../bench/render/sweep-csv.ts';
+import { fitColumns, formatSweepTable, TABLE_WIDTH } from '../../bench/render/sweep-table.ts';
+import { terminalStyle } from '../../bench/render/terminal-style.ts';
+import type { SweepReport } from '../../bench/sweep/types.ts';
+import { busyWaitSweep } from './sweep-fixture.ts';
+
+/** The fixture with one change made to a copy. */
+function changed(edit: (r: SweepReport) => void): SweepReport {
+  const r = busyWaitSweep();
+  edit(r);
+  return r;
+}
+
+describe('formatSweepTable', () => {
+  const text = formatSweepTable(busyWaitSweep());
+  const lines = text.split('\n');
+
+  it('heads each variant with its runs, names each column with its unit, and fits 100 columns', () => {
+    assert.equal(
+      lines[0],
+      'busy-wait ms=20  ·  2 runs × 5 s hold (1 s warm-up), poisson arrivals, rates auto, k 2',
+    );
+    assert.ok(
+      lines.includes('busy-wait sync  ·  2 completed runs: each figure the median over them'),
+    );
+    assert.ok(lines.includes('busy-wait async  ·  run 1'), 'the failed run is not in the medians');
+    const head = lines.findIndex((l) => l.startsWith('offered'));
+    assert.deepEqual(lines[head]?.split(/\s+/), [
+      'offered',
+      'achieved',
+      'p50',
+      'p90',
+      'p99',
+      'p99.9',
+      'max',
+      'sent',
+      'err',
+      't/o',
+      'ELU',
+      'lag',
+      '/ping',
+      'limit',
+    ]);
+    assert.deepEqual(lines[head + 1]?.trim().split(/\s{2,}/), [
+      'req/s',
+      'req/s',
+      'ms',
+      'ms',
+      'ms',
+      'ms',
+      'ms',
+      'p99 ms',
+      'p99 ms',
+      'p99 ms',
+    ]);
+    for (const l of lines) assert.ok(l.length <= TABLE_WIDTH, `${l.length} columns: ${l}`);
+  });
+
+  it('shows a step as the median of its runs, the uncorrected p99 beside the corrected, and who limited it', () => {
+    // sync at 50 req/s: run 1's p99 1040 ms, run 2's 1040 × 1.04 = 1081.6: the median 1060.8.
+    assert.deepEqual(
+      lines
+        .find((l) => /^\s+50 /.test(l))
+        ?.trim()
+        .split(/\s+/),
+      [
+        '50',
+        '47.9',
+        '316',
+        '796',
+        '1,061',
+        '1,132',
+        '1,144',
+        '820',
+        '0',
+        '0',
+        '0.97',
+        '24.1',
+        '1,010',
+        'server',
+      ],
+    );
+    assert.deepEqual(
+      lines
+        .find((l) => /^\s+640 /.test(l))
+        ?.trim()
+        .split(/\s+/),
+      [
+        '640',
+        '566',
+        '35.2',
+        '180',
+        '310',
+        '402',
+        '415',
+        '24.5',
+        '0',
+        '0',
+        '0.80',
+        '6.20',
+        '7.50',
+        'gen',
+      ],
+    );
+    assert.ok(
+      text.includes(
+        "server at 50, 60 req/s: the server's loop was busy 97% of the hold (ELU ≥ 0.9): requests queued in\n    it",
+      ),
+    );
+    assert.ok(text.includes("gen at 640 req/s: the generator's sends ran 38 ms late at p99"));
+  });
+
+  it('says the knee and which test it failed, the last good rate, the SLO rate, the ceiling and M/D/1 at the knee', () => {
+    assert.ok(
+      lines.includes(
+        'knee: 40 req/s (run 1: p99 95.2 ms > 2 × low-load p99 21.8 ms); per run: 40, 40',
+      ),
+    );
+    assert.ok(lines.includes('last good rate: 30 req/s'));
+    assert.ok(lines.includes('SLO p99<50ms: 30 req/s'));
+    assert.ok(
+      lines.includes('ceiling: 50 req/s (1000 / 20.0 ms a request; micro: the operation alone)'),
+    );
+    assert.ok(
+      lines.includes('M/D/1 at 40 req/s: mean 60.0 ms (ρ 0.80); measured p50 39.0 ms, p99 97.1 ms'),
+    );
+    assert.ok(lines.includes('knee: 320 req/s (p99 48.0 ms > 2 × low-load p99 21.5 ms)'));
+    assert.ok(lines.includes('ceiling: not measured'), "async's ceiling is null: not 0");
+    assert.ok(lines.includes("async's knee is 8.0x sync's."));
+    assert.ok(
+      lines.includes(
+        'warning: run 2 failed: the server exited with code 1 at 160 req/s (after 5 steps)',
+      ),
+    );
+    assert.ok(
+      lines.includes(
+        'warning: busy-wait async: run 2 failed: the server exited with code 1 at 160 req/s',
+      ),
+    );
+  });
+
+  it('names every test a knee failed, with its figures', () => {
+    const r = changed((x) => {
+      const run = x.variants[0]?.runs[0];
+      if (run)
+        run.knee = { ...run.knee, atPerSec: 50, reasons: ['latency', 'utilisation', 'throughput'] };
+      if (x.variants[0]) x.variants[0].knee = { medianPerSec: 50, perRun: [50] };
+    });
+    assert.ok(
+      formatSweepTable(r).includes(
+        'knee: 50 req/s (run 1: p99 1,040 ms > 2 × low-load p99 21.8 ms; ELU 0.97 ≥ 0.9; achieved 47.9 < 95%\n    of 50 req/s)',
+      ),
+    );
+  });
+
+  it('shows a figure not measured as –, never 0, and a knee not reached as such', () => {
+    const r = changed((x) => {
+      const sync = x.variants[0];
+      if (!sync) return;
+      for (const run of sync.runs) {
+        for (const s of run.steps) {
+          s.elu = null;
+          s.pingP99Ms = null;
+        }
+        run.knee = { atPerSec: null, reasons: [], lastGoodPerSec: 60, baselineP99Ms: 21.8 };
+      }
+      sync.knee = { medianPerSec: null, perRun: [null, null] };
+      sync.slo = { medianPerSec: null, perRun: [null, null] };
+    });
+    const out = formatSweepTable(r).split('\n');
+    assert.deepEqual(
+      out
+        .find((l) => /^\s+10 /.test(l))
+        ?.trim()
+        .split(/\s+/),
+      ['10', '10.0', '20.8', '21.6', '22.3', '22.9', '23.4', '21.7', '0', '0', '–', '21.6', '–'],
+    );
+    assert.ok(out.includes('knee: not reached; per run: –, –'));
+    assert.ok(out.includes('SLO p99<50ms: no rate met it'));
+  });
+
+  it('shows the steps of a variant whose runs all failed, nulls as –', () => {
+    const r = changed((x) => {
+      const async = x.variants[1];
+      if (async) async.runs = async.runs.filter((run) => run.state === 'failed');
+    });
+    const out = formatSweepTable(r).split('\n');
+    assert.ok(out.includes('busy-wait async  ·  run 2'));
+    assert.deepEqual(
+      out
+        .find((l) => /^\s+160 /.test(l))
+        ?.trim()
+        .split(/\s+/),
+      ['160', '–', '–', '–', '–', '–', '–', '–', '412', '0', '–', '–', '–'],
+    );
+  });
+
+  it('prints colour only when given a colour style', () => {
+    assert.ok(!text.includes('\u001b'));
+    assert.ok(
+      formatSweepTable(busyWaitSweep(), terminalStyle(true)).startsWith(
+        '\u001b[1mbusy-wait ms=20\u001b[0m',
+      ),
+    );
+  });
+
+  it('wraps a table too wide into parts, each led by its first column', () => {
+    const rows = [
+      ['a', 'bbbb', 'cccc'],
+      ['1', '22', '33'],
+    ];
+    assert.deepEqual(fitColumns(rows, 10), [
+      ['a  bbbb', '1    22'],
+      ['a  cccc', '1    33'],
+    ]);
+    assert.deepEqual(fitColumns(rows, 20), [['a  bbbb  cccc', '1    22    33']]);
+  });
+});
+
+describe('formatSweepCsv', () => {
+  const csv = formatSweepCsv(busyWaitSweep());
+  const rows = csv.split('\r\n');
+
+  it('has a header row of every step figure flattened, and one row per run × variant × step', () => {
+    assert.equal(rows[0], SWEEP_CSV_COLUMNS.join(','));
+    for (const name of [
+      'offered_per_sec',
+      'achieved_per_sec',
+      'latency_p50_ms',
+      'latency_p999_ms',
+      'uncorrected_latency_p99_ms',
+      'uncorrected_latency_max_ms',
+      'elu',
+      'lag_p99_ms',
+      'ping_p99_ms',
+      'limited_by',
+      'generator_send_lag_p99_ms',
+      'generator_max_connections',
+    ])
+      assert.ok(SWEEP_CSV_COLUMNS.includes(name), name);
+    // 6 + 6 sync steps, 7 + 5 async steps, the header, and the empty string after the last CRLF.
+    assert.equal(rows.length, 1 + 24 + 1);
+    assert.equal(rows.at(-1), '');
+  });
+
+  it('writes a step at full precision, and an empty cell where a figure is null', () => {
+    const col = (row: string, name: string) => row.split(',')[SWEEP_CSV_COLUMNS.indexOf(name)];
+    const sync50 = rows.find((r) => r.startsWith('sync,2,completed,5,'));
+    assert.ok(sync50);
+    assert.equal(col(sync50, 'latency_p99_ms'), '1081.6');
+    assert.equal(col(sync50, 'uncorrected_latency_p99_ms'), '820');
+    assert.equal(col(sync50, 'limited_by'), 'server');
+    const failed = rows.find((r) => r.startsWith('async,2,failed,5,'));
+    assert.ok(failed);
+    assert.equal(col(failed, 'offered_per_sec'), '160');
+    assert.equal(col(failed, 'achieved_per_sec'), '');
+    assert.equal(col(failed, 'latency_p99_ms'), '');
+    assert.equal(col(failed, 'elu'), '');
+    assert.equal(col(failed, 'errors'), '412');
+  });
+
+  it('quotes as RFC 4180 asks: a comma, a quote or a line break in a field', () => {
+    const r = changed((x) => {
+      const v = x.variants[0];
+      if (v) v.variant = 'GET /a,"b"\nc';
+    });
+    const first = formatSweepCsv(r).split('\r\n')[1] ?? '';
+    assert.ok(first.startsWith('"GET /a,""b""\nc",1,completed,1,10,'), first);
+    // The limited step's reason has a comma-free text, but a colon: left bare.
+    assert.ok(
+      csv.includes(
+        ",server,the server's loop was busy 97% of the hold (ELU ≥ 0.9): requests queued in it,",
+      ),
+    );
+  });
+});
