@@ -135,7 +135,7 @@ function variantBlock(report: SweepReport, v: SweepVariant, style: TableStyle): 
   notes.push(`ceiling: ${ceilingText(v)}`);
   const theory = theoryAtKneeText(v);
   if (theory) notes.push(theory);
-  notes.push(...failedRunLines(v).map((l) => `warning: ${plainLine(l)}`));
+  notes.push(...failedRunLines(v).map(plainLine));
   return [...out, ...notes.flatMap((n) => wrapText(n, TABLE_WIDTH))];
 }
 

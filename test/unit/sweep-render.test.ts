@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatSweepCsv, SWEEP_CSV_COLUMNS } from '../../bench/render/sweep-csv.ts';
+import { formatSweepMarkdown } from '../../bench/render/sweep-markdown.ts';
 import { fitColumns, formatSweepTable, TABLE_WIDTH } from '../../bench/render/sweep-table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { SweepReport } from '../../bench/sweep/types.ts';
@@ -130,9 +131,7 @@ describe('formatSweepTable', () => {
     assert.ok(lines.includes('ceiling: not measured'), "async's ceiling is null: not 0");
     assert.ok(lines.includes("async's knee is 8.0x sync's."));
     assert.ok(
-      lines.includes(
-        'warning: run 2 failed: the server exited with code 1 at 160 req/s (after 5 steps)',
-      ),
+      lines.includes('run 2 failed: the server exited with code 1 at 160 req/s (after 5 steps)'),
     );
     assert.ok(
       lines.includes(
@@ -274,5 +273,78 @@ describe('formatSweepCsv', () => {
         ",server,the server's loop was busy 97% of the hold (ELU ≥ 0.9): requests queued in it,",
       ),
     );
+  });
+});
+
+describe('formatSweepMarkdown', () => {
+  const md = formatSweepMarkdown(busyWaitSweep());
+  const lines = md.split('\n');
+
+  it('opens with a summary: each knee and why, the last good and SLO rates, the ceiling, the ratio', () => {
+    assert.equal(lines[0], '## looplab sweep: busy-wait ms=20');
+    assert.ok(
+      lines.includes('| variant | knee | last good (req/s) | SLO p99\\<50ms (req/s) | ceiling |'),
+    );
+    assert.ok(
+      lines.includes(
+        '| sync | 40 req/s (run 1: p99 95.2 ms \\> 2 × low-load p99 21.8 ms); per run: 40, 40 | 30 | 30 | 50 req/s (1000 / 20.0 ms a request; micro: the operation alone) |',
+      ),
+    );
+    assert.ok(
+      lines.includes(
+        '| async | 320 req/s (p99 48.0 ms \\> 2 × low-load p99 21.5 ms) | 160 | 320 | not measured |',
+      ),
+    );
+    assert.ok(lines.includes("**async's knee is 8.0x sync's.**"));
+    assert.ok(
+      lines.includes(
+        '- `sync`: M/D/1 at 40 req/s: mean 60.0 ms (ρ 0.80); measured p50 39.0 ms, p99 97.1 ms',
+      ),
+    );
+    assert.ok(
+      lines.includes(
+        '> ⚠️ busy-wait async: run 2 failed: the server exited with code 1 at 160 req/s',
+      ),
+    );
+    // The summary comes before the steps, which are collapsed.
+    assert.ok(md.indexOf("async's knee") < md.indexOf('<details>'));
+  });
+
+  it("collapses each variant's steps in a <details>, a blank line before the table", () => {
+    const at = lines.indexOf(
+      '<details><summary>Steps of busy-wait sync (2 completed runs: each figure the median over them)</summary>',
+    );
+    assert.ok(at > 0);
+    assert.equal(lines[at + 1], '');
+    assert.match(
+      lines[at + 2] ?? '',
+      /^\| offered \(req\/s\) \| achieved \(req\/s\) \| p50 \(ms\) /,
+    );
+    assert.ok(
+      lines.includes(
+        '| 50 | 47.9 | 316 | 796 | 1,061 | 1,132 | 1,144 | 820 | 0 | 0 | 0.97 | 24.1 | 1,010 | server |',
+      ),
+    );
+    assert.equal(lines.filter((l) => l === '</details>').length, 2);
+  });
+
+  it('escapes a | in a name, as Markdown in a cell and as HTML in a summary, and shows null as –', () => {
+    const r = changed((x) => {
+      const v = x.variants[0];
+      if (!v) return;
+      v.variant = 'GET /a|b';
+      v.label = '<b>GET /a|b</b>';
+      for (const run of v.runs) for (const s of run.steps) s.elu = null;
+      v.ceiling = null;
+    });
+    const out = formatSweepMarkdown(r);
+    assert.ok(out.includes('| GET /a\\|b | 40 req/s'));
+    assert.ok(out.includes('<summary>Steps of &lt;b&gt;GET /a|b&lt;/b&gt; ('));
+    assert.ok(
+      out.includes(
+        '| 10 | 10.0 | 20.8 | 21.6 | 22.3 | 22.9 | 23.4 | 21.7 | 0 | 0 | – | 21.6 | 21.9 |  |',
+      ),
+    );
+    assert.ok(out.includes('| 30 | not measured |'));
   });
 });
