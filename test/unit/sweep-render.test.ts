@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { renderSweepHtml } from '../../bench/render/html/sweep.ts';
 import { formatSweepCsv, SWEEP_CSV_COLUMNS } from '../../bench/render/sweep-csv.ts';
 import { formatSweepMarkdown } from '../../bench/render/sweep-markdown.ts';
 import { fitColumns, formatSweepTable, TABLE_WIDTH } from '../../bench/render/sweep-table.ts';
@@ -346,5 +347,86 @@ describe('formatSweepMarkdown', () => {
       ),
     );
     assert.ok(out.includes('| 30 | not measured |'));
+  });
+});
+
+describe('renderSweepHtml', () => {
+  const html = renderSweepHtml(busyWaitSweep());
+  /** The wide layout of the latency chart: the first <svg class="chart">. */
+  const latency = html.slice(
+    html.indexOf('<svg class="chart"'),
+    html.indexOf('</svg>', html.indexOf('<svg class="chart"')),
+  );
+
+  it('is one page that loads nothing and runs nothing, with a title', () => {
+    assert.match(html, /^<!doctype html>\n<html lang="en">/);
+    assert.ok(html.includes(`content="default-src 'none'; style-src 'unsafe-inline'"`));
+    assert.doesNotMatch(html, /<script|https?:\/\/|<link|<img/);
+    assert.ok(html.includes('<title>looplab sweep: busy-wait ms=20</title>'));
+    assert.ok(html.includes('<h1>looplab sweep: busy-wait ms=20</h1>'));
+  });
+
+  it('draws per variant its p99, p50 lighter, the p99 from the send dashed, /ping dotted, and M/D/1', () => {
+    for (const cls of [
+      's0 dash0',
+      's0 dash0 faint',
+      's0 dash1',
+      's0 dash2',
+      's0 dash3 faint',
+      's1 dash0',
+      's1 dash1',
+      's1 dash2',
+    ])
+      assert.ok(latency.includes(`<path class="line ${cls}" d="M`), cls);
+    // async has no ceiling, so no prediction: no line for one.
+    assert.ok(!latency.includes('line s1 dash3'));
+    assert.ok(html.includes('<path class="line neutral dash1" d="M'), 'the diagonal');
+  });
+
+  it('puts the axes on log scales, with units, and the ceiling and the knee at their rates', () => {
+    // x: 10 to 1,000 req/s over 56..624 (640 wide); y: 0.1 to 10,000 ms.
+    for (const t of ['0.1', '1', '10', '100', '1,000', '10,000'])
+      assert.ok(latency.includes(`text-anchor="end">${t}</text>`), `y tick ${t}`);
+    for (const t of ['10', '100', '1,000'])
+      assert.ok(latency.includes(`text-anchor="middle">${t}</text>`), `x tick ${t}`);
+    assert.ok(latency.includes('>offered rate (req/s, log)</text>'));
+    assert.ok(latency.includes('>latency (ms, log)</text>'));
+    // 50 req/s: 56 + (log10(50) − 1) / 2 × 568 = 254.5.
+    assert.match(
+      latency,
+      /<line class="marker s0" x1="254.5" x2="254.5" [^>]*\/><text class="marker-label" x="257.5" [^>]*>sync ceiling 50\/s<\/text>/,
+    );
+    // The knee, 40 req/s: 56 + (log10(40) − 1) / 2 × 568 = 227.
+    assert.match(
+      latency,
+      /<circle class="highlight s0" cx="227" cy="[\d.]+" r="5"><title>sync knee 40\/s<\/title>/,
+    );
+    assert.match(
+      latency,
+      /<circle class="highlight s1" cx="[\d.]+" cy="[\d.]+" r="5"><title>async knee 320\/s<\/title>/,
+    );
+  });
+
+  it('gives the knees, the SLO rates, the ceilings and the ratio in words, and the data under the chart', () => {
+    assert.ok(
+      html.includes(
+        '<dt>knee</dt><dd>40 req/s (run 1: p99 95.2 ms &gt; 2 × low-load p99 21.8 ms); per run: 40, 40</dd>',
+      ),
+    );
+    assert.ok(html.includes('<dt>SLO p99&lt;50ms</dt><dd>30 req/s</dd>'));
+    assert.ok(html.includes('<dt>ceiling</dt><dd>not measured</dd>'));
+    assert.ok(html.includes('<p class="verdict">async&#39;s knee is 8.0x sync&#39;s.</p>'));
+    assert.ok(
+      html.includes(
+        '<caption>busy-wait sync: steps (2 completed runs: each figure the median over them)</caption>',
+      ),
+    );
+    assert.ok(
+      html.includes(
+        '<tr><th scope="row">50</th><td>47.9</td><td>316</td><td>796</td><td>1,061</td><td>1,132</td><td>1,144</td><td>820</td><td>0</td><td>0</td><td>0.97</td><td>24.1</td><td>1,010</td><td>–</td><td>server</td></tr>',
+      ),
+    );
+    assert.ok(html.includes('<tr><th scope="row">40</th><td>39.8</td>'));
+    assert.ok(html.includes('<td>60.0</td><td></td></tr>'), "M/D/1's mean at 40 req/s");
   });
 });
