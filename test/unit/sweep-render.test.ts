@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { renderSweepHtml } from '../../bench/render/html/sweep.ts';
 import { formatSweepCsv, SWEEP_CSV_COLUMNS } from '../../bench/render/sweep-csv.ts';
@@ -6,6 +8,7 @@ import { formatSweepMarkdown } from '../../bench/render/sweep-markdown.ts';
 import { fitColumns, formatSweepTable, TABLE_WIDTH } from '../../bench/render/sweep-table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { SweepReport } from '../../bench/sweep/types.ts';
+import { packageRoot } from '../../core/package-info.ts';
 import { busyWaitSweep } from './sweep-fixture.ts';
 
 /** The fixture with one change made to a copy. */
@@ -259,6 +262,17 @@ describe('formatSweepCsv', () => {
     assert.equal(col(failed, 'latency_p99_ms'), '');
     assert.equal(col(failed, 'elu'), '');
     assert.equal(col(failed, 'errors'), '412');
+  });
+
+  it('has every column documented in docs/sweep-outputs.md, and no other', () => {
+    const page = readFileSync(join(packageRoot(), 'docs', 'sweep-outputs.md'), 'utf8');
+    const table = page.slice(page.indexOf('| column |'), page.indexOf('## Markdown'));
+    // The first cell of each row names its columns.
+    const documented = table
+      .split('\n')
+      .filter((l) => l.startsWith('| `'))
+      .flatMap((l) => [...(l.split(' | ')[0] ?? '').matchAll(/`([a-z0-9_]+)`/g)].map((m) => m[1]));
+    assert.deepEqual([...documented].sort(), [...SWEEP_CSV_COLUMNS].sort());
   });
 
   it('quotes as RFC 4180 asks: a comma, a quote or a line break in a field', () => {
