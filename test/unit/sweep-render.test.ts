@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { renderSweepHtml } from '../../bench/render/html/sweep.ts';
 import { formatSweepCsv, SWEEP_CSV_COLUMNS } from '../../bench/render/sweep-csv.ts';
+import { sweepFormats } from '../../bench/render/sweep-formats.ts';
 import { formatSweepMarkdown } from '../../bench/render/sweep-markdown.ts';
 import { fitColumns, formatSweepTable, TABLE_WIDTH } from '../../bench/render/sweep-table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
@@ -442,5 +443,15 @@ describe('renderSweepHtml', () => {
     );
     assert.ok(html.includes('<tr><th scope="row">40</th><td>39.8</td>'));
     assert.ok(html.includes('<td>60.0</td><td></td></tr>'), "M/D/1's mean at 40 req/s");
+  });
+});
+
+describe('sweepFormats', () => {
+  it('renders the one report in every format, JSON as it is', () => {
+    const report = busyWaitSweep();
+    assert.deepEqual(Object.keys(sweepFormats), ['table', 'csv', 'markdown', 'html', 'json']);
+    assert.deepEqual(JSON.parse(sweepFormats.json(report)), report);
+    assert.equal(sweepFormats.table(report), formatSweepTable(report));
+    assert.equal(sweepFormats.csv(report), formatSweepCsv(report));
   });
 });
