@@ -11,9 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
+import { renderSweepHtml } from '../../bench/render/html/sweep.ts';
 import type { Report } from '../../bench/report/types.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
+import { busyWaitSweep } from '../unit/sweep-fixture.ts';
 import { findChromium } from './chromium.ts';
 import { cli, tinyBusyWaitReport } from './helpers.ts';
 
@@ -418,5 +420,28 @@ describe('looplab report --html', () => {
     const both = await cli(['report', json, json]);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /add --html FILE .*\[LOOPLAB_ERR_USAGE\]\n$/);
+  });
+});
+
+describe('the sweep page', () => {
+  it('draws the curve and the achieved chart, offline, without errors, at a desktop and a phone width', async () => {
+    const file = join(dir, 'sweep.html');
+    await writeFileAtomic(file, renderSweepHtml(busyWaitSweep()));
+    for (const viewport of [
+      { width: 1000, height: 800 },
+      { width: 360, height: 740 },
+    ]) {
+      const r = await open(file, viewport);
+      // The curve's section holds both charts; the steps' section, tables only.
+      assert.deepEqual(
+        r.sections.map((s) => [s.id, s.charts.length]),
+        [
+          ['curve', 2],
+          ['steps', 0],
+        ],
+      );
+      assertRendered({ ...r, sections: r.sections.slice(0, 1) }, 1, 2);
+      assert.ok(r.scrollWidth <= viewport.width, `${r.scrollWidth} px wide on ${viewport.width}`);
+    }
   });
 });

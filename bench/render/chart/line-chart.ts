@@ -14,6 +14,15 @@ export interface LineSeries {
   label: string;
   /** [x, y] in the order drawn; y null is a gap. */
   points: readonly (readonly [number, number | null])[];
+  /**
+   * Its look, when several lines belong to one thing (a variant's p50, p99 and /ping in one
+   * colour, each in its own dash): the palette's colour (null: neutral, as a reference line),
+   * the dash pattern (0 solid … 3), and faint for a line that is context. Default: the series'
+   * own index for both, as every chart drew before.
+   */
+  colour?: number | null;
+  dash?: number;
+  faint?: boolean;
 }
 
 /** A shaded x-range, e.g. "no word from sync's loop for 412 ms". */
@@ -30,6 +39,16 @@ export interface Band {
 export interface Marker {
   x: number;
   label: string;
+  /** The series it belongs to, for its colour; none: neutral. */
+  series?: number;
+}
+
+/** A labelled point, e.g. a curve's knee. */
+export interface Highlight {
+  x: number;
+  y: number;
+  label: string;
+  series: number;
 }
 
 export interface LineChartSpec {
@@ -46,6 +65,9 @@ export interface LineChartSpec {
   yDomain?: readonly [number, number];
   /** A log y axis, for figures that span orders of magnitude; values ≤ 0 sit on its floor. */
   logY?: boolean;
+  /** A log x axis, for rates stepped geometrically (10, 20, 40 … 640); x must be > 0. */
+  logX?: boolean;
+  highlights?: readonly Highlight[];
   bands?: readonly Band[];
   markers?: readonly Marker[];
 }
@@ -79,6 +101,15 @@ function yAxis(spec: LineChartSpec, bottom: number) {
 function xScale(spec: LineChartSpec) {
   const n = tickCount(spec.width - LEFT - RIGHT);
   const right = spec.width - RIGHT;
+  if (spec.logX) {
+    const xs = measured(spec.series)
+      .map((p) => p[0])
+      .filter((v) => v > 0);
+    const lo = spec.xDomain?.[0] ?? Math.min(...xs, 1);
+    const hi = spec.xDomain?.[1] ?? Math.max(...xs, 1);
+    const ticks = logTicks(lo, hi);
+    return { ticks, x: log(ticks[0] ?? 0.001, ticks.at(-1) ?? 1, LEFT, right) };
+  }
   if (spec.xDomain) {
     const [d0, d1] = spec.xDomain;
     return { ticks: ticksWithin(d0, d1, n), x: linear(d0, d1, LEFT, right) };
@@ -109,7 +140,10 @@ function seriesMarks(
         `<circle class="dot ${seriesClass(i)}" cx="${f(x(p[0]))}" cy="${f(y(p[1]))}" r="3"/>`,
       );
   }
-  return `<path class="line ${seriesClass(i)} dash${i % 4}" d="${d}"${clip}/>${dots.join('')}`;
+  const colour =
+    s.colour === undefined ? seriesClass(i) : s.colour === null ? 'neutral' : seriesClass(s.colour);
+  const look = `${colour} dash${(s.dash ?? i) % 4}${s.faint ? ' faint' : ''}`;
+  return `<path class="line ${look}" d="${d}"${clip}/>${dots.join('').replaceAll(`dot ${seriesClass(i)}`, `dot ${colour}`)}`;
 }
 
 /** Lines on one shared time axis, one per series; the legend goes beside it (legend.ts). */
@@ -169,10 +203,18 @@ export function lineChart(spec: LineChartSpec): string {
     .map((m) => {
       const px = f(x(m.x));
       return (
-        `<line class="marker" x1="${px}" x2="${px}" y1="${TOP - 4}" y2="${bottom}"/>` +
+        `<line class="marker${m.series === undefined ? '' : ` ${seriesClass(m.series)}`}" x1="${px}" x2="${px}" y1="${TOP - 4}" y2="${bottom}"/>` +
         `<text class="marker-label" x="${f(px + 3)}" y="${TOP - 6}">${esc(m.label)}</text>`
       );
     });
   const lines = series.map((s, i) => seriesMarks(s, i, x, y, clipRef));
-  return `${svgOpen(id, width, bottom + AXIS, spec.title, desc)}${grid.join('')}${bands.join('')}${markers.join('')}${lines.join('')}${bandLabels.join('')}</svg>`;
+  // Over the lines, a ring the line shows through, its label above it.
+  const highlights = (spec.highlights ?? []).map((h) => {
+    const [px, py] = [f(x(h.x)), f(y(h.y))];
+    return (
+      `<circle class="highlight ${seriesClass(h.series)}" cx="${px}" cy="${py}" r="5"><title>${esc(h.label)}</title></circle>` +
+      `<text class="marker-label" x="${f(px + 7)}" y="${f(py - 7)}">${esc(h.label)}</text>`
+    );
+  });
+  return `${svgOpen(id, width, bottom + AXIS, spec.title, desc)}${grid.join('')}${bands.join('')}${markers.join('')}${lines.join('')}${highlights.join('')}${bandLabels.join('')}</svg>`;
 }

@@ -29,18 +29,19 @@ import { CSS } from './style.ts';
 // No script may run and nothing may load: the page works offline and cannot phone home.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
-function page(title: string, body: string): string {
+/** A whole page around `body`: the CSP, the stylesheet (and `css`, a page's own rules), no script. */
+export function page(title: string, body: string, css = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="color-scheme" content="light dark">
-<title>${esc(title)}</title><style>${CSS}</style></head>
+<title>${esc(title)}</title><style>${CSS}${css}</style></head>
 <body>${body}</body></html>
 `;
 }
 
-function table(
+export function table(
   caption: string,
   head: readonly string[],
   rows: readonly (readonly string[])[],
@@ -60,7 +61,7 @@ const WIDE = 640;
 const bothWidths = (draw: (width: number) => string, legend = '') =>
   chartBox(draw(WIDE), draw(NARROW_WIDTH), legend);
 
-function figure(caption: string, svg: string, data: string): string {
+export function figure(caption: string, svg: string, data: string): string {
   return `<figure><figcaption>${esc(caption)}</figcaption>${svg}<details><summary>The chart's data as a table</summary>${data}</details></figure>`;
 }
 
@@ -257,7 +258,7 @@ function environmentList(env: Environment, report: Report): string {
   return `<dl class="env">${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
 }
 
-function warningsBlock(warnings: readonly string[]): string {
+export function warningsBlock(warnings: readonly string[]): string {
   if (warnings.length === 0) return '';
   return `<div class="verdict warn" role="note"><strong>Warnings</strong><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`;
 }
