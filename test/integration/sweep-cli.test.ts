@@ -1,0 +1,88 @@
+/**
+ * looplab sweep's behaviour, not its measurements (the checking lane): bad input gets one line
+ * and exit 2 before anything starts, and leaves no process; Ctrl-C mid-sweep exits 130, writes
+ * the steps that completed (complete: false) and reaps every server.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { SweepReport } from '../../bench/sweep/types.ts';
+import { cli, runMarked } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'looplab-sweep-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sweep: bad input', () => {
+  for (const [name, args] of [
+    ['--rates 0', ['busy-wait', '--rates', '0']],
+    ['--rates 10:5', ['busy-wait', '--rates', '10:5']],
+    ['--slo p99<', ['busy-wait', '--slo', 'p99<']],
+    ['--hold 0', ['busy-wait', '--hold', '0']],
+    ['--runs 0', ['busy-wait', '--runs', '0']],
+    ['no scenario', []],
+    ['an unknown scenario', ['no-such-scenario']],
+    ['--path without --cmd', ['busy-wait', '--path', '/x']],
+    ['--param with --cmd', ['--cmd', 'node x.js', '--param', 'ms=1']],
+  ] as const) {
+    test(`${name}: one line, exit 2, no stack, no process left`, async () => {
+      const r = await runMarked(['sweep', ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /^looplab: .+ \[LOOPLAB_ERR_[A-Z_]+\]$/m);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+      assert.equal(r.stdout, '');
+      assert.deepEqual(r.left, []);
+    });
+  }
+
+  test('--help shows the usage and examples', async () => {
+    const r = await cli(['sweep', '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /--rates/);
+    assert.match(r.stdout, /sweep busy-wait --param ms=20/);
+  });
+});
+
+describe('sweep: Ctrl-C', () => {
+  test('SIGINT after a step: exit 130, --json holds the completed steps (complete: false), no process left', {
+    timeout: 60_000,
+  }, async () => {
+    const json = join(dir, 'partial.json');
+    const r = await runMarked(
+      [
+        'sweep',
+        'busy-wait',
+        '--param',
+        'ms=5',
+        '--rates',
+        '10,20,30,40,50,60',
+        '--warmup',
+        '0.2',
+        '--hold',
+        '0.5',
+        '--settle',
+        '0.2',
+        '--no-ceiling',
+        '--json',
+        json,
+        '--debug',
+      ],
+      {},
+      (run) => {
+        run
+          .waitForStderr(/busy-wait async 10\/s: achieved/)
+          .then(() => run.child.kill('SIGINT'))
+          .catch(() => undefined);
+      },
+    );
+    assert.equal(r.code, 130, r.stderr);
+    assert.deepEqual(r.left, [], 'no process left behind');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as SweepReport;
+    assert.equal(report.complete, false);
+    const steps = report.variants.flatMap((v) => v.runs.flatMap((run) => run.steps));
+    assert.ok(steps.length >= 2 && steps.length < 12, `${steps.length} steps kept`);
+    assert.match(report.warnings[0] ?? '', /^partial: stopped by SIGINT/);
+  });
+});
