@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { SweepReport } from '../../bench/sweep/types.ts';
 import { cli, runMarked } from './helpers.ts';
+import { APPS } from './own-server-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'looplab-sweep-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,6 +43,49 @@ describe('sweep: bad input', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /--rates/);
     assert.match(r.stdout, /sweep busy-wait --param ms=20/);
+  });
+});
+
+describe('sweep --cmd', () => {
+  test('each --path a variant on its own server, its loop probed; no process left', {
+    timeout: 60_000,
+  }, async () => {
+    const json = join(dir, 'app.json');
+    const app = join(APPS, 'http-app.cjs');
+    const r = await runMarked([
+      'sweep',
+      '--cmd',
+      `node ${app}`,
+      '--path',
+      '/block?ms=2',
+      '--path',
+      '/timer?ms=2',
+      '--rates',
+      '10,20',
+      '--warmup',
+      '0.2',
+      '--hold',
+      '0.5',
+      '--settle',
+      '0.2',
+      '--json',
+      json,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.left, []);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as SweepReport;
+    assert.deepEqual(
+      report.variants.map((v) => v.variant),
+      ['/block?ms=2', '/timer?ms=2'],
+    );
+    for (const v of report.variants) {
+      const steps = v.runs[0]?.steps ?? [];
+      assert.deepEqual(
+        steps.map((s) => s.offeredPerSec),
+        [10, 20],
+      );
+      for (const s of steps) assert.ok(s.elu !== null && s.pingP99Ms !== null, v.variant);
+    }
   });
 });
 
