@@ -130,7 +130,9 @@ async function runStep(
   const path = session.target.run.requests[0]?.path ?? '/';
   const timeoutMs = settings.timeoutSec * 1000;
   if (settings.warmupSec > 0) {
-    const warm = await load.run(rate, settings.warmupSec);
+    // Its requests still out are waited for here (up to --timeout), so that no window of the
+    // generator's starts while another's requests are in flight.
+    const warm = await load.run(rate, settings.warmupSec, { settle: true });
     signal?.throwIfAborted();
     await checkSilence(server, warm.load, { path, phase: 'warm-up', timeoutMs });
   }
@@ -277,7 +279,8 @@ function judgeRun(run: SweepRun, settings: SweepSettings): SweepRun {
 
 /**
  * An app's ceiling, from its first step: its loop's utilisation × 1000 / achieved is the loop's
- * time per request. null when the loop was too idle to read a cost from.
+ * time per request. It includes the bystander's pings (50/s) and the probe's timer, so on a
+ * cheap route it is low. null when the loop was too idle to read a cost from.
  */
 function lowLoadCeiling(runs: readonly SweepRun[]): SweepVariant['ceiling'] {
   const first = runs.find((r) => r.steps[0])?.steps[0];
@@ -292,15 +295,18 @@ function summarize(
   runs: SweepRun[],
   settings: SweepSettings,
   micro: { meanMs: number; ceilingPerSec: number } | undefined,
+  scenario: boolean,
 ): SweepVariant {
   const completed = runs.filter((r) => r.state === 'completed');
   const knees = completed.map((r) => r.knee.atPerSec);
   const slos = completed.map((r) => r.sloPerSec);
-  // micro times the sync variant's operation: the cost of one of sync's requests on the loop.
-  const ceiling: SweepVariant['ceiling'] =
-    micro && target.variant === 'sync'
+  // micro times a scenario's sync operation: the cost of one of sync's requests on the loop,
+  // and of no other variant's. An app's cost is read from its first step instead.
+  const ceiling: SweepVariant['ceiling'] = scenario
+    ? micro && target.variant === 'sync'
       ? { perSec: round(micro.ceilingPerSec, 1), serviceMs: micro.meanMs, source: 'micro' }
-      : lowLoadCeiling(runs);
+      : null
+    : lowLoadCeiling(runs);
   const rates = [...new Set(runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)))].sort(
     (a, b) => a - b,
   );
@@ -375,7 +381,7 @@ export async function runSweep(
     }
   }
   const variants = spec.variants
-    .map((t) => summarize(t, runsOf.get(t) ?? [], settings, micro))
+    .map((t) => summarize(t, runsOf.get(t) ?? [], settings, micro, 'scenario' in spec.target))
     .filter((v) => v.runs.length > 0);
   if (stopped && variants.every((v) => v.runs.every((r) => r.steps.length === 0))) throw stopped;
   const stepsPerSec = [

@@ -9,7 +9,7 @@ import { ERROR_CODES, Interrupted, LooplabError } from '../../core/errors.ts';
 import { assertDistinctOutputs } from '../../core/output-paths.ts';
 import { assertWritable } from '../../core/write-atomic.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
-import { type AppFlags, appSpec, startTimeoutMs } from '../options/app.ts';
+import { type AppFlags, appSpec, checkReachable, startTimeoutMs } from '../options/app.ts';
 import { err, type GlobalArgs } from '../shared/context.ts';
 
 export interface Args extends GlobalArgs {
@@ -118,6 +118,8 @@ async function specOf(argv: Args): Promise<SweepSpec> {
     const { appRunTarget } = await import('../../bench/run/app-bench.ts');
     const side = spec.sides[0];
     if (!side) throw badOption('give --cmd or --url');
+    // Something must answer there before minutes of load are aimed at it.
+    if (side.url !== null) await checkReachable(side.url, spec.paths[0]?.request.path ?? '/');
     return {
       target:
         side.command !== null

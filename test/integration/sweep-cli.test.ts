@@ -26,6 +26,7 @@ describe('sweep: bad input', () => {
     ['an unknown scenario', ['no-such-scenario']],
     ['--path without --cmd', ['busy-wait', '--path', '/x']],
     ['--param with --cmd', ['--cmd', 'node x.js', '--param', 'ms=1']],
+    ['a --url where nothing answers', ['--url', 'http://127.0.0.1:9/orders']],
   ] as const) {
     test(`${name}: one line, exit 2, no stack, no process left`, async () => {
       const r = await runMarked(['sweep', ...args]);
