@@ -90,6 +90,53 @@ describe('sweep --cmd', () => {
   });
 });
 
+describe('sweep: a server that crashes mid-sweep', () => {
+  test("ends that variant's run as failed with why, keeping its steps; the others go on; exit 1", {
+    timeout: 60_000,
+  }, async () => {
+    const json = join(dir, 'crash.json');
+    // fault-app's /crash exits after 20 requests to it: in the second step here (2 + 5, then
+    // 4 + 10 requests), while /ok answers every step.
+    const r = await runMarked([
+      'sweep',
+      '--cmd',
+      `node ${join(APPS, 'fault-app.cjs')}`,
+      '--path',
+      '/crash',
+      '--path',
+      '/ok',
+      '--rates',
+      '10,20,30',
+      '--arrivals',
+      'uniform',
+      '--warmup',
+      '0.2',
+      '--hold',
+      '0.5',
+      '--settle',
+      '0.2',
+      '--json',
+      json,
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(r.left, []);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as SweepReport;
+    const [crash, ok] = report.variants;
+    assert.equal(crash?.runs[0]?.state, 'failed');
+    assert.match(crash?.runs[0]?.reason ?? '', /^at 20\/s: /);
+    assert.deepEqual(
+      crash?.runs[0]?.steps.map((s) => s.offeredPerSec),
+      [10],
+    );
+    assert.equal(ok?.runs[0]?.state, 'completed');
+    assert.equal(ok?.runs[0]?.steps.length, 3);
+    assert.ok(
+      report.warnings.some((w) => w.includes('/crash, run 1, failed at 20/s')),
+      report.warnings.join('\n'),
+    );
+  });
+});
+
 describe('sweep: Ctrl-C', () => {
   test('SIGINT after a step: exit 130, --json holds the completed steps (complete: false), no process left', {
     timeout: 60_000,
