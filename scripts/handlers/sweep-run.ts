@@ -4,8 +4,10 @@
  * loading the harness.
  */
 import { runSweep, type SweepSettings, type SweepSpec } from '../../bench/run/sweep.ts';
+import { parseRates } from '../../bench/run/sweep-standins.ts';
 import type { SweepReport, SweepStep } from '../../bench/sweep/types.ts';
 import { EXIT } from '../../core/errors.ts';
+import { plural } from '../../core/numbers.ts';
 import { err, type GlobalArgs, interruptSignal, out, setOutcome } from '../shared/context.ts';
 import { writeEach } from '../shared/write-outputs.ts';
 
@@ -80,6 +82,15 @@ export async function runSweepChecked(
   const say = (text: string) => {
     if (!argv.quiet) err(text);
   };
+  const plan = parseRates(settings.rates);
+  const perStep = settings.warmupSec + settings.settleSec + settings.holdSec;
+  const variants = plural(spec.variants.length, 'variant');
+  say(
+    plan.kind === 'list'
+      ? `looplab: ${variants} × ${plural(plan.rates.length, 'rate')} × ${plural(settings.runs, 'run')}, ` +
+          `at least ${Math.ceil(spec.variants.length * plan.rates.length * settings.runs * perStep)} s\n`
+      : `looplab: ${variants}, rates stepped up until each one's knee (${perStep} s a step)\n`,
+  );
   const report = await runSweep(spec, settings, {
     signal: interruptSignal,
     onCeilingStart: () => say('looplab: timing one sync operation for the ceiling…\n'),
