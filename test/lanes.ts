@@ -49,6 +49,7 @@ export const CHECKING = new Set([
   'processes',
   'report-schema',
   'resume',
+  'sweep-cli',
   'websocket-room',
   'upstream',
   'warm-connections',

@@ -96,7 +96,8 @@ function appTarget(side: AppSide, path: AppPath, spec: AppBenchSpec): AppTarget 
   };
 }
 
-function runTarget(
+/** One route of one side, as a run target: a fresh app (or the URL) on each start(). */
+export function appRunTarget(
   side: AppSide,
   path: AppPath,
   spec: AppBenchSpec,
@@ -145,7 +146,7 @@ export async function runAppBench(
       hooks.onRunStart?.(job, index, jobs.length);
       const record = await measureTarget(
         job.run,
-        runTarget(job.side, job.path, spec, options),
+        appRunTarget(job.side, job.path, spec, options),
         options,
         runHooksOf(job, hooks),
       );

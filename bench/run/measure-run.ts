@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { isLooplabError } from '../../core/errors.ts';
 import type { ProbeData } from '../../scenarios/probe/protocol.ts';
 import { type OutgoingRequest, scenarioRequests } from '../../scenarios/request.ts';
+import type { UpstreamReading } from '../../scenarios/upstream/protocol.ts';
 import {
   buildCompletedRun,
   type LoopDuringSilence,
@@ -13,8 +14,8 @@ import {
   silenceProblem,
   silentTailMs,
 } from '../report/run-record.ts';
-import type { BenchOptions, LoadResult, RunRecord } from '../report/types.ts';
-import { startBystander } from './load/bystander.ts';
+import type { BenchOptions, BystanderResult, LoadResult, RunRecord } from '../report/types.ts';
+import { type Bystander, startBystander } from './load/bystander.ts';
 import { type LoadDriver, openHttpDriver } from './load/driver.ts';
 import { openMessageDriver } from './load/message-load.ts';
 import type { Job } from './plan.ts';
@@ -150,7 +151,7 @@ export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks 
  * than `timeoutMs`, and throws why the run fails, unless the loop was blocked and came back.
  * Returns the reading it took (undefined: none), so that the window's is not taken twice.
  */
-async function checkSilence(
+export async function checkSilence(
   server: MeasuredServer,
   load: LoadResult,
   where: { path: string; phase: 'window' | 'warm-up'; timeoutMs: number },
@@ -170,6 +171,84 @@ async function checkSilence(
   const problem = silenceProblem({ load, silentMs, path: where.path, phase: where.phase, loop });
   if (problem) throw new Error(problem);
   return probe;
+}
+
+/** The pids a phase reports: the server's and its upstream's. */
+export function pidsOf(server: MeasuredServer): { serverPid?: number; upstreamPid?: number } {
+  return {
+    ...(server.pid !== null && { serverPid: server.pid }),
+    ...(server.upstreamPid && { upstreamPid: server.upstreamPid }),
+  };
+}
+
+/** The bystander of `server`: it pings from a worker thread from now until stopped. */
+export function bystanderOf(
+  server: MeasuredServer,
+  options: { pingRateHz: number; timeoutSec: number },
+): Bystander {
+  return startBystander({
+    origin: server.ping.origin,
+    path: server.ping.path,
+    ...(server.ping.anyStatus && { anyStatus: true }),
+    rateHz: options.pingRateHz,
+    timeoutMs: options.timeoutSec * 1000,
+  });
+}
+
+/**
+ * Gets a window ready once the load before it is over: the probe opens its window (of
+ * `windowMs`) once the server is idle, at its next request with `atFirstRequest`, and the
+ * bystander's connections are warm. The caller opens the bystander's window as its load starts.
+ * `advice` ends the message when the server is still busy with what the load before it left.
+ */
+export async function openWindow(
+  server: MeasuredServer,
+  bystander: Bystander,
+  o: { windowMs: number; atFirstRequest: boolean; advice: string },
+): Promise<void> {
+  await Promise.all([
+    server
+      .resetProbe({
+        windowMs: o.windowMs,
+        timeoutMs: DRAIN_TIMEOUT_MS,
+        atFirstRequest: o.atFirstRequest,
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof NoAnswerError)) throw err;
+        throw new Error(
+          `${err.message}: the server was still busy with the warm-up's requests; ${o.advice}`,
+        );
+      }),
+    bystander.ready(),
+  ]);
+}
+
+/** What a window measured besides its load: the bystander's pings, the probe's and the upstream's reading. */
+export interface WindowReading {
+  ping: BystanderResult;
+  probe: ProbeData | null;
+  upstream: UpstreamReading | undefined;
+}
+
+/**
+ * Reads a window once its load is over: throws why when the load went silent at its end and the
+ * loop did not come back (checkSilence), else the bystander's result (`ping`: stop it, or read
+ * it and go on), the probe's window and the upstream's.
+ */
+export async function readWindow(
+  server: MeasuredServer,
+  load: LoadResult,
+  silence: { path: string; phase: 'window' | 'warm-up'; timeoutMs: number },
+  o: { ping: () => Promise<BystanderResult>; signal?: AbortSignal | undefined },
+): Promise<WindowReading> {
+  const read = await checkSilence(server, load, silence);
+  o.signal?.throwIfAborted();
+  const [ping, probe, upstream] = await Promise.all([
+    o.ping(),
+    read !== undefined ? read : server.readProbe(),
+    server.readUpstream?.(),
+  ]);
+  return { ping, probe, upstream };
 }
 
 /**
@@ -196,22 +275,15 @@ export async function measureTarget(
   // Before anything of this run starts, so that nothing of ours competes with it.
   const sentinelMs = timeSentinel();
   let server: MeasuredServer | undefined;
-  let bystander: ReturnType<typeof startBystander> | undefined;
+  let bystander: Bystander | undefined;
   let driver: LoadDriver | undefined;
   try {
     hooks.onPhase?.('starting', {});
     server = await target.start();
     signal?.throwIfAborted();
-    const serverPid = server.pid ?? undefined;
-    const pids = { serverPid, ...(server.upstreamPid && { upstreamPid: server.upstreamPid }) };
+    const pids = pidsOf(server);
     // Started before the warm-up so that its thread, client and connections are warm too.
-    bystander = startBystander({
-      origin: server.ping.origin,
-      path: server.ping.path,
-      ...(server.ping.anyStatus && { anyStatus: true }),
-      rateHz: options.pingRateHz,
-      timeoutMs: options.timeoutSec * 1000,
-    });
+    bystander = bystanderOf(server, options);
     driver = target.openDriver
       ? await target.openDriver(server, options, signal)
       : await openHttpDriver({
@@ -250,22 +322,11 @@ export async function measureTarget(
     // A WebSocket room sends as soon as it runs: its probe opens once the server is idle.
     hooks.onPhase?.('draining', pids);
     const windowMs = options.durationSec * 1000;
-    await Promise.all([
-      server
-        .resetProbe({
-          windowMs,
-          timeoutMs: DRAIN_TIMEOUT_MS,
-          atFirstRequest: !target.openDriver,
-        })
-        .catch((err: unknown) => {
-          if (!(err instanceof NoAnswerError)) throw err;
-          throw new Error(
-            `${err.message}: the server was still busy with the warm-up's requests; ` +
-              'use a shorter --warmup, fewer --connections or a lighter --param',
-          );
-        }),
-      bystander.ready(),
-    ]);
+    await openWindow(server, bystander, {
+      windowMs,
+      atFirstRequest: !target.openDriver,
+      advice: 'use a shorter --warmup, fewer --connections or a lighter --param',
+    });
     // A stop during the drain: the load must not start, since it would hear of the abort only
     // after its window (it listens from its start), and Ctrl-C would wait that long.
     signal?.throwIfAborted();
@@ -294,13 +355,10 @@ export async function measureTarget(
     const generatorCpuPct =
       ((cpu.user + cpu.system) / 1000 / (performance.now() - windowStart)) * 100;
     hooks.onPhase?.('reading', pids);
-    const read = await checkSilence(server, result, silence('window'));
-    signal?.throwIfAborted();
-    const [ping, probe, upstream] = await Promise.all([
-      bystander.stop(),
-      read !== undefined ? read : server.readProbe(),
-      server.readUpstream?.(),
-    ]);
+    const { ping, probe, upstream } = await readWindow(server, result, silence('window'), {
+      ping: () => open.stop(),
+      signal,
+    });
     bystander = undefined;
     signal?.throwIfAborted();
     const problem = runProblem(result, ping, options.durationSec, path);

@@ -22,6 +22,7 @@ import { resetCommand } from './reset.ts';
 import { scenariosCommand } from './scenarios.ts';
 import { serveCommand } from './serve.ts';
 import { solutionCommand } from './solution.ts';
+import { sweepCommand } from './sweep.ts';
 import { verifyCommand } from './verify.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own arguments and is invariant in them, so the commands share no narrower type.
@@ -34,6 +35,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   resetCommand,
   scenariosCommand,
   benchCommand,
+  sweepCommand,
   serveCommand,
   liveCommand,
   compareCommand,

@@ -42,7 +42,7 @@ const MIN_CASES = 40;
 /** A case still running after this long is a hang. */
 const CASE_TIMEOUT_MS = 20_000;
 const PARALLEL = 2;
-const HEAVY = new Set(['bench', 'serve', 'live', 'lesson', 'verify', 'micro', 'doctor']);
+const HEAVY = new Set(['bench', 'sweep', 'serve', 'live', 'lesson', 'verify', 'micro', 'doctor']);
 
 let dir: string;
 const reports: string[] = [];

@@ -50,6 +50,8 @@ const emptyResult = (): BystanderResult => ({
 });
 let result = emptyResult();
 const inFlight = new Set<Promise<void>>();
+/** The pings of the current window still out: a read waits for these, not for later ones. */
+const windowInFlight = new Set<Promise<void>>();
 /**
  * The counted window: pings due in [countFrom, countUntil). Before it, they warmed the client and
  * its connections; after it, the load is waiting for its last answers and the window is over.
@@ -74,13 +76,18 @@ async function ping(dueAt: number): Promise<void> {
 const schedule = pingSchedule(
   periodMs,
   (dueAt) => {
-    const p = ping(dueAt).finally(() => inFlight.delete(p));
+    const counted = dueAt >= countFrom && dueAt < countUntil;
+    const p = ping(dueAt).finally(() => {
+      inFlight.delete(p);
+      windowInFlight.delete(p);
+    });
     inFlight.add(p);
+    if (counted) windowInFlight.add(p);
   },
   () => void connections.refresh(async (client) => void (await callPath(client, path, timeoutMs))),
 );
 
-export type BystanderMessage = 'ready' | { open: number } | 'stop';
+export type BystanderMessage = 'ready' | { open: number } | 'read' | 'stop';
 
 parentPort?.on('message', async (msg: BystanderMessage) => {
   if (msg === 'ready') {
@@ -97,6 +104,14 @@ parentPort?.on('message', async (msg: BystanderMessage) => {
     countFrom = performance.now();
     countUntil = countFrom + msg.open;
     result = emptyResult();
+    windowInFlight.clear();
+    return;
+  }
+  if (msg === 'read') {
+    // A sweep's window after window on one server: the window's pings, once each has its answer
+    // (or its timeout), while the schedule goes on for the next window.
+    await Promise.all(windowInFlight);
+    parentPort?.postMessage(result);
     return;
   }
   // A ping already due in the window whose timer has not fired yet (a starved thread) still goes

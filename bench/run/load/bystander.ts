@@ -14,6 +14,11 @@ export interface Bystander {
    * due before it only warmed the client up; those due after it are not the window's.
    */
   open(windowMs: number): void;
+  /**
+   * The window's result once every ping due in it has its answer (or its timeout), without
+   * stopping: the pings go on, and the next open() counts a new window (a sweep's steps).
+   */
+  read(): Promise<BystanderResult>;
   /** Stops sending, waits for the pings in flight (each bounded by its timeout), and returns. */
   stop(): Promise<BystanderResult>;
 }
@@ -41,6 +46,11 @@ export function startBystander(config: BystanderConfig): Bystander {
     },
     open(windowMs) {
       worker.postMessage({ open: windowMs } satisfies BystanderMessage);
+    },
+    async read() {
+      const done = reply<BystanderResult>();
+      worker.postMessage('read' satisfies BystanderMessage);
+      return await done;
     },
     // Idempotent: a failed run's clean-up may call it again after it already ran.
     stop() {

@@ -1,0 +1,406 @@
+/**
+ * `looplab sweep`'s run layer: each variant driven at one constant arrival rate after another by
+ * the open-model generator, on ONE fresh server per variant per sweep run, kept alive across its
+ * steps. A step is a warm-up at its rate (excluded), a settle for the server to drain, then the
+ * hold: the probe's window and the bystander's open as its load starts, and are read when it
+ * ends. The server start, the bystander, the window and the probe read are measure-run.ts's.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Interrupted } from '../../core/errors.ts';
+import { round } from '../../core/numbers.ts';
+import type { Selection } from '../../scenarios/select.ts';
+import { pingTimesMs, runProblem } from '../report/run-record.ts';
+import { percentile } from '../stats/descriptive.ts';
+import {
+  SWEEP_KIND,
+  SWEEP_SCHEMA_VERSION,
+  type SweepOptions,
+  type SweepReport,
+  type SweepRun,
+  type SweepStep,
+  type SweepVariant,
+} from '../sweep/types.ts';
+import { captureEnvironment } from './environment.ts';
+import type { Bystander } from './load/bystander.ts';
+import {
+  bystanderOf,
+  checkSilence,
+  openWindow,
+  type RunTarget,
+  readWindow,
+} from './measure-run.ts';
+import { measureCeilings } from './micro.ts';
+import type { MeasuredServer } from './process/target.ts';
+import {
+  autoNextRate,
+  classifyLimit,
+  findKnee,
+  median,
+  type OpenLoad,
+  parseRates,
+  sloRate,
+  startOpenLoad,
+  theory,
+} from './sweep-standins.ts';
+
+/** One variant to sweep: a scenario's variant, or one route of the user's server. */
+export interface SweepTarget {
+  /** `sync`, or for an app the route as given: `/orders`. */
+  variant: string;
+  /** How messages name it: `busy-wait sync`. */
+  label: string;
+  /** Started afresh for each sweep run (a new server each call). */
+  run: RunTarget;
+}
+
+export interface SweepSpec {
+  target: SweepReport['target'];
+  variants: readonly SweepTarget[];
+  /** A scenario's selection, to time its sync operation for the ceiling (micro); none for an app. */
+  ceilingOf?: Selection;
+  /** The environment of the servers (the report's uvThreadpoolSize); default ours. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What the user asked for: SweepOptions without the rates run, which the sweep decides. */
+export type SweepSettings = Omit<SweepOptions, 'stepsPerSec'>;
+
+export interface SweepHooks {
+  signal?: AbortSignal;
+  onCeilingStart?: () => void;
+  /** A variant's server is starting for sweep run `run`. */
+  onStart?: (variant: SweepTarget, run: number) => void;
+  onStep?: (variant: SweepTarget, run: number, step: SweepStep) => void;
+  /** A variant's run ended as failed: its steps so far are kept. */
+  onFailed?: (variant: SweepTarget, run: number, reason: string) => void;
+}
+
+/** A variant's server, its bystander and its generator, kept alive across one sweep run's steps. */
+interface Session {
+  target: SweepTarget;
+  server: MeasuredServer | undefined;
+  bystander: Bystander | undefined;
+  load: OpenLoad | undefined;
+  run: SweepRun;
+  /** For `--rates auto`: no more steps (past the knee, or failed). */
+  done: boolean;
+}
+
+/** The lowest ELU a low-load step may have for its cost to be read from it (the app's ceiling). */
+const MIN_LOW_LOAD_ELU = 0.005;
+
+async function startSession(
+  session: Session,
+  settings: SweepSettings,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const server = await session.target.run.start();
+  session.server = server;
+  signal?.throwIfAborted();
+  session.bystander = bystanderOf(server, settings);
+  session.load = await startOpenLoad({
+    url: server.origin,
+    requests: session.target.run.requests,
+    arrivals: settings.arrivals,
+    maxConnections: settings.maxConnections,
+    timeoutSec: settings.timeoutSec,
+    ...(signal && { signal }),
+  });
+}
+
+async function stopSession(session: Session): Promise<void> {
+  const { load, bystander, server } = session;
+  session.load = undefined;
+  session.bystander = undefined;
+  session.server = undefined;
+  await load?.close().catch(() => undefined);
+  // Together: pings waiting on a blocked server end when it is stopped.
+  await Promise.all([bystander?.stop().catch(() => undefined), server?.stop()]);
+}
+
+/** One step at `rate` on a session's server; throws why the step failed. */
+async function runStep(
+  session: Session,
+  rate: number,
+  settings: SweepSettings,
+  signal: AbortSignal | undefined,
+): Promise<SweepStep> {
+  const { server, bystander, load } = session;
+  if (!server || !bystander || !load) throw new Error('the variant was not started');
+  const path = session.target.run.requests[0]?.path ?? '/';
+  const timeoutMs = settings.timeoutSec * 1000;
+  if (settings.warmupSec > 0) {
+    // Its requests still out are waited for here (up to --timeout), so that no window of the
+    // generator's starts while another's requests are in flight.
+    const warm = await load.run(rate, settings.warmupSec, { settle: true });
+    signal?.throwIfAborted();
+    await checkSilence(server, warm.load, { path, phase: 'warm-up', timeoutMs });
+  }
+  // The settle: what the warm-up (or the step before) left queued, the server finishes now;
+  // openWindow then waits for it to be idle before the probe's window may open.
+  if (settings.settleSec > 0) await sleep(settings.settleSec * 1000, undefined, { signal });
+  const windowMs = settings.holdSec * 1000;
+  await openWindow(server, bystander, {
+    windowMs,
+    atFirstRequest: true,
+    advice: 'use a longer --settle, a shorter --warmup or lower --rates',
+  });
+  signal?.throwIfAborted();
+  const window = await load.run(rate, settings.holdSec, {
+    settle: true,
+    onStart: () => bystander.open(windowMs),
+  });
+  signal?.throwIfAborted();
+  const { ping, probe } = await readWindow(
+    server,
+    window.load,
+    { path, phase: 'window', timeoutMs },
+    { ping: () => bystander.read(), signal },
+  );
+  signal?.throwIfAborted();
+  const problem = runProblem(window.load, ping, settings.holdSec, path);
+  if (problem) throw new Error(problem);
+  const pings = pingTimesMs(ping);
+  const measured = {
+    ...window.step,
+    elu: probe?.elu ?? null,
+    lagP99Ms: probe?.lagP99Ms ?? null,
+    pingP99Ms: pings.length > 0 ? round(percentile(pings, 99)) : null,
+  };
+  return { ...measured, ...classifyLimit(window, measured) };
+}
+
+function emptyRun(run: number): SweepRun {
+  return {
+    run,
+    startedAt: new Date().toISOString(),
+    state: 'completed',
+    steps: [],
+    knee: { atPerSec: null, reasons: [], lastGoodPerSec: null, baselineP99Ms: null },
+    sloPerSec: null,
+  };
+}
+
+function failRun(session: Session, reason: string, hooks: SweepHooks, run: number): void {
+  session.run.state = 'failed';
+  session.run.reason = reason;
+  session.done = true;
+  hooks.onFailed?.(session.target, run, reason);
+}
+
+/**
+ * One sweep run: every variant's server started, then the steps interleaved (variant A's first
+ * rate, B's first, A's second, …) so that the machine's drift hits them alike; with `auto` each
+ * variant stops on its own. Its sessions are stopped whatever happens.
+ */
+async function sweepOnce(
+  spec: SweepSpec,
+  settings: SweepSettings,
+  run: number,
+  hooks: SweepHooks,
+): Promise<SweepRun[]> {
+  const { signal } = hooks;
+  const plan = parseRates(settings.rates);
+  const sessions: Session[] = spec.variants.map((target) => ({
+    target,
+    server: undefined,
+    bystander: undefined,
+    load: undefined,
+    run: emptyRun(run),
+    done: false,
+  }));
+  try {
+    for (const s of sessions) {
+      hooks.onStart?.(s.target, run);
+      try {
+        await startSession(s, settings, signal);
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        failRun(s, err instanceof Error ? err.message : String(err), hooks, run);
+        await stopSession(s);
+      }
+    }
+    for (let index = 0; sessions.some((s) => !s.done); index++) {
+      for (const s of sessions) {
+        if (s.done) continue;
+        const rate =
+          plan.kind === 'list' ? plan.rates[index] : autoNextRate(s.run.steps, settings.k);
+        if (rate === undefined || rate === null) {
+          s.done = true;
+          continue;
+        }
+        try {
+          const step = await runStep(s, rate, settings, signal);
+          s.run.steps.push(step);
+          hooks.onStep?.(s.target, run, step);
+        } catch (err) {
+          if (signal?.aborted) throw signal.reason;
+          failRun(
+            s,
+            `at ${rate}/s: ${err instanceof Error ? err.message : String(err)}`,
+            hooks,
+            run,
+          );
+          await stopSession(s);
+        }
+      }
+    }
+    return sessions.map((s) => s.run);
+  } catch (err) {
+    // Stopped: the caller keeps the steps completed so far, marked incomplete.
+    if (err instanceof Interrupted)
+      throw new StoppedSweep(
+        err,
+        sessions.map((s) => s.run),
+      );
+    throw err;
+  } finally {
+    await Promise.all(sessions.map(stopSession));
+  }
+}
+
+/** An interrupt in a sweep run, with the steps that run completed. */
+class StoppedSweep extends Error {
+  readonly runs: SweepRun[];
+  constructor(interrupted: Interrupted, runs: SweepRun[]) {
+    super(interrupted.message);
+    this.runs = runs;
+  }
+}
+
+/** The knee and SLO rate of a run, from its steps. */
+function judgeRun(run: SweepRun, settings: SweepSettings): SweepRun {
+  return {
+    ...run,
+    knee: findKnee(run.steps, settings.k),
+    sloPerSec: sloRate(run.steps, settings.slo),
+  };
+}
+
+/**
+ * An app's ceiling, from its first step: its loop's utilisation × 1000 / achieved is the loop's
+ * time per request. It includes the bystander's pings (50/s) and the probe's timer, so on a
+ * cheap route it is low. null when the loop was too idle to read a cost from.
+ */
+function lowLoadCeiling(runs: readonly SweepRun[]): SweepVariant['ceiling'] {
+  const first = runs.find((r) => r.steps[0])?.steps[0];
+  if (!first || first.elu === null || !first.achievedPerSec) return null;
+  if (first.elu < MIN_LOW_LOAD_ELU) return null;
+  const serviceMs = (first.elu * 1000) / first.achievedPerSec;
+  return { perSec: round(1000 / serviceMs, 1), serviceMs: round(serviceMs, 4), source: 'low-load' };
+}
+
+function summarize(
+  target: SweepTarget,
+  runs: SweepRun[],
+  settings: SweepSettings,
+  micro: { meanMs: number; ceilingPerSec: number } | undefined,
+  scenario: boolean,
+): SweepVariant {
+  const completed = runs.filter((r) => r.state === 'completed');
+  const knees = completed.map((r) => r.knee.atPerSec);
+  const slos = completed.map((r) => r.sloPerSec);
+  // micro times a scenario's sync operation: the cost of one of sync's requests on the loop,
+  // and of no other variant's. An app's cost is read from its first step instead.
+  const ceiling: SweepVariant['ceiling'] = scenario
+    ? micro && target.variant === 'sync'
+      ? { perSec: round(micro.ceilingPerSec, 1), serviceMs: micro.meanMs, source: 'micro' }
+      : null
+    : lowLoadCeiling(runs);
+  const rates = [...new Set(runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)))].sort(
+    (a, b) => a - b,
+  );
+  return {
+    variant: target.variant,
+    label: target.label,
+    runs,
+    knee: { medianPerSec: median(knees), perRun: knees },
+    slo: settings.slo ? { medianPerSec: median(slos), perRun: slos } : null,
+    ceiling,
+    theory: ceiling ? theory(ceiling.serviceMs, rates) : [],
+  };
+}
+
+function warningsOf(variants: readonly SweepVariant[], stopped: Interrupted | null): string[] {
+  const warnings: string[] = [];
+  if (stopped) {
+    warnings.push(`partial: stopped by ${stopped.signal}; the steps that completed are kept`);
+  }
+  for (const v of variants) {
+    for (const r of v.runs) {
+      if (r.state === 'failed') warnings.push(`${v.label}, run ${r.run}, failed ${r.reason}`);
+      for (const s of r.steps) {
+        if (s.limitedBy === 'generator') {
+          warnings.push(
+            `${v.label} at ${s.offeredPerSec}/s (run ${r.run}): the generator could not hold the rate: ${s.limitedWhy}`,
+          );
+        }
+      }
+    }
+  }
+  return warnings;
+}
+
+/**
+ * Runs the sweep `settings.runs` times, each with fresh servers, and builds its report. On an
+ * Interrupted abort (Ctrl-C, SIGTERM) it returns what completed, `complete: false`; it throws
+ * the interrupt when no step had completed, and any other abort.
+ */
+export async function runSweep(
+  spec: SweepSpec,
+  settings: SweepSettings,
+  hooks: SweepHooks = {},
+): Promise<SweepReport> {
+  const environment = captureEnvironment(spec.env);
+  const createdAt = new Date().toISOString();
+  const { signal } = hooks;
+  // Before any server starts, so that nothing of ours competes with the timing.
+  let micro: { meanMs: number; ceilingPerSec: number } | undefined;
+  if (spec.ceilingOf?.variants.includes('sync')) {
+    hooks.onCeilingStart?.();
+    [micro] = await measureCeilings([spec.ceilingOf], signal);
+  }
+  const runsOf = new Map<SweepTarget, SweepRun[]>(spec.variants.map((v) => [v, []]));
+  let stopped: Interrupted | null = null;
+  for (let run = 1; run <= settings.runs && !stopped; run++) {
+    let runs: SweepRun[];
+    try {
+      signal?.throwIfAborted();
+      runs = await sweepOnce(spec, settings, run, hooks);
+    } catch (err) {
+      const reason: unknown = signal?.aborted ? signal.reason : undefined;
+      if (!(reason instanceof Interrupted)) throw err;
+      stopped = reason;
+      runs = err instanceof StoppedSweep ? err.runs : [];
+    }
+    for (const [i, r] of runs.entries()) {
+      const target = spec.variants[i] as SweepTarget;
+      // A run the stop cut short keeps its steps; one with none has nothing to say.
+      if (stopped && r.steps.length === 0) continue;
+      runsOf.get(target)?.push(judgeRun(r, settings));
+    }
+  }
+  const variants = spec.variants
+    .map((t) => summarize(t, runsOf.get(t) ?? [], settings, micro, 'scenario' in spec.target))
+    .filter((v) => v.runs.length > 0);
+  if (stopped && variants.every((v) => v.runs.every((r) => r.steps.length === 0))) throw stopped;
+  const stepsPerSec = [
+    ...new Set(variants.flatMap((v) => v.runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)))),
+  ].sort((a, b) => a - b);
+  const knee = (name: string) =>
+    variants.find((v) => v.variant === name)?.knee.medianPerSec ?? null;
+  const sync = knee('sync');
+  const async = knee('async');
+  return {
+    kind: SWEEP_KIND,
+    schemaVersion: SWEEP_SCHEMA_VERSION,
+    createdAt,
+    complete: stopped === null,
+    environment,
+    target: spec.target,
+    options: { ...settings, stepsPerSec },
+    variants,
+    kneeRatio: sync && async ? round(async / sync, 2) : null,
+    warnings: warningsOf(variants, stopped),
+  };
+}
