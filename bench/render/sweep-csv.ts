@@ -22,6 +22,7 @@ const latency = (prefix: string, pick: (s: SweepStep) => LatencyPercentiles | nu
 /** The step's columns, in order: name, and how to read it from a step. */
 const STEP_COLUMNS: readonly (readonly [string, (s: SweepStep) => Cell])[] = [
   ['offered_per_sec', (s) => s.offeredPerSec],
+  ['arrived_per_sec', (s) => s.arrivedPerSec],
   ['achieved_per_sec', (s) => s.achievedPerSec],
   ['due', (s) => s.due],
   ['sent', (s) => s.sent],

@@ -155,7 +155,7 @@ function reasonText(
     case 'utilisation':
       return `ELU ${numText(step?.elu ?? null)} ≥ 0.9`;
     case 'throughput':
-      return `achieved ${rateText(step?.achievedPerSec ?? null)} < 95% of ${rateWords(step?.offeredPerSec ?? null)}`;
+      return `achieved ${rateText(step?.achievedPerSec ?? null)} < 95% of the ${rateWords(step?.arrivedPerSec ?? null)} that arrived`;
   }
 }
 

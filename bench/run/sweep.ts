@@ -11,6 +11,11 @@ import { round } from '../../core/numbers.ts';
 import type { Selection } from '../../scenarios/select.ts';
 import { pingTimesMs, runProblem } from '../report/run-record.ts';
 import { percentile } from '../stats/descriptive.ts';
+import { autoShouldStop, findKnee, sloRate } from '../sweep/knee.ts';
+import { classifyLimit } from '../sweep/limit.ts';
+import { nextAutoRate, parseRates, type RatePlan } from '../sweep/rates.ts';
+import { kneeRatio, summarizeVariant, sweepWarnings } from '../sweep/summary.ts';
+import { ceilingFromLowLoad, ceilingFromMicro } from '../sweep/theory.ts';
 import {
   SWEEP_KIND,
   SWEEP_SCHEMA_VERSION,
@@ -22,6 +27,7 @@ import {
 } from '../sweep/types.ts';
 import { captureEnvironment } from './environment.ts';
 import type { Bystander } from './load/bystander.ts';
+import { type OpenLoad, startOpenLoad } from './load/open-load.ts';
 import {
   bystanderOf,
   checkSilence,
@@ -31,17 +37,6 @@ import {
 } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
 import type { MeasuredServer } from './process/target.ts';
-import {
-  autoNextRate,
-  classifyLimit,
-  findKnee,
-  median,
-  type OpenLoad,
-  parseRates,
-  sloRate,
-  startOpenLoad,
-  theory,
-} from './sweep-standins.ts';
 
 /** One variant to sweep: a scenario's variant, or one route of the user's server. */
 export interface SweepTarget {
@@ -167,7 +162,17 @@ async function runStep(
     lagP99Ms: probe?.lagP99Ms ?? null,
     pingP99Ms: pings.length > 0 ? round(percentile(pings, 99)) : null,
   };
-  return { ...measured, ...classifyLimit(window, measured) };
+  return {
+    ...measured,
+    ...classifyLimit({
+      offeredPerSec: measured.offeredPerSec,
+      arrivedPerSec: measured.arrivedPerSec,
+      achievedPerSec: measured.achievedPerSec,
+      generatorLimited: window.generatorLimited,
+      connectionsExhausted: window.connectionsExhausted,
+      elu: measured.elu,
+    }),
+  };
 }
 
 function emptyRun(run: number): SweepRun {
@@ -186,6 +191,19 @@ function failRun(session: Session, reason: string, hooks: SweepHooks, run: numbe
   session.run.reason = reason;
   session.done = true;
   hooks.onFailed?.(session.target, run, reason);
+}
+
+/** The rate of a variant's step `index`: the list's, or auto's next; null when there is none. */
+function rateAt(
+  plan: RatePlan,
+  index: number,
+  steps: readonly SweepStep[],
+  k: number,
+): number | null {
+  if (plan.kind === 'fixed') return plan.ratesPerSec[index] ?? null;
+  const last = steps.at(-1);
+  if (last === undefined) return plan.startPerSec;
+  return autoShouldStop(steps, k) ? null : nextAutoRate(last.offeredPerSec, plan);
 }
 
 /**
@@ -223,9 +241,8 @@ async function sweepOnce(
     for (let index = 0; sessions.some((s) => !s.done); index++) {
       for (const s of sessions) {
         if (s.done) continue;
-        const rate =
-          plan.kind === 'list' ? plan.rates[index] : autoNextRate(s.run.steps, settings.k);
-        if (rate === undefined || rate === null) {
+        const rate = rateAt(plan, index, s.run.steps, settings.k);
+        if (rate === null) {
           s.done = true;
           continue;
         }
@@ -273,7 +290,7 @@ function judgeRun(run: SweepRun, settings: SweepSettings): SweepRun {
   return {
     ...run,
     knee: findKnee(run.steps, settings.k),
-    sloPerSec: sloRate(run.steps, settings.slo),
+    sloPerSec: settings.slo === null ? null : sloRate(run.steps, settings.slo),
   };
 }
 
@@ -284,61 +301,36 @@ function judgeRun(run: SweepRun, settings: SweepSettings): SweepRun {
  */
 function lowLoadCeiling(runs: readonly SweepRun[]): SweepVariant['ceiling'] {
   const first = runs.find((r) => r.steps[0])?.steps[0];
-  if (!first || first.elu === null || !first.achievedPerSec) return null;
-  if (first.elu < MIN_LOW_LOAD_ELU) return null;
-  const serviceMs = (first.elu * 1000) / first.achievedPerSec;
-  return { perSec: round(1000 / serviceMs, 1), serviceMs: round(serviceMs, 4), source: 'low-load' };
+  if (!first || first.elu === null || first.elu < MIN_LOW_LOAD_ELU) return null;
+  return ceilingFromLowLoad(first);
 }
 
 function summarize(
   target: SweepTarget,
   runs: SweepRun[],
   settings: SweepSettings,
-  micro: { meanMs: number; ceilingPerSec: number } | undefined,
+  micro: { meanMs: number } | undefined,
   scenario: boolean,
 ): SweepVariant {
-  const completed = runs.filter((r) => r.state === 'completed');
-  const knees = completed.map((r) => r.knee.atPerSec);
-  const slos = completed.map((r) => r.sloPerSec);
   // micro times a scenario's sync operation: the cost of one of sync's requests on the loop,
   // and of no other variant's. An app's cost is read from its first step instead.
-  const ceiling: SweepVariant['ceiling'] = scenario
+  const ceiling = scenario
     ? micro && target.variant === 'sync'
-      ? { perSec: round(micro.ceilingPerSec, 1), serviceMs: micro.meanMs, source: 'micro' }
+      ? ceilingFromMicro(micro.meanMs)
       : null
     : lowLoadCeiling(runs);
-  const rates = [...new Set(runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)))].sort(
-    (a, b) => a - b,
-  );
-  return {
-    variant: target.variant,
-    label: target.label,
-    runs,
-    knee: { medianPerSec: median(knees), perRun: knees },
-    slo: settings.slo ? { medianPerSec: median(slos), perRun: slos } : null,
-    ceiling,
-    theory: ceiling ? theory(ceiling.serviceMs, rates) : [],
-  };
+  return summarizeVariant(target.variant, target.label, runs, ceiling, settings);
 }
 
-function warningsOf(variants: readonly SweepVariant[], stopped: Interrupted | null): string[] {
-  const warnings: string[] = [];
-  if (stopped) {
-    warnings.push(`partial: stopped by ${stopped.signal}; the steps that completed are kept`);
-  }
-  for (const v of variants) {
-    for (const r of v.runs) {
-      if (r.state === 'failed') warnings.push(`${v.label}, run ${r.run}, failed ${r.reason}`);
-      for (const s of r.steps) {
-        if (s.limitedBy === 'generator') {
-          warnings.push(
-            `${v.label} at ${s.offeredPerSec}/s (run ${r.run}): the generator could not hold the rate: ${s.limitedWhy}`,
-          );
-        }
-      }
-    }
-  }
-  return warnings;
+function warningsOf(
+  variants: readonly SweepVariant[],
+  settings: SweepSettings,
+  stopped: Interrupted | null,
+): string[] {
+  const partial = stopped
+    ? [`partial: stopped by ${stopped.signal}; the steps that completed are kept`]
+    : [];
+  return [...partial, ...sweepWarnings({ variants: [...variants], options: settings })];
 }
 
 /**
@@ -387,10 +379,6 @@ export async function runSweep(
   const stepsPerSec = [
     ...new Set(variants.flatMap((v) => v.runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)))),
   ].sort((a, b) => a - b);
-  const knee = (name: string) =>
-    variants.find((v) => v.variant === name)?.knee.medianPerSec ?? null;
-  const sync = knee('sync');
-  const async = knee('async');
   return {
     kind: SWEEP_KIND,
     schemaVersion: SWEEP_SCHEMA_VERSION,
@@ -400,7 +388,7 @@ export async function runSweep(
     target: spec.target,
     options: { ...settings, stepsPerSec },
     variants,
-    kneeRatio: sync && async ? round(async / sync, 2) : null,
-    warnings: warningsOf(variants, stopped),
+    kneeRatio: kneeRatio(variants),
+    warnings: warningsOf(variants, settings, stopped),
   };
 }

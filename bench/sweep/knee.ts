@@ -13,14 +13,18 @@ import type { Knee, KneeReason, Slo, SweepStep } from './types.ts';
 export const DEFAULT_KNEE_K = 2;
 /** A loop busy this share of the hold is saturated: requests queue for it. */
 export const SATURATED_ELU = 0.9;
-/** A step held its rate when it answered at least this share of the offered rate. */
+/** A step held its rate when it answered at least this share of the requests that arrived. */
 export const HELD_SHARE = 0.95;
 
 const counted = (step: SweepStep): boolean => step.limitedBy !== 'generator';
 
-/** Whether the server answered at least 95% of the offered rate. */
-export function heldRate(step: Pick<SweepStep, 'offeredPerSec' | 'achievedPerSec'>): boolean {
-  return step.achievedPerSec !== null && step.achievedPerSec >= HELD_SHARE * step.offeredPerSec;
+/**
+ * Whether the server answered at least 95% of the requests that arrived in the hold: judged
+ * against what the arrivals drew, not the nominal rate, so that a poisson draw of 25 requests at
+ * 30/s is not taken for a server that fell behind.
+ */
+export function heldRate(step: Pick<SweepStep, 'arrivedPerSec' | 'achievedPerSec'>): boolean {
+  return step.achievedPerSec !== null && step.achievedPerSec >= HELD_SHARE * step.arrivedPerSec;
 }
 
 /** Every knee test a step fails; a step with no latency (nothing answered) fails the latency one. */

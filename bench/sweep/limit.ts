@@ -8,12 +8,14 @@
  * busy server from a waiting one, and says so.
  */
 import { formatPercent } from '../../core/numbers.ts';
-import { HELD_SHARE, SATURATED_ELU } from './knee.ts';
+import { heldRate, SATURATED_ELU } from './knee.ts';
 import { rateText } from './rates.ts';
 import type { LimitedBy } from './types.ts';
 
 export interface LimitInput {
   offeredPerSec: number;
+  /** Requests due per second of the hold, as the arrivals drew them (SweepStep.arrivedPerSec). */
+  arrivedPerSec: number;
   /** null: the step failed, nothing answered. */
   achievedPerSec: number | null;
   /** Why the generator could not send on time (its CPU, its send lag); null: it could. */
@@ -31,18 +33,25 @@ export interface Limit {
 
 /** Who limited a step, or nobody (both null) when it held its rate with a connection to spare. */
 export function classifyLimit(input: LimitInput): Limit {
-  const { offeredPerSec, achievedPerSec, generatorLimited, connectionsExhausted, elu } = input;
+  const {
+    offeredPerSec,
+    arrivedPerSec,
+    achievedPerSec,
+    generatorLimited,
+    connectionsExhausted,
+    elu,
+  } = input;
   if (generatorLimited !== null)
     return {
       limitedBy: 'generator',
       limitedWhy: `looplab's generator could not send ${rateText(offeredPerSec)} req/s on time (${generatorLimited}): this step says nothing about the server; sweep lower rates, or run on a quieter machine`,
     };
-  const held = achievedPerSec !== null && achievedPerSec >= HELD_SHARE * offeredPerSec;
+  const held = heldRate({ arrivedPerSec, achievedPerSec });
   if (held && !connectionsExhausted) return { limitedBy: null, limitedWhy: null };
   const answered =
     achievedPerSec === null
-      ? `the server answered nothing of ${rateText(offeredPerSec)} req/s offered`
-      : `the server answered ${rateText(achievedPerSec)} of ${rateText(offeredPerSec)} req/s offered`;
+      ? `the server answered nothing of the ${rateText(arrivedPerSec)} req/s that arrived`
+      : `the server answered ${rateText(achievedPerSec)} of the ${rateText(arrivedPerSec)} req/s that arrived`;
   if (elu !== null && elu >= SATURATED_ELU)
     return {
       limitedBy: 'server',

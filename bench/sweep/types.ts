@@ -36,6 +36,12 @@ export type LimitedBy = 'generator' | 'server';
 /** One step of one variant in one sweep run: one constant offered rate, held for `holdSec`. */
 export interface SweepStep {
   offeredPerSec: number;
+  /**
+   * Requests due per second of the hold: the offered rate as the arrivals drew it. Poisson
+   * arrivals vary by about ±1/√n (±18% for 30 requests), so this, not offeredPerSec, is what
+   * achievedPerSec is judged against.
+   */
+  arrivedPerSec: number;
   /** Answered per second of the hold; null when the step failed. */
   achievedPerSec: number | null;
   /** Requests due in the hold, sent, and answered (each counted once). */

@@ -82,7 +82,16 @@ export const sweepCommand: CommandModule<GlobalArgs, Args> = {
         describe:
           "Time a scenario's sync operation first (~0.7 s) for the ceiling, 1000 / ms; --no-ceiling skips it",
       })
-      .option('json', { type: 'string', describe: 'Write the sweep as JSON to this file' })
+      .option('json', {
+        type: 'string',
+        describe: 'Write the sweep as JSON to this file',
+      })
+      .option('md', { type: 'string', describe: 'Write the sweep as Markdown, for a pull request' })
+      .option('csv', { type: 'string', describe: 'Write every run × variant × step as CSV' })
+      .option('html', {
+        type: 'string',
+        describe: 'Write one self-contained HTML page with the curve (no network)',
+      })
       .option('cmd', cmdOption)
       .option('url', {
         type: 'string',

@@ -29,6 +29,9 @@ export interface Args extends GlobalArgs {
   timeout: number;
   ceiling: boolean;
   json?: string;
+  md?: string;
+  csv?: string;
+  html?: string;
   cmd?: string;
   url?: string;
   path: string[];
@@ -72,7 +75,8 @@ function checkNumber(
  * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION for a bad rate list, SLO or number.
  */
 async function settingsOf(argv: Args): Promise<SweepSettings> {
-  const { parseRates, parseSlo } = await import('../../bench/run/sweep-standins.ts');
+  const { parseRates } = await import('../../bench/sweep/rates.ts');
+  const { parseSlo } = await import('../../bench/sweep/slo.ts');
   parseRates(argv.rates);
   const base = argv.quick ? STEPS.quick : STEPS.normal;
   const arrivals = argv.arrivals === 'uniform' ? 'uniform' : 'poisson';
@@ -177,7 +181,10 @@ async function specOf(argv: Args): Promise<SweepSpec> {
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   const settings = await settingsOf(argv);
   const spec = await specOf(argv);
-  const files = argv.json === undefined ? [] : [{ name: '--json', path: argv.json }];
+  const files = (['json', 'md', 'csv', 'html'] as const).flatMap((flag) => {
+    const path = argv[flag];
+    return path === undefined ? [] : [{ name: `--${flag}`, path }];
+  });
   for (const f of files) {
     if (f.path === '' || f.path === '-') throw badOption(`${f.name} needs a file name`);
   }

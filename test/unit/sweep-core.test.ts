@@ -219,6 +219,13 @@ describe('findKnee', () => {
     ]);
     assert.deepEqual(kneeReasons(step(100, 20, { elu: 0.89, achievedPerSec: 94.9 }), 20, 2), [
       'throughput',
+    ]); // Judged against what arrived: 30/s offered, a poisson draw of 25, all 25 answered, is held.
+    assert.deepEqual(
+      kneeReasons(step(30, 20, { arrivedPerSec: 25, achievedPerSec: 25 }), 20, 2),
+      [],
+    );
+    assert.deepEqual(kneeReasons(step(30, 20, { arrivedPerSec: 31, achievedPerSec: 29 }), 20, 2), [
+      'throughput',
     ]);
   });
 
@@ -314,6 +321,7 @@ describe('autoShouldStop', () => {
 describe('classifyLimit', () => {
   const base = {
     offeredPerSec: 100,
+    arrivedPerSec: 100,
     achievedPerSec: 100,
     generatorLimited: null,
     connectionsExhausted: false,
@@ -326,6 +334,13 @@ describe('classifyLimit', () => {
       limitedBy: null,
       limitedWhy: null,
     });
+  });
+
+  it('judges achieved against the requests that arrived, not the nominal rate', () => {
+    // A poisson draw of 25 requests in a 1 s hold at 30/s, all answered: held.
+    const drawn = { ...base, offeredPerSec: 30, arrivedPerSec: 25, achievedPerSec: 25 };
+    assert.deepEqual(classifyLimit(drawn), { limitedBy: null, limitedWhy: null });
+    assert.equal(classifyLimit({ ...drawn, achievedPerSec: 23, elu: 0.95 }).limitedBy, 'server');
   });
 
   it('names the generator when it could not send on time, whatever the server did', () => {
@@ -341,11 +356,17 @@ describe('classifyLimit', () => {
 
   it('names the server when its loop is saturated and the rate not held', () => {
     assert.deepEqual(
-      classifyLimit({ ...base, offeredPerSec: 80, achievedPerSec: 49.6, elu: 0.98 }),
+      classifyLimit({
+        ...base,
+        offeredPerSec: 80,
+        arrivedPerSec: 80,
+        achievedPerSec: 49.6,
+        elu: 0.98,
+      }),
       {
         limitedBy: 'server',
         limitedWhy:
-          'the server answered 49.6 of 80 req/s offered, its loop busy 98% of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it',
+          'the server answered 49.6 of the 80 req/s that arrived, its loop busy 98% of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it',
       },
     );
     assert.equal(
@@ -376,7 +397,7 @@ describe('classifyLimit', () => {
     assert.deepEqual(classifyLimit({ ...base, achievedPerSec: 30, elu: 0.12 }), {
       limitedBy: 'server',
       limitedWhy:
-        'the server answered 30 of 100 req/s offered while its loop was busy only 12%: it waits off the loop (the thread pool, a downstream, errors); look there, not at the loop',
+        'the server answered 30 of the 100 req/s that arrived while its loop was busy only 12%: it waits off the loop (the thread pool, a downstream, errors); look there, not at the loop',
     });
   });
 
@@ -384,7 +405,7 @@ describe('classifyLimit', () => {
     assert.deepEqual(classifyLimit({ ...base, achievedPerSec: null, elu: null }), {
       limitedBy: 'server',
       limitedWhy:
-        'the server answered nothing of 100 req/s offered; its loop is not measured (--url), so looplab cannot tell a busy loop from one waiting',
+        'the server answered nothing of the 100 req/s that arrived; its loop is not measured (--url), so looplab cannot tell a busy loop from one waiting',
     });
     assert.match(
       classifyLimit({ ...base, achievedPerSec: 50, elu: null, connectionsExhausted: true })

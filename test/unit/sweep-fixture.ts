@@ -42,6 +42,7 @@ export function step(
   const answered = achieved === null ? 0 : Math.round(achieved * hold);
   return {
     offeredPerSec: offered,
+    arrivedPerSec: offered,
     achievedPerSec: achieved,
     due: offered * hold,
     sent: offered * hold,

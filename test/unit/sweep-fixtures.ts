@@ -18,6 +18,7 @@ export function step(
   const lat = p99 === null ? null : latency(p99);
   return {
     offeredPerSec,
+    arrivedPerSec: offeredPerSec,
     achievedPerSec: offeredPerSec,
     due: offeredPerSec * 5,
     sent: offeredPerSec * 5,

@@ -134,6 +134,7 @@ export function tallyOpenWindow(input: OpenTallyInput): OpenTally {
   const lagOr0 = (h: LatencyHistogram, p: number) => (h.count === 0 ? 0 : (h.percentile(p) ?? 0));
   const step: OpenStep = {
     offeredPerSec: input.offeredPerSec,
+    arrivedPerSec: windowMs > 0 ? (due * 1000) / windowMs : input.offeredPerSec,
     // Answers that came in the window, per second of it: a backlog answered in the settle after
     // it is not a rate the server held.
     achievedPerSec: windowMs > 0 ? (answeredInWindow * 1000) / windowMs : null,
