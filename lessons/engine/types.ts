@@ -122,6 +122,17 @@ export type Work =
       factor: number;
     }
   | {
+      kind: 'repeat';
+      /** What each message does, as a verb phrase: "pays for its moderation". */
+      task: string;
+      /**
+       * The learner's fastest answer to the load's largest request, asked again once its first
+       * answer is in, must take at least `factor` of the reference's fastest: work remembered
+       * answers a repeat at once.
+       */
+      factor: number;
+    }
+  | {
       kind: 'output';
       /** "writes its line to the log" */
       task: string;

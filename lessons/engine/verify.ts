@@ -34,6 +34,7 @@ import { measurementParams } from './measure.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
 import {
   offLoopCheck,
+  type RepeatAnswers,
   TIMED_ANSWERS,
   type UnseenAnswers,
   type VerifyCheck,
@@ -184,6 +185,48 @@ async function timeUnseen(
   }
 }
 
+/**
+ * Asks the learner's server and a reference server of its own for `request` again, in turn,
+ * `TIMED_ANSWERS` times each, after one answer each that fills any cache: a handler that did the
+ * work once and remembers it answers the repeats at once, where the work takes its time.
+ */
+async function timeRepeat(
+  lesson: Lesson,
+  request: OutgoingRequest,
+  exercise: (r: OutgoingRequest) => Promise<unknown>,
+  timeoutMs: number,
+): Promise<RepeatAnswers> {
+  const server = await startServer({ ...serverBase(lesson), variant: lesson.verify.reference });
+  try {
+    const reference = await openAnswerer(origin(server.url), lesson.scenario.protocol, timeoutMs);
+    try {
+      const timed = async (ask: (r: OutgoingRequest) => Promise<unknown>) => {
+        const started = performance.now();
+        await ask(request);
+        return performance.now() - started;
+      };
+      const ref = (r: OutgoingRequest) => reference.answer(r);
+      await timed(ref);
+      await timed(exercise);
+      let exerciseFastestMs = Number.POSITIVE_INFINITY;
+      let referenceFastestMs = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < TIMED_ANSWERS; i++) {
+        referenceFastestMs = Math.min(referenceFastestMs, await timed(ref));
+        exerciseFastestMs = Math.min(exerciseFastestMs, await timed(exercise));
+      }
+      return { request: describeRequest(request), exerciseFastestMs, referenceFastestMs };
+    } finally {
+      reference.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The largest of `requests` by its body, the first of them on a tie: the one a repeat times. */
+const largest = (requests: readonly OutgoingRequest[]): OutgoingRequest =>
+  requests.reduce((a, r) => (r.body.length > a.body.length ? r : a));
+
 /** The server config of a lesson's verify, for the learner's file or the reference. */
 const serverBase = (lesson: Lesson) => ({
   scenario: lesson.scenario.id,
@@ -233,7 +276,13 @@ export async function checkEquivalence(
   timeAnswers = false,
   reference: () => Promise<Answer[]> = () => referenceAnswers(lesson),
   timeoutMs = ANSWER_TIMEOUT_MS,
-): Promise<EquivalenceResult & { fastestAnswerMs: number | null; unseen: UnseenAnswers | null }> {
+): Promise<
+  EquivalenceResult & {
+    fastestAnswerMs: number | null;
+    unseen: UnseenAnswers | null;
+    repeat: RepeatAnswers | null;
+  }
+> {
   const base = serverBase(lesson);
   const exercise = await startServer({ ...base, variant: EXERCISE_VARIANT, handlerFile: path });
   onLoaded?.();
@@ -290,7 +339,19 @@ export async function checkEquivalence(
               fault,
             )
           : null;
-      return { ...shown, fastestAnswerMs, unseen };
+      const repeat =
+        timing && work.kind === 'repeat'
+          ? await timeRepeat(
+              lesson,
+              largest(requests),
+              (r) =>
+                asker.answer(r).catch(async (err: unknown) => {
+                  throw await fault(err, r);
+                }),
+              timeoutMs,
+            )
+          : null;
+      return { ...shown, fastestAnswerMs, unseen, repeat };
     } finally {
       asker.close();
     }
@@ -412,12 +473,13 @@ export async function verifyExercises(
   // Each file's answers, all at once: answers do not depend on timing, and the fastest of a
   // waiting handler's answers is still at least its wait. Not so for answers to unseen inputs,
   // which must be fast: timed while another file's server backtracks on the same cores, they
-  // would time the machine; those files go one at a time. Settled, all of them, before a failure
+  // would time the machine; those files go one at a time, as do repeats, whose reference's time
+  // must not be another file's work. Settled, all of them, before a failure
   // is thrown: no server is left starting behind it.
   const check = (path: string) =>
     checkEquivalence(lesson, path, hooks.onLoaded, true, reference, options.timeoutSec * 1000);
   const settled =
-    lesson.verify.work.kind === 'unseen'
+    lesson.verify.work.kind === 'unseen' || lesson.verify.work.kind === 'repeat'
       ? await inTurn(paths, check)
       : await Promise.allSettled(paths.map(check));
   const failed = settled.find((s) => s.status === 'rejected');
@@ -446,13 +508,13 @@ export async function verifyExercises(
   }
 
   return files.map((file, i) => {
-    const { fastestAnswerMs, unseen, ...equivalence } = checked[i] as Awaited<
+    const { fastestAnswerMs, unseen, repeat, ...equivalence } = checked[i] as Awaited<
       ReturnType<typeof checkEquivalence>
     >;
     const variant = variantOf.get(paths[i] as string);
     if (!report || !variant)
       return { file, passed: false, equivalence, criteria: [], heldBy: null, report: null };
-    const criteria = judge(lesson, report, variant, { fastestAnswerMs, unseen });
+    const criteria = judge(lesson, report, variant, { fastestAnswerMs, unseen, repeat });
     const passed = criteria.every((c) => c.holds === true);
     return {
       file,
@@ -470,7 +532,7 @@ function judge(
   lesson: Lesson,
   report: Report,
   variant: string,
-  timed: Pick<WorkInputs, 'fastestAnswerMs' | 'unseen'>,
+  timed: Pick<WorkInputs, 'fastestAnswerMs' | 'unseen' | 'repeat'>,
 ): VerifyCheck[] {
   const reports = { verify: report };
   // The criteria name the learner's handler `exercise`; here it ran as `variant`.

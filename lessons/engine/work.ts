@@ -132,6 +132,16 @@ export interface UnseenAnswers {
 const unitOfWork = (lesson: Lesson): string =>
   lesson.scenario.protocol === 'websocket' ? 'message' : 'request';
 
+/**
+ * What verify timed of a `repeat` lesson: the load's largest request asked again of each server,
+ * one at a time before the load, the fastest of each.
+ */
+export interface RepeatAnswers {
+  request: string;
+  exerciseFastestMs: number;
+  referenceFastestMs: number;
+}
+
 export interface WorkInputs {
   lesson: Lesson;
   /** The parameters both handlers ran with. */
@@ -143,6 +153,8 @@ export interface WorkInputs {
   fastestAnswerMs: number | null;
   /** The answers to the lesson's unseen requests; null when it has none, or they were not sent. */
   unseen?: UnseenAnswers | null;
+  /** The answers to the largest request asked again; null when the lesson's work is not `repeat`. */
+  repeat?: RepeatAnswers | null;
 }
 
 /** Every check that the work is still done on every request: for `calls`, the wait, then the calls. */
@@ -162,6 +174,7 @@ export function workCheck(inputs: WorkInputs): VerifyCheck {
   const mine = variantTotals(report, exercise);
   const reference = lesson.verify.reference;
   if (work.kind === 'unseen') return unseenCheck(work, unseen);
+  if (work.kind === 'repeat') return repeatCheck(work, inputs.repeat ?? null, unitOfWork(lesson));
   if (work.kind === 'output') {
     const left = perRequest(mine, (t) => t.outputBytes);
     const right = perRequest(variantTotals(report, reference), (t) => t.outputBytes);
@@ -239,6 +252,30 @@ function unseenCheck(
       `took ${ms(right)}: new inputs are still slow. If the load's inputs are quick, it no longer ` +
       `${work.task} on every input: answers remembered, or a special case for the inputs the ` +
       'load sends, do not cover new ones. Fix the work itself.',
+  };
+}
+
+/** The check on a repeat of the largest request: no quicker than a fraction of the reference's. */
+function repeatCheck(
+  work: Extract<Lesson['verify']['work'], { kind: 'repeat' }>,
+  repeat: RepeatAnswers | null,
+  one: string,
+): VerifyCheck {
+  const left = repeat?.exerciseFastestMs ?? null;
+  const right = repeat?.referenceFastestMs ?? null;
+  const limit = right === null ? null : right * work.factor;
+  const asked = repeat ? repeat.request : `the largest ${one}`;
+  return {
+    text: `every ${one} still ${work.task}: the largest, sent again, takes at least ${fraction(work.factor)} of the reference's time`,
+    holds: left === null || limit === null ? null : left >= limit,
+    left,
+    right,
+    limit,
+    comparison: `fastest of ${TIMED_ANSWERS} answers to ${asked} again ${ms(left)} ≥ the reference's ${ms(right)} × ${work.factor} = ${ms(limit)}`,
+    hint:
+      `your handler answered the largest ${one} again in ${ms(left)} where the reference took ` +
+      `${ms(right)}: it no longer ${work.task} on every ${one} (it did it once and answers from ` +
+      `memory). Do the work on every ${one}; only move it off the event loop.`,
   };
 }
 

@@ -265,6 +265,49 @@ describe('the work check, on inputs the load never sent (lesson 6)', () => {
   });
 });
 
+describe('the work check, a repeat of the largest message (lesson 11)', () => {
+  const lesson = findLesson('the-chat-room');
+  const args = {
+    lesson,
+    params: {},
+    report: makeReport([]),
+    exercise: 'exercise',
+    fastestAnswerMs: null,
+  };
+  const repeat = (exerciseFastestMs: number) => ({
+    request: 'POST / (16384 bytes)',
+    exerciseFastestMs,
+    referenceFastestMs: 60,
+  });
+
+  it('holds when the repeat took at least half the reference’s time', () => {
+    const check = workCheck({ ...args, repeat: repeat(55) });
+    assert.deepEqual([check.holds, check.left, check.right, check.limit], [true, 55, 60, 30]);
+    assert.equal(
+      check.comparison,
+      "fastest of 5 answers to POST / (16384 bytes) again 55.0 ms ≥ the reference's 60.0 ms × 0.5 = 30.0 ms",
+    );
+    assert.match(
+      check.text,
+      /^every message still pays for its moderation: the largest, sent again/,
+    );
+  });
+
+  it('fails a handler that answers the repeat from memory, and the hint gives both times', () => {
+    const check = workCheck({ ...args, repeat: repeat(1.4) });
+    assert.equal(check.holds, false);
+    assert.match(
+      check.hint,
+      /^your handler answered the largest message again in 1\.40 ms where the reference took 60\.0 ms: it no longer pays for its moderation on every message/,
+    );
+  });
+
+  it('is not measured when nothing was timed', () => {
+    assert.equal(workCheck({ ...args, repeat: null }).holds, null);
+    assert.equal(workCheck(args).holds, null);
+  });
+});
+
 describe('the work check, writing (lesson 10)', () => {
   const lesson = findLesson('logging');
   const logged = (n: number, requests: number, outputBytes?: number) =>
