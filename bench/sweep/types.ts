@@ -37,12 +37,15 @@ export type LimitedBy = 'generator' | 'server';
 export interface SweepStep {
   offeredPerSec: number;
   /**
-   * Requests due per second of the hold: the offered rate as the arrivals drew it. Poisson
-   * arrivals vary by about ±1/√n (±18% for 30 requests), so this, not offeredPerSec, is what
-   * achievedPerSec is judged against.
+   * Requests due in the hold, per second of it: the offered rate as the arrivals drew it (poisson
+   * varies by about ±1/√n: ±18% for 30 requests). What achievedPerSec is judged against.
    */
   arrivedPerSec: number;
-  /** Answered per second of the hold; null when the step failed. */
+  /**
+   * The hold's requests answered per second of it, counted over a stretch as long as the hold
+   * that starts and ends one fastest answer later (no server answers sooner): a backlog
+   * answered after it is not counted. null when the step failed.
+   */
   achievedPerSec: number | null;
   /** Requests due in the hold, sent, and answered (each counted once). */
   due: number;

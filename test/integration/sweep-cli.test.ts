@@ -131,7 +131,7 @@ describe('sweep: a server that crashes mid-sweep', () => {
     assert.equal(ok?.runs[0]?.state, 'completed');
     assert.equal(ok?.runs[0]?.steps.length, 3);
     assert.ok(
-      report.warnings.some((w) => w.includes('/crash, run 1, failed at 20/s')),
+      report.warnings.some((w) => w.includes('/crash run 1 failed: at 20/s')),
       report.warnings.join('\n'),
     );
   });
@@ -164,7 +164,7 @@ describe('sweep: Ctrl-C', () => {
       {},
       (run) => {
         run
-          .waitForStderr(/busy-wait async 10\/s: achieved/)
+          .waitForStderr(/busy-wait async 10\/s: [\d.]+\/s arrived/)
           .then(() => run.child.kill('SIGINT'))
           .catch(() => undefined);
       },

@@ -88,6 +88,22 @@ describe('dueTimes', () => {
 });
 
 describe('tallyOpenWindow', () => {
+  it('counts an answer as held until one fastest answer past the end, and a backlog not at all', () => {
+    // Fastest answer 20 ms: one due 5 ms before the end and answered 15 ms after it kept up; one
+    // answered 150 ms after the end was a backlog the settle drained.
+    const kept = [
+      rec({ dueMs: 1000, doneMs: 1020, outcome: 'answered', status: 200 }),
+      rec({ dueMs: 1500, doneMs: 1530, outcome: 'answered', status: 200 }),
+      rec({ dueMs: 1995, doneMs: 2015, outcome: 'answered', status: 200 }),
+    ];
+    assert.deepEqual([window(kept).step.achievedPerSec, window(kept).step.arrivedPerSec], [3, 3]);
+    const behind = [...kept, rec({ dueMs: 1996, doneMs: 2150, outcome: 'answered', status: 200 })];
+    assert.deepEqual(
+      [window(behind).step.achievedPerSec, window(behind).step.arrivedPerSec],
+      [3, 4],
+    );
+  });
+
   // Window [1000, 2000), timeout 64 ms. Every latency is one the µs histogram keeps exactly.
   const records = [
     rec({ dueMs: 1000, doneMs: 1002, outcome: 'answered', status: 200, bytes: 10 }),
@@ -125,8 +141,9 @@ describe('tallyOpenWindow', () => {
       [step.due, step.sent, step.answered, step.errors, step.timeouts],
       [9, 8, 5, 2, 2],
     );
-    // Answered in the window (4) per second of it.
+    // Answered by the window's end plus the fastest answer (2 ms): 4, per second of it; 9 due.
     assert.equal(step.achievedPerSec, 4);
+    assert.equal(step.arrivedPerSec, 9);
     assert.equal(step.offeredPerSec, 10);
     assert.equal(connectionsExhausted, true);
     assert.deepEqual(

@@ -95,6 +95,7 @@ export function tallyOpenWindow(input: OpenTallyInput): OpenTally {
   let exhausted = false;
   let lastAnswerMs: number | null = null;
   let answeredMaxMs = 0;
+  let fastestMs = Number.POSITIVE_INFINITY;
   for (const r of input.records) {
     if (r.dueMs < startMs || r.dueMs >= endMs) continue;
     due++;
@@ -114,6 +115,7 @@ export function tallyOpenWindow(input: OpenTallyInput): OpenTally {
       corrected.record(ms);
       uncorrected.record(r.doneMs - r.sentMs);
       answeredMaxMs = Math.max(answeredMaxMs, ms);
+      fastestMs = Math.min(fastestMs, ms);
       if (r.status === null || r.status < 200 || r.status >= 300) non2xx++;
       if (r.doneMs <= endMs) {
         answeredInWindow++;
@@ -131,13 +133,20 @@ export function tallyOpenWindow(input: OpenTallyInput): OpenTally {
   }
   const windowMs = endMs - startMs;
   const latencyMs = percentiles(corrected);
+  // The answers of a hold as long as the hold, shifted by the fastest answer: no server answers
+  // sooner, so a request due in the hold's last moments is not counted as one it fell behind
+  // on, and a backlog answered after it (in the settle) is still not a rate the server held.
+  const heldUntilMs = endMs + (answered > 0 ? fastestMs : 0);
+  let answeredInTime = 0;
+  for (const r of input.records) {
+    if (r.dueMs < startMs || r.dueMs >= endMs || r.outcome !== 'answered') continue;
+    if (r.doneMs !== null && r.doneMs < heldUntilMs) answeredInTime++;
+  }
   const lagOr0 = (h: LatencyHistogram, p: number) => (h.count === 0 ? 0 : (h.percentile(p) ?? 0));
   const step: OpenStep = {
     offeredPerSec: input.offeredPerSec,
     arrivedPerSec: windowMs > 0 ? (due * 1000) / windowMs : input.offeredPerSec,
-    // Answers that came in the window, per second of it: a backlog answered in the settle after
-    // it is not a rate the server held.
-    achievedPerSec: windowMs > 0 ? (answeredInWindow * 1000) / windowMs : null,
+    achievedPerSec: windowMs > 0 ? (answeredInTime * 1000) / windowMs : null,
     due,
     sent,
     answered,
