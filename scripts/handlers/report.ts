@@ -3,8 +3,13 @@ import type { ArgumentsCamelCase } from 'yargs';
 import { compareReports } from '../../bench/compare/compare.ts';
 import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
 import { renderDiffHtml, renderReportHtml } from '../../bench/render/html/render.ts';
+import { renderSweepHtml } from '../../bench/render/html/sweep.ts';
+import { formatSweepTable } from '../../bench/render/sweep-table.ts';
 import { formatTable } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
+import { readInput } from '../../bench/report/read.ts';
+import { parseSweep } from '../../bench/sweep/read.ts';
+import { SWEEP_KIND, type SweepReport } from '../../bench/sweep/types.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { assertDistinctOutputs } from '../../core/output-paths.ts';
 import { plainStrings } from '../../core/plain-text.ts';
@@ -17,6 +22,30 @@ import { readReportOrJournal } from '../shared/journal.ts';
 export interface Args extends GlobalArgs, CompareFlags {
   reports: string[];
   html?: string;
+}
+
+/** The sweep in `path` (looplab sweep --json), or null when the file holds something else. */
+async function readIfSweep(path: string): Promise<SweepReport | null> {
+  const text = await readInput(path, 'report');
+  let kind: unknown;
+  try {
+    kind = (JSON.parse(text) as { kind?: unknown } | null)?.kind;
+  } catch {
+    return null; // Not JSON: the report's reader says so, or reads it as a journal.
+  }
+  return kind === SWEEP_KIND ? parseSweep(text, path) : null;
+}
+
+/** A saved sweep as its terminal table, or as its HTML page with the curve. */
+async function showSweep(sweep: SweepReport, argv: ArgumentsCamelCase<Args>): Promise<void> {
+  if (argv.html === undefined) {
+    // A sweep is anyone's file: its names and texts reach the terminal without control codes.
+    out(formatSweepTable(plainStrings(sweep), terminalStyle(useColor(process.stdout))));
+    return;
+  }
+  const html = renderSweepHtml(sweep);
+  await writeFileAtomic(argv.html, html);
+  if (!argv.quiet) err(`wrote ${argv.html} (${Math.ceil(Buffer.byteLength(html) / 1024)} KiB)\n`);
 }
 
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
@@ -34,6 +63,14 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     await assertDistinctOutputs(
       paths.map((path) => ({ name: 'input', path })),
       [{ name: '--html', path: argv.html }],
+    );
+  }
+  const sweeps = await Promise.all(paths.map(readIfSweep));
+  if (sweeps[0] && paths.length === 1) return showSweep(sweeps[0], argv);
+  if (sweeps.some((x) => x !== null)) {
+    throw new LooplabError(
+      ERROR_CODES.USAGE,
+      'report shows one sweep at a time, and a sweep beside nothing else; give it alone',
     );
   }
   const reports = await Promise.all(paths.map((p) => readReportOrJournal(p)));

@@ -4,11 +4,12 @@
  * the steps that completed (complete: false) and reaps every server.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { SweepReport } from '../../bench/sweep/types.ts';
+import { busyWaitSweep } from '../unit/sweep-fixture.ts';
 import { cli, runMarked } from './helpers.ts';
 import { APPS } from './own-server-helpers.ts';
 
@@ -176,5 +177,23 @@ describe('sweep: Ctrl-C', () => {
     const steps = report.variants.flatMap((v) => v.runs.flatMap((run) => run.steps));
     assert.ok(steps.length >= 2 && steps.length < 12, `${steps.length} steps kept`);
     assert.match(report.warnings[0] ?? '', /^partial: stopped by SIGINT/);
+  });
+});
+
+describe('report: a saved sweep', () => {
+  test('shows its table, writes its page, and refuses it beside another file', async () => {
+    const file = join(dir, 'saved.json');
+    writeFileSync(file, JSON.stringify(busyWaitSweep()));
+    const table = await cli(['report', file]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^busy-wait sync {2}· {2}2 completed runs/m);
+    assert.match(table.stdout, /^knee: 40 req\/s /m);
+    const html = join(dir, 'saved.html');
+    const page = await cli(['report', file, '--html', html, '--quiet']);
+    assert.equal(page.code, 0, page.stderr);
+    assert.match(readFileSync(html, 'utf8'), /<svg[^>]*>[\s\S]*sync ceiling/);
+    const two = await cli(['report', file, file]);
+    assert.equal(two.code, 2);
+    assert.match(two.stderr, /one sweep at a time.*\[LOOPLAB_ERR_USAGE\]/);
   });
 });

@@ -87,6 +87,10 @@ describe('sweep busy-wait ms=20', () => {
     assert.ok(knee != null && knee >= 40 && knee <= 80, `sync's knee at ${knee}/s\n${table}`);
     // The table names every step, and the progress one line per step.
     assert.match(r.stdout, /busy-wait sync/);
-    assert.equal((r.stderr.match(/^busy-wait (sync|async) \d+\/s: [\d.]+\/s arrived, achieved/gm) ?? []).length, 8);
+    assert.equal(
+      (r.stderr.match(/^busy-wait (sync|async) \d+\/s: [\d.]+\/s arrived, achieved/gm) ?? [])
+        .length,
+      8,
+    );
   });
 });
