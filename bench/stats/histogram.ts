@@ -61,7 +61,9 @@ export class LatencyHistogram {
     if (!(p > 0 && p <= 100)) throw new RangeError(`percentile: p must be in (0, 100], got ${p}`);
     if (this.#n === 0) return null;
     if (p === 100) return this.#maxMs;
-    const rank = Math.ceil((p / 100) * this.#n);
+    // p × n first: (99.9 / 100) × 1000 is 999.0000000000001 in floating point, whose ceiling
+    // made the p99.9 of 1,000 samples the largest; the tolerance keeps a whole rank whole.
+    const rank = Math.ceil((p * this.#n) / 100 - 1e-9);
     let seen = 0;
     for (const index of [...this.#counts.keys()].sort((a, b) => a - b)) {
       const bucket = this.#counts.get(index) as { lowUs: number; n: number };

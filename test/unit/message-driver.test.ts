@@ -91,6 +91,15 @@ describe('LatencyHistogram', () => {
     assert.equal(h.maxMs, 100);
   });
 
+  it('takes p99.9 of 1,000 samples at rank 999, not the max: the rank of a whole p × n is whole', () => {
+    const h = new LatencyHistogram();
+    // 0.001 … 1.000 ms: exact buckets, the 999th smallest 0.999 ms.
+    for (let us = 1; us <= 1000; us++) h.record(us / 1000);
+    assert.equal(h.percentile(99.9), 0.999);
+    assert.equal(h.percentile(99), 0.99);
+    assert.equal(h.percentile(100), 1);
+  });
+
   it('keeps sub-millisecond values to the microsecond', () => {
     const h = new LatencyHistogram();
     for (const v of [0.2504, 0.7, 1.5, 1.5]) h.record(v);
