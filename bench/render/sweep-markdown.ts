@@ -18,27 +18,11 @@ import {
   optionsText,
   rateText,
   runsNote,
+  STEP_HEAD,
   shownSteps,
   targetText,
   theoryAtKneeText,
 } from './sweep-text.ts';
-
-const STEP_HEAD = [
-  'offered (req/s)',
-  'achieved (req/s)',
-  'p50 (ms)',
-  'p90 (ms)',
-  'p99 (ms)',
-  'p99.9 (ms)',
-  'max (ms)',
-  'p99 from send (ms)',
-  'errors',
-  'timeouts',
-  'ELU',
-  'lag p99 (ms)',
-  '/ping p99 (ms)',
-  'limited by',
-];
 
 const row = (cells: readonly string[]) => `| ${cells.map(mdText).join(' | ')} |`;
 

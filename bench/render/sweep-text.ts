@@ -16,6 +16,24 @@ import type {
 /** A figure that was not measured: a dash, never 0. */
 export const NONE = '–';
 
+/** The column heads of a step row in Markdown and HTML, units in the names. */
+export const STEP_HEAD: readonly string[] = [
+  'offered (req/s)',
+  'achieved (req/s)',
+  'p50 (ms)',
+  'p90 (ms)',
+  'p99 (ms)',
+  'p99.9 (ms)',
+  'max (ms)',
+  'p99 from send (ms)',
+  'errors',
+  'timeouts',
+  'ELU',
+  'lag p99 (ms)',
+  '/ping p99 (ms)',
+  'limited by',
+];
+
 /** A rate as the tables show it (`46.8`, `1,234`), or NONE. */
 export const rateText = (x: number | null): string => (x === null ? NONE : formatRate(x));
 

@@ -3,17 +3,10 @@
  * machine, so a rate a test prints is reproducible.
  */
 
-/** mulberry32: a small 32-bit generator, uniform in [0, 1); plenty for simulated benchmark noise. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as seededUniform } from '../../bench/run/load/open-schedule.ts';
+
+/** mulberry32, uniform in [0, 1): the open-model generator's own, so there is one of it. */
+export { seededUniform };
 
 /** Standard normal draws by Box–Muller over a seeded uniform source. */
 export function seededNormal(seed: number): () => number {
