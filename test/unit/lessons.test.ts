@@ -28,6 +28,7 @@ import {
   wrap,
 } from '../../lessons/engine/markdown.ts';
 import { lessonOutcome, measurementWarnings } from '../../lessons/engine/measure.ts';
+import { isSweepMetric } from '../../lessons/engine/sweep-metrics.ts';
 import type { Check, Operand, Prediction } from '../../lessons/engine/types.ts';
 import {
   findLesson,
@@ -241,7 +242,7 @@ describe('renderMarkdown', () => {
 });
 
 describe('the lesson registry', () => {
-  it('has the lessons in teaching order: the four of issue 3, the six of issue 12, then the chat room and the upstream', () => {
+  it('has the lessons in teaching order: the four of issue 3, the six of issue 12, then the chat room, the upstream and rush hour', () => {
     assert.deepEqual(
       lessons.map((l) => l.id),
       [
@@ -257,6 +258,7 @@ describe('the lesson registry', () => {
         'logging',
         'the-chat-room',
         'the-upstream',
+        'rush-hour',
       ],
     );
   });
@@ -355,8 +357,13 @@ describe('the lesson registry', () => {
     });
   }
 
-  it('uses metrics the report has', () => {
-    for (const l of lessons) for (const c of l.claims) assert.ok(c.left.metric in METRICS);
+  it('uses metrics the report has, or for a sweep measurement figures a sweep has', () => {
+    for (const l of lessons) {
+      for (const c of l.claims) {
+        const sweep = l.measurements.find((m) => m.key === c.left.measurement)?.sweep;
+        assert.ok(sweep ? isSweepMetric(c.left.metric) : c.left.metric in METRICS);
+      }
+    }
   });
 });
 
