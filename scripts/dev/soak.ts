@@ -3,7 +3,10 @@
  * it), reads the CLI process's resident memory from /proc every few seconds, then stops it with
  * SIGINT (Ctrl-C) and checks that the partial report holds every run the journal holds. Prints
  * RSS against completed runs, and the growth per 100 runs fitted over the whole soak but its
- * first tenth (the runtime's own start-up growth). Linux only: it reads /proc/<pid>/status.
+ * first tenth (the runtime's own start-up growth). RSS swings with the garbage collector, so the
+ * CLI also runs with --trace-gc, and the heap left live after each full (mark-compact) collection
+ * is fitted the same way: that is what grows if runs are retained. Linux only: it reads
+ * /proc/<pid>/status.
  *
  *   npm run build && nice -n 19 node dist/scripts/dev/soak.js [minutes, default 30] [scenario, default busy-wait]
  */
@@ -28,6 +31,8 @@ const report = join(dir, 'soak.json');
 const cli = spawn(
   process.execPath,
   [
+    // The servers it forks get their own execArgv, without this.
+    '--trace-gc',
     join(packageRoot(), 'dist', 'scripts', 'cli.js'),
     'bench',
     scenario,
@@ -44,8 +49,20 @@ const cli = spawn(
     report,
     '--quiet',
   ],
-  { stdio: ['ignore', 'ignore', 'inherit'] },
+  { stdio: ['ignore', 'pipe', 'inherit'] },
 );
+/** Heap live after each full collection (MiB), with the runs completed at that moment. */
+const afterFullGc: { runs: number; heapMiB: number }[] = [];
+let pending = '';
+cli.stdout.on('data', (chunk: Buffer) => {
+  const lines = (pending + chunk.toString()).split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    // `Mark-Compact 56.5 (75.3) -> 47.0 (81.6) MB`: used before (committed) -> used after.
+    const after = /Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(line)?.[1];
+    if (after !== undefined) afterFullGc.push({ runs: journalRuns(), heapMiB: Number(after) });
+  }
+});
 const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
 
 const rssMiB = (pid: number): number | null => {
@@ -97,14 +114,21 @@ while (performance.now() < endAt && cli.exitCode === null) {
 cli.kill('SIGINT');
 const code = await exited;
 
-// Least squares of RSS on runs, past the first tenth of the soak.
-const fitted = samples.slice(Math.floor(samples.length / 10));
-const n = fitted.length;
-const mx = fitted.reduce((s, p) => s + p.runs, 0) / n;
-const my = fitted.reduce((s, p) => s + p.rssMiB, 0) / n;
-const sxx = fitted.reduce((s, p) => s + (p.runs - mx) ** 2, 0);
-const sxy = fitted.reduce((s, p) => s + (p.runs - mx) * (p.rssMiB - my), 0);
-const slope = sxx > 0 ? (sxy / sxx) * 100 : null;
+/** Least squares of `y` on runs past the first tenth of the soak, per 100 runs; null: too few. */
+function growthPer100<T extends { runs: number }>(points: T[], y: (p: T) => number): number | null {
+  const fitted = points.slice(Math.floor(points.length / 10));
+  const n = fitted.length;
+  const mx = fitted.reduce((s, p) => s + p.runs, 0) / n;
+  const my = fitted.reduce((s, p) => s + y(p), 0) / n;
+  const sxx = fitted.reduce((s, p) => s + (p.runs - mx) ** 2, 0);
+  const sxy = fitted.reduce((s, p) => s + (p.runs - mx) * (y(p) - my), 0);
+  return n >= 3 && sxx > 0 ? (sxy / sxx) * 100 : null;
+}
+const per100 = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} MiB per 100 runs`);
+const slope = growthPer100(samples, (p) => p.rssMiB);
+const heapSlope = growthPer100(afterFullGc, (p) => p.heapMiB);
+const gcFirst = afterFullGc[0];
+const gcLast = afterFullGc.at(-1);
 const first = samples[0];
 const last = samples.at(-1);
 const peak = Math.max(...samples.map((p) => p.rssMiB));
@@ -122,7 +146,8 @@ const journaled = journalRuns();
 process.stdout.write(
   `exit ${code} (130 expected); RSS ${first?.rssMiB.toFixed(1)} MiB after ${first?.runs} runs, ` +
     `${last?.rssMiB.toFixed(1)} MiB after ${last?.runs} runs (${last?.elapsedS.toFixed(0)} s), peak ${peak.toFixed(1)}; ` +
-    `growth ${slope === null ? 'n/a' : `${slope.toFixed(2)} MiB per 100 runs`} past the first tenth; ` +
+    `growth ${per100(slope)} past the first tenth; ` +
+    `heap after a full GC ${gcFirst?.heapMiB ?? 'n/a'} MiB after ${gcFirst?.runs} runs, ${gcLast?.heapMiB ?? 'n/a'} after ${gcLast?.runs} (${afterFullGc.length} full GCs), growth ${per100(heapSlope)}; ` +
     `journal ${journaled} runs, report ${inReport ?? 'none'}\n`,
 );
 rmSync(dir, { recursive: true, force: true });
