@@ -330,7 +330,10 @@ function warningsOf(
   const partial = stopped
     ? [`partial: stopped by ${stopped.signal}; the steps that completed are kept`]
     : [];
-  return [...partial, ...sweepWarnings({ variants: [...variants], options: settings })];
+  return [
+    ...partial,
+    ...sweepWarnings({ variants: [...variants], options: settings }, stopped !== null),
+  ];
 }
 
 /**

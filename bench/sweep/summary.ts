@@ -88,10 +88,12 @@ const listRates = (rates: readonly number[]): string => {
 
 /**
  * What a reader must know to trust the numbers: steps the generator could not hold, runs that
- * failed, and a knee not reached within the rates swept (with the rates to try next).
+ * failed, and a knee not reached within the rates swept (with the rates to try next, unless the
+ * sweep was `stopped` before it swept them all).
  */
 export function sweepWarnings(
   report: Pick<SweepReport, 'variants'> & { options: Pick<SweepOptions, 'rates'> },
+  stopped = false,
 ): string[] {
   const warnings: string[] = [];
   for (const v of report.variants) {
@@ -120,7 +122,9 @@ export function sweepWarnings(
     const missed = completed.filter((r) => r.knee.atPerSec === null).length;
     const runs = missed === completed.length ? '' : ` in ${missed} of ${completed.length} runs`;
     const noKnee = `${v.label}: no knee up to ${rateText(highest)} req/s${runs}`;
-    if (genSteps.length > 0)
+    // Stopped early, the rates not reached were asked for: they are not advice to give.
+    if (stopped) warnings.push(`${noKnee}, as far as the sweep went before it was stopped`);
+    else if (genSteps.length > 0)
       warnings.push(
         `${noKnee}, and the generator could not offer more here: the server's knee is beyond what this machine can send it`,
       );
