@@ -255,4 +255,21 @@ describe('Ctrl-C keeps the runs', () => {
       });
     }
   });
+
+  test("SIGINT during a lesson's measurement: the runs that completed are shown, marked partial, and the lesson asks to be run again; exit 130", {
+    timeout: 60_000,
+  }, async () => {
+    const r = await runMarked(['lesson', '1', '--no-input', '--debug'], {}, (run) => {
+      run
+        .waitForStderr(/✓ \[1\/4\]/)
+        .then(() => run.child.kill('SIGINT'))
+        .catch(() => undefined);
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.deepEqual(r.left, [], 'no process left behind');
+    assert.match(r.stdout, /partial: stopped by SIGINT after [123] of 4 planned runs/);
+    assert.match(r.stdout, /busy-wait {2}ms=20/, 'the table of the runs that completed');
+    assert.ok(r.stdout.includes('run `npx looplab lesson 1` again'), r.stdout);
+    assert.doesNotMatch(r.stdout, /Exercise 1/, 'no explanation from a partial measurement');
+  });
 });
