@@ -84,10 +84,15 @@ interface Session {
 /** The lowest ELU a low-load step may have for its cost to be read from it (the app's ceiling). */
 const MIN_LOW_LOAD_ELU = 0.005;
 
+/**
+ * `seed` draws the poisson arrivals: one per run and variant, so that `--runs` samples the
+ * arrivals' own variance and no two variants share a draw, while the same sweep draws the same.
+ */
 async function startSession(
   session: Session,
   settings: SweepSettings,
   signal: AbortSignal | undefined,
+  seed: number,
 ): Promise<void> {
   const server = await session.target.run.start();
   session.server = server;
@@ -99,6 +104,7 @@ async function startSession(
     arrivals: settings.arrivals,
     maxConnections: settings.maxConnections,
     timeoutSec: settings.timeoutSec,
+    seed,
     ...(signal && { signal }),
   });
 }
@@ -228,10 +234,10 @@ async function sweepOnce(
     done: false,
   }));
   try {
-    for (const s of sessions) {
+    for (const [i, s] of sessions.entries()) {
       hooks.onStart?.(s.target, run);
       try {
-        await startSession(s, settings, signal);
+        await startSession(s, settings, signal, run * 1000 + i);
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         failRun(s, err instanceof Error ? err.message : String(err), hooks, run);
