@@ -13,7 +13,7 @@
  */
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { environmentDifferences } from '../report/comparable.ts';
-import { mean, percentile, sampleSd } from '../stats/descriptive.ts';
+import { mean, sampleSd } from '../stats/descriptive.ts';
 import { holm, type Stars, stars } from '../stats/inference.ts';
 import { parseRates } from '../sweep/rates.ts';
 import type { SweepReport, SweepRun, SweepStep, SweepVariant } from '../sweep/types.ts';
@@ -44,9 +44,15 @@ export interface SweepCompareOptions {
 
 /** One side of a row: compare's SideStats, plus what a sweep reader looks at. */
 export interface SweepSide extends SideStats {
-  /** The values compared: each completed run's knee (or SLO rate) that has one, in run order. */
-  perRun: number[];
-  /** The median over those runs, as sweep prints it; null without values. */
+  /**
+   * Each completed run's knee (or SLO rate), in run order, as the sweep's `perRun`: null for a
+   * run without one, left out of the test (`without` counts them).
+   */
+  perRun: (number | null)[];
+  /**
+   * The variant's median as the sweep printed it: over its completed runs, a run without a knee
+   * counted above every rate (without an SLO rate, below); null when it falls on such a run.
+   */
   medianPerSec: number | null;
   /**
    * Completed runs without a value, left out: no knee up to the highest rate swept (or the run
@@ -173,6 +179,7 @@ function gridStep(slacks: readonly Slack[]): number {
 }
 
 interface Side {
+  perRun: (number | null)[];
   values: number[];
   slacks: Slack[];
   step: number;
@@ -185,6 +192,7 @@ function sideOf(v: SweepVariant, metric: SweepMetricName): Side {
   const present = got.filter((g) => g !== null);
   const slacks = present.map((g) => g.slack);
   return {
+    perRun: got.map((g) => (g === null ? null : g.x)),
     values: present.map((g) => g.x),
     slacks,
     step: gridStep(slacks),
@@ -192,21 +200,15 @@ function sideOf(v: SweepVariant, metric: SweepMetricName): Side {
   };
 }
 
-function statsOf(side: Side): SweepSide {
+function statsOf(side: Side, medianPerSec: number | null): SweepSide {
   const n = side.values.length;
   return {
     n,
     mean: n > 0 ? mean(side.values) : null,
     sd: sampleSd(side.values),
     resolution: side.step,
-    perRun: side.values,
-    medianPerSec:
-      n > 0
-        ? percentile(
-            [...side.values].sort((a, b) => a - b),
-            50,
-          )
-        : null,
+    perRun: side.perRun,
+    medianPerSec,
     without: side.without,
   };
 }
@@ -341,8 +343,10 @@ export function compareSweeps(
   const loneAlpha = alpha / Math.max(1, tested.length);
 
   const rows = raw.map((r): SweepMetricComparison => {
-    const base = statsOf(r.base);
-    const head = statsOf(r.head);
+    const medianOf = (v: SweepVariant | undefined) =>
+      (r.metric === 'kneePerSec' ? v?.knee.medianPerSec : v?.slo?.medianPerSec) ?? null;
+    const base = statsOf(r.base, medianOf(r.variant));
+    const head = statsOf(r.head, medianOf(headOf.get(r.variant.variant)));
     const t = r.test;
     const pAdjusted = pAdjustedOf.get(r) ?? null;
     const partial = {

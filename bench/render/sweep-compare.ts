@@ -59,7 +59,7 @@ function cells(row: SweepMetricComparison): string[] {
 
 const medianText = (s: SweepSide) => (s.medianPerSec === null ? '–' : rateText(s.medianPerSec));
 const runsText = (s: SweepSide) =>
-  s.perRun.length === 0 ? '–' : s.perRun.map(rateText).join(', ');
+  s.perRun.length === 0 ? '–' : s.perRun.map((x) => (x === null ? '–' : rateText(x))).join(', ');
 
 /** `knee 48 → 39 req/s (-18.8%)`: the medians, as sweep prints them. */
 export function kneeMoved(row: SweepMetricComparison): string {
@@ -85,7 +85,7 @@ export function sweepHeadline(c: SweepComparison): string {
   const parts = [
     inconclusive.length - grid > 0 &&
       `${inconclusive.length - grid} too noisy or too few runs (more --runs narrow it)`,
-    grid > 0 && `${grid} held by the rate grid (a finer --rates settles it; more --runs do not)`,
+    grid > 0 && `${grid} held by the rate grid (a finer --rates narrows it)`,
   ].filter(Boolean);
   const note =
     inconclusive.length > 0

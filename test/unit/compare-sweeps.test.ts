@@ -105,7 +105,7 @@ describe('compareSweeps: the knee judged as compare judges a metric', () => {
       row.reason,
       'held by the rate grid: head - base is -10.0 req/s (-25%), but with each rate anywhere between the step it reads and its neighbour -20.0 … 0 req/s (-50% … 0%), partly within ±10% and partly beyond',
     );
-    assert.match(sweepHeadline(c), /1 held by the rate grid \(a finer --rates settles it/);
+    assert.match(sweepHeadline(c), /1 held by the rate grid \(a finer --rates narrows it\)/);
   });
 
   it('judges the SLO rate too, and Holm corrects over both tests', () => {
@@ -141,6 +141,8 @@ describe('compareSweeps: the knee judged as compare judges a metric', () => {
     assert.deepEqual(c.onlyInHead, []);
     assert.equal(c.rows.length, 1);
     assert.equal(c.rows[0]?.base.n, 3);
+    // The sweep's own median, the run without a knee counted above every rate: 48 and 50 → 49.
+    assert.equal(c.rows[0]?.base.medianPerSec, 49);
     assert.deepEqual(c.warnings, [
       'busy-wait sync: 1 of 4 base runs had no knee within the rates it swept; they are left out',
     ]);

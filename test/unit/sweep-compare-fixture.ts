@@ -1,4 +1,6 @@
 /** Sweeps for compare's tests, built from the knees (and SLO rates) each run should have. */
+
+import { medianWithNulls } from '../../bench/sweep/summary.ts';
 import {
   SWEEP_KIND,
   SWEEP_SCHEMA_VERSION,
@@ -51,8 +53,10 @@ export function sweepOf(spec: SweepSpec): SweepReport {
       variant,
       label: `busy-wait ${variant}`,
       runs,
-      knee: { medianPerSec: null, perRun: spec.knees },
-      slo: slo ? { medianPerSec: null, perRun: spec.slos ?? [] } : null,
+      knee: { medianPerSec: medianWithNulls(spec.knees, true), perRun: spec.knees },
+      slo: slo
+        ? { medianPerSec: medianWithNulls(spec.slos ?? [], false), perRun: spec.slos ?? [] }
+        : null,
       ceiling: null,
       theory: [],
     };
