@@ -57,8 +57,10 @@ interface Loaded {
   sender: OpenSender | null;
   /** How late each request that found a connection free went out, since the last take (ms). */
   freeSendLagsMs: number[];
-  /** This thread's utilisation when the last take (or the load) began. */
+  /** This thread's utilisation when the generator's current verdict span began. */
   elu0: ReturnType<typeof performance.eventLoopUtilization>;
+  /** When that span began: the generator is judged over a second at least, not one frame. */
+  judgedFrom: number;
 }
 
 const emptyTally = (target: TargetLoad): LoadTally => ({
@@ -183,6 +185,7 @@ function load(target: TargetLoad): void {
     sender: null,
     freeSendLagsMs: [],
     elu0: performance.eventLoopUtilization(),
+    judgedFrom: performance.now(),
   };
   loaded.set(target.variant, state);
   void start(state);
@@ -201,6 +204,7 @@ async function start(state: Loaded): Promise<void> {
   state.running = true;
   state.freeSendLagsMs = [];
   state.elu0 = performance.eventLoopUtilization();
+  state.judgedFrom = performance.now();
   if (target.ratePerSec !== undefined) {
     state.sender = startOpenSender({ ...target, ratePerSec: target.ratePerSec }, openHooks(state), {
       paused: state.held,
@@ -283,6 +287,9 @@ function resume(variant: string): void {
   state.held = false;
   state.since = performance.now();
   state.countingFrom = state.since;
+  state.elu0 = performance.eventLoopUtilization();
+  state.judgedFrom = state.since;
+  state.freeSendLagsMs = [];
   state.sender?.resume();
   for (const wake of state.parked.splice(0)) wake();
 }
@@ -294,13 +301,29 @@ function setRate(variant: string, ratePerSec: number): void {
   state.sender?.setRate(ratePerSec);
 }
 
-/** The open-model figures a take adds: the rate, and whether the generator kept up over the span. */
-function closeOpen(state: Loaded, open: NonNullable<LoadTally['open']>): LoadTally['open'] {
+/**
+ * How long the generator's thread is watched before it is judged: its utilisation over one
+ * frame just after connections open (or a GC pause) says little; over a second it says whether
+ * the thread keeps up.
+ */
+const JUDGED_OVER_MS = 1000;
+
+/**
+ * The open-model figures a take adds: the rate, and whether the generator kept up (null until a
+ * second has been watched, then the verdict over it).
+ */
+function closeOpen(
+  state: Loaded,
+  open: NonNullable<LoadTally['open']>,
+  now: number,
+): LoadTally['open'] {
   const rate = state.target.ratePerSec ?? open.ratePerSec;
+  if (now - state.judgedFrom < JUDGED_OVER_MS) return { ...open, ratePerSec: rate };
   const lags = state.freeSendLagsMs.sort((a, b) => a - b);
   const elu = performance.eventLoopUtilization(state.elu0).utilization;
   state.freeSendLagsMs = [];
   state.elu0 = performance.eventLoopUtilization();
+  state.judgedFrom = now;
   return {
     ...open,
     ratePerSec: rate,
@@ -321,7 +344,7 @@ function take(id: number, holdNow?: string): void {
     const spanMs = state.tally.spanMs + (state.held ? 0 : now - state.since);
     // Held since the last take: no load ran, so no tally (its figures are null, not 0).
     if (state.held && spanMs <= 0) continue;
-    const open = state.tally.open && closeOpen(state, state.tally.open);
+    const open = state.tally.open && closeOpen(state, state.tally.open, now);
     tallies[variant] = { ...state.tally, spanMs, ...(open && { open }) };
     state.tally = emptyTally(state.target);
     state.since = now;
