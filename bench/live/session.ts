@@ -315,7 +315,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       type: 'warning',
       elapsedMs: elapsedMs(),
       code: 'generator-limited',
-      text: `the load could not hold ${rate}/s for ${variant}: ${why}`,
+      text: `the load could not hold ${rate}/s: ${why}`,
       variant,
     });
   }

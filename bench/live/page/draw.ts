@@ -39,8 +39,8 @@ const NOW_COLUMNS: [NowKey, string][] = [
 export function nowColumns(openModel: boolean): [NowKey, string][] {
   if (!openModel) return NOW_COLUMNS;
   return [
-    ['offeredPerSec', 'offered req/s'],
-    ['requestsPerSec', 'achieved req/s'],
+    ['offeredPerSec', 'offered/s'],
+    ['requestsPerSec', 'answered/s'],
     ['latencyP99Ms', 'latency p99 from due (ms)'],
     ...NOW_COLUMNS.slice(2),
   ];
