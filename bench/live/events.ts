@@ -176,8 +176,9 @@ export interface LiveSource {
   /** Every event from now on; returns the unsubscribe. */
   subscribe(listener: (event: LiveEvent) => void): () => void;
   /**
-   * @throws {LooplabError} LOOPLAB_ERR_BAD_PARAM on a parameter or connection count out of range;
-   * a replay refuses every control with LOOPLAB_ERR_USAGE.
+   * @throws {LooplabError} LOOPLAB_ERR_BAD_PARAM on a parameter, connection count or rate out of
+   * range; LOOPLAB_ERR_USAGE on a rate without `--rate`; a replay refuses every control with
+   * LOOPLAB_ERR_USAGE.
    */
   control(request: LiveControl): Promise<void>;
   /** Stops the load and reaps every process the source started. Idempotent. */
