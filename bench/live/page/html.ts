@@ -31,7 +31,7 @@ const CONTROLS = `<section class="controls" aria-labelledby="controls-h">
 <input id="connections" name="connections" type="number" min="1" max="1000" step="1" required>
 <span class="unit">per variant</span></div>
 <div id="rate-knob" class="knob" hidden><label for="rate">rate</label>
-<input id="rate" name="rate" type="number" min="0.1" max="10000" step="any" required aria-describedby="rate-d">
+<input id="rate" name="rate" type="number" max="10000" step="any" required aria-describedby="rate-d">
 <span class="unit">requests/s per variant</span><small id="rate-d">open model: sent when due, whatever the server does; changed without a restart</small></div>
 <button id="apply" type="submit">Apply</button>
 </fieldset>
