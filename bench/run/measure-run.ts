@@ -238,10 +238,11 @@ export interface WindowReading {
 export async function readWindow(
   server: MeasuredServer,
   load: LoadResult,
-  silence: { path: string; phase: 'window' | 'warm-up'; timeoutMs: number },
+  /** null: no silence test (an open-model load, whose quiet spells are its arrivals' gaps). */
+  silence: { path: string; phase: 'window' | 'warm-up'; timeoutMs: number } | null,
   o: { ping: () => Promise<BystanderResult>; signal?: AbortSignal | undefined },
 ): Promise<WindowReading> {
-  const read = await checkSilence(server, load, silence);
+  const read = silence === null ? undefined : await checkSilence(server, load, silence);
   o.signal?.throwIfAborted();
   const [ping, probe, upstream] = await Promise.all([
     o.ping(),
