@@ -238,11 +238,10 @@ export interface WindowReading {
 export async function readWindow(
   server: MeasuredServer,
   load: LoadResult,
-  /** null: no silence test (an open-model load, whose quiet spells are its arrivals' gaps). */
-  silence: { path: string; phase: 'window' | 'warm-up'; timeoutMs: number } | null,
+  silence: { path: string; phase: 'window' | 'warm-up'; timeoutMs: number },
   o: { ping: () => Promise<BystanderResult>; signal?: AbortSignal | undefined },
 ): Promise<WindowReading> {
-  const read = silence === null ? undefined : await checkSilence(server, load, silence);
+  const read = await checkSilence(server, load, silence);
   o.signal?.throwIfAborted();
   const [ping, probe, upstream] = await Promise.all([
     o.ping(),

@@ -9,12 +9,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Interrupted } from '../../core/errors.ts';
 import { round } from '../../core/numbers.ts';
 import type { Selection } from '../../scenarios/select.ts';
-import { pingTimesMs, runProblem } from '../report/run-record.ts';
+import { pingTimesMs } from '../report/run-record.ts';
 import { percentile } from '../stats/descriptive.ts';
+import { withErrorKnee } from '../sweep/errors-knee.ts';
 import { autoShouldStop, findKnee, sloRate } from '../sweep/knee.ts';
 import { classifyLimit } from '../sweep/limit.ts';
 import { nextAutoRate, parseRates, type RatePlan } from '../sweep/rates.ts';
-import { kneeRatio, summarizeVariant, sweepWarnings } from '../sweep/summary.ts';
+import { stepProblem } from '../sweep/step-problem.ts';
+import {
+  fewRequestsWarning,
+  kneeRatio,
+  summarizeVariant,
+  sweepWarnings,
+} from '../sweep/summary.ts';
 import { ceilingFromLowLoad, ceilingFromMicro } from '../sweep/theory.ts';
 import {
   SWEEP_KIND,
@@ -28,8 +35,9 @@ import {
 import { captureEnvironment } from './environment.ts';
 import type { Bystander } from './load/bystander.ts';
 import { type OpenLoad, startOpenLoad } from './load/open-load.ts';
-import { bystanderOf, openWindow, type RunTarget, readWindow } from './measure-run.ts';
+import { bystanderOf, openWindow, type RunTarget } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
+import { NoAnswerError } from './process/probe-request.ts';
 import type { MeasuredServer } from './process/target.ts';
 
 /** One variant to sweep: a scenario's variant, or one route of the user's server. */
@@ -113,7 +121,13 @@ async function stopSession(session: Session): Promise<void> {
   await Promise.all([bystander?.stop().catch(() => undefined), server?.stop()]);
 }
 
-/** One step at `rate` on a session's server; throws why the step failed. */
+/**
+ * One step at `rate` on a session's server; throws why the step failed: the server crashed, its
+ * loop did not answer the probe within --timeout, or it answered none of the hold's requests.
+ * Errors and timeouts are counted on the step, not thrown: the knee judges them. Neither window
+ * is judged by the silence at its end (bench's closed-loop test): with open-model arrivals, a
+ * stretch without a request due is ordinary.
+ */
 async function runStep(
   session: Session,
   rate: number,
@@ -123,13 +137,12 @@ async function runStep(
   const { server, bystander, load } = session;
   if (!server || !bystander || !load) throw new Error('the variant was not started');
   const path = session.target.run.requests[0]?.path ?? '/';
+  const timeoutMs = settings.timeoutSec * 1000;
   if (settings.warmupSec > 0) {
     // Its requests still out are waited for here (up to --timeout), so that no window of the
     // generator's starts while another's requests are in flight.
-    // No silence test, here or on the hold: with poisson arrivals a gap of half a short window is
-    // ordinary (a 0.5 s window at 10/s has no arrival in its second half 8% of the time), and a
-    // request the server never answers is counted as a timeout at --timeout all the same.
     await load.run(rate, settings.warmupSec, { settle: true });
+    signal?.throwIfAborted();
   }
   // The settle: what the warm-up (or the step before) left queued, the server finishes now;
   // openWindow then waits for it to be idle before the probe's window may open.
@@ -146,13 +159,16 @@ async function runStep(
     onStart: () => bystander.open(windowMs),
   });
   signal?.throwIfAborted();
-  const { ping, probe } = await readWindow(server, window.load, null, {
-    ping: () => bystander.read(),
-    signal,
-  });
+  const [ping, probe] = await Promise.all([
+    bystander.read(),
+    server.readProbe(timeoutMs).catch((err: unknown) => {
+      if (!(err instanceof NoAnswerError)) throw err;
+      throw new Error(
+        `its event loop did not answer looplab within --timeout (${settings.timeoutSec} s) after the hold: it is blocked, in an endless loop or synchronous work that does not end`,
+      );
+    }),
+  ]);
   signal?.throwIfAborted();
-  const problem = runProblem(window.load, ping, settings.holdSec, path);
-  if (problem) throw new Error(problem);
   const pings = pingTimesMs(ping);
   const measured = {
     ...window.step,
@@ -160,7 +176,7 @@ async function runStep(
     lagP99Ms: probe?.lagP99Ms ?? null,
     pingP99Ms: pings.length > 0 ? round(percentile(pings, 99)) : null,
   };
-  return {
+  const step: SweepStep = {
     ...measured,
     ...classifyLimit({
       offeredPerSec: measured.offeredPerSec,
@@ -171,6 +187,14 @@ async function runStep(
       elu: measured.elu,
     }),
   };
+  // After the generator's judgement: a step it could not send is never the server's fault.
+  const problem = stepProblem(step, {
+    path,
+    holdSec: settings.holdSec,
+    timeoutSec: settings.timeoutSec,
+  });
+  if (problem) throw new Error(problem);
+  return step;
 }
 
 function emptyRun(run: number): SweepRun {
@@ -184,9 +208,16 @@ function emptyRun(run: number): SweepRun {
   };
 }
 
-function failRun(session: Session, reason: string, hooks: SweepHooks, run: number): void {
+function failRun(
+  session: Session,
+  reason: string,
+  hooks: SweepHooks,
+  run: number,
+  atPerSec?: number,
+): void {
   session.run.state = 'failed';
   session.run.reason = reason;
+  if (atPerSec !== undefined) session.run.failedAtPerSec = atPerSec;
   session.done = true;
   hooks.onFailed?.(session.target, run, reason);
 }
@@ -201,7 +232,10 @@ function rateAt(
   if (plan.kind === 'fixed') return plan.ratesPerSec[index] ?? null;
   const last = steps.at(-1);
   if (last === undefined) return plan.startPerSec;
-  return autoShouldStop(steps, k) ? null : nextAutoRate(last.offeredPerSec, plan);
+  // Past an errors knee too: a server shedding load at a rate sheds more above it.
+  const erring = withErrorKnee(findKnee(steps, k), steps).atPerSec;
+  const pastErrors = erring !== null && last.offeredPerSec > erring;
+  return autoShouldStop(steps, k) || pastErrors ? null : nextAutoRate(last.offeredPerSec, plan);
 }
 
 /**
@@ -255,6 +289,7 @@ async function sweepOnce(
             `at ${rate}/s: ${err instanceof Error ? err.message : String(err)}`,
             hooks,
             run,
+            rate,
           );
           await stopSession(s);
         }
@@ -283,11 +318,11 @@ class StoppedSweep extends Error {
   }
 }
 
-/** The knee and SLO rate of a run, from its steps. */
+/** The knee and SLO rate of a run, from its steps (errors and the rate it failed at included). */
 function judgeRun(run: SweepRun, settings: SweepSettings): SweepRun {
   return {
     ...run,
-    knee: findKnee(run.steps, settings.k),
+    knee: withErrorKnee(findKnee(run.steps, settings.k), run.steps, run.failedAtPerSec),
     sloPerSec: settings.slo === null ? null : sloRate(run.steps, settings.slo),
   };
 }
@@ -328,9 +363,12 @@ function warningsOf(
   const partial = stopped
     ? [`partial: stopped by ${stopped.signal}; the steps that completed are kept`]
     : [];
+  const rates = variants.flatMap((v) => v.runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)));
+  const few = fewRequestsWarning(rates, settings.holdSec);
   return [
     ...partial,
     ...sweepWarnings({ variants: [...variants], options: settings }, stopped !== null),
+    ...(few === null ? [] : [few]),
   ];
 }
 

@@ -4,6 +4,7 @@
  */
 import { round } from '../../core/numbers.ts';
 import { percentile } from '../stats/descriptive.ts';
+import { kneeCounts } from './errors-knee.ts';
 import { rateText } from './rates.ts';
 import { theoryPoints } from './theory.ts';
 import type { SweepOptions, SweepReport, SweepRun, SweepVariant } from './types.ts';
@@ -32,7 +33,8 @@ export function medianWithNulls(
 }
 
 /**
- * One variant's summary: the knee and the SLO rate of each completed run and their medians, and
+ * One variant's summary: the knee and the SLO rate of each completed run, and of each run that
+ * failed at a rate (its knee is that rate: errors-knee.ts), and their medians, and
  * the M/D/1 prediction at every offered rate any run took, from the ceiling's service time.
  */
 export function summarizeVariant(
@@ -42,9 +44,9 @@ export function summarizeVariant(
   ceiling: SweepVariant['ceiling'],
   options: Pick<SweepOptions, 'slo'>,
 ): SweepVariant {
-  const completed = runs.filter((r) => r.state === 'completed');
-  const knees = completed.map((r) => r.knee.atPerSec);
-  const slos = completed.map((r) => r.sloPerSec);
+  const judged = runs.filter(kneeCounts);
+  const knees = judged.map((r) => r.knee.atPerSec);
+  const slos = judged.map((r) => r.sloPerSec);
   const rates = [...new Set(runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)))].sort(
     (a, b) => a - b,
   );
@@ -136,4 +138,19 @@ export function sweepWarnings(
       );
   }
   return warnings;
+}
+
+/** Under this many requests due in a hold, a step's percentiles are a handful of requests. */
+export const FEW_REQUESTS = 20;
+
+/**
+ * The warning when some rates swept give under 20 requests in the hold (rate × hold), or null: a
+ * step's p99 is then its slowest request, and its knee tests judge a handful of requests.
+ */
+export function fewRequestsWarning(ratesPerSec: readonly number[], holdSec: number): string | null {
+  const few = [...new Set(ratesPerSec)]
+    .filter((r) => r * holdSec < FEW_REQUESTS)
+    .sort((a, b) => a - b);
+  if (few.length === 0) return null;
+  return `at ${listRates(few)} req/s the ${holdSec} s hold is under ${FEW_REQUESTS} requests: a step's p99 there is its slowest request or two, not a percentile; hold longer (--hold ${round(FEW_REQUESTS / (few[0] as number), 2)} or more) for percentiles to read`;
 }

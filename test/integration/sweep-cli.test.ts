@@ -137,6 +137,50 @@ describe('sweep: a server that crashes mid-sweep', () => {
       report.warnings.some((w) => w.includes('/crash run 1 failed: at 20/s')),
       report.warnings.join('\n'),
     );
+    // A crash at a rate is where its capacity ended: the run's knee, in the median.
+    assert.deepEqual(crash?.runs[0]?.knee.reasons, ['failed']);
+    assert.deepEqual(crash?.knee, { medianPerSec: 20, perRun: [20] });
+  });
+});
+
+describe('sweep: a server that sheds load', () => {
+  test('an error status is counted on its step and judged by the knee, not a failed run; exit 0', {
+    timeout: 60_000,
+  }, async () => {
+    const json = join(dir, 'shed.json');
+    // fault-app's /shed answers 503 to every 5th request: 20% of every step.
+    const r = await runMarked(
+      [
+        'sweep',
+        '--cmd',
+        `node ${join(APPS, 'fault-app.cjs')}`,
+        '--path',
+        '/shed',
+        '--rates',
+        '10,20',
+        '--arrivals',
+        'uniform',
+        '--warmup',
+        '0.2',
+        '--hold',
+        '1',
+        '--settle',
+        '0.2',
+        '--json',
+        json,
+      ],
+      { SHED_EVERY: '5' },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.left, []);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as SweepReport;
+    const shed = report.variants[0]?.runs[0];
+    assert.equal(shed?.state, 'completed');
+    assert.equal(shed?.steps.length, 2);
+    assert.ok((shed?.steps[0]?.errors ?? 0) >= 1, JSON.stringify(shed?.steps[0]));
+    assert.equal(shed?.knee.atPerSec, 10);
+    assert.ok(shed?.knee.reasons.includes('errors'), shed?.knee.reasons.join());
+    assert.match(r.stdout, /requests failed \(error status or reset\) > 1%/);
   });
 });
 
