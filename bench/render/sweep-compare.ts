@@ -15,7 +15,7 @@ import type {
   SweepSide,
 } from '../compare/sweeps.ts';
 import { rateText } from '../sweep/rates.ts';
-import { type CompareLabels, formatP } from './compare.ts';
+import { type CompareLabels, formatP, markdownVerdictTable } from './compare.ts';
 import { pad } from './table.ts';
 import type { TableStyle } from './terminal-style.ts';
 
@@ -144,18 +144,16 @@ export function formatSweepCompareMarkdown(c: SweepComparison, labels: CompareLa
   ];
   if (c.rows.length > 0) {
     out.push(
-      `| variant | ${HEADER.join(' | ')} |`,
-      `|---|---|${HEADER.slice(1)
-        .map(() => '---:')
-        .join('|')}|`,
+      ...markdownVerdictTable(
+        'variant',
+        HEADER,
+        c.rows.map((row) => ({
+          label: row.label,
+          cells: cells(row),
+          regression: row.verdict === 'regression',
+        })),
+      ),
     );
-    for (const row of c.rows) {
-      const [first, ...rest] = cells(row).map(mdText);
-      const verdict = row.verdict === 'regression' ? `**${rest.at(-1)}**` : rest.at(-1);
-      out.push(
-        `| ${mdText(row.label)} | ${first} | ${[...rest.slice(0, -1), verdict].join(' | ')} |`,
-      );
-    }
     out.push('');
     for (const row of c.rows) out.push(`- ${mdText(`${row.label}: ${movedText(row)}`)}`);
     out.push('');
