@@ -82,6 +82,8 @@ const emptyTally = (target: TargetLoad): LoadTally => ({
 });
 
 const loaded = new Map<string, Loaded>();
+/** The bystanders still warming up: no lane's load starts before they are done. */
+const warming = new Set<Promise<void>>();
 
 /** A wait after a failed request, so that a refused connection does not spin this thread. */
 const RETRY_MS = 50;
@@ -195,7 +197,14 @@ async function start(state: Loaded): Promise<void> {
   const { target } = state;
   // The bystander's connections open before the load: on a server the load has blocked, a ping
   // on a new connection would wait behind the others in its accept queue (warm-connections.ts).
-  if (target.ping) await startPings(state, target.ping);
+  const warm = target.ping ? startPings(state, target.ping) : Promise.resolve();
+  warming.add(warm);
+  await warm;
+  // And before any lane's load: lanes loaded together may share one loop (`live --cmd` with two
+  // paths), where the first lane's load would hold the loop the second's bystander is warming up
+  // on (seen in CI: a second lane that had counted nothing four seconds in).
+  await Promise.all(warming);
+  warming.delete(warm);
   if (state.stopped) return;
   // Counting starts with the load, not with the warm-up.
   state.tally = emptyTally(target);
