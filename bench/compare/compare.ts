@@ -197,7 +197,7 @@ function sideStats(xs: readonly number[], resolution: number): SideStats {
 const keyOf = (e: VariantKey) => `${e.scenario}\u0000${e.variant}`;
 
 /** What a test says of a row, on the scale compare reports: the relative change. */
-interface RowTest {
+export interface RowTest {
   name: TestName;
   p: number;
   df: number;
@@ -222,7 +222,8 @@ interface RawRow {
   note: string | null;
 }
 
-function welchRow(b: number[], h: number[], steps: Steps): RowTest | null {
+/** Welch's test of two sides, on the relative change; null with fewer than 2 values a side or no noise. */
+export function welchRow(b: number[], h: number[], steps: Steps): RowTest | null {
   if (b.length < 2 || h.length < 2) return null;
   const w = welchTest(b, h, steps);
   if (w === null) return null;
@@ -380,6 +381,33 @@ function changeRange(
 }
 
 /**
+ * What a verdict reads of a row, whatever was measured: a bench metric, or a sweep's knee or SLO
+ * rate (sweeps.ts). `judged` false: shown, never tested.
+ */
+export type Judgeable = Pick<
+  MetricComparison,
+  'better' | 'base' | 'head' | 'change' | 'changeCi95' | 'pAdjusted' | 'threshold' | 'rounding'
+> & { judged: boolean; unit: string };
+
+/** How a row's reason names what rounded its values: a clock's step, or a sweep's rate grid. */
+export interface RoundingWords {
+  /** `held by rounding` */
+  held: string;
+  /** `with each value anywhere in its step` */
+  anywhere: string;
+}
+
+const CLOCK_WORDS: RoundingWords = {
+  held: 'held by rounding',
+  anywhere: 'with each value anywhere in its step',
+};
+
+const judgeable = (row: Omit<MetricComparison, 'verdict' | 'reason'>): Judgeable => ({
+  ...row,
+  judged: isJudged(row.metric),
+});
+
+/**
  * Whether rounding alone holds a row's verdict: enough runs and a test, but with its values
  * anywhere in their steps the change could be within the threshold as well as beyond it. The
  * statistics cannot settle that, however many runs: the mean of values rounded to a step is off
@@ -392,8 +420,18 @@ export function heldByRounding(
     'base' | 'head' | 'metric' | 'change' | 'pAdjusted' | 'threshold' | 'rounding'
   >,
 ): boolean {
+  return heldByItsSteps({ ...row, judged: isJudged(row.metric) });
+}
+
+/** heldByRounding for any Judgeable row. */
+export function heldByItsSteps(
+  row: Pick<
+    Judgeable,
+    'base' | 'head' | 'judged' | 'change' | 'pAdjusted' | 'threshold' | 'rounding'
+  >,
+): boolean {
   return (
-    isJudged(row.metric) &&
+    row.judged &&
     row.base.n >= MIN_RUNS &&
     row.head.n >= MIN_RUNS &&
     row.change !== null &&
@@ -406,26 +444,31 @@ export function heldByRounding(
 const signed = (x: number) => `${x > 0 ? '+' : ''}${formatNumber(x)}`;
 
 /** Why rounding holds a row: the difference and the change, as read and with the steps given. */
-function roundingReason(row: Omit<MetricComparison, 'verdict' | 'reason'>): string {
+function roundingReason(row: Judgeable, words: RoundingWords): string {
   const unit = ` ${row.unit}`;
   const diff = (row.head.mean as number) - (row.base.mean as number);
   const r = row.rounding as RoundingRange;
   const range = r.change
-    ? `${signedPct(r.change[0])} … ${r.change[1] === null ? '+∞, the base may be 0' : signedPct(r.change[1])}`
+    ? `${signedPct(r.change[0])} … ${r.change[1] === null ? '+∞, the base may be 0' : r.change[1] === Number.POSITIVE_INFINITY ? '+∞' : signedPct(r.change[1])}`
     : 'no bound, the base may be 0';
   return (
-    `held by rounding: head - base is ${signed(diff)}${unit} (${signedPct(row.change as number)}), ` +
-    `but with each value anywhere in its step ${signed(r.diff[0])} … ${signed(r.diff[1])}${unit} ` +
+    `${words.held}: head - base is ${signed(diff)}${unit} (${signedPct(row.change as number)}), ` +
+    `but ${words.anywhere} ${signed(r.diff[0])} … ${r.diff[1] === Number.POSITIVE_INFINITY ? '+∞' : signed(r.diff[1])}${unit} ` +
     `(${range}), partly within ±${formatPct(row.threshold)} and partly beyond`
   );
 }
 
-function judge(
-  row: Omit<MetricComparison, 'verdict' | 'reason'>,
+/**
+ * The verdict on one row and why: compare's rules, the same for a bench metric and a sweep's
+ * knee. `words` names what rounded the values when rounding holds the verdict.
+ */
+export function judgeRow(
+  row: Judgeable,
   alpha: number,
+  words: RoundingWords = CLOCK_WORDS,
 ): Pick<MetricComparison, 'verdict' | 'reason'> {
   const pct = `±${formatPct(row.threshold)}`;
-  if (!isJudged(row.metric)) {
+  if (!row.judged) {
     return {
       verdict: 'not-judged',
       reason:
@@ -453,7 +496,7 @@ function judge(
   // Unless rounding holds it, the change with its values anywhere in their steps lies wholly
   // beyond the threshold or wholly within it: the verdict the statistics give, rounding cannot
   // reverse.
-  if (heldByRounding(row)) return { verdict: 'inconclusive', reason: roundingReason(row) };
+  if (heldByItsSteps(row)) return { verdict: 'inconclusive', reason: roundingReason(row, words) };
   const significant = row.pAdjusted < alpha;
   const beyond = Math.abs(row.change) > row.threshold;
   if (significant && beyond) {
@@ -626,7 +669,7 @@ export function compareReports(
       minDetectableChange: t ? t.detectable(loneAlpha) : null,
       rounding: r.rounding,
     };
-    return { ...partial, ...judge(partial, alpha) };
+    return { ...partial, ...judgeRow(judgeable(partial), alpha) };
   });
 
   return {

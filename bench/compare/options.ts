@@ -6,6 +6,7 @@ import { ERROR_CODES, LooplabError, listChoices } from '../../core/errors.ts';
 import { METRIC_NAMES, type MetricName } from '../report/metrics.ts';
 import type { CompareOptions } from './compare.ts';
 import { DEFAULT_COMPARE_METRICS } from './defaults.ts';
+import { SWEEP_METRIC_NAMES, type SweepMetricName } from './sweeps.ts';
 
 const badOption = (message: string) => new LooplabError(ERROR_CODES.BAD_OPTION, message);
 
@@ -91,5 +92,62 @@ export function compareOptionsFromFlags(flags: {
     ...(alpha !== undefined && { alpha }),
     ...parseThresholds(flags.threshold ?? []),
     metrics: parseMetrics(flags.metrics ?? []),
+  };
+}
+
+const isSweepMetric = (name: string): name is SweepMetricName =>
+  (SWEEP_METRIC_NAMES as readonly string[]).includes(name);
+
+/**
+ * compare's flags split by what they can apply to: `--threshold kneePerSec=5%` (or sloPerSec)
+ * applies to sweeps only, a bench metric's threshold and `--metrics` to bench reports only;
+ * `--alpha` and a plain `--threshold 10%` to both. Every value is checked here, before any file
+ * is read.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION as the parsers above.
+ */
+export function compareFlagsByKind(flags: {
+  alpha?: number;
+  threshold?: readonly string[];
+  metrics?: readonly string[];
+}): {
+  bench: CompareOptions;
+  sweep: {
+    alpha?: number;
+    threshold?: number;
+    thresholds?: Partial<Record<SweepMetricName, number>>;
+  };
+  /** The flags given that only bench reports take (to refuse them for sweeps). */
+  benchOnly: string[];
+  /** The flags given that only sweeps take. */
+  sweepOnly: string[];
+} {
+  const sweepThresholds: Partial<Record<SweepMetricName, number>> = {};
+  const sweepOnly: string[] = [];
+  const rest: string[] = [];
+  for (const value of flags.threshold ?? []) {
+    const name = value.slice(0, Math.max(0, value.indexOf('='))).trim();
+    if (isSweepMetric(name)) {
+      sweepThresholds[name] = parsePercent(
+        value.slice(value.indexOf('=') + 1),
+        `--threshold ${name}=`,
+      );
+      sweepOnly.push(`--threshold ${value}`);
+    } else rest.push(value);
+  }
+  const bench = compareOptionsFromFlags({ ...flags, threshold: rest });
+  const benchOnly = [
+    ...rest.filter((v) => v.includes('=')).map((v) => `--threshold ${v}`),
+    ...((flags.metrics ?? []).length > 0 ? ['--metrics'] : []),
+  ];
+  return {
+    bench,
+    sweep: {
+      ...(bench.alpha !== undefined && { alpha: bench.alpha }),
+      ...(bench.threshold !== undefined && { threshold: bench.threshold }),
+      ...(Object.keys(sweepThresholds).length > 0 && { thresholds: sweepThresholds }),
+    },
+    benchOnly,
+    sweepOnly,
   };
 }

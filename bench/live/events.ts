@@ -23,8 +23,18 @@ export interface SessionEvent {
   /** The knobs: the scenario's own parameters, as its schema gives them. Empty for `--cmd`. */
   paramSpecs: Record<string, ParamSpec>;
   params: Params;
-  /** Connections per variant; null with `--no-load`. */
+  /**
+   * Connections per variant; null with `--no-load`. Under an open-model load (`rate`), the most
+   * connections the generator opens per variant.
+   */
   connections: number | null;
+  /**
+   * `--rate`: the load is open-model, this many requests/s per variant due at poisson arrivals
+   * whatever the server does, and each frame's `latencyP50Ms`/`latencyP99Ms` is timed from when
+   * the request was due (corrected for coordinated omission). null: a closed loop of
+   * `connections` clients, or no load. Absent in recordings made before `--rate`.
+   */
+  rate?: number | null;
   state: SessionState;
   /** When the session started, ms since the epoch; every `elapsedMs` counts from here. */
   startEpochMs: number;
@@ -78,6 +88,15 @@ export interface FrameEvent {
   /** The server process's CPU over the frame, in cores (1 = one core busy throughout). */
   cpuCores: number | null;
   rssBytes: number | null;
+  /**
+   * Only under an open-model load (`--rate`), where the latency above is timed from each
+   * request's due time: the rate offered (requests/s, beside `requestsPerSec`, what was achieved)
+   * and the latency from each request's send, uncorrected, as a closed-loop tool would say it.
+   * null when no load ran in the frame.
+   */
+  offeredPerSec?: number | null;
+  uncorrectedP50Ms?: number | null;
+  uncorrectedP99Ms?: number | null;
 }
 
 /** One stall, as it was caught: the code that held the loop. */
@@ -143,7 +162,9 @@ export type LiveControl =
   | { action: 'pause' }
   | { action: 'stop' }
   | { action: 'params'; params: Params }
-  | { action: 'connections'; connections: number };
+  | { action: 'connections'; connections: number }
+  /** Under `--rate`: the open-model load's requests/s per variant. */
+  | { action: 'rate'; rate: number };
 
 /**
  * Where events come from: a session that measures (session.ts) or a recording played back
@@ -155,8 +176,9 @@ export interface LiveSource {
   /** Every event from now on; returns the unsubscribe. */
   subscribe(listener: (event: LiveEvent) => void): () => void;
   /**
-   * @throws {LooplabError} LOOPLAB_ERR_BAD_PARAM on a parameter or connection count out of range;
-   * a replay refuses every control with LOOPLAB_ERR_USAGE.
+   * @throws {LooplabError} LOOPLAB_ERR_BAD_PARAM on a parameter, connection count or rate out of
+   * range; LOOPLAB_ERR_USAGE on a rate without `--rate`; a replay refuses every control with
+   * LOOPLAB_ERR_USAGE.
    */
   control(request: LiveControl): Promise<void>;
   /** Stops the load and reaps every process the source started. Idempotent. */

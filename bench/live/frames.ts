@@ -31,6 +31,48 @@ export function addTally(a: LoadTally, b: LoadTally): LoadTally {
     latenciesMs: a.latenciesMs.concat(b.latenciesMs),
     spanMs: a.spanMs + b.spanMs,
     ping: a.ping && b.ping ? addPingTally(a.ping, b.ping) : (b.ping ?? a.ping),
+    ...((a.open || b.open) && { open: addOpen(a.open, b.open) }),
+  };
+}
+
+function addOpen(a: LoadTally['open'], b: LoadTally['open']): NonNullable<LoadTally['open']> {
+  if (!a || !b) return (b ?? a) as NonNullable<LoadTally['open']>;
+  return {
+    ratePerSec: b.ratePerSec,
+    due: a.due + b.due,
+    uncorrectedLatenciesMs: a.uncorrectedLatenciesMs.concat(b.uncorrectedLatenciesMs),
+    queued: a.queued + b.queued,
+    generatorLimited: b.generatorLimited ?? a.generatorLimited,
+  };
+}
+
+/** p of `values` (unsorted), rounded to the µs; null for none. */
+function at(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  return round(
+    percentile(
+      [...values].sort((x, y) => x - y),
+      p,
+    ),
+    3,
+  );
+}
+
+/**
+ * An open-model load's own figures over a frame (`live --rate`): the rate offered, and the
+ * latency from each request's send (uncorrected) beside the frame's latency from its due time.
+ * null when no load ran in the frame.
+ */
+export function openFigures(
+  tally: LoadTally | null,
+  ratePerSec: number,
+): Pick<FrameEvent, 'offeredPerSec' | 'uncorrectedP50Ms' | 'uncorrectedP99Ms'> {
+  const open = tally && tally.spanMs > 0 ? tally.open : undefined;
+  if (!open) return { offeredPerSec: null, uncorrectedP50Ms: null, uncorrectedP99Ms: null };
+  return {
+    offeredPerSec: round(open.ratePerSec || ratePerSec, 3),
+    uncorrectedP50Ms: at(open.uncorrectedLatenciesMs, 50),
+    uncorrectedP99Ms: at(open.uncorrectedLatenciesMs, 99),
   };
 }
 
@@ -80,6 +122,8 @@ export function frameEvent(
   startEpochMs: number,
   probe: ProbeFrame,
   load: LoadTally | null,
+  /** Under an open-model load (`--rate`): the rate set; its frames carry the open figures. */
+  ratePerSec: number | null = null,
 ): FrameEvent {
   // A frame in which the sampler never fired has no lag to tell (not 0 ms, which is a claim).
   const lag = probe.lagSamples > 0;
@@ -97,6 +141,7 @@ export function frameEvent(
     cpuCores:
       probe.frameMs > 0 ? round((probe.cpuUserMs + probe.cpuSystemMs) / probe.frameMs, 3) : null,
     rssBytes: probe.rssBytes,
+    ...(ratePerSec !== null && openFigures(load, ratePerSec)),
   };
 }
 
@@ -149,6 +194,27 @@ export function changeMarker(before: Params, after: Params): string {
 
 /** The most connections per variant a session opens: a playground, not a load test. */
 export const MAX_CONNECTIONS = 1000;
+
+/** The highest open-model rate a session offers, requests/s per variant. */
+export const MAX_RATE = 10_000;
+
+/**
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_PARAM on a rate that is not a number above 0 and at
+ *   most 10000 requests/s.
+ */
+export function checkRate(rate: unknown): number {
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > MAX_RATE)
+    throw new LooplabError(
+      ERROR_CODES.BAD_PARAM,
+      `rate must be a number of requests/s above 0 and at most ${MAX_RATE}, not ${String(rate)}`,
+    );
+  return rate;
+}
+
+/** The marker a rate change leaves on the timeline: `rate 40 → 80/s`. */
+export function rateMarker(before: number, after: number): string {
+  return `rate ${before} → ${after}/s`;
+}
 
 /** @throws {LooplabError} LOOPLAB_ERR_BAD_PARAM on a count that is not a whole number in 1..1000. */
 export function checkConnections(connections: unknown): number {

@@ -105,6 +105,12 @@ export function parseControl(body: string): LiveControl | Refusal {
         return badControl('"connections" needs one field, "connections", a whole number');
       return { action: 'connections', connections: n };
     }
+    case 'rate': {
+      const rate = record.rate;
+      if (keys !== 'action,rate' || typeof rate !== 'number' || !Number.isFinite(rate))
+        return badControl('"rate" needs one field, "rate", a number of requests/s');
+      return { action: 'rate', rate };
+    }
     case 'params': {
       const params = record.params;
       if (keys !== 'action,params' || params === null || typeof params !== 'object')
@@ -120,7 +126,7 @@ export function parseControl(body: string): LiveControl | Refusal {
     }
     default:
       return badControl(
-        `unknown action ${describe(typeof record.action === 'string' ? record.action : undefined)}: start, pause, stop, params or connections`,
+        `unknown action ${describe(typeof record.action === 'string' ? record.action : undefined)}: start, pause, stop, params, connections or rate`,
       );
   }
 }

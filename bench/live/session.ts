@@ -23,7 +23,15 @@ import {
   type SessionEvent,
   type SessionState,
 } from './events.ts';
-import { addTally, changeMarker, checkConnections, frameEvent, stallEvents } from './frames.ts';
+import {
+  addTally,
+  changeMarker,
+  checkConnections,
+  checkRate,
+  frameEvent,
+  rateMarker,
+  stallEvents,
+} from './frames.ts';
 import { type LiveServer, type LiveTarget, type LiveUnit, scenarioTarget } from './targets.ts';
 import { nextTurn, turnOver } from './turns.ts';
 
@@ -47,8 +55,13 @@ export type LiveSessionOptions = (
 ) & {
   /** Already resolved (defaults and `--param`s); a control may change them. */
   params: Params;
-  /** Per variant. */
+  /** Per variant; with `rate`, the most the open-model generator opens. */
   connections?: number;
+  /**
+   * `--rate`: an open-model load of this many requests/s per variant (poisson arrivals), instead
+   * of the closed loop; a control may change it. Absent or null: the closed loop.
+   */
+  rate?: number | null;
   /** false (`--no-load`): looplab sends no request; someone else loads the server. */
   load?: boolean;
   frameIntervalMs?: number;
@@ -88,6 +101,14 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       `the frame interval must be a whole number of ms from 20 to 10000, not ${frameIntervalMs}`,
     );
   let connections = checkConnections(options.connections ?? DEFAULT_CONNECTIONS);
+  let rate = options.rate == null ? null : checkRate(options.rate);
+  if (rate !== null && options.load === false)
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      'a rate is the load looplab sends, and --no-load sends none; leave one out',
+    );
+  /** Variants whose generator could not hold the rate at their last frame: warned once a spell. */
+  const limited = new Set<string>();
   const maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
   const stallThresholdMs = options.stallThresholdMs === undefined ? 50 : options.stallThresholdMs;
   const { variants, units } = target;
@@ -170,6 +191,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       origin: server.origin,
       requests: target.requests(variant, params),
       connections,
+      ...(rate !== null && { ratePerSec: rate }),
       timeoutMs: REQUEST_TIMEOUT_MS,
       // The bystander: the scenario server's own /ping, or the preload's on a port of its own.
       ping: { rateHz: DEFAULT_OPTIONS.pingRateHz, ...server.ping },
@@ -209,7 +231,8 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
         for (const variant of served) {
           const tally = state === 'running' ? (pending.get(variant) ?? null) : null;
           pending.delete(variant);
-          emit(frameEvent(variant, startEpochMs, frame, tally));
+          emit(frameEvent(variant, startEpochMs, frame, tally, rate));
+          if (tally?.open) warnIfLimited(variant, tally.open.generatorLimited);
         }
         // A stall held the unit's loop, whichever path it served: said once, under its name.
         for (const stall of stallEvents(unit, startEpochMs, frame)) emit(stall);
@@ -278,6 +301,23 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     load?.resume(holder);
     turnFrom = elapsedMs();
     emit({ type: 'turn', elapsedMs: turnFrom, variant: holder });
+  }
+
+  /** The generator could not send at the rate: said once when it begins, again after it ends. */
+  function warnIfLimited(variant: string, why: string | null): void {
+    if (why === null) {
+      limited.delete(variant);
+      return;
+    }
+    if (limited.has(variant)) return;
+    limited.add(variant);
+    emit({
+      type: 'warning',
+      elapsedMs: elapsedMs(),
+      code: 'generator-limited',
+      text: `the load could not hold ${rate}/s: ${why}`,
+      variant,
+    });
   }
 
   /** Variants that run at once compete for cores: the page says so, as the reports do. */
@@ -408,6 +448,24 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
           }
         });
       }
+      case 'rate': {
+        if (rate === null)
+          throw new LooplabError(
+            ERROR_CODES.USAGE,
+            driven
+              ? 'this session sends a closed-loop load (--connections); start looplab live with --rate for a rate to change'
+              : 'looplab sends no load in this session (--no-load), so it has no rate to change',
+          );
+        const next = checkRate(request.rate);
+        if (next === rate) return;
+        return enqueue(async () => {
+          const text = rateMarker(rate as number, next);
+          rate = next;
+          emit({ type: 'marker', elapsedMs: elapsedMs(), text, variants });
+          // The generator takes the new rate as it runs: no server, no connection restarts.
+          for (const v of variants) load?.rate(v, next);
+        });
+      }
       default:
         throw new LooplabError(
           ERROR_CODES.USAGE,
@@ -428,6 +486,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       paramSpecs: target.paramSpecs,
       params,
       connections: driven ? connections : null,
+      rate,
       state,
       startEpochMs,
       frameIntervalMs,

@@ -182,19 +182,17 @@ export function formatCompareMarkdown(c: Comparison, labels: CompareLabels): str
   ];
   if (c.rows.length > 0) {
     out.push(
-      `| scenario | ${HEADER.join(' | ')} |`,
-      `|---|---|${HEADER.slice(1)
-        .map(() => '---:')
-        .join('|')}|`,
+      ...markdownVerdictTable(
+        'scenario',
+        HEADER,
+        c.rows.map((row) => ({
+          label: `${row.scenario} ${row.variant}`,
+          cells: cells(row),
+          regression: row.verdict === 'regression',
+        })),
+      ),
+      '',
     );
-    for (const row of c.rows) {
-      const [first, ...rest] = cells(row).map(mdText);
-      const verdict = row.verdict === 'regression' ? `**${rest.at(-1)}**` : rest.at(-1);
-      out.push(
-        `| ${mdText(`${row.scenario} ${row.variant}`)} | ${first} | ${[...rest.slice(0, -1), verdict].join(' | ')} |`,
-      );
-    }
-    out.push('');
   } else {
     out.push('Nothing to compare: no scenario variant is in both reports.', '');
   }
@@ -202,6 +200,32 @@ export function formatCompareMarkdown(c: Comparison, labels: CompareLabels): str
   for (const w of c.warnings) out.push(`> ⚠️ ${mdText(w)}`, '');
   out.push(`_${mdText(legend(c))}_`, '');
   return out.join('\n');
+}
+
+/**
+ * A comparison's rows as a Markdown table: a label column, then `header`'s columns (the first
+ * left-aligned, the rest right), the last cell (the verdict) in bold for a regression.
+ */
+export function markdownVerdictTable(
+  labelHead: string,
+  header: readonly string[],
+  rows: readonly { label: string; cells: readonly string[]; regression: boolean }[],
+): string[] {
+  const lines = [
+    `| ${labelHead} | ${header.join(' | ')} |`,
+    `|---|---|${header
+      .slice(1)
+      .map(() => '---:')
+      .join('|')}|`,
+  ];
+  for (const row of rows) {
+    const [first, ...rest] = row.cells.map(mdText);
+    const verdict = row.regression ? `**${rest.at(-1)}**` : rest.at(-1);
+    lines.push(
+      `| ${mdText(row.label)} | ${first} | ${[...rest.slice(0, -1), verdict].join(' | ')} |`,
+    );
+  }
+  return lines;
 }
 
 export function formatCompareJson(c: Comparison, labels: CompareLabels): string {

@@ -174,6 +174,12 @@ function reasonText(
       return `ELU ${numText(step?.elu ?? null)} ≥ 0.9`;
     case 'throughput':
       return `achieved ${rateText(step?.achievedPerSec ?? null)} < 95% of the ${rateWords(step?.arrivedPerSec ?? null)} that arrived`;
+    case 'errors':
+      return step
+        ? `${formatNumber(step.errors)} of ${formatNumber(step.due)} requests failed (error status or reset) > 1%`
+        : 'over 1% of requests failed (error status or reset)';
+    case 'failed':
+      return 'the run failed at this rate (the server crashed or answered nothing)';
   }
 }
 

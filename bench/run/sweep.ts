@@ -9,12 +9,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Interrupted } from '../../core/errors.ts';
 import { round } from '../../core/numbers.ts';
 import type { Selection } from '../../scenarios/select.ts';
-import { pingTimesMs, runProblem } from '../report/run-record.ts';
+import { pingTimesMs } from '../report/run-record.ts';
 import { percentile } from '../stats/descriptive.ts';
+import { withErrorKnee } from '../sweep/errors-knee.ts';
 import { autoShouldStop, findKnee, sloRate } from '../sweep/knee.ts';
 import { classifyLimit } from '../sweep/limit.ts';
 import { nextAutoRate, parseRates, type RatePlan } from '../sweep/rates.ts';
-import { kneeRatio, summarizeVariant, sweepWarnings } from '../sweep/summary.ts';
+import { stepProblem } from '../sweep/step-problem.ts';
+import {
+  fewRequestsWarning,
+  kneeRatio,
+  summarizeVariant,
+  sweepWarnings,
+} from '../sweep/summary.ts';
 import { ceilingFromLowLoad, ceilingFromMicro } from '../sweep/theory.ts';
 import {
   SWEEP_KIND,
@@ -28,14 +35,9 @@ import {
 import { captureEnvironment } from './environment.ts';
 import type { Bystander } from './load/bystander.ts';
 import { type OpenLoad, startOpenLoad } from './load/open-load.ts';
-import {
-  bystanderOf,
-  checkSilence,
-  openWindow,
-  type RunTarget,
-  readWindow,
-} from './measure-run.ts';
+import { bystanderOf, openWindow, type RunTarget } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
+import { NoAnswerError } from './process/probe-request.ts';
 import type { MeasuredServer } from './process/target.ts';
 
 /** One variant to sweep: a scenario's variant, or one route of the user's server. */
@@ -84,10 +86,15 @@ interface Session {
 /** The lowest ELU a low-load step may have for its cost to be read from it (the app's ceiling). */
 const MIN_LOW_LOAD_ELU = 0.005;
 
+/**
+ * `seed` draws the poisson arrivals: one per run and variant, so that `--runs` samples the
+ * arrivals' own variance and no two variants share a draw, while the same sweep draws the same.
+ */
 async function startSession(
   session: Session,
   settings: SweepSettings,
   signal: AbortSignal | undefined,
+  seed: number,
 ): Promise<void> {
   const server = await session.target.run.start();
   session.server = server;
@@ -99,6 +106,7 @@ async function startSession(
     arrivals: settings.arrivals,
     maxConnections: settings.maxConnections,
     timeoutSec: settings.timeoutSec,
+    seed,
     ...(signal && { signal }),
   });
 }
@@ -113,7 +121,13 @@ async function stopSession(session: Session): Promise<void> {
   await Promise.all([bystander?.stop().catch(() => undefined), server?.stop()]);
 }
 
-/** One step at `rate` on a session's server; throws why the step failed. */
+/**
+ * One step at `rate` on a session's server; throws why the step failed: the server crashed, its
+ * loop did not answer the probe within --timeout, or it answered none of the hold's requests.
+ * Errors and timeouts are counted on the step, not thrown: the knee judges them. Neither window
+ * is judged by the silence at its end (bench's closed-loop test): with open-model arrivals, a
+ * stretch without a request due is ordinary.
+ */
 async function runStep(
   session: Session,
   rate: number,
@@ -127,9 +141,8 @@ async function runStep(
   if (settings.warmupSec > 0) {
     // Its requests still out are waited for here (up to --timeout), so that no window of the
     // generator's starts while another's requests are in flight.
-    const warm = await load.run(rate, settings.warmupSec, { settle: true });
+    await load.run(rate, settings.warmupSec, { settle: true });
     signal?.throwIfAborted();
-    await checkSilence(server, warm.load, { path, phase: 'warm-up', timeoutMs });
   }
   // The settle: what the warm-up (or the step before) left queued, the server finishes now;
   // openWindow then waits for it to be idle before the probe's window may open.
@@ -146,15 +159,16 @@ async function runStep(
     onStart: () => bystander.open(windowMs),
   });
   signal?.throwIfAborted();
-  const { ping, probe } = await readWindow(
-    server,
-    window.load,
-    { path, phase: 'window', timeoutMs },
-    { ping: () => bystander.read(), signal },
-  );
+  const [ping, probe] = await Promise.all([
+    bystander.read(),
+    server.readProbe(timeoutMs).catch((err: unknown) => {
+      if (!(err instanceof NoAnswerError)) throw err;
+      throw new Error(
+        `its event loop did not answer looplab within --timeout (${settings.timeoutSec} s) after the hold: it is blocked, in an endless loop or synchronous work that does not end`,
+      );
+    }),
+  ]);
   signal?.throwIfAborted();
-  const problem = runProblem(window.load, ping, settings.holdSec, path);
-  if (problem) throw new Error(problem);
   const pings = pingTimesMs(ping);
   const measured = {
     ...window.step,
@@ -162,7 +176,7 @@ async function runStep(
     lagP99Ms: probe?.lagP99Ms ?? null,
     pingP99Ms: pings.length > 0 ? round(percentile(pings, 99)) : null,
   };
-  return {
+  const step: SweepStep = {
     ...measured,
     ...classifyLimit({
       offeredPerSec: measured.offeredPerSec,
@@ -173,6 +187,14 @@ async function runStep(
       elu: measured.elu,
     }),
   };
+  // After the generator's judgement: a step it could not send is never the server's fault.
+  const problem = stepProblem(step, {
+    path,
+    holdSec: settings.holdSec,
+    timeoutSec: settings.timeoutSec,
+  });
+  if (problem) throw new Error(problem);
+  return step;
 }
 
 function emptyRun(run: number): SweepRun {
@@ -186,9 +208,16 @@ function emptyRun(run: number): SweepRun {
   };
 }
 
-function failRun(session: Session, reason: string, hooks: SweepHooks, run: number): void {
+function failRun(
+  session: Session,
+  reason: string,
+  hooks: SweepHooks,
+  run: number,
+  atPerSec?: number,
+): void {
   session.run.state = 'failed';
   session.run.reason = reason;
+  if (atPerSec !== undefined) session.run.failedAtPerSec = atPerSec;
   session.done = true;
   hooks.onFailed?.(session.target, run, reason);
 }
@@ -203,7 +232,10 @@ function rateAt(
   if (plan.kind === 'fixed') return plan.ratesPerSec[index] ?? null;
   const last = steps.at(-1);
   if (last === undefined) return plan.startPerSec;
-  return autoShouldStop(steps, k) ? null : nextAutoRate(last.offeredPerSec, plan);
+  // Past an errors knee too: a server shedding load at a rate sheds more above it.
+  const erring = withErrorKnee(findKnee(steps, k), steps).atPerSec;
+  const pastErrors = erring !== null && last.offeredPerSec > erring;
+  return autoShouldStop(steps, k) || pastErrors ? null : nextAutoRate(last.offeredPerSec, plan);
 }
 
 /**
@@ -228,10 +260,10 @@ async function sweepOnce(
     done: false,
   }));
   try {
-    for (const s of sessions) {
+    for (const [i, s] of sessions.entries()) {
       hooks.onStart?.(s.target, run);
       try {
-        await startSession(s, settings, signal);
+        await startSession(s, settings, signal, run * 1000 + i);
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         failRun(s, err instanceof Error ? err.message : String(err), hooks, run);
@@ -257,6 +289,7 @@ async function sweepOnce(
             `at ${rate}/s: ${err instanceof Error ? err.message : String(err)}`,
             hooks,
             run,
+            rate,
           );
           await stopSession(s);
         }
@@ -285,11 +318,11 @@ class StoppedSweep extends Error {
   }
 }
 
-/** The knee and SLO rate of a run, from its steps. */
+/** The knee and SLO rate of a run, from its steps (errors and the rate it failed at included). */
 function judgeRun(run: SweepRun, settings: SweepSettings): SweepRun {
   return {
     ...run,
-    knee: findKnee(run.steps, settings.k),
+    knee: withErrorKnee(findKnee(run.steps, settings.k), run.steps, run.failedAtPerSec),
     sloPerSec: settings.slo === null ? null : sloRate(run.steps, settings.slo),
   };
 }
@@ -330,7 +363,13 @@ function warningsOf(
   const partial = stopped
     ? [`partial: stopped by ${stopped.signal}; the steps that completed are kept`]
     : [];
-  return [...partial, ...sweepWarnings({ variants: [...variants], options: settings })];
+  const rates = variants.flatMap((v) => v.runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)));
+  const few = fewRequestsWarning(rates, settings.holdSec);
+  return [
+    ...partial,
+    ...sweepWarnings({ variants: [...variants], options: settings }, stopped !== null),
+    ...(few === null ? [] : [few]),
+  ];
 }
 
 /**

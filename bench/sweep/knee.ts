@@ -45,17 +45,28 @@ export function kneeReasons(
 /**
  * The knee of one sweep (its steps in the order run, ascending): the first step whose corrected
  * p99 passes `k` × the baseline, or whose loop is ≥ 90% busy, or that answered under 95% of
- * the offered rate. The baseline is the corrected p99 of the first step the generator held.
+ * the offered rate, and whose next step fails a test too. The baseline is the corrected p99 of
+ * the first step the generator held.
+ *
+ * Why the next step must agree: a short hold has few requests (a 1 s hold at 15/s has 15), so
+ * its p99 is its slowest answer, and one hiccup of the machine (a GC pause, another process)
+ * can double it. Past a real knee the queue only grows, so the next rate fails too; a blip is
+ * followed by a step that passes, and is not the knee. The last step has no next one: if it
+ * fails, it is the knee (`--rates auto` then takes one more step, which confirms it or not).
  */
 export function findKnee(steps: readonly SweepStep[], k: number): Knee {
   const held = steps.filter(counted);
   const baselineP99Ms = held[0]?.latencyMs?.p99 ?? null;
+  const fails = (step: SweepStep | undefined) =>
+    step !== undefined && kneeReasons(step, baselineP99Ms, k).length > 0;
   let lastGoodPerSec: number | null = null;
-  for (const step of held) {
+  for (const [i, step] of held.entries()) {
     const reasons = kneeReasons(step, baselineP99Ms, k);
-    if (reasons.length > 0)
+    if (reasons.length === 0) lastGoodPerSec = step.offeredPerSec;
+    // A step that answered nothing is no blip.
+    else if (step.latencyMs === null || i === held.length - 1 || fails(held[i + 1]))
       return { atPerSec: step.offeredPerSec, reasons, lastGoodPerSec, baselineP99Ms };
-    lastGoodPerSec = step.offeredPerSec;
+    // Otherwise a blip: neither the knee nor a good step.
   }
   return { atPerSec: null, reasons: [], lastGoodPerSec, baselineP99Ms };
 }

@@ -94,3 +94,21 @@ export function parseSweep(text: string, name: string): SweepReport {
 export async function readSweep(path: string): Promise<SweepReport> {
   return parseSweep(await readInput(path, 'sweep'), path);
 }
+
+/**
+ * The sweep in `path`, or null when the file holds something else (a bench report, a journal,
+ * text that is not JSON: the caller's reader says what is wrong with it).
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when it cannot be read; as parseSweep for a
+ *   document marked as a sweep that is not a valid one.
+ */
+export async function readIfSweep(path: string): Promise<SweepReport | null> {
+  const text = await readInput(path, 'report');
+  let kind: unknown;
+  try {
+    kind = (JSON.parse(text) as { kind?: unknown } | null)?.kind;
+  } catch {
+    return null;
+  }
+  return kind === SWEEP_KIND ? parseSweep(text, path) : null;
+}

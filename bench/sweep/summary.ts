@@ -4,6 +4,7 @@
  */
 import { round } from '../../core/numbers.ts';
 import { percentile } from '../stats/descriptive.ts';
+import { kneeCounts } from './errors-knee.ts';
 import { rateText } from './rates.ts';
 import { theoryPoints } from './theory.ts';
 import type { SweepOptions, SweepReport, SweepRun, SweepVariant } from './types.ts';
@@ -32,7 +33,8 @@ export function medianWithNulls(
 }
 
 /**
- * One variant's summary: the knee and the SLO rate of each completed run and their medians, and
+ * One variant's summary: the knee and the SLO rate of each completed run, and of each run that
+ * failed at a rate (its knee is that rate: errors-knee.ts), and their medians, and
  * the M/D/1 prediction at every offered rate any run took, from the ceiling's service time.
  */
 export function summarizeVariant(
@@ -42,9 +44,9 @@ export function summarizeVariant(
   ceiling: SweepVariant['ceiling'],
   options: Pick<SweepOptions, 'slo'>,
 ): SweepVariant {
-  const completed = runs.filter((r) => r.state === 'completed');
-  const knees = completed.map((r) => r.knee.atPerSec);
-  const slos = completed.map((r) => r.sloPerSec);
+  const judged = runs.filter(kneeCounts);
+  const knees = judged.map((r) => r.knee.atPerSec);
+  const slos = judged.map((r) => r.sloPerSec);
   const rates = [...new Set(runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)))].sort(
     (a, b) => a - b,
   );
@@ -88,10 +90,12 @@ const listRates = (rates: readonly number[]): string => {
 
 /**
  * What a reader must know to trust the numbers: steps the generator could not hold, runs that
- * failed, and a knee not reached within the rates swept (with the rates to try next).
+ * failed, and a knee not reached within the rates swept (with the rates to try next, unless the
+ * sweep was `stopped` before it swept them all).
  */
 export function sweepWarnings(
   report: Pick<SweepReport, 'variants'> & { options: Pick<SweepOptions, 'rates'> },
+  stopped = false,
 ): string[] {
   const warnings: string[] = [];
   for (const v of report.variants) {
@@ -120,7 +124,9 @@ export function sweepWarnings(
     const missed = completed.filter((r) => r.knee.atPerSec === null).length;
     const runs = missed === completed.length ? '' : ` in ${missed} of ${completed.length} runs`;
     const noKnee = `${v.label}: no knee up to ${rateText(highest)} req/s${runs}`;
-    if (genSteps.length > 0)
+    // Stopped early, the rates not reached were asked for: they are not advice to give.
+    if (stopped) warnings.push(`${noKnee}, as far as the sweep went before it was stopped`);
+    else if (genSteps.length > 0)
       warnings.push(
         `${noKnee}, and the generator could not offer more here: the server's knee is beyond what this machine can send it`,
       );
@@ -132,4 +138,19 @@ export function sweepWarnings(
       );
   }
   return warnings;
+}
+
+/** Under this many requests due in a hold, a step's percentiles are a handful of requests. */
+export const FEW_REQUESTS = 20;
+
+/**
+ * The warning when some rates swept give under 20 requests in the hold (rate × hold), or null: a
+ * step's p99 is then its slowest request, and its knee tests judge a handful of requests.
+ */
+export function fewRequestsWarning(ratesPerSec: readonly number[], holdSec: number): string | null {
+  const few = [...new Set(ratesPerSec)]
+    .filter((r) => r * holdSec < FEW_REQUESTS)
+    .sort((a, b) => a - b);
+  if (few.length === 0) return null;
+  return `at ${listRates(few)} req/s the ${holdSec} s hold is under ${FEW_REQUESTS} requests: a step's p99 there is its slowest request or two, not a percentile; hold longer (--hold ${round(FEW_REQUESTS / (few[0] as number), 2)} or more) for percentiles to read`;
 }

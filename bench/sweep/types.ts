@@ -84,8 +84,12 @@ export interface SweepStep {
   };
 }
 
-/** Why a step is past the knee: the three tests of the issue, any of which marks it. */
-export type KneeReason = 'latency' | 'utilisation' | 'throughput';
+/**
+ * Why a step is past the knee: the three tests of the issue, any of which marks it; `errors`, over
+ * 1% of the step's requests failed (an error status, a reset: shedding load is the capacity
+ * finding); `failed`, the run failed at that rate (the server crashed or answered nothing).
+ */
+export type KneeReason = 'latency' | 'utilisation' | 'throughput' | 'errors' | 'failed';
 
 /**
  * The knee of one variant's curve: the first offered rate where the corrected p99 passes
@@ -119,6 +123,8 @@ export interface SweepRun {
   state: 'completed' | 'failed';
   /** Why it failed (the server would not start, it crashed at a step); absent when completed. */
   reason?: string;
+  /** The rate of the step it failed at: its knee (reason `failed`); absent when it failed before any step. */
+  failedAtPerSec?: number;
   steps: SweepStep[];
   knee: Knee;
   /** The highest offered rate that met the SLO (and was held, achieved ≥ 95% of offered); null: none did, or no SLO. */

@@ -31,7 +31,11 @@ export function measurementParams(lesson: Lesson, params: Params): Params {
   return { ...defaultParams(lesson.scenario), ...params };
 }
 
-/** Runs every measurement of a lesson, in order; reports keyed by measurement. */
+/**
+ * Runs every measurement of a lesson, in order; reports keyed by measurement. With `keepPartial`,
+ * a stop (Ctrl-C, SIGTERM) after a run completed ends it early: the stopped measurement's report
+ * is partial (`complete: false`) and the measurements after it are absent.
+ */
 export async function measureLesson(
   lesson: Lesson,
   options: BenchOptions,
@@ -53,6 +57,7 @@ export async function measureLesson(
       // The ceiling of sync's operation, for the explanation's arithmetic of blocking.
       { ...hooks, ceilings: true, ...(m.env && { env: { ...process.env, ...m.env } }) },
     );
+    if (reports[m.key]?.complete === false) break;
   }
   return reports;
 }

@@ -6,7 +6,8 @@ import type { GlobalArgs } from '../shared/context.ts';
 
 export const compareCommand: CommandModule<GlobalArgs, Args> = {
   command: 'compare <base> <head>',
-  describe: 'Compare two reports metric by metric; exit 1 on a regression',
+  describe:
+    'Compare two reports metric by metric, or two sweeps knee by knee; exit 1 on a regression',
   builder: (y: Argv<GlobalArgs>) =>
     compareFlags(y)
       .positional('base', { type: 'string', describe: 'The report to compare against' })
@@ -25,7 +26,9 @@ export const compareCommand: CommandModule<GlobalArgs, Args> = {
       .epilogue(
         'A regression is a change in the bad direction that is significant (Welch’s t-test, ' +
           'Holm-corrected) and beyond its threshold. Fewer than 3 runs a side gives a warning, ' +
-          'never a verdict. With GITHUB_STEP_SUMMARY set, the Markdown is appended there too. ' +
+          'never a verdict. Two sweeps (sweep --json) are compared on each variant’s knee and SLO rate ' +
+          '(kneePerSec, sloPerSec); a lower knee is a capacity regression. ' +
+          'With GITHUB_STEP_SUMMARY set, the Markdown is appended there too. ' +
           'Exit: 0 no regression, 1 a regression, 2 bad input.',
       )
       .example(
@@ -39,6 +42,10 @@ export const compareCommand: CommandModule<GlobalArgs, Args> = {
       .example(
         '$0 compare base.json head.json --metrics all --format markdown > summary.md',
         'Every metric, as Markdown for a pull request',
+      )
+      .example(
+        '$0 compare base-sweep.json head-sweep.json',
+        'Two sweeps: each variant’s knee and SLO rate; exit 1 on a capacity regression',
       )
       .example(
         '$0 compare base.json head.json --format gab --gab-dir gab/',

@@ -28,7 +28,12 @@ export const liveCommand: CommandModule<GlobalArgs, Args> = {
       .option('connections', {
         type: 'number',
         // No yargs default: --no-load refuses a --connections that was given.
-        describe: `Concurrent connections per variant (closed loop) [default: ${LIVE_DEFAULTS.connections}]`,
+        describe: `Concurrent connections per variant (closed loop); with --rate, the most the generator opens [default: ${LIVE_DEFAULTS.connections}]`,
+      })
+      .option('rate', {
+        type: 'number',
+        describe:
+          'Open-model load instead: requests/s per variant, poisson arrivals, latency timed from when each was due',
       })
       .option('param', paramOption)
       .option('frame-interval', {

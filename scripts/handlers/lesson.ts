@@ -4,6 +4,8 @@
  */
 import { access } from 'node:fs/promises';
 import type { ArgumentsCamelCase } from 'yargs';
+import { formatTable } from '../../bench/render/table.ts';
+import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import type { SweepReport } from '../../bench/sweep/types.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
@@ -166,11 +168,26 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     );
   const reports = await measureLesson(lesson, options, {
     signal: interruptSignal,
+    keepPartial: true,
     onMeasurement: (m) => {
       if (!argv.quiet) err(`${m.label}\n`);
     },
     ...stderrProgress(argv, options.durationSec),
   });
+  if (Object.values(reports).some((r) => r.complete === false)) {
+    // The explanation and the claims need every run: show what was measured, and stop. With
+    // --json, stdout is kept for the lesson's JSON, which a stopped lesson does not have.
+    const say = argv.json ? err : out;
+    const table = terminalStyle(useColor(argv.json ? process.stderr : process.stdout));
+    for (const report of Object.values(reports)) {
+      const partial = report.complete === false ? `${report.warnings[0]}\n\n` : '';
+      say(`\n${partial}${formatTable(report, table, false).trimEnd()}\n`);
+    }
+    say(
+      `\nThe lesson's explanation and claims need every run: run \`npx looplab lesson ${lessonNumber(lesson)}\` again.\n`,
+    );
+    interruptSignal.throwIfAborted();
+  }
   // A sweep measurement: each variant at each rate in turn, a line per step as it ends.
   const sweeps =
     sweepMeasurements(lesson).length === 0

@@ -53,11 +53,18 @@ async function servePage(
   return page;
 }
 
+/** The load each variant gets, in words: a closed loop's clients, or an open model's rate. */
+function loadText(first: SessionEvent): string {
+  return first.rate == null
+    ? `${first.connections} connections each`
+    : `${first.rate} requests/s each (open model, poisson, up to ${first.connections} connections)`;
+}
+
 /** What `--cmd` watches, in one line: the paths, the one loop they share, and who loads it. */
 function describeApp(first: SessionEvent, origins: string[], options: LiveOptions): string {
   const where = origins.join(' and ');
   const load = options.load
-    ? `${first.connections} connections each`
+    ? loadText(first)
     : `no load from looplab (--no-load): load it yourself at ${where}`;
   return (
     `looplab live: ${first.variants.join(' and ')} of ${options.app?.command}` +
@@ -84,6 +91,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
           : scenarioTarget(options.scenario as NonNullable<typeof options.scenario>),
         params: options.params,
         connections: options.connections,
+        rate: options.rate,
         load: options.load,
         frameIntervalMs: options.frameIntervalMs,
         turnMs: options.turnMs,
@@ -121,7 +129,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
       err(
         `looplab live: ${first.scenario} (${params}), ${first.variants.join(' and ')} side by side, ` +
           (first.turnMs ? `under load in turns of ${first.turnMs / 1000} s, ` : '') +
-          `${first.connections} connections each, a frame every ${first.frameIntervalMs} ms; ` +
+          `${loadText(first)}, a frame every ${first.frameIntervalMs} ms; ` +
           `stops after ${options.maxTimeMs / 1000} s, or Ctrl-C\n`,
       );
     }

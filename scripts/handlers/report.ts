@@ -7,9 +7,8 @@ import { renderSweepHtml } from '../../bench/render/html/sweep.ts';
 import { formatSweepTable } from '../../bench/render/sweep-table.ts';
 import { formatTable } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
-import { readInput } from '../../bench/report/read.ts';
-import { parseSweep } from '../../bench/sweep/read.ts';
-import { SWEEP_KIND, type SweepReport } from '../../bench/sweep/types.ts';
+import { readIfSweep } from '../../bench/sweep/read.ts';
+import type { SweepReport } from '../../bench/sweep/types.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { assertDistinctOutputs } from '../../core/output-paths.ts';
 import { plainStrings } from '../../core/plain-text.ts';
@@ -22,18 +21,6 @@ import { readReportOrJournal } from '../shared/journal.ts';
 export interface Args extends GlobalArgs, CompareFlags {
   reports: string[];
   html?: string;
-}
-
-/** The sweep in `path` (looplab sweep --json), or null when the file holds something else. */
-async function readIfSweep(path: string): Promise<SweepReport | null> {
-  const text = await readInput(path, 'report');
-  let kind: unknown;
-  try {
-    kind = (JSON.parse(text) as { kind?: unknown } | null)?.kind;
-  } catch {
-    return null; // Not JSON: the report's reader says so, or reads it as a journal.
-  }
-  return kind === SWEEP_KIND ? parseSweep(text, path) : null;
 }
 
 /** A saved sweep as its terminal table, or as its HTML page with the curve. */

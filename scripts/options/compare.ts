@@ -26,7 +26,7 @@ export function compareFlags<T>(y: Argv<T>): Argv<T & CompareFlags> {
       type: 'string',
       array: true,
       nargs: 1,
-      describe: `Smallest change that counts, e.g. 5%; per metric: lagP99Ms=25% (repeatable) [default: ${DEFAULT_THRESHOLD * 100}%]`,
+      describe: `Smallest change that counts, e.g. 5%; per metric: lagP99Ms=25%, for sweeps kneePerSec=5% (repeatable) [default: ${DEFAULT_THRESHOLD * 100}%]`,
     })
     .option('metrics', {
       type: 'string',

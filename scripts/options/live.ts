@@ -3,7 +3,7 @@
  * every bad value is one line with a stable code before anything runs. Your own server's flags
  * are bench's (options/app.ts), checked by the same code.
  */
-import { MAX_CONNECTIONS } from '../../bench/live/frames.ts';
+import { MAX_CONNECTIONS, MAX_RATE } from '../../bench/live/frames.ts';
 import {
   DEFAULT_CONNECTIONS,
   DEFAULT_FRAME_INTERVAL_MS,
@@ -25,6 +25,8 @@ export interface LiveFlags {
   scenario?: string;
   /** Absent: LIVE_DEFAULTS.connections (left out of yargs so that --no-load can refuse it). */
   connections?: number;
+  /** `--rate`: an open-model load, requests/s per variant, instead of the closed loop. */
+  rate?: number;
   param: string[];
   /** Your own server (`--cmd`), its paths, and the flags that go with them (bench's). */
   cmd?: string;
@@ -57,7 +59,10 @@ export interface LiveOptions {
   /** Your own server and its paths (`--cmd`); null for a scenario. */
   app: AppTargetSpec | null;
   params: Params;
+  /** Per variant: the closed loop's clients, or with `rate` the most connections it opens. */
   connections: number;
+  /** `--rate`: open-model requests/s per variant (poisson arrivals); null: the closed loop. */
+  rate: number | null;
   /** false: `--no-load`, looplab sends no request. */
   load: boolean;
   frameIntervalMs: number;
@@ -111,6 +116,26 @@ function alternateOption(flags: LiveFlags): number | null {
   if (Number.isNaN(seconds))
     throw badOption(`--alternate takes a turn's length in seconds, from 1 to 60, got ${given}`);
   return turnMs(seconds);
+}
+
+/**
+ * `--rate`'s requests/s, or null without it.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION for a rate not above 0 and at most 10000, with
+ *   `--no-load` (looplab sends no load to give a rate), or with `--replay`.
+ */
+function rateOption(flags: LiveFlags): number | null {
+  if (flags.rate === undefined) return null;
+  if (!flags.load)
+    throw badOption('--rate is the load looplab sends, and --no-load sends none; leave one out');
+  if (flags.replay !== undefined)
+    throw badOption('--rate is how a session loads; a replay plays one back as it was');
+  const rate = Number(flags.rate);
+  if (!(Number.isFinite(rate) && rate > 0 && rate <= MAX_RATE))
+    throw badOption(
+      `--rate must be a number of requests/s per variant above 0 and at most ${MAX_RATE}, got ${flags.rate}`,
+    );
+  return rate;
 }
 
 /**
@@ -198,6 +223,7 @@ export async function liveOptions(flags: LiveFlags): Promise<LiveOptions> {
       MAX_CONNECTIONS,
       'connections',
     ),
+    rate: rateOption(flags),
     load: flags.load,
     frameIntervalMs: wholeIn('frame-interval', flags.frameInterval, 20, 10_000, 'ms'),
     turnMs: alternateOption(flags),

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { type Comparison, compareReports } from '../../bench/compare/compare.ts';
 import { compareOptionsFromFlags } from '../../bench/compare/options.ts';
+import type { SweepComparison } from '../../bench/compare/sweeps.ts';
 import {
   type CompareFormatName,
   type CompareLabels,
@@ -14,6 +15,11 @@ import {
   gabEntries,
 } from '../../bench/render/compare.ts';
 import { GAB_FILES } from '../../bench/render/gab-files.ts';
+import {
+  formatSweepCompareMarkdown,
+  formatSweepCompareTable,
+  sweepCompareFormats,
+} from '../../bench/render/sweep-compare.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import { readReport } from '../../bench/report/read.ts';
 import type { Report } from '../../bench/report/types.ts';
@@ -78,6 +84,29 @@ export async function reportComparison(
       : compareFormats[how.format](comparison, labels),
   );
   const summary = await appendStepSummary(formatCompareMarkdown(comparison, labels));
+  if (summary && !how.quiet) err(`appended the Markdown to ${summary}\n`);
+  if (comparison.regressions.length > 0) setOutcome(EXIT.CHECK_FAILED);
+}
+
+/**
+ * Prints a sweep comparison as reportComparison prints a bench one: in `format` on stdout, its
+ * Markdown appended to the step summary, and exit 1 on a capacity regression.
+ */
+export async function reportSweepComparison(
+  comparison: SweepComparison,
+  labels: CompareLabels,
+  how: { format: 'table' | 'markdown' | 'json'; quiet: boolean },
+): Promise<void> {
+  out(
+    how.format === 'table'
+      ? formatSweepCompareTable(
+          plainStrings(comparison),
+          plainStrings(labels),
+          terminalStyle(useColor(process.stdout)),
+        )
+      : sweepCompareFormats[how.format](comparison, labels),
+  );
+  const summary = await appendStepSummary(formatSweepCompareMarkdown(comparison, labels));
   if (summary && !how.quiet) err(`appended the Markdown to ${summary}\n`);
   if (comparison.regressions.length > 0) setOutcome(EXIT.CHECK_FAILED);
 }

@@ -143,4 +143,133 @@ describe('Ctrl-C keeps the runs', () => {
     assert.deepEqual(readdirSync(sub), ['out.json'], 'no temporary file beside it');
     assert.doesNotMatch(r.stderr, /wrote /);
   });
+
+  /**
+   * Moments in a bench of busy-wait's two variants, one run each, with a 0.5 s warm-up and a 1 s
+   * window: each is a stderr line and a delay after it. Which phase a delay lands in drifts with
+   * the machine's speed, so the test asks only what must hold at any moment.
+   */
+  const MOMENTS: { at: string; after: RegExp; delayMs: number; signal: NodeJS.Signals }[] = [
+    { at: "the first server's start", after: /looplab: 1 scenario/, delayMs: 0, signal: 'SIGINT' },
+    { at: 'the warm-up', after: /server pid \d+/, delayMs: 250, signal: 'SIGTERM' },
+    { at: 'the window', after: /server pid \d+/, delayMs: 1000, signal: 'SIGINT' },
+    { at: 'the probe read', after: /server pid \d+/, delayMs: 1550, signal: 'SIGTERM' },
+    { at: 'the gap between runs', after: /✓ \[1\/2\]/, delayMs: 0, signal: 'SIGINT' },
+    {
+      at: "the second run's warm-up",
+      after: /✓ \[1\/2\][\s\S]*server pid \d+/,
+      delayMs: 250,
+      signal: 'SIGTERM',
+    },
+    { at: 'the outputs being written', after: /✓ \[2\/2\]/, delayMs: 0, signal: 'SIGINT' },
+  ];
+
+  test('SIGINT and SIGTERM at many moments: each completed run once, in the journal and in whole outputs that pass the schema; nothing left behind', {
+    timeout: 180_000,
+  }, async (t) => {
+    for (const moment of MOMENTS) {
+      await t.test(`${moment.signal} during ${moment.at}`, async (st) => {
+        const sub = mkdtempSync(join(dir, 'moment-'));
+        const [json, md, html, journal] = ['out.json', 'out.md', 'out.html', 'run.ndjson'].map(
+          (f) => join(sub, f),
+        ) as [string, string, string, string];
+        const r = await runMarked(
+          [
+            'bench',
+            'busy-wait',
+            '--runs',
+            '1',
+            '--duration',
+            '1',
+            '--warmup',
+            '0.5',
+            '--no-ceiling',
+            '--debug',
+            '--json',
+            json,
+            '--md',
+            md,
+            '--html',
+            html,
+            '--journal',
+            journal,
+          ],
+          {},
+          (run) => {
+            run
+              .waitForStderr(moment.after)
+              .then(() => setTimeout(() => run.child.kill(moment.signal), moment.delayMs))
+              .catch(() => undefined);
+          },
+        );
+        assert.deepEqual(r.left, [], 'no process left behind');
+        const files = readdirSync(sub).sort();
+        st.diagnostic(`exit ${r.code}; ${files.join(', ') || 'nothing written'}`);
+        assert.ok(
+          files.every((f) => ['out.html', 'out.json', 'out.md', 'run.ndjson'].includes(f)),
+          `no temporary file left: ${files.join(', ')}`,
+        );
+        // The journal's runs: its header, then one whole line per completed run.
+        const journaled = files.includes('run.ndjson')
+          ? readFileSync(journal, 'utf8')
+              .split('\n')
+              .filter(Boolean)
+              .slice(1)
+              .map((l) => JSON.parse(l) as unknown)
+          : [];
+        if (r.code === 0) {
+          // The signal came after the outputs were written: the report is whole.
+          const report = parseReport(readFileSync(json, 'utf8'), json);
+          assert.notEqual(report.complete, false);
+          assert.equal(runsIn(report), 2);
+          return;
+        }
+        assert.equal(r.code, moment.signal === 'SIGINT' ? 130 : 143, r.stderr);
+        assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+        if (!files.includes('out.json')) {
+          assert.equal(journaled.length, 0, 'a run was journaled but no report written');
+          assert.ok(!files.includes('out.md') && !files.includes('out.html'), files.join(', '));
+          return;
+        }
+        // parseReport checks the schema; every output is whole.
+        const report = parseReport(readFileSync(json, 'utf8'), json);
+        const runs = runsIn(report);
+        assert.equal(runs, journaled.length, 'the report holds exactly the journaled runs');
+        for (const e of report.results) {
+          assert.deepEqual(
+            e.runs.map((run) => run.run),
+            e.runs.map((_, i) => i + 1),
+            `${e.variant}: each run once`,
+          );
+        }
+        if (report.complete === false) {
+          assert.equal(report.stoppedBy, moment.signal);
+          assert.equal(report.plannedRuns, 2);
+          const line = `partial: stopped by ${moment.signal} after ${runs} of 2 planned runs`;
+          assert.ok(report.warnings[0]?.startsWith(line), report.warnings[0]);
+        } else {
+          assert.equal(runs, 2, 'a report not marked partial holds every planned run');
+        }
+        assert.match(readFileSync(md, 'utf8'), /busy-wait/);
+        assert.match(readFileSync(html, 'utf8'), /<\/html>\s*$/);
+      });
+    }
+  });
+
+  test("SIGINT during a lesson's measurement: the runs that completed are shown, marked partial, and the lesson asks to be run again; exit 130", {
+    timeout: 60_000,
+  }, async () => {
+    const r = await runMarked(['lesson', '1', '--no-input', '--debug'], {}, (run) => {
+      run
+        .waitForStderr(/✓ \[1\/4\]/)
+        .then(() => run.child.kill('SIGINT'))
+        .catch(() => undefined);
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.deepEqual(r.left, [], 'no process left behind');
+    assert.match(r.stdout, /partial: stopped by SIGINT after [123] of 4 planned runs/);
+    assert.match(r.stdout, /busy-wait {2}ms=20/, 'the table of the runs that completed');
+    assert.ok(r.stdout.includes('run `npx looplab lesson 1` again'), r.stdout);
+    assert.doesNotMatch(r.stdout, /Exercise 1/, 'no explanation from a partial measurement');
+  });
 });

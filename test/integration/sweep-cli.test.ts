@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { SweepReport } from '../../bench/sweep/types.ts';
+import { makeReport } from '../unit/fixtures.ts';
+import { sweepOf } from '../unit/sweep-compare-fixture.ts';
 import { busyWaitSweep } from '../unit/sweep-fixture.ts';
 import { cli, runMarked } from './helpers.ts';
 import { APPS } from './own-server-helpers.ts';
@@ -135,6 +137,50 @@ describe('sweep: a server that crashes mid-sweep', () => {
       report.warnings.some((w) => w.includes('/crash run 1 failed: at 20/s')),
       report.warnings.join('\n'),
     );
+    // A crash at a rate is where its capacity ended: the run's knee, in the median.
+    assert.deepEqual(crash?.runs[0]?.knee.reasons, ['failed']);
+    assert.deepEqual(crash?.knee, { medianPerSec: 20, perRun: [20] });
+  });
+});
+
+describe('sweep: a server that sheds load', () => {
+  test('an error status is counted on its step and judged by the knee, not a failed run; exit 0', {
+    timeout: 60_000,
+  }, async () => {
+    const json = join(dir, 'shed.json');
+    // fault-app's /shed answers 503 to every 5th request: 20% of every step.
+    const r = await runMarked(
+      [
+        'sweep',
+        '--cmd',
+        `node ${join(APPS, 'fault-app.cjs')}`,
+        '--path',
+        '/shed',
+        '--rates',
+        '10,20',
+        '--arrivals',
+        'uniform',
+        '--warmup',
+        '0.2',
+        '--hold',
+        '1',
+        '--settle',
+        '0.2',
+        '--json',
+        json,
+      ],
+      { SHED_EVERY: '5' },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.left, []);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as SweepReport;
+    const shed = report.variants[0]?.runs[0];
+    assert.equal(shed?.state, 'completed');
+    assert.equal(shed?.steps.length, 2);
+    assert.ok((shed?.steps[0]?.errors ?? 0) >= 1, JSON.stringify(shed?.steps[0]));
+    assert.equal(shed?.knee.atPerSec, 10);
+    assert.ok(shed?.knee.reasons.includes('errors'), shed?.knee.reasons.join());
+    assert.match(r.stdout, /requests failed \(error status or reset\) > 1%/);
   });
 });
 
@@ -195,5 +241,85 @@ describe('report: a saved sweep', () => {
     const two = await cli(['report', file, file]);
     assert.equal(two.code, 2);
     assert.match(two.stderr, /one sweep at a time.*\[LOOPLAB_ERR_USAGE\]/);
+  });
+});
+
+describe('compare: two saved sweeps', () => {
+  const write = (name: string, doc: unknown) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(doc));
+    return file;
+  };
+  const base = () => write('base-sweep.json', sweepOf({ knees: [48, 50, 47, 49, 48] }));
+
+  test('a lower knee is a capacity regression: exit 1, the knee moved in the table and the Markdown', async () => {
+    const head = write('head-sweep.json', sweepOf({ knees: [39, 40, 38, 41, 39] }));
+    const table = await cli(['compare', base(), head]);
+    assert.equal(table.code, 1, table.stderr);
+    assert.match(
+      table.stdout,
+      /^knee 48 → 39 req\/s \(-18\.8%\), median; per run 48, 50, 47, 49, 48 → 39, 40, 38, 41, 39$/m,
+    );
+    assert.match(table.stdout, /^✗ 1 capacity regression: busy-wait sync knee 48 → 39 req\/s/m);
+    const md = await cli(['compare', base(), head, '--format', 'markdown']);
+    assert.equal(md.code, 1, md.stderr);
+    assert.match(md.stdout, /^## looplab compare \(sweeps\)/);
+    assert.match(md.stdout, /\*\*REGRESSION\*\*/);
+    const json = await cli(['compare', base(), head, '--format', 'json']);
+    assert.equal(json.code, 1, json.stderr);
+    const c = JSON.parse(json.stdout) as { kind: string; regressions: { metric: string }[] };
+    assert.equal(c.kind, 'sweep');
+    assert.deepEqual(
+      c.regressions.map((r) => r.metric),
+      ['kneePerSec'],
+    );
+  });
+
+  test('the same knees: exit 0; one run a side: exit 0, not judged', async () => {
+    const same = await cli(['compare', base(), base()]);
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stdout, /^✓ no capacity regression/m);
+    const one = await cli([
+      'compare',
+      write('one-a.json', sweepOf({ knees: [48] })),
+      write('one-b.json', sweepOf({ knees: [39] })),
+    ]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /^knee 48 → 39 req\/s \(-18\.8%\), median; per run 48 → 39$/m);
+    assert.match(one.stdout, /at least 3 per side are needed for a verdict/);
+  });
+
+  test('bad input is one line and exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        [base(), write('bench.json', makeReport([]))],
+        /^looplab: compare takes two bench reports or two sweeps: .*base-sweep\.json is a sweep and .*bench\.json is not; .*\[LOOPLAB_ERR_USAGE\]\n$/,
+      ],
+      [
+        [base(), write('k3.json', sweepOf({ knees: [39, 40, 38], options: { k: 3 } }))],
+        /^looplab: the sweeps' knees are not comparable: --k 2 vs 3; .*\[LOOPLAB_ERR_REPORTS_DIFFER\]\n$/,
+      ],
+      [
+        [
+          base(),
+          write(
+            'other.json',
+            sweepOf({ knees: [39], target: { scenario: 'json-parse', params: {} } }),
+          ),
+        ],
+        /the targets differ \(busy-wait vs json-parse\).*\[LOOPLAB_ERR_REPORTS_DIFFER\]\n$/,
+      ],
+      [
+        [base(), base(), '--metrics', 'elu'],
+        /--metrics choose bench metrics.*\[LOOPLAB_ERR_BAD_OPTION\]\n$/,
+      ],
+      [[base(), base(), '--format', 'gab'], /--format gab.*\[LOOPLAB_ERR_BAD_OPTION\]\n$/],
+    ];
+    for (const [args, expected] of cases) {
+      const r = await cli(['compare', ...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, expected);
+      assert.equal(r.stdout, '');
+    }
   });
 });

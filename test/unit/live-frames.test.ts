@@ -9,12 +9,16 @@ import {
   applyParams,
   changeMarker,
   checkConnections,
+  checkRate,
   emptyTally,
   frameEvent,
   loadFigures,
+  openFigures,
   pingFigures,
+  rateMarker,
   stallEvents,
 } from '../../bench/live/frames.ts';
+import type { LoadTally } from '../../bench/run/load/steady-load.ts';
 import type { ProbeFrame } from '../../scenarios/probe/protocol.ts';
 import { getScenario } from '../../scenarios/registry.ts';
 
@@ -193,6 +197,71 @@ describe('a live frame from the load and the probe', () => {
   });
 });
 
+describe('a live frame under an open-model load (--rate)', () => {
+  const open = (over: Partial<NonNullable<LoadTally['open']>> = {}) => ({
+    ratePerSec: 40,
+    due: 10,
+    uncorrectedLatenciesMs: [30, 10, 20, 40],
+    queued: 0,
+    generatorLimited: null,
+    ...over,
+  });
+  const tally: LoadTally = {
+    completed: 4,
+    errors: 0,
+    timeouts: 0,
+    // Timed from each request's due time: each at least its time from the send.
+    latenciesMs: [35, 12, 21, 60],
+    spanMs: 250,
+    ping: null,
+    open: open(),
+  };
+
+  it('gives the latency from the due time as latencyP50Ms/P99Ms, and the uncorrected beside it', () => {
+    const frame = frameEvent('sync', 1_000_000, probe, tally, 40);
+    assert.equal(frame.requestsPerSec, 16);
+    assert.equal(frame.latencyP50Ms, 28);
+    assert.equal(frame.latencyP99Ms, 59.25);
+    assert.equal(frame.offeredPerSec, 40);
+    assert.equal(frame.uncorrectedP50Ms, 25);
+    assert.equal(frame.uncorrectedP99Ms, 39.7);
+  });
+
+  it('has null open figures when no load ran, and none at all under a closed loop', () => {
+    assert.deepEqual(openFigures(null, 40), {
+      offeredPerSec: null,
+      uncorrectedP50Ms: null,
+      uncorrectedP99Ms: null,
+    });
+    assert.deepEqual(openFigures({ ...tally, open: open({ uncorrectedLatenciesMs: [] }) }, 40), {
+      offeredPerSec: 40,
+      uncorrectedP50Ms: null,
+      uncorrectedP99Ms: null,
+    });
+    const closed = frameEvent('sync', 1_000_000, probe, { ...tally, open: undefined });
+    assert.equal('offeredPerSec' in closed, false);
+    assert.equal('uncorrectedP99Ms' in closed, false);
+  });
+
+  it('adds two spans of an open load: counts summed, the later rate and verdict kept', () => {
+    const later: LoadTally = {
+      ...tally,
+      latenciesMs: [5],
+      open: open({ ratePerSec: 80, due: 3, uncorrectedLatenciesMs: [4], queued: 2 }),
+    };
+    assert.deepEqual(addTally(tally, later).open, {
+      ratePerSec: 80,
+      due: 13,
+      uncorrectedLatenciesMs: [30, 10, 20, 40, 4],
+      queued: 2,
+      generatorLimited: null,
+    });
+    const limited = { ...later, open: open({ generatorLimited: 'late' }) };
+    assert.equal(addTally(limited, later).open?.generatorLimited, 'late');
+    assert.equal(addTally(emptyTally(), later).open?.due, 3);
+  });
+});
+
 describe('the controls of a live session', () => {
   const busyWait = getScenario('busy-wait');
 
@@ -214,6 +283,14 @@ describe('the controls of a live session', () => {
     assert.throws(() => applyParams(busyWait, { ms: 20 }, { ms: '5' as unknown as number }), {
       code: 'LOOPLAB_ERR_BAD_PARAM',
     });
+  });
+
+  it('takes a rate above 0 and at most 10000 requests/s, and names its change', () => {
+    assert.equal(checkRate(0.5), 0.5);
+    assert.equal(checkRate(10_000), 10_000);
+    for (const bad of [0, -1, 10_001, Number.NaN, Number.POSITIVE_INFINITY, '40', null])
+      assert.throws(() => checkRate(bad), { code: 'LOOPLAB_ERR_BAD_PARAM' });
+    assert.equal(rateMarker(40, 80), 'rate 40 → 80/s');
   });
 
   it('takes 1 to 1000 connections, whole', () => {

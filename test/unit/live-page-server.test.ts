@@ -217,6 +217,7 @@ describe('a control, read strictly', () => {
       action: 'connections',
       connections: 50,
     });
+    assert.deepEqual(parseControl('{"action":"rate","rate":80}'), { action: 'rate', rate: 80 });
     assert.deepEqual(parseControl('{"action":"params","params":{"ms":50}}'), {
       action: 'params',
       params: { ms: 50 },
@@ -235,6 +236,9 @@ describe('a control, read strictly', () => {
       ['{"action":"connections","connections":"50"}', /whole number/],
       ['{"action":"connections","connections":2.5}', /whole number/],
       ['{"action":"connections"}', /whole number/],
+      ['{"action":"rate","rate":"80"}', /a number of requests\/s/],
+      ['{"action":"rate"}', /a number of requests\/s/],
+      ['{"action":"rate","rate":80,"x":1}', /a number of requests\/s/],
       ['{"action":"params","params":{}}', /object of numbers/],
       ['{"action":"params","params":[1]}', /object of numbers/],
       ['{"action":"params","params":{"ms":"50"}}', /"ms" must be a finite number/],

@@ -50,6 +50,17 @@ describe('the live events’ schema', () => {
     assert.ok(valid({ ...frame, requestsPerSec: null, pingP99Ms: null }));
   });
 
+  it('takes an open-model session and its frames (--rate), null where nothing was measured', () => {
+    assert.ok(valid({ ...first('session'), rate: 40 }));
+    assert.ok(valid({ ...first('session'), rate: null }));
+    assert.equal(valid({ ...first('session'), rate: 0 }), false);
+    const frame = first('frame');
+    const open = { ...frame, offeredPerSec: 40, uncorrectedP50Ms: 12.5, uncorrectedP99Ms: 30 };
+    assert.ok(valid(open), JSON.stringify(validate.errors));
+    assert.ok(valid({ ...open, offeredPerSec: null, uncorrectedP99Ms: null }));
+    assert.equal(valid({ ...open, offeredPerSec: '40' }), false);
+  });
+
   it('refuses an unknown event type, a stall without frames, and a state it does not know', () => {
     assert.equal(valid({ type: 'snapshot', elapsedMs: 1 }), false);
     assert.equal(valid({ ...first('stall'), frames: [] }), false);

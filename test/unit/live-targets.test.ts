@@ -108,6 +108,30 @@ describe("looplab live's flags for your own server", () => {
   });
 });
 
+describe("looplab live's --rate", () => {
+  it('takes a rate of requests/s per variant, with --connections as its cap; none is the closed loop', async () => {
+    const o = await liveOptions(flags({ rate: 40 }));
+    assert.equal(o.rate, 40);
+    assert.equal(o.connections, 10);
+    assert.equal((await liveOptions(flags({ rate: 2.5, connections: 50 }))).connections, 50);
+    assert.equal((await liveOptions(flags({}))).rate, null);
+    assert.equal((await liveOptions(flags({ rate: 40, alternate: '' }))).turnMs, 3000);
+  });
+
+  it('refuses a rate out of range, with --no-load, or with --replay', async () => {
+    const refused: [Partial<LiveFlags>, RegExp][] = [
+      [{ rate: 0 }, /^--rate must be a number of requests\/s per variant above 0/],
+      [{ rate: -5 }, /above 0/],
+      [{ rate: 10_001 }, /at most 10000/],
+      [{ rate: Number.NaN }, /above 0/],
+      [{ cmd: 'node s.js', load: false, rate: 40 }, /^--rate is the load looplab sends/],
+      [{ replay: 'r.ndjson', rate: 40 }, /a replay plays one back/],
+    ];
+    for (const [over, message] of refused)
+      await assert.rejects(liveOptions(flags(over)), { code: 'LOOPLAB_ERR_BAD_OPTION', message });
+  });
+});
+
 describe("looplab live's --alternate", () => {
   it('takes a bare flag as the default turn, a number as seconds, and none as all at once', async () => {
     assert.equal((await liveOptions(flags({}))).turnMs, null);

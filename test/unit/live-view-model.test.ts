@@ -164,6 +164,23 @@ describe('live view model', () => {
     );
   });
 
+  it('keeps a rate control’s marker, and the session’s rate for the knob', () => {
+    const session = events.find((e) => e.type === 'session') as SessionEvent;
+    const v = viewOf(
+      [
+        { ...session, rate: 40 },
+        ...events.slice(1),
+        { type: 'marker', elapsedMs: 6100, text: 'rate 40 → 80/s', variants: ['sync', 'async'] },
+      ],
+      6200,
+    );
+    assert.equal(v.session?.rate, 40);
+    assert.deepEqual(
+      v.markers.map((m) => m.text),
+      ['ms 20 → 50', 'rate 40 → 80/s'],
+    );
+  });
+
   it('keeps the markers, and the newest warning of each kind', () => {
     assert.deepEqual(view.markers, [{ type: 'marker', elapsedMs: 3000, text: 'ms 20 → 50' }]);
     assert.deepEqual(

@@ -244,8 +244,23 @@ describe('findKnee', () => {
     ]);
   });
 
+  it('takes a step that fails for a blip when the next step passes: the knee is where failing persists', () => {
+    // One slow answer at 20/s (its p99 is its max at a short hold), then fine at 40/s.
+    const steps = [step(10, 20), step(20, 90), step(40, 24), step(60, 80), step(80, 300)];
+    assert.deepEqual(findKnee(steps, 2), {
+      atPerSec: 60,
+      reasons: ['latency'],
+      lastGoodPerSec: 40,
+      baselineP99Ms: 20,
+    });
+    // The last step has no next one to agree: failing, it is the knee.
+    assert.equal(findKnee(steps.slice(0, 2), 2).atPerSec, 20);
+    assert.equal(findKnee(steps.slice(0, 3), 2).atPerSec, null);
+    assert.equal(findKnee(steps.slice(0, 3), 2).lastGoodPerSec, 40);
+  });
+
   it('can be the first step, and can be missing', () => {
-    assert.deepEqual(findKnee([step(10, 20, { elu: 0.97 }), step(20, 25)], 2), {
+    assert.deepEqual(findKnee([step(10, 20, { elu: 0.97 }), step(20, 25, { elu: 0.98 })], 2), {
       atPerSec: 10,
       reasons: ['utilisation'],
       lastGoodPerSec: null,

@@ -189,6 +189,14 @@ describe('sweepWarnings', () => {
     ]);
   });
 
+  it('gives no rates to try next when the sweep was stopped before it swept them all', () => {
+    const runs = [run(1, [step(10, 20)], null)];
+    assert.deepEqual(
+      sweepWarnings({ variants: [withRuns('async', runs, null)], options: fixed }, true),
+      ['busy-wait async: no knee up to 10 req/s, as far as the sweep went before it was stopped'],
+    );
+  });
+
   it('says when no knee was reached, and which rates to sweep next', () => {
     const runs = [run(1, [step(10, 20), step(20, 21), step(40, 22), step(80, 23)], null)];
     assert.deepEqual(sweepWarnings({ variants: [withRuns('async', runs, null)], options: fixed }), [

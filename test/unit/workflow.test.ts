@@ -64,7 +64,7 @@ describe('.github/workflows/bench.yml', () => {
     const flags = calls.flatMap(([, command, rest]) =>
       [...(rest ?? '').matchAll(/--([a-z-]+)/g)].map((m) => `${command} --${m[1]}`),
     );
-    assert.deepEqual(flags, ['bench --runs', 'bench --json', 'bench --quiet']);
+    assert.deepEqual(flags, ['bench --runs', 'bench --json', 'bench --journal', 'bench --quiet']);
     for (const flag of flags) {
       const [command, name] = flag.split(' --') as [string, string];
       assert.ok(flagsOf(command).includes(name), `${command} has no --${name}`);
@@ -173,5 +173,33 @@ describe('action.yml, the GitHub Action', () => {
     const withToken = steps.filter((s) => s.includes('inputs.github-token'));
     assert.equal(withToken.length, 1);
     assert.match(withToken[0] ?? '', /^Compare, comment and gate/);
+  });
+});
+
+describe('.github/workflows/test.yml, the suite on a fork', () => {
+  const tests = readFileSync(join(root, '.github', 'workflows', 'test.yml'), 'utf8');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    engines: { node: string };
+  };
+
+  it("runs the README's test command and nothing in its place", () => {
+    const runs = [...tests.matchAll(/^\s+(?:- )?run: (.+)$/gm)].map((m) => m[1]?.trim());
+    assert.ok(readme.includes('npm test'), 'the README no longer names npm test');
+    assert.deepEqual(
+      runs.filter((r) => r !== 'npm ci --no-audit --no-fund'),
+      ['npm test', 'npm test'],
+      'test.yml runs something besides npm ci and npm test',
+    );
+  });
+
+  it("tests every Node major package.json's engines admit, on Linux and macOS", () => {
+    const majors = [...pkg.engines.node.matchAll(/(?:\^|>=)(\d+)/g)].map((m) => Number(m[1]));
+    const matrix = /node: \[([^\]]+)\]/
+      .exec(tests)?.[1]
+      ?.split(',')
+      .map((v) => Number(v.trim()));
+    assert.deepEqual(matrix, [...new Set(majors)]);
+    assert.match(tests, /os: \[ubuntu-latest, macos-latest\]/);
   });
 });

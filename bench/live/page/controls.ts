@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * The page's controls: start, pause and stop, and the knobs (the scenario's own parameters, from
- * its parameter schema, and the connections). Each posts a LiveControl to /control with the token
+ * its parameter schema, the connections, and under `--rate` the open-model load's rate). Each posts a LiveControl to /control with the token
  * from the page's own address; looplab answers 204, or a JSON error whose message is shown.
  */
 import { esc } from '../../render/chart/escape.ts';
@@ -43,6 +43,7 @@ export function setUpControls(token: string): Controls {
     error.textContent = '';
     const failed = await post(token, control);
     if (failed) error.textContent = failed;
+    return failed === null;
   };
   for (const action of ['start', 'pause', 'stop'] as const)
     byId<HTMLButtonElement>(action).addEventListener('click', () => void send({ action }));
@@ -59,9 +60,14 @@ export function setUpControls(token: string): Controls {
     // Read now, before any await: the form may change while the first request is under way.
     const connections = Number(byId<HTMLInputElement>('connections').value);
     const changed = session.connections !== null && connections !== session.connections;
+    const rate = Number(byId<HTMLInputElement>('rate').value);
+    const rateChanged = session.rate != null && rate !== session.rate;
     void (async () => {
       if (Object.keys(params).length > 0) await send({ action: 'params', params });
-      if (changed) await send({ action: 'connections', connections });
+      // Taken: what the page compares the next Apply with (no session event follows a control).
+      if (changed && (await send({ action: 'connections', connections })) && session)
+        session.connections = connections;
+      if (rateChanged && (await send({ action: 'rate', rate })) && session) session.rate = rate;
     })();
   });
 
@@ -81,6 +87,9 @@ export function setUpControls(token: string): Controls {
         const c = byId<HTMLInputElement>('connections');
         c.value = String(next.connections ?? '');
         byId('connections-knob').hidden = next.connections === null;
+        byId<HTMLInputElement>('rate').value = String(next.rate ?? '');
+        byId('rate-knob').hidden = next.rate == null;
+        byId<HTMLInputElement>('rate').disabled = next.rate == null;
         // Nothing to turn (--cmd --no-load): no knobs at all, rather than an Apply that does nothing.
         form.hidden = names === '' && next.connections === null;
       }

@@ -19,7 +19,8 @@ export function figure(x: number | null | undefined): string {
 }
 
 // A frame's /ping timeouts are a count, not a series worth a chart: they show here only.
-const NOW_COLUMNS: [ChartedKey | 'pingTimeouts', string][] = [
+type NowKey = ChartedKey | 'pingTimeouts' | 'offeredPerSec';
+const NOW_COLUMNS: [NowKey, string][] = [
   ['requestsPerSec', 'req/s'],
   ['latencyP99Ms', 'latency p99 (ms)'],
   ['lagP99Ms', 'lag p99 (ms)'],
@@ -31,14 +32,29 @@ const NOW_COLUMNS: [ChartedKey | 'pingTimeouts', string][] = [
   ['rssBytes', 'RSS (MiB)'],
 ];
 
+/**
+ * The Now table's columns: under an open-model load (`--rate`), the rate offered beside the rate
+ * achieved, and the latency said to be timed from each request's due time.
+ */
+export function nowColumns(openModel: boolean): [NowKey, string][] {
+  if (!openModel) return NOW_COLUMNS;
+  return [
+    ['offeredPerSec', 'offered/s'],
+    ['requestsPerSec', 'answered/s'],
+    ['latencyP99Ms', 'latency p99 from due (ms)'],
+    ...NOW_COLUMNS.slice(2),
+  ];
+}
+
 function drawNow(view: LiveView): void {
+  const NOW_COLUMNS = nowColumns(view.session?.rate != null);
   const table = byId('now');
   const head = `<tr><th scope="col">variant</th>${NOW_COLUMNS.map(([, label]) => `<th scope="col">${esc(label)}</th>`).join('')}</tr>`;
   (table.querySelector('thead') as HTMLElement).innerHTML = head;
   const rows = view.variants.map((v) => {
     const frame = view.latest[v] ?? null;
     const cells = NOW_COLUMNS.map(([key, label]) => {
-      const raw = frame ? frame[key] : null;
+      const raw = frame ? (frame[key] ?? null) : null;
       const value = raw !== null && key === 'rssBytes' ? raw / 1024 ** 2 : raw;
       // data-label names the figure beside it when a narrow screen lays the row out as tiles.
       return `<td data-variant="${esc(v)}" data-metric="${key}" data-label="${esc(label)}" data-value="${value ?? ''}">${figure(value)}</td>`;

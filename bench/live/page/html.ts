@@ -30,6 +30,9 @@ const CONTROLS = `<section class="controls" aria-labelledby="controls-h">
 <div id="connections-knob" class="knob" hidden><label for="connections">connections</label>
 <input id="connections" name="connections" type="number" min="1" max="1000" step="1" required>
 <span class="unit">per variant</span></div>
+<div id="rate-knob" class="knob" hidden><label for="rate">rate</label>
+<input id="rate" name="rate" type="number" max="10000" step="any" required aria-describedby="rate-d">
+<span class="unit">requests/s per variant</span><small id="rate-d">open model: sent when due, whatever the server does; changed without a restart</small></div>
 <button id="apply" type="submit">Apply</button>
 </fieldset>
 </form>

@@ -21,6 +21,26 @@ export interface LoadTally {
    * when it was due; null without a bystander.
    */
   ping: PingTally | null;
+  /** Under an open-model load (`live --rate`): its own figures; absent under a closed loop. */
+  open?: OpenLoadTally;
+}
+
+/**
+ * What an open-model load (`live --rate`) adds to a take. Its `latenciesMs` (the tally's) are
+ * then timed from when each request was due (corrected for coordinated omission); these, from
+ * when it was sent.
+ */
+export interface OpenLoadTally {
+  /** The rate asked for when the tally was taken, requests/s. */
+  ratePerSec: number;
+  /** Requests that fell due in the span: the arrivals the server was offered. */
+  due: number;
+  /** Each completed request's time from its send, in ms (uncorrected). */
+  uncorrectedLatenciesMs: number[];
+  /** Requests that found every connection busy at the cap and waited in the generator. */
+  queued: number;
+  /** Why the generator itself could not send on time over the span (open-tally.ts); null: it could. */
+  generatorLimited: string | null;
 }
 
 /**
@@ -51,6 +71,12 @@ export interface TargetLoad {
    * opened and kept warm, but it sends no request and nothing is counted until it is resumed.
    */
   held?: boolean;
+  /**
+   * Open model (`live --rate`): requests fall due at poisson arrivals at this many a second,
+   * whatever the server does, on up to `connections` connections (the cap). Absent: a closed
+   * loop of `connections` clients.
+   */
+  ratePerSec?: number;
 }
 
 export type ToLoadWorker =
@@ -60,6 +86,8 @@ export type ToLoadWorker =
   | { type: 'take'; id: number; hold?: string }
   | { type: 'hold'; variant: string }
   | { type: 'resume'; variant: string }
+  /** An open-model target's rate, changed without a pause. */
+  | { type: 'rate'; variant: string; ratePerSec: number }
   | { type: 'stop' };
 
 export type FromLoadWorker =

@@ -34,6 +34,8 @@ export interface SteadyLoad {
   hold(variant: string): Promise<void>;
   /** Starts a held variant's load again, counting from now. */
   resume(variant: string): void;
+  /** An open-model variant's rate (`TargetLoad.ratePerSec`), changed as it runs. */
+  rate(variant: string, ratePerSec: number): void;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export function startSteadyLoad(): SteadyLoad {
             post({ type: 'hold', variant });
           }),
     resume: (variant) => post({ type: 'resume', variant }),
+    rate: (variant, ratePerSec) => post({ type: 'rate', variant, ratePerSec }),
     async close() {
       post({ type: 'stop' });
       // A thread that does not stop within a second is ended: closing must not hang.
