@@ -9,6 +9,7 @@ import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { runSweep, type SweepHooks, type SweepSettings } from '../../bench/run/sweep.ts';
 import { DEFAULT_KNEE_K } from '../../bench/sweep/knee.ts';
 import type { SweepReport } from '../../bench/sweep/types.ts';
+import type { Params } from '../../scenarios/types.ts';
 import { measurementParams } from './measure.ts';
 import type { Lesson, Measurement } from './types.ts';
 
@@ -42,26 +43,66 @@ export async function measureSweeps(
   const sweeps: Record<string, SweepReport> = {};
   for (const m of sweepMeasurements(lesson)) {
     hooks.onMeasurement?.(m);
-    const params = measurementParams(lesson, m.params);
-    const selection = { scenario: lesson.scenario, variants: [...m.variants], params };
-    sweeps[m.key] = await runSweep(
+    sweeps[m.key] = await sweepVariants(
+      lesson,
       {
-        target: { scenario: lesson.scenario.id, params },
-        variants: m.variants.map((variant) => ({
-          variant,
-          label: `${lesson.scenario.id} ${variant}`,
-          run: scenarioTarget(
-            { scenario: lesson.scenario, variant, params, run: 1 },
-            DEFAULT_OPTIONS,
-            hooks.signal ? { signal: hooks.signal } : {},
-          ),
-        })),
+        params: m.params,
+        variants: m.variants,
+        ratesPerSec: m.sweep?.ratesPerSec ?? [],
         // sync's operation timed alone: the ceiling the knee is read against.
-        ...(m.variants.includes('sync') && { ceilingOf: selection }),
+        ceiling: m.variants.includes('sync'),
       },
-      { ...LESSON_SWEEP, rates: (m.sweep?.ratesPerSec ?? []).join(','), ...settings },
       hooks,
+      settings,
     );
   }
   return sweeps;
+}
+
+/** What to sweep of a lesson's scenario: its variants, a learner's file as a variant of its own. */
+export interface VariantSweep {
+  params: Params;
+  variants: readonly string[];
+  ratesPerSec: readonly number[];
+  /** A variant's handler from a file (verify's learner's files), by variant name. */
+  handlerFiles?: Readonly<Record<string, string>>;
+  /** Time sync's operation alone first, for its ceiling. */
+  ceiling?: boolean;
+}
+
+/** One sweep of a lesson's scenario, with the lesson's short steps unless `settings` says otherwise. */
+export function sweepVariants(
+  lesson: Lesson,
+  what: VariantSweep,
+  hooks: SweepHooks = {},
+  settings: Partial<SweepSettings> = {},
+): Promise<SweepReport> {
+  const params = measurementParams(lesson, what.params);
+  const selection = { scenario: lesson.scenario, variants: [...what.variants], params };
+  return runSweep(
+    {
+      target: { scenario: lesson.scenario.id, params },
+      variants: what.variants.map((variant) => {
+        const handlerFile = what.handlerFiles?.[variant];
+        return {
+          variant,
+          label: `${lesson.scenario.id} ${variant}`,
+          run: scenarioTarget(
+            {
+              scenario: lesson.scenario,
+              variant,
+              params,
+              run: 1,
+              ...(handlerFile && { handlerFile }),
+            },
+            DEFAULT_OPTIONS,
+            hooks.signal ? { signal: hooks.signal } : {},
+          ),
+        };
+      }),
+      ...(what.ceiling && { ceilingOf: selection }),
+    },
+    { ...LESSON_SWEEP, rates: what.ratesPerSec.join(','), ...settings },
+    hooks,
+  );
 }

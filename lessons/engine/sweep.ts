@@ -14,9 +14,10 @@ function meanOf(
   runs: readonly SweepRun[],
   pick: (steps: readonly SweepStep[]) => SweepStep | undefined,
   value: (s: SweepStep) => number | null | undefined,
+  everyStep: boolean,
 ): number | null {
   const values = runs.flatMap((r) => {
-    const step = pick(r.steps.filter((s) => s.limitedBy !== 'generator'));
+    const step = pick(everyStep ? r.steps : r.steps.filter((s) => s.limitedBy !== 'generator'));
     const v = step === undefined ? null : value(step);
     return v === null || v === undefined ? [] : [v];
   });
@@ -38,9 +39,14 @@ function lastGood(v: SweepVariant): number | null {
 
 /**
  * One variant's figure from a sweep, null when it was not measured. A step the generator could
- * not hold says nothing about the server, and is left out of the top and lowest steps.
+ * not hold says nothing about the server, and is left out of the top and lowest steps, unless
+ * `everyStep` (verify: two handlers judged at the same rates, each step offered to both).
  */
-export function sweepFigure(v: SweepVariant, metric: SweepMetricName): number | null {
+export function sweepFigure(
+  v: SweepVariant,
+  metric: SweepMetricName,
+  everyStep = false,
+): number | null {
   const top = (steps: readonly SweepStep[]) =>
     steps.reduce<SweepStep | undefined>(
       (a, s) => (a === undefined || s.offeredPerSec > a.offeredPerSec ? s : a),
@@ -63,27 +69,30 @@ export function sweepFigure(v: SweepVariant, metric: SweepMetricName): number | 
     case 'ceilingServiceMs':
       return v.ceiling?.serviceMs ?? null;
     case 'topOfferedPerSec':
-      return meanOf(v.runs, top, (s) => s.offeredPerSec);
+      return meanOf(v.runs, top, (s) => s.offeredPerSec, everyStep);
     case 'topArrivedPerSec':
-      return meanOf(v.runs, top, (s) => s.arrivedPerSec);
+      return meanOf(v.runs, top, (s) => s.arrivedPerSec, everyStep);
     case 'topAchievedPerSec':
-      return meanOf(v.runs, top, (s) => s.achievedPerSec);
+      return meanOf(v.runs, top, (s) => s.achievedPerSec, everyStep);
     case 'topP99Ms':
-      return meanOf(v.runs, top, (s) => s.latencyMs?.p99);
+      return meanOf(v.runs, top, (s) => s.latencyMs?.p99, everyStep);
     case 'topSentP99Ms':
-      return meanOf(v.runs, top, (s) => s.uncorrectedLatencyMs?.p99);
+      return meanOf(v.runs, top, (s) => s.uncorrectedLatencyMs?.p99, everyStep);
     case 'topElu':
-      return meanOf(v.runs, top, (s) => s.elu);
+      return meanOf(v.runs, top, (s) => s.elu, everyStep);
     case 'lowP99Ms':
-      return meanOf(v.runs, low, (s) => s.latencyMs?.p99);
+      return meanOf(v.runs, low, (s) => s.latencyMs?.p99, everyStep);
   }
 }
 
 /** Looks sweep figures up by measurement key; null for anything else (a bench metric, no sweep). */
-export function sweepLookupIn(sweeps: Readonly<Record<string, SweepReport>>): Lookup {
+export function sweepLookupIn(
+  sweeps: Readonly<Record<string, SweepReport>>,
+  everyStep = false,
+): Lookup {
   return ({ measurement, variant, metric }) => {
     if (!isSweepMetric(metric)) return null;
     const v = sweeps[measurement]?.variants.find((x) => x.variant === variant);
-    return v === undefined ? null : sweepFigure(v, metric);
+    return v === undefined ? null : sweepFigure(v, metric, everyStep);
   };
 }

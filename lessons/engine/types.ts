@@ -183,6 +183,13 @@ export interface Lesson {
      * ratio come from the same runs, so what the machine does to CPU figures cancels out.
      */
     offLoop?: { factor: number; hint: string; of?: 'reference' | 'own' };
+    /**
+     * Also offer both handlers these arrival rates, one open-model step each (the lesson's short
+     * sweep steps), the reference and the learner's in the same session: criteria with
+     * `measurement: 'verify'` and a sweep figure (sweep-metrics.ts) read this sweep, for a lesson
+     * whose exercise is capacity, which a closed loop's ten connections cannot show.
+     */
+    sweep?: { ratesPerSec: readonly number[] };
   };
 }
 

@@ -1,23 +1,23 @@
 /**
- * A known-bad solution to exercise 13 (verify must fail it): it splits the wait into 1 ms slices
- * with a `setImmediate` between them. The loop now turns between slices, so /ping is answered,
- * but every slice still spins: the loop is busy for the whole of every wait, and the route still
- * finishes no more than 1000 / ms requests a second. Yielding is not capacity.
+ * A known-bad solution to exercise 13 (verify must fail it): a second line to the kitchen. Two
+ * orders now wait at once, so the route finishes at most 2 × 1000 / ms requests a second: twice
+ * the starter's capacity, still a fixed ceiling, and rush hour passes it. A wider line is not
+ * capacity enough when the waits need not queue at all.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 interface Context {
   params: { ms: number };
 }
 
+const lines: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
+let next = 0;
+
 export default async function handle({ params }: Context) {
-  const until = performance.now() + params.ms;
-  while (performance.now() < until) {
-    const slice = Math.min(until, performance.now() + 1);
-    while (performance.now() < slice) {
-      // Still spinning, a millisecond at a time.
-    }
-    await yieldToLoop();
-  }
+  const i = next;
+  next = (next + 1) % lines.length;
+  const myTurn = (lines[i] as Promise<unknown>).then(() => sleep(params.ms));
+  lines[i] = myTurn;
+  await myTurn;
   return { body: JSON.stringify({ waitedMs: params.ms }) };
 }

@@ -1,14 +1,18 @@
 /**
  * Exercise 13, rush-hour (looplab lesson 13).
  *
- * This route answers every request after `ms` milliseconds, spent spinning in a while loop. The
- * loop's one thread is held for the whole wait, so the route finishes at most 1000 / ms requests
- * a second: at rush hour, when more arrive than that, they queue, and every answer waits longer.
+ * This route already waits without holding the event loop (lesson 1's fix): /ping is answered
+ * at once, and the loop's lag stays low. But every order goes down one line to the kitchen, and
+ * the line takes one order at a time: a request waits for every order ahead of it before its own
+ * `ms` start. Like the spinning loop of this lesson, the line is held for the whole wait, so the
+ * route still finishes at most 1000 / ms requests a second. Ten connections in a closed loop
+ * cannot show it; rush hour does.
  *
  * TODO: raise the route's capacity. Wait the same `ms` milliseconds, and answer exactly as
- * before, but without holding the event loop meanwhile. Then check it under load:
+ * before, but let the requests' waits overlap. Then check it under rush-hour arrivals:
  *   npx looplab verify 13
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 
 interface Context {
   params: { ms: number };
@@ -20,10 +24,12 @@ interface Response {
   body: string;
 }
 
+// TODO: one line for every request: each order waits for the one before it to be done.
+let line: Promise<unknown> = Promise.resolve();
+
 export default async function handle({ params }: Context): Promise<Response> {
-  const until = performance.now() + params.ms;
-  while (performance.now() < until) {
-    // TODO: every request holds the loop here, so the loop finishes one request per ms.
-  }
+  const myTurn = line.then(() => sleep(params.ms));
+  line = myTurn;
+  await myTurn;
   return { body: JSON.stringify({ waitedMs: params.ms }) };
 }

@@ -11,15 +11,10 @@
  */
 import busyWait from '../../scenarios/catalog/busy-wait.ts';
 import type { SweepMetricName } from '../engine/sweep-metrics.ts';
-import { defineLesson, EXERCISE_VARIANT, offLoopVerify } from '../engine/types.ts';
+import { defineLesson, EXERCISE_VARIANT } from '../engine/types.ts';
 
 const rush = 'rush';
 const op = (variant: string, metric: SweepMetricName) => ({ measurement: rush, variant, metric });
-
-const verifyOffLoop = offLoopVerify('sync', {
-  loop: 'Something still holds the event loop for the whole 20 ms: a while loop, or any code that runs until the time is up.',
-  ping: '/ping waits behind your handler: give the loop back while the request waits (await a timer).',
-});
 
 export default defineLesson({
   id: 'rush-hour',
@@ -125,31 +120,50 @@ export default defineLesson({
   ],
   exercise: {
     task:
-      'This route spins ms milliseconds per request, so it falls over near 1000 / ms requests a ' +
-      'second. Make it hold rush hour: answer exactly as before, after the same wait, but let the ' +
-      'loop serve other requests meanwhile, so that its capacity is no longer 1000 / ms.',
+      'This route no longer holds the loop while it waits, but it sends every order down one line ' +
+      'that takes one at a time, so it still falls over near 1000 / ms requests a second. Make it ' +
+      'hold rush hour: answer exactly as before, after the same wait, but let the waits overlap, ' +
+      'so that its capacity is no longer 1000 / ms.',
     hint:
-      'The knee sits near the ceiling because each request holds the loop for its whole wait. ' +
-      'Wait without holding it (await a timer from `node:timers/promises`): the loop then ' +
-      'serves as many waits at once as arrive.',
+      'Capacity is set by what each request holds that the next one needs: the loop in the ' +
+      'lesson, the line here. /ping is fast and the loop idle, yet every order waits for the ' +
+      'ones ahead of it. Let each request await its own timer.',
   },
   verify: {
     params: { ms: 20 },
     reference: 'sync',
-    // The wait is the work: a handler that answers at once frees the loop too, and must fail.
+    // The closed loop is only for the wait check under load (Little's law); the sweep judges.
+    bench: { runs: 1, durationSec: 1 },
+    // From under the reference's 50/s ceiling to over three times it.
+    sweep: { ratesPerSec: [20, 40, 80, 160] },
+    // The wait is the work: a handler that answers at once holds any rate too, and must fail.
     work: { kind: 'wait', param: 'ms' },
-    offLoop: verifyOffLoop.offLoop,
     criteria: [
       {
-        // Closed-loop capacity, 10 requests in flight: sync's ceiling is 50/s, a free loop ~500/s.
-        text: "your handler's throughput is over 3× the blocking reference's: its capacity is no longer 1000 / ms",
-        left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'requestsPerSec' },
+        text: 'at the highest rate your handler answers what arrives (over 0.9×)',
+        left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'topAchievedPerSec' },
         op: '>',
-        right: { measurement: 'verify', variant: 'sync', metric: 'requestsPerSec' },
-        factor: 3,
-        hint: 'Your route still finishes about one request per wait: each request holds the loop until its time is up.',
+        right: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'topArrivedPerSec' },
+        factor: 0.9,
+        hint: 'Requests arrive faster than your route finishes them: something each request holds for its whole wait (the loop, a line, a lock) lets only so many through a second.',
       },
-      ...verifyOffLoop.criteria,
+      {
+        // sync's ceiling is 50/s; a route whose waits overlap answers the whole top rate.
+        text: 'at the highest rate your handler answers over 2× what the blocking reference does: its capacity is no longer 1000 / ms',
+        left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'topAchievedPerSec' },
+        op: '>',
+        right: { measurement: 'verify', variant: 'sync', metric: 'topAchievedPerSec' },
+        factor: 2,
+        hint: 'Your route still finishes about one request per wait: the requests still wait one after another.',
+      },
+      {
+        text: "at the highest rate your handler's p99 (timed from when each request was due) is under a quarter of the reference's",
+        left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'topP99Ms' },
+        op: '<',
+        right: { measurement: 'verify', variant: 'sync', metric: 'topP99Ms' },
+        factor: 0.25,
+        hint: 'Requests queue in front of your route at rush hour: each waits for the ones ahead of it before its own wait starts.',
+      },
     ],
   },
 });

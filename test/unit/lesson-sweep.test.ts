@@ -8,9 +8,11 @@ import { findKnee } from '../../bench/sweep/knee.ts';
 import { summarizeVariant } from '../../bench/sweep/summary.ts';
 import { ceilingFromMicro } from '../../bench/sweep/theory.ts';
 import type { SweepReport, SweepRun, SweepStep, SweepVariant } from '../../bench/sweep/types.ts';
+import { evaluateCheck } from '../../lessons/engine/claims.ts';
 import { lessonOutcome } from '../../lessons/engine/measure.ts';
 import { sweepFigure, sweepLookupIn } from '../../lessons/engine/sweep.ts';
 import { formatLessonMetric, SWEEP_METRIC_NAMES } from '../../lessons/engine/sweep-metrics.ts';
+import { EXERCISE_VARIANT } from '../../lessons/engine/types.ts';
 import { findLesson, readLessonFile } from '../../lessons/registry.ts';
 import { run, step } from './sweep-fixtures.ts';
 
@@ -73,6 +75,21 @@ describe('sweepFigure', () => {
     assert.equal(sweepFigure(async, 'ceilingPerSec'), null, 'micro timed sync only');
   });
 
+  it("with every step (verify's), a step the generator sent late counts as the top", () => {
+    // Run 1's top is its 60/s step (p99 900, achieved 60), run 2's its 40/s (p99 500, 40).
+    assert.equal(sweepFigure(sync, 'topOfferedPerSec', true), 50);
+    assert.equal(sweepFigure(sync, 'topAchievedPerSec', true), 50);
+    assert.equal(sweepFigure(sync, 'topP99Ms', true), 700);
+    assert.equal(sweepFigure(sync, 'lowP99Ms', true), 32);
+    assert.equal(
+      sweepLookupIn(
+        { rush: sweep },
+        true,
+      )({ measurement: 'rush', variant: 'sync', metric: 'topP99Ms' }),
+      700,
+    );
+  });
+
   it('looks figures up by measurement and variant, and nothing else', () => {
     const lookup = sweepLookupIn({ rush: sweep });
     assert.equal(lookup({ measurement: 'rush', variant: 'sync', metric: 'kneePerSec' }), 40);
@@ -123,5 +140,61 @@ describe('lesson 13 on a sweep', () => {
     assert.doesNotMatch(o.explanation, /\{rush\./);
     assert.match(o.explanation, /sync fell over at 40\.0 req\/s offered, 0\.80×\s+its ceiling/);
     assert.match(o.explanation, /and its knee not measured/);
+  });
+});
+
+describe("lesson 13's verify on a sweep", () => {
+  const lesson = findLesson('rush-hour');
+  /** The reference sync past its 50/s ceiling at 160/s, beside one learner's handler. */
+  const reference = variant('sync', [
+    judged(1, [
+      step(20, 30),
+      step(40, 60),
+      step(80, 1200, { arrivedPerSec: 85, achievedPerSec: 47, elu: 1 }),
+      step(160, 2600, { arrivedPerSec: 156, achievedPerSec: 49, elu: 1 }),
+    ]),
+  ]);
+  const judge = (steps: SweepStep[]) => {
+    const report = {
+      variants: [reference, variant(EXERCISE_VARIANT, [judged(1, steps)])],
+    } as unknown as SweepReport;
+    const lookup = sweepLookupIn({ verify: report }, true);
+    return lesson.verify.criteria.map((c) => evaluateCheck(c, lookup).holds);
+  };
+
+  it('passes a handler whose waits overlap: it answers the top rate, fast', () => {
+    assert.deepEqual(
+      judge([step(20, 25), step(40, 27), step(80, 30), step(160, 32, { arrivedPerSec: 175 })]),
+      [true, true, true],
+    );
+  });
+
+  it("fails the starter's one line: achieved flat at 1000 / ms, the queue in its p99", () => {
+    assert.deepEqual(
+      judge([
+        step(20, 110),
+        step(40, 380, { achievedPerSec: 38 }),
+        step(80, 1400, { arrivedPerSec: 88, achievedPerSec: 50 }),
+        step(160, 2570, { arrivedPerSec: 175, achievedPerSec: 48 }),
+      ]),
+      [false, false, false],
+    );
+  });
+
+  it("fails two lines at rush hour: 100/s is twice the starter's, and still a ceiling", () => {
+    assert.deepEqual(
+      judge([
+        step(20, 30),
+        step(40, 35),
+        step(80, 90),
+        step(160, 1500, { arrivedPerSec: 160, achievedPerSec: 99 }),
+      ]),
+      // Twice the reference's 49/s is 98: the capacity check alone would pass it.
+      [false, true, false],
+    );
+  });
+
+  it('a handler whose sweep failed is not measured, and does not pass', () => {
+    assert.deepEqual(judge([]), [null, null, null]);
   });
 });

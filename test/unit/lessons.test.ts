@@ -415,6 +415,7 @@ describe('lesson output', () => {
     const text = formatVerify(
       {
         file: 'x.ts',
+        sweep: null,
         passed: false,
         equivalence: { same: true, request: 'GET /', reference: answer, exercise: answer },
         criteria: [
@@ -463,6 +464,7 @@ describe('lesson output', () => {
     const verify = formatVerify(
       {
         file: 'x.ts',
+        sweep: null,
         passed: false,
         equivalence: {
           same: true,
