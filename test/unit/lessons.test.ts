@@ -321,7 +321,20 @@ describe('the lesson registry', () => {
         for (const c of lesson.verify.criteria) {
           known(c.left);
           if (typeof c.right !== 'number') known(c.right);
+          // A sweep's figure in verify is read from verify's own sweep: without one, never measured.
+          for (const o of [c.left, c.right])
+            if (typeof o !== 'number' && isSweepMetric(o.metric))
+              assert.ok(
+                lesson.verify.sweep,
+                `${c.text}: names ${o.metric}, and verify sweeps nothing`,
+              );
         }
+        const rates = lesson.verify.sweep?.ratesPerSec ?? [];
+        assert.deepEqual(
+          [...rates].sort((a, b) => a - b),
+          rates,
+          'verify sweeps rates ascending',
+        );
       });
 
       it('has prediction choices that cover every value exactly once', () => {
