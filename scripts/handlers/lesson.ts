@@ -7,6 +7,7 @@ import type { ArgumentsCamelCase } from 'yargs';
 import { formatTable } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
+import type { SweepReport } from '../../bench/sweep/types.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
@@ -19,6 +20,7 @@ import {
 import { renderMarkdown } from '../../lessons/engine/markdown.ts';
 import type { LessonOutcome } from '../../lessons/engine/measure.ts';
 import type { Progress } from '../../lessons/engine/progress.ts';
+import { SWEEP_METRIC_NAMES } from '../../lessons/engine/sweep-metrics.ts';
 import type { Lesson } from '../../lessons/engine/types.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
 import { type BenchFlags, optionsFromFlags } from '../options/bench.ts';
@@ -78,6 +80,11 @@ function lessonJson(
   options: BenchOptions,
   reports: Record<string, Report>,
   o: LessonOutcome,
+  sweeps: Record<string, SweepReport>,
+  sweepFigure: (
+    v: SweepReport['variants'][number],
+    metric: (typeof SWEEP_METRIC_NAMES)[number],
+  ) => number | null,
 ) {
   return {
     lesson: {
@@ -92,12 +99,18 @@ function lessonJson(
       label: m.label,
       params: reports[m.key]?.options.params[lesson.scenario.id] ?? m.params,
       uvThreadpoolSize: reports[m.key]?.environment.uvThreadpoolSize ?? null,
-      variants: Object.fromEntries(
-        (reports[m.key]?.results ?? []).map((r) => [
+      variants: Object.fromEntries([
+        ...(reports[m.key]?.results ?? []).map((r) => [
           r.variant,
           Object.fromEntries(Object.entries(r.summary).map(([k, s]) => [k, s.mean])),
         ]),
-      ),
+        // A sweep measurement's figures, by the names its claims use.
+        ...(sweeps[m.key]?.variants ?? []).map((v) => [
+          v.variant,
+          Object.fromEntries(SWEEP_METRIC_NAMES.map((k) => [k, sweepFigure(v, k)])),
+        ]),
+      ]),
+      ...(m.sweep && { ratesPerSec: sweeps[m.key]?.options.stepsPerSec ?? [] }),
     })),
     ceilings: o.ceilings,
     heldBy: o.heldBy,
@@ -127,6 +140,11 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   const { LESSON_OPTIONS, lessonOutcome, measureLesson } = await import(
     '../../lessons/engine/measure.ts'
   );
+  const { LESSON_SWEEP, measureSweeps, sweepMeasurements } = await import(
+    '../../lessons/engine/measure-sweep.ts'
+  );
+  const { sweepFigure } = await import('../../lessons/engine/sweep.ts');
+  const { stepLine } = await import('./sweep-run.ts');
 
   const options = optionsFromFlags(argv, { ...LESSON_OPTIONS, ...lesson.bench });
   const md = markdownStyle(useColor(process.stdout));
@@ -144,7 +162,9 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
 
   if (!argv.quiet)
     err(
-      `\nMeasuring on this machine (${lesson.scenario.id}, ${options.runs} × ${options.durationSec} s per variant)…\n`,
+      lesson.measurements.every((m) => m.sweep)
+        ? `\nSweeping on this machine (${lesson.scenario.id}, one open-model step per rate per variant, ${LESSON_SWEEP.warmupSec + LESSON_SWEEP.settleSec + LESSON_SWEEP.holdSec} s a step)…\n`
+        : `\nMeasuring on this machine (${lesson.scenario.id}, ${options.runs} × ${options.durationSec} s per variant)…\n`,
     );
   const reports = await measureLesson(lesson, options, {
     signal: interruptSignal,
@@ -168,9 +188,34 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     );
     interruptSignal.throwIfAborted();
   }
-  const outcome = lessonOutcome(lesson, reports, readLessonFile(lesson, 'explain.md'), answer);
+  // A sweep measurement: each variant at each rate in turn, a line per step as it ends.
+  const sweeps =
+    sweepMeasurements(lesson).length === 0
+      ? {}
+      : await measureSweeps(lesson, {
+          signal: interruptSignal,
+          onMeasurement: (m) => {
+            if (!argv.quiet)
+              err(
+                `${m.label}: ${m.variants.join(' and ')} at ${m.sweep?.ratesPerSec.join(', ')} req/s\n`,
+              );
+          },
+          onCeilingStart: () => {
+            if (!argv.quiet) err('timing one sync operation alone for the ceiling…\n');
+          },
+          onStep: (v, _run, step) => {
+            if (!argv.quiet) err(`${stepLine(v.label, step)}\n`);
+          },
+        });
+  const outcome = lessonOutcome(
+    lesson,
+    reports,
+    readLessonFile(lesson, 'explain.md'),
+    answer,
+    sweeps,
+  );
 
-  if (argv.json) out(jsonText(lessonJson(lesson, options, reports, outcome)));
+  if (argv.json) out(jsonText(lessonJson(lesson, options, reports, outcome, sweeps, sweepFigure)));
   else {
     const n = lessonNumber(lesson);
     out(
@@ -181,8 +226,12 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
         `Start it:  npx looplab lesson ${n} --exercise\nCheck it:  npx looplab verify ${n}\n`,
     );
   }
-  const failed = Object.values(reports).some((r) =>
-    r.results.some((e) => e.runs.some((run) => run.state === 'failed')),
-  );
+  const failed =
+    Object.values(reports).some((r) =>
+      r.results.some((e) => e.runs.some((run) => run.state === 'failed')),
+    ) ||
+    Object.values(sweeps).some((s) =>
+      s.variants.some((v) => v.runs.some((run) => run.state === 'failed')),
+    );
   if (failed) setOutcome(EXIT.CHECK_FAILED);
 }
