@@ -36,11 +36,21 @@ export function measurementParams(lesson: Lesson, params: Params): Params {
 export async function measureLesson(
   lesson: Lesson,
   options: BenchOptions,
-  hooks: Omit<BenchHooks, 'env'> & { onMeasurement?: (m: Measurement) => void } = {},
+  hooks: Omit<BenchHooks, 'env'> & {
+    onMeasurement?: (m: Measurement) => void;
+    /** Who else watches `m`'s runs (`lesson --live`): told each run's start and window. */
+    watch?: (m: Measurement) => Pick<BenchHooks, 'onRunStart' | 'watchWindow'>;
+  } = {},
 ): Promise<Record<string, Report>> {
   const reports: Record<string, Report> = {};
+  const { onMeasurement, watch, ...bench } = hooks;
   for (const m of lesson.measurements) {
-    hooks.onMeasurement?.(m);
+    onMeasurement?.(m);
+    const watcher = watch?.(m);
+    const onRunStart: BenchHooks['onRunStart'] = (job, index, total) => {
+      bench.onRunStart?.(job, index, total);
+      watcher?.onRunStart?.(job, index, total);
+    };
     reports[m.key] = await runBench(
       [
         {
@@ -51,7 +61,13 @@ export async function measureLesson(
       ],
       options,
       // The ceiling of sync's operation, for the explanation's arithmetic of blocking.
-      { ...hooks, ceilings: true, ...(m.env && { env: { ...process.env, ...m.env } }) },
+      {
+        ...bench,
+        onRunStart,
+        ...(watcher?.watchWindow && { watchWindow: watcher.watchWindow }),
+        ceilings: true,
+        ...(m.env && { env: { ...process.env, ...m.env } }),
+      },
     );
     if (reports[m.key]?.complete === false) break;
   }

@@ -177,6 +177,11 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
       return;
     case 'turn':
       model.turn = { variant: event.variant, fromMs: event.elapsedMs };
+      // A lesson's runs: one server at a time, so only the variant whose run it is owes frames.
+      if (model.session?.lesson && model.state === 'running') {
+        model.lastWord.clear();
+        model.lastWord.set(event.variant, event.elapsedMs);
+      }
       return;
     case 'state': {
       if (event.state === 'running') {
