@@ -154,6 +154,39 @@ test('lesson 1 --live --no-open: the terminal lesson as before, and on the strea
   });
 });
 
+test('Ctrl-C in a run of lesson 1 --live: the page hears the lesson stopped, exit 130, nothing left', {
+  timeout: 60_000,
+}, async () => {
+  let stream: Promise<{ status: number; events: LiveEvent[] }> | undefined;
+  const run = await runMarked(
+    ['lesson', '1', '--live', '--no-open', '--no-input', '--duration', '20', '--debug'],
+    { XDG_CONFIG_HOME: join(home, 'config') },
+    (cli) => {
+      void cli
+        .waitForStderr(/watch it live at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/)
+        .then(async (m) => {
+          stream = readEvents(m[1] as string);
+          // In the first run's window: its server up, its frames coming.
+          await cli.waitForStderr(/server pid \d+/);
+          await new Promise((r) => setTimeout(r, 2500));
+          cli.child.kill('SIGINT');
+        });
+    },
+  );
+  assert.equal(run.code, 130, run.stderr);
+  assert.deepEqual(run.left, [], 'processes left behind');
+  const { events } = (await stream) ?? { events: [] };
+  assert.ok(
+    events.some((e) => e.type === 'frame' && e.variant === 'sync'),
+    'frames of sync',
+  );
+  const last = events.at(-1);
+  assert.deepEqual(last?.type === 'state' && { state: last.state, reason: last.reason }, {
+    state: 'stopped',
+    reason: 'the lesson was stopped (Ctrl-C)',
+  });
+});
+
 test('lesson --live refuses what it cannot show, before anything runs: one line, exit 2', async () => {
   for (const [args, pattern] of [
     [['the-chat-room', '--live', '--no-open'], /WebSocket room.*without --live/],
