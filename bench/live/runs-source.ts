@@ -110,14 +110,11 @@ export function runsSource(options: RunsSourceOptions): RunsSource {
       let answers = emptyTally();
       let last = performance.now();
       let ended = false;
-      let asking = false;
       let timer: NodeJS.Timeout | undefined;
       /** Reads a frame: its load is the answers since the frame before. */
       const ask = async (first: boolean) => {
-        if (!frameProbe || asking) return;
-        asking = true;
+        if (!frameProbe) return;
         const frame = await frameProbe(FRAME_ANSWER_TIMEOUT_MS).catch(() => null);
-        asking = false;
         const now = performance.now();
         // Answers not counted (on --workers): the load's figures are null, not 0.
         const tally = o.answers ? { ...answers, spanMs: now - last } : null;
@@ -152,8 +149,8 @@ export function runsSource(options: RunsSourceOptions): RunsSource {
           if (ended) return;
           ended = true;
           clearTimeout(timer);
-          // The window's last stretch, since the last frame (none while one is being asked).
-          void ask(false);
+          // No frame of the stretch since the last: it ends after the window's load, as the
+          // first (dropped) began before it.
           turn = undefined;
           setState('idle', 'between runs');
         },

@@ -287,6 +287,30 @@ describe('live view model of a lesson (lesson --live)', () => {
     ]);
   });
 
+  it("breaks a variant's line where its next run began: two runs are two servers", () => {
+    const more: LiveEvent[] = [
+      ...runs,
+      { type: 'state', elapsedMs: 5000, state: 'idle', reason: 'between runs' },
+      { type: 'state', elapsedMs: 6000, state: 'running' },
+      { type: 'turn', elapsedMs: 6000, variant: 'sync' },
+      at('sync', 6250),
+      at('sync', 6500),
+    ];
+    const xs = (viewOf(more, 6600).series.sync?.lagP99Ms ?? []).map(([x, y]) => [
+      x,
+      y === null ? null : 'y',
+    ]);
+    assert.deepEqual(xs, [
+      [1.25, 'y'],
+      [1.5, 'y'],
+      [1.5, null],
+      [2.9, 'y'],
+      [6, null],
+      [6.25, 'y'],
+      [6.5, 'y'],
+    ]);
+  });
+
   it('without a lesson, the same events band the variant that sent nothing', () => {
     const live = [{ ...session, lesson: undefined }, ...runs.slice(1)];
     assert.deepEqual(
