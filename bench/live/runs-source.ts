@@ -103,9 +103,15 @@ export function runsSource(options: RunsSourceOptions): RunsSource {
       emit({ type: 'marker', elapsedMs: elapsed(), text, variants: [lane] });
     },
     watch(lane, server, o) {
-      setState('running');
-      turn = { variant: lane, elapsedMs: elapsed() };
-      emit({ type: 'turn', ...turn });
+      /**
+       * The run's turn begins once its probe has answered the first frame (the warm-up's, which
+       * is dropped): a silence counts from there.
+       */
+      const begin = () => {
+        setState('running');
+        turn = { variant: lane, elapsedMs: elapsed() };
+        emit({ type: 'turn', ...turn });
+      };
       const frameProbe = server.frameProbe?.bind(server);
       let answers = emptyTally();
       let last = performance.now();
@@ -113,8 +119,12 @@ export function runsSource(options: RunsSourceOptions): RunsSource {
       let timer: NodeJS.Timeout | undefined;
       /** Reads a frame: its load is the answers since the frame before. */
       const ask = async (first: boolean) => {
-        if (!frameProbe) return;
+        if (!frameProbe) {
+          if (first) begin();
+          return;
+        }
         const frame = await frameProbe(FRAME_ANSWER_TIMEOUT_MS).catch(() => null);
+        if (first && !ended) begin();
         const now = performance.now();
         // Answers not counted (on --workers): the load's figures are null, not 0.
         const tally = o.answers ? { ...answers, spanMs: now - last } : null;

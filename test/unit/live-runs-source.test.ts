@@ -63,8 +63,10 @@ describe('a lesson run watched live', () => {
     source.runStarts('run 1 of 2: sync', 'sync');
     const server = fakeServer();
     const watch = source.watch('sync', server, { answers: true });
-    assert.equal(source.describe().turn?.variant, 'sync');
+    // The run's turn begins once its probe has answered the first frame (the warm-up's).
+    assert.equal(source.describe().turn, undefined);
     await tick();
+    assert.equal(source.describe().turn?.variant, 'sync');
     // The first frame closed the warm-up's: asked, not sent.
     assert.equal(server.asked, 1);
     for (const ms of [10, 20, 30]) watch.onAnswer?.(ms);
