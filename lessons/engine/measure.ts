@@ -39,12 +39,22 @@ export function measurementParams(lesson: Lesson, params: Params): Params {
 export async function measureLesson(
   lesson: Lesson,
   options: BenchOptions,
-  hooks: Omit<BenchHooks, 'env'> & { onMeasurement?: (m: Measurement) => void } = {},
+  hooks: Omit<BenchHooks, 'env'> & {
+    onMeasurement?: (m: Measurement) => void;
+    /** Who else watches `m`'s runs (`lesson --live`): told each run's start and window. */
+    watch?: (m: Measurement) => Pick<BenchHooks, 'onRunStart' | 'watchWindow'>;
+  } = {},
 ): Promise<Record<string, Report>> {
   const reports: Record<string, Report> = {};
+  const { onMeasurement, watch, ...bench } = hooks;
   // A sweep measurement is measure-sweep.ts's.
   for (const m of lesson.measurements.filter((x) => x.sweep === undefined)) {
-    hooks.onMeasurement?.(m);
+    onMeasurement?.(m);
+    const watcher = watch?.(m);
+    const onRunStart: BenchHooks['onRunStart'] = (job, index, total) => {
+      bench.onRunStart?.(job, index, total);
+      watcher?.onRunStart?.(job, index, total);
+    };
     reports[m.key] = await runBench(
       [
         {
@@ -55,7 +65,13 @@ export async function measureLesson(
       ],
       options,
       // The ceiling of sync's operation, for the explanation's arithmetic of blocking.
-      { ...hooks, ceilings: true, ...(m.env && { env: { ...process.env, ...m.env } }) },
+      {
+        ...bench,
+        onRunStart,
+        ...(watcher?.watchWindow && { watchWindow: watcher.watchWindow }),
+        ceilings: true,
+        ...(m.env && { env: { ...process.env, ...m.env } }),
+      },
     );
     if (reports[m.key]?.complete === false) break;
   }

@@ -24,6 +24,7 @@ import { SWEEP_METRIC_NAMES } from '../../lessons/engine/sweep-metrics.ts';
 import type { Lesson } from '../../lessons/engine/types.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
 import { type BenchFlags, optionsFromFlags } from '../options/bench.ts';
+import { checkLiveFlags } from '../options/lesson-live.ts';
 import {
   err,
   type GlobalArgs,
@@ -33,6 +34,7 @@ import {
   stderrProgress,
   useColor,
 } from '../shared/context.ts';
+import type { LessonLive } from '../shared/lesson-live.ts';
 import {
   exercisePath,
   lessonStyle,
@@ -48,6 +50,10 @@ export interface Args extends GlobalArgs, BenchFlags {
   force: boolean;
   input: boolean;
   json: boolean;
+  /** `--live`: the runs on `looplab live`'s page, as they measure. */
+  live: boolean;
+  open: boolean;
+  port?: number;
 }
 
 const firstUnfinished = (progress: Progress): Lesson | undefined =>
@@ -135,18 +141,40 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     out(`Every lesson is passed. Well done.\n\n${formatLessonList(lessons, progress, style)}`);
     return;
   }
+  checkLiveFlags(lesson, argv);
   if (argv.exercise) return writeExercise(lesson, argv.force);
   // Only now the harness: the list, --exercise and a lesson that does not exist need none of it.
-  const { LESSON_OPTIONS, lessonOutcome, measureLesson } = await import(
-    '../../lessons/engine/measure.ts'
-  );
+  const { LESSON_OPTIONS } = await import('../../lessons/engine/measure.ts');
+
+  const options = optionsFromFlags(argv, { ...LESSON_OPTIONS, ...lesson.bench });
+  // Before the lesson's text: a port that is taken says so before anything is asked.
+  const live = argv.live
+    ? await (await import('../shared/lesson-live.ts')).startLessonLive(lesson, options, argv)
+    : null;
+  try {
+    await takeLesson(argv, lesson, options, live);
+  } finally {
+    await live?.end(endReason());
+  }
+}
+
+/** What the live page says as the lesson's runs end. */
+const endReason = () =>
+  interruptSignal.aborted ? 'the lesson was stopped (Ctrl-C)' : 'the lesson ended';
+
+async function takeLesson(
+  argv: ArgumentsCamelCase<Args>,
+  lesson: Lesson,
+  options: BenchOptions,
+  live: LessonLive | null,
+): Promise<void> {
+  const { lessonOutcome, measureLesson } = await import('../../lessons/engine/measure.ts');
   const { LESSON_SWEEP, measureSweeps, sweepMeasurements } = await import(
     '../../lessons/engine/measure-sweep.ts'
   );
   const { sweepFigure } = await import('../../lessons/engine/sweep.ts');
   const { stepLine } = await import('./sweep-run.ts');
-
-  const options = optionsFromFlags(argv, { ...LESSON_OPTIONS, ...lesson.bench });
+  const style = lessonStyle(useColor(process.stdout));
   const md = markdownStyle(useColor(process.stdout));
   const width = textWidth();
   const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);
@@ -166,6 +194,11 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
         ? `\nSweeping on this machine (${lesson.scenario.id}, one open-model step per rate per variant, ${LESSON_SWEEP.warmupSec + LESSON_SWEEP.settleSec + LESSON_SWEEP.holdSec} s a step)…\n`
         : `\nMeasuring on this machine (${lesson.scenario.id}, ${options.runs} × ${options.durationSec} s per variant)…\n`,
     );
+  // Printed even with --quiet: the page's address is what --live was asked for.
+  if (live) {
+    err(`looplab lesson: watch it live at ${live.url}\n`);
+    live.open();
+  }
   const reports = await measureLesson(lesson, options, {
     signal: interruptSignal,
     keepPartial: true,
@@ -173,7 +206,10 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
       if (!argv.quiet) err(`${m.label}\n`);
     },
     ...stderrProgress(argv, options.durationSec),
+    ...(live && { watch: (m) => live.hooks(m) }),
   });
+  // The runs are over: the page says so and closes, before the explanation is read.
+  await live?.end(endReason());
   if (Object.values(reports).some((r) => r.complete === false)) {
     // The explanation and the claims need every run: show what was measured, and stop. With
     // --json, stdout is kept for the lesson's JSON, which a stopped lesson does not have.
