@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { parseJournal } from '../../bench/report/journal.ts';
 import { parseReport } from '../../bench/report/read.ts';
 import type { Report } from '../../bench/report/types.ts';
 import { completedRun, entry, makeReport } from '../unit/fixtures.ts';
@@ -76,10 +77,22 @@ describe('Ctrl-C keeps the runs', () => {
     const r = await stopAfterFirstRun(['--json', json, '--md', md, '--html', html], 'SIGINT');
     assert.equal(r.code, 130, r.stderr);
     assert.deepEqual(r.left, [], 'no process left behind');
-    assert.deepEqual(readdirSync(sub).sort(), ['out.html', 'out.json', 'out.md']);
+    // The journal beside the report stays, to resume: it holds the same runs.
+    assert.deepEqual(readdirSync(sub).sort(), [
+      'out.html',
+      'out.json',
+      'out.json.journal.ndjson',
+      'out.md',
+    ]);
     // parseReport checks it against the schema.
     const report = parseReport(readFileSync(json, 'utf8'), json);
     const runs = assertPartial(report, 'SIGINT');
+    const journal = parseJournal(readFileSync(`${json}.journal.ndjson`, 'utf8'), 'journal');
+    assert.equal(journal.runs.length, runs);
+    assert.match(
+      r.stderr,
+      /the runs so far are in .*out\.json\.journal\.ndjson; finish with --resume/,
+    );
     const line = `partial: stopped by SIGINT after ${runs} of 4 planned runs`;
     assert.ok(r.stdout.includes(line), r.stdout);
     assert.match(r.stdout, /busy-wait {2}ms=20/, 'the table');
