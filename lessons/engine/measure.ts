@@ -31,7 +31,9 @@ export function measurementParams(lesson: Lesson, params: Params): Params {
 /**
  * Runs every measurement of a lesson, in order; reports keyed by measurement. With `keepPartial`,
  * a stop (Ctrl-C, SIGTERM) after a run completed ends it early: the stopped measurement's report
- * is partial (`complete: false`) and the measurements after it are absent.
+ * is partial (`complete: false`) and the measurements after it are absent. A stop before the
+ * stopped measurement's first run ended keeps the earlier measurements' reports (that one is
+ * absent; the caller sees the signal aborted); with none, it throws.
  */
 export async function measureLesson(
   lesson: Lesson,
@@ -41,7 +43,7 @@ export async function measureLesson(
   const reports: Record<string, Report> = {};
   for (const m of lesson.measurements) {
     hooks.onMeasurement?.(m);
-    reports[m.key] = await runBench(
+    const report = await runBench(
       [
         {
           scenario: lesson.scenario,
@@ -52,8 +54,15 @@ export async function measureLesson(
       options,
       // The ceiling of sync's operation, for the explanation's arithmetic of blocking.
       { ...hooks, ceilings: true, ...(m.env && { env: { ...process.env, ...m.env } }) },
-    );
-    if (reports[m.key]?.complete === false) break;
+    ).catch((error: unknown) => {
+      // Nothing completed in this measurement: the earlier ones' runs are still kept.
+      const stop = hooks.keepPartial && hooks.signal?.aborted;
+      if (stop && Object.keys(reports).length > 0) return undefined;
+      throw error;
+    });
+    if (report === undefined) break;
+    reports[m.key] = report;
+    if (report.complete === false) break;
   }
   return reports;
 }

@@ -285,4 +285,28 @@ describe('Ctrl-C keeps the runs', () => {
     assert.ok(r.stdout.includes('run `npx looplab lesson 1` again'), r.stdout);
     assert.doesNotMatch(r.stdout, /Exercise 1/, 'no explanation from a partial measurement');
   });
+
+  test("SIGINT early in a lesson's second measurement: the first measurement's runs are still shown; exit 130", {
+    timeout: 60_000,
+  }, async () => {
+    // files-sync-vs-async measures a 4 KiB file, then a 16 MiB one; stopped as the second
+    // starts (its label), before any of its runs completed.
+    const args = ['lesson', 'files-sync-vs-async', '--no-input', '--runs', '1', '--duration', '1'];
+    const r = await runMarked([...args, '--warmup', '0', '--debug'], {}, (run) => {
+      run
+        .waitForStderr(/✓ \[2\/2\][^\n]*\n16 MiB file\n/)
+        .then(() => run.child.kill('SIGINT'))
+        .catch(() => undefined);
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.deepEqual(r.left, [], 'no process left behind');
+    assert.equal(r.stderr.match(/✓ \[/g)?.length, 2, 'only the first measurement’s runs ended');
+    assert.match(r.stdout, /4 KiB file\n[\s\S]*fs-read {2}size=4096[\s\S]*req\/s/, r.stdout);
+    assert.match(
+      r.stdout,
+      /16 MiB file\npartial: stopped by SIGINT before its first run completed/,
+    );
+    assert.ok(r.stdout.includes('run `npx looplab lesson 2` again'), r.stdout);
+    assert.doesNotMatch(r.stdout, /Exercise 2/, 'no explanation from a partial measurement');
+  });
 });
