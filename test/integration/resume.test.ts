@@ -5,7 +5,14 @@
  * lane): what the runs measured does not matter here.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -57,7 +64,35 @@ describe('bench --resume', () => {
     // As a kill in the middle of an append would leave it: the resume cuts it off.
     appendFileSync(journal, '{"index":3,"scenario":"busy-');
 
-    const resumed = await runMarked(['bench', '--resume', journal, '--json', json, '--debug']);
+    // The journal is read while the resume writes it, as `tail -f` or `looplab report` would:
+    // every snapshot is whole lines (a torn last one dropped), and the runs only grow.
+    const snapshots: { runs: number; torn: boolean }[] = [];
+    const misreads: string[] = [];
+    const poll = setInterval(() => {
+      try {
+        const j = parseJournal(readFileSync(journal, 'utf8'), journal);
+        snapshots.push({ runs: j.runs.length, torn: j.torn });
+      } catch (err) {
+        misreads.push(String(err));
+      }
+    }, 20);
+    const resumed = await runMarked([
+      'bench',
+      '--resume',
+      journal,
+      '--json',
+      json,
+      '--debug',
+    ]).finally(() => clearInterval(poll));
+    assert.deepEqual(misreads, [], 'every read while it was written is a whole journal');
+    const counts = snapshots.map((x) => x.runs);
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => a - b),
+      'the runs only grow',
+    );
+    assert.ok(snapshots[0]?.torn, 'the torn last line was dropped by the reader');
+    assert.ok(new Set(counts).size >= 3, `seen growing run by run: ${[...new Set(counts)]}`);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(resumed.left, [], 'no process left behind');
     assert.match(resumed.stderr, new RegExp(`resuming .*: ${before.runs.length} runs? done`));
@@ -98,6 +133,27 @@ describe('bench --resume', () => {
       [...starts].sort((a, b) => a - b),
       'started in plan order',
     );
+  });
+
+  test('a journal of another schema version: one line, LOOPLAB_ERR_REPORT_VERSION, exit 2, for --resume and report', {
+    timeout: 30_000,
+  }, async () => {
+    const journal = join(dir, 'old.ndjson');
+    const header = JSON.parse(readFileSync(join(dir, 'run.ndjson'), 'utf8').split('\n')[0] ?? '');
+    writeFileSync(journal, `${JSON.stringify({ ...header, schemaVersion: 999 })}\n`);
+    for (const args of [
+      ['bench', '--resume', journal],
+      ['report', journal],
+    ]) {
+      const r = await runMarked(args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr.trim(),
+        /^looplab: .*old\.ndjson is a journal of schemaVersion 999; .*\[LOOPLAB_ERR_REPORT_VERSION\]$/,
+      );
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.equal(r.stdout, '');
+    }
   });
 
   test('an option given that differs from the journal, or a plan flag, is refused with one line, exit 2', {
