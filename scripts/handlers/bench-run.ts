@@ -152,6 +152,7 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
     else if (!argv.quiet) err(top);
   }
   // After the table, each on its own: a full disk on --json loses neither the table nor --html.
+  if (argv.debug) err('debug: phase writing outputs\n');
   const written = await writeEach(
     [
       ...outputs.flatMap((o) =>
