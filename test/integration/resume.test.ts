@@ -20,6 +20,7 @@ import { parseJournal } from '../../bench/report/journal.ts';
 import { parseReport } from '../../bench/report/read.ts';
 import type { RunRecord } from '../../bench/report/types.ts';
 import { runMarked } from './helpers.ts';
+import { APPS } from './own-server-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'looplab-resume-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -133,6 +134,54 @@ describe('bench --resume', () => {
       [...starts].sort((a, b) => a - b),
       'started in plan order',
     );
+  });
+
+  test('--cmd: the journal beside --json by default; SIGKILL, then --resume without the server flags runs the missing run of the same command, and the journal goes once the report is whole', {
+    timeout: 60_000,
+  }, async () => {
+    const sub = mkdtempSync(join(dir, 'cmd-'));
+    const json = join(sub, 'out.json');
+    const journal = `${json}.journal.ndjson`;
+    const app = ['--cmd', `node ${join(APPS, 'http-app.cjs')}`, '--path', '/timer'];
+    const plan = ['--runs', '2', '--duration', '1', '--warmup', '0'];
+    const killed = await runMarked(
+      ['bench', ...app, ...plan, '--json', json, '--debug'],
+      {},
+      (run) => {
+        run
+          .waitForStderr(/✓ \[1\/2\]/)
+          .then(() => run.child.kill('SIGKILL'))
+          .catch(() => undefined);
+      },
+    );
+    assert.equal(killed.code, 128 + 9, killed.stderr);
+    assert.deepEqual(killed.left, [], 'no process left behind');
+    const before = parseJournal(readFileSync(journal, 'utf8'), journal);
+    assert.equal(before.header.app?.sides[0]?.command, `node ${join(APPS, 'http-app.cjs')}`);
+    assert.equal(before.runs.length, 1);
+    // Another command is another benchmark: refused, never forced.
+    const other = await runMarked(['bench', '--resume', journal, '--cmd', 'node x.js', '--force']);
+    assert.equal(other.code, 2, other.stderr);
+    assert.match(other.stderr.trim(), /the servers differ; .*\[LOOPLAB_ERR_JOURNAL_MISMATCH\]$/);
+    // A fresh bench would replace it: refused while it holds runs.
+    const fresh = await runMarked(['bench', ...app, ...plan, '--json', json]);
+    assert.equal(fresh.code, 2, fresh.stderr);
+    assert.match(fresh.stderr.trim(), /holds 1 of 2 runs .*\[LOOPLAB_ERR_JOURNAL_UNFINISHED\]$/);
+
+    const resumed = await runMarked(['bench', '--resume', journal, '--json', json, '--debug']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(resumed.left, [], 'no process left behind');
+    assert.deepEqual(
+      [...resumed.stderr.matchAll(/✓ \[(\d)\/2\]/g)].map((m) => m[1]),
+      ['2'],
+    );
+    const report = parseReport(readFileSync(json, 'utf8'), json);
+    assert.equal(report.complete, true);
+    const runs = report.results[0]?.runs ?? [];
+    assert.deepEqual(runs[0], before.runs[0]?.record, 'the run from before, unchanged');
+    assert.equal(runs.length, 2);
+    assert.equal(report.results[0]?.target?.path, '/timer');
+    assert.equal(existsSync(journal), false, 'the journal beside a whole report is removed');
   });
 
   test('a journal of another schema version: one line, LOOPLAB_ERR_REPORT_VERSION, exit 2, for --resume and report', {
