@@ -17,6 +17,7 @@ import filesSyncVsAsync from './files-sync-vs-async/lesson.ts';
 import largeJson from './large-json/lesson.ts';
 import logging from './logging/lesson.ts';
 import microtaskStarvation from './microtask-starvation/lesson.ts';
+import rushHour from './rush-hour/lesson.ts';
 import streamingFiles from './streaming-files/lesson.ts';
 import theChatRoom from './the-chat-room/lesson.ts';
 import theThreadpool from './the-threadpool/lesson.ts';
@@ -44,6 +45,7 @@ export const lessons: readonly Lesson[] = [
   logging,
   theChatRoom,
   theUpstream,
+  rushHour,
 ];
 
 /** 1-based, as the CLI numbers them. */

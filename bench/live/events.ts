@@ -55,6 +55,12 @@ export interface SessionEvent {
    * path's own. Absent (false) in recordings made before `--cmd`.
    */
   sharedLoop?: boolean;
+  /**
+   * `looplab lesson N --live`: the lesson whose runs these are. Its runs take turns, one fresh
+   * server at a time: a `turn` event names the variant whose run's window opens, and only that
+   * variant owes frames until the next `turn` or a `state` that is not `running`.
+   */
+  lesson?: { number: number; id: string; title: string };
 }
 
 export type SessionState = 'idle' | 'running' | 'paused' | 'stopped';

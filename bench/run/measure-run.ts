@@ -41,6 +41,20 @@ export interface RunHooks {
   env?: NodeJS.ProcessEnv;
   /** How long the server child may take to report its port; default startServer's. */
   startTimeoutMs?: number;
+  /**
+   * Told the server as the measured window's load starts (`lesson --live` reads its frames
+   * while it runs); the watch it returns hears each answer where `answers` is true (autocannon
+   * on this thread; not on `--workers` or a WebSocket room), and ends with the load.
+   */
+  watchWindow?: (server: MeasuredServer, o: { answers: boolean }) => WindowWatch;
+}
+
+/** Someone watching one run's window as it runs: it changes nothing of what the run measures. */
+export interface WindowWatch {
+  /** Each answer's latency as it comes, where the load can tell it (not on `--workers`). */
+  onAnswer?(latencyMs: number): void;
+  /** The window's load is over (or the run failed or stopped); called once. */
+  end(): void;
 }
 
 /** What a benchmark tells of each of its runs (progress), whatever its jobs are. */
@@ -50,6 +64,8 @@ export interface JobHooks<J> {
   onRunPhase?: (job: J, phase: Phase, serverPid?: number, upstreamPid?: number) => void;
   onRunTick?: (job: J, elapsedSec: number, completed: number) => void;
   onRunEnd?: (job: J, record: RunRecord, index: number, total: number) => void;
+  /** As RunHooks.watchWindow, for `job`'s run. */
+  watchWindow?: (job: J, server: MeasuredServer, o: { answers: boolean }) => WindowWatch;
 }
 
 /** The run hooks of one job, from a benchmark's job hooks. */
@@ -60,6 +76,10 @@ export function runHooksOf<J>(job: J, hooks: JobHooks<J>): RunHooks {
       hooks.onRunPhase?.(job, phase, detail.serverPid, detail.upstreamPid),
     ...(hooks.onRunTick && {
       onTick: (elapsed: number, completed: number) => hooks.onRunTick?.(job, elapsed, completed),
+    }),
+    ...(hooks.watchWindow && {
+      watchWindow: (server: MeasuredServer, o: { answers: boolean }) =>
+        (hooks.watchWindow as NonNullable<typeof hooks.watchWindow>)(job, server, o),
     }),
   };
 }
@@ -138,6 +158,7 @@ export function scenarioTarget(job: Job, options: BenchOptions, hooks: RunHooks 
           await upstream?.reset();
         },
         readProbe: (timeoutMs) => server.readProbe(timeoutMs),
+        frameProbe: (timeoutMs) => server.frameProbe(timeoutMs),
         ...(upstream && { upstreamPid: upstream.pid, readUpstream: () => upstream.read() }),
         stop: () => server.stop(),
         otherPorts: () => [],
@@ -277,6 +298,7 @@ export async function measureTarget(
   let server: MeasuredServer | undefined;
   let bystander: Bystander | undefined;
   let driver: LoadDriver | undefined;
+  let watch: WindowWatch | undefined;
   try {
     hooks.onPhase?.('starting', {});
     server = await target.start();
@@ -335,6 +357,8 @@ export async function measureTarget(
     const cpuStart = process.cpuUsage();
     const windowStart = performance.now();
     const open = bystander;
+    watch = hooks.watchWindow?.(server, { answers: !target.openDriver && !options.workers });
+    const onAnswer = watch?.onAnswer?.bind(watch);
     const result = await driver.run(options.durationSec, {
       settle: true,
       onStart: () => open.open(windowMs),
@@ -344,14 +368,17 @@ export async function measureTarget(
       // with --warmup 0 on this thread the window opens as they start to connect, and keeps that
       // ramp (on --workers they are always opened first: load.ts, runOnWorkers).
       ...(options.warmupSec > 0 && { connectFirst: true }),
+      ...(onAnswer && { onAnswer }),
       ...(onTick && {
         onTick: (completed: number) => onTick((performance.now() - windowStart) / 1000, completed),
       }),
     });
-    signal?.throwIfAborted();
     // Read the generator's own load before anything else runs on this thread.
     const generatorElu = performance.eventLoopUtilization(eluStart).utilization;
     const cpu = process.cpuUsage(cpuStart);
+    watch?.end();
+    watch = undefined;
+    signal?.throwIfAborted();
     const generatorCpuPct =
       ((cpu.user + cpu.system) / 1000 / (performance.now() - windowStart)) * 100;
     hooks.onPhase?.('reading', pids);
@@ -391,6 +418,7 @@ export async function measureTarget(
       reason: err instanceof Error ? err.message : String(err),
     };
   } finally {
+    watch?.end();
     await driver?.close();
     // Together: the bystander's pings still waiting on a blocked server end when it is stopped,
     // instead of waiting out their timeout.

@@ -129,3 +129,25 @@ export function nextAutoRate(
 export function rateText(perSec: number): string {
   return Number.isInteger(perSec) ? perSec.toLocaleString('en-US') : formatRate(perSec);
 }
+
+/**
+ * The most requests one hold may ask for: the generator keeps a record of every request of a
+ * window (its due and sent times, its answer's) until the window is read, so rate × hold is
+ * memory. Two million is 100,000/s held 20 s, or 20,000/s (auto's top) held 100 s.
+ */
+export const MAX_HOLD_REQUESTS = 2_000_000;
+
+/**
+ * Refuses a plan whose fastest step would ask more than MAX_HOLD_REQUESTS in one hold.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION naming the rate, the hold and a way out.
+ */
+export function checkHoldRequests(plan: RatePlan, holdSec: number): void {
+  const top = plan.kind === 'auto' ? plan.maxPerSec : Math.max(...plan.ratesPerSec);
+  const requests = top * holdSec;
+  if (requests > MAX_HOLD_REQUESTS)
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      `--rates up to ${formatRate(top)} req/s with --hold ${holdSec} asks ${Math.round(requests).toLocaleString('en-US')} requests in one hold; looplab keeps every request of a hold in memory and takes at most ${MAX_HOLD_REQUESTS.toLocaleString('en-US')}: a shorter --hold or lower rates`,
+    );
+}

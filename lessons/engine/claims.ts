@@ -2,9 +2,12 @@
  * Checking a lesson's claims, its prediction and verify's criteria against measured reports.
  * Pure: the numbers come in through a lookup, and every result says what was compared.
  */
-import { formatMetric } from '../../bench/render/metric-text.ts';
-import { METRICS } from '../../bench/report/metrics.ts';
 import type { Report } from '../../bench/report/types.ts';
+import {
+  formatLessonMetric as formatMetric,
+  isSweepMetric,
+  lessonMetricLabel,
+} from './sweep-metrics.ts';
 import type { Check, Operand, Prediction } from './types.ts';
 
 /** A measured number, or null when it was not measured (failed runs, no /ping answered). */
@@ -13,6 +16,7 @@ export type Lookup = (operand: Operand) => number | null;
 /** Looks operands up in reports by measurement key: the mean over the completed runs. */
 export function lookupIn(reports: Readonly<Record<string, Report>>): Lookup {
   return ({ measurement, variant, metric }) => {
+    if (isSweepMetric(metric)) return null;
     const entry = reports[measurement]?.results.find((r) => r.variant === variant);
     return entry?.summary[metric].mean ?? null;
   };
@@ -38,7 +42,7 @@ export function evaluateCheck(check: Check, lookup: Lookup): CheckResult {
   return { text: check.text, holds, left, right, limit, check };
 }
 
-const label = (o: Operand) => `${o.variant} ${METRICS[o.metric].label}`;
+const label = (o: Operand) => `${o.variant} ${lessonMetricLabel(o.metric)}`;
 
 /**
  * `async loop lag p99 4.48 ms < sync loop lag p99 231 ms × 0.1 = 23.1 ms`, and with `plus`:
@@ -56,6 +60,17 @@ export function describeComparison(r: CheckResult): string {
     `${other}${formatMetric(left.metric, r.right)}${bound}`
   );
 }
+
+/** The first of `lookups` that measured an operand, or null when none did. */
+export const firstOf =
+  (...lookups: Lookup[]): Lookup =>
+  (operand) => {
+    for (const lookup of lookups) {
+      const value = lookup(operand);
+      if (value !== null) return value;
+    }
+    return null;
+  };
 
 /** The measured quantity a prediction asks about, or null when it was not measured. */
 export function predictionQuantity(p: Prediction, lookup: Lookup): number | null {

@@ -5,20 +5,23 @@
  * with its unit, `{large.async.requestsPerSec / large.sync.requestsPerSec}` the ratio of two
  * (`9.4×`). A number that was not measured reads "not measured", never a made-up one.
  */
-import { formatMetric } from '../../bench/render/metric-text.ts';
-
-import { METRIC_NAMES, type MetricName } from '../../bench/report/metrics.ts';
+import { METRIC_NAMES } from '../../bench/report/metrics.ts';
 import { formatNumber } from '../../core/numbers.ts';
 import type { Lookup } from './claims.ts';
+import {
+  formatLessonMetric as formatMetric,
+  isSweepMetric,
+  type LessonMetric,
+} from './sweep-metrics.ts';
 import type { Operand } from './types.ts';
 
 const OPERAND = String.raw`([a-z0-9-]+)\.([a-z0-9-]+)\.([a-zA-Z0-9]+)`;
 const PLACEHOLDER = new RegExp(String.raw`\{${OPERAND}(?:\s*([/-])\s*${OPERAND})?\}`, 'g');
 
 function operand(measurement?: string, variant?: string, metric?: string): Operand {
-  if (!METRIC_NAMES.includes(metric as MetricName))
-    throw new Error(`explanation names an unknown metric "${metric}"`);
-  return { measurement: measurement ?? '', variant: variant ?? '', metric: metric as MetricName };
+  const known = METRIC_NAMES.includes(metric as never) || isSweepMetric(metric ?? '');
+  if (!known) throw new Error(`explanation names an unknown metric "${metric}"`);
+  return { measurement: measurement ?? '', variant: variant ?? '', metric: metric as LessonMetric };
 }
 
 /** Every operand a template names, in order: lets a test check them against the lesson. */

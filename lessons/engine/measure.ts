@@ -6,18 +6,21 @@ import type { BenchOptions, Report } from '../../bench/report/types.ts';
 
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
+import type { SweepReport } from '../../bench/sweep/types.ts';
 import { defaultParams } from '../../scenarios/params.ts';
 import type { Params } from '../../scenarios/types.ts';
 import { type CeilingNote, ceilingNotes, formatCeilingNotes } from './ceiling.ts';
 import {
   type CheckResult,
   evaluateCheck,
+  firstOf,
   lookupIn,
   measuredChoice,
   predictionQuantity,
 } from './claims.ts';
 import { fillTemplate } from './explain.ts';
 import { formatHeldByNotes, type HeldByNote, heldByNotes } from './held-by.ts';
+import { sweepLookupIn } from './sweep.ts';
 import type { Lesson, Measurement } from './types.ts';
 
 /** Under a lesson's own options: stall capture on, so the explanation can name what held the loop. */
@@ -38,11 +41,22 @@ export function measurementParams(lesson: Lesson, params: Params): Params {
 export async function measureLesson(
   lesson: Lesson,
   options: BenchOptions,
-  hooks: Omit<BenchHooks, 'env'> & { onMeasurement?: (m: Measurement) => void } = {},
+  hooks: Omit<BenchHooks, 'env'> & {
+    onMeasurement?: (m: Measurement) => void;
+    /** Who else watches `m`'s runs (`lesson --live`): told each run's start and window. */
+    watch?: (m: Measurement) => Pick<BenchHooks, 'onRunStart' | 'watchWindow'>;
+  } = {},
 ): Promise<Record<string, Report>> {
   const reports: Record<string, Report> = {};
-  for (const m of lesson.measurements) {
-    hooks.onMeasurement?.(m);
+  const { onMeasurement, watch, ...bench } = hooks;
+  // A sweep measurement is measure-sweep.ts's.
+  for (const m of lesson.measurements.filter((x) => x.sweep === undefined)) {
+    onMeasurement?.(m);
+    const watcher = watch?.(m);
+    const onRunStart: BenchHooks['onRunStart'] = (job, index, total) => {
+      bench.onRunStart?.(job, index, total);
+      watcher?.onRunStart?.(job, index, total);
+    };
     const report = await runBench(
       [
         {
@@ -53,10 +67,16 @@ export async function measureLesson(
       ],
       options,
       // The ceiling of sync's operation, for the explanation's arithmetic of blocking.
-      { ...hooks, ceilings: true, ...(m.env && { env: { ...process.env, ...m.env } }) },
+      {
+        ...bench,
+        onRunStart,
+        ...(watcher?.watchWindow && { watchWindow: watcher.watchWindow }),
+        ceilings: true,
+        ...(m.env && { env: { ...process.env, ...m.env } }),
+      },
     ).catch((error: unknown) => {
       // Nothing completed in this measurement: the earlier ones' runs are still kept.
-      const stop = hooks.keepPartial && hooks.signal?.aborted;
+      const stop = bench.keepPartial && bench.signal?.aborted;
       if (stop && Object.keys(reports).length > 0) return undefined;
       throw error;
     });
@@ -97,21 +117,25 @@ export interface LessonOutcome {
 export function measurementWarnings(
   lesson: Pick<Lesson, 'measurements'>,
   reports: Readonly<Record<string, Report>>,
+  sweeps: Readonly<Record<string, SweepReport>> = {},
 ): string[] {
   const named = lesson.measurements.length > 1;
   return lesson.measurements.flatMap((m) =>
-    (reports[m.key]?.warnings ?? []).map((w) => (named ? `${m.label}: ${w}` : w)),
+    (reports[m.key]?.warnings ?? sweeps[m.key]?.warnings ?? []).map((w) =>
+      named ? `${m.label}: ${w}` : w,
+    ),
   );
 }
 
-/** What the measured reports say: pure. */
+/** What the measured reports (and sweeps, for a sweep measurement) say: pure. */
 export function lessonOutcome(
   lesson: Lesson,
   reports: Readonly<Record<string, Report>>,
   explainTemplate: string,
   answer: number | null,
+  sweeps: Readonly<Record<string, SweepReport>> = {},
 ): LessonOutcome {
-  const lookup = lookupIn(reports);
+  const lookup = firstOf(lookupIn(reports), sweepLookupIn(sweeps));
   const quantity = predictionQuantity(lesson.prediction, lookup);
   const measured = measuredChoice(lesson.prediction, quantity);
   const ceilings = ceilingNotes(lesson, reports);
@@ -133,6 +157,6 @@ export function lessonOutcome(
       formatHeldByNotes(heldBy),
     ceilings,
     heldBy,
-    warnings: measurementWarnings(lesson, reports),
+    warnings: measurementWarnings(lesson, reports, sweeps),
   };
 }

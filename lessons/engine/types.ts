@@ -6,16 +6,17 @@
  * claim that does not hold on this machine is said to fail, never hidden), and what `verify`
  * demands of the learner's handler. Its prose lives next to it in Markdown.
  */
-import type { MetricName } from '../../bench/report/metrics.ts';
 import type { BenchOptions } from '../../bench/report/types.ts';
 import type { AnyScenario, Params, RequestSpec } from '../../scenarios/types.ts';
+import type { LessonMetric } from './sweep-metrics.ts';
 
 /** One number of a lesson's measurements: a metric's mean over runs for one variant. */
 export interface Operand {
   /** The key of a measurement (a lesson's), or `verify` in verify criteria. */
   measurement: string;
   variant: string;
-  metric: MetricName;
+  /** A bench report's metric, or for a sweep measurement one of its figures (sweep.ts). */
+  metric: LessonMetric;
 }
 
 /**
@@ -57,6 +58,12 @@ export interface Measurement {
   variants: string[];
   /** Extra environment for the server children, e.g. UV_THREADPOOL_SIZE. */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Measured as a sweep instead of a bench: each variant driven by the open-model generator at
+   * each of these arrival rates in turn (`looplab sweep --quick`'s steps); its operands name the
+   * sweep's figures (sweep-metrics.ts).
+   */
+  sweep?: { ratesPerSec: readonly number[] };
 }
 
 /** A choice holds when the measured quantity lies in [min, max). */
@@ -176,6 +183,13 @@ export interface Lesson {
      * ratio come from the same runs, so what the machine does to CPU figures cancels out.
      */
     offLoop?: { factor: number; hint: string; of?: 'reference' | 'own' };
+    /**
+     * Also offer both handlers these arrival rates, one open-model step each (the lesson's short
+     * sweep steps), the reference and the learner's in the same session: criteria with
+     * `measurement: 'verify'` and a sweep figure (sweep-metrics.ts) read this sweep, for a lesson
+     * whose exercise is capacity, which a closed loop's ten connections cannot show.
+     */
+    sweep?: { ratesPerSec: readonly number[] };
   };
 }
 

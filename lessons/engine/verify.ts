@@ -22,6 +22,8 @@ import {
 import { type BenchHooks, runBench } from '../../bench/run/benchmark.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { type ServerHandle, startServer } from '../../bench/run/process/child.ts';
+import type { SweepSettings, SweepTarget } from '../../bench/run/sweep.ts';
+import type { SweepReport, SweepStep } from '../../bench/sweep/types.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import {
   normalizeRequest,
@@ -29,8 +31,10 @@ import {
   scenarioRequests,
 } from '../../scenarios/request.ts';
 import type { RequestSpec } from '../../scenarios/types.ts';
-import { describeComparison, evaluateCheck, type Lookup, lookupIn } from './claims.ts';
+import { describeComparison, evaluateCheck, firstOf, type Lookup, lookupIn } from './claims.ts';
 import { measurementParams } from './measure.ts';
+import { sweepVariants } from './measure-sweep.ts';
+import { sweepLookupIn } from './sweep.ts';
 import { EXERCISE_VARIANT, type Lesson } from './types.ts';
 import {
   offLoopCheck,
@@ -73,6 +77,8 @@ export interface VerifyResult {
    */
   heldBy: { text: string; share: number } | null;
   report: Report | null;
+  /** The open-model sweep of both handlers, for a lesson whose verify has one; else null. */
+  sweep: SweepReport | null;
 }
 
 /**
@@ -443,16 +449,25 @@ export async function verifyExercise(
   file: string,
   options: BenchOptions,
   hooks: VerifyHooks = {},
+  sweepSettings: Partial<SweepSettings> = {},
 ): Promise<VerifyResult> {
-  const [result] = await verifyExercises(lesson, [file], options, hooks);
+  const [result] = await verifyExercises(lesson, [file], options, hooks, sweepSettings);
   return result as VerifyResult;
 }
 
-export type VerifyHooks = BenchHooks & { onLoaded?: () => void; onLoad?: () => void };
+export type VerifyHooks = BenchHooks & {
+  onLoaded?: () => void;
+  onLoad?: () => void;
+  /** The open-model sweep starts (a lesson whose verify has one), and each of its steps ends. */
+  onSweep?: (ratesPerSec: readonly number[]) => void;
+  onSweepStep?: (variant: SweepTarget, step: SweepStep) => void;
+};
 
 /**
  * Verifies several files against one measurement of the reference, interleaved with it run by
- * run: what `verifyExercise` does for one, for the price of one reference.
+ * run: what `verifyExercise` does for one, for the price of one reference. A lesson with a
+ * verify sweep then offers them all its arrival rates, one open-model step each, the reference
+ * among them; `sweepSettings` shortens the steps (the tests).
  *
  * @throws {LooplabError} for a missing file or one that cannot be served.
  */
@@ -461,6 +476,7 @@ export async function verifyExercises(
   files: readonly string[],
   options: BenchOptions,
   hooks: VerifyHooks = {},
+  sweepSettings: Partial<SweepSettings> = {},
 ): Promise<VerifyResult[]> {
   const paths: string[] = [];
   for (const file of files) paths.push(await assertExerciseFile(file));
@@ -506,6 +522,26 @@ export async function verifyExercises(
       hooks,
     );
   }
+  const rates = lesson.verify.sweep?.ratesPerSec;
+  let sweep: SweepReport | null = null;
+  if (report && rates) {
+    hooks.onSweep?.(rates);
+    const { onSweepStep, signal } = hooks;
+    sweep = await sweepVariants(
+      lesson,
+      {
+        params: lesson.verify.params,
+        variants: [lesson.verify.reference, ...variantOf.values()],
+        ratesPerSec: rates,
+        handlerFiles: Object.fromEntries([...variantOf].map(([path, v]) => [v, path])),
+      },
+      {
+        ...(signal && { signal }),
+        ...(onSweepStep && { onStep: (v, _run, step) => onSweepStep(v, step) }),
+      },
+      sweepSettings,
+    );
+  }
 
   return files.map((file, i) => {
     const { fastestAnswerMs, unseen, repeat, ...equivalence } = checked[i] as Awaited<
@@ -513,8 +549,16 @@ export async function verifyExercises(
     >;
     const variant = variantOf.get(paths[i] as string);
     if (!report || !variant)
-      return { file, passed: false, equivalence, criteria: [], heldBy: null, report: null };
-    const criteria = judge(lesson, report, variant, { fastestAnswerMs, unseen, repeat });
+      return {
+        file,
+        passed: false,
+        equivalence,
+        criteria: [],
+        heldBy: null,
+        report: null,
+        sweep: null,
+      };
+    const criteria = judge(lesson, report, sweep, variant, { fastestAnswerMs, unseen, repeat });
     const passed = criteria.every((c) => c.holds === true);
     return {
       file,
@@ -523,6 +567,7 @@ export async function verifyExercises(
       criteria,
       heldBy: passed ? null : exerciseHeldBy(report, variant),
       report,
+      sweep,
     };
   });
 }
@@ -531,12 +576,18 @@ export async function verifyExercises(
 function judge(
   lesson: Lesson,
   report: Report,
+  sweep: SweepReport | null,
   variant: string,
   timed: Pick<WorkInputs, 'fastestAnswerMs' | 'unseen' | 'repeat'>,
 ): VerifyCheck[] {
-  const reports = { verify: report };
-  // The criteria name the learner's handler `exercise`; here it ran as `variant`.
-  const base = lookupIn(reports);
+  // The criteria name the learner's handler `exercise`; here it ran as `variant`. A sweep's
+  // figure is read from the sweep, a bench metric from the closed loop's report. Every step
+  // counts: both handlers are judged at the same rates, and a step the generator sent late (a
+  // busy machine, send lag p99 over two intervals) was still offered to both.
+  const base = firstOf(
+    lookupIn({ verify: report }),
+    sweepLookupIn(sweep ? { verify: sweep } : {}, true),
+  );
   const lookup: Lookup = (o) => base(o.variant === EXERCISE_VARIANT ? { ...o, variant } : o);
   const load = lesson.verify.criteria.map((c): VerifyCheck => {
     const r = evaluateCheck(c, lookup);

@@ -35,12 +35,28 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
           type: 'boolean',
           default: false,
           describe: "Print the lesson's measured claims as JSON",
+        })
+        .option('live', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Show the lesson's runs live on looplab live's page while they measure (docs/live.md)",
+        })
+        .option('open', {
+          type: 'boolean',
+          default: true,
+          describe: 'With --live: open the page in the browser (--no-open: only print its address)',
+        })
+        .option('port', {
+          type: 'number',
+          describe: 'With --live: port of the page on 127.0.0.1 (0 or none picks a free one)',
         }),
       LESSON_FLAGS,
     )
       .example('$0 lesson', 'The first lesson you have not passed yet')
       .example('$0 lesson 1', 'Lesson 1: read, predict, measure, explain')
       .example('$0 lesson the-waiter --no-input', 'The same, without asking (CI, pipes)')
+      .example('$0 lesson 1 --live', 'The same, with its runs drawn live in the browser')
       .example(
         '$0 lesson 1 --exercise',
         'Start exercise 1 in ./looplab-exercises/the-waiter.ts',

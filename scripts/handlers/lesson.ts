@@ -7,6 +7,7 @@ import type { ArgumentsCamelCase } from 'yargs';
 import { formatTable } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
+import type { SweepReport } from '../../bench/sweep/types.ts';
 import { ERROR_CODES, EXIT, Interrupted, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
@@ -19,9 +20,11 @@ import {
 import { renderMarkdown } from '../../lessons/engine/markdown.ts';
 import type { LessonOutcome } from '../../lessons/engine/measure.ts';
 import type { Progress } from '../../lessons/engine/progress.ts';
+import { SWEEP_METRIC_NAMES } from '../../lessons/engine/sweep-metrics.ts';
 import type { Lesson } from '../../lessons/engine/types.ts';
 import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
 import { type BenchFlags, optionsFromFlags } from '../options/bench.ts';
+import { checkLiveFlags } from '../options/lesson-live.ts';
 import {
   err,
   type GlobalArgs,
@@ -31,6 +34,7 @@ import {
   stderrProgress,
   useColor,
 } from '../shared/context.ts';
+import type { LessonLive } from '../shared/lesson-live.ts';
 import {
   exercisePath,
   lessonStyle,
@@ -46,6 +50,10 @@ export interface Args extends GlobalArgs, BenchFlags {
   force: boolean;
   input: boolean;
   json: boolean;
+  /** `--live`: the runs on `looplab live`'s page, as they measure. */
+  live: boolean;
+  open: boolean;
+  port?: number;
 }
 
 const firstUnfinished = (progress: Progress): Lesson | undefined =>
@@ -78,6 +86,11 @@ function lessonJson(
   options: BenchOptions,
   reports: Record<string, Report>,
   o: LessonOutcome,
+  sweeps: Record<string, SweepReport>,
+  sweepFigure: (
+    v: SweepReport['variants'][number],
+    metric: (typeof SWEEP_METRIC_NAMES)[number],
+  ) => number | null,
 ) {
   return {
     lesson: {
@@ -92,12 +105,18 @@ function lessonJson(
       label: m.label,
       params: reports[m.key]?.options.params[lesson.scenario.id] ?? m.params,
       uvThreadpoolSize: reports[m.key]?.environment.uvThreadpoolSize ?? null,
-      variants: Object.fromEntries(
-        (reports[m.key]?.results ?? []).map((r) => [
+      variants: Object.fromEntries([
+        ...(reports[m.key]?.results ?? []).map((r) => [
           r.variant,
           Object.fromEntries(Object.entries(r.summary).map(([k, s]) => [k, s.mean])),
         ]),
-      ),
+        // A sweep measurement's figures, by the names its claims use.
+        ...(sweeps[m.key]?.variants ?? []).map((v) => [
+          v.variant,
+          Object.fromEntries(SWEEP_METRIC_NAMES.map((k) => [k, sweepFigure(v, k)])),
+        ]),
+      ]),
+      ...(m.sweep && { ratesPerSec: sweeps[m.key]?.options.stepsPerSec ?? [] }),
     })),
     ceilings: o.ceilings,
     heldBy: o.heldBy,
@@ -122,13 +141,40 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     out(`Every lesson is passed. Well done.\n\n${formatLessonList(lessons, progress, style)}`);
     return;
   }
+  checkLiveFlags(lesson, argv);
   if (argv.exercise) return writeExercise(lesson, argv.force);
   // Only now the harness: the list, --exercise and a lesson that does not exist need none of it.
-  const { LESSON_OPTIONS, lessonOutcome, measureLesson } = await import(
-    '../../lessons/engine/measure.ts'
-  );
+  const { LESSON_OPTIONS } = await import('../../lessons/engine/measure.ts');
 
   const options = optionsFromFlags(argv, { ...LESSON_OPTIONS, ...lesson.bench });
+  // Before the lesson's text: a port that is taken says so before anything is asked.
+  const live = argv.live
+    ? await (await import('../shared/lesson-live.ts')).startLessonLive(lesson, options, argv)
+    : null;
+  try {
+    await takeLesson(argv, lesson, options, live);
+  } finally {
+    await live?.end(endReason());
+  }
+}
+
+/** What the live page says as the lesson's runs end. */
+const endReason = () =>
+  interruptSignal.aborted ? 'the lesson was stopped (Ctrl-C)' : 'the lesson ended';
+
+async function takeLesson(
+  argv: ArgumentsCamelCase<Args>,
+  lesson: Lesson,
+  options: BenchOptions,
+  live: LessonLive | null,
+): Promise<void> {
+  const { lessonOutcome, measureLesson } = await import('../../lessons/engine/measure.ts');
+  const { LESSON_SWEEP, measureSweeps, sweepMeasurements } = await import(
+    '../../lessons/engine/measure-sweep.ts'
+  );
+  const { sweepFigure } = await import('../../lessons/engine/sweep.ts');
+  const { stepLine } = await import('./sweep-run.ts');
+  const style = lessonStyle(useColor(process.stdout));
   const md = markdownStyle(useColor(process.stdout));
   const width = textWidth();
   const interactive = argv.input && !argv.json && Boolean(process.stdin.isTTY);
@@ -144,8 +190,15 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
 
   if (!argv.quiet)
     err(
-      `\nMeasuring on this machine (${lesson.scenario.id}, ${options.runs} × ${options.durationSec} s per variant)…\n`,
+      lesson.measurements.every((m) => m.sweep)
+        ? `\nSweeping on this machine (${lesson.scenario.id}, one open-model step per rate per variant, ${LESSON_SWEEP.warmupSec + LESSON_SWEEP.settleSec + LESSON_SWEEP.holdSec} s a step)…\n`
+        : `\nMeasuring on this machine (${lesson.scenario.id}, ${options.runs} × ${options.durationSec} s per variant)…\n`,
     );
+  // Printed even with --quiet: the page's address is what --live was asked for.
+  if (live) {
+    err(`looplab lesson: watch it live at ${live.url}\n`);
+    live.open();
+  }
   const reports = await measureLesson(lesson, options, {
     signal: interruptSignal,
     keepPartial: true,
@@ -153,8 +206,12 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
       if (!argv.quiet) err(`${m.label}\n`);
     },
     ...stderrProgress(argv, options.durationSec),
+    ...(live && { watch: (m) => live.hooks(m) }),
   });
-  const missing = lesson.measurements.filter((m) => reports[m.key] === undefined);
+  // The runs are over: the page says so and closes, before the explanation is read.
+  await live?.end(endReason());
+  const benchMeasurements = lesson.measurements.filter((m) => m.sweep === undefined);
+  const missing = benchMeasurements.filter((m) => reports[m.key] === undefined);
   if (
     interruptSignal.aborted ||
     missing.length > 0 ||
@@ -166,9 +223,9 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     const say = argv.json ? err : out;
     const table = terminalStyle(useColor(argv.json ? process.stderr : process.stdout));
     const by = interruptSignal.reason instanceof Interrupted ? interruptSignal.reason.signal : null;
-    for (const m of lesson.measurements) {
+    for (const m of benchMeasurements) {
       const report = reports[m.key];
-      const named = lesson.measurements.length > 1 ? `${m.label}\n` : '';
+      const named = benchMeasurements.length > 1 ? `${m.label}\n` : '';
       if (!report) {
         say(`\n${named}partial: ${by ? `stopped by ${by} ` : ''}before its first run completed\n`);
         continue;
@@ -181,9 +238,36 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     );
     interruptSignal.throwIfAborted();
   }
-  const outcome = lessonOutcome(lesson, reports, readLessonFile(lesson, 'explain.md'), answer);
+  // A sweep measurement: each variant at each rate in turn, a line per step as it ends.
+  const sweeps =
+    sweepMeasurements(lesson).length === 0
+      ? {}
+      : await measureSweeps(lesson, {
+          signal: interruptSignal,
+          onMeasurement: (m) => {
+            if (!argv.quiet)
+              err(
+                `${m.label}: ${m.variants.join(' and ')} at ${m.sweep?.ratesPerSec.join(', ')} req/s\n`,
+              );
+          },
+          onCeilingStart: () => {
+            if (!argv.quiet) err('timing one sync operation alone for the ceiling…\n');
+          },
+          onStep: (v, _run, step) => {
+            if (!argv.quiet) err(`${stepLine(v.label, step)}\n`);
+          },
+        });
+  // Stopped after the last step or run: no explanation, exit 130 or 143 now.
+  interruptSignal.throwIfAborted();
+  const outcome = lessonOutcome(
+    lesson,
+    reports,
+    readLessonFile(lesson, 'explain.md'),
+    answer,
+    sweeps,
+  );
 
-  if (argv.json) out(jsonText(lessonJson(lesson, options, reports, outcome)));
+  if (argv.json) out(jsonText(lessonJson(lesson, options, reports, outcome, sweeps, sweepFigure)));
   else {
     const n = lessonNumber(lesson);
     out(
@@ -194,8 +278,12 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
         `Start it:  npx looplab lesson ${n} --exercise\nCheck it:  npx looplab verify ${n}\n`,
     );
   }
-  const failed = Object.values(reports).some((r) =>
-    r.results.some((e) => e.runs.some((run) => run.state === 'failed')),
-  );
+  const failed =
+    Object.values(reports).some((r) =>
+      r.results.some((e) => e.runs.some((run) => run.state === 'failed')),
+    ) ||
+    Object.values(sweeps).some((s) =>
+      s.variants.some((v) => v.runs.some((run) => run.state === 'failed')),
+    );
   if (failed) setOutcome(EXIT.CHECK_FAILED);
 }

@@ -75,16 +75,18 @@ function checkNumber(
  * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION for a bad rate list, SLO or number.
  */
 async function settingsOf(argv: Args): Promise<SweepSettings> {
-  const { parseRates } = await import('../../bench/sweep/rates.ts');
+  const { checkHoldRequests, parseRates } = await import('../../bench/sweep/rates.ts');
   const { parseSlo } = await import('../../bench/sweep/slo.ts');
-  parseRates(argv.rates);
+  const plan = parseRates(argv.rates);
   const base = argv.quick ? STEPS.quick : STEPS.normal;
   const arrivals = argv.arrivals === 'uniform' ? 'uniform' : 'poisson';
+  const holdSec = checkNumber('hold', argv.hold ?? base.hold, 0.1, 3600);
+  checkHoldRequests(plan, holdSec);
   return {
     rates: argv.rates,
     arrivals,
     warmupSec: checkNumber('warmup', argv.warmup ?? base.warmup, 0, 600),
-    holdSec: checkNumber('hold', argv.hold ?? base.hold, 0.1, 3600),
+    holdSec,
     settleSec: checkNumber('settle', argv.settle ?? base.settle, 0, 600),
     runs: checkNumber('runs', argv.runs, 1, 1000, true),
     k: checkNumber('k', argv.k, 1.01, 1000),

@@ -55,6 +55,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   const lesson = findLesson(argv.lesson);
   // Only now the harness: a lesson that does not exist is refused without it.
   const { VERIFY_OPTIONS, verifyExercise } = await import('../../lessons/engine/verify.ts');
+  const { stepLine } = await import('./sweep-run.ts');
   const options = optionsFromFlags(argv, { ...VERIFY_OPTIONS, ...lesson.verify.bench });
   const file = argv.file ?? exercisePath(lesson);
   // Read now for its warnings alone: a pass is recorded into the file as it is at the end.
@@ -74,6 +75,15 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
           `same responses; now under load (${options.runs} × ${options.durationSec} s per handler)…\n`,
         );
     },
+    onSweep: (rates) => {
+      if (!argv.quiet)
+        err(
+          `now at rush hour: requests arriving at ${rates.join(', ')} req/s, one open-model step each per handler…\n`,
+        );
+    },
+    onSweepStep: (v, step) => {
+      if (!argv.quiet) err(`${stepLine(v.label, step)}\n`);
+    },
     ...stderrProgress(argv, options.durationSec),
   });
   const reference = isReferenceSolution(file, lessonFile(lesson, 'solution.ts'));
@@ -90,7 +100,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
           equivalence: result.equivalence,
           criteria: result.criteria,
           heldBy: result.heldBy,
-          warnings: result.report?.warnings ?? [],
+          warnings: [...(result.report?.warnings ?? []), ...(result.sweep?.warnings ?? [])],
         },
         null,
         2,

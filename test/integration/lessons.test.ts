@@ -131,6 +131,17 @@ describe('verify', () => {
    */
   const attempts = (lesson: Lesson) => (lesson.id === 'logging' ? 3 : 2);
 
+  /**
+   * A lesson whose verify sweeps (rush-hour) gets one short step at its top rate, the one its
+   * criteria read: five handlers at 160/s for 1 s each, not four rates of 2 s (the suite's budget).
+   */
+  const sweepSettings = (lesson: Lesson) => {
+    const top = lesson.verify.sweep?.ratesPerSec.at(-1);
+    return top === undefined
+      ? {}
+      : { rates: String(top), warmupSec: 0.25, settleSec: 0.25, holdSec: 0.5 };
+  };
+
   // One session per lesson: the reference measured once, then the solution, the known-bad file
   // and every cheating one, interleaved with it.
   for (const lesson of lessons) {
@@ -144,6 +155,8 @@ describe('verify', () => {
           lesson,
           names.map((n) => join(dir, n)),
           { ...options, durationSec: windowSec(lesson), ...lesson.verify.bench },
+          {},
+          sweepSettings(lesson),
         );
         const [solution, bad, ...cheated] = results as VerifyResult[];
         const show = (r: VerifyResult) => formatVerify(r, PLAIN);

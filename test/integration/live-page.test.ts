@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { FrameEvent, SessionEvent } from '../../bench/live/events.ts';
 import { liveFixture } from '../unit/live-fixture.ts';
 import { findChromium } from './chromium.ts';
 import { type StaticLive, startStaticLive } from './live-static-server.ts';
@@ -328,5 +329,67 @@ describe(`live page in headless Chromium (${found.source})`, () => {
     }
     assert.deepEqual(problems, []);
     await page.close();
+  });
+});
+
+describe(`live page variants in headless Chromium (${found.source})`, () => {
+  /** The fixture with its session changed, on a static server of its own. */
+  async function openWith(
+    session: Partial<SessionEvent>,
+    frame: Partial<FrameEvent>,
+    width: number,
+  ): Promise<{ page: Page; server: StaticLive }> {
+    const events = fixture.map((e) =>
+      e.type === 'session' ? { ...e, ...session } : e.type === 'frame' ? { ...e, ...frame } : e,
+    );
+    const server = await startStaticLive(events);
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.goto(server.url);
+    await page.waitForFunction(
+      (n) => document.getElementById('live')?.dataset.frames === String(n),
+      FIXTURE_FRAMES,
+    );
+    return { page, server };
+  }
+
+  it('fits the Now table of an open-model load (--rate) in 1280 px, its ELU digits alike', {
+    timeout: 60_000,
+  }, async () => {
+    const { page, server } = await openWith(
+      { rate: 30 },
+      { offeredPerSec: 30, uncorrectedP50Ms: 12.5, uncorrectedP99Ms: 48.25 },
+      1280,
+    );
+    try {
+      const now = await page.evaluate(() => {
+        const wrap = document.querySelector('.table-wrap') as Element;
+        const elu = [...document.querySelectorAll('#now td[data-metric="elu"]')].map(
+          (td) => td.textContent ?? '',
+        );
+        return { scroll: wrap.scrollWidth, width: wrap.clientWidth, elu };
+      });
+      assert.ok(now.scroll <= now.width, `the Now table is ${now.scroll} px in ${now.width} px`);
+      assert.equal(now.elu.length, 2);
+      for (const text of now.elu) assert.match(text, /^\d\.\d\d$/);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  it("a lesson's runs (lesson --live): the lesson in the header, and no control to press", {
+    timeout: 60_000,
+  }, async () => {
+    const lesson = { number: 1, id: 'the-waiter', title: 'The waiter' };
+    const { page, server } = await openWith({ lesson }, {}, 1280);
+    try {
+      assert.equal(await page.textContent('h1'), 'looplab live · lesson 1, The waiter (busy-wait)');
+      for (const id of ['start', 'pause', 'stop', 'knobs'])
+        assert.equal(await page.isVisible(`#${id}`), false, `#${id} shown`);
+      assert.equal(await page.isVisible('#save'), true);
+    } finally {
+      await page.close();
+      await server.close();
+    }
   });
 });

@@ -28,6 +28,7 @@ import {
   wrap,
 } from '../../lessons/engine/markdown.ts';
 import { lessonOutcome, measurementWarnings } from '../../lessons/engine/measure.ts';
+import { isSweepMetric } from '../../lessons/engine/sweep-metrics.ts';
 import type { Check, Operand, Prediction } from '../../lessons/engine/types.ts';
 import {
   findLesson,
@@ -241,7 +242,7 @@ describe('renderMarkdown', () => {
 });
 
 describe('the lesson registry', () => {
-  it('has the lessons in teaching order: the four of issue 3, the six of issue 12, then the chat room and the upstream', () => {
+  it('has the lessons in teaching order: the four of issue 3, the six of issue 12, then the chat room, the upstream and rush hour', () => {
     assert.deepEqual(
       lessons.map((l) => l.id),
       [
@@ -257,6 +258,7 @@ describe('the lesson registry', () => {
         'logging',
         'the-chat-room',
         'the-upstream',
+        'rush-hour',
       ],
     );
   });
@@ -319,7 +321,20 @@ describe('the lesson registry', () => {
         for (const c of lesson.verify.criteria) {
           known(c.left);
           if (typeof c.right !== 'number') known(c.right);
+          // A sweep's figure in verify is read from verify's own sweep: without one, never measured.
+          for (const o of [c.left, c.right])
+            if (typeof o !== 'number' && isSweepMetric(o.metric))
+              assert.ok(
+                lesson.verify.sweep,
+                `${c.text}: names ${o.metric}, and verify sweeps nothing`,
+              );
         }
+        const rates = lesson.verify.sweep?.ratesPerSec ?? [];
+        assert.deepEqual(
+          [...rates].sort((a, b) => a - b),
+          rates,
+          'verify sweeps rates ascending',
+        );
       });
 
       it('has prediction choices that cover every value exactly once', () => {
@@ -355,8 +370,13 @@ describe('the lesson registry', () => {
     });
   }
 
-  it('uses metrics the report has', () => {
-    for (const l of lessons) for (const c of l.claims) assert.ok(c.left.metric in METRICS);
+  it('uses metrics the report has, or for a sweep measurement figures a sweep has', () => {
+    for (const l of lessons) {
+      for (const c of l.claims) {
+        const sweep = l.measurements.find((m) => m.key === c.left.measurement)?.sweep;
+        assert.ok(sweep ? isSweepMetric(c.left.metric) : c.left.metric in METRICS);
+      }
+    }
   });
 });
 
@@ -408,6 +428,7 @@ describe('lesson output', () => {
     const text = formatVerify(
       {
         file: 'x.ts',
+        sweep: null,
         passed: false,
         equivalence: { same: true, request: 'GET /', reference: answer, exercise: answer },
         criteria: [
@@ -456,6 +477,7 @@ describe('lesson output', () => {
     const verify = formatVerify(
       {
         file: 'x.ts',
+        sweep: null,
         passed: false,
         equivalence: {
           same: true,

@@ -249,3 +249,76 @@ describe('live view model with --alternate', () => {
     assert.equal(viewOf(events, 6200).turn, null);
   });
 });
+
+describe('live view model of a lesson (lesson --live)', () => {
+  const session: SessionEvent = {
+    ...(events[0] as SessionEvent),
+    frameIntervalMs: 250,
+    lesson: { number: 1, id: 'the-waiter', title: 'The waiter' },
+  };
+  const frame = events.find((e) => e.type === 'frame') as FrameEvent;
+  const at = (variant: string, elapsedMs: number): FrameEvent => ({ ...frame, variant, elapsedMs });
+  /** sync's run from 1 s to 3 s, then async's from 4 s: one server at a time. */
+  const runs: LiveEvent[] = [
+    session,
+    { type: 'marker', elapsedMs: 500, text: 'run 1 of 2: sync', variants: ['sync'] },
+    { type: 'state', elapsedMs: 1000, state: 'running' },
+    { type: 'turn', elapsedMs: 1000, variant: 'sync' },
+    at('sync', 1250),
+    at('sync', 1500),
+    // sync's loop blocked for 1.4 s within its own run: a silence.
+    at('sync', 2900),
+    { type: 'state', elapsedMs: 3000, state: 'idle', reason: 'between runs' },
+    { type: 'marker', elapsedMs: 3500, text: 'run 2 of 2: async', variants: ['async'] },
+    { type: 'state', elapsedMs: 4000, state: 'running' },
+    { type: 'turn', elapsedMs: 4000, variant: 'async' },
+    at('async', 4250),
+    at('async', 4500),
+  ];
+
+  it("bands only the silence of the variant whose run it is: the other's server is not up", () => {
+    const s = (nowMs: number) =>
+      viewOf(runs, nowMs).silences.map((x) => [x.variant, x.fromMs, x.toMs, x.open]);
+    assert.deepEqual(s(4600), [['sync', 1500, 2900, false]]);
+    // async quiet for 1.5 s in its run: a silence; sync, between its runs, none.
+    assert.deepEqual(s(6000), [
+      ['sync', 1500, 2900, false],
+      ['async', 4500, 6000, true],
+    ]);
+  });
+
+  it("breaks a variant's line where its next run began: two runs are two servers", () => {
+    const more: LiveEvent[] = [
+      ...runs,
+      { type: 'state', elapsedMs: 5000, state: 'idle', reason: 'between runs' },
+      { type: 'state', elapsedMs: 6000, state: 'running' },
+      { type: 'turn', elapsedMs: 6000, variant: 'sync' },
+      at('sync', 6250),
+      at('sync', 6500),
+    ];
+    const xs = (viewOf(more, 6600).series.sync?.lagP99Ms ?? []).map(([x, y]) => [
+      x,
+      y === null ? null : 'y',
+    ]);
+    assert.deepEqual(xs, [
+      [1.25, 'y'],
+      [1.5, 'y'],
+      [1.5, null],
+      [2.9, 'y'],
+      [6, null],
+      [6.25, 'y'],
+      [6.5, 'y'],
+    ]);
+  });
+
+  it('without a lesson, the same events band the variant that sent nothing', () => {
+    const live = [{ ...session, lesson: undefined }, ...runs.slice(1)];
+    assert.deepEqual(
+      viewOf(live, 4600).silences.map((x) => [x.variant, x.fromMs, x.toMs]),
+      [
+        ['sync', 1500, 2900],
+        ['async', 1000, 3000],
+      ],
+    );
+  });
+});

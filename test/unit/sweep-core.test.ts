@@ -7,9 +7,14 @@ import { describe, it } from 'node:test';
 import { sweepPlanned } from '../../bench/run/sweep.ts';
 import { autoShouldStop, findKnee, kneeReasons, sloRate } from '../../bench/sweep/knee.ts';
 import { classifyLimit } from '../../bench/sweep/limit.ts';
-import { nextAutoRate, parseRates, type RatePlan } from '../../bench/sweep/rates.ts';
+import {
+  checkHoldRequests,
+  nextAutoRate,
+  parseRates,
+  type RatePlan,
+} from '../../bench/sweep/rates.ts';
 import { parseSlo } from '../../bench/sweep/slo.ts';
-import { Interrupted } from '../../core/errors.ts';
+import { Interrupted, LooplabError } from '../../core/errors.ts';
 import { throwsCoded } from './fixtures.ts';
 import { step } from './sweep-fixtures.ts';
 
@@ -446,5 +451,24 @@ describe('sweepPlanned: what a partial sweep says of its stop and its plan', () 
       plannedRuns: 4,
       plannedSteps: null,
     });
+  });
+});
+
+describe('checkHoldRequests', () => {
+  it('takes a hold of up to two million requests at the fastest rate, auto at its top', () => {
+    assert.doesNotThrow(() => checkHoldRequests(parseRates('10,100000'), 20));
+    assert.doesNotThrow(() => checkHoldRequests(parseRates('auto'), 100));
+  });
+
+  it('refuses more in one line, naming the rate, the hold and the count', () => {
+    assert.throws(
+      () => checkHoldRequests(parseRates('10,100000'), 30),
+      (e: unknown) =>
+        e instanceof LooplabError &&
+        e.code === 'LOOPLAB_ERR_BAD_OPTION' &&
+        e.message ===
+          '--rates up to 100,000 req/s with --hold 30 asks 3,000,000 requests in one hold; looplab keeps every request of a hold in memory and takes at most 2,000,000: a shorter --hold or lower rates',
+    );
+    assert.throws(() => checkHoldRequests(parseRates('auto'), 101), /2,020,000 requests/);
   });
 });

@@ -91,7 +91,10 @@ export function setUpControls(token: string): Controls {
         byId('rate-knob').hidden = next.rate == null;
         byId<HTMLInputElement>('rate').disabled = next.rate == null;
         // Nothing to turn (--cmd --no-load): no knobs at all, rather than an Apply that does nothing.
-        form.hidden = names === '' && next.connections === null;
+        // A lesson's runs (lesson --live) are the lesson's: the page only watches them.
+        form.hidden = Boolean(next.lesson) || (names === '' && next.connections === null);
+        for (const id of ['start', 'pause', 'stop'])
+          byId<HTMLButtonElement>(id).hidden = Boolean(next.lesson);
       }
     },
     showState(state) {

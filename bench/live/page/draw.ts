@@ -11,6 +11,14 @@ import { CHARTED, type ChartedKey, type LiveView } from './view-model.ts';
 
 const byId = (id: string) => document.getElementById(id) as HTMLElement;
 
+/**
+ * A Now cell: the loop's utilisation to two decimals (`1.00` beside `0.14`, digits that line up),
+ * anything else as `figure` gives it.
+ */
+export function nowFigure(key: string, x: number | null): string {
+  return key === 'elu' && x !== null ? x.toFixed(2) : figure(x);
+}
+
 /** 3 significant figures, no float noise; a dash for a figure not measured. */
 export function figure(x: number | null | undefined): string {
   if (x === null || x === undefined) return '–';
@@ -57,7 +65,7 @@ function drawNow(view: LiveView): void {
       const raw = frame ? (frame[key] ?? null) : null;
       const value = raw !== null && key === 'rssBytes' ? raw / 1024 ** 2 : raw;
       // data-label names the figure beside it when a narrow screen lays the row out as tiles.
-      return `<td data-variant="${esc(v)}" data-metric="${key}" data-label="${esc(label)}" data-value="${value ?? ''}">${figure(value)}</td>`;
+      return `<td data-variant="${esc(v)}" data-metric="${key}" data-label="${esc(label)}" data-value="${value ?? ''}">${nowFigure(key, value)}</td>`;
     });
     // --alternate: the row under load says so; the others' load figures are dashes (idle).
     const turn = view.turn?.variant === v;
@@ -155,7 +163,11 @@ function drawWarnings(view: LiveView): void {
 
 export function draw(view: LiveView): void {
   const s = view.session;
-  byId('scenario').textContent = s ? `· ${s.scenario ?? 'your server'}` : '';
+  byId('scenario').textContent = s
+    ? s.lesson
+      ? `· lesson ${s.lesson.number}, ${s.lesson.title} (${s.scenario})`
+      : `· ${s.scenario ?? 'your server'}`
+    : '';
   byId('shared-loop').hidden = !s?.sharedLoop;
   const status = byId('status');
   status.dataset.state = view.state;

@@ -13,6 +13,7 @@ body{margin:0 auto;max-width:100rem;padding:.8rem 1rem;background:var(--bg);colo
 font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 h1{font-size:1.5rem;margin:.3rem 0}h2{font-size:1.15rem;margin:1.2rem 0 .4rem}
 .muted{color:var(--muted)}code{font-family:ui-monospace,monospace;font-size:.9em}
+[hidden]{display:none!important}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 p.state{margin:.2rem 0}#status{font-weight:600}#status[data-state=running]{color:var(--good)}
 .controls{display:flex;flex-wrap:wrap;gap:.6rem 1.5rem;align-items:flex-start}
@@ -39,6 +40,7 @@ caption{text-align:left;color:var(--muted);padding:.2rem 0}
 th,td{padding:.2rem .6rem;border-bottom:1px solid var(--rule);text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
 #now th[scope=row]{white-space:normal;overflow-wrap:anywhere;min-width:8rem;max-width:22rem}
+#now thead th{white-space:normal;vertical-align:bottom}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,24rem),1fr));gap:.6rem 1.2rem}
 .charts figure{margin:0;min-width:0}.charts figcaption{font-weight:600;font-size:.95rem}
 ol.stalls{list-style:none;padding:0;margin:0;max-height:24rem;overflow-y:auto}

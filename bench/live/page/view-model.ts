@@ -105,12 +105,23 @@ interface Silence {
   toMs: number;
 }
 
+/**
+ * A frame as the model keeps it: whether a silence came before it, and in a lesson's runs
+ * (`lesson --live`) where its variant's run began when an earlier run's frames came before it:
+ * the line breaks there, rather than join two runs' servers.
+ */
+interface FrameEntry {
+  frame: FrameEvent;
+  afterSilence: boolean;
+  runFromMs?: number;
+}
+
 /** What the events so far add up to. Built by addEvent, read by viewAt. */
 export interface LiveModel {
   session: SessionEvent | null;
   state: SessionState;
   stateReason: string | null;
-  frames: Map<string, { frame: FrameEvent; afterSilence: boolean }[]>;
+  frames: Map<string, FrameEntry[]>;
   stalls: StallEvent[];
   markers: MarkerEvent[];
   warnings: WarningEvent[];
@@ -121,6 +132,8 @@ export interface LiveModel {
   lastWord: Map<string, number>;
   /** The latest elapsedMs any event carried. */
   lastElapsedMs: number;
+  /** A lesson's runs: when each variant's latest run began, until its first frame takes it. */
+  runFrom: Map<string, number>;
 }
 
 export function createModel(): LiveModel {
@@ -136,6 +149,7 @@ export function createModel(): LiveModel {
     turn: null,
     lastWord: new Map(),
     lastElapsedMs: 0,
+    runFrom: new Map(),
   };
 }
 
@@ -161,7 +175,13 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
       if (silent)
         model.silences.push({ variant: event.variant, fromMs: before, toMs: event.elapsedMs });
       const list = model.frames.get(event.variant) ?? [];
-      list.push({ frame: event, afterSilence: silent });
+      const runFromMs = model.runFrom.get(event.variant);
+      model.runFrom.delete(event.variant);
+      list.push({
+        frame: event,
+        afterSilence: silent,
+        ...(runFromMs !== undefined && list.length > 0 && { runFromMs }),
+      });
       model.frames.set(event.variant, list);
       if (model.state === 'running') model.lastWord.set(event.variant, event.elapsedMs);
       return;
@@ -177,6 +197,14 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
       return;
     case 'turn':
       model.turn = { variant: event.variant, fromMs: event.elapsedMs };
+      // A lesson's runs: one server at a time, so only the variant whose run it is owes frames.
+      if (model.session?.lesson) {
+        model.runFrom.set(event.variant, event.elapsedMs);
+        if (model.state === 'running') {
+          model.lastWord.clear();
+          model.lastWord.set(event.variant, event.elapsedMs);
+        }
+      }
       return;
     case 'state': {
       if (event.state === 'running') {
@@ -214,7 +242,7 @@ function charted(frame: FrameEvent, key: ChartedKey): number | null {
 }
 
 function seriesOf(
-  list: readonly { frame: FrameEvent; afterSilence: boolean }[],
+  list: readonly FrameEntry[],
   fromMs: number,
   silences: readonly Silence[],
 ): Record<ChartedKey, Point[]> {
@@ -228,12 +256,13 @@ function seriesOf(
     ChartedKey,
     Point[]
   >;
-  for (const { frame, afterSilence } of shown) {
-    // The line breaks where the probe fell silent: a null where the silence began.
+  for (const { frame, afterSilence, runFromMs } of shown) {
+    // The line breaks where the probe fell silent: a null where the silence began; and where a
+    // lesson's next run of the variant began, in a fresh server.
     const gapFromMs = afterSilence
       ? (silences.find((x) => x.variant === frame.variant && x.toMs === frame.elapsedMs)?.fromMs ??
         frame.elapsedMs)
-      : null;
+      : (runFromMs ?? null);
     for (const c of CHARTED) {
       if (gapFromMs !== null) out[c.key].push([gapFromMs / 1000, null]);
       out[c.key].push([frame.elapsedMs / 1000, charted(frame, c.key)]);

@@ -9,6 +9,8 @@ import { type LoadOptions, loadAutocannon, runLoad } from './load.ts';
 export interface DriveOptions {
   /** Called about once a second with the requests (messages) completed so far. */
   onTick?: (completed: number) => void;
+  /** Called with each answer's latency as it comes, where the driver can (autocannon on this thread). */
+  onAnswer?: (latencyMs: number) => void;
   /** Wait for what is still on its way after the last send (the measured window); not in warm-up. */
   settle?: boolean;
   /** Called as the load starts sending: the window opens. */
@@ -35,7 +37,7 @@ export interface LoadDriver {
  * to the server would only leave them to the drain before the window.
  */
 export async function openHttpDriver(
-  load: Omit<LoadOptions, 'durationSec' | 'onTick' | 'onStart' | 'connectFirst'>,
+  load: Omit<LoadOptions, 'durationSec' | 'onTick' | 'onAnswer' | 'onStart' | 'connectFirst'>,
 ): Promise<LoadDriver> {
   await loadAutocannon();
   return {
@@ -44,6 +46,7 @@ export async function openHttpDriver(
         ...load,
         durationSec,
         ...(o.onTick && { onTick: o.onTick }),
+        ...(o.onAnswer && { onAnswer: o.onAnswer }),
         ...(o.onStart && { onStart: o.onStart }),
         ...(o.connectFirst && { connectFirst: true }),
       }),

@@ -31,6 +31,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Called about once a second with the requests completed so far. */
   onTick?: (completed: number) => void;
+  /**
+   * Called with each answer's latency as it comes (`lesson --live`'s frames); on this thread
+   * only: on worker threads (`--workers`) it is never called.
+   */
+  onAnswer?: (latencyMs: number) => void;
   /** Called as autocannon starts sending (on worker threads: as they are started). */
   onStart?: () => void;
   /**
@@ -259,6 +264,7 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
             if (closedAt === undefined) lastAnswerAt = performance.now();
             answeredMaxMs = Math.max(answeredMaxMs, responseTimeMs);
             completed++;
+            options.onAnswer?.(responseTimeMs);
           });
           events.on('timeout', () => tally.timedOut());
           events.on('connError', () => tally.failed());

@@ -2,7 +2,7 @@
  * What one run measures, whatever serves it: a scenario child, a user's command with the probe
  * preloaded, or a server already running at a URL (no probe).
  */
-import type { ProbeData } from '../../../scenarios/probe/protocol.ts';
+import type { ProbeData, ProbeFrame } from '../../../scenarios/probe/protocol.ts';
 import type { UpstreamReading } from '../../../scenarios/upstream/protocol.ts';
 
 /** The request the load generator sends, over and over. */
@@ -29,6 +29,12 @@ export interface MeasuredServer {
   resetProbe(o: { windowMs: number; timeoutMs: number; atFirstRequest: boolean }): Promise<void>;
   /** null without a probe; rejects with NoAnswerError after `timeoutMs` (default 30 s). */
   readProbe(timeoutMs?: number): Promise<ProbeData | null>;
+  /**
+   * What the loop did since the previous frame, and the next starts at once (`looplab live`'s
+   * frames; `lesson --live` reads them through a run's window). Leaves the window alone. Absent
+   * where no probe gives frames.
+   */
+  frameProbe?(timeoutMs?: number): Promise<ProbeFrame | null>;
   /**
    * What the upstream the server calls served since the probe's reset; absent when none was
    * started (every target but a scenario that declares one).
