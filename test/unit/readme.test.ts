@@ -46,16 +46,20 @@ describe('README and docs', () => {
     assert.deepEqual([...documented].sort(), Object.values(ERROR_CODES).sort());
   });
 
-  it('lists every scenario with its variants', () => {
-    const rows = tableRows(readme, 'README', 'Scenarios');
-    for (const s of allScenarios.filter((x) => x.id !== 'noop')) {
-      const row = rows.find((r) => codeIn(r[0])[0] === s.id);
-      assert.ok(row, `README has no row for ${s.id}`);
-      assert.deepEqual(codeIn(row[1]), variantNames(s), `${s.id} variants`);
-      for (const param of Object.keys(s.params))
-        assert.ok(codeIn(row[2]).includes(param), `${s.id} param ${param}`);
-    }
-  });
+  for (const [name, doc, heading] of [
+    ['README', readme, 'Scenarios'],
+    ['docs/scenarios.md', read('docs', 'scenarios.md'), 'Every scenario'],
+  ] as const)
+    it(`${name} lists every scenario with its variants and parameters`, () => {
+      const rows = tableRows(doc, name, heading);
+      for (const s of allScenarios.filter((x) => x.id !== 'noop')) {
+        const row = rows.find((r) => codeIn(r[0])[0] === s.id);
+        assert.ok(row, `${name} has no row for ${s.id}`);
+        assert.deepEqual(codeIn(row[1]), variantNames(s), `${s.id} variants`);
+        for (const param of Object.keys(s.params))
+          assert.ok(codeIn(row[2]).includes(param), `${s.id} param ${param}`);
+      }
+    });
 
   it("counts the default bench's runs as the registry does", () => {
     const variants = scenarios.reduce((n, s) => n + variantNames(s).length, 0);
