@@ -92,7 +92,7 @@ export async function outputTarget(path: string): Promise<OutputTarget> {
 
 /**
  * Writes a file so that readers see the old content or the new, never half of it, keeping the
- * old file's mode (a 600 report stays 600).
+ * old file's mode (a 600 report stays 600). The new content is fsynced before the rename.
  *
  * @throws {LooplabError} LOOPLAB_ERR_WRITE_FAILED naming the path and the cause.
  */
@@ -110,6 +110,9 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
     await makeParents(dirname(target.path));
     temp = await createTemp(target.path, 'tmp');
     await temp.handle.writeFile(content);
+    // On the disk before the rename: after a power cut the name holds the old file or the whole
+    // new one, never an empty one (a rename can reach the disk before the data it names).
+    await temp.handle.sync();
     await rename(temp.path, target.path);
     // On the handle, not the name: the file renamed is the one changed, whatever the name
     // points to by now. Until here it was 0600, readable by nobody else while half written.

@@ -44,6 +44,9 @@ function onSignal(signal: StopSignal): void {
     // serve stops its own server in order, after reading its probe; anything else loses its
     // servers now, whatever it is doing, and then unwinds.
     if (interruptWasExpected()) return;
+    // Also when the command's work is done and only its last output or reaping is left: a stop
+    // asked for is never reported as a success.
+    process.exitCode = interruptExitCode();
     err(`\nlooplab: ${signal}, stopping servers…\n`);
     void reapAll();
     return;

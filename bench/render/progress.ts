@@ -76,6 +76,8 @@ export function progressHooks(o: ProgressOptions): ProgressHooks {
         const upstream = upstreamPid === undefined ? '' : `, upstream pid ${upstreamPid}`;
         o.stream.write(`debug: ${label(job)} server pid ${pid}${upstream}\n`);
       }
+      // Each phase as it begins: where a run was when something happened (a stop, a stall).
+      if (o.debug) o.stream.write(`${live ? '\r\x1b[K' : ''}debug: ${label(job)} phase ${phase}\n`);
       status(PHASE_TEXT[phase]);
     },
     onRunTick(job, elapsedSec, completed) {

@@ -27,6 +27,26 @@ export interface JournalPlanEntry {
   params: Params;
 }
 
+/**
+ * A --cmd, --vs-cmd or --url benchmark, as a journal keeps it: what a resume starts again, and
+ * checks the flags given against. A body is kept as base64.
+ */
+export interface JournalApp {
+  /** Where the commands ran: a relative `node server.js` means another file elsewhere. */
+  cwd: string;
+  sides: { name: string; label: string; command: string | null; url: string | null }[];
+  paths: {
+    label: string;
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    bodyBase64: string | null;
+  }[];
+  port: number | null;
+  pingPath: string | null;
+  readyTimeoutMs: number;
+}
+
 export interface JournalHeader {
   kind: typeof JOURNAL_KIND;
   schemaVersion: number;
@@ -35,7 +55,10 @@ export interface JournalHeader {
   /** The looplab version, Node and machine the runs were measured on. */
   environment: Environment;
   options: BenchOptions;
+  /** The scenarios planned; empty for your own server's benchmark (`app`). */
   plan: JournalPlanEntry[];
+  /** Set for a --cmd, --vs-cmd or --url benchmark. */
+  app?: JournalApp;
   plannedRuns: number;
   /** Measured before the first run; a resume does not time them again. */
   ceilings: MicroResult[];
@@ -70,6 +93,20 @@ function bad(name: string, what: string): LooplabError {
   return new LooplabError(ERROR_CODES.BAD_JOURNAL, `${name} ${what}`);
 }
 
+function isJournalApp(app: unknown): app is JournalApp {
+  return (
+    isObject(app) &&
+    typeof app.cwd === 'string' &&
+    Array.isArray(app.sides) &&
+    app.sides.length > 0 &&
+    app.sides.every((s) => isObject(s) && typeof s.name === 'string') &&
+    Array.isArray(app.paths) &&
+    app.paths.length > 0 &&
+    app.paths.every((p) => isObject(p) && typeof p.label === 'string' && isObject(p.headers)) &&
+    typeof app.readyTimeoutMs === 'number'
+  );
+}
+
 function checkHeader(doc: unknown, name: string): JournalHeader {
   if (!isObject(doc) || doc.kind !== JOURNAL_KIND) {
     throw bad(name, 'is not a looplab journal (its first line is no journal header)');
@@ -87,6 +124,7 @@ function checkHeader(doc: unknown, name: string): JournalHeader {
     !isObject(doc.options) ||
     !Array.isArray(doc.plan) ||
     !Array.isArray(doc.ceilings) ||
+    (doc.app !== undefined && !isJournalApp(doc.app)) ||
     typeof planned !== 'number' ||
     !Number.isInteger(planned) ||
     planned < 1

@@ -9,6 +9,7 @@ import { diagnose } from '../report/diagnosis.ts';
 import {
   type AppTarget,
   type BenchOptions,
+  type Environment,
   type Report,
   type ResultEntry,
   type RunRecord,
@@ -17,12 +18,13 @@ import {
 import { scenarioVerdicts } from '../report/verdict.ts';
 import { reportWarnings } from '../report/warnings.ts';
 import { startApp } from './app/app.ts';
+import type { Planned, Resume } from './benchmark.ts';
 import { captureEnvironment } from './environment.ts';
 import { type JobHooks, measureTarget, type RunTarget, runHooksOf } from './measure-run.ts';
 import type { RunLabel } from './plan.ts';
 import { NO_SUCH_ROUTE, type RequestSpec, unprobedServer } from './process/target.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
-import { completeness, partialWarning, runUntilStopped } from './until-stopped.ts';
+import { completeness, partialWarning, runUntilStopped, type Stopped } from './until-stopped.ts';
 
 /** One server to measure: a command (with the probe) or a URL (without). */
 export interface AppSide {
@@ -79,6 +81,17 @@ export function planAppJobs(spec: AppBenchSpec, runs: number): AppJob[] {
 export interface AppBenchHooks extends JobHooks<AppJob> {
   /** As runBench's: on an interrupt, a partial report of the runs that completed. */
   keepPartial?: boolean;
+  /** As runBench's: what a journal's header holds, before the first run (not on a resume). */
+  onPlanned?: (planned: Planned) => void;
+  /** A run measured now (not one resumed), as soon as it ends: the journal appends it. */
+  onRecord?: (job: AppJob, record: RunRecord, index: number) => void;
+  /** Runs measured before (a journal's): their plan index → record; only the others are run. */
+  resume?: Resume;
+}
+
+/** Where an app benchmark keeps a side's records for one path. */
+export function appRecordKey(side: string, path: string): string {
+  return `${side}\u0000${path}`;
 }
 
 function appTarget(side: AppSide, path: AppPath, spec: AppBenchSpec): AppTarget {
@@ -134,35 +147,71 @@ export async function runAppBench(
   options: BenchOptions,
   hooks: AppBenchHooks = {},
 ): Promise<Report> {
-  const environment = captureEnvironment(spec.env);
-  const createdAt = new Date().toISOString();
+  const { resume } = hooks;
+  // A resumed report is the benchmark's: its start, and the machine its first runs measured.
+  const environment = resume?.environment ?? captureEnvironment(spec.env);
+  const createdAt = resume?.createdAt ?? new Date().toISOString();
   const jobs = planAppJobs(spec, options.runs);
+  if (!resume) hooks.onPlanned?.({ createdAt, environment, jobs, ceilings: [] });
   const records = new Map<string, RunRecord[]>();
-  const key = (side: AppSide, path: AppPath) => `${side.name}\u0000${path.label}`;
 
   const { records: done, stopped } = await runUntilStopped(
     jobs,
     async (job, index) => {
-      hooks.onRunStart?.(job, index, jobs.length);
-      const record = await measureTarget(
-        job.run,
-        appRunTarget(job.side, job.path, spec, options),
-        options,
-        runHooksOf(job, hooks),
-      );
-      const k = key(job.side, job.path);
+      let record = resume?.records.get(index);
+      if (!record) {
+        hooks.onRunStart?.(job, index, jobs.length);
+        record = await measureTarget(
+          job.run,
+          appRunTarget(job.side, job.path, spec, options),
+          options,
+          runHooksOf(job, hooks),
+        );
+        hooks.onRecord?.(job, record, index);
+        hooks.onRunEnd?.(job, record, index, jobs.length);
+      }
+      const k = appRecordKey(job.side.name, job.path.label);
       records.set(k, [...(records.get(k) ?? []), record]);
-      hooks.onRunEnd?.(job, record, index, jobs.length);
       return record;
     },
     hooks.signal,
   );
   if (stopped && (!hooks.keepPartial || done.length === 0)) throw hooks.signal?.reason;
+  return assembleAppReport(spec, options, records, {
+    createdAt,
+    environment,
+    warnings: resume?.warnings ?? [],
+    stopped,
+    completedRuns: done.length,
+  });
+}
 
+/**
+ * The report of an app benchmark's records (each side and path's, in run order): a benchmark's,
+ * or a journal's. `warnings` follow the partial one, before those the results call for.
+ */
+export function assembleAppReport(
+  spec: AppBenchSpec,
+  options: BenchOptions,
+  records: ReadonlyMap<string, RunRecord[]>,
+  meta: {
+    createdAt: string;
+    environment: Environment;
+    warnings: readonly string[];
+    stopped: Stopped | null;
+    completedRuns: number;
+  },
+): Report {
+  const { createdAt, environment, stopped } = meta;
   const all: ResultEntry[] = spec.sides.flatMap((side) =>
     spec.paths.map((path) => {
       const entry: ResultEntry = {
-        ...buildResultEntry(side.name, path.label, {}, records.get(key(side, path)) ?? []),
+        ...buildResultEntry(
+          side.name,
+          path.label,
+          {},
+          records.get(appRecordKey(side.name, path.label)) ?? [],
+        ),
         target: appTarget(side, path, spec),
       };
       return { ...entry, diagnosis: diagnose(entry) };
@@ -187,7 +236,8 @@ export async function runAppBench(
     results,
     verdicts: scenarioVerdicts(results),
     warnings: [
-      ...(stopped ? [partialWarning(stopped, done.length, notRun)] : []),
+      ...(stopped ? [partialWarning(stopped, meta.completedRuns, notRun)] : []),
+      ...meta.warnings,
       ...reportWarnings(results, environment.cpuCount),
     ],
     ...(sentinel && { sentinel }),

@@ -20,7 +20,7 @@ import { reportWarnings } from '../report/warnings.ts';
 import { captureEnvironment } from './environment.ts';
 import { type JobHooks, measureRun, runHooksOf } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
-import { type Job, planJobs } from './plan.ts';
+import { type Job, planJobs, type RunLabel } from './plan.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
 import { completeness, partialWarning, runUntilStopped, type Stopped } from './until-stopped.ts';
 
@@ -59,7 +59,7 @@ export interface BenchHooks extends JobHooks<Job> {
 export interface Planned {
   createdAt: string;
   environment: Environment;
-  jobs: readonly Job[];
+  jobs: readonly RunLabel[];
   ceilings: MicroResult[];
 }
 

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Interrupted } from '../../core/errors.ts';
-import { round } from '../../core/numbers.ts';
+import { plural, round } from '../../core/numbers.ts';
 import type { Selection } from '../../scenarios/select.ts';
 import { pingTimesMs } from '../report/run-record.ts';
 import { percentile } from '../stats/descriptive.ts';
@@ -359,9 +359,14 @@ function warningsOf(
   variants: readonly SweepVariant[],
   settings: SweepSettings,
   stopped: Interrupted | null,
+  planned: ReturnType<typeof sweepPlanned> | null,
 ): string[] {
+  const steps = variants.reduce((n, v) => n + v.runs.reduce((m, r) => m + r.steps.length, 0), 0);
+  const of = planned?.plannedSteps ? ` of ${planned.plannedSteps} planned` : '';
   const partial = stopped
-    ? [`partial: stopped by ${stopped.signal}; the steps that completed are kept`]
+    ? [
+        `partial: stopped by ${stopped.signal} after ${plural(steps, 'step')}${of}; the steps that completed are kept`,
+      ]
     : [];
   const rates = variants.flatMap((v) => v.runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)));
   const few = fewRequestsWarning(rates, settings.holdSec);
@@ -370,6 +375,21 @@ function warningsOf(
     ...sweepWarnings({ variants: [...variants], options: settings }, stopped !== null),
     ...(few === null ? [] : [few]),
   ];
+}
+
+/** What a partial sweep says of its stop and its plan: stoppedBy, plannedRuns, plannedSteps. */
+export function sweepPlanned(
+  stopped: Interrupted,
+  settings: Pick<SweepSettings, 'runs' | 'rates'>,
+  variants: number,
+): Required<Pick<SweepReport, 'stoppedBy' | 'plannedRuns' | 'plannedSteps'>> {
+  const plan = parseRates(settings.rates);
+  const runs = settings.runs * variants;
+  return {
+    stoppedBy: stopped.signal,
+    plannedRuns: runs,
+    plannedSteps: plan.kind === 'fixed' ? plan.ratesPerSec.length * runs : null,
+  };
 }
 
 /**
@@ -415,6 +435,7 @@ export async function runSweep(
     .map((t) => summarize(t, runsOf.get(t) ?? [], settings, micro, 'scenario' in spec.target))
     .filter((v) => v.runs.length > 0);
   if (stopped && variants.every((v) => v.runs.every((r) => r.steps.length === 0))) throw stopped;
+  const planned = stopped ? sweepPlanned(stopped, settings, spec.variants.length) : null;
   const stepsPerSec = [
     ...new Set(variants.flatMap((v) => v.runs.flatMap((r) => r.steps.map((s) => s.offeredPerSec)))),
   ].sort((a, b) => a - b);
@@ -423,11 +444,12 @@ export async function runSweep(
     schemaVersion: SWEEP_SCHEMA_VERSION,
     createdAt,
     complete: stopped === null,
+    ...planned,
     environment,
     target: spec.target,
     options: { ...settings, stepsPerSec },
     variants,
     kneeRatio: kneeRatio(variants),
-    warnings: warningsOf(variants, settings, stopped),
+    warnings: warningsOf(variants, settings, stopped, planned),
   };
 }

@@ -6,6 +6,7 @@
  * them, and the renderers (table, CSV, Markdown, HTML) and the JSON Schema
  * (bench/sweep/sweep.schema.json) follow this shape. Times are in ms, rates per second.
  */
+import type { StopSignal } from '../../core/errors.ts';
 import type { Environment } from '../report/types.ts';
 
 /** The version of the sweep document's shape; readers refuse a version they do not know. */
@@ -182,8 +183,14 @@ export interface SweepReport {
   kind: typeof SWEEP_KIND;
   schemaVersion: typeof SWEEP_SCHEMA_VERSION;
   createdAt: string;
-  /** false when Ctrl-C stopped it: it holds the steps that completed. */
+  /** false when Ctrl-C or SIGTERM stopped it: it holds the steps that completed. */
   complete: boolean;
+  /** With complete false: the signal that stopped it. */
+  stoppedBy?: StopSignal;
+  /** With complete false: --runs × variants, the variant runs the whole sweep would have had. */
+  plannedRuns?: number;
+  /** With complete false: rates × variants × runs; null for --rates auto (open-ended). */
+  plannedSteps?: number | null;
   environment: Environment;
   /** What was swept: a scenario's id, or `--cmd` and its paths. */
   target: { scenario: string; params: Record<string, unknown> } | { cmd: string; paths: string[] };

@@ -34,7 +34,9 @@ export function measurementParams(lesson: Lesson, params: Params): Params {
 /**
  * Runs every measurement of a lesson, in order; reports keyed by measurement. With `keepPartial`,
  * a stop (Ctrl-C, SIGTERM) after a run completed ends it early: the stopped measurement's report
- * is partial (`complete: false`) and the measurements after it are absent.
+ * is partial (`complete: false`) and the measurements after it are absent. A stop before the
+ * stopped measurement's first run ended keeps the earlier measurements' reports (that one is
+ * absent; the caller sees the signal aborted); with none, it throws.
  */
 export async function measureLesson(
   lesson: Lesson,
@@ -55,7 +57,7 @@ export async function measureLesson(
       bench.onRunStart?.(job, index, total);
       watcher?.onRunStart?.(job, index, total);
     };
-    reports[m.key] = await runBench(
+    const report = await runBench(
       [
         {
           scenario: lesson.scenario,
@@ -72,8 +74,15 @@ export async function measureLesson(
         ceilings: true,
         ...(m.env && { env: { ...process.env, ...m.env } }),
       },
-    );
-    if (reports[m.key]?.complete === false) break;
+    ).catch((error: unknown) => {
+      // Nothing completed in this measurement: the earlier ones' runs are still kept.
+      const stop = bench.keepPartial && bench.signal?.aborted;
+      if (stop && Object.keys(reports).length > 0) return undefined;
+      throw error;
+    });
+    if (report === undefined) break;
+    reports[m.key] = report;
+    if (report.complete === false) break;
   }
   return reports;
 }

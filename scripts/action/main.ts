@@ -234,7 +234,8 @@ async function sides(
   const rounds = join(p.out, 'rounds');
   const files = (await readdir(rounds)).sort();
   const side = async (name: string) => {
-    const mine = files.filter((f) => f.startsWith(`${name}-`));
+    // A round cut short leaves its journal (`….json.journal.ndjson`) beside: not a report.
+    const mine = files.filter((f) => f.startsWith(`${name}-`) && f.endsWith('.json'));
     const report = mergeReports(
       await Promise.all(mine.map((f) => readReport(join(rounds, f)))),
       mine,

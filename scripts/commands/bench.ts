@@ -73,7 +73,7 @@ export const benchCommand: CommandModule<GlobalArgs, Args> = {
       .option('journal', {
         type: 'string',
         describe:
-          'Append each run to this NDJSON file as it ends, so that a killed benchmark can be finished with --resume',
+          'Append each run to this NDJSON file as it ends, so that a killed benchmark can be finished with --resume [default: beside the first of --json, --md, --html, as FILE.journal.ndjson, removed once the whole report is written]; --no-journal keeps none',
       })
       .option('resume', {
         type: 'string',

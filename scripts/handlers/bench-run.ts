@@ -4,6 +4,7 @@
  * own because the harness, the renderers and the statistics load with it, and a mistyped
  * scenario or flag is refused without them.
  */
+import { rm } from 'node:fs/promises';
 import { describeSyncProfiles } from '../../bench/profile/cpu-prof.ts';
 import { formats } from '../../bench/render/formats.ts';
 import { renderReportHtml } from '../../bench/render/html/render.ts';
@@ -44,8 +45,11 @@ export interface CheckedBench {
   execArgv: BenchHooks['execArgv'];
   outputs: Output[];
   scenarioStartTimeoutMs: number | null;
-  /** --journal FILE, or --resume FILE with the runs the journal has. */
-  journal?: { path: string; resume?: Resume };
+  /**
+   * The journal: --journal FILE (`named`), the one beside the report, or --resume FILE with the
+   * runs the journal has.
+   */
+  journal?: { path: string; named: boolean; resume?: Resume };
 }
 
 function describePlan(selection: readonly Selection[], o: BenchOptions): string {
@@ -92,6 +96,8 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
         signal: interruptSignal,
         keepPartial: true,
         ...stderrProgress(argv, options.durationSec),
+        ...(journal && journalHooks(journal.path, { app: spec }, options)),
+        ...(journal?.resume && { resume: journal.resume }),
       })
     : runBench(selection, options, {
         signal: interruptSignal,
@@ -111,12 +117,14 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
         ...(execArgv && { execArgv }),
         ...(scenarioStartTimeoutMs !== null && { startTimeoutMs: scenarioStartTimeoutMs }),
         ...stderrProgress(argv, options.durationSec),
-        ...(journal && journalHooks(journal.path, selection, options)),
+        ...(journal && journalHooks(journal.path, { selection }, options)),
         ...(journal?.resume && { resume: journal.resume }),
       })
-  ).catch((error: unknown) => {
+  ).catch(async (error: unknown) => {
     if (error instanceof Interrupted) {
-      // Nothing measured: an earlier report at an output path stays as it was.
+      // Nothing measured: an earlier report at an output path stays as it was, and the journal
+      // looplab started beside it, its header alone, goes.
+      if (journal && !journal.named && !journal.resume) await rm(journal.path, { force: true });
       err(`looplab: stopped by ${error.signal} before any run completed; nothing written\n`);
     }
     throw error;
@@ -144,7 +152,8 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
     else if (!argv.quiet) err(top);
   }
   // After the table, each on its own: a full disk on --json loses neither the table nor --html.
-  await writeEach(
+  if (argv.debug) err('debug: phase writing outputs\n');
+  const written = await writeEach(
     [
       ...outputs.flatMap((o) =>
         o.path ? [{ path: o.path, text: () => formats[o.format](report) }] : [],
@@ -154,6 +163,13 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
     argv.quiet,
   );
   if (!argv.quiet && argv.cpuProf) err(`CPU profiles in ${argv.cpuProf}\n`);
+  // The journal beside the report has done its job once the whole report is written; one named
+  // (--journal, --resume) is kept, and so is any journal of a partial report, to resume.
+  if (journal && !journal.named && written && report.complete !== false) {
+    await rm(journal.path, { force: true });
+  } else if (journal && report.complete === false && !argv.quiet) {
+    err(`looplab: the runs so far are in ${journal.path}; finish with --resume ${journal.path}\n`);
+  }
 
   // With JSON or Markdown on stdout, the comparison goes to stderr so stdout stays parseable.
   const stream = toStdout ? process.stderr : process.stdout;

@@ -6,7 +6,7 @@ import type { ArgumentsCamelCase } from 'yargs';
 import { cpuProfArgs } from '../../bench/profile/cpu-prof.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { assertDistinctOutputs } from '../../core/output-paths.ts';
-import { assertWritable } from '../../core/write-atomic.ts';
+import { assertWritable, outputTarget } from '../../core/write-atomic.ts';
 import { selectScenarios } from '../../scenarios/select.ts';
 import {
   type AppFlags,
@@ -19,7 +19,7 @@ import {
 import { type BenchFlags, benchOptions, givenOptions } from '../options/bench.ts';
 import type { CompareFlags } from '../options/compare.ts';
 import { checkHtmlPath } from '../options/html.ts';
-import { resolveOutputs, stepSummaryOutput } from '../options/outputs.ts';
+import { type Output, resolveOutputs, stepSummaryOutput } from '../options/outputs.ts';
 import type { GlobalArgs } from '../shared/context.ts';
 import { dropTornLine, readJournal, resumeFrom } from '../shared/journal.ts';
 
@@ -34,7 +34,8 @@ export interface Args extends GlobalArgs, CompareFlags, BenchFlags, AppFlags {
   html?: string;
   cpuProf?: string;
   ceiling: boolean;
-  journal?: string;
+  /** A path, or false for --no-journal. */
+  journal?: string | false;
   resume?: string;
   force: boolean;
 }
@@ -46,7 +47,6 @@ function checkResumeFlags(argv: Args): void {
     argv.variant.length > 0 && '--variant',
     argv.param.length > 0 && '--param',
     argv.quick && '--quick',
-    wantsApp(argv) && '--cmd, --vs-cmd or --url',
     argv.journal !== undefined && '--journal (the runs are appended to the journal resumed)',
     argv.cpuProf !== undefined && '--cpu-prof',
   ].filter((f): f is string => typeof f === 'string');
@@ -58,35 +58,74 @@ function checkResumeFlags(argv: Args): void {
   }
 }
 
+/**
+ * Where bench keeps its journal: --journal FILE; none for --no-journal; else beside the first
+ * report file asked for (--json, --md, --html), as `FILE.journal.ndjson`; none when the report
+ * only goes to stdout or to a device or pipe. A journal resumed is removed, once the whole report
+ * is written, only when it is the one beside that report.
+ */
+async function journalPathOf(
+  argv: Args,
+  outputs: readonly Output[],
+): Promise<{ path: string; named: boolean } | undefined> {
+  if (argv.journal === false && argv.resume === undefined) return undefined;
+  if (typeof argv.journal === 'string') return { path: argv.journal, named: true };
+  const report = [
+    outputs.find((o) => o.format === 'json' && o.path)?.path,
+    outputs.find((o) => o.format === 'markdown' && o.path)?.path,
+    argv.html,
+  ].find((p) => p !== undefined);
+  const target = report === undefined ? undefined : await outputTarget(report);
+  const beside =
+    target?.kind === 'file' || target?.kind === 'missing' ? `${report}.journal.ndjson` : undefined;
+  // A journal resumed is kept, unless it is the one beside the report it now completes.
+  if (argv.resume !== undefined) return { path: argv.resume, named: argv.resume !== beside };
+  return beside === undefined ? undefined : { path: beside, named: false };
+}
+
+/**
+ * A fresh benchmark must not replace the journal of one that did not finish: its runs would be
+ * lost. Anything else there (a finished journal, one without a run, another file) is replaced.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_JOURNAL_UNFINISHED.
+ */
+async function checkNotUnfinished(path: string): Promise<void> {
+  const journal = await readJournal(path).catch(() => undefined);
+  // A journal with no run (stopped before the first ended) has nothing to lose.
+  if (!journal || journal.runs.length === 0 || journal.runs.length >= journal.header.plannedRuns) {
+    return;
+  }
+  throw new LooplabError(
+    ERROR_CODES.JOURNAL_UNFINISHED,
+    `${path} holds ${journal.runs.length} of ${journal.header.plannedRuns} runs of a benchmark that did not finish; finish it with --resume ${path}, or delete it (or add --no-journal)`,
+  );
+}
+
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   if (argv.force && argv.resume === undefined) {
     throw new LooplabError(ERROR_CODES.USAGE, '--force goes with --resume JOURNAL');
   }
   if (argv.resume !== undefined) checkResumeFlags(argv);
-  const journal = argv.resume !== undefined ? await readJournal(argv.resume) : undefined;
-  const resumed =
-    journal && argv.resume !== undefined
-      ? resumeFrom(journal, argv.resume, givenOptions(argv), argv.force)
-      : undefined;
-  const options = resumed?.options ?? benchOptions(argv);
   const app = wantsApp(argv);
   if (app) checkScenarioFlagsUnused(argv);
   else checkAppFlagsUnused(argv);
-  if (app && argv.journal !== undefined) {
-    throw new LooplabError(
-      ERROR_CODES.USAGE,
-      '--journal is for scenarios; --cmd and --url benchmarks keep no journal yet',
-    );
-  }
+  // With --resume, the server flags given are checked against the journal's.
+  const givenSpec = app ? await appSpec(argv, argv.scenarios) : undefined;
+  const journal = argv.resume !== undefined ? await readJournal(argv.resume) : undefined;
+  const resumed =
+    journal && argv.resume !== undefined
+      ? resumeFrom(journal, argv.resume, givenOptions(argv), argv.force, givenSpec)
+      : undefined;
+  const options = resumed?.options ?? benchOptions(argv);
+  const spec = resumed ? resumed.app : givenSpec;
   // Checked with the other flags, before anything is printed or started (an app's, in appSpec).
-  const scenarioStartTimeoutMs = app ? null : startTimeoutMs(argv.startTimeout, 'scenario');
-  const spec = app ? await appSpec(argv, argv.scenarios) : undefined;
+  const scenarioStartTimeoutMs = spec ? null : startTimeoutMs(argv.startTimeout, 'scenario');
   const selection =
     resumed?.selection ?? (spec ? [] : selectScenarios(argv.scenarios, argv.variant, argv.param));
-  const journalPath = argv.resume ?? argv.journal;
   await checkHtmlPath(argv.html);
   const execArgv = argv.cpuProf ? await cpuProfArgs(argv.cpuProf) : undefined;
   const outputs = resolveOutputs(argv.json, argv.md);
+  const journalAt = await journalPathOf(argv, outputs);
   await assertDistinctOutputs(
     argv.baseline === undefined ? [] : [{ name: '--baseline', path: argv.baseline }],
     [
@@ -94,15 +133,23 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
         o.path ? [{ name: o.format === 'json' ? '--json' : '--md', path: o.path }] : [],
       ),
       ...(argv.html ? [{ name: '--html', path: argv.html }] : []),
-      ...(journalPath !== undefined
-        ? [{ name: argv.resume !== undefined ? '--resume' : '--journal', path: journalPath }]
+      ...(journalAt !== undefined
+        ? [
+            {
+              name: argv.resume !== undefined ? '--resume' : 'the journal (--journal)',
+              path: journalAt.path,
+            },
+          ]
         : []),
       ...stepSummaryOutput(argv.baseline !== undefined),
     ],
   );
   // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
   for (const o of outputs) if (o.path) await assertWritable(o.path);
-  if (argv.journal !== undefined) await assertWritable(argv.journal);
+  if (journalAt && argv.resume === undefined) {
+    await checkNotUnfinished(journalAt.path);
+    await assertWritable(journalAt.path);
+  }
   // A torn last line is cut off before the first run is appended after it.
   if (journal && argv.resume !== undefined) dropTornLine(argv.resume, journal);
   // Only now the harness, the renderers and the statistics: bad input is refused without them.
@@ -115,8 +162,12 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     execArgv,
     outputs,
     scenarioStartTimeoutMs,
-    ...(journalPath !== undefined && {
-      journal: { path: journalPath, ...(resumed && { resume: resumed.resume }) },
+    ...(journalAt !== undefined && {
+      journal: {
+        path: journalAt.path,
+        named: journalAt.named,
+        ...(resumed && { resume: resumed.resume }),
+      },
     }),
   });
 }

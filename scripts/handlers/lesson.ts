@@ -8,7 +8,7 @@ import { formatTable } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
 import type { SweepReport } from '../../bench/sweep/types.ts';
-import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
+import { ERROR_CODES, EXIT, Interrupted, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
 import {
@@ -210,14 +210,28 @@ async function takeLesson(
   });
   // The runs are over: the page says so and closes, before the explanation is read.
   await live?.end(endReason());
-  if (Object.values(reports).some((r) => r.complete === false)) {
+  const benchMeasurements = lesson.measurements.filter((m) => m.sweep === undefined);
+  const missing = benchMeasurements.filter((m) => reports[m.key] === undefined);
+  if (
+    interruptSignal.aborted ||
+    missing.length > 0 ||
+    Object.values(reports).some((r) => r.complete === false)
+  ) {
     // The explanation and the claims need every run: show what was measured, and stop. With
-    // --json, stdout is kept for the lesson's JSON, which a stopped lesson does not have.
+    // --json, stdout is kept for the lesson's JSON, which a stopped lesson does not have. A stop
+    // after the last run, too: Ctrl-C means stop, not the explanation.
     const say = argv.json ? err : out;
     const table = terminalStyle(useColor(argv.json ? process.stderr : process.stdout));
-    for (const report of Object.values(reports)) {
+    const by = interruptSignal.reason instanceof Interrupted ? interruptSignal.reason.signal : null;
+    for (const m of benchMeasurements) {
+      const report = reports[m.key];
+      const named = benchMeasurements.length > 1 ? `${m.label}\n` : '';
+      if (!report) {
+        say(`\n${named}partial: ${by ? `stopped by ${by} ` : ''}before its first run completed\n`);
+        continue;
+      }
       const partial = report.complete === false ? `${report.warnings[0]}\n\n` : '';
-      say(`\n${partial}${formatTable(report, table, false).trimEnd()}\n`);
+      say(`\n${named}${partial}${formatTable(report, table, false).trimEnd()}\n`);
     }
     say(
       `\nThe lesson's explanation and claims need every run: run \`npx looplab lesson ${lessonNumber(lesson)}\` again.\n`,
@@ -243,6 +257,8 @@ async function takeLesson(
             if (!argv.quiet) err(`${stepLine(v.label, step)}\n`);
           },
         });
+  // Stopped after the last step or run: no explanation, exit 130 or 143 now.
+  interruptSignal.throwIfAborted();
   const outcome = lessonOutcome(
     lesson,
     reports,

@@ -2,11 +2,13 @@
  * The journal on disk (bench --journal, bench --resume): the header written before the first
  * run, each run appended as it ends, and a journal read back into the plan it had.
  */
-import { appendFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, truncateSync, writeSync } from 'node:fs';
 import {
   environmentMismatches,
   JOURNAL_KIND,
   type Journal,
+  type JournalApp,
+  type JournalPlanEntry,
   journalLine,
   optionMismatches,
   parseJournal,
@@ -19,6 +21,12 @@ import {
   SCHEMA_VERSION,
 } from '../../bench/report/types.ts';
 import {
+  type AppBenchSpec,
+  appRecordKey,
+  assembleAppReport,
+  planAppJobs,
+} from '../../bench/run/app-bench.ts';
+import {
   assembleReport,
   type BenchHooks,
   notRunIn,
@@ -27,10 +35,67 @@ import {
 } from '../../bench/run/benchmark.ts';
 import { captureEnvironment } from '../../bench/run/environment.ts';
 import { validateOptions } from '../../bench/run/options.ts';
-import { type Job, planJobs } from '../../bench/run/plan.ts';
+import { planJobs, type RunLabel } from '../../bench/run/plan.ts';
 import { ERROR_CODES, isLooplabError, LooplabError } from '../../core/errors.ts';
 import { plural } from '../../core/numbers.ts';
 import { type Selection, selectScenarios } from '../../scenarios/select.ts';
+
+/** What a journal plans: scenarios (a selection), or your own server (--cmd, --vs-cmd, --url). */
+export type JournalTarget =
+  | { selection: readonly Selection[]; app?: undefined }
+  | { selection?: undefined; app: AppBenchSpec };
+
+/** A --cmd, --vs-cmd or --url benchmark as its journal keeps it (the environment aside). */
+export function journalApp(spec: AppBenchSpec, cwd: string = process.cwd()): JournalApp {
+  return {
+    cwd,
+    sides: spec.sides.map(({ name, label, command, url }) => ({ name, label, command, url })),
+    paths: spec.paths.map(({ label, request: r }) => ({
+      label,
+      method: r.method,
+      path: r.path,
+      headers: { ...r.headers },
+      bodyBase64: r.body ? r.body.toString('base64') : null,
+    })),
+    port: spec.port ?? null,
+    pingPath: spec.pingPath,
+    readyTimeoutMs: spec.readyTimeoutMs,
+  };
+}
+
+/** The benchmark a journal's `app` describes, to run again (with our environment). */
+function appSpecOf(app: JournalApp): AppBenchSpec {
+  return {
+    sides: app.sides,
+    paths: app.paths.map((p) => ({
+      label: p.label,
+      request: {
+        method: p.method,
+        path: p.path,
+        headers: p.headers,
+        body: p.bodyBase64 === null ? null : Buffer.from(p.bodyBase64, 'base64'),
+      },
+    })),
+    ...(app.port !== null && { port: app.port }),
+    pingPath: app.pingPath,
+    readyTimeoutMs: app.readyTimeoutMs,
+  };
+}
+
+/**
+ * Appends one line and flushes it to the disk (one fsync a run): a power cut loses at most the
+ * run in progress. One write of the whole line (O_APPEND): a kill tears at most this line, and a
+ * reader sees whole lines or a torn last one.
+ */
+function appendDurably(path: string, line: string, flags: 'a' | 'w'): void {
+  const fd = openSync(path, flags);
+  try {
+    writeSync(fd, line);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * The hooks that keep a journal at `path`: a fresh one (its header first, replacing any file
@@ -38,12 +103,20 @@ import { type Selection, selectScenarios } from '../../scenarios/select.ts';
  */
 export function journalHooks(
   path: string,
-  selection: readonly Selection[],
+  target: JournalTarget,
   options: BenchOptions,
-): Pick<BenchHooks, 'onPlanned' | 'onRecord'> {
+): {
+  onPlanned: NonNullable<BenchHooks['onPlanned']>;
+  onRecord: (job: RunLabel, record: RunRecord, index: number) => void;
+} {
+  const plan: JournalPlanEntry[] = (target.selection ?? []).map((s) => ({
+    scenario: s.scenario.id,
+    variants: [...s.variants],
+    params: s.params,
+  }));
   return {
     onPlanned: ({ createdAt, environment, jobs, ceilings }) => {
-      writeFileSync(
+      appendDurably(
         path,
         journalLine({
           kind: 'looplab-journal',
@@ -51,22 +124,19 @@ export function journalHooks(
           createdAt,
           environment,
           options,
-          plan: selection.map((s) => ({
-            scenario: s.scenario.id,
-            variants: [...s.variants],
-            params: s.params,
-          })),
+          plan,
+          ...(target.app && { app: journalApp(target.app) }),
           plannedRuns: jobs.length,
           ceilings,
         }),
+        'w',
       );
     },
-    // One write of the whole line (O_APPEND): a kill tears at most this line, and a reader
-    // sees whole lines or a torn last one.
     onRecord: (job, record, index) =>
-      appendFileSync(
+      appendDurably(
         path,
         journalLine({ index, scenario: job.scenario.id, variant: job.variant, record }),
+        'a',
       ),
   };
 }
@@ -83,24 +153,52 @@ export async function readJournal(path: string): Promise<Journal> {
 
 /** What a resume runs: the journal's plan and options, and the runs it already has. */
 export interface Resumed {
+  /** The scenarios planned; empty when `app` is set. */
   selection: Selection[];
+  /** Your own server's benchmark, as the journal keeps it. */
+  app: AppBenchSpec | undefined;
   options: BenchOptions;
   resume: Resume;
 }
 
 /**
+ * How the server flags given with --resume differ from the journal's benchmark, one phrase each;
+ * none given (`given` undefined) checks nothing, and the journal's are run.
+ */
+function appMismatches(journal: JournalApp | undefined, given: AppBenchSpec | undefined): string[] {
+  if (given === undefined) return [];
+  if (journal === undefined) return ['--cmd or --url given, but the journal planned scenarios'];
+  const now = journalApp(given);
+  const fields: [string, unknown, unknown][] = [
+    ['the directory', now.cwd, journal.cwd],
+    ['the servers', now.sides, journal.sides],
+    ['the paths and requests', now.paths, journal.paths],
+    ['--port', now.port, journal.port],
+    ['--ping', now.pingPath, journal.pingPath],
+    ['--start-timeout', now.readyTimeoutMs, journal.readyTimeoutMs],
+  ];
+  return fields
+    .filter(([, a, b]) => JSON.stringify(a) !== JSON.stringify(b))
+    .map(([label, a, b]) =>
+      label === 'the directory' ? `run from ${String(b)}, not ${String(a)}` : `${label} differ`,
+    );
+}
+
+/**
  * The benchmark a journal planned, checked against this looplab, Node and machine, and against
- * the options given now (`given`, the flags set on the command line).
+ * the options and server flags given now (`given`, the flags set on the command line; `givenApp`,
+ * the server --cmd, --vs-cmd or --url describe, when given).
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_JOURNAL for a plan this looplab cannot rebuild or runs
- *   that do not fit it; LOOPLAB_ERR_JOURNAL_MISMATCH for another setup (unless `force`) or an
- *   option given that differs; LOOPLAB_ERR_BAD_REPORT for a run the report's schema refuses.
+ *   that do not fit it; LOOPLAB_ERR_JOURNAL_MISMATCH for another setup (unless `force`), or an
+ *   option or server given that differs; LOOPLAB_ERR_BAD_REPORT for a run the schema refuses.
  */
 export function resumeFrom(
   journal: Journal,
   path: string,
   given: Partial<BenchOptions>,
   force: boolean,
+  givenApp?: AppBenchSpec,
   env: NodeJS.ProcessEnv = process.env,
 ): Resumed {
   const { header } = journal;
@@ -111,7 +209,15 @@ export function resumeFrom(
       `--resume runs the plan of ${path} as it was: ${differentOptions.join('; ')}; leave the option out`,
     );
   }
-  const { selection, options } = planOf(journal, path);
+  // Another server is another benchmark: never forced.
+  const differentApp = appMismatches(header.app, givenApp);
+  if (differentApp.length > 0) {
+    throw new LooplabError(
+      ERROR_CODES.JOURNAL_MISMATCH,
+      `--resume runs the benchmark of ${path} as it was: ${differentApp.join('; ')}; give the same server flags, or none`,
+    );
+  }
+  const { selection, app, options } = planOf(journal, path);
   // The runs from before go into the report as they are: checked as a report's runs are.
   reportFromJournal(journal, path);
   const now = captureEnvironment(env);
@@ -124,6 +230,7 @@ export function resumeFrom(
   }
   return {
     selection,
+    app: app && { ...app, env },
     options,
     resume: {
       createdAt: header.createdAt,
@@ -141,13 +248,21 @@ export function resumeFrom(
   };
 }
 
+interface JournalPlan {
+  selection: Selection[];
+  app: AppBenchSpec | undefined;
+  options: BenchOptions;
+  jobs: RunLabel[];
+}
+
 /**
- * The selection and options a journal planned, rebuilt here, with its runs checked against it.
+ * The selection (or app) and options a journal planned, rebuilt here, with its runs checked
+ * against it.
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_JOURNAL for a plan this looplab cannot rebuild, or a
  *   run that is not where the plan has it.
  */
-function planOf(journal: Journal, path: string): { selection: Selection[]; options: BenchOptions } {
+function planOf(journal: Journal, path: string): JournalPlan {
   const { header } = journal;
   let selection: Selection[];
   let options: BenchOptions;
@@ -168,7 +283,8 @@ function planOf(journal: Journal, path: string): { selection: Selection[]; optio
       `${path} plans a benchmark this looplab cannot run: ${err.message}`,
     );
   }
-  const jobs = planJobs(selection, options.runs);
+  const app = header.app && appSpecOf(header.app);
+  const jobs: RunLabel[] = app ? planAppJobs(app, options.runs) : planJobs(selection, options.runs);
   if (jobs.length !== header.plannedRuns) {
     throw new LooplabError(
       ERROR_CODES.BAD_JOURNAL,
@@ -184,7 +300,7 @@ function planOf(journal: Journal, path: string): { selection: Selection[]; optio
       );
     }
   }
-  return { selection, options };
+  return { selection, app, options, jobs };
 }
 
 /**
@@ -195,30 +311,42 @@ function planOf(journal: Journal, path: string): { selection: Selection[]; optio
  */
 export function reportFromJournal(journal: Journal, path: string): Report {
   const { header } = journal;
-  const { selection, options } = planOf(journal, path);
-  const jobs = planJobs(selection, options.runs);
+  const { selection, app, options, jobs } = planOf(journal, path);
   const records = new Map<string, RunRecord[]>();
   for (const run of [...journal.runs].sort((a, b) => a.index - b.index)) {
-    const job = jobs[run.index] as Job;
-    const key = recordKey(job.scenario.id, job.variant);
+    const job = jobs[run.index] as RunLabel;
+    const key = app
+      ? appRecordKey(job.scenario.id, job.variant)
+      : recordKey(job.scenario.id, job.variant);
     records.set(key, [...(records.get(key) ?? []), run.record]);
   }
   const missing = header.plannedRuns - journal.runs.length;
-  const notRun = notRunIn(selection, records);
-  const report = assembleReport(selection, options, records, {
-    createdAt: header.createdAt,
-    environment: header.environment,
-    ceilings: header.ceilings,
-    warnings:
-      missing > 0
-        ? [
-            `journal: ${journal.runs.length} of ${plural(header.plannedRuns, 'planned run')}; ` +
-              `the benchmark stopped, or is still running (finish it with looplab bench --resume ${path})` +
-              (notRun.length > 0 ? `; ${notRun.join(', ')} never ran` : ''),
-          ]
-        : [],
-    stopped: null,
-  });
+  const unfinished = (notRun: readonly string[]) =>
+    missing > 0
+      ? [
+          `journal: ${journal.runs.length} of ${plural(header.plannedRuns, 'planned run')}; ` +
+            `the benchmark stopped, or is still running (finish it with looplab bench --resume ${path})` +
+            (notRun.length > 0 ? `; ${notRun.join(', ')} never ran` : ''),
+        ]
+      : [];
+  const meta = { createdAt: header.createdAt, environment: header.environment, stopped: null };
+  const report = app
+    ? assembleAppReport(app, options, records, {
+        ...meta,
+        warnings: unfinished(
+          app.sides.flatMap((side) =>
+            app.paths
+              .filter((p) => !records.has(appRecordKey(side.name, p.label)))
+              .map((p) => `${side.name} ${p.label}`),
+          ),
+        ),
+        completedRuns: journal.runs.length,
+      })
+    : assembleReport(selection, options, records, {
+        ...meta,
+        ceilings: header.ceilings,
+        warnings: unfinished(notRunIn(selection, records)),
+      });
   return parseReport(JSON.stringify(report), path);
 }
 

@@ -15,12 +15,13 @@ export interface PendingFile {
 
 /**
  * Writes every file, says `wrote PATH` for each written (unless quiet) and the error line for
- * each that failed, even when quiet.
+ * each that failed, even when quiet. Returns whether every file was written.
  *
  * @throws what is not a LooplabError (a bug), once every other file has been tried.
  */
-export async function writeEach(files: readonly PendingFile[], quiet: boolean): Promise<void> {
+export async function writeEach(files: readonly PendingFile[], quiet: boolean): Promise<boolean> {
   let bug: { error: unknown } | undefined;
+  let all = true;
   for (const file of files) {
     try {
       await writeFileAtomic(file.path, file.text());
@@ -30,9 +31,11 @@ export async function writeEach(files: readonly PendingFile[], quiet: boolean): 
         bug ??= { error };
         continue;
       }
+      all = false;
       err(errorLine(error));
       setOutcome(EXIT.USAGE);
     }
   }
   if (bug) throw bug.error;
+  return all;
 }

@@ -21,6 +21,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { parseJournal } from '../../bench/report/journal.ts';
 import { parseReport } from '../../bench/report/read.ts';
 import type { CompletedRun, FailedRun, Report } from '../../bench/report/types.ts';
 import { packageRoot } from '../../core/package-info.ts';
@@ -179,7 +180,16 @@ describe('faults in an app (bench --cmd)', { concurrency: true }, () => {
       assert.ok(signalled, `the signal was sent: ${r.stderr}`);
       assert.equal(r.code, exitCodes[signal], r.stderr);
       assert.deepEqual(r.left, [], 'no process left behind, the detached child included');
-      assert.deepEqual(readdirSync(sub), ['out.json'], 'no temporary file left beside it');
+      // A SIGKILL cannot tidy: the journal it began beside the report stays, with no run in it.
+      const journal = `${out}.journal.ndjson`;
+      assert.deepEqual(
+        readdirSync(sub).sort(),
+        signal === 'SIGKILL' ? ['out.json', 'out.json.journal.ndjson'] : ['out.json'],
+        'no temporary file left beside it',
+      );
+      if (signal === 'SIGKILL') {
+        assert.equal(parseJournal(readFileSync(journal, 'utf8'), journal).runs.length, 0);
+      }
       assert.equal(readFileSync(out, 'utf8'), existing, 'the existing report as it was');
     });
   }

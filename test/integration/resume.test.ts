@@ -5,7 +5,14 @@
  * lane): what the runs measured does not matter here.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -13,6 +20,7 @@ import { parseJournal } from '../../bench/report/journal.ts';
 import { parseReport } from '../../bench/report/read.ts';
 import type { RunRecord } from '../../bench/report/types.ts';
 import { runMarked } from './helpers.ts';
+import { APPS } from './own-server-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'looplab-resume-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,7 +65,35 @@ describe('bench --resume', () => {
     // As a kill in the middle of an append would leave it: the resume cuts it off.
     appendFileSync(journal, '{"index":3,"scenario":"busy-');
 
-    const resumed = await runMarked(['bench', '--resume', journal, '--json', json, '--debug']);
+    // The journal is read while the resume writes it, as `tail -f` or `looplab report` would:
+    // every snapshot is whole lines (a torn last one dropped), and the runs only grow.
+    const snapshots: { runs: number; torn: boolean }[] = [];
+    const misreads: string[] = [];
+    const poll = setInterval(() => {
+      try {
+        const j = parseJournal(readFileSync(journal, 'utf8'), journal);
+        snapshots.push({ runs: j.runs.length, torn: j.torn });
+      } catch (err) {
+        misreads.push(String(err));
+      }
+    }, 20);
+    const resumed = await runMarked([
+      'bench',
+      '--resume',
+      journal,
+      '--json',
+      json,
+      '--debug',
+    ]).finally(() => clearInterval(poll));
+    assert.deepEqual(misreads, [], 'every read while it was written is a whole journal');
+    const counts = snapshots.map((x) => x.runs);
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => a - b),
+      'the runs only grow',
+    );
+    assert.ok(snapshots[0]?.torn, 'the torn last line was dropped by the reader');
+    assert.ok(new Set(counts).size >= 3, `seen growing run by run: ${[...new Set(counts)]}`);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(resumed.left, [], 'no process left behind');
     assert.match(resumed.stderr, new RegExp(`resuming .*: ${before.runs.length} runs? done`));
@@ -98,6 +134,75 @@ describe('bench --resume', () => {
       [...starts].sort((a, b) => a - b),
       'started in plan order',
     );
+  });
+
+  test('--cmd: the journal beside --json by default; SIGKILL, then --resume without the server flags runs the missing run of the same command, and the journal goes once the report is whole', {
+    timeout: 60_000,
+  }, async () => {
+    const sub = mkdtempSync(join(dir, 'cmd-'));
+    const json = join(sub, 'out.json');
+    const journal = `${json}.journal.ndjson`;
+    const app = ['--cmd', `node ${join(APPS, 'http-app.cjs')}`, '--path', '/timer'];
+    const plan = ['--runs', '2', '--duration', '1', '--warmup', '0'];
+    const killed = await runMarked(
+      ['bench', ...app, ...plan, '--json', json, '--debug'],
+      {},
+      (run) => {
+        run
+          .waitForStderr(/✓ \[1\/2\]/)
+          .then(() => run.child.kill('SIGKILL'))
+          .catch(() => undefined);
+      },
+    );
+    assert.equal(killed.code, 128 + 9, killed.stderr);
+    assert.deepEqual(killed.left, [], 'no process left behind');
+    const before = parseJournal(readFileSync(journal, 'utf8'), journal);
+    assert.equal(before.header.app?.sides[0]?.command, `node ${join(APPS, 'http-app.cjs')}`);
+    assert.equal(before.runs.length, 1);
+    // Another command is another benchmark: refused, never forced.
+    const other = await runMarked(['bench', '--resume', journal, '--cmd', 'node x.js', '--force']);
+    assert.equal(other.code, 2, other.stderr);
+    assert.match(other.stderr.trim(), /the servers differ; .*\[LOOPLAB_ERR_JOURNAL_MISMATCH\]$/);
+    // A fresh bench would replace it: refused while it holds runs.
+    const fresh = await runMarked(['bench', ...app, ...plan, '--json', json]);
+    assert.equal(fresh.code, 2, fresh.stderr);
+    assert.match(fresh.stderr.trim(), /holds 1 of 2 runs .*\[LOOPLAB_ERR_JOURNAL_UNFINISHED\]$/);
+
+    const resumed = await runMarked(['bench', '--resume', journal, '--json', json, '--debug']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(resumed.left, [], 'no process left behind');
+    assert.deepEqual(
+      [...resumed.stderr.matchAll(/✓ \[(\d)\/2\]/g)].map((m) => m[1]),
+      ['2'],
+    );
+    const report = parseReport(readFileSync(json, 'utf8'), json);
+    assert.equal(report.complete, true);
+    const runs = report.results[0]?.runs ?? [];
+    assert.deepEqual(runs[0], before.runs[0]?.record, 'the run from before, unchanged');
+    assert.equal(runs.length, 2);
+    assert.equal(report.results[0]?.target?.path, '/timer');
+    assert.equal(existsSync(journal), false, 'the journal beside a whole report is removed');
+  });
+
+  test('a journal of another schema version: one line, LOOPLAB_ERR_REPORT_VERSION, exit 2, for --resume and report', {
+    timeout: 30_000,
+  }, async () => {
+    const journal = join(dir, 'old.ndjson');
+    const header = JSON.parse(readFileSync(join(dir, 'run.ndjson'), 'utf8').split('\n')[0] ?? '');
+    writeFileSync(journal, `${JSON.stringify({ ...header, schemaVersion: 999 })}\n`);
+    for (const args of [
+      ['bench', '--resume', journal],
+      ['report', journal],
+    ]) {
+      const r = await runMarked(args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr.trim(),
+        /^looplab: .*old\.ndjson is a journal of schemaVersion 999; .*\[LOOPLAB_ERR_REPORT_VERSION\]$/,
+      );
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.equal(r.stdout, '');
+    }
   });
 
   test('an option given that differs from the journal, or a plan flag, is refused with one line, exit 2', {

@@ -222,7 +222,17 @@ describe('sweep: Ctrl-C', () => {
     assert.equal(report.complete, false);
     const steps = report.variants.flatMap((v) => v.runs.flatMap((run) => run.steps));
     assert.ok(steps.length >= 2 && steps.length < 12, `${steps.length} steps kept`);
-    assert.match(report.warnings[0] ?? '', /^partial: stopped by SIGINT/);
+    // What stopped it, and how much was planned: 6 rates × 2 variants × 1 run.
+    assert.equal(report.stoppedBy, 'SIGINT');
+    assert.equal(report.plannedRuns, 2);
+    assert.equal(report.plannedSteps, 12);
+    assert.equal(
+      report.warnings[0],
+      `partial: stopped by SIGINT after ${steps.length} steps of 12 planned; the steps that completed are kept`,
+    );
+    // The reader checks the schema: a partial sweep without stoppedBy would be refused.
+    const shown = await cli(['report', json]);
+    assert.equal(shown.code, 0, shown.stderr);
   });
 });
 

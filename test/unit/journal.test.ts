@@ -13,9 +13,10 @@ import {
   parseJournal,
 } from '../../bench/report/journal.ts';
 import { SCHEMA_VERSION } from '../../bench/report/types.ts';
+import type { AppBenchSpec } from '../../bench/run/app-bench.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { reportFromJournal, resumeFrom } from '../../scripts/shared/journal.ts';
+import { journalApp, reportFromJournal, resumeFrom } from '../../scripts/shared/journal.ts';
 import { ENVIRONMENT, failedRun } from './fixtures.ts';
 
 const HEADER: JournalHeader = {
@@ -214,5 +215,86 @@ describe('resumeFrom', () => {
       () => resumeFrom(elsewhere(), 'j.ndjson', { runs: 5 }, true),
       /runs 5, the journal's 2; leave the option out$/,
     );
+  });
+});
+
+describe('a journal of your own server (--cmd, --vs-cmd, --url)', () => {
+  const spec: AppBenchSpec = {
+    sides: [
+      { name: 'app', label: '--cmd "node a.js"', command: 'node a.js', url: null },
+      { name: 'b', label: '--vs-cmd "node b.js"', command: 'node b.js', url: null },
+    ],
+    paths: [
+      {
+        label: '/orders',
+        request: { method: 'POST', path: '/orders', headers: { a: '1' }, body: Buffer.from('hi') },
+      },
+    ],
+    pingPath: null,
+    readyTimeoutMs: 30_000,
+  };
+  const app = journalApp(spec, '/srv');
+  const header: JournalHeader = { ...HEADER, plan: [], app, plannedRuns: 4 };
+  const appRun = (index: number) =>
+    journalLine({
+      index,
+      scenario: index % 2 === 0 ? 'app' : 'b',
+      variant: '/orders',
+      record: failedRun(Math.floor(index / 2) + 1),
+    });
+  const appText = journalLine(header) + appRun(0) + appRun(1) + appRun(2);
+
+  it('keeps the servers and the request, the body as base64', () => {
+    assert.deepEqual(app.sides, spec.sides);
+    assert.deepEqual(app.paths, [
+      {
+        label: '/orders',
+        method: 'POST',
+        path: '/orders',
+        headers: { a: '1' },
+        bodyBase64: 'aGk=',
+      },
+    ]);
+    assert.equal(app.cwd, '/srv');
+  });
+
+  it('resumes its servers, with the runs it has', () => {
+    const r = resumeFrom(parseJournal(appText, 'j.ndjson'), 'j.ndjson', {}, true);
+    assert.deepEqual(r.selection, []);
+    assert.deepEqual(r.app?.sides, spec.sides);
+    assert.deepEqual(r.app?.paths[0]?.request.body, Buffer.from('hi'));
+    assert.deepEqual([...r.resume.records.keys()], [0, 1, 2]);
+  });
+
+  it('refuses, never forced, server flags that differ from the journal’s', () => {
+    const other = { ...spec, sides: [spec.sides[0] as AppBenchSpec['sides'][number]] };
+    assert.throws(
+      () => resumeFrom(parseJournal(appText, 'j.ndjson'), 'j.ndjson', {}, true, other),
+      (err: unknown) =>
+        err instanceof LooplabError &&
+        err.code === ERROR_CODES.JOURNAL_MISMATCH &&
+        /as it was: run from \/srv, not .*; the servers differ; give the same server flags, or none$/.test(
+          err.message,
+        ),
+    );
+  });
+
+  it('refuses server flags given for a journal of scenarios', () => {
+    assert.throws(
+      () => resumeFrom(parseJournal(text, 'j.ndjson'), 'j.ndjson', {}, true, spec),
+      /--cmd or --url given, but the journal planned scenarios/,
+    );
+  });
+
+  it('renders as a report: each side and path, partial while runs are missing', () => {
+    const report = reportFromJournal(parseJournal(appText, 'j.ndjson'), 'j.ndjson');
+    assert.deepEqual(
+      report.results.map((r) => [r.scenario, r.variant, r.runs.length, r.target?.command]),
+      [
+        ['app', '/orders', 2, 'node a.js'],
+        ['b', '/orders', 1, 'node b.js'],
+      ],
+    );
+    assert.match(report.warnings[0] ?? '', /^journal: 3 of 4 planned runs; /);
   });
 });

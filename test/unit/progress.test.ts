@@ -70,13 +70,18 @@ describe('progressHooks', () => {
     );
   });
 
-  it('prints each server pid once with --debug', () => {
+  it('prints each server pid once with --debug, and each phase as it begins', () => {
     const out = fakeStream(false);
     const hooks = progressHooks({ ...base, debug: true, stream: out.stream });
     hooks.onRunStart?.(job, 0, 1);
     hooks.onRunPhase?.(job, 'warmup', 4242);
     hooks.onRunPhase?.(job, 'measuring', 4242);
-    assert.equal(out.text(), 'debug: busy-wait sync run 2 server pid 4242\n');
+    assert.equal(
+      out.text(),
+      'debug: busy-wait sync run 2 server pid 4242\n' +
+        'debug: busy-wait sync run 2 phase warmup\n' +
+        'debug: busy-wait sync run 2 phase measuring\n',
+    );
   });
 
   it('is silent with --quiet', () => {

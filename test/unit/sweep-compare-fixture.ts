@@ -86,5 +86,10 @@ export function sweepOf(spec: SweepSpec): SweepReport {
     variants,
     kneeRatio: null,
     warnings: spec.complete === false ? ['partial: stopped by SIGINT'] : [],
+    ...(spec.complete === false && {
+      stoppedBy: 'SIGINT' as const,
+      plannedRuns: 2 * spec.knees.length,
+      plannedSteps: null,
+    }),
   };
 }

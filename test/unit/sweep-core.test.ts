@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sweepPlanned } from '../../bench/run/sweep.ts';
 import { autoShouldStop, findKnee, kneeReasons, sloRate } from '../../bench/sweep/knee.ts';
 import { classifyLimit } from '../../bench/sweep/limit.ts';
 import {
@@ -13,7 +14,7 @@ import {
   type RatePlan,
 } from '../../bench/sweep/rates.ts';
 import { parseSlo } from '../../bench/sweep/slo.ts';
-import { LooplabError } from '../../core/errors.ts';
+import { Interrupted, LooplabError } from '../../core/errors.ts';
 import { throwsCoded } from './fixtures.ts';
 import { step } from './sweep-fixtures.ts';
 
@@ -433,6 +434,23 @@ describe('classifyLimit', () => {
         .limitedWhy ?? '',
       /not measured .*every connection was busy: raise --max-connections to rule out the cap$/,
     );
+  });
+});
+
+describe('sweepPlanned: what a partial sweep says of its stop and its plan', () => {
+  it('counts rates × variants × runs for fixed rates, and none for auto', () => {
+    const stop = new Interrupted('SIGTERM');
+    assert.deepEqual(sweepPlanned(stop, { runs: 3, rates: '10,20,40' }, 2), {
+      stoppedBy: 'SIGTERM',
+      plannedRuns: 6,
+      plannedSteps: 18,
+    });
+    assert.deepEqual(sweepPlanned(stop, { runs: 1, rates: '10:50:10' }, 1).plannedSteps, 5);
+    assert.deepEqual(sweepPlanned(stop, { runs: 2, rates: 'auto' }, 2), {
+      stoppedBy: 'SIGTERM',
+      plannedRuns: 4,
+      plannedSteps: null,
+    });
   });
 });
 

@@ -64,11 +64,37 @@ describe('.github/workflows/bench.yml', () => {
     const flags = calls.flatMap(([, command, rest]) =>
       [...(rest ?? '').matchAll(/--([a-z-]+)/g)].map((m) => `${command} --${m[1]}`),
     );
-    assert.deepEqual(flags, ['bench --runs', 'bench --json', 'bench --journal', 'bench --quiet']);
+    // The base's looplab runs these too: only flags every looplab with merge has (never
+    // --journal, which an older base refuses; a newer one keeps its journal beside --json).
+    assert.deepEqual(flags, ['bench --runs', 'bench --json', 'bench --quiet']);
     for (const flag of flags) {
       const [command, name] = flag.split(' --') as [string, string];
       assert.ok(flagsOf(command).includes(name), `${command} has no --${name}`);
     }
+  });
+});
+
+describe('the journals of a job cut short', () => {
+  const step = (yml: string, name: string) =>
+    yml.split(/^\s+- name: /m).find((s) => s.startsWith(name)) ?? '';
+
+  it('bench.yml uploads reports/, where each round keeps its journal, also when a step failed', () => {
+    const upload = step(workflow, 'Upload both reports');
+    assert.match(upload, /if: always\(\)/);
+    assert.match(upload, /path: reports\//);
+    assert.match(workflow, /--json "\$reports\/\$side-\$round\.json"/);
+    assert.ok(ciPage.includes('.json.journal.ndjson'), 'docs/ci.md names the journals');
+  });
+
+  it('the action uploads the folder its bench writes its report (and journal) to, also on failure', () => {
+    const action = readFileSync(join(root, 'action.yml'), 'utf8');
+    const main = readFileSync(join(root, 'scripts', 'action', 'main.ts'), 'utf8');
+    const upload = step(action, 'Upload the reports');
+    assert.match(upload, /if: always\(\)/);
+    assert.match(upload, /path: \$\{\{ runner\.temp \}\}\/looplab/);
+    // The journal is beside --json, in the uploaded folder; --no-journal would lose it.
+    assert.match(main, /'--json',\s+join\(p\.out, 'report\.json'\)/);
+    assert.doesNotMatch(main, /--no-journal/);
   });
 });
 
