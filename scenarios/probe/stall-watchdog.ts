@@ -87,13 +87,43 @@ export function inspectorUnavailable(
 }
 
 /**
+ * A native frame's name, without its place: "RegExp.test (native)" → "RegExp.test".
+ *
+ * No regular expression here, nor anywhere in the capture: it runs inside the interrupted code,
+ * and when that code is a regular expression backtracking (the stall itself), a second one run
+ * on top of it corrupted the process's memory (V8's backtracking stack is one per isolate). Seen
+ * on Node 20 and 24: a server stalled in an email pattern died in 2 of 3 runs under `--stalls`
+ * (`malloc(): invalid size`, SIGSEGV), until this was plain string work.
+ */
+export function withoutPlace(frame: string): string {
+  const open = frame.indexOf(' (');
+  return open >= 0 && frame.endsWith(')') ? frame.slice(0, open) : frame;
+}
+
+/**
  * The function the worker has the main thread evaluate, mid-stall: the stack below it, as
  * plain data. `nowMs` and `lastBeatMs` read the watchdog's clock and beat.
  */
-export function stackCapture(nowMs: () => number, lastBeatMs: () => number): () => Capture {
+export function stackCapture(
+  nowMs: () => number,
+  lastBeatMs: () => number,
+): { capture: () => Capture; learnMaps: () => void } {
   const { findSourceMap } = createRequire(import.meta.url)(
     'node:module',
   ) as typeof import('node:module');
+  // findSourceMap runs a regular expression (withoutPlace says why none may run mid-capture): a
+  // file's map is looked up between stalls, at the next beat, and its first stall's frames in it
+  // stay unmapped.
+  const knownMaps = new Map<string, ReturnType<typeof findSourceMap>>();
+  const unknownFiles = new Set<string>();
+  const learnMaps = () => {
+    for (const file of unknownFiles) knownMaps.set(file, findSourceMap(file));
+    unknownFiles.clear();
+  };
+  const mapOf = (file: string) => {
+    if (!knownMaps.has(file)) unknownFiles.add(file);
+    return knownMaps.get(file);
+  };
   const capture = (): Capture => {
     const atMs = nowMs();
     const prepare = Error.prepareStackTrace;
@@ -111,15 +141,13 @@ export function stackCapture(nowMs: () => number, lastBeatMs: () => number): () 
     }
     // Where Node applies source maps itself (tsx, --enable-source-maps), it knows maps the worker
     // cannot read from disk, such as tsx's in-memory ones.
-    const maps = process.sourceMapsEnabled ? findSourceMap : undefined;
+    const maps = process.sourceMapsEnabled ? mapOf : undefined;
     const frames = (holder.stack ?? []).slice(1).map((site): CapturedFrame => {
       const file = site.getFileName() ?? null;
       const line = site.getLineNumber();
       const column = site.getColumnNumber();
       const name =
-        file === null
-          ? site.toString().replace(/ \(.*\)$/, '')
-          : (site.getFunctionName() ?? '(anonymous)');
+        file === null ? withoutPlace(site.toString()) : (site.getFunctionName() ?? '(anonymous)');
       const entry =
         maps && file && line !== null && column !== null
           ? (maps(file)?.findEntry(line - 1, column - 1) as Mapping | undefined)
@@ -136,7 +164,7 @@ export function stackCapture(nowMs: () => number, lastBeatMs: () => number): () 
     });
     return { atMs, beatMs: lastBeatMs(), costMs: nowMs() - atMs, frames };
   };
-  return capture;
+  return { capture, learnMaps };
 }
 
 function givenUp(reason: string): StallWatchdog {
@@ -163,8 +191,9 @@ export function startStallWatchdog(options: StallOptions & { root: string }): St
   let lastBeat = nowMs();
   const store = (ms: number) => Atomics.store(beat, 0, BigInt(Math.round(ms * 1000)));
   store(lastBeat);
+  const { capture, learnMaps } = stackCapture(nowMs, () => Number(Atomics.load(beat, 0)) / 1000);
   Object.defineProperty(globalThis, Symbol.for(CAPTURE_KEY), {
-    value: stackCapture(nowMs, () => Number(Atomics.load(beat, 0)) / 1000),
+    value: capture,
     configurable: true,
   });
 
@@ -198,6 +227,7 @@ export function startStallWatchdog(options: StallOptions & { root: string }): St
   };
 
   const beating = setInterval(() => {
+    learnMaps();
     const now = nowMs();
     if (now - lastBeat - HEARTBEAT_MS > options.thresholdMs) {
       post({ type: 'stall', stall: { startMs: lastBeat + HEARTBEAT_MS, endMs: now } });

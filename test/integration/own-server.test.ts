@@ -65,6 +65,32 @@ describe('bench --cmd', () => {
       assert.deepEqual(pidsWith(m), []);
     }));
 
+  it('--stalls on a regular expression backtracking, with and without source maps: the app lives, and the stacks name the function', async () => {
+    // The capture runs inside the interrupted code; a regular expression of its own on top of
+    // the app's backtracking one corrupted the app's memory (exit 134 or 139, 2 runs in 3).
+    const m = marker();
+    const r = await bench([
+      '--cmd',
+      `node ${join(APPS, 'http-app.cjs')} ${m}`,
+      '--vs-cmd',
+      `node --enable-source-maps ${join(APPS, 'http-app.cjs')} ${m}`,
+      '--path',
+      '/pattern',
+      '--stalls',
+      '--runs',
+      '2',
+      '--warmup',
+      '0.3',
+      '--duration',
+      '2',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /failed|exited/);
+    const tops = (r.report?.results ?? []).map((e) => e.stalls?.stacks[0]?.frames[0]?.function);
+    assert.deepEqual(tops, ['isEmail', 'isEmail'], JSON.stringify(tops));
+    assert.deepEqual(pidsWith(m), []);
+  });
+
   it('finds the port with PORT, through the shell, and a TypeScript app through tsx', async () => {
     const port = await freePort();
     const fixed = await bench([
