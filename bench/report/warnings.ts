@@ -40,8 +40,8 @@ export function closedLoopHidStalls(r: Pick<ResultEntry, 'summary'>): string | n
     `the load's latency p99 (${formatMs(load)}) hid stalls that /ping shows (p99 ${formatMs(ping)}): ` +
     "autocannon's connections each wait for their answer, so during a stall they send nothing, " +
     'and the requests never sent are never timed (coordinated omission); /ping, sent on schedule ' +
-    `and timed from when each was due${lag ? ', and the corrected loop lag p99' : ''}, count them ` +
-    '(an open-model load, `looplab sweep`, is planned)'
+    `and timed from when each was due${lag ? ', and the corrected loop lag p99' : ''}, count them` +
+    '; `looplab sweep` loads the route open-model and times every request from when it was due'
   );
 }
 

@@ -273,8 +273,8 @@ describe('closedLoopHidStalls', () => {
       "the load's latency p99 (1.0 ms) hid stalls that /ping shows (p99 370 ms): autocannon's " +
         'connections each wait for their answer, so during a stall they send nothing, and the ' +
         'requests never sent are never timed (coordinated omission); /ping, sent on schedule and ' +
-        'timed from when each was due, and the corrected loop lag p99, count them (an open-model ' +
-        'load, `looplab sweep`, is planned)',
+        'timed from when each was due, and the corrected loop lag p99, count them; `looplab ' +
+        'sweep` loads the route open-model and times every request from when it was due',
     );
     assert.ok(
       reportWarnings([app([370], [1])]).some((w) => w.startsWith("app /: the load's latency p99")),
