@@ -88,6 +88,7 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
     }
   }
   const toStdout = outputs.find((o) => !o.path);
+  const journalWarning = (line: string) => err(`looplab: warning: ${line}\n`);
   const style = terminalStyle(useColor(process.stdout));
   // Scenarios whose table is out: on a stop, the others' tables follow, marked partial.
   const printed = new Set<string>();
@@ -96,7 +97,7 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
         signal: interruptSignal,
         keepPartial: true,
         ...stderrProgress(argv, options.durationSec),
-        ...(journal && journalHooks(journal.path, { app: spec }, options)),
+        ...(journal && journalHooks(journal.path, { app: spec }, options, journalWarning)),
         ...(journal?.resume && { resume: journal.resume }),
       })
     : runBench(selection, options, {
@@ -117,7 +118,7 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
         ...(execArgv && { execArgv }),
         ...(scenarioStartTimeoutMs !== null && { startTimeoutMs: scenarioStartTimeoutMs }),
         ...stderrProgress(argv, options.durationSec),
-        ...(journal && journalHooks(journal.path, { selection }, options)),
+        ...(journal && journalHooks(journal.path, { selection }, options, journalWarning)),
         ...(journal?.resume && { resume: journal.resume }),
       })
   ).catch(async (error: unknown) => {

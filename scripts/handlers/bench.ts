@@ -2,6 +2,7 @@
  * What `looplab bench` does: check every flag before anything starts (scenarios, variants,
  * parameters, your own server's flags, output paths), then run it with handlers/bench-run.ts.
  */
+import { lstat } from 'node:fs/promises';
 import type { ArgumentsCamelCase } from 'yargs';
 import { cpuProfArgs } from '../../bench/profile/cpu-prof.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
@@ -84,20 +85,39 @@ async function journalPathOf(
 }
 
 /**
- * A fresh benchmark must not replace the journal of one that did not finish: its runs would be
- * lost. Anything else there (a finished journal, one without a run, another file) is replaced.
+ * A fresh benchmark must not replace a journal that holds runs: they may be all that is left of
+ * them. One that did not finish is resumed; one that did but is still there lost its report (the
+ * journal beside a report goes once the report is whole), which --resume writes without running
+ * anything (one named with --journal is kept by design, and replaced). A file there that is not
+ * a journal looplab can read is not replaced either. A journal with no run in it (stopped before
+ * the first ended) is.
  *
  * @throws {LooplabError} LOOPLAB_ERR_JOURNAL_UNFINISHED.
  */
-async function checkNotUnfinished(path: string): Promise<void> {
-  const journal = await readJournal(path).catch(() => undefined);
-  // A journal with no run (stopped before the first ended) has nothing to lose.
-  if (!journal || journal.runs.length === 0 || journal.runs.length >= journal.header.plannedRuns) {
-    return;
+async function checkNotUnfinished(path: string, named: boolean): Promise<void> {
+  const unfinished = (why: string) =>
+    new LooplabError(
+      ERROR_CODES.JOURNAL_UNFINISHED,
+      `${path} ${why}; move it away, or add --no-journal (or --journal another file)`,
+    );
+  if ((await lstat(path).catch(() => null)) === null) return;
+  let journal: Awaited<ReturnType<typeof readJournal>>;
+  try {
+    journal = await readJournal(path);
+  } catch (error) {
+    throw unfinished(
+      `is there and is not a journal this looplab can read (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
-  throw new LooplabError(
-    ERROR_CODES.JOURNAL_UNFINISHED,
-    `${path} holds ${journal.runs.length} of ${journal.header.plannedRuns} runs of a benchmark that did not finish; finish it with --resume ${path}, or delete it (or add --no-journal)`,
+  const { plannedRuns } = journal.header;
+  // A finished journal named with --journal is kept by design, its report written beside it.
+  if (journal.runs.length === 0 || (named && journal.runs.length >= plannedRuns)) return;
+  if (journal.runs.length < plannedRuns)
+    throw unfinished(
+      `holds ${journal.runs.length} of ${plannedRuns} runs of a benchmark that did not finish: finish it with --resume ${path}`,
+    );
+  throw unfinished(
+    `holds all ${plannedRuns} runs of a benchmark whose report was not written: write it with --resume ${path} (it runs nothing)`,
   );
 }
 
@@ -147,7 +167,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
   for (const o of outputs) if (o.path) await assertWritable(o.path);
   if (journalAt && argv.resume === undefined) {
-    await checkNotUnfinished(journalAt.path);
+    await checkNotUnfinished(journalAt.path, journalAt.named);
     await assertWritable(journalAt.path);
   }
   // A torn last line is cut off before the first run is appended after it.

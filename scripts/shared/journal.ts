@@ -2,7 +2,15 @@
  * The journal on disk (bench --journal, bench --resume): the header written before the first
  * run, each run appended as it ends, and a journal read back into the plan it had.
  */
-import { closeSync, fsyncSync, openSync, truncateSync, writeSync } from 'node:fs';
+import {
+  constants,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import {
   environmentMismatches,
   JOURNAL_KIND,
@@ -83,28 +91,48 @@ function appSpecOf(app: JournalApp): AppBenchSpec {
 }
 
 /**
- * Appends one line and flushes it to the disk (one fsync a run): a power cut loses at most the
- * run in progress. One write of the whole line (O_APPEND): a kill tears at most this line, and a
- * reader sees whole lines or a torn last one.
+ * The journal's file, opened once: a link planted where it is written is refused, never followed
+ * (O_NOFOLLOW, as write-atomic.ts refuses one for the reports), and a journal moved away is not
+ * recreated headless at its old name.
  */
-function appendDurably(path: string, line: string, flags: 'a' | 'w'): void {
-  const fd = openSync(path, flags);
+function openJournal(path: string, fresh: boolean): number {
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND } = constants;
+  const noFollow = constants.O_NOFOLLOW ?? 0;
+  return fresh
+    ? openSync(path, O_WRONLY | O_CREAT | O_TRUNC | noFollow, 0o644)
+    : openSync(path, O_WRONLY | O_APPEND | noFollow);
+}
+
+/**
+ * Writes a whole line and flushes it to the disk (one fsync a run): a power cut loses at most the
+ * run in progress. A short write is written on; a failed one is cut back off (`goodBytes`), so
+ * the journal holds whole lines.
+ */
+function appendWhole(fd: number, line: string, goodBytes: number): number {
+  const bytes = Buffer.from(line);
   try {
-    writeSync(fd, line);
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
     fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+  } catch (error) {
+    try {
+      ftruncateSync(fd, goodBytes);
+    } catch {}
+    throw error;
   }
+  return goodBytes + bytes.length;
 }
 
 /**
  * The hooks that keep a journal at `path`: a fresh one (its header first, replacing any file
- * there), or, resuming, the runs appended to the one read.
+ * there), or, resuming, the runs appended to the one read. A journal that cannot be written (a
+ * full disk, its folder gone) is told once to `warn` and given up: the benchmark goes on, its
+ * report still written at the end.
  */
 export function journalHooks(
   path: string,
   target: JournalTarget,
   options: BenchOptions,
+  warn: (line: string) => void = () => {},
 ): {
   onPlanned: NonNullable<BenchHooks['onPlanned']>;
   onRecord: (job: RunLabel, record: RunRecord, index: number) => void;
@@ -114,10 +142,28 @@ export function journalHooks(
     variants: [...s.variants],
     params: s.params,
   }));
+  let fd: number | null = null;
+  let goodBytes = 0;
+  let gaveUp = false;
+  const write = (line: string, fresh: boolean) => {
+    if (gaveUp) return;
+    try {
+      if (fd === null) {
+        fd = openJournal(path, fresh);
+        goodBytes = fresh ? 0 : fstatSync(fd).size;
+      }
+      goodBytes = appendWhole(fd, line, goodBytes);
+    } catch (error) {
+      gaveUp = true;
+      const code = (error as NodeJS.ErrnoException).code;
+      warn(
+        `the journal ${path} cannot be written (${code ?? (error as Error).message}): the benchmark goes on without it, and a run it lacks is measured again on --resume`,
+      );
+    }
+  };
   return {
-    onPlanned: ({ createdAt, environment, jobs, ceilings }) => {
-      appendDurably(
-        path,
+    onPlanned: ({ createdAt, environment, jobs, ceilings }) =>
+      write(
         journalLine({
           kind: 'looplab-journal',
           schemaVersion: SCHEMA_VERSION,
@@ -129,15 +175,10 @@ export function journalHooks(
           plannedRuns: jobs.length,
           ceilings,
         }),
-        'w',
-      );
-    },
-    onRecord: (job, record, index) =>
-      appendDurably(
-        path,
-        journalLine({ index, scenario: job.scenario.id, variant: job.variant, record }),
-        'a',
+        true,
       ),
+    onRecord: (job, record, index) =>
+      write(journalLine({ index, scenario: job.scenario.id, variant: job.variant, record }), false),
   };
 }
 
@@ -163,10 +204,19 @@ export interface Resumed {
 
 /**
  * How the server flags given with --resume differ from the journal's benchmark, one phrase each;
- * none given (`given` undefined) checks nothing, and the journal's are run.
+ * none given (`given` undefined): the journal's are run, from the directory they ran in.
  */
-function appMismatches(journal: JournalApp | undefined, given: AppBenchSpec | undefined): string[] {
-  if (given === undefined) return [];
+function appMismatches(
+  journal: JournalApp | undefined,
+  given: AppBenchSpec | undefined,
+  cwd: string = process.cwd(),
+): string[] {
+  // The journal's commands are run again as they were given, and a command names its files from
+  // the directory it runs in: elsewhere it may start another server.
+  if (given === undefined)
+    return journal?.sides.some((side) => side.command) && journal.cwd !== cwd
+      ? [`its commands ran from ${journal.cwd}, not ${cwd}: resume it from there`]
+      : [];
   if (journal === undefined) return ['--cmd or --url given, but the journal planned scenarios'];
   const now = journalApp(given);
   const fields: [string, unknown, unknown][] = [
@@ -200,6 +250,7 @@ export function resumeFrom(
   force: boolean,
   givenApp?: AppBenchSpec,
   env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
 ): Resumed {
   const { header } = journal;
   const differentOptions = optionMismatches(header.options, given);
@@ -210,11 +261,11 @@ export function resumeFrom(
     );
   }
   // Another server is another benchmark: never forced.
-  const differentApp = appMismatches(header.app, givenApp);
+  const differentApp = appMismatches(header.app, givenApp, cwd);
   if (differentApp.length > 0) {
     throw new LooplabError(
       ERROR_CODES.JOURNAL_MISMATCH,
-      `--resume runs the benchmark of ${path} as it was: ${differentApp.join('; ')}; give the same server flags, or none`,
+      `--resume runs the benchmark of ${path} as it was: ${differentApp.join('; ')}${givenApp ? '; give the same server flags, or none' : ''}`,
     );
   }
   const { selection, app, options } = planOf(journal, path);

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { parseJournal } from '../../bench/report/journal.ts';
+import { journalLine, parseJournal } from '../../bench/report/journal.ts';
 import { parseReport } from '../../bench/report/read.ts';
 import type { RunRecord } from '../../bench/report/types.ts';
 import { runMarked } from './helpers.ts';
@@ -168,6 +168,14 @@ describe('bench --resume', () => {
     assert.equal(fresh.code, 2, fresh.stderr);
     assert.match(fresh.stderr.trim(), /holds 1 of 2 runs .*\[LOOPLAB_ERR_JOURNAL_UNFINISHED\]$/);
 
+    const halfJournal = readFileSync(journal, 'utf8');
+    // Nor a file there it cannot read as a journal.
+    writeFileSync(`${json}.x.journal.ndjson`, 'my notes\n');
+    const notes = await runMarked(['bench', ...app, ...plan, '--json', `${json}.x`]);
+    assert.equal(notes.code, 2, notes.stderr);
+    assert.match(notes.stderr.trim(), /is not a journal .*\[LOOPLAB_ERR_JOURNAL_UNFINISHED\]$/);
+    assert.equal(readFileSync(`${json}.x.journal.ndjson`, 'utf8'), 'my notes\n');
+
     const resumed = await runMarked(['bench', '--resume', journal, '--json', json, '--debug']);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(resumed.left, [], 'no process left behind');
@@ -182,6 +190,20 @@ describe('bench --resume', () => {
     assert.equal(runs.length, 2);
     assert.equal(report.results[0]?.target?.path, '/timer');
     assert.equal(existsSync(journal), false, 'the journal beside a whole report is removed');
+    // A whole journal still beside its report's path lost that report: never replaced either.
+    const finished = `${json}.y.journal.ndjson`;
+    writeFileSync(
+      finished,
+      halfJournal +
+        journalLine({ index: 1, scenario: 'app', variant: '/timer', record: runs[1] as RunRecord }),
+    );
+    const lost = await runMarked(['bench', ...app, ...plan, '--json', `${json}.y`]);
+    assert.equal(lost.code, 2, lost.stderr);
+    assert.match(
+      lost.stderr.trim(),
+      /holds all 2 runs of a benchmark whose report was not written: write it with --resume .*\[LOOPLAB_ERR_JOURNAL_UNFINISHED\]$/,
+    );
+    assert.equal(parseJournal(readFileSync(finished, 'utf8'), finished).runs.length, 2);
   });
 
   test('a journal of another schema version: one line, LOOPLAB_ERR_REPORT_VERSION, exit 2, for --resume and report', {

@@ -258,8 +258,11 @@ describe('a journal of your own server (--cmd, --vs-cmd, --url)', () => {
     assert.equal(app.cwd, '/srv');
   });
 
-  it('resumes its servers, with the runs it has', () => {
-    const r = resumeFrom(parseJournal(appText, 'j.ndjson'), 'j.ndjson', {}, true);
+  const resumeIn = (cwd: string, journal = appText) =>
+    resumeFrom(parseJournal(journal, 'j.ndjson'), 'j.ndjson', {}, true, undefined, {}, cwd);
+
+  it('resumes its servers, with the runs it has, from the directory they ran in', () => {
+    const r = resumeIn('/srv');
     assert.deepEqual(r.selection, []);
     assert.deepEqual(r.app?.sides, spec.sides);
     assert.deepEqual(r.app?.paths[0]?.request.body, Buffer.from('hi'));
@@ -277,6 +280,26 @@ describe('a journal of your own server (--cmd, --vs-cmd, --url)', () => {
           err.message,
         ),
     );
+  });
+
+  it('refuses, never forced, to start its commands from another directory; a URL runs anywhere', () => {
+    assert.throws(
+      () => resumeIn('/elsewhere'),
+      (err: unknown) =>
+        err instanceof LooplabError &&
+        err.code === ERROR_CODES.JOURNAL_MISMATCH &&
+        err.message ===
+          '--resume runs the benchmark of j.ndjson as it was: its commands ran from /srv, not /elsewhere: resume it from there',
+    );
+    const url = journalApp(
+      {
+        ...spec,
+        sides: [{ name: 'app', label: '--url', command: null, url: 'http://127.0.0.1:1/' }],
+      },
+      '/srv',
+    );
+    const urlText = journalLine({ ...header, app: url, plannedRuns: 2 }) + appRun(0);
+    assert.deepEqual([...resumeIn('/elsewhere', urlText).resume.records.keys()], [0]);
   });
 
   it('refuses server flags given for a journal of scenarios', () => {

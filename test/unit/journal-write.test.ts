@@ -1,0 +1,89 @@
+/**
+ * The journal's writer (journalHooks): whole lines, never through a link planted at its path, and
+ * a journal that cannot be written is given up with one warning, the benchmark going on.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseJournal } from '../../bench/report/journal.ts';
+import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
+import type { RunLabel } from '../../bench/run/plan.ts';
+import { getScenario } from '../../scenarios/registry.ts';
+import { journalHooks } from '../../scripts/shared/journal.ts';
+import { ENVIRONMENT, failedRun } from './fixtures.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'looplab-journal-write-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const scenario = getScenario('busy-wait');
+const job = { scenario, variant: 'sync' } as unknown as RunLabel;
+const planned = {
+  createdAt: '2026-12-06T00:00:00.000Z',
+  environment: ENVIRONMENT,
+  jobs: [job, job],
+  ceilings: [],
+};
+
+function journalAt(path: string) {
+  const warnings: string[] = [];
+  const hooks = journalHooks(
+    path,
+    { selection: [{ scenario, variants: ['sync'], params: {} }] },
+    DEFAULT_OPTIONS,
+    (line) => warnings.push(line),
+  );
+  return { hooks, warnings };
+}
+
+describe('the journal writer', () => {
+  it('writes the header, then each run, as whole lines a reader parses', () => {
+    const path = join(dir, 'plain.ndjson');
+    const { hooks, warnings } = journalAt(path);
+    hooks.onPlanned(planned);
+    hooks.onRecord(job, failedRun(1), 0);
+    hooks.onRecord(job, failedRun(2), 1);
+    const journal = parseJournal(readFileSync(path, 'utf8'), path);
+    assert.deepEqual(
+      journal.runs.map((r) => r.index),
+      [0, 1],
+    );
+    assert.deepEqual(warnings, []);
+  });
+
+  it('never writes through a link planted at its path: it warns once and goes on', () => {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    const path = join(dir, 'linked.ndjson');
+    symlinkSync(victim, path);
+    const { hooks, warnings } = journalAt(path);
+    hooks.onPlanned(planned);
+    hooks.onRecord(job, failedRun(1), 0);
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0] ?? '',
+      /cannot be written \(ELOOP\): the benchmark goes on without it/,
+    );
+  });
+
+  it('a full disk: one warning, no throw, and the benchmark goes on', {
+    skip: !existsSync('/dev/full') && 'no /dev/full here',
+  }, () => {
+    const { hooks, warnings } = journalAt('/dev/full');
+    hooks.onPlanned(planned);
+    assert.doesNotThrow(() => hooks.onRecord(job, failedRun(1), 0));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /cannot be written \(ENOSPC\)/);
+  });
+
+  it('a folder removed after it opened: its descriptor is kept, so nothing throws', () => {
+    const sub = mkdtempSync(join(dir, 'gone-'));
+    const { hooks, warnings } = journalAt(join(sub, 'j.ndjson'));
+    hooks.onPlanned(planned);
+    rmSync(sub, { recursive: true });
+    assert.doesNotThrow(() => hooks.onRecord(job, failedRun(1), 0));
+    assert.deepEqual(warnings, []);
+  });
+});
