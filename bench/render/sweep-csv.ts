@@ -14,7 +14,13 @@ import type {
 
 type Cell = string | number | null;
 
-const PERCENTILES: readonly (keyof LatencyPercentiles)[] = ['p50', 'p90', 'p99', 'p999', 'max'];
+const PERCENTILES: readonly Exclude<keyof LatencyPercentiles, 'min'>[] = [
+  'p50',
+  'p90',
+  'p99',
+  'p999',
+  'max',
+];
 
 const latency = (prefix: string, pick: (s: SweepStep) => LatencyPercentiles | null) =>
   PERCENTILES.map((p) => [`${prefix}_${p}_ms`, (s: SweepStep) => pick(s)?.[p] ?? null] as const);

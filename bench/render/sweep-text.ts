@@ -113,7 +113,8 @@ export interface ShownStep {
 function medianLatency(ls: readonly (LatencyPercentiles | null)[]): LatencyPercentiles | null {
   const measured = ls.filter((l): l is LatencyPercentiles => l !== null);
   if (measured.length === 0) return null;
-  const at = (k: keyof LatencyPercentiles) => median(measured.map((l) => l[k])) as number;
+  const at = (k: Exclude<keyof LatencyPercentiles, 'min'>) =>
+    median(measured.map((l) => l[k])) as number;
   return { p50: at('p50'), p90: at('p90'), p99: at('p99'), p999: at('p999'), max: at('max') };
 }
 

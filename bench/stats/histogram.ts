@@ -4,7 +4,8 @@
  *
  * Values are kept in whole microseconds: exactly below 2,048 µs, and above that in buckets a
  * 1/1,024 of their value wide (HdrHistogram's layout with 10 bits of precision), so a
- * percentile is never more than 0.1% below the true sample. The maximum is kept exactly.
+ * percentile is never more than 0.1% below the true sample. The minimum and maximum are kept
+ * exactly.
  */
 
 /** Below this many µs every value has a bucket of its own. */
@@ -31,6 +32,7 @@ export class LatencyHistogram {
   readonly #counts = new Map<number, { lowUs: number; n: number }>();
   #n = 0;
   #maxMs: number | null = null;
+  #minMs: number | null = null;
 
   /** Records one latency in ms; a negative one (clocks never run back here) counts as 0. */
   record(ms: number): void {
@@ -42,10 +44,16 @@ export class LatencyHistogram {
     else this.#counts.set(index, { lowUs, n: 1 });
     this.#n++;
     if (this.#maxMs === null || clamped > this.#maxMs) this.#maxMs = clamped;
+    if (this.#minMs === null || clamped < this.#minMs) this.#minMs = clamped;
   }
 
   get count(): number {
     return this.#n;
+  }
+
+  /** The smallest latency recorded, exactly; null when none was. */
+  get minMs(): number | null {
+    return this.#minMs;
   }
 
   /** The largest latency recorded, exactly; null when none was. */

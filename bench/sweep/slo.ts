@@ -7,7 +7,7 @@ import { round } from '../../core/numbers.ts';
 import type { LatencyPercentiles, Slo } from './types.ts';
 
 /** How a user may name each percentile: p99.9 and p999 are one. */
-const PERCENTILES: Record<string, keyof LatencyPercentiles> = {
+const PERCENTILES: Record<string, Exclude<keyof LatencyPercentiles, 'min'>> = {
   p50: 'p50',
   p90: 'p90',
   p99: 'p99',

@@ -23,6 +23,8 @@ export interface LatencyPercentiles {
   /** p99.9 */
   p999: number;
   max: number;
+  /** The smallest; absent in sweeps written before it was kept. */
+  min?: number;
 }
 
 /**
@@ -112,7 +114,7 @@ export interface Knee {
 export interface Slo {
   /** As the user wrote it, for messages and headings. */
   text: string;
-  percentile: keyof LatencyPercentiles;
+  percentile: Exclude<keyof LatencyPercentiles, 'min'>;
   /** The corrected percentile must be strictly under this. */
   underMs: number;
 }

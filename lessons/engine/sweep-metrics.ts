@@ -33,6 +33,8 @@ export const SWEEP_METRICS = {
   topElu: { unit: 'ratio', better: 'lower', label: 'loop utilisation at the highest rate' },
   // At the lowest offered rate (the first step): the low-load baseline.
   lowP99Ms: { unit: 'ms', better: 'lower', label: 'p99 at the lowest rate' },
+  // The fastest answer of every step, timed from its send: one faster than the work skipped it.
+  fastestSentMs: { unit: 'ms', better: 'higher', label: 'fastest answer of the sweep' },
 } as const satisfies Record<string, MetricSpec>;
 
 export type SweepMetricName = keyof typeof SWEEP_METRICS;

@@ -24,6 +24,20 @@ function meanOf(
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+/**
+ * The fastest answer of every step of every run, timed from its send: a request answered sooner
+ * than its work takes skipped it. Every step counts, the generator's too: however late a request
+ * went out, its answer cannot come before the work is done. null when no step kept it.
+ */
+function fastest(v: SweepVariant): number | null {
+  const mins = v.runs.flatMap((r) =>
+    r.steps.flatMap((s) =>
+      s.uncorrectedLatencyMs?.min === undefined ? [] : [s.uncorrectedLatencyMs.min],
+    ),
+  );
+  return mins.length === 0 ? null : Math.min(...mins);
+}
+
 /** The median over completed runs of each run's last good rate; null when no run had one. */
 function lastGood(v: SweepVariant): number | null {
   const rates = v.runs
@@ -82,6 +96,8 @@ export function sweepFigure(
       return meanOf(v.runs, top, (s) => s.elu, everyStep);
     case 'lowP99Ms':
       return meanOf(v.runs, low, (s) => s.latencyMs?.p99, everyStep);
+    case 'fastestSentMs':
+      return fastest(v);
   }
 }
 
@@ -95,4 +111,20 @@ export function sweepLookupIn(
     const v = sweeps[measurement]?.variants.find((x) => x.variant === variant);
     return v === undefined ? null : sweepFigure(v, metric, everyStep);
   };
+}
+
+/**
+ * The top rate of a sweep when looplab's generator could not hold it for one of `variants` in
+ * some run (its thread too slow on a busy machine): a step there says nothing about the server,
+ * so a verdict on it would blame the handler for the machine. null when every top step was held.
+ */
+export function generatorLimitedTop(
+  sweep: SweepReport,
+  variants: readonly string[],
+): number | null {
+  const steps = sweep.variants
+    .filter((v) => variants.includes(v.variant))
+    .flatMap((v) => v.runs.flatMap((r) => r.steps));
+  const top = Math.max(...steps.map((st) => st.offeredPerSec));
+  return steps.some((st) => st.offeredPerSec === top && st.limitedBy === 'generator') ? top : null;
 }

@@ -148,6 +148,17 @@ export default defineLesson({
         hint: 'Requests arrive faster than your route finishes them: something each request holds for its whole wait (the loop, a line, a lock) lets only so many through a second.',
       },
       {
+        // Under rush hour, not only alone: a handler that skips or shares the wait for some
+        // requests (one in ten, or those that arrive together) answers one sooner than 20 ms.
+        text: 'every request of the sweep still waits its 20 ms: none is answered sooner',
+        left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'fastestSentMs' },
+        op: '>',
+        // verify's ms, at 0.9× for a timer that fires a hair early on a busy machine.
+        right: 20,
+        factor: 0.9,
+        hint: 'Some requests were answered sooner than the wait: each request must wait its own ms, not skip it or share one started before it arrived.',
+      },
+      {
         // sync's ceiling is 50/s; a route whose waits overlap answers the whole top rate.
         text: 'at the highest rate your handler answers over 2× what the blocking reference does: its capacity is no longer 1000 / ms',
         left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'topAchievedPerSec' },

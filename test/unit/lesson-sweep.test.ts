@@ -10,7 +10,7 @@ import { ceilingFromMicro } from '../../bench/sweep/theory.ts';
 import type { SweepReport, SweepRun, SweepStep, SweepVariant } from '../../bench/sweep/types.ts';
 import { evaluateCheck } from '../../lessons/engine/claims.ts';
 import { lessonOutcome } from '../../lessons/engine/measure.ts';
-import { sweepFigure, sweepLookupIn } from '../../lessons/engine/sweep.ts';
+import { generatorLimitedTop, sweepFigure, sweepLookupIn } from '../../lessons/engine/sweep.ts';
 import { formatLessonMetric, SWEEP_METRIC_NAMES } from '../../lessons/engine/sweep-metrics.ts';
 import { EXERCISE_VARIANT } from '../../lessons/engine/types.ts';
 import { findLesson, readLessonFile } from '../../lessons/registry.ts';
@@ -66,6 +66,8 @@ describe('sweepFigure', () => {
       topSentP99Ms: 400,
       topElu: 0.995,
       lowP99Ms: 32,
+      // These hand-made steps keep no fastest answer (as sweeps written before it was kept).
+      fastestSentMs: null,
     });
   });
 
@@ -96,6 +98,21 @@ describe('sweepFigure', () => {
     assert.equal(lookup({ measurement: 'rush', variant: 'sync', metric: 'requestsPerSec' }), null);
     assert.equal(lookup({ measurement: 'main', variant: 'sync', metric: 'kneePerSec' }), null);
     assert.equal(lookup({ measurement: 'rush', variant: 'worker', metric: 'kneePerSec' }), null);
+  });
+
+  it('the fastest answer is the smallest of every step of every run, the generator’s steps too', () => {
+    const withMin = (st: SweepStep, min: number): SweepStep => ({
+      ...st,
+      uncorrectedLatencyMs: st.uncorrectedLatencyMs && { ...st.uncorrectedLatencyMs, min },
+    });
+    const v = variant('x', [
+      judged(1, [
+        withMin(step(10, 30), 21),
+        withMin(step(20, 30, { limitedBy: 'generator' }), 19.5),
+      ]),
+      judged(2, [withMin(step(10, 30), 20.5), step(20, 30)]),
+    ]);
+    assert.equal(sweepFigure(v, 'fastestSentMs'), 19.5);
   });
 
   it('formats figures with their units, and an unmeasured one as such', () => {
@@ -154,9 +171,25 @@ describe("lesson 13's verify on a sweep", () => {
       step(160, 2600, { arrivedPerSec: 156, achievedPerSec: 49, elu: 1 }),
     ]),
   ]);
+  /** Every request waited its 20 ms, unless a step says otherwise (`fastest`). */
+  const waited = (st: SweepStep, fastest = 20.4): SweepStep => ({
+    ...st,
+    uncorrectedLatencyMs: st.uncorrectedLatencyMs && {
+      ...st.uncorrectedLatencyMs,
+      min: st.uncorrectedLatencyMs.min ?? fastest,
+    },
+  });
   const judge = (steps: SweepStep[]) => {
     const report = {
-      variants: [reference, variant(EXERCISE_VARIANT, [judged(1, steps)])],
+      variants: [
+        reference,
+        variant(EXERCISE_VARIANT, [
+          judged(
+            1,
+            steps.map((st) => waited(st)),
+          ),
+        ]),
+      ],
     } as unknown as SweepReport;
     const lookup = sweepLookupIn({ verify: report }, true);
     return lesson.verify.criteria.map((c) => evaluateCheck(c, lookup).holds);
@@ -165,7 +198,7 @@ describe("lesson 13's verify on a sweep", () => {
   it('passes a handler whose waits overlap: it answers the top rate, fast', () => {
     assert.deepEqual(
       judge([step(20, 25), step(40, 27), step(80, 30), step(160, 32, { arrivedPerSec: 175 })]),
-      [true, true, true],
+      [true, true, true, true],
     );
   });
 
@@ -177,7 +210,7 @@ describe("lesson 13's verify on a sweep", () => {
         step(80, 1400, { arrivedPerSec: 88, achievedPerSec: 50 }),
         step(160, 2570, { arrivedPerSec: 175, achievedPerSec: 48 }),
       ]),
-      [false, false, false],
+      [false, true, false, false],
     );
   });
 
@@ -190,11 +223,38 @@ describe("lesson 13's verify on a sweep", () => {
         step(160, 1500, { arrivedPerSec: 160, achievedPerSec: 99 }),
       ]),
       // Twice the reference's 49/s is 98: the capacity check alone would pass it.
-      [false, true, false],
+      [false, true, true, false],
     );
   });
 
+  it('names the top rate when the generator could not hold it for either handler, in any run', () => {
+    const report = (steps: SweepStep[]) =>
+      ({
+        variants: [reference, variant(EXERCISE_VARIANT, [judged(1, steps)])],
+      }) as unknown as SweepReport;
+    const held = [step(20, 25), step(160, 32)];
+    const late = [step(20, 25), step(160, 32, { limitedBy: 'generator', limitedWhy: 'late' })];
+    assert.equal(generatorLimitedTop(report(held), ['sync', EXERCISE_VARIANT]), null);
+    assert.equal(generatorLimitedTop(report(late), ['sync', EXERCISE_VARIANT]), 160);
+    // A lower step sent late is no matter: the verdict is on the top one.
+    const lowLate = [step(20, 25, { limitedBy: 'generator' }), step(160, 32)];
+    assert.equal(generatorLimitedTop(report(lowLate), ['sync', EXERCISE_VARIANT]), null);
+  });
+
   it('a handler whose sweep failed is not measured, and does not pass', () => {
-    assert.deepEqual(judge([]), [null, null, null]);
+    assert.deepEqual(judge([]), [null, null, null, null]);
+  });
+
+  it('fails a handler that skips or shares the wait for some requests: one answered in 2 ms', () => {
+    const early = (st: SweepStep) => waited(st, 2);
+    assert.deepEqual(
+      judge([
+        step(20, 25),
+        early(step(40, 27)),
+        step(80, 30),
+        step(160, 32, { arrivedPerSec: 175 }),
+      ]),
+      [true, false, true, true],
+    );
   });
 });

@@ -186,7 +186,7 @@ describe('tallyOpenWindow', () => {
   it('corrected percentiles from due, uncorrected from send, timeouts at the timeout (nearest rank)', () => {
     const { step, load } = window(records);
     // From due: 2, 4, 15, 30, 60, 64, 80.
-    assert.deepEqual(step.latencyMs, { p50: 30, p90: 80, p99: 80, p999: 80, max: 80 });
+    assert.deepEqual(step.latencyMs, { p50: 30, p90: 80, p99: 80, p999: 80, max: 80, min: 2 });
     // From send: 2, 4, 5, 30, 60, 64 (the request never sent has none).
     assert.deepEqual(step.uncorrectedLatencyMs, {
       p50: 5,
@@ -194,6 +194,7 @@ describe('tallyOpenWindow', () => {
       p99: 64,
       p999: 64,
       max: 64,
+      min: 2,
     });
     // The load's latency fields are the corrected ones.
     assert.deepEqual(
@@ -216,7 +217,10 @@ describe('tallyOpenWindow', () => {
       rec({ dueMs: 1000 + i, doneMs: 1000 + i + (i + 1) / 1000, outcome: 'answered', status: 200 }),
     );
     const { step } = window(many, { endMs: 3000 });
-    assert.deepEqual(step.latencyMs, { p50: 0.75, p90: 1.35, p99: 1.485, p999: 1.499, max: 1.5 });
+    const { min, ...percentiles } = step.latencyMs ?? {};
+    assert.deepEqual(percentiles, { p50: 0.75, p90: 1.35, p99: 1.485, p999: 1.499, max: 1.5 });
+    // Exact, not to a bucket: 1 µs, as floating point subtracts it.
+    assert.equal(min?.toFixed(9), '0.001000000');
   });
 
   it('a timeout sent late counts later from due than from send, by exactly its send lag', () => {

@@ -74,7 +74,14 @@ export interface OpenTally {
 function percentiles(h: LatencyHistogram): LatencyPercentiles | null {
   if (h.count === 0) return null;
   const at = (p: number) => h.percentile(p) as number;
-  return { p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: h.maxMs as number };
+  return {
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max: h.maxMs as number,
+    min: h.minMs as number,
+  };
 }
 
 /** The step's figures and the LoadResult from a window's records. */
