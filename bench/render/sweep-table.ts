@@ -50,7 +50,8 @@ const COLUMNS: readonly Column[] = [
   { head: ['p99', 'ms'], cell: (s) => numText(s.latencyMs?.p99 ?? null) },
   { head: ['p99.9', 'ms'], cell: (s) => numText(s.latencyMs?.p999 ?? null) },
   { head: ['max', 'ms'], cell: (s) => numText(s.latencyMs?.max ?? null) },
-  // Timed from the send, as a closed-loop tool would: beside the corrected p99 it shows the wait.
+  // Timed from the send (the wait inside the server only): beside the corrected p99 it shows the
+  // wait in the generator.
   { head: ['sent', 'p99 ms'], cell: (s) => numText(s.uncorrectedP99Ms) },
   { head: ['err', ''], cell: (s) => String(s.errors) },
   { head: ['t/o', ''], cell: (s) => String(s.timeouts) },
@@ -145,7 +146,7 @@ export function formatSweepTable(report: SweepReport, style: TableStyle = PLAIN_
     style.bold(plainLine(targetText(report))) + style.dim(plainLine(`  ·  ${optionsText(report)}`)),
     style.dim('latency corrected for coordinated omission: timed from when each request was due;'),
     style.dim(
-      'sent: the p99 of the same requests timed from when each was sent, as a closed loop would',
+      'sent: the p99 of the same requests timed from when each was sent (the wait in the server only)',
     ),
     '',
   ];

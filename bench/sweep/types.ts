@@ -60,7 +60,7 @@ export interface SweepStep {
    * unanswered at the timeout counts at the timeout. The headline. null: nothing answered.
    */
   latencyMs: LatencyPercentiles | null;
-  /** The same requests timed from when each was sent, as a closed-loop tool would. */
+  /** The same requests timed from when each was sent: the wait inside the server only. */
   uncorrectedLatencyMs: LatencyPercentiles | null;
   errors: number;
   timeouts: number;
