@@ -149,7 +149,9 @@ async function specOf(argv: Args): Promise<SweepSpec> {
     argv.body !== undefined && '--body',
   ].filter(Boolean);
   if (appOnly.length > 0) {
-    throw badOption(`${appOnly.join(' and ')} go with --cmd or --url; scenarios answer GET / only`);
+    throw badOption(
+      `${appOnly.join(' and ')} ${appOnly.length === 1 ? 'goes' : 'go'} with --cmd or --url; scenarios answer GET / only`,
+    );
   }
   if (argv.scenario === undefined) {
     throw new LooplabError(

@@ -76,7 +76,9 @@ export function checkAppFlagsUnused(flags: AppFlags): void {
     flags.method.toUpperCase() !== 'GET' && '--method',
   ].filter(Boolean);
   if (used.length > 0) {
-    throw badOption(`${used.join(' and ')} go with --cmd or --url; scenarios answer GET / only`);
+    throw badOption(
+      `${used.join(' and ')} ${used.length === 1 ? 'goes' : 'go'} with --cmd or --url; scenarios answer GET / only`,
+    );
   }
 }
 

@@ -156,7 +156,9 @@ async function appOptions(flags: LiveFlags): Promise<AppTargetSpec | null> {
       !flags.load && '--no-load',
     ].filter(Boolean);
     if (used.length > 0)
-      throw badOption(`${used.join(' and ')} go with --cmd; a scenario's variants answer GET /`);
+      throw badOption(
+        `${used.join(' and ')} ${used.length === 1 ? 'goes' : 'go'} with --cmd; a scenario's variants answer GET /`,
+      );
     return null;
   }
   checkScenarioFlagsUnused({ variant: [], param: flags.param });

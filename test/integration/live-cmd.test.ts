@@ -294,8 +294,8 @@ describe('looplab live --cmd', () => {
     const cases: [string[], RegExp][] = [
       [['busy-wait', '--cmd', APP], /leave out busy-wait \[LOOPLAB_ERR_BAD_OPTION\]$/],
       [['--cmd', APP, '--param', 'ms=5'], /--param .*\[LOOPLAB_ERR_BAD_OPTION\]$/],
-      [['--no-load'], /--no-load go with --cmd.*\[LOOPLAB_ERR_BAD_OPTION\]$/],
-      [['--path', '/orders'], /--path go with --cmd.*\[LOOPLAB_ERR_BAD_OPTION\]$/],
+      [['--no-load'], /--no-load goes with --cmd.*\[LOOPLAB_ERR_BAD_OPTION\]$/],
+      [['--path', '/orders'], /--path goes with --cmd.*\[LOOPLAB_ERR_BAD_OPTION\]$/],
       [
         ['--cmd', APP, '--no-load', '--connections', '5'],
         /--no-load sends none.*\[LOOPLAB_ERR_BAD_OPTION\]$/,

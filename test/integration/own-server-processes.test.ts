@@ -180,7 +180,7 @@ describe('bad input', () => {
     [['--url', 'ftp://127.0.0.1/'], 'LOOPLAB_ERR_BAD_OPTION', /--url takes an http/],
     [['--cmd', 'node s.js', '--url', 'http://127.0.0.1:1/'], 'LOOPLAB_ERR_BAD_OPTION', /not both/],
     [['--url', 'http://127.0.0.1:1/'], 'LOOPLAB_ERR_URL_UNREACHABLE', /nothing answered/],
-    [['busy-wait', '--path', '/x'], 'LOOPLAB_ERR_BAD_OPTION', /--path go with --cmd or --url/],
+    [['busy-wait', '--path', '/x'], 'LOOPLAB_ERR_BAD_OPTION', /--path goes with --cmd or --url/],
   ] as const) {
     it(`${args.join(' ')}: one line, ${code}, exit 2`, async () => {
       const r = await cli(['bench', ...args]);

@@ -99,9 +99,9 @@ describe("looplab live's flags for your own server", () => {
       [{ cmd: 'node s.js', param: ['ms=5'] }, /--param apply to scenarios/],
       [{ cmd: 'node s.js', replay: 'r.ndjson' }, /leave out --cmd/],
       [{ cmd: 'node s.js', load: false, connections: 5 }, /--no-load sends none/],
-      [{ load: false }, /^--no-load go with --cmd/],
+      [{ load: false }, /^--no-load goes with --cmd/],
       [{ path: ['/a'], appPort: 3000 }, /^--path and --app-port go with --cmd/],
-      [{ startTimeout: 5 }, /^--start-timeout go with --cmd/],
+      [{ startTimeout: 5 }, /^--start-timeout goes with --cmd/],
     ];
     for (const [over, message] of refused)
       await assert.rejects(liveOptions(flags(over)), { code: 'LOOPLAB_ERR_BAD_OPTION', message });
