@@ -91,9 +91,9 @@ export function inspectorUnavailable(
  *
  * No regular expression here, nor anywhere in the capture: it runs inside the interrupted code,
  * and when that code is a regular expression backtracking (the stall itself), a second one run
- * on top of it corrupted the process's memory (V8's backtracking stack is one per isolate). Seen
- * on Node 20 and 24: a server stalled in an email pattern died in 2 of 3 runs under `--stalls`
- * (`malloc(): invalid size`, SIGSEGV), until this was plain string work.
+ * on top of it corrupted the process's memory (likely V8's backtracking stack, one per isolate,
+ * reused under the first). Seen on Node 20 and 24: a server stalled in an email pattern died in
+ * most benches under `--stalls` (`malloc(): invalid size`, SIGSEGV), and in none of 8 after.
  */
 export function withoutPlace(frame: string): string {
   const open = frame.indexOf(' (');
