@@ -112,19 +112,3 @@ export function sweepLookupIn(
     return v === undefined ? null : sweepFigure(v, metric, everyStep);
   };
 }
-
-/**
- * The top rate of a sweep when looplab's generator could not hold it for one of `variants` in
- * some run (its thread too slow on a busy machine): a step there says nothing about the server,
- * so a verdict on it would blame the handler for the machine. null when every top step was held.
- */
-export function generatorLimitedTop(
-  sweep: SweepReport,
-  variants: readonly string[],
-): number | null {
-  const steps = sweep.variants
-    .filter((v) => variants.includes(v.variant))
-    .flatMap((v) => v.runs.flatMap((r) => r.steps));
-  const top = Math.max(...steps.map((st) => st.offeredPerSec));
-  return steps.some((st) => st.offeredPerSec === top && st.limitedBy === 'generator') ? top : null;
-}

@@ -10,7 +10,7 @@ import { ceilingFromMicro } from '../../bench/sweep/theory.ts';
 import type { SweepReport, SweepRun, SweepStep, SweepVariant } from '../../bench/sweep/types.ts';
 import { evaluateCheck } from '../../lessons/engine/claims.ts';
 import { lessonOutcome } from '../../lessons/engine/measure.ts';
-import { generatorLimitedTop, sweepFigure, sweepLookupIn } from '../../lessons/engine/sweep.ts';
+import { sweepFigure, sweepLookupIn } from '../../lessons/engine/sweep.ts';
 import { formatLessonMetric, SWEEP_METRIC_NAMES } from '../../lessons/engine/sweep-metrics.ts';
 import { EXERCISE_VARIANT } from '../../lessons/engine/types.ts';
 import { findLesson, readLessonFile } from '../../lessons/registry.ts';
@@ -225,20 +225,6 @@ describe("lesson 13's verify on a sweep", () => {
       // Twice the reference's 49/s is 98: the capacity check alone would pass it.
       [false, true, true, false],
     );
-  });
-
-  it('names the top rate when the generator could not hold it for either handler, in any run', () => {
-    const report = (steps: SweepStep[]) =>
-      ({
-        variants: [reference, variant(EXERCISE_VARIANT, [judged(1, steps)])],
-      }) as unknown as SweepReport;
-    const held = [step(20, 25), step(160, 32)];
-    const late = [step(20, 25), step(160, 32, { limitedBy: 'generator', limitedWhy: 'late' })];
-    assert.equal(generatorLimitedTop(report(held), ['sync', EXERCISE_VARIANT]), null);
-    assert.equal(generatorLimitedTop(report(late), ['sync', EXERCISE_VARIANT]), 160);
-    // A lower step sent late is no matter: the verdict is on the top one.
-    const lowLate = [step(20, 25, { limitedBy: 'generator' }), step(160, 32)];
-    assert.equal(generatorLimitedTop(report(lowLate), ['sync', EXERCISE_VARIANT]), null);
   });
 
   it('a handler whose sweep failed is not measured, and does not pass', () => {
