@@ -95,7 +95,7 @@ export function inspectorUnavailable(
  * reused under the first). Seen on Node 20 and 24: a server stalled in an email pattern died in
  * most benches under `--stalls` (`malloc(): invalid size`, SIGSEGV), and in none of 8 after.
  */
-export function withoutPlace(frame: string): string {
+function withoutPlace(frame: string): string {
   const open = frame.indexOf(' (');
   return open >= 0 && frame.endsWith(')') ? frame.slice(0, open) : frame;
 }
