@@ -15,6 +15,11 @@ import { defineLesson, EXERCISE_VARIANT } from '../engine/types.ts';
 
 const rush = 'rush';
 const op = (variant: string, metric: SweepMetricName) => ({ measurement: rush, variant, metric });
+const verified = (variant: string, metric: SweepMetricName) => ({
+  measurement: 'verify',
+  variant,
+  metric,
+});
 
 export default defineLesson({
   id: 'rush-hour',
@@ -141,9 +146,9 @@ export default defineLesson({
     criteria: [
       {
         text: 'at the highest rate your handler answers what arrives (over 0.9×)',
-        left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'topAchievedPerSec' },
+        left: verified(EXERCISE_VARIANT, 'topAchievedPerSec'),
         op: '>',
-        right: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'topArrivedPerSec' },
+        right: verified(EXERCISE_VARIANT, 'topArrivedPerSec'),
         factor: 0.9,
         hint: 'Requests arrive faster than your route finishes them: something each request holds for its whole wait (the loop, a line, a lock) lets only so many through a second.',
       },
@@ -151,7 +156,7 @@ export default defineLesson({
         // Under rush hour, not only alone: a handler that skips or shares the wait for some
         // requests (one in ten, or those that arrive together) answers one sooner than 20 ms.
         text: 'every request of the sweep still waits its 20 ms: none is answered sooner',
-        left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'fastestSentMs' },
+        left: verified(EXERCISE_VARIANT, 'fastestSentMs'),
         op: '>',
         // verify's ms, at 0.9× for a timer that fires a hair early on a busy machine.
         right: 20,
@@ -161,17 +166,17 @@ export default defineLesson({
       {
         // sync's ceiling is 50/s; a route whose waits overlap answers the whole top rate.
         text: 'at the highest rate your handler answers over 2× what the blocking reference does: its capacity is no longer 1000 / ms',
-        left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'topAchievedPerSec' },
+        left: verified(EXERCISE_VARIANT, 'topAchievedPerSec'),
         op: '>',
-        right: { measurement: 'verify', variant: 'sync', metric: 'topAchievedPerSec' },
+        right: verified('sync', 'topAchievedPerSec'),
         factor: 2,
         hint: 'Your route still finishes about one request per wait: the requests still wait one after another.',
       },
       {
         text: "at the highest rate your handler's p99 (timed from when each request was due) is under a quarter of the reference's",
-        left: { measurement: 'verify', variant: EXERCISE_VARIANT, metric: 'topP99Ms' },
+        left: verified(EXERCISE_VARIANT, 'topP99Ms'),
         op: '<',
-        right: { measurement: 'verify', variant: 'sync', metric: 'topP99Ms' },
+        right: verified('sync', 'topP99Ms'),
         factor: 0.25,
         hint: 'Requests queue in front of your route at rush hour: each waits for the ones ahead of it before its own wait starts.',
       },
