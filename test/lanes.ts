@@ -72,10 +72,22 @@ export function lanes(files: readonly string[]): { measuring: string[]; checking
   return { measuring, checking };
 }
 
+/**
+ * A file's bound: a test that never ends fails its file after 40 minutes instead of using up CI's
+ * time (the longest file takes some 6 minutes here). And a file whose tests have all ended exits,
+ * even when a failed test left a timer or a socket open: one unit test's interval, left running by
+ * its failed assertion, once held CI's suite for 76 minutes.
+ */
+export const RUNNER_FLAGS = ['--test-force-exit', '--test-timeout=2400000'];
+
 function run(files: string[], capture: boolean): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {
-    stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--test', '--test-concurrency=1', ...RUNNER_FLAGS, ...files],
+    {
+      stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
+    },
+  );
   let out = '';
   child.stdout?.on('data', (c: Buffer) => {
     out += c.toString();

@@ -23,8 +23,13 @@ const probe: ProbeFrame = {
   rssBytes: 50_000_000,
 };
 
-/** A server whose probe answers each frame with `probe` (its lag the frame's number). */
-function fakeServer(): MeasuredServer & { asked: number } {
+/**
+ * A server whose probe answers each frame with `probe` (its lag the frame's number); frames after
+ * the first wait for `open`, so that a slow machine cannot send one before the test is ready.
+ */
+function fakeServer(
+  open: Promise<unknown> = Promise.resolve(),
+): MeasuredServer & { asked: number } {
   const server = {
     asked: 0,
     pid: 1,
@@ -33,8 +38,9 @@ function fakeServer(): MeasuredServer & { asked: number } {
     resetProbe: async () => {},
     readProbe: async () => null,
     frameProbe: async () => {
-      server.asked++;
-      return { ...probe, lagP99Ms: server.asked, frameEndEpochMs: Date.now() };
+      const asked = ++server.asked;
+      if (asked > 1) await open;
+      return { ...probe, lagP99Ms: asked, frameEndEpochMs: Date.now() };
     },
     stop: async () => {},
     otherPorts: () => [],
@@ -52,25 +58,35 @@ const options = {
 };
 const tick = () => new Promise((r) => setImmediate(r));
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until `seen` holds, as long as a busy machine needs (CI's took over 5 ms a tick). */
+async function until(seen: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !seen(); await wait(5))
+    assert.ok(Date.now() < deadline, 'waited 10 s');
+}
 
 describe('a lesson run watched live', () => {
-  it("sends the window's frames, not the warm-up's, with the answers since the frame before", async () => {
+  it("sends the window's frames, not the warm-up's, with the answers since the frame before", async (t) => {
     const source = runsSource(options);
     const events: LiveEvent[] = [];
     source.subscribe((e) => events.push(e));
     assert.equal(source.describe().state, 'idle');
     assert.deepEqual(source.describe().lesson, options.lesson);
     source.runStarts('run 1 of 2: sync', 'sync');
-    const server = fakeServer();
+    let opened = () => {};
+    const server = fakeServer(new Promise<void>((resolve) => (opened = resolve)));
     const watch = source.watch('sync', server, { answers: true });
+    // A failed assertion must not leave the watch asking every 5 ms: the file would never end.
+    t.after(() => watch.end());
     // The run's turn begins once its probe has answered the first frame (the warm-up's).
     assert.equal(source.describe().turn, undefined);
+    assert.equal(server.asked, 1);
     await tick();
     assert.equal(source.describe().turn?.variant, 'sync');
-    // The first frame closed the warm-up's: asked, not sent.
-    assert.equal(server.asked, 1);
+    // The first frame closed the warm-up's: asked, not sent (the first sent is the second asked).
+    assert.ok(!events.some((e) => e.type === 'frame'));
     for (const ms of [10, 20, 30]) watch.onAnswer?.(ms);
-    await wait(40);
+    opened();
+    await until(() => events.some((e) => e.type === 'frame'));
     watch.end();
     const asked = server.asked;
     await wait(20);
@@ -112,13 +128,14 @@ describe('a lesson run watched live', () => {
     );
   });
 
-  it('says null for the load where the answers could not be counted (--workers)', async () => {
+  it('says null for the load where the answers could not be counted (--workers)', async (t) => {
     const source = runsSource(options);
     const events: LiveEvent[] = [];
     source.subscribe((e) => events.push(e));
     const watch = source.watch('async', fakeServer(), { answers: false });
+    t.after(() => watch.end());
     watch.onAnswer?.(10);
-    await wait(30);
+    await until(() => events.some((e) => e.type === 'frame'));
     watch.end();
     const frame = events.find((e): e is FrameEvent => e.type === 'frame');
     assert.deepEqual([frame?.requestsPerSec, frame?.latencyP99Ms], [null, null]);
