@@ -184,10 +184,11 @@ export interface Lesson {
      */
     offLoop?: { factor: number; hint: string; of?: 'reference' | 'own' };
     /**
-     * Also offer both handlers these arrival rates, one open-model step each (the lesson's short
-     * sweep steps), the reference and the learner's in the same session: criteria with
-     * `measurement: 'verify'` and a sweep figure (sweep-metrics.ts) read this sweep, for a lesson
-     * whose exercise is capacity, which a closed loop's ten connections cannot show.
+     * Also offer the learner's handler these arrival rates, one open-model step each (the
+     * lesson's short sweep steps), after the closed loop: criteria with `measurement: 'verify'`,
+     * the exercise's variant and a sweep figure (sweep-metrics.ts) read this sweep, for a lesson
+     * whose exercise is capacity, which a closed loop's ten connections cannot show. The
+     * reference is not swept: past its ceiling its backlog takes longer to drain than the sweep.
      */
     sweep?: { ratesPerSec: readonly number[] };
   };

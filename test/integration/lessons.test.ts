@@ -134,7 +134,8 @@ describe('verify', () => {
 
   /**
    * A lesson whose verify sweeps (rush-hour) gets one short step at its top rate, the one its
-   * criteria read: five handlers at 160/s for 1 s each, not four rates of 2 s (the suite's budget).
+   * criteria read: the solution, bad.ts and the cheats at 160/s for 0.5 s each, not two rates of
+   * 1 s (the suite's budget).
    */
   const sweepSettings = (lesson: Lesson) => {
     const top = lesson.verify.sweep?.ratesPerSec.at(-1);

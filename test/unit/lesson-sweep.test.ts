@@ -137,7 +137,6 @@ describe('lesson 13 on a sweep', () => {
         [true, 60, 40],
         [true, 60, 60],
         [true, 400, 32],
-        [true, 400, 400],
       ],
     );
   });
@@ -162,27 +161,18 @@ describe('lesson 13 on a sweep', () => {
 
 describe("lesson 13's verify on a sweep", () => {
   const lesson = findLesson('rush-hour');
-  /** The reference sync past its 50/s ceiling at 160/s, beside one learner's handler. */
-  const reference = variant('sync', [
-    judged(1, [
-      step(20, 30),
-      step(40, 60),
-      step(80, 1200, { arrivedPerSec: 85, achievedPerSec: 47, elu: 1 }),
-      step(160, 2600, { arrivedPerSec: 156, achievedPerSec: 49, elu: 1 }),
-    ]),
-  ]);
-  /** Every request waited its 20 ms, unless a step says otherwise (`fastest`). */
-  const waited = (st: SweepStep, fastest = 20.4): SweepStep => ({
+  /** Every request waited its 100 ms, unless a step says otherwise (`fastest`). */
+  const waited = (st: SweepStep, fastest = 100.4): SweepStep => ({
     ...st,
     uncorrectedLatencyMs: st.uncorrectedLatencyMs && {
       ...st.uncorrectedLatencyMs,
       min: st.uncorrectedLatencyMs.min ?? fastest,
     },
   });
+  /** The learner's handler alone: verify sweeps no reference. */
   const judge = (steps: SweepStep[]) => {
     const report = {
       variants: [
-        reference,
         variant(EXERCISE_VARIANT, [
           judged(
             1,
@@ -195,52 +185,65 @@ describe("lesson 13's verify on a sweep", () => {
     return lesson.verify.criteria.map((c) => evaluateCheck(c, lookup).holds);
   };
 
-  it('passes a handler whose waits overlap: it answers the top rate, fast', () => {
+  it("waits 100 ms and offers 16 times one line's capacity: 16 requests in flight", () => {
+    const ms = lesson.verify.params.ms as number;
+    const top = lesson.verify.sweep?.ratesPerSec.at(-1) as number;
+    assert.deepEqual([ms, (top * ms) / 1000, top / (1000 / ms)], [100, 16, 16]);
+  });
+
+  it('passes a handler whose waits overlap: it answers the top rate, every wait its own', () => {
+    assert.deepEqual(judge([step(40, 104), step(160, 112, { arrivedPerSec: 171 })]), [
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it("passes it when the generator sent late: its due-time p99 is looplab's, not the route's", () => {
+    const late = step(160, 420, {
+      arrivedPerSec: 120,
+      achievedPerSec: 119,
+      uncorrectedLatencyMs: { p50: 101, p90: 104, p99: 118, p999: 130, max: 140 },
+      limitedBy: 'generator',
+      limitedWhy: 'late',
+    });
+    assert.deepEqual(judge([step(40, 104), late]), [true, true, true]);
+  });
+
+  it("fails the starter's one line: achieved flat at 1000 / ms = 10/s, the queue in its p99", () => {
     assert.deepEqual(
-      judge([step(20, 25), step(40, 27), step(80, 30), step(160, 32, { arrivedPerSec: 175 })]),
-      [true, true, true, true],
+      judge([
+        step(40, 3400, { achievedPerSec: 10 }),
+        step(160, 9000, { arrivedPerSec: 158, achievedPerSec: 10 }),
+      ]),
+      [false, true, false],
     );
   });
 
-  it("fails the starter's one line: achieved flat at 1000 / ms, the queue in its p99", () => {
+  it('fails a pool of four lines (40/s), which held 160/s when the wait was 20 ms', () => {
     assert.deepEqual(
-      judge([
-        step(20, 110),
-        step(40, 380, { achievedPerSec: 38 }),
-        step(80, 1400, { arrivedPerSec: 88, achievedPerSec: 50 }),
-        step(160, 2570, { arrivedPerSec: 175, achievedPerSec: 48 }),
-      ]),
-      [false, true, false, false],
+      judge([step(40, 310), step(160, 2900, { arrivedPerSec: 162, achievedPerSec: 40 })]),
+      [false, true, false],
     );
   });
 
-  it("fails two lines at rush hour: 100/s is twice the starter's, and still a ceiling", () => {
+  it('fails a pool of fifteen (150/s): the queue shows in its p99 before its rate falls short', () => {
     assert.deepEqual(
-      judge([
-        step(20, 30),
-        step(40, 35),
-        step(80, 90),
-        step(160, 1500, { arrivedPerSec: 160, achievedPerSec: 99 }),
-      ]),
-      // Twice the reference's 49/s is 98: the capacity check alone would pass it.
-      [false, true, true, false],
+      judge([step(40, 104), step(160, 420, { arrivedPerSec: 158, achievedPerSec: 150 })]),
+      [true, true, false],
     );
   });
 
   it('a handler whose sweep failed is not measured, and does not pass', () => {
-    assert.deepEqual(judge([]), [null, null, null, null]);
+    assert.deepEqual(judge([]), [null, null, null]);
   });
 
   it('fails a handler that skips or shares the wait for some requests: one answered in 2 ms', () => {
     const early = (st: SweepStep) => waited(st, 2);
-    assert.deepEqual(
-      judge([
-        step(20, 25),
-        early(step(40, 27)),
-        step(80, 30),
-        step(160, 32, { arrivedPerSec: 175 }),
-      ]),
-      [true, false, true, true],
-    );
+    assert.deepEqual(judge([early(step(40, 104)), step(160, 112, { arrivedPerSec: 171 })]), [
+      true,
+      false,
+      true,
+    ]);
   });
 });

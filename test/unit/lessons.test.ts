@@ -29,7 +29,12 @@ import {
 } from '../../lessons/engine/markdown.ts';
 import { lessonOutcome, measurementWarnings } from '../../lessons/engine/measure.ts';
 import { isSweepMetric } from '../../lessons/engine/sweep-metrics.ts';
-import type { Check, Operand, Prediction } from '../../lessons/engine/types.ts';
+import {
+  type Check,
+  EXERCISE_VARIANT,
+  type Operand,
+  type Prediction,
+} from '../../lessons/engine/types.ts';
 import {
   findLesson,
   lessonFile,
@@ -321,13 +326,20 @@ describe('the lesson registry', () => {
         for (const c of lesson.verify.criteria) {
           known(c.left);
           if (typeof c.right !== 'number') known(c.right);
-          // A sweep's figure in verify is read from verify's own sweep: without one, never measured.
+          // A sweep's figure in verify is read from verify's own sweep: without one, never
+          // measured. And it sweeps the learner's handlers alone, not the reference.
           for (const o of [c.left, c.right])
-            if (typeof o !== 'number' && isSweepMetric(o.metric))
+            if (typeof o !== 'number' && isSweepMetric(o.metric)) {
               assert.ok(
                 lesson.verify.sweep,
                 `${c.text}: names ${o.metric}, and verify sweeps nothing`,
               );
+              assert.equal(
+                o.variant,
+                EXERCISE_VARIANT,
+                `${c.text}: names ${o.variant}'s ${o.metric}, and verify sweeps the learner's handler alone`,
+              );
+            }
         }
         const rates = lesson.verify.sweep?.ratesPerSec ?? [];
         assert.deepEqual(
