@@ -71,15 +71,15 @@ describe('live view model', () => {
         ['async', 6100, 7200, true, "no word from async's loop for 1100 ms", false],
       ],
     );
-    // Past two frame intervals (400 ms), but a second of quiet is not yet a silence.
-    assert.equal(viewOf(events, 6700).silences.length, 1);
-    assert.equal(viewOf(events, 7100).silences.length, 1);
+    // Frames 200 ms apart: 250 ms of quiet is not yet a silence, 350 ms is (over 300 ms).
+    assert.equal(viewOf(events, 6350).silences.length, 1);
+    assert.equal(viewOf(events, 6450).silences.length, 3);
   });
 
-  it('draws no band for ordinary frame jitter: a silence is over a second, and two frames', () => {
+  it("draws no band for a frame as late as the variant's frames usually are", () => {
     const session = events[0] as SessionEvent;
     const frame = events.find((e) => e.type === 'frame') as FrameEvent;
-    /** Frames of sync at these times, every interval ms, after running began at 0. */
+    /** Frames of sync at these times, after running began at 0. */
     const silences = (frameIntervalMs: number, times: number[], nowMs: number) =>
       viewOf(
         [
@@ -89,15 +89,36 @@ describe('live view model', () => {
         ],
         nowMs,
       ).silences.map((s) => [s.variant, s.fromMs, s.toMs]);
-    // At 250 ms frames a frame 950 ms late is jitter (a loop answering between long requests).
-    assert.deepEqual(silences(250, [250, 500, 1450, 1700], 1750), [['async', 0, 1750]]);
-    assert.deepEqual(silences(250, [250, 500, 1501, 1750], 1800), [
-      ['sync', 500, 1501],
-      ['async', 0, 1800],
+    // At 250 ms frames, a loop that answers on time is silent past 375 ms (1.5 intervals).
+    assert.deepEqual(silences(250, [250, 500, 850, 1100], 1150), [['async', 0, 1150]]);
+    assert.deepEqual(silences(250, [250, 500, 900, 1150], 1200), [
+      ['sync', 500, 900],
+      ['async', 0, 1200],
     ]);
-    // At 2 s frames, twice the interval: 3.9 s of quiet is not a silence, 4.1 s is.
-    assert.deepEqual(silences(2000, [2000, 5900, 10_000], 10_000), [
-      ['sync', 5900, 10_000],
+    // A loop whose frames come 540 ms apart (sync under busy-wait's load) is banded until four
+    // gaps tell its rhythm; then it is silent past 1.5 × 540 = 810 ms: 800 ms is its rhythm.
+    const rhythm = [540, 1080, 1620, 2160, 2700];
+    const early = [0, 540, 1080, 1620].map((from) => ['sync', from, from + 540]);
+    assert.deepEqual(silences(250, [...rhythm, 3500], 3500), [...early, ['async', 0, 3500]]);
+    assert.deepEqual(silences(250, [...rhythm, 3521], 3521), [
+      ...early,
+      ['sync', 2700, 3521],
+      ['async', 0, 3521],
+    ]);
+    // A freeze now and then does not move the usual gap: each is banded.
+    const every250 = Array.from({ length: 8 }, (_, i) => 250 * (i + 1));
+    assert.deepEqual(
+      silences(250, [...every250, 3000, 3250, 3500, 4500, 4750], 4750).filter(
+        ([v]) => v === 'sync',
+      ),
+      [
+        ['sync', 2000, 3000],
+        ['sync', 3500, 4500],
+      ],
+    );
+    // At 2 s frames, 1.5 intervals: 2.9 s of quiet is not a silence, 5.1 s is.
+    assert.deepEqual(silences(2000, [2000, 4900, 10_000], 10_000), [
+      ['sync', 4900, 10_000],
       ['async', 0, 10_000],
     ]);
   });
@@ -318,6 +339,8 @@ describe('live view model of a lesson (lesson --live)', () => {
       [
         ['sync', 1500, 2900],
         ['async', 1000, 3000],
+        // Running again from 4 s, sync has sent nothing for 600 ms.
+        ['sync', 4000, 4600],
       ],
     );
   });

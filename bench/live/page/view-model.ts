@@ -4,11 +4,12 @@
  * model is built from events alone and read at a moment `nowMs`; the DOM is main.ts's job, and
  * this is tested on recorded NDJSON without a browser or a server.
  *
- * A silence is the measurement of a blocked loop: a variant whose probe sent no frame for longer
- * than a second, and than two frame intervals, while the session ran. It shows as a band, "no
- * word from sync's loop for 1412 ms", that keeps growing while the silence lasts; the series
- * break there (a gap, never a zero). A frame answered a little late (a loop busy with 20 ms
- * requests answers the probe between two of them) is ordinary jitter, not a silence.
+ * A silence is the measurement of a blocked loop: a variant whose probe sent no frame, while the
+ * session ran, for longer than its usual gap between frames allows (silenceAfterMs). It shows
+ * as a band, "no word from sync's loop for 412 ms", that keeps growing while the silence lasts;
+ * the series break there (a gap, never a zero). A frame answered as late as the variant's frames
+ * usually are (a loop busy with 20 ms requests answers the probe between rounds of them, every
+ * half second or so) is that loop's rhythm, not a silence.
  */
 import type {
   FrameEvent,
@@ -94,8 +95,12 @@ export interface LiveView {
 export const WINDOW_MS = 60_000;
 /** The stall list keeps this many, newest first: a list a reader can take in at a glance. */
 export const STALLS_SHOWN = 20;
-/** No band for less quiet than this, whatever the frame interval. */
-export const SILENCE_MIN_MS = 1000;
+/** No band for less quiet than this, whatever the frame interval and rhythm. */
+export const SILENCE_MIN_MS = 300;
+/** A silence is longer than this many times the variant's usual gap between frames. */
+export const SILENCE_OVER_USUAL = 1.5;
+/** The usual gap is the median of the variant's last this many ordinary gaps. */
+const USUAL_GAPS_KEPT = 16;
 /** Before the session event says how often frames come. */
 const DEFAULT_FRAME_MS = 200;
 
@@ -134,6 +139,8 @@ export interface LiveModel {
   lastElapsedMs: number;
   /** A lesson's runs: when each variant's latest run began, until its first frame takes it. */
   runFrom: Map<string, number>;
+  /** Each variant's latest gaps between frames while running (ms). */
+  gaps: Map<string, number[]>;
 }
 
 export function createModel(): LiveModel {
@@ -150,12 +157,24 @@ export function createModel(): LiveModel {
     lastWord: new Map(),
     lastElapsedMs: 0,
     runFrom: new Map(),
+    gaps: new Map(),
   };
 }
 
-/** How long a variant must send no frame before its quiet is a silence. */
-const silenceAfterMs = (model: LiveModel) =>
-  Math.max(SILENCE_MIN_MS, 2 * (model.session?.frameIntervalMs ?? DEFAULT_FRAME_MS));
+/**
+ * How long a variant must send no frame before its quiet is a silence: over 1.5 times its usual
+ * gap (the median of its latest; the frame interval until it has four), over a frame interval
+ * and 100 ms, and over 300 ms. A loop that otherwise answers on time is silent past some 375 ms
+ * at 250 ms frames, so a 400 ms freeze always shows (the gap it leaves is 400 to 650 ms), while
+ * sync's loop under busy-wait's load, whose frames come some 540 ms apart, is silent past 810.
+ */
+export function silenceAfterMs(model: LiveModel, variant: string): number {
+  const interval = model.session?.frameIntervalMs ?? DEFAULT_FRAME_MS;
+  const gaps = model.gaps.get(variant) ?? [];
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const usual = sorted.length < 4 ? interval : (sorted[sorted.length >> 1] as number);
+  return Math.max(SILENCE_MIN_MS, interval + 100, SILENCE_OVER_USUAL * usual);
+}
 
 /** Adds one event to the model it is given (and changes nothing else). */
 export function addEvent(model: LiveModel, event: LiveEvent): void {
@@ -171,9 +190,19 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
   switch (event.type) {
     case 'frame': {
       const before = model.lastWord.get(event.variant);
-      const silent = before !== undefined && event.elapsedMs - before > silenceAfterMs(model);
+      const gap = before === undefined ? null : event.elapsedMs - before;
+      const silent =
+        before !== undefined && gap !== null && gap > silenceAfterMs(model, event.variant);
       if (silent)
         model.silences.push({ variant: event.variant, fromMs: before, toMs: event.elapsedMs });
+      // Every gap, silences too: the median shrugs off a freeze now and then, and a loop whose
+      // every gap is long has that rhythm (banded only until four gaps tell it).
+      if (gap !== null && model.state === 'running') {
+        const gaps = model.gaps.get(event.variant) ?? [];
+        gaps.push(gap);
+        if (gaps.length > USUAL_GAPS_KEPT) gaps.shift();
+        model.gaps.set(event.variant, gaps);
+      }
       const list = model.frames.get(event.variant) ?? [];
       const runFromMs = model.runFrom.get(event.variant);
       model.runFrom.delete(event.variant);
@@ -213,7 +242,7 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
       } else {
         // A silence that had begun when the session paused or stopped ends there.
         for (const [variant, fromMs] of model.lastWord)
-          if (event.elapsedMs - fromMs > silenceAfterMs(model))
+          if (event.elapsedMs - fromMs > silenceAfterMs(model, variant))
             model.silences.push({ variant, fromMs, toMs: event.elapsedMs });
         model.lastWord.clear();
         // A turn ends with the load: the next `running` begins one again.
@@ -290,7 +319,7 @@ export function viewAt(model: LiveModel, nowMs: number): LiveView {
     newest: false,
   }));
   const open = [...model.lastWord]
-    .filter(([, fromMs]) => nowMs - fromMs > silenceAfterMs(model))
+    .filter(([variant, fromMs]) => nowMs - fromMs > silenceAfterMs(model, variant))
     .map(([variant, fromMs]) => ({
       variant,
       fromMs,
