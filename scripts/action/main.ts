@@ -11,7 +11,7 @@
  * Bad input: one line naming the input, exit 2. The token reaches only the report step, which
  * starts no process.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -85,6 +85,50 @@ function run(cmd: string, args: readonly string[], cwd: string, env = process.en
   return r.status ?? 1;
 }
 
+/** The signal a cancel sent this step, once one came: no further benchmark starts after it. */
+let stoppedBy: NodeJS.Signals | null = null;
+
+/**
+ * Runs a benchmark as `run` does, passing on to it the signals this step is sent. A cancel or the
+ * job's timeout signals the step's own process (SIGINT, then SIGTERM 7.5 s later, then a kill of
+ * the whole tree 2.5 s after that), not its children: action.yml execs this process, and it
+ * passes them on, so that looplab stops the run in progress and writes the runs that completed.
+ */
+function runBench(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv) {
+  log(`$ ${[cmd, ...args].join(' ')}   (in ${cwd})`);
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: 'inherit', env });
+    const pass = (signal: NodeJS.Signals) => {
+      stoppedBy ??= signal;
+      child.kill(signal);
+    };
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    for (const signal of signals) process.on(signal, pass);
+    const done = () => {
+      for (const signal of signals) process.off(signal, pass);
+    };
+    child.on('error', (err) => {
+      done();
+      reject(err);
+    });
+    child.on('exit', (code, signal) => {
+      done();
+      resolve(code ?? (signal === 'SIGTERM' ? 143 : signal === 'SIGINT' ? 130 : 1));
+    });
+  });
+}
+
+/** After a benchmark: its failure ends the step; a regression (1) is the report step's to judge. */
+function afterBench(code: number): void {
+  if (stoppedBy !== null) {
+    log(
+      `looplab: stopped by ${stoppedBy}; the runs that completed are in the report or its journal`,
+    );
+    process.exit(code === 0 ? (stoppedBy === 'SIGINT' ? 130 : 143) : code);
+  }
+  if (code !== 0 && code !== EXIT.CHECK_FAILED) process.exit(code);
+}
+
 async function check(inputs: ActionInputs): Promise<void> {
   const event = await readEvent(process.env.GITHUB_EVENT_PATH);
   if (!process.env.INPUT_BASE_REF && !pullRequestOf(event)) {
@@ -155,7 +199,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 async function bench(inputs: ActionInputs, p: Places): Promise<void> {
   await mkdir(p.out, { recursive: true });
   if (inputs.start !== null) {
-    const code = run(
+    const code = await runBench(
       process.execPath,
       [
         CLI,
@@ -183,7 +227,7 @@ async function bench(inputs: ActionInputs, p: Places): Promise<void> {
       benchEnv(process.env),
     );
     // 1 is a regression or a failed run: the report step judges and says which.
-    if (code !== 0 && code !== EXIT.CHECK_FAILED) process.exit(code);
+    afterBench(code);
     return;
   }
   // looplab's own scenarios: a round is one run of each, from each checkout, base first in odd
@@ -194,7 +238,7 @@ async function bench(inputs: ActionInputs, p: Places): Promise<void> {
   for (let r = 1; r <= inputs.runs; r++) {
     for (const side of sidesInRound(r)) {
       const dir = p[side];
-      const code = run(
+      const code = await runBench(
         process.execPath,
         [
           join(dir, 'dist/scripts/cli.js'),
@@ -210,7 +254,7 @@ async function bench(inputs: ActionInputs, p: Places): Promise<void> {
         dir,
         benchEnv(process.env),
       );
-      if (code !== 0 && code !== EXIT.CHECK_FAILED) process.exit(code);
+      afterBench(code);
     }
   }
 }

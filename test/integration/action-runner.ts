@@ -45,6 +45,8 @@ export interface RunnerSetup {
     checkout(with_: Dict): Promise<void>;
     uploadArtifact(with_: Dict): Promise<void>;
   };
+  /** A cancel of the run, once `when` resolves while the step named `step` runs. */
+  cancel?: { step: string; when: () => Promise<void> };
 }
 
 const asDict = (y: Yaml | undefined, what: string): Record<string, Yaml> => {
@@ -70,9 +72,14 @@ interface Contexts {
   github: RunnerSetup['github'] & { action_path: string; workspace: string };
   runner: { temp: string };
   failed: boolean;
+  /** The run was cancelled: only steps that ask for always() or cancelled() still run. */
+  cancelled: boolean;
 }
 
-/** One `${{ }}` expression: `a || b`, a context path, or always(), success(), failure(). */
+/**
+ * One `${{ }}` expression: `a || b`, a context path, or always(), success(), failure(),
+ * cancelled().
+ */
 function evaluate(expr: string, c: Contexts): string | boolean {
   const alternatives = expr.split('||').map((s) => s.trim());
   if (alternatives.length > 1) {
@@ -83,8 +90,9 @@ function evaluate(expr: string, c: Contexts): string | boolean {
     return '';
   }
   if (expr === 'always()') return true;
-  if (expr === 'success()') return !c.failed;
-  if (expr === 'failure()') return c.failed;
+  if (expr === 'success()') return !c.failed && !c.cancelled;
+  if (expr === 'failure()') return c.failed && !c.cancelled;
+  if (expr === 'cancelled()') return c.cancelled;
   const [root, ...path] = expr.split('.');
   if (!/^[\w.-]+$/.test(expr)) throw new Error(`expression not understood: ${expr}`);
   switch (root) {
@@ -107,26 +115,67 @@ const EXPR = /\$\{\{\s*(.*?)\s*\}\}/g;
 const interpolate = (s: string, c: Contexts) =>
   s.replace(EXPR, (_, e: string) => String(evaluate(e, c)));
 const condition = (s: string | undefined, c: Contexts) => {
-  if (s === undefined) return !c.failed;
+  if (s === undefined) return !c.failed && !c.cancelled;
   const m = /^\$\{\{\s*(.*?)\s*\}\}$/.exec(s.trim());
   return Boolean(evaluate(m ? (m[1] as string) : s.trim(), c));
 };
 
-function bash(script: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number) {
+/**
+ * A run step as GitHub runs it: its script in a file, `bash --noprofile --norc -eo pipefail
+ * FILE`, bash the step's entry process. A cancel does what GitHub's does: SIGINT to the entry
+ * process alone (not its children), SIGTERM 7.5 s later if it has not exited, and a kill of the
+ * whole tree 2.5 s after that.
+ */
+function bash(
+  file: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  cancel?: Promise<void>,
+) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that the kill at the end of a cancel reaches the whole tree.
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    let exited = false;
+    const timers: NodeJS.Timeout[] = [];
+    const killTree = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    timers.push(setTimeout(killTree, timeoutMs));
+    void cancel?.then(() => {
+      if (exited) return;
+      child.kill('SIGINT');
+      timers.push(
+        setTimeout(() => {
+          if (!exited) child.kill('SIGTERM');
+        }, 7500),
+        setTimeout(() => {
+          if (!exited) killTree();
+        }, 10_000),
+      );
+    });
     child.on('error', reject);
+    child.on('exit', () => {
+      exited = true;
+    });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
+      exited = true;
+      for (const t of timers) clearTimeout(t);
+      // Whatever the step left behind goes with it, as a runner ends a step's tree.
+      killTree();
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
   });
@@ -165,6 +214,7 @@ export async function runAction(s: RunnerSetup, timeoutMs = 120_000): Promise<Ac
     github: { ...s.github, action_path: s.actionPath, workspace: s.workspace },
     runner: { temp: s.runnerTemp },
     failed: false,
+    cancelled: false,
   };
   for (const [name, spec] of Object.entries(declared)) {
     const d = asDict(spec, `input ${name}`);
@@ -226,7 +276,11 @@ export async function runAction(s: RunnerSetup, timeoutMs = 120_000): Promise<Ac
         typeof step['working-directory'] === 'string'
           ? interpolate(step['working-directory'], c)
           : s.workspace;
-      result = await bash(interpolate(asString(step.run, 'run'), c), cwd, env, timeoutMs);
+      const script = join(scratch, `step-${n}.sh`);
+      await writeFile(script, interpolate(asString(step.run, 'run'), c));
+      const cancelled = s.cancel?.step === name;
+      result = await bash(script, cwd, env, timeoutMs, cancelled ? s.cancel?.when() : undefined);
+      if (cancelled) c.cancelled = true;
       c.steps[id] = {
         outcome: result.code === 0 ? 'success' : 'failure',
         outputs: parseOutputFile(await readFile(outputFile, 'utf8')),

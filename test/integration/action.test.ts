@@ -95,6 +95,8 @@ interface Case {
   fork?: boolean;
   /** Files an earlier use of the action in the job left in its output folder. */
   leftOver?: Record<string, string>;
+  /** Cancel the run, as GitHub does, once this holds of the output folder (polled). */
+  cancelWhen?: (out: string) => Promise<boolean>;
 }
 
 let api: ReturnType<typeof fakeGitHub>;
@@ -129,6 +131,8 @@ async function act(
   await writeFile(summaryPath, '');
   const uploaded: string[] = [];
   let artifact = '';
+  const out = join(runnerTemp, 'looplab');
+  const cancelWhen = c.cancelWhen;
   const run = await runAction({
     actionPath: ROOT,
     workspace,
@@ -160,8 +164,15 @@ async function act(
         artifact = w.name ?? '';
       },
     },
+    ...(cancelWhen && {
+      cancel: {
+        step: 'Benchmark the base against the head, run by run',
+        when: async () => {
+          while (!(await cancelWhen(out))) await new Promise((r) => setTimeout(r, 100));
+        },
+      },
+    }),
   });
-  const out = join(runnerTemp, 'looplab');
   const files: Record<string, string> = {};
   for (const f of await readdir(out).catch(() => [])) {
     if (f.includes('.')) files[f] = await readFile(join(out, f), 'utf8');
@@ -253,6 +264,35 @@ describe('the GitHub Action (action.yml, run step by step)', { timeout: 300_000 
     assert.equal(api.received.length, before, 'not a call to the API');
     assert.match(fork.log, /from a fork gets no write token: no comment/);
     assert.match(fork.summary, /looplab/);
+  });
+
+  it('a cancel keeps the runs that completed: the bench writes its partial report, and it is uploaded', async () => {
+    const journal = 'report.json.journal.ndjson';
+    const cancelled = await act({
+      with: { ...BENCH, runs: '6', 'fail-on-regression': 'false' },
+      baseWaitMs: 50,
+      headWaitMs: 50,
+      // Once the first pair of runs is in the journal: its header, then a whole line per run.
+      cancelWhen: async (out) => {
+        const text = await readFile(join(out, journal), 'utf8').catch(() => '');
+        return text.split('\n').length - 1 >= 3;
+      },
+    });
+    const bench = cancelled.steps.find((st) => st.name.startsWith('Benchmark'));
+    // SIGINT reached looplab through main.js (exec'd by the step): 130, not bash's kill.
+    assert.equal(bench?.exitCode, 130, cancelled.log);
+    const report = JSON.parse(cancelled.files['report.json'] ?? '{}');
+    assert.equal(report.complete, false, cancelled.log);
+    assert.equal(report.stoppedBy, 'SIGINT');
+    assert.ok(report.plannedRuns > 0);
+    // Compare and gate do not run after a cancel; the upload (if: always()) does.
+    assert.equal(
+      cancelled.steps.find((st) => st.name === 'Compare, comment and gate')?.exitCode,
+      null,
+    );
+    // A partial report keeps its journal beside it, uploaded too: it holds the same runs.
+    const runs = (report.results as { runs: unknown[] }[]).reduce((n, e) => n + e.runs.length, 0);
+    assert.equal((cancelled.files[journal] ?? '').trim().split('\n').length, 1 + runs);
   });
 
   for (const [what, with_, input] of [
