@@ -17,6 +17,7 @@
  */
 import { formatNumber, formatPct, plural, signedPct } from '../../core/numbers.ts';
 import { environmentDifferences, optionDifferences, sentinelMeans } from '../report/comparable.ts';
+import { stopText } from '../report/merge.ts';
 import { isJudged, METRICS, type MetricName, type MetricSpec } from '../report/metrics.ts';
 import { entryResolution, mixesWholeMs, resolutionOf, roundedDown } from '../report/resolution.ts';
 import type { CompletedRun, Report, ResultEntry } from '../report/types.ts';
@@ -524,7 +525,7 @@ const runsIn = (r: Report) => r.results.reduce((n, e) => n + e.runs.length, 0);
  */
 export function partialWarnings(base: Report, head: Report, paired: boolean): string[] {
   const text = (r: Report, runs: number) =>
-    `stopped by ${r.stoppedBy} after ${runs} of ${plural(r.plannedRuns ?? runs, 'planned run')}; judged on the runs it has`;
+    `${stopText(r)} after ${runs} of ${plural(r.plannedRuns ?? runs, 'planned run')}; judged on the runs it has`;
   if (paired && base.complete === false) {
     return [`the paired benchmark is partial: ${text(base, runsIn(base) + runsIn(head))}`];
   }

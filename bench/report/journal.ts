@@ -9,16 +9,15 @@
  */
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import type { Params } from '../../scenarios/types.ts';
+import { runRecordProblem } from './read.ts';
 import {
   type BenchOptions,
   type Environment,
+  JOURNAL_KIND,
   type MicroResult,
   type RunRecord,
   SCHEMA_VERSION,
 } from './types.ts';
-
-/** The header's marker: what tells a journal from a report or any other NDJSON. */
-export const JOURNAL_KIND = 'looplab-journal';
 
 /** One scenario of the plan, as runBench ran it. */
 export interface JournalPlanEntry {
@@ -158,6 +157,10 @@ function checkRun(
     );
   }
   if (seen.has(doc.index)) throw bad(name, `line ${line}: run ${doc.index} is there twice`);
+  // Its record goes into a report as it is: one a report could not hold is refused here, with
+  // where it is wrong, not met later as a crash (exit 70) in the report's arithmetic.
+  const problem = runRecordProblem(doc.record);
+  if (problem !== null) throw bad(name, `line ${line}: its run is damaged: ${problem}`);
   seen.add(doc.index);
   return doc as unknown as JournalRun;
 }
@@ -211,6 +214,8 @@ const SAME: readonly [keyof Environment, string][] = [
   ['cpuCount', 'CPU count'],
   ['totalMemoryBytes', 'memory'],
   ['uvThreadpoolSize', 'UV_THREADPOOL_SIZE'],
+  // The checkout the benchmark ran in: another commit is other code (your app's, with --cmd).
+  ['gitCommit', 'git commit'],
 ];
 
 /**
@@ -219,8 +224,16 @@ const SAME: readonly [keyof Environment, string][] = [
  */
 export function environmentMismatches(journal: Environment, now: Environment): string[] {
   return SAME.filter(([key]) => journal[key] !== now[key]).map(
-    ([key, label]) => `${label} ${String(now[key])}, the journal's ${String(journal[key])}`,
+    ([key, label]) => `${label} ${shown(key, now[key])}, the journal's ${shown(key, journal[key])}`,
   );
+}
+
+/** A fingerprint's value as a mismatch names it: a commit short, an unset value said so. */
+function shown(key: keyof Environment, value: Environment[keyof Environment]): string {
+  if (key === 'gitCommit')
+    return value === null ? 'none (not a git checkout)' : String(value).slice(0, 12);
+  if (key === 'uvThreadpoolSize' && value === null) return 'unset (4)';
+  return String(value);
 }
 
 /**

@@ -38,16 +38,20 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
 
 const runsIn = (r: Report) => r.results.reduce((n, e) => n + e.runs.length, 0);
 
+/** `stopped by SIGINT`; for a report made from an unfinished journal, `unfinished`. */
+export const stopText = (r: Pick<Report, 'stoppedBy'>) =>
+  r.stoppedBy ? `stopped by ${r.stoppedBy}` : 'unfinished (made from its journal)';
+
 /**
  * Partial when any input is (Ctrl-C stopped it): stopped by the first partial input's signal, and
  * planned as many runs as the inputs planned together; complete when none is.
  */
 function mergedCompleteness(reports: readonly Report[]) {
   const stopped = reports.find((r) => r.complete === false);
-  if (!stopped?.stoppedBy) return { complete: true as const };
+  if (!stopped) return { complete: true as const };
   return {
     complete: false as const,
-    stoppedBy: stopped.stoppedBy,
+    ...(stopped.stoppedBy && { stoppedBy: stopped.stoppedBy }),
     plannedRuns: reports.reduce((n, r) => n + (r.plannedRuns ?? runsIn(r)), 0),
   };
 }
@@ -57,7 +61,7 @@ function partialInputs(reports: readonly Report[], names: readonly string[]): st
   return reports.flatMap((r, i) =>
     r.complete === false
       ? [
-          `partial: ${names[i]} was stopped by ${r.stoppedBy} after ${runsIn(r)} of ${r.plannedRuns} planned runs`,
+          `partial: ${names[i]} was ${stopText(r)} after ${runsIn(r)} of ${r.plannedRuns} planned runs`,
         ]
       : [],
   );

@@ -15,7 +15,13 @@ import { packageRoot } from '../../core/package-info.ts';
 import { summarize } from '../stats/descriptive.ts';
 import { LATER_METRICS, LATER_SUMMARIES } from './metrics.ts';
 import { cpuPerRequestMs } from './run-record.ts';
-import { READABLE_SCHEMA_VERSIONS, type Report, type RunMetrics, SCHEMA_VERSION } from './types.ts';
+import {
+  JOURNAL_KIND,
+  READABLE_SCHEMA_VERSIONS,
+  type Report,
+  type RunMetrics,
+  SCHEMA_VERSION,
+} from './types.ts';
 
 /** The JSON Schema of the report, as shipped in the package. */
 export function loadReportSchema(): Record<string, unknown> {
@@ -25,6 +31,7 @@ export function loadReportSchema(): Record<string, unknown> {
 }
 
 let validator: ValidateFunction | undefined;
+let runValidator: ValidateFunction | undefined;
 
 /** The shipped schema, compiled once: a report is only read when a command asks for one. */
 function validateReport(): ValidateFunction {
@@ -33,8 +40,23 @@ function validateReport(): ValidateFunction {
   // Required here, not imported at the top: ajv costs a tenth of a second at every CLI start, and
   // only commands that read a report need it. It is CommonJS, so require is synchronous.
   const { default: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof Ajv2020;
-  validator = new Ajv({ strict: true, allErrors: false }).compile(schema);
+  const ajv = new Ajv({ strict: true, allErrors: false });
+  validator = ajv.compile(schema);
+  // One run, as a report holds it (a journal's lines hold one each).
+  runValidator = ajv.compile({ $ref: `${schema.$id as string}#/$defs/run` });
   return validator;
+}
+
+/**
+ * Why `record` is not a run a report could hold (the first thing wrong, and where), or null: a
+ * journal's run line is checked with it before it goes into a report.
+ */
+export function runRecordProblem(record: unknown): string | null {
+  validateReport();
+  const validate = runValidator as ValidateFunction;
+  if (validate(record)) return null;
+  const first = validate.errors?.[0];
+  return first ? describeSchemaError(first) : 'schema check failed';
 }
 
 /** `results/0/runs/2/requestsPerSec must be number`: the first thing wrong, and where. */
@@ -54,6 +76,12 @@ function describeSchemaError(error: ErrorObject): string {
  *   or not a valid one; LOOPLAB_ERR_REPORT_VERSION for a schemaVersion it cannot read.
  */
 export function parseReport(text: string, name: string): Report {
+  if (text.startsWith(`{"kind":"${JOURNAL_KIND}"`)) {
+    throw new LooplabError(
+      ERROR_CODES.BAD_REPORT,
+      `${name} is a journal of runs, not a report: looplab report ${name} shows the runs it holds, and looplab bench --resume ${name} --json FILE finishes it`,
+    );
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -26,6 +26,9 @@ export const SCHEMA_VERSION = 2;
 /** Earlier versions this looplab still reads, upgrading them as it reads (read.ts). */
 export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, SCHEMA_VERSION];
 
+/** A journal's header's marker: what tells a journal from a report or any other NDJSON. */
+export const JOURNAL_KIND = 'looplab-journal';
+
 /** The bench options that shape every run; a report records the ones it ran with. */
 export interface BenchOptions {
   /** Length of the measurement window of each run. */

@@ -18,7 +18,7 @@ import { EXIT, Interrupted } from '../../core/errors.ts';
 import { plural } from '../../core/numbers.ts';
 import type { Selection } from '../../scenarios/select.ts';
 import type { CompareFlags } from '../options/compare.ts';
-import type { Output } from '../options/outputs.ts';
+import { type Output, outputFlags, resumeCommand } from '../options/outputs.ts';
 import { prepareBaseline } from '../shared/comparison.ts';
 import {
   err,
@@ -169,7 +169,9 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
   if (journal && !journal.named && written && report.complete !== false) {
     await rm(journal.path, { force: true });
   } else if (journal && report.complete === false && !argv.quiet) {
-    err(`looplab: the runs so far are in ${journal.path}; finish with --resume ${journal.path}\n`);
+    err(
+      `looplab: the runs so far are in ${journal.path}; finish them with: ${resumeCommand(journal.path, outputFlags(outputs, argv.html))}\n`,
+    );
   }
 
   // With JSON or Markdown on stdout, the comparison goes to stderr so stdout stays parseable.

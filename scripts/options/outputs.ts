@@ -35,3 +35,24 @@ export function stepSummaryOutput(compares: boolean): NamedPath[] {
   const path = process.env.GITHUB_STEP_SUMMARY;
   return compares && path ? [{ name: 'GITHUB_STEP_SUMMARY', path }] : [];
 }
+
+/** A path as a POSIX shell reads it back: as it is when plain, else in single quotes. */
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The output flags that write files, as given (`--json out.json --html out.html`), for the
+ * command that finishes a journal to write the same files; stdout's is left out.
+ */
+export function outputFlags(outputs: readonly Output[], html: string | undefined): string[] {
+  return [
+    ...outputs.flatMap((o) =>
+      o.path ? [`--${o.format === 'json' ? 'json' : 'md'} ${shellWord(o.path)}`] : [],
+    ),
+    ...(html ? [`--html ${shellWord(html)}`] : []),
+  ];
+}
+
+/** `looplab bench --resume JOURNAL --json out.json`: what finishes a journal, outputs and all. */
+export function resumeCommand(journal: string, flags: readonly string[]): string {
+  return ['looplab bench --resume', shellWord(journal), ...flags].join(' ');
+}

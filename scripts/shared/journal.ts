@@ -13,7 +13,6 @@ import {
 } from 'node:fs';
 import {
   environmentMismatches,
-  JOURNAL_KIND,
   type Journal,
   type JournalApp,
   type JournalPlanEntry,
@@ -24,6 +23,7 @@ import {
 import { parseReport, readInput } from '../../bench/report/read.ts';
 import {
   type BenchOptions,
+  JOURNAL_KIND,
   type Report,
   type RunRecord,
   SCHEMA_VERSION,
@@ -398,7 +398,11 @@ export function reportFromJournal(journal: Journal, path: string): Report {
         ceilings: header.ceilings,
         warnings: unfinished(notRunIn(selection, records)),
       });
-  return parseReport(JSON.stringify(report), path);
+  // Not every planned run is there: a partial report, for all a reader of it knows (no signal
+  // is known: the benchmark was killed, or is still running).
+  const partial =
+    missing > 0 ? { ...report, complete: false, plannedRuns: header.plannedRuns } : report;
+  return parseReport(JSON.stringify(partial), path);
 }
 
 /**

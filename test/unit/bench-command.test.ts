@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_OPTIONS, QUICK_OPTIONS } from '../../bench/run/options.ts';
 import { benchOptions, optionsFromFlags } from '../../scripts/options/bench.ts';
-import { resolveOutputs } from '../../scripts/options/outputs.ts';
+import { outputFlags, resolveOutputs, resumeCommand } from '../../scripts/options/outputs.ts';
 
 describe('resolveOutputs', () => {
   it('maps --json/--md to files, and alone (or "-") to stdout', () => {
@@ -20,6 +20,23 @@ describe('resolveOutputs', () => {
 
   it('refuses two formats on stdout', () => {
     assert.throws(() => resolveOutputs('', ''), { code: 'LOOPLAB_ERR_BAD_OPTION' });
+  });
+});
+
+describe('resumeCommand: what a stopped bench says finishes its journal', () => {
+  it('writes the same files: the output flags given, stdout left out, odd paths quoted', () => {
+    const outputs = resolveOutputs("it's out.json", '-');
+    assert.deepEqual(outputFlags(outputs, 'r/out.html'), [
+      `--json 'it'\\''s out.json'`,
+      '--html r/out.html',
+    ]);
+    assert.equal(
+      resumeCommand(
+        'r/out.json.journal.ndjson',
+        outputFlags(resolveOutputs('r/a.json', 'r/a.md'), undefined),
+      ),
+      'looplab bench --resume r/out.json.journal.ndjson --json r/a.json --md r/a.md',
+    );
   });
 });
 

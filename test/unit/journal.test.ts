@@ -102,6 +102,21 @@ describe('parseJournal', () => {
     refused(`${text}{"index":2}\n`, ERROR_CODES.BAD_JOURNAL, /line 4 is not a journal run/);
   });
 
+  it('refuses a run line whose record a report could not hold, saying where, not crashing later', () => {
+    const mangled = (record: Record<string, unknown>) =>
+      journalLine({ index: 2, scenario: 'busy-wait', variant: 'sync', record } as never);
+    refused(
+      text + mangled({ ...failedRun(2), state: 'done' }),
+      ERROR_CODES.BAD_JOURNAL,
+      /^j\.ndjson line 4: its run is damaged: state must be /,
+    );
+    refused(
+      text + mangled({ run: 2 }),
+      ERROR_CODES.BAD_JOURNAL,
+      /^j\.ndjson line 4: its run is damaged: the top level must have required property 'state'$/,
+    );
+  });
+
   it('refuses a journal of another schema version, with one line', () => {
     const other = journalLine({ ...HEADER, schemaVersion: SCHEMA_VERSION + 1 }) + run(0);
     refused(other, ERROR_CODES.REPORT_VERSION, /schemaVersion 3; this looplab resumes version 2/);
@@ -120,11 +135,14 @@ describe('resume checks', () => {
         node: 'v99.0.0',
         cpuCount: ENVIRONMENT.cpuCount + 1,
         looplabVersion: '9.9.9',
+        gitCommit: 'f'.repeat(40),
       }),
       [
         `looplab 9.9.9, the journal's ${ENVIRONMENT.looplabVersion}`,
         `Node v99.0.0, the journal's ${ENVIRONMENT.node}`,
         `CPU count ${ENVIRONMENT.cpuCount + 1}, the journal's ${ENVIRONMENT.cpuCount}`,
+        // Code changed between the kill and the resume: not the same benchmark.
+        `git commit ${'f'.repeat(12)}, the journal's none (not a git checkout)`,
       ],
     );
   });
@@ -152,6 +170,11 @@ describe('reportFromJournal (looplab report JOURNAL)', () => {
       report.warnings[0],
       'journal: 3 of 4 planned runs; the benchmark stopped, or is still running (finish it with looplab bench --resume j.ndjson)',
     );
+    // Partial, as a stopped bench's report is; what stopped it is not known.
+    assert.deepEqual(
+      [report.complete, report.plannedRuns, report.stoppedBy],
+      [false, 4, undefined],
+    );
   });
 
   it('a whole journal reads as the whole report, with no such warning', () => {
@@ -164,6 +187,7 @@ describe('reportFromJournal (looplab report JOURNAL)', () => {
       report.warnings.some((w) => w.startsWith('journal:')),
       false,
     );
+    assert.deepEqual([report.complete, report.plannedRuns], [true, undefined]);
   });
 
   it('a run that is not where the plan has it is refused', () => {
@@ -319,5 +343,6 @@ describe('a journal of your own server (--cmd, --vs-cmd, --url)', () => {
       ],
     );
     assert.match(report.warnings[0] ?? '', /^journal: 3 of 4 planned runs; /);
+    assert.deepEqual([report.complete, report.plannedRuns], [false, 4]);
   });
 });

@@ -31,6 +31,14 @@ describe('parseReport', () => {
     );
   });
 
+  it('calls a journal a journal, and says what reads one (compare given one said "not JSON")', () => {
+    throwsCoded(
+      () => parseReport('{"kind":"looplab-journal","schemaVersion":2}\n{"index":0}\n', 'j.ndjson'),
+      ERROR_CODES.BAD_REPORT,
+      /^j\.ndjson is a journal of runs, not a report: looplab report j\.ndjson shows the runs it holds, and looplab bench --resume j\.ndjson --json FILE finishes it$/,
+    );
+  });
+
   it('calls an empty file empty', () => {
     throwsCoded(() => parseReport('  \n', 'a.json'), ERROR_CODES.BAD_REPORT, /^a\.json is empty/);
   });

@@ -244,16 +244,12 @@ describe('report schema', () => {
     assert.deepEqual(errorsOf({ ...asJson(syntheticReport()), complete: true }), []);
   });
 
-  it('rejects complete: false without its signal or planned runs, and either beside complete: true', () => {
+  it('rejects complete: false without its planned runs, and either of them beside complete: true', () => {
     const partial = (doc: Report) =>
       Object.assign(doc, { complete: false, stoppedBy: 'SIGTERM', plannedRuns: 6 });
-    assertRejected(
-      (doc) => {
-        delete (partial(doc) as Report).stoppedBy;
-      },
-      '',
-      'required',
-    );
+    // Without its signal: a report made from an unfinished journal, whose stop is not known.
+    const { stoppedBy: _, ...unfinished } = partial(syntheticReport());
+    assert.deepEqual(errorsOf(JSON.parse(JSON.stringify(unfinished))), []);
     assertRejected(
       (doc) => {
         delete (partial(doc) as Report).plannedRuns;
