@@ -93,7 +93,14 @@ export function replaySource(
     const now = Date.now() - startedAt;
     while (index < events.length && dueMs(index) <= now) {
       const event = events[index++];
-      if (event !== undefined) emit(event);
+      if (event === undefined) continue;
+      // The recording's own end: played as it was, and nothing after it (not a second stop).
+      if (event.type === 'state' && event.state === 'stopped') {
+        done = true;
+        emit(event);
+        return;
+      }
+      emit(event);
       if (done) return;
     }
     if (index >= events.length) return finish('end of the recording');

@@ -83,8 +83,12 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   try {
     if (interruptSignal.aborted) return;
     let live: LiveSession | undefined;
-    if (options.replay) session = await openReplay(options.replay);
-    else {
+    if (options.replay) {
+      const replay = await openReplay(options.replay);
+      // Also on the page, as warnings; here for --ndjson and a reader of the terminal.
+      for (const text of replay.warnings) err(`looplab live: warning: ${text}\n`);
+      session = replay;
+    } else {
       live = await startLiveSession({
         target: options.app
           ? appTarget(options.app)

@@ -199,6 +199,12 @@ async function appOptions(flags: LiveFlags): Promise<AppTargetSpec | null> {
 export async function liveOptions(flags: LiveFlags): Promise<LiveOptions> {
   if (flags.replay !== undefined && flags.cmd !== undefined)
     throw badOption('--replay plays a recording and starts no server; leave out --cmd');
+  if (flags.replay !== undefined && (flags.scenario !== undefined || flags.param.length > 0))
+    throw badOption(
+      '--replay plays a recording as it was measured; leave out the scenario and --param',
+    );
+  if (flags.replay !== undefined && flags.connections !== undefined)
+    throw badOption('--replay plays a recording as it was measured; leave out --connections');
   const app = await appOptions(flags);
   const id = flags.scenario ?? DEFAULT_LIVE_SCENARIO;
   const scenario = app ? null : getScenario(id);

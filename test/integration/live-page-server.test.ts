@@ -465,19 +465,21 @@ describe('the page server', () => {
     );
     assert.equal(refused.status, 409);
     assert.equal(JSON.parse(refused.body).code, 'LOOPLAB_ERR_USAGE');
-    // 43 recorded events and the replay's own end, after the session; 5.2 s recorded, at 20×.
-    await page.waitFor(1 + 43 + 1, 10_000);
+    // 43 recorded events after the session, the last its own stop; 5.2 s recorded, at 20×.
+    await page.waitFor(1 + 43, 10_000);
     const events = page.events();
     assert.equal(events[0]?.type, 'session');
     const stalls = events.filter((e) => e.type === 'stall');
     assert.equal(stalls.length, 12);
     assert.ok(stalls.every((e) => e.type === 'stall' && e.frames[0]?.function === 'spin'));
+    // The recording's own stop, once: the replay adds no second one.
     assert.deepEqual(events.at(-1), {
       type: 'state',
       elapsedMs: 5236,
       state: 'stopped',
-      reason: 'end of the recording',
+      reason: 'stopped from the page',
     });
+    assert.equal(events.filter((e) => e.type === 'state' && e.state === 'stopped').length, 1);
     const stop = await send(server.port, 'POST', '/control', json, '{"action":"stop"}');
     assert.equal(stop.status, 204);
     page.close();

@@ -130,17 +130,32 @@ describe('a recording, played back', () => {
     t.mock.timers.tick(3);
     assert.equal(heard.length, 4, 'async frame at 653 ms');
     assert.equal(source.describe().state, 'running');
-    // To the recording's end (5236 ms after 400), and one more tick for the closing state.
+    // To the recording's end (5236 ms after 400): its own stop, played once, and nothing after.
     for (let i = 0; i < 60; i++) t.mock.timers.tick(100);
-    assert.equal(heard.length, events.length + 1);
-    assert.deepEqual(heard.slice(0, events.length), events);
+    assert.deepEqual(heard, events);
     assert.deepEqual(heard.at(-1), {
       type: 'state',
       elapsedMs: 5236,
       state: 'stopped',
-      reason: 'end of the recording',
+      reason: 'stopped from the page',
     });
     assert.equal(source.describe().state, 'stopped');
+    await source.close();
+  });
+
+  it('ends a recording without a stop of its own (cut short) with one: the end of the recording', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+    const { session, events } = parseRecording(text, 'run.ndjson');
+    const cut = events.slice(0, -1);
+    const source = replaySource(session, cut, [], 1);
+    const heard: LiveEvent[] = [];
+    source.subscribe((e) => heard.push(e));
+    for (let i = 0; i < 80; i++) t.mock.timers.tick(100);
+    assert.deepEqual(heard.slice(0, -1), cut);
+    assert.deepEqual(
+      heard.filter((e) => e.type === 'state' && e.state === 'stopped'),
+      [{ type: 'state', elapsedMs: 4986, state: 'stopped', reason: 'end of the recording' }],
+    );
     await source.close();
   });
 

@@ -93,7 +93,7 @@ describe("looplab live's flags for your own server", () => {
     assert.equal(root.connections, 10);
   });
 
-  it('refuses a scenario, --param or --replay with --cmd, and the app flags or --no-load without it', async () => {
+  it('refuses a scenario, --param or --replay with --cmd, the app flags or --no-load without it, and what a replay would ignore', async () => {
     const refused: [Partial<LiveFlags>, RegExp][] = [
       [{ cmd: 'node s.js', scenario: 'busy-wait' }, /leave out busy-wait/],
       [{ cmd: 'node s.js', param: ['ms=5'] }, /--param apply to scenarios/],
@@ -102,6 +102,10 @@ describe("looplab live's flags for your own server", () => {
       [{ load: false }, /^--no-load goes with --cmd/],
       [{ path: ['/a'], appPort: 3000 }, /^--path and --app-port go with --cmd/],
       [{ startTimeout: 5 }, /^--start-timeout goes with --cmd/],
+      // A replay plays what was measured: a scenario, --param or --connections would be ignored.
+      [{ replay: 'r.ndjson', scenario: 'cpu-bound' }, /^--replay plays a recording as it was/],
+      [{ replay: 'r.ndjson', param: ['ms=5'] }, /leave out the scenario and --param$/],
+      [{ replay: 'r.ndjson', connections: 5 }, /leave out --connections$/],
     ];
     for (const [over, message] of refused)
       await assert.rejects(liveOptions(flags(over)), { code: 'LOOPLAB_ERR_BAD_OPTION', message });
