@@ -126,9 +126,15 @@ export function sweepWarnings(
     const noKnee = `${v.label}: no knee up to ${rateText(highest)} req/s${runs}`;
     // Stopped early, the rates not reached were asked for: they are not advice to give.
     if (stopped) warnings.push(`${noKnee}, as far as the sweep went before it was stopped`);
-    else if (genSteps.length > 0)
+    else if (genSteps.some((g) => g.step.offeredPerSec > highest))
+      // The generator ran out above the highest rate judged: the sweep cannot go further here.
       warnings.push(
-        `${noKnee}, and the generator could not offer more here: the server's knee is beyond what this machine can send it`,
+        `${noKnee}, and the generator could not hold the rates above it here: the server's knee is beyond what this machine could send it`,
+      );
+    else if (genSteps.length > 0)
+      // A step it could not hold lay below one it did: a passing hiccup, not the machine's limit.
+      warnings.push(
+        `${noKnee}, the highest rate swept (a step the generator could not hold below it judged nothing): sweep higher to find it, e.g. --rates ${higherRates(Math.min(...offered), highest)}`,
       );
     else if (report.options.rates.trim().toLowerCase() === 'auto')
       warnings.push(`${noKnee}, auto's highest rate: the server takes more than auto offers`);

@@ -225,8 +225,17 @@ describe('sweepWarnings', () => {
     const runs = [run(1, [step(10, 20), step(20, 21), step(40, 22, gen)], null)];
     assert.deepEqual(sweepWarnings({ variants: [withRuns('async', runs, null)], options: fixed }), [
       'busy-wait async: the generator could not hold 40 req/s, so those steps say nothing about the server (its CPU was busy)',
-      "busy-wait async: no knee up to 20 req/s, and the generator could not offer more here: the server's knee is beyond what this machine can send it",
+      "busy-wait async: no knee up to 20 req/s, and the generator could not hold the rates above it here: the server's knee is beyond what this machine could send it",
     ]);
+  });
+
+  it('does not blame the machine for a step it could not hold below one it held: sweep higher', () => {
+    const gen = { limitedBy: 'generator' as const, limitedWhy: 'a pause' };
+    const runs = [run(1, [step(10, 20), step(20, 21, gen), step(40, 22)], null)];
+    assert.equal(
+      sweepWarnings({ variants: [withRuns('async', runs, null)], options: fixed })[1],
+      'busy-wait async: no knee up to 40 req/s, the highest rate swept (a step the generator could not hold below it judged nothing): sweep higher to find it, e.g. --rates 10,20,40,80,160',
+    );
   });
 
   it('suggests rates from the same low start, doubling to four times the highest', () => {
