@@ -319,13 +319,25 @@ process.on('message', async (m) => {
     });
     child.stdout?.resume();
     const next = () => new Promise<unknown>((resolve) => child.once('message', resolve));
+    // The code, or the signal that ended it (a crash at exit shows here, with its stderr).
+    let signal: NodeJS.Signals | null = null;
     const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code) => resolve(code)),
+      child.once('exit', (code, s) => {
+        signal = s;
+        resolve(code);
+      }),
     );
     after(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
-    return { child, next, exited, stderr: () => stderr };
+    return {
+      child,
+      next,
+      exited,
+      stderr: () => stderr,
+      /** How it ended, for a failed assertion's message. */
+      ending: () => `signal ${signal}, stderr: ${JSON.stringify(stderr.slice(-2000))}`,
+    };
   }
 
   /** Listening TCP sockets the process holds, from /proc (Linux). */
@@ -368,7 +380,7 @@ process.on('message', async (m) => {
     assert.equal(top?.function, 'myOwnSpin', describeStacks(data.stalls));
     assert.equal(top?.file, 'server.mjs');
     app.child.send('stop');
-    assert.equal(await app.exited, 0);
+    assert.equal(await app.exited, 0, app.ending());
     assert.doesNotMatch(app.stderr(), /Waiting for the debugger/);
     assert.equal(app.stderr(), '');
   });
@@ -381,7 +393,7 @@ process.on('message', async (m) => {
       app.exited,
       new Promise((r) => setTimeout(() => r('still running'), 5000)),
     ]);
-    assert.equal(code, 0);
+    assert.equal(code, 0, app.ending());
     assert.equal(app.stderr(), '');
   });
 
