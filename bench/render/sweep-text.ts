@@ -4,6 +4,7 @@
  * it. Pure.
  */
 import { formatNumber, formatRate, formatRatio, plural } from '../../core/numbers.ts';
+import { md1MeanMs } from '../sweep/theory.ts';
 import type {
   KneeReason,
   LatencyPercentiles,
@@ -96,6 +97,8 @@ export interface ShownStep {
   offeredPerSec: number;
   /** How many runs took this step. */
   n: number;
+  /** The requests due per second of the hold, as the arrivals drew them. */
+  arrivedPerSec: number | null;
   achievedPerSec: number | null;
   latencyMs: LatencyPercentiles | null;
   uncorrectedP99Ms: number | null;
@@ -136,6 +139,7 @@ export function shownSteps(v: SweepVariant): ShownStep[] {
     return {
       offeredPerSec: rate,
       n: steps.length,
+      arrivedPerSec: medianOf(steps.map((s) => s.arrivedPerSec)),
       achievedPerSec: medianOf(steps.map((s) => s.achievedPerSec)),
       latencyMs: medianLatency(steps.map((s) => s.latencyMs)),
       uncorrectedP99Ms: medianOf(steps.map((s) => s.uncorrectedLatencyMs?.p99 ?? null)),
@@ -220,22 +224,32 @@ export function ceilingText(v: SweepVariant): string {
   return `${rateWords(c.perSec)} (1000 / ${formatNumber(c.serviceMs)} ms a request; ${from})`;
 }
 
-/** The M/D/1 prediction at the knee, beside what was measured there; null without both. */
+/**
+ * The M/D/1 prediction at the knee, beside what was measured there; null without both. It is
+ * worked out at the rate that arrived in the hold, when that was not the rate offered (poisson
+ * arrivals in a short hold: 44 where 40 were offered is ρ 0.88, not 0.80).
+ */
 export function theoryAtKneeText(v: SweepVariant): string | null {
   const at = v.knee.medianPerSec;
   if (at === null || !v.ceiling) return null;
-  const point = v.theory.find((t) => t.offeredPerSec === at);
-  if (!point) return null;
-  const rho = (at * v.ceiling.serviceMs) / 1000;
-  const measured = shownSteps(v).find((s) => s.offeredPerSec === at)?.latencyMs ?? null;
+  const step = shownSteps(v).find((s) => s.offeredPerSec === at);
+  const arrived = step?.arrivedPerSec ?? at;
+  const apart = Math.abs(arrived - at) > 0.01 * at;
+  const rate = apart ? arrived : at;
+  const rho = (rate * v.ceiling.serviceMs) / 1000;
+  const mean = md1MeanMs(v.ceiling.serviceMs, rate);
+  const measured = step?.latencyMs ?? null;
   const predicted =
-    point.predictedMeanMs === null
+    mean === null
       ? `no steady state (ρ ${formatNumber(rho)} ≥ 1)`
-      : `mean ${formatNumber(point.predictedMeanMs)} ms (ρ ${formatNumber(rho)})`;
+      : `mean ${formatNumber(mean)} ms (ρ ${formatNumber(rho)})`;
   const seen = measured
     ? `; measured p50 ${formatNumber(measured.p50)} ms, p99 ${formatNumber(measured.p99)} ms`
     : '';
-  return `M/D/1 at ${rateWords(at)}: ${predicted}${seen}`;
+  const where = apart
+    ? `the ${rateWords(arrived)} that arrived (${rateWords(at)} offered)`
+    : rateWords(at);
+  return `M/D/1 at ${where}: ${predicted}${seen}`;
 }
 
 /** `async's knee is 8.0x sync's`, or null when the report has no ratio. */

@@ -132,6 +132,19 @@ describe('formatSweepTable', () => {
     assert.ok(
       lines.includes('M/D/1 at 40 req/s: mean 60.0 ms (ρ 0.80); measured p50 39.0 ms, p99 97.1 ms'),
     );
+    // Where the arrivals drew more than was offered, the queue is worked out at what arrived.
+    const drawn = busyWaitSweep();
+    for (const run of drawn.variants[0]?.runs ?? [])
+      for (const st of run.steps) if (st.offeredPerSec === 40) st.arrivedPerSec = 44;
+    assert.ok(
+      // Wrapped to the table's width: read as one line.
+      formatSweepTable(drawn)
+        .replace(/\s+/g, ' ')
+        .includes(
+          'M/D/1 at the 44 req/s that arrived (40 req/s offered): mean 93.3 ms (ρ 0.88); measured p50 39.0 ms, p99 97.1 ms',
+        ),
+      formatSweepTable(drawn),
+    );
     assert.ok(lines.includes('knee: 320 req/s (p99 48.0 ms > 2 × low-load p99 21.5 ms)'));
     assert.ok(lines.includes('ceiling: not measured'), "async's ceiling is null: not 0");
     assert.ok(lines.includes("async's knee is 8.0x sync's."));
