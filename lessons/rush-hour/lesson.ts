@@ -141,11 +141,12 @@ export default defineLesson({
     work: { kind: 'wait', param: 'ms' },
     criteria: [
       {
-        text: 'at the highest rate your handler answers what arrives (over 0.9×)',
+        // 0.95: a pool of sixteen lines (160/s, the rate offered) answered 143 of 153 that arrived.
+        text: 'at the highest rate your handler answers what arrives (over 0.95×)',
         left: verified('topAchievedPerSec'),
         op: '>',
         right: verified('topArrivedPerSec'),
-        factor: 0.9,
+        factor: 0.95,
         hint: 'Requests arrive faster than your route finishes them: something each request holds for its whole wait (the loop, a line, a lock, a pool of a few) lets only so many through a second.',
       },
       {
@@ -161,12 +162,14 @@ export default defineLesson({
       },
       {
         // Timed from the send, not from when due: a request the generator sent late (a busy
-        // machine) waited in looplab, not in your route. A queue inside the route shows either way.
-        text: 'at the highest rate your p99, timed from when each request was sent, is under twice the wait: none queues before its own wait starts',
+        // machine) waited in looplab, not in your route. A queue inside the route shows either way:
+        // sixteen lines answered with a p99 of 183 ms, one timer for every order that came during
+        // the last one (waits of 92 to 192 ms) 195 ms, the solution 103 to 112 ms.
+        text: 'at the highest rate your p99, timed from when each request was sent, is under 1.5 × the wait: none queues before its own wait starts',
         left: verified('topSentP99Ms'),
         op: '<',
         right: 100,
-        factor: 2,
+        factor: 1.5,
         hint: 'Requests queue inside your route at rush hour: each waits for the ones ahead of it before its own wait starts.',
       },
     ],

@@ -192,11 +192,10 @@ describe("lesson 13's verify on a sweep", () => {
   });
 
   it('passes a handler whose waits overlap: it answers the top rate, every wait its own', () => {
-    assert.deepEqual(judge([step(40, 104), step(160, 112, { arrivedPerSec: 171 })]), [
-      true,
-      true,
-      true,
-    ]);
+    assert.deepEqual(
+      judge([step(40, 104), step(160, 112, { arrivedPerSec: 171, achievedPerSec: 171 })]),
+      [true, true, true],
+    );
   });
 
   it("passes it when the generator sent late: its due-time p99 is looplab's, not the route's", () => {
@@ -227,9 +226,24 @@ describe("lesson 13's verify on a sweep", () => {
     );
   });
 
-  it('fails a pool of fifteen (150/s): the queue shows in its p99 before its rate falls short', () => {
+  it('fails a pool of fifteen (150/s): short of what arrived, and queued (measured: 138 of 153, p99 222 ms)', () => {
     assert.deepEqual(
-      judge([step(40, 104), step(160, 420, { arrivedPerSec: 158, achievedPerSec: 150 })]),
+      judge([step(40, 104), step(160, 222, { arrivedPerSec: 153, achievedPerSec: 138 })]),
+      [false, true, false],
+    );
+  });
+
+  it('fails sixteen lines (160/s, the rate offered), as measured: 143 of 153, p99 183 ms', () => {
+    assert.deepEqual(
+      judge([step(40, 105), step(160, 183, { arrivedPerSec: 153, achievedPerSec: 143 })]),
+      [false, true, false],
+    );
+  });
+
+  it('fails one timer for every order that came during the last (waits of 92 to 192 ms)', () => {
+    const batched = (st: SweepStep) => waited(st, 96.3);
+    assert.deepEqual(
+      judge([batched(step(40, 150)), batched(step(160, 195, { arrivedPerSec: 153 }))]),
       [true, true, false],
     );
   });
@@ -240,10 +254,9 @@ describe("lesson 13's verify on a sweep", () => {
 
   it('fails a handler that skips or shares the wait for some requests: one answered in 2 ms', () => {
     const early = (st: SweepStep) => waited(st, 2);
-    assert.deepEqual(judge([early(step(40, 104)), step(160, 112, { arrivedPerSec: 171 })]), [
-      true,
-      false,
-      true,
-    ]);
+    assert.deepEqual(
+      judge([early(step(40, 104)), step(160, 112, { arrivedPerSec: 171, achievedPerSec: 171 })]),
+      [true, false, true],
+    );
   });
 });
