@@ -269,6 +269,34 @@ describe('live view model with --alternate', () => {
     assert.equal(viewOf([...alternating, paused], 3100).turn, null);
     assert.equal(viewOf(events, 6200).turn, null);
   });
+
+  it("keeps a loaded turn's rhythm apart from an idle one's: sync's 540 ms under load is no silence", () => {
+    const frame = events.find((e) => e.type === 'frame') as FrameEvent;
+    const at = (elapsedMs: number): FrameEvent => ({ ...frame, variant: 'sync', elapsedMs });
+    /** sync loaded (frames 540 ms apart) in its turns, idle (250 ms apart) in async's. */
+    const turns: LiveEvent[] = [
+      { ...session, frameIntervalMs: 250, alternate: true, turnMs: 3000, variants: ['sync'] },
+      { type: 'state', elapsedMs: 0, state: 'running' },
+    ];
+    let t = 0;
+    for (let turn = 0; turn < 4; turn++) {
+      const loaded = turn % 2 === 0;
+      turns.push({ type: 'turn', elapsedMs: t, variant: loaded ? 'sync' : 'async' });
+      // Some 3 s a turn: six loaded frames, twelve idle ones.
+      for (let i = 0; i < (loaded ? 6 : 12); i++) {
+        t += loaded ? 540 : 250;
+        turns.push(at(t));
+      }
+    }
+    const bands = viewOf(turns, t).silences.map((x) => [x.fromMs, x.toMs]);
+    // The first loaded turn's first four gaps, before its rhythm is known; none after.
+    assert.deepEqual(bands, [
+      [0, 540],
+      [540, 1080],
+      [1080, 1620],
+      [1620, 2160],
+    ]);
+  });
 });
 
 describe('live view model of a lesson (lesson --live)', () => {

@@ -139,7 +139,7 @@ export interface LiveModel {
   lastElapsedMs: number;
   /** A lesson's runs: when each variant's latest run began, until its first frame takes it. */
   runFrom: Map<string, number>;
-  /** Each variant's latest gaps between frames while running (ms). */
+  /** Each variant's latest gaps between frames while running (ms), by gapKey. */
   gaps: Map<string, number[]>;
 }
 
@@ -170,10 +170,19 @@ export function createModel(): LiveModel {
  */
 export function silenceAfterMs(model: LiveModel, variant: string): number {
   const interval = model.session?.frameIntervalMs ?? DEFAULT_FRAME_MS;
-  const gaps = model.gaps.get(variant) ?? [];
+  const gaps = model.gaps.get(gapKey(model, variant)) ?? [];
   const sorted = [...gaps].sort((a, b) => a - b);
   const usual = sorted.length < 4 ? interval : (sorted[sorted.length >> 1] as number);
   return Math.max(SILENCE_MIN_MS, interval + 100, SILENCE_OVER_USUAL * usual);
+}
+
+/**
+ * Whose rhythm a gap is: with --alternate a variant's loaded turns and its idle ones apart (an
+ * idle loop answers every frame on time, and would make a loaded one's rhythm look like silence).
+ */
+function gapKey(model: LiveModel, variant: string): string {
+  if (!model.session?.alternate || !model.turn) return variant;
+  return `${variant} ${model.turn.variant === variant ? 'loaded' : 'idle'}`;
 }
 
 /** Adds one event to the model it is given (and changes nothing else). */
@@ -198,10 +207,11 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
       // Every gap, silences too: the median shrugs off a freeze now and then, and a loop whose
       // every gap is long has that rhythm (banded only until four gaps tell it).
       if (gap !== null && model.state === 'running') {
-        const gaps = model.gaps.get(event.variant) ?? [];
+        const key = gapKey(model, event.variant);
+        const gaps = model.gaps.get(key) ?? [];
         gaps.push(gap);
         if (gaps.length > USUAL_GAPS_KEPT) gaps.shift();
-        model.gaps.set(event.variant, gaps);
+        model.gaps.set(key, gaps);
       }
       const list = model.frames.get(event.variant) ?? [];
       const runFromMs = model.runFrom.get(event.variant);
@@ -220,6 +230,8 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
       return;
     case 'marker':
       model.markers.push(event);
+      // A knob turned (live, not a lesson's next run): the loops' rhythm is learnt again.
+      if (!model.session?.lesson) model.gaps.clear();
       return;
     case 'warning':
       model.warnings.push(event);
