@@ -126,10 +126,11 @@ export function sweepWarnings(
     const noKnee = `${v.label}: no knee up to ${rateText(highest)} req/s${runs}`;
     // Stopped early, the rates not reached were asked for: they are not advice to give.
     if (stopped) warnings.push(`${noKnee}, as far as the sweep went before it was stopped`);
-    else if (genSteps.some((g) => g.step.offeredPerSec > highest))
-      // The generator ran out above the highest rate judged: the sweep cannot go further here.
+    else if (genSteps.some((g) => g.step.offeredPerSec >= highest))
+      // The generator ran out at or above the highest rate judged (in some run): the sweep cannot
+      // go further here.
       warnings.push(
-        `${noKnee}, and the generator could not hold the rates above it here: the server's knee is beyond what this machine could send it`,
+        `${noKnee}, and the generator could not hold that rate or those above it here: the server's knee is beyond what this machine could send it`,
       );
     else if (genSteps.length > 0)
       // A step it could not hold lay below one it did: a passing hiccup, not the machine's limit.

@@ -225,8 +225,20 @@ describe('sweepWarnings', () => {
     const runs = [run(1, [step(10, 20), step(20, 21), step(40, 22, gen)], null)];
     assert.deepEqual(sweepWarnings({ variants: [withRuns('async', runs, null)], options: fixed }), [
       'busy-wait async: the generator could not hold 40 req/s, so those steps say nothing about the server (its CPU was busy)',
-      "busy-wait async: no knee up to 20 req/s, and the generator could not hold the rates above it here: the server's knee is beyond what this machine could send it",
+      "busy-wait async: no knee up to 20 req/s, and the generator could not hold that rate or those above it here: the server's knee is beyond what this machine could send it",
     ]);
+  });
+
+  it('blames the machine when one run could not hold the highest rate another held', () => {
+    const gen = { limitedBy: 'generator' as const, limitedWhy: 'its CPU was busy' };
+    const runs = [
+      run(1, [step(10, 20), step(20, 21), step(40, 22, gen)], null),
+      run(2, [step(10, 20), step(20, 21), step(40, 22)], null),
+    ];
+    assert.match(
+      sweepWarnings({ variants: [withRuns('async', runs, null)], options: fixed })[1] ?? '',
+      /^busy-wait async: no knee up to 40 req\/s, and the generator could not hold that rate or those above it here/,
+    );
   });
 
   it('does not blame the machine for a step it could not hold below one it held: sweep higher', () => {
