@@ -12,6 +12,7 @@ import type Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { packageRoot } from '../../core/package-info.ts';
+import { shellWord } from '../../core/shell-word.ts';
 import { summarize } from '../stats/descriptive.ts';
 import { LATER_METRICS, LATER_SUMMARIES } from './metrics.ts';
 import { cpuPerRequestMs } from './run-record.ts';
@@ -79,7 +80,7 @@ export function parseReport(text: string, name: string): Report {
   if (text.startsWith(`{"kind":"${JOURNAL_KIND}"`)) {
     throw new LooplabError(
       ERROR_CODES.BAD_REPORT,
-      `${name} is a journal of runs, not a report: looplab report ${name} shows the runs it holds, and looplab bench --resume ${name} --json FILE finishes it`,
+      `${name} is a journal of runs, not a report: looplab report ${shellWord(name)} shows the runs it holds, and looplab bench --resume ${shellWord(name)} --json FILE finishes it`,
     );
   }
   let doc: unknown;

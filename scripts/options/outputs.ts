@@ -3,6 +3,7 @@
  */
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import type { NamedPath } from '../../core/output-paths.ts';
+import { shellWord } from '../../core/shell-word.ts';
 
 export interface Output {
   format: 'json' | 'markdown';
@@ -35,9 +36,6 @@ export function stepSummaryOutput(compares: boolean): NamedPath[] {
   const path = process.env.GITHUB_STEP_SUMMARY;
   return compares && path ? [{ name: 'GITHUB_STEP_SUMMARY', path }] : [];
 }
-
-/** A path as a POSIX shell reads it back: as it is when plain, else in single quotes. */
-const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /**
  * The output flags that write files, as given (`--json out.json --html out.html`), for the

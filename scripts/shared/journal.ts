@@ -46,6 +46,7 @@ import { validateOptions } from '../../bench/run/options.ts';
 import { planJobs, type RunLabel } from '../../bench/run/plan.ts';
 import { ERROR_CODES, isLooplabError, LooplabError } from '../../core/errors.ts';
 import { plural } from '../../core/numbers.ts';
+import { shellWord } from '../../core/shell-word.ts';
 import { type Selection, selectScenarios } from '../../scenarios/select.ts';
 
 /** What a journal plans: scenarios (a selection), or your own server (--cmd, --vs-cmd, --url). */
@@ -376,7 +377,7 @@ export function reportFromJournal(journal: Journal, path: string): Report {
     missing > 0
       ? [
           `journal: ${journal.runs.length} of ${plural(header.plannedRuns, 'planned run')}; ` +
-            `the benchmark stopped, or is still running (finish it with looplab bench --resume ${path})` +
+            `the benchmark stopped, or is still running (finish it with looplab bench --resume ${shellWord(path)})` +
             (notRun.length > 0 ? `; ${notRun.join(', ')} never ran` : ''),
         ]
       : [];

@@ -30,6 +30,8 @@ describe('resumeCommand: what a stopped bench says finishes its journal', () => 
       `--json 'it'\\''s out.json'`,
       '--html r/out.html',
     ]);
+    // A path that starts with - would be read as a flag.
+    assert.deepEqual(outputFlags([], '-r.html'), ['--html ./-r.html']);
     assert.equal(
       resumeCommand(
         'r/out.json.journal.ndjson',
