@@ -45,8 +45,11 @@ export interface RunnerSetup {
     checkout(with_: Dict): Promise<void>;
     uploadArtifact(with_: Dict): Promise<void>;
   };
-  /** A cancel of the run, once `when` resolves while the step named `step` runs. */
-  cancel?: { step: string; when: () => Promise<void> };
+  /**
+   * A cancel of the run, once `when` resolves while the step named `step` runs; `when` is given
+   * a signal that aborts when the step has ended, so that it stops waiting then.
+   */
+  cancel?: { step: string; when: (stepEnded: AbortSignal) => Promise<void> };
 }
 
 const asDict = (y: Yaml | undefined, what: string): Record<string, Yaml> => {
@@ -133,52 +136,56 @@ function bash(
   timeoutMs: number,
   cancel?: Promise<void>,
 ) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that the kill at the end of a cancel reaches the whole tree.
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    let exited = false;
-    const timers: NodeJS.Timeout[] = [];
-    const killTree = () => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    };
-    timers.push(setTimeout(killTree, timeoutMs));
-    void cancel?.then(() => {
-      if (exited) return;
-      child.kill('SIGINT');
-      timers.push(
-        setTimeout(() => {
-          if (!exited) child.kill('SIGTERM');
-        }, 7500),
-        setTimeout(() => {
-          if (!exited) killTree();
-        }, 10_000),
-      );
-    });
-    child.on('error', reject);
-    child.on('exit', () => {
-      exited = true;
-    });
-    child.on('close', (code, signal) => {
-      exited = true;
-      for (const t of timers) clearTimeout(t);
-      // Whatever the step left behind goes with it, as a runner ends a step's tree.
-      killTree();
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-  });
+  return new Promise<{ code: number; stdout: string; stderr: string; cancelled: boolean }>(
+    (resolve, reject) => {
+      const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
+        cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so that the kill at the end of a cancel reaches the whole tree.
+        detached: true,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      let exited = false;
+      let cancelled = false;
+      const timers: NodeJS.Timeout[] = [];
+      const killTree = () => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      };
+      timers.push(setTimeout(killTree, timeoutMs));
+      void cancel?.then(() => {
+        if (exited) return;
+        cancelled = true;
+        child.kill('SIGINT');
+        timers.push(
+          setTimeout(() => {
+            if (!exited) child.kill('SIGTERM');
+          }, 7500),
+          setTimeout(() => {
+            if (!exited) killTree();
+          }, 10_000),
+        );
+      });
+      child.on('error', reject);
+      child.on('exit', () => {
+        exited = true;
+      });
+      child.on('close', (code, signal) => {
+        exited = true;
+        for (const t of timers) clearTimeout(t);
+        // Whatever the step left behind goes with it, as a runner ends a step's tree.
+        killTree();
+        resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, cancelled });
+      });
+    },
+  );
 }
 
 /** GITHUB_OUTPUT's `name<<DELIM` blocks and `name=value` lines. */
@@ -278,9 +285,13 @@ export async function runAction(s: RunnerSetup, timeoutMs = 120_000): Promise<Ac
           : s.workspace;
       const script = join(scratch, `step-${n}.sh`);
       await writeFile(script, interpolate(asString(step.run, 'run'), c));
-      const cancelled = s.cancel?.step === name;
-      result = await bash(script, cwd, env, timeoutMs, cancelled ? s.cancel?.when() : undefined);
-      if (cancelled) c.cancelled = true;
+      const stepEnded = new AbortController();
+      const cancel = s.cancel?.step === name ? s.cancel.when(stepEnded.signal) : undefined;
+      const ran = await bash(script, cwd, env, timeoutMs, cancel);
+      stepEnded.abort();
+      // Only a cancel that was sent: one whose moment never came cancelled nothing.
+      if (ran.cancelled) c.cancelled = true;
+      result = ran;
       c.steps[id] = {
         outcome: result.code === 0 ? 'success' : 'failure',
         outputs: parseOutputFile(await readFile(outputFile, 'utf8')),

@@ -167,8 +167,9 @@ async function act(
     ...(cancelWhen && {
       cancel: {
         step: 'Benchmark the base against the head, run by run',
-        when: async () => {
-          while (!(await cancelWhen(out))) await new Promise((r) => setTimeout(r, 100));
+        when: async (stepEnded) => {
+          while (!stepEnded.aborted && !(await cancelWhen(out)))
+            await new Promise((r) => setTimeout(r, 100));
         },
       },
     }),
