@@ -61,6 +61,11 @@ export interface JournalHeader {
   plannedRuns: number;
   /** Measured before the first run; a resume does not time them again. */
   ceilings: MicroResult[];
+  /**
+   * Set when the servers ran under --cpu-prof, where their profiles went (an absolute path): a
+   * profiled server runs slower, so a resume profiles its runs too, into the same directory.
+   */
+  cpuProfDir?: string;
 }
 
 /** One completed run: where it is in the plan, and its record as the report holds it. */
@@ -124,6 +129,7 @@ function checkHeader(doc: unknown, name: string): JournalHeader {
     !Array.isArray(doc.plan) ||
     !Array.isArray(doc.ceilings) ||
     (doc.app !== undefined && !isJournalApp(doc.app)) ||
+    (doc.cpuProfDir !== undefined && typeof doc.cpuProfDir !== 'string') ||
     typeof planned !== 'number' ||
     !Number.isInteger(planned) ||
     planned < 1

@@ -118,7 +118,13 @@ export async function runChecked(checked: CheckedBench): Promise<void> {
         ...(execArgv && { execArgv }),
         ...(scenarioStartTimeoutMs !== null && { startTimeoutMs: scenarioStartTimeoutMs }),
         ...stderrProgress(argv, options.durationSec),
-        ...(journal && journalHooks(journal.path, { selection }, options, journalWarning)),
+        ...(journal &&
+          journalHooks(
+            journal.path,
+            { selection, cpuProfDir: argv.cpuProf },
+            options,
+            journalWarning,
+          )),
         ...(journal?.resume && { resume: journal.resume }),
       })
   ).catch(async (error: unknown) => {

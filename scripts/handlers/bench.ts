@@ -143,7 +143,9 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   const selection =
     resumed?.selection ?? (spec ? [] : selectScenarios(argv.scenarios, argv.variant, argv.param));
   await checkHtmlPath(argv.html);
-  const execArgv = argv.cpuProf ? await cpuProfArgs(argv.cpuProf) : undefined;
+  // A resume profiles as the journal's runs were (a profiled server runs slower).
+  const cpuProf = resumed ? resumed.cpuProfDir : argv.cpuProf;
+  const execArgv = cpuProf ? await cpuProfArgs(cpuProf) : undefined;
   const outputs = resolveOutputs(argv.json, argv.md);
   const journalAt = await journalPathOf(argv, outputs);
   await assertDistinctOutputs(
@@ -175,7 +177,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   // Only now the harness, the renderers and the statistics: bad input is refused without them.
   const { runChecked } = await import('./bench-run.ts');
   await runChecked({
-    flags: argv,
+    flags: cpuProf === argv.cpuProf ? argv : { ...argv, cpuProf },
     options,
     spec,
     selection,

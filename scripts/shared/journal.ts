@@ -2,6 +2,7 @@
  * The journal on disk (bench --journal, bench --resume): the header written before the first
  * run, each run appended as it ends, and a journal read back into the plan it had.
  */
+
 import {
   constants,
   fstatSync,
@@ -11,6 +12,7 @@ import {
   truncateSync,
   writeSync,
 } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   environmentMismatches,
   type Journal,
@@ -51,8 +53,8 @@ import { type Selection, selectScenarios } from '../../scenarios/select.ts';
 
 /** What a journal plans: scenarios (a selection), or your own server (--cmd, --vs-cmd, --url). */
 export type JournalTarget =
-  | { selection: readonly Selection[]; app?: undefined }
-  | { selection?: undefined; app: AppBenchSpec };
+  | { selection: readonly Selection[]; app?: undefined; cpuProfDir?: string | undefined }
+  | { selection?: undefined; app: AppBenchSpec; cpuProfDir?: undefined };
 
 /** A --cmd, --vs-cmd or --url benchmark as its journal keeps it (the environment aside). */
 export function journalApp(spec: AppBenchSpec, cwd: string = process.cwd()): JournalApp {
@@ -175,6 +177,7 @@ export function journalHooks(
           ...(target.app && { app: journalApp(target.app) }),
           plannedRuns: jobs.length,
           ceilings,
+          ...(target.cpuProfDir && { cpuProfDir: resolve(target.cpuProfDir) }),
         }),
         true,
       ),
@@ -201,6 +204,8 @@ export interface Resumed {
   app: AppBenchSpec | undefined;
   options: BenchOptions;
   resume: Resume;
+  /** --cpu-prof's directory when the journal's runs were profiled: the resumed ones are too. */
+  cpuProfDir: string | undefined;
 }
 
 /**
@@ -284,6 +289,7 @@ export function resumeFrom(
     selection,
     app: app && { ...app, env },
     options,
+    cpuProfDir: header.cpuProfDir,
     resume: {
       createdAt: header.createdAt,
       environment: header.environment,

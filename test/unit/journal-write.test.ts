@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseJournal } from '../../bench/report/journal.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import type { RunLabel } from '../../bench/run/plan.ts';
 import { getScenario } from '../../scenarios/registry.ts';
-import { journalHooks } from '../../scripts/shared/journal.ts';
+import { journalHooks, resumeFrom } from '../../scripts/shared/journal.ts';
 import { ENVIRONMENT, failedRun } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'looplab-journal-write-'));
@@ -50,6 +50,27 @@ describe('the journal writer', () => {
       [0, 1],
     );
     assert.deepEqual(warnings, []);
+  });
+
+  it('keeps where --cpu-prof wrote the profiles, as an absolute path, so a resume profiles too', () => {
+    const path = join(dir, 'profiled.ndjson');
+    const hooks = journalHooks(
+      path,
+      { selection: [{ scenario, variants: ['sync'], params: {} }], cpuProfDir: 'prof' },
+      DEFAULT_OPTIONS,
+    );
+    // The plan's three runs (DEFAULT_OPTIONS), as the resume makes them again.
+    hooks.onPlanned({ ...planned, jobs: [job, job, job] });
+    const journal = parseJournal(readFileSync(path, 'utf8'), path);
+    assert.equal(journal.header.cpuProfDir, resolve('prof'));
+    assert.equal(
+      resumeFrom(journal, path, {}, true).cpuProfDir,
+      resolve('prof'),
+      'the resume profiles into it',
+    );
+    const plain = join(dir, 'unprofiled.ndjson');
+    journalAt(plain).hooks.onPlanned(planned);
+    assert.equal(parseJournal(readFileSync(plain, 'utf8'), plain).header.cpuProfDir, undefined);
   });
 
   it('never writes through a link planted at its path: it warns once and goes on', () => {
