@@ -252,10 +252,23 @@ export function theoryAtKneeText(v: SweepVariant): string | null {
   return `M/D/1 at ${where}: ${predicted}${seen}`;
 }
 
-/** `async's knee is 8.0x sync's`, or null when the report has no ratio. */
+/**
+ * `async's knee is 8.0x sync's`; when async reached no knee, what it bounds the ratio by (the
+ * highest rate it took well, over sync's knee); null when there is nothing to set side by side.
+ */
 export function kneeRatioText(report: SweepReport): string | null {
-  if (report.kneeRatio === null) return null;
-  return `async's knee is ${formatRatio(report.kneeRatio)} sync's`;
+  if (report.kneeRatio !== null) return `async's knee is ${formatRatio(report.kneeRatio)} sync's`;
+  const of = (name: string) => report.variants.find((v) => v.variant === name);
+  const syncKnee = of('sync')?.knee.medianPerSec ?? null;
+  const async = of('async');
+  if (syncKnee === null || !async || async.knee.medianPerSec !== null) return null;
+  const held = median(
+    async.runs
+      .filter((r) => r.state === 'completed')
+      .flatMap((r) => (r.knee.lastGoodPerSec === null ? [] : [r.knee.lastGoodPerSec])),
+  );
+  if (held === null) return null;
+  return `async reached no knee up to ${rateWords(held)}: its knee is beyond ${formatRatio(held / syncKnee)} sync's`;
 }
 
 /** The failed runs of a variant, one line each: `run 2 failed: the server exited …`. */

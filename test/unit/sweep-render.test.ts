@@ -7,6 +7,7 @@ import { formatSweepCsv, SWEEP_CSV_COLUMNS } from '../../bench/render/sweep-csv.
 import { sweepFormats } from '../../bench/render/sweep-formats.ts';
 import { formatSweepMarkdown } from '../../bench/render/sweep-markdown.ts';
 import { fitColumns, formatSweepTable, TABLE_WIDTH } from '../../bench/render/sweep-table.ts';
+import { kneeRatioText } from '../../bench/render/sweep-text.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import type { SweepReport } from '../../bench/sweep/types.ts';
 import { packageRoot } from '../../core/package-info.ts';
@@ -148,6 +149,17 @@ describe('formatSweepTable', () => {
     assert.ok(lines.includes('knee: 320 req/s (p99 48.0 ms > 2 × low-load p99 21.5 ms)'));
     assert.ok(lines.includes('ceiling: not measured'), "async's ceiling is null: not 0");
     assert.ok(lines.includes("async's knee is 8.0x sync's."));
+    // Where async reached no knee, the ratio is bounded by the highest rate it took well.
+    const beyond = busyWaitSweep();
+    const async = beyond.variants.find((v) => v.variant === 'async');
+    assert.ok(async);
+    async.knee = { medianPerSec: null, perRun: async.runs.map(() => null) };
+    for (const r of async.runs) r.knee = { ...r.knee, atPerSec: null, lastGoodPerSec: 640 };
+    beyond.kneeRatio = null;
+    assert.equal(
+      kneeRatioText(beyond),
+      "async reached no knee up to 640 req/s: its knee is beyond 16x sync's",
+    );
     assert.ok(
       lines.includes('run 2 failed: the server exited with code 1 at 160 req/s (after 5 steps)'),
     );
