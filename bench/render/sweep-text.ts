@@ -4,6 +4,7 @@
  * it. Pure.
  */
 import { formatNumber, formatRate, formatRatio, plural } from '../../core/numbers.ts';
+import { lastGoodMedian } from '../sweep/summary.ts';
 import { md1MeanMs } from '../sweep/theory.ts';
 import type {
   KneeReason,
@@ -262,11 +263,7 @@ export function kneeRatioText(report: SweepReport): string | null {
   const syncKnee = of('sync')?.knee.medianPerSec ?? null;
   const async = of('async');
   if (syncKnee === null || !async || async.knee.medianPerSec !== null) return null;
-  const held = median(
-    async.runs
-      .filter((r) => r.state === 'completed')
-      .flatMap((r) => (r.knee.lastGoodPerSec === null ? [] : [r.knee.lastGoodPerSec])),
-  );
+  const held = lastGoodMedian(async);
   if (held === null) return null;
   return `async reached no knee up to ${rateWords(held)}: its knee is beyond ${formatRatio(held / syncKnee)} sync's`;
 }

@@ -61,6 +61,19 @@ export function summarizeVariant(
   };
 }
 
+/** The median over completed runs of each run's last good rate; null when no run had one. */
+export function lastGoodMedian(v: SweepVariant): number | null {
+  const rates = v.runs
+    .filter((r) => r.state === 'completed')
+    .flatMap((r) => (r.knee.lastGoodPerSec === null ? [] : [r.knee.lastGoodPerSec]));
+  return rates.length === 0
+    ? null
+    : percentile(
+        rates.sort((a, b) => a - b),
+        50,
+      );
+}
+
 /** async's median knee over sync's, to 2 decimals; null unless both variants have one. */
 export function kneeRatio(variants: readonly SweepVariant[]): number | null {
   const knee = (name: string) =>

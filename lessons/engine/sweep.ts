@@ -4,7 +4,7 @@
  * sweep's report (their names and units: sweep-metrics.ts). Pure: the sweep itself runs in
  * measure-sweep.ts.
  */
-import { percentile } from '../../bench/stats/descriptive.ts';
+import { lastGoodMedian } from '../../bench/sweep/summary.ts';
 import type { SweepReport, SweepRun, SweepStep, SweepVariant } from '../../bench/sweep/types.ts';
 import type { Lookup } from './claims.ts';
 import { isSweepMetric, type SweepMetricName } from './sweep-metrics.ts';
@@ -38,19 +38,6 @@ function fastest(v: SweepVariant): number | null {
   return mins.length === 0 ? null : Math.min(...mins);
 }
 
-/** The median over completed runs of each run's last good rate; null when no run had one. */
-function lastGood(v: SweepVariant): number | null {
-  const rates = v.runs
-    .filter((r) => r.state === 'completed')
-    .flatMap((r) => (r.knee.lastGoodPerSec === null ? [] : [r.knee.lastGoodPerSec]));
-  return rates.length === 0
-    ? null
-    : percentile(
-        rates.sort((a, b) => a - b),
-        50,
-      );
-}
-
 /**
  * One variant's figure from a sweep, null when it was not measured. A step the generator could
  * not hold says nothing about the server, and is left out of the top and lowest steps, unless
@@ -75,9 +62,9 @@ export function sweepFigure(
     case 'kneePerSec':
       return v.knee.medianPerSec;
     case 'lastGoodPerSec':
-      return lastGood(v);
+      return lastGoodMedian(v);
     case 'kneeBoundPerSec':
-      return v.knee.medianPerSec ?? lastGood(v);
+      return v.knee.medianPerSec ?? lastGoodMedian(v);
     case 'ceilingPerSec':
       return v.ceiling?.perSec ?? null;
     case 'ceilingServiceMs':

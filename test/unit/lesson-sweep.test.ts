@@ -219,26 +219,22 @@ describe("lesson 13's verify on a sweep", () => {
     );
   });
 
-  it('fails a pool of four lines (40/s), which held 160/s when the wait was 20 ms', () => {
-    assert.deepEqual(
-      judge([step(40, 310), step(160, 2900, { arrivedPerSec: 162, achievedPerSec: 40 })]),
-      [false, true, false],
-    );
-  });
-
-  it('fails a pool of fifteen (150/s): short of what arrived, and queued (measured: 138 of 153, p99 222 ms)', () => {
-    assert.deepEqual(
-      judge([step(40, 104), step(160, 222, { arrivedPerSec: 153, achievedPerSec: 138 })]),
-      [false, true, false],
-    );
-  });
-
-  it('fails sixteen lines (160/s, the rate offered), as measured: 143 of 153, p99 183 ms', () => {
-    assert.deepEqual(
-      judge([step(40, 105), step(160, 183, { arrivedPerSec: 153, achievedPerSec: 143 })]),
-      [false, true, false],
-    );
-  });
+  // Pools of lines at 160/s offered: [lines, arrived, achieved, p99 at 40/s, p99 at 160/s].
+  for (const [lines, arrived, achieved, lowP99, topP99, why] of [
+    [4, 162, 40, 310, 2900, 'which held 160/s when the wait was 20 ms'],
+    [15, 153, 138, 104, 222, 'short of what arrived, and queued (as measured)'],
+    [16, 153, 143, 105, 183, 'the rate offered, as measured'],
+  ] as const) {
+    it(`fails a pool of ${lines} lines (${lines * 10}/s): ${why}`, () => {
+      assert.deepEqual(
+        judge([
+          step(40, lowP99),
+          step(160, topP99, { arrivedPerSec: arrived, achievedPerSec: achieved }),
+        ]),
+        [false, true, false],
+      );
+    });
+  }
 
   it('fails one timer for every order that came during the last (waits of 92 to 192 ms)', () => {
     const batched = (st: SweepStep) => waited(st, 96.3);

@@ -185,6 +185,15 @@ function gapKey(model: LiveModel, variant: string): string {
   return `${variant} ${model.turn.variant === variant ? 'loaded' : 'idle'}`;
 }
 
+/** Keeps `gap` among the variant's latest, for its usual gap. */
+function rememberGap(model: LiveModel, variant: string, gap: number): void {
+  const key = gapKey(model, variant);
+  const gaps = model.gaps.get(key) ?? [];
+  gaps.push(gap);
+  if (gaps.length > USUAL_GAPS_KEPT) gaps.shift();
+  model.gaps.set(key, gaps);
+}
+
 /** Adds one event to the model it is given (and changes nothing else). */
 export function addEvent(model: LiveModel, event: LiveEvent): void {
   if (event.type === 'session') {
@@ -199,19 +208,15 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
   switch (event.type) {
     case 'frame': {
       const before = model.lastWord.get(event.variant);
-      const gap = before === undefined ? null : event.elapsedMs - before;
-      const silent =
-        before !== undefined && gap !== null && gap > silenceAfterMs(model, event.variant);
-      if (silent)
-        model.silences.push({ variant: event.variant, fromMs: before, toMs: event.elapsedMs });
-      // Every gap, silences too: the median shrugs off a freeze now and then, and a loop whose
-      // every gap is long has that rhythm (banded only until four gaps tell it).
-      if (gap !== null && model.state === 'running') {
-        const key = gapKey(model, event.variant);
-        const gaps = model.gaps.get(key) ?? [];
-        gaps.push(gap);
-        if (gaps.length > USUAL_GAPS_KEPT) gaps.shift();
-        model.gaps.set(key, gaps);
+      let silent = false;
+      if (before !== undefined) {
+        const gap = event.elapsedMs - before;
+        silent = gap > silenceAfterMs(model, event.variant);
+        if (silent)
+          model.silences.push({ variant: event.variant, fromMs: before, toMs: event.elapsedMs });
+        // Every gap, silences too: the median shrugs off a freeze now and then, and a loop whose
+        // every gap is long has that rhythm (banded only until four gaps tell it).
+        if (model.state === 'running') rememberGap(model, event.variant, gap);
       }
       const list = model.frames.get(event.variant) ?? [];
       const runFromMs = model.runFrom.get(event.variant);
