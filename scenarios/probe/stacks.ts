@@ -134,11 +134,18 @@ export function attributeStall(
 /**
  * A Node function on top of a capture that came at once was only where the capture happened to
  * land (`performance.now()` in a spin loop); one that kept the capture waiting was a native call
- * the code above it made (`pbkdf2Sync`). Waits under this are the former.
+ * the code above it made (`pbkdf2Sync`). Waits under this, on the CPU, are the former: a capture
+ * that lands in JavaScript comes within about 0.3 ms here, and one held by a native call waits
+ * anywhere up to the call's length. It was 2 ms, and a 4 ms pbkdf2Sync (a faster CPU) lost its
+ * frame in half its captures, and so its place on top.
  */
-export const NATIVE_WAIT_MS = 2;
+export const NATIVE_WAIT_MS = 1;
 
-/** A capture's frames without a Node function on top, when the capture did not wait for it. */
+/**
+ * A capture's frames without a Node function on top, when the capture did not wait for it:
+ * `waitedMs` counts only the time the main thread was on a CPU (a thread the scheduler kept
+ * waiting was in no call at all).
+ */
 export function withoutIncidentalTop(frames: StackFrame[], waitedMs: number): StackFrame[] {
   const [top, next] = frames;
   return waitedMs < NATIVE_WAIT_MS && top?.internal && next && !next.internal

@@ -148,6 +148,10 @@ function schedule(): void {
   );
 }
 
+/** How long a capture waited for the main thread, less the time it waited for a CPU. */
+const waitedOnCpu = (fromMs: number, toMs: number) =>
+  toMs - fromMs - (cpuWait ? cpuWait(fromMs, toMs) : 0);
+
 function onCapture(capture: Capture, request: { requestedMs: number; beatMs: number }): void {
   readCpuWait();
   lastSampleMs = capture.atMs;
@@ -164,7 +168,10 @@ function onCapture(capture: Capture, request: { requestedMs: number; beatMs: num
       requestedMs: request.requestedMs,
       atMs: capture.atMs,
       resumedMs: capture.atMs + capture.costMs,
-      frames: withoutIncidentalTop(foldInternals(frames), capture.atMs - request.requestedMs),
+      frames: withoutIncidentalTop(
+        foldInternals(frames),
+        waitedOnCpu(request.requestedMs, capture.atMs),
+      ),
     });
   }
   settle();

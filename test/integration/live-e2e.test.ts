@@ -175,18 +175,31 @@ test('looplab live in Chromium: frames drawn, ms 20 → 50 from the page, Stop e
       Number((td as HTMLElement).dataset.value),
     );
   /**
-   * The figure the page is for, in its direction only: sync's loop runs each 20 ms request whole,
-   * so a timer due meanwhile waits for it (its lag p99 at least most of a request), while async's
-   * loop only starts timers. Generous, for a checking lane at low priority on a busy machine.
+   * The figure the page is for, in its direction only: sync's loop runs each request whole, so a
+   * timer due meanwhile waits for it (its lag p99 at least most of a request), while async's loop
+   * only starts timers. Read over the next frames, up to 10 s: the first loaded frame of a fresh
+   * server may hold only a few answers, and a checking lane at low priority on a busy machine
+   * may be slow to load it. A sync that never held its loop fails, with what the page showed.
    */
   const lagsPointRight = async (requestMs: number) => {
-    const [sync, async] = [await lag('sync'), await lag('async')];
-    t.diagnostic(`lag p99 at ms=${requestMs}: sync ${sync} ms, async ${async} ms`);
-    assert.ok(
-      sync >= 0.75 * requestMs,
-      `sync's loop held by its ${requestMs} ms requests: ${sync} ms`,
-    );
-    assert.ok(sync > 2 * async, `sync's lag p99 ${sync} ms over twice async's ${async} ms`);
+    const holds = (s: number, a: number) => s >= 0.75 * requestMs && s > 2 * a;
+    const seen: string[] = [];
+    const until = Date.now() + 10_000;
+    for (;;) {
+      const [sync, async] = [await lag('sync'), await lag('async')];
+      const shown = `sync ${sync} ms, async ${async} ms`;
+      if (seen.at(-1) !== shown) seen.push(shown);
+      if (holds(sync, async)) {
+        t.diagnostic(`lag p99 at ms=${requestMs}: ${shown}`);
+        return;
+      }
+      if (Date.now() > until)
+        assert.fail(
+          `sync's loop not seen held by its ${requestMs} ms requests (lag p99 at least ` +
+            `${0.75 * requestMs} ms and over twice async's) in 10 s: ${seen.join('; ')}`,
+        );
+      await new Promise((r) => setTimeout(r, 200));
+    }
   };
   /** Until sync's latest frame, after `elapsedMs`, has answers in it: its server is loaded. */
   const loadedAfter = (elapsedMs: number) =>

@@ -79,6 +79,11 @@ describe('withoutIncidentalTop', () => {
   it('drops a Node function the capture only landed in, and keeps one it had to wait for', () => {
     assert.deepEqual(withoutIncidentalTop(stack, 0.3), [frame('spin', 17)]);
     assert.deepEqual(withoutIncidentalTop(stack, 12), stack);
+    assert.deepEqual(
+      withoutIncidentalTop(stack, 1.2),
+      stack,
+      'a 4 ms native call, caught 1.2 ms before its end',
+    );
     assert.deepEqual(withoutIncidentalTop([folded('processTimers')], 0.3), [
       folded('processTimers'),
     ]);
