@@ -13,12 +13,16 @@ const FINGERPRINT: readonly (keyof Environment)[] = [
   'arch',
   'cpuModel',
   'cpuCount',
+  'uvThreadpoolSize',
+  'nodeOptions',
 ];
 
 /** Where the two environments differ in what makes their numbers comparable. */
 export function environmentDifferences(base: Environment, head: Environment): string[] {
-  return FINGERPRINT.filter((k) => base[k] !== head[k]).map(
-    (k) => `${k} ${JSON.stringify(base[k])} vs ${JSON.stringify(head[k])}`,
+  // A report written before a field was recorded has none: as unset.
+  const of = (e: Environment, k: keyof Environment) => JSON.stringify(e[k] ?? null);
+  return FINGERPRINT.filter((k) => of(base, k) !== of(head, k)).map(
+    (k) => `${k} ${of(base, k)} vs ${of(head, k)}`,
   );
 }
 

@@ -220,6 +220,7 @@ const SAME: readonly [keyof Environment, string][] = [
   ['cpuCount', 'CPU count'],
   ['totalMemoryBytes', 'memory'],
   ['uvThreadpoolSize', 'UV_THREADPOOL_SIZE'],
+  ['nodeOptions', 'NODE_OPTIONS'],
   // The checkout the benchmark ran in: another commit is other code (your app's, with --cmd).
   ['gitCommit', 'git commit'],
 ];
@@ -229,7 +230,8 @@ const SAME: readonly [keyof Environment, string][] = [
  * (`Node v24.1.0, the journal's v22.3.0`); empty when a resume would measure alike.
  */
 export function environmentMismatches(journal: Environment, now: Environment): string[] {
-  return SAME.filter(([key]) => journal[key] !== now[key]).map(
+  // A journal written before a field was recorded has none: as unset.
+  return SAME.filter(([key]) => (journal[key] ?? null) !== (now[key] ?? null)).map(
     ([key, label]) => `${label} ${shown(key, now[key])}, the journal's ${shown(key, journal[key])}`,
   );
 }
@@ -239,6 +241,7 @@ function shown(key: keyof Environment, value: Environment[keyof Environment]): s
   if (key === 'gitCommit')
     return value === null ? 'none (not a git checkout)' : String(value).slice(0, 12);
   if (key === 'uvThreadpoolSize' && value === null) return 'unset (4)';
+  if (key === 'nodeOptions') return value ? JSON.stringify(value) : 'unset';
   return String(value);
 }
 

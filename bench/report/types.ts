@@ -64,6 +64,11 @@ export interface Environment {
   loadAverage: [number, number, number];
   /** null means unset, which is libuv's default of 4 threads. */
   uvThreadpoolSize: number | null;
+  /**
+   * NODE_OPTIONS the servers ran with (--max-old-space-size, --jitless…: flags that change what
+   * they measure); null when unset, absent from reports written before it was recorded.
+   */
+  nodeOptions?: string | null;
   looplabVersion: string;
   /** null outside a git checkout. */
   gitCommit: string | null;

@@ -33,6 +33,7 @@ export function captureEnvironment(env: NodeJS.ProcessEnv = process.env): Enviro
     totalMemoryBytes: totalmem(),
     loadAverage: loadavg().map((x) => Math.round(x * 100) / 100) as [number, number, number],
     uvThreadpoolSize: Number.isInteger(pool) && pool > 0 ? pool : null,
+    nodeOptions: env.NODE_OPTIONS?.trim() || null,
     looplabVersion: looplabVersion(),
     gitCommit: gitCommit(),
   };

@@ -253,13 +253,8 @@ describe('Ctrl-C keeps the runs', () => {
               .slice(1)
               .map((l) => JSON.parse(l) as unknown)
           : [];
-        if (r.code === 0) {
-          // The signal came after the outputs were written: the report is whole.
-          const report = parseReport(readFileSync(json, 'utf8'), json);
-          assert.notEqual(report.complete, false);
-          assert.equal(runsIn(report), 2);
-          return;
-        }
+        // The CLI said it heard the signal (the phase above is read from that line): whatever
+        // it had left to do, it ends as a signal's exit, never 0.
         assert.equal(r.code, moment.signal === 'SIGINT' ? 130 : 143, r.stderr);
         assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
         if (!files.includes('out.json')) {

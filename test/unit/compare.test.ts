@@ -380,6 +380,19 @@ describe('compareReports', () => {
     assert.deepEqual(environmentDifferences(ENVIRONMENT, ENVIRONMENT), []);
   });
 
+  it('the threadpool and NODE_OPTIONS are the environment too; a report from before NODE_OPTIONS was recorded reads as unset', () => {
+    const { nodeOptions: _, ...older } = ENVIRONMENT;
+    assert.deepEqual(environmentDifferences(older, { ...ENVIRONMENT, nodeOptions: null }), []);
+    assert.deepEqual(
+      environmentDifferences(older, {
+        ...ENVIRONMENT,
+        uvThreadpoolSize: 8,
+        nodeOptions: '--jitless',
+      }),
+      ['uvThreadpoolSize null vs 8', 'nodeOptions null vs "--jitless"'],
+    );
+  });
+
   it('finds no noise to test against in equal runs kept as measured: lag max [181.503]*3 vs [190.503]*3', () => {
     // Before: the sd of each side read 3.5e-14 (its mean off by an ulp), and p 6e-58, ***.
     const lagMax = (v: number[]) =>

@@ -108,6 +108,7 @@ export const ENVIRONMENT: Environment = {
   totalMemoryBytes: 16 * 1024 ** 3,
   loadAverage: [0.5, 0.4, 0.3],
   uvThreadpoolSize: null,
+  nodeOptions: null,
   looplabVersion: '0.1.0',
   gitCommit: null,
 };

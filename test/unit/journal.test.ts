@@ -14,6 +14,7 @@ import {
 } from '../../bench/report/journal.ts';
 import { SCHEMA_VERSION } from '../../bench/report/types.ts';
 import type { AppBenchSpec } from '../../bench/run/app-bench.ts';
+import { captureEnvironment } from '../../bench/run/environment.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import { journalApp, reportFromJournal, resumeFrom } from '../../scripts/shared/journal.ts';
@@ -144,6 +145,21 @@ describe('resume checks', () => {
         // Code changed between the kill and the resume: not the same benchmark.
         `git commit ${'f'.repeat(12)}, the journal's none (not a git checkout)`,
       ],
+    );
+  });
+
+  it("records the servers' NODE_OPTIONS, trimmed; unset or blank is null", () => {
+    assert.equal(captureEnvironment({ NODE_OPTIONS: ' --jitless ' }).nodeOptions, '--jitless');
+    assert.equal(captureEnvironment({ NODE_OPTIONS: '  ' }).nodeOptions, null);
+    assert.equal(captureEnvironment({}).nodeOptions, null);
+  });
+
+  it('NODE_OPTIONS set on one side is named; a journal from before it was recorded reads as unset', () => {
+    const { nodeOptions: _, ...older } = ENVIRONMENT;
+    assert.deepEqual(environmentMismatches(older, { ...ENVIRONMENT, nodeOptions: null }), []);
+    assert.deepEqual(
+      environmentMismatches(older, { ...ENVIRONMENT, nodeOptions: '--max-old-space-size=64' }),
+      [`NODE_OPTIONS "--max-old-space-size=64", the journal's unset`],
     );
   });
 

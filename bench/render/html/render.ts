@@ -248,6 +248,7 @@ function environmentList(env: Environment, report: Report): string {
       'threadpool',
       env.uvThreadpoolSize === null ? 'libuv default (4)' : String(env.uvThreadpoolSize),
     ],
+    ...(env.nodeOptions ? [['NODE_OPTIONS', env.nodeOptions] as [string, string]] : []),
     ['looplab', `${env.looplabVersion}${env.gitCommit ? ` at ${env.gitCommit.slice(0, 12)}` : ''}`],
     [
       'runs',
