@@ -1,8 +1,8 @@
 /**
  * `looplab live` end to end, as a learner meets it: the real CLI (`live busy-wait --no-open
  * --port 0`) prints its address, headless Chromium opens it, and the page draws frames of sync
- * and async; the `ms` knob goes from 20 to 50 on the page, the timeline shows "ms 20 → 50" and
- * new frames come after it from fresh servers; Stop on the page ends the CLI with exit 0, and no
+ * and async, and its stall list names `spin`; the `ms` knob goes from 20 to 50 on the page, the
+ * timeline shows "ms 20 → 50" and new frames come after it from fresh servers; Stop on the page ends the CLI with exit 0, and no
  * server it started is left. Along the way it reads how long each frame took from its window's
  * close to the page's drawing of it, and says so; it checks only that the median frame reached
  * the page under 500 ms after its window closed (the machine may be shared: a single frame may
@@ -219,6 +219,16 @@ test('looplab live in Chromium: frames drawn, ms 20 → 50 from the page, Stop e
     );
   await loadedAfter(0);
   await lagsPointRight(20);
+  // The stall list names the code that held sync's loop, as it was caught.
+  const stall = await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('#stalls > li')]
+        .map((li) => (li.querySelector('button') ?? li).textContent ?? '')
+        .find((text) => /^sync .*: spin \(busy-wait\.ts:\d+\)/.test(text)) ?? false,
+    undefined,
+    { timeout: 15_000 },
+  );
+  t.diagnostic(`a stall as listed: ${await stall.jsonValue()}`);
 
   // The knob, on the page, as a learner turns it.
   phase('first frames drawn');
