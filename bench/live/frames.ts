@@ -145,7 +145,13 @@ export function frameEvent(
   };
 }
 
-/** One stall event per stack the frame caught, heaviest first. */
+/**
+ * Under this, a stack's part of a frame is a stall's edge, not a stall: a stall that ended just
+ * after the frame's window opened leaves the new frame a sliver (listed as "0 ms at 6.3 s").
+ */
+export const MIN_STALL_PART_MS = 1;
+
+/** One stall event per stack the frame caught, heaviest first; slivers left out. */
 export function stallEvents(
   variant: string,
   startEpochMs: number,
@@ -153,13 +159,15 @@ export function stallEvents(
 ): StallEvent[] {
   if (probe.stalls?.state !== 'recorded') return [];
   const elapsedMs = round(probe.frameEndEpochMs - startEpochMs);
-  return probe.stalls.stacks.map((s) => ({
-    type: 'stall',
-    variant,
-    elapsedMs,
-    ms: s.ms,
-    frames: s.frames,
-  }));
+  return probe.stalls.stacks
+    .filter((s) => s.ms >= MIN_STALL_PART_MS)
+    .map((s) => ({
+      type: 'stall',
+      variant,
+      elapsedMs,
+      ms: s.ms,
+      frames: s.frames,
+    }));
 }
 
 /**

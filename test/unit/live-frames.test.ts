@@ -185,7 +185,16 @@ describe('a live frame from the load and the probe', () => {
         samplingMs: 0.2,
         cpuWaitMs: null,
         machineMs: null,
-        stacks: [{ frames, ms: 300, share: 1, samples: 15 }],
+        stacks: [
+          { frames, ms: 300, share: 0.997, samples: 15 },
+          // A stall that ended as this frame opened: no stall of this frame.
+          {
+            frames: [{ ...frames[0], line: 18 } as (typeof frames)[0]],
+            ms: 0.4,
+            share: 0.003,
+            samples: 1,
+          },
+        ],
       },
     };
     assert.deepEqual(stallEvents('sync', 1_000_000, withStalls), [
