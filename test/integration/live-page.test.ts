@@ -377,13 +377,24 @@ describe(`live page variants in headless Chromium (${found.source})`, () => {
     }
   });
 
-  it("a lesson's runs (lesson --live): the lesson in the header, and no control to press", {
+  it("a lesson's runs (lesson --live): the lesson in the header, no control to press, and /ping said not measured", {
     timeout: 60_000,
   }, async () => {
     const lesson = { number: 1, id: 'the-waiter', title: 'The waiter' };
-    const { page, server } = await openWith({ lesson }, {}, 1280);
+    // A lesson's frames have no /ping figures: the bystander is read per run.
+    const noPing = { pingP50Ms: null, pingP99Ms: null, pingTimeouts: null };
+    const { page, server } = await openWith({ lesson }, noPing, 1280);
     try {
       assert.equal(await page.textContent('h1'), 'looplab live · lesson 1, The waiter (busy-wait)');
+      assert.equal(
+        await page.textContent('figure[data-metric="pingP99Ms"] .chart-slot'),
+        'Not measured in these frames.',
+      );
+      assert.equal(
+        await page.locator('figure[data-metric="lagP99Ms"] path.line').count(),
+        2,
+        'the figures measured are drawn',
+      );
       for (const id of ['start', 'pause', 'stop', 'knobs'])
         assert.equal(await page.isVisible(`#${id}`), false, `#${id} shown`);
       assert.equal(await page.isVisible('#save'), true);

@@ -102,6 +102,13 @@ function drawCharts(view: LiveView): void {
       label: i === 0 && s.newest ? s.label : '',
       series: view.variants.indexOf(s.variant),
     }));
+    // Frames drawn, and none measured this figure (a lesson's runs read /ping per run, not per
+    // frame): say so, where empty axes would look like a figure still to come.
+    const points = view.variants.flatMap((v) => view.series[v]?.[c.key] ?? []);
+    if (points.length > 0 && points.every(([, y]) => y === null)) {
+      slot.innerHTML = `<p class="muted not-measured">Not measured in these frames.</p>`;
+      return;
+    }
     slot.innerHTML = lineChart({
       title: c.title,
       xUnit: 's since start',
