@@ -191,6 +191,22 @@ describe('line chart', () => {
     assert.deepEqual(ticks(chart(5)), ['0', '100', '200', '300', '20', '40', '60']);
   });
 
+  it("keeps markers' words apart: the newest's are written, an older one's that would run into them is its line's tooltip", () => {
+    const svg = lag({
+      width: 640,
+      xDomain: [0, 10],
+      series: [{ label: 'sync', points: [[0, 1]] }],
+      markers: [
+        { x: 2, label: 'ms 20 → 50' },
+        { x: 2.5, label: 'ms 50 → 80' },
+        { x: 6, label: 'connections 10 → 20' },
+      ],
+    });
+    const words = [...svg.matchAll(/class="marker-label"[^>]*>([^<]*)</g)].map((m) => m[1]);
+    assert.deepEqual(words, ['ms 50 → 80', 'connections 10 → 20']);
+    assert.match(svg, /<line class="marker" [^>]*><title>ms 20 → 50<\/title><\/line>/);
+  });
+
   it('shades bands with their label, and draws markers inside the window only', () => {
     const svg = lag({
       width: 200,
@@ -208,7 +224,7 @@ describe('line chart', () => {
     );
     assert.match(
       svg,
-      /<line class="marker" x1="152" x2="152" y1="32" y2="236"\/><text class="marker-label" x="155" y="30">ms 20 → 50<\/text>/,
+      /<line class="marker" x1="152" x2="152" y1="32" y2="236"\/><text class="marker-label" x="149" text-anchor="end" y="30">ms 20 → 50<\/text>/,
     );
     // Too long to run right from the band in a 200-unit chart: it ends at the plot's edge.
     assert.match(

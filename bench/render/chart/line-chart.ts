@@ -72,6 +72,41 @@ export interface LineChartSpec {
   markers?: readonly Marker[];
 }
 
+/** About how wide a label is at 11 px, per character (as the bands' words reckon it). */
+const CHAR_PX = 6;
+
+/**
+ * The markers' lines and words, from the newest back: words that would run past the plot's
+ * right edge end at the line instead, and words that would run into the newer marker's are
+ * left out, the line keeping them as its tooltip (two changes a second apart, on the live page,
+ * wrote one over the other).
+ */
+function markerMarks(
+  markers: readonly Marker[],
+  x: (v: number) => number,
+  right: number,
+  bottom: number,
+): string[] {
+  const out: string[] = [];
+  let freeUntil = Number.POSITIVE_INFINITY;
+  for (const m of [...markers].sort((a, b) => b.x - a.x)) {
+    const px = f(x(m.x));
+    const wide = CHAR_PX * m.label.length;
+    const atEnd = px + 3 + wide > right;
+    const [from, to] = atEnd ? [px - 3 - wide, px - 3] : [px + 3, px + 3 + wide];
+    const worded = m.label !== '' && to <= freeUntil - 4;
+    if (worded) freeUntil = from;
+    const cls = `marker${m.series === undefined ? '' : ` ${seriesClass(m.series)}`}`;
+    const line = `<line class="${cls}" x1="${px}" x2="${px}" y1="${TOP - 4}" y2="${bottom}"`;
+    out.unshift(
+      worded
+        ? `${line}/><text class="marker-label" x="${f(atEnd ? px - 3 : px + 3)}"${atEnd ? ' text-anchor="end"' : ''} y="${TOP - 6}">${esc(m.label)}</text>`
+        : `${line}><title>${esc(m.label)}</title></line>`,
+    );
+  }
+  return out;
+}
+
 // Room above the plot for the y unit and the markers' labels, so neither sits on the top tick.
 const TOP = 36;
 const LEFT = 56;
@@ -198,15 +233,12 @@ export function lineChart(spec: LineChartSpec): string {
       );
     return `<rect class="${cls}" x="${x0}" y="${TOP}" width="${w}" height="${plotH}"${clipRef}><title>${esc(b.label)}</title></rect>`;
   });
-  const markers = (spec.markers ?? [])
-    .filter((m) => x(m.x) >= LEFT - 0.5 && x(m.x) <= right + 0.5)
-    .map((m) => {
-      const px = f(x(m.x));
-      return (
-        `<line class="marker${m.series === undefined ? '' : ` ${seriesClass(m.series)}`}" x1="${px}" x2="${px}" y1="${TOP - 4}" y2="${bottom}"/>` +
-        `<text class="marker-label" x="${f(px + 3)}" y="${TOP - 6}">${esc(m.label)}</text>`
-      );
-    });
+  const markers = markerMarks(
+    (spec.markers ?? []).filter((m) => x(m.x) >= LEFT - 0.5 && x(m.x) <= right + 0.5),
+    x,
+    right,
+    bottom,
+  );
   const lines = series.map((s, i) => seriesMarks(s, i, x, y, clipRef));
   // Over the lines, a ring the line shows through, its label above it.
   const highlights = (spec.highlights ?? []).map((h) => {
