@@ -121,8 +121,13 @@ export interface MarkerEvent {
   type: 'marker';
   elapsedMs: number;
   text: string;
-  /** The variants the change restarted; all of them when absent. */
+  /** The variants the change concerns; all of them when absent. */
   variants?: string[];
+  /**
+   * The change restarted those variants' servers (a parameter): until a fresh server's first
+   * frame no loop owes one, and the page breaks their lines here rather than band a silence.
+   */
+  restart?: boolean;
 }
 
 /**

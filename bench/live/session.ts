@@ -388,6 +388,8 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
   /** Restarts every variant's server with the current params, cleanly: load off, then on. */
   async function restart(): Promise<void> {
     const wasRunning = state === 'running';
+    // While the servers restart no loop owes a frame: the page counts no silence then.
+    if (wasRunning) setState('idle', 'restarting the servers');
     await unloadAll();
     await stopServers();
     const restarted = await Promise.allSettled(units.map(startOne));
@@ -396,7 +398,11 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
       await stop(`a server failed to restart: ${(failed as PromiseRejectedResult).reason.message}`);
       throw (failed as PromiseRejectedResult).reason;
     }
-    if (wasRunning) for (const v of variants) loadOne(v);
+    if (!wasRunning) return;
+    for (const v of variants) loadOne(v);
+    setState('running');
+    // As after a pause: the turn the restart cut short begins again, whole.
+    if (turnLength !== null) beginTurn();
   }
 
   // Controls run one at a time, in the order they came: a restart is never interleaved.
@@ -426,7 +432,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
         if (!text) return;
         return enqueue(async () => {
           params = next;
-          emit({ type: 'marker', elapsedMs: elapsedMs(), text, variants });
+          emit({ type: 'marker', elapsedMs: elapsedMs(), text, variants, restart: true });
           await restart();
         });
       }

@@ -123,6 +123,46 @@ describe('live view model', () => {
     ]);
   });
 
+  it('bands no silence while a knob restarts the servers, and breaks each line there', () => {
+    const session = events[0] as SessionEvent;
+    const frame = events.find((e) => e.type === 'frame') as FrameEvent;
+    const at = (variant: string, elapsedMs: number) => ({ ...frame, variant, elapsedMs });
+    const view = viewOf(
+      [
+        { ...session, frameIntervalMs: 250 },
+        { type: 'state', elapsedMs: 0, state: 'running' },
+        at('sync', 250),
+        at('async', 250),
+        { type: 'marker', elapsedMs: 400, text: 'ms 20 → 50', restart: true },
+        { type: 'state', elapsedMs: 400, state: 'idle', reason: 'restarting the servers' },
+        // The old server's last word, as its load drains.
+        at('sync', 500),
+        { type: 'state', elapsedMs: 1900, state: 'running' },
+        at('sync', 2150),
+        at('async', 2150),
+      ],
+      2200,
+    );
+    assert.deepEqual(view.silences, []);
+    assert.deepEqual(
+      view.series.sync?.lagP99Ms.map(([x, y]) => [x, y === null]),
+      [
+        [0.25, false],
+        [0.5, false],
+        [1.9, true],
+        [2.15, false],
+      ],
+    );
+    assert.deepEqual(
+      view.series.async?.lagP99Ms.map(([x, y]) => [x, y === null]),
+      [
+        [0.25, false],
+        [1.9, true],
+        [2.15, false],
+      ],
+    );
+  });
+
   it('counts no silence while paused, and counts again from when the load restarts', () => {
     const model = createModel();
     for (const e of events) addEvent(model, e);

@@ -137,8 +137,13 @@ export interface LiveModel {
   lastWord: Map<string, number>;
   /** The latest elapsedMs any event carried. */
   lastElapsedMs: number;
-  /** A lesson's runs: when each variant's latest run began, until its first frame takes it. */
+  /**
+   * Where each variant's line breaks for a fresh server, until its first frame takes it: a
+   * lesson's next run, or servers restarted by a knob (from when the load is back on).
+   */
   runFrom: Map<string, number>;
+  /** The variants whose servers a knob restarted, until the session runs again. */
+  restarted: Set<string>;
   /** Each variant's latest gaps between frames while running (ms), by gapKey. */
   gaps: Map<string, number[]>;
 }
@@ -157,6 +162,7 @@ export function createModel(): LiveModel {
     lastWord: new Map(),
     lastElapsedMs: 0,
     runFrom: new Map(),
+    restarted: new Set(),
     gaps: new Map(),
   };
 }
@@ -237,6 +243,9 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
       model.markers.push(event);
       // A knob turned (live, not a lesson's next run): the loops' rhythm is learnt again.
       if (!model.session?.lesson) model.gaps.clear();
+      // Fresh servers: their lines start anew once the load is back on them.
+      if (event.restart)
+        for (const v of event.variants ?? variantsOf(model)) model.restarted.add(v);
       return;
     case 'warning':
       model.warnings.push(event);
@@ -254,8 +263,12 @@ export function addEvent(model: LiveModel, event: LiveEvent): void {
       return;
     case 'state': {
       if (event.state === 'running') {
-        // Silence is counted from when the load (re)started: a paused server owes no frames.
+        // Silence is counted from when the load (re)started: a paused server owes no frames,
+        // nor one restarting (the session is idle meanwhile).
         for (const v of variantsOf(model)) model.lastWord.set(v, event.elapsedMs);
+        for (const v of model.restarted)
+          if (model.frames.has(v)) model.runFrom.set(v, event.elapsedMs);
+        model.restarted.clear();
       } else {
         // A silence that had begun when the session paused or stopped ends there.
         for (const [variant, fromMs] of model.lastWord)
