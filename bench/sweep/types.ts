@@ -78,9 +78,9 @@ export interface SweepStep {
   generator: {
     /** Its thread's event-loop utilisation over the hold. */
     elu: number;
-    /** How late its sends went out after their due time, p99 and max (ms). */
-    sendLagP99Ms: number;
-    sendLagMaxMs: number;
+    /** How late its sends went out after their due time, p99 and max (ms); null: none was sent. */
+    sendLagP99Ms: number | null;
+    sendLagMaxMs: number | null;
     /** Connections it had open at the end of the hold, and the most it may open. */
     connections: number;
     maxConnections: number;

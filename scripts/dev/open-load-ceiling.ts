@@ -66,7 +66,7 @@ try {
     const s = w.step;
     const held = (s.achievedPerSec ?? 0) >= 0.95 * rate && w.generatorLimited === null;
     process.stdout.write(
-      `| ${rate} | ${Math.round(s.achievedPerSec ?? 0)} | ${held ? 'yes' : 'no'} | ${s.latencyMs?.p50.toFixed(2)} | ${s.latencyMs?.p99.toFixed(2)} | ${s.generator.elu.toFixed(2)} | ${s.generator.sendLagP99Ms.toFixed(2)} | ${s.generator.connections} | ${((cpu.user + cpu.system) / Math.max(1, s.sent)).toFixed(1)} | ${w.generatorLimited ?? '-'} |\n`,
+      `| ${rate} | ${Math.round(s.achievedPerSec ?? 0)} | ${held ? 'yes' : 'no'} | ${s.latencyMs?.p50.toFixed(2)} | ${s.latencyMs?.p99.toFixed(2)} | ${s.generator.elu.toFixed(2)} | ${s.generator.sendLagP99Ms?.toFixed(2) ?? '-'} | ${s.generator.connections} | ${((cpu.user + cpu.system) / Math.max(1, s.sent)).toFixed(1)} | ${w.generatorLimited ?? '-'} |\n`,
     );
   }
   process.stdout.write(

@@ -25,8 +25,12 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * The due times of one window, in ms from its start, ascending, all in [0, durationMs): the
- * first is due at 0 (the window opens with it), each next one a gap later.
+ * The due times of one window, in ms from its start, ascending, all in [0, durationMs). Uniform:
+ * the first at 0, each next one a gap later. Poisson: the first a drawn gap after the start, as
+ * every other: a first request fixed at 0 added one to every window's mean (11 where 10 a second
+ * were offered for a second). A window the draw leaves empty gets one request, at a uniform time
+ * in it: a step with nothing due would measure nothing (it adds e^(−rate × length) to the mean:
+ * 0.00005 of a request at 10 a second for a second).
  */
 export function dueTimes(
   arrivals: Arrivals,
@@ -44,10 +48,9 @@ export function dueTimes(
     return due;
   }
   const random = seededRandom(seed);
-  for (let at = 0; at < durationMs; ) {
-    due.push(at);
-    // 1 − u is in (0, 1]: the logarithm stays finite.
-    at += -Math.log(1 - random()) * meanGapMs;
-  }
+  // 1 − u is in (0, 1]: the logarithm stays finite.
+  const gap = () => -Math.log(1 - random()) * meanGapMs;
+  for (let at = gap(); at < durationMs; at += gap()) due.push(at);
+  if (due.length === 0) due.push(random() * durationMs);
   return due;
 }

@@ -146,7 +146,8 @@ export function tallyOpenWindow(input: OpenTallyInput): OpenTally {
   const windowMs = endMs - startMs;
   const latencyMs = percentiles(corrected);
   const achievedPerSec = windowMs > 0 ? achievedRate(input.records, input, due) : null;
-  const lagOr0 = (h: LatencyHistogram, p: number) => (h.count === 0 ? 0 : (h.percentile(p) ?? 0));
+  // Nothing sent: no lag was measured, which is null, not 0.
+  const lagOf = (h: LatencyHistogram, p: number) => (h.count === 0 ? null : h.percentile(p));
   const step: OpenStep = {
     offeredPerSec: input.offeredPerSec,
     arrivedPerSec: windowMs > 0 ? (due * 1000) / windowMs : input.offeredPerSec,
@@ -160,8 +161,8 @@ export function tallyOpenWindow(input: OpenTallyInput): OpenTally {
     timeouts,
     generator: {
       elu: input.generator.elu,
-      sendLagP99Ms: lagOr0(sendLag, 99),
-      sendLagMaxMs: sendLag.maxMs ?? 0,
+      sendLagP99Ms: lagOf(sendLag, 99),
+      sendLagMaxMs: sendLag.count === 0 ? null : sendLag.maxMs,
       connections: input.generator.connections,
       maxConnections: input.generator.maxConnections,
     },
