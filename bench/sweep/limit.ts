@@ -1,7 +1,8 @@
 /**
  * Who held a step's rate down, the generator or the server, in a sentence a user can act on.
  *
- * The server is judged by its loop's utilisation: at ≥ 0.9 requests queue for the loop. Below it,
+ * The server is judged by its loop's utilisation: at ≥ 0.9 requests queue for the loop, and a
+ * step it did not hold is the server's limit even if the generator sent late. Below it,
  * with every connection busy, the cap on connections may be what held the rate (in an open model
  * the requests in flight grow with the latency, Little's law), and raising it tells which: so the
  * generator is named, with that advice. Without a measured loop (`--url`) looplab cannot tell a
@@ -41,22 +42,26 @@ export function classifyLimit(input: LimitInput): Limit {
     connectionsExhausted,
     elu,
   } = input;
+  const held = heldRate({ arrivedPerSec, achievedPerSec });
+  const answered =
+    achievedPerSec === null
+      ? `the server answered nothing of the ${rateText(arrivedPerSec)} req/s that arrived`
+      : `the server answered ${rateText(achievedPerSec)} of the ${rateText(arrivedPerSec)} req/s that arrived`;
+  // A loop busy 90% of the hold served all it could, however late the generator sent: what it
+  // answered is its capacity. (First: a server saturated off the generator's two shared cores
+  // was called the generator's limit, and its knee then said to be beyond the machine.)
+  const limited = !held || connectionsExhausted;
+  if (limited && elu !== null && elu >= SATURATED_ELU)
+    return {
+      limitedBy: 'server',
+      limitedWhy: `${answered}, its loop busy ${formatPercent(elu)} of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it${generatorLimited === null ? '' : ` (looplab's generator also sent late: ${generatorLimited})`}`,
+    };
   if (generatorLimited !== null)
     return {
       limitedBy: 'generator',
       limitedWhy: `looplab's generator could not send ${rateText(offeredPerSec)} req/s on time (${generatorLimited}): this step says nothing about the server; sweep lower rates, or run on a quieter machine`,
     };
-  const held = heldRate({ arrivedPerSec, achievedPerSec });
-  if (held && !connectionsExhausted) return { limitedBy: null, limitedWhy: null };
-  const answered =
-    achievedPerSec === null
-      ? `the server answered nothing of the ${rateText(arrivedPerSec)} req/s that arrived`
-      : `the server answered ${rateText(achievedPerSec)} of the ${rateText(arrivedPerSec)} req/s that arrived`;
-  if (elu !== null && elu >= SATURATED_ELU)
-    return {
-      limitedBy: 'server',
-      limitedWhy: `${answered}, its loop busy ${formatPercent(elu)} of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it`,
-    };
+  if (!limited) return { limitedBy: null, limitedWhy: null };
   if (connectionsExhausted && (held || elu !== null)) {
     const loop = elu === null ? '' : ` while its loop was busy only ${formatPercent(elu)}`;
     return {
