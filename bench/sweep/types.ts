@@ -96,7 +96,7 @@ export type KneeReason = 'latency' | 'utilisation' | 'throughput' | 'errors' | '
 
 /**
  * The knee of one variant's curve: the first offered rate where the corrected p99 passes
- * `k` × its low-load p99 (the first step's), or the loop's utilisation reaches 0.9, or achieved
+ * `k` × its low-load p99 (the lower of the first two steps'), or the loop's utilisation reaches 0.9, or achieved
  * falls under 95% of offered.
  */
 export interface Knee {
@@ -106,7 +106,10 @@ export interface Knee {
   reasons: KneeReason[];
   /** The last step before it (the highest rate it took well); null when the first step was past it. */
   lastGoodPerSec: number | null;
-  /** The low-load p99 the latency test multiplies (ms); null when the first step had none. */
+  /**
+   * The low-load p99 the latency test multiplies (ms): the lower of the first two held steps';
+   * null when the first step had none.
+   */
   baselineP99Ms: number | null;
 }
 
@@ -130,7 +133,7 @@ export interface SweepRun {
   failedAtPerSec?: number;
   steps: SweepStep[];
   knee: Knee;
-  /** The highest offered rate that met the SLO (and was held, achieved ≥ 95% of offered); null: none did, or no SLO. */
+  /** The highest offered rate that met the SLO, held, below the first miss the next step confirms (sloRate); null: none did, or no SLO. */
   sloPerSec: number | null;
 }
 

@@ -205,7 +205,21 @@ describe('parseSlo', () => {
 });
 
 describe('findKnee', () => {
-  it('finds the first step whose p99 passes k × the first step’s', () => {
+  it('takes the lower p99 of the first two steps for the baseline: a slow answer in the first hold sets no bar', () => {
+    // 186 ms in the first hold of a 10 ms route: a bar of 372 ms hid the knee at 80.
+    const steps = [step(10, 186), step(20, 11), step(40, 12), step(80, 30), step(160, 900)];
+    assert.deepEqual(findKnee(steps, 2), {
+      atPerSec: 80,
+      reasons: ['latency'],
+      lastGoodPerSec: 40,
+      baselineP99Ms: 11,
+    });
+    // The first step was a blip past the bar, not the knee; a second step already past the knee
+    // leaves the baseline the first's.
+    assert.equal(findKnee([step(10, 20), step(20, 300), step(40, 900)], 2).baselineP99Ms, 20);
+  });
+
+  it('finds the first step whose p99 passes k × the low-load p99', () => {
     const steps = [step(10, 20), step(20, 21), step(40, 39), step(80, 41), step(160, 900)];
     assert.deepEqual(findKnee(steps, 2), {
       atPerSec: 80,
@@ -315,8 +329,14 @@ describe('sloRate', () => {
     assert.equal(sloRate([step(10, 20), step(20, 90)], parseSlo('p50<50ms')), 20);
   });
 
-  it('stops at the first miss: a pass above it is luck, not capacity', () => {
-    assert.equal(sloRate([step(10, 20), step(20, 60), step(40, 30)], slo), 10);
+  it('stops at a miss the next step confirms: a pass above two misses is luck, one miss a blip', () => {
+    assert.equal(sloRate([step(10, 20), step(20, 60), step(40, 60), step(80, 30)], slo), 10);
+    // A first hold's slowest answer, then 20 to 60 a second met it.
+    assert.equal(sloRate([step(10, 54.8), step(20, 30), step(40, 30), step(60, 40)], slo), 60);
+    assert.equal(sloRate([step(10, 20), step(20, 60), step(40, 30)], slo), 40);
+    assert.equal(sloRate([step(10, 20), step(20, 30), step(40, 60)], slo), 20);
+    // Nothing answered is no blip.
+    assert.equal(sloRate([step(10, 20), step(20, null), step(40, 30)], slo), 10);
   });
 
   it('skips a step the generator could not hold', () => {
