@@ -13,6 +13,9 @@ import { heldRate, SATURATED_ELU } from './knee.ts';
 import { rateText } from './rates.ts';
 import type { LimitedBy } from './types.ts';
 
+/** A loop busy this share of a step it did not hold was the requests' wait, near capacity. */
+export const NEAR_SATURATED_ELU = 0.75;
+
 export interface LimitInput {
   offeredPerSec: number;
   /** Requests due per second of the hold, as the arrivals drew them (SweepStep.arrivedPerSec). */
@@ -73,6 +76,14 @@ export function classifyLimit(input: LimitInput): Limit {
     return {
       limitedBy: 'server',
       limitedWhy: `${answered}; its loop is not measured (--url), so looplab cannot tell a busy loop from one waiting${connectionsExhausted ? ', and every connection was busy: raise --max-connections to rule out the cap' : ''}`,
+    };
+  // Busy most of the hold, the loop is what the requests wait for, near its capacity: at 88%
+  // (busy-wait's sync at 95% of its ceiling) the words "it waits off the loop" sent a reader to
+  // a thread pool the route never uses.
+  if (elu >= NEAR_SATURATED_ELU)
+    return {
+      limitedBy: 'server',
+      limitedWhy: `${answered}, its loop busy ${formatPercent(elu)} of the time: near its capacity, requests queue for the loop; move work off the loop to raise it`,
     };
   return {
     limitedBy: 'server',

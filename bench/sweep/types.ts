@@ -45,9 +45,9 @@ export interface SweepStep {
    */
   arrivedPerSec: number;
   /**
-   * The hold's requests answered per second of it, counted over a stretch as long as the hold
-   * that starts and ends one fastest answer later (no server answers sooner): a backlog
-   * answered after it is not counted. null when the step failed.
+   * The rate the server answered the hold's requests at: what arrived, times the share answered
+   * in time, over the pace of the answers against the arrivals (achievedRate in
+   * open-tally.ts). null when the step failed.
    */
   achievedPerSec: number | null;
   /** Requests due in the hold, sent, and answered (each counted once). */
@@ -171,7 +171,7 @@ export interface SweepOptions {
   arrivals: Arrivals;
   warmupSec: number;
   holdSec: number;
-  /** Time after the hold for the requests still out to finish, before the next step. */
+  /** A pause with no load after the warm-up, before the hold: the server finishes what it left. */
   settleSec: number;
   runs: number;
   /** The knee's latency factor. */

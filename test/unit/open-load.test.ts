@@ -117,6 +117,19 @@ describe('tallyOpenWindow', () => {
       rec({ dueMs: 1000 + i * 10, doneMs: 1005 + i * 20, outcome: 'answered', status: 200 }),
     );
     assert.equal(window(behind, slow).step.achievedPerSec, 50);
+    // The same queue served in no set order (each 25 served last-due first, as a loop reads
+    // whichever socket it reads first): still one every 20 ms. Each answer paired with its own
+    // request's due time, the slope flattened, and the rate read 57.
+    const shuffled = Array.from({ length: 100 }, (_, i) => {
+      const slot = i - (i % 25) + 24 - (i % 25);
+      return rec({
+        dueMs: 1000 + i * 10,
+        doneMs: 1250 + slot * 20,
+        outcome: 'answered',
+        status: 200,
+      });
+    });
+    assert.equal(window(shuffled, slow).step.achievedPerSec?.toFixed(6), '50.000000');
     // Answers closing up faster than the arrivals (a pause early in the window): what arrived.
     const caughtUp = [at(1000, 300), at(1100, 210), at(1200, 120), at(1300, 30)];
     assert.equal(window(caughtUp, slow).step.achievedPerSec, 4);

@@ -449,6 +449,17 @@ describe('classifyLimit', () => {
     });
   });
 
+  it('names the loop near its capacity when it was busy most of a step it did not hold', () => {
+    assert.deepEqual(
+      classifyLimit({ ...base, arrivedPerSec: 47.3, achievedPerSec: 43.4, elu: 0.88 }),
+      {
+        limitedBy: 'server',
+        limitedWhy:
+          'the server answered 43.4 of the 47.3 req/s that arrived, its loop busy 88% of the time: near its capacity, requests queue for the loop; move work off the loop to raise it',
+      },
+    );
+  });
+
   it('says so when the loop is not measured', () => {
     assert.deepEqual(classifyLimit({ ...base, achievedPerSec: null, elu: null }), {
       limitedBy: 'server',

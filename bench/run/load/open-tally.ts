@@ -194,16 +194,44 @@ export function tallyOpenWindow(input: OpenTallyInput): OpenTally {
   };
 }
 
+/** The least-squares slope of y on x over paired points; null when x does not vary. */
+function slope(points: readonly (readonly [number, number])[]): number | null {
+  const n = points.length;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const [x, y] of points) {
+    sxx += (x - mx) ** 2;
+    sxy += (x - mx) * (y - my);
+  }
+  return sxx === 0 ? null : sxy / sxx;
+}
+
+/**
+ * A paired slope over this is a queue building: the answers fall behind the arrivals. Under it
+ * the server kept up, its answers each their due time plus a latency that does not grow.
+ */
+export const FALLING_BEHIND_SLOPE = 1.05;
+
 /**
  * The rate the server answered at, per second: the requests that arrived in the window, times
  * the share of them answered in time, over how fast their answers came compared with how fast
- * they were due. That last is the least-squares slope of answer time on due time: 1 when the
- * server keeps up (each answer is its due time plus a latency that does not grow), arrived /
- * capacity when a queue builds (the answers come at the server's pace whatever the arrivals).
- * A count of the answers within the window instead is biased low by the spread of the
- * latencies (a request due near its end is answered after it): a route answering in 1 to
- * 400 ms at 10/s counted 7 of 10 in a 1 s hold, and was called server-limited at 1% load.
- * Fewer than 3 answers, or all due at once: the answers in time over the window.
+ * they were due.
+ *
+ * How fast they came: while the server keeps up, the least-squares slope of each answer's time
+ * on its own due time, 1 whatever the spread of the latencies. A count of the answers within the
+ * window instead is biased low by that spread (a request due near its end is answered after
+ * it): a route answering in 1 to 400 ms at 10/s counted 7 of 10 in a 1 s hold. Once a queue
+ * builds (that slope over 1.05), the answers' times sorted against the due times sorted: a loop
+ * serves its queued requests in no set order (whichever socket it reads first), and pairing each
+ * answer with its own request's due time then flattened the slope, so that busy-wait's sync,
+ * whose loop serves 50 a second, was said to answer 61 of the 66 that arrived. Sorted, the
+ * answers come at the server's pace whatever their order.
+ *
+ * A slope under 1 (answers closing up on a backlog left before the window) is not a server
+ * faster than its arrivals: the rate is what arrived. Fewer than 3 answers, or all due at once:
+ * the answers in time over the window.
  */
 export function achievedRate(
   records: readonly OpenRecord[],
@@ -219,19 +247,16 @@ export function achievedRate(
     points.push([r.dueMs, r.doneMs]);
   }
   const n = points.length;
+  const paired = n < 3 ? null : slope(points);
+  if (paired === null) return (n * 1000) / windowMs;
+  const dues = points.map(([x]) => x).sort((a, b) => a - b);
+  const answers = points.map(([, y]) => y).sort((a, b) => a - b);
+  const pace =
+    paired > FALLING_BEHIND_SLOPE
+      ? (slope(dues.map((x, i) => [x, answers[i] as number])) ?? paired)
+      : paired;
   const arrivedPerSec = (due * 1000) / windowMs;
-  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const [x, y] of points) {
-    sxx += (x - mx) ** 2;
-    sxy += (x - mx) * (y - my);
-  }
-  if (n < 3 || sxx === 0) return (n * 1000) / windowMs;
-  // A slope under 1 (answers closing up on a backlog left before the window) is not a server
-  // faster than its arrivals: the rate is what arrived.
-  return (arrivedPerSec * (n / due)) / Math.max(1, sxy / sxx);
+  return (arrivedPerSec * (n / due)) / Math.max(1, pace);
 }
 
 /** At or above this utilisation of its own thread, the generator is the bottleneck. */
