@@ -11,6 +11,12 @@ import type { Knee, KneeReason, Slo, SweepStep } from './types.ts';
 
 /** The knee's latency factor by default: past it when p99 passes twice its low-load p99. */
 export const DEFAULT_KNEE_K = 2;
+/**
+ * A p99 that rose less than this over the baseline is the machine's jitter, not a queue: a
+ * trivial route at 2 ms took 4.2 ms at 35/s on two shared cores (a scheduler's quantum, a
+ * collection), which is twice its baseline, and was called its knee.
+ */
+export const LATENCY_RISE_FLOOR_MS = 10;
 /** The knee's baseline is the lowest p99 of this many first steps. */
 export const BASELINE_STEPS = 2;
 /** A loop busy this share of the hold is saturated: requests queue for it. */
@@ -36,7 +42,12 @@ export function kneeReasons(
   k: number,
 ): KneeReason[] {
   const reasons: KneeReason[] = [];
-  if (step.latencyMs === null || (baselineP99Ms !== null && step.latencyMs.p99 > k * baselineP99Ms))
+  if (
+    step.latencyMs === null ||
+    (baselineP99Ms !== null &&
+      step.latencyMs.p99 > k * baselineP99Ms &&
+      step.latencyMs.p99 - baselineP99Ms >= LATENCY_RISE_FLOOR_MS)
+  )
     reasons.push('latency');
   // A loop not measured (--url) takes no utilisation test: the other two still judge the step.
   if (step.elu !== null && step.elu >= SATURATED_ELU) reasons.push('utilisation');

@@ -219,6 +219,18 @@ describe('findKnee', () => {
     assert.equal(findKnee([step(10, 20), step(20, 300), step(40, 900)], 2).baselineP99Ms, 20);
   });
 
+  it("takes no rise under 10 ms for a knee: a trivial route's 2 ms doubled is the machine's jitter", () => {
+    const trivial = [
+      step(10, 2.09),
+      step(15, 2.09),
+      step(23, 2.48),
+      step(35, 4.22),
+      step(53, 11.6),
+    ];
+    assert.equal(findKnee(trivial, 2).atPerSec, null);
+    assert.equal(findKnee([...trivial, step(80, 30), step(120, 90)], 2).atPerSec, 80);
+  });
+
   it('finds the first step whose p99 passes k × the low-load p99', () => {
     const steps = [step(10, 20), step(20, 21), step(40, 39), step(80, 41), step(160, 900)];
     assert.deepEqual(findKnee(steps, 2), {
