@@ -221,7 +221,9 @@ export function ceilingText(v: SweepVariant): string {
   const c = v.ceiling;
   if (!c) return 'not measured';
   const from =
-    c.source === 'micro' ? 'micro: the operation alone' : 'low-load: ELU × 1000 / achieved';
+    c.source === 'micro'
+      ? 'micro: the operation alone'
+      : 'low-load: the slope of ELU on achieved below the knee';
   return `${rateWords(c.perSec)} (1000 / ${formatNumber(c.serviceMs)} ms a request; ${from})`;
 }
 

@@ -22,7 +22,7 @@ import {
   summarizeVariant,
   sweepWarnings,
 } from '../sweep/summary.ts';
-import { ceilingFromLowLoad, ceilingFromMicro } from '../sweep/theory.ts';
+import { ceilingFromMicro, ceilingFromSteps } from '../sweep/theory.ts';
 import {
   SWEEP_KIND,
   SWEEP_SCHEMA_VERSION,
@@ -82,9 +82,6 @@ interface Session {
   /** For `--rates auto`: no more steps (past the knee, or failed). */
   done: boolean;
 }
-
-/** The lowest ELU a low-load step may have for its cost to be read from it (the app's ceiling). */
-const MIN_LOW_LOAD_ELU = 0.005;
 
 /**
  * `seed` draws the poisson arrivals: one per run and variant, so that `--runs` samples the
@@ -328,14 +325,18 @@ function judgeRun(run: SweepRun, settings: SweepSettings): SweepRun {
 }
 
 /**
- * An app's ceiling, from its first step: its loop's utilisation × 1000 / achieved is the loop's
- * time per request. It includes the bystander's pings (50/s) and the probe's timer, so on a
- * cheap route it is low. null when the loop was too idle to read a cost from.
+ * An app's ceiling, from the steps of every run that it held below its knee (ceilingFromSteps):
+ * a step past the knee holds a queue, and its utilisation no longer grows with what it answered.
  */
 function lowLoadCeiling(runs: readonly SweepRun[]): SweepVariant['ceiling'] {
-  const first = runs.find((r) => r.steps[0])?.steps[0];
-  if (!first || first.elu === null || first.elu < MIN_LOW_LOAD_ELU) return null;
-  return ceilingFromLowLoad(first);
+  return ceilingFromSteps(
+    runs.flatMap((r) =>
+      r.steps.filter(
+        (s) =>
+          s.limitedBy === null && s.offeredPerSec < (r.knee.atPerSec ?? Number.POSITIVE_INFINITY),
+      ),
+    ),
+  );
 }
 
 function summarize(
@@ -346,7 +347,7 @@ function summarize(
   scenario: boolean,
 ): SweepVariant {
   // micro times a scenario's sync operation: the cost of one of sync's requests on the loop,
-  // and of no other variant's. An app's cost is read from its first step instead.
+  // and of no other variant's. An app's cost is read from its steps below the knee instead.
   const ceiling = scenario
     ? micro && target.variant === 'sync'
       ? ceilingFromMicro(micro.meanMs)

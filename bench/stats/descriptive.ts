@@ -60,6 +60,21 @@ function sampleSdUnchecked(xs: readonly number[], m: number): number {
 }
 
 /** Arithmetic mean; throws RangeError on empty or non-finite input rather than returning NaN. */
+/** The least-squares slope of y on x over paired points; null when there are none or x does not vary. */
+export function slope(points: readonly (readonly [number, number])[]): number | null {
+  const n = points.length;
+  if (n === 0) return null;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const [x, y] of points) {
+    sxx += (x - mx) ** 2;
+    sxy += (x - mx) * (y - my);
+  }
+  return sxx === 0 ? null : sxy / sxx;
+}
+
 export function mean(xs: readonly number[]): number {
   if (xs.length === 0) throw new RangeError('mean: empty input');
   assertFinite(xs, 'mean');

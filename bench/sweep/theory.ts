@@ -9,6 +9,7 @@
  * work around the operation, the thread pool, GC) is at work.
  */
 import { round } from '../../core/numbers.ts';
+import { slope } from '../stats/descriptive.ts';
 import type { SweepStep, SweepVariant, TheoryPoint } from './types.ts';
 
 export type Ceiling = NonNullable<SweepVariant['ceiling']>;
@@ -43,12 +44,30 @@ export function ceilingFromMicro(meanMs: number): Ceiling | null {
 }
 
 /**
- * An app's ceiling from a step at low load (the first): the loop's busy time per answered
- * request, utilisation × 1000 / achieved. null when the loop was not measured or nothing answered.
+ * Over the steps it is read from, the loop's own work must raise its utilisation by this much
+ * for a cost per request to be read: under it, the noise of a few hundredths of ELU is the slope.
  */
-export function ceilingFromLowLoad(
-  step: Pick<SweepStep, 'elu' | 'achievedPerSec'>,
+export const MIN_ELU_RISE = 0.05;
+
+/**
+ * An app's ceiling from the steps below its knee: the loop's busy time per answered request, the
+ * slope of utilisation on achieved (seconds of loop a request). The slope, not one step's
+ * utilisation over its rate: that held the bystander's 50 pings a second, the probe and the
+ * timers too, and put a trivial route's ceiling at 185/s and a 10 ms route's at 57/s. null
+ * when the loop was not measured, or its utilisation rose under MIN_ELU_RISE over the steps
+ * (a route too cheap at these rates to read a cost from).
+ */
+export function ceilingFromSteps(
+  steps: readonly Pick<SweepStep, 'elu' | 'achievedPerSec'>[],
 ): Ceiling | null {
-  if (step.elu === null || step.achievedPerSec === null || step.achievedPerSec <= 0) return null;
-  return ceilingOf((step.elu * 1000) / step.achievedPerSec, 'low-load');
+  const points = steps.flatMap((s): [number, number][] =>
+    s.elu !== null && s.achievedPerSec !== null && s.achievedPerSec > 0
+      ? [[s.achievedPerSec, s.elu]]
+      : [],
+  );
+  const perRequest = slope(points);
+  const achieved = points.map(([x]) => x);
+  const span = Math.max(...achieved) - Math.min(...achieved);
+  if (perRequest === null || perRequest <= 0 || perRequest * span < MIN_ELU_RISE) return null;
+  return ceilingOf(perRequest * 1000, 'low-load');
 }

@@ -155,8 +155,8 @@ export interface SweepVariant {
   slo: { medianPerSec: number | null; perRun: (number | null)[] } | null;
   /**
    * The ceiling, 1000 / (the cost of one request in ms), and where that cost came from: `micro`
-   * (tinybench, a scenario's operation alone) or `low-load` (utilisation × 1000 / achieved at the
-   * first step, an app's). null: not measured.
+   * (tinybench, a scenario's operation alone) or `low-load` (an app's: the slope of utilisation
+   * on achieved over the steps below the knee). null: not measured, or too cheap to read.
    */
   ceiling: { perSec: number; serviceMs: number; source: 'micro' | 'low-load' } | null;
   /** The M/D/1 prediction at each offered rate, from the ceiling's service time; [] without one. */

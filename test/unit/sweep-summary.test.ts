@@ -13,8 +13,8 @@ import {
   sweepWarnings,
 } from '../../bench/sweep/summary.ts';
 import {
-  ceilingFromLowLoad,
   ceilingFromMicro,
+  ceilingFromSteps,
   md1MeanMs,
   theoryPoints,
 } from '../../bench/sweep/theory.ts';
@@ -53,16 +53,25 @@ describe('ceilings', () => {
     assert.equal(ceilingFromMicro(Number.NaN), null);
   });
 
-  it('from a step at low load: utilisation × 1000 / achieved', () => {
-    assert.deepEqual(ceilingFromLowLoad({ elu: 0.2, achievedPerSec: 10 }), {
+  it('from the steps below the knee: the slope of utilisation on achieved, not one step’s ratio', () => {
+    // A 20 ms route beside a bystander and a probe that keep the loop 5% busy: 0.05 + 0.02 × rate.
+    const at = (achievedPerSec: number) => ({ achievedPerSec, elu: 0.05 + 0.02 * achievedPerSec });
+    assert.deepEqual(ceilingFromSteps([at(10), at(20), at(30)]), {
       perSec: 50,
       serviceMs: 20,
       source: 'low-load',
     });
-    assert.equal(ceilingFromLowLoad({ elu: null, achievedPerSec: 10 }), null);
-    assert.equal(ceilingFromLowLoad({ elu: 0.2, achievedPerSec: null }), null);
-    assert.equal(ceilingFromLowLoad({ elu: 0.2, achievedPerSec: 0 }), null);
-    assert.equal(ceilingFromLowLoad({ elu: 0, achievedPerSec: 10 }), null);
+    // One step's ratio would have read 0.25 × 1000 / 10 = 25 ms: 40/s.
+    // A trivial route: 0.05 to 0.08 over 8 to 56/s is noise, not a cost.
+    const trivial = [
+      { achievedPerSec: 8, elu: 0.05 },
+      { achievedPerSec: 30, elu: 0.07 },
+      { achievedPerSec: 56, elu: 0.08 },
+    ];
+    assert.equal(ceilingFromSteps(trivial), null);
+    assert.equal(ceilingFromSteps([at(10)]), null, 'one step: no slope');
+    assert.equal(ceilingFromSteps([at(10), { achievedPerSec: 20, elu: null }]), null);
+    assert.equal(ceilingFromSteps([at(10), at(10)]), null, 'one rate: no slope');
   });
 });
 

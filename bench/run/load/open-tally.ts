@@ -18,6 +18,7 @@
  */
 
 import type { LoadResult } from '../../report/types.ts';
+import { slope } from '../../stats/descriptive.ts';
 import { LatencyHistogram } from '../../stats/histogram.ts';
 import type { LatencyPercentiles, SweepStep } from '../../sweep/types.ts';
 
@@ -192,20 +193,6 @@ export function tallyOpenWindow(input: OpenTallyInput): OpenTally {
     freeSendLagP99Ms: freeSendLag.count === 0 ? null : freeSendLag.percentile(99),
     connectionsExhausted: exhausted,
   };
-}
-
-/** The least-squares slope of y on x over paired points; null when x does not vary. */
-function slope(points: readonly (readonly [number, number])[]): number | null {
-  const n = points.length;
-  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const [x, y] of points) {
-    sxx += (x - mx) ** 2;
-    sxy += (x - mx) * (y - my);
-  }
-  return sxx === 0 ? null : sxy / sxx;
 }
 
 /**
