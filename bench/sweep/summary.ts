@@ -88,11 +88,16 @@ export function kneeRatio(variants: readonly SweepVariant[]): number | null {
  * be at low load), doubling, to four times the highest rate swept.
  */
 export function higherRates(lowestPerSec: number, highestPerSec: number): string {
+  // Three significant figures, not two decimals: 0.001 req/s rounded to 0, a rate --rates refuses.
+  const shown = (r: number) => Number(r.toPrecision(3));
   const rates: number[] = [];
-  for (let r = lowestPerSec; r < highestPerSec * 4; r *= 2) rates.push(round(r, 2));
-  rates.push(round(highestPerSec * 4, 2));
+  for (let r = lowestPerSec; r < highestPerSec * 4; r *= 2) rates.push(shown(r));
+  rates.push(shown(highestPerSec * 4));
   return rates.join(',');
 }
+
+/** The longest --hold sweep takes (s): advice never asks for more. */
+export const MAX_HOLD_SEC = 3600;
 
 const listRates = (rates: readonly number[]): string => {
   const texts = rates.map(rateText);
@@ -172,5 +177,10 @@ export function fewRequestsWarning(ratesPerSec: readonly number[], holdSec: numb
     .filter((r) => r * holdSec < FEW_REQUESTS)
     .sort((a, b) => a - b);
   if (few.length === 0) return null;
-  return `at ${listRates(few)} req/s the ${holdSec} s hold is under ${FEW_REQUESTS} requests: a step's p99 there is its slowest request or two, not a percentile; hold longer (--hold ${round(FEW_REQUESTS / (few[0] as number), 2)} or more) for percentiles to read`;
+  const hold = FEW_REQUESTS / (few[0] as number);
+  const advice =
+    hold <= MAX_HOLD_SEC
+      ? `hold longer (--hold ${round(hold, 2)} or more)`
+      : `sweep from ${FEW_REQUESTS / MAX_HOLD_SEC < 0.01 ? (FEW_REQUESTS / MAX_HOLD_SEC).toPrecision(2) : round(FEW_REQUESTS / MAX_HOLD_SEC, 2)} req/s or more (at --hold ${MAX_HOLD_SEC}, the longest)`;
+  return `at ${listRates(few)} req/s the ${holdSec} s hold is under ${FEW_REQUESTS} requests: a step's p99 there is its slowest request or two, not a percentile; ${advice} for percentiles to read`;
 }

@@ -5,6 +5,7 @@
  */
 import type { ArgumentsCamelCase } from 'yargs';
 import type { SweepSettings, SweepSpec, SweepTarget } from '../../bench/run/sweep.ts';
+import { MAX_HOLD_SEC } from '../../bench/sweep/summary.ts';
 import { ERROR_CODES, Interrupted, LooplabError } from '../../core/errors.ts';
 import { assertDistinctOutputs } from '../../core/output-paths.ts';
 import { assertWritable } from '../../core/write-atomic.ts';
@@ -80,7 +81,7 @@ async function settingsOf(argv: Args): Promise<SweepSettings> {
   const plan = parseRates(argv.rates);
   const base = argv.quick ? STEPS.quick : STEPS.normal;
   const arrivals = argv.arrivals === 'uniform' ? 'uniform' : 'poisson';
-  const holdSec = checkNumber('hold', argv.hold ?? base.hold, 0.1, 3600);
+  const holdSec = checkNumber('hold', argv.hold ?? base.hold, 0.1, MAX_HOLD_SEC);
   checkHoldRequests(plan, holdSec);
   return {
     rates: argv.rates,

@@ -87,5 +87,10 @@ describe('fewRequestsWarning', () => {
       "at 10 and 20 req/s the 0.5 s hold is under 20 requests: a step's p99 there is its slowest request or two, not a percentile; hold longer (--hold 2 or more) for percentiles to read",
     );
     assert.equal(fewRequestsWarning([20, 40], 1), null);
+    // 20 requests at 0.001/s would need a 20,000 s hold, past the longest: higher rates instead.
+    assert.match(
+      fewRequestsWarning([0.001], 1) ?? '',
+      /; sweep from 0\.0056 req\/s or more \(at --hold 3600, the longest\) for percentiles to read$/,
+    );
   });
 });

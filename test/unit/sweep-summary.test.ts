@@ -263,5 +263,7 @@ describe('sweepWarnings', () => {
     assert.equal(higherRates(10, 80), '10,20,40,80,160,320');
     assert.equal(higherRates(10, 30), '10,20,40,80,120');
     assert.equal(higherRates(0.5, 1), '0.5,1,2,4');
+    // Three significant figures: 0.001 rounded to two decimals was 0, which --rates refuses.
+    assert.equal(higherRates(0.001, 0.001), '0.001,0.002,0.004');
   });
 });
