@@ -122,8 +122,8 @@ function planOf(rates: string): string {
 
 /**
  * Why two sweeps' knees cannot be set against each other, if they cannot: a sweep of another
- * target, or other steps (rates, arrivals, warm-up, hold), another knee factor or another SLO.
- * Empty when they can.
+ * target, or other steps (rates, arrivals, warm-up, hold), or another knee factor. Empty when
+ * they can.
  */
 export function sweepMismatches(base: SweepReport, head: SweepReport): string[] {
   const out: string[] = [];
@@ -143,11 +143,13 @@ export function sweepMismatches(base: SweepReport, head: SweepReport): string[] 
   if (b.warmupSec !== h.warmupSec) out.push(`--warmup ${b.warmupSec} vs ${h.warmupSec}`);
   if (b.holdSec !== h.holdSec) out.push(`--hold ${b.holdSec} vs ${h.holdSec}`);
   if (b.k !== h.k) out.push(`--k ${b.k} vs ${h.k}`);
-  const slo = (s: SweepReport['options']['slo']) =>
-    s === null ? 'none' : `${s.percentile}<${s.underMs}ms`;
-  if (slo(b.slo) !== slo(h.slo)) out.push(`--slo ${slo(b.slo)} vs ${slo(h.slo)}`);
+  // Another SLO moves the SLO rate, not the knee: it is left out of the comparison (sloText).
   return out;
 }
+
+/** A sweep's SLO as given: `p99<50ms`, or `none`. */
+const sloText = (s: SweepReport['options']['slo']) =>
+  s === null ? 'none' : `${s.percentile}<${s.underMs}ms`;
 
 /** The steps a run was judged on: a step the generator could not hold says nothing (knee.ts). */
 const countedSteps = (run: SweepRun): SweepStep[] =>
@@ -233,6 +235,11 @@ function sweepWarnings(
   rows: readonly RawSweepRow[],
 ): string[] {
   const warnings = [...partialWarning('base', base), ...partialWarning('head', head)];
+  const [bs, hs] = [sloText(base.options.slo), sloText(head.options.slo)];
+  if (bs !== hs)
+    warnings.push(
+      `the SLOs differ (--slo ${bs} vs ${hs}): the knees are compared, the SLO rates not`,
+    );
   const env = environmentDifferences(base.environment, head.environment);
   if (env.length > 0) {
     warnings.push(
@@ -320,8 +327,9 @@ export function compareSweeps(
   }
   const headOf = new Map(head.variants.map((v) => [v.variant, v]));
   const baseNames = new Set(base.variants.map((v) => v.variant));
+  const sameSlo = sloText(base.options.slo) === sloText(head.options.slo);
   const metrics: SweepMetricName[] =
-    base.options.slo === null ? ['kneePerSec'] : ['kneePerSec', 'sloPerSec'];
+    base.options.slo === null || !sameSlo ? ['kneePerSec'] : ['kneePerSec', 'sloPerSec'];
   const raw: RawSweepRow[] = base.variants.flatMap((bv) => {
     const hv = headOf.get(bv.variant);
     if (hv === undefined) return [];

@@ -191,7 +191,24 @@ describe('compareSweeps refuses knees that are not comparable', () => {
     );
   });
 
-  it('other rates, arrivals, warm-up, hold, knee factor or SLO', () => {
+  it('another SLO: the knees compared, the SLO rates not, and a warning says so', () => {
+    const c = compareSweeps(
+      sweep({ knees: [48, 50, 47] }),
+      sweep({ knees: [39, 40, 38], slos: [45, 44, 46] }),
+    );
+    assert.deepEqual(
+      c.rows.map((r) => r.metric),
+      ['kneePerSec'],
+    );
+    assert.ok(
+      c.warnings.includes(
+        'the SLOs differ (--slo none vs p99<50ms): the knees are compared, the SLO rates not',
+      ),
+      c.warnings.join('\n'),
+    );
+  });
+
+  it('other rates, arrivals, warm-up, hold or knee factor', () => {
     refused(sweep({ knees: [48], options: { rates: '10,20,40' } }), '--rates 30:60:1 vs 10,20,40');
     refused(
       sweep({ knees: [48], options: { arrivals: 'uniform' } }),
@@ -200,7 +217,6 @@ describe('compareSweeps refuses knees that are not comparable', () => {
     refused(sweep({ knees: [48], options: { warmupSec: 1 } }), '--warmup 0.5 vs 1');
     refused(sweep({ knees: [48], options: { holdSec: 3 } }), '--hold 1 vs 3');
     refused(sweep({ knees: [48], options: { k: 3 } }), '--k 2 vs 3');
-    refused(sweep({ knees: [48], slos: [45] }), '--slo none vs p99<50ms');
   });
 
   it('the same rates written another way are the same steps', () => {
