@@ -182,6 +182,10 @@ async function runStep(
       generatorLimited: window.generatorLimited,
       connectionsExhausted: window.connectionsExhausted,
       elu: measured.elu,
+      sentP50Ms: measured.uncorrectedLatencyMs?.p50 ?? null,
+      lowLoadSentP50Ms:
+        session.run.steps.find((s) => s.limitedBy !== 'generator')?.uncorrectedLatencyMs?.p50 ??
+        null,
     }),
   };
   // After the generator's judgement: a step it could not send is never the server's fault.

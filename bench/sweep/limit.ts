@@ -8,7 +8,7 @@
  * generator is named, with that advice. Without a measured loop (`--url`) looplab cannot tell a
  * busy server from a waiting one, and says so.
  */
-import { formatPercent } from '../../core/numbers.ts';
+import { formatNumber, formatPercent } from '../../core/numbers.ts';
 import { heldRate, SATURATED_ELU } from './knee.ts';
 import { rateText } from './rates.ts';
 import type { LimitedBy } from './types.ts';
@@ -28,6 +28,26 @@ export interface LimitInput {
   connectionsExhausted: boolean;
   /** The server loop's utilisation over the hold; null: not measured. */
   elu: number | null;
+  /**
+   * The step's p50 timed from each send, and the run's first held step's: a server whose answers
+   * slowed that much was what filled the connections, not their cap. Absent: not known.
+   */
+  sentP50Ms?: number | null;
+  lowLoadSentP50Ms?: number | null;
+}
+
+/** Slowed: its p50 from send over this factor of the lowest rate's, and by 10 ms or more. */
+export const SLOWED_FACTOR = 2;
+export const SLOWED_BY_MS = 10;
+
+/** How much the server's own answers slowed, in words; null when they did not. */
+function slowedText(
+  sent: number | null | undefined,
+  low: number | null | undefined,
+): string | null {
+  if (sent == null || low == null) return null;
+  if (sent <= SLOWED_FACTOR * low || sent - low < SLOWED_BY_MS) return null;
+  return `its answers took ${formatNumber(sent)} ms from send (p50) against ${formatNumber(low)} ms at the lowest rate`;
 }
 
 export interface Limit {
@@ -58,6 +78,17 @@ export function classifyLimit(input: LimitInput): Limit {
     return {
       limitedBy: 'server',
       limitedWhy: `${answered}, its loop busy ${formatPercent(elu)} of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it${generatorLimited === null ? '' : ` (looplab's generator also sent late: ${generatorLimited})`}`,
+    };
+  // A step not held whose answers, timed from their sends (no lateness of the generator in
+  // them), took far longer than at low load: the server slowed (its thread pool, a downstream),
+  // whatever the connections or the generator did; more connections would queue more in it.
+  // (pbkdf2 on a full thread pool, 109 of 160 a second answered in 0.9 s, was called the
+  // generator's limit, connections all busy or sends 83 ms late, and dropped from the knee.)
+  const slowed = held ? null : slowedText(input.sentP50Ms, input.lowLoadSentP50Ms);
+  if (slowed !== null && elu !== null)
+    return {
+      limitedBy: 'server',
+      limitedWhy: `${answered} while its loop was busy only ${formatPercent(elu)}${connectionsExhausted ? ', every connection busy' : ''}: ${slowed}: it waits off the loop (the thread pool, a downstream); more connections would only queue more in it${generatorLimited === null ? '' : ` (looplab's generator also sent late: ${generatorLimited})`}`,
     };
   if (generatorLimited !== null)
     return {

@@ -461,6 +461,34 @@ describe('classifyLimit', () => {
     });
   });
 
+  it('names the server, not the connections, when every connection was busy because its answers slowed', () => {
+    // pbkdf2 on a full thread pool: 90 of 160 a second, each answer 2.7 s from send (5 ms at 10/s).
+    const slowed = {
+      ...base,
+      offeredPerSec: 160,
+      arrivedPerSec: 160,
+      achievedPerSec: 90,
+      connectionsExhausted: true,
+      elu: 0.2,
+      sentP50Ms: 2700,
+      lowLoadSentP50Ms: 5,
+    };
+    assert.deepEqual(classifyLimit(slowed), {
+      limitedBy: 'server',
+      limitedWhy:
+        'the server answered 90 of the 160 req/s that arrived while its loop was busy only 20%, every connection busy: its answers took 2,700 ms from send (p50) against 5.00 ms at the lowest rate: it waits off the loop (the thread pool, a downstream); more connections would only queue more in it',
+    });
+    // The generator late too (its cores taken by the server's pool): still the server's.
+    assert.match(
+      classifyLimit({ ...slowed, connectionsExhausted: false, generatorLimited: 'sent late' })
+        .limitedWhy ?? '',
+      /^the server answered 90 of the 160 req\/s that arrived while its loop was busy only 20%: its answers took .*\(looplab's generator also sent late: sent late\)$/,
+    );
+    // Answers as fast as at low load: the cap on connections held the rate.
+    assert.equal(classifyLimit({ ...slowed, sentP50Ms: 6 }).limitedBy, 'generator');
+    assert.equal(classifyLimit({ ...slowed, lowLoadSentP50Ms: null }).limitedBy, 'generator');
+  });
+
   it('names the loop near its capacity when it was busy most of a step it did not hold', () => {
     assert.deepEqual(
       classifyLimit({ ...base, arrivedPerSec: 47.3, achievedPerSec: 43.4, elu: 0.88 }),
