@@ -35,6 +35,7 @@ import {
 import { captureEnvironment } from './environment.ts';
 import type { Bystander } from './load/bystander.ts';
 import { type OpenLoad, startOpenLoad } from './load/open-load.ts';
+import { GENERATOR_ELU_LIMIT } from './load/open-tally.ts';
 import { bystanderOf, openWindow, type RunTarget } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
 import { NoAnswerError } from './process/probe-request.ts';
@@ -183,6 +184,8 @@ async function runStep(
       connectionsExhausted: window.connectionsExhausted,
       elu: measured.elu,
       sentP50Ms: measured.uncorrectedLatencyMs?.p50 ?? null,
+      generatorStarved: measured.generator.elu >= GENERATOR_ELU_LIMIT,
+      sendLagP99Ms: measured.generator.sendLagP99Ms,
       lowLoadSentP50Ms:
         session.run.steps.find((s) => s.limitedBy !== 'generator')?.uncorrectedLatencyMs?.p50 ??
         null,

@@ -148,7 +148,7 @@ export function sweepWarnings(
       // The generator ran out at or above the highest rate judged (in some run): the sweep cannot
       // go further here.
       warnings.push(
-        `${noKnee}, and the generator could not hold that rate or those above it here: the server's knee is beyond what this machine could send it`,
+        `${noKnee}, and the generator could not hold ${rateText(Math.min(...genSteps.map((g) => g.step.offeredPerSec).filter((r) => r >= highest)))} req/s here: the server's knee is beyond what this machine could send it`,
       );
     else if (genSteps.length > 0)
       // A step it could not hold lay below one it did: a passing hiccup, not the machine's limit.

@@ -42,7 +42,8 @@ export const sweepCommand: CommandModule<GlobalArgs, Args> = {
       .option('k', {
         type: 'number',
         default: 2,
-        describe: "The knee: the first rate whose p99 passes k × the first step's p99",
+        describe:
+          "The knee: the first rate whose p99 passes k × the low-load p99 (the lower of the first two steps') and by 10 ms or more",
       })
       .option('warmup', {
         type: 'number',

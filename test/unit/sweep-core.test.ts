@@ -490,13 +490,40 @@ describe('classifyLimit', () => {
   });
 
   it('names the loop near its capacity when it was busy most of a step it did not hold', () => {
-    assert.deepEqual(
-      classifyLimit({ ...base, arrivedPerSec: 47.3, achievedPerSec: 43.4, elu: 0.88 }),
-      {
-        limitedBy: 'server',
-        limitedWhy:
-          'the server answered 43.4 of the 47.3 req/s that arrived, its loop busy 88% of the time: near its capacity, requests queue for the loop; move work off the loop to raise it',
-      },
+    // Its answers from send slowed too, as a queue in the loop makes them: still the loop.
+    const nearFull = {
+      ...base,
+      arrivedPerSec: 47.3,
+      achievedPerSec: 43.4,
+      elu: 0.88,
+      sentP50Ms: 83.8,
+      lowLoadSentP50Ms: 22.2,
+    };
+    assert.deepEqual(classifyLimit(nearFull), {
+      limitedBy: 'server',
+      limitedWhy:
+        'the server answered 43.4 of the 47.3 req/s that arrived, its loop busy 88% of the time: near its capacity, requests queue for the loop; move work off the loop to raise it',
+    });
+  });
+
+  it('names the generator when its own thread was starved, whatever its answers looked like', () => {
+    // 60,000/s on a trivial route: the generator 96% busy read its answers seconds late.
+    const starved = {
+      ...base,
+      offeredPerSec: 60_000,
+      arrivedPerSec: 60_000,
+      achievedPerSec: 9000,
+      elu: 0.3,
+      sentP50Ms: 4900,
+      lowLoadSentP50Ms: 1,
+      generatorLimited: "the generator's thread was busy 96% of the step",
+      generatorStarved: true,
+    };
+    assert.equal(classifyLimit(starved).limitedBy, 'generator');
+    // Answers slowed by no more than its own send lag: its lateness, not the server's.
+    assert.equal(
+      classifyLimit({ ...starved, generatorStarved: false, sendLagP99Ms: 4900 }).limitedBy,
+      'generator',
     );
   });
 

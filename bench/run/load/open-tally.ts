@@ -4,8 +4,9 @@
  *
  * Every request due in the window is counted once, whatever became of it:
  * - answered: timed from when it was due (corrected for coordinated omission: a wait for a
- *   connection, or behind a frozen server, is part of it) and from when it was sent (uncorrected,
- *   what a closed-loop tool reports). An answer outside 2xx is an error, and still an answer.
+ *   connection, or behind a frozen server, is part of it) and from when it was sent (uncorrected:
+ *   the server's time, without the wait in the generator; not what a closed-loop tool reports,
+ *   which sends fewer requests into a stall). An answer outside 2xx is an error, and still an answer.
  * - timed out: unanswered `timeoutMs` after it was sent. It counts at the timeout, never dropped:
  *   from its due time that is (sent − due) + timeout, from its send the timeout.
  * - never sent: it waited in the generator for a connection until `timeoutMs` after its due time.
@@ -264,15 +265,18 @@ export function sendLagLimitMs(ratePerSec: number): number {
 }
 
 /**
- * A send lag p99 over 5 ms that is this share of the corrected p99 or more: the latency reported
- * from due times would be mostly the generator's own lateness.
+ * A send lag p99 of 10 ms or more that is this share of the corrected p99 or more: the latency
+ * reported from due times would be mostly the generator's own lateness. Under 10 ms it cannot
+ * make a knee (its latency test wants a rise of 10 ms), and a fast route's p99 of 10 ms beside
+ * 6 ms of a loaded machine's timer jitter was called the generator's limit, and auto stopped.
  */
 export const OWN_LAG_SHARE = 0.5;
+export const OWN_LAG_FLOOR_MS = 10;
 
 /**
  * Why the generator itself could not send on time, in one sentence; null when it could. Waits for
  * a connection are not its lag: those are `connectionsExhausted`'s. `correctedP99Ms` (the step's
- * p99 from due times) judges a lag that is under two gaps but most of what would be reported:
+ * p99 from due times) judges a lag (10 ms or more) under two gaps but most of what is reported:
  * at 15/s two gaps are 133 ms, and a trivial route's p99 of 33 ms was 28 ms of the generator's
  * lag, and called its knee.
  */
@@ -290,7 +294,7 @@ export function generatorLimited(
   if (
     freeSendLagP99Ms !== null &&
     correctedP99Ms !== null &&
-    freeSendLagP99Ms > 5 &&
+    freeSendLagP99Ms >= OWN_LAG_FLOOR_MS &&
     freeSendLagP99Ms >= OWN_LAG_SHARE * correctedP99Ms
   )
     return `the generator sent late (send lag p99 ${freeSendLagP99Ms.toFixed(1)} ms with connections free, ${Math.round((100 * freeSendLagP99Ms) / correctedP99Ms)}% of the p99 of ${correctedP99Ms.toFixed(1)} ms from due times): that latency is mostly its own, not the server's`;
