@@ -5,6 +5,7 @@
 import { round } from '../../core/numbers.ts';
 import { percentile } from '../stats/descriptive.ts';
 import { kneeCounts } from './errors-knee.ts';
+import { ownLag } from './knee.ts';
 import { rateText } from './rates.ts';
 import { theoryPoints } from './theory.ts';
 import type { SweepOptions, SweepReport, SweepRun, SweepVariant } from './types.ts';
@@ -131,6 +132,19 @@ export function sweepWarnings(
         `${v.label}: the generator could not hold ${listRates(rates)} req/s, so those steps say nothing about the server${first ? ` (${first})` : ''}`,
       );
     }
+    const lagged = [
+      ...new Set(
+        v.runs.flatMap((r) =>
+          r.steps
+            .filter((s) => s.limitedBy !== 'generator' && ownLag(s))
+            .map((s) => s.offeredPerSec),
+        ),
+      ),
+    ].sort((a, b) => a - b);
+    if (lagged.length > 0)
+      warnings.push(
+        `${v.label}: at ${listRates(lagged)} req/s the generator's send lag was half the p99 or more (and 10 ms or more): the latency there is mostly its own lateness, and the knee did not judge it; run on a quieter machine for those figures`,
+      );
     const completed = v.runs.filter((r) => r.state === 'completed');
     if (completed.length === 0 || v.knee.medianPerSec !== null) continue;
     // The rates the server was judged at: a step the generator could not hold was not one.

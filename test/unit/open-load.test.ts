@@ -309,19 +309,4 @@ describe('generatorLimited', () => {
     assert.equal(generatorLimited(100, 0.2, 6), null);
     assert.equal(generatorLimited(100, 0.2, null), null);
   });
-
-  it('names it when its lag, 10 ms or more, is half or more of the p99 it would report from due times', () => {
-    // 15/s: two gaps are 133 ms; a trivial route's p99 of 32.6 ms was 28 ms of send lag.
-    assert.match(
-      generatorLimited(15, 0.1, 28, 32.6) ?? '',
-      /send lag p99 28\.0 ms with connections free, 86% of the p99 of 32\.6 ms from due times/,
-    );
-    assert.equal(
-      generatorLimited(15, 0.1, 28, 300),
-      null,
-      'a slow server: the lag is a tenth of it',
-    );
-    // Under 10 ms it cannot make a knee: a fast route's 10.2 ms p99 beside 6.4 ms of jitter.
-    assert.equal(generatorLimited(180, 0.3, 6.4, 10.2), null, 'under 10 ms: jitter');
-  });
 });

@@ -243,6 +243,27 @@ describe('findKnee', () => {
     assert.equal(findKnee(steps, 3).atPerSec, 160);
   });
 
+  it("leaves unjudged a latency that is mostly the generator's own send lag, and judges the rest", () => {
+    const late = (sendLagP99Ms: number) => ({
+      generator: {
+        elu: 0.3,
+        sendLagP99Ms,
+        sendLagMaxMs: sendLagP99Ms,
+        connections: 4,
+        maxConnections: 256,
+      },
+    });
+    // A trivial route at 15/s: p99 33 ms, 28 of it the generator's lateness.
+    assert.deepEqual(kneeReasons(step(15, 33, late(28)), 4.75, 2), []);
+    // Its errors still count: a step not held is still the knee's.
+    assert.deepEqual(kneeReasons(step(15, 33, { ...late(28), achievedPerSec: 10 }), 4.75, 2), [
+      'throughput',
+    ]);
+    // Under 10 ms of lag, or a tenth of the latency: the server's latency, judged.
+    assert.deepEqual(kneeReasons(step(15, 33, late(6)), 4.75, 2), ['latency']);
+    assert.deepEqual(kneeReasons(step(15, 300, late(28)), 4.75, 2), ['latency']);
+  });
+
   it('names every test the knee step fails: latency, utilisation, throughput', () => {
     const steps = [step(10, 20), step(50, 100, { elu: 0.95, achievedPerSec: 47 })];
     assert.deepEqual(findKnee(steps, 2).reasons, ['latency', 'utilisation', 'throughput']);

@@ -184,6 +184,22 @@ describe('sweepWarnings', () => {
     assert.deepEqual(sweepWarnings({ variants: [v], options: fixed }), []);
   });
 
+  it("names the rates whose latency was mostly the generator's own send lag, not judged", () => {
+    const late = {
+      generator: {
+        elu: 0.3,
+        sendLagP99Ms: 28,
+        sendLagMaxMs: 30,
+        connections: 4,
+        maxConnections: 256,
+      },
+    };
+    const v = withRuns('sync', [run(1, [step(10, 20), step(15, 33, late), step(20, 90)], 20)], 20);
+    assert.deepEqual(sweepWarnings({ variants: [v], options: fixed }), [
+      "busy-wait sync: at 15 req/s the generator's send lag was half the p99 or more (and 10 ms or more): the latency there is mostly its own lateness, and the knee did not judge it; run on a quieter machine for those figures",
+    ]);
+  });
+
   it('names a failed run and why', () => {
     const v = withRuns('sync', [run(1, [step(10, 20), step(20, 90)], 20), failed], 20);
     assert.deepEqual(sweepWarnings({ variants: [v], options: fixed }), [

@@ -236,12 +236,7 @@ function finish(w: Window, aborted = false): void {
     window: {
       load: tally.load,
       step: tally.step,
-      generatorLimited: generatorLimited(
-        w.ratePerSec,
-        elu,
-        tally.freeSendLagP99Ms,
-        tally.step.latencyMs?.p99 ?? null,
-      ),
+      generatorLimited: generatorLimited(w.ratePerSec, elu, tally.freeSendLagP99Ms),
       connectionsExhausted: tally.connectionsExhausted,
       ...(w.keepRecords && {
         records: w.records.filter((r) => r.dueMs >= w.startMs && r.dueMs < endMs),

@@ -265,38 +265,20 @@ export function sendLagLimitMs(ratePerSec: number): number {
 }
 
 /**
- * A send lag p99 of 10 ms or more that is this share of the corrected p99 or more: the latency
- * reported from due times would be mostly the generator's own lateness. Under 10 ms it cannot
- * make a knee (its latency test wants a rise of 10 ms), and a fast route's p99 of 10 ms beside
- * 6 ms of a loaded machine's timer jitter was called the generator's limit, and auto stopped.
- */
-export const OWN_LAG_SHARE = 0.5;
-export const OWN_LAG_FLOOR_MS = 10;
-
-/**
  * Why the generator itself could not send on time, in one sentence; null when it could. Waits for
- * a connection are not its lag: those are `connectionsExhausted`'s. `correctedP99Ms` (the step's
- * p99 from due times) judges a lag (10 ms or more) under two gaps but most of what is reported:
- * at 15/s two gaps are 133 ms, and a trivial route's p99 of 33 ms was 28 ms of the generator's
- * lag, and called its knee.
+ * a connection are not its lag: those are `connectionsExhausted`'s. A lag under two gaps that is
+ * still most of a fast route's latency leaves the step's other figures good: the knee leaves its
+ * latency unjudged instead (knee.ts, ownLag).
  */
 export function generatorLimited(
   ratePerSec: number,
   elu: number,
   freeSendLagP99Ms: number | null,
-  correctedP99Ms: number | null = null,
 ): string | null {
   if (elu >= GENERATOR_ELU_LIMIT)
     return `the generator's thread was busy ${Math.round(elu * 100)}% of the step (at ${GENERATOR_ELU_LIMIT * 100}% or more it cannot send on time): lower the rate, or run the load from another machine`;
   const limit = sendLagLimitMs(ratePerSec);
   if (freeSendLagP99Ms !== null && freeSendLagP99Ms > limit)
     return `the generator sent late (send lag p99 ${freeSendLagP99Ms.toFixed(1)} ms, over ${limit.toFixed(1)} ms) with connections free: its thread could not keep up with ${ratePerSec}/s`;
-  if (
-    freeSendLagP99Ms !== null &&
-    correctedP99Ms !== null &&
-    freeSendLagP99Ms >= OWN_LAG_FLOOR_MS &&
-    freeSendLagP99Ms >= OWN_LAG_SHARE * correctedP99Ms
-  )
-    return `the generator sent late (send lag p99 ${freeSendLagP99Ms.toFixed(1)} ms with connections free, ${Math.round((100 * freeSendLagP99Ms) / correctedP99Ms)}% of the p99 of ${correctedP99Ms.toFixed(1)} ms from due times): that latency is mostly its own, not the server's`;
   return null;
 }
