@@ -45,9 +45,12 @@ export function heldRate(step: Pick<SweepStep, 'arrivedPerSec' | 'achievedPerSec
 export const OWN_LAG_SHARE = 0.5;
 export const OWN_LAG_FLOOR_MS = 10;
 
-/** Whether a step's latency is mostly the generator's own send lag (OWN_LAG_SHARE). */
+/**
+ * Whether a step's latency is mostly the generator's own send lag (OWN_LAG_SHARE): the lag of the
+ * sends that found a connection free, as a wait for a connection is the server's slowness.
+ */
 export function ownLag(step: Pick<SweepStep, 'latencyMs' | 'generator'>): boolean {
-  const lag = step.generator.sendLagP99Ms;
+  const lag = step.generator.freeSendLagP99Ms ?? null;
   return (
     lag !== null &&
     step.latencyMs !== null &&

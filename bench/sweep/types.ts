@@ -81,6 +81,11 @@ export interface SweepStep {
     /** How late its sends went out after their due time, p99 and max (ms); null: none was sent. */
     sendLagP99Ms: number | null;
     sendLagMaxMs: number | null;
+    /**
+     * The send lag p99 of the sends that found a connection free: the generator's own lateness,
+     * without waits for a connection (ms); null: none did; absent from older sweeps.
+     */
+    freeSendLagP99Ms?: number | null;
     /** Connections it had open at the end of the hold, and the most it may open. */
     connections: number;
     maxConnections: number;

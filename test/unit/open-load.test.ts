@@ -230,6 +230,8 @@ describe('tallyOpenWindow', () => {
     // Send lag over the 8 sent: 0 × 6, 10, 16.
     assert.equal(step.generator.sendLagP99Ms, 16);
     assert.equal(step.generator.sendLagMaxMs, 16);
+    // The two late ones waited for a connection: the generator's own lateness is none.
+    assert.equal(step.generator.freeSendLagP99Ms, 0);
     // Nothing sent: no lag measured, null rather than 0.
     const unsent = window(
       records.map((r) => ({ ...r, sentMs: null, doneMs: null, outcome: null })),

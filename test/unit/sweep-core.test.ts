@@ -244,11 +244,12 @@ describe('findKnee', () => {
   });
 
   it("leaves unjudged a latency that is mostly the generator's own send lag, and judges the rest", () => {
-    const late = (sendLagP99Ms: number) => ({
+    const late = (sendLagP99Ms: number, freeSendLagP99Ms = sendLagP99Ms) => ({
       generator: {
         elu: 0.3,
         sendLagP99Ms,
         sendLagMaxMs: sendLagP99Ms,
+        freeSendLagP99Ms,
         connections: 4,
         maxConnections: 256,
       },
@@ -262,6 +263,8 @@ describe('findKnee', () => {
     // Under 10 ms of lag, or a tenth of the latency: the server's latency, judged.
     assert.deepEqual(kneeReasons(step(15, 33, late(6)), 4.75, 2), ['latency']);
     assert.deepEqual(kneeReasons(step(15, 300, late(28)), 4.75, 2), ['latency']);
+    // A wait for a connection is not the generator's lateness: all busy behind a slow server.
+    assert.deepEqual(kneeReasons(step(15, 3000, late(2900, 1)), 4.75, 2), ['latency']);
   });
 
   it('names every test the knee step fails: latency, utilisation, throughput', () => {

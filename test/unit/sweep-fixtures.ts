@@ -36,6 +36,7 @@ export function step(
       elu: 0.1,
       sendLagP99Ms: 0.5,
       sendLagMaxMs: 2,
+      freeSendLagP99Ms: 0.5,
       connections: 4,
       maxConnections: 1000,
     },

@@ -190,6 +190,7 @@ describe('sweepWarnings', () => {
         elu: 0.3,
         sendLagP99Ms: 28,
         sendLagMaxMs: 30,
+        freeSendLagP99Ms: 28,
         connections: 4,
         maxConnections: 256,
       },

@@ -165,6 +165,7 @@ export function tallyOpenWindow(input: OpenTallyInput): OpenTally {
       elu: input.generator.elu,
       sendLagP99Ms: lagOf(sendLag, 99),
       sendLagMaxMs: sendLag.count === 0 ? null : sendLag.maxMs,
+      freeSendLagP99Ms: lagOf(freeSendLag, 99),
       connections: input.generator.connections,
       maxConnections: input.generator.maxConnections,
     },
