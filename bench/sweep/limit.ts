@@ -71,6 +71,12 @@ export interface Limit {
   limitedWhy: string | null;
 }
 
+/** The generator's limit: the step says nothing about the server. */
+const generatorLimit = (offeredPerSec: number, why: string): Limit => ({
+  limitedBy: 'generator',
+  limitedWhy: `looplab's generator could not send ${rateText(offeredPerSec)} req/s on time (${why}): this step says nothing about the server; sweep lower rates, or run on a quieter machine`,
+});
+
 /** Who limited a step, or nobody (both null) when it held its rate with a connection to spare. */
 export function classifyLimit(input: LimitInput): Limit {
   const {
@@ -90,20 +96,17 @@ export function classifyLimit(input: LimitInput): Limit {
   // answered is its capacity. (First: a server saturated off the generator's two shared cores
   // was called the generator's limit, and its knee then said to be beyond the machine.)
   const limited = !held || connectionsExhausted;
+  const lateToo =
+    generatorLimited === null ? '' : ` (looplab's generator also sent late: ${generatorLimited})`;
   if (limited && elu !== null && elu >= SATURATED_ELU)
     return {
       limitedBy: 'server',
-      limitedWhy: `${answered}, its loop busy ${formatPercent(elu)} of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it${generatorLimited === null ? '' : ` (looplab's generator also sent late: ${generatorLimited})`}`,
+      limitedWhy: `${answered}, its loop busy ${formatPercent(elu)} of the time: requests queue for the loop; this is its capacity, move the work off the loop to raise it${lateToo}`,
     };
-  const lateToo =
-    generatorLimited === null ? '' : ` (looplab's generator also sent late: ${generatorLimited})`;
   // A starved generator timed nothing the server can answer for: from here on, its figures are
   // read as the server's.
   if (generatorLimited !== null && input.generatorStarved)
-    return {
-      limitedBy: 'generator',
-      limitedWhy: `looplab's generator could not send ${rateText(offeredPerSec)} req/s on time (${generatorLimited}): this step says nothing about the server; sweep lower rates, or run on a quieter machine`,
-    };
+    return generatorLimit(offeredPerSec, generatorLimited);
   // Busy most of the hold, the loop is what the requests wait for, near its capacity: at 88%
   // (busy-wait's sync at 95% of its ceiling) the words "it waits off the loop" sent a reader to
   // a thread pool the route never uses. Before the answers' slowing: a loop near capacity
@@ -126,11 +129,7 @@ export function classifyLimit(input: LimitInput): Limit {
       limitedBy: 'server',
       limitedWhy: `${answered} while its loop was busy only ${formatPercent(elu)}${connectionsExhausted ? ', every connection busy' : ''}: ${slowed}: it waits off the loop (the thread pool, a downstream); more connections would only queue more in it${lateToo}`,
     };
-  if (generatorLimited !== null)
-    return {
-      limitedBy: 'generator',
-      limitedWhy: `looplab's generator could not send ${rateText(offeredPerSec)} req/s on time (${generatorLimited}): this step says nothing about the server; sweep lower rates, or run on a quieter machine`,
-    };
+  if (generatorLimited !== null) return generatorLimit(offeredPerSec, generatorLimited);
   if (!limited) return { limitedBy: null, limitedWhy: null };
   if (connectionsExhausted && (held || elu !== null)) {
     const loop = elu === null ? '' : ` while its loop was busy only ${formatPercent(elu)}`;

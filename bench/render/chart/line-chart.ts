@@ -222,7 +222,7 @@ export function lineChart(spec: LineChartSpec): string {
     // Words that would run past the plot's right edge end at it instead (about 6 units a
     // character at the label's 11 px).
     const where =
-      x0 + 3 + 6 * b.label.length > right
+      x0 + 3 + CHAR_PX * b.label.length > right
         ? `x="${f(right - 3)}" text-anchor="end"`
         : `x="${f(x0 + 3)}"`;
     const cls = b.series === undefined ? 'band' : `band ${seriesClass(b.series)}`;
