@@ -109,10 +109,11 @@ test('a params control restarts every server, leaves a marker, and sync’s lag 
   const session = await startLiveSession({
     scenario: getScenario('busy-wait'),
     params: { ms: 10 },
-    // One connection: each turn of sync's loop then holds one request (and at most a /ping), so
-    // its lag is at most about ms, whatever the machine, and ms goes up fivefold. With ten, a turn holds as many as were sent in
-    // time, and a generator starved of CPU on a busy machine sends fewer when ms is longer
-    // (CI saw 327 ms at ms=20 and 390 ms at ms=50). Here: 3–8 ms at ms=10, 41–46 ms at ms=50.
+    // One connection: each turn of sync's loop then holds one request (and at most a /ping),
+    // so its lag is at most about ms, whatever the machine, and ms goes up fivefold. With ten,
+    // a turn holds as many as were sent in time, and a generator starved of CPU on a busy
+    // machine sends fewer when ms is longer (CI saw 327 ms at ms=20 and 390 ms at ms=50).
+    // Here: 3–8 ms at ms=10, 41–46 ms at ms=50, with two CPU hogs beside.
     connections: 1,
     frameIntervalMs: 200,
     maxTimeMs: 60_000,
