@@ -23,6 +23,7 @@ import { captureEnvironment } from './environment.ts';
 import { type JobHooks, measureTarget, type RunTarget, runHooksOf } from './measure-run.ts';
 import type { RunLabel } from './plan.ts';
 import { NO_SUCH_ROUTE, type RequestSpec, unprobedServer } from './process/target.ts';
+import { type RecordStore, recordStore } from './record-store.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
 import { completeness, partialWarning, runUntilStopped, type Stopped } from './until-stopped.ts';
 
@@ -87,6 +88,8 @@ export interface AppBenchHooks extends JobHooks<AppJob> {
   onRecord?: (job: AppJob, record: RunRecord, index: number) => void;
   /** Runs measured before (a journal's): their plan index → record; only the others are run. */
   resume?: Resume;
+  /** As runBench's: where the records wait for the report; default in memory. */
+  store?: RecordStore;
 }
 
 /** Where an app benchmark keeps a side's records for one path. */
@@ -153,9 +156,9 @@ export async function runAppBench(
   const createdAt = resume?.createdAt ?? new Date().toISOString();
   const jobs = planAppJobs(spec, options.runs);
   if (!resume) hooks.onPlanned?.({ createdAt, environment, jobs, ceilings: [] });
-  const records = new Map<string, RunRecord[]>();
+  const store = hooks.store ?? recordStore();
 
-  const { records: done, stopped } = await runUntilStopped(
+  const { completed, stopped } = await runUntilStopped(
     jobs,
     async (job, index) => {
       let record = resume?.records.get(index);
@@ -170,19 +173,17 @@ export async function runAppBench(
         hooks.onRecord?.(job, record, index);
         hooks.onRunEnd?.(job, record, index, jobs.length);
       }
-      const k = appRecordKey(job.side.name, job.path.label);
-      records.set(k, [...(records.get(k) ?? []), record]);
-      return record;
+      store.add(appRecordKey(job.side.name, job.path.label), index, record);
     },
     hooks.signal,
   );
-  if (stopped && (!hooks.keepPartial || done.length === 0)) throw hooks.signal?.reason;
-  return assembleAppReport(spec, options, records, {
+  if (stopped && (!hooks.keepPartial || completed === 0)) throw hooks.signal?.reason;
+  return assembleAppReport(spec, options, store.read(), {
     createdAt,
     environment,
     warnings: resume?.warnings ?? [],
     stopped,
-    completedRuns: done.length,
+    completedRuns: completed,
   });
 }
 

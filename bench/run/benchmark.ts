@@ -21,6 +21,7 @@ import { captureEnvironment } from './environment.ts';
 import { type JobHooks, measureRun, runHooksOf } from './measure-run.ts';
 import { measureCeilings } from './micro.ts';
 import { type Job, planJobs, type RunLabel } from './plan.ts';
+import { type RecordStore, recordStore } from './record-store.ts';
 import { SENTINEL_WORKLOAD } from './sentinel.ts';
 import { completeness, partialWarning, runUntilStopped, type Stopped } from './until-stopped.ts';
 
@@ -53,6 +54,8 @@ export interface BenchHooks extends JobHooks<Job> {
   onRecord?: (job: Job, record: RunRecord, index: number) => void;
   /** Runs measured before (a journal's): their plan index → record; only the others are run. */
   resume?: Resume;
+  /** Where the records wait for the report (the journal's lines); default in memory. */
+  store?: RecordStore;
 }
 
 /** What a benchmark planned, and where: a journal's header. */
@@ -91,10 +94,9 @@ export async function runBench(
     (hooks.ceilings ? await measureCeilings(selection, hooks.signal, hooks.onCeilingStart) : []);
   const jobs = planJobs(selection, options.runs);
   if (!resume) hooks.onPlanned?.({ createdAt, environment, jobs, ceilings });
-  const records = new Map<string, RunRecord[]>();
-  const entriesOf = (s: Selection) => entriesOfSelection(s, records);
+  const store = hooks.store ?? recordStore();
 
-  const { records: done, stopped } = await runUntilStopped(
+  const { completed, stopped } = await runUntilStopped(
     jobs,
     async (job, index) => {
       let record = resume?.records.get(index);
@@ -110,27 +112,27 @@ export async function runBench(
         hooks.onRecord?.(job, record, index);
         hooks.onRunEnd?.(job, record, index, jobs.length);
       }
-      const key = recordKey(job.scenario.id, job.variant);
-      records.set(key, [...(records.get(key) ?? []), record]);
+      store.add(recordKey(job.scenario.id, job.variant), index, record);
       const scenario = selection.find((s) => s.scenario === job.scenario);
       if (hooks.onScenarioDone && scenario && jobs[index + 1]?.scenario !== job.scenario) {
-        const entries = entriesOf(scenario);
+        const keys = scenario.variants.map((v) => recordKey(scenario.scenario.id, v));
+        const entries = entriesOfSelection(scenario, store.read(keys));
         const ceiling = ceilings.find((c) => c.scenario === job.scenario.id);
         hooks.onScenarioDone(entries, scenarioVerdict(entries), ceiling);
       }
-      return record;
     },
     hooks.signal,
   );
   // Stopped: a report of the runs that completed, when the caller keeps one and there are any.
-  if (stopped && (!hooks.keepPartial || done.length === 0)) throw hooks.signal?.reason;
+  if (stopped && (!hooks.keepPartial || completed === 0)) throw hooks.signal?.reason;
 
+  const records = store.read();
   return assembleReport(selection, options, records, {
     createdAt,
     environment,
     ceilings,
     warnings: [
-      ...(stopped ? [partialWarning(stopped, done.length, notRunIn(selection, records))] : []),
+      ...(stopped ? [partialWarning(stopped, completed, notRunIn(selection, records))] : []),
       ...(resume?.warnings ?? []),
     ],
     stopped,

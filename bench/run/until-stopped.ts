@@ -13,28 +13,29 @@ export interface Stopped {
 }
 
 /**
- * Runs `run` on each job in order, and returns every record; when `signal` aborts with an
- * Interrupted, returns the records of the runs that completed before it, and what stopped them.
+ * Runs `run` on each job in order (it keeps what it measured), and returns how many completed;
+ * when `signal` aborts with an Interrupted, how many completed before it, and what stopped them.
  *
  * @throws what `run` throws, and an abort whose reason is not an Interrupted (a caller's own).
  */
-export async function runUntilStopped<J, R>(
+export async function runUntilStopped<J>(
   jobs: readonly J[],
-  run: (job: J, index: number) => Promise<R>,
+  run: (job: J, index: number) => Promise<void>,
   signal?: AbortSignal,
-): Promise<{ records: R[]; stopped: Stopped | null }> {
-  const records: R[] = [];
+): Promise<{ completed: number; stopped: Stopped | null }> {
+  let completed = 0;
   for (const [index, job] of jobs.entries()) {
     try {
       signal?.throwIfAborted();
-      records.push(await run(job, index));
+      await run(job, index);
+      completed++;
     } catch (err) {
       const reason: unknown = signal?.aborted ? signal.reason : undefined;
       if (!(reason instanceof Interrupted) || err !== reason) throw err;
-      return { records, stopped: { stoppedBy: reason.signal, plannedRuns: jobs.length } };
+      return { completed, stopped: { stoppedBy: reason.signal, plannedRuns: jobs.length } };
     }
   }
-  return { records, stopped: null };
+  return { completed, stopped: null };
 }
 
 /**

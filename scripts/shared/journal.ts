@@ -9,6 +9,7 @@ import {
   fsyncSync,
   ftruncateSync,
   openSync,
+  readSync,
   truncateSync,
   writeSync,
 } from 'node:fs';
@@ -18,6 +19,7 @@ import {
   type Journal,
   type JournalApp,
   type JournalPlanEntry,
+  type JournalRun,
   journalLine,
   optionMismatches,
   parseJournal,
@@ -46,6 +48,7 @@ import {
 import { captureEnvironment } from '../../bench/run/environment.ts';
 import { validateOptions } from '../../bench/run/options.ts';
 import { planJobs, type RunLabel } from '../../bench/run/plan.ts';
+import { type RecordStore, recordStore } from '../../bench/run/record-store.ts';
 import { ERROR_CODES, isLooplabError, LooplabError } from '../../core/errors.ts';
 import { plural } from '../../core/numbers.ts';
 import { shellWord } from '../../core/shell-word.ts';
@@ -96,14 +99,46 @@ function appSpecOf(app: JournalApp): AppBenchSpec {
 /**
  * The journal's file, opened once: a link planted where it is written is refused, never followed
  * (O_NOFOLLOW, as write-atomic.ts refuses one for the reports), and a journal moved away is not
- * recreated headless at its old name.
+ * recreated headless at its old name. Open for reading too: the runs are read back from it for
+ * the report, even if it was moved or removed meanwhile.
  */
 function openJournal(path: string, fresh: boolean): number {
-  const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND } = constants;
+  const { O_RDWR, O_CREAT, O_TRUNC, O_APPEND } = constants;
   const noFollow = constants.O_NOFOLLOW ?? 0;
   return fresh
-    ? openSync(path, O_WRONLY | O_CREAT | O_TRUNC | noFollow, 0o644)
-    : openSync(path, O_WRONLY | O_APPEND | noFollow);
+    ? openSync(path, O_RDWR | O_CREAT | O_TRUNC | noFollow, 0o644)
+    : openSync(path, O_RDWR | O_APPEND | noFollow);
+}
+
+/** Where a run's line is in the journal, and the run's plan index, to check it on reading back. */
+interface Place {
+  index: number;
+  offset: number;
+  bytes: number;
+}
+
+/**
+ * A run's record read back from its line.
+ *
+ * @throws {Error} when the line there is not that run's (the file was changed under looplab).
+ */
+function readRecordAt(fd: number, { index, offset, bytes }: Place, path: string): RunRecord {
+  const buffer = Buffer.alloc(bytes);
+  for (let at = 0; at < bytes; ) {
+    const read = readSync(fd, buffer, at, bytes - at, offset + at);
+    if (read === 0) break;
+    at += read;
+  }
+  let run: Partial<JournalRun> | undefined;
+  try {
+    run = JSON.parse(buffer.toString('utf8')) as Partial<JournalRun>;
+  } catch {}
+  if (run?.index !== index || run.record === undefined) {
+    throw new Error(
+      `${path} changed while looplab wrote it: run ${index} is not where it was written`,
+    );
+  }
+  return run.record;
 }
 
 /**
@@ -139,6 +174,7 @@ export function journalHooks(
 ): {
   onPlanned: NonNullable<BenchHooks['onPlanned']>;
   onRecord: (job: RunLabel, record: RunRecord, index: number) => void;
+  store: RecordStore;
 } {
   const plan: JournalPlanEntry[] = (target.selection ?? []).map((s) => ({
     scenario: s.scenario.id,
@@ -148,24 +184,30 @@ export function journalHooks(
   let fd: number | null = null;
   let goodBytes = 0;
   let gaveUp = false;
-  const write = (line: string, fresh: boolean) => {
-    if (gaveUp) return;
+  /** The runs written, not yet handed to the store: where their lines are. */
+  const written = new Map<number, Place>();
+  /** Where the line starts in the file, once written whole; a journal given up on writes no more. */
+  const write = (line: string, fresh: boolean): number | null => {
+    if (gaveUp) return null;
     try {
       if (fd === null) {
         fd = openJournal(path, fresh);
         goodBytes = fresh ? 0 : fstatSync(fd).size;
       }
+      const offset = goodBytes;
       goodBytes = appendWhole(fd, line, goodBytes);
+      return offset;
     } catch (error) {
       gaveUp = true;
       const code = (error as NodeJS.ErrnoException).code;
       warn(
         `the journal ${path} cannot be written (${code ?? (error as Error).message}): the benchmark goes on without it, and a run it lacks is measured again on --resume`,
       );
+      return null;
     }
   };
   return {
-    onPlanned: ({ createdAt, environment, jobs, ceilings }) =>
+    onPlanned: ({ createdAt, environment, jobs, ceilings }) => {
       write(
         journalLine({
           kind: 'looplab-journal',
@@ -180,9 +222,23 @@ export function journalHooks(
           ...(target.cpuProfDir && { cpuProfDir: resolve(target.cpuProfDir) }),
         }),
         true,
-      ),
-    onRecord: (job, record, index) =>
-      write(journalLine({ index, scenario: job.scenario.id, variant: job.variant, record }), false),
+      );
+    },
+    onRecord: (job, record, index) => {
+      const line = journalLine({ index, scenario: job.scenario.id, variant: job.variant, record });
+      const offset = write(line, false);
+      if (offset !== null) written.set(index, { index, offset, bytes: goodBytes - offset });
+    },
+    // A run the journal holds waits there for the report, not in memory: a long benchmark stays
+    // flat. One it could not write stays in memory.
+    store: recordStore(
+      (index) => {
+        const place = written.get(index) ?? null;
+        written.delete(index);
+        return place;
+      },
+      (places) => places.map((place) => readRecordAt(fd as number, place, path)),
+    ),
   };
 }
 

@@ -52,6 +52,47 @@ describe('the journal writer', () => {
     assert.deepEqual(warnings, []);
   });
 
+  it('the runs it wrote wait in it for the report, read back as they were, even once the file is gone', () => {
+    const path = join(dir, 'store.ndjson');
+    const { hooks } = journalAt(path);
+    hooks.onPlanned(planned);
+    const [first, second] = [failedRun(1), failedRun(2)];
+    hooks.onRecord(job, first, 0);
+    hooks.store.add('k', 0, first);
+    hooks.onRecord(job, second, 1);
+    hooks.store.add('k', 1, second);
+    // Read back through the descriptor the journal was written with.
+    rmSync(path);
+    assert.deepEqual(hooks.store.read(), new Map([['k', [first, second]]]));
+  });
+
+  it('resuming, the runs appended after the ones before are read back from where they were appended', () => {
+    const path = join(dir, 'resumed.ndjson');
+    const before = journalAt(path).hooks;
+    before.onPlanned(planned);
+    before.onRecord(job, failedRun(1), 0);
+    // A resume opens the journal afresh and appends: no header is written this time.
+    const { hooks } = journalAt(path);
+    const after = failedRun(2);
+    hooks.onRecord(job, after, 1);
+    hooks.store.add('k', 1, after);
+    assert.deepEqual(hooks.store.read(), new Map([['k', [after]]]));
+    assert.deepEqual(
+      parseJournal(readFileSync(path, 'utf8'), path).runs.map((r) => r.index),
+      [0, 1],
+    );
+  });
+
+  it('a run the journal could not write stays in memory for the report', () => {
+    const { hooks, warnings } = journalAt(join(dir, 'missing-folder', 'j.ndjson'));
+    hooks.onPlanned(planned);
+    const run = failedRun(1);
+    hooks.onRecord(job, run, 0);
+    hooks.store.add('k', 0, run);
+    assert.equal(warnings.length, 1);
+    assert.deepEqual(hooks.store.read(), new Map([['k', [run]]]));
+  });
+
   it('keeps where --cpu-prof wrote the profiles, as an absolute path, so a resume profiles too', () => {
     const path = join(dir, 'profiled.ndjson');
     const hooks = journalHooks(

@@ -24,6 +24,7 @@ import { entry, makeReport, runsFrom } from './fixtures.ts';
 function jobsStoppedAt(stopAt: number, reason: unknown) {
   const controller = new AbortController();
   const started: number[] = [];
+  const kept: string[] = [];
   const run = async (job: number) => {
     started.push(job);
     if (job === stopAt) {
@@ -32,27 +33,29 @@ function jobsStoppedAt(stopAt: number, reason: unknown) {
       throw controller.signal.reason;
     }
     await new Promise((r) => setImmediate(r));
-    return `record ${job}`;
+    kept.push(`record ${job}`);
   };
-  return { signal: controller.signal, run, started };
+  return { signal: controller.signal, run, started, kept };
 }
 
 describe('runUntilStopped', () => {
-  it('returns every record in order when nothing stops it', async () => {
-    const { run, signal } = jobsStoppedAt(-1, undefined);
+  it('runs every job in order when nothing stops it', async () => {
+    const { run, signal, kept } = jobsStoppedAt(-1, undefined);
     assert.deepEqual(await runUntilStopped([1, 2, 3], run, signal), {
-      records: ['record 1', 'record 2', 'record 3'],
+      completed: 3,
       stopped: null,
     });
+    assert.deepEqual(kept, ['record 1', 'record 2', 'record 3']);
   });
 
   it('on an Interrupted, returns the runs that completed and what stopped it, and starts no more', async () => {
-    const { run, signal, started } = jobsStoppedAt(3, new Interrupted('SIGTERM'));
+    const { run, signal, started, kept } = jobsStoppedAt(3, new Interrupted('SIGTERM'));
     assert.deepEqual(await runUntilStopped([1, 2, 3, 4, 5], run, signal), {
-      records: ['record 1', 'record 2'],
+      completed: 2,
       stopped: { stoppedBy: 'SIGTERM', plannedRuns: 5 },
     });
     assert.deepEqual(started, [1, 2, 3]);
+    assert.deepEqual(kept, ['record 1', 'record 2']);
   });
 
   it('stopped before the first run: no record, and none started', async () => {
@@ -63,11 +66,10 @@ describe('runUntilStopped', () => {
       [1, 2],
       async () => {
         calls++;
-        return 0;
       },
       controller.signal,
     );
-    assert.deepEqual(result, { records: [], stopped: { stoppedBy: 'SIGINT', plannedRuns: 2 } });
+    assert.deepEqual(result, { completed: 0, stopped: { stoppedBy: 'SIGINT', plannedRuns: 2 } });
     assert.equal(calls, 0);
   });
 
