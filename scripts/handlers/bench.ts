@@ -23,6 +23,7 @@ import { checkHtmlPath } from '../options/html.ts';
 import { type Output, resolveOutputs, stepSummaryOutput } from '../options/outputs.ts';
 import type { GlobalArgs } from '../shared/context.ts';
 import { dropTornLine, readJournal, resumeFrom } from '../shared/journal.ts';
+import { lockJournal } from '../shared/journal-lock.ts';
 
 export interface Args extends GlobalArgs, CompareFlags, BenchFlags, AppFlags {
   baseline?: string;
@@ -122,6 +123,22 @@ async function checkNotUnfinished(path: string, named: boolean): Promise<void> {
 }
 
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
+  // The journal's lock, once taken, is let go however the benchmark ends.
+  let unlock = () => {};
+  try {
+    await bench(argv, (path) => {
+      unlock = lockJournal(path);
+    });
+  } finally {
+    unlock();
+  }
+}
+
+/** `lock` takes the journal's lock before it is read or replaced: another looplab may write it. */
+async function bench(
+  argv: ArgumentsCamelCase<Args>,
+  lock: (journal: string) => void,
+): Promise<void> {
   if (argv.force && argv.resume === undefined) {
     throw new LooplabError(ERROR_CODES.USAGE, '--force goes with --resume JOURNAL');
   }
@@ -131,6 +148,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   else checkAppFlagsUnused(argv);
   // With --resume, the server flags given are checked against the journal's.
   const givenSpec = app ? await appSpec(argv, argv.scenarios) : undefined;
+  if (argv.resume !== undefined) lock(argv.resume);
   const journal = argv.resume !== undefined ? await readJournal(argv.resume) : undefined;
   const resumed =
     journal && argv.resume !== undefined
@@ -169,6 +187,7 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   // Checked before the benchmark, not after: minutes of measurement must not be lost to a typo.
   for (const o of outputs) if (o.path) await assertWritable(o.path);
   if (journalAt && argv.resume === undefined) {
+    lock(journalAt.path);
     await checkNotUnfinished(journalAt.path, journalAt.named);
     await assertWritable(journalAt.path);
   }

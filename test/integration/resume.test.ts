@@ -36,17 +36,31 @@ describe('bench --resume', () => {
   }, async () => {
     const journal = join(dir, 'run.ndjson');
     const json = join(dir, 'out.json');
+    // While it runs, a second looplab may not write its journal: a resume of it is refused.
+    let busy: Awaited<ReturnType<typeof runMarked>> | undefined;
     const killed = await runMarked(
       ['bench', ...PLAN, '--journal', journal, '--json', json, '--debug'],
       {},
       (run) => {
         run
           .waitForStderr(/✓ \[1\/4\]/)
-          .then(() => run.child.kill('SIGKILL'))
+          .then(async () => {
+            busy = await runMarked(['bench', '--resume', journal]);
+            run.child.kill('SIGKILL');
+          })
           .catch(() => undefined);
       },
     );
+    assert.equal(busy?.code, 2, busy?.stderr);
+    assert.match(
+      busy?.stderr.trim() ?? '',
+      /is being written by another looplab \(pid \d+\): .*\[LOOPLAB_ERR_JOURNAL_BUSY\]$/,
+    );
     assert.equal(killed.code, 128 + 9, killed.stderr);
+    assert.ok(
+      existsSync(`${journal}.lock`),
+      'the killed bench left its lock, which the resume takes over',
+    );
     assert.deepEqual(killed.left, [], 'no process left behind');
     assert.equal(existsSync(json), false, 'a killed bench writes no report');
     const before = parseJournal(readFileSync(journal, 'utf8'), journal);
@@ -134,6 +148,7 @@ describe('bench --resume', () => {
       [...starts].sort((a, b) => a - b),
       'started in plan order',
     );
+    assert.equal(existsSync(`${journal}.lock`), false, 'the lock goes with the resume');
   });
 
   test('--cmd: the journal beside --json by default; SIGKILL, then --resume without the server flags runs the missing run of the same command, and the journal goes once the report is whole', {
