@@ -120,7 +120,8 @@ interface Place {
 /**
  * A run's record read back from its line.
  *
- * @throws {Error} when the line there is not that run's (the file was changed under looplab).
+ * @throws {LooplabError} BAD_JOURNAL when the line there is not that run's (the file was changed
+ * under looplab, through another path than its lock guards).
  */
 function readRecordAt(fd: number, { index, offset, bytes }: Place, path: string): RunRecord {
   const buffer = Buffer.alloc(bytes);
@@ -134,8 +135,9 @@ function readRecordAt(fd: number, { index, offset, bytes }: Place, path: string)
     run = JSON.parse(buffer.toString('utf8')) as Partial<JournalRun>;
   } catch {}
   if (run?.index !== index || run.record === undefined) {
-    throw new Error(
-      `${path} changed while looplab wrote it: run ${index} is not where it was written`,
+    throw new LooplabError(
+      ERROR_CODES.BAD_JOURNAL,
+      `${path} was changed while looplab wrote it (run ${index} is not where it was written), and the report is made from its runs: leave a journal alone until its bench ends`,
     );
   }
   return run.record;

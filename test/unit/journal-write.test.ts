@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { parseJournal } from '../../bench/report/journal.ts';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import type { RunLabel } from '../../bench/run/plan.ts';
+import { isLooplabError } from '../../core/errors.ts';
 import { getScenario } from '../../scenarios/registry.ts';
 import { journalHooks, resumeFrom } from '../../scripts/shared/journal.ts';
 import { ENVIRONMENT, failedRun } from './fixtures.ts';
@@ -80,6 +81,25 @@ describe('the journal writer', () => {
     assert.deepEqual(
       parseJournal(readFileSync(path, 'utf8'), path).runs.map((r) => r.index),
       [0, 1],
+    );
+  });
+
+  it('a journal rewritten under it is told in one line (BAD_JOURNAL), not read as other runs', () => {
+    const path = join(dir, 'rewritten.ndjson');
+    const { hooks } = journalAt(path);
+    hooks.onPlanned(planned);
+    const run = failedRun(1);
+    hooks.onRecord(job, run, 0);
+    hooks.store.add('k', 0, run);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"index":0', '"index":7'));
+    assert.throws(
+      () => hooks.store.read(),
+      (error) =>
+        isLooplabError(error) &&
+        error.code === 'LOOPLAB_ERR_BAD_JOURNAL' &&
+        /was changed while looplab wrote it \(run 0 is not where it was written\)/.test(
+          error.message,
+        ),
     );
   });
 
