@@ -28,7 +28,14 @@ export function formatMs(ms: number): string {
 /** A rate such as requests per second: `46.8`, `1,234`. */
 export function formatRate(x: number): string {
   if (x >= 100) return Math.round(x).toLocaleString('en-US');
+  // A rate that one decimal would show as 0.0 is not none: two significant figures (0.00028).
+  if (x > 0 && x < 0.05) return formatSignificant(x);
   return x.toFixed(1);
+}
+
+/** Two significant figures, in plain notation: 0.00028, 0.5, 3.3, 1,200. */
+export function formatSignificant(x: number): string {
+  return Number(x.toPrecision(2)).toLocaleString('en-US', { maximumFractionDigits: 20 });
 }
 
 /** How many times: `9.7x`, `12x`. */

@@ -3,7 +3,7 @@
  * (`10:200:10`) or `auto` (geometric steps until the knee, then one past it).
  */
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
-import { formatRate } from '../../core/numbers.ts';
+import { formatRate, formatSignificant } from '../../core/numbers.ts';
 
 /** The rates to run, ascending, or auto's plan (the steps follow from what each step shows). */
 export type RatePlan =
@@ -138,11 +138,20 @@ export function rateText(perSec: number): string {
 export const MAX_HOLD_REQUESTS = 2_000_000;
 
 /**
- * Refuses a plan whose fastest step would ask more than MAX_HOLD_REQUESTS in one hold.
+ * Refuses a plan whose fastest step would ask more than MAX_HOLD_REQUESTS in one hold, or whose
+ * slowest would expect less than one request in it: a hold the draw leaves empty is given one
+ * request (open-schedule.ts), so such a step would read as a rate of a request a hold, not the
+ * rate asked.
  *
  * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION naming the rate, the hold and a way out.
  */
 export function checkHoldRequests(plan: RatePlan, holdSec: number): void {
+  const bottom = plan.kind === 'auto' ? plan.startPerSec : Math.min(...plan.ratesPerSec);
+  if (bottom * holdSec < 1)
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      `--rates ${rateText(bottom)} req/s with --hold ${holdSec} expects ${formatSignificant(bottom * holdSec)} of a request in a hold, where a step measures one at least: rates from ${formatSignificant(1 / holdSec)} req/s (one request a hold), or a longer --hold`,
+    );
   const top = plan.kind === 'auto' ? plan.maxPerSec : Math.max(...plan.ratesPerSec);
   const requests = top * holdSec;
   if (requests > MAX_HOLD_REQUESTS)

@@ -599,4 +599,18 @@ describe('checkHoldRequests', () => {
     );
     assert.throws(() => checkHoldRequests(parseRates('auto'), 101), /2,020,000 requests/);
   });
+
+  it('refuses a slowest rate that expects less than one request in a hold, and takes one', () => {
+    assert.throws(
+      () => checkHoldRequests(parseRates('0.0001,10'), 1),
+      (e: unknown) =>
+        e instanceof LooplabError &&
+        e.code === 'LOOPLAB_ERR_BAD_OPTION' &&
+        e.message ===
+          '--rates 0.0001 req/s with --hold 1 expects 0.0001 of a request in a hold, where a step measures one at least: rates from 1 req/s (one request a hold), or a longer --hold',
+    );
+    assert.throws(() => checkHoldRequests(parseRates('0.2'), 3), /rates from 0\.33 req\/s/);
+    assert.doesNotThrow(() => checkHoldRequests(parseRates('0.5,10'), 2));
+    assert.doesNotThrow(() => checkHoldRequests(parseRates('auto'), 0.1));
+  });
 });

@@ -26,6 +26,14 @@ describe('formatRate', () => {
     assert.equal(formatRate(100), '100');
     assert.equal(formatRate(1049.6), '1,050');
   });
+
+  it('shows a rate one decimal would round to 0.0 with two significant figures; none stays 0.0', () => {
+    assert.equal(formatRate(0.0001), '0.0001');
+    assert.equal(formatRate(0.000277), '0.00028');
+    assert.equal(formatRate(0.04), '0.04');
+    assert.equal(formatRate(0.06), '0.1');
+    assert.equal(formatRate(0), '0.0');
+  });
 });
 
 describe('indistinguishable', () => {
