@@ -41,6 +41,7 @@ export const CHECKING = new Set([
   'live-page-browser',
   'live-page-server',
   'live-save',
+  'live-signals',
   'outputs',
   'own-server-processes',
   'pack',
