@@ -3,6 +3,7 @@
  * parameters, your own server's flags, output paths), then run it with handlers/bench-run.ts.
  */
 import { lstat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import { cpuProfArgs } from '../../bench/profile/cpu-prof.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
@@ -81,7 +82,12 @@ async function journalPathOf(
   const beside =
     target?.kind === 'file' || target?.kind === 'missing' ? `${report}.journal.ndjson` : undefined;
   // A journal resumed is kept, unless it is the one beside the report it now completes.
-  if (argv.resume !== undefined) return { path: argv.resume, named: argv.resume !== beside };
+  // The same file however it is spelled (./out.json.journal.ndjson, an absolute path).
+  if (argv.resume !== undefined)
+    return {
+      path: argv.resume,
+      named: beside === undefined || resolve(argv.resume) !== resolve(beside),
+    };
   return beside === undefined ? undefined : { path: beside, named: false };
 }
 

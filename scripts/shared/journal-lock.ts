@@ -7,7 +7,7 @@
  * removed when the writer exits. One left by a writer that died (SIGKILL, a power cut) names a
  * PID no longer running, and is taken over.
  */
-import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 
 /** The lock file of the journal at `path`. */
@@ -50,23 +50,42 @@ export function lockJournal(path: string): () => void {
   } catch {
     return () => {};
   }
+  const busy = (holder: number | null) =>
+    new LooplabError(
+      ERROR_CODES.JOURNAL_BUSY,
+      `${path} is being written by another looplab (pid ${holder ?? 'unknown'}): wait for it to finish, or stop it; if no looplab is running, remove ${lockPath}`,
+    );
   try {
-    // Twice at most: once more after a stale lock is removed.
+    // A few times: again after a stale lock is taken away, or another looplab took it first.
     for (let attempt = 0; ; attempt++) {
       try {
         linkSync(aside, lockPath);
         break;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) return () => {};
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return () => {};
       }
       const holder = holderOf(lockPath);
-      if (holder !== null && holder !== process.pid && running(holder)) {
-        throw new LooplabError(
-          ERROR_CODES.JOURNAL_BUSY,
-          `${path} is being written by another looplab (pid ${holder}): wait for it to finish, or stop it; if no looplab is running, remove ${lockPath}`,
-        );
+      if ((holder !== null && holder !== process.pid && running(holder)) || attempt >= 4) {
+        throw busy(holder);
       }
-      rmSync(lockPath, { force: true });
+      // A stale lock is taken away by renaming that very file aside: of two looplabs that both
+      // found it stale, one renames it and the other finds it gone, and tries again (removed by
+      // name, the second would remove the lock the first had just made, and both would write).
+      const taken = `${lockPath}.stale.${process.pid}`;
+      try {
+        renameSync(lockPath, taken);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        return () => {};
+      }
+      // What was renamed is another looplab's fresh lock, made since the stale one was read:
+      // it goes back, and the next attempt finds it held.
+      if (holderOf(taken) !== holder) {
+        try {
+          linkSync(taken, lockPath);
+        } catch {}
+      }
+      rmSync(taken, { force: true });
     }
   } finally {
     rmSync(aside, { force: true });

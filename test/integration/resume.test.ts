@@ -221,6 +221,31 @@ describe('bench --resume', () => {
     assert.equal(parseJournal(readFileSync(finished, 'utf8'), finished).runs.length, 2);
   });
 
+  test('a whole journal resumed by another spelling of the path beside the report goes once the report is written', {
+    timeout: 30_000,
+  }, async () => {
+    const sub = mkdtempSync(join(dir, 'spelled-'));
+    // The first test's journal holds all 4 runs: the resume runs nothing, and writes the report.
+    writeFileSync(join(sub, 'out.json.journal.ndjson'), readFileSync(join(dir, 'run.ndjson')));
+    const resumed = await runMarked([
+      'bench',
+      '--resume',
+      `${sub}/./out.json.journal.ndjson`,
+      '--json',
+      join(sub, 'out.json'),
+    ]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(
+      parseReport(readFileSync(join(sub, 'out.json'), 'utf8'), 'out.json').complete,
+      true,
+    );
+    assert.equal(
+      existsSync(join(sub, 'out.json.journal.ndjson')),
+      false,
+      'the journal beside it went',
+    );
+  });
+
   test('a journal of another schema version: one line, LOOPLAB_ERR_REPORT_VERSION, exit 2, for --resume and report', {
     timeout: 30_000,
   }, async () => {

@@ -3,7 +3,7 @@
  * is taken over; a lock that cannot be made is not taken, and nothing is refused for it.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { isLooplabError } from '../../core/errors.ts';
 import { lockJournal, lockPathOf } from '../../scripts/shared/journal-lock.ts';
 
@@ -68,6 +69,58 @@ describe('the journal lock', () => {
       assert.equal(readFileSync(lockPathOf(journal), 'utf8'), `${process.ppid}\n`);
       rmSync(lockPathOf(journal));
     }
+  });
+
+  it('is taken over by one looplab alone when several find it stale at once', async () => {
+    const lockModule = fileURLToPath(
+      new URL('../../scripts/shared/journal-lock.js', import.meta.url),
+    );
+    // Each waits for the same moment, tries to take the lock, says whether it did, and holds it
+    // until every one has tried (its stdin closes): a slow start cannot find it let go.
+    const child = `const { lockJournal } = await import(${JSON.stringify(lockModule)});
+      const [path, at] = process.argv.slice(-2);
+      while (Date.now() < Number(at)) {}
+      try { lockJournal(path); process.stdout.write('held'); } catch { process.stdout.write('busy'); }
+      process.stdin.resume();
+      process.stdin.on('end', () => process.exit(0));`;
+    const round = async (journal: string): Promise<string[]> => {
+      const at = Date.now() + 600;
+      const children = [1, 2, 3, 4].map(() =>
+        spawn(process.execPath, ['--input-type=module', '-e', child, journal, String(at)], {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        }),
+      );
+      const said = await Promise.all(
+        children.map(
+          (p) =>
+            new Promise<string>((resolve) => {
+              p.stdout.once('data', (d: Buffer) => resolve(d.toString()));
+              p.once('close', () => resolve('exited'));
+            }),
+        ),
+      );
+      await Promise.all(
+        children.map((p) => {
+          const closed = new Promise((resolve) => p.once('close', resolve));
+          p.stdin.end();
+          return closed;
+        }),
+      );
+      return said;
+    };
+    const stale = `${deadPid()}\n`;
+    for (let n = 0; n < 4; n++) {
+      const journal = join(dir, `raced-${n}.ndjson`);
+      writeFileSync(lockPathOf(journal), stale);
+      const said = await round(journal);
+      assert.equal(said.filter((s) => s === 'held').length, 1, `round ${n}: ${said.join(' ')}`);
+      assert.equal(said.filter((s) => s === 'busy').length, 3, `round ${n}: ${said.join(' ')}`);
+    }
+    // Nothing is left beside the journals: the stale locks taken aside are gone.
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith('raced-')),
+      [],
+    );
   });
 
   it('where no lock can be made (a missing folder), none is taken and nothing is refused', () => {
