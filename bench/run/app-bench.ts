@@ -176,6 +176,7 @@ export async function runAppBench(
       store.add(appRecordKey(job.side.name, job.path.label), index, record);
     },
     hooks.signal,
+    (index) => resume?.records.has(index) ?? false,
   );
   if (stopped && (!hooks.keepPartial || completed === 0)) throw hooks.signal?.reason;
   return assembleAppReport(spec, options, store.read(), {

@@ -122,6 +122,7 @@ export async function runBench(
       }
     },
     hooks.signal,
+    (index) => resume?.records.has(index) ?? false,
   );
   // Stopped: a report of the runs that completed, when the caller keeps one and there are any.
   if (stopped && (!hooks.keepPartial || completed === 0)) throw hooks.signal?.reason;

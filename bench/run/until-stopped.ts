@@ -15,6 +15,8 @@ export interface Stopped {
 /**
  * Runs `run` on each job in order (it keeps what it measured), and returns how many completed;
  * when `signal` aborts with an Interrupted, how many completed before it, and what stopped them.
+ * A job `measured` says was measured before (a resumed journal's) is still kept after a stop:
+ * it costs nothing, and a resume stopped before its first new run keeps the runs it resumed.
  *
  * @throws what `run` throws, and an abort whose reason is not an Interrupted (a caller's own).
  */
@@ -22,11 +24,12 @@ export async function runUntilStopped<J>(
   jobs: readonly J[],
   run: (job: J, index: number) => Promise<void>,
   signal?: AbortSignal,
+  measured: (index: number) => boolean = () => false,
 ): Promise<{ completed: number; stopped: Stopped | null }> {
   let completed = 0;
   for (const [index, job] of jobs.entries()) {
     try {
-      signal?.throwIfAborted();
+      if (!measured(index)) signal?.throwIfAborted();
       await run(job, index);
       completed++;
     } catch (err) {

@@ -124,7 +124,7 @@ async function checkNotUnfinished(path: string, named: boolean): Promise<void> {
       `holds ${journal.runs.length} of ${plannedRuns} runs of a benchmark that did not finish: finish it with --resume ${path}`,
     );
   throw unfinished(
-    `holds all ${plannedRuns} runs of a benchmark whose report was not written: write it with --resume ${path} (it runs nothing)`,
+    `holds ${plannedRuns === 1 ? 'the one run' : `all ${plannedRuns} runs`} of a benchmark whose report was not written: write it with --resume ${path} (it runs nothing)`,
   );
 }
 

@@ -73,6 +73,22 @@ describe('runUntilStopped', () => {
     assert.equal(calls, 0);
   });
 
+  it('stopped before the first new run of a resume: the runs measured before are kept, no new one started', async () => {
+    const controller = new AbortController();
+    controller.abort(new Interrupted('SIGINT'));
+    const ran: number[] = [];
+    const result = await runUntilStopped(
+      [1, 2, 3, 4],
+      async (job) => {
+        ran.push(job);
+      },
+      controller.signal,
+      (index) => index < 2,
+    );
+    assert.deepEqual(result, { completed: 2, stopped: { stoppedBy: 'SIGINT', plannedRuns: 4 } });
+    assert.deepEqual(ran, [1, 2]);
+  });
+
   it("throws a caller's own abort, and a run's error, as they are", async () => {
     const own = new Error('the test is over');
     const a = jobsStoppedAt(2, own);
