@@ -36,7 +36,6 @@ export const CHECKING = new Set([
   'interrupt',
   'lesson-cli',
   'lesson-facts',
-  'live-e2e',
   'live-page',
   'live-page-browser',
   'live-page-server',
