@@ -85,9 +85,17 @@ interface Session {
 }
 
 /**
- * `seed` draws the poisson arrivals: one per run and variant, so that `--runs` samples the
+ * The seed of a run's variant's arrivals: one per run and variant, so that `--runs` samples the
  * arrivals' own variance and no two variants share a draw, while the same sweep draws the same.
+ * Its generator draws each window (a step's warm-up, its hold) from the seed plus the window's
+ * number, at most 2 × MAX_STEPS of them: so the seeds are 1,000 apart (1 apart, a variant's hold
+ * drew what the next variant's warm-up at that step drew).
  */
+export function arrivalSeed(run: number, variant: number): number {
+  return run * 1_000_000 + variant * 1_000;
+}
+
+/** `seed` draws the poisson arrivals (arrivalSeed). */
 async function startSession(
   session: Session,
   settings: SweepSettings,
@@ -267,7 +275,7 @@ async function sweepOnce(
     for (const [i, s] of sessions.entries()) {
       hooks.onStart?.(s.target, run);
       try {
-        await startSession(s, settings, signal, run * 1000 + i);
+        await startSession(s, settings, signal, arrivalSeed(run, i));
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         failRun(s, err instanceof Error ? err.message : String(err), hooks, run);

@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sweepPlanned } from '../../bench/run/sweep.ts';
+import { arrivalSeed, sweepPlanned } from '../../bench/run/sweep.ts';
 import { autoShouldStop, findKnee, kneeReasons, sloRate } from '../../bench/sweep/knee.ts';
 import { classifyLimit } from '../../bench/sweep/limit.ts';
 import {
   checkHoldRequests,
+  MAX_STEPS,
   nextAutoRate,
   parseRates,
   type RatePlan,
@@ -612,5 +613,22 @@ describe('checkHoldRequests', () => {
     assert.throws(() => checkHoldRequests(parseRates('0.2'), 3), /rates from 0\.33 req\/s/);
     assert.doesNotThrow(() => checkHoldRequests(parseRates('0.5,10'), 2));
     assert.doesNotThrow(() => checkHoldRequests(parseRates('auto'), 0.1));
+  });
+});
+
+describe('arrivalSeed', () => {
+  it('gives every run and variant its own seeds for all its windows (two a step, up to MAX_STEPS)', () => {
+    const windows = 2 * MAX_STEPS;
+    const seen = new Map<number, string>();
+    for (let run = 1; run <= 3; run++) {
+      for (let variant = 0; variant < 4; variant++) {
+        for (let w = 0; w < windows; w++) {
+          const seed = arrivalSeed(run, variant) + w;
+          const other = seen.get(seed);
+          assert.equal(other, undefined, `run ${run} variant ${variant} window ${w} is ${other}'s`);
+          seen.set(seed, `run ${run} variant ${variant} window ${w}`);
+        }
+      }
+    }
   });
 });
