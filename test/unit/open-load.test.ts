@@ -308,6 +308,15 @@ describe('generatorLimited', () => {
     assert.equal(sendLagLimitMs(1000), 5);
     assert.equal(sendLagLimitMs(100), 20);
     assert.match(generatorLimited(1000, 0.2, 6) ?? '', /send lag p99 6\.0 ms, over 5\.0 ms/);
+    // Mostly idle yet late: it waited for a CPU; busy: it could not keep up.
+    assert.match(
+      generatorLimited(1000, 0.2, 6) ?? '',
+      /with connections free, its thread busy only 20% of the step: it waited for a CPU, which the machine gave to other work$/,
+    );
+    assert.match(
+      generatorLimited(1000, 0.6, 6) ?? '',
+      /with connections free: its thread could not keep up with 1000\/s$/,
+    );
     assert.equal(generatorLimited(100, 0.2, 6), null);
     assert.equal(generatorLimited(100, 0.2, null), null);
   });

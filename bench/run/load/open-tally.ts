@@ -265,6 +265,9 @@ export function sendLagLimitMs(ratePerSec: number): number {
   return Math.max(5, 2000 / ratePerSec);
 }
 
+/** Under this utilisation, a generator's thread that sent late was waiting for a CPU. */
+export const STARVED_ELU = 0.5;
+
 /**
  * Why the generator itself could not send on time, in one sentence; null when it could. Waits for
  * a connection are not its lag: those are `connectionsExhausted`'s. A lag under two gaps that is
@@ -279,7 +282,13 @@ export function generatorLimited(
   if (elu >= GENERATOR_ELU_LIMIT)
     return `the generator's thread was busy ${Math.round(elu * 100)}% of the step (at ${GENERATOR_ELU_LIMIT * 100}% or more it cannot send on time): lower the rate, or run the load from another machine`;
   const limit = sendLagLimitMs(ratePerSec);
-  if (freeSendLagP99Ms !== null && freeSendLagP99Ms > limit)
-    return `the generator sent late (send lag p99 ${freeSendLagP99Ms.toFixed(1)} ms, over ${limit.toFixed(1)} ms) with connections free: its thread could not keep up with ${ratePerSec}/s`;
+  if (freeSendLagP99Ms !== null && freeSendLagP99Ms > limit) {
+    const late = `the generator sent late (send lag p99 ${freeSendLagP99Ms.toFixed(1)} ms, over ${limit.toFixed(1)} ms) with connections free`;
+    // A thread mostly idle that still sent late was not running when its sends were due: it
+    // waited for a CPU the machine gave to other work.
+    return elu < STARVED_ELU
+      ? `${late}, its thread busy only ${Math.round(elu * 100)}% of the step: it waited for a CPU, which the machine gave to other work`
+      : `${late}: its thread could not keep up with ${ratePerSec}/s`;
+  }
   return null;
 }
