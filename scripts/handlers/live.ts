@@ -142,8 +142,10 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     // As serve: a server that exits on its own is a failed job.
     if (reason === SERVERS_EXITED) setOutcome(EXIT.CHECK_FAILED);
   } finally {
-    await page?.close();
+    // The session first: its stop begins at once, so its servers' exits under Ctrl-C's reaper
+    // are its own stop, not servers that died on their own; and a page still open sees `stopped`.
     await session?.close();
+    await page?.close();
     recording?.close();
   }
 }
