@@ -6,6 +6,8 @@
  * (a few requests a second) keeps these from taking CPU from the measuring lane.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LiveEvent } from '../../bench/live/events.ts';
@@ -100,5 +102,34 @@ describe('looplab live ends with nothing left', () => {
     assert.match(run.stdout, /looplab live: the page is at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
     assert.ok(seconds >= 29 && seconds < 80, `ended after ${seconds} s, not at --max-time 120`);
     assert.deepEqual(run.left, [], 'processes left behind');
+  });
+});
+
+describe('looplab live --record', () => {
+  it('replaces a file already there: the recording begins with this run’s session, and replays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'looplab-live-record-'));
+    try {
+      const file = join(dir, 'run.ndjson');
+      // An earlier run's recording, as a learner re-running the same command leaves it.
+      writeFileSync(file, '{"type":"session","version":1,"earlier":true}\n');
+      const run = await runMarked([
+        'live',
+        'busy-wait',
+        '--ndjson',
+        '--rate',
+        '5',
+        '--max-time',
+        '1',
+        '--record',
+        file,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      const text = readFileSync(file, 'utf8');
+      assert.equal(text, run.stdout, 'the file holds this run, and only it');
+      const replay = await runMarked(['live', '--replay', file, '--ndjson']);
+      assert.equal(replay.code, 0, replay.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
