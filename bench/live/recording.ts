@@ -48,6 +48,10 @@ export function parseRecording(text: string, name: string): Recording {
     }
     const problem = eventProblem(value);
     if (problem !== null) throw bad(name, n, problem);
+    // A session begins a recording, once: a second is another run's, in a file that two runs
+    // wrote, and playing on would mix two sessions' clocks on one page.
+    if (i > 0 && (value as LiveEvent).type === 'session')
+      throw bad(name, n, 'begins a second session: this file holds more than one run');
     events.push(value as LiveEvent);
   }
   const first = events.shift();

@@ -158,7 +158,9 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
     }
     servers.set(unit, server);
     void server.exited.then(({ code, signal }) => {
-      if (servers.get(unit) !== server) return;
+      // Stopped by looplab (a restart, the session's stop, or Ctrl-C's reaper racing that stop):
+      // not a server that died on its own, so no warning.
+      if (servers.get(unit) !== server || stopping) return;
       // Died on its own: said once, and the others go on.
       servers.delete(unit);
       // What it leaves behind (an app's other processes, its probe socket) is reaped all the same.

@@ -64,7 +64,7 @@ export const liveCommand: CommandModule<GlobalArgs, Args> = {
       })
       .option('record', {
         type: 'string',
-        describe: 'Also append every event to this file as NDJSON, as it happens',
+        describe: 'Also write every event to this file (replacing it) as NDJSON, as it happens',
       })
       .option('replay', {
         type: 'string',

@@ -17,11 +17,15 @@ import { err, type GlobalArgs, interruptSignal, out, setOutcome } from '../share
 
 export interface Args extends GlobalArgs, LiveFlags {}
 
-/** A recording, appended to as events happen: each line written whole, in one call. */
+/**
+ * A recording, written as events happen: each line whole, in one call. A file already there is
+ * replaced, so that the recording begins with this run's session event (appended to, a second
+ * run's recording would replay as the first's).
+ */
 function openRecording(path: string): { write(event: LiveEvent): void; close(): void } {
   let fd: number;
   try {
-    fd = openSync(path, 'a');
+    fd = openSync(path, 'w');
   } catch (error) {
     throw new LooplabError(
       ERROR_CODES.WRITE_FAILED,
@@ -142,8 +146,10 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
     // As serve: a server that exits on its own is a failed job.
     if (reason === SERVERS_EXITED) setOutcome(EXIT.CHECK_FAILED);
   } finally {
-    await page?.close();
+    // The session first: its stop begins at once, so its servers' exits under Ctrl-C's reaper
+    // are its own stop, not servers that died on their own; and a page still open sees `stopped`.
     await session?.close();
+    await page?.close();
     recording?.close();
   }
 }

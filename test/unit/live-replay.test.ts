@@ -83,6 +83,14 @@ describe('a recording, read', () => {
     );
   });
 
+  it('refuses a file that holds two runs, at the line where the second session begins', () => {
+    throwsCoded(
+      () => parseRecording([...lines, ...lines].join('\n'), 'x.ndjson'),
+      'LOOPLAB_ERR_BAD_RECORDING',
+      `x.ndjson: line ${lines.length + 1} begins a second session: this file holds more than one run; a recording is what looplab live --record writes`,
+    );
+  });
+
   it('says what a line lacks', () => {
     assert.equal(
       eventProblem({ type: 'frame', elapsedMs: 1 }),

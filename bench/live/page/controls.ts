@@ -63,8 +63,10 @@ export function setUpControls(token: string): Controls {
     const rate = Number(byId<HTMLInputElement>('rate').value);
     const rateChanged = session.rate != null && rate !== session.rate;
     void (async () => {
-      if (Object.keys(params).length > 0) await send({ action: 'params', params });
-      // Taken: what the page compares the next Apply with (no session event follows a control).
+      // Taken: what the page compares the next Apply with (no session event follows a control),
+      // so that a knob turned back (ms 50 → 20) is sent, and an unchanged one is not sent again.
+      if (Object.keys(params).length > 0 && (await send({ action: 'params', params })) && session)
+        session.params = { ...session.params, ...params };
       if (changed && (await send({ action: 'connections', connections })) && session)
         session.connections = connections;
       if (rateChanged && (await send({ action: 'rate', rate })) && session) session.rate = rate;
