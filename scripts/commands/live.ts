@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_TURN_S } from '../../bench/live/turns.ts';
-import { scenarioIds } from '../../scenarios/registry.ts';
+import { getScenario, scenarioIds } from '../../scenarios/registry.ts';
 import type { Args } from '../handlers/live.ts';
 import {
   appPortOption,
@@ -9,11 +9,16 @@ import {
   headerOption,
   methodOption,
   pathOption,
+  START_TIMEOUT_SEC,
   startTimeoutOption,
 } from '../options/app.ts';
 import { DEFAULT_LIVE_SCENARIO, LIVE_DEFAULTS } from '../options/live.ts';
 import { paramOption } from '../options/param.ts';
 import type { GlobalArgs } from '../shared/context.ts';
+
+/** The scenarios live drives: those that speak HTTP (a WebSocket one is refused, saying why). */
+const liveScenarioIds = () =>
+  scenarioIds().filter((id) => getScenario(id).protocol !== 'websocket');
 
 export const liveCommand: CommandModule<GlobalArgs, Args> = {
   command: 'live [scenario]',
@@ -23,7 +28,7 @@ export const liveCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('scenario', {
         type: 'string',
-        describe: `One of: ${scenarioIds().join(', ')} [default: ${DEFAULT_LIVE_SCENARIO}]`,
+        describe: `One of: ${liveScenarioIds().join(', ')} [default: ${DEFAULT_LIVE_SCENARIO}]`,
       })
       .option('connections', {
         type: 'number',
@@ -92,7 +97,10 @@ export const liveCommand: CommandModule<GlobalArgs, Args> = {
       .option('method', methodOption)
       .option('header', headerOption)
       .option('body', bodyOption)
-      .option('start-timeout', startTimeoutOption)
+      .option('start-timeout', {
+        ...startTimeoutOption,
+        describe: `With --cmd: seconds your server may take to listen before looplab gives up (default: ${START_TIMEOUT_SEC.app})`,
+      })
       .group(
         ['cmd', 'path', 'load', 'app-port', 'method', 'header', 'body', 'start-timeout'],
         'Your own server:',

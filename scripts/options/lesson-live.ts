@@ -28,7 +28,7 @@ export function checkLiveFlags(lesson: Lesson, flags: LessonLiveFlags): void {
     flags.port !== undefined &&
     !(Number.isInteger(flags.port) && flags.port >= 0 && flags.port <= 65_535)
   )
-    throw bad(`--port must be a whole number of port from 0 to 65535, got ${flags.port}`);
+    throw bad(`--port must be a whole number from 0 to 65535, got ${flags.port}`);
   if (lesson.scenario.protocol === 'websocket')
     throw bad(
       `lesson ${lessonNumber(lesson)} (${lesson.id}) measures a WebSocket room, which the live page cannot show yet; run it without --live`,

@@ -85,11 +85,18 @@ export const LIVE_DEFAULTS = {
   stallThreshold: STALL_THRESHOLD_MS,
 } as const;
 
-function wholeIn(flag: string, value: number, min: number, max: number, unit: string): number {
+/** `unit` names what is counted (`ms`, `connections`), or null for a number that is a name (a port). */
+function wholeIn(
+  flag: string,
+  value: number,
+  min: number,
+  max: number,
+  unit: string | null,
+): number {
   if (!Number.isInteger(value) || value < min || value > max)
     throw new LooplabError(
       ERROR_CODES.BAD_OPTION,
-      `--${flag} must be a whole number of ${unit} from ${min} to ${max}, got ${value}`,
+      `--${flag} must be a whole number${unit === null ? '' : ` of ${unit}`} from ${min} to ${max}, got ${value}`,
     );
   return value;
 }
@@ -241,6 +248,6 @@ export async function liveOptions(flags: LiveFlags): Promise<LiveOptions> {
     record: flags.record ?? null,
     replay: flags.replay ?? null,
     open: flags.open,
-    port: wholeIn('port', flags.port, 0, 65_535, 'port'),
+    port: wholeIn('port', flags.port, 0, 65_535, null),
   };
 }
