@@ -90,6 +90,35 @@ function onlyOnce(parser: Argv, args: Record<string, unknown>): void {
   }
 }
 
+/**
+ * A number flag given something that is not one: yargs makes it NaN, and each command's range
+ * check would then say `got NaN`. Said here once, for every command, with what was typed.
+ */
+function numbersGiven(parser: Argv, args: Record<string, unknown>, raw: readonly string[]): void {
+  // getOptions() is yargs' own, though @types/yargs does not declare it.
+  const { number } = (parser as unknown as { getOptions(): { number: string[] } }).getOptions();
+  for (const name of number) {
+    const value = args[name];
+    const flag = name.length === 1 ? `-${name}` : `--${name}`;
+    // Given with no value (`bench --runs`, `-k --hold 3`), yargs leaves it unset or takes its
+    // default, and the command would run as if it had not been given.
+    const bare = raw.slice(0, raw.indexOf('--') >>> 0).indexOf(flag);
+    const next = raw[bare + 1];
+    if (bare >= 0 && (next === undefined || (next.startsWith('-') && Number.isNaN(Number(next)))))
+      throw new LooplabError(ERROR_CODES.BAD_OPTION, `${flag} takes a number, and none was given`);
+    if (typeof value !== 'number' || !Number.isNaN(value)) continue;
+    const at = raw.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    const token = raw[at] ?? '';
+    const given = token.startsWith(`${flag}=`) ? token.slice(flag.length + 1) : raw[at + 1];
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      given === undefined || at < 0
+        ? `${flag} takes a number, and none was given`
+        : `${flag} takes a number, got '${plainText(given)}'`,
+    );
+  }
+}
+
 function printError(error: unknown, debug: boolean): number {
   if (isLooplabError(error)) {
     err(errorLine(error));
@@ -117,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
       // yargs turns a flag given twice into an array, which a handler expecting one path or
       // number would trip on: refuse it, except for the flags that are meant to repeat.
       .middleware((args) => onlyOnce(parser, args))
+      .middleware((args) => numbersGiven(parser, args, argv))
       .version(looplabVersion())
       .alias('h', 'help')
       .strict()

@@ -38,7 +38,19 @@ const BAD_INPUT: [string[], string, RegExp][] = [
   [['bench', '--duration', '0'], 'LOOPLAB_ERR_BAD_OPTION', /--duration must be/],
   [['bench', '--duration', '-3'], 'LOOPLAB_ERR_BAD_OPTION', /--duration must be/],
   [['bench', '--runs', '1.5'], 'LOOPLAB_ERR_BAD_OPTION', /--runs must be a whole number/],
-  [['bench', '--connections', 'many'], 'LOOPLAB_ERR_BAD_OPTION', /--connections must be/],
+  [
+    ['bench', '--connections', 'many'],
+    'LOOPLAB_ERR_BAD_OPTION',
+    /--connections takes a number, got 'many'/,
+  ],
+  [['live', '--rate=fast'], 'LOOPLAB_ERR_BAD_OPTION', /--rate takes a number, got 'fast'/],
+  // A number flag with no value was unset (or its default), and the whole default bench ran.
+  [['bench', '--runs'], 'LOOPLAB_ERR_BAD_OPTION', /--runs takes a number, and none was given/],
+  [
+    ['sweep', 'busy-wait', '-k', '--rates', '10'],
+    'LOOPLAB_ERR_BAD_OPTION',
+    /-k takes a number, and none was given/,
+  ],
   [['bench', '--param', 'ms'], 'LOOPLAB_ERR_BAD_PARAM', /write name=value/],
   [['bench', 'busy-wait', '--param', 'ms=fast'], 'LOOPLAB_ERR_BAD_PARAM', /not a number/],
   [
