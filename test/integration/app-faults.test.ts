@@ -180,11 +180,14 @@ describe('faults in an app (bench --cmd)', { concurrency: true }, () => {
       assert.ok(signalled, `the signal was sent: ${r.stderr}`);
       assert.equal(r.code, exitCodes[signal], r.stderr);
       assert.deepEqual(r.left, [], 'no process left behind, the detached child included');
-      // A SIGKILL cannot tidy: the journal it began beside the report stays, with no run in it.
+      // A SIGKILL cannot tidy: the journal it began beside the report stays, with no run in it,
+      // and so does its lock (naming a process gone: the next bench takes it over).
       const journal = `${out}.journal.ndjson`;
       assert.deepEqual(
         readdirSync(sub).sort(),
-        signal === 'SIGKILL' ? ['out.json', 'out.json.journal.ndjson'] : ['out.json'],
+        signal === 'SIGKILL'
+          ? ['out.json', 'out.json.journal.ndjson', 'out.json.journal.ndjson.lock']
+          : ['out.json'],
         'no temporary file left beside it',
       );
       if (signal === 'SIGKILL') {

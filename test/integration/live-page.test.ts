@@ -220,12 +220,16 @@ describe(`live page in headless Chromium (${found.source})`, () => {
       await page.locator('#error').textContent(),
       'connections must be 1 to 500 [LOOPLAB_ERR_BAD_PARAM]',
     );
-    // ms=50 was taken: it is not sent again beside the connections, and turned back to 20 it is.
+    // ms=50 was taken: turned back to 20 it is sent, and nothing else is (the refused connections
+    // put back as they were, else that Apply sends them again). A control sent late would come
+    // within the 300 ms waited after the fourth.
+    await page.getByLabel('connections').fill('10');
     await ms.fill('20');
     await ms.press('Enter');
     const turnedBack = Date.now() + 5000;
     while (live.controls.length < 4 && Date.now() < turnedBack)
       await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(
       live.controls.slice(1).map((c) => c.body),
       [

@@ -49,20 +49,26 @@ export function setUpControls(token: string): Controls {
     byId<HTMLButtonElement>(action).addEventListener('click', () => void send({ action }));
 
   const form = byId<HTMLFormElement>('knobs');
+  /** The Applies, one after another: each compares with what the ones before it had taken. */
+  let applying: Promise<void> = Promise.resolve();
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (!form.reportValidity() || !session) return;
-    const params: Record<string, number> = {};
+    // Read now, before any await: the form may change while an earlier Apply is under way.
+    const values: Record<string, number> = {};
     for (const name of Object.keys(session.paramSpecs)) {
       const input = form.elements.namedItem(`p-${name}`) as HTMLInputElement | null;
-      if (input && Number(input.value) !== session.params[name]) params[name] = Number(input.value);
+      if (input) values[name] = Number(input.value);
     }
-    // Read now, before any await: the form may change while the first request is under way.
     const connections = Number(byId<HTMLInputElement>('connections').value);
-    const changed = session.connections !== null && connections !== session.connections;
     const rate = Number(byId<HTMLInputElement>('rate').value);
-    const rateChanged = session.rate != null && rate !== session.rate;
-    void (async () => {
+    applying = applying.then(async () => {
+      if (!session) return;
+      const params: Record<string, number> = {};
+      for (const [name, value] of Object.entries(values))
+        if (value !== session.params[name]) params[name] = value;
+      const changed = session.connections !== null && connections !== session.connections;
+      const rateChanged = session.rate != null && rate !== session.rate;
       // Taken: what the page compares the next Apply with (no session event follows a control),
       // so that a knob turned back (ms 50 → 20) is sent, and an unchanged one is not sent again.
       if (Object.keys(params).length > 0 && (await send({ action: 'params', params })) && session)
@@ -70,7 +76,7 @@ export function setUpControls(token: string): Controls {
       if (changed && (await send({ action: 'connections', connections })) && session)
         session.connections = connections;
       if (rateChanged && (await send({ action: 'rate', rate })) && session) session.rate = rate;
-    })();
+    });
   });
 
   return {
