@@ -97,25 +97,26 @@ function onlyOnce(parser: Argv, args: Record<string, unknown>): void {
 function numbersGiven(parser: Argv, args: Record<string, unknown>, raw: readonly string[]): void {
   // getOptions() is yargs' own, though @types/yargs does not declare it.
   const { number } = (parser as unknown as { getOptions(): { number: string[] } }).getOptions();
+  const flags = raw.slice(0, raw.indexOf('--') >>> 0);
   for (const name of number) {
-    const value = args[name];
     const flag = name.length === 1 ? `-${name}` : `--${name}`;
+    const at = flags.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (at < 0) continue;
+    const token = flags[at] as string;
+    const given = token === flag ? raw[at + 1] : token.slice(flag.length + 1);
     // Given with no value (`bench --runs`, `-k --hold 3`), yargs leaves it unset or takes its
     // default, and the command would run as if it had not been given.
-    const bare = raw.slice(0, raw.indexOf('--') >>> 0).indexOf(flag);
-    const next = raw[bare + 1];
-    if (bare >= 0 && (next === undefined || (next.startsWith('-') && Number.isNaN(Number(next)))))
+    if (
+      given === undefined ||
+      (token === flag && given.startsWith('-') && Number.isNaN(Number(given)))
+    )
       throw new LooplabError(ERROR_CODES.BAD_OPTION, `${flag} takes a number, and none was given`);
-    if (typeof value !== 'number' || !Number.isNaN(value)) continue;
-    const at = raw.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-    const token = raw[at] ?? '';
-    const given = token.startsWith(`${flag}=`) ? token.slice(flag.length + 1) : raw[at + 1];
-    throw new LooplabError(
-      ERROR_CODES.BAD_OPTION,
-      given === undefined || at < 0
-        ? `${flag} takes a number, and none was given`
-        : `${flag} takes a number, got '${plainText(given)}'`,
-    );
+    const value = args[name];
+    if (typeof value === 'number' && Number.isNaN(value))
+      throw new LooplabError(
+        ERROR_CODES.BAD_OPTION,
+        `${flag} takes a number, got '${plainText(given)}'`,
+      );
   }
 }
 
