@@ -16,7 +16,13 @@ const users = new Map(
 export async function login(email, password) {
   const user = users.get(String(email).toLowerCase());
   if (!user) return { ok: false };
-  const hash = crypto.pbkdf2Sync(password, Buffer.from(user.salt, 'hex'), ITERATIONS, KEY_LENGTH, 'sha512');
+  const hash = crypto.pbkdf2Sync(
+    password,
+    Buffer.from(user.salt, 'hex'),
+    ITERATIONS,
+    KEY_LENGTH,
+    'sha512',
+  );
   const stored = Buffer.from(user.hash, 'hex');
   if (!crypto.timingSafeEqual(hash, stored)) return { ok: false };
   return { ok: true, name: user.name };

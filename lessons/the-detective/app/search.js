@@ -42,7 +42,11 @@ export async function search(query) {
   const queryWords = query.toLowerCase().split(/\s+/).filter(Boolean);
   const names = productNames();
   nameWords ??= names.map((name) => name.toLowerCase().split(' '));
-  const ranked = names.map((name, i) => ({ id: i + 1, name, score: score(queryWords, nameWords[i]) }));
+  const ranked = names.map((name, i) => ({
+    id: i + 1,
+    name,
+    score: score(queryWords, nameWords[i]),
+  }));
   ranked.sort((a, b) => b.score - a.score || a.id - b.id);
   return ranked.slice(0, RESULTS);
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { pageCount, page, setStock, startCatalog } from './catalog.js';
+import { page, pageCount, setStock, startCatalog } from './catalog.js';
 import { checkEmail } from './email-check.js';
 import { login } from './login.js';
 import { createRouter, HttpError, readJson, sendJson, sendJsonText } from './router.js';
@@ -34,7 +34,7 @@ router.put('/products/:id/stock', async (req, res, { params }) => {
 
 router.get('/search', async (_req, res, { query }) => {
   const q = query.q;
-  if (!q || !q.trim()) {
+  if (!q?.trim()) {
     sendJson(res, 400, { error: 'q is required' });
     return;
   }

@@ -40,7 +40,11 @@ function score(queryWords, words) {
 
 function rank(query) {
   const queryWords = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const ranked = names.map((name, i) => ({ id: i + 1, name, score: score(queryWords, nameWords[i]) }));
+  const ranked = names.map((name, i) => ({
+    id: i + 1,
+    name,
+    score: score(queryWords, nameWords[i]),
+  }));
   ranked.sort((a, b) => b.score - a.score || a.id - b.id);
   return ranked.slice(0, RESULTS);
 }
