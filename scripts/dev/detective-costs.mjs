@@ -216,7 +216,8 @@ for (let i = 0; i < 50; i++) {
 await Promise.all([starter.catalog.rebuildPages(), fixed.catalog.rebuildPages()]);
 if (starter.catalog.pageCount() !== fixed.catalog.pageCount()) mismatches.push(['pageCount']);
 for (let n = 0; n <= starter.catalog.pageCount() + 1; n++) {
-  if (starter.catalog.page(n) !== fixed.catalog.page(n)) mismatches.push(['page', n]);
+  const [a, b] = [starter.catalog.page(n), fixed.catalog.page(n)];
+  if (a === undefined ? b !== undefined : !b || !a.equals(b)) mismatches.push(['page', n]);
 }
 console.log(
   `\nsame answers: ${N} searches, ${N} emails, ${N} logins (${logins} right), ${starter.catalog.pageCount()} pages: ` +

@@ -1,5 +1,5 @@
 // The catalogue and its page cache. Listing pages are served many times a
-// second, so each page is kept ready as the exact JSON text we send, and the
+// second, so each page is kept ready as the exact JSON bytes we send, and the
 // cache is refreshed every couple of seconds so stock changes show up.
 import { generateProducts } from './products.js';
 
@@ -19,7 +19,7 @@ export async function rebuildPages() {
   const fresh = [];
   for (let i = 0; i < count; i++) {
     const items = products.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
-    fresh.push(JSON.stringify({ page: i + 1, pages: count, products: items }));
+    fresh.push(Buffer.from(JSON.stringify({ page: i + 1, pages: count, products: items })));
   }
   pages = fresh;
 }
@@ -38,7 +38,7 @@ export function pageCount() {
   return pages.length;
 }
 
-// The ready-made JSON text of page n (from 1), or undefined.
+// The ready-made JSON (a Buffer) of page n (from 1), or undefined.
 export function page(n) {
   return pages[n - 1];
 }

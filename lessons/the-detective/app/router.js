@@ -65,7 +65,7 @@ export async function readJson(req) {
   }
 }
 
-// Sends text that is already JSON (e.g. from a cache).
+// Sends JSON that is already serialised (a string or a Buffer, e.g. from a cache).
 export function sendJsonText(res, status, text) {
   res.writeHead(status, {
     'content-type': 'application/json',

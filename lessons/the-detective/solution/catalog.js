@@ -1,5 +1,5 @@
 // The catalogue and its page cache. Listing pages are served many times a
-// second, so each page is kept ready as the exact JSON text we send, and the
+// second, so each page is kept ready as the exact JSON bytes we send, and the
 // cache is refreshed every couple of seconds so stock changes show up.
 //
 // The refresh renders the pages a few at a time: after each slice of about
@@ -11,7 +11,7 @@ import { generateProducts } from './products.js';
 const PRODUCT_COUNT = 10_000;
 const PAGE_SIZE = 50;
 const REFRESH_MS = 2_000;
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 
 const products = generateProducts(PRODUCT_COUNT);
 const byId = new Map(products.map((p) => [p.id, p]));
@@ -23,7 +23,7 @@ let rebuilding; // the rebuild in progress, if any
 
 function renderPage(i, count) {
   const items = products.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
-  return JSON.stringify({ page: i + 1, pages: count, products: items });
+  return Buffer.from(JSON.stringify({ page: i + 1, pages: count, products: items }));
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -66,7 +66,7 @@ export function pageCount() {
   return pages.length;
 }
 
-// The ready-made JSON text of page n (from 1), or undefined.
+// The ready-made JSON (a Buffer) of page n (from 1), or undefined.
 export function page(n) {
   return pages[n - 1];
 }
