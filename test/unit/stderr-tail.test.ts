@@ -8,6 +8,30 @@ describe('tailText: the end of a server stderr, for a reason', () => {
     assert.equal(tailText('a\nb\n\n  c  \nd\n\n'), ': b | c | d');
     assert.equal(tailText('one line'), ': one line');
   });
+  it("quotes an uncaught error's message and where it was thrown, not Node's stack and version", () => {
+    const report = [
+      'file:///app/server.js:3',
+      "throw new Error('no database');",
+      '^',
+      '',
+      'Error: no database',
+      '    at file:///app/server.js:3:7',
+      '    at ModuleJob.run (node:internal/modules/esm/module_job:234:25)',
+      '    at async ModuleLoader.import (node:internal/modules/esm/loader:473:24)',
+      '',
+      'Node.js v20.20.2',
+    ].join('\n');
+    assert.equal(tailText(report), ': Error: no database | at file:///app/server.js:3:7');
+    assert.equal(
+      tailText('node:internal/x\nTypeError [ERR_INVALID_ARG_TYPE]: bad\n  at f (a.js:1:1)\n'),
+      ': TypeError [ERR_INVALID_ARG_TYPE]: bad | at f (a.js:1:1)',
+    );
+    // An error the server printed and lived on after is only a line among the last ones.
+    assert.equal(
+      tailText('Error: retrying\nconnected\nlistening'),
+      ': Error: retrying | connected | listening',
+    );
+  });
   it('is empty when the server printed nothing', () => {
     assert.equal(tailText(''), '');
     assert.equal(tailText('\n \n'), '');

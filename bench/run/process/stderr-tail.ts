@@ -9,14 +9,28 @@ const TAIL_CHARS = 4096;
 const TAIL_LINES = 3;
 const LINE_CHARS = 300;
 
-/** `: line | line | line`, the last lines of `text` (empty lines skipped), or '' for none. */
+/** What Node prints of an error that ended the process: `Error: …`, `TypeError [ERR_X]: …`. */
+const THROWN = /^(?:[A-Z]\w*)?(?:Error|Exception)(?: \[\w+\])?: /;
+/** Node's last line after an uncaught error, and the stack under it: nothing a reader needs. */
+const NOISE = /^(?:at |Node\.js v\d)/;
+
+/**
+ * `: line | line | line`, the last lines of `text` (empty lines skipped), or '' for none. When it
+ * ends with an uncaught error, its message and where it was thrown instead: the last lines of
+ * Node's report of one are its stack's innermost frames and Node's version.
+ */
 export function tailText(text: string): string {
-  const lines = text
+  const all = text
     .split('\n')
     .map((line) => line.trim())
-    .filter(Boolean)
-    .slice(-TAIL_LINES)
-    .map((line) => (line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line));
+    .filter(Boolean);
+  const thrown = all.findLastIndex((line) => THROWN.test(line));
+  const after = all.slice(thrown + 1);
+  const ended =
+    thrown >= 0 && after[0]?.startsWith('at ') === true && after.every((line) => NOISE.test(line));
+  const lines = (ended ? all.slice(thrown, thrown + 2) : all.slice(-TAIL_LINES)).map((line) =>
+    line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line,
+  );
   return lines.length > 0 ? `: ${lines.join(' | ')}` : '';
 }
 

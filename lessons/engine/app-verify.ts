@@ -1,0 +1,337 @@
+/**
+ * Verifying an app lesson's exercise: the learner's folder and the untouched app, started the
+ * same way (`node <folder>/server.js`, the probe preloaded), given the same inputs, measured under
+ * the same load in one session, route by route; each blocker judged on its own (app-judge.ts).
+ *
+ * Three things keep a fix honest. Every answer must be the untouched app's, to the edges of every
+ * route and to inputs the load sends. The load's inputs are new every session and each connection
+ * sends its own, so an app that remembers answers meets few repeats. And the catalogue check
+ * changes stock while it reads, timed from when each read was due: a cache that is no longer
+ * rebuilt, or rebuilt only when no one is looking, or rebuilt whole on each write, is caught.
+ */
+import { randomInt } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchOptions, Report } from '../../bench/report/types.ts';
+import {
+  type Answer,
+  describeRequest,
+  fetchAnswer,
+  sameAnswer,
+} from '../../bench/run/answer.ts';
+import { type AppServer, startApp } from '../../bench/run/app/app.ts';
+import { type AppBenchHooks, runAppBench } from '../../bench/run/app-bench.ts';
+import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
+import type { RequestSpec } from '../../bench/run/process/target.ts';
+import { percentile } from '../../bench/stats/descriptive.ts';
+import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
+import type { OutgoingRequest } from '../../scenarios/request.ts';
+import { type BlockerVerdict, type CatalogueReading, judgeBlocker } from './app-judge.ts';
+import type { AppLesson } from './app-lesson.ts';
+import { type AppFolder, appCommand, appSpec, lessonAppFolder } from './app-measure.ts';
+
+/** verify's defaults for an app: two runs per route and app, stalls caught. */
+export const APP_VERIFY_OPTIONS: Partial<BenchOptions> = {
+  runs: 2,
+  durationSec: 2,
+  warmupSec: 0.5,
+  stallThresholdMs: STALL_THRESHOLD_MS,
+};
+
+/** The untouched app's name in the session's report, and the learner's. */
+export const STARTER_NAME = 'shop';
+const yoursName = (i: number) => (i === 0 ? 'yours' : `yours-${i + 1}`);
+
+export interface AppEquivalence {
+  same: boolean;
+  /** How many requests both apps were asked. */
+  requests: number;
+  /** The first that differed, with both answers; null when none did. */
+  differs: { request: string; starter: string; yours: string } | null;
+}
+
+export interface AppVerifyResult {
+  folder: string;
+  passed: boolean;
+  equivalence: AppEquivalence;
+  /** Empty when the answers differed: an app that answers wrongly is not measured. */
+  blockers: BlockerVerdict[];
+  catalogue: { starter: CatalogueReading; yours: CatalogueReading } | null;
+  report: Report | null;
+}
+
+export interface AppVerifyHooks extends AppBenchHooks {
+  onAnswers?: () => void;
+  onCatalogue?: () => void;
+  onLoad?: () => void;
+}
+
+/** @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when the folder or its main file is missing. */
+export async function assertAppFolder(lesson: AppLesson, folder: string): Promise<string> {
+  const path = resolve(folder);
+  const info = await stat(path).catch(() => undefined);
+  const main = await stat(join(path, lesson.main)).catch(() => undefined);
+  if (!info?.isDirectory() || !main?.isFile()) {
+    throw new LooplabError(
+      ERROR_CODES.NO_SUCH_FILE,
+      `${folder} ${!info ? 'does not exist' : !info.isDirectory() ? 'is not a folder' : `has no ${lesson.main}`}; create it with: looplab lesson ${lesson.id} --exercise`,
+    );
+  }
+  return path;
+}
+
+const outgoing = (r: RequestSpec): OutgoingRequest => ({ ...r, body: r.body ?? Buffer.alloc(0) });
+
+/** Starts an app of the session, as bench starts it; a learner's that cannot start is exit 2. */
+async function start(lesson: AppLesson, app: AppFolder, learner: boolean): Promise<AppServer> {
+  const command = appCommand(lesson, app.folder);
+  try {
+    return await startApp({
+      command,
+      label: `--cmd "${command}"`,
+      pingPath: null,
+      timelineIntervalMs: 100,
+      readyTimeoutMs: 30_000,
+      env: { ...process.env, PORT: '0' },
+    });
+  } catch (err) {
+    if (!learner || !(err instanceof LooplabError)) throw err;
+    throw new LooplabError(
+      ERROR_CODES.BAD_EXERCISE,
+      `${app.folder} did not start: ${err.message}; fix it and run verify again`,
+      { cause: err },
+    );
+  }
+}
+
+/** What the app's failure to answer means, as an error for the learner. */
+async function fault(server: AppServer, app: AppFolder, request: string, err: unknown) {
+  const exit = await Promise.race([server.exited, sleep(500, null, { ref: false })]);
+  const why = exit
+    ? `crashed (${exit.signal ?? `exit code ${exit.code}`})${server.tail()}`
+    : `did not answer (${err instanceof Error ? err.message : String(err)})`;
+  return new LooplabError(
+    ERROR_CODES.BAD_EXERCISE,
+    `${app.folder} ${why} while answering ${request}; fix it and run verify again`,
+  );
+}
+
+const shown = (a: Answer) => `${a.status} ${a.bodyStart}`;
+
+/** Asks both apps every request, one at a time, and compares the answers. */
+async function compareAnswers(
+  starter: AppServer,
+  yours: AppServer,
+  app: AppFolder,
+  requests: readonly RequestSpec[],
+  timeoutMs: number,
+): Promise<AppEquivalence> {
+  for (const spec of requests) {
+    const request = outgoing(spec);
+    const theirs = await fetchAnswer(starter.origin, request, timeoutMs);
+    const mine = await fetchAnswer(yours.origin, request, timeoutMs).catch(
+      async (err: unknown) => {
+        throw await fault(yours, app, describeRequest(request), err);
+      },
+    );
+    if (!sameAnswer(theirs, mine)) {
+      return {
+        same: false,
+        requests: requests.length,
+        differs: { request: describeRequest(request), starter: shown(theirs), yours: shown(mine) },
+      };
+    }
+  }
+  return { same: true, requests: requests.length, differs: null };
+}
+
+/** How often the catalogue check reads, and changes stock. */
+const READ_EVERY_MS = 20;
+const WRITE_EVERY_MS = 250;
+const POLL_EVERY_MS = 100;
+
+/**
+ * Changes one product's stock while reading pages every 20 ms (each read timed from when it was
+ * due, so a stall counts for every read it held) and changing other products' stock every
+ * 250 ms: how long until the change shows, and how the reads fared.
+ */
+async function readCatalogue(
+  lesson: AppLesson,
+  server: AppServer,
+  seed: number,
+  timeoutMs: number,
+): Promise<CatalogueReading> {
+  const c = lesson.catalogue;
+  let state = seed >>> 0;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return 1 + (state % n);
+  };
+  const ask = (r: RequestSpec) => fetchAnswerBody(server.origin, outgoing(r), timeoutMs);
+  const item = next(c.items);
+  const value = 1_000_000 + next(1_000_000);
+  const latencies: number[] = [];
+  const inFlight: Promise<unknown>[] = [];
+  const began = performance.now();
+  const endAt = began + c.freshWithinMs + 500;
+  let writes = 0;
+  // The reads: on a clock, whatever the answers do.
+  const reads = (async () => {
+    for (let due = began; due < endAt; due += READ_EVERY_MS) {
+      await sleep(Math.max(0, due - performance.now()));
+      const dueAt = due;
+      inFlight.push(ask(c.read(next(c.pages))).then(() => latencies.push(performance.now() - dueAt)));
+    }
+  })();
+  // Other products' stock, changing as orders come in.
+  const others = (async () => {
+    while (performance.now() < endAt - WRITE_EVERY_MS) {
+      await sleep(WRITE_EVERY_MS);
+      writes++;
+      inFlight.push(ask(c.write(next(c.items), next(500))));
+    }
+  })();
+  await ask(c.write(item, value));
+  writes++;
+  const written = performance.now();
+  let freshMs: number | null = null;
+  while (performance.now() - written < c.freshWithinMs) {
+    const { body } = await ask(c.read(c.pageOf(item)));
+    if (c.shown(body, item) === value) {
+      freshMs = performance.now() - written;
+      break;
+    }
+    await sleep(POLL_EVERY_MS);
+  }
+  await Promise.all([reads, others]);
+  await Promise.all(inFlight);
+  return {
+    freshMs,
+    readP99Ms: latencies.length === 0 ? null : percentile(latencies.sort((a, b) => a - b), 99),
+    reads: latencies.length,
+    writes,
+  };
+}
+
+/** An answer's parsed JSON body (null when it is not JSON). */
+async function fetchAnswerBody(
+  origin: string,
+  request: OutgoingRequest,
+  timeoutMs: number,
+): Promise<{ status: number; body: unknown }> {
+  const { request: send } = await import('undici');
+  const res = await send(`${origin}${request.path}`, {
+    method: request.method as 'GET',
+    headers: { ...request.headers },
+    ...(request.body.length > 0 && { body: request.body }),
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const text = await res.body.text();
+  try {
+    return { status: res.statusCode, body: JSON.parse(text) };
+  } catch {
+    return { status: res.statusCode, body: null };
+  }
+}
+
+/** The catalogue check of one app, in a fresh process of its own. */
+async function catalogueOf(
+  lesson: AppLesson,
+  app: AppFolder,
+  learner: boolean,
+  seed: number,
+  timeoutMs: number,
+): Promise<CatalogueReading> {
+  const server = await start(lesson, app, learner);
+  try {
+    return await readCatalogue(lesson, server, seed, timeoutMs).catch(async (err: unknown) => {
+      throw learner ? await fault(server, app, 'the catalogue check', err) : err;
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+/** How many of each route's load requests the answers are compared on, besides the edges. */
+const SAMPLED_PER_ROUTE = 8;
+
+/**
+ * Verifies learners' app folders against the untouched app, in one session: the answers, the
+ * catalogue check, then every route of every app under load, interleaved run by run.
+ *
+ * @throws {LooplabError} for a folder that is missing or whose app cannot start or answer.
+ */
+export async function verifyApps(
+  lesson: AppLesson,
+  folders: readonly string[],
+  options: BenchOptions,
+  hooks: AppVerifyHooks = {},
+): Promise<AppVerifyResult[]> {
+  const paths: string[] = [];
+  for (const folder of folders) paths.push(await assertAppFolder(lesson, folder));
+  const seed = randomInt(2 ** 31);
+  const starterApp: AppFolder = { name: STARTER_NAME, folder: lessonAppFolder(lesson, 'starter') };
+  const learners: AppFolder[] = paths.map((folder, i) => ({ name: yoursName(i), folder }));
+  const timeoutMs = options.timeoutSec * 1000;
+
+  const requests = [
+    ...lesson.edges(seed),
+    ...lesson.routes.flatMap((r) => r.requests(seed + 1).slice(0, SAMPLED_PER_ROUTE)),
+  ];
+  const equivalences: AppEquivalence[] = [];
+  const starter = await start(lesson, starterApp, false);
+  try {
+    for (const app of learners) {
+      const yours = await start(lesson, app, true);
+      try {
+        equivalences.push(await compareAnswers(starter, yours, app, requests, timeoutMs));
+      } finally {
+        await yours.stop();
+      }
+    }
+  } finally {
+    await starter.stop();
+  }
+  hooks.onAnswers?.();
+  hooks.signal?.throwIfAborted();
+
+  const answering = learners.filter((_, i) => equivalences[i]?.same);
+  const catalogues = new Map<string, CatalogueReading>();
+  if (answering.length > 0) {
+    hooks.onCatalogue?.();
+    catalogues.set(STARTER_NAME, await catalogueOf(lesson, starterApp, false, seed, timeoutMs));
+    for (const app of answering) {
+      hooks.signal?.throwIfAborted();
+      catalogues.set(app.name, await catalogueOf(lesson, app, true, seed, timeoutMs));
+    }
+  }
+  let report: Report | null = null;
+  if (answering.length > 0) {
+    hooks.onLoad?.();
+    report = await runAppBench(appSpec(lesson, [starterApp, ...answering], seed), options, hooks);
+  }
+
+  return learners.map((app, i) => {
+    const equivalence = equivalences[i] as AppEquivalence;
+    const starterReading = catalogues.get(STARTER_NAME);
+    const yoursReading = catalogues.get(app.name);
+    const catalogue =
+      starterReading && yoursReading ? { starter: starterReading, yours: yoursReading } : null;
+    if (!report || !equivalence.same)
+      return { folder: folders[i] as string, passed: false, equivalence, blockers: [], catalogue, report: null };
+    const measured = report;
+    const blockers = lesson.blockers.map((b) =>
+      judgeBlocker(lesson, b, measured, { starter: STARTER_NAME, yours: app.name }, catalogue),
+    );
+    return {
+      folder: folders[i] as string,
+      passed: blockers.every((b) => b.fixed === true),
+      equivalence,
+      blockers,
+      catalogue,
+      report,
+    };
+  });
+}

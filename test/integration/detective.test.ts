@@ -1,0 +1,111 @@
+/**
+ * The capstone under real load on loopback: the lesson through the CLI, and verify on the
+ * untouched shop, the reference solution, the solution with each blocker left in turn, and the
+ * fixes that only hide one (test/fixtures/detective/), all in one session as verify measures
+ * several folders against one untouched shop. Directional: each blocker fixed or not, never a
+ * figure.
+ */
+import assert from 'node:assert/strict';
+import { cp, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
+import { packageRoot } from '../../core/package-info.ts';
+import { formatAppVerify } from '../../lessons/engine/app-format.ts';
+import { lessonAppFolder } from '../../lessons/engine/app-measure.ts';
+import { APP_VERIFY_OPTIONS, verifyApps } from '../../lessons/engine/app-verify.ts';
+import detective from '../../lessons/the-detective/lesson.ts';
+import { measuredTwice } from './helpers.ts';
+import { home, looplab, useLearnerHome } from './lesson-helpers.ts';
+
+useLearnerHome('looplab-detective-');
+
+const PLAIN = { bold: String, dim: String, good: String, bad: String };
+const FIXTURES = join(packageRoot(), 'test', 'fixtures', 'detective');
+
+/** The solution, with `module` replaced by the starter's or by a fixture's. */
+async function solutionWith(name: string, module: string, from: string): Promise<string> {
+  const folder = join(home, name);
+  await cp(lessonAppFolder(detective, 'solution'), folder, { recursive: true });
+  await cp(join(from, module), join(folder, module));
+  return folder;
+}
+
+test('lesson 14 --no-input --json measures every route and catches each stall in its own module', (t) =>
+  measuredTwice(t, async () => {
+    const r = await looplab(['lesson', '14', '--no-input', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.seconds < 60, `took ${r.seconds} s`);
+    const json = JSON.parse(r.stdout) as {
+      routes: { route: string; heldBy: { frames: { file: string | null }[] } | null }[];
+      prediction: { measured: string | null };
+      claims: { text: string; holds: boolean | null }[];
+    };
+    assert.deepEqual(
+      json.routes.map((x) => x.route),
+      detective.routes.map((x) => x.label),
+    );
+    assert.notEqual(json.prediction.measured, null);
+    for (const c of json.claims) assert.notEqual(c.holds, null, c.text);
+    // The stall watchdog names the module each blocker lives in, on its own route.
+    for (const b of detective.blockers) {
+      const label = detective.routes.find((x) => x.key === b.route)?.label;
+      const stack = json.routes.find((x) => x.route === label)?.heldBy;
+      assert.ok(
+        stack?.frames.some((f) => f.file?.endsWith(b.module)),
+        `${label}: ${JSON.stringify(stack?.frames.slice(0, 4))}`,
+      );
+    }
+  }));
+
+test('verify judges each blocker on its own: the starter fails all four, the solution none, each one left fails only it', async (t) => {
+  const starter = join(home, 'starter');
+  await mkdir(home, { recursive: true });
+  await cp(lessonAppFolder(detective, 'starter'), starter, { recursive: true });
+  const starterFolder = lessonAppFolder(detective, 'starter');
+  const oneLeft = await Promise.all(
+    detective.blockers.map((b) => solutionWith(`left-${b.id}`, b.module, starterFolder)),
+  );
+  const cheats = {
+    'cheat-skip-rebuild': 'catalog.js',
+    'cheat-rebuild-on-write': 'catalog.js',
+    'cheat-cache-search': 'search.js',
+    'cheat-skip-check': 'email-check.js',
+  };
+  const cheatFolders = await Promise.all(
+    Object.entries(cheats).map(([name, module]) => solutionWith(name, module, join(FIXTURES, name))),
+  );
+  const solution = lessonAppFolder(detective, 'solution');
+  const folders = [starter, solution, ...oneLeft, ...cheatFolders];
+  await measuredTwice(t, async () => {
+    const results = await verifyApps(detective, folders, {
+      ...DEFAULT_OPTIONS,
+      ...APP_VERIFY_OPTIONS,
+      runs: 1,
+      durationSec: 1.5,
+    });
+    const show = (i: number) => formatAppVerify(results[i] as (typeof results)[number], PLAIN);
+    const fixed = (i: number) =>
+      Object.fromEntries((results[i]?.blockers ?? []).map((b) => [b.id, b.fixed]));
+    const all = (value: boolean) => Object.fromEntries(detective.blockers.map((b) => [b.id, value]));
+
+    assert.deepEqual(fixed(0), all(false), show(0));
+    assert.equal(results[0]?.passed, false);
+    assert.deepEqual(fixed(1), all(true), show(1));
+    assert.equal(results[1]?.passed, true, show(1));
+    detective.blockers.forEach((b, i) => {
+      assert.deepEqual(fixed(2 + i), { ...all(true), [b.id]: false }, show(2 + i));
+    });
+    const at = 2 + detective.blockers.length;
+    // Each fix that only hides its blocker: caught, and by the check that says why.
+    const skip = results[at]?.blockers.find((b) => b.id === 'catalogue');
+    assert.equal(skip?.fixed, false, show(at));
+    assert.match(show(at), /✗ a stock change still reaches \/products/);
+    const onWrite = results[at + 1]?.blockers.find((b) => b.id === 'catalogue');
+    assert.equal(onWrite?.fixed, false, show(at + 1));
+    assert.match(show(at + 1), /✗ \/products read every few ms while stock changes/);
+    assert.equal(results[at + 2]?.blockers.find((b) => b.id === 'search')?.fixed, false, show(at + 2));
+    assert.equal(results[at + 3]?.equivalence.same, false);
+    assert.match(show(at + 3), /to: +GET \/signup\/check/);
+  });
+});

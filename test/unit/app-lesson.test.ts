@@ -1,0 +1,178 @@
+/**
+ * The capstone's pure parts: its load's inputs, the lookup its claims and explanation read, the
+ * slowest route, and verify's verdict on each blocker.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { CompletedRun } from '../../bench/report/types.ts';
+import { judgeBlocker, loopCpuPerRequestMs } from '../../lessons/engine/app-judge.ts';
+import { isAppLesson } from '../../lessons/engine/app-lesson.ts';
+import { appCommand, appLookup, slowestRoute } from '../../lessons/engine/app-measure.ts';
+import { templateOperands } from '../../lessons/engine/explain.ts';
+import { course, findAnyLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
+import detective from '../../lessons/the-detective/lesson.ts';
+import { completedRun, entry, makeReport } from './fixtures.ts';
+
+const route = (key: string) => detective.routes.find((r) => r.key === key);
+const blocker = (id: string) => {
+  const b = detective.blockers.find((x) => x.id === id);
+  assert.ok(b);
+  return b;
+};
+
+/** Completed runs whose loop spent `loopCpuMs` on `requests` requests each, lag p99 `lag`. */
+const runs = (loopCpuMs: number, requests: number, lag = 10): CompletedRun[] =>
+  [1, 2].map((n) =>
+    completedRun(n, { lagP99Ms: lag, requestsPerSec: requests / 3 }, { loopCpuMs, requestsTotal: requests }),
+  );
+
+describe('the capstone in the course', () => {
+  test('is lesson 14, after the scenario lessons, found by number and id', () => {
+    assert.equal(course.length, lessons.length + 1);
+    assert.equal(lessonNumber(detective), 14);
+    assert.equal(findAnyLesson('14'), detective);
+    assert.equal(findAnyLesson('the-detective'), detective);
+    assert.ok(isAppLesson(detective));
+    assert.ok(!isAppLesson(lessons[0] as object));
+  });
+
+  test('every blocker is judged on a route the load sends, in a module of its own', () => {
+    const modules = detective.blockers.map((b) => b.module);
+    assert.equal(new Set(modules).size, modules.length);
+    for (const b of detective.blockers) assert.ok(route(b.route), b.id);
+  });
+
+  test("the explanation names only the lesson's routes and known metrics", () => {
+    const operands = templateOperands(readLessonFile(detective, 'explain.md'));
+    assert.ok(operands.length > 10);
+    for (const o of operands) {
+      assert.equal(o.measurement, detective.name);
+      assert.ok(route(o.variant), o.variant);
+    }
+  });
+});
+
+describe("the capstone's load", () => {
+  test('is the same for a seed and differs between seeds', () => {
+    for (const r of detective.routes) {
+      assert.deepEqual(r.requests(7), r.requests(7), r.key);
+      assert.notDeepEqual(r.requests(7), r.requests(8), r.key);
+    }
+  });
+
+  test('sends each connection different inputs: no two of the ten starting places repeat within 20 requests', () => {
+    for (const r of detective.routes.filter((x) => x.key !== 'products')) {
+      const list = r.requests(123).map((q) => `${q.method} ${q.path} ${q.body?.toString() ?? ''}`);
+      const starts = Array.from({ length: 10 }, (_, i) => Math.floor((i * list.length) / 10));
+      const firstTwenty = starts.flatMap((s) => list.slice(s, s + 20));
+      const distinct = new Set(firstTwenty).size;
+      // Queries of one to three words out of thirty repeat now and then; logins never.
+      assert.ok(distinct >= firstTwenty.length * 0.95, `${r.key}: ${distinct} of ${firstTwenty.length}`);
+    }
+  });
+
+  test('logs in every user once, with the right password', () => {
+    const bodies = route('login')
+      ?.requests(5)
+      .map((q) => JSON.parse(q.body?.toString() ?? '{}') as { email: string; password: string });
+    assert.equal(new Set(bodies?.map((b) => b.email)).size, 200);
+    for (const b of bodies ?? []) {
+      const n = /^shopper(\d+)@example\.com$/.exec(b.email)?.[1];
+      assert.equal(b.password, `correct-horse-${n}`);
+    }
+  });
+
+  test('three sign-up checks in four are probes with no @', () => {
+    const emails = route('signup')
+      ?.requests(9)
+      .map((q) => new URL(q.path, 'http://x').searchParams.get('email') ?? '');
+    const probes = emails?.filter((e) => !e.includes('@')).length ?? 0;
+    assert.equal(probes, (emails?.length ?? 0) * 0.75);
+  });
+
+  test('the edges are new for every seed and cover every route', () => {
+    const paths = detective.edges(1).map((r) => r.path.split('?')[0]);
+    for (const p of ['/products', '/search', '/signup/check', '/login']) assert.ok(paths.includes(p), p);
+    assert.notDeepEqual(detective.edges(1), detective.edges(2));
+  });
+});
+
+describe("the capstone's figures", () => {
+  const report = makeReport([
+    entry('shop', '/products', runs(300, 30_000, 120)),
+    entry('shop', '/search', runs(3000, 100, 300)),
+    entry('shop', '/signup/check', runs(3000, 60, 400)),
+    entry('shop', 'POST /login', runs(3000, 90, 250)),
+  ]);
+
+  test('are read by route key, and the slowest route is the one with the fewest requests a second', () => {
+    const lookup = appLookup(detective, report);
+    assert.equal(lookup({ measurement: 'shop', variant: 'search', metric: 'lagP99Ms' }), 300);
+    assert.equal(lookup({ measurement: 'shop', variant: 'nope', metric: 'lagP99Ms' }), null);
+    assert.equal(lookup({ measurement: 'yours', variant: 'search', metric: 'lagP99Ms' }), null);
+    assert.equal(slowestRoute(detective, report)?.key, 'signup');
+  });
+
+  test('no slowest route when one was not measured', () => {
+    const partial = makeReport(report.results.slice(0, 3));
+    assert.equal(slowestRoute(detective, partial), null);
+  });
+
+  test('the command is relative under the current directory, quoted where the shell needs it', () => {
+    assert.equal(appCommand(detective, 'looplab-exercises/the-detective'), 'node looplab-exercises/the-detective/server.js');
+    assert.equal(appCommand(detective, "/tmp/it's here"), `node '/tmp/it'\\''s here/server.js'`);
+  });
+});
+
+describe("verify's verdict on a blocker", () => {
+  const reading = (freshMs: number | null, readP99Ms: number) => ({ freshMs, readP99Ms, reads: 200, writes: 16 });
+  const shop = [
+    entry('shop', '/products', runs(600, 30_000, 120)),
+    entry('shop', '/search', runs(3000, 100)),
+  ];
+
+  test("loop CPU per request is the mean over completed runs, null when none measured it", () => {
+    assert.equal(loopCpuPerRequestMs(entry('a', 'b', runs(3000, 100))), 30);
+    assert.equal(loopCpuPerRequestMs(undefined), null);
+    assert.equal(loopCpuPerRequestMs(entry('a', 'b', [completedRun(1, {}, { requestsTotal: 5 })])), null);
+  });
+
+  test('a request blocker is fixed when its loop CPU per request is under a quarter of the shop\'s', () => {
+    const fixed = makeReport([...shop, entry('yours', '/search', runs(7400, 1000))]);
+    const v = judgeBlocker(detective, blocker('search'), fixed, { starter: 'shop', yours: 'yours' }, null);
+    assert.equal(v.fixed, true);
+    assert.equal(v.checks[0]?.comparison, "yours 7.40 ms < the shop's 30.0 ms × 0.25 = 7.50 ms");
+    const not = makeReport([...shop, entry('yours', '/search', runs(7600, 1000))]);
+    const w = judgeBlocker(detective, blocker('search'), not, { starter: 'shop', yours: 'yours' }, null);
+    assert.equal(w.fixed, false);
+    assert.equal(w.checks[0]?.comparison, "yours 7.60 ms ≥ the shop's 30.0 ms × 0.25 = 7.50 ms");
+  });
+
+  test('a blocker whose runs all failed is not measured, neither fixed nor not', () => {
+    const failed = makeReport([...shop, entry('yours', '/search', [])]);
+    const v = judgeBlocker(detective, blocker('search'), failed, { starter: 'shop', yours: 'yours' }, null);
+    assert.equal(v.fixed, null);
+  });
+
+  test('the periodic blocker needs a lag under a quarter, the change shown in time, and reads under half', () => {
+    const report = makeReport([...shop, entry('yours', '/products', runs(600, 30_000, 20))]);
+    const judge = (yours: ReturnType<typeof reading>) =>
+      judgeBlocker(detective, blocker('catalogue'), report, { starter: 'shop', yours: 'yours' }, {
+        starter: reading(1900, 110),
+        yours,
+      });
+    assert.equal(judge(reading(2300, 12)).fixed, true);
+    const skipped = judge(reading(null, 3));
+    assert.equal(skipped.fixed, false);
+    assert.deepEqual(
+      skipped.checks.map((c) => c.holds),
+      [true, false, true],
+    );
+    assert.match(skipped.checks[1]?.comparison ?? '', /^not shown within 4\.50 s/);
+    // Rebuilt whole on each write: fresh, and each write stalls the reads.
+    assert.deepEqual(
+      judge(reading(5, 90)).checks.map((c) => c.holds),
+      [true, true, false],
+    );
+  });
+});
