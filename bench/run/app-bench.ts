@@ -42,6 +42,11 @@ export interface AppSide {
 export interface AppPath {
   label: string;
   request: RequestSpec;
+  /**
+   * Requests sent in turn instead of `request` alone (an app lesson's: many inputs, so that an
+   * app that remembers its answers finds few repeats); the report describes the first.
+   */
+  requests?: readonly RequestSpec[];
 }
 
 export interface AppBenchSpec {
@@ -121,7 +126,10 @@ export function appRunTarget(
 ): RunTarget {
   return {
     label: side.label,
-    requests: [{ ...path.request, body: path.request.body ?? Buffer.alloc(0) }],
+    requests: (path.requests ?? [path.request]).map((r) => ({
+      ...r,
+      body: r.body ?? Buffer.alloc(0),
+    })),
     start: async () => {
       if (side.url !== null) {
         // No probe on a server looplab did not start.

@@ -181,6 +181,25 @@ function baseOptions(options: LoadOptions) {
   };
 }
 
+/**
+ * Starts connection `i` of `n` at its own place in a list of requests, not all at the first: with
+ * a list of many different inputs (an app lesson's), the connections then send different ones,
+ * and a server that remembers its answers meets few repeats. autocannon builds every client's
+ * iterator from the same list, so the list is rotated on the client before its first request.
+ */
+function spreadRequests(client: autocannon.Client, i: number, n: number): void {
+  const iterator = (client as unknown as { requestIterator: RotatableIterator }).requestIterator;
+  const list = iterator.requests;
+  const from = Math.floor((i * list.length) / n);
+  if (from === 0) return;
+  iterator.setRequests([...list.slice(from), ...list.slice(0, from)]);
+}
+
+interface RotatableIterator {
+  requests: unknown[];
+  setRequests(requests: unknown[]): void;
+}
+
 /** What a load measured besides its requests' books. */
 interface LoadExtras {
   elapsedMs: number;
@@ -249,6 +268,7 @@ function runHere(ac: typeof autocannon, options: LoadOptions): Promise<LoadResul
         ...baseOptions(options),
         setupClient: (client: autocannon.Client) => {
           clients.push(client);
+          spreadRequests(client, clients.length - 1, options.connections);
           const hold = options.connectFirst ? holdFirstRequest(client) : null;
           if (hold) held.push(hold);
           dropResponseBodies(client);
