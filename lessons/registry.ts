@@ -11,6 +11,7 @@ import { ERROR_CODES, LooplabError, listChoices } from '../core/errors.ts';
 import { packageRoot } from '../core/package-info.ts';
 import compression from './compression/lesson.ts';
 import cpuBoundWork from './cpu-bound-work/lesson.ts';
+import { type AppLesson, isAppLesson } from './engine/app-lesson.ts';
 import type { Lesson } from './engine/types.ts';
 import evilRegex from './evil-regex/lesson.ts';
 import filesSyncVsAsync from './files-sync-vs-async/lesson.ts';
@@ -20,6 +21,7 @@ import microtaskStarvation from './microtask-starvation/lesson.ts';
 import rushHour from './rush-hour/lesson.ts';
 import streamingFiles from './streaming-files/lesson.ts';
 import theChatRoom from './the-chat-room/lesson.ts';
+import theDetective from './the-detective/lesson.ts';
 import theThreadpool from './the-threadpool/lesson.ts';
 import theUpstream from './the-upstream/lesson.ts';
 import theWaiter from './the-waiter/lesson.ts';
@@ -48,31 +50,54 @@ export const lessons: readonly Lesson[] = [
   rushHour,
 ];
 
+/**
+ * The whole course: the scenario lessons, then the capstone, whose exercise is an app the
+ * learner did not write, found and fixed with the tools an engineer uses on their own server.
+ */
+export const course: readonly (Lesson | AppLesson)[] = [...lessons, theDetective];
+
 /** 1-based, as the CLI numbers them. */
-export const lessonNumber = (lesson: Lesson): number => lessons.indexOf(lesson) + 1;
+export const lessonNumber = (lesson: Lesson | AppLesson): number => course.indexOf(lesson) + 1;
 
 /**
- * Finds a lesson by number (`1`) or id (`the-waiter`).
+ * Finds a lesson of the course by number (`1`) or id (`the-waiter`).
  *
  * @throws {LooplabError} LOOPLAB_ERR_UNKNOWN_LESSON listing the lessons.
  */
-export function findLesson(ref: string | number): Lesson {
+export function findAnyLesson(ref: string | number): Lesson | AppLesson {
   const text = String(ref).trim();
-  const found = /^\d+$/.test(text) ? lessons[Number(text) - 1] : lessons.find((l) => l.id === text);
+  const found = /^\d+$/.test(text) ? course[Number(text) - 1] : course.find((l) => l.id === text);
   if (!found) {
     throw new LooplabError(
       ERROR_CODES.UNKNOWN_LESSON,
-      `there is no lesson "${text}"; choose 1-${lessons.length} or ${listChoices(lessons.map((l) => l.id))} (see: looplab lessons)`,
+      `there is no lesson "${text}"; choose 1-${course.length} or ${listChoices(course.map((l) => l.id))} (see: looplab lessons)`,
+    );
+  }
+  return found;
+}
+
+/**
+ * Finds a scenario lesson: what `--live` and the scenario tools take.
+ *
+ * @throws {LooplabError} LOOPLAB_ERR_UNKNOWN_LESSON for a lesson that does not exist, or
+ *   LOOPLAB_ERR_BAD_OPTION for the capstone, whose app is not a scenario.
+ */
+export function findLesson(ref: string | number): Lesson {
+  const found = findAnyLesson(ref);
+  if (isAppLesson(found)) {
+    throw new LooplabError(
+      ERROR_CODES.BAD_OPTION,
+      `lesson ${lessonNumber(found)} (${found.id}) measures an app, not a scenario; take it with: looplab lesson ${found.id}`,
     );
   }
   return found;
 }
 
 /** Lesson sources (Markdown, starter, solutions) ship as source, next to dist/. */
-export function lessonFile(lesson: Lesson, name: string): string {
+export function lessonFile(lesson: Lesson | AppLesson, name: string): string {
   return join(packageRoot(), 'lessons', lesson.id, name);
 }
 
-export function readLessonFile(lesson: Lesson, name: string): string {
+export function readLessonFile(lesson: Lesson | AppLesson, name: string): string {
   return readFileSync(lessonFile(lesson, name), 'utf8');
 }

@@ -6,27 +6,14 @@ import { formatPercent } from '../../core/numbers.ts';
 import type { AppLesson } from './app-lesson.ts';
 import type { AppLessonOutcome } from './app-measure.ts';
 import type { AppVerifyResult } from './app-verify.ts';
-import { describeComparison } from './claims.ts';
-import { DEFAULT_WIDTH, type LessonStyle, wrapText } from './format.ts';
-import { wrap } from './markdown.ts';
-
-const mark = (holds: boolean | null, style: LessonStyle) =>
-  holds === true ? style.good('✓') : holds === false ? style.bad('✗') : style.dim('?');
-
-/** A check's text after its mark, and its numbers, dimmed, below it. */
-function checkLines(
-  c: { text: string; holds: boolean | null; comparison: string },
-  style: LessonStyle,
-  width: number,
-  indent = '',
-): string[] {
-  return [
-    wrapText(c.text, width, `${indent}${mark(c.holds, style)} `, `${indent}  `),
-    ...wrap(c.comparison, width - 4 - indent.length, '', '  ').map(
-      (l) => `${indent}    ${style.dim(l)}`,
-    ),
-  ];
-}
+import {
+  checkLines,
+  claimLines,
+  DEFAULT_WIDTH,
+  type LessonStyle,
+  mark,
+  wrapText,
+} from './format.ts';
 
 /** How the prediction went, then every claim, held or not, with why it can fail. */
 export function formatAppOutcome(
@@ -39,19 +26,16 @@ export function formatAppOutcome(
     key === null ? 'not measured' : (lesson.routes.find((r) => r.key === key)?.label ?? key);
   const p = o.prediction;
   const out = [
-    wrapText(`${style.bold('Your prediction')}: ${p.answer === null ? 'skipped' : label(p.answer)}`, width),
-    wrapText(`${style.bold('Measured')}: the fewest requests a second on ${label(p.measured)}`, width),
+    wrapText(
+      `${style.bold('Your prediction')}: ${p.answer === null ? 'skipped' : label(p.answer)}`,
+      width,
+    ),
+    wrapText(
+      `${style.bold('Measured')}: the fewest requests a second on ${label(p.measured)}`,
+      width,
+    ),
+    ...claimLines(p.right, o.claims, o.warnings, style, width),
   ];
-  if (p.right !== null)
-    out.push(p.right ? style.good('You predicted right.') : style.bad('Not what you predicted: read on.'));
-  out.push('', style.bold('The claims, checked on your numbers:'));
-  for (const c of o.claims) {
-    out.push(...checkLines({ ...c, comparison: describeComparison(c) }, style, width));
-    if (c.holds === false)
-      out.push(wrapText(`Did not hold on this machine. ${c.whenItFails}`, width, '    ', '    '));
-    if (c.holds === null) out.push('    Not measured: a run failed (see the warnings).');
-  }
-  for (const w of o.warnings) out.push(wrapText(`warning: ${w}`, width, '', '  '));
   return `${out.join('\n')}\n`;
 }
 
@@ -82,7 +66,10 @@ export function formatAppVerify(
   }
   for (const b of r.blockers) {
     const state = b.fixed === true ? 'fixed' : b.fixed === false ? 'not fixed' : 'not measured';
-    out.push('', `${mark(b.fixed, style)} ${style.bold(b.module)}, ${b.what} (${b.route}): ${state}`);
+    out.push(
+      '',
+      `${mark(b.fixed, style)} ${style.bold(b.module)}, ${b.what} (${b.route}): ${state}`,
+    );
     for (const c of b.checks) out.push(...checkLines(c, style, width, '  '));
     if (b.heldBy)
       out.push(

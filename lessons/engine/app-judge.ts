@@ -38,7 +38,7 @@ export interface BlockerVerdict {
   hint: string;
 }
 
-/** A fix moves the work off the loop, or makes it cheap: under this share of the untouched app's. */
+/** A fix moves a request's work off the loop, or makes it cheap: under this share of the untouched app's. */
 export const LOOP_FACTOR = 0.25;
 /** The catalogue check's reads, timed from when each was due: under this share of the untouched app's. */
 const READ_FACTOR = 0.5;
@@ -106,37 +106,32 @@ export function judgeBlocker(
         { yours: 'yours', theirs: "the shop's" },
       ),
     );
-  } else {
+  } else if (catalogue) {
+    // Not the bench's lag on this route: a window of a couple of seconds holds one run of a timer
+    // every 2 s, or none. The catalogue check reads on a clock, across at least one rebuild.
+    const { freshMs } = catalogue.yours;
+    const bound = lesson.catalogue.freshWithinMs;
+    const theirsFresh = ms(catalogue.starter.freshMs);
+    checks.push({
+      text: `a stock change still reaches ${label} within ${ms(bound)}, under load: the work is still done`,
+      holds: freshMs !== null,
+      comparison:
+        freshMs === null
+          ? `not shown within ${ms(bound)} (the untouched shop: ${theirsFresh})`
+          : `shown after ${ms(freshMs)} (the untouched shop: ${theirsFresh})`,
+    });
     checks.push(
       under(
-        `${label}: the loop's lag p99 is under a quarter of the untouched shop's`,
-        mine?.summary.lagP99Ms.mean ?? null,
-        theirs?.summary.lagP99Ms.mean ?? null,
-        LOOP_FACTOR,
+        `${label} read every few ms while stock changes, timed from when each was due: p99 under half the untouched shop's`,
+        catalogue.yours.readP99Ms,
+        catalogue.starter.readP99Ms,
+        READ_FACTOR,
         { yours: 'yours', theirs: "the shop's" },
       ),
     );
-    if (catalogue) {
-      const { freshMs } = catalogue.yours;
-      const bound = lesson.catalogue.freshWithinMs;
-      checks.push({
-        text: `a stock change still reaches ${label} within ${ms(bound)}, under load: the work is still done`,
-        holds: freshMs !== null,
-        comparison:
-          freshMs === null
-            ? `not shown within ${ms(bound)} (the untouched shop: ${ms(catalogue.starter.freshMs)})`
-            : `shown after ${ms(freshMs)} (the untouched shop: ${ms(catalogue.starter.freshMs)})`,
-      });
-      checks.push(
-        under(
-          `${label} read every few ms while stock changes, timed from when each was due: p99 under half the untouched shop's`,
-          catalogue.yours.readP99Ms,
-          catalogue.starter.readP99Ms,
-          READ_FACTOR,
-          { yours: 'yours', theirs: "the shop's" },
-        ),
-      );
-    }
+  } else {
+    // The answers differed, or the check was stopped: nothing to judge the timer's work by.
+    checks.push({ text: `${label}: the catalogue check`, holds: null, comparison: 'not measured' });
   }
   const fixed = checks.some((c) => c.holds === false)
     ? false
@@ -152,7 +147,9 @@ export function judgeBlocker(
     fixed,
     checks,
     heldBy:
-      held?.by === 'code' ? { text: blockerText(held.stack.frames), share: held.stack.share } : null,
+      held?.by === 'code'
+        ? { text: blockerText(held.stack.frames), share: held.stack.share }
+        : null,
     hint: blocker.hint,
   };
 }

@@ -32,8 +32,9 @@ export interface Blocker {
   /**
    * `request`: each request to its route does the work on the loop; fixed when the loop's CPU
    * per request on that route falls under a quarter of the untouched app's.
-   * `periodic`: a timer does the work, whatever the requests; fixed when the loop's lag on its
-   * (otherwise cheap) route falls under a quarter, and the work still runs (the catalogue check).
+   * `periodic`: a timer does the work, whatever the requests; fixed when reads of its (otherwise
+   * cheap) route, on a clock, wait under half as long as the untouched app's at p99, and the work
+   * still runs (the catalogue check).
    */
   kind: 'request' | 'periodic';
   /** What it is, for verify's verdict once it is fixed or not: "the search's scoring". */

@@ -33,7 +33,8 @@ export const APP_LESSON_OPTIONS: Partial<BenchOptions> = {
 const READY_TIMEOUT_MS = 30_000;
 
 /** A path as one shell word: `node '/a b/server.js'` runs as typed. */
-const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+const shellWord = (s: string) =>
+  /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** The folder of one of the lesson's own apps: its starter or its solution. */
 export const lessonAppFolder = (lesson: AppLesson, which: 'starter' | 'solution'): string =>

@@ -14,14 +14,10 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchOptions, Report } from '../../bench/report/types.ts';
-import {
-  type Answer,
-  describeRequest,
-  fetchAnswer,
-  sameAnswer,
-} from '../../bench/run/answer.ts';
+import { type Answer, describeRequest, fetchAnswer, sameAnswer } from '../../bench/run/answer.ts';
 import { type AppServer, startApp } from '../../bench/run/app/app.ts';
 import { type AppBenchHooks, runAppBench } from '../../bench/run/app-bench.ts';
+import { seededRandom } from '../../bench/run/load/open-schedule.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import type { RequestSpec } from '../../bench/run/process/target.ts';
 import { percentile } from '../../bench/stats/descriptive.ts';
@@ -130,11 +126,9 @@ async function compareAnswers(
   for (const spec of requests) {
     const request = outgoing(spec);
     const theirs = await fetchAnswer(starter.origin, request, timeoutMs);
-    const mine = await fetchAnswer(yours.origin, request, timeoutMs).catch(
-      async (err: unknown) => {
-        throw await fault(yours, app, describeRequest(request), err);
-      },
-    );
+    const mine = await fetchAnswer(yours.origin, request, timeoutMs).catch(async (err: unknown) => {
+      throw await fault(yours, app, describeRequest(request), err);
+    });
     if (!sameAnswer(theirs, mine)) {
       return {
         same: false,
@@ -150,6 +144,12 @@ async function compareAnswers(
 const READ_EVERY_MS = 20;
 const WRITE_EVERY_MS = 250;
 const POLL_EVERY_MS = 100;
+/**
+ * The reads go on at least this long, and a little past the change showing: longer than the
+ * timer's 2 s period, so that a rebuild falls among them even when the change showed at once.
+ */
+const READ_AT_LEAST_MS = 2500;
+const READ_PAST_FRESH_MS = 300;
 
 /**
  * Changes one product's stock while reading pages every 20 ms (each read timed from when it was
@@ -163,30 +163,30 @@ async function readCatalogue(
   timeoutMs: number,
 ): Promise<CatalogueReading> {
   const c = lesson.catalogue;
-  let state = seed >>> 0;
-  const next = (n: number) => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return 1 + (state % n);
-  };
+  const rand = seededRandom(seed);
+  const next = (n: number) => 1 + Math.floor(rand() * n);
   const ask = (r: RequestSpec) => fetchAnswerBody(server.origin, outgoing(r), timeoutMs);
   const item = next(c.items);
   const value = 1_000_000 + next(1_000_000);
   const latencies: number[] = [];
   const inFlight: Promise<unknown>[] = [];
   const began = performance.now();
-  const endAt = began + c.freshWithinMs + 500;
+  // Moved up once the change shows: the reads and the other changes stop then.
+  let endAt = began + c.freshWithinMs + READ_PAST_FRESH_MS;
   let writes = 0;
   // The reads: on a clock, whatever the answers do.
   const reads = (async () => {
     for (let due = began; due < endAt; due += READ_EVERY_MS) {
       await sleep(Math.max(0, due - performance.now()));
       const dueAt = due;
-      inFlight.push(ask(c.read(next(c.pages))).then(() => latencies.push(performance.now() - dueAt)));
+      inFlight.push(
+        ask(c.read(next(c.pages))).then(() => latencies.push(performance.now() - dueAt)),
+      );
     }
   })();
   // Other products' stock, changing as orders come in.
   const others = (async () => {
-    while (performance.now() < endAt - WRITE_EVERY_MS) {
+    while (performance.now() + WRITE_EVERY_MS < endAt) {
       await sleep(WRITE_EVERY_MS);
       writes++;
       inFlight.push(ask(c.write(next(c.items), next(500))));
@@ -200,6 +200,7 @@ async function readCatalogue(
     const { body } = await ask(c.read(c.pageOf(item)));
     if (c.shown(body, item) === value) {
       freshMs = performance.now() - written;
+      endAt = Math.max(began + READ_AT_LEAST_MS, performance.now() + READ_PAST_FRESH_MS);
       break;
     }
     await sleep(POLL_EVERY_MS);
@@ -208,7 +209,13 @@ async function readCatalogue(
   await Promise.all(inFlight);
   return {
     freshMs,
-    readP99Ms: latencies.length === 0 ? null : percentile(latencies.sort((a, b) => a - b), 99),
+    readP99Ms:
+      latencies.length === 0
+        ? null
+        : percentile(
+            latencies.sort((a, b) => a - b),
+            99,
+          ),
     reads: latencies.length,
     writes,
   };
@@ -320,7 +327,14 @@ export async function verifyApps(
     const catalogue =
       starterReading && yoursReading ? { starter: starterReading, yours: yoursReading } : null;
     if (!report || !equivalence.same)
-      return { folder: folders[i] as string, passed: false, equivalence, blockers: [], catalogue, report: null };
+      return {
+        folder: folders[i] as string,
+        passed: false,
+        equivalence,
+        blockers: [],
+        catalogue,
+        report: null,
+      };
     const measured = report;
     const blockers = lesson.blockers.map((b) =>
       judgeBlocker(lesson, b, measured, { starter: STARTER_NAME, yours: app.name }, catalogue),

@@ -4,7 +4,7 @@
 import type { TableStyle } from '../../bench/render/terminal-style.ts';
 
 import { formatNumber, formatPercent } from '../../core/numbers.ts';
-import { describeComparison } from './claims.ts';
+import { type CheckResult, describeComparison } from './claims.ts';
 import { wrap } from './markdown.ts';
 import type { LessonOutcome } from './measure.ts';
 import type { Progress } from './progress.ts';
@@ -24,12 +24,13 @@ export function wrapText(text: string, width: number, first = '', indent = ''): 
   return wrap(text, width, first, indent).join('\n');
 }
 
-const mark = (holds: boolean | null, style: LessonStyle) =>
+/** ✓ held, ✗ did not, ? not measured. */
+export const mark = (holds: boolean | null, style: LessonStyle) =>
   holds === true ? style.good('✓') : holds === false ? style.bad('✗') : style.dim('?');
 
 /** One line per lesson: a check mark when its exercise passed verify. */
 export function formatLessonList(
-  lessons: readonly Lesson[],
+  lessons: readonly Pick<Lesson, 'id' | 'title'>[],
   progress: Progress,
   style: LessonStyle,
 ): string {
@@ -74,32 +75,50 @@ export function formatOutcome(
     ),
   );
   out.push(wrapText(`${style.bold('Measured')}: ${measured}`, width));
-  if (p.right !== null)
+  return `${[...out, ...claimLines(p.right, o.claims, o.warnings, style, width)].join('\n')}\n`;
+}
+
+/**
+ * Whether the prediction was right (null: not asked or not measured), then every claim: held,
+ * did not hold (and why that can be), or unmeasured; then the warnings. Every lesson ends so.
+ */
+export function claimLines(
+  right: boolean | null,
+  claims: readonly (CheckResult & { whenItFails: string })[],
+  warnings: readonly string[],
+  style: LessonStyle,
+  width: number,
+): string[] {
+  const out: string[] = [];
+  if (right !== null)
     out.push(
-      p.right ? style.good('You predicted right.') : style.bad('Not what you predicted: read on.'),
+      right ? style.good('You predicted right.') : style.bad('Not what you predicted: read on.'),
     );
   out.push('', style.bold('The claims, checked on your numbers:'));
-  for (const c of o.claims) {
+  for (const c of claims) {
     out.push(...checkLines({ ...c, comparison: describeComparison(c) }, style, width));
     if (c.holds === false)
       out.push(wrapText(`Did not hold on this machine. ${c.whenItFails}`, width, '    ', '    '));
     if (c.holds === null)
       out.push('    Not measured: a run failed or measured nothing (see the warnings).');
   }
-  for (const w of o.warnings) out.push(wrapText(`warning: ${w}`, width, '', '  '));
-  return `${out.join('\n')}\n`;
+  for (const w of warnings) out.push(wrapText(`warning: ${w}`, width, '', '  '));
+  return out;
 }
 
-/** A check's text after its mark, and the numbers it compared, dimmed, below it. */
-function checkLines(
+/** A check's text after its mark, and the numbers it compared, dimmed, below it, after `indent`. */
+export function checkLines(
   c: { text: string; holds: boolean | null; comparison: string },
   style: LessonStyle,
   width: number,
+  indent = '',
 ): string[] {
   return [
-    wrapText(c.text, width, `${mark(c.holds, style)} `, '  '),
+    wrapText(c.text, width, `${indent}${mark(c.holds, style)} `, `${indent}  `),
     // Dimmed line by line: a style's escape codes must not span a line break.
-    ...wrap(c.comparison, width - 4, '', '  ').map((l) => `    ${style.dim(l)}`),
+    ...wrap(c.comparison, width - 4 - indent.length, '', '  ').map(
+      (l) => `${indent}    ${style.dim(l)}`,
+    ),
   ];
 }
 

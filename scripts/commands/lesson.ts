@@ -18,7 +18,7 @@ export const lessonCommand: CommandModule<GlobalArgs, Args> = {
           type: 'boolean',
           default: false,
           describe:
-            "Copy the lesson's exercise starter into ./looplab-exercises/ and say what to fix",
+            "Copy the lesson's exercise starter (lesson 14: the app, a folder) into ./looplab-exercises/ and say what to fix",
         })
         .option('force', {
           type: 'boolean',

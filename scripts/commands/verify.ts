@@ -17,7 +17,8 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
         })
         .positional('file', {
           type: 'string',
-          describe: 'Your handler, a TypeScript file [default: ./looplab-exercises/<lesson id>.ts]',
+          describe:
+            'Your handler, a TypeScript file [default: ./looplab-exercises/<lesson id>.ts]; for lesson 14, your app folder [default: ./looplab-exercises/the-detective/]',
         })
         .option('json', { type: 'boolean', default: false, describe: 'Print the checks as JSON' }),
       // --timeout: how long verify waits for each answer before it calls the handler stuck.
@@ -27,6 +28,10 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
         'Exit 0 when every check passes, 1 when one fails, 2 when the file is missing, throws when loaded, exports no handler, or does not answer within --timeout (10 s).',
       )
       .example('$0 verify 1', 'Verify ./looplab-exercises/the-waiter.ts')
+      .example(
+        '$0 verify 14',
+        'Verify the shop in ./looplab-exercises/the-detective/, blocker by blocker',
+      )
       .example(
         '$0 verify 2 my-reader.ts --runs 3',
         'Another file, more runs',

@@ -3,15 +3,15 @@
  * capstone): the untouched app measured route by route as `bench --cmd --stalls` measures any
  * server, the learner's folder verified beside it, and the commands to do it themselves.
  */
-import { cp, readdir, readFile, stat } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import { formatTable } from '../../bench/render/table.ts';
 import { terminalStyle } from '../../bench/render/terminal-style.ts';
 import { ERROR_CODES, EXIT, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
-import type { AppLesson } from '../../lessons/engine/app-lesson.ts';
 import { formatAppOutcome, formatAppVerify } from '../../lessons/engine/app-format.ts';
+import type { AppLesson } from '../../lessons/engine/app-lesson.ts';
 import { wrapText } from '../../lessons/engine/format.ts';
 import { renderMarkdown } from '../../lessons/engine/markdown.ts';
 import { lessonFile, lessonNumber, readLessonFile } from '../../lessons/registry.ts';
@@ -48,7 +48,9 @@ export async function writeAppExercise(lesson: AppLesson, force: boolean): Promi
     );
   }
   const { lessonAppFolder } = await import('../../lessons/engine/app-measure.ts');
-  await cp(lessonAppFolder(lesson, 'starter'), path, { recursive: true, force: true });
+  // Starting over is the untouched app, not the app with files of the last attempt left in it.
+  await rm(path, { recursive: true, force: true });
+  await cp(lessonAppFolder(lesson, 'starter'), path, { recursive: true });
   const main = join(path, lesson.main);
   const paths = lesson.routes.map((r) => `--path "${r.label}"`).join(' ');
   out(
@@ -120,7 +122,11 @@ export async function takeAppLesson(
     out(
       jsonText({
         lesson: { number: lessonNumber(lesson), id: lesson.id, title: lesson.title },
-        options: { durationSec: options.durationSec, warmupSec: options.warmupSec, runs: options.runs },
+        options: {
+          durationSec: options.durationSec,
+          warmupSec: options.warmupSec,
+          runs: options.runs,
+        },
         routes: report.results.map((r) => ({
           route: r.variant,
           summary: Object.fromEntries(Object.entries(r.summary).map(([k, s]) => [k, s.mean])),
@@ -167,7 +173,8 @@ export async function verifyAppLesson(
   };
   const [result] = await verifyApps(lesson, [folder], options, {
     signal: interruptSignal,
-    onAnswers: () => say(`looplab: ${folder} started; its answers compared with the untouched shop's\n`),
+    onAnswers: () =>
+      say(`looplab: ${folder} started; its answers compared with the untouched shop's\n`),
     onCatalogue: () =>
       say('changing stock while reading the catalogue, in both shops (about 5 s each)…\n'),
     onLoad: () =>

@@ -11,6 +11,7 @@ import type { SweepReport } from '../../bench/sweep/types.ts';
 import { ERROR_CODES, EXIT, Interrupted, LooplabError } from '../../core/errors.ts';
 import { jsonText } from '../../core/json.ts';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
+import { isAppLesson } from '../../lessons/engine/app-lesson.ts';
 import {
   formatLessonList,
   formatOutcome,
@@ -22,7 +23,7 @@ import type { LessonOutcome } from '../../lessons/engine/measure.ts';
 import type { Progress } from '../../lessons/engine/progress.ts';
 import { SWEEP_METRIC_NAMES } from '../../lessons/engine/sweep-metrics.ts';
 import type { Lesson } from '../../lessons/engine/types.ts';
-import { findLesson, lessonNumber, lessons, readLessonFile } from '../../lessons/registry.ts';
+import { course, findAnyLesson, lessonNumber, readLessonFile } from '../../lessons/registry.ts';
 import { type BenchFlags, optionsFromFlags } from '../options/bench.ts';
 import { checkLiveFlags } from '../options/lesson-live.ts';
 import {
@@ -56,8 +57,7 @@ export interface Args extends GlobalArgs, BenchFlags {
   port?: number;
 }
 
-const firstUnfinished = (progress: Progress): Lesson | undefined =>
-  lessons.find((l) => !progress.passed[l.id]);
+const firstUnfinished = (progress: Progress) => course.find((l) => !progress.passed[l.id]);
 
 /** Copies the starter; never over a learner's file unless --force. */
 async function writeExercise(lesson: Lesson, force: boolean): Promise<void> {
@@ -135,11 +135,17 @@ function lessonJson(
 
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
   const { progress } = await openProgress();
-  const lesson = argv.lesson === undefined ? firstUnfinished(progress) : findLesson(argv.lesson);
+  const lesson = argv.lesson === undefined ? firstUnfinished(progress) : findAnyLesson(argv.lesson);
   const style = lessonStyle(useColor(process.stdout));
   if (!lesson) {
-    out(`Every lesson is passed. Well done.\n\n${formatLessonList(lessons, progress, style)}`);
+    out(`Every lesson is passed. Well done.\n\n${formatLessonList(course, progress, style)}`);
     return;
+  }
+  if (isAppLesson(lesson)) {
+    const app = await import('./app-lesson.ts');
+    if (argv.port !== undefined) checkLiveFlags(null, argv);
+    if (argv.exercise) return app.writeAppExercise(lesson, argv.force);
+    return app.takeAppLesson(argv, lesson);
   }
   checkLiveFlags(lesson, argv);
   if (argv.exercise) return writeExercise(lesson, argv.force);

@@ -1,7 +1,7 @@
 /** What `looplab reset` does: forget one lesson's pass, or every one. */
 import type { ArgumentsCamelCase } from 'yargs';
 import { progressPath, resetProgress, updateProgress } from '../../lessons/engine/progress.ts';
-import { findLesson, lessonNumber } from '../../lessons/registry.ts';
+import { findAnyLesson, lessonNumber } from '../../lessons/registry.ts';
 import { err, type GlobalArgs } from '../shared/context.ts';
 
 export interface Args extends GlobalArgs {
@@ -9,7 +9,7 @@ export interface Args extends GlobalArgs {
 }
 
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
-  const lesson = argv.lesson === undefined ? undefined : findLesson(argv.lesson);
+  const lesson = argv.lesson === undefined ? undefined : findAnyLesson(argv.lesson);
   const { saved, warning } = await updateProgress(progressPath(), (p) =>
     resetProgress(p, lesson?.id),
   );

@@ -1,6 +1,7 @@
 /** What `looplab solution` does: the reference solution on stdout, a warning on stderr. */
 import type { ArgumentsCamelCase } from 'yargs';
-import { findLesson, lessonNumber, readLessonFile } from '../../lessons/registry.ts';
+import { isAppLesson } from '../../lessons/engine/app-lesson.ts';
+import { findAnyLesson, lessonNumber, readLessonFile } from '../../lessons/registry.ts';
 import { err, type GlobalArgs, out } from '../shared/context.ts';
 import { openProgress } from '../shared/lessons.ts';
 
@@ -9,7 +10,7 @@ export interface Args extends GlobalArgs {
 }
 
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
-  const lesson = findLesson(argv.lesson);
+  const lesson = findAnyLesson(argv.lesson);
   const { progress } = await openProgress();
   // On stderr: stdout stays the file itself, so it can be redirected.
   if (!progress.passed[lesson.id] && !argv.quiet) {
@@ -18,5 +19,9 @@ export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
         `try \`looplab hint ${lessonNumber(lesson)}\` first, you learn more by finding it\n`,
     );
   }
-  out(readLessonFile(lesson, 'solution.ts'));
+  out(
+    isAppLesson(lesson)
+      ? await (await import('./app-lesson.ts')).appSolution(lesson)
+      : readLessonFile(lesson, 'solution.ts'),
+  );
 }

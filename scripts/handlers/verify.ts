@@ -5,9 +5,10 @@
 import { realpathSync } from 'node:fs';
 import type { ArgumentsCamelCase } from 'yargs';
 import { EXIT, isLooplabError } from '../../core/errors.ts';
+import { isAppLesson } from '../../lessons/engine/app-lesson.ts';
 import { formatVerify } from '../../lessons/engine/format.ts';
 import { markPassed, updateProgress } from '../../lessons/engine/progress.ts';
-import { findLesson, lessonFile, lessonNumber } from '../../lessons/registry.ts';
+import { findAnyLesson, lessonFile, lessonNumber } from '../../lessons/registry.ts';
 import { type BenchFlags, optionsFromFlags } from '../options/bench.ts';
 import {
   err,
@@ -52,7 +53,10 @@ async function recordPass(path: string, id: string): Promise<boolean> {
 }
 
 export async function handle(argv: ArgumentsCamelCase<Args>): Promise<void> {
-  const lesson = findLesson(argv.lesson);
+  const found = findAnyLesson(argv.lesson);
+  if (isAppLesson(found))
+    return (await import('./app-lesson.ts')).verifyAppLesson(argv, found, recordPass);
+  const lesson = found;
   // Only now the harness: a lesson that does not exist is refused without it.
   const { VERIFY_OPTIONS, verifyExercise } = await import('../../lessons/engine/verify.ts');
   const { stepLine } = await import('./sweep-run.ts');

@@ -16,7 +16,7 @@ export interface LessonLiveFlags {
  * @throws {LooplabError} LOOPLAB_ERR_BAD_OPTION for `--port` without `--live` or out of range,
  *   `--live` with `--exercise`, or with a lesson whose scenario is not HTTP (a WebSocket room) or that measures with a sweep.
  */
-export function checkLiveFlags(lesson: Lesson, flags: LessonLiveFlags): void {
+export function checkLiveFlags(lesson: Lesson | null, flags: LessonLiveFlags): void {
   const bad = (message: string) => new LooplabError(ERROR_CODES.BAD_OPTION, message);
   if (!flags.live) {
     if (flags.port !== undefined) throw bad("--port is the live page's port: add --live");
@@ -29,6 +29,7 @@ export function checkLiveFlags(lesson: Lesson, flags: LessonLiveFlags): void {
     !(Number.isInteger(flags.port) && flags.port >= 0 && flags.port <= 65_535)
   )
     throw bad(`--port must be a whole number from 0 to 65535, got ${flags.port}`);
+  if (!lesson) return;
   if (lesson.scenario.protocol === 'websocket')
     throw bad(
       `lesson ${lessonNumber(lesson)} (${lesson.id}) measures a WebSocket room, which the live page cannot show yet; run it without --live`,

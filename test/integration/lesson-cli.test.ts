@@ -5,11 +5,11 @@
  * runs, verify's verdicts) is in lessons.test.ts, in the measuring lane.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkEquivalence } from '../../lessons/engine/verify.ts';
-import { lessons } from '../../lessons/registry.ts';
+import { course, lessons } from '../../lessons/registry.ts';
 import { home, looplab, SHORT, source, useLearnerHome } from './lesson-helpers.ts';
 
 useLearnerHome('looplab-lesson-cli-');
@@ -34,6 +34,7 @@ test('lessons --json lists the lessons in order, none passed yet', async () => {
       [11, 'the-chat-room', false],
       [12, 'the-upstream', false],
       [13, 'rush-hour', false],
+      [14, 'the-detective', false],
     ],
   );
 });
@@ -77,7 +78,7 @@ test('passes show in lessons; reset forgets them; lesson goes to the first unfin
     }),
   );
   // The first four lessons as set; every later one not passed.
-  const rest = Array.from({ length: lessons.length - 4 }, () => false);
+  const rest = Array.from({ length: course.length - 4 }, () => false);
   assert.deepEqual(await list(), [true, false, true, false, ...rest]);
   const next = await looplab(['lesson', '--exercise'], env, cwd);
   assert.match(next.stdout, /looplab-exercises\/files-sync-vs-async\.ts/, 'the first unfinished');
@@ -194,7 +195,61 @@ test('hint, and solution with a warning before the exercise is passed', async ()
   assert.equal(solution.code, 0);
   assert.equal(solution.stdout, await readFile(source('the-waiter', 'solution.ts'), 'utf8'));
   assert.match(solution.stderr, /not passed exercise 1 yet/);
-  const unknown = await looplab(['hint', String(lessons.length + 1)]);
+  const unknown = await looplab(['hint', String(course.length + 1)]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /\[LOOPLAB_ERR_UNKNOWN_LESSON\]/);
+});
+
+test('lesson 14: the exercise is the app, copied as a folder; hint, solution and bad folders', async () => {
+  const cwd = await mkdtemp(join(home, 'detective-'));
+  const copied = await looplab(['lesson', '14', '--exercise'], {}, cwd);
+  assert.equal(copied.code, 0, copied.stderr);
+  assert.match(copied.stdout, /wrote looplab-exercises\/the-detective\//);
+  assert.match(
+    copied.stdout,
+    /--cmd "node looplab-exercises\/the-detective\/server\.js" --path "\/products"/,
+  );
+  const files = await readdir(join(cwd, 'looplab-exercises', 'the-detective'));
+  for (const f of [
+    'server.js',
+    'catalog.js',
+    'search.js',
+    'email-check.js',
+    'login.js',
+    'package.json',
+  ])
+    assert.ok(files.includes(f), `${f} in ${files}`);
+  const again = await looplab(['lesson', '14', '--exercise'], {}, cwd);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /already exists.*\[LOOPLAB_ERR_EXERCISE_EXISTS\]$/m);
+
+  const hint = await looplab(['hint', '14']);
+  assert.equal(hint.code, 0);
+  // One nudge per blocker, in order, each naming its module.
+  assert.deepEqual(
+    [...hint.stdout.matchAll(/^(\d)\. ([\w-]+\.js):/gm)].map((m) => `${m[1]} ${m[2]}`),
+    ['1 catalog.js', '2 search.js', '3 email-check.js', '4 login.js'],
+  );
+  const solution = await looplab(['solution', 'the-detective']);
+  assert.equal(solution.code, 0);
+  assert.match(solution.stdout, /^\/\/ ===== search\.js =====$/m);
+  assert.doesNotMatch(solution.stdout, /===== router\.js/, 'only the files that differ');
+  assert.match(solution.stderr, /not passed exercise 14 yet/);
+
+  const missing = await looplab(['verify', '14', 'nowhere'], {}, cwd);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nowhere does not exist.*\[LOOPLAB_ERR_NO_SUCH_FILE\]$/m);
+  const broken = join(cwd, 'broken');
+  await mkdir(broken);
+  await writeFile(join(broken, 'server.js'), "throw new Error('no database');\n");
+  const bad = await looplab(['verify', '14', broken], {}, cwd);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /broken did not start: .*no database.*\[LOOPLAB_ERR_BAD_EXERCISE\]$/m);
+  assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+  const live = await looplab(['lesson', '14', '--live', '--no-input']);
+  assert.equal(live.code, 2);
+  assert.match(
+    live.stderr,
+    /measures an app, which the live page cannot show yet.*\[LOOPLAB_ERR_BAD_OPTION\]$/m,
+  );
 });

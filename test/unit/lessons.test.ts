@@ -36,6 +36,7 @@ import {
   type Prediction,
 } from '../../lessons/engine/types.ts';
 import {
+  course,
   findLesson,
   lessonFile,
   lessonNumber,
@@ -274,16 +275,22 @@ describe('the lesson registry', () => {
     assert.equal(lessonNumber(findLesson('cpu-bound-work')), 4);
     assert.equal(findLesson('10').id, 'logging');
     throwsCoded(
-      () => findLesson(String(lessons.length + 1)),
+      () => findLesson(String(course.length + 1)),
       'LOOPLAB_ERR_UNKNOWN_LESSON',
-      new RegExp(`choose 1-${lessons.length} or the-waiter`),
+      new RegExp(`choose 1-${course.length} or the-waiter`),
     );
     throwsCoded(
       () => findLesson('0'),
       'LOOPLAB_ERR_UNKNOWN_LESSON',
-      new RegExp(`choose 1-${lessons.length} or the-waiter`),
+      new RegExp(`choose 1-${course.length} or the-waiter`),
     );
     throwsCoded(() => findLesson('nope'), 'LOOPLAB_ERR_UNKNOWN_LESSON', /no lesson "nope"/);
+    // The capstone is a lesson, not a scenario's: what takes a scenario lesson says so.
+    throwsCoded(
+      () => findLesson('the-detective'),
+      'LOOPLAB_ERR_BAD_OPTION',
+      /lesson 14 \(the-detective\) measures an app, not a scenario/,
+    );
   });
 
   for (const lesson of lessons) {
