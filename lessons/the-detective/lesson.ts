@@ -260,8 +260,8 @@ export default defineAppLesson({
   },
   prediction: {
     question:
-      'The shop has four routes. Ten connections load each one in turn, in a fresh app per ' +
-      'route, with the requests its users send. Which route serves the fewest requests a second?',
+      "Ten connections load four of the shop's routes, one route at a time, each in a fresh " +
+      'app, with the requests its users send. Which route serves the fewest requests a second?',
   },
   claims,
   edges: (seed) => edgeRequests(seed),

@@ -73,6 +73,10 @@ describe('npm pack, installed into an empty prefix', () => {
   test('ships a fresh build and no development files', () => {
     assert.ok(files.includes('package/dist/scripts/cli.js'), 'the prepack build is in');
     assert.ok(files.includes('package/lessons/the-waiter/exercise.ts'));
+    // The capstone's exercise is a whole app, and its solution one with a worker of its own.
+    assert.ok(files.includes('package/lessons/the-detective/app/server.js'));
+    assert.ok(files.includes('package/lessons/the-detective/app/users.json'));
+    assert.ok(files.includes('package/lessons/the-detective/solution/search-worker.js'));
     assert.ok(files.includes('package/bench/report/report.schema.json'));
     assert.ok(files.includes('package/bench/sweep/sweep.schema.json'));
     const dev = files.filter((f) =>
@@ -108,6 +112,19 @@ describe('npm pack, installed into an empty prefix', () => {
     assert.match(verify.stdout, /✓ same responses as the reference/);
     assert.match(verify.stdout, /every request still waits the 20\.0 ms/);
     assert.match(verify.stdout, /^(PASS|FAIL)$/m);
+
+    // The capstone's app, copied from the install, starts and answers as the installed shop does.
+    const shop = await looplab(['lesson', '14', '--exercise'], cwd, env);
+    assert.equal(shop.code, 0, shop.stderr);
+    assert.deepEqual((await readdir(join(cwd, 'looplab-exercises'))).sort(), [
+      'the-detective',
+      'the-waiter.ts',
+    ]);
+    const wrong = join(cwd, 'looplab-exercises', 'the-detective', 'email-check.js');
+    await writeFile(wrong, 'export async function checkEmail() {\n  return true;\n}\n');
+    const verified = await looplab(['verify', '14', '--quiet'], cwd, env);
+    assert.equal(verified.code, 1, verified.stderr);
+    assert.match(verified.stdout, /✗ the same answers as the untouched shop/);
 
     const bench = await looplab(['bench', 'busy-wait', '--quick', '--json', 'out.json'], cwd, env);
     assert.equal(bench.code, 0, bench.stderr);
