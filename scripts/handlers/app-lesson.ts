@@ -176,7 +176,7 @@ export async function verifyAppLesson(
     onAnswers: () =>
       say(`looplab: ${folder} started; its answers compared with the untouched shop's\n`),
     onCatalogue: () =>
-      say('changing stock while reading the catalogue, in both shops (about 5 s each)…\n'),
+      say('changing stock while reading the catalogue, in both shops (3 to 5 s each)…\n'),
     onLoad: () =>
       say(
         `now under load: every route of both shops, ${options.runs} × ${options.durationSec} s each, stalls caught…\n`,

@@ -77,6 +77,7 @@ test('verify judges each blocker on its own: the starter fails all four, the sol
   const cheatFolders = [
     hiding,
     await solutionWith('cheat-skip-rebuild', 'catalog.js', join(FIXTURES, 'cheat-skip-rebuild')),
+    await solutionWith('cheat-idle-rebuild', 'catalog.js', join(FIXTURES, 'cheat-idle-rebuild')),
     await solutionWith('cheat-skip-check', 'email-check.js', join(FIXTURES, 'cheat-skip-check')),
   ];
   const solution = lessonAppFolder(detective, 'solution');
@@ -106,9 +107,12 @@ test('verify judges each blocker on its own: the starter fails all four, the sol
     // Each fix that only hides its blocker: caught, and by the check that says why.
     assert.deepEqual(fixed(at), { ...all(true), catalogue: false, search: false }, show(at));
     assert.match(show(at), /✗ \/products read every few ms while stock changes/);
-    assert.deepEqual(fixed(at + 1), { ...all(true), catalogue: false }, show(at + 1));
-    assert.match(show(at + 1), /✗ a stock change still reaches \/products/);
-    assert.equal(results[at + 2]?.equivalence.same, false);
-    assert.match(show(at + 2), /to: +GET \/signup\/check/);
+    for (const skipped of [at + 1, at + 2]) {
+      // Skipped, or put off until no request comes: the bench never meets it, the stock check does.
+      assert.deepEqual(fixed(skipped), { ...all(true), catalogue: false }, show(skipped));
+      assert.match(show(skipped), /✗ a stock change still reaches \/products/);
+    }
+    assert.equal(results[at + 3]?.equivalence.same, false);
+    assert.match(show(at + 3), /to: +GET \/signup\/check/);
   });
 });
