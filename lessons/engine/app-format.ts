@@ -83,6 +83,14 @@ export function formatAppVerify(
     if (b.fixed !== true) out.push(wrapText(`Hint: ${b.hint}`, width, '    ', '    '));
   }
   for (const w of r.report?.warnings ?? []) out.push(wrapText(`warning: ${w}`, width, '', '  '));
+  if (r.blockers.some((b) => b.fixed === null))
+    out.push(
+      '',
+      wrapText(
+        'Some checks were not measured: a run failed (the warnings say which). Run verify again.',
+        width,
+      ),
+    );
   const fixed = r.blockers.filter((b) => b.fixed === true).length;
   const tally = r.blockers.length > 0 ? ` (${fixed} of ${r.blockers.length} fixed)` : '';
   out.push('', r.passed ? style.good(`PASS${tally}`) : style.bad(`FAIL${tally}`));

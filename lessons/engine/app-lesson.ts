@@ -41,6 +41,12 @@ export interface Blocker {
   what: string;
   /** One nudge, for `looplab hint`: where to look and what kind of fix, not the fix. */
   hint: string;
+  /**
+   * Inputs that cost the untouched app the most, of shapes the load does not send, new for every
+   * `seed`: verify asks each alone, and a fix must answer each fast (a regular expression that
+   * cannot backtrack), not only the load's (one guarded against the load's shape still can).
+   */
+  hard?(seed: number): RequestSpec[];
 }
 
 /**
@@ -73,6 +79,12 @@ export interface AppLesson {
   main: string;
   /** The app's name in reports: `shop`. */
   name: string;
+  /**
+   * What a learner gives `bench --path` to load each route as its users do: one request each, as
+   * an engineer takes it from the access log (`POST /login @requests/login.json`: a body file in
+   * the app's folder, named from it).
+   */
+  paths: string[];
   routes: AppRoute[];
   blockers: Blocker[];
   catalogue: CatalogueCheck;

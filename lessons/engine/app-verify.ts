@@ -23,7 +23,12 @@ import type { RequestSpec } from '../../bench/run/process/target.ts';
 import { percentile } from '../../bench/stats/descriptive.ts';
 import { ERROR_CODES, LooplabError } from '../../core/errors.ts';
 import type { OutgoingRequest } from '../../scenarios/request.ts';
-import { type BlockerVerdict, type CatalogueReading, judgeBlocker } from './app-judge.ts';
+import {
+  type BlockerVerdict,
+  type CatalogueReading,
+  type HardReading,
+  judgeBlocker,
+} from './app-judge.ts';
 import type { AppLesson } from './app-lesson.ts';
 import { type AppFolder, appCommand, appSpec, lessonAppFolder } from './app-measure.ts';
 
@@ -58,20 +63,30 @@ export interface AppVerifyResult {
 }
 
 export interface AppVerifyHooks extends AppBenchHooks {
+  /** The lesson's number, for what a message tells the learner to run (default: its id). */
+  number?: number;
   onAnswers?: () => void;
   onCatalogue?: () => void;
   onLoad?: () => void;
 }
 
 /** @throws {LooplabError} LOOPLAB_ERR_NO_SUCH_FILE when the folder or its main file is missing. */
-export async function assertAppFolder(lesson: AppLesson, folder: string): Promise<string> {
+export async function assertAppFolder(
+  lesson: AppLesson,
+  folder: string,
+  number: number | string,
+): Promise<string> {
   const path = resolve(folder);
   const info = await stat(path).catch(() => undefined);
   const main = await stat(join(path, lesson.main)).catch(() => undefined);
   if (!info?.isDirectory() || !main?.isFile()) {
     throw new LooplabError(
       ERROR_CODES.NO_SUCH_FILE,
-      `${folder} ${!info ? 'does not exist' : !info.isDirectory() ? 'is not a folder' : `has no ${lesson.main}`}; create it with: looplab lesson ${lesson.id} --exercise`,
+      !info
+        ? `${folder} does not exist; create it with: looplab lesson ${number} --exercise`
+        : !info.isDirectory()
+          ? `${folder} is not a folder: give verify the app's folder (the one with ${lesson.main})`
+          : `${folder} has no ${lesson.main}; the app starts with: node ${lesson.main}`,
     );
   }
   return path;
@@ -115,81 +130,141 @@ async function fault(server: AppServer, app: AppFolder, request: string, err: un
 
 const shown = (a: Answer) => `${a.status} ${a.bodyStart}`;
 
-/** Asks both apps every request, one at a time, and compares the answers. */
+/** One answer, and how long it took. */
+async function timedAnswer(origin: string, request: OutgoingRequest, timeoutMs: number) {
+  const began = performance.now();
+  const answer = await fetchAnswer(origin, request, timeoutMs);
+  return { answer, ms: performance.now() - began };
+}
+
+/**
+ * Asks both apps every request, one at a time, and compares the answers; then each blocker's
+ * hard inputs the same way, timing each answer: once each, since a second answer to the same
+ * input could come from a cache the first one filled.
+ */
 async function compareAnswers(
+  lesson: AppLesson,
   starter: AppServer,
   yours: AppServer,
   app: AppFolder,
-  requests: readonly RequestSpec[],
+  seed: number,
   timeoutMs: number,
-): Promise<AppEquivalence> {
-  for (const spec of requests) {
+  signal: AbortSignal | undefined,
+): Promise<{ equivalence: AppEquivalence; hard: Map<string, HardReading> }> {
+  const requests = [
+    ...lesson.edges(seed),
+    ...lesson.routes.flatMap((r) => r.requests(seed + 1).slice(0, SAMPLED_PER_ROUTE)),
+  ];
+  const hardOnes = lesson.blockers.flatMap((b) =>
+    (b.hard?.(seed + 2) ?? []).map((request) => ({ blocker: b.id, request })),
+  );
+  const hard = new Map<string, HardReading>();
+  const count = requests.length + hardOnes.length;
+  const ask = async (spec: RequestSpec) => {
+    signal?.throwIfAborted();
     const request = outgoing(spec);
-    const theirs = await fetchAnswer(starter.origin, request, timeoutMs);
-    const mine = await fetchAnswer(yours.origin, request, timeoutMs).catch(async (err: unknown) => {
+    const theirs = await timedAnswer(starter.origin, request, timeoutMs);
+    const mine = await timedAnswer(yours.origin, request, timeoutMs).catch(async (err: unknown) => {
       throw await fault(yours, app, describeRequest(request), err);
     });
-    if (!sameAnswer(theirs, mine)) {
-      return {
-        same: false,
-        requests: requests.length,
-        differs: { request: describeRequest(request), starter: shown(theirs), yours: shown(mine) },
-      };
-    }
+    const differs = sameAnswer(theirs.answer, mine.answer)
+      ? null
+      : {
+          request: describeRequest(request),
+          starter: shown(theirs.answer),
+          yours: shown(mine.answer),
+        };
+    return { theirs, mine, differs, line: describeRequest(request) };
+  };
+  for (const spec of requests) {
+    const { differs } = await ask(spec);
+    if (differs) return { equivalence: { same: false, requests: count, differs }, hard };
   }
-  return { same: true, requests: requests.length, differs: null };
+  for (const { blocker, request } of hardOnes) {
+    const { theirs, mine, differs, line } = await ask(request);
+    if (differs) return { equivalence: { same: false, requests: count, differs }, hard };
+    const reading = hard.get(blocker) ?? { requests: [], starterMs: [], yoursMs: [] };
+    reading.requests.push(line);
+    reading.starterMs.push(theirs.ms);
+    reading.yoursMs.push(mine.ms);
+    hard.set(blocker, reading);
+  }
+  return { equivalence: { same: true, requests: count, differs: null }, hard };
 }
 
 /** How often the catalogue check reads, and changes stock. */
-const READ_EVERY_MS = 20;
+const READ_EVERY_MS = 10;
 const WRITE_EVERY_MS = 250;
 const POLL_EVERY_MS = 100;
-/**
- * The reads go on at least this long, and a little past the change showing: longer than the
- * timer's 2 s period, so that a rebuild falls among them even when the change showed at once.
- */
-const READ_AT_LEAST_MS = 2500;
+/** Reads with nothing written first: longer than the timer's 2 s period, so a rebuild falls in. */
+const QUIET_MS = 2500;
+/** Then the reads go on while stock changes, at least this long, and a little past the change showing. */
+const BUSY_AT_LEAST_MS = 1000;
 const READ_PAST_FRESH_MS = 300;
 
+/** The p99 of `latencies`, or null for none. */
+const p99 = (latencies: number[]) =>
+  latencies.length === 0
+    ? null
+    : percentile(
+        latencies.sort((a, b) => a - b),
+        99,
+      );
+
 /**
- * Changes one product's stock while reading pages every 20 ms (each read timed from when it was
- * due, so a stall counts for every read it held) and changing other products' stock every
- * 250 ms: how long until the change shows, and how the reads fared.
+ * Reads pages every 10 ms, each read timed from when it was due (so a stall counts for every read
+ * it held): first with nothing written, for longer than the timer's period; then while changing
+ * one product's stock to a new value, polling its page until the value shows, and other products'
+ * stock every 250 ms. How long until the change showed, and how the reads fared in each part.
  */
 async function readCatalogue(
   lesson: AppLesson,
   server: AppServer,
   seed: number,
   timeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<CatalogueReading> {
   const c = lesson.catalogue;
   const rand = seededRandom(seed);
   const next = (n: number) => 1 + Math.floor(rand() * n);
-  const ask = (r: RequestSpec) => fetchAnswerBody(server.origin, outgoing(r), timeoutMs);
+  const ask = (r: RequestSpec, parse = false) =>
+    fetchAnswerBody(server.origin, outgoing(r), timeoutMs, parse);
   const item = next(c.items);
   const value = 1_000_000 + next(1_000_000);
-  const latencies: number[] = [];
+  const quiet: number[] = [];
+  const busy: number[] = [];
+  // Sent and not awaited one by one: each failure is kept, and thrown once all have settled (a
+  // rejection left unheld would end the process: Ctrl-C stops the app under them).
   const inFlight: Promise<unknown>[] = [];
+  let failed: { error: unknown } | null = null;
+  const send = (request: RequestSpec, then: () => void = () => {}) =>
+    inFlight.push(
+      ask(request).then(then, (error: unknown) => {
+        failed ??= { error };
+      }),
+    );
   const began = performance.now();
+  const busyFrom = began + QUIET_MS;
   // Moved up once the change shows: the reads and the other changes stop then.
-  let endAt = began + c.freshWithinMs + READ_PAST_FRESH_MS;
+  let endAt = busyFrom + c.freshWithinMs + READ_PAST_FRESH_MS;
   let writes = 0;
   // The reads: on a clock, whatever the answers do.
   const reads = (async () => {
-    for (let due = began; due < endAt; due += READ_EVERY_MS) {
+    for (let due = began; due < endAt && !signal?.aborted; due += READ_EVERY_MS) {
       await sleep(Math.max(0, due - performance.now()));
       const dueAt = due;
-      inFlight.push(
-        ask(c.read(next(c.pages))).then(() => latencies.push(performance.now() - dueAt)),
-      );
+      const into = due < busyFrom ? quiet : busy;
+      send(c.read(next(c.pages)), () => into.push(performance.now() - dueAt));
     }
   })();
+  await sleep(QUIET_MS);
+  signal?.throwIfAborted();
   // Other products' stock, changing as orders come in.
   const others = (async () => {
-    while (performance.now() + WRITE_EVERY_MS < endAt) {
+    while (performance.now() + WRITE_EVERY_MS < endAt && !signal?.aborted) {
       await sleep(WRITE_EVERY_MS);
       writes++;
-      inFlight.push(ask(c.write(next(c.items), next(500))));
+      send(c.write(next(c.items), next(500)));
     }
   })();
   await ask(c.write(item, value));
@@ -197,44 +272,54 @@ async function readCatalogue(
   const written = performance.now();
   let freshMs: number | null = null;
   while (performance.now() - written < c.freshWithinMs) {
-    const { body } = await ask(c.read(c.pageOf(item)));
+    signal?.throwIfAborted();
+    const { body } = await ask(c.read(c.pageOf(item)), true);
     if (c.shown(body, item) === value) {
       freshMs = performance.now() - written;
-      endAt = Math.max(began + READ_AT_LEAST_MS, performance.now() + READ_PAST_FRESH_MS);
+      endAt = Math.max(busyFrom + BUSY_AT_LEAST_MS, performance.now() + READ_PAST_FRESH_MS);
       break;
     }
     await sleep(POLL_EVERY_MS);
   }
   await Promise.all([reads, others]);
   await Promise.all(inFlight);
+  signal?.throwIfAborted();
+  if (failed) throw (failed as { error: unknown }).error;
   return {
     freshMs,
-    readP99Ms:
-      latencies.length === 0
-        ? null
-        : percentile(
-            latencies.sort((a, b) => a - b),
-            99,
-          ),
-    reads: latencies.length,
+    quietP99Ms: p99(quiet),
+    busyP99Ms: p99(busy),
+    reads: quiet.length + busy.length,
     writes,
   };
 }
 
-/** An answer's parsed JSON body (null when it is not JSON). */
+/** Loaded on first use, once: the catalogue check reads every 20 ms. */
+let undici: typeof import('undici') | undefined;
+
+/**
+ * An answer's status and, with `parse`, its JSON body (null when it is not JSON). Without, the
+ * body is only read: parsing every read's page would keep this process's own loop busy, and delay
+ * the reads it times.
+ */
 async function fetchAnswerBody(
   origin: string,
   request: OutgoingRequest,
   timeoutMs: number,
+  parse: boolean,
 ): Promise<{ status: number; body: unknown }> {
-  const { request: send } = await import('undici');
-  const res = await send(`${origin}${request.path}`, {
+  undici ??= await import('undici');
+  const res = await undici.request(`${origin}${request.path}`, {
     method: request.method as 'GET',
     headers: { ...request.headers },
     ...(request.body.length > 0 && { body: request.body }),
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
+  if (!parse) {
+    await res.body.arrayBuffer();
+    return { status: res.statusCode, body: null };
+  }
   const text = await res.body.text();
   try {
     return { status: res.statusCode, body: JSON.parse(text) };
@@ -250,12 +335,17 @@ async function catalogueOf(
   learner: boolean,
   seed: number,
   timeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<CatalogueReading> {
   const server = await start(lesson, app, learner);
   try {
-    return await readCatalogue(lesson, server, seed, timeoutMs).catch(async (err: unknown) => {
-      throw learner ? await fault(server, app, 'the catalogue check', err) : err;
-    });
+    return await readCatalogue(lesson, server, seed, timeoutMs, signal).catch(
+      async (err: unknown) => {
+        // Stopped (Ctrl-C): the servers went first, and their connections with them.
+        signal?.throwIfAborted();
+        throw learner ? await fault(server, app, 'the catalogue check', err) : err;
+      },
+    );
   } finally {
     await server.stop();
   }
@@ -277,23 +367,37 @@ export async function verifyApps(
   hooks: AppVerifyHooks = {},
 ): Promise<AppVerifyResult[]> {
   const paths: string[] = [];
-  for (const folder of folders) paths.push(await assertAppFolder(lesson, folder));
+  for (const folder of folders)
+    paths.push(await assertAppFolder(lesson, folder, hooks.number ?? lesson.id));
   const seed = randomInt(2 ** 31);
   const starterApp: AppFolder = { name: STARTER_NAME, folder: lessonAppFolder(lesson, 'starter') };
   const learners: AppFolder[] = paths.map((folder, i) => ({ name: yoursName(i), folder }));
   const timeoutMs = options.timeoutSec * 1000;
 
-  const requests = [
-    ...lesson.edges(seed),
-    ...lesson.routes.flatMap((r) => r.requests(seed + 1).slice(0, SAMPLED_PER_ROUTE)),
-  ];
+  const { signal } = hooks;
+  // Every error after a stop is the stop: the servers are gone, their connections with them.
+  const orStop = (err: unknown) => {
+    signal?.throwIfAborted();
+    throw err;
+  };
   const equivalences: AppEquivalence[] = [];
-  const starter = await start(lesson, starterApp, false);
+  const hard = new Map<string, Map<string, HardReading>>();
+  const starter = await start(lesson, starterApp, false).catch(orStop);
   try {
     for (const app of learners) {
-      const yours = await start(lesson, app, true);
+      const yours = await start(lesson, app, true).catch(orStop);
       try {
-        equivalences.push(await compareAnswers(starter, yours, app, requests, timeoutMs));
+        const compared = await compareAnswers(
+          lesson,
+          starter,
+          yours,
+          app,
+          seed,
+          timeoutMs,
+          signal,
+        ).catch(orStop);
+        equivalences.push(compared.equivalence);
+        hard.set(app.name, compared.hard);
       } finally {
         await yours.stop();
       }
@@ -302,16 +406,22 @@ export async function verifyApps(
     await starter.stop();
   }
   hooks.onAnswers?.();
-  hooks.signal?.throwIfAborted();
+  signal?.throwIfAborted();
 
   const answering = learners.filter((_, i) => equivalences[i]?.same);
   const catalogues = new Map<string, CatalogueReading>();
   if (answering.length > 0) {
     hooks.onCatalogue?.();
-    catalogues.set(STARTER_NAME, await catalogueOf(lesson, starterApp, false, seed, timeoutMs));
-    for (const app of answering) {
-      hooks.signal?.throwIfAborted();
-      catalogues.set(app.name, await catalogueOf(lesson, app, true, seed, timeoutMs));
+    for (const app of [starterApp, ...answering]) {
+      const reading = await catalogueOf(
+        lesson,
+        app,
+        app !== starterApp,
+        seed,
+        timeoutMs,
+        signal,
+      ).catch(orStop);
+      catalogues.set(app.name, reading);
     }
   }
   let report: Report | null = null;
@@ -337,7 +447,14 @@ export async function verifyApps(
       };
     const measured = report;
     const blockers = lesson.blockers.map((b) =>
-      judgeBlocker(lesson, b, measured, { starter: STARTER_NAME, yours: app.name }, catalogue),
+      judgeBlocker(
+        lesson,
+        b,
+        measured,
+        { starter: STARTER_NAME, yours: app.name },
+        catalogue,
+        hard.get(app.name)?.get(b.id) ?? null,
+      ),
     );
     return {
       folder: folders[i] as string,

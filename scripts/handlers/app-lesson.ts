@@ -52,11 +52,14 @@ export async function writeAppExercise(lesson: AppLesson, force: boolean): Promi
   await rm(path, { recursive: true, force: true });
   await cp(lessonAppFolder(lesson, 'starter'), path, { recursive: true });
   const main = join(path, lesson.main);
-  const paths = lesson.routes.map((r) => `--path "${r.label}"`).join(' ');
+  // A body file is named from the app's folder, here: the command runs from where the learner is.
+  const paths = lesson.paths
+    .map((p) => `--path "${p.replace(/ @(?!\/)/, ` @${path}/`)}"`)
+    .join(' ');
   out(
     `wrote ${path}/ (the shop: start it with \`node ${main}\`)\n\n${wrapText(lesson.exercise.task, textWidth())}\n\n` +
       `Find:   npx looplab bench --cmd "node ${main}" ${paths} --stalls\n` +
-      `Prove:  npx looplab bench --cmd "node ${lessonFile(lesson, lesson.starter)}/${lesson.main}" --vs-cmd "node ${main}" ${paths}\n` +
+      `Prove:  npx looplab bench --cmd "node ${lessonFile(lesson, lesson.starter)}/${lesson.main}" --vs-cmd "node ${main}" ${paths} --runs 5\n` +
       `Check:  npx looplab verify ${n}\nStuck?  npx looplab hint ${n}\n`,
   );
 }
@@ -172,11 +175,14 @@ export async function verifyAppLesson(
     if (!argv.quiet) err(s);
   };
   const [result] = await verifyApps(lesson, [folder], options, {
+    number: lessonNumber(lesson),
     signal: interruptSignal,
     onAnswers: () =>
       say(`looplab: ${folder} started; its answers compared with the untouched shop's\n`),
     onCatalogue: () =>
-      say('changing stock while reading the catalogue, in both shops (3 to 5 s each)…\n'),
+      say(
+        'reading the catalogue while nothing changes, then while stock changes, in both shops…\n',
+      ),
     onLoad: () =>
       say(
         `now under load: every route of both shops, ${options.runs} × ${options.durationSec} s each, stalls caught…\n`,

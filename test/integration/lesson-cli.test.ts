@@ -5,11 +5,14 @@
  * runs, verify's verdicts) is in lessons.test.ts, in the measuring lane.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { lessonAppFolder } from '../../lessons/engine/app-measure.ts';
 import { checkEquivalence } from '../../lessons/engine/verify.ts';
 import { course, lessons } from '../../lessons/registry.ts';
+import detective from '../../lessons/the-detective/lesson.ts';
+import { runMarked } from './helpers.ts';
 import { home, looplab, SHORT, source, useLearnerHome } from './lesson-helpers.ts';
 
 useLearnerHome('looplab-lesson-cli-');
@@ -207,7 +210,12 @@ test('lesson 14: the exercise is the app, copied as a folder; hint, solution and
   assert.match(copied.stdout, /wrote looplab-exercises\/the-detective\//);
   assert.match(
     copied.stdout,
-    /--cmd "node looplab-exercises\/the-detective\/server\.js" --path "\/products"/,
+    /--cmd "node looplab-exercises\/the-detective\/server\.js" --path "\/products\?page=7"/,
+  );
+  // Each route as its users send it: a login's body from the folder's requests/.
+  assert.match(
+    copied.stdout,
+    /--path "POST \/login @looplab-exercises\/the-detective\/requests\/login\.json"/,
   );
   const files = await readdir(join(cwd, 'looplab-exercises', 'the-detective'));
   for (const f of [
@@ -252,4 +260,22 @@ test('lesson 14: the exercise is the app, copied as a folder; hint, solution and
     live.stderr,
     /measures an app, which the live page cannot show yet.*\[LOOPLAB_ERR_BAD_OPTION\]$/m,
   );
+});
+
+test('Ctrl-C during verify 14 exits 130, as a stop, and leaves no shop running', async () => {
+  const folder = join(home, 'interrupted-shop');
+  await cp(lessonAppFolder(detective, 'starter'), folder, { recursive: true });
+  const r = await runMarked(
+    ['verify', '14', folder],
+    { XDG_CONFIG_HOME: join(home, 'config') },
+    (run) => {
+      // In the catalogue check, whose reads are in flight when the shops are stopped.
+      void run
+        .waitForStderr(/reading the catalogue/, 60_000)
+        .then(() => setTimeout(() => run.child.kill('SIGINT'), 1500));
+    },
+  );
+  assert.equal(r.code, 130, r.stderr);
+  assert.doesNotMatch(r.stderr, /unexpected error/);
+  assert.deepEqual(r.left, []);
 });

@@ -26,6 +26,35 @@ describe('tailText: the end of a server stderr, for a reason', () => {
       tailText('node:internal/x\nTypeError [ERR_INVALID_ARG_TYPE]: bad\n  at f (a.js:1:1)\n'),
       ': TypeError [ERR_INVALID_ARG_TYPE]: bad | at f (a.js:1:1)',
     );
+    // A syntax error's place is the line Node printed above it; a missing module's, its message.
+    const syntax = [
+      'file:///app/server.js:78',
+      'const x = = 1;',
+      '^',
+      "SyntaxError: Unexpected token '='",
+      '    at compileSourceTextModule (node:internal/modules/esm/utils:346:16)',
+      '',
+      'Node.js v20.20.2',
+    ].join('\n');
+    assert.equal(
+      tailText(syntax),
+      ": SyntaxError: Unexpected token '=' | file:///app/server.js:78",
+    );
+    const missing = [
+      'node:internal/modules/esm/resolve:283',
+      '    throw new ERR_MODULE_NOT_FOUND(',
+      "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/app/nope.js' imported from /app/a.mjs",
+      '    at finalizeResolution (node:internal/modules/esm/resolve:283:11)',
+      '    at ModuleJob._link (node:internal/modules/esm/module_job:168:49) {',
+      "  code: 'ERR_MODULE_NOT_FOUND',",
+      "  url: 'file:///app/nope.js'",
+      '}',
+      'Node.js v20.20.2',
+    ].join('\n');
+    assert.equal(
+      tailText(missing),
+      ": Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/app/nope.js' imported from /app/a.mjs",
+    );
     // An error the server printed and lived on after is only a line among the last ones.
     assert.equal(
       tailText('Error: retrying\nconnected\nlistening'),

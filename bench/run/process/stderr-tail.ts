@@ -11,27 +11,34 @@ const LINE_CHARS = 300;
 
 /** What Node prints of an error that ended the process: `Error: …`, `TypeError [ERR_X]: …`. */
 const THROWN = /^(?:[A-Z]\w*)?(?:Error|Exception)(?: \[\w+\])?: /;
-/** Node's last line after an uncaught error, and the stack under it: nothing a reader needs. */
-const NOISE = /^(?:at |Node\.js v\d)/;
+/** The line Node puts above such a report: where it was thrown, when that is in a source file. */
+const SOURCE_LINE = /^(?:file:\/\/|\/)\S+:\d+$/;
+
+const cut = (line: string) => (line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
 
 /**
- * `: line | line | line`, the last lines of `text` (empty lines skipped), or '' for none. When it
- * ends with an uncaught error, its message and where it was thrown instead: the last lines of
- * Node's report of one are its stack's innermost frames and Node's version.
+ * `: line | line | line`, the last lines of `text` (empty lines skipped), or '' for none. When
+ * Node reported an uncaught error (its message, then `at` frames), that message and where it was
+ * thrown instead: the first frame in the app's own code, else the source line Node printed above
+ * the report (a syntax error's); the end of Node's report is internal frames and its version.
  */
 export function tailText(text: string): string {
   const all = text
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
-  const thrown = all.findLastIndex((line) => THROWN.test(line));
-  const after = all.slice(thrown + 1);
-  const ended =
-    thrown >= 0 && after[0]?.startsWith('at ') === true && after.every((line) => NOISE.test(line));
-  const lines = (ended ? all.slice(thrown, thrown + 2) : all.slice(-TAIL_LINES)).map((line) =>
-    line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line,
+  const thrown = all.findLastIndex(
+    (line, i) => THROWN.test(line) && all[i + 1]?.startsWith('at ') === true,
   );
-  return lines.length > 0 ? `: ${lines.join(' | ')}` : '';
+  if (thrown < 0) {
+    const last = all.slice(-TAIL_LINES).map(cut);
+    return last.length > 0 ? `: ${last.join(' | ')}` : '';
+  }
+  const frames = all.slice(thrown + 1).filter((line) => line.startsWith('at '));
+  const own = frames.find((line) => !/\(?node:/.test(line));
+  const source = all.slice(0, thrown).findLast((line) => SOURCE_LINE.test(line));
+  const where = own ?? source;
+  return `: ${[all[thrown] as string, ...(where ? [where] : [])].map(cut).join(' | ')}`;
 }
 
 /** Reads `stream` to its end, keeping only its last few KiB; returns what tailText makes of them. */
