@@ -19,6 +19,8 @@ export interface CatalogueReading {
   busyP99Ms: number | null;
   reads: number;
   writes: number;
+  /** The first read answered with a status that is not 2xx (a cache emptied while rebuilt); null for none. */
+  badRead: { request: string; status: number } | null;
 }
 
 /** A blocker's hard inputs, each asked alone of both apps (app-verify.ts): in the order asked. */
@@ -63,6 +65,12 @@ export const LOOP_FACTOR = 0.25;
  */
 const HARD_FACTOR = 0.25;
 /**
+ * A fixed route still serves its users: at least this share of the untouched app's requests a
+ * second. A route slowed down on purpose (a sleep before the same blocking work) leaves the loop
+ * idle between requests, so its median lag is low; what it serves gives it away.
+ */
+const SERVED_FACTOR = 0.5;
+/**
  * The catalogue check's reads, timed from when each was due: under this share of the untouched
  * app's. A third: the untouched app's p99 moves by half from one process to the next (the
  * length of its rebuild that day), a fix's stays near its slices and garbage collection.
@@ -91,11 +99,11 @@ function under(
   const limit = right === null ? null : right * factor;
   const holds = left === null || limit === null ? null : left < limit;
   if (holds === null) {
-    const which = right === null ? `${names.theirs} runs` : `${names.yours} runs`;
+    const which = right === null ? 'the shop' : 'yours';
     return {
       text,
       holds,
-      comparison: `not measured: ${which} measured nothing (see the warnings)`,
+      comparison: `not measured for ${which} (a run failed: see the warnings)`,
     };
   }
   return {
@@ -130,6 +138,24 @@ export function judgeBlocker(
         names,
       ),
     );
+    const served = mine?.summary.requestsPerSec.mean ?? null;
+    const theirsServed = theirs?.summary.requestsPerSec.mean ?? null;
+    const floor = theirsServed === null ? null : theirsServed * SERVED_FACTOR;
+    checks.push({
+      text: `${label}: it still serves at least half the requests a second the untouched shop does`,
+      holds: served === null || floor === null ? null : served >= floor,
+      comparison:
+        served === null || floor === null
+          ? 'not measured (a run failed: see the warnings)'
+          : `yours ${formatNumber(served)} req/s ${served >= floor ? '≥' : '<'} the shop's ${formatNumber(theirsServed as number)} req/s / 2 = ${formatNumber(floor)} req/s`,
+    });
+    if (blocker.hard && !hard) {
+      checks.push({
+        text: `${label}: inputs of shapes the load does not send`,
+        holds: null,
+        comparison: 'not measured',
+      });
+    }
     if (hard && hard.yoursMs.length > 0) {
       const fastest = Math.min(...hard.starterMs);
       const limit = fastest * HARD_FACTOR;
@@ -178,6 +204,13 @@ export function judgeBlocker(
         names,
       ),
     );
+    const bad = catalogue.yours.badRead;
+    checks.push({
+      text: `every read of ${label} answered 2xx: the cache is whole while it is rebuilt`,
+      holds: bad === null,
+      comparison:
+        bad === null ? `${catalogue.yours.reads} reads` : `${bad.request} answered ${bad.status}`,
+    });
   } else {
     // The answers differed, or the check was stopped: nothing to judge the timer's work by.
     checks.push({ text: `${label}: the catalogue check`, holds: null, comparison: 'not measured' });

@@ -198,8 +198,11 @@ const WRITE_EVERY_MS = 250;
 const POLL_EVERY_MS = 100;
 /** Reads with nothing written first: longer than the timer's 2 s period, so a rebuild falls in. */
 const QUIET_MS = 2500;
-/** Then the reads go on while stock changes, at least this long, and a little past the change showing. */
-const BUSY_AT_LEAST_MS = 1000;
+/**
+ * Then the reads go on while stock changes, at least this long (again longer than the timer's
+ * period: a rebuild put off until something changed falls in), and a little past the change showing.
+ */
+const BUSY_AT_LEAST_MS = 2500;
 const READ_PAST_FRESH_MS = 300;
 
 /** The p99 of `latencies`, or null for none. */
@@ -237,11 +240,15 @@ async function readCatalogue(
   // rejection left unheld would end the process: Ctrl-C stops the app under them).
   const inFlight: Promise<unknown>[] = [];
   let failed: { error: unknown } | null = null;
-  const send = (request: RequestSpec, then: () => void = () => {}) =>
+  let badRead: CatalogueReading['badRead'] = null;
+  const send = (request: RequestSpec, then: (status: number) => void = () => {}) =>
     inFlight.push(
-      ask(request).then(then, (error: unknown) => {
-        failed ??= { error };
-      }),
+      ask(request).then(
+        ({ status }) => then(status),
+        (error: unknown) => {
+          failed ??= { error };
+        },
+      ),
     );
   const began = performance.now();
   const busyFrom = began + QUIET_MS;
@@ -254,10 +261,15 @@ async function readCatalogue(
       await sleep(Math.max(0, due - performance.now()));
       const dueAt = due;
       const into = due < busyFrom ? quiet : busy;
-      send(c.read(next(c.pages)), () => into.push(performance.now() - dueAt));
+      const read = c.read(next(c.pages));
+      send(read, (status) => {
+        into.push(performance.now() - dueAt);
+        if ((status < 200 || status > 299) && !badRead)
+          badRead = { request: describeRequest(outgoing(read)), status };
+      });
     }
   })();
-  await sleep(QUIET_MS);
+  await sleep(QUIET_MS, null, { signal }).catch(() => signal?.throwIfAborted());
   signal?.throwIfAborted();
   // Other products' stock, changing as orders come in.
   const others = (async () => {
@@ -291,10 +303,11 @@ async function readCatalogue(
     busyP99Ms: p99(busy),
     reads: quiet.length + busy.length,
     writes,
+    badRead,
   };
 }
 
-/** Loaded on first use, once: the catalogue check reads every 20 ms. */
+/** Loaded on first use, once: the catalogue check reads every 10 ms. */
 let undici: typeof import('undici') | undefined;
 
 /**

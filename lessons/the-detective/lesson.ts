@@ -36,6 +36,9 @@ const HARD_SHAPES: readonly [length: number, tail: string][] = [
   [20, '@mail.example.c'],
   [25, '@@'],
   [26, ' '],
+  // And before a valid domain: a check that looks at the domain first still backtracks on these.
+  [22, '!@example.com'],
+  [22, ' @shop.test'],
 ];
 /**
  * Requests in each route's list: more than a window sends at these routes' speeds, so that an
@@ -257,7 +260,8 @@ export default defineAppLesson({
       },
       hint:
         'Look at the addresses the load sends /signup/check, and at what the check does with ' +
-        'one that never matches (lesson 6). The same addresses must still pass and fail.',
+        'one that never matches (lesson 6). The check itself must stop backtracking: on another ' +
+        'thread it would still take a core for as long. The same addresses must still pass and fail.',
     },
     {
       id: 'login',
@@ -315,6 +319,11 @@ function edgeRequests(seed: number): RequestSpec[] {
     check('plainaddress'),
     check('a@b.c'),
     check('first.last+tag@sub.example.co.uk'),
+    // Valid, with long local parts: a length cap before the old check answers these wrongly.
+    check('maximilian.alexander.smith@example.com'),
+    check(`${'a'.repeat(64)}@example.com`),
+    check(`${'b'.repeat(240)}@example.com`),
+    check(`${'c'.repeat(243)}@example.com`),
     check('x@@example.com'),
     check('ünïcødé@example.com'),
     check(typing(rand, 12)),

@@ -3,6 +3,7 @@
  * slowest route, and verify's verdict on each blocker.
  */
 import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { CompletedRun } from '../../bench/report/types.ts';
 import { judgeBlocker } from '../../lessons/engine/app-judge.ts';
@@ -134,10 +135,16 @@ describe("the capstone's figures", () => {
 
   test('the command is relative under the current directory, quoted where the shell needs it', () => {
     assert.equal(
-      appCommand(detective, 'looplab-exercises/the-detective'),
+      appCommand(detective, join(process.cwd(), 'looplab-exercises', 'the-detective')),
       'node looplab-exercises/the-detective/server.js',
     );
-    assert.equal(appCommand(detective, "/tmp/it's here"), `node '/tmp/it'\\''s here/server.js'`);
+    // Beside the current directory, never under it: absolute, and quoted for the quote in it.
+    const beside = join(dirname(process.cwd()), "it's here");
+    assert.equal(
+      appCommand(detective, beside),
+      `node '${beside.replaceAll("'", "'\\''")}/server.js'`,
+    );
+    assert.match(appCommand(detective, beside), /'\\''s here\/server\.js'$/);
   });
 });
 
@@ -148,6 +155,7 @@ describe("verify's verdict on a blocker", () => {
     busyP99Ms,
     reads: 200,
     writes: 16,
+    badRead: null as { request: string; status: number } | null,
   });
   /** Runs whose loop lag p50 was `lag50` ms. */
   const lagged = (lag50: number) =>
@@ -166,18 +174,38 @@ describe("verify's verdict on a blocker", () => {
     assert.equal(w.checks[0]?.comparison, "yours 76.0 ms ≥ the shop's 300 ms / 4 = 75.0 ms");
   });
 
+  test("a request route slowed down on purpose fails: it serves under half the shop's requests", () => {
+    const slowed = [1, 2].map((n) => completedRun(n, { lagP50Ms: 0.5, requestsPerSec: 14 }));
+    const v = judgeBlocker(
+      detective,
+      blocker('search'),
+      makeReport([...shop, entry('yours', '/search', slowed)]),
+      apps,
+      null,
+    );
+    assert.equal(v.fixed, false);
+    assert.deepEqual(
+      v.checks.map((c) => c.holds),
+      [true, false],
+    );
+    assert.equal(
+      v.checks[1]?.comparison,
+      "yours 14.0 req/s < the shop's 30.0 req/s / 2 = 15.0 req/s",
+    );
+  });
+
   test('a blocker whose runs all failed is not measured, neither fixed nor not, and says whose', () => {
     const failed = makeReport([...shop, entry('yours', '/search', [])]);
     const v = judgeBlocker(detective, blocker('search'), failed, apps, null);
     assert.equal(v.fixed, null);
     assert.equal(
       v.checks[0]?.comparison,
-      'not measured: yours runs measured nothing (see the warnings)',
+      'not measured for yours (a run failed: see the warnings)',
     );
     const theirs = makeReport([entry('shop', '/search', []), entry('yours', '/search', lagged(1))]);
     assert.match(
       judgeBlocker(detective, blocker('search'), theirs, apps, null).checks[0]?.comparison ?? '',
-      /^not measured: the shop's runs/,
+      /^not measured for the shop/,
     );
   });
 
@@ -199,15 +227,15 @@ describe("verify's verdict on a blocker", () => {
     assert.equal(guarded.fixed, false);
     assert.deepEqual(
       guarded.checks.map((c) => c.holds),
-      [true, false],
+      [true, true, false],
     );
     assert.equal(
-      guarded.checks[1]?.comparison,
+      guarded.checks[2]?.comparison,
       "yours 45.0 ms ≥ the shop's fastest 40.0 ms / 4 = 10.0 ms (GET /signup/check?email=0)",
     );
   });
 
-  test("the periodic blocker: reads quiet and busy under half the shop's, and the change shown in time; not the bench's lag", () => {
+  test("the periodic blocker: reads quiet and busy under a third of the shop's, the change shown in time, every read 2xx; not the bench's lag", () => {
     // The bench's lag on /products is no part of it: a 2 s window holds one rebuild, or none.
     const report = makeReport([entry('yours', '/products', lagged(200))]);
     const judge = (catalogue: Parameters<typeof judgeBlocker>[4]) =>
@@ -217,15 +245,22 @@ describe("verify's verdict on a blocker", () => {
     assert.equal(against(reading(2300, 12)).fixed, true);
     const holds = (r: ReturnType<typeof reading>) => against(r).checks.map((c) => c.holds);
     // Skipped, or put off while requests come: the change never shows.
-    assert.deepEqual(holds(reading(null, 3)), [true, false, true]);
+    assert.deepEqual(holds(reading(null, 3)), [true, false, true, true]);
     assert.equal(
       against(reading(null, 3)).checks[1]?.comparison,
       'not shown within 4.50 s (the untouched shop: 1.90 s)',
     );
     // Rebuilt whole on each write: fresh, and each write stalls the reads.
-    assert.deepEqual(holds(reading(5, 8, 90)), [true, true, false]);
+    assert.deepEqual(holds(reading(5, 8, 90)), [true, true, false, true]);
     // Put off while stock changes: the quiet reads meet it.
-    assert.deepEqual(holds(reading(5, 95, 6)), [false, true, true]);
+    assert.deepEqual(holds(reading(5, 95, 6)), [false, true, true, true]);
+    // A cache emptied while it is rebuilt: fast reads, some of them 404.
+    const emptied = against({
+      ...reading(2100, 5),
+      badRead: { request: 'GET /products?page=3', status: 404 },
+    });
+    assert.equal(emptied.fixed, false);
+    assert.equal(emptied.checks[3]?.comparison, 'GET /products?page=3 answered 404');
     assert.equal(
       against(reading(5, 95, 6)).checks[0]?.comparison,
       "yours 95.0 ms ≥ the shop's 110 ms / 3 = 36.7 ms",

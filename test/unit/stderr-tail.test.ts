@@ -23,8 +23,8 @@ describe('tailText: the end of a server stderr, for a reason', () => {
     ].join('\n');
     assert.equal(tailText(report), ': Error: no database | at file:///app/server.js:3:7');
     assert.equal(
-      tailText('node:internal/x\nTypeError [ERR_INVALID_ARG_TYPE]: bad\n  at f (a.js:1:1)\n'),
-      ': TypeError [ERR_INVALID_ARG_TYPE]: bad | at f (a.js:1:1)',
+      tailText('node:internal/x\nTypeError [ERR_INVALID_ARG_TYPE]: bad\n  at f (/app/a.js:1:1)\n'),
+      ': TypeError [ERR_INVALID_ARG_TYPE]: bad | at f (/app/a.js:1:1)',
     );
     // A syntax error's place is the line Node printed above it; a missing module's, its message.
     const syntax = [
@@ -54,6 +54,18 @@ describe('tailText: the end of a server stderr, for a reason', () => {
     assert.equal(
       tailText(missing),
       ": Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/app/nope.js' imported from /app/a.mjs",
+    );
+    // An error logged with its stack, after which the server went on: its last lines, as ever.
+    assert.equal(
+      tailText('Error: retrying\n    at connect (file:///app/db.js:9:3)\nfatal: giving up\nbye'),
+      ': at connect (file:///app/db.js:9:3) | fatal: giving up | bye',
+    );
+    // Where: a frame in the app's files, not `<anonymous>` or a dependency's.
+    assert.equal(
+      tailText(
+        'TypeError: x is not a function\n    at JSON.parse (<anonymous>)\n    at f (/app/node_modules/lib/i.js:1:1)\n    at g (/app/server.js:12:5)\n\nNode.js v22.1.0',
+      ),
+      ': TypeError: x is not a function | at g (/app/server.js:12:5)',
     );
     // An error the server printed and lived on after is only a line among the last ones.
     assert.equal(

@@ -27,18 +27,37 @@ export function tailText(text: string): string {
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
-  const thrown = all.findLastIndex(
-    (line, i) => THROWN.test(line) && all[i + 1]?.startsWith('at ') === true,
-  );
+  const thrown = all.findLastIndex((line, i) => THROWN.test(line) && endsNodeReport(all, i + 1));
   if (thrown < 0) {
     const last = all.slice(-TAIL_LINES).map(cut);
     return last.length > 0 ? `: ${last.join(' | ')}` : '';
   }
   const frames = all.slice(thrown + 1).filter((line) => line.startsWith('at '));
-  const own = frames.find((line) => !/\(?node:/.test(line));
-  const source = all.slice(0, thrown).findLast((line) => SOURCE_LINE.test(line));
+  const own = frames.find((line) => OWN_FRAME.test(line) && !line.includes('node_modules'));
+  // Only just above the message: Node's own lines, not an earlier one of the server's.
+  const source = all.slice(Math.max(0, thrown - 4), thrown).findLast((l) => SOURCE_LINE.test(l));
   const where = own ?? source;
   return `: ${[all[thrown] as string, ...(where ? [where] : [])].map(cut).join(' | ')}`;
+}
+
+/** A frame in a file (`at f (file:///app/x.js:3:7)`, `at /app/x.js:3:7`), not Node's or `<anonymous>`. */
+const OWN_FRAME = /(?:\((?:file:\/\/|\/)[^)]*:\d+:\d+\)|at (?:file:\/\/|\/)\S*:\d+:\d+)$/;
+
+/**
+ * Whether the lines from `from` are the rest of Node's report of an uncaught error, and nothing
+ * after it: `at` frames, the error's properties in braces, `Node.js vN`. A server that logged an
+ * error and went on printing is not quoted by that error.
+ */
+function endsNodeReport(lines: readonly string[], from: number): boolean {
+  let i = from;
+  if (!lines[i]?.startsWith('at ')) return false;
+  while (lines[i]?.startsWith('at ')) i++;
+  if (lines[i - 1]?.endsWith('{')) {
+    while (i < lines.length && lines[i] !== '}') i++;
+    i++;
+  }
+  if (lines[i]?.startsWith('Node.js v')) i++;
+  return i >= lines.length;
 }
 
 /** Reads `stream` to its end, keeping only its last few KiB; returns what tailText makes of them. */
