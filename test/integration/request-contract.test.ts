@@ -228,7 +228,7 @@ export default async () => {
   }
 });
 
-test("the load driver sends a scenario's requests in rotation on every connection", async () => {
+test("the load driver sends a scenario's requests in rotation on every connection, each from its own place", async () => {
   const seen = new Map<number, string[]>();
   const record: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
@@ -259,8 +259,15 @@ test("the load driver sends a scenario's requests in rotation on every connectio
   const cycle = ['POST /?k=1 1 one', 'POST /?k=2 2 two', 'GET /?k=3 3 '];
   const connections = [...seen.values()];
   assert.equal(connections.length, 2);
-  for (const sent of connections)
-    for (const [i, line] of sent.entries()) assert.equal(line, cycle[i % 3], `request ${i}`);
+  // Connection i of n starts at request ⌊i × 3 / n⌋: the first at k=1, the second at k=2, so
+  // that a long list of different inputs reaches the server as different requests at once.
+  const starts = connections.map((sent) => cycle.indexOf(sent[0] as string)).sort();
+  assert.deepEqual(starts, [0, 1]);
+  for (const sent of connections) {
+    const from = cycle.indexOf(sent[0] as string);
+    for (const [i, line] of sent.entries())
+      assert.equal(line, cycle[(from + i) % 3], `request ${i}`);
+  }
 });
 
 test('the load driver keeps no response body, so large answers measure the server', async () => {
