@@ -55,9 +55,12 @@ export interface BlockerVerdict {
 /**
  * A fix frees the loop: its lag under this share of the untouched app's. The median, not the
  * p99: a timer's stall a twentieth of the time (the periodic blocker, fixed or not) is in every
- * route's p99, never in its median; a request that holds the loop is in both.
+ * route's p99, never in its median; a request that holds the loop is in both. A third, not a
+ * quarter: on a CI machine whose other tests took the cores, a fixed login's loop (its threadpool
+ * busy on both cores) waited 40 ms and more at the median, where the untouched shop's waits
+ * 130 to 430 ms and a loop still held by its work (Atomics.wait) waits as long as the shop's.
  */
-export const LOOP_FACTOR = 0.25;
+export const LOOP_FACTOR = 1 / 3;
 /**
  * A blocker's hard inputs, answered one at a time: the learner's typical answer under this share
  * of the shop's fastest. Typical: the upper median, so that the one answer a stall of the timer's
@@ -72,10 +75,12 @@ const HARD_FACTOR = 0.25;
 const SERVED_FACTOR = 0.5;
 /**
  * The catalogue check's reads, timed from when each was due: under this share of the untouched
- * app's. A third: the untouched app's p99 moves by half from one process to the next (the
- * length of its rebuild that day), a fix's stays near its slices and garbage collection.
+ * app's. Half: the untouched app's p99 moves by half from one process to the next (the length of
+ * its rebuild that day), and a fix's rose to 22 ms beside the untouched shop's 62 ms on a CI
+ * machine busy with other tests; a rebuild still whole on the loop reaches the shop's, in one of
+ * the two parts or both (a rebuild put off while stock changes, or moved into each write).
  */
-const READ_FACTOR = 1 / 3;
+const READ_FACTOR = 0.5;
 
 const entryOf = (report: Report, app: string, route: string): ResultEntry | undefined =>
   report.results.find((r) => r.scenario === app && r.variant === route);
@@ -131,7 +136,7 @@ export function judgeBlocker(
   if (blocker.kind === 'request') {
     checks.push(
       under(
-        `${label}: the loop's lag p50 under load is under a quarter of the untouched shop's: no request holds it`,
+        `${label}: the loop's lag p50 under load is under a third of the untouched shop's: no request holds it`,
         mine?.summary.lagP50Ms.mean ?? null,
         theirs?.summary.lagP50Ms.mean ?? null,
         LOOP_FACTOR,
@@ -180,7 +185,7 @@ export function judgeBlocker(
     const theirsFresh = ms(catalogue.starter.freshMs);
     checks.push(
       under(
-        `${label} read every 10 ms while nothing changes, timed from when each was due: p99 under a third of the untouched shop's`,
+        `${label} read every 10 ms while nothing changes, timed from when each was due: p99 under half the untouched shop's`,
         catalogue.yours.quietP99Ms,
         catalogue.starter.quietP99Ms,
         READ_FACTOR,
@@ -197,7 +202,7 @@ export function judgeBlocker(
     });
     checks.push(
       under(
-        `${label} read every 10 ms while stock changes, timed from when each was due: p99 under a third of the untouched shop's`,
+        `${label} read every 10 ms while stock changes, timed from when each was due: p99 under half the untouched shop's`,
         catalogue.yours.busyP99Ms,
         catalogue.starter.busyP99Ms,
         READ_FACTOR,
