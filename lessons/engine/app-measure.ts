@@ -13,6 +13,7 @@ import {
 } from '../../bench/run/app-bench.ts';
 import { STALL_THRESHOLD_MS } from '../../bench/run/options.ts';
 import { packageRoot } from '../../core/package-info.ts';
+import { shellWord } from '../../core/shell-word.ts';
 import type { AppLesson, AppRoute } from './app-lesson.ts';
 import { type CheckResult, evaluateCheck, type Lookup, lookupIn } from './claims.ts';
 import { fillTemplate } from './explain.ts';
@@ -31,10 +32,6 @@ export const APP_LESSON_OPTIONS: Partial<BenchOptions> = {
 
 /** How long the app may take to listen: it builds its catalogue first. */
 const READY_TIMEOUT_MS = 30_000;
-
-/** A path as one shell word: `node '/a b/server.js'` runs as typed. */
-const shellWord = (s: string) =>
-  /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** The folder of one of the lesson's own apps: its starter or its solution. */
 export const lessonAppFolder = (lesson: AppLesson, which: 'starter' | 'solution'): string =>

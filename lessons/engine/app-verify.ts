@@ -40,8 +40,7 @@ export const APP_VERIFY_OPTIONS: Partial<BenchOptions> = {
   stallThresholdMs: STALL_THRESHOLD_MS,
 };
 
-/** The untouched app's name in the session's report, and the learner's. */
-export const STARTER_NAME = 'shop';
+/** The learner's apps' names in the session's report; the untouched app's is the lesson's `name`. */
 const yoursName = (i: number) => (i === 0 ? 'yours' : `yours-${i + 1}`);
 
 export interface AppEquivalence {
@@ -383,7 +382,7 @@ export async function verifyApps(
   for (const folder of folders)
     paths.push(await assertAppFolder(lesson, folder, hooks.number ?? lesson.id));
   const seed = randomInt(2 ** 31);
-  const starterApp: AppFolder = { name: STARTER_NAME, folder: lessonAppFolder(lesson, 'starter') };
+  const starterApp: AppFolder = { name: lesson.name, folder: lessonAppFolder(lesson, 'starter') };
   const learners: AppFolder[] = paths.map((folder, i) => ({ name: yoursName(i), folder }));
   const timeoutMs = options.timeoutSec * 1000;
 
@@ -445,7 +444,7 @@ export async function verifyApps(
 
   return learners.map((app, i) => {
     const equivalence = equivalences[i] as AppEquivalence;
-    const starterReading = catalogues.get(STARTER_NAME);
+    const starterReading = catalogues.get(lesson.name);
     const yoursReading = catalogues.get(app.name);
     const catalogue =
       starterReading && yoursReading ? { starter: starterReading, yours: yoursReading } : null;
@@ -464,7 +463,7 @@ export async function verifyApps(
         lesson,
         b,
         measured,
-        { starter: STARTER_NAME, yours: app.name },
+        { starter: lesson.name, yours: app.name },
         catalogue,
         hard.get(app.name)?.get(b.id) ?? null,
       ),
