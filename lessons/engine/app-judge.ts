@@ -21,6 +21,11 @@ export interface CatalogueReading {
   writes: number;
   /** The first read answered with a status that is not 2xx (a cache emptied while rebuilt); null for none. */
   badRead: { request: string; status: number } | null;
+  /**
+   * How many readings were taken, each in a fresh process: 2 when the first one's reads were over
+   * the bar (readsAgainstBar), and this is the better of the two.
+   */
+  readings: number;
 }
 
 /** A blocker's hard inputs, each asked alone of both apps (app-verify.ts): in the order asked. */
@@ -81,6 +86,25 @@ const SERVED_FACTOR = 0.5;
  * the two parts or both (a rebuild put off while stock changes, or moved into each write).
  */
 const READ_FACTOR = 0.5;
+
+/**
+ * A reading's reads against their bar: the worse of its quiet and busy p99, each as a share of
+ * its bar (READ_FACTOR × the untouched app's); under 1, both are under it. null: a part not
+ * measured. verify reads an app again when its first reading is at 1 or over: a rebuild still on
+ * the loop holds the reads in every reading, a busy machine's pause seldom in two.
+ */
+export function readsAgainstBar(yours: CatalogueReading, starter: CatalogueReading): number | null {
+  const parts: [number | null, number | null][] = [
+    [yours.quietP99Ms, starter.quietP99Ms],
+    [yours.busyP99Ms, starter.busyP99Ms],
+  ];
+  let worst = 0;
+  for (const [mine, theirs] of parts) {
+    if (mine === null || theirs === null || theirs <= 0) return null;
+    worst = Math.max(worst, mine / (theirs * READ_FACTOR));
+  }
+  return worst;
+}
 
 const entryOf = (report: Report, app: string, route: string): ResultEntry | undefined =>
   report.results.find((r) => r.scenario === app && r.variant === route);
@@ -183,13 +207,18 @@ export function judgeBlocker(
     const { freshMs } = catalogue.yours;
     const bound = lesson.catalogue.freshWithinMs;
     const theirsFresh = ms(catalogue.starter.freshMs);
+    const again =
+      catalogue.yours.readings > 1 ? ` (the better of ${catalogue.yours.readings} readings)` : '';
+    const read = (check: BlockerCheck) => ({ ...check, comparison: check.comparison + again });
     checks.push(
-      under(
-        `${label} read every 10 ms while nothing changes, timed from when each was due: p99 under half the untouched shop's`,
-        catalogue.yours.quietP99Ms,
-        catalogue.starter.quietP99Ms,
-        READ_FACTOR,
-        names,
+      read(
+        under(
+          `${label} read every 10 ms while nothing changes, timed from when each was due: p99 under half the untouched shop's`,
+          catalogue.yours.quietP99Ms,
+          catalogue.starter.quietP99Ms,
+          READ_FACTOR,
+          names,
+        ),
       ),
     );
     checks.push({
@@ -201,12 +230,14 @@ export function judgeBlocker(
           : `shown after ${ms(freshMs)} (the untouched shop: ${theirsFresh})`,
     });
     checks.push(
-      under(
-        `${label} read every 10 ms while stock changes, timed from when each was due: p99 under half the untouched shop's`,
-        catalogue.yours.busyP99Ms,
-        catalogue.starter.busyP99Ms,
-        READ_FACTOR,
-        names,
+      read(
+        under(
+          `${label} read every 10 ms while stock changes, timed from when each was due: p99 under half the untouched shop's`,
+          catalogue.yours.busyP99Ms,
+          catalogue.starter.busyP99Ms,
+          READ_FACTOR,
+          names,
+        ),
       ),
     );
     const bad = catalogue.yours.badRead;

@@ -28,6 +28,7 @@ import {
   type CatalogueReading,
   type HardReading,
   judgeBlocker,
+  readsAgainstBar,
 } from './app-judge.ts';
 import type { AppLesson } from './app-lesson.ts';
 import { type AppFolder, appCommand, appSpec, lessonAppFolder } from './app-measure.ts';
@@ -66,6 +67,8 @@ export interface AppVerifyHooks extends AppBenchHooks {
   number?: number;
   onAnswers?: () => void;
   onCatalogue?: () => void;
+  /** A learner's app is read again: its first reading's reads were over the bar. */
+  onCatalogueAgain?: (folder: string) => void;
   onLoad?: () => void;
 }
 
@@ -303,6 +306,7 @@ async function readCatalogue(
     reads: quiet.length + busy.length,
     writes,
     badRead,
+    readings: 1,
   };
 }
 
@@ -424,15 +428,22 @@ export async function verifyApps(
   const catalogues = new Map<string, CatalogueReading>();
   if (answering.length > 0) {
     hooks.onCatalogue?.();
-    for (const app of [starterApp, ...answering]) {
-      const reading = await catalogueOf(
-        lesson,
-        app,
-        app !== starterApp,
-        seed,
-        timeoutMs,
-        signal,
-      ).catch(orStop);
+    const read = (app: AppFolder) =>
+      catalogueOf(lesson, app, app !== starterApp, seed, timeoutMs, signal).catch(orStop);
+    const starterReading = await read(starterApp);
+    catalogues.set(lesson.name, starterReading);
+    for (const app of answering) {
+      let reading = await read(app);
+      // Over the bar: read again, in a fresh process, and judge the better reading. A rebuild
+      // still on the loop holds the reads every time; a fix's reads on a machine busy with other
+      // work reached the bar once in a while (CI, beside the checking lane's tests).
+      const first = readsAgainstBar(reading, starterReading);
+      if (first !== null && first >= 1) {
+        hooks.onCatalogueAgain?.(app.folder);
+        const again = await read(app);
+        const second = readsAgainstBar(again, starterReading);
+        reading = { ...(second !== null && second < first ? again : reading), readings: 2 };
+      }
       catalogues.set(app.name, reading);
     }
   }

@@ -183,6 +183,10 @@ export async function verifyAppLesson(
       say(
         'reading the catalogue while nothing changes, then while stock changes, in both shops…\n',
       ),
+    onCatalogueAgain: () =>
+      say(
+        "reading yours again, in a fresh app: its reads were over the bar (a rebuild on the loop holds them every time, a busy machine's pause seldom twice)…\n",
+      ),
     onLoad: () =>
       say(
         `now under load: every route of both shops, ${options.runs} × ${options.durationSec} s each, stalls caught…\n`,

@@ -147,11 +147,13 @@ describe("each core scenario's sync variant is held by its own blocking function
         // lines): the function itself is on the stack, in its own file. streams' sync holds its
         // loop twice a request, reading the file whole and writing it whole (`end`, in the
         // harness's reply): which takes more of the stall is the machine's (on CI's busy one,
-        // end took 76%), so its read is looked for in any stack of a fifth of it or more.
+        // end took 76%; beside the checking lane here the read's share was 16% and 18%, the
+        // reply's 35%), so its read is looked for in any stack of a tenth of it or more. No other
+        // code reads the file in streams.ts's handle: a tenth is no stray sample.
         const own = (x: { frames: { function: string; file: string | null }[] }) =>
           x.frames.some((f) => f.function === blocker.own && blocker.file.test(f.file ?? ''));
         const held = blocker.anyStack
-          ? sync.stacks.find((x) => x.share >= 0.2 && own(x))
+          ? sync.stacks.find((x) => x.share >= 0.1 && own(x))
           : sync.stacks[0];
         assert.ok(held && own(held), `${id}: ${describeStacks(sync)}`);
         if (blocker.node && !blocker.anyStack)

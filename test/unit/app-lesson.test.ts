@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { CompletedRun } from '../../bench/report/types.ts';
-import { judgeBlocker } from '../../lessons/engine/app-judge.ts';
+import { judgeBlocker, readsAgainstBar } from '../../lessons/engine/app-judge.ts';
 import { isAppLesson } from '../../lessons/engine/app-lesson.ts';
 import { appCommand, appLookup, slowestRoute } from '../../lessons/engine/app-measure.ts';
 import { templateOperands } from '../../lessons/engine/explain.ts';
@@ -156,6 +156,7 @@ describe("verify's verdict on a blocker", () => {
     reads: 200,
     writes: 16,
     badRead: null as { request: string; status: number } | null,
+    readings: 1,
   });
   /** Runs whose loop lag p50 was `lag50` ms. */
   const lagged = (lag50: number) =>
@@ -266,5 +267,29 @@ describe("verify's verdict on a blocker", () => {
       "yours 95.0 ms ≥ the shop's 110 ms / 2 = 55.0 ms",
     );
     assert.equal(judge(null).fixed, null);
+  });
+
+  test('a reading over the bar is read again: the worse part against its bar, and the verdict says which reading it judged', () => {
+    const shop = reading(1900, 110, 100);
+    // Bars: 55 ms quiet, 50 ms busy.
+    assert.equal(readsAgainstBar(reading(2000, 11, 10), shop), 0.2);
+    assert.equal(readsAgainstBar(reading(2000, 11, 75), shop), 1.5);
+    assert.equal(readsAgainstBar(reading(2000, 55, 10), shop), 1);
+    assert.equal(readsAgainstBar({ ...reading(2000, 11), busyP99Ms: null }, shop), null);
+    assert.equal(readsAgainstBar(reading(2000, 11), { ...shop, quietP99Ms: 0 }), null);
+    const report = makeReport([entry('yours', '/products', lagged(1))]);
+    const v = judgeBlocker(detective, blocker('catalogue'), report, apps, {
+      starter: shop,
+      yours: { ...reading(2000, 20, 60), readings: 2 },
+    });
+    assert.equal(v.fixed, false);
+    assert.equal(
+      v.checks[2]?.comparison,
+      "yours 60.0 ms ≥ the shop's 100 ms / 2 = 50.0 ms (the better of 2 readings)",
+    );
+    assert.equal(
+      v.checks[0]?.comparison,
+      "yours 20.0 ms < the shop's 110 ms / 2 = 55.0 ms (the better of 2 readings)",
+    );
   });
 });
