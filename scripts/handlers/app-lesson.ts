@@ -185,7 +185,7 @@ export async function verifyAppLesson(
       ),
     onCatalogueAgain: () =>
       say(
-        "reading yours again, in a fresh app: its reads were over the bar (a rebuild on the loop holds them every time, a busy machine's pause seldom twice)…\n",
+        'reading yours again, in a fresh app: its reads were just over the bar, as a machine busy with other work can leave them; the better reading is judged…\n',
       ),
     onLoad: () =>
       say(

@@ -1,13 +1,13 @@
 /**
  * The capstone under real load on loopback: the lesson through the CLI, and verify on the
  * untouched shop, the reference solution, the solution with each blocker left in turn, and the
- * fixes that only hide one (test/fixtures/detective/), all in one session as verify measures
- * several folders against one untouched shop. Directional: each blocker fixed or not, never a
- * figure.
+ * fixes that only hide one (test/fixtures/detective/), in one session as verify measures several
+ * folders against one untouched shop (a folder whose fix a busy machine judged not fixed is
+ * verified again). Directional: each blocker fixed or not, never a figure.
  */
 import assert, { AssertionError } from 'node:assert/strict';
 import { cp, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_OPTIONS } from '../../bench/run/options.ts';
 import { packageRoot } from '../../core/package-info.ts';
@@ -123,8 +123,9 @@ test('verify judges each blocker on its own: the starter fails all four, the sol
     // A check that skips the work answers differently: not measured at all.
     { folder: cheatFolders[4] as string, fixed: null, says: [/to: +GET \/signup\/check/] },
   ];
-  // Twelve apps on two cores, beside the checking lane's tests: a folder whose verdict a busy
-  // machine turned is verified again, in a new session with a new untouched shop, and only it.
+  // Twelve apps on two cores, beside the checking lane's tests: the folders whose fixes a busy
+  // machine judged not fixed are verified again, together, in a new session with a new untouched
+  // shop; the others are settled.
   let pending = cases;
   await measuredUpTo(t, 4, async () => {
     const results = await verifyApps(
@@ -133,6 +134,7 @@ test('verify judges each blocker on its own: the starter fails all four, the sol
       { ...DEFAULT_OPTIONS, ...APP_VERIFY_OPTIONS, runs: 1, durationSec: 1, warmupSec: 0.3 },
     );
     const failed: AssertionError[] = [];
+    const letThrough: AssertionError[] = [];
     pending = pending.filter((c, i) => {
       const result = results[i] as (typeof results)[number];
       const shown = formatAppVerify(result, PLAIN);
@@ -147,10 +149,33 @@ test('verify judges each blocker on its own: the starter fails all four, the sol
         return false;
       } catch (err) {
         if (!(err instanceof AssertionError)) throw err;
+        // First, one line per blocker whose verdict turned, with its checks' figures: what a
+        // retry's diagnostic shows.
+        const turned = result.blockers
+          .filter((b) => c.fixed !== null && b.fixed !== c.fixed[b.id])
+          .map(
+            (b) =>
+              `? ${basename(c.folder)}: ${b.id} fixed ${b.fixed}, expected ${c.fixed?.[b.id]}: ` +
+              b.checks.map((x) => `${x.holds ? '✓' : '✗'} ${x.comparison}`).join('; '),
+          );
+        err.message = [...turned, err.message].join('\n');
         failed.push(err);
+        const through =
+          c.fixed === null
+            ? result.equivalence.same
+            : result.blockers.some((b) => c.fixed?.[b.id] === false && b.fixed === true);
+        if (through) letThrough.push(err);
         return true;
       }
     });
+    // A blocker left in, or only hidden, judged fixed fails at once, never measured again: a
+    // busy machine slows a fix past its bar, and it would take the untouched shop alone slowed
+    // by half as much again to loosen the bar enough for these, whose figures reach the shop's.
+    // A cheat that gets through now and then must show here.
+    if (letThrough.length > 0)
+      throw new Error(
+        `verify let through what it must catch:\n${letThrough.map((e) => e.message).join('\n')}`,
+      );
     if (failed.length > 0)
       throw new AssertionError({ message: failed.map((e) => e.message).join('\n') });
   });

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { CompletedRun } from '../../bench/report/types.ts';
-import { judgeBlocker, readsAgainstBar } from '../../lessons/engine/app-judge.ts';
+import {
+  betterReading,
+  judgeBlocker,
+  readAgain,
+  readsAgainstBar,
+} from '../../lessons/engine/app-judge.ts';
 import { isAppLesson } from '../../lessons/engine/app-lesson.ts';
 import { appCommand, appLookup, slowestRoute } from '../../lessons/engine/app-measure.ts';
 import { templateOperands } from '../../lessons/engine/explain.ts';
@@ -269,7 +274,7 @@ describe("verify's verdict on a blocker", () => {
     assert.equal(judge(null).fixed, null);
   });
 
-  test('a reading over the bar is read again: the worse part against its bar, and the verdict says which reading it judged', () => {
+  test('a reading just over the bar is read again, and the better one judged, whole: the worse part against its bar, and the verdict says so', () => {
     const shop = reading(1900, 110, 100);
     // Bars: 55 ms quiet, 50 ms busy.
     assert.equal(readsAgainstBar(reading(2000, 11, 10), shop), 0.2);
@@ -277,6 +282,22 @@ describe("verify's verdict on a blocker", () => {
     assert.equal(readsAgainstBar(reading(2000, 55, 10), shop), 1);
     assert.equal(readsAgainstBar({ ...reading(2000, 11), busyP99Ms: null }, shop), null);
     assert.equal(readsAgainstBar(reading(2000, 11), { ...shop, quietP99Ms: 0 }), null);
+    // Read again only just over the bar: a rebuild still on the loop reads at about twice it.
+    assert.equal(readAgain(reading(2000, 11, 10), shop), false);
+    assert.equal(readAgain(reading(2000, 55, 10), shop), true);
+    assert.equal(readAgain(reading(2000, 11, 74), shop), true);
+    assert.equal(readAgain(reading(2000, 11, 75), shop), false);
+    assert.equal(readAgain(reading(2000, 110, 100), shop), false);
+    assert.equal(readAgain({ ...reading(2000, 60), busyP99Ms: null }, shop), false);
+    // The better reading, whole: its freshness and reads with it; either way, two were taken.
+    const first = reading(2000, 60, 10);
+    const second = { ...reading(null, 20, 40), writes: 17 };
+    assert.deepEqual(betterReading(first, second, shop), { ...second, readings: 2 });
+    assert.deepEqual(betterReading(second, first, shop), { ...second, readings: 2 });
+    assert.deepEqual(betterReading(first, first, shop), { ...first, readings: 2 });
+    const unmeasured = { ...reading(2000, 1), quietP99Ms: null };
+    assert.deepEqual(betterReading(first, unmeasured, shop), { ...first, readings: 2 });
+    assert.deepEqual(betterReading(unmeasured, first, shop), { ...first, readings: 2 });
     const report = makeReport([entry('yours', '/products', lagged(1))]);
     const v = judgeBlocker(detective, blocker('catalogue'), report, apps, {
       starter: shop,
