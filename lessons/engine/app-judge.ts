@@ -203,7 +203,7 @@ export function judgeBlocker(
       comparison:
         served === null || floor === null
           ? 'not measured (a run failed: see the warnings)'
-          : `yours ${formatNumber(served)} req/s ${served >= floor ? '≥' : '<'} the shop's ${formatNumber(theirsServed as number)} req/s / 2 = ${formatNumber(floor)} req/s`,
+          : `yours ${formatNumber(served)} req/s ${served >= floor ? '≥' : '<'} the shop's ${formatNumber(theirsServed as number)} req/s ${share(SERVED_FACTOR)} = ${formatNumber(floor)} req/s`,
     });
     if (blocker.hard && !hard) {
       checks.push({

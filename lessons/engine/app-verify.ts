@@ -426,13 +426,14 @@ export async function verifyApps(
   signal?.throwIfAborted();
 
   const answering = learners.filter((_, i) => equivalences[i]?.same);
+  // The learners' readings by app name, each judged against the untouched app's one reading.
   const catalogues = new Map<string, CatalogueReading>();
+  let starterReading: CatalogueReading | undefined;
   if (answering.length > 0) {
     hooks.onCatalogue?.();
     const read = (app: AppFolder) =>
       catalogueOf(lesson, app, app !== starterApp, seed, timeoutMs, signal).catch(orStop);
-    const starterReading = await read(starterApp);
-    catalogues.set(lesson.name, starterReading);
+    starterReading = await read(starterApp);
     for (const app of answering) {
       let reading = await read(app);
       // Just over the bar: read again, in a fresh process, and judge the better reading (a fix's
@@ -453,7 +454,6 @@ export async function verifyApps(
 
   return learners.map((app, i) => {
     const equivalence = equivalences[i] as AppEquivalence;
-    const starterReading = catalogues.get(lesson.name);
     const yoursReading = catalogues.get(app.name);
     const catalogue =
       starterReading && yoursReading ? { starter: starterReading, yours: yoursReading } : null;
